@@ -1,0 +1,165 @@
+/** Relay configuration from command-line flags and PARLEY_* environment variables, validated into one object. Knows nothing of libp2p beyond multiaddr syntax. */
+import { multiaddr } from '@multiformats/multiaddr'
+
+export interface RelayConfig {
+  /** directory for the peer key and the relay's databases */
+  dataDir: string
+  listen: string[]
+  announce: string[]
+  bootstrap: string[]
+  /** port of the Prometheus /metrics and /healthz server; none when absent */
+  metricsPort?: number
+  metricsHost: string
+  /** circuit relay v2 server limits */
+  maxReservations: number
+  reservationTtlMs: number
+  relayDurationLimitMs: number
+  relayDataLimitBytes: number
+  maxConnections: number
+}
+
+/** A configuration problem, with a message fit to print as the one line a user sees. */
+export class ConfigError extends Error {
+  static name = 'ConfigError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Defaults: loopback-safe values for a community relay. */
+export const RELAY_DEFAULTS = {
+  listen: ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'],
+  metricsHost: '127.0.0.1',
+  /** a browser client holds one reservation; a few hundred per relay keeps memory bounded */
+  maxReservations: 512,
+  /** reservations are refreshed by clients well before this */
+  reservationTtlMs: 2 * 60 * 60 * 1000,
+  /** relayed connections exist for signalling (WebRTC upgrade) and small messages, not bulk data */
+  relayDurationLimitMs: 10 * 60 * 1000,
+  relayDataLimitBytes: 4 * 1024 * 1024,
+  maxConnections: 2048
+} as const
+
+interface FlagSpec {
+  key: keyof RelayConfig
+  env: string
+  kind: 'string' | 'list' | 'int'
+  help: string
+  min?: number
+  max?: number
+}
+
+const FLAGS: Record<string, FlagSpec> = {
+  '--data': { key: 'dataDir', env: 'PARLEY_DATA', kind: 'string', help: 'directory for the peer key and databases (required)' },
+  '--listen': { key: 'listen', env: 'PARLEY_LISTEN', kind: 'list', help: `multiaddrs to listen on (default ${RELAY_DEFAULTS.listen.join(' ')})` },
+  '--announce': { key: 'announce', env: 'PARLEY_ANNOUNCE', kind: 'list', help: 'public multiaddrs to announce instead of the listen addresses' },
+  '--bootstrap': { key: 'bootstrap', env: 'PARLEY_BOOTSTRAP', kind: 'list', help: 'multiaddrs of other relays to join' },
+  '--metrics-port': { key: 'metricsPort', env: 'PARLEY_METRICS_PORT', kind: 'int', min: 1, max: 65535, help: 'serve Prometheus /metrics and /healthz on this port' },
+  '--metrics-host': { key: 'metricsHost', env: 'PARLEY_METRICS_HOST', kind: 'string', help: `address of the metrics server (default ${RELAY_DEFAULTS.metricsHost})` },
+  '--max-reservations': { key: 'maxReservations', env: 'PARLEY_MAX_RESERVATIONS', kind: 'int', min: 0, max: 1_000_000, help: `circuit relay reservations (default ${RELAY_DEFAULTS.maxReservations})` },
+  '--reservation-ttl': { key: 'reservationTtlMs', env: 'PARLEY_RESERVATION_TTL', kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000, help: `reservation lifetime in ms (default ${RELAY_DEFAULTS.reservationTtlMs})` },
+  '--relay-duration-limit': { key: 'relayDurationLimitMs', env: 'PARLEY_RELAY_DURATION_LIMIT', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `longest relayed connection in ms (default ${RELAY_DEFAULTS.relayDurationLimitMs})` },
+  '--relay-data-limit': { key: 'relayDataLimitBytes', env: 'PARLEY_RELAY_DATA_LIMIT', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes per relayed connection (default ${RELAY_DEFAULTS.relayDataLimitBytes})` },
+  '--max-connections': { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', kind: 'int', min: 1, max: 1_000_000, help: `open connections (default ${RELAY_DEFAULTS.maxConnections})` }
+}
+
+export function usage (): string {
+  const lines = ['usage: parley-relay --data DIR [--listen MULTIADDR...] [--bootstrap MULTIADDR...] [--metrics-port N] [options]', '']
+  for (const [flag, spec] of Object.entries(FLAGS)) {
+    lines.push(`  ${flag.padEnd(24)} ${spec.help} [env ${spec.env}]`)
+  }
+  lines.push(`  ${'--help'.padEnd(24)} print this help`)
+  return lines.join('\n')
+}
+
+/** Splits an environment list on commas and white space. */
+function envList (value: string): string[] {
+  return value.split(/[\s,]+/).filter(s => s.length > 0)
+}
+
+function parseInt10 (flag: string, raw: string, spec: FlagSpec): number {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${flag}: expected a whole number, got '${raw}'`)
+  const n = Number(raw)
+  if ((spec.min != null && n < spec.min) || (spec.max != null && n > spec.max)) {
+    throw new ConfigError(`${flag}: ${n} is out of range (${spec.min ?? '-'}..${spec.max ?? '-'})`)
+  }
+  return n
+}
+
+function checkMultiaddrs (flag: string, values: string[]): void {
+  for (const value of values) {
+    try {
+      multiaddr(value)
+    } catch {
+      throw new ConfigError(`${flag}: not a valid multiaddr: '${value}'`)
+    }
+  }
+}
+
+export type ParseResult = { help: true } | { help: false, config: RelayConfig }
+
+/** Parses flags (which win) and environment variables (which fill in). Throws ConfigError. */
+export function parseRelayConfig (argv: string[], env: Record<string, string | undefined> = {}): ParseResult {
+  const raw = new Map<string, string[]>()
+
+  for (const [flag, spec] of Object.entries(FLAGS)) {
+    const value = env[spec.env]
+    if (value != null && value !== '') raw.set(flag, spec.kind === 'list' ? envList(value) : [value])
+  }
+
+  const fromFlags = new Map<string, string[]>()
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]
+    if (arg === '--help' || arg === '-h') return { help: true }
+    let inline: string | undefined
+    const eq = arg.indexOf('=')
+    if (arg.startsWith('--') && eq > 0) {
+      inline = arg.slice(eq + 1)
+      arg = arg.slice(0, eq)
+    }
+    const spec = FLAGS[arg]
+    if (spec == null) {
+      throw new ConfigError(arg.startsWith('-') ? `unknown flag ${arg} (see --help)` : `unexpected argument '${arg}' (see --help)`)
+    }
+    const values: string[] = []
+    if (inline != null) values.push(inline)
+    else if (spec.kind === 'list') {
+      while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) values.push(argv[++i])
+    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
+      values.push(argv[++i])
+    }
+    if (values.length === 0) throw new ConfigError(`${arg} needs a value`)
+    if (spec.kind !== 'list' && (fromFlags.has(arg))) throw new ConfigError(`${arg} given twice`)
+    fromFlags.set(arg, [...(fromFlags.get(arg) ?? []), ...values])
+  }
+  for (const [flag, values] of fromFlags) raw.set(flag, values)
+
+  const config: RelayConfig = {
+    dataDir: '',
+    listen: [...RELAY_DEFAULTS.listen],
+    announce: [],
+    bootstrap: [],
+    metricsHost: RELAY_DEFAULTS.metricsHost,
+    maxReservations: RELAY_DEFAULTS.maxReservations,
+    reservationTtlMs: RELAY_DEFAULTS.reservationTtlMs,
+    relayDurationLimitMs: RELAY_DEFAULTS.relayDurationLimitMs,
+    relayDataLimitBytes: RELAY_DEFAULTS.relayDataLimitBytes,
+    maxConnections: RELAY_DEFAULTS.maxConnections
+  }
+  const target = config as unknown as Record<string, unknown>
+  for (const [flag, values] of raw) {
+    const spec = FLAGS[flag]
+    if (spec.kind === 'list') {
+      checkMultiaddrs(flag, values)
+      target[spec.key] = values
+    } else if (spec.kind === 'int') {
+      target[spec.key] = parseInt10(flag, values[0], spec)
+    } else {
+      target[spec.key] = values[0]
+    }
+  }
+  if (config.dataDir === '') throw new ConfigError('missing --data DIR (or PARLEY_DATA): where the relay keeps its key and databases')
+  if (config.listen.length === 0) throw new ConfigError('--listen needs at least one multiaddr')
+  return { help: false, config }
+}

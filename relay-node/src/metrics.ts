@@ -1,0 +1,71 @@
+/** Prometheus text exposition of a relay's state at /metrics, and liveness at /healthz. Knows nothing of how the relay was configured. */
+import { createServer, type Server } from 'node:http'
+import type { RelayNode } from './relay.js'
+
+interface Sample { name: string, help: string, type: 'gauge' | 'counter', values: Array<[labels: string, value: number]> }
+
+/** Reads the routing table size through the kad-dht implementation, which exposes it. */
+function routingTableSize (node: RelayNode): number {
+  const dht = node.services.dht as unknown as { routingTable?: { size?: number } }
+  return dht.routingTable?.size ?? 0
+}
+
+export function collect (node: RelayNode, startedAt: number): Sample[] {
+  const connections = node.getConnections()
+  const byKey = new Map<string, number>()
+  let streams = 0
+  for (const c of connections) {
+    const names = c.remoteAddr.getComponents().map(p => p.name)
+    const transport = names.includes('p2p-circuit') ? 'circuit' : names.includes('ws') || names.includes('wss') ? 'ws' : names.includes('webrtc') ? 'webrtc' : 'tcp'
+    const key = `direction="${c.direction}",transport="${transport}"`
+    byKey.set(key, (byKey.get(key) ?? 0) + 1)
+    streams += c.streams.length
+  }
+  const mem = process.memoryUsage()
+  return [
+    { name: 'parley_connections', help: 'Open libp2p connections', type: 'gauge', values: byKey.size > 0 ? [...byKey] : [['', 0]] },
+    { name: 'parley_streams', help: 'Open streams over all connections', type: 'gauge', values: [['', streams]] },
+    { name: 'parley_peers', help: 'Distinct connected peers', type: 'gauge', values: [['', node.getPeers().length]] },
+    { name: 'parley_dht_routing_table_size', help: 'Peers in the DHT routing table', type: 'gauge', values: [['', routingTableSize(node)]] },
+    { name: 'parley_relay_reservations', help: 'Active circuit relay v2 reservations', type: 'gauge', values: [['', node.services.relay.reservations.size]] },
+    { name: 'process_resident_memory_bytes', help: 'Resident set size', type: 'gauge', values: [['', mem.rss]] },
+    { name: 'process_heap_used_bytes', help: 'V8 heap in use', type: 'gauge', values: [['', mem.heapUsed]] },
+    { name: 'parley_uptime_seconds', help: 'Seconds since the relay started', type: 'gauge', values: [['', Math.round((Date.now() - startedAt) / 1000)]] }
+  ]
+}
+
+export function render (samples: Sample[]): string {
+  const out: string[] = []
+  for (const s of samples) {
+    out.push(`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} ${s.type}`)
+    for (const [labels, value] of s.values) out.push(`${s.name}${labels === '' ? '' : `{${labels}}`} ${value}`)
+  }
+  return out.join('\n') + '\n'
+}
+
+/** Starts the metrics server; resolves once it listens, rejects with the listen error. */
+export async function startMetricsServer (node: RelayNode, host: string, port: number): Promise<Server> {
+  const startedAt = Date.now()
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET') {
+      res.writeHead(405).end()
+      return
+    }
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(render(collect(node, startedAt)))
+    } else if (req.url === '/healthz') {
+      const ok = node.status === 'started'
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : `${node.status}\n`)
+    } else {
+      res.writeHead(404).end()
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return server
+}

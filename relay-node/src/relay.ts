@@ -1,0 +1,46 @@
+/** A running community relay: a libp2p node with the DHT in server mode, a circuit relay v2 server and autonat. Knows nothing of flags or processes. */
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@libp2p/yamux'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { autoNAT } from '@libp2p/autonat'
+import type { PrivateKey } from '@libp2p/interface'
+import { AGENT_VERSION, DIAL_TIMEOUT_MS, bootstrapDiscovery, commonServices, permissiveGater } from '../../src/index.js'
+import type { RelayConfig } from './config.js'
+
+export async function createRelayNode (config: RelayConfig, privateKey: PrivateKey) {
+  return await createLibp2p({
+    privateKey,
+    nodeInfo: { userAgent: `${AGENT_VERSION} relay` },
+    addresses: {
+      listen: config.listen,
+      ...(config.announce.length > 0 ? { announce: config.announce } : {})
+    },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: permissiveGater,
+    connectionManager: {
+      maxConnections: config.maxConnections,
+      dialTimeout: DIAL_TIMEOUT_MS
+    },
+    peerDiscovery: bootstrapDiscovery(config.bootstrap),
+    start: false,
+    services: {
+      ...commonServices('server'),
+      relay: circuitRelayServer({
+        reservations: {
+          maxReservations: config.maxReservations,
+          reservationTtl: config.reservationTtlMs,
+          defaultDurationLimit: config.relayDurationLimitMs,
+          defaultDataLimit: BigInt(config.relayDataLimitBytes)
+        }
+      }),
+      autonat: autoNAT()
+    }
+  })
+}
+
+export type RelayNode = Awaited<ReturnType<typeof createRelayNode>>

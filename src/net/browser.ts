@@ -1,0 +1,33 @@
+/** Factory for a Parley libp2p node in a browser tab: WebSockets to relays, circuit relay reservations, WebRTC between browsers. Knows nothing of the page. */
+import { createLibp2p } from 'libp2p'
+import { webSockets } from '@libp2p/websockets'
+import { webRTC } from '@libp2p/webrtc'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@libp2p/yamux'
+import { bootstrapDiscovery, commonServices, permissiveGater, type ParleyNodeInit } from './options.js'
+import { AGENT_VERSION, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './constants.js'
+
+/** A browser cannot listen on sockets: it is reached through a relay reservation and WebRTC. */
+export const BROWSER_DEFAULT_LISTEN = ['/p2p-circuit', '/webrtc']
+
+export async function createBrowserNode (init: ParleyNodeInit = {}) {
+  return await createLibp2p({
+    ...(init.privateKey != null ? { privateKey: init.privateKey } : {}),
+    nodeInfo: { userAgent: AGENT_VERSION },
+    addresses: { listen: init.listen ?? BROWSER_DEFAULT_LISTEN },
+    transports: [
+      webSockets(),
+      webRTC({ rtcConfiguration: { iceServers: init.iceServers ?? DEFAULT_ICE_SERVERS } }),
+      circuitRelayTransport()
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: permissiveGater,
+    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS },
+    peerDiscovery: bootstrapDiscovery(init.bootstrap),
+    services: commonServices(init.dhtMode ?? 'client')
+  })
+}
+
+export type BrowserNode = Awaited<ReturnType<typeof createBrowserNode>>

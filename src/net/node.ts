@@ -1,0 +1,39 @@
+/** Factory for a Parley libp2p node in Node.js: TCP, WebSockets, WebRTC and circuit relay. Knows nothing of relays' services or of messages. */
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { webRTC } from '@libp2p/webrtc'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@libp2p/yamux'
+import { dcutr } from '@libp2p/dcutr'
+import { bootstrapDiscovery, commonServices, permissiveGater, type ParleyNodeInit } from './options.js'
+import { AGENT_VERSION, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './constants.js'
+
+/** Default Node listeners: loopback TCP and WebSockets on free ports, plus relayed and WebRTC addresses. */
+export const NODE_DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws', '/p2p-circuit', '/webrtc']
+
+export async function createNodeNode (init: ParleyNodeInit = {}) {
+  return await createLibp2p({
+    ...(init.privateKey != null ? { privateKey: init.privateKey } : {}),
+    nodeInfo: { userAgent: AGENT_VERSION },
+    addresses: { listen: init.listen ?? NODE_DEFAULT_LISTEN },
+    transports: [
+      tcp(),
+      webSockets(),
+      webRTC({ rtcConfiguration: { iceServers: init.iceServers ?? DEFAULT_ICE_SERVERS } }),
+      circuitRelayTransport()
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: permissiveGater,
+    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS },
+    peerDiscovery: bootstrapDiscovery(init.bootstrap),
+    services: {
+      ...commonServices(init.dhtMode ?? 'server'),
+      dcutr: dcutr()
+    }
+  })
+}
+
+export type ParleyNode = Awaited<ReturnType<typeof createNodeNode>>

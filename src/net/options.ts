@@ -1,0 +1,56 @@
+/** Options shared by the Node and browser node factories, and the pieces of libp2p config they share. Knows nothing of which transports a platform has. */
+import { identify, identifyPush } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import { bootstrap } from '@libp2p/bootstrap'
+import { DHT_PROTOCOL } from './constants.js'
+import type { PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
+import type { Libp2pOptions } from 'libp2p'
+
+export interface ParleyNodeInit {
+  /** The node's libp2p key; a fresh Ed25519 key when absent. */
+  privateKey?: PrivateKey
+  /** Multiaddrs of relays to connect to at start. @default [] */
+  bootstrap?: string[]
+  /** Multiaddrs to listen on; each factory has its own default. */
+  listen?: string[]
+  /**
+   * DHT role. `server` answers DHT queries and is stored in others' routing tables
+   * (relays, and Node clients on a network where they are dialable); `client` only asks.
+   * @default 'client' in browsers, 'server' in Node
+   */
+  dhtMode?: 'client' | 'server'
+  /** STUN/TURN servers for WebRTC. @default [] (see DEFAULT_ICE_SERVERS) */
+  iceServers?: RTCIceServer[]
+}
+
+/** Bootstrap discovery for a non-empty list, nothing otherwise. */
+export function bootstrapDiscovery (list: string[] = []): Array<(components: { logger: ComponentLogger }) => PeerDiscovery> {
+  if (list.length === 0) return []
+  // bootstrap's components type is wider than we need to name here
+  return [bootstrap({ list, timeout: 0 }) as unknown as (components: { logger: ComponentLogger }) => PeerDiscovery]
+}
+
+/** Services every Parley node runs: identify, ping and the Parley DHT. */
+export function commonServices (dhtMode: 'client' | 'server') {
+  return {
+    identify: identify(),
+    identifyPush: identifyPush(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      clientMode: dhtMode === 'client',
+      // loopback and private addresses must work for local networks and tests (DESIGN §9)
+      peerInfoMapper: passthroughMapper,
+      allowQueryWithZeroPeers: false
+    })
+  }
+}
+
+/**
+ * Allows dials to loopback and private addresses, including `ws://`, which the
+ * browser default forbids. Parley's local networks (`npm start`, tests, LANs) need them.
+ */
+export const permissiveGater: NonNullable<Libp2pOptions['connectionGater']> = {
+  denyDialMultiaddr: async () => false
+}
