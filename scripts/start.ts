@@ -1,0 +1,61 @@
+/** `npm start`: a local relay (data in ./.parley/relay) on fixed loopback ports plus the web client on http://localhost:8080. */
+import { resolve } from 'node:path'
+import { startRelayProcess } from './relay-process.js'
+import { startWebServer } from './web-server.js'
+
+const env = process.env
+const webPort = Number(env.PARLEY_WEB_PORT ?? 8080)
+const tcpPort = Number(env.PARLEY_RELAY_TCP_PORT ?? 4001)
+const wsPort = Number(env.PARLEY_RELAY_WS_PORT ?? 4002)
+const metricsPort = Number(env.PARLEY_METRICS_PORT ?? 9090)
+const dataDir = resolve(env.PARLEY_DATA ?? '.parley/relay')
+
+function say (line: string): void {
+  process.stdout.write(line + '\n')
+}
+
+async function main (): Promise<void> {
+  say('Starting a local Parley relay…')
+  const relay = await startRelayProcess({
+    dataDir,
+    listen: [`/ip4/127.0.0.1/tcp/${tcpPort}`, `/ip4/127.0.0.1/tcp/${wsPort}/ws`],
+    args: ['--metrics-port', String(metricsPort)],
+    onLog: line => process.stderr.write(line + '\n')
+  })
+  const web = await startWebServer({ port: webPort, host: '127.0.0.1', config: { bootstrap: [relay.addr('ws')] } }).catch(async err => {
+    await relay.stop()
+    throw new Error(`cannot serve the web client on port ${webPort}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  })
+  say('')
+  say(`  Relay      ${relay.peerId}`)
+  for (const a of relay.multiaddrs) say(`             ${a}`)
+  say(`  Metrics    http://127.0.0.1:${metricsPort}/metrics`)
+  say(`  Data       ${dataDir}`)
+  say(`  Web client ${web.url}   (open it in two windows to chat)`)
+  say('')
+  say('Press Ctrl+C to stop.')
+
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) return
+    stopping = true
+    void (async () => {
+      await web.close()
+      const code = await relay.stop()
+      process.exit(code ?? 0)
+    })()
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  relay.process.once('exit', code => {
+    if (!stopping) {
+      process.stderr.write(`parley: the relay exited unexpectedly (code ${code})\n`)
+      process.exit(1)
+    }
+  })
+}
+
+main().catch(err => {
+  process.stderr.write(`parley: ${(err as Error).message}\n`)
+  process.exit(1)
+})
