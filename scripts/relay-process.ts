@@ -5,6 +5,7 @@ import { RELAY_BIN } from './paths.js'
 
 export interface RelayProcessInit {
   dataDir: string
+  /** listen multiaddrs; none means the relay's own configuration (flags in args, env, defaults) */
   listen: string[]
   args?: string[]
   env?: Record<string, string>
@@ -42,7 +43,7 @@ function waitExit (child: ChildProcess): Promise<number | null> {
 }
 
 export async function startRelayProcess (init: RelayProcessInit): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [RELAY_BIN, '--data', init.dataDir, '--listen', ...init.listen, ...(init.args ?? [])], {
+  const child = spawn(process.execPath, [RELAY_BIN, '--data', init.dataDir, ...(init.listen.length > 0 ? ['--listen', ...init.listen] : []), ...(init.args ?? [])], {
     env: { ...process.env, ...init.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -63,15 +63,7 @@ async function main (): Promise<void> {
     }
   }
 
-  const line = {
-    event: 'listening',
-    peerId: node.peerId.toString(),
-    multiaddrs: node.getMultiaddrs().map(ma => ma.toString()),
-    ...(config.metricsPort != null ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {})
-  }
-  process.stdout.write(JSON.stringify(line) + '\n')
-  log(`started ${node.peerId.toString()} (data ${config.dataDir})`)
-
+  // handlers go in before the listening line, so a signal sent on seeing it is always handled
   let stopping = false
   const shutdown = (signal: string): void => {
     if (stopping) return
@@ -92,6 +84,15 @@ async function main (): Promise<void> {
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+
+  const line = {
+    event: 'listening',
+    peerId: node.peerId.toString(),
+    multiaddrs: node.getMultiaddrs().map(ma => ma.toString()),
+    ...(config.metricsPort != null ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {})
+  }
+  process.stdout.write(JSON.stringify(line) + '\n')
+  log(`started ${node.peerId.toString()} (data ${config.dataDir})`)
 }
 
 main().catch(err => fail(`fatal: ${(err as Error).message}`))

@@ -1,0 +1,19 @@
+/** Debian's Chromium driven by playwright-core, with the flags this machine needs. */
+import { chromium, type Browser } from 'playwright-core'
+import { existsSync } from 'node:fs'
+
+export const CHROMIUM_PATH = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium'
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // WebRTC host candidates as IP addresses, not mDNS names, so a Node peer on the same machine can reach the tab
+  '--disable-features=WebRtcHideLocalIpsWithMdns'
+]
+
+export async function launchChromium (): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install -y chromium' (.ci/run does)`)
+  }
+  return await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+}
