@@ -29,7 +29,7 @@ try {
   if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ _npx: { packages: [root] } }) + '\n')
   const self = join(installDir, 'node_modules', pkg.name)
   let present = false
-  try { present = lstatSync(self).isSymbolicLink() } catch {}
+  try { present = lstatSync(self).isSymbolicLink() } catch { present = false }
   if (!present) {
     rmSync(self, { recursive: true, force: true })
     symlinkSync(root, self)

@@ -27,7 +27,10 @@ export async function createNodeNode (init: ParleyNodeInit = {}) {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: permissiveGater,
-    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS },
+    connectionManager: {
+      dialTimeout: DIAL_TIMEOUT_MS,
+      ...(init.inboundPerSecondPerHost != null ? { inboundConnectionThreshold: init.inboundPerSecondPerHost } : {})
+    },
     peerDiscovery: bootstrapDiscovery(init.bootstrap),
     services: {
       ...commonServices(init.dhtMode ?? 'server'),

@@ -22,6 +22,11 @@ export interface ParleyNodeInit {
   dhtMode?: 'client' | 'server'
   /** STUN/TURN servers for WebRTC. @default [] (see DEFAULT_ICE_SERVERS) */
   iceServers?: RTCIceServer[]
+  /**
+   * Inbound connections accepted per second from one host before the rest are refused
+   * (libp2p's flood protection). @default 5
+   */
+  inboundPerSecondPerHost?: number
 }
 
 /** Bootstrap discovery for a non-empty list, nothing otherwise. */

@@ -6,9 +6,7 @@ export const CHROMIUM_PATH = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium'
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  // WebRTC host candidates as IP addresses, not mDNS names, so a Node peer on the same machine can reach the tab
-  '--disable-features=WebRtcHideLocalIpsWithMdns'
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'
 ]
 
 export async function launchChromium (): Promise<Browser> {
