@@ -8,6 +8,6 @@ export default defineConfig({
     // network tests start real processes and browsers; two cores
     fileParallelism: true,
     maxWorkers: 2,
-    reporters: ['default']
+    reporters: ['default', './test/helpers/summary-reporter.ts']
   }
 })
