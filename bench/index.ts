@@ -2,7 +2,8 @@
 import type { Figure, Suite } from './harness.js'
 
 const SUITES: Array<() => Promise<{ suite: Suite }>> = [
-  async () => await import('./net.js')
+  async () => await import('./net.js'),
+  async () => await import('./crypto.js')
 ]
 
 function parseArgs (argv: string[]): { json: boolean, filter?: string } {

@@ -1,0 +1,54 @@
+/** Byte helpers: concatenation, constant-time equality, wiping, fixed-width integers; knows no cryptography. */
+
+export function concat (...parts: Uint8Array[]): Uint8Array {
+  let len = 0
+  for (const p of parts) len += p.length
+  const out = new Uint8Array(len)
+  let off = 0
+  for (const p of parts) { out.set(p, off); off += p.length }
+  return out
+}
+
+/** Constant-time equality for equal lengths (length itself is not secret). */
+export function constantTimeEqual (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
+  return diff === 0
+}
+
+/** Overwrite temporaries holding secrets. */
+export function wipe (...arrays: Array<Uint8Array | undefined>): void {
+  for (const a of arrays) a?.fill(0)
+}
+
+export function isAllZero (a: Uint8Array): boolean {
+  let acc = 0
+  for (let i = 0; i < a.length; i++) acc |= a[i]
+  return acc === 0
+}
+
+export function u32be (n: number): Uint8Array {
+  const out = new Uint8Array(4)
+  new DataView(out.buffer).setUint32(0, n >>> 0, false)
+  return out
+}
+
+export function readU32be (a: Uint8Array, offset: number): number {
+  return new DataView(a.buffer, a.byteOffset, a.byteLength).getUint32(offset, false)
+}
+
+const encoder = new TextEncoder()
+export function utf8 (s: string): Uint8Array {
+  return encoder.encode(s)
+}
+
+export function toHex (a: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < a.length; i++) s += a[i].toString(16).padStart(2, '0')
+  return s
+}
+
+export function copy (a: Uint8Array): Uint8Array {
+  return Uint8Array.from(a)
+}
