@@ -55,3 +55,7 @@ export type { SafetyNumber, SafetyNumberParams } from './safety-number.js'
 
 // directory
 export { directoryHash, directoryDhtKey, directoryRecordKey, sealDirectoryRecord, openDirectoryRecord, E164_PATTERN, DIRECTORY_SCRYPT } from './directory.js'
+
+// verifier attestations
+export { createAttestation, encodeAttestation, decodeAttestation, attestationTrusted, ATTESTATION_LENGTH, DIRECTORY_KEY_LENGTH } from './attestation.js'
+export type { Attestation } from './attestation.js'
