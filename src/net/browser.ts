@@ -29,7 +29,7 @@ export async function createBrowserNode (init: ParleyNodeInit = {}) {
       ...(init.inboundPerSecondPerHost != null ? { inboundConnectionThreshold: init.inboundPerSecondPerHost } : {})
     },
     peerDiscovery: bootstrapDiscovery(init.bootstrap),
-    services: commonServices(init.dhtMode ?? 'client')
+    services: commonServices(init.dhtMode ?? 'client', init.dht)
   })
 }
 

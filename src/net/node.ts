@@ -33,7 +33,7 @@ export async function createNodeNode (init: ParleyNodeInit = {}) {
     },
     peerDiscovery: bootstrapDiscovery(init.bootstrap),
     services: {
-      ...commonServices(init.dhtMode ?? 'server'),
+      ...commonServices(init.dhtMode ?? 'server', init.dht),
       dcutr: dcutr()
     }
   })

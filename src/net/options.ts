@@ -1,6 +1,6 @@
 /** Options shared by the Node and browser node factories, and the pieces of libp2p config they share. Knows nothing of which transports a platform has. */
 import { identify, identifyPush } from '@libp2p/identify'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { kadDHT, passthroughMapper, type Validators, type Selectors } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { bootstrap } from '@libp2p/bootstrap'
 import { DHT_PROTOCOL } from './constants.js'
@@ -27,6 +27,14 @@ export interface ParleyNodeInit {
    * (libp2p's flood protection). @default 5
    */
   inboundPerSecondPerHost?: number
+  /** DHT record rules per namespace (e.g. the directory's `parley-phone`), applied by every node */
+  dht?: DhtRecordRules
+}
+
+/** kad-dht validators and selectors keyed by namespace (the first path segment of the key). */
+export interface DhtRecordRules {
+  validators?: Validators
+  selectors?: Selectors
 }
 
 /** Bootstrap discovery for a non-empty list, nothing otherwise. */
@@ -37,7 +45,7 @@ export function bootstrapDiscovery (list: string[] = []): Array<(components: { l
 }
 
 /** Services every Parley node runs: identify, ping and the Parley DHT. */
-export function commonServices (dhtMode: 'client' | 'server') {
+export function commonServices (dhtMode: 'client' | 'server', rules: DhtRecordRules = {}) {
   return {
     identify: identify(),
     identifyPush: identifyPush(),
@@ -47,7 +55,9 @@ export function commonServices (dhtMode: 'client' | 'server') {
       clientMode: dhtMode === 'client',
       // loopback and private addresses must work for local networks and tests (DESIGN §9)
       peerInfoMapper: passthroughMapper,
-      allowQueryWithZeroPeers: false
+      allowQueryWithZeroPeers: false,
+      ...(rules.validators != null ? { validators: rules.validators } : {}),
+      ...(rules.selectors != null ? { selectors: rules.selectors } : {})
     })
   }
 }
