@@ -1,0 +1,43 @@
+// The generic ordered key-value store (string keys in UTF-8 byte order, opaque Uint8Array values); outboxes, mailboxes and history build on it.
+import type { AbortOptions, WriteOptions } from './types.js'
+
+/** One operation of an atomic batch. */
+export type KeyValueBatchOperation =
+  | { type: 'put', key: string, value: Uint8Array }
+  | { type: 'del', key: string }
+
+/** A key range; `prefix` combines with the bounds (all must hold). Keys compare by UTF-8 bytes. */
+export interface KeyRange {
+  prefix?: string
+  gt?: string
+  gte?: string
+  lt?: string
+  lte?: string
+  /** Iterate from the highest key down. */
+  reverse?: boolean
+  /** Stop after this many entries. */
+  limit?: number
+}
+
+export interface KeyValueEntry {
+  key: string
+  value: Uint8Array
+}
+
+/** Longest key accepted (UTF-8 bytes): keys are structured paths, never payloads. */
+export const MAX_KEY_LENGTH = 1024
+
+export interface KeyValueStore {
+  /** The value, or undefined when absent. Returned bytes are a private copy. */
+  get (key: string, options?: AbortOptions): Promise<Uint8Array | undefined>
+  /** Stores a copy of value. */
+  put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void>
+  /** Deletes key; deleting an absent key is not an error. */
+  del (key: string, options?: WriteOptions): Promise<void>
+  /** Applies all operations atomically, in order. */
+  batch (operations: KeyValueBatchOperation[], options?: WriteOptions): Promise<void>
+  /** Entries of the range in key order (or reverse). */
+  iterate (range?: KeyRange, options?: AbortOptions): AsyncIterable<KeyValueEntry>
+  /** A view of this store under `<prefix>/`; keys of the view omit the prefix. */
+  scope (prefix: string): KeyValueStore
+}

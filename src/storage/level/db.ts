@@ -1,0 +1,76 @@
+// openLevel: opens (or adopts) a LevelDB database and hands out one sublevel per concern; the only module that touches `level`.
+import { Level } from 'level'
+import { InvalidKeyError, StoreLockedError } from '../errors.js'
+import type { KeyValueStore } from '../key-value-store.js'
+import type { Storage } from '../storage.js'
+import { assertStoreName } from '../store-name.js'
+import { throwIfAborted } from '../types.js'
+import type { AbortOptions } from '../types.js'
+import { LevelIdentityStore } from './identity-store.js'
+import { LevelKeyValueStore } from './key-value-store.js'
+import type { LevelLike } from './key-value-store.js'
+import { LevelPreKeyStore } from './prekey-store.js'
+import { LevelReplayStore } from './replay-store.js'
+import { LevelSenderKeyStore } from './sender-key-store.js'
+import { LevelSessionStore } from './session-store.js'
+
+/** The root database type: string keys, Uint8Array values. */
+export type RootLevel = Level<string, Uint8Array>
+
+export interface LevelStorage extends Storage {
+  /** The underlying database, e.g. to share it with other components. */
+  readonly db: RootLevel
+  identity: LevelIdentityStore
+  preKeys: LevelPreKeyStore
+  sessions: LevelSessionStore
+  senderKeys: LevelSenderKeyStore
+  replay: LevelReplayStore
+}
+
+/**
+ * Opens the database at `location` (a directory in Node, an IndexedDB name in
+ * browsers), or adopts an already constructed Level instance. close() closes the
+ * database only if openLevel opened it.
+ */
+export async function openLevel (location: string | RootLevel, options?: AbortOptions): Promise<LevelStorage> {
+  throwIfAborted(options)
+  let db: RootLevel
+  let owned = false
+  if (typeof location === 'string') {
+    if (location.length === 0) throw new InvalidKeyError('empty location')
+    db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    owned = true
+  } else {
+    db = location
+  }
+  try {
+    await db.open()
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause
+    if (cause?.code === 'LEVEL_LOCKED') throw new StoreLockedError()
+    throw err
+  }
+  const sub = (name: string): KeyValueStore =>
+    new LevelKeyValueStore(db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as LevelLike)
+  const kvs = new Map<string, KeyValueStore>()
+  return {
+    db,
+    identity: new LevelIdentityStore(sub('identity')),
+    preKeys: new LevelPreKeyStore(sub('prekeys')),
+    sessions: new LevelSessionStore(sub('sessions')),
+    senderKeys: new LevelSenderKeyStore(sub('sender-keys')),
+    replay: new LevelReplayStore(sub('replay')),
+    kv: (name: string): KeyValueStore => {
+      assertStoreName(name)
+      let kv = kvs.get(name)
+      if (kv == null) {
+        kv = sub(`kv-${name}`)
+        kvs.set(name, kv)
+      }
+      return kv
+    },
+    close: async () => {
+      if (owned) await db.close()
+    }
+  }
+}

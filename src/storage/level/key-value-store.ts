@@ -1,0 +1,149 @@
+// LevelDB KeyValueStore over one sublevel: string keys (UTF-8 byte order), Uint8Array values, byte-exact prefix ranges.
+import { AbortError, InvalidKeyError, StoreClosedError } from '../errors.js'
+import { utf8 } from '../keys.js'
+import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
+import { assertKey, inRange } from '../key-range.js'
+import { throwIfAborted } from '../types.js'
+import type { AbortOptions, WriteOptions } from '../types.js'
+
+/** The part of an abstract-level database (or sublevel) this module uses. */
+export interface LevelLike {
+  readonly status: string
+  get (key: string, options?: object): Promise<Uint8Array | undefined>
+  put (key: string, value: Uint8Array, options?: object): Promise<void>
+  del (key: string, options?: object): Promise<void>
+  batch (operations: Array<{ type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }>, options?: object): Promise<void>
+  iterator (options: object): AsyncIterable<[Uint8Array, Uint8Array]> & { close: () => Promise<void> }
+}
+
+const KEY_VIEW = { keyEncoding: 'utf8', valueEncoding: 'view' }
+
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1
+  return a.length - b.length
+}
+
+/** The smallest byte string greater than every string starting with `prefix`, or undefined if none (all 0xff). */
+export function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
+  const out = new Uint8Array(prefix)
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] < 0xff) {
+      out[i]++
+      return out.slice(0, i + 1)
+    }
+  }
+  return undefined
+}
+
+interface Bound { key: Uint8Array, inclusive: boolean }
+
+/** Byte bounds for LevelDB from a KeyRange under a store prefix. */
+export function levelBounds (storePrefix: string, range: KeyRange): { lower: Bound, upper?: Bound } {
+  const p = storePrefix + (range.prefix ?? '')
+  let lower: Bound = { key: utf8.encode(p), inclusive: true }
+  const lowers: Bound[] = []
+  if (range.gt != null) lowers.push({ key: utf8.encode(storePrefix + range.gt), inclusive: false })
+  if (range.gte != null) lowers.push({ key: utf8.encode(storePrefix + range.gte), inclusive: true })
+  for (const b of lowers) {
+    const c = compareBytes(b.key, lower.key)
+    if (c > 0 || (c === 0 && !b.inclusive)) lower = b
+  }
+  const end = prefixEnd(utf8.encode(p))
+  let upper: Bound | undefined = end == null ? undefined : { key: end, inclusive: false }
+  const uppers: Bound[] = []
+  if (range.lt != null) uppers.push({ key: utf8.encode(storePrefix + range.lt), inclusive: false })
+  if (range.lte != null) uppers.push({ key: utf8.encode(storePrefix + range.lte), inclusive: true })
+  for (const b of uppers) {
+    if (upper == null) { upper = b; continue }
+    const c = compareBytes(b.key, upper.key)
+    if (c < 0 || (c === 0 && !b.inclusive)) upper = b
+  }
+  return upper == null ? { lower } : { lower, upper }
+}
+
+/** Maps abstract-level errors to the storage error classes. */
+export function mapLevelError (err: unknown): Error {
+  const code = (err as { code?: string }).code
+  if (code === 'LEVEL_DATABASE_NOT_OPEN') return new StoreClosedError()
+  if (code === 'LEVEL_ABORTED' || (err as Error).name === 'AbortError') return new AbortError()
+  return err as Error
+}
+
+async function mapped<T> (op: Promise<T>): Promise<T> {
+  try {
+    return await op
+  } catch (err) {
+    throw mapLevelError(err)
+  }
+}
+
+export class LevelKeyValueStore implements KeyValueStore {
+  constructor (private readonly db: LevelLike, private readonly prefix = '') {}
+
+  private check (options?: AbortOptions): void {
+    throwIfAborted(options)
+    if (this.db.status === 'closed' || this.db.status === 'closing') throw new StoreClosedError()
+  }
+
+  async get (key: string, options?: AbortOptions): Promise<Uint8Array | undefined> {
+    this.check(options)
+    assertKey(key)
+    const value = await mapped(this.db.get(this.prefix + key, KEY_VIEW))
+    return value == null ? undefined : new Uint8Array(value)
+  }
+
+  async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void> {
+    this.check(options)
+    assertKey(key)
+    if (!(value instanceof Uint8Array)) throw new InvalidKeyError('value must be a Uint8Array')
+    await mapped(this.db.put(this.prefix + key, value, { ...KEY_VIEW, sync: options?.sync === true }))
+  }
+
+  async del (key: string, options?: WriteOptions): Promise<void> {
+    this.check(options)
+    assertKey(key)
+    await mapped(this.db.del(this.prefix + key, { keyEncoding: 'utf8', sync: options?.sync === true }))
+  }
+
+  async batch (operations: KeyValueBatchOperation[], options?: WriteOptions): Promise<void> {
+    this.check(options)
+    for (const op of operations) assertKey(op.key)
+    if (operations.length === 0) return
+    await mapped(this.db.batch(operations.map(op => op.type === 'put'
+      ? { type: 'put' as const, key: this.prefix + op.key, value: op.value }
+      : { type: 'del' as const, key: this.prefix + op.key }), { ...KEY_VIEW, sync: options?.sync === true }))
+  }
+
+  async * iterate (range: KeyRange = {}, options?: AbortOptions): AsyncIterable<KeyValueEntry> {
+    this.check(options)
+    const { lower, upper } = levelBounds(this.prefix, range)
+    const opts: Record<string, unknown> = { keyEncoding: 'view', valueEncoding: 'view', reverse: range.reverse === true }
+    opts[lower.inclusive ? 'gte' : 'gt'] = lower.key
+    if (upper != null) opts[upper.inclusive ? 'lte' : 'lt'] = upper.key
+    if (options?.signal != null) opts.signal = options.signal
+    const limit = range.limit != null && range.limit >= 0 ? range.limit : Infinity
+    if (limit === 0) return
+    const it = this.db.iterator(opts)
+    let n = 0
+    try {
+      for await (const [k, v] of it) {
+        const full = utf8.decode(k)
+        if (!full.startsWith(this.prefix)) continue
+        const key = full.slice(this.prefix.length)
+        if (!inRange(key, range)) continue
+        yield { key, value: new Uint8Array(v) }
+        if (++n >= limit) break
+      }
+    } catch (err) {
+      throw mapLevelError(err)
+    } finally {
+      await it.close().catch(() => undefined)
+    }
+  }
+
+  scope (prefix: string): KeyValueStore {
+    assertKey(prefix)
+    return new LevelKeyValueStore(this.db, `${this.prefix}${prefix}/`)
+  }
+}

@@ -1,0 +1,55 @@
+// LevelDB SessionStore: `<hex identity>/<deviceId>/<slot>` with slot 00 the newest; a replace is one synced batch, so it is atomic.
+import { addressKey, parseAddressKey, toHex } from '../keys.js'
+import type { KeyValueBatchOperation, KeyValueStore } from '../key-value-store.js'
+import { MAX_SESSIONS_PER_ADDRESS } from '../session-store.js'
+import type { SessionStore } from '../session-store.js'
+import { assertAddress } from '../types.js'
+import type { AbortOptions, DeviceAddress } from '../types.js'
+
+function slotKey (address: DeviceAddress, slot: number): string {
+  return `${addressKey(address)}/${slot.toString(16).padStart(2, '0')}`
+}
+
+export class LevelSessionStore implements SessionStore {
+  constructor (private readonly kv: KeyValueStore) {}
+
+  async loadSessions (address: DeviceAddress, options?: AbortOptions): Promise<Uint8Array[]> {
+    assertAddress(address)
+    const out: Uint8Array[] = []
+    for await (const { value } of this.kv.iterate({ prefix: `${addressKey(address)}/` }, options)) out.push(value)
+    return out
+  }
+
+  async storeSessions (address: DeviceAddress, sessions: Uint8Array[], options?: AbortOptions): Promise<void> {
+    assertAddress(address)
+    const kept = sessions.slice(0, MAX_SESSIONS_PER_ADDRESS)
+    const ops: KeyValueBatchOperation[] = []
+    for (let slot = 0; slot < MAX_SESSIONS_PER_ADDRESS; slot++) {
+      ops.push(slot < kept.length ? { type: 'put', key: slotKey(address, slot), value: kept[slot] } : { type: 'del', key: slotKey(address, slot) })
+    }
+    await this.kv.batch(ops, { ...options, sync: true })
+  }
+
+  async deleteSessions (address: DeviceAddress, options?: AbortOptions): Promise<void> {
+    await this.storeSessions(address, [], options)
+  }
+
+  async deleteAllSessions (identityKey: Uint8Array, options?: AbortOptions): Promise<void> {
+    const ops: KeyValueBatchOperation[] = []
+    for await (const { key } of this.kv.iterate({ prefix: `${toHex(identityKey)}/` }, options)) ops.push({ type: 'del', key })
+    await this.kv.batch(ops, { ...options, sync: true })
+  }
+
+  async listAddresses (identityKey?: Uint8Array, options?: AbortOptions): Promise<DeviceAddress[]> {
+    const seen = new Set<string>()
+    const out: DeviceAddress[] = []
+    for await (const { key } of this.kv.iterate(identityKey == null ? {} : { prefix: `${toHex(identityKey)}/` }, options)) {
+      const address = key.slice(0, key.lastIndexOf('/'))
+      if (!seen.has(address)) {
+        seen.add(address)
+        out.push(parseAddressKey(address))
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,93 @@
+// In-memory KeyValueStore: a Map plus a lazily sorted key list in UTF-8 order; for tests and ephemeral nodes, persists nothing.
+import { StoreClosedError } from '../errors.js'
+import { compareUtf8 } from '../keys.js'
+import { assertKey, inRange } from '../key-range.js'
+import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
+import { throwIfAborted } from '../types.js'
+import type { AbortOptions, WriteOptions } from '../types.js'
+
+class MemoryTable {
+  readonly map = new Map<string, Uint8Array>()
+  private sorted: string[] | undefined
+  closed = false
+
+  set (key: string, value: Uint8Array): void {
+    if (!this.map.has(key)) this.sorted = undefined
+    this.map.set(key, new Uint8Array(value))
+  }
+
+  delete (key: string): void {
+    if (this.map.delete(key)) this.sorted = undefined
+  }
+
+  keys (): string[] {
+    this.sorted ??= [...this.map.keys()].sort(compareUtf8)
+    return this.sorted
+  }
+}
+
+export class MemoryKeyValueStore implements KeyValueStore {
+  private readonly table: MemoryTable
+  private readonly prefix: string
+
+  constructor (table?: MemoryTable, prefix = '') {
+    this.table = table ?? new MemoryTable()
+    this.prefix = prefix
+  }
+
+  private check (options?: AbortOptions): void {
+    throwIfAborted(options)
+    if (this.table.closed) throw new StoreClosedError()
+  }
+
+  async get (key: string, options?: AbortOptions): Promise<Uint8Array | undefined> {
+    this.check(options)
+    assertKey(key)
+    const value = this.table.map.get(this.prefix + key)
+    return value == null ? undefined : new Uint8Array(value)
+  }
+
+  async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void> {
+    this.check(options)
+    assertKey(key)
+    this.table.set(this.prefix + key, value)
+  }
+
+  async del (key: string, options?: WriteOptions): Promise<void> {
+    this.check(options)
+    assertKey(key)
+    this.table.delete(this.prefix + key)
+  }
+
+  async batch (operations: KeyValueBatchOperation[], options?: WriteOptions): Promise<void> {
+    this.check(options)
+    for (const op of operations) assertKey(op.key)
+    for (const op of operations) {
+      if (op.type === 'put') this.table.set(this.prefix + op.key, op.value)
+      else this.table.delete(this.prefix + op.key)
+    }
+  }
+
+  async * iterate (range: KeyRange = {}, options?: AbortOptions): AsyncIterable<KeyValueEntry> {
+    this.check(options)
+    // snapshot the matching keys so writes during iteration do not disturb it (like a LevelDB iterator)
+    const keys = this.table.keys().filter(k => k.startsWith(this.prefix)).map(k => k.slice(this.prefix.length)).filter(k => inRange(k, range))
+    if (range.reverse === true) keys.reverse()
+    const limited = range.limit != null && range.limit >= 0 ? keys.slice(0, range.limit) : keys
+    const entries = limited.map(key => ({ key, value: new Uint8Array(this.table.map.get(this.prefix + key) as Uint8Array) }))
+    for (const entry of entries) {
+      this.check(options)
+      yield entry
+    }
+  }
+
+  scope (prefix: string): KeyValueStore {
+    assertKey(prefix)
+    return new MemoryKeyValueStore(this.table, `${this.prefix}${prefix}/`)
+  }
+
+  /** Marks the store closed; later calls throw StoreClosedError. */
+  close (): void {
+    this.table.closed = true
+  }
+}

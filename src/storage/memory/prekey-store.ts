@@ -1,0 +1,53 @@
+// In-memory PreKeyStore: one Map per prekey kind; persists nothing.
+import { idsToPrune } from '../prekey-store.js'
+import type { PreKeyEntry, PreKeyKind, PreKeyStore } from '../prekey-store.js'
+import { assertUint32 } from '../types.js'
+import type { AbortOptions } from '../types.js'
+import { MemoryLifecycle } from './base.js'
+import { assertKind } from '../prekey-kind.js'
+
+export class MemoryPreKeyStore implements PreKeyStore {
+  private readonly tables = new Map<PreKeyKind, Map<number, PreKeyEntry>>()
+
+  constructor (private readonly life = new MemoryLifecycle()) {}
+
+  private table (kind: PreKeyKind): Map<number, PreKeyEntry> {
+    assertKind(kind)
+    let t = this.tables.get(kind)
+    if (t == null) {
+      t = new Map()
+      this.tables.set(kind, t)
+    }
+    return t
+  }
+
+  async storePreKey (entry: PreKeyEntry, options?: AbortOptions): Promise<void> {
+    this.life.check(options)
+    assertUint32(entry.id)
+    this.table(entry.kind).set(entry.id, { ...entry, record: new Uint8Array(entry.record) })
+  }
+
+  async loadPreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<PreKeyEntry | undefined> {
+    this.life.check(options)
+    assertUint32(id)
+    const e = this.table(kind).get(id)
+    return e == null ? undefined : { ...e, record: new Uint8Array(e.record) }
+  }
+
+  async removePreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<void> {
+    this.life.check(options)
+    assertUint32(id)
+    this.table(kind).delete(id)
+  }
+
+  async listPreKeys (kind: PreKeyKind, options?: AbortOptions): Promise<Array<{ id: number, createdAt: number }>> {
+    this.life.check(options)
+    return [...this.table(kind).values()].map(e => ({ id: e.id, createdAt: e.createdAt })).sort((a, b) => a.id - b.id)
+  }
+
+  async prunePreKeys (kind: PreKeyKind, olderThan: number, options?: AbortOptions): Promise<number[]> {
+    const ids = idsToPrune(await this.listPreKeys(kind, options), olderThan)
+    for (const id of ids) this.table(kind).delete(id)
+    return ids
+  }
+}

@@ -1,0 +1,39 @@
+// In-memory ReplayStore: a Map from hex id to the time it was seen; persists nothing.
+import { assertReplayId } from '../replay-id.js'
+import type { ReplayStore } from '../replay-store.js'
+import { toHex } from '../keys.js'
+import type { AbortOptions } from '../types.js'
+import { MemoryLifecycle } from './base.js'
+
+export class MemoryReplayStore implements ReplayStore {
+  private readonly seen = new Map<string, number>()
+
+  constructor (private readonly life = new MemoryLifecycle()) {}
+
+  async markSeen (id: Uint8Array, seenAt: number, options?: AbortOptions): Promise<boolean> {
+    this.life.check(options)
+    assertReplayId(id)
+    const key = toHex(id)
+    if (this.seen.has(key)) return false
+    this.seen.set(key, seenAt)
+    return true
+  }
+
+  async hasSeen (id: Uint8Array, options?: AbortOptions): Promise<boolean> {
+    this.life.check(options)
+    assertReplayId(id)
+    return this.seen.has(toHex(id))
+  }
+
+  async pruneSeenBefore (cutoff: number, options?: AbortOptions): Promise<number> {
+    this.life.check(options)
+    let n = 0
+    for (const [key, seenAt] of [...this.seen]) {
+      if (seenAt < cutoff) {
+        this.seen.delete(key)
+        n++
+      }
+    }
+    return n
+  }
+}

@@ -1,0 +1,18 @@
+// Storage: the bundle of all stores one device uses, so upper layers take one object.
+import type { IdentityStore } from './identity-store.js'
+import type { KeyValueStore } from './key-value-store.js'
+import type { PreKeyStore } from './prekey-store.js'
+import type { ReplayStore } from './replay-store.js'
+import type { SenderKeyStore } from './sender-key-store.js'
+import type { SessionStore } from './session-store.js'
+
+export interface Storage {
+  identity: IdentityStore
+  preKeys: PreKeyStore
+  sessions: SessionStore
+  senderKeys: SenderKeyStore
+  replay: ReplayStore
+  /** A generic store for one concern (e.g. 'outbox'); names are [a-z0-9-]. */
+  kv (name: string): KeyValueStore
+  close (): Promise<void>
+}

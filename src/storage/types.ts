@@ -1,0 +1,57 @@
+// Shared storage types: abort/write options and the (identity, device) address; no crypto, no I/O.
+import { AbortError, InvalidKeyError } from './errors.js'
+
+/** Every async storage API accepts this. */
+export interface AbortOptions {
+  signal?: AbortSignal
+}
+
+/** Options of a write in the generic key-value store. */
+export interface WriteOptions extends AbortOptions {
+  /** fsync before resolving (LevelDB `sync: true`); see docs/storage.md "Durability". */
+  sync?: boolean
+}
+
+/**
+ * A device of a peer: the peer's public identity key (opaque bytes, e.g. 32-byte Ed25519)
+ * and the device id (uint32) from the device certificate.
+ */
+export interface DeviceAddress {
+  identityKey: Uint8Array
+  deviceId: number
+}
+
+/** Longest identity key accepted in a key (bytes); Ed25519 keys are 32, this leaves room for a type prefix. */
+export const MAX_IDENTITY_KEY_LENGTH = 64
+
+/** Longest string id (group id, distribution id, contact id) accepted in a key, in UTF-8 bytes. */
+export const MAX_ID_LENGTH = 256
+
+/** Throws AbortError when the signal is already aborted. */
+export function throwIfAborted (options?: AbortOptions): void {
+  if (options?.signal?.aborted === true) {
+    throw new AbortError()
+  }
+}
+
+/** Validates a device address, throwing InvalidKeyError. */
+export function assertAddress (address: DeviceAddress): void {
+  if (!(address.identityKey instanceof Uint8Array) || address.identityKey.length === 0 || address.identityKey.length > MAX_IDENTITY_KEY_LENGTH) {
+    throw new InvalidKeyError('identity key must be 1..64 bytes')
+  }
+  assertUint32(address.deviceId, 'deviceId')
+}
+
+/** Validates a uint32 id, throwing InvalidKeyError. */
+export function assertUint32 (value: number, what = 'id'): void {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new InvalidKeyError(`${what} must be a uint32`)
+  }
+}
+
+/** Validates a string id, throwing InvalidKeyError. */
+export function assertStringId (value: string, what = 'id'): void {
+  if (typeof value !== 'string' || value.length === 0 || new TextEncoder().encode(value).length > MAX_ID_LENGTH) {
+    throw new InvalidKeyError(`${what} must be 1..${MAX_ID_LENGTH} UTF-8 bytes`)
+  }
+}

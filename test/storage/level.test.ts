@@ -1,0 +1,60 @@
+// Runs the shared store suites against the LevelDB implementations (real files in a temp dir, with reopen checks).
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Level } from 'level'
+import { describe, expect, it } from 'vitest'
+import { openLevel } from '../../src/storage/index.js'
+import { levelFactory } from './suites/harness.js'
+import { describeIdentityStore } from './suites/identity-store.js'
+import { describeKeyValueStore } from './suites/key-value-store.js'
+import { describePreKeyStore } from './suites/prekey-store.js'
+import { describeReplayStore } from './suites/replay-store.js'
+import { describeSenderKeyStore } from './suites/sender-key-store.js'
+import { describeSessionStore } from './suites/session-store.js'
+
+const persistent = { persistent: true }
+describeKeyValueStore('level', levelFactory(s => s.kv('test')), persistent)
+describeIdentityStore('level', levelFactory(s => s.identity), persistent)
+describePreKeyStore('level', levelFactory(s => s.preKeys), persistent)
+describeSessionStore('level', levelFactory(s => s.sessions), persistent)
+describeSenderKeyStore('level', levelFactory(s => s.senderKeys), persistent)
+describeReplayStore('level', levelFactory(s => s.replay), persistent)
+
+describe('openLevel', () => {
+  it('adopts an existing Level instance and leaves it open on close', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-adopt-'))
+    const db = new Level<string, Uint8Array>(dir, { valueEncoding: 'view' })
+    try {
+      const storage = await openLevel(db)
+      await storage.kv('a').put('k', new Uint8Array([1]))
+      await storage.close()
+      expect(db.status).toBe('open')
+      const again = await openLevel(db)
+      expect(await again.kv('a').get('k')).toEqual(new Uint8Array([1]))
+      expect(await again.kv('b').get('k')).toBeUndefined()
+    } finally {
+      await db.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a second opener of the same directory with StoreLockedError', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-locked-'))
+    const first = await openLevel(dir)
+    try {
+      await expect(openLevel(dir)).rejects.toHaveProperty('name', 'StoreLockedError')
+    } finally {
+      await first.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('throws StoreClosedError after close', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-closed-'))
+    const storage = await openLevel(dir)
+    await storage.close()
+    await expect(storage.kv('x').get('a')).rejects.toHaveProperty('name', 'StoreClosedError')
+    await rm(dir, { recursive: true, force: true })
+  })
+})
