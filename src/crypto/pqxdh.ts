@@ -6,7 +6,7 @@ import { checkIdentityKey, identityDhPublicKey } from './identity.js'
 import { kemEncapsulate } from './kem.js'
 import { verifyPreKeyBundle } from './prekeys.js'
 import { providerOf } from './deps.js'
-import { initInitiator, initResponder, ratchetDecrypt } from './ratchet/double-ratchet.js'
+import { decryptRatchetMessage, initInitiator, initResponder } from './ratchet/double-ratchet.js'
 import { parsePreKeyMessage } from './ratchet/message.js'
 import type { CryptoDeps } from './deps.js'
 import type { IdentityKeyPair } from './identity.js'
@@ -114,7 +114,7 @@ export function pqxdhRespond (params: RespondParams, deps: CryptoDeps): RespondR
   const dh2 = identity.agree(m.baseKey, p)
   const dh3 = spk.agree(m.baseKey, p)
   const dh4 = opk?.agree(m.baseKey, p)
-  const ss = kem.decapsulate(m.kemCiphertext)
+  const ss = kem.decapsulate(m.kemCiphertext, p)
   const sk = kdfSharedSecret(p, dh4 === undefined ? [dh1, dh2, dh3, ss] : [dh1, dh2, dh3, dh4, ss])
   const fresh = initResponder(
     { localIdentityKey: identity.publicKey, remoteIdentityKey: m.identityKey, sharedSecret: sk, baseKey: m.baseKey },
@@ -122,7 +122,9 @@ export function pqxdhRespond (params: RespondParams, deps: CryptoDeps): RespondR
     spk.publicKey
   )
   wipe(sk)
-  const { state, plaintext } = ratchetDecrypt(fresh, params.message, deps)
+  // the session was made from this very message (same base key and identity), so its inner
+  // ratchet message goes straight in, without parsing and re-encoding the prekey message again
+  const { state, plaintext } = decryptRatchetMessage(fresh, m.message, deps)
   const result: RespondResult = {
     state,
     plaintext,

@@ -1,5 +1,6 @@
 /** Prekeys (signed X25519, signed ML-KEM-768 last-resort/one-time, one-time X25519) and prekey bundles: generation, signatures, (de)serialisation, verification; knows no sessions or storage. */
 import { concat, utf8 } from './bytes.js'
+import { defaultProvider } from './default-provider.js'
 import { checkX25519PublicKey, generateX25519KeyPair, x25519Agree, x25519PublicKeyOf } from './dh.js'
 import { InvalidKeyError, InvalidMessageError, InvalidSignatureError, UnsupportedParameterError } from './errors.js'
 import { checkIdentityKey, verifySignature } from './identity.js'
@@ -99,7 +100,7 @@ export class KemPreKey {
     return KemPreKeyPb.encode({ id: this.id, publicKey: this.publicKey, secretKey: this.#secretKey, signature: this.signature, createdAt: BigInt(this.createdAt), lastResort: this.lastResort })
   }
 
-  decapsulate (cipherText: Uint8Array): Uint8Array { return kemDecapsulate(cipherText, this.#secretKey) }
+  decapsulate (cipherText: Uint8Array, p?: CryptoProvider): Uint8Array { return kemDecapsulate(cipherText, this.#secretKey, p ?? defaultProvider()) }
 
   toJSON (): Redacted { return redacted('KemPreKey') }
   [inspectSymbol] (): Redacted { return redacted('KemPreKey') }

@@ -34,11 +34,14 @@ export function loadNativeProvider (): CryptoProvider | undefined {
   return cached ?? undefined
 }
 
-/** DER prefixes wrapping raw 32-byte keys (RFC 8410) so node:crypto can import them. */
+/** DER prefixes wrapping raw 32-byte keys (RFC 8410), for Node versions without raw key import. */
 const X25519_PKCS8 = hexBytes('302e020100300506032b656e04220420')
 const X25519_SPKI = hexBytes('302a300506032b656e032100')
 const ED25519_PKCS8 = hexBytes('302e020100300506032b657004220420')
 const ED25519_SPKI = hexBytes('302a300506032b6570032100')
+
+/** PKCS#8 of an ML-KEM-768 expandedKey: SEQUENCE { INTEGER 0, SEQUENCE { OID 2.16.840.1.101.3.4.4.2 }, OCTET STRING { OCTET STRING (2400) } } */
+const ML_KEM_768_PKCS8 = hexBytes('30820978020100300b06096086480165030404020482096404820960')
 
 function hexBytes (h: string): Uint8Array {
   return Uint8Array.from(h.match(/../g) ?? [], b => parseInt(b, 16))
@@ -50,74 +53,151 @@ function der (prefix: Uint8Array, key: Uint8Array): Uint8Array {
   return out
 }
 
+type KeyObject = nodeCrypto.KeyObject
+type Curve = 'x25519' | 'ed25519'
+
+/**
+ * Runs `fn` with V8 stack-trace capture off. node:crypto's key import probes every argument with
+ * `isKeyObject` / `isCryptoKey`, which throw and catch an internal TypeError for anything that is
+ * not a KeyObject (an options object, a Uint8Array): capturing those stack traces was ~45% of a
+ * DH ratchet step. Synchronous, restored in `finally`, and only ever around node:crypto calls
+ * whose errors we replace by our own typed errors anyway.
+ */
+const stackTraceLimitWritable = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.writable === true
+function quiet<T> (fn: () => T): T {
+  if (!stackTraceLimitWritable) return fn()
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return fn()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
+/**
+ * Identity-keyed cache of imported keys. Importing a raw key into a KeyObject costs more than using
+ * it (an X25519 private key import computes the public key), and every key is used more than once:
+ * each ratchet private key three times, a peer's ratchet key twice in one DH step, a sender-key
+ * signing key for every group message. Each entry keeps a copy of the bytes it was made from and is
+ * used only if the array still holds exactly those bytes, so a caller that reuses or mutates a
+ * buffer never gets a stale key. Weak: entries die with their arrays. Lives only in memory: the
+ * states that hold the arrays serialise raw bytes, never KeyObjects.
+ */
+function memo (load: (raw: Uint8Array) => KeyObject): (raw: Uint8Array) => KeyObject {
+  const cache = new WeakMap<Uint8Array, { bytes: Uint8Array, key: KeyObject }>()
+  return (raw) => {
+    const hit = cache.get(raw)
+    if (hit !== undefined && sameBytes(hit.bytes, raw)) return hit.key
+    const key = load(raw)
+    cache.set(raw, { bytes: Uint8Array.from(raw), key })
+    return key
+  }
+}
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 function build (c: NodeCrypto): CryptoProvider {
-  const privateKey = (prefix: Uint8Array, raw: Uint8Array): ReturnType<NodeCrypto['createPrivateKey']> => {
-    if (raw.length !== 32) throw new InvalidKeyError('Private key must be 32 bytes')
-    const d = der(prefix, raw)
+  // Raw key import/export (Node ≥ 24.?) skips DER encoding and parsing; feature-detected once.
+  const rawKeys = (() => {
     try {
-      return c.createPrivateKey({ key: d as Buffer, format: 'der', type: 'pkcs8' })
+      const k = c.createPublicKey({ key: new Uint8Array(32).fill(9) as Buffer, format: 'raw-public', asymmetricKeyType: 'x25519' } as never)
+      return (k.export({ format: 'raw-public' } as never) as Buffer).length === 32
+    } catch {
+      return false
+    }
+  })()
+  const importPrivate = (curve: Curve, raw: Uint8Array): KeyObject => {
+    if (raw.length !== 32) throw new InvalidKeyError('Private key must be 32 bytes')
+    if (rawKeys) return quiet(() => c.createPrivateKey({ key: raw as Buffer, format: 'raw-private', asymmetricKeyType: curve } as never))
+    const d = der(curve === 'x25519' ? X25519_PKCS8 : ED25519_PKCS8, raw)
+    try {
+      return quiet(() => c.createPrivateKey({ key: d as Buffer, format: 'der', type: 'pkcs8' }))
     } finally {
       d.fill(0)
     }
   }
-  const publicKey = (prefix: Uint8Array, raw: Uint8Array): ReturnType<NodeCrypto['createPublicKey']> => {
+  const importPublic = (curve: Curve, raw: Uint8Array): KeyObject => {
     if (raw.length !== 32) throw new InvalidKeyError('Public key must be 32 bytes')
-    return c.createPublicKey({ key: der(prefix, raw) as Buffer, format: 'der', type: 'spki' })
+    if (rawKeys) return quiet(() => c.createPublicKey({ key: raw as Buffer, format: 'raw-public', asymmetricKeyType: curve } as never))
+    return quiet(() => c.createPublicKey({ key: der(curve === 'x25519' ? X25519_SPKI : ED25519_SPKI, raw) as Buffer, format: 'der', type: 'spki' }))
   }
-  /**
-   * Imported keys by array identity, because importing a raw key (DER wrap + KeyObject) is the
-   * dominant cost of a DH ratchet step (each ratchet private key is used three times) and of
-   * sender-key signing/verification (one key per chain). Each entry keeps a copy of the bytes it
-   * was made from and is only used if the array still holds exactly those bytes, so a caller that
-   * reuses or mutates a buffer can never get a stale key. Weak: entries die with their arrays.
-   */
-  type Key = ReturnType<NodeCrypto['createPrivateKey']>
-  const memo = (load: (raw: Uint8Array) => Key): (raw: Uint8Array) => Key => {
-    const cache = new WeakMap<Uint8Array, { bytes: Uint8Array, key: Key }>()
-    return (raw) => {
-      const hit = cache.get(raw)
-      if (hit !== undefined && hit.bytes.length === raw.length && hit.bytes.every((b, i) => b === raw[i])) return hit.key
-      const key = load(raw)
-      cache.set(raw, { bytes: Uint8Array.from(raw), key })
-      return key
-    }
-  }
-  const x25519Private = memo(raw => privateKey(X25519_PKCS8, raw))
-  const ed25519Private = memo(raw => privateKey(ED25519_PKCS8, raw))
-  const ed25519Public = memo(raw => publicKey(ED25519_SPKI, raw))
-  const rawPublic = (k: ReturnType<NodeCrypto['createPublicKey']>): Uint8Array => {
+  const exportPublic = (k: KeyObject): Uint8Array => {
+    if (rawKeys) return view(k.export({ format: 'raw-public' } as never) as Buffer)
     const spki = k.export({ format: 'der', type: 'spki' })
     return Uint8Array.from(spki.subarray(spki.length - 32))
   }
+  // ML-KEM-768 (Node ≥ 24.7 with OpenSSL ≥ 3.5): the 2400-byte decapsulation key goes in as
+  // PKCS#8 `expandedKey` (draft-ietf-lamps-kyber-certificates); import costs ~3 decapsulations and
+  // is memoised like the curve keys (a last-resort KEM prekey serves many set-ups)
+  const mlKemPrivate = typeof c.decapsulate === 'function'
+    ? memo(raw => {
+      const d = der(ML_KEM_768_PKCS8, raw)
+      try {
+        return quiet(() => c.createPrivateKey({ key: d as Buffer, format: 'der', type: 'pkcs8' }))
+      } finally {
+        d.fill(0)
+      }
+    })
+    : undefined
+  const x25519Private = memo(raw => importPrivate('x25519', raw))
+  const x25519Public = memo(raw => importPublic('x25519', raw))
+  const ed25519Private = memo(raw => importPrivate('ed25519', raw))
+  const ed25519Public = memo(raw => importPublic('ed25519', raw))
+
+  // Secret keys go in as KeyObjects: given a Uint8Array, createCipheriv/hkdfSync/createHmac first
+  // probe it with isKeyObject/isCryptoKey (two internal throws, ~6 µs); createSecretKey does not.
+  const secret = (key: Uint8Array): KeyObject => c.createSecretKey(key)
+  // one-shot hashing (Node ≥ 21.7) is about twice as fast as createHash().update().digest()
+  const sha256: (data: Uint8Array) => Uint8Array = typeof c.hash === 'function'
+    ? (data) => view(c.hash('sha256', data, 'buffer'))
+    : (data) => view(c.createHash('sha256').update(data).digest())
   const algo = (key: Uint8Array): 'aes-128-gcm' | 'aes-192-gcm' | 'aes-256-gcm' =>
     key.length === 16 ? 'aes-128-gcm' : key.length === 24 ? 'aes-192-gcm' : 'aes-256-gcm'
+  const EMPTY = new Uint8Array(0)
+  const HMAC_SCRATCH = new Uint8Array(256)
+  const HMAC_OUTER = new Uint8Array(96)
   return {
     name: 'native',
-    sha256: (data) => view(c.createHash('sha256').update(data).digest()),
+    sha256,
     sha512: (data) => view(c.createHash('sha512').update(data).digest()),
-    // HMAC (RFC 2104) over native SHA-256: createHmac imports the key into a KeyObject on every
-    // call (~10 µs); two createHash calls cost ~3.5 µs for the short inputs the ratchet uses.
+    // HMAC (RFC 2104) as two one-shot SHA-256 calls: ~1.9 µs for the ratchet's short inputs, against
+    // ~2.5 µs for createHmac(createSecretKey(key)) and ~10 µs for createHmac with a raw key.
+    // The pads live in scratch buffers reused across calls (synchronous, so never shared by two
+    // calls) and are zeroed before returning.
     hmacSha256: (key, data) => {
-      const k = key.length > 64 ? view(c.createHash('sha256').update(key).digest()) : key
-      const pad = new Uint8Array(64)
-      pad.set(k)
-      for (let i = 0; i < 64; i++) pad[i] ^= 0x36
-      const inner = c.createHash('sha256').update(pad).update(data).digest()
-      for (let i = 0; i < 64; i++) pad[i] ^= 0x36 ^ 0x5c
-      const out = view(c.createHash('sha256').update(pad).update(inner).digest())
-      pad.fill(0)
+      const k = key.length > 64 ? sha256(key) : key
+      const inner = 64 + data.length <= HMAC_SCRATCH.length ? HMAC_SCRATCH.subarray(0, 64 + data.length) : new Uint8Array(64 + data.length)
+      inner.fill(0, 0, 64)
+      inner.set(k)
+      for (let i = 0; i < 64; i++) inner[i] ^= 0x36
+      inner.set(data, 64)
+      const outer = HMAC_OUTER
+      outer.fill(0, 0, 64)
+      outer.set(k)
+      for (let i = 0; i < 64; i++) outer[i] ^= 0x5c
+      const ih = sha256(inner)
+      outer.set(ih, 64)
+      const out = sha256(outer)
       inner.fill(0)
+      outer.fill(0)
+      ih.fill(0)
+      if (k !== key) k.fill(0)
       return out
     },
     hkdfSha256: (ikm, salt, info, length) => {
       checkHkdfLength(length)
       if (length === 0) return new Uint8Array(0)
-      // node's hkdfSync treats an empty salt as HashLen zero bytes, as RFC 5869 says
-      return view(c.hkdfSync('sha256', ikm, salt, info, length))
+      // node's hkdfSync treats an empty salt as HashLen zero bytes, as RFC 5869 says; an empty
+      // ikm cannot become a KeyObject, so it goes in as bytes
+      return view(c.hkdfSync('sha256', ikm.length === 0 ? EMPTY : secret(ikm), salt, info, length))
     },
     aesGcmEncrypt: (key, iv, plaintext, aad) => {
       checkAesGcm(key, iv)
-      const cipher = c.createCipheriv(algo(key), key, iv, { authTagLength: AES_GCM_TAG_LENGTH })
+      const cipher = c.createCipheriv(algo(key), secret(key), iv, { authTagLength: AES_GCM_TAG_LENGTH })
       cipher.setAAD(aad)
       const head = cipher.update(plaintext)
       const tail = cipher.final()
@@ -133,16 +213,18 @@ function build (c: NodeCrypto): CryptoProvider {
       if (sealed.length < AES_GCM_TAG_LENGTH) throw new DecryptionError()
       const ctLen = sealed.length - AES_GCM_TAG_LENGTH
       try {
-        const decipher = c.createDecipheriv(algo(key), key, iv, { authTagLength: AES_GCM_TAG_LENGTH })
-        decipher.setAAD(aad)
-        decipher.setAuthTag(sealed.subarray(ctLen))
-        const head = decipher.update(sealed.subarray(0, ctLen))
-        const tail = decipher.final()
-        if (tail.length === 0) return view(head)
-        const out = new Uint8Array(head.length + tail.length)
-        out.set(head, 0)
-        out.set(tail, head.length)
-        return out
+        return quiet(() => {
+          const decipher = c.createDecipheriv(algo(key), secret(key), iv, { authTagLength: AES_GCM_TAG_LENGTH })
+          decipher.setAAD(aad)
+          decipher.setAuthTag(sealed.subarray(ctLen))
+          const head = decipher.update(sealed.subarray(0, ctLen))
+          const tail = decipher.final()
+          if (tail.length === 0) return view(head)
+          const out = new Uint8Array(head.length + tail.length)
+          out.set(head, 0)
+          out.set(tail, head.length)
+          return out
+        })
       } catch {
         throw new DecryptionError()
       }
@@ -153,22 +235,32 @@ function build (c: NodeCrypto): CryptoProvider {
         else resolve(view(key))
       })
     }),
-    x25519PublicKey: (priv) => rawPublic(c.createPublicKey(x25519Private(priv))),
+    x25519PublicKey: (priv) => exportPublic(c.createPublicKey(x25519Private(priv))),
     x25519: (priv, pub) => {
+      const privateKey = x25519Private(priv)
       try {
-        return view(c.diffieHellman({ privateKey: x25519Private(priv), publicKey: publicKey(X25519_SPKI, pub) }))
+        return quiet(() => view(c.diffieHellman({ privateKey, publicKey: x25519Public(pub) })))
       } catch {
         throw new InvalidKeyError('X25519 key agreement failed')
       }
     },
-    ed25519PublicKey: (seed) => rawPublic(c.createPublicKey(ed25519Private(seed))),
+    ed25519PublicKey: (seed) => exportPublic(c.createPublicKey(ed25519Private(seed))),
     ed25519Sign: (seed, message) => view(c.sign(null, message, ed25519Private(seed))),
     ed25519Verify: (pub, message, signature) => {
       if (pub.length !== 32 || signature.length !== 64) return false
       try {
-        return c.verify(null, message, ed25519Public(pub), signature)
+        return quiet(() => c.verify(null, message, ed25519Public(pub), signature))
       } catch {
         return false
+      }
+    },
+    mlKem768Decapsulate: (secretKey, cipherText) => {
+      if (mlKemPrivate === undefined || secretKey.length !== 2400) return undefined
+      try {
+        const key = mlKemPrivate(secretKey)
+        return view(quiet(() => c.decapsulate(key, cipherText)))
+      } catch {
+        return undefined // e.g. an OpenSSL without ML-KEM, or a key it refuses: noble decides
       }
     }
   }

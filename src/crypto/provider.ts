@@ -35,6 +35,14 @@ export interface CryptoProvider {
   ed25519Sign: (seed: Uint8Array, message: Uint8Array) => Uint8Array
   /** Strict RFC 8032 verification; false (never throws) for malformed keys or signatures. */
   ed25519Verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean
+  /**
+   * Optional ML-KEM-768 decapsulation (FIPS 203, implicit rejection) with a 2400-byte decapsulation
+   * key; returns undefined where the implementation cannot take that key (callers then use noble).
+   * Decapsulation is deterministic, so any implementation gives the same bytes. There is no
+   * encapsulation counterpart on purpose: encapsulation must draw its randomness from
+   * `deps.random`, which node:crypto cannot take.
+   */
+  mlKem768Decapsulate?: (secretKey: Uint8Array, cipherText: Uint8Array) => Uint8Array | undefined
 }
 
 /** Boundary checks shared by both providers, so both reject exactly the same inputs. */

@@ -1,6 +1,8 @@
 // The native and noble providers give identical results and identical typed errors; the ratchet is provider-independent.
 import { describe, expect, it } from 'vitest'
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { defaultProvider, nativeProvider, nobleProvider, ratchetDecrypt, ratchetEncrypt } from '../../src/crypto/index.js'
+import { kemDecapsulate } from '../../src/crypto/kem.js'
 import { dec, enc, establishedPair } from './parties.js'
 import { seededRng } from './rng.js'
 
@@ -69,5 +71,25 @@ describe('providers', () => {
     x.set(rng.random(32))
     expect(hex(native.x25519(x, peer))).not.toBe(hex(d1))
     expect(hex(native.x25519(x, peer))).toBe(hex(nobleProvider.x25519(x, peer)))
+  })
+
+  it('native ML-KEM-768 decapsulation gives noble\'s bytes, incl. implicit rejection, and never uses a stale key', () => {
+    const rng = seededRng('mlkem')
+    if (typeof (process.getBuiltinModule('node:crypto') as { decapsulate?: unknown }).decapsulate !== 'function') return // Node < 24.7: noble only
+    const { publicKey, secretKey } = ml_kem768.keygen(rng.random(64))
+    for (let i = 0; i < 20; i++) {
+      const { cipherText, sharedSecret } = ml_kem768.encapsulate(publicKey, rng.random(32))
+      const viaNative = native.mlKem768Decapsulate?.(secretKey, cipherText)
+      expect(viaNative).toBeDefined()
+      expect(hex(viaNative ?? new Uint8Array(0))).toBe(hex(sharedSecret))
+      const bad = Uint8Array.from(cipherText); bad[rng.int(bad.length)] ^= 1 << rng.int(8)
+      expect(hex(kemDecapsulate(bad, secretKey, native))).toBe(hex(kemDecapsulate(bad, secretKey, nobleProvider)))
+    }
+    const reused = Uint8Array.from(secretKey)
+    const other = ml_kem768.keygen(rng.random(64))
+    const ct = ml_kem768.encapsulate(other.publicKey, rng.random(32))
+    kemDecapsulate(ct.cipherText, reused, native) // caches the import for `reused`
+    reused.set(other.secretKey)
+    expect(hex(kemDecapsulate(ct.cipherText, reused, native))).toBe(hex(ct.sharedSecret))
   })
 })

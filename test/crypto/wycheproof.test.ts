@@ -125,7 +125,7 @@ describe.each(providers)('wycheproof via the $name provider', (p) => {
   })
 })
 
-describe('wycheproof (noble ML-KEM, as used by src/crypto)', () => {
+describe('wycheproof (ML-KEM: noble, and native decapsulation where node:crypto has it)', () => {
   it('ML-KEM-768 keygen/decapsulation', () => {
     interface KCase { tcId: number, seed: string, ek: string, c: string, K: string, result: string }
     let n = 0
@@ -135,10 +135,10 @@ describe('wycheproof (noble ML-KEM, as used by src/crypto)', () => {
         if (t.result === 'valid') {
           const { publicKey, secretKey } = ml_kem768.keygen(hex(t.seed))
           expect(toHex(publicKey), `tc ${t.tcId}`).toBe(t.ek)
-          expect(toHex(kemDecapsulate(hex(t.c), secretKey)), `tc ${t.tcId}`).toBe(t.K)
+          for (const p of [undefined, ...providers]) expect(toHex(kemDecapsulate(hex(t.c), secretKey, p)), `tc ${t.tcId} ${p?.name ?? 'noble'}`).toBe(t.K)
         } else {
           // invalid: seed (private key) or ciphertext of the wrong length → must be rejected
-          expect(() => kemDecapsulate(hex(t.c), ml_kem768.keygen(hex(t.seed)).secretKey), `tc ${t.tcId}`).toThrow()
+          for (const p of [undefined, ...providers]) expect(() => kemDecapsulate(hex(t.c), ml_kem768.keygen(hex(t.seed)).secretKey, p), `tc ${t.tcId}`).toThrow()
         }
       }
     }

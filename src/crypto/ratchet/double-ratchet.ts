@@ -6,7 +6,7 @@ import { providerOf } from '../deps.js'
 import { kdfChainKey, kdfRootKey, messageKeyMaterial } from './keys.js'
 import { MAX_COUNTER, MAX_FORWARD_JUMP, MAX_RECEIVER_CHAINS, MAX_SKIPPED_KEYS } from './limits.js'
 import { encodePreKeyMessage, encodeRatchetHeader, messageKind, parsePreKeyMessage, parseRatchetMessage } from './message.js'
-import { FIELDS, RatchetState, skippedKeyId } from './state.js'
+import { FIELDS, ownSkipped, RatchetState, skippedKeyId } from './state.js'
 import type { CryptoDeps } from '../deps.js'
 import type { CryptoProvider } from '../provider.js'
 import type { MessageKind } from './message.js'
@@ -121,14 +121,16 @@ export function ratchetEncrypt (state: RatchetState, plaintext: Uint8Array, deps
 
 /** Derives and stores message keys of `chain` up to (not including) `until`, evicting the oldest beyond MAX_SKIPPED_KEYS. */
 function skipMessageKeys (p: CryptoProvider, f: RatchetFields, chain: ReceiverChain, until: number): void {
+  if (chain.counter >= until) return
+  const skipped = ownSkipped(f)
   while (chain.counter < until) {
     const { chainKey, messageKey } = kdfChainKey(p, chain.chainKey)
-    f.skipped.set(skippedKeyId(chain.ratchetKey, chain.counter), { ratchetKey: chain.ratchetKey, counter: chain.counter, messageKey })
+    skipped.set(skippedKeyId(chain.ratchetKey, chain.counter), { ratchetKey: chain.ratchetKey, counter: chain.counter, messageKey })
     chain.chainKey = chainKey
     chain.counter += 1
-    while (f.skipped.size > MAX_SKIPPED_KEYS) {
-      const oldest = f.skipped.keys().next().value as string
-      f.skipped.delete(oldest)
+    while (skipped.size > MAX_SKIPPED_KEYS) {
+      const oldest = skipped.keys().next().value as string
+      skipped.delete(oldest)
     }
   }
 }
@@ -150,17 +152,18 @@ export function ratchetDecrypt (state: RatchetState, message: Uint8Array, deps: 
   return decryptRatchetMessage(state, bytes, deps)
 }
 
-function decryptRatchetMessage (state: RatchetState, bytes: Uint8Array, deps: CryptoDeps): DecryptResult {
+/** Decrypts the inner ratchet message of an already parsed and matched first message (pqxdhRespond, which has just parsed it). */
+export function decryptRatchetMessage (state: RatchetState, bytes: Uint8Array, deps: CryptoDeps): DecryptResult {
   const p = providerOf(deps)
   const { header, headerBytes, sealed } = parseRatchetMessage(bytes)
   const f = state[FIELDS]()
   const aad = concat(f.remoteIdentityKey, f.localIdentityKey, headerBytes)
 
-  const sid = skippedKeyId(header.ratchetKey, header.counter)
-  const stored = f.skipped.get(sid)
-  if (stored !== undefined) {
+  const sid = f.skipped.size === 0 ? undefined : skippedKeyId(header.ratchetKey, header.counter)
+  const stored = sid === undefined ? undefined : f.skipped.get(sid)
+  if (sid !== undefined && stored !== undefined) {
     const plaintext = open(p, stored.messageKey, sealed, aad)
-    f.skipped.delete(sid)
+    ownSkipped(f).delete(sid)
     f.pending = undefined
     return { state: new RatchetState(f), plaintext }
   }

@@ -1,5 +1,5 @@
 /** Wire formats of 1:1 messages: the ratchet message (fixed binary layout) and the PQXDH first (prekey) message; knows no keys. */
-import { concat, constantTimeEqual, readU32be, u32be } from '../bytes.js'
+import { concat, constantTimeEqual, readU32be } from '../bytes.js'
 import { InvalidMessageError } from '../errors.js'
 import { MLKEM768_CIPHERTEXT_LENGTH } from '../kem.js'
 import { PreKeyMessagePb } from '../pb/messages.js'
@@ -35,7 +35,13 @@ export function messageKind (bytes: Uint8Array): MessageKind {
 }
 
 export function encodeRatchetHeader (h: RatchetHeader): Uint8Array {
-  return concat(Uint8Array.of(RATCHET_MESSAGE_TYPE), h.ratchetKey, u32be(h.previousCounter), u32be(h.counter))
+  const out = new Uint8Array(RATCHET_HEADER_LENGTH)
+  out[0] = RATCHET_MESSAGE_TYPE
+  out.set(h.ratchetKey, 1)
+  const dv = new DataView(out.buffer)
+  dv.setUint32(33, h.previousCounter >>> 0, false)
+  dv.setUint32(37, h.counter >>> 0, false)
+  return out
 }
 
 export function parseRatchetMessage (bytes: Uint8Array): ParsedRatchetMessage {

@@ -31,8 +31,14 @@ export interface RatchetFields {
   previousCounter: number
   /** newest first, at most MAX_RECEIVER_CHAINS */
   receiverChains: ReceiverChain[]
-  /** insertion-ordered (oldest first), at most MAX_SKIPPED_KEYS, keyed by skippedKeyId */
+  /**
+   * insertion-ordered (oldest first), at most MAX_SKIPPED_KEYS, keyed by skippedKeyId. Shared
+   * between a state and its working copy until the copy first changes it (`ownSkipped`), so an
+   * encrypt or an in-order decrypt does not copy up to 2000 entries.
+   */
   skipped: Map<string, SkippedKey>
+  /** true once `skipped` is this working copy's own Map (set by ownSkipped) */
+  skippedOwned?: boolean
   /** the initiator's PQXDH ephemeral key: identifies the session's first message */
   baseKey: Uint8Array
   pending?: PendingPreKey
@@ -42,13 +48,23 @@ export function skippedKeyId (ratchetKey: Uint8Array, counter: number): string {
   return `${toHex(ratchetKey)}:${counter}`
 }
 
+/** A working copy: chains and pending copied, byte arrays shared (never mutated), skipped keys shared until ownSkipped. */
 export function copyFields (f: RatchetFields): RatchetFields {
   return {
     ...f,
     receiverChains: f.receiverChains.map(c => ({ ...c })),
-    skipped: new Map(f.skipped),
+    skippedOwned: false,
     pending: f.pending === undefined ? undefined : { ...f.pending }
   }
+}
+
+/** The working copy's skipped-key Map, copied from the shared one on first use; call before any change to it. */
+export function ownSkipped (f: RatchetFields): Map<string, SkippedKey> {
+  if (f.skippedOwned !== true) {
+    f.skipped = new Map(f.skipped)
+    f.skippedOwned = true
+  }
+  return f.skipped
 }
 
 /** A Double Ratchet session. Immutable: ratchetEncrypt/ratchetDecrypt return a new one. */
