@@ -3,7 +3,9 @@ import type { Figure, Suite } from './harness.js'
 
 const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./net.js'),
-  async () => await import('./crypto.js')
+  async () => await import('./crypto.js'),
+  async () => await import('./directory.js'),
+  async () => await import('./verify.js')
 ]
 
 function parseArgs (argv: string[]): { json: boolean, filter?: string } {

@@ -20,6 +20,8 @@ export interface RelayProcessInit {
 export interface RelayProcess {
   peerId: string
   multiaddrs: string[]
+  /** the whole `listening` event (e.g. `verifierKey` when the verifier runs) */
+  listening: Record<string, unknown>
   process: ChildProcess
   /** the first multiaddr whose transport matches (`tcp` or `ws`) */
   addr(kind: 'tcp' | 'ws'): string
@@ -85,6 +87,7 @@ export async function startRelayProcess (init: RelayProcessInit): Promise<RelayP
   return {
     peerId: listening.peerId as string,
     multiaddrs,
+    listening,
     process: child,
     addr (kind) {
       const found = multiaddrs.find(a => kind === 'ws' ? a.includes('/ws/') : !a.includes('/ws/'))

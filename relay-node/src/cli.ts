@@ -4,6 +4,7 @@ import { ConfigError, parseRelayConfig, usage, type RelayConfig } from './config
 import { loadOrCreateKey, prepareDataDir } from './key.js'
 import { createRelayNode, type RelayNode } from './relay.js'
 import { startMetricsServer } from './metrics.js'
+import { openRelayServices, type RelayServices } from './services.js'
 
 /** Logs go to stderr so that stdout carries only machine-readable events. */
 function log (message: string): void {
@@ -44,11 +45,16 @@ async function main (): Promise<void> {
   }
 
   const key = await loadOrCreateKey(config.dataDir).catch(err => fail(err instanceof ConfigError ? err.message : `cannot read key: ${(err as Error).message}`, 2))
+  const services: RelayServices = await openRelayServices(config, {
+    writeStdout: line => { process.stdout.write(line) },
+    log
+  }).catch(err => fail(err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`, 2))
   let node: RelayNode
   try {
-    node = await createRelayNode(config, key)
+    node = await createRelayNode(config, key, { verifier: services.verifier, prekeys: services.prekeys })
     await node.start()
   } catch (err) {
+    await services.close().catch(() => {})
     fail(explainStartError(err, config))
   }
 
@@ -58,6 +64,7 @@ async function main (): Promise<void> {
       metrics = await startMetricsServer(node, config.metricsHost, config.metricsPort)
     } catch (err) {
       await node.stop()
+      await services.close().catch(() => {})
       const code = (err as NodeJS.ErrnoException).code
       fail(code === 'EADDRINUSE' ? `--metrics-port ${config.metricsPort}: address already in use` : `metrics server: ${(err as Error).message}`)
     }
@@ -75,6 +82,7 @@ async function main (): Promise<void> {
       try {
         if (metrics != null) await new Promise<void>(resolve => metrics.close(() => resolve()))
         await node.stop()
+        await services.close()
         log('stopped')
         process.exit(0)
       } catch (err) {
@@ -89,10 +97,11 @@ async function main (): Promise<void> {
     event: 'listening',
     peerId: node.peerId.toString(),
     multiaddrs: node.getMultiaddrs().map(ma => ma.toString()),
-    ...(config.metricsPort != null ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {})
+    ...(config.metricsPort != null ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {}),
+    ...(services.verifierKey != null ? { verifierKey: services.verifierKey } : {})
   }
   process.stdout.write(JSON.stringify(line) + '\n')
-  log(`started ${node.peerId.toString()} (data ${config.dataDir})`)
+  log(`started ${node.peerId.toString()} (data ${config.dataDir}${services.verifier != null ? `, verifier with ${config.smsGateway?.kind} SMS gateway` : ''})`)
 }
 
 main().catch(err => fail(`fatal: ${(err as Error).message}`))

@@ -16,7 +16,16 @@ export interface RelayConfig {
   relayDurationLimitMs: number
   relayDataLimitBytes: number
   maxConnections: number
+  /** run the phone-number verifier service (needs smsGateway) */
+  verifier: boolean
+  /** how the verifier sends SMS; required when verifier is on */
+  smsGateway?: SmsGatewaySpec
+  /** lifetime of a verification code in ms (shorter only for tests) */
+  verifyCodeTtlMs: number
 }
+
+/** `log` prints each SMS as a JSON line on stdout; `webhook` POSTs `{to, text}` to a URL. */
+export type SmsGatewaySpec = { kind: 'log' } | { kind: 'webhook', url: string }
 
 /** A configuration problem, with a message fit to print as the one line a user sees. */
 export class ConfigError extends Error {
@@ -38,13 +47,15 @@ export const RELAY_DEFAULTS = {
   /** relayed connections exist for signalling (WebRTC upgrade) and small messages, not bulk data */
   relayDurationLimitMs: 10 * 60 * 1000,
   relayDataLimitBytes: 4 * 1024 * 1024,
-  maxConnections: 2048
+  maxConnections: 2048,
+  /** DESIGN §4: codes expire; 10 minutes covers slow SMS delivery (see relay-node/src/verifier/limits.ts) */
+  verifyCodeTtlMs: 10 * 60 * 1000
 } as const
 
 interface FlagSpec {
   key: keyof RelayConfig
   env: string
-  kind: 'string' | 'list' | 'int'
+  kind: 'string' | 'list' | 'int' | 'bool'
   help: string
   min?: number
   max?: number
@@ -61,7 +72,10 @@ const FLAGS: Record<string, FlagSpec> = {
   '--reservation-ttl': { key: 'reservationTtlMs', env: 'PARLEY_RESERVATION_TTL', kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000, help: `reservation lifetime in ms (default ${RELAY_DEFAULTS.reservationTtlMs})` },
   '--relay-duration-limit': { key: 'relayDurationLimitMs', env: 'PARLEY_RELAY_DURATION_LIMIT', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `longest relayed connection in ms (default ${RELAY_DEFAULTS.relayDurationLimitMs})` },
   '--relay-data-limit': { key: 'relayDataLimitBytes', env: 'PARLEY_RELAY_DATA_LIMIT', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes per relayed connection (default ${RELAY_DEFAULTS.relayDataLimitBytes})` },
-  '--max-connections': { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', kind: 'int', min: 1, max: 1_000_000, help: `open connections (default ${RELAY_DEFAULTS.maxConnections})` }
+  '--max-connections': { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', kind: 'int', min: 1, max: 1_000_000, help: `open connections (default ${RELAY_DEFAULTS.maxConnections})` },
+  '--verifier': { key: 'verifier', env: 'PARLEY_VERIFIER', kind: 'bool', help: 'run the phone-number verifier (needs --sms-gateway)' },
+  '--sms-gateway': { key: 'smsGateway', env: 'PARLEY_SMS_GATEWAY', kind: 'string', help: 'how the verifier sends SMS: log (JSON line on stdout, development) or webhook=URL (POST {to, text})' },
+  '--verify-code-ttl': { key: 'verifyCodeTtlMs', env: 'PARLEY_VERIFY_CODE_TTL', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `verification code lifetime in ms (default ${RELAY_DEFAULTS.verifyCodeTtlMs})` }
 }
 
 export function usage (): string {
@@ -85,6 +99,33 @@ function parseInt10 (flag: string, raw: string, spec: FlagSpec): number {
     throw new ConfigError(`${flag}: ${n} is out of range (${spec.min ?? '-'}..${spec.max ?? '-'})`)
   }
   return n
+}
+
+const TRUE = ['1', 'true', 'yes', 'on']
+const FALSE = ['0', 'false', 'no', 'off']
+
+function parseBool (flag: string, raw: string): boolean {
+  const v = raw.toLowerCase()
+  if (TRUE.includes(v)) return true
+  if (FALSE.includes(v)) return false
+  throw new ConfigError(`${flag}: expected true or false, got '${raw}'`)
+}
+
+/** `log` or `webhook=http(s)://…`. */
+export function parseSmsGateway (raw: string): SmsGatewaySpec {
+  if (raw === 'log') return { kind: 'log' }
+  if (raw.startsWith('webhook=')) {
+    const url = raw.slice('webhook='.length)
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch {
+      throw new ConfigError('--sms-gateway: webhook=URL needs an absolute http(s) URL')
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('--sms-gateway: webhook=URL needs an absolute http(s) URL')
+    return { kind: 'webhook', url }
+  }
+  throw new ConfigError(`--sms-gateway: expected 'log' or 'webhook=URL', got '${raw.split('=')[0]}'`)
 }
 
 function checkMultiaddrs (flag: string, values: string[]): void {
@@ -124,6 +165,7 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     }
     const values: string[] = []
     if (inline != null) values.push(inline)
+    else if (spec.kind === 'bool') values.push('true')
     else if (spec.kind === 'list') {
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) values.push(argv[++i])
     } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
@@ -145,7 +187,9 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     reservationTtlMs: RELAY_DEFAULTS.reservationTtlMs,
     relayDurationLimitMs: RELAY_DEFAULTS.relayDurationLimitMs,
     relayDataLimitBytes: RELAY_DEFAULTS.relayDataLimitBytes,
-    maxConnections: RELAY_DEFAULTS.maxConnections
+    maxConnections: RELAY_DEFAULTS.maxConnections,
+    verifier: false,
+    verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs
   }
   const target = config as unknown as Record<string, unknown>
   for (const [flag, values] of raw) {
@@ -155,11 +199,17 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
       target[spec.key] = values
     } else if (spec.kind === 'int') {
       target[spec.key] = parseInt10(flag, values[0], spec)
+    } else if (spec.kind === 'bool') {
+      target[spec.key] = parseBool(flag, values[0])
+    } else if (spec.key === 'smsGateway') {
+      target[spec.key] = parseSmsGateway(values[0])
     } else {
       target[spec.key] = values[0]
     }
   }
   if (config.dataDir === '') throw new ConfigError('missing --data DIR (or PARLEY_DATA): where the relay keeps its key and databases')
   if (config.listen.length === 0) throw new ConfigError('--listen needs at least one multiaddr')
+  if (config.verifier && config.smsGateway == null) throw new ConfigError('--verifier needs --sms-gateway log|webhook=URL (or PARLEY_SMS_GATEWAY)')
+  if (!config.verifier && config.smsGateway != null) throw new ConfigError('--sms-gateway has no effect without --verifier')
   return { help: false, config }
 }

@@ -1,4 +1,4 @@
-/** A running community relay: a libp2p node with the DHT in server mode, a circuit relay v2 server and autonat. Knows nothing of flags or processes. */
+/** A running community relay: a libp2p node with the DHT in server mode, a circuit relay v2 server, autonat, and the Parley services whose backends it is given. Knows nothing of flags or processes. */
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -9,8 +9,17 @@ import { autoNAT } from '@libp2p/autonat'
 import type { PrivateKey } from '@libp2p/interface'
 import { AGENT_VERSION, DIAL_TIMEOUT_MS, bootstrapDiscovery, commonServices, permissiveGater } from '../../src/index.js'
 import type { RelayConfig } from './config.js'
+import { verifierServer, type VerifierBackend } from '../../src/protocols/verify/index.js'
+import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/index.js'
+import { directoryDhtRules } from '../../src/directory/index.js'
 
-export async function createRelayNode (config: RelayConfig, privateKey: PrivateKey) {
+/** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
+export interface RelayBackends {
+  verifier?: VerifierBackend
+  prekeys?: PreKeyBackend
+}
+
+export async function createRelayNode (config: RelayConfig, privateKey: PrivateKey, backends: RelayBackends = {}) {
   return await createLibp2p({
     privateKey,
     nodeInfo: { userAgent: `${AGENT_VERSION} relay` },
@@ -29,7 +38,7 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
     peerDiscovery: bootstrapDiscovery(config.bootstrap),
     start: false,
     services: {
-      ...commonServices('server'),
+      ...commonServices('server', directoryDhtRules()),
       relay: circuitRelayServer({
         reservations: {
           maxReservations: config.maxReservations,
@@ -38,7 +47,9 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
           defaultDataLimit: BigInt(config.relayDataLimitBytes)
         }
       }),
-      autonat: autoNAT()
+      autonat: autoNAT(),
+      ...(backends.verifier != null ? { verifier: verifierServer({ backend: backends.verifier }) } : {}),
+      ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {})
     }
   })
 }

@@ -1,0 +1,78 @@
+/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, the prekey store, the verifier backend (when on), and their sweepers. */
+import { join } from 'node:path'
+import { openLevel, StoreLockedError, type LevelStorage } from '../../src/storage/index.js'
+import { toHex } from '../../src/crypto/bytes.js'
+import { ConfigError, type RelayConfig } from './config.js'
+import { RelayPreKeyStore } from './prekeys/index.js'
+import { PhoneVerifier, loadOrCreateVerifierKey, loadOrCreateVerifierSecret, logGateway, webhookGateway, SWEEP_INTERVAL_MS, type SmsGateway } from './verifier/index.js'
+
+export const DB_DIR = 'db'
+
+export interface RelayServices {
+  storage: LevelStorage
+  prekeys: RelayPreKeyStore
+  /** present when --verifier is on */
+  verifier?: PhoneVerifier
+  /** hex of the verifier's public key, for the listening line */
+  verifierKey?: string
+  close(): Promise<void>
+}
+
+export interface OpenServicesInit {
+  /** where SMS lines of the log gateway go (the process's stdout) */
+  writeStdout: (line: string) => void
+  /** operator log (stderr) */
+  log: (message: string) => void
+}
+
+function gatewayFor (config: RelayConfig, init: OpenServicesInit): SmsGateway {
+  const spec = config.smsGateway
+  if (spec == null) throw new ConfigError('--verifier needs --sms-gateway')
+  return spec.kind === 'log' ? logGateway(init.writeStdout) : webhookGateway(spec.url)
+}
+
+/** Opens DIR/db and builds the backends the configuration asks for. A locked database is a ConfigError (another relay uses DIR). */
+export async function openRelayServices (config: RelayConfig, init: OpenServicesInit): Promise<RelayServices> {
+  let storage: LevelStorage
+  try {
+    storage = await openLevel(join(config.dataDir, DB_DIR))
+  } catch (err) {
+    if (err instanceof StoreLockedError) throw new ConfigError(`database ${join(config.dataDir, DB_DIR)} is in use by another process (is another relay using --data ${config.dataDir}?)`)
+    throw err
+  }
+  const timers: NodeJS.Timeout[] = []
+  const prekeys = new RelayPreKeyStore({ kv: storage.kv('relay-prekeys') })
+  const prekeySweep = setInterval(() => { prekeys.sweep().catch(err => init.log(`prekey sweep failed: ${(err as Error).message}`)) }, SWEEP_INTERVAL_MS)
+  prekeySweep.unref()
+  timers.push(prekeySweep)
+  const services: RelayServices = {
+    storage,
+    prekeys,
+    async close () {
+      for (const t of timers) clearInterval(t)
+      await storage.close()
+    }
+  }
+  try {
+    if (config.verifier) {
+      const verifierKey = await loadOrCreateVerifierKey(config.dataDir)
+      const verifier = new PhoneVerifier({
+        kv: storage.kv('verifier'),
+        verifierKey,
+        secret: await loadOrCreateVerifierSecret(config.dataDir),
+        gateway: gatewayFor(config, init),
+        limits: { codeTtlMs: config.verifyCodeTtlMs },
+        log: init.log
+      })
+      const sweep = setInterval(() => { verifier.sweep().catch(err => init.log(`verifier sweep failed: ${(err as Error).message}`)) }, SWEEP_INTERVAL_MS)
+      sweep.unref()
+      timers.push(sweep)
+      services.verifier = verifier
+      services.verifierKey = toHex(verifierKey.publicKey)
+    }
+  } catch (err) {
+    await services.close()
+    throw err
+  }
+  return services
+}

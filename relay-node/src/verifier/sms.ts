@@ -1,0 +1,106 @@
+/** SMS gateway adapters: `log` (one JSON line on stdout, for development and tests) and `webhook` (HTTP POST of {to, text} with retries). */
+import type { AbortOptions } from '@libp2p/interface'
+
+export interface SmsGateway {
+  readonly kind: 'log' | 'webhook' | 'custom'
+  /** Sends `text` to the E.164 number `to`; rejects with SmsGatewayError when it cannot. */
+  send(to: string, text: string, options?: AbortOptions): Promise<void>
+}
+
+/** The gateway could not deliver; the message names the gateway and the cause, never the number or the text. */
+export class SmsGatewayError extends Error {
+  static name = 'SmsGatewayError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'SmsGatewayError'
+  }
+}
+
+/**
+ * Development gateway: writes `{"event":"sms","to":E164,"text":…}` as one line to `write`
+ * (the relay's stdout). This is the one place a number is printed: the line IS the SMS.
+ */
+export function logGateway (write: (line: string) => void): SmsGateway {
+  return {
+    kind: 'log',
+    async send (to, text) {
+      write(JSON.stringify({ event: 'sms', to, text }) + '\n')
+    }
+  }
+}
+
+export interface WebhookInit {
+  /** attempts in all @default 3 */
+  tries?: number
+  /** wait before the second attempt, doubled for each later one, in ms @default 500 */
+  backoffMs?: number
+  /** per-attempt timeout in ms @default 5000 */
+  timeoutMs?: number
+}
+
+export const WEBHOOK_DEFAULTS = { tries: 3, backoffMs: 500, timeoutMs: 5000 } as const
+
+async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal?.reason ?? new Error('aborted'))
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** A failure worth another try: network errors, timeouts, 408, 429 and 5xx. */
+function retryable (status: number): boolean {
+  return status === 408 || status === 429 || status >= 500
+}
+
+/**
+ * Any HTTP SMS provider (directly or through a small adapter): POST `{"to","text"}` as JSON to
+ * `url`; a 2xx answer means sent. Retries with exponential backoff; the final error names the
+ * gateway by origin only (the path or query may carry an API key).
+ */
+export function webhookGateway (url: string, init: WebhookInit = {}): SmsGateway {
+  const tries = init.tries ?? WEBHOOK_DEFAULTS.tries
+  const backoffMs = init.backoffMs ?? WEBHOOK_DEFAULTS.backoffMs
+  const timeoutMs = init.timeoutMs ?? WEBHOOK_DEFAULTS.timeoutMs
+  const origin = new URL(url).origin
+  return {
+    kind: 'webhook',
+    async send (to, text, options = {}) {
+      let cause = 'no attempt made'
+      for (let attempt = 1; attempt <= tries; attempt++) {
+        options.signal?.throwIfAborted()
+        const controller = new AbortController()
+        const timer = setTimeout(() => controller.abort(), timeoutMs)
+        const onOuter = (): void => controller.abort()
+        options.signal?.addEventListener('abort', onOuter, { once: true })
+        try {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ to, text }),
+            signal: controller.signal
+          })
+          await res.body?.cancel().catch(() => {})
+          if (res.ok) return
+          cause = `HTTP ${res.status}`
+          if (!retryable(res.status)) break
+        } catch (err) {
+          const e = err as Error & { cause?: { code?: string } }
+          cause = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message)
+          options.signal?.throwIfAborted()
+        } finally {
+          clearTimeout(timer)
+          options.signal?.removeEventListener('abort', onOuter)
+        }
+        if (attempt < tries) await sleep(backoffMs * 2 ** (attempt - 1), options.signal)
+      }
+      throw new SmsGatewayError(`SMS webhook ${origin} failed after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${cause}`)
+    }
+  }
+}

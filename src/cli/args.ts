@@ -1,0 +1,81 @@
+/** Command-line parsing for `parley`: global flags, a command and its arguments. Knows nothing of what the commands do. */
+
+export class UsageError extends Error {
+  static name = 'UsageError'
+  constructor (message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export interface CliArgs {
+  dataDir: string
+  bootstrap: string[]
+  json: boolean
+  region?: string
+  timeoutSeconds?: number
+  command?: string
+  rest: string[]
+  help: boolean
+}
+
+export const COMMANDS: Record<string, string> = {
+  register: 'register PHONE        ask a verifier relay to text a code to PHONE',
+  verify: 'verify CODE           finish registration with the code and publish your directory record',
+  whoami: 'whoami                your phone, identity key, peer id and safety number seed',
+  lookup: 'lookup PHONE...       who of these numbers is on Parley'
+}
+
+export function usage (): string {
+  return [
+    'usage: parley --data DIR --bootstrap MULTIADDR... [--json] [--region CC] COMMAND [ARGS]',
+    '',
+    'commands:',
+    ...Object.values(COMMANDS).map(c => `  ${c}`),
+    '',
+    'options (also as env PARLEY_DATA, PARLEY_BOOTSTRAP, PARLEY_REGION):',
+    '  --data DIR            this device\'s data folder (default ./.parley/client)',
+    '  --bootstrap MA...     relays to connect to',
+    '  --region CC           region for numbers without a country code, e.g. GB',
+    '  --json                machine-readable output',
+    '  --timeout S           give up after S seconds'
+  ].join('\n')
+}
+
+export function parseCliArgs (argv: string[], env: Record<string, string | undefined> = {}): CliArgs {
+  const out: CliArgs = {
+    dataDir: env.PARLEY_DATA ?? '.parley/client',
+    bootstrap: (env.PARLEY_BOOTSTRAP ?? '').split(/[\s,]+/).filter(Boolean),
+    json: false,
+    rest: [],
+    help: false,
+    ...(env.PARLEY_REGION != null ? { region: env.PARLEY_REGION } : {})
+  }
+  let bootstrapFromFlags: string[] | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = (): string => {
+      const v = argv[++i]
+      if (v == null || v.startsWith('--')) throw new UsageError(`${arg} needs a value`)
+      return v
+    }
+    if (arg === '--help' || arg === '-h') out.help = true
+    else if (arg === '--json') out.json = true
+    else if (arg === '--data') out.dataDir = value()
+    else if (arg === '--region') out.region = value()
+    else if (arg === '--timeout') {
+      const v = value()
+      if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--timeout: expected seconds, got '${v}'`)
+      out.timeoutSeconds = Number(v)
+    } else if (arg === '--bootstrap') {
+      bootstrapFromFlags ??= []
+      while (i + 1 < argv.length && !argv[i + 1].startsWith('--') && argv[i + 1].startsWith('/')) bootstrapFromFlags.push(argv[++i])
+      if (bootstrapFromFlags.length === 0) throw new UsageError('--bootstrap needs at least one multiaddr')
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown flag ${arg} (see --help)`)
+    else if (out.command == null) out.command = arg
+    else out.rest.push(arg)
+  }
+  if (bootstrapFromFlags != null) out.bootstrap = bootstrapFromFlags
+  if (out.command != null && COMMANDS[out.command] == null) throw new UsageError(`unknown command '${out.command}' (see --help)`)
+  return out
+}

@@ -1,0 +1,102 @@
+/** The `parley` command (signal-cli style): register, verify, whoami, lookup. One clear line and a non-zero exit on any error. */
+import { Parley, createNodeNode, toHexString } from '../index.js'
+import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
+import { progressBar, spinner } from './progress.js'
+
+function out (line: string): void {
+  process.stdout.write(line + '\n')
+}
+
+function fail (message: string, code = 1): never {
+  process.stderr.write(`parley: ${message}\n`)
+  process.exit(code)
+}
+
+async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
+  switch (args.command) {
+    case 'register': {
+      if (args.rest.length !== 1) throw new UsageError('register takes one phone number')
+      const wait = spinner('Asking a verifier relay to text you a code…')
+      const r = await parley.register(args.rest[0], { signal }).finally(() => wait.stop())
+      if (args.json) out(JSON.stringify({ phone: r.phone, relay: r.relay, expiresInMs: r.expiresInMs }))
+      else out(`A code was sent to ${r.phone}. Run: parley verify CODE (within ${Math.round(r.expiresInMs / 60000)} minutes)`)
+      return
+    }
+    case 'verify': {
+      if (args.rest.length !== 1) throw new UsageError('verify takes the code from the SMS')
+      const wait = spinner('Verifying and publishing your directory record…')
+      const r = await parley.verify(args.rest[0], { signal }).finally(() => wait.stop())
+      if (args.json) out(JSON.stringify({ phone: r.phone, registered: true, mailboxRelays: r.mailboxRelays, seq: r.seq }))
+      else out(`✓ ${r.phone} is registered on Parley (${r.mailboxRelays.length} mailbox relay${r.mailboxRelays.length === 1 ? '' : 's'})`)
+      return
+    }
+    case 'whoami': {
+      const me = await parley.whoami({ signal })
+      if (args.json) out(JSON.stringify(me))
+      else {
+        out(`phone         ${me.phone ?? '(not registered)'}`)
+        out(`identity key  ${me.identityKey}`)
+        out(`peer id       ${me.peerId}`)
+        out(`safety seed   ${me.safetyNumberSeed.replace(/(\d{5})(?=\d)/g, '$1 ')}`)
+      }
+      return
+    }
+    case 'lookup': {
+      if (args.rest.length === 0) throw new UsageError('lookup takes one or more phone numbers')
+      const bar = progressBar('Looking up')
+      // always asks the network (maxAge 0); the cache still tells whether a security code changed
+      const report = await parley.discover(args.rest, { signal, maxAge: 0, onProgress: (d, t) => bar.update(d, t) })
+      bar.done()
+      for (const c of report.contacts) {
+        const line = {
+          input: c.input,
+          phone: c.e164 ?? null,
+          registered: c.status === 'registered',
+          status: c.status,
+          ...(c.identityKey != null ? { identityKey: toHexString(c.identityKey) } : {}),
+          verified: c.verified === true,
+          ...(c.identityChanged === true ? { identityChanged: true } : {})
+        }
+        if (args.json) out(JSON.stringify(line))
+        else out(`${(line.phone ?? c.input).padEnd(16)} ${c.status === 'registered' ? `on Parley${line.verified ? ' ✓ verified' : ' (unverified)'}${line.identityChanged === true ? ' — security code changed' : ''}` : c.status === 'invalid' ? 'not a valid number' : c.status === 'error' ? 'lookup failed' : 'not on Parley'}`)
+      }
+      if (report.contacts.every(c => c.status === 'error')) throw new Error('no lookup succeeded: is a relay reachable?')
+      return
+    }
+  }
+}
+
+async function main (): Promise<void> {
+  let args: CliArgs
+  try {
+    args = parseCliArgs(process.argv.slice(2), process.env)
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message, 2)
+    throw err
+  }
+  if (args.help || args.command == null) {
+    out(usage())
+    if (args.command == null && !args.help) process.exit(2)
+    return
+  }
+  if (args.bootstrap.length === 0 && args.command !== 'whoami') fail('no relay given: use --bootstrap MULTIADDR (or PARLEY_BOOTSTRAP)', 2)
+
+  const controller = new AbortController()
+  const timer = args.timeoutSeconds != null ? setTimeout(() => controller.abort(new Error(`timed out after ${args.timeoutSeconds} s`)), args.timeoutSeconds * 1000) : undefined
+  process.once('SIGINT', () => controller.abort(new Error('interrupted')))
+  let parley: Parley | undefined
+  try {
+    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, ...(args.region != null ? { defaultRegion: args.region } : {}) })
+    await run(args, parley, controller.signal)
+  } catch (err) {
+    const e = err as Error
+    await parley?.stop().catch(() => {})
+    fail(e instanceof UsageError ? e.message : (e.message ?? String(err)), e instanceof UsageError ? 2 : 1)
+  } finally {
+    clearTimeout(timer)
+  }
+  await parley.stop()
+  process.exit(0)
+}
+
+main().catch(err => fail(`fatal: ${(err as Error).message}`))

@@ -1,0 +1,136 @@
+/** The Parley client facade: one object per device that owns storage, identity and the libp2p node. The composition root; apps talk only to this. */
+import { join } from 'node:path'
+import { safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
+import { loadOrCreateLocalIdentity, type LocalIdentity } from '../session/index.js'
+import { openLevel, toHex, type Storage, type AbortOptions } from '../storage/index.js'
+import type { ParleyNodeInit } from '../net/options.js'
+import type { ParleyNode } from '../net/node.js'
+import { loadOrCreateDeviceKey } from './device-key.js'
+import { RegistrationFlow, type Registration } from './registration.js'
+import { NotRegisteredError } from './errors.js'
+import { directoryDhtRules, lookup as directoryLookup, discoverContacts, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
+import { normalizePhone } from '../util/phone.js'
+
+export interface ParleyInit {
+  /** folder for this device's LevelDB (Node); or pass `storage` */
+  dataDir?: string
+  storage?: Storage
+  /** relay multiaddrs */
+  bootstrap: string[]
+  listen?: string[]
+  /** verifier public keys whose attestations show a contact as verified; by default those of the bootstrap relays */
+  trustedVerifiers?: Uint8Array[]
+  /** region for numbers typed without a country code, e.g. 'GB' */
+  defaultRegion?: string
+  random?: RandomSource
+  now?: () => number
+  /** builds the libp2p node; the Node and browser entries pass their factory */
+  createNode: (init: ParleyNodeInit) => Promise<ParleyNode>
+}
+
+export interface WhoAmI {
+  registered: boolean
+  phone?: string
+  identityKey: string
+  peerId: string
+  deviceId: number
+  /** this identity's 30-digit half of every safety number */
+  safetyNumberSeed: string
+}
+
+export class Parley {
+  private readonly registration: RegistrationFlow
+
+  private constructor (
+    readonly node: ParleyNode,
+    readonly storage: Storage,
+    readonly local: LocalIdentity,
+    protected readonly init: ParleyInit
+  ) {
+    this.registration = new RegistrationFlow(node, storage, local, init.bootstrap, init.now ?? Date.now)
+  }
+
+  static async create (init: ParleyInit, options?: AbortOptions): Promise<Parley> {
+    const storage = init.storage ?? await openLevel(join(init.dataDir ?? '.parley/client', 'db'), options)
+    try {
+      const random = init.random ?? systemRandom
+      const now = init.now ?? Date.now
+      const local = await loadOrCreateLocalIdentity(storage.identity, { random, now }, options)
+      const privateKey = await loadOrCreateDeviceKey(storage.kv('device'), options)
+      const node = await init.createNode({ privateKey, bootstrap: init.bootstrap, dht: directoryDhtRules(), ...(init.listen != null ? { listen: init.listen } : {}) })
+      return new Parley(node, storage, local, init)
+    } catch (err) {
+      if (init.storage == null) await storage.close()
+      throw err
+    }
+  }
+
+  get identity (): IdentityKeyPair {
+    return this.local.identity
+  }
+
+  /** Step 1 of registration: a verifier relay texts a code to `phone` (any common format; see defaultRegion). */
+  async register (phone: string, options?: AbortOptions): Promise<{ phone: string, relay: string, expiresInMs: number }> {
+    const e164 = normalizePhone(phone, this.init.defaultRegion)
+    const { relay, expiresInMs } = await this.registration.request(e164, options)
+    return { phone: e164, relay, expiresInMs }
+  }
+
+  /** Step 2: the code from the SMS; publishes this device in the directory. */
+  async verify (code: string, options?: AbortOptions): Promise<Registration> {
+    return await this.registration.confirm(code.trim(), options)
+  }
+
+  /** Looks a number up in the directory; `{ registered: false }` when it is not on Parley. */
+  async lookup (phone: string, options?: AbortOptions): Promise<LookupResult & { phone: string }> {
+    const e164 = normalizePhone(phone, this.init.defaultRegion)
+    const result = await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(options?.signal != null ? { signal: options.signal } : {}) })
+    return { ...result, phone: e164 }
+  }
+
+  /** Which of an address book's numbers are on Parley, in parallel, with progress. */
+  async discover (numbers: string[], options: AbortOptions & { onProgress?: (done: number, total: number) => void, maxAge?: number } = {}): Promise<DiscoveryReport> {
+    const trustedVerifiers = await this.trustedVerifiers(options)
+    return await discoverContacts(async (e164, o) => await directoryLookup(this.dht, e164, { ...o, trustedVerifiers }), numbers, {
+      cache: this.storage.kv('contacts'),
+      ...(this.init.defaultRegion != null ? { defaultRegion: this.init.defaultRegion } : {}),
+      ...(options.onProgress != null ? { onProgress: options.onProgress } : {}),
+      ...(options.maxAge != null ? { maxAge: options.maxAge } : {}),
+      ...(options.signal != null ? { signal: options.signal } : {})
+    })
+  }
+
+  private get dht (): DirectoryDht {
+    return this.node.services.dht as unknown as DirectoryDht
+  }
+
+  private async trustedVerifiers (options?: AbortOptions): Promise<Uint8Array[]> {
+    return [...(this.init.trustedVerifiers ?? []), ...await this.registration.trustedVerifiers(options)]
+  }
+
+  /** Throws NotRegisteredError unless this device completed registration. */
+  async requireRegistration (options?: AbortOptions): Promise<Registration> {
+    const r = await this.registration.registration(options)
+    if (r == null) throw new NotRegisteredError()
+    return r
+  }
+
+  async whoami (options?: AbortOptions): Promise<WhoAmI> {
+    const identityKey = this.local.identity.publicKey
+    const seed = safetyNumber({ localIdentityKey: identityKey, remoteIdentityKey: identityKey }).digits.slice(0, 30)
+    const registration = await this.registration.registration(options)
+    return {
+      registered: registration != null,
+      ...(registration != null ? { phone: registration.phone } : {}),
+      identityKey: toHex(identityKey),
+      peerId: this.node.peerId.toString(),
+      deviceId: this.local.deviceId,
+      safetyNumberSeed: seed
+    }
+  }
+
+  async stop (): Promise<void> {
+    await this.node.stop()
+    if (this.init.storage == null) await this.storage.close()
+  }
+}

@@ -1,0 +1,306 @@
+/** Directory client: publish our record and look up a phone number on the DHT (DESIGN §4); knows no address books, UI or transports. */
+import type { QueryEvent, ValidateFn } from '@libp2p/kad-dht'
+import type { AbortOptions } from '@libp2p/interface'
+import {
+  attestationTrusted, decodeAttestation, directoryDhtKey, directoryHash, directoryRecordKey, openDirectoryRecord, sealDirectoryRecord,
+  systemRandom, type CryptoProvider, type IdentityKeyPair, type RandomSource
+} from '../crypto/index.js'
+import {
+  DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, parseDirectoryKey, replaces,
+  signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ValidEnvelope
+} from './record.js'
+import { DirectoryUnavailableError, PublishFailedError } from './errors.js'
+import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
+
+/** Network salt of H = scrypt(E164, salt) (DESIGN §4), shared with the verifier, which binds the same directory key. */
+export { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
+/** A lookup that gets no answer within this time fails with DirectoryUnavailableError. */
+export const LOOKUP_TIMEOUT_MS = 30_000
+/** A publish gives up after this long. */
+export const PUBLISH_TIMEOUT_MS = 60_000
+/** Numbers whose H stays cached in memory (scrypt costs ~50–100 ms each); 32 bytes each. */
+export const MAX_CACHED_HASHES = 20_000
+
+/** The part of kad-dht the directory uses (`node.services.dht`). */
+export interface DirectoryDht {
+  get(key: Uint8Array, options?: AbortOptions): AsyncIterable<QueryEvent>
+  put(key: Uint8Array, value: Uint8Array, options?: AbortOptions): AsyncIterable<QueryEvent>
+  /** the node's own record validators; kad-dht stores our own puts without running them, so putRecord does */
+  readonly validators?: Record<string, ValidateFn>
+}
+
+function abortError (signal?: AbortSignal): unknown {
+  return signal?.reason ?? Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })
+}
+
+/** Caches H per number in memory (never persisted): contact discovery and lookups of the same number pay scrypt once. */
+export class DirectoryHashCache {
+  private readonly hashes = new Map<string, Promise<Uint8Array>>()
+  constructor (private readonly salt: Uint8Array = PARLEY_NETWORK_SALT, private readonly provider?: CryptoProvider, private readonly max = MAX_CACHED_HASHES) {}
+
+  async hash (e164: string, options: AbortOptions = {}): Promise<Uint8Array> {
+    options.signal?.throwIfAborted()
+    let h = this.hashes.get(e164)
+    if (h == null) {
+      h = directoryHash(e164, this.salt, this.provider)
+      h.catch(() => this.hashes.delete(e164))
+      this.hashes.set(e164, h)
+      if (this.hashes.size > this.max) this.hashes.delete(this.hashes.keys().next().value as string)
+    }
+    const signal = options.signal
+    if (signal == null) return await h
+    // scrypt cannot be interrupted; stop waiting for it when aborted
+    return await new Promise<Uint8Array>((resolve, reject) => {
+      const onAbort = (): void => reject(abortError(signal))
+      signal.addEventListener('abort', onAbort, { once: true })
+      h.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  get size (): number {
+    return this.hashes.size
+  }
+}
+
+/** Shared by lookups and publishes that pass no cache of their own. */
+export const defaultHashCache = new DirectoryHashCache()
+
+/** Directory key material of a number: the DHT key string and bytes, sha256(H), and the record key. */
+export async function directoryKeysFor (e164: string, options: AbortOptions & { hashes?: DirectoryHashCache, provider?: CryptoProvider } = {}): Promise<{ dhtKey: string, key: Uint8Array, directoryKey: Uint8Array, recordKey: Uint8Array }> {
+  const h = await (options.hashes ?? defaultHashCache).hash(e164, options)
+  const dhtKey = directoryDhtKey(h, options.provider)
+  return { dhtKey, key: new TextEncoder().encode(dhtKey), directoryKey: parseDirectoryKey(dhtKey).directoryKey, recordKey: directoryRecordKey(h, options.provider) }
+}
+
+/** Runs `fn` with a signal that also fires after `ms`; tells a timeout apart from the caller's abort. */
+async function withTimeout<T> (ms: number, signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>, onTimeout: (cause: unknown) => Error): Promise<T> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new Error('directory operation timed out')), ms)
+  const onAbort = (): void => controller.abort(signal?.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await fn(controller.signal)
+  } catch (err) {
+    if (signal?.aborted === true) throw abortError(signal)
+    if (controller.signal.aborted) throw onTimeout(err)
+    throw err
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+export interface PublishOptions extends AbortOptions {
+  /** encoded attestations for this number and identity; expired ones are dropped, the newest MAX_ATTESTATIONS kept */
+  attestations?: Uint8Array[]
+  /** @default the issue time in ms, so it grows across restarts without storage */
+  seq?: number
+  /** issue time (ms) @default Date.now() */
+  now?: number
+  /** @default DEFAULT_RECORD_LIFETIME_MS */
+  lifetimeMs?: number
+  random?: RandomSource
+  provider?: CryptoProvider
+  hashes?: DirectoryHashCache
+  /** @default PUBLISH_TIMEOUT_MS */
+  timeoutMs?: number
+}
+
+export interface PublishResult {
+  dhtKey: string
+  seq: number
+  issuedAt: number
+  expiresAt: number
+  /** DHT peers that stored the record */
+  accepted: number
+}
+
+/** Keeps attestations that are not expired at `now`, newest first, at most MAX_ATTESTATIONS. */
+function usableAttestations (encoded: Uint8Array[], now: number, provider?: CryptoProvider): Uint8Array[] {
+  const usable: Array<{ bytes: Uint8Array, issuedAt: number }> = []
+  for (const bytes of encoded) {
+    try {
+      const a = decodeAttestation(bytes, provider)
+      if (a.expiresAt > now) usable.push({ bytes, issuedAt: a.issuedAt })
+    } catch {
+      // undecodable attestations are not published
+    }
+  }
+  return usable.sort((a, b) => b.issuedAt - a.issuedAt).slice(0, MAX_ATTESTATIONS).map(a => a.bytes)
+}
+
+/** Builds the DHT value for a number (sealed inner record inside a signed envelope), without publishing it. */
+export async function buildRecord (identity: IdentityKeyPair, e164: string, fields: DirectoryRecordFields, options: PublishOptions = {}): Promise<{ key: Uint8Array, dhtKey: string, value: Uint8Array, seq: number, issuedAt: number, expiresAt: number }> {
+  checkRecordFields(identity.publicKey, fields, options.provider)
+  const { key, dhtKey, recordKey } = await directoryKeysFor(e164, options)
+  const issuedAt = options.now ?? Date.now()
+  const expiresAt = issuedAt + (options.lifetimeMs ?? DEFAULT_RECORD_LIFETIME_MS)
+  const seq = options.seq ?? issuedAt
+  const inner = encodeInnerRecord({ ...fields, identityKey: identity.publicKey, seq, issuedAt, expiresAt })
+  const sealed = sealDirectoryRecord(recordKey, dhtKey, inner, { random: options.random ?? systemRandom, provider: options.provider })
+  const attestations = usableAttestations(options.attestations ?? [], issuedAt, options.provider)
+  const value = signEnvelope(identity, { seq, issuedAt, expiresAt, attestations, sealed }, options.provider)
+  validateEnvelope(key, value, issuedAt, options.provider)
+  return { key, dhtKey, value, seq, issuedAt, expiresAt }
+}
+
+function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Puts an already built value; resolves with how many DHT peers stored it, PublishFailedError when none did. */
+export async function putRecord (dht: DirectoryDht, key: Uint8Array, value: Uint8Array, options: AbortOptions & { timeoutMs?: number } = {}): Promise<number> {
+  // our node stores its own put without validating it; run its rules so it also refuses later replays of older records
+  await dht.validators?.[DIRECTORY_NAMESPACE]?.(key, value, options)
+  return await withTimeout(options.timeoutMs ?? PUBLISH_TIMEOUT_MS, options.signal, async signal => {
+    let accepted = 0
+    try {
+      for await (const event of dht.put(key, value, { signal })) {
+        if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' && event.record != null && equalBytes(event.record.value, value)) accepted++
+      }
+    } catch (err) {
+      if (signal.aborted) throw err
+      throw new PublishFailedError('directory publish failed', { cause: err })
+    }
+    if (accepted === 0) throw new PublishFailedError()
+    return accepted
+  }, cause => new PublishFailedError('directory publish timed out', { cause }))
+}
+
+/** Computes H for `e164`, seals and signs the record, and puts it on the DHT. */
+export async function publishRecord (dht: DirectoryDht, identity: IdentityKeyPair, e164: string, fields: DirectoryRecordFields, options: PublishOptions = {}): Promise<PublishResult> {
+  const built = await buildRecord(identity, e164, fields, options)
+  const accepted = await putRecord(dht, built.key, built.value, options)
+  return { dhtKey: built.dhtKey, seq: built.seq, issuedAt: built.issuedAt, expiresAt: built.expiresAt, accepted }
+}
+
+/** How the DHT query went: distinct peers that answered, and the path length to the peer whose record was used (0: our own store). */
+export interface QueryStats {
+  peersQueried: number
+  hops: number
+}
+
+export interface Registered {
+  registered: true
+  identityKey: Uint8Array
+  devices: DirectoryDevice[]
+  mailboxRelays: string[]
+  prekeyBundle: Uint8Array
+  /** a trusted verifier attested this number for this identity key */
+  verified: boolean
+  seq: number
+  issuedAt: number
+  expiresAt: number
+  stats: QueryStats
+}
+
+export interface NotRegistered {
+  registered: false
+  stats: QueryStats
+}
+
+/** "Not on Parley" is `{ registered: false }`. */
+export type LookupResult = Registered | NotRegistered
+
+export interface LookupOptions extends AbortOptions {
+  /** verifier public keys whose attestations make a record `verified` */
+  trustedVerifiers?: Uint8Array[]
+  /** ms since epoch @default Date.now() */
+  now?: number
+  hashes?: DirectoryHashCache
+  provider?: CryptoProvider
+  /** @default LOOKUP_TIMEOUT_MS */
+  timeoutMs?: number
+}
+
+function isTrusted (e: ValidEnvelope, directoryKey: Uint8Array, now: number, trustedVerifiers: Uint8Array[]): boolean {
+  return trustedVerifiers.length > 0 && e.decodedAttestations.some(a => attestationTrusted(a, { directoryKey, identityKey: e.identityKey, now, trustedVerifiers }))
+}
+
+/**
+ * Best first: trusted before untrusted, then the selector rule as a DHT node applies it (the earlier value
+ * stays unless a later one replaces it). The rule is not a total order (two identities without attestations
+ * tie), so each place is filled by a scan over the rest rather than by sorting.
+ */
+function rank<T extends { envelope: ValidEnvelope, trusted: boolean }> (candidates: T[]): T[] {
+  const rest = [...candidates]
+  const out: T[] = []
+  while (rest.length > 0) {
+    let best = 0
+    for (let i = 1; i < rest.length; i++) {
+      const c = rest[i]
+      const b = rest[best]
+      if (c.trusted !== b.trusted ? c.trusted : replaces(c.envelope, b.envelope)) best = i
+    }
+    out.push(...rest.splice(best, 1))
+  }
+  return out
+}
+
+/**
+ * Looks a number up: walks the DHT query, validates every value like a DHT node would, ranks them
+ * (records with a trusted attestation first, then the selector rule), opens the best one that decrypts
+ * and matches its envelope. No valid record → `{ registered: false }`; nobody answered → DirectoryUnavailableError.
+ */
+export async function lookup (dht: DirectoryDht, e164: string, options: LookupOptions = {}): Promise<LookupResult> {
+  const { key, dhtKey, directoryKey, recordKey } = await directoryKeysFor(e164, options)
+  const trusted = options.trustedVerifiers ?? []
+  return await withTimeout(options.timeoutMs ?? LOOKUP_TIMEOUT_MS, options.signal, async signal => {
+    const depth = new Map<string, number>()
+    const answered = new Set<string>()
+    const values: Array<{ value: Uint8Array, hops: number }> = []
+    try {
+      for await (const event of dht.get(key, { signal })) {
+        if (event.name === 'PEER_RESPONSE' && event.messageName === 'GET_VALUE') {
+          const from = event.from.toString()
+          answered.add(from)
+          const d = depth.get(from) ?? 1
+          depth.set(from, d)
+          for (const c of event.closer) {
+            const id = c.id.toString()
+            if ((depth.get(id) ?? Infinity) > d + 1) depth.set(id, d + 1)
+          }
+        } else if (event.name === 'VALUE') {
+          const from = event.from.toString()
+          values.push({ value: event.value, hops: answered.has(from) ? (depth.get(from) ?? 1) : 0 })
+        }
+      }
+    } catch (err) {
+      if (signal.aborted) throw err
+      throw new DirectoryUnavailableError('directory query failed', { cause: err })
+    }
+    const now = options.now ?? Date.now()
+    const candidates: Array<{ envelope: ValidEnvelope, trusted: boolean, hops: number }> = []
+    for (const v of values) {
+      try {
+        const envelope = validateEnvelope(key, v.value, now, options.provider)
+        candidates.push({ envelope, trusted: isTrusted(envelope, directoryKey, now, trusted), hops: v.hops })
+      } catch {
+        // forged, expired or malformed values are ignored like a DHT node ignores them
+      }
+    }
+    for (const c of rank(candidates)) {
+      try {
+        const record = decodeInnerRecord(openDirectoryRecord(recordKey, dhtKey, c.envelope.sealed, options.provider), c.envelope, options.provider)
+        return {
+          registered: true,
+          identityKey: record.identityKey,
+          devices: record.devices,
+          mailboxRelays: record.mailboxRelays,
+          prekeyBundle: record.prekeyBundle,
+          verified: c.trusted,
+          seq: record.seq,
+          issuedAt: record.issuedAt,
+          expiresAt: record.expiresAt,
+          stats: { peersQueried: answered.size, hops: c.hops }
+        }
+      } catch {
+        // does not open or does not match its envelope: try the next best
+      }
+    }
+    if (values.length === 0 && answered.size === 0) throw new DirectoryUnavailableError()
+    return { registered: false, stats: { peersQueried: answered.size, hops: 0 } }
+  }, cause => new DirectoryUnavailableError('directory lookup timed out', { cause }))
+}

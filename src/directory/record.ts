@@ -1,0 +1,319 @@
+/** Directory record format (DESIGN §4): limits, the signed public envelope that DHT nodes validate without the number, and the sealed inner record; knows no DHT and no clock (times are parameters). */
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import {
+  checkIdentityKey, decodeAttestation, decodePreKeyBundle, verifyDeviceCertificate, verifySignature,
+  IDENTITY_KEY_LENGTH, DIRECTORY_KEY_LENGTH, type Attestation, type IdentityKeyPair, type CryptoProvider
+} from '../crypto/index.js'
+import { DirectoryEnvelopePb, DirectoryRecordPb } from './pb/record.js'
+import {
+  AttestationMismatchError, MalformedRecordError, RecordContentError, RecordExpiredError, RecordSignatureError, RecordTooLargeError
+} from './errors.js'
+
+/** DHT namespace: the first path segment of `/parley-phone/<hex sha256(H)>`, which kad-dht uses to pick validator and selector. */
+export const DIRECTORY_NAMESPACE = 'parley-phone'
+/** Envelope format version; DHT nodes reject others so a future format cannot be misread. */
+export const RECORD_VERSION = 1
+/**
+ * Largest DHT value accepted. A full record is ~6 KiB (ML-KEM-768 prekey bundle ~1.3 KiB, 8 device
+ * certificates, 8 relay addresses, 4 attestations); 16 KiB leaves room and bounds what one key costs a DHT node.
+ */
+export const MAX_VALUE_BYTES = 16 * 1024
+/** Devices per user: a phone plus linked browsers/desktops (WhatsApp allows 1 + 4); 8 leaves room. */
+export const MAX_DEVICES = 8
+/** Mailbox relays per user: DESIGN §1 asks for 2+; more than 8 only makes senders' fan-out slower. */
+export const MAX_RELAYS = 8
+/** Longest relay multiaddr string accepted (dns names, /p2p/ suffix and a circuit fit easily). */
+export const MAX_RELAY_ADDR_LENGTH = 512
+/** Attestations per record: the current one plus a few from other verifiers or before a renewal. */
+export const MAX_ATTESTATIONS = 4
+/**
+ * Longest validity of one record. A lost phone's stale devices and relays disappear within a week even
+ * if nobody replaces the record; the Republisher renews long before (DHT nodes drop a stored value 48 h
+ * after it was last put anyway, kad-dht PROVIDERS_VALIDITY).
+ */
+export const MAX_RECORD_LIFETIME_MS = 7 * 24 * 3600_000
+/** Default validity of a published record: comfortably longer than the republish interval. */
+export const DEFAULT_RECORD_LIFETIME_MS = 48 * 3600_000
+/** Clocks of publisher, DHT nodes and readers may disagree this much (the same allowance attestationTrusted uses). */
+export const CLOCK_SKEW_MS = 5 * 60_000
+/** Domain separation: an envelope signature can never be mistaken for any other Parley signature. */
+const ENVELOPE_CONTEXT = new TextEncoder().encode('Parley_DirectoryEnvelope_v1')
+const SEALED_MIN = 12 + 16
+
+export interface DirectoryDevice {
+  deviceId: number
+  /** libp2p peer id of the device (string form) */
+  peerId: string
+  /** encoded signed device certificate binding identity key, peer id and device id */
+  certificate: Uint8Array
+}
+
+/** What a user publishes about themself. */
+export interface DirectoryRecordFields {
+  devices: DirectoryDevice[]
+  mailboxRelays: string[]
+  /** encodePreKeyBundle output; empty when not (yet) published */
+  prekeyBundle: Uint8Array
+}
+
+/** The inner (sealed) record. */
+export interface DirectoryRecord extends DirectoryRecordFields {
+  identityKey: Uint8Array
+  seq: number
+  issuedAt: number
+  expiresAt: number
+}
+
+/** The public envelope stored as the DHT value. */
+export interface DirectoryEnvelope {
+  version: number
+  identityKey: Uint8Array
+  seq: number
+  issuedAt: number
+  expiresAt: number
+  attestations: Uint8Array[]
+  sealed: Uint8Array
+  signature: Uint8Array
+}
+
+/** An envelope that passed every check a DHT node can make, with its attestations decoded. */
+export interface ValidEnvelope extends DirectoryEnvelope {
+  decodedAttestations: Attestation[]
+}
+
+const HEX64 = /^[0-9a-f]{64}$/
+
+/** Splits `/parley-phone/<hex>` and returns the key string and sha256(H) (the attestations' directoryKey). */
+export function parseDirectoryKey (key: Uint8Array | string): { dhtKey: string, directoryKey: Uint8Array } {
+  const dhtKey = typeof key === 'string' ? key : new TextDecoder().decode(key)
+  const prefix = `/${DIRECTORY_NAMESPACE}/`
+  const hex = dhtKey.startsWith(prefix) ? dhtKey.slice(prefix.length) : ''
+  if (!HEX64.test(hex)) throw new MalformedRecordError('directory key is malformed')
+  const directoryKey = new Uint8Array(32)
+  for (let i = 0; i < 32; i++) directoryKey[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return { dhtKey, directoryKey }
+}
+
+function toSafeNumber (v: bigint, what: string): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedRecordError(`${what} out of range`)
+  return Number(v)
+}
+
+function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function toPb (e: Omit<DirectoryEnvelope, 'signature'> & { signature?: Uint8Array }): DirectoryEnvelopePb {
+  return {
+    version: e.version,
+    identityKey: e.identityKey as Uint8Array<ArrayBuffer>,
+    seq: BigInt(e.seq),
+    issuedAt: BigInt(e.issuedAt),
+    expiresAt: BigInt(e.expiresAt),
+    attestations: e.attestations as Array<Uint8Array<ArrayBuffer>>,
+    sealed: e.sealed as Uint8Array<ArrayBuffer>,
+    signature: (e.signature ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>
+  }
+}
+
+function signedBytes (e: Omit<DirectoryEnvelope, 'signature'>): Uint8Array {
+  const body = DirectoryEnvelopePb.encode(toPb({ ...e, signature: undefined }))
+  const out = new Uint8Array(ENVELOPE_CONTEXT.length + body.length)
+  out.set(ENVELOPE_CONTEXT)
+  out.set(body, ENVELOPE_CONTEXT.length)
+  return out
+}
+
+function checkTimes (seq: number, issuedAt: number, expiresAt: number): void {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new MalformedRecordError('seq must be a positive integer')
+  if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(expiresAt) || issuedAt < 0 || expiresAt <= issuedAt) {
+    throw new RecordExpiredError('record validity window is invalid')
+  }
+  if (expiresAt - issuedAt > MAX_RECORD_LIFETIME_MS) throw new RecordExpiredError('record lives longer than allowed')
+}
+
+/** Signs and encodes an envelope with the identity key (the caller fills everything but the signature). */
+export function signEnvelope (identity: IdentityKeyPair, e: Omit<DirectoryEnvelope, 'signature' | 'version' | 'identityKey'>, provider?: CryptoProvider): Uint8Array {
+  checkTimes(e.seq, e.issuedAt, e.expiresAt)
+  if (e.attestations.length > MAX_ATTESTATIONS) throw new MalformedRecordError('too many attestations')
+  const unsigned = { ...e, version: RECORD_VERSION, identityKey: identity.publicKey }
+  const signature = identity.sign(signedBytes(unsigned), provider)
+  const value = DirectoryEnvelopePb.encode(toPb({ ...unsigned, signature }))
+  if (value.length > MAX_VALUE_BYTES) throw new RecordTooLargeError()
+  return value
+}
+
+/** Parses an envelope without checking anything but the encoding (tests and tools). */
+export function decodeEnvelope (value: Uint8Array): DirectoryEnvelope {
+  let pb: DirectoryEnvelopePb
+  try {
+    pb = DirectoryEnvelopePb.decode(value, { limits: { attestations: MAX_ATTESTATIONS } })
+  } catch {
+    throw new MalformedRecordError()
+  }
+  return {
+    version: pb.version,
+    identityKey: pb.identityKey,
+    seq: toSafeNumber(pb.seq, 'seq'),
+    issuedAt: toSafeNumber(pb.issuedAt, 'issuedAt'),
+    expiresAt: toSafeNumber(pb.expiresAt, 'expiresAt'),
+    attestations: pb.attestations,
+    sealed: pb.sealed,
+    signature: pb.signature
+  }
+}
+
+/**
+ * Every check a DHT node can make without the number: size, canonical encoding, version, identity key,
+ * signature, validity window at `now`, and each attestation (signature, this directory key, this identity, not expired).
+ */
+export function validateEnvelope (key: Uint8Array | string, value: Uint8Array, now: number, provider?: CryptoProvider): ValidEnvelope {
+  const { directoryKey } = parseDirectoryKey(key)
+  if (!(value instanceof Uint8Array)) throw new MalformedRecordError()
+  if (value.length > MAX_VALUE_BYTES) throw new RecordTooLargeError()
+  const e = decodeEnvelope(value)
+  if (!equalBytes(DirectoryEnvelopePb.encode(toPb(e)), value)) throw new MalformedRecordError('record is not canonically encoded')
+  if (e.version !== RECORD_VERSION) throw new MalformedRecordError('unsupported record version')
+  if (e.identityKey.length !== IDENTITY_KEY_LENGTH) throw new MalformedRecordError('identity key has the wrong length')
+  try {
+    checkIdentityKey(e.identityKey)
+  } catch {
+    throw new MalformedRecordError('identity key is invalid')
+  }
+  if (e.sealed.length < SEALED_MIN) throw new MalformedRecordError('sealed record is too short')
+  if (e.signature.length !== 64 || !verifySignature(e.identityKey, signedBytes(e), e.signature, provider)) throw new RecordSignatureError()
+  checkTimes(e.seq, e.issuedAt, e.expiresAt)
+  if (e.issuedAt > now + CLOCK_SKEW_MS) throw new RecordExpiredError('record is issued in the future')
+  if (e.expiresAt + CLOCK_SKEW_MS < now) throw new RecordExpiredError('record has expired')
+  const decodedAttestations = e.attestations.map(bytes => {
+    let a: Attestation
+    try {
+      a = decodeAttestation(bytes, provider)
+    } catch {
+      throw new AttestationMismatchError('attestation does not verify')
+    }
+    if (a.directoryKey.length !== DIRECTORY_KEY_LENGTH || !equalBytes(a.directoryKey, directoryKey)) throw new AttestationMismatchError('attestation binds another directory key')
+    if (!equalBytes(a.identityKey, e.identityKey)) throw new AttestationMismatchError('attestation binds another identity key')
+    if (a.issuedAt > now + CLOCK_SKEW_MS || a.expiresAt + CLOCK_SKEW_MS < now) throw new RecordExpiredError('attestation is not valid now')
+    return a
+  })
+  return { ...e, decodedAttestations }
+}
+
+/** issuedAt of the newest attestation (optionally only from `verifiers`), or -1 when there is none. */
+export function newestAttestation (e: ValidEnvelope, verifiers?: Uint8Array[]): number {
+  let newest = -1
+  for (const a of e.decodedAttestations) {
+    if (verifiers != null && !verifiers.some(v => equalBytes(v, a.verifierKey))) continue
+    if (a.issuedAt > newest) newest = a.issuedAt
+  }
+  return newest
+}
+
+/** True when both envelopes are the same signed record. */
+export function sameRecord (a: DirectoryEnvelope, b: DirectoryEnvelope): boolean {
+  return equalBytes(a.identityKey, b.identityKey) && a.seq === b.seq && equalBytes(a.signature, b.signature)
+}
+
+/**
+ * The selector rule: does `candidate` replace `current`? Same identity: only a higher seq (equal or lower
+ * is a replay). Another identity (re-registration): only with an attestation newer than every one the
+ * current record has (counting only `verifiers` when given).
+ */
+export function replaces (candidate: ValidEnvelope, current: ValidEnvelope, verifiers?: Uint8Array[]): boolean {
+  if (equalBytes(candidate.identityKey, current.identityKey)) return candidate.seq > current.seq
+  const theirs = newestAttestation(candidate, verifiers)
+  return theirs >= 0 && theirs > newestAttestation(current, verifiers)
+}
+
+export function encodeInnerRecord (r: DirectoryRecord): Uint8Array {
+  return DirectoryRecordPb.encode({
+    identityKey: r.identityKey as Uint8Array<ArrayBuffer>,
+    devices: r.devices.map(d => ({ deviceId: d.deviceId, peerId: d.peerId, certificate: d.certificate as Uint8Array<ArrayBuffer> })),
+    mailboxRelays: r.mailboxRelays,
+    prekeyBundle: r.prekeyBundle as Uint8Array<ArrayBuffer>,
+    seq: BigInt(r.seq),
+    issuedAt: BigInt(r.issuedAt),
+    expiresAt: BigInt(r.expiresAt)
+  })
+}
+
+/** Peer id bytes a device certificate may carry: the multihash (canonical) or the UTF-8 string form. */
+function certificateNamesPeer (certPeer: Uint8Array, peerId: string): boolean {
+  if (equalBytes(certPeer, new TextEncoder().encode(peerId))) return true
+  try {
+    return equalBytes(certPeer, peerIdFromString(peerId).toMultihash().bytes)
+  } catch {
+    return false
+  }
+}
+
+/** Checks the fields a user publishes (limits, device certificates, relay addresses, bundle identity); throws MalformedRecordError. */
+export function checkRecordFields (identityKey: Uint8Array, f: DirectoryRecordFields, provider?: CryptoProvider): void {
+  if (f.devices.length > MAX_DEVICES) throw new MalformedRecordError('too many devices')
+  if (f.mailboxRelays.length > MAX_RELAYS) throw new MalformedRecordError('too many mailbox relays')
+  const ids = new Set<number>()
+  for (const d of f.devices) {
+    if (ids.has(d.deviceId)) throw new MalformedRecordError('duplicate device id')
+    ids.add(d.deviceId)
+    let ok = false
+    try {
+      const cert = verifyDeviceCertificate(d.certificate, identityKey, provider)
+      ok = cert.deviceId === d.deviceId && certificateNamesPeer(cert.devicePeerId, d.peerId)
+    } catch {
+      ok = false
+    }
+    if (!ok) throw new MalformedRecordError('device certificate does not match the device or identity')
+  }
+  for (const addr of f.mailboxRelays) {
+    let ok = typeof addr === 'string' && addr.length <= MAX_RELAY_ADDR_LENGTH
+    if (ok) {
+      try {
+        multiaddr(addr)
+      } catch {
+        ok = false
+      }
+    }
+    if (!ok) throw new MalformedRecordError('mailbox relay address is invalid')
+  }
+  if (f.prekeyBundle.length > 0) {
+    let ok = false
+    try {
+      ok = equalBytes(decodePreKeyBundle(f.prekeyBundle).identityKey, identityKey)
+    } catch {
+      ok = false
+    }
+    if (!ok) throw new MalformedRecordError('prekey bundle is invalid or of another identity')
+  }
+}
+
+/** Decodes an opened inner record and checks it against its (already validated) envelope; throws RecordContentError. */
+export function decodeInnerRecord (bytes: Uint8Array, envelope: DirectoryEnvelope, provider?: CryptoProvider): DirectoryRecord {
+  let pb: DirectoryRecordPb
+  try {
+    pb = DirectoryRecordPb.decode(bytes, { limits: { devices: MAX_DEVICES, mailboxRelays: MAX_RELAYS } })
+  } catch {
+    throw new RecordContentError()
+  }
+  const r: DirectoryRecord = {
+    identityKey: pb.identityKey,
+    devices: pb.devices.map(d => ({ deviceId: d.deviceId, peerId: d.peerId, certificate: d.certificate })),
+    mailboxRelays: pb.mailboxRelays,
+    prekeyBundle: pb.prekeyBundle,
+    seq: Number(pb.seq),
+    issuedAt: Number(pb.issuedAt),
+    expiresAt: Number(pb.expiresAt)
+  }
+  if (!equalBytes(r.identityKey, envelope.identityKey) || r.seq !== envelope.seq || r.issuedAt !== envelope.issuedAt || r.expiresAt !== envelope.expiresAt) {
+    throw new RecordContentError('inner record does not match its envelope')
+  }
+  try {
+    checkRecordFields(r.identityKey, r, provider)
+  } catch {
+    throw new RecordContentError('inner record breaks a limit or has invalid devices, relays or bundle')
+  }
+  return r
+}

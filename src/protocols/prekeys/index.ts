@@ -1,0 +1,94 @@
+/**
+ * @packageDocumentation
+ *
+ * The one-time prekey service (`/parley/prekeys/1.0.0`, DESIGN §5). An owner uploads its signed
+ * prekey, its last-resort ML-KEM prekey and batches of one-time X25519 and ML-KEM prekeys to its
+ * mailbox relays (signed by its identity key, for one relay, at one time); anyone fetches a bundle,
+ * and the relay hands each one-time key out at most once, falling back to the last-resort KEM key.
+ *
+ * @example
+ *
+ * ```typescript
+ * const relay = await createLibp2p({ services: { prekeys: preKeyServer({ backend }) } })
+ * const { oneTimePreKeysLeft } = await uploadPreKeys(client, relayAddr, { identity, signedPreKey, lastResortKemPreKey, oneTimePreKeys, kemOneTimePreKeys })
+ * const bundle = await fetchPreKeyBundle(other, relayAddr, identity.publicKey)
+ * ```
+ */
+import { PreKeyServer } from './server.js'
+import type { VerifiedUpload } from './upload.js'
+import type { AbortOptions, ComponentLogger, PeerId, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+
+/** One-time keys the relay still holds for an owner. */
+export interface PreKeyCounts {
+  oneTimePreKeysLeft: number
+  kemOneTimePreKeysLeft: number
+}
+
+/** What one fetch takes from the store: encoded public keys (the server assembles the bundle). */
+export interface FetchedPreKeys extends PreKeyCounts {
+  deviceId: number
+  signedPreKey: Uint8Array
+  /** a one-time ML-KEM prekey, or the last-resort one when none is left */
+  kemPreKey: Uint8Array
+  oneTimePreKey?: Uint8Array
+}
+
+/** What a relay implements: storage, one-time hand-out and limits. Refusals are thrown as the error classes of `./errors.js`. */
+export interface PreKeyBackend {
+  /** Stores an authenticated upload (already checked by the server); refuses replays and overflows. */
+  upload(upload: VerifiedUpload, requester: PeerId, options?: AbortOptions): Promise<PreKeyCounts>
+  /** Takes one bundle's keys; each one-time key leaves the store in the same write that reads it. */
+  fetch(identityKey: Uint8Array, requester: PeerId, options?: AbortOptions): Promise<FetchedPreKeys>
+}
+
+export interface PreKeyServerInit {
+  backend: PreKeyBackend
+  /**
+   * ms one inbound exchange may take before the stream is aborted
+   *
+   * @default 10000
+   */
+  timeout?: number
+  /**
+   * concurrent inbound prekey streams per connection
+   *
+   * @default 32
+   */
+  maxInboundStreams?: number
+  /**
+   * concurrent outbound prekey streams per connection
+   *
+   * @default 32
+   */
+  maxOutboundStreams?: number
+  /**
+   * the clock uploads' timestamps are checked against
+   *
+   * @default Date.now
+   */
+  now?: () => number
+}
+
+/** The parts of libp2p the service uses. */
+export interface PreKeyComponents {
+  peerId: PeerId
+  registrar: {
+    handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
+    unhandle(protocol: string, options?: AbortOptions): Promise<void>
+  }
+  logger: ComponentLogger
+}
+
+/** The prekey service for a relay's `services`. */
+export function preKeyServer (init: PreKeyServerInit): (components: PreKeyComponents) => PreKeyServer {
+  return (components) => new PreKeyServer(components, init)
+}
+
+export { PreKeyServer }
+export { uploadPreKeys, fetchPreKeyBundle, type PreKeyUpload, type PreKeyCallOptions } from './client.js'
+export { verifyUpload, signUpload, uploadSignatureMessage, type VerifiedUpload } from './upload.js'
+export {
+  PreKeyServiceError, InvalidPreKeyRequestError, PreKeySignatureError, StaleUploadError, WrongRelayError,
+  PreKeysNotFoundError, PreKeyLimitError, PreKeyInternalError, RateLimitedError
+} from './errors.js'
+export { PREKEYS_PROTOCOL, MAX_MESSAGE_SIZE, MAX_UPLOAD_BATCH, MAX_CLOCK_SKEW_MS, TIMEOUT } from './constants.js'

@@ -1,0 +1,100 @@
+/** One length-prefixed protobuf request and one response per stream, for both ends: per-stream timeout, max frame size, abort on bad input. */
+import { TimeoutError } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { AbortOptions, Connection, DialTarget, PeerId, Stream } from '@libp2p/interface'
+
+/** A protons message codec. */
+export interface Codec<T> {
+  encode(obj: Partial<T>): Uint8Array
+  decode(buf: Uint8Array): T
+}
+
+/** What the client helpers need of a libp2p node. */
+export interface DialingNode {
+  dialProtocol(peer: DialTarget, protocols: string | string[], options?: AbortOptions): Promise<Stream>
+}
+
+/** A relay given as a peer id (already known), multiaddr(s) or multiaddr string(s). */
+export type RelayTarget = PeerId | Multiaddr | Multiaddr[] | string | string[]
+
+export function toDialTarget (target: RelayTarget): DialTarget {
+  if (typeof target === 'string') return multiaddr(target)
+  if (Array.isArray(target)) return target.map(t => typeof t === 'string' ? multiaddr(t) : t)
+  return target
+}
+
+/** Runs `fn` with a signal that fires after `ms` or when `outer` aborts; the timer is cleared when done. */
+export async function withTimeout<T> (ms: number, outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new TimeoutError(`timed out after ${ms} ms`)), ms)
+  const onOuter = (): void => controller.abort(outer?.reason)
+  if (outer?.aborted === true) controller.abort(outer.reason)
+  outer?.addEventListener('abort', onOuter, { once: true })
+  try {
+    return await fn(controller.signal)
+  } finally {
+    clearTimeout(timer)
+    outer?.removeEventListener('abort', onOuter)
+  }
+}
+
+export interface ServeInit<Req, Res> {
+  request: Codec<Req>
+  response: Codec<Res>
+  maxMessageSize: number
+  timeout: number
+  handle(request: Req, connection: Connection, options: AbortOptions): Promise<Partial<Res>>
+  onError?(err: unknown): void
+}
+
+/**
+ * Inbound side: reads one request within `timeout`, answers it, closes. A malformed or oversize
+ * frame, a timeout or a handler crash aborts the stream (the handler maps expected refusals to
+ * typed responses itself, so only real failures get here).
+ */
+export async function serveOne<Req, Res> (stream: Stream, connection: Connection, init: ServeInit<Req, Res>): Promise<void> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => {
+    const err = new TimeoutError('request timed out')
+    controller.abort(err)
+    stream.abort(err)
+  }, init.timeout)
+  try {
+    const frames = lpStream(stream, { maxDataLength: init.maxMessageSize })
+    const request = init.request.decode((await frames.read({ signal: controller.signal })).subarray())
+    const response = await init.handle(request, connection, { signal: controller.signal })
+    await frames.write(init.response.encode(response), { signal: controller.signal })
+    await stream.close({ signal: controller.signal })
+  } catch (err) {
+    init.onError?.(err)
+    stream.abort(err as Error)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export interface CallInit<Req, Res> {
+  protocol: string
+  request: Codec<Req>
+  response: Codec<Res>
+  maxMessageSize: number
+  timeout: number
+}
+
+/** Outbound side: opens a stream, sends one request, reads one response; aborts the stream on any failure. */
+export async function callOnce<Req, Res> (node: DialingNode, target: RelayTarget, message: Partial<Req>, init: CallInit<Req, Res>, options: AbortOptions = {}): Promise<Res> {
+  return await withTimeout(init.timeout, options.signal, async signal => {
+    const stream = await node.dialProtocol(toDialTarget(target), init.protocol, { signal })
+    try {
+      const frames = lpStream(stream, { maxDataLength: init.maxMessageSize })
+      await frames.write(init.request.encode(message), { signal })
+      const response = init.response.decode((await frames.read({ signal })).subarray())
+      await stream.close({ signal })
+      return response
+    } catch (err) {
+      stream.abort(err as Error)
+      throw err
+    }
+  })
+}
