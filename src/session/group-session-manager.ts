@@ -7,7 +7,7 @@ import { equalBytes, toHex } from '../storage/index.js'
 import type { AbortOptions, DeviceAddress, SenderKeyName, SenderKeyStore } from '../storage/index.js'
 import { addressToString, sameAddress } from './address.js'
 import { GroupMismatchError, NoSessionError } from './errors.js'
-import { KeyedMutex } from './keyed-mutex.js'
+import { KeyedMutex } from '../util/keyed-mutex.js'
 
 /**
  * The crypto SenderKeyRecord holds every chain of one member in one group (a rotation adds a

@@ -8,7 +8,7 @@ export { GroupSessionManager, SENDER_KEY_DISTRIBUTION_ID } from './group-session
 export type { GroupSessionManagerParams } from './group-session-manager.js'
 export { loadOrCreateLocalIdentity, encodeLocalIdentity, decodeLocalIdentity } from './local-identity.js'
 export type { LocalIdentity, CreateLocalIdentityParams } from './local-identity.js'
-export { KeyedMutex } from './keyed-mutex.js'
+export { KeyedMutex } from '../util/keyed-mutex.js'
 export { addressToString, sameAddress } from './address.js'
 export type { DeviceAddress } from './address.js'
 export { NoSessionError, IdentityMismatchError, GroupMismatchError, StaleSessionError } from './errors.js'

@@ -3,7 +3,7 @@ import { KemPreKey, OneTimePreKey, publicKemPreKey, publicOneTimePreKey, publicS
 import type { IdentityKeyPair, PreKeyBundle, PublicKemPreKey, PublicOneTimePreKey, PublicSignedPreKey, RandomSource } from '../crypto/index.js'
 import { NotFoundError, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
 import type { AbortOptions, KeyValueStore, PreKeyStore, Storage } from '../storage/index.js'
-import { KeyedMutex } from './keyed-mutex.js'
+import { KeyedMutex } from '../util/keyed-mutex.js'
 
 /** How often the signed X25519 and last-resort ML-KEM prekeys rotate (DESIGN §5: weekly). */
 export const SIGNED_PRE_KEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000

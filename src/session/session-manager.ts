@@ -8,7 +8,7 @@ import type { AbortOptions, DeviceAddress, ReplayStore, SessionStore } from '../
 import { addressToString } from './address.js'
 import { firstMessageReplayId, readPreKeyMessage } from './crypto-adapter.js'
 import { IdentityMismatchError, NoSessionError, StaleSessionError } from './errors.js'
-import { KeyedMutex } from './keyed-mutex.js'
+import { KeyedMutex } from '../util/keyed-mutex.js'
 import type { PreKeyManager } from './prekey-manager.js'
 import { SessionRecord } from './session-record.js'
 

@@ -3,7 +3,7 @@ import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { PreKeyLimitError, PreKeysNotFoundError, RateLimitedError, InvalidPreKeyRequestError, StaleUploadError, type FetchedPreKeys, type PreKeyBackend, type PreKeyCounts, type VerifiedUpload } from '../../../src/protocols/prekeys/index.js'
 import { MemoryKeyValueStore, type KeyValueBatchOperation, type KeyValueStore } from '../../../src/storage/index.js'
 import { toHex } from '../../../src/crypto/bytes.js'
-import { KeyedMutex } from '../keyed-mutex.js'
+import { KeyedMutex } from '../../../src/util/keyed-mutex.js'
 import { RateLimiter } from '../rate-limit.js'
 import { DEFAULT_PREKEY_LIMITS, type PreKeyLimits } from './limits.js'
 

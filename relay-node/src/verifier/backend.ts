@@ -9,7 +9,7 @@ import {
   TooManyTriesError, WrongCodeError, CODE_LENGTH, type VerifierBackend
 } from '../../../src/protocols/verify/index.js'
 import type { KeyValueStore } from '../../../src/storage/index.js'
-import { KeyedMutex } from '../keyed-mutex.js'
+import { KeyedMutex } from '../../../src/util/keyed-mutex.js'
 import { RateLimiter } from '../rate-limit.js'
 import { DEFAULT_VERIFIER_LIMITS, PENDING_RETENTION_MS, type VerifierLimits } from './limits.js'
 import type { SmsGateway } from './sms.js'

@@ -1,4 +1,4 @@
-// KeyedMutex: a per-key serial queue so operations on one peer address never interleave; knows nothing of sessions.
+// KeyedMutex: a per-key serial queue (one peer address, one phone number, one identity at a time); shared by sessions and relay services, knows neither.
 import { AbortError, throwIfAborted } from '../storage/index.js'
 import type { AbortOptions } from '../storage/index.js'
 
