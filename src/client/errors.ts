@@ -1,13 +1,5 @@
 /** Errors the client facade raises, each with a static name and a message fit for a person. */
 
-export class NotRegisteredError extends Error {
-  static name = 'NotRegisteredError'
-  constructor (message = 'this device is not registered yet: run register with your phone number first') {
-    super(message)
-    this.name = 'NotRegisteredError'
-  }
-}
-
 export class NoPendingRegistrationError extends Error {
   static name = 'NoPendingRegistrationError'
   constructor (message = 'no verification code was requested: run register with your phone number first') {

@@ -7,7 +7,6 @@ import type { ParleyNodeInit } from '../net/options.js'
 import type { ParleyNode } from '../net/node.js'
 import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
-import { NotRegisteredError } from './errors.js'
 import { directoryDhtRules, lookup as directoryLookup, discoverContacts, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
 
@@ -47,7 +46,7 @@ export class Parley {
     readonly local: LocalIdentity,
     protected readonly init: ParleyInit
   ) {
-    this.registration = new RegistrationFlow(node, storage, local, init.bootstrap, init.now ?? Date.now)
+    this.registration = new RegistrationFlow(node, storage, local, init.bootstrap, init.random ?? systemRandom, init.now ?? Date.now)
   }
 
   static async create (init: ParleyInit, options?: AbortOptions): Promise<Parley> {
@@ -106,13 +105,6 @@ export class Parley {
 
   private async trustedVerifiers (options?: AbortOptions): Promise<Uint8Array[]> {
     return [...(this.init.trustedVerifiers ?? []), ...await this.registration.trustedVerifiers(options)]
-  }
-
-  /** Throws NotRegisteredError unless this device completed registration. */
-  async requireRegistration (options?: AbortOptions): Promise<Registration> {
-    const r = await this.registration.registration(options)
-    if (r == null) throw new NotRegisteredError()
-    return r
   }
 
   async whoami (options?: AbortOptions): Promise<WhoAmI> {

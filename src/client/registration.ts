@@ -1,6 +1,7 @@
 /** Registration by phone number: ask a verifier relay for a code, trade it for an attestation, upload prekeys, publish the directory record. Knows nothing of the CLI or the page. */
 import { multiaddr } from '@multiformats/multiaddr'
-import { createDeviceCertificate, decodeAttestation, encodePreKeyBundle, type IdentityKeyPair } from '../crypto/index.js'
+import { createDeviceCertificate, decodeAttestation, encodePreKeyBundle, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
+import { toString as toBase64, fromString as fromBase64 } from 'uint8arrays'
 import { requestVerificationCode, confirmVerificationCode, getVerifierKey, VerificationError, RateLimitedError } from '../protocols/verify/index.js'
 import { uploadPreKeys } from '../protocols/prekeys/index.js'
 import { publishRecord, type DirectoryDht } from '../directory/index.js'
@@ -20,8 +21,8 @@ export interface Registration { phone: string, attestations: string[], seq: numb
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
-const toB64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
-const fromB64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'))
+const toB64 = (b: Uint8Array): string => toBase64(b, 'base64')
+const fromB64 = (s: string): Uint8Array => fromBase64(s, 'base64')
 
 async function readJson<T> (store: KeyValueStore, key: string, options?: AbortOptions): Promise<T | undefined> {
   const bytes = await store.get(key, options)
@@ -41,7 +42,7 @@ function unsupported (err: unknown): boolean {
 export class RegistrationFlow {
   private readonly store: KeyValueStore
 
-  constructor (private readonly node: ParleyNode, private readonly storage: Storage, private readonly local: LocalIdentity, private readonly relays: string[], private readonly now: () => number) {
+  constructor (private readonly node: ParleyNode, private readonly storage: Storage, private readonly local: LocalIdentity, private readonly relays: string[], private readonly random: RandomSource, private readonly now: () => number) {
     this.store = storage.kv('registration')
   }
 
@@ -97,7 +98,7 @@ export class RegistrationFlow {
     trusted.add(toB64(decoded.verifierKey))
     await writeJson(this.store, TRUSTED, [...trusted], options)
 
-    const preKeys = new PreKeyManager({ preKeys: this.storage.preKeys, meta: this.storage.kv('prekey-meta'), identity, deviceId: this.local.deviceId, random: (n) => crypto.getRandomValues(new Uint8Array(n)), now: this.now })
+    const preKeys = new PreKeyManager({ preKeys: this.storage.preKeys, meta: this.storage.kv('prekey-meta'), identity, deviceId: this.local.deviceId, random: this.random, now: this.now })
     await preKeys.rotateSignedPreKeys({}, options)
     const { signedPreKey, lastResortKemPreKey } = await preKeys.currentSignedPreKeys(options)
     const mailboxRelays: string[] = []

@@ -1,30 +1,22 @@
 // `parley` CLI registration against a real relay process with the log SMS gateway: register, verify, whoami, lookup.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
 import { PROJECT_ROOT } from '../../scripts/paths.js'
 import { tempDir } from '../helpers/tmp.js'
+import { runToExit } from '../helpers/process.js'
+import { smsInbox } from '../helpers/sms.js'
 
 const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
 
 async function parley (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', d => { stdout += String(d) })
-  child.stderr.on('data', d => { stderr += String(d) })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const code = await new Promise<number | null>(resolve => child.once('exit', c => resolve(c)))
-  clearTimeout(timer)
-  return { code, stdout, stderr }
+  return await runToExit(CLI, args, { timeout: 60_000 })
 }
 
 describe('parley register / verify / whoami / lookup', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>
   let relay: RelayProcess
-  const sms: Array<{ to: string, text: string }> = []
-  const waiters: Array<() => void> = []
+  const sms = smsInbox()
 
   beforeAll(async () => {
     dir = await tempDir()
@@ -32,12 +24,7 @@ describe('parley register / verify / whoami / lookup', () => {
       dataDir: join(dir.path, 'relay'),
       listen: ['/ip4/127.0.0.1/tcp/0'],
       args: ['--verifier', '--sms-gateway', 'log'],
-      onEvent: e => {
-        if (e.event === 'sms') {
-          sms.push(e as unknown as { to: string, text: string })
-          waiters.splice(0).forEach(w => w())
-        }
-      }
+      onEvent: sms.onEvent
     })
   })
 
@@ -46,26 +33,15 @@ describe('parley register / verify / whoami / lookup', () => {
     await dir?.remove()
   })
 
-  /** The code of the newest SMS to `to`; resolves when one arrives (the relay prints it on stdout). */
-  async function codeFor (to: string, after: number): Promise<string> {
-    const deadline = Date.now() + 20_000
-    while (true) {
-      const found = sms.slice(after).find(s => s.to === to)
-      if (found != null) return /(\d{6})/.exec(found.text)![1]
-      if (Date.now() > deadline) throw new Error('no SMS arrived')
-      await new Promise<void>(resolve => waiters.push(resolve))
-    }
-  }
-
   const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.addr('tcp')]
 
   it('registers a number, shows it in whoami, and another device finds it verified', async () => {
-    const before = sms.length
+    const before = sms.count
     const reg = await parley([...common('alice'), 'register', '+1 (555) 000-1111', '--json'])
     expect(reg.stderr).toBe('')
     expect(reg.code).toBe(0)
     expect(JSON.parse(reg.stdout)).toMatchObject({ phone: '+15550001111' })
-    const code = await codeFor('+15550001111', before)
+    const code = await sms.next('+15550001111', before)
 
     const wrong = await parley([...common('alice'), 'verify', code === '000000' ? '111111' : '000000'])
     expect(wrong.code).not.toBe(0)

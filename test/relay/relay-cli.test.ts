@@ -1,26 +1,18 @@
 // The parley-relay command as an operator uses it: real processes, real data directories.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { startRelayProcess } from '../../scripts/relay-process.js'
 import { RELAY_BIN } from '../../scripts/paths.js'
 import { tempDir } from '../helpers/tmp.js'
+import { runToExit } from '../helpers/process.js'
 
 const LOOPBACK = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
 
 /** Runs the relay to completion and returns its exit code and output (for configurations that must fail fast). */
-async function runRelay (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [RELAY_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', d => { stdout += String(d) })
-  child.stderr.on('data', d => { stderr += String(d) })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-  const code = await new Promise<number | null>(resolve => child.once('exit', c => resolve(c)))
-  clearTimeout(timer)
-  return { code, stdout, stderr }
+async function runRelay (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  return await runToExit(RELAY_BIN, args)
 }
 
 async function freePort (): Promise<{ port: number, server: Server }> {

@@ -1,7 +1,6 @@
 // The verifier in a real relay process: --verifier with the log and webhook SMS gateways, the verifierKey in the listening line, code expiry.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { Libp2p } from 'libp2p'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
@@ -13,42 +12,13 @@ import { PARLEY_NETWORK_SALT } from '../../src/crypto/directory-salt.js'
 import { startNode } from '../protocols/nodes.js'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
+import { runToExit } from '../helpers/process.js'
+import { smsInbox } from '../helpers/sms.js'
 
 const LOOPBACK = ['/ip4/127.0.0.1/tcp/0']
 
-/** Collects the relay's sms events and resolves the next one for a number. */
-function smsInbox () {
-  const events: Array<{ to: string, text: string }> = []
-  const waiters: Array<() => void> = []
-  return {
-    onEvent: (e: Record<string, unknown>) => {
-      if (e.event === 'sms') {
-        events.push({ to: e.to as string, text: e.text as string })
-        waiters.splice(0).forEach(w => w())
-      }
-    },
-    async next (to: string, after: number): Promise<string> {
-      return await retryUntil(async () => {
-        const found = events.slice(after).find(e => e.to === to)
-        if (found == null) {
-          await new Promise<void>(resolve => { waiters.push(resolve); setTimeout(resolve, 200) })
-          throw new Error('no sms yet')
-        }
-        return /(\d{6})/.exec(found.text)![1]
-      }, { timeout: 10_000, interval: 10, what: `sms to ${to}` })
-    },
-    get count (): number { return events.length }
-  }
-}
-
 async function runRelay (args: string[]): Promise<{ code: number | null, stderr: string }> {
-  const child = spawn(process.execPath, [RELAY_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', d => { stderr += String(d) })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-  const code = await new Promise<number | null>(resolve => child.once('exit', c => resolve(c)))
-  clearTimeout(timer)
-  return { code, stderr }
+  return await runToExit(RELAY_BIN, args)
 }
 
 describe('parley-relay --verifier', () => {
