@@ -16,6 +16,8 @@ export interface RelayConfig {
   relayDurationLimitMs: number
   relayDataLimitBytes: number
   maxConnections: number
+  /** inbound connections accepted per second from one IP address before the rest are refused (flood protection) */
+  inboundPerHost: number
   /** run the phone-number verifier service (needs smsGateway) */
   verifier: boolean
   /** how the verifier sends SMS; required when verifier is on */
@@ -48,6 +50,8 @@ export const RELAY_DEFAULTS = {
   relayDurationLimitMs: 10 * 60 * 1000,
   relayDataLimitBytes: 4 * 1024 * 1024,
   maxConnections: 2048,
+  // libp2p's own default; raise it for relays whose users share one address (carrier-grade NAT, tests on loopback)
+  inboundPerHost: 5,
   /** DESIGN §4: codes expire; 10 minutes covers slow SMS delivery (see relay-node/src/verifier/limits.ts) */
   verifyCodeTtlMs: 10 * 60 * 1000
 } as const
@@ -72,6 +76,7 @@ const FLAGS: Record<string, FlagSpec> = {
   '--reservation-ttl': { key: 'reservationTtlMs', env: 'PARLEY_RESERVATION_TTL', kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000, help: `reservation lifetime in ms (default ${RELAY_DEFAULTS.reservationTtlMs})` },
   '--relay-duration-limit': { key: 'relayDurationLimitMs', env: 'PARLEY_RELAY_DURATION_LIMIT', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `longest relayed connection in ms (default ${RELAY_DEFAULTS.relayDurationLimitMs})` },
   '--relay-data-limit': { key: 'relayDataLimitBytes', env: 'PARLEY_RELAY_DATA_LIMIT', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes per relayed connection (default ${RELAY_DEFAULTS.relayDataLimitBytes})` },
+  '--inbound-per-host': { key: 'inboundPerHost', env: 'PARLEY_INBOUND_PER_HOST', kind: 'int', min: 1, max: 1_000_000, help: `inbound connections per second from one IP address (default ${RELAY_DEFAULTS.inboundPerHost})` },
   '--max-connections': { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', kind: 'int', min: 1, max: 1_000_000, help: `open connections (default ${RELAY_DEFAULTS.maxConnections})` },
   '--verifier': { key: 'verifier', env: 'PARLEY_VERIFIER', kind: 'bool', help: 'run the phone-number verifier (needs --sms-gateway)' },
   '--sms-gateway': { key: 'smsGateway', env: 'PARLEY_SMS_GATEWAY', kind: 'string', help: 'how the verifier sends SMS: log (JSON line on stdout, development) or webhook=URL (POST {to, text})' },
@@ -188,6 +193,7 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     relayDurationLimitMs: RELAY_DEFAULTS.relayDurationLimitMs,
     relayDataLimitBytes: RELAY_DEFAULTS.relayDataLimitBytes,
     maxConnections: RELAY_DEFAULTS.maxConnections,
+    inboundPerHost: RELAY_DEFAULTS.inboundPerHost,
     verifier: false,
     verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs
   }

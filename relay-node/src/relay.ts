@@ -33,6 +33,7 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
     connectionGater: permissiveGater,
     connectionManager: {
       maxConnections: config.maxConnections,
+      inboundConnectionThreshold: config.inboundPerHost,
       dialTimeout: DIAL_TIMEOUT_MS
     },
     peerDiscovery: bootstrapDiscovery(config.bootstrap),

@@ -86,7 +86,7 @@ async function main (): Promise<void> {
   process.once('SIGINT', () => controller.abort(new Error('interrupted')))
   let parley: Parley | undefined
   try {
-    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, ...(args.region != null ? { defaultRegion: args.region } : {}) })
+    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, maintenance: false, ...(args.region != null ? { defaultRegion: args.region } : {}) })
     await run(args, parley, controller.signal)
   } catch (err) {
     const e = err as Error

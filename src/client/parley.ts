@@ -1,12 +1,13 @@
 /** The Parley client facade: one object per device that owns storage, identity and the libp2p node. The composition root; apps talk only to this. */
 import { join } from 'node:path'
 import { safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
-import { loadOrCreateLocalIdentity, type LocalIdentity } from '../session/index.js'
+import { loadOrCreateLocalIdentity, PreKeyManager, type LocalIdentity } from '../session/index.js'
 import { openLevel, toHex, type Storage, type AbortOptions } from '../storage/index.js'
 import type { ParleyNodeInit } from '../net/options.js'
 import type { ParleyNode } from '../net/node.js'
 import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
+import { DeviceMaintenance } from './maintenance.js'
 import { directoryDhtRules, lookup as directoryLookup, discoverContacts, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
 
@@ -25,6 +26,13 @@ export interface ParleyInit {
   now?: () => number
   /** builds the libp2p node; the Node and browser entries pass their factory */
   createNode: (init: ParleyNodeInit) => Promise<ParleyNode>
+  /**
+   * Background upkeep of a registered device: directory republish and prekey rotation/top-up.
+   * One-shot tools (a CLI lookup) may turn it off. @default true
+   */
+  maintenance?: boolean
+  /** background work that failed and will be retried (a relay down, a publish that timed out) */
+  onBackgroundError?: (err: unknown) => void
 }
 
 export interface WhoAmI {
@@ -39,6 +47,8 @@ export interface WhoAmI {
 
 export class Parley {
   private readonly registration: RegistrationFlow
+  private readonly maintenance: DeviceMaintenance
+  readonly preKeys: PreKeyManager
 
   private constructor (
     readonly node: ParleyNode,
@@ -46,7 +56,23 @@ export class Parley {
     readonly local: LocalIdentity,
     protected readonly init: ParleyInit
   ) {
-    this.registration = new RegistrationFlow(node, storage, local, init.bootstrap, init.random ?? systemRandom, init.now ?? Date.now)
+    const now = init.now ?? Date.now
+    this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random: init.random ?? systemRandom, now })
+    this.maintenance = new DeviceMaintenance({ node, local, preKeys: this.preKeys, now, onError: err => this.background(err) })
+    this.registration = new RegistrationFlow(node, storage, local, this.preKeys, init.bootstrap, now)
+  }
+
+  /** Problems of background work (republish, prekey top-up) that will be retried; apps may listen. */
+  private background (err: unknown): void {
+    this.init.onBackgroundError?.(err)
+  }
+
+  /** Starts background upkeep of a registered device (republish, prekey rotation and top-up). No-op when not registered. */
+  private async startMaintenance (options?: AbortOptions): Promise<void> {
+    if (this.init.maintenance === false) return
+    const state = await this.registration.deviceState(options)
+    if (state == null) return
+    await this.maintenance.start(state, result => { this.registration.published(result).catch(err => this.background(err)) }, options)
   }
 
   static async create (init: ParleyInit, options?: AbortOptions): Promise<Parley> {
@@ -57,7 +83,14 @@ export class Parley {
       const local = await loadOrCreateLocalIdentity(storage.identity, { random, now }, options)
       const privateKey = await loadOrCreateDeviceKey(storage.kv('device'), options)
       const node = await init.createNode({ privateKey, bootstrap: init.bootstrap, dht: directoryDhtRules(), ...(init.listen != null ? { listen: init.listen } : {}) })
-      return new Parley(node, storage, local, init)
+      const parley = new Parley(node, storage, local, init)
+      try {
+        await parley.startMaintenance(options)
+      } catch (err) {
+        await node.stop()
+        throw err
+      }
+      return parley
     } catch (err) {
       if (init.storage == null) await storage.close()
       throw err
@@ -77,7 +110,15 @@ export class Parley {
 
   /** Step 2: the code from the SMS; publishes this device in the directory. */
   async verify (code: string, options?: AbortOptions): Promise<Registration> {
-    return await this.registration.confirm(code.trim(), options)
+    const registration = await this.registration.confirm(code.trim(), this.maintenance, options)
+    await this.startMaintenance(options)
+    return registration
+  }
+
+  /** Runs the prekey check now (rotation when due, top-up of relays running low); normally on a timer. */
+  async maintainPreKeys (options?: AbortOptions): Promise<{ rotated: boolean, counts: Map<string, number> }> {
+    const { rotated, report } = await this.maintenance.checkPreKeys(options)
+    return { rotated, counts: report.counts }
   }
 
   /** Looks a number up in the directory; `{ registered: false }` when it is not on Parley. */
@@ -122,6 +163,7 @@ export class Parley {
   }
 
   async stop (): Promise<void> {
+    await this.maintenance.stop()
     await this.node.stop()
     if (this.init.storage == null) await this.storage.close()
   }

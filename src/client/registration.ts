@@ -1,11 +1,11 @@
 /** Registration by phone number: ask a verifier relay for a code, trade it for an attestation, upload prekeys, publish the directory record. Knows nothing of the CLI or the page. */
 import { multiaddr } from '@multiformats/multiaddr'
-import { createDeviceCertificate, decodeAttestation, encodePreKeyBundle, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
+import { decodeAttestation, type IdentityKeyPair } from '../crypto/index.js'
 import { toString as toBase64, fromString as fromBase64 } from 'uint8arrays'
 import { requestVerificationCode, confirmVerificationCode, getVerifierKey, VerificationError, RateLimitedError } from '../protocols/verify/index.js'
-import { uploadPreKeys } from '../protocols/prekeys/index.js'
-import { publishRecord, type DirectoryDht } from '../directory/index.js'
-import { PreKeyManager, type LocalIdentity } from '../session/index.js'
+import { publishRecord, type DirectoryDht, type PublishResult } from '../directory/index.js'
+import type { PreKeyManager, LocalIdentity } from '../session/index.js'
+import type { DeviceMaintenance, DeviceState } from './maintenance.js'
 import type { KeyValueStore, AbortOptions, Storage } from '../storage/index.js'
 import type { ParleyNode } from '../net/node.js'
 import { NoPendingRegistrationError, NoRelayError, NoVerifierError } from './errors.js'
@@ -17,7 +17,7 @@ const TRUSTED = 'trusted-verifiers'
 const RELAY_INFO_TIMEOUT_MS = 5_000
 
 export interface PendingRegistration { phone: string, relay: string, requestedAt: number }
-export interface Registration { phone: string, attestations: string[], seq: number, registeredAt: number, mailboxRelays: string[] }
+export interface Registration { phone: string, attestations: string[], seq: number, registeredAt: number, publishedAt?: number, mailboxRelays: string[] }
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -42,7 +42,7 @@ function unsupported (err: unknown): boolean {
 export class RegistrationFlow {
   private readonly store: KeyValueStore
 
-  constructor (private readonly node: ParleyNode, private readonly storage: Storage, private readonly local: LocalIdentity, private readonly relays: string[], private readonly random: RandomSource, private readonly now: () => number) {
+  constructor (private readonly node: ParleyNode, storage: Storage, private readonly local: LocalIdentity, private readonly preKeys: PreKeyManager, private readonly relays: string[], private readonly now: () => number) {
     this.store = storage.kv('registration')
   }
 
@@ -88,7 +88,7 @@ export class RegistrationFlow {
   }
 
   /** Trades the code for an attestation, uploads prekeys to the relays, publishes the directory record. */
-  async confirm (code: string, options?: AbortOptions): Promise<Registration> {
+  async confirm (code: string, maintenance: DeviceMaintenance, options?: AbortOptions): Promise<Registration> {
     const pending = await this.pending(options)
     if (pending == null) throw new NoPendingRegistrationError()
     const identity: IdentityKeyPair = this.local.identity
@@ -98,29 +98,28 @@ export class RegistrationFlow {
     trusted.add(toB64(decoded.verifierKey))
     await writeJson(this.store, TRUSTED, [...trusted], options)
 
-    const preKeys = new PreKeyManager({ preKeys: this.storage.preKeys, meta: this.storage.kv('prekey-meta'), identity, deviceId: this.local.deviceId, random: this.random, now: this.now })
-    await preKeys.rotateSignedPreKeys({}, options)
-    const { signedPreKey, lastResortKemPreKey } = await preKeys.currentSignedPreKeys(options)
-    const mailboxRelays: string[] = []
-    for (const relay of this.relays) {
-      try {
-        const batch = await preKeys.generateOneTimePreKeys(undefined, options)
-        await uploadPreKeys(this.node, multiaddr(relay), { identity, deviceId: this.local.deviceId, signedPreKey, lastResortKemPreKey, oneTimePreKeys: batch.oneTimePreKeys, kemOneTimePreKeys: batch.oneTimeKemPreKeys }, options)
-        mailboxRelays.push(relay)
-      } catch {
-        // a relay that is down or serves no prekeys is not one of our mailbox relays this time
-      }
-    }
-    const prekeyBundle = encodePreKeyBundle({ identityKey: identity.publicKey, deviceId: this.local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey })
-    const certificate = createDeviceCertificate(identity, { devicePeerId: this.node.peerId.toMultihash().bytes, deviceId: this.local.deviceId, createdAt: this.local.createdAt })
-    const published = await publishRecord(this.node.services.dht as unknown as DirectoryDht, identity, pending.phone, {
-      devices: [{ deviceId: this.local.deviceId, peerId: this.node.peerId.toString(), certificate }],
-      mailboxRelays,
-      prekeyBundle
-    }, { attestations: [attestation], now: this.now(), ...(options?.signal != null ? { signal: options.signal } : {}) })
-    const registration: Registration = { phone: pending.phone, attestations: [toB64(attestation)], seq: published.seq, registeredAt: this.now(), mailboxRelays }
+    await this.preKeys.rotateSignedPreKeys({}, options)
+    // relays that are down or serve no prekeys are not our mailbox relays this time
+    const { accepted: mailboxRelays } = await maintenance.uploadPreKeys(this.relays, { batch: true }, options)
+    const published = await publishRecord(this.node.services.dht as unknown as DirectoryDht, identity, pending.phone, await maintenance.recordFields(mailboxRelays, options),
+      { attestations: [attestation], now: this.now(), ...(options?.signal != null ? { signal: options.signal } : {}) })
+    const registration: Registration = { phone: pending.phone, attestations: [toB64(attestation)], seq: published.seq, registeredAt: this.now(), publishedAt: published.issuedAt, mailboxRelays }
     await writeJson(this.store, REGISTERED, registration, options)
     await this.store.del(PENDING, { ...options, sync: true })
     return registration
+  }
+
+  /** Records a republish so the schedule resumes from it after a restart. */
+  async published (result: PublishResult, options?: AbortOptions): Promise<void> {
+    const registration = await this.registration(options)
+    if (registration == null) return
+    await writeJson(this.store, REGISTERED, { ...registration, seq: result.seq, publishedAt: result.issuedAt } satisfies Registration, options)
+  }
+
+  /** What maintenance needs to keep a registered device published. */
+  async deviceState (options?: AbortOptions): Promise<DeviceState | undefined> {
+    const r = await this.registration(options)
+    if (r == null) return undefined
+    return { phone: r.phone, attestations: r.attestations.map(fromB64), mailboxRelays: r.mailboxRelays, ...(r.publishedAt != null ? { publishedAt: r.publishedAt } : {}) }
   }
 }

@@ -242,8 +242,8 @@ export function encodeInnerRecord (r: DirectoryRecord): Uint8Array {
 }
 
 /** Peer id bytes a device certificate may carry: the multihash (canonical) or the UTF-8 string form. */
+/** A device certificate names its libp2p peer by the peer id's multihash bytes (the binary form libp2p itself signs), never the string. */
 function certificateNamesPeer (certPeer: Uint8Array, peerId: string): boolean {
-  if (equalBytes(certPeer, new TextEncoder().encode(peerId))) return true
   try {
     return equalBytes(certPeer, peerIdFromString(peerId).toMultihash().bytes)
   } catch {

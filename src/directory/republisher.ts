@@ -45,12 +45,12 @@ export class Republisher {
     return Math.min(this.init.intervalMs ?? REPUBLISH_INTERVAL_MS, Math.floor(lifetime / 2))
   }
 
-  /** Publishes now and keeps republishing until stop(). */
-  start (): void {
+  /** Publishes after `delayMs` (default: now) and keeps republishing until stop(). */
+  start (params: { delayMs?: number } = {}): void {
     if (this.started) return
     this.started = true
     this.controller = new AbortController()
-    this.schedule(0)
+    this.schedule(params.delayMs ?? 0)
   }
 
   /** Changes what is published (devices, relays, prekey bundle, attestations) and republishes at once. */
@@ -95,6 +95,8 @@ export class Republisher {
       this.timer = undefined
       this.publishNow().catch(err => this.init.onError?.(err))
     }, ms)
+    // a scheduled republish must not keep a Node process alive
+    if (typeof this.timer === 'object' && 'unref' in this.timer) this.timer.unref()
   }
 
   /** Stops the timer and aborts a publish in flight; resolves when nothing runs any more. */
