@@ -1,6 +1,6 @@
 // Public entry of the session layer: 1:1 session management, prekeys, local identity, group sender keys.
 export { SessionManager, REPLAY_CLOCK_SKEW_MS, MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from './session-manager.js'
-export type { SessionManagerParams, SessionMessage, DecryptedMessage } from './session-manager.js'
+export type { SessionManagerParams, SessionMessage, DecryptedMessage, DecryptOptions } from './session-manager.js'
 export { SessionRecord, encodeSessionEntry } from './session-record.js'
 export { PreKeyManager, SIGNED_PRE_KEY_ROTATION_MS, ONE_TIME_PRE_KEY_BATCH, MAX_ONE_TIME_PRE_KEY_BATCH } from './prekey-manager.js'
 export type { PreKeyManagerParams, LoadedPreKeys } from './prekey-manager.js'

@@ -56,6 +56,16 @@ function mostTelling (errors: unknown[]): unknown {
   return errors.find(e => e instanceof DuplicateMessageError) ?? errors.find(e => e instanceof TooFarForwardError) ?? errors[0]
 }
 
+export interface DecryptOptions extends AbortOptions {
+  /**
+   * Called with the plaintext after decryption succeeded and before the advanced session state is stored.
+   * Persist what the message says here: if this throws (or the process dies) nothing is committed and the
+   * same ciphertext decrypts again later, so a message is never lost between decryption and storage.
+   * Runs inside the address's serial queue: it must not call encrypt/decrypt for the same address.
+   */
+  beforeCommit?: (plaintext: Uint8Array, newSession: boolean) => Promise<void>
+}
+
 export class SessionManager {
   private readonly sessions: SessionStore
   private readonly replay: ReplayStore
@@ -133,7 +143,7 @@ export class SessionManager {
    * (PQXDH responder), refusing replays and removing used one-time prekeys. On any failure
    * storage is left unchanged and the error of the most telling attempt is thrown.
    */
-  async decrypt (address: DeviceAddress, message: Uint8Array, options?: AbortOptions): Promise<DecryptedMessage> {
+  async decrypt (address: DeviceAddress, message: Uint8Array, options?: DecryptOptions): Promise<DecryptedMessage> {
     const kind = messageKind(message)
     return await this.serial(address, async () => {
       const record = await this.load(address, options)
@@ -149,6 +159,7 @@ export class SessionManager {
           errors.push(err)
           continue
         }
+        await options?.beforeCommit?.(result.plaintext, false)
         await this.commit(address, record.promote(i, result.state), options)
         return { plaintext: result.plaintext, newSession: false }
       }
@@ -156,7 +167,7 @@ export class SessionManager {
     }, options)
   }
 
-  private async decryptPreKeyMessage (address: DeviceAddress, record: SessionRecord, message: Uint8Array, options?: AbortOptions): Promise<DecryptedMessage> {
+  private async decryptPreKeyMessage (address: DeviceAddress, record: SessionRecord, message: Uint8Array, options?: DecryptOptions): Promise<DecryptedMessage> {
     const header = readPreKeyMessage(message)
     if (!equalBytes(header.identityKey, address.identityKey)) throw new IdentityMismatchError('First message is from another identity')
 
@@ -164,6 +175,7 @@ export class SessionManager {
     const existing = record.indexOfBaseKey(header.baseKey)
     if (existing >= 0) {
       const { state, plaintext } = ratchetDecrypt(record.session(existing), message, this.deps)
+      await options?.beforeCommit?.(plaintext, false)
       await this.commit(address, record.promote(existing, state), options)
       return { plaintext, newSession: false }
     }
@@ -182,6 +194,7 @@ export class SessionManager {
       isReplay: () => false
     }, this.deps)
 
+    await options?.beforeCommit?.(result.plaintext, true)
     // Commit order for crash safety: the session first (a retry of this message then finds it
     // by base key), then the replay mark, then the removal of the one-time prekeys.
     await this.commit(address, record.withNewSession(result.state, this.now()), options)

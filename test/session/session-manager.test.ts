@@ -214,4 +214,25 @@ describe('SessionManager', () => {
     await expect(alice.sessions.encrypt(bob.address, text('x'), { signal: AbortSignal.abort() })).rejects.toHaveProperty('name', 'AbortError')
     expect(await alice.storage.sessions.loadSessions(bob.address)).toEqual(before)
   })
+
+  it('commits nothing when beforeCommit fails, so the same ciphertext decrypts again (first and later messages)', async () => {
+    await initiate(alice, bob)
+    const first = await alice.sessions.encrypt(bob.address, text('first'))
+    const refuse = async (): Promise<void> => { throw Object.assign(new Error('disk full'), { name: 'DiskFullError' }) }
+    const sessionsBefore = await bob.storage.sessions.loadSessions(alice.address)
+    const keysBefore = await bob.preKeys.countOneTimePreKeys()
+    await expect(bob.sessions.decrypt(alice.address, first.body, { beforeCommit: refuse })).rejects.toHaveProperty('name', 'DiskFullError')
+    expect(await bob.storage.sessions.loadSessions(alice.address)).toEqual(sessionsBefore)
+    expect(await bob.preKeys.countOneTimePreKeys()).toEqual(keysBefore)
+    const seen: Array<[string, boolean]> = []
+    const d1 = await bob.sessions.decrypt(alice.address, first.body, { beforeCommit: async (p, n) => { seen.push([untext(p), n]) } })
+    expect(untext(d1.plaintext)).toBe('first')
+    expect(seen).toEqual([['first', true]])
+
+    const reply = await bob.sessions.encrypt(alice.address, text('reply'))
+    await alice.sessions.decrypt(bob.address, reply.body)
+    const later = await alice.sessions.encrypt(bob.address, text('later'))
+    await expect(bob.sessions.decrypt(alice.address, later.body, { beforeCommit: refuse })).rejects.toHaveProperty('name', 'DiskFullError')
+    expect(untext((await bob.sessions.decrypt(alice.address, later.body)).plaintext)).toBe('later')
+  })
 })
