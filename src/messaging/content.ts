@@ -1,0 +1,110 @@
+/** What a device says inside the end-to-end encryption: texts, receipts, typing, presence; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
+import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb } from './pb/content.js'
+import { MalformedContentError } from './errors.js'
+
+/** Longest text in one message, in UTF-16 code units (WhatsApp allows 65,536 characters). */
+export const MAX_TEXT_LENGTH = 65_536
+/** Message ids per receipt: a reader catching up on a long chat sends a few receipts, not one per message. */
+export const MAX_RECEIPT_IDS = 500
+/** Message ids are random 128-bit values. */
+export const MESSAGE_ID_BYTES = 16
+/** Plaintexts are padded to a multiple of this (Signal uses 160), so ciphertext lengths reveal little of the text. */
+export const PADDING_BLOCK = 160
+/** Largest padded plaintext accepted: the longest text in UTF-8 plus room for the rest. */
+export const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + 4096
+
+export type ReceiptType = 'delivered' | 'read'
+
+export interface TextContent { kind: 'text', id: string, text: string, timestamp: number, quoteId?: string }
+export interface ReceiptContent { kind: 'receipt', type: ReceiptType, ids: string[], timestamp: number }
+export interface TypingContent { kind: 'typing', typing: boolean, timestamp: number }
+export interface PresenceContent { kind: 'presence', online: boolean, lastSeen?: number }
+export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent
+
+/** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
+export interface Content {
+  senderE164: string
+  attestation: Uint8Array
+  body: MessageBody
+  /** ms since the epoch after which it is not worth showing; absent = never */
+  expiresAt?: number
+}
+
+const hex = (b: Uint8Array): string => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
+function unhexId (id: string): Uint8Array<ArrayBuffer> {
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new MalformedContentError('a message id is 32 lowercase hex characters')
+  const out = new Uint8Array(MESSAGE_ID_BYTES)
+  for (let i = 0; i < MESSAGE_ID_BYTES; i++) out[i] = parseInt(id.slice(i * 2, i * 2 + 2), 16)
+  return out
+}
+function idOf (b: Uint8Array): string {
+  if (b.length !== MESSAGE_ID_BYTES) throw new MalformedContentError('bad message id')
+  return hex(b)
+}
+
+/** Encodes and pads: `protobuf ‖ 0x80 ‖ 0x00…` up to a multiple of PADDING_BLOCK. */
+export function encodeContent (c: Content): Uint8Array {
+  const pb: Partial<ContentPb> = { senderE164: c.senderE164, attestation: Uint8Array.from(c.attestation), expiresAt: BigInt(c.expiresAt ?? 0) }
+  const b = c.body
+  switch (b.kind) {
+    case 'text':
+      if (b.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError(`text longer than ${MAX_TEXT_LENGTH} characters`)
+      pb.data = { id: unhexId(b.id), text: b.text, timestamp: BigInt(b.timestamp), ...(b.quoteId != null ? { quoteId: unhexId(b.quoteId) } : {}) }
+      break
+    case 'receipt':
+      if (b.ids.length === 0 || b.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError(`a receipt names 1..${MAX_RECEIPT_IDS} messages`)
+      pb.receipt = { type: b.type === 'read' ? ReceiptPb.Type.READ : ReceiptPb.Type.DELIVERED, ids: b.ids.map(unhexId), timestamp: BigInt(b.timestamp) }
+      break
+    case 'typing':
+      pb.typing = { action: b.typing ? TypingPb.Action.STARTED : TypingPb.Action.STOPPED, timestamp: BigInt(b.timestamp) }
+      break
+    case 'presence':
+      pb.presence = { online: b.online, lastSeen: BigInt(b.lastSeen ?? 0) }
+      break
+  }
+  const body = ContentPb.encode(pb)
+  const padded = new Uint8Array(Math.ceil((body.length + 1) / PADDING_BLOCK) * PADDING_BLOCK)
+  padded.set(body)
+  padded[body.length] = 0x80
+  return padded
+}
+
+function unpad (bytes: Uint8Array): Uint8Array {
+  let end = bytes.length - 1
+  while (end >= 0 && bytes[end] === 0) end--
+  if (end < 0 || bytes[end] !== 0x80) throw new MalformedContentError('bad padding')
+  return bytes.subarray(0, end)
+}
+
+/** Decodes a padded plaintext; throws MalformedContentError for anything out of shape. */
+export function decodeContent (bytes: Uint8Array): Content {
+  if (bytes.length > MAX_CONTENT_BYTES) throw new MalformedContentError('content too large')
+  let pb: ContentPb
+  try {
+    pb = ContentPb.decode(unpad(bytes), { limits: { receipt: { ids: MAX_RECEIPT_IDS } } } as never)
+  } catch (err) {
+    if (err instanceof MalformedContentError) throw err
+    throw new MalformedContentError('content does not decode')
+  }
+  const present = [pb.data, pb.receipt, pb.typing, pb.presence].filter(x => x != null).length
+  if (present !== 1) throw new MalformedContentError('content must say exactly one thing')
+  let body: MessageBody
+  if (pb.data != null) {
+    if (pb.data.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError('text too long')
+    body = { kind: 'text', id: idOf(pb.data.id), text: pb.data.text, timestamp: Number(pb.data.timestamp), ...(pb.data.quoteId != null ? { quoteId: idOf(pb.data.quoteId) } : {}) }
+  } else if (pb.receipt != null) {
+    if (pb.receipt.ids.length === 0 || pb.receipt.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError('bad receipt')
+    body = { kind: 'receipt', type: pb.receipt.type === ReceiptPb.Type.READ ? 'read' : 'delivered', ids: pb.receipt.ids.map(idOf), timestamp: Number(pb.receipt.timestamp) }
+  } else if (pb.typing != null) {
+    body = { kind: 'typing', typing: pb.typing.action === TypingPb.Action.STARTED, timestamp: Number(pb.typing.timestamp) }
+  } else {
+    const p = pb.presence!
+    body = { kind: 'presence', online: p.online, ...(p.lastSeen > 0n ? { lastSeen: Number(p.lastSeen) } : {}) }
+  }
+  return { senderE164: pb.senderE164, attestation: pb.attestation, body, ...(pb.expiresAt > 0n ? { expiresAt: Number(pb.expiresAt) } : {}) }
+}
+
+/** A fresh random 128-bit message id as 32 hex characters. */
+export function newMessageId (random: (n: number) => Uint8Array): string {
+  return hex(random(MESSAGE_ID_BYTES))
+}

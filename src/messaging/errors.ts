@@ -1,0 +1,24 @@
+/** Errors of the messaging layer, each with a static name and a message fit for a person (no numbers, no text, no keys). */
+
+function named (name: string, defaultMessage: string) {
+  return class extends Error {
+    static name = name
+    constructor (message = defaultMessage) {
+      super(message)
+      this.name = name
+    }
+  }
+}
+
+/** A decrypted plaintext that is not a well-formed Content. */
+export class MalformedContentError extends named('MalformedContentError', 'malformed message content') {}
+/** The number is not on Parley (no directory record). */
+export class NotOnParleyError extends named('NotOnParleyError', 'that number is not on Parley') {}
+/** Sending needs a registered device (the recipient must learn who we are). */
+export class NotRegisteredError extends named('NotRegisteredError', 'this device is not registered: register and verify a phone number first') {}
+/** A sender's claimed number could not be tied to its identity key (no trusted attestation, and the directory disagrees). */
+export class UnprovenSenderError extends named('UnprovenSenderError', 'the sender\'s number could not be confirmed') {}
+/** Nothing acknowledged the message within its time to live. */
+export class DeliveryFailedError extends named('DeliveryFailedError', 'the message could not be delivered in time') {}
+/** An envelope that is not for this device or does not open. */
+export class UndecryptableEnvelopeError extends named('UndecryptableEnvelopeError', 'an envelope could not be opened') {}

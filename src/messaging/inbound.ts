@@ -1,0 +1,89 @@
+/** Takes one envelope from any path (direct or mailbox), opens and decrypts it, checks who sent it, stores what it says before the session advances, and reports it. Resolving means "persisted or deliberately dropped": the caller may ack. Knows nothing of transports. */
+import type { AbortOptions, MessageStore, StoredMessage } from '../storage/index.js'
+import type { DeviceAddress } from '../session/index.js'
+import { decodeContent, type Content, type MessageBody } from './content.js'
+import { openEnvelope, type EnvelopeParty } from './envelope.js'
+import { MalformedContentError } from './errors.js'
+import type { SenderProof } from './sender-proof.js'
+
+/** Errors that mean "this envelope can never be read": it is dropped (acked) so it cannot block a mailbox. */
+const UNREADABLE = new Set([
+  'UndecryptableEnvelopeError', 'MalformedContentError', 'NoSessionError', 'IdentityMismatchError', 'SessionMismatchError',
+  'InvalidSignatureError', 'InvalidMessageError', 'InvalidKeyError', 'TooFarForwardError', 'MissingPreKeyError',
+  'DecryptionError', 'UnsupportedParameterError', 'CryptoError'
+])
+/** Errors that mean "we have this already": acked without effect. */
+const ALREADY = new Set(['DuplicateMessageError', 'ReplayedMessageError'])
+
+export type InboundResult =
+  | { kind: 'new', sender: DeviceAddress, from: string, content: Content, stored?: StoredMessage }
+  | { kind: 'duplicate' }
+  | { kind: 'dropped', reason: string }
+
+export interface InboundInit {
+  party: () => Promise<EnvelopeParty | undefined>
+  messages: MessageStore
+  proof: SenderProof
+  now: () => number
+  /** called inside the persist step for receipts: move our message's status forward */
+  onReceipt: (from: string, body: Extract<MessageBody, { kind: 'receipt' }>, options?: AbortOptions) => Promise<void>
+  onError?: (err: unknown) => void
+}
+
+export class Inbound {
+  constructor (private readonly init: InboundInit) {}
+
+  /** Processes one envelope. Throws only when it could not be persisted (storage failure, not registered yet): then do not ack. */
+  async receive (envelope: Uint8Array, options?: AbortOptions): Promise<InboundResult> {
+    const party = await this.init.party()
+    if (party == null) throw new Error('not registered yet: cannot read messages')
+    let result: InboundResult = { kind: 'dropped', reason: 'empty' }
+    try {
+      await openEnvelope(party, envelope, async (plaintext, sender) => {
+        result = await this.persist(plaintext, sender, options)
+      }, options)
+    } catch (err) {
+      const name = (err as Error)?.name ?? ''
+      if (ALREADY.has(name)) return { kind: 'duplicate' }
+      if (UNREADABLE.has(name)) {
+        this.init.onError?.(err)
+        return { kind: 'dropped', reason: name }
+      }
+      throw err
+    }
+    return result
+  }
+
+  /** Runs before the session commits: a throw here leaves the envelope readable again later. */
+  private async persist (plaintext: Uint8Array, sender: DeviceAddress, options?: AbortOptions): Promise<InboundResult> {
+    let content: Content
+    try {
+      content = decodeContent(plaintext)
+    } catch (err) {
+      if (err instanceof MalformedContentError) return { kind: 'dropped', reason: err.name }
+      throw err
+    }
+    if (!await this.init.proof.confirm(content.senderE164, sender.identityKey, content.attestation, options)) {
+      return { kind: 'dropped', reason: 'UnprovenSenderError' }
+    }
+    const from = content.senderE164
+    const body = content.body
+    if (body.kind === 'text') {
+      const stored: StoredMessage = {
+        id: body.id,
+        conversation: from,
+        direction: 'in',
+        sender: from,
+        text: body.text,
+        timestamp: body.timestamp,
+        receivedAt: this.init.now(),
+        status: 'delivered'
+      }
+      const fresh = await this.init.messages.addIncoming(stored, options)
+      return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
+    }
+    if (body.kind === 'receipt') await this.init.onReceipt(from, body, options)
+    return { kind: 'new', sender, from, content }
+  }
+}
+

@@ -1,0 +1,102 @@
+/** Keeps this device's mailboxes flowing: one authenticated, subscribed session per mailbox relay, each envelope handed on and acked only after it was persisted; reconnects with backoff. Knows nothing of what envelopes say. */
+import { multiaddr } from '@multiformats/multiaddr'
+import { openMailbox, type MailboxNode, type MailboxSession } from '../protocols/mailbox/index.js'
+import type { IdentityKeyPair } from '../crypto/index.js'
+import type { AbortOptions } from '../storage/index.js'
+
+/** First reconnect delay after a session ended; doubles up to RECONNECT_MAX_MS. */
+export const RECONNECT_MIN_MS = 500
+/** Longest wait between reconnects: a relay that comes back is used again within half a minute. */
+export const RECONNECT_MAX_MS = 30_000
+/** Acks are sent in batches of this many (one synced delete at the relay per batch), or when the queue is empty. */
+export const ACK_BATCH = 64
+
+export interface MailboxReceiverInit {
+  node: MailboxNode
+  identity: IdentityKeyPair
+  deviceId: number
+  /** persists the envelope (or deliberately drops it); throws when it could not: then it is not acked */
+  handle: (envelope: Uint8Array, options?: AbortOptions) => Promise<void>
+  onState?: (relay: string, state: 'connected' | 'drained' | 'disconnected') => void
+  onError?: (err: unknown) => void
+}
+
+export class MailboxReceiver {
+  private readonly loops = new Map<string, { controller: AbortController, done: Promise<void>, session?: MailboxSession }>()
+
+  constructor (private readonly init: MailboxReceiverInit) {}
+
+  /** Follows exactly these relays from now on (starts new ones, stops dropped ones). */
+  async follow (relays: string[]): Promise<void> {
+    for (const [relay] of this.loops) if (!relays.includes(relay)) await this.unfollow(relay)
+    for (const relay of relays) {
+      if (this.loops.has(relay)) continue
+      const controller = new AbortController()
+      const entry: { controller: AbortController, done: Promise<void>, session?: MailboxSession } = { controller, done: Promise.resolve() }
+      entry.done = this.run(relay, entry, controller.signal)
+      this.loops.set(relay, entry)
+    }
+  }
+
+  /** Resolves when every followed relay has delivered what it held when the session opened (or `signal` fires). */
+  async drained (options?: AbortOptions): Promise<void> {
+    await Promise.all([...this.loops.values()].map(async l => {
+      while (l.session == null) {
+        options?.signal?.throwIfAborted()
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+      await l.session.drained
+    }))
+  }
+
+  private async unfollow (relay: string): Promise<void> {
+    const l = this.loops.get(relay)
+    if (l == null) return
+    this.loops.delete(relay)
+    l.controller.abort()
+    await l.session?.close().catch(() => {})
+    await l.done
+  }
+
+  private async run (relay: string, entry: { session?: MailboxSession }, signal: AbortSignal): Promise<void> {
+    let failures = 0
+    let after: string | undefined
+    while (!signal.aborted) {
+      try {
+        const session = await openMailbox(this.init.node, multiaddr(relay), { identity: this.init.identity, deviceId: this.init.deviceId, subscribe: true, ...(after != null ? { after } : {}) }, { signal })
+        entry.session = session
+        failures = 0
+        this.init.onState?.(relay, 'connected')
+        session.drained.then(() => this.init.onState?.(relay, 'drained'), () => {})
+        let toAck: string[] = []
+        for await (const item of session) {
+          await this.init.handle(item.envelope, { signal })
+          after = item.id
+          toAck.push(item.id)
+          if (toAck.length >= ACK_BATCH || session.pending === 0) {
+            await session.ack(toAck, { signal })
+            toAck = []
+          }
+        }
+        if (toAck.length > 0) await session.ack(toAck, { signal }).catch(() => {})
+      } catch (err) {
+        if (signal.aborted) break
+        this.init.onError?.(err)
+        failures++
+      } finally {
+        entry.session = undefined
+        if (!signal.aborted) this.init.onState?.(relay, 'disconnected')
+      }
+      if (signal.aborted) break
+      const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(16, failures))
+      await new Promise<void>(resolve => {
+        const t = setTimeout(resolve, wait)
+        signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
+      })
+    }
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all([...this.loops.keys()].map(async r => await this.unfollow(r)))
+  }
+}

@@ -1,0 +1,284 @@
+/** Delivers the outbox: per recipient, in order, encrypt for each device and send direct when the device answers, else deposit at every mailbox relay; retry with backoff across restarts; fail after the TTL. Knows nothing of the UI or of how entries got into the outbox. */
+import { multiaddr } from '@multiformats/multiaddr'
+import { decodePreKeyBundle } from '../crypto/index.js'
+import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
+import { openDirectChannel, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
+import { depositEnvelopes } from '../protocols/mailbox/index.js'
+import { StaleSessionError, type SessionManager } from '../session/index.js'
+import type { AbortOptions, KeyValueBatchOperation, KeyValueStore, MessageStatus, OutboxEntry, OutboxStore } from '../storage/index.js'
+import type { DialingNode } from '../protocols/request-response.js'
+import { sealFor, type EnvelopeParty } from './envelope.js'
+import { NotOnParleyError } from './errors.js'
+import type { Recipient, RecipientDevice, Recipients } from './recipients.js'
+
+/** First retry after a failed attempt; doubles per attempt up to RETRY_MAX_MS. */
+export const RETRY_MIN_MS = 1_000
+/** Longest wait between attempts: a recipient coming back online gets its mail within minutes. */
+export const RETRY_MAX_MS = 5 * 60_000
+/** Entries taken from the outbox per pass: bounds memory when thousands wait. */
+export const OUTBOX_BATCH = 500
+/** Recipients served at once per pass. */
+export const RECIPIENT_CONCURRENCY = 8
+/** After a device did not answer a direct dial, mail goes to its relays without trying it again for this long. */
+export const DIRECT_RETRY_AFTER_MS = 60_000
+
+export interface OutboundInit {
+  node: DialingNode
+  outbox: OutboxStore
+  /**
+   * Envelopes already encrypted for an entry and device (`<id>/<device key>`), reused by every retry: the
+   * ratchet advances once per message and device, however often delivery is retried, so a long outage
+   * never pushes the recipient past MAX_FORWARD_JUMP.
+   */
+  sealed: KeyValueStore
+  sessions: SessionManager
+  recipients: Recipients
+  /** our identity, certificate and sessions; undefined while not registered (nothing is sent then) */
+  party: () => Promise<EnvelopeParty | undefined>
+  now: () => number
+  /** an outgoing text changed status (sent / failed) */
+  onStatus: (conversation: string, id: string, status: MessageStatus) => Promise<void>
+  onError?: (err: unknown) => void
+}
+
+interface Direct { channel?: DirectChannel, failedAt?: number }
+
+export class Outbound {
+  private timer?: ReturnType<typeof setTimeout>
+  private running?: Promise<void>
+  private again = false
+  private stopped = false
+  private readonly direct = new Map<string, Direct>()
+  private readonly controller = new AbortController()
+
+  constructor (private readonly init: OutboundInit) {}
+
+  /** Asks for a delivery pass now (new entries, a device came online). */
+  wake (): void {
+    if (this.stopped) return
+    if (this.running != null) {
+      this.again = true
+      return
+    }
+    if (this.timer != null) clearTimeout(this.timer)
+    this.timer = undefined
+    this.running = this.pass()
+      .catch(err => this.init.onError?.(err))
+      .finally(() => {
+        this.running = undefined
+        if (this.again) {
+          this.again = false
+          this.wake()
+        } else {
+          this.scheduleNext().catch(err => this.init.onError?.(err))
+        }
+      })
+  }
+
+  /** Resolves when no pass is running (for orderly shutdown and tests). */
+  async idle (): Promise<void> {
+    while (this.running != null) await this.running
+  }
+
+  private async scheduleNext (): Promise<void> {
+    if (this.stopped) return
+    const [next] = await this.init.outbox.due(Number.MAX_SAFE_INTEGER, 1)
+    if (next == null || this.stopped || this.running != null) return
+    const wait = Math.max(0, next.nextAttemptAt - this.init.now())
+    if (this.timer != null) clearTimeout(this.timer)
+    this.timer = setTimeout(() => { this.timer = undefined; this.wake() }, wait)
+    if (typeof this.timer === 'object' && 'unref' in this.timer) this.timer.unref()
+  }
+
+  private async pass (): Promise<void> {
+    const party = await this.init.party()
+    if (party == null) return
+    const signal = this.controller.signal
+    for (;;) {
+      const due = await this.init.outbox.due(this.init.now(), OUTBOX_BATCH, { signal })
+      if (due.length === 0 || this.stopped) return
+      const groups = new Map<string, OutboxEntry[]>()
+      for (const e of due) groups.set(e.to, [...(groups.get(e.to) ?? []), e])
+      const queue = [...groups.entries()]
+      await Promise.all(Array.from({ length: Math.min(RECIPIENT_CONCURRENCY, queue.length) }, async () => {
+        for (let g = queue.shift(); g != null; g = queue.shift()) {
+          const [to, entries] = g
+          entries.sort((a, b) => a.createdAt - b.createdAt)
+          await this.deliver(party, to, entries, { signal }).catch(err => this.init.onError?.(err))
+        }
+      }))
+      if (due.length < OUTBOX_BATCH) return
+    }
+  }
+
+  /** One recipient's due entries, oldest first. */
+  private async deliver (party: EnvelopeParty, to: string, entries: OutboxEntry[], options: AbortOptions): Promise<void> {
+    const now = this.init.now()
+    const live: OutboxEntry[] = []
+    for (const e of entries) {
+      if (now >= e.expiresAt) await this.finish(e, 'failed', options)
+      else live.push(e)
+    }
+    if (live.length === 0) return
+    let recipient: Recipient
+    try {
+      recipient = await this.init.recipients.resolve(to, options)
+    } catch (err) {
+      // not on Parley any more, or the directory cannot be reached: try again later, fail at the TTL
+      if (!(err instanceof NotOnParleyError)) this.init.onError?.(err)
+      await this.retry(live, undefined, options)
+      return
+    }
+
+    // devices each entry still waits for (a device added since the entry was written gets it too)
+    const pending = new Map<string, Set<string>>(live.map(e => [e.id, new Set(e.pendingDevices ?? recipient.devices.map(d => d.key))]))
+    let retryAfter: number | undefined
+    for (const device of recipient.devices) {
+      const mine = live.filter(e => pending.get(e.id)!.has(device.key))
+      if (mine.length === 0) continue
+      try {
+        const acked = await this.deliverToDevice(party, recipient, device, mine, options)
+        for (const id of acked.ids) pending.get(id)!.delete(device.key)
+        if (acked.retryAfterMs != null) retryAfter = Math.max(retryAfter ?? 0, acked.retryAfterMs)
+      } catch (err) {
+        options.signal?.throwIfAborted()
+        this.init.onError?.(err)
+      }
+    }
+    // devices no longer in the record are not waited for
+    const current = new Set(recipient.devices.map(d => d.key))
+    const unfinished: OutboxEntry[] = []
+    for (const e of live) {
+      const left = [...pending.get(e.id)!].filter(k => current.has(k))
+      if (left.length === 0) await this.finish(e, 'sent', options)
+      else unfinished.push({ ...e, pendingDevices: left })
+    }
+    if (unfinished.length > 0) {
+      this.init.recipients.forget(to)
+      await this.retry(unfinished, retryAfter, options)
+    }
+  }
+
+  private async finish (e: OutboxEntry, status: 'sent' | 'failed', options: AbortOptions): Promise<void> {
+    await this.init.outbox.delete(e.id, options)
+    const ops: KeyValueBatchOperation[] = []
+    for await (const { key } of this.init.sealed.iterate({ prefix: `${e.id}/` }, options)) ops.push({ type: 'del', key })
+    if (ops.length > 0) await this.init.sealed.batch(ops)
+    if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status)
+  }
+
+  private async retry (entries: OutboxEntry[], retryAfterMs: number | undefined, options: AbortOptions): Promise<void> {
+    const now = this.init.now()
+    for (const e of entries) {
+      const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(20, e.attempts))
+      await this.init.outbox.put({ ...e, attempts: e.attempts + 1, nextAttemptAt: now + Math.max(backoff, retryAfterMs ?? 0) }, options)
+    }
+  }
+
+  /** Encrypts the entries for one device (in order) and sends them direct, the rest to the relays; returns the ids acknowledged. */
+  private async deliverToDevice (party: EnvelopeParty, recipient: Recipient, device: RecipientDevice, entries: OutboxEntry[], options: AbortOptions): Promise<{ ids: string[], retryAfterMs?: number }> {
+    const { sealed } = this.init
+    const envelopes: Uint8Array[] = []
+    const fresh: KeyValueBatchOperation[] = []
+    for (const e of entries) {
+      const key = `${e.id}/${device.key}`
+      let envelope = await sealed.get(key, options)
+      if (envelope == null) {
+        if (fresh.length === 0) await this.ensureSession(recipient, device, options)
+        try {
+          envelope = await sealFor(party, device.address, e.payload, options)
+        } catch (err) {
+          if (!(err instanceof StaleSessionError)) throw err
+          await this.ensureSession(recipient, device, { ...options, fresh: true })
+          envelope = await sealFor(party, device.address, e.payload, options)
+        }
+        fresh.push({ type: 'put', key, value: envelope })
+      }
+      envelopes.push(envelope)
+    }
+    // stored before anything leaves: a crash after sending must not make a retry encrypt again
+    if (fresh.length > 0) await sealed.batch(fresh, { ...options, sync: true })
+    const acked = new Set<number>()
+    const channel = await this.channelTo(device, options)
+    if (channel != null) {
+      const results = await Promise.all(envelopes.map(async (env, i) => await channel.send(env, options).then(r => ({ i, ok: r.status === 'ok' }), () => ({ i, ok: false }))))
+      for (const r of results) if (r.ok) acked.add(r.i)
+      if (acked.size < envelopes.length) this.markDirectFailed(device)
+    }
+    let retryAfterMs: number | undefined
+    const rest = envelopes.map((env, i) => ({ env, i })).filter(x => !acked.has(x.i))
+    if (rest.length > 0) {
+      // every relay gets a copy (the recipient dedups); one synced copy anywhere is enough to call it sent
+      await Promise.all(recipient.mailboxRelays.map(async relay => {
+        try {
+          const results = await depositEnvelopes(this.init.node, multiaddr(relay), rest.map(x => ({ owner: device.address.identityKey, deviceId: device.address.deviceId, envelope: x.env })), options)
+          results.forEach((r, k) => {
+            if (r.status === 'ok') acked.add(rest[k].i)
+            else if (r.status === 'refused' && typeof (r.error as { retryAfterMs?: unknown }).retryAfterMs === 'number') retryAfterMs = Math.max(retryAfterMs ?? 0, (r.error as unknown as { retryAfterMs: number }).retryAfterMs)
+          })
+        } catch (err) {
+          options.signal?.throwIfAborted()
+          this.init.onError?.(err)
+        }
+      }))
+    }
+    return { ids: entries.filter((_, i) => acked.has(i)).map(e => e.id), ...(retryAfterMs != null ? { retryAfterMs } : {}) }
+  }
+
+  /** A session with the device: a bundle with one-time keys from its relays, else the directory's last-resort bundle. */
+  private async ensureSession (recipient: Recipient, device: RecipientDevice, options: AbortOptions & { fresh?: boolean }): Promise<void> {
+    const { sessions } = this.init
+    if (options.fresh !== true && await sessions.hasSession(device.address, options)) return
+    for (const relay of recipient.mailboxRelays) {
+      try {
+        const bundle = await fetchPreKeyBundle(this.init.node, multiaddr(relay), recipient.identityKey, options)
+        if (bundle.deviceId !== device.address.deviceId) continue
+        await sessions.processPreKeyBundle(device.address, bundle, options)
+        return
+      } catch (err) {
+        options.signal?.throwIfAborted()
+        this.init.onError?.(err)
+      }
+    }
+    const bundle = decodePreKeyBundle(recipient.prekeyBundle)
+    await sessions.processPreKeyBundle(device.address, bundle, options)
+  }
+
+  private markDirectFailed (device: RecipientDevice): void {
+    const d = this.direct.get(device.key)
+    d?.channel?.abort()
+    this.direct.set(device.key, { failedAt: this.init.now() })
+  }
+
+  /** An open channel to the device, or undefined when it is not reachable now (then relays take the mail). */
+  private async channelTo (device: RecipientDevice, options: AbortOptions): Promise<DirectChannel | undefined> {
+    if (device.peerId == null) return undefined
+    const d = this.direct.get(device.key)
+    if (d?.channel != null && !d.channel.closed) return d.channel
+    if (d?.failedAt != null && this.init.now() - d.failedAt < DIRECT_RETRY_AFTER_MS) return undefined
+    try {
+      const channel = await openDirectChannel(this.init.node, device.peerId, { ...options, dialTimeout: DIRECT_DIAL_TIMEOUT_MS })
+      this.direct.set(device.key, { channel })
+      return channel
+    } catch {
+      options.signal?.throwIfAborted()
+      this.direct.set(device.key, { failedAt: this.init.now() })
+      return undefined
+    }
+  }
+
+  /** A device reached us (it sent something): try it directly again at the next pass. */
+  deviceSeen (key: string): void {
+    const d = this.direct.get(key)
+    if (d?.failedAt != null) this.direct.delete(key)
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    if (this.timer != null) clearTimeout(this.timer)
+    this.controller.abort()
+    await this.running?.catch(() => {})
+    for (const d of this.direct.values()) await d.channel?.close().catch(() => d.channel?.abort())
+    this.direct.clear()
+  }
+}

@@ -1,0 +1,838 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface DataMessage {
+  id: Uint8Array<ArrayBuffer>
+  text: string
+  timestamp: bigint
+  quoteId?: Uint8Array<ArrayBuffer>
+}
+
+export namespace DataMessage {
+  let _codec: Codec<DataMessage>
+
+  export const codec = (): Codec<DataMessage> => {
+    if (_codec == null) {
+      _codec = message<DataMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(18)
+          w.string(obj.text)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.timestamp)
+        }
+
+        if (obj.quoteId != null) {
+          w.uint32(34)
+          w.bytes(obj.quoteId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: uint8ArrayAlloc(0),
+          text: '',
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.text = reader.string()
+              break
+            }
+            case 3: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.quoteId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.quoteId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DataMessageIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataMessageTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface DataMessageTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export interface DataMessageQuoteIdFieldEvent {
+    field: '$.quoteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DataMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DataMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataMessage>): DataMessage {
+    return decodeMessage(buf, DataMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataMessage>): Generator<DataMessageIdFieldEvent | DataMessageTextFieldEvent | DataMessageTimestampFieldEvent | DataMessageQuoteIdFieldEvent> {
+    return streamMessage(buf, DataMessage.codec(), opts)
+  }
+}
+
+export interface ReceiptMessage {
+  type: ReceiptMessage.Type
+  ids: Uint8Array<ArrayBuffer>[]
+  timestamp: bigint
+}
+
+export namespace ReceiptMessage {
+  export enum Type {
+    DELIVERED = 'DELIVERED',
+    READ = 'READ'
+  }
+
+  enum __TypeValues {
+    DELIVERED = 0,
+    READ = 1
+  }
+
+  export namespace Type {
+    export const codec = (): Codec<Type> => {
+      return enumeration<Type>(__TypeValues)
+    }
+  }
+
+  let _codec: Codec<ReceiptMessage>
+
+  export const codec = (): Codec<ReceiptMessage> => {
+    if (_codec == null) {
+      _codec = message<ReceiptMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.type != null && __TypeValues[obj.type] !== 0) {
+          w.uint32(8)
+          ReceiptMessage.Type.codec().encode(obj.type, w)
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.timestamp)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: Type.DELIVERED,
+          ids: [],
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = ReceiptMessage.Type.codec().decode(reader)
+              break
+            }
+            case 2: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: ReceiptMessage.Type.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReceiptMessageTypeFieldEvent {
+    field: '$.type'
+    value: ReceiptMessage.Type
+  }
+
+  export interface ReceiptMessageIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiptMessageTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<ReceiptMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ReceiptMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptMessage>): ReceiptMessage {
+    return decodeMessage(buf, ReceiptMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiptMessage>): Generator<ReceiptMessageTypeFieldEvent | ReceiptMessageIdsFieldEvent | ReceiptMessageTimestampFieldEvent> {
+    return streamMessage(buf, ReceiptMessage.codec(), opts)
+  }
+}
+
+export interface TypingMessage {
+  action: TypingMessage.Action
+  timestamp: bigint
+}
+
+export namespace TypingMessage {
+  export enum Action {
+    STARTED = 'STARTED',
+    STOPPED = 'STOPPED'
+  }
+
+  enum __ActionValues {
+    STARTED = 0,
+    STOPPED = 1
+  }
+
+  export namespace Action {
+    export const codec = (): Codec<Action> => {
+      return enumeration<Action>(__ActionValues)
+    }
+  }
+
+  let _codec: Codec<TypingMessage>
+
+  export const codec = (): Codec<TypingMessage> => {
+    if (_codec == null) {
+      _codec = message<TypingMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.action != null && __ActionValues[obj.action] !== 0) {
+          w.uint32(8)
+          TypingMessage.Action.codec().encode(obj.action, w)
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.timestamp)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          action: Action.STARTED,
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.action = TypingMessage.Action.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.action`,
+                value: TypingMessage.Action.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface TypingMessageActionFieldEvent {
+    field: '$.action'
+    value: TypingMessage.Action
+  }
+
+  export interface TypingMessageTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<TypingMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, TypingMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TypingMessage>): TypingMessage {
+    return decodeMessage(buf, TypingMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TypingMessage>): Generator<TypingMessageActionFieldEvent | TypingMessageTimestampFieldEvent> {
+    return streamMessage(buf, TypingMessage.codec(), opts)
+  }
+}
+
+export interface PresenceMessage {
+  online: boolean
+  lastSeen: bigint
+}
+
+export namespace PresenceMessage {
+  let _codec: Codec<PresenceMessage>
+
+  export const codec = (): Codec<PresenceMessage> => {
+    if (_codec == null) {
+      _codec = message<PresenceMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.online != null && obj.online !== false)) {
+          w.uint32(8)
+          w.bool(obj.online)
+        }
+
+        if ((obj.lastSeen != null && obj.lastSeen !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.lastSeen)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          online: false,
+          lastSeen: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.online = reader.bool()
+              break
+            }
+            case 2: {
+              obj.lastSeen = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.online`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.lastSeen`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceMessageOnlineFieldEvent {
+    field: '$.online'
+    value: boolean
+  }
+
+  export interface PresenceMessageLastSeenFieldEvent {
+    field: '$.lastSeen'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<PresenceMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PresenceMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceMessage>): PresenceMessage {
+    return decodeMessage(buf, PresenceMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceMessage>): Generator<PresenceMessageOnlineFieldEvent | PresenceMessageLastSeenFieldEvent> {
+    return streamMessage(buf, PresenceMessage.codec(), opts)
+  }
+}
+
+export interface Content {
+  senderE164: string
+  attestation: Uint8Array<ArrayBuffer>
+  data?: DataMessage
+  receipt?: ReceiptMessage
+  typing?: TypingMessage
+  presence?: PresenceMessage
+  expiresAt: bigint
+}
+
+export namespace Content {
+  let _codec: Codec<Content>
+
+  export const codec = (): Codec<Content> => {
+    if (_codec == null) {
+      _codec = message<Content>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.senderE164 != null && obj.senderE164 !== '')) {
+          w.uint32(10)
+          w.string(obj.senderE164)
+        }
+
+        if ((obj.attestation != null && obj.attestation.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.attestation)
+        }
+
+        if (obj.data != null) {
+          w.uint32(26)
+          DataMessage.codec().encode(obj.data, w)
+        }
+
+        if (obj.receipt != null) {
+          w.uint32(34)
+          ReceiptMessage.codec().encode(obj.receipt, w)
+        }
+
+        if (obj.typing != null) {
+          w.uint32(42)
+          TypingMessage.codec().encode(obj.typing, w)
+        }
+
+        if (obj.presence != null) {
+          w.uint32(50)
+          PresenceMessage.codec().encode(obj.presence, w)
+        }
+
+        if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.expiresAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          senderE164: '',
+          attestation: uint8ArrayAlloc(0),
+          expiresAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.senderE164 = reader.string()
+              break
+            }
+            case 2: {
+              obj.attestation = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.data = DataMessage.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.data
+              })
+              break
+            }
+            case 4: {
+              obj.receipt = ReceiptMessage.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.receipt
+              })
+              break
+            }
+            case 5: {
+              obj.typing = TypingMessage.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.typing
+              })
+              break
+            }
+            case 6: {
+              obj.presence = PresenceMessage.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.presence
+              })
+              break
+            }
+            case 7: {
+              obj.expiresAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.senderE164`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.attestation`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield * DataMessage.codec().stream(reader, reader.uint32(), `${prefix}.data`, {
+                limits: opts.limits?.data
+              })
+
+              break
+            }
+            case 4: {
+              yield * ReceiptMessage.codec().stream(reader, reader.uint32(), `${prefix}.receipt`, {
+                limits: opts.limits?.receipt
+              })
+
+              break
+            }
+            case 5: {
+              yield * TypingMessage.codec().stream(reader, reader.uint32(), `${prefix}.typing`, {
+                limits: opts.limits?.typing
+              })
+
+              break
+            }
+            case 6: {
+              yield * PresenceMessage.codec().stream(reader, reader.uint32(), `${prefix}.presence`, {
+                limits: opts.limits?.presence
+              })
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.expiresAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ContentSenderE164FieldEvent {
+    field: '$.senderE164'
+    value: string
+  }
+
+  export interface ContentAttestationFieldEvent {
+    field: '$.attestation'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentDataIdFieldEvent {
+    field: '$.data.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentDataTextFieldEvent {
+    field: '$.data.text'
+    value: string
+  }
+
+  export interface ContentDataTimestampFieldEvent {
+    field: '$.data.timestamp'
+    value: bigint
+  }
+
+  export interface ContentDataQuoteIdFieldEvent {
+    field: '$.data.quoteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentReceiptTypeFieldEvent {
+    field: '$.receipt.type'
+    value: ReceiptMessage.Type
+  }
+
+  export interface ContentReceiptIdsFieldEvent {
+    field: '$.receipt.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentReceiptTimestampFieldEvent {
+    field: '$.receipt.timestamp'
+    value: bigint
+  }
+
+  export interface ContentTypingActionFieldEvent {
+    field: '$.typing.action'
+    value: TypingMessage.Action
+  }
+
+  export interface ContentTypingTimestampFieldEvent {
+    field: '$.typing.timestamp'
+    value: bigint
+  }
+
+  export interface ContentPresenceOnlineFieldEvent {
+    field: '$.presence.online'
+    value: boolean
+  }
+
+  export interface ContentPresenceLastSeenFieldEvent {
+    field: '$.presence.lastSeen'
+    value: bigint
+  }
+
+  export interface ContentExpiresAtFieldEvent {
+    field: '$.expiresAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Content.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Content {
+    return decodeMessage(buf, Content.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentExpiresAtFieldEvent> {
+    return streamMessage(buf, Content.codec(), opts)
+  }
+}

@@ -1,0 +1,62 @@
+/** Who a phone number's devices are and where their mail goes: directory lookups with a short in-memory cache. Knows nothing of sessions or sending. */
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { PeerId } from '@libp2p/interface'
+import type { LookupResult } from '../directory/index.js'
+import type { AbortOptions } from '../storage/index.js'
+import { toHex } from '../storage/index.js'
+import type { DeviceAddress } from '../session/index.js'
+import { NotOnParleyError } from './errors.js'
+
+/** How long a lookup answer is reused: short, so a new device or relay is seen within minutes; a failed send also drops it. */
+export const RECIPIENT_CACHE_MS = 5 * 60_000
+
+export interface RecipientDevice {
+  address: DeviceAddress
+  /** `<hex identity key>.<deviceId>`: the outbox's per-device key */
+  key: string
+  peerId?: PeerId
+}
+
+export interface Recipient {
+  e164: string
+  identityKey: Uint8Array
+  devices: RecipientDevice[]
+  mailboxRelays: string[]
+  /** the directory's bundle (signed prekey and last-resort KEM key; no one-time keys) */
+  prekeyBundle: Uint8Array
+}
+
+export const deviceKey = (address: DeviceAddress): string => `${toHex(address.identityKey)}.${address.deviceId}`
+
+export class Recipients {
+  private readonly cache = new Map<string, { at: number, recipient: Recipient }>()
+
+  constructor (private readonly lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
+
+  /** The recipient's devices and relays; NotOnParleyError when the directory has no record (DirectoryUnavailableError when it cannot tell). */
+  async resolve (e164: string, options?: AbortOptions): Promise<Recipient> {
+    const hit = this.cache.get(e164)
+    if (hit != null && this.now() - hit.at < RECIPIENT_CACHE_MS) return hit.recipient
+    const found = await this.lookup(e164, options)
+    if (!found.registered) throw new NotOnParleyError()
+    const recipient: Recipient = {
+      e164,
+      identityKey: found.identityKey,
+      devices: found.devices.map(d => {
+        const address = { identityKey: found.identityKey, deviceId: d.deviceId }
+        let peerId: PeerId | undefined
+        try { peerId = peerIdFromString(d.peerId) } catch { peerId = undefined }
+        return { address, key: deviceKey(address), ...(peerId != null ? { peerId } : {}) }
+      }),
+      mailboxRelays: found.mailboxRelays,
+      prekeyBundle: found.prekeyBundle
+    }
+    this.cache.set(e164, { at: this.now(), recipient })
+    return recipient
+  }
+
+  /** Forgets a cached answer (after a failed delivery, so the next try looks again). */
+  forget (e164: string): void {
+    this.cache.delete(e164)
+  }
+}
