@@ -53,3 +53,12 @@ export class StoreLockedError extends Error {
     this.name = StoreLockedError.name
   }
 }
+
+/** A record handed to a store is malformed (bad id, field out of range, payload too large); nothing was written. */
+export class InvalidRecordError extends Error {
+  static name = 'InvalidRecordError'
+  constructor (message = 'Invalid record') {
+    super(message)
+    this.name = InvalidRecordError.name
+  }
+}

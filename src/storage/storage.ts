@@ -1,6 +1,8 @@
 // Storage: the bundle of all stores one device uses, so upper layers take one object.
 import type { IdentityStore } from './identity-store.js'
 import type { KeyValueStore } from './key-value-store.js'
+import type { MessageStore } from './message-store.js'
+import type { OutboxStore } from './outbox-store.js'
 import type { PreKeyStore } from './prekey-store.js'
 import type { ReplayStore } from './replay-store.js'
 import type { SenderKeyStore } from './sender-key-store.js'
@@ -12,6 +14,10 @@ export interface Storage {
   sessions: SessionStore
   senderKeys: SenderKeyStore
   replay: ReplayStore
+  /** outgoing messages and receipts until acknowledged */
+  outbox: OutboxStore
+  /** history, conversation summaries and incoming dedup marks */
+  messages: MessageStore
   /** A generic store for one concern (e.g. 'outbox'); names are [a-z0-9-]. */
   kv (name: string): KeyValueStore
   close (): Promise<void>

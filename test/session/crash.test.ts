@@ -37,6 +37,8 @@ function crashAfter (storage: Storage, writes: number): Storage {
     sessions: guard(storage.sessions, ['storeSessions', 'deleteSessions', 'deleteAllSessions']),
     senderKeys: guard(storage.senderKeys, ['storeSenderKey', 'removeSenderKey', 'removeGroup']),
     replay: guard(storage.replay, ['markSeen', 'pruneSeenBefore']),
+    outbox: guard(storage.outbox, ['put', 'delete']),
+    messages: guard(storage.messages, ['addIncoming', 'addOutgoing', 'updateStatus', 'markRead', 'deleteMessage', 'pruneSeen']),
     kv: (name: string): KeyValueStore => guard(storage.kv(name), ['put', 'del', 'batch']),
     close: async () => { await storage.close() }
   }

@@ -8,6 +8,8 @@ import { openLevel } from '../../src/storage/index.js'
 import { levelFactory } from './suites/harness.js'
 import { describeIdentityStore } from './suites/identity-store.js'
 import { describeKeyValueStore } from './suites/key-value-store.js'
+import { describeMessageStore } from './suites/message-store.js'
+import { describeOutboxStore } from './suites/outbox-store.js'
 import { describePreKeyStore } from './suites/prekey-store.js'
 import { describeReplayStore } from './suites/replay-store.js'
 import { describeSenderKeyStore } from './suites/sender-key-store.js'
@@ -20,6 +22,8 @@ describePreKeyStore('level', levelFactory(s => s.preKeys), persistent)
 describeSessionStore('level', levelFactory(s => s.sessions), persistent)
 describeSenderKeyStore('level', levelFactory(s => s.senderKeys), persistent)
 describeReplayStore('level', levelFactory(s => s.replay), persistent)
+describeOutboxStore('level', levelFactory(s => s.outbox), persistent)
+describeMessageStore('level', levelFactory(s => s.messages), persistent)
 
 describe('openLevel', () => {
   it('adopts an existing Level instance and leaves it open on close', async () => {

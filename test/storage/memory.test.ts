@@ -4,6 +4,8 @@ import { createMemoryStorage } from '../../src/storage/index.js'
 import { memoryFactory } from './suites/harness.js'
 import { describeIdentityStore } from './suites/identity-store.js'
 import { describeKeyValueStore } from './suites/key-value-store.js'
+import { describeMessageStore } from './suites/message-store.js'
+import { describeOutboxStore } from './suites/outbox-store.js'
 import { describePreKeyStore } from './suites/prekey-store.js'
 import { describeReplayStore } from './suites/replay-store.js'
 import { describeSenderKeyStore } from './suites/sender-key-store.js'
@@ -15,6 +17,8 @@ describePreKeyStore('memory', memoryFactory(s => s.preKeys))
 describeSessionStore('memory', memoryFactory(s => s.sessions))
 describeSenderKeyStore('memory', memoryFactory(s => s.senderKeys))
 describeReplayStore('memory', memoryFactory(s => s.replay))
+describeOutboxStore('memory', memoryFactory(s => s.outbox))
+describeMessageStore('memory', memoryFactory(s => s.messages))
 
 describe('memory storage bundle', () => {
   it('throws StoreClosedError after close', async () => {

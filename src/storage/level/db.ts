@@ -8,6 +8,8 @@ import { throwIfAborted } from '../types.js'
 import type { AbortOptions } from '../types.js'
 import { LevelIdentityStore } from './identity-store.js'
 import { LevelKeyValueStore } from './key-value-store.js'
+import { LevelMessageStore } from './message-store.js'
+import { LevelOutboxStore } from './outbox-store.js'
 import type { LevelLike } from './key-value-store.js'
 import { LevelPreKeyStore } from './prekey-store.js'
 import { LevelReplayStore } from './replay-store.js'
@@ -25,6 +27,8 @@ export interface LevelStorage extends Storage {
   sessions: LevelSessionStore
   senderKeys: LevelSenderKeyStore
   replay: LevelReplayStore
+  outbox: LevelOutboxStore
+  messages: LevelMessageStore
 }
 
 /**
@@ -60,6 +64,8 @@ export async function openLevel (location: string | RootLevel, options?: AbortOp
     sessions: new LevelSessionStore(sub('sessions')),
     senderKeys: new LevelSenderKeyStore(sub('sender-keys')),
     replay: new LevelReplayStore(sub('replay')),
+    outbox: new LevelOutboxStore(sub('outbox')),
+    messages: new LevelMessageStore(sub('messages')),
     kv: (name: string): KeyValueStore => {
       assertStoreName(name)
       let kv = kvs.get(name)

@@ -4,13 +4,15 @@ import type { Storage } from '../storage.js'
 import { MemoryLifecycle } from './base.js'
 import { MemoryIdentityStore } from './identity-store.js'
 import { MemoryKeyValueStore } from './key-value-store.js'
+import { MemoryMessageStore } from './message-store.js'
+import { MemoryOutboxStore } from './outbox-store.js'
 import { MemoryPreKeyStore } from './prekey-store.js'
 import { MemoryReplayStore } from './replay-store.js'
 import { MemorySenderKeyStore } from './sender-key-store.js'
 import { MemorySessionStore } from './session-store.js'
 import { assertStoreName } from '../store-name.js'
 
-export { MemoryIdentityStore, MemoryKeyValueStore, MemoryPreKeyStore, MemoryReplayStore, MemorySenderKeyStore, MemorySessionStore }
+export { MemoryIdentityStore, MemoryKeyValueStore, MemoryMessageStore, MemoryOutboxStore, MemoryPreKeyStore, MemoryReplayStore, MemorySenderKeyStore, MemorySessionStore }
 
 export function createMemoryStorage (): Storage {
   const life = new MemoryLifecycle()
@@ -21,6 +23,8 @@ export function createMemoryStorage (): Storage {
     sessions: new MemorySessionStore(life),
     senderKeys: new MemorySenderKeyStore(life),
     replay: new MemoryReplayStore(life),
+    outbox: new MemoryOutboxStore(life),
+    messages: new MemoryMessageStore(life),
     kv: (name: string): KeyValueStore => {
       assertStoreName(name)
       return kv.scope(name)

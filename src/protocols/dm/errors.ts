@@ -1,0 +1,72 @@
+/** Direct-message errors: refusals a receiving backend throws (mapped to a wire status) and the sender's channel errors; each class has a static `name`. */
+import { RateLimitedError } from '../errors.js'
+import { DmResponse } from './pb/dm.js'
+
+export { RateLimitedError }
+
+/** Base of the refusals a backend may throw; anything else becomes REFUSED with a generic reason. */
+export class DirectMessageError extends Error {
+  static name = 'DirectMessageError'
+  readonly status: DmResponse.Status = DmResponse.Status.REFUSED
+  constructor (message: string) {
+    super(message)
+    this.name = 'DirectMessageError'
+  }
+}
+
+/** The envelope is empty or cannot be opened by this device: resending the same bytes will not help. */
+export class InvalidEnvelopeError extends DirectMessageError {
+  static name = 'InvalidEnvelopeError'
+  readonly status = DmResponse.Status.INVALID
+  constructor (message = 'invalid envelope') {
+    super(message)
+    this.name = 'InvalidEnvelopeError'
+  }
+}
+
+/** The envelope exceeds MAX_ENVELOPE_BYTES. */
+export class EnvelopeTooLargeError extends DirectMessageError {
+  static name = 'EnvelopeTooLargeError'
+  readonly status = DmResponse.Status.TOO_LARGE
+  constructor (message = 'envelope too large') {
+    super(message)
+    this.name = 'EnvelopeTooLargeError'
+  }
+}
+
+/** The device will not take the envelope now (storage failure, shutting down): try again later or via a mailbox. */
+export class DeliveryRefusedError extends DirectMessageError {
+  static name = 'DeliveryRefusedError'
+  readonly status = DmResponse.Status.REFUSED
+  constructor (message = 'the device could not store the message') {
+    super(message)
+    this.name = 'DeliveryRefusedError'
+  }
+}
+
+/** The channel is closed, used up (MAX_FRAMES_PER_STREAM) or its stream broke: the send was not answered. */
+export class DirectChannelClosedError extends Error {
+  static name = 'DirectChannelClosedError'
+  constructor (message = 'the direct channel is closed') {
+    super(message)
+    this.name = 'DirectChannelClosedError'
+  }
+}
+
+/** Inbound streams over all connections reached MAX_CONCURRENT_STREAMS; the new one is aborted. */
+export class TooManyStreamsError extends Error {
+  static name = 'TooManyStreamsError'
+  constructor (message = 'too many concurrent direct-message streams') {
+    super(message)
+    this.name = 'TooManyStreamsError'
+  }
+}
+
+/** Receiver side: the response for what the backend threw (reasons of unknown errors are not sent: they may hold private details). */
+export function errorResponse (err: unknown): Partial<DmResponse> {
+  if (err instanceof RateLimitedError) {
+    return { status: DmResponse.Status.RATE_LIMITED, retryAfterMs: Math.max(0, Math.min(0xffffffff, Math.ceil(err.retryAfterMs))), message: err.message }
+  }
+  if (err instanceof DirectMessageError) return { status: err.status, message: err.message }
+  return { status: DmResponse.Status.REFUSED, message: new DeliveryRefusedError().message }
+}

@@ -1,0 +1,204 @@
+// MessageStore: 1:1 history, conversation summaries and persistent (sender, id) dedup marks; the status rules live here, shared by both implementations.
+import { CorruptRecordError, InvalidRecordError } from './errors.js'
+import { utf8 } from './keys.js'
+import { assertAddressKey, assertMessageId, assertTime } from './outbox-store.js'
+import type { AbortOptions } from './types.js'
+
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
+export type MessageDirection = 'in' | 'out'
+
+export interface StoredMessage {
+  /** random 128-bit id, 32 lower-case hex chars, chosen by the sender */
+  id: string
+  /** the other party's address key (e.g. an E.164 number) */
+  conversation: string
+  direction: MessageDirection
+  /** who wrote it: the other party for 'in', our own address key for 'out' */
+  sender: string
+  text: string
+  /** the sender's clock (ms); history is ordered by (timestamp, id) */
+  timestamp: number
+  /** our clock when it entered the store (for 'out': when it was written); orders the conversation list */
+  receivedAt: number
+  status: MessageStatus
+}
+
+/** What the conversation list shows of the last message. */
+export interface LastMessage {
+  id: string
+  text: string
+  direction: MessageDirection
+  timestamp: number
+  status: MessageStatus
+}
+
+export interface Conversation {
+  /** the other party's address key */
+  address: string
+  lastMessage: LastMessage
+  /** incoming messages not yet marked read */
+  unread: number
+  /** receivedAt of the latest message added (our clock) */
+  updatedAt: number
+}
+
+/** A position in a conversation's history: messages strictly before it come next. */
+export interface HistoryCursor {
+  timestamp: number
+  id: string
+}
+
+export interface HistoryOptions extends AbortOptions {
+  /** exclusive upper bound: a cursor (the last message of the previous page) or a timestamp */
+  before?: HistoryCursor | number
+  /** page size @default 50, at most MAX_HISTORY_PAGE */
+  limit?: number
+}
+
+/** Longest text accepted (UTF-8 bytes), WhatsApp's 65,536-character limit in bytes. */
+export const MAX_TEXT_BYTES = 65_536
+/** Default and largest history page: a screenful is ~50, a page bigger than 500 is a bulk export. */
+export const DEFAULT_HISTORY_PAGE = 50
+export const MAX_HISTORY_PAGE = 500
+/**
+ * How long a (sender, id) dedup mark is kept after the message arrived: longer than the
+ * mailbox TTL (30 days, DESIGN §6) plus slack for clock skew and a relay redelivering a
+ * message it kept until the last moment, so no mailbox can still hold a copy once the mark goes.
+ */
+export const SEEN_RETENTION_MS = 45 * 24 * 60 * 60 * 1000
+
+/**
+ * Writes that add or change messages are one synced batch each: a message acked to its
+ * sender (persist before ack) must survive a crash together with its dedup mark.
+ */
+export interface MessageStore {
+  /**
+   * Stores an incoming message (direction 'in', status 'delivered' or 'read') atomically with
+   * its dedup mark, the unread count and the conversation's last message. Returns false, changing
+   * nothing, when (sender, id) was seen before or the conversation already has a message with this id.
+   */
+  addIncoming (msg: StoredMessage, options?: AbortOptions): Promise<boolean>
+  /** Stores a message we send (direction 'out'). Returns false, changing nothing, when the conversation has this id. */
+  addOutgoing (msg: StoredMessage, options?: AbortOptions): Promise<boolean>
+  /** The message, or undefined. */
+  get (conversation: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined>
+  /**
+   * Moves the status forward (see `canChangeStatus`). Returns the updated message, or undefined
+   * when the id is unknown or the move is not forward (nothing changes then).
+   */
+  updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<StoredMessage | undefined>
+  /** A page of history, newest first, ordered by (timestamp, id). */
+  history (conversation: string, options?: HistoryOptions): Promise<StoredMessage[]>
+  /** The conversation's summary, or undefined when it has no messages. */
+  conversation (address: string, options?: AbortOptions): Promise<Conversation | undefined>
+  /** All conversations, most recently updated first. */
+  conversations (options?: AbortOptions & { limit?: number }): Promise<Conversation[]>
+  /**
+   * Marks incoming messages read: those with timestamp ≤ upTo, or all. Returns the ids newly
+   * marked (oldest first) — the read receipts to send; an unknown conversation gives [].
+   */
+  markRead (conversation: string, upTo?: number, options?: AbortOptions): Promise<string[]>
+  /** Deletes one message (its dedup mark stays). Returns false when unknown. */
+  deleteMessage (conversation: string, id: string, options?: AbortOptions): Promise<boolean>
+  /** True when (sender, id) has a dedup mark. */
+  hasSeen (sender: string, id: string, options?: AbortOptions): Promise<boolean>
+  /** Forgets dedup marks of messages received before `before` (use now - SEEN_RETENTION_MS); returns how many. Not synced. */
+  pruneSeen (before: number, options?: AbortOptions): Promise<number>
+}
+
+const RANK: Record<MessageStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 }
+const STATUSES = Object.keys(RANK)
+
+/**
+ * The status rules: pending → sent → delivered → read only forwards (skipping is fine: a
+ * read receipt may come first); failed only from pending or sent; from failed, a delivery or
+ * read receipt still wins (the recipient proves it arrived) and pending is allowed for a retry.
+ */
+export function canChangeStatus (from: MessageStatus, to: MessageStatus): boolean {
+  if (from === to) return false
+  if (to === 'failed') return from === 'pending' || from === 'sent'
+  if (from === 'failed') return to === 'pending' || to === 'delivered' || to === 'read'
+  return RANK[to] > RANK[from]
+}
+
+export function assertStatus (status: MessageStatus): void {
+  if (!STATUSES.includes(status)) throw new InvalidRecordError('unknown message status')
+}
+
+/** Validates a message before anything is written. */
+export function assertMessage (m: StoredMessage, direction: MessageDirection): void {
+  if (m == null || typeof m !== 'object') throw new InvalidRecordError('message must be an object')
+  assertMessageId(m.id)
+  assertAddressKey(m.conversation, 'conversation')
+  assertAddressKey(m.sender, 'sender')
+  if (m.direction !== direction) throw new InvalidRecordError(`direction must be '${direction}'`)
+  if (typeof m.text !== 'string' || utf8.encode(m.text).length > MAX_TEXT_BYTES) throw new InvalidRecordError(`text must be a string of at most ${MAX_TEXT_BYTES} bytes`)
+  assertTime(m.timestamp, 'timestamp')
+  assertTime(m.receivedAt, 'receivedAt')
+  assertStatus(m.status)
+  if (direction === 'in' && m.status !== 'delivered' && m.status !== 'read') throw new InvalidRecordError("an incoming message's status is 'delivered' or 'read'")
+}
+
+export function copyMessage (m: StoredMessage): StoredMessage {
+  return { id: m.id, conversation: m.conversation, direction: m.direction, sender: m.sender, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, status: m.status }
+}
+
+export function lastMessageOf (m: StoredMessage): LastMessage {
+  return { id: m.id, text: m.text, direction: m.direction, timestamp: m.timestamp, status: m.status }
+}
+
+export function copyConversation (c: Conversation): Conversation {
+  return { address: c.address, lastMessage: { ...c.lastMessage }, unread: c.unread, updatedAt: c.updatedAt }
+}
+
+export const isUnread = (m: StoredMessage): boolean => m.direction === 'in' && m.status !== 'read'
+
+/** The conversation after adding m: the latest arrival becomes the last message; an unread incoming one bumps unread. */
+export function conversationAfterAdd (c: Conversation | undefined, m: StoredMessage): Conversation {
+  const unread = (c?.unread ?? 0) + (isUnread(m) ? 1 : 0)
+  if (c == null || m.receivedAt >= c.updatedAt) return { address: m.conversation, lastMessage: lastMessageOf(m), unread, updatedAt: m.receivedAt }
+  return { ...copyConversation(c), unread }
+}
+
+/** Orders messages by (timestamp, id) ascending, the order of the LevelDB history index. */
+export function compareHistory (a: { timestamp: number, id: string }, b: { timestamp: number, id: string }): number {
+  if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+/** Validates history options; returns the page size. */
+export function historyLimit (options?: HistoryOptions): number {
+  const limit = options?.limit ?? DEFAULT_HISTORY_PAGE
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_HISTORY_PAGE) throw new InvalidRecordError(`limit must be 0..${MAX_HISTORY_PAGE}`)
+  const before = options?.before
+  if (typeof before === 'number') assertTime(before, 'before')
+  else if (before != null) { assertTime(before.timestamp, 'before.timestamp'); assertMessageId(before.id) }
+  return limit
+}
+
+/** True when m lies strictly before the cursor. */
+export function isBefore (m: { timestamp: number, id: string }, before: HistoryCursor | number | undefined): boolean {
+  if (before == null) return true
+  if (typeof before === 'number') return m.timestamp < before
+  return compareHistory(m, before) < 0
+}
+
+const VERSION = 1
+
+/** `[version][JSON]`: messages and conversation summaries are small structured records. */
+export function encodeJson (value: unknown): Uint8Array {
+  const body = utf8.encode(JSON.stringify(value))
+  const out = new Uint8Array(1 + body.length)
+  out[0] = VERSION
+  out.set(body, 1)
+  return out
+}
+
+export function decodeJson<T> (bytes: Uint8Array, what: string): T {
+  if (bytes.length < 2 || bytes[0] !== VERSION) throw new CorruptRecordError(`bad ${what} record`)
+  try {
+    return JSON.parse(utf8.decode(bytes.subarray(1))) as T
+  } catch {
+    throw new CorruptRecordError(`bad ${what} record`)
+  }
+}

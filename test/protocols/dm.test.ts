@@ -1,0 +1,231 @@
+// Direct messages over /parley/dm/1.0.0 between two in-process nodes on loopback: pipelining, persist-before-ack, refusals, malformed input, limits.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import type { Libp2p } from 'libp2p'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Stream } from '@libp2p/interface'
+import {
+  dmService, openDirectChannel, sendDirect, DM_PROTOCOL, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES,
+  InvalidEnvelopeError, RateLimitedError, type DirectBackend, type ReceiveOptions
+} from '../../src/protocols/dm/index.js'
+import { DmRequest, DmResponse } from '../../src/protocols/dm/pb/dm.js'
+import { encodeVarint, frameStream } from '../../src/protocols/frames.js'
+import { waitForEvent } from '../helpers/wait.js'
+import { startNode } from './nodes.js'
+
+/** An envelope carrying a sequence number and some padding. */
+function envelope (n: number, size = 64): Uint8Array<ArrayBuffer> {
+  const e = new Uint8Array(size)
+  new DataView(e.buffer).setUint32(0, n)
+  return e
+}
+const seq = (e: Uint8Array): number => new DataView(e.buffer, e.byteOffset).getUint32(0)
+
+interface Deferred { promise: Promise<void>, resolve: () => void }
+function deferred (): Deferred {
+  let resolve!: () => void
+  const promise = new Promise<void>(r => { resolve = r })
+  return { promise, resolve }
+}
+
+/** A backend that records what it persisted; `hold(n)` makes envelope n wait until released. */
+class RecordingBackend implements DirectBackend {
+  readonly persisted: number[] = []
+  readonly peers = new Set<string>()
+  private readonly holds = new Map<number, { entered: Deferred, release: Deferred }>()
+  onReceive?: (n: number) => void
+
+  hold (n: number): { entered: Promise<void>, release: () => void } {
+    const h = { entered: deferred(), release: deferred() }
+    this.holds.set(n, h)
+    return { entered: h.entered.promise, release: () => h.release.resolve() }
+  }
+
+  async receive (e: Uint8Array, options: ReceiveOptions): Promise<void> {
+    const n = seq(e)
+    this.onReceive?.(n)
+    if (e[4] === 0xee) throw new Error('disk full at /home/alice/secret-path')
+    if (e[4] === 0xdd) throw new InvalidEnvelopeError('cannot open this envelope')
+    if (e[4] === 0xcc) throw new RateLimitedError(1500)
+    const h = this.holds.get(n)
+    if (h != null) {
+      h.entered.resolve()
+      await h.release.promise
+    }
+    // a real backend awaits a synced write here
+    await new Promise(resolve => setImmediate(resolve))
+    this.persisted.push(n)
+    this.peers.add(options.remotePeer.toString())
+  }
+}
+
+async function rawStream (client: Libp2p, addr: Multiaddr[]): Promise<Stream> {
+  return await client.dialProtocol(addr, DM_PROTOCOL)
+}
+
+describe('/parley/dm/1.0.0', () => {
+  let server: Libp2p<{ dm: unknown }>
+  let client: Libp2p
+  let addr: Multiaddr[]
+  let backend: RecordingBackend
+
+  beforeAll(async () => {
+    backend = new RecordingBackend()
+    server = await startNode({ dm: dmService({ backend, idleTimeout: 500 }) })
+    client = await startNode()
+    addr = server.getMultiaddrs()
+  })
+
+  afterAll(async () => {
+    await client?.stop()
+    await server?.stop()
+  })
+
+  it('delivers 1,000 pipelined envelopes in order on one stream, each acked after the backend persisted it', async () => {
+    backend.persisted.length = 0
+    const channel = await openDirectChannel(client, addr)
+    let maxInFlight = 0
+    backend.onReceive = () => { maxInFlight = Math.max(maxInFlight, channel.inFlight) }
+    const acks = await Promise.all(Array.from({ length: 1000 }, async (_, i) => {
+      const result = await channel.send(envelope(i, 200))
+      // the ack of i means i is persisted
+      expect(backend.persisted).toContain(i)
+      return result.status
+    }))
+    backend.onReceive = undefined
+    await channel.close()
+    expect(acks.every(s => s === 'ok')).toBe(true)
+    expect(backend.persisted).toEqual(Array.from({ length: 1000 }, (_, i) => i))
+    expect(backend.peers).toEqual(new Set([client.peerId.toString()]))
+    // several frames were on the wire at once: pipelined, not one round trip each
+    expect(maxInFlight).toBeGreaterThan(1)
+    expect(channel.closed).toBe(true)
+  })
+
+  it('holds the ack (and later frames) until the backend resolves', async () => {
+    backend.persisted.length = 0
+    const channel = await openDirectChannel(client, addr)
+    const held = backend.hold(2001)
+    const done: number[] = []
+    const sends = [2000, 2001, 2002].map(async n => { const r = await channel.send(envelope(n)); done.push(n); return r })
+    await held.entered
+    await sends[0]
+    expect(done).toEqual([2000])
+    expect(backend.persisted).toEqual([2000])
+    held.release()
+    expect((await Promise.all(sends)).map(r => r.status)).toEqual(['ok', 'ok', 'ok'])
+    expect(done).toEqual([2000, 2001, 2002])
+    await channel.close()
+  })
+
+  it('answers backend failures with typed refusals and keeps the stream going', async () => {
+    const channel = await openDirectChannel(client, addr)
+    const failing = envelope(3001); failing[4] = 0xee
+    const invalid = envelope(3002); invalid[4] = 0xdd
+    const limited = envelope(3003); limited[4] = 0xcc
+    const results = await Promise.all([envelope(3000), failing, invalid, limited, new Uint8Array(0), envelope(3004)].map(async e => await channel.send(e)))
+    expect(results.map(r => r.status)).toEqual(['ok', 'refused', 'invalid', 'rate-limited', 'invalid', 'ok'])
+    // the backend's own error text never leaves the device
+    expect(results[1].message).toBe('the device could not store the message')
+    expect(results[2].message).toBe('cannot open this envelope')
+    expect(results[3].retryAfterMs).toBe(1500)
+    expect(backend.persisted).toContain(3004)
+    await channel.close()
+  })
+
+  it('answers an envelope just over the limit with TOO_LARGE (the sender checks it locally too)', async () => {
+    const channel = await openDirectChannel(client, addr)
+    expect((await channel.send(new Uint8Array(MAX_ENVELOPE_BYTES + 1))).status).toBe('too-large')
+    await channel.close()
+    const stream = await rawStream(client, addr)
+    const frames = frameStream(stream, { maxFrameBytes: 1024, maxBufferBytes: 1 << 20 })
+    await frames.write(DmRequest.encode({ envelope: new Uint8Array(MAX_ENVELOPE_BYTES + 1) }))
+    const res = DmResponse.decode((await frames.read())!)
+    expect(res.status).toBe(DmResponse.Status.TOO_LARGE)
+    await frames.write(DmRequest.encode({ envelope: envelope(4000) }))
+    expect(DmResponse.decode((await frames.read())!).status).toBe(DmResponse.Status.OK)
+    await stream.close()
+  })
+
+  it('aborts a stream that announces an oversize frame, and serves a new stream afterwards', async () => {
+    const stream = await rawStream(client, addr)
+    const closed = waitForEvent(stream, 'close', { timeout: 5000 })
+    stream.send(encodeVarint(MAX_REQUEST_FRAME_BYTES + 1))
+    stream.send(new Uint8Array(100))
+    await closed
+    expect(stream.status).not.toBe('open')
+    const results = await sendDirect(client, addr, [envelope(5000)])
+    expect(results.map(r => r.status)).toEqual(['ok'])
+  })
+
+  it('aborts a stream that sends garbage without handing anything to the backend', async () => {
+    const before = backend.persisted.length
+    const stream = await rawStream(client, addr)
+    const closed = waitForEvent(stream, 'close', { timeout: 5000 })
+    const frames = frameStream(stream, { maxFrameBytes: 1024, maxBufferBytes: 1 << 20 })
+    // field 1 (bytes) announcing far more bytes than the frame has
+    await frames.write(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]))
+    await closed
+    expect(backend.persisted.length).toBe(before)
+    expect((await sendDirect(client, addr, [envelope(6000)]))[0].status).toBe('ok')
+  })
+
+  it('aborts a stream that stays idle past the idle timeout', async () => {
+    const stream = await rawStream(client, addr)
+    const started = Date.now()
+    const event = await waitForEvent<Event & { error?: Error }>(stream, 'close', { timeout: 5000 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400)
+    expect(event.error).toBeDefined()
+  })
+
+  it('a channel left idle breaks at the idle timeout and later sends reject with DirectChannelClosedError', async () => {
+    const channel = await openDirectChannel(client, addr)
+    expect((await channel.send(envelope(7000))).status).toBe('ok')
+    const stream = await rawStream(client, addr) // a second idle stream to wait on, same timeout
+    await waitForEvent(stream, 'close', { timeout: 5000 })
+    await expect(channel.send(envelope(7001))).rejects.toHaveProperty('name', 'DirectChannelClosedError')
+    expect(channel.closed).toBe(true)
+  })
+
+  it('fails fast when nobody listens', async () => {
+    await expect(sendDirect(client, [multiaddr('/ip4/127.0.0.1/tcp/1')], [envelope(1)], { dialTimeout: 2000 })).rejects.toThrow()
+  })
+})
+
+describe('/parley/dm/1.0.0 limits', () => {
+  let server: Libp2p<{ dm: unknown }>
+  let client: Libp2p
+  let addr: Multiaddr[]
+  let backend: RecordingBackend
+
+  beforeAll(async () => {
+    backend = new RecordingBackend()
+    server = await startNode({ dm: dmService({ backend, maxFramesPerStream: 3, maxConcurrentStreams: 1 }) })
+    client = await startNode()
+    addr = server.getMultiaddrs()
+  })
+
+  afterAll(async () => {
+    await client?.stop()
+    await server?.stop()
+  })
+
+  it('closes a stream after maxFramesPerStream frames; the rest are reported unanswered', async () => {
+    const results = await sendDirect(client, addr, [1, 2, 3, 4, 5].map(n => envelope(n)))
+    expect(results.map(r => r.status)).toEqual(['ok', 'ok', 'ok', 'unanswered', 'unanswered'])
+    expect(backend.persisted).toEqual([1, 2, 3])
+  })
+
+  it('aborts inbound streams beyond maxConcurrentStreams', async () => {
+    const first = await openDirectChannel(client, addr)
+    const held = backend.hold(10)
+    const pending = first.send(envelope(10))
+    await held.entered
+    const second = await openDirectChannel(client, addr)
+    await expect(second.send(envelope(11))).rejects.toHaveProperty('name', 'DirectChannelClosedError')
+    held.release()
+    expect((await pending).status).toBe('ok')
+    await first.close()
+    expect(backend.persisted).not.toContain(11)
+  })
+})
