@@ -1,8 +1,12 @@
 /** The Parley client facade: one object per device that owns storage, identity and the libp2p node. The composition root; apps talk only to this. */
 import { join } from 'node:path'
-import { safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
-import { loadOrCreateLocalIdentity, PreKeyManager, type LocalIdentity } from '../session/index.js'
-import { openLevel, toHex, type Storage, type AbortOptions } from '../storage/index.js'
+import { createDeviceCertificate, safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
+import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIdentity } from '../session/index.js'
+import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
+import { fromString as fromBase64 } from 'uint8arrays'
+import { Messenger, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
+import { Emitter } from '../messaging/emitter.js'
+import { DmServer } from '../protocols/dm/index.js'
 import type { ParleyNodeInit } from '../net/options.js'
 import type { ParleyNode } from '../net/node.js'
 import { loadOrCreateDeviceKey } from './device-key.js'
@@ -33,6 +37,31 @@ export interface ParleyInit {
   maintenance?: boolean
   /** background work that failed and will be retried (a relay down, a publish that timed out) */
   onBackgroundError?: (err: unknown) => void
+  /**
+   * Take messages: serve the direct protocol and follow our mailbox relays. A one-shot `send` turns
+   * it off so it does not consume mail meant for `receive`. @default true
+   */
+  receive?: boolean
+  /** send read receipts @default true */
+  readReceipts?: boolean
+}
+
+/** A message as apps get it: `reply` answers in the same conversation. */
+export interface ReceivedMessage extends IncomingMessage {
+  reply(text: string, options?: AbortOptions): Promise<StoredMessage>
+}
+
+export interface ParleyEvents {
+  message: ReceivedMessage
+  /** our message reached the recipient's device (delivered) or was read */
+  receipt: { phone: string, id: string, status: 'delivered' | 'read' }
+  /** any status change of our messages: sent, delivered, read, failed */
+  status: { phone: string, id: string, status: MessageStatus }
+  typing: { phone: string, typing: boolean }
+  presence: { phone: string, online: boolean, lastSeen?: number }
+  relay: MessengerEvents['relay']
+  /** background problems that will be retried */
+  error: unknown
 }
 
 export interface WhoAmI {
@@ -45,10 +74,14 @@ export interface WhoAmI {
   safetyNumberSeed: string
 }
 
-export class Parley {
+export class Parley extends Emitter<ParleyEvents> {
   private readonly registration: RegistrationFlow
   private readonly maintenance: DeviceMaintenance
   readonly preKeys: PreKeyManager
+  readonly sessions: SessionManager
+  readonly messenger: Messenger
+  private dm?: DmServer
+  private self?: SelfInfo
 
   private constructor (
     readonly node: ParleyNode,
@@ -56,15 +89,73 @@ export class Parley {
     readonly local: LocalIdentity,
     protected readonly init: ParleyInit
   ) {
+    super()
     const now = init.now ?? Date.now
-    this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random: init.random ?? systemRandom, now })
+    const random = init.random ?? systemRandom
+    this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random, now })
+    this.sessions = new SessionManager({ sessions: storage.sessions, replay: storage.replay, preKeys: this.preKeys, identity: local.identity, random, now })
     this.maintenance = new DeviceMaintenance({ node, local, preKeys: this.preKeys, now, onError: err => this.background(err) })
     this.registration = new RegistrationFlow(node, storage, local, this.preKeys, init.bootstrap, now)
+    this.messenger = new Messenger({
+      node,
+      outbox: storage.outbox,
+      messages: storage.messages,
+      kv: name => storage.kv(`messaging-${name}`),
+      sessions: this.sessions,
+      identity: local.identity,
+      deviceId: local.deviceId,
+      lookup: async (e164, options) => await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(options?.signal != null ? { signal: options.signal } : {}) }),
+      trustedVerifiers: async options => await this.trustedVerifiers(options),
+      self: async options => await this.selfInfo(options),
+      random,
+      now,
+      ...(init.readReceipts != null ? { readReceipts: init.readReceipts } : {})
+    })
+    this.messenger.on('message', m => this.emit('message', { ...m, reply: async (text, options) => await this.send(m.from, text, options) }))
+    this.messenger.on('status', e => {
+      this.emit('status', { phone: e.conversation, id: e.id, status: e.status })
+      if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.conversation, id: e.id, status: e.status })
+    })
+    this.messenger.on('typing', e => this.emit('typing', { phone: e.from, typing: e.typing }))
+    this.messenger.on('presence', e => this.emit('presence', { phone: e.from, online: e.online, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) }))
+    this.messenger.on('relay', e => this.emit('relay', e))
+    this.messenger.on('error', err => this.background(err))
   }
 
-  /** Problems of background work (republish, prekey top-up) that will be retried; apps may listen. */
+  /** Problems of background work (republish, prekey top-up, delivery retries) that will be retried; apps may listen. */
   private background (err: unknown): void {
     this.init.onBackgroundError?.(err)
+    this.emit('error', err)
+  }
+
+  /** What every message we send says about us; undefined until registered. */
+  private async selfInfo (options?: AbortOptions): Promise<SelfInfo | undefined> {
+    if (this.self != null) return this.self
+    const r = await this.registration.registration(options)
+    if (r == null) return undefined
+    this.self = {
+      phone: r.phone,
+      attestation: r.attestations.length > 0 ? fromBase64(r.attestations[0], 'base64') : new Uint8Array(0),
+      certificate: createDeviceCertificate(this.local.identity, { devicePeerId: this.node.peerId.toMultihash().bytes, deviceId: this.local.deviceId, createdAt: this.local.createdAt }),
+      mailboxRelays: r.mailboxRelays
+    }
+    return this.self
+  }
+
+  /** Starts taking messages (direct protocol + mailboxes) and delivering the outbox. */
+  private async startMessaging (options?: AbortOptions): Promise<void> {
+    if (this.init.receive !== false && this.dm == null) {
+      this.dm = new DmServer({
+        registrar: { handle: async (p, h, o) => { await this.node.handle(p, h, o) }, unhandle: async (p, o) => { await this.node.unhandle(p, o) } },
+        logger: this.node.logger
+      }, { backend: { receive: async (envelope, o) => { await this.messenger.receive(envelope, o) } } })
+      await this.dm.start()
+    }
+    if (this.init.receive === false) {
+      this.messenger.outbound.wake()
+      return
+    }
+    await this.messenger.start(options)
   }
 
   /** Starts background upkeep of a registered device (republish, prekey rotation and top-up). No-op when not registered. */
@@ -86,6 +177,7 @@ export class Parley {
       const parley = new Parley(node, storage, local, init)
       try {
         await parley.startMaintenance(options)
+        await parley.startMessaging(options)
       } catch (err) {
         await node.stop()
         throw err
@@ -111,7 +203,9 @@ export class Parley {
   /** Step 2: the code from the SMS; publishes this device in the directory. */
   async verify (code: string, options?: AbortOptions): Promise<Registration> {
     const registration = await this.registration.confirm(code.trim(), this.maintenance, options)
+    this.self = undefined
     await this.startMaintenance(options)
+    await this.startMessaging(options)
     return registration
   }
 
@@ -162,7 +256,46 @@ export class Parley {
     }
   }
 
+  /**
+   * Sends a text. Resolves once it is in history and the outbox (status 'pending'); 'status' events follow
+   * (sent: a relay or the device has it; delivered; read; failed). NotOnParleyError for unregistered numbers.
+   */
+  async send (phone: string, text: string, options?: AbortOptions): Promise<StoredMessage> {
+    return await this.messenger.send(normalizePhone(phone, this.init.defaultRegion), text, options)
+  }
+
+  /** Resolves when our message reaches one of `statuses` (e.g. ['sent', 'failed']). */
+  async waitForStatus (phone: string, id: string, statuses: MessageStatus[], options?: AbortOptions): Promise<MessageStatus> {
+    return await this.messenger.waitForStatus(normalizePhone(phone, this.init.defaultRegion), id, statuses, options)
+  }
+
+  /** Marks a conversation read (all, or up to a timestamp); sends read receipts unless turned off. Returns the ids marked. */
+  async markRead (phone: string, upTo?: number, options?: AbortOptions): Promise<string[]> {
+    return await this.messenger.markRead(normalizePhone(phone, this.init.defaultRegion), upTo, options)
+  }
+
+  /** Tells the contact we are (not) typing; ephemeral, best effort. */
+  async typing (phone: string, typing: boolean, options?: AbortOptions): Promise<boolean> {
+    return await this.messenger.sendTyping(normalizePhone(phone, this.init.defaultRegion), typing, options)
+  }
+
+  async conversations (options?: AbortOptions & { limit?: number }): Promise<Conversation[]> {
+    return await this.messenger.conversations(options)
+  }
+
+  /** A page of a conversation, newest first. */
+  async history (phone: string, options?: HistoryOptions): Promise<StoredMessage[]> {
+    return await this.messenger.history(normalizePhone(phone, this.init.defaultRegion), options)
+  }
+
+  /** Resolves once our mailbox relays have handed over what they held when we connected. */
+  async drained (options?: AbortOptions): Promise<void> {
+    await this.messenger.drained(options)
+  }
+
   async stop (): Promise<void> {
+    await this.messenger.stop()
+    await this.dm?.stop()
     await this.maintenance.stop()
     await this.node.stop()
     if (this.init.storage == null) await this.storage.close()

@@ -267,6 +267,26 @@ export class Outbound {
     }
   }
 
+  /** Best effort, never stored: straight to each reachable device we already have a session with (typing, presence). True when one took it. */
+  async sendEphemeral (to: string, payload: Uint8Array, options: AbortOptions = {}): Promise<boolean> {
+    const party = await this.init.party()
+    if (party == null) return false
+    const recipient = await this.init.recipients.resolve(to, options)
+    let taken = false
+    for (const device of recipient.devices) {
+      if (!await this.init.sessions.hasSession(device.address, options)) continue
+      const channel = await this.channelTo(device, options)
+      if (channel == null) continue
+      try {
+        const r = await channel.send(await sealFor(party, device.address, payload, options), options)
+        taken ||= r.status === 'ok'
+      } catch {
+        this.markDirectFailed(device)
+      }
+    }
+    return taken
+  }
+
   /** A device reached us (it sent something): try it directly again at the next pass. */
   deviceSeen (key: string): void {
     const d = this.direct.get(key)

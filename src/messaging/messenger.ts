@@ -1,0 +1,298 @@
+/** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
+import type { AbortOptions, Conversation, HistoryOptions, KeyValueStore, MessageStatus, MessageStore, OutboxStore, StoredMessage } from '../storage/index.js'
+import type { DeviceAddress, SessionManager } from '../session/index.js'
+import type { DialingNode } from '../protocols/request-response.js'
+import type { MailboxNode } from '../protocols/mailbox/index.js'
+import type { LookupResult } from '../directory/index.js'
+import { encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ReceiptType } from './content.js'
+import type { EnvelopeParty } from './envelope.js'
+import { NotOnParleyError, NotRegisteredError } from './errors.js'
+import { Inbound, type InboundResult } from './inbound.js'
+import { MailboxReceiver } from './mailbox-receiver.js'
+import { Outbound } from './outbound.js'
+import { Recipients, deviceKey } from './recipients.js'
+import { SenderProof } from './sender-proof.js'
+import { Emitter } from './emitter.js'
+
+/** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
+export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
+/** Receipts are worth less after a week. */
+export const RECEIPT_TTL_MS = 7 * 24 * 60 * 60_000
+/** A typing indicator is stale after this long (the sender repeats it while typing). */
+export const TYPING_TTL_MS = 15_000
+/** Delivered receipts for messages that arrive together are sent as one receipt after this pause. */
+export const RECEIPT_COALESCE_MS = 50
+/** How long send() waits for the directory before queueing anyway (the outbox retries the lookup). */
+export const SEND_LOOKUP_TIMEOUT_MS = 15_000
+
+/** What this device says about itself in every message. */
+export interface SelfInfo {
+  phone: string
+  /** our verifier attestation, so recipients can check our number without a lookup */
+  attestation: Uint8Array
+  /** our signed device certificate */
+  certificate: Uint8Array
+  mailboxRelays: string[]
+}
+
+export interface IncomingMessage {
+  id: string
+  from: string
+  text: string
+  timestamp: number
+  receivedAt: number
+  /** the sender's device */
+  sender: DeviceAddress
+}
+
+export interface MessengerEvents {
+  message: IncomingMessage
+  /** one of our messages changed status */
+  status: { conversation: string, id: string, status: MessageStatus }
+  typing: { from: string, typing: boolean }
+  presence: { from: string, online: boolean, lastSeen?: number }
+  relay: { relay: string, state: 'connected' | 'drained' | 'disconnected' }
+  error: unknown
+}
+
+export interface MessengerInit {
+  node: DialingNode & MailboxNode
+  outbox: OutboxStore
+  messages: MessageStore
+  /** small key-value areas: sealed envelopes, proven senders */
+  kv: (name: string) => KeyValueStore
+  sessions: SessionManager
+  identity: EnvelopeParty['identity']
+  deviceId: number
+  lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>
+  trustedVerifiers: (options?: AbortOptions) => Promise<Uint8Array[]>
+  self: (options?: AbortOptions) => Promise<SelfInfo | undefined>
+  random: (n: number) => Uint8Array
+  now: () => number
+  /** send read receipts when messages are marked read @default true */
+  readReceipts?: boolean
+}
+
+export class Messenger extends Emitter<MessengerEvents> {
+  readonly outbound: Outbound
+  private readonly inbound: Inbound
+  private readonly receiver: MailboxReceiver
+  private readonly recipients: Recipients
+  private readonly proof: SenderProof
+  private lastCreatedAt = 0
+  private readonly receiptQueue = new Map<string, string[]>()
+  private receiptTimer?: ReturnType<typeof setTimeout>
+  private started = false
+
+  constructor (private readonly init: MessengerInit) {
+    super()
+    this.recipients = new Recipients(init.lookup, init.now)
+    this.proof = new SenderProof({ store: init.kv('senders'), trustedVerifiers: init.trustedVerifiers, lookup: init.lookup, now: init.now })
+    const party = async (options?: AbortOptions): Promise<EnvelopeParty | undefined> => {
+      const self = await init.self(options)
+      return self == null ? undefined : { identity: init.identity, certificate: self.certificate, sessions: init.sessions, random: init.random }
+    }
+    this.outbound = new Outbound({
+      node: init.node,
+      outbox: init.outbox,
+      sealed: init.kv('sealed'),
+      sessions: init.sessions,
+      recipients: this.recipients,
+      party,
+      now: init.now,
+      onStatus: async (conversation, id, status) => { await this.setStatus(conversation, id, status) },
+      onError: err => this.emit('error', err)
+    })
+    this.inbound = new Inbound({
+      party,
+      messages: init.messages,
+      proof: this.proof,
+      now: init.now,
+      onReceipt: async (from, body, options) => {
+        for (const id of body.ids) await this.setStatus(from, id, body.type === 'read' ? 'read' : 'delivered', options)
+      },
+      onError: err => this.emit('error', err)
+    })
+    this.receiver = new MailboxReceiver({
+      node: init.node,
+      identity: init.identity,
+      deviceId: init.deviceId,
+      handle: async (envelope, options) => { await this.receive(envelope, options) },
+      onState: (relay, state) => this.emit('relay', { relay, state }),
+      onError: err => this.emit('error', err)
+    })
+  }
+
+  /** Starts delivery of the outbox and, when registered, reception from the mailbox relays. Safe to call again after registration. */
+  async start (options?: AbortOptions): Promise<void> {
+    this.started = true
+    const self = await this.init.self(options)
+    if (self != null) await this.receiver.follow(self.mailboxRelays)
+    this.outbound.wake()
+  }
+
+  /** Resolves once every mailbox relay has delivered what it held when we connected. */
+  async drained (options?: AbortOptions): Promise<void> {
+    await this.receiver.drained(options)
+  }
+
+  /** One envelope from the direct protocol or a mailbox: resolves once it is persisted (or deliberately dropped). */
+  async receive (envelope: Uint8Array, options?: AbortOptions): Promise<void> {
+    const result = await this.inbound.receive(envelope, options)
+    this.after(result)
+  }
+
+  private after (result: InboundResult): void {
+    if (result.kind !== 'new') return
+    this.outbound.deviceSeen(deviceKey(result.sender))
+    const body = result.content.body
+    const fresh = result.content.expiresAt == null || result.content.expiresAt > this.init.now()
+    switch (body.kind) {
+      case 'text':
+        if (result.stored == null) return
+        this.emit('message', { id: body.id, from: result.from, text: body.text, timestamp: body.timestamp, receivedAt: result.stored.receivedAt, sender: result.sender })
+        this.queueReceipt(result.from, body.id)
+        break
+      case 'typing':
+        if (fresh) this.emit('typing', { from: result.from, typing: body.typing })
+        break
+      case 'presence':
+        if (fresh) this.emit('presence', { from: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}) })
+        break
+    }
+  }
+
+  private async setStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<void> {
+    const updated = await this.init.messages.updateStatus(conversation, id, status, options)
+    if (updated != null) this.emit('status', { conversation, id, status: updated.status })
+  }
+
+  private async requireSelf (options?: AbortOptions): Promise<SelfInfo> {
+    const self = await this.init.self(options)
+    if (self == null) throw new NotRegisteredError()
+    return self
+  }
+
+  /** Creation times strictly increase, so the outbox keeps the order messages were written in. */
+  private stamp (): number {
+    this.lastCreatedAt = Math.max(this.init.now(), this.lastCreatedAt + 1)
+    return this.lastCreatedAt
+  }
+
+  private async enqueue (to: string, kind: 'message' | 'receipt', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
+    const content: Content = { senderE164: self.phone, attestation: self.attestation, body }
+    await this.init.outbox.put({ id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }, options)
+  }
+
+  /**
+   * Sends a text to a number (E.164). The message is in history and the outbox before this resolves;
+   * delivery goes on in the background ('status' events: sent, delivered, read, or failed).
+   * NotOnParleyError when the directory says the number is not registered.
+   */
+  async send (to: string, text: string, options?: AbortOptions & { quoteId?: string }): Promise<StoredMessage> {
+    const self = await this.requireSelf(options)
+    try {
+      await this.recipients.resolve(to, { signal: AbortSignal.any([AbortSignal.timeout(SEND_LOOKUP_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])]) })
+    } catch (err) {
+      if (err instanceof NotOnParleyError) throw err
+      options?.signal?.throwIfAborted()
+      // the directory is unreachable now: queue it; delivery looks the number up again
+    }
+    const createdAt = this.stamp()
+    const id = newMessageId(this.init.random)
+    const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
+    // history first: an outbox entry without history would deliver a message the user never sees as sent
+    await this.init.messages.addOutgoing(message, options)
+    await this.enqueue(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, options)
+    this.outbound.wake()
+    return message
+  }
+
+  /** Resolves with the status once one of `statuses` is reached (or is already). */
+  async waitForStatus (conversation: string, id: string, statuses: MessageStatus[], options?: AbortOptions): Promise<MessageStatus> {
+    return await new Promise<MessageStatus>((resolve, reject) => {
+      const done = (status: MessageStatus): void => { cleanup(); resolve(status) }
+      const onStatus = (e: MessengerEvents['status']): void => { if (e.conversation === conversation && e.id === id && statuses.includes(e.status)) done(e.status) }
+      const onAbort = (): void => { cleanup(); reject(options?.signal?.reason) }
+      const cleanup = (): void => { this.off('status', onStatus); options?.signal?.removeEventListener('abort', onAbort) }
+      this.on('status', onStatus)
+      options?.signal?.addEventListener('abort', onAbort, { once: true })
+      if (options?.signal?.aborted === true) { onAbort(); return }
+      this.init.messages.get(conversation, id).then(m => { if (m != null && statuses.includes(m.status)) done(m.status) }, err => { cleanup(); reject(err) })
+    })
+  }
+
+  private queueReceipt (to: string, id: string): void {
+    this.receiptQueue.set(to, [...(this.receiptQueue.get(to) ?? []), id])
+    this.receiptTimer ??= setTimeout(() => {
+      this.receiptTimer = undefined
+      this.flushReceipts().catch(err => this.emit('error', err))
+    }, RECEIPT_COALESCE_MS)
+  }
+
+  private async flushReceipts (): Promise<void> {
+    const queued = [...this.receiptQueue.entries()]
+    this.receiptQueue.clear()
+    for (const [to, ids] of queued) await this.sendReceipt(to, 'delivered', ids)
+  }
+
+  /** Queues a receipt for these message ids (chunked), delivered like a message. */
+  async sendReceipt (to: string, type: ReceiptType, ids: string[], options?: AbortOptions): Promise<void> {
+    const self = await this.init.self(options)
+    if (self == null || ids.length === 0) return
+    for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
+      const createdAt = this.stamp()
+      await this.enqueue(to, 'receipt', newMessageId(this.init.random), { kind: 'receipt', type, ids: ids.slice(i, i + MAX_RECEIPT_IDS), timestamp: createdAt }, self, createdAt, RECEIPT_TTL_MS, options)
+    }
+    this.outbound.wake()
+  }
+
+  /** Marks a conversation's incoming messages read (all, or up to a timestamp) and tells the sender unless read receipts are off. */
+  async markRead (conversation: string, upTo?: number, options?: AbortOptions): Promise<string[]> {
+    const ids = await this.init.messages.markRead(conversation, upTo, options)
+    if (ids.length > 0 && this.init.readReceipts !== false) await this.sendReceipt(conversation, 'read', ids, options)
+    return ids
+  }
+
+  /** Tells a contact we are (not) typing. Ephemeral: sent only straight to a reachable device, never stored at relays. Resolves true when a device took it. */
+  async sendTyping (to: string, typing: boolean, options?: AbortOptions): Promise<boolean> {
+    const self = await this.requireSelf(options)
+    const now = this.init.now()
+    const payload = encodeContent({ senderE164: self.phone, attestation: self.attestation, body: { kind: 'typing', typing, timestamp: now }, expiresAt: now + TYPING_TTL_MS })
+    return await this.outbound.sendEphemeral(to, payload, options)
+  }
+
+  async history (conversation: string, options?: HistoryOptions): Promise<StoredMessage[]> {
+    return await this.init.messages.history(conversation, options)
+  }
+
+  async conversations (options?: AbortOptions & { limit?: number }): Promise<Conversation[]> {
+    return await this.init.messages.conversations(options)
+  }
+
+  /** The number a peer's identity key was proven to belong to, if any. */
+  async numberOf (identityKey: Uint8Array, options?: AbortOptions): Promise<string | undefined> {
+    return await this.proof.numberOf(identityKey, options)
+  }
+
+  /** Outgoing entries not yet acknowledged. */
+  async pendingCount (options?: AbortOptions): Promise<number> {
+    return await this.init.outbox.count(options)
+  }
+
+  async stop (): Promise<void> {
+    if (this.receiptTimer != null) {
+      clearTimeout(this.receiptTimer)
+      this.receiptTimer = undefined
+      await this.flushReceipts().catch(() => {})
+    }
+    await this.receiver.stop()
+    await this.outbound.stop()
+    this.started = false
+  }
+
+  get running (): boolean {
+    return this.started
+  }
+}
+
