@@ -24,6 +24,8 @@ export interface RelayConfig {
   smsGateway?: SmsGatewaySpec
   /** lifetime of a verification code in ms (shorter only for tests) */
   verifyCodeTtlMs: number
+  /** Ed25519 verifier keys (32 bytes) whose attestations the relay's DHT rules accept for takeovers; empty: any */
+  trustedVerifiers: Uint8Array[]
 }
 
 /** `log` prints each SMS as a JSON line on stdout; `webhook` POSTs `{to, text}` to a URL. */
@@ -59,7 +61,7 @@ export const RELAY_DEFAULTS = {
 interface FlagSpec {
   key: keyof RelayConfig
   env: string
-  kind: 'string' | 'list' | 'int' | 'bool'
+  kind: 'string' | 'list' | 'int' | 'bool' | 'keys'
   help: string
   min?: number
   max?: number
@@ -80,6 +82,7 @@ const FLAGS: Record<string, FlagSpec> = {
   '--max-connections': { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', kind: 'int', min: 1, max: 1_000_000, help: `open connections (default ${RELAY_DEFAULTS.maxConnections})` },
   '--verifier': { key: 'verifier', env: 'PARLEY_VERIFIER', kind: 'bool', help: 'run the phone-number verifier (needs --sms-gateway)' },
   '--sms-gateway': { key: 'smsGateway', env: 'PARLEY_SMS_GATEWAY', kind: 'string', help: 'how the verifier sends SMS: log (JSON line on stdout, development) or webhook=URL (POST {to, text})' },
+  '--trusted-verifier': { key: 'trustedVerifiers', env: 'PARLEY_TRUSTED_VERIFIERS', kind: 'keys', help: 'hex Ed25519 key (64 hex chars) of a verifier whose attestations may take over a directory record; repeatable (env: comma-separated); none: any' },
   '--verify-code-ttl': { key: 'verifyCodeTtlMs', env: 'PARLEY_VERIFY_CODE_TTL', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `verification code lifetime in ms (default ${RELAY_DEFAULTS.verifyCodeTtlMs})` }
 }
 
@@ -90,6 +93,19 @@ export function usage (): string {
   }
   lines.push(`  ${'--help'.padEnd(24)} print this help`)
   return lines.join('\n')
+}
+
+/** A verifier public key: 32-byte Ed25519, as 64 hex characters. */
+const VERIFIER_KEY_HEX = /^[0-9a-fA-F]{64}$/
+
+/** Hex verifier keys to bytes; anything but 64 hex characters is a ConfigError naming the flag. */
+export function parseVerifierKeys (flag: string, values: string[]): Uint8Array[] {
+  return values.map(value => {
+    if (!VERIFIER_KEY_HEX.test(value)) {
+      throw new ConfigError(`${flag}: expected a verifier key as 64 hex characters (32-byte Ed25519), got ${value.length} characters`)
+    }
+    return Uint8Array.from(value.match(/../g)!, byte => parseInt(byte, 16))
+  })
 }
 
 /** Splits an environment list on commas and white space. */
@@ -151,7 +167,7 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
 
   for (const [flag, spec] of Object.entries(FLAGS)) {
     const value = env[spec.env]
-    if (value != null && value !== '') raw.set(flag, spec.kind === 'list' ? envList(value) : [value])
+    if (value != null && value !== '') raw.set(flag, spec.kind === 'list' || spec.kind === 'keys' ? envList(value) : [value])
   }
 
   const fromFlags = new Map<string, string[]>()
@@ -171,13 +187,13 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     const values: string[] = []
     if (inline != null) values.push(inline)
     else if (spec.kind === 'bool') values.push('true')
-    else if (spec.kind === 'list') {
+    else if (spec.kind === 'list' || spec.kind === 'keys') {
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) values.push(argv[++i])
     } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
       values.push(argv[++i])
     }
     if (values.length === 0) throw new ConfigError(`${arg} needs a value`)
-    if (spec.kind !== 'list' && (fromFlags.has(arg))) throw new ConfigError(`${arg} given twice`)
+    if (spec.kind !== 'list' && spec.kind !== 'keys' && (fromFlags.has(arg))) throw new ConfigError(`${arg} given twice`)
     fromFlags.set(arg, [...(fromFlags.get(arg) ?? []), ...values])
   }
   for (const [flag, values] of fromFlags) raw.set(flag, values)
@@ -195,7 +211,8 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     maxConnections: RELAY_DEFAULTS.maxConnections,
     inboundPerHost: RELAY_DEFAULTS.inboundPerHost,
     verifier: false,
-    verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs
+    verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs,
+    trustedVerifiers: []
   }
   const target = config as unknown as Record<string, unknown>
   for (const [flag, values] of raw) {
@@ -203,6 +220,8 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     if (spec.kind === 'list') {
       checkMultiaddrs(flag, values)
       target[spec.key] = values
+    } else if (spec.kind === 'keys') {
+      target[spec.key] = parseVerifierKeys(flag, values)
     } else if (spec.kind === 'int') {
       target[spec.key] = parseInt10(flag, values[0], spec)
     } else if (spec.kind === 'bool') {

@@ -7,21 +7,42 @@ import { yamux } from '@libp2p/yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { autoNAT } from '@libp2p/autonat'
 import type { PrivateKey } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 import { AGENT_VERSION, DIAL_TIMEOUT_MS, bootstrapDiscovery, commonServices, permissiveGater } from '../../src/index.js'
 import type { RelayConfig } from './config.js'
 import { verifierServer, type VerifierBackend } from '../../src/protocols/verify/index.js'
 import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/index.js'
-import { directoryDhtRules } from '../../src/directory/index.js'
+import { directoryDhtRules, type DirectoryDhtRules, type DirectoryDhtRulesOptions } from '../../src/directory/index.js'
 
 /** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
 export interface RelayBackends {
   verifier?: VerifierBackend
   prekeys?: PreKeyBackend
+  /** libp2p's datastore (DHT records, peer store); libp2p's in-memory one when absent */
+  datastore?: Datastore
+}
+
+/**
+ * Verifier keys the relay's DHT rules trust: the configured ones plus its own verifier's. Undefined (any
+ * valid attestation counts) when none is configured: the restriction is opted into with --trusted-verifier,
+ * even on a relay running its own verifier (docs/relay.md, decisions).
+ */
+export function trustedVerifiersOf (config: Pick<RelayConfig, 'trustedVerifiers'>, backends: { verifier?: Pick<VerifierBackend, 'publicKey'> }): Uint8Array[] | undefined {
+  if (config.trustedVerifiers.length === 0) return undefined
+  const own = backends.verifier?.publicKey
+  return own != null ? [...config.trustedVerifiers, own] : [...config.trustedVerifiers]
+}
+
+/** The directory DHT rules the relay runs (validator and selector of `parley-phone`). */
+export function relayDhtRules (config: Pick<RelayConfig, 'trustedVerifiers'>, backends: { verifier?: Pick<VerifierBackend, 'publicKey'> }, options: Omit<DirectoryDhtRulesOptions, 'trustedVerifiers'> = {}): DirectoryDhtRules {
+  const trustedVerifiers = trustedVerifiersOf(config, backends)
+  return directoryDhtRules({ ...options, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) })
 }
 
 export async function createRelayNode (config: RelayConfig, privateKey: PrivateKey, backends: RelayBackends = {}) {
   return await createLibp2p({
     privateKey,
+    ...(backends.datastore != null ? { datastore: backends.datastore } : {}),
     nodeInfo: { userAgent: `${AGENT_VERSION} relay` },
     addresses: {
       listen: config.listen,
@@ -39,7 +60,7 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
     peerDiscovery: bootstrapDiscovery(config.bootstrap),
     start: false,
     services: {
-      ...commonServices('server', directoryDhtRules()),
+      ...commonServices('server', relayDhtRules(config, backends)),
       relay: circuitRelayServer({
         reservations: {
           maxReservations: config.maxReservations,

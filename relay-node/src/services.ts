@@ -1,16 +1,25 @@
-/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, the prekey store, the verifier backend (when on), and their sweepers. */
+/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, libp2p's datastore over it, the prekey store, the verifier backend (when on), and their sweepers. */
 import { join } from 'node:path'
-import { openLevel, StoreLockedError, type LevelStorage } from '../../src/storage/index.js'
+import { KeyValueDatastore, openLevel, StoreLockedError, type LevelStorage } from '../../src/storage/index.js'
 import { toHex } from '../../src/crypto/bytes.js'
 import { ConfigError, type RelayConfig } from './config.js'
 import { RelayPreKeyStore } from './prekeys/index.js'
 import { PhoneVerifier, loadOrCreateVerifierKey, loadOrCreateVerifierSecret, logGateway, webhookGateway, SWEEP_INTERVAL_MS, type SmsGateway } from './verifier/index.js'
 
 export const DB_DIR = 'db'
+/** The sublevel (`kv-datastore`) holding libp2p's datastore: kad-dht records and providers, the peer store. */
+export const DATASTORE_STORE = 'datastore'
+/**
+ * Datastore keys whose writes are synced: kad-dht acknowledges a PUT_VALUE after the datastore write,
+ * so a record it acked must be on disk. Peer store entries are re-learned from the network and are not synced.
+ */
+export const SYNCED_DATASTORE_PREFIX = '/dht/'
 
 export interface RelayServices {
   storage: LevelStorage
   prekeys: RelayPreKeyStore
+  /** libp2p's datastore (DHT records, peer store) in the relay's LevelDB, so they survive restarts */
+  datastore: KeyValueDatastore
   /** present when --verifier is on */
   verifier?: PhoneVerifier
   /** hex of the verifier's public key, for the listening line */
@@ -45,9 +54,11 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
   const prekeySweep = setInterval(() => { prekeys.sweep().catch(err => init.log(`prekey sweep failed: ${(err as Error).message}`)) }, SWEEP_INTERVAL_MS)
   prekeySweep.unref()
   timers.push(prekeySweep)
+  const datastore = new KeyValueDatastore(storage.kv(DATASTORE_STORE), { sync: key => key.toString().startsWith(SYNCED_DATASTORE_PREFIX) })
   const services: RelayServices = {
     storage,
     prekeys,
+    datastore,
     async close () {
       for (const t of timers) clearInterval(t)
       await storage.close()

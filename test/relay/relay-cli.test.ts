@@ -96,6 +96,7 @@ describe('parley-relay', () => {
       ['bad multiaddr', () => ['--data', join(dir.path, 'bad'), '--listen', 'not-an-address'], /--listen: not a valid multiaddr: 'not-an-address'/],
       ['missing data dir', () => ['--listen', '/ip4/127.0.0.1/tcp/0'], /missing --data DIR/],
       ['bad number', () => ['--data', join(dir.path, 'bad'), '--metrics-port', 'eighty'], /--metrics-port: expected a whole number/],
+      ['bad trusted verifier key', () => ['--data', join(dir.path, 'bad'), '--trusted-verifier', 'abcd'], /--trusted-verifier: expected a verifier key as 64 hex characters/],
       ['unsupported listen address', () => ['--data', join(dir.path, 'bad'), '--listen', '/ip4/127.0.0.1/udp/0/quic-v1'], /cannot listen: no transport supports/]
     ]
     for (const [name, args, message] of cases) {

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Level } from 'level'
 import { describe, expect, it } from 'vitest'
-import { openLevel } from '../../src/storage/index.js'
+import { KeyValueDatastore, openLevel } from '../../src/storage/index.js'
 import { levelFactory } from './suites/harness.js'
 import { describeIdentityStore } from './suites/identity-store.js'
 import { describeKeyValueStore } from './suites/key-value-store.js'
 import { describeMessageStore } from './suites/message-store.js'
 import { describeOutboxStore } from './suites/outbox-store.js'
+import { describeDatastore } from './suites/datastore.js'
 import { describePreKeyStore } from './suites/prekey-store.js'
 import { describeReplayStore } from './suites/replay-store.js'
 import { describeSenderKeyStore } from './suites/sender-key-store.js'
@@ -17,6 +18,7 @@ import { describeSessionStore } from './suites/session-store.js'
 
 const persistent = { persistent: true }
 describeKeyValueStore('level', levelFactory(s => s.kv('test')), persistent)
+describeDatastore('level', levelFactory(s => new KeyValueDatastore(s.kv('datastore'))), persistent)
 describeIdentityStore('level', levelFactory(s => s.identity), persistent)
 describePreKeyStore('level', levelFactory(s => s.preKeys), persistent)
 describeSessionStore('level', levelFactory(s => s.sessions), persistent)

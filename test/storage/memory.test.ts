@@ -1,17 +1,19 @@
 // Runs the shared store suites against the in-memory implementations.
 import { describe, expect, it } from 'vitest'
-import { createMemoryStorage } from '../../src/storage/index.js'
+import { KeyValueDatastore, createMemoryStorage } from '../../src/storage/index.js'
 import { memoryFactory } from './suites/harness.js'
 import { describeIdentityStore } from './suites/identity-store.js'
 import { describeKeyValueStore } from './suites/key-value-store.js'
 import { describeMessageStore } from './suites/message-store.js'
 import { describeOutboxStore } from './suites/outbox-store.js'
+import { describeDatastore } from './suites/datastore.js'
 import { describePreKeyStore } from './suites/prekey-store.js'
 import { describeReplayStore } from './suites/replay-store.js'
 import { describeSenderKeyStore } from './suites/sender-key-store.js'
 import { describeSessionStore } from './suites/session-store.js'
 
 describeKeyValueStore('memory', memoryFactory(s => s.kv('test')))
+describeDatastore('memory', memoryFactory(s => new KeyValueDatastore(s.kv('datastore'))))
 describeIdentityStore('memory', memoryFactory(s => s.identity))
 describePreKeyStore('memory', memoryFactory(s => s.preKeys))
 describeSessionStore('memory', memoryFactory(s => s.sessions))

@@ -16,7 +16,8 @@
  */
 import { PreKeyServer } from './server.js'
 import type { VerifiedUpload } from './upload.js'
-import type { AbortOptions, ComponentLogger, PeerId, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { RequestResponseComponents } from '../request-response.js'
 
 /** One-time keys the relay still holds for an owner. */
 export interface PreKeyCounts {
@@ -69,14 +70,9 @@ export interface PreKeyServerInit {
   now?: () => number
 }
 
-/** The parts of libp2p the service uses. */
-export interface PreKeyComponents {
+/** The parts of libp2p the service uses: the request/response ones, and our peer id (uploads are signed for one relay). */
+export interface PreKeyComponents extends RequestResponseComponents {
   peerId: PeerId
-  registrar: {
-    handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
-    unhandle(protocol: string, options?: AbortOptions): Promise<void>
-  }
-  logger: ComponentLogger
 }
 
 /** The prekey service for a relay's `services`. */

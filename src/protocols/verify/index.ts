@@ -15,7 +15,8 @@
  * ```
  */
 import { VerifierServer } from './server.js'
-import type { AbortOptions, ComponentLogger, PeerId, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { RequestResponseComponents } from '../request-response.js'
 
 /** What a relay implements: the state, limits, SMS and signing behind the protocol. Refusals are thrown as the error classes of `./errors.js`. */
 export interface VerifierBackend {
@@ -50,13 +51,7 @@ export interface VerifierServerInit {
 }
 
 /** The parts of libp2p the service uses. */
-export interface VerifierComponents {
-  registrar: {
-    handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
-    unhandle(protocol: string, options?: AbortOptions): Promise<void>
-  }
-  logger: ComponentLogger
-}
+export type VerifierComponents = RequestResponseComponents
 
 /** The verifier service for a relay's `services`. */
 export function verifierServer (init: VerifierServerInit): (components: VerifierComponents) => VerifierServer {
