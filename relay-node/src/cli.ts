@@ -51,7 +51,7 @@ async function main (): Promise<void> {
   }).catch(err => fail(err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`, 2))
   let node: RelayNode
   try {
-    node = await createRelayNode(config, key, { verifier: services.verifier, prekeys: services.prekeys })
+    node = await createRelayNode(config, key, { verifier: services.verifier, prekeys: services.prekeys, mailbox: services.mailbox })
     await node.start()
   } catch (err) {
     await services.close().catch(() => {})

@@ -1,5 +1,6 @@
 /** Relay configuration from command-line flags and PARLEY_* environment variables, validated into one object. Knows nothing of libp2p beyond multiaddr syntax. */
 import { multiaddr } from '@multiformats/multiaddr'
+import { MAILBOX_TTL_MS, MAX_BYTES_PER_MAILBOX, MAX_ENVELOPES_PER_MAILBOX } from './mailbox/limits.js'
 
 export interface RelayConfig {
   /** directory for the peer key and the relay's databases */
@@ -22,6 +23,10 @@ export interface RelayConfig {
   smsGateway?: SmsGatewaySpec
   /** lifetime of a verification code in ms (shorter only for tests) */
   verifyCodeTtlMs: number
+  /** mailboxes: envelopes expire after this many ms; quota per mailbox in envelopes and bytes */
+  mailboxTtlMs: number
+  mailboxMaxEnvelopes: number
+  mailboxMaxBytes: number
 }
 
 /** `log` prints each SMS as a JSON line on stdout; `webhook` POSTs `{to, text}` to a URL. */
@@ -49,7 +54,11 @@ export const RELAY_DEFAULTS = {
   relayDataLimitBytes: 4 * 1024 * 1024,
   maxConnections: 2048,
   /** DESIGN §4: codes expire; 10 minutes covers slow SMS delivery (see relay-node/src/verifier/limits.ts) */
-  verifyCodeTtlMs: 10 * 60 * 1000
+  verifyCodeTtlMs: 10 * 60 * 1000,
+  /** DESIGN §6 and relay-node/src/mailbox/limits.ts */
+  mailboxTtlMs: MAILBOX_TTL_MS,
+  mailboxMaxEnvelopes: MAX_ENVELOPES_PER_MAILBOX,
+  mailboxMaxBytes: MAX_BYTES_PER_MAILBOX
 } as const
 
 interface FlagSpec {
@@ -75,7 +84,10 @@ const FLAGS: Record<string, FlagSpec> = {
   '--max-connections': { key: 'maxConnections', env: 'PARLEY_MAX_CONNECTIONS', kind: 'int', min: 1, max: 1_000_000, help: `open connections (default ${RELAY_DEFAULTS.maxConnections})` },
   '--verifier': { key: 'verifier', env: 'PARLEY_VERIFIER', kind: 'bool', help: 'run the phone-number verifier (needs --sms-gateway)' },
   '--sms-gateway': { key: 'smsGateway', env: 'PARLEY_SMS_GATEWAY', kind: 'string', help: 'how the verifier sends SMS: log (JSON line on stdout, development) or webhook=URL (POST {to, text})' },
-  '--verify-code-ttl': { key: 'verifyCodeTtlMs', env: 'PARLEY_VERIFY_CODE_TTL', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `verification code lifetime in ms (default ${RELAY_DEFAULTS.verifyCodeTtlMs})` }
+  '--verify-code-ttl': { key: 'verifyCodeTtlMs', env: 'PARLEY_VERIFY_CODE_TTL', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `verification code lifetime in ms (default ${RELAY_DEFAULTS.verifyCodeTtlMs})` },
+  '--mailbox-ttl': { key: 'mailboxTtlMs', env: 'PARLEY_MAILBOX_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms an undelivered envelope is kept (default ${RELAY_DEFAULTS.mailboxTtlMs}, 30 days)` },
+  '--mailbox-max-envelopes': { key: 'mailboxMaxEnvelopes', env: 'PARLEY_MAILBOX_MAX_ENVELOPES', kind: 'int', min: 1, max: 10_000_000, help: `envelopes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxEnvelopes})` },
+  '--mailbox-max-bytes': { key: 'mailboxMaxBytes', env: 'PARLEY_MAILBOX_MAX_BYTES', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxBytes})` }
 }
 
 export function usage (): string {
@@ -189,7 +201,10 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     relayDataLimitBytes: RELAY_DEFAULTS.relayDataLimitBytes,
     maxConnections: RELAY_DEFAULTS.maxConnections,
     verifier: false,
-    verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs
+    verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs,
+    mailboxTtlMs: RELAY_DEFAULTS.mailboxTtlMs,
+    mailboxMaxEnvelopes: RELAY_DEFAULTS.mailboxMaxEnvelopes,
+    mailboxMaxBytes: RELAY_DEFAULTS.mailboxMaxBytes
   }
   const target = config as unknown as Record<string, unknown>
   for (const [flag, values] of raw) {

@@ -11,12 +11,14 @@ import { AGENT_VERSION, DIAL_TIMEOUT_MS, bootstrapDiscovery, commonServices, per
 import type { RelayConfig } from './config.js'
 import { verifierServer, type VerifierBackend } from '../../src/protocols/verify/index.js'
 import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/index.js'
+import { mailboxServer, type MailboxBackend } from '../../src/protocols/mailbox/index.js'
 import { directoryDhtRules } from '../../src/directory/index.js'
 
 /** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
 export interface RelayBackends {
   verifier?: VerifierBackend
   prekeys?: PreKeyBackend
+  mailbox?: MailboxBackend
 }
 
 export async function createRelayNode (config: RelayConfig, privateKey: PrivateKey, backends: RelayBackends = {}) {
@@ -49,7 +51,8 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
       }),
       autonat: autoNAT(),
       ...(backends.verifier != null ? { verifier: verifierServer({ backend: backends.verifier }) } : {}),
-      ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {})
+      ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {}),
+      ...(backends.mailbox != null ? { mailbox: mailboxServer({ backend: backends.mailbox }) } : {})
     }
   })
 }
