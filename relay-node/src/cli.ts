@@ -61,7 +61,7 @@ async function main (): Promise<void> {
   let metrics: Server | undefined
   if (config.metricsPort != null) {
     try {
-      metrics = await startMetricsServer(node, config.metricsHost, config.metricsPort)
+      metrics = await startMetricsServer(node, config.metricsHost, config.metricsPort, { mailbox: services.mailbox.stats })
     } catch (err) {
       await node.stop()
       await services.close().catch(() => {})

@@ -1,6 +1,7 @@
 // Mailboxes in a real relay process: owners known by their prekeys, persistence across restarts and 20 SIGKILLs, expiry by flag, a flooding peer refused.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
+import { createServer } from 'node:net'
 import type { Libp2p } from 'libp2p'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
 import { uploadPreKeys } from '../../src/protocols/prekeys/index.js'
@@ -88,10 +89,14 @@ describe('parley-relay mailboxes', () => {
     await retryUntil(async () => { if ((await fetchAll(device, r, owner)).length !== 0) throw new Error('still there') }, { timeout: 10_000, interval: 250, what: 'expiry' })
   })
 
-  it('refuses a flooding peer past the default rate, keeps serving others, and loses nothing', async () => {
+  it('refuses a flooding peer past the default rate, keeps serving others, loses nothing, and counts it in /metrics', async () => {
     const owner = IdentityKeyPair.generate(systemRandom)
     const device = await node()
-    const r = await relay('flood')
+    const probe = createServer()
+    await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as { port: number }).port
+    await new Promise<void>(resolve => probe.close(() => resolve()))
+    const r = await relay('flood', ['--metrics-port', String(port)])
     await register(device, r, owner)
     const flood = await depositEnvelopes(await node(), r.addr('tcp'), Array.from({ length: 400 }, (_, i) => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`spam${i}`) })), { timeout: 30_000 })
     const ok = flood.filter(x => x.status === 'ok')
@@ -104,6 +109,10 @@ describe('parley-relay mailboxes', () => {
     const got = await fetchAll(device, r, owner)
     expect(got).toHaveLength(301)
     expect(untext(got[300].envelope)).toBe('hello')
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    expect(metrics).toMatch(/^parley_mailbox_deposits_total 301$/m)
+    expect(metrics).toMatch(/^parley_mailbox_refusals_total 100$/m)
+    expect(metrics).toMatch(/^parley_mailbox_delivered_total 301$/m)
   })
 
   it('loses no acknowledged envelope when the relay is killed with SIGKILL 20 times during a stream of deposits', async () => {
