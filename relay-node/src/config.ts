@@ -1,5 +1,6 @@
 /** Relay configuration from command-line flags and PARLEY_* environment variables, validated into one object. Knows nothing of libp2p beyond multiaddr syntax. */
 import { multiaddr } from '@multiformats/multiaddr'
+import { MAILBOX_TTL_MS, MAX_BYTES_PER_MAILBOX, MAX_ENVELOPES_PER_MAILBOX } from './mailbox/limits.js'
 
 export interface RelayConfig {
   /** directory for the peer key and the relay's databases */
@@ -26,6 +27,10 @@ export interface RelayConfig {
   verifyCodeTtlMs: number
   /** Ed25519 verifier keys (32 bytes) whose attestations the relay's DHT rules accept for takeovers; empty: any */
   trustedVerifiers: Uint8Array[]
+  /** mailboxes: envelopes expire after this many ms; quota per mailbox in envelopes and bytes */
+  mailboxTtlMs: number
+  mailboxMaxEnvelopes: number
+  mailboxMaxBytes: number
 }
 
 /** `log` prints each SMS as a JSON line on stdout; `webhook` POSTs `{to, text}` to a URL. */
@@ -55,7 +60,11 @@ export const RELAY_DEFAULTS = {
   // libp2p's own default; raise it for relays whose users share one address (carrier-grade NAT, tests on loopback)
   inboundPerHost: 5,
   /** DESIGN §4: codes expire; 10 minutes covers slow SMS delivery (see relay-node/src/verifier/limits.ts) */
-  verifyCodeTtlMs: 10 * 60 * 1000
+  verifyCodeTtlMs: 10 * 60 * 1000,
+  /** DESIGN §6 and relay-node/src/mailbox/limits.ts */
+  mailboxTtlMs: MAILBOX_TTL_MS,
+  mailboxMaxEnvelopes: MAX_ENVELOPES_PER_MAILBOX,
+  mailboxMaxBytes: MAX_BYTES_PER_MAILBOX
 } as const
 
 interface FlagSpec {
@@ -83,7 +92,10 @@ const FLAGS: Record<string, FlagSpec> = {
   '--verifier': { key: 'verifier', env: 'PARLEY_VERIFIER', kind: 'bool', help: 'run the phone-number verifier (needs --sms-gateway)' },
   '--sms-gateway': { key: 'smsGateway', env: 'PARLEY_SMS_GATEWAY', kind: 'string', help: 'how the verifier sends SMS: log (JSON line on stdout, development) or webhook=URL (POST {to, text})' },
   '--trusted-verifier': { key: 'trustedVerifiers', env: 'PARLEY_TRUSTED_VERIFIERS', kind: 'keys', help: 'hex Ed25519 key (64 hex chars) of a verifier whose attestations may take over a directory record; repeatable (env: comma-separated); none: any' },
-  '--verify-code-ttl': { key: 'verifyCodeTtlMs', env: 'PARLEY_VERIFY_CODE_TTL', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `verification code lifetime in ms (default ${RELAY_DEFAULTS.verifyCodeTtlMs})` }
+  '--verify-code-ttl': { key: 'verifyCodeTtlMs', env: 'PARLEY_VERIFY_CODE_TTL', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `verification code lifetime in ms (default ${RELAY_DEFAULTS.verifyCodeTtlMs})` },
+  '--mailbox-ttl': { key: 'mailboxTtlMs', env: 'PARLEY_MAILBOX_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms an undelivered envelope is kept (default ${RELAY_DEFAULTS.mailboxTtlMs}, 30 days)` },
+  '--mailbox-max-envelopes': { key: 'mailboxMaxEnvelopes', env: 'PARLEY_MAILBOX_MAX_ENVELOPES', kind: 'int', min: 1, max: 10_000_000, help: `envelopes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxEnvelopes})` },
+  '--mailbox-max-bytes': { key: 'mailboxMaxBytes', env: 'PARLEY_MAILBOX_MAX_BYTES', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxBytes})` }
 }
 
 export function usage (): string {
@@ -212,7 +224,10 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     inboundPerHost: RELAY_DEFAULTS.inboundPerHost,
     verifier: false,
     verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs,
-    trustedVerifiers: []
+    trustedVerifiers: [],
+    mailboxTtlMs: RELAY_DEFAULTS.mailboxTtlMs,
+    mailboxMaxEnvelopes: RELAY_DEFAULTS.mailboxMaxEnvelopes,
+    mailboxMaxBytes: RELAY_DEFAULTS.mailboxMaxBytes
   }
   const target = config as unknown as Record<string, unknown>
   for (const [flag, values] of raw) {

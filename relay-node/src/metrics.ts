@@ -1,6 +1,12 @@
 /** Prometheus text exposition of a relay's state at /metrics, and liveness at /healthz. Knows nothing of how the relay was configured. */
 import { createServer, type Server } from 'node:http'
 import type { RelayNode } from './relay.js'
+import type { MailboxStats } from './mailbox/index.js'
+
+/** Counters kept by the relay's services, shown when given. */
+export interface MetricSources {
+  mailbox?: MailboxStats
+}
 
 interface Sample { name: string, help: string, type: 'gauge' | 'counter', values: Array<[labels: string, value: number]> }
 
@@ -10,7 +16,17 @@ function routingTableSize (node: RelayNode): number {
   return dht.routingTable?.size ?? 0
 }
 
-export function collect (node: RelayNode, startedAt: number): Sample[] {
+function mailboxSamples (stats: MailboxStats): Sample[] {
+  return [
+    { name: 'parley_mailbox_deposits_total', help: 'Envelopes stored (synced) in mailboxes', type: 'counter', values: [['', stats.deposited]] },
+    { name: 'parley_mailbox_refusals_total', help: 'Deposits refused (quota, rate, unknown owner, size)', type: 'counter', values: [['', stats.refused]] },
+    { name: 'parley_mailbox_delivered_total', help: 'Envelopes sent to owners', type: 'counter', values: [['', stats.delivered]] },
+    { name: 'parley_mailbox_acked_total', help: 'Envelopes deleted after the owner acked them', type: 'counter', values: [['', stats.acked]] },
+    { name: 'parley_mailbox_expired_total', help: 'Envelopes deleted unfetched after the TTL', type: 'counter', values: [['', stats.expired]] }
+  ]
+}
+
+export function collect (node: RelayNode, startedAt: number, sources: MetricSources = {}): Sample[] {
   const connections = node.getConnections()
   const byKey = new Map<string, number>()
   let streams = 0
@@ -30,7 +46,8 @@ export function collect (node: RelayNode, startedAt: number): Sample[] {
     { name: 'parley_relay_reservations', help: 'Active circuit relay v2 reservations', type: 'gauge', values: [['', node.services.relay.reservations.size]] },
     { name: 'process_resident_memory_bytes', help: 'Resident set size', type: 'gauge', values: [['', mem.rss]] },
     { name: 'process_heap_used_bytes', help: 'V8 heap in use', type: 'gauge', values: [['', mem.heapUsed]] },
-    { name: 'parley_uptime_seconds', help: 'Seconds since the relay started', type: 'gauge', values: [['', Math.round((Date.now() - startedAt) / 1000)]] }
+    { name: 'parley_uptime_seconds', help: 'Seconds since the relay started', type: 'gauge', values: [['', Math.round((Date.now() - startedAt) / 1000)]] },
+    ...(sources.mailbox != null ? mailboxSamples(sources.mailbox) : [])
   ]
 }
 
@@ -44,7 +61,7 @@ export function render (samples: Sample[]): string {
 }
 
 /** Starts the metrics server; resolves once it listens, rejects with the listen error. */
-export async function startMetricsServer (node: RelayNode, host: string, port: number): Promise<Server> {
+export async function startMetricsServer (node: RelayNode, host: string, port: number, sources: MetricSources = {}): Promise<Server> {
   const startedAt = Date.now()
   const server = createServer((req, res) => {
     if (req.method !== 'GET') {
@@ -52,7 +69,7 @@ export async function startMetricsServer (node: RelayNode, host: string, port: n
       return
     }
     if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(render(collect(node, startedAt)))
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(render(collect(node, startedAt, sources)))
     } else if (req.url === '/healthz') {
       const ok = node.status === 'started'
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : `${node.status}\n`)

@@ -13,11 +13,13 @@ import type { RelayConfig } from './config.js'
 import { verifierServer, type VerifierBackend } from '../../src/protocols/verify/index.js'
 import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/index.js'
 import { directoryDhtRules, type DirectoryDhtRules, type DirectoryDhtRulesOptions } from '../../src/directory/index.js'
+import { mailboxServer, type MailboxBackend } from '../../src/protocols/mailbox/index.js'
 
 /** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
 export interface RelayBackends {
   verifier?: VerifierBackend
   prekeys?: PreKeyBackend
+  mailbox?: MailboxBackend
   /** libp2p's datastore (DHT records, peer store); libp2p's in-memory one when absent */
   datastore?: Datastore
 }
@@ -71,7 +73,8 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
       }),
       autonat: autoNAT(),
       ...(backends.verifier != null ? { verifier: verifierServer({ backend: backends.verifier }) } : {}),
-      ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {})
+      ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {}),
+      ...(backends.mailbox != null ? { mailbox: mailboxServer({ backend: backends.mailbox }) } : {})
     }
   })
 }

@@ -4,6 +4,7 @@ import { KeyValueDatastore, openLevel, StoreLockedError, type LevelStorage } fro
 import { toHex } from '../../src/crypto/bytes.js'
 import { ConfigError, type RelayConfig } from './config.js'
 import { RelayPreKeyStore } from './prekeys/index.js'
+import { RelayMailboxStore, SWEEP_INTERVAL_MS as MAILBOX_SWEEP_INTERVAL_MS } from './mailbox/index.js'
 import { PhoneVerifier, loadOrCreateVerifierKey, loadOrCreateVerifierSecret, logGateway, webhookGateway, SWEEP_INTERVAL_MS, type SmsGateway } from './verifier/index.js'
 
 export const DB_DIR = 'db'
@@ -20,6 +21,7 @@ export interface RelayServices {
   prekeys: RelayPreKeyStore
   /** libp2p's datastore (DHT records, peer store) in the relay's LevelDB, so they survive restarts */
   datastore: KeyValueDatastore
+  mailbox: RelayMailboxStore
   /** present when --verifier is on */
   verifier?: PhoneVerifier
   /** hex of the verifier's public key, for the listening line */
@@ -55,10 +57,20 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
   prekeySweep.unref()
   timers.push(prekeySweep)
   const datastore = new KeyValueDatastore(storage.kv(DATASTORE_STORE), { sync: key => key.toString().startsWith(SYNCED_DATASTORE_PREFIX) })
+  // a relay keeps mailboxes for the owners that uploaded prekeys here (docs/mailbox.md)
+  const mailbox = new RelayMailboxStore({
+    kv: storage.kv('relay-mailbox'),
+    isKnownOwner: async owner => await prekeys.knows(owner.identityKey, owner.deviceId),
+    limits: { ttlMs: config.mailboxTtlMs, maxEnvelopesPerMailbox: config.mailboxMaxEnvelopes, maxBytesPerMailbox: config.mailboxMaxBytes }
+  })
+  const mailboxSweep = setInterval(() => { mailbox.sweep().catch(err => init.log(`mailbox sweep failed: ${(err as Error).message}`)) }, Math.min(MAILBOX_SWEEP_INTERVAL_MS, config.mailboxTtlMs))
+  mailboxSweep.unref()
+  timers.push(mailboxSweep)
   const services: RelayServices = {
     storage,
     prekeys,
     datastore,
+    mailbox,
     async close () {
       for (const t of timers) clearInterval(t)
       await storage.close()

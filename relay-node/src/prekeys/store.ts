@@ -136,6 +136,13 @@ export class RelayPreKeyStore implements PreKeyBackend {
     })
   }
 
+  /** Whether this identity has uploaded prekeys here for this device: the relay keeps mailboxes only for such owners. */
+  async knows (identityKey: Uint8Array, deviceId: number): Promise<boolean> {
+    if (identityKey.length !== 32) return false
+    const meta = await this.meta(toHex(identityKey))
+    return meta != null && meta.deviceId === deviceId
+  }
+
   /** Forgets fetch-rate entries with no recent events. */
   async sweep (): Promise<void> {
     const now = this.now()

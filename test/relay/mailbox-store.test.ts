@@ -1,0 +1,143 @@
+// The relay's mailbox store over both KeyValueStore implementations (memory, LevelDB with reopen): ids, group commit, quotas, expiry, acks, live events.
+import { describe, it, expect } from 'vitest'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { MemoryKeyValueStore, type KeyValueStore } from '../../src/storage/index.js'
+import { RelayMailboxStore, type RelayMailboxStoreInit } from '../../relay-node/src/mailbox/index.js'
+import type { MailboxEntry } from '../../src/protocols/mailbox/index.js'
+import { levelFactory, type StoreFactory } from '../storage/suites/harness.js'
+
+const memoryKv: StoreFactory<KeyValueStore> = async () => ({ store: new MemoryKeyValueStore(), close: async () => {} })
+const owner = { identityKey: new Uint8Array(32).fill(3), deviceId: 1 }
+const relaxed = [{ max: 1_000_000, windowMs: 60_000 }]
+const requester = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill)
+
+function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore>, persistent: boolean): void {
+  describe(`RelayMailboxStore (${name})`, () => {
+    const open = (kv: KeyValueStore, init: Partial<RelayMailboxStoreInit> = {}): RelayMailboxStore =>
+      new RelayMailboxStore({ kv, ...init, limits: { depositsPerPeer: relaxed, ...init.limits } })
+
+    it('gives increasing ids, lists in order after a cursor, acks idempotently, and keeps mailboxes apart', async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store)
+        const ids = await Promise.all(Array.from({ length: 300 }, async (_, i) => await s.deposit(owner, bytes(10, i), requester)))
+        expect(new Set(ids).size).toBe(300)
+        expect([...ids].sort()).toEqual(ids)
+        expect(await s.usage(owner)).toEqual({ count: 300, bytes: 3000 })
+        const first = await s.list(owner, undefined, 100, 1 << 20)
+        expect(first.map(e => e.id)).toEqual(ids.slice(0, 100))
+        expect((await s.list(owner, ids[199], 500, 1 << 20)).map(e => e.id)).toEqual(ids.slice(200))
+        // byte-bounded pages stop once the bound is reached
+        expect(await s.list(owner, undefined, 100, 25)).toHaveLength(3)
+        expect(await s.list({ ...owner, deviceId: 2 }, undefined, 100, 1 << 20)).toEqual([])
+        await s.ack(owner, [...ids.slice(0, 150), ids[0], 'zz', '0000000000000000'])
+        await s.ack(owner, ids.slice(0, 10))
+        expect(await s.usage(owner)).toEqual({ count: 150, bytes: 1500 })
+        expect((await s.list(owner, undefined, 1000, 1 << 20)).map(e => e.id)).toEqual(ids.slice(150))
+        expect(s.stats).toMatchObject({ deposited: 300, acked: 150 })
+        await expect(s.list(owner, 'not-a-cursor', 10, 100)).rejects.toMatchObject({ name: 'InvalidMailboxRequestError' })
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('refuses over quota in count and bytes, also within one group commit', async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store, { limits: { maxEnvelopesPerMailbox: 5, maxBytesPerMailbox: 100 } })
+        const results = await Promise.allSettled(Array.from({ length: 8 }, async () => await s.deposit(owner, bytes(10), requester)))
+        expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(5)
+        expect(results.filter(r => r.status === 'rejected').map(r => (r as PromiseRejectedResult).reason.name)).toEqual(['MailboxFullError', 'MailboxFullError', 'MailboxFullError'])
+        await expect(s.deposit({ ...owner, deviceId: 9 }, bytes(101), requester)).rejects.toMatchObject({ name: 'MailboxFullError' })
+        expect(await s.usage(owner)).toEqual({ count: 5, bytes: 50 })
+        expect(s.stats.refused).toBe(4)
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('hides expired envelopes at once and sweeps them (synced, quota freed)', async () => {
+      const h = await factory()
+      try {
+        let now = 1_700_000_000_000
+        const s = open(h.store, { now: () => now, limits: { ttlMs: 60_000 } })
+        const old = await s.deposit(owner, bytes(10), requester)
+        now += 30_000
+        const fresh = await s.deposit(owner, bytes(20), requester)
+        now += 40_000
+        expect((await s.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual([fresh])
+        expect(await s.sweep()).toBe(1)
+        expect(await s.usage(owner)).toEqual({ count: 1, bytes: 20 })
+        expect(s.stats.expired).toBe(1)
+        await s.ack(owner, [old])
+        expect(s.stats.acked).toBe(0)
+        now += 60_000
+        expect(await s.sweep()).toBe(1)
+        expect(await s.usage(owner)).toEqual({ count: 0, bytes: 0 })
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('notifies subscribers of committed deposits only, until they unsubscribe', async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store, { limits: { maxEnvelopesPerMailbox: 1 } })
+        const seen: MailboxEntry[] = []
+        const off = s.subscribe(owner, e => seen.push(e))
+        const id = await s.deposit(owner, bytes(5), requester)
+        await expect(s.deposit(owner, bytes(5), requester)).rejects.toMatchObject({ name: 'MailboxFullError' })
+        expect(seen.map(e => e.id)).toEqual([id])
+        off()
+        await s.ack(owner, [id])
+        await s.deposit(owner, bytes(5), requester)
+        expect(seen).toHaveLength(1)
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('refuses unknown owners and rate-limits a peer', async () => {
+      const h = await factory()
+      try {
+        const s = new RelayMailboxStore({ kv: h.store, isKnownOwner: async o => o.deviceId === 1, limits: { depositsPerPeer: [{ max: 3, windowMs: 60_000 }] } })
+        await expect(s.deposit({ ...owner, deviceId: 2 }, bytes(5), requester)).rejects.toMatchObject({ name: 'UnknownMailboxError' })
+        await s.deposit(owner, bytes(5), requester)
+        await s.deposit(owner, bytes(5), requester)
+        const err = await s.deposit(owner, bytes(5), requester).catch(e => e)
+        expect(err.name).toBe('RateLimitedError')
+        expect(err.retryAfterMs).toBeGreaterThan(0)
+        const other = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+        await expect(s.deposit(owner, bytes(5), other)).resolves.toMatch(/^[0-9a-f]{16}$/)
+      } finally {
+        await h.close()
+      }
+    })
+
+    if (persistent) {
+      it('keeps envelopes and quotas across a reopen, and ids keep increasing even when the clock steps back', async () => {
+        const h = await factory()
+        try {
+          let now = 1_800_000_000_000
+          const s = open(h.store, { now: () => now })
+          const before = await Promise.all([1, 2, 3].map(async i => await s.deposit(owner, bytes(7, i), requester)))
+          const kv = await h.reopen!()
+          now -= 3_600_000
+          const again = open(kv, { now: () => now })
+          expect(await again.usage(owner)).toEqual({ count: 3, bytes: 21 })
+          await again.ack(owner, before)
+          const after = await again.deposit(owner, bytes(7), requester)
+          expect(after > before[2]).toBe(true)
+          expect((await again.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual([after])
+        } finally {
+          await h.close()
+        }
+      })
+    }
+  })
+}
+
+describeMailboxStore('memory', memoryKv, false)
+describeMailboxStore('level', levelFactory(s => s.kv('relay-mailbox')), true)

@@ -1,0 +1,157 @@
+// Mailboxes in a real relay process: owners known by their prekeys, persistence across restarts and 20 SIGKILLs, expiry by flag, a flooding peer refused.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { join } from 'node:path'
+import { createServer } from 'node:net'
+import type { Libp2p } from 'libp2p'
+import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
+import { uploadPreKeys } from '../../src/protocols/prekeys/index.js'
+import { depositEnvelopes, openMailbox, type MailboxEntry } from '../../src/protocols/mailbox/index.js'
+import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKemPreKey, systemRandom } from '../../src/crypto/index.js'
+import { startNode } from '../protocols/nodes.js'
+import { tempDir } from '../helpers/tmp.js'
+import { retryUntil } from '../helpers/wait.js'
+
+const LISTEN = ['/ip4/127.0.0.1/tcp/0']
+const text = (s: string): Uint8Array => new TextEncoder().encode(s)
+const untext = (b: Uint8Array): string => new TextDecoder().decode(b)
+
+/** The owner becomes known to a relay by uploading its prekeys there. */
+async function register (node: Libp2p, relay: RelayProcess, identity: IdentityKeyPair): Promise<void> {
+  await uploadPreKeys(node, relay.addr('tcp'), {
+    identity,
+    signedPreKey: publicSignedPreKey(SignedPreKey.generate(identity, 1, Date.now(), systemRandom)),
+    lastResortKemPreKey: publicKemPreKey(KemPreKey.generate(identity, 100, Date.now(), true, systemRandom))
+  })
+}
+
+async function fetchAll (node: Libp2p, relay: RelayProcess, identity: IdentityKeyPair): Promise<MailboxEntry[]> {
+  const session = await openMailbox(node, relay.addr('tcp'), { identity })
+  await session.drained
+  // everything drained is queued before the DRAINED marker resolves
+  const n = session.pending
+  const out: MailboxEntry[] = []
+  if (n > 0) {
+    for await (const e of session) {
+      out.push(e)
+      if (out.length === n) break
+    }
+  }
+  await session.close()
+  return out
+}
+
+describe('parley-relay mailboxes', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  const relays: RelayProcess[] = []
+  const nodes: Libp2p[] = []
+  const node = async (): Promise<Libp2p> => {
+    const n = await startNode()
+    nodes.push(n)
+    return n
+  }
+  const relay = async (name: string, args: string[] = []): Promise<RelayProcess> => {
+    const r = await startRelayProcess({ dataDir: join(dir.path, name), listen: LISTEN, args })
+    relays.push(r)
+    return r
+  }
+
+  beforeAll(async () => { dir = await tempDir() })
+  afterAll(async () => {
+    await Promise.all(nodes.map(async n => await n.stop()))
+    await Promise.all(relays.map(async r => await r.kill()))
+    await dir.remove()
+  })
+
+  it('keeps mail only for owners with prekeys here, and keeps it across a restart', async () => {
+    const owner = IdentityKeyPair.generate(systemRandom)
+    const device = await node()
+    const sender = await node()
+    let r = await relay('restart')
+    const [unknown] = await depositEnvelopes(sender, r.addr('tcp'), [{ owner: owner.publicKey, deviceId: 1, envelope: text('too early') }])
+    expect(unknown.status === 'refused' && unknown.error.name).toBe('UnknownMailboxError')
+    await register(device, r, owner)
+    const [ok] = await depositEnvelopes(sender, r.addr('tcp'), [{ owner: owner.publicKey, deviceId: 1, envelope: text('kept') }])
+    expect(ok.status).toBe('ok')
+    expect(await r.stop()).toBe(0)
+    r = await relay('restart')
+    const got = await fetchAll(device, r, owner)
+    expect(got.map(e => untext(e.envelope))).toEqual(['kept'])
+  })
+
+  it('expires envelopes after --mailbox-ttl', async () => {
+    const owner = IdentityKeyPair.generate(systemRandom)
+    const device = await node()
+    const r = await relay('ttl', ['--mailbox-ttl', '1500'])
+    await register(device, r, owner)
+    const [ok] = await depositEnvelopes(await node(), r.addr('tcp'), [{ owner: owner.publicKey, deviceId: 1, envelope: text('short-lived') }])
+    expect(ok.status).toBe('ok')
+    expect(await fetchAll(device, r, owner)).toHaveLength(1)
+    await retryUntil(async () => { if ((await fetchAll(device, r, owner)).length !== 0) throw new Error('still there') }, { timeout: 10_000, interval: 250, what: 'expiry' })
+  })
+
+  it('refuses a flooding peer past the default rate, keeps serving others, loses nothing, and counts it in /metrics', async () => {
+    const owner = IdentityKeyPair.generate(systemRandom)
+    const device = await node()
+    const probe = createServer()
+    await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as { port: number }).port
+    await new Promise<void>(resolve => probe.close(() => resolve()))
+    const r = await relay('flood', ['--metrics-port', String(port)])
+    await register(device, r, owner)
+    const flood = await depositEnvelopes(await node(), r.addr('tcp'), Array.from({ length: 400 }, (_, i) => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`spam${i}`) })), { timeout: 30_000 })
+    const ok = flood.filter(x => x.status === 'ok')
+    const refused = flood.filter(x => x.status === 'refused')
+    expect(ok).toHaveLength(300)
+    expect(refused).toHaveLength(100)
+    expect(refused.every(x => x.status === 'refused' && x.error.name === 'RateLimitedError')).toBe(true)
+    const [honest] = await depositEnvelopes(await node(), r.addr('tcp'), [{ owner: owner.publicKey, deviceId: 1, envelope: text('hello') }])
+    expect(honest.status).toBe('ok')
+    const got = await fetchAll(device, r, owner)
+    expect(got).toHaveLength(301)
+    expect(untext(got[300].envelope)).toBe('hello')
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    expect(metrics).toMatch(/^parley_mailbox_deposits_total 301$/m)
+    expect(metrics).toMatch(/^parley_mailbox_refusals_total 100$/m)
+    expect(metrics).toMatch(/^parley_mailbox_delivered_total 301$/m)
+  })
+
+  it('loses no acknowledged envelope when the relay is killed with SIGKILL 20 times during a stream of deposits', async () => {
+    const owner = IdentityKeyPair.generate(systemRandom)
+    const device = await node()
+    const sender = await node()
+    const acked = new Map<string, string>()
+    let failed = 0
+    for (let round = 0; round < 20; round++) {
+      const r = await relay('sigkill')
+      if (round === 0) await register(device, r, owner)
+      const target = acked.size + 8
+      let k = 0
+      let reached!: () => void
+      const enough = new Promise<void>(resolve => { reached = resolve })
+      const depositing = (async () => {
+        while (true) {
+          const batch = Array.from({ length: 4 }, () => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`r${round}-${k++}`) }))
+          const results = await depositEnvelopes(sender, r.addr('tcp'), batch, { timeout: 5000 })
+          results.forEach((res, i) => { if (res.status === 'ok') acked.set(res.id, untext(batch[i].envelope)) })
+          if (acked.size >= target) reached()
+          if (results.some(res => res.status !== 'ok')) {
+            failed += results.filter(res => res.status !== 'ok').length
+            reached()
+            return
+          }
+        }
+      })()
+      await enough
+      // deposits are in flight while the relay dies
+      await r.kill()
+      await depositing
+    }
+    const r = await relay('sigkill')
+    const got = await fetchAll(device, r, owner)
+    const stored = new Map(got.map(e => [e.id, untext(e.envelope)]))
+    for (const [id, envelope] of acked) expect(stored.get(id)).toBe(envelope)
+    expect(acked.size).toBeGreaterThanOrEqual(160)
+    // the kills hit deposits in flight (those are reported failed, never ok)
+    expect(failed).toBeGreaterThan(0)
+  }, 120_000)
+})
