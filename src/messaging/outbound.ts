@@ -49,6 +49,8 @@ export class Outbound {
   private again = false
   private stopped = false
   private readonly direct = new Map<string, Direct>()
+  /** recipients with entries backing off: later entries wait for them, so nothing overtakes (per-sender order) */
+  private readonly waitingUntil = new Map<string, number>()
   private readonly controller = new AbortController()
 
   constructor (private readonly init: OutboundInit) {}
@@ -120,6 +122,11 @@ export class Outbound {
       else live.push(e)
     }
     if (live.length === 0) return
+    const wait = this.waitingUntil.get(to)
+    if (wait != null && wait > now && live.some(e => e.nextAttemptAt < wait)) {
+      for (const e of live) if (e.nextAttemptAt < wait) await this.init.outbox.put({ ...e, nextAttemptAt: wait }, options)
+      return
+    }
     let recipient: Recipient
     try {
       recipient = await this.init.recipients.resolve(to, options)
@@ -156,6 +163,8 @@ export class Outbound {
     if (unfinished.length > 0) {
       this.init.recipients.forget(to)
       await this.retry(unfinished, retryAfter, options)
+    } else {
+      this.waitingUntil.delete(to)
     }
   }
 
@@ -167,12 +176,14 @@ export class Outbound {
     if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status)
   }
 
+  /** Backs the entries off; one recipient's entries all wait for the same time, so the oldest go first again. */
   private async retry (entries: OutboxEntry[], retryAfterMs: number | undefined, options: AbortOptions): Promise<void> {
-    const now = this.init.now()
-    for (const e of entries) {
-      const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(20, e.attempts))
-      await this.init.outbox.put({ ...e, attempts: e.attempts + 1, nextAttemptAt: now + Math.max(backoff, retryAfterMs ?? 0) }, options)
-    }
+    if (entries.length === 0) return
+    const attempts = Math.max(...entries.map(e => e.attempts))
+    const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(20, attempts))
+    const at = this.init.now() + Math.max(backoff, retryAfterMs ?? 0)
+    this.waitingUntil.set(entries[0].to, at)
+    for (const e of entries) await this.init.outbox.put({ ...e, attempts: e.attempts + 1, nextAttemptAt: at }, options)
   }
 
   /** Encrypts the entries for one device (in order) and sends them direct, the rest to the relays; returns the ids acknowledged. */

@@ -69,6 +69,7 @@ export class RelayMailboxStore implements MailboxBackend {
   private committing = false
   private lastMs = -1
   private seq = 0
+  private admission: Promise<void> = Promise.resolve()
   private loaded: Promise<void> | undefined
   private readonly listeners = new Map<string, Set<(entry: MailboxEntry) => void>>()
   /** deposit rates are high-frequency and need not survive a restart: kept in memory */
@@ -86,10 +87,18 @@ export class RelayMailboxStore implements MailboxBackend {
   async deposit (owner: MailboxOwner, envelope: Uint8Array, requester: PeerId, options: AbortOptions = {}): Promise<string> {
     try {
       options.signal?.throwIfAborted()
-      await this.checkRate(requester)
-      if (envelope.length > MAX_ENVELOPE_BYTES) throw new EnvelopeTooLargeError()
-      if (this.isKnownOwner != null && !(await this.isKnownOwner(owner, options))) throw new UnknownMailboxError()
-      const id = await new Promise<string>((resolve, reject) => { this.enqueue({ kind: 'deposit', mbx: mailboxKey(owner), envelope, resolve, reject }) })
+      // admission runs in call order, so envelopes get ids (and reach their owner) in the order they were
+      // deposited, even when the checks of pipelined deposits finish out of order; commits still group
+      let committed: Promise<string> | undefined
+      const admitted = this.admission.then(async () => {
+        await this.checkRate(requester)
+        if (envelope.length > MAX_ENVELOPE_BYTES) throw new EnvelopeTooLargeError()
+        if (this.isKnownOwner != null && !(await this.isKnownOwner(owner, options))) throw new UnknownMailboxError()
+        committed = new Promise<string>((resolve, reject) => { this.enqueue({ kind: 'deposit', mbx: mailboxKey(owner), envelope, resolve, reject }) })
+      })
+      this.admission = admitted.catch(() => {})
+      await admitted
+      const id = await committed!
       this.stats.deposited++
       return id
     } catch (err) {
