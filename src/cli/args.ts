@@ -14,6 +14,8 @@ export interface CliArgs {
   json: boolean
   region?: string
   timeoutSeconds?: number
+  /** daemon: loopback port of the JSON-RPC server (0: any free port) */
+  rpcPort?: number
   command?: string
   rest: string[]
   help: boolean
@@ -23,7 +25,11 @@ export const COMMANDS: Record<string, string> = {
   register: 'register PHONE        ask a verifier relay to text a code to PHONE',
   verify: 'verify CODE           finish registration with the code and publish your directory record',
   whoami: 'whoami                your phone, identity key, peer id and safety number seed',
-  lookup: 'lookup PHONE...       who of these numbers is on Parley'
+  lookup: 'lookup PHONE...       who of these numbers is on Parley',
+  send: 'send PHONE TEXT...    send a message; prints its id once a device or relay has it',
+  receive: 'receive               print incoming messages (JSON lines with --json) and acknowledge them; ends when the mailboxes are drained, or after --timeout S',
+  chat: 'chat PHONE            interactive chat in the terminal, with delivery ticks',
+  daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, receive, lookup, history, conversations, markRead; GET /events streams them)'
 }
 
 export function usage (): string {
@@ -38,7 +44,8 @@ export function usage (): string {
     '  --bootstrap MA...     relays to connect to',
     '  --region CC           region for numbers without a country code, e.g. GB',
     '  --json                machine-readable output',
-    '  --timeout S           give up after S seconds'
+    '  --timeout S           give up after S seconds (receive: listen for S seconds)',
+    '  --rpc-port N          daemon: port of the JSON-RPC server on 127.0.0.1'
   ].join('\n')
 }
 
@@ -67,6 +74,10 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
       const v = value()
       if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--timeout: expected seconds, got '${v}'`)
       out.timeoutSeconds = Number(v)
+    } else if (arg === '--rpc-port') {
+      const v = value()
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--rpc-port: expected a port number, got '${v}'`)
+      out.rpcPort = Number(v)
     } else if (arg === '--bootstrap') {
       bootstrapFromFlags ??= []
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--') && argv[i + 1].startsWith('/')) bootstrapFromFlags.push(argv[++i])

@@ -1,7 +1,12 @@
-/** The `parley` command (signal-cli style): register, verify, whoami, lookup. One clear line and a non-zero exit on any error. */
+/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, daemon. One clear line and a non-zero exit on any error. */
 import { Parley, createNodeNode, toHexString } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
+import { sendCommand, receiveCommand, chatCommand } from './messaging.js'
+import { runDaemon } from './daemon.js'
+
+/** Commands that run for a while: they keep the device maintained and take messages. */
+const LONG_RUNNING = new Set(['receive', 'chat', 'daemon'])
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -63,6 +68,15 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       if (report.contacts.every(c => c.status === 'error')) throw new Error('no lookup succeeded: is a relay reachable?')
       return
     }
+    case 'send':
+      return await sendCommand(args, parley, signal)
+    case 'receive':
+      return await receiveCommand(args, parley, signal, args.timeoutSeconds != null ? args.timeoutSeconds * 1000 : undefined)
+    case 'chat':
+      return await chatCommand(args, parley, signal)
+    case 'daemon':
+      if (args.rpcPort == null) throw new UsageError('daemon needs --rpc-port N')
+      return await runDaemon(parley, args.rpcPort, signal)
   }
 }
 
@@ -82,11 +96,14 @@ async function main (): Promise<void> {
   if (args.bootstrap.length === 0 && args.command !== 'whoami') fail('no relay given: use --bootstrap MULTIADDR (or PARLEY_BOOTSTRAP)', 2)
 
   const controller = new AbortController()
-  const timer = args.timeoutSeconds != null ? setTimeout(() => controller.abort(new Error(`timed out after ${args.timeoutSeconds} s`)), args.timeoutSeconds * 1000) : undefined
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')))
+  // for receive, --timeout is how long to listen (a normal end), not a deadline
+  const timer = args.timeoutSeconds != null && args.command !== 'receive' ? setTimeout(() => controller.abort(new Error(`timed out after ${args.timeoutSeconds} s`)), args.timeoutSeconds * 1000) : undefined
+  const interrupted = LONG_RUNNING.has(args.command ?? '') ? () => controller.abort() : () => controller.abort(new Error('interrupted'))
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
   let parley: Parley | undefined
   try {
-    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, maintenance: false, ...(args.region != null ? { defaultRegion: args.region } : {}) })
+    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) })
     await run(args, parley, controller.signal)
   } catch (err) {
     const e = err as Error

@@ -21,8 +21,23 @@ export interface MailboxReceiverInit {
   onError?: (err: unknown) => void
 }
 
+interface Loop {
+  controller: AbortController
+  done: Promise<void>
+  session?: MailboxSession
+  /** resolves once what the relay held at connect time has been handled (persisted) and acked */
+  handled: Promise<void>
+  markHandled: () => void
+}
+
+function newLoop (): Loop {
+  let markHandled!: () => void
+  const handled = new Promise<void>(resolve => { markHandled = resolve })
+  return { controller: new AbortController(), done: Promise.resolve(), handled, markHandled }
+}
+
 export class MailboxReceiver {
-  private readonly loops = new Map<string, { controller: AbortController, done: Promise<void>, session?: MailboxSession }>()
+  private readonly loops = new Map<string, Loop>()
 
   constructor (private readonly init: MailboxReceiverInit) {}
 
@@ -31,22 +46,26 @@ export class MailboxReceiver {
     for (const [relay] of this.loops) if (!relays.includes(relay)) await this.unfollow(relay)
     for (const relay of relays) {
       if (this.loops.has(relay)) continue
-      const controller = new AbortController()
-      const entry: { controller: AbortController, done: Promise<void>, session?: MailboxSession } = { controller, done: Promise.resolve() }
-      entry.done = this.run(relay, entry, controller.signal)
+      const entry = newLoop()
+      entry.done = this.run(relay, entry, entry.controller.signal)
       this.loops.set(relay, entry)
     }
   }
 
-  /** Resolves when every followed relay has delivered what it held when the session opened (or `signal` fires). */
+  /** Resolves when every followed relay has handed over what it held when we first connected, and all of it is persisted and acked (or `signal` fires). */
   async drained (options?: AbortOptions): Promise<void> {
-    await Promise.all([...this.loops.values()].map(async l => {
-      while (l.session == null) {
-        options?.signal?.throwIfAborted()
-        await new Promise(resolve => setTimeout(resolve, 50))
-      }
-      await l.session.drained
-    }))
+    const all = Promise.all([...this.loops.values()].map(async l => { await l.handled }))
+    if (options?.signal == null) {
+      await all
+      return
+    }
+    const signal = options.signal
+    signal.throwIfAborted()
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason)
+      signal.addEventListener('abort', onAbort, { once: true })
+      all.then(() => resolve(), reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
   }
 
   private async unfollow (relay: string): Promise<void> {
@@ -58,7 +77,7 @@ export class MailboxReceiver {
     await l.done
   }
 
-  private async run (relay: string, entry: { session?: MailboxSession }, signal: AbortSignal): Promise<void> {
+  private async run (relay: string, entry: Loop, signal: AbortSignal): Promise<void> {
     let failures = 0
     let after: string | undefined
     while (!signal.aborted) {
@@ -67,9 +86,15 @@ export class MailboxReceiver {
         entry.session = session
         failures = 0
         this.init.onState?.(relay, 'connected')
-        session.drained.then(() => this.init.onState?.(relay, 'drained'), () => {})
+        let relayDrained = false
+        let busy = false
+        const checkHandled = (): void => {
+          if (relayDrained && !busy && session.pending === 0) entry.markHandled()
+        }
+        session.drained.then(() => { relayDrained = true; this.init.onState?.(relay, 'drained'); checkHandled() }, () => {})
         let toAck: string[] = []
         for await (const item of session) {
+          busy = true
           await this.init.handle(item.envelope, { signal })
           after = item.id
           toAck.push(item.id)
@@ -77,6 +102,8 @@ export class MailboxReceiver {
             await session.ack(toAck, { signal })
             toAck = []
           }
+          busy = false
+          checkHandled()
         }
         if (toAck.length > 0) await session.ack(toAck, { signal }).catch(() => {})
       } catch (err) {

@@ -1,0 +1,94 @@
+/** The `parley` messaging commands: send, receive, chat. Talks only to the Parley facade; knows nothing of protocols. */
+import { createInterface } from 'node:readline'
+import type { Parley, ReceivedMessage } from '../index.js'
+import { UsageError, type CliArgs } from './args.js'
+import { spinner } from './progress.js'
+
+/** How long receive/chat wait at exit for receipts still in the outbox to go out. */
+const RECEIPT_FLUSH_MS = 5_000
+
+function out (line: string): void {
+  process.stdout.write(line + '\n')
+}
+
+const messageJson = (m: ReceivedMessage): string => JSON.stringify({ type: 'message', id: m.id, from: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt })
+const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 5)
+
+async function flushOutbox (parley: Parley): Promise<void> {
+  const deadline = Date.now() + RECEIPT_FLUSH_MS
+  while (await parley.messenger.pendingCount() > 0 && Date.now() < deadline) {
+    await new Promise<void>(resolve => {
+      const done = (): void => { clearTimeout(t); parley.off('status', done); resolve() }
+      const t = setTimeout(done, 200)
+      parley.on('status', done)
+    })
+  }
+}
+
+/** `send PHONE TEXT...`: exits 0 once a device or a relay acknowledged the message. */
+export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
+  if (args.rest.length < 2) throw new UsageError('send takes a phone number and the text')
+  const [to, ...words] = args.rest
+  const text = words.join(' ')
+  const wait = spinner('Sending…')
+  try {
+    const m = await parley.send(to, text, { signal })
+    const status = await parley.waitForStatus(to, m.id, ['sent', 'delivered', 'read', 'failed'], { signal })
+    if (status === 'failed') throw new Error('the message could not be delivered')
+    wait.stop()
+    if (args.json) out(JSON.stringify({ id: m.id, to: m.conversation, status, timestamp: m.timestamp }))
+    else out(`${m.id} ✓ ${status}`)
+  } finally {
+    wait.stop()
+  }
+}
+
+/** `receive`: prints messages as they arrive (they are stored and acknowledged); ends when drained or after --timeout. */
+export async function receiveCommand (args: CliArgs, parley: Parley, signal: AbortSignal, listenMs?: number): Promise<void> {
+  parley.on('message', m => { out(args.json ? messageJson(m) : `[${time(m.timestamp)}] ${m.from}: ${m.text}`) })
+  parley.on('receipt', r => { if (args.json) out(JSON.stringify({ type: 'receipt', phone: r.phone, id: r.id, status: r.status })) })
+  if (listenMs != null) {
+    await new Promise<void>(resolve => {
+      const t = setTimeout(resolve, listenMs)
+      signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
+    })
+  } else {
+    await parley.drained({ signal })
+  }
+  await flushOutbox(parley)
+}
+
+/** `chat PHONE`: an interactive conversation; lines typed are sent; ticks show progress (⏱ pending, ✓ sent, ✓✓ delivered, ✓✓ read). */
+export async function chatCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
+  if (args.rest.length !== 1) throw new UsageError('chat takes one phone number')
+  const lookup = await parley.lookup(args.rest[0], { signal })
+  if (!lookup.registered) throw new Error(`${lookup.phone} is not on Parley`)
+  const peer = lookup.phone
+  const ticks: Record<string, string> = { pending: '⏱', sent: '✓', delivered: '✓✓', read: '✓✓ read', failed: '✗ failed' }
+  for (const m of (await parley.history(peer, { limit: 20 })).reverse()) {
+    out(`[${time(m.timestamp)}] ${m.direction === 'out' ? 'you' : peer}: ${m.text}${m.direction === 'out' ? `  ${ticks[m.status]}` : ''}`)
+  }
+  await parley.markRead(peer)
+  out(`— chatting with ${peer}; type a message and press Enter; Ctrl-D to leave —`)
+  const mine = new Map<string, string>()
+  parley.on('message', m => {
+    if (m.from !== peer) return
+    out(`[${time(m.timestamp)}] ${peer}: ${m.text}`)
+    parley.markRead(peer).catch(() => {})
+  })
+  parley.on('status', e => {
+    const text = mine.get(e.id)
+    if (e.phone === peer && text != null) out(`  ${ticks[e.status]}  ${text.length > 40 ? text.slice(0, 39) + '…' : text}`)
+  })
+  parley.on('typing', e => { if (e.phone === peer && e.typing) out(`  ${peer} is typing…`) })
+  const rl = createInterface({ input: process.stdin })
+  signal.addEventListener('abort', () => rl.close(), { once: true })
+  for await (const line of rl) {
+    const text = line.trim()
+    if (text === '') continue
+    const m = await parley.send(peer, text)
+    mine.set(m.id, text)
+    out(`[${time(m.timestamp)}] you: ${text}  ${ticks.pending}`)
+  }
+  await flushOutbox(parley)
+}

@@ -1,0 +1,112 @@
+// `parley send`, `receive` and `daemon` as processes against a real relay process: a message goes out, is received and acknowledged, the receipt comes back; the daemon answers JSON-RPC.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { join } from 'node:path'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { PROJECT_ROOT } from '../../scripts/paths.js'
+import { tempDir } from '../helpers/tmp.js'
+import { runToExit } from '../helpers/process.js'
+import { startTestRelay, type TestRelay } from '../messaging/helpers.js'
+
+const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
+const ALICE = '+15550400001'
+const BOB = '+15550400002'
+
+describe('parley send / receive / daemon', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  let relay: TestRelay
+  const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.relay.addr('tcp')]
+  const parley = async (args: string[], timeout = 60_000): Promise<{ code: number | null, stdout: string, stderr: string }> => await runToExit(CLI, args, { timeout })
+
+  async function register (name: string, phone: string): Promise<void> {
+    const before = relay.sms.count
+    expect((await parley([...common(name), 'register', phone])).code).toBe(0)
+    const ok = await parley([...common(name), 'verify', await relay.sms.next(phone, before)])
+    expect(ok.stderr).toBe('')
+    expect(ok.code).toBe(0)
+  }
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    relay = await startTestRelay(join(dir.path, 'relay'))
+    await register('alice', ALICE)
+    await register('bob', BOB)
+  }, 120_000)
+
+  afterAll(async () => {
+    await relay?.relay.stop()
+    await dir?.remove()
+  })
+
+  it('send prints the id once a relay has it; receive prints it as JSON and acks; the sender then sees it delivered', async () => {
+    const sent = await parley([...common('alice'), 'send', BOB, 'hello', 'from', 'the', 'cli', '--json'])
+    expect(sent.stderr).toBe('')
+    expect(sent.code).toBe(0)
+    const s = JSON.parse(sent.stdout)
+    expect(s).toMatchObject({ to: BOB, status: expect.stringMatching(/^(sent|delivered)$/) })
+    expect(s.id).toMatch(/^[0-9a-f]{32}$/)
+
+    const got = await parley([...common('bob'), 'receive', '--json'])
+    expect(got.code).toBe(0)
+    const lines = got.stdout.trim().split('\n').map(l => JSON.parse(l)).filter(l => l.type === 'message')
+    expect(lines).toEqual([expect.objectContaining({ id: s.id, from: ALICE, text: 'hello from the cli' })])
+
+    // acknowledged: a second receive gets nothing
+    const again = await parley([...common('bob'), 'receive', '--json'])
+    expect(again.code).toBe(0)
+    expect(again.stdout.split('\n').filter(l => l.includes('"type":"message"'))).toEqual([])
+
+    const receipts = await parley([...common('alice'), 'receive', '--json'])
+    expect(receipts.code).toBe(0)
+    expect(receipts.stdout.split('\n').filter(Boolean).map(l => JSON.parse(l))).toContainEqual({ type: 'receipt', phone: BOB, id: s.id, status: 'delivered' })
+  }, 120_000)
+
+  it('errors are one clear line: unknown number, no text', async () => {
+    const unknown = await parley([...common('alice'), 'send', '+15550409999', 'hi'])
+    expect(unknown.code).not.toBe(0)
+    expect(unknown.stderr.trim()).toBe('parley: that number is not on Parley')
+    const noText = await parley([...common('alice'), 'send', BOB])
+    expect(noText.code).toBe(2)
+    expect(noText.stderr.trim()).toMatch(/^parley: send takes a phone number and the text$/)
+  }, 60_000)
+
+  it('daemon: JSON-RPC send, lookup, history and receive with long-poll', async () => {
+    let daemon: ChildProcess | undefined
+    try {
+      daemon = spawn(process.execPath, [CLI, ...common('bob'), 'daemon', '--rpc-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const url = await new Promise<string>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('daemon did not start')), 30_000)
+        createInterface({ input: daemon!.stdout! }).on('line', line => {
+          const e = JSON.parse(line)
+          if (e.event === 'rpc') { clearTimeout(t); resolve(e.url) }
+        })
+        daemon!.once('exit', code => reject(new Error(`daemon exited ${code}`)))
+      })
+      let n = 0
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON-RPC results are checked field by field below
+      const rpc = async (method: string, params?: Record<string, unknown>): Promise<{ result?: any, error?: { code: number, message: string } }> => {
+        const res = await fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: ++n, method, ...(params != null ? { params } : {}) }) })
+        return await res.json()
+      }
+      expect((await rpc('lookup', { phone: ALICE })).result).toMatchObject({ phone: ALICE, registered: true })
+      expect((await rpc('nope')).error).toMatchObject({ code: -32601 })
+      expect((await rpc('send', { to: BOB })).error).toMatchObject({ code: -32602 })
+
+      const sent = (await rpc('send', { to: ALICE, text: 'from the daemon' })).result
+      expect(sent.id).toMatch(/^[0-9a-f]{32}$/)
+      const got = await parley([...common('alice'), 'receive', '--json'])
+      expect(got.stdout.split('\n').filter(Boolean).map(l => JSON.parse(l))).toContainEqual(expect.objectContaining({ type: 'message', id: sent.id, from: BOB, text: 'from the daemon' }))
+
+      const poll = rpc('receive', { timeout: 30 })
+      const reply = await parley([...common('alice'), 'send', BOB, 'answer for the daemon'])
+      expect(reply.code).toBe(0)
+      const received = (await poll).result
+      expect(received).toEqual([expect.objectContaining({ from: ALICE, text: 'answer for the daemon' })])
+      const history = (await rpc('history', { phone: ALICE, limit: 10 })).result
+      expect(history.map((m: { text: string }) => m.text)).toContain('from the daemon')
+    } finally {
+      daemon?.kill('SIGTERM')
+      if (daemon != null && daemon.exitCode == null) await new Promise(resolve => daemon!.once('exit', resolve))
+    }
+  }, 120_000)
+})
