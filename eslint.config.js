@@ -56,6 +56,14 @@ export default tseslint.config(
     }
   },
   {
+    files: ['src/messaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/cli/**', '**/net/**', 'libp2p', 'node:*'], 'src/messaging sits below the client facade and knows no libp2p factory or Node API (it runs in browsers)']
+      )
+    }
+  },
+  {
     files: ['relay-node/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(

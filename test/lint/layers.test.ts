@@ -20,6 +20,8 @@ describe('layer boundaries', () => {
     ['src/session/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'knows no network'],
     ['relay-node/src/x.ts', "import * as s from '../../src/session/index.js'\nexport { s }\n", 'ciphertext only'],
     ['relay-node/src/x.ts', "import * as r from '../../src/crypto/ratchet.js'\nexport { r }\n", 'ciphertext only'],
+    ['src/messaging/x.ts', "import { Parley } from '../client/parley.js'\nexport { Parley }\n", 'below the client facade'],
+    ['src/messaging/x.ts', "import { join } from 'node:path'\nexport { join }\n", 'runs in browsers'],
     ['web/src/x.ts', "import { createNodeNode } from '../../src/net/node.js'\nexport { createNodeNode }\n", 'SDK entry'],
     ['web/src/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'SDK facade']
   ]
@@ -35,6 +37,7 @@ describe('layer boundaries', () => {
     ['web/src/x.ts', "import { createBrowserNode } from '../../src/browser.js'\nexport { createBrowserNode }\n"],
     ['relay-node/src/x.ts', "import { commonServices } from '../../src/index.js'\nexport { commonServices }\n"],
     ['src/session/x.ts', "import * as c from '../crypto/index.js'\nexport { c }\n"],
+    ['src/messaging/x.ts', "import { openMailbox } from '../protocols/mailbox/index.js'\nexport { openMailbox }\n"],
     ['src/crypto/x.ts', "import { sha256 } from '@noble/hashes/sha2.js'\nexport { sha256 }\n"]
   ]
   for (const [file, code] of allowed) {
