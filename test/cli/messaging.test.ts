@@ -70,6 +70,26 @@ describe('parley send / receive / daemon', () => {
     expect(noText.stderr.trim()).toMatch(/^parley: send takes a phone number and the text$/)
   }, 60_000)
 
+  it('chat: shows history, sends typed lines with ticks, and leaves on end of input', async () => {
+    const chat = spawn(process.execPath, [CLI, ...common('alice'), 'chat', BOB], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    const sawTick = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no tick in: ${stdout}`)), 30_000)
+      chat.stdout.on('data', d => {
+        stdout += String(d)
+        if (stdout.includes('— chatting with')) chat.stdin.write('typed in the chat\n')
+        if (/✓+( read)?\s+typed in the chat/.test(stdout)) { clearTimeout(t); resolve() }
+      })
+    })
+    await sawTick
+    chat.stdin.end()
+    const code = await new Promise<number | null>(resolve => chat.once('exit', c => resolve(c)))
+    expect(code).toBe(0)
+    expect(stdout).toContain('you: hello from the cli')
+    const got = await parley([...common('bob'), 'receive', '--json'])
+    expect(got.stdout.split('\n').filter(Boolean).map(l => JSON.parse(l))).toContainEqual(expect.objectContaining({ type: 'message', from: ALICE, text: 'typed in the chat' }))
+  }, 90_000)
+
   it('daemon: JSON-RPC send, lookup, history and receive with long-poll', async () => {
     let daemon: ChildProcess | undefined
     try {
