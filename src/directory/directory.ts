@@ -10,12 +10,20 @@ import {
   signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ValidEnvelope
 } from './record.js'
 import { DirectoryUnavailableError, PublishFailedError } from './errors.js'
+import { ClosestPeers } from './closest.js'
 import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
 
 /** Network salt of H = scrypt(E164, salt) (DESIGN §4), shared with the verifier, which binds the same directory key. */
 export { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
 /** A lookup that gets no answer within this time fails with DirectoryUnavailableError. */
 export const LOOKUP_TIMEOUT_MS = 30_000
+/**
+ * A lookup ends once this many of the closest peers it has heard of have all answered (Kademlia's rule)
+ * rather than when every one of kad-dht's disjoint paths has run dry (which asks over half of a
+ * 100-node network). K = 20 is how many closest peers a publish stores the record on, so a reader whose
+ * view of the key's neighbourhood overlaps the publisher's meets a replica among them.
+ */
+export const LOOKUP_QUORUM = 20
 /** A publish gives up after this long. */
 export const PUBLISH_TIMEOUT_MS = 60_000
 /** Numbers whose H stays cached in memory (scrypt costs ~50–100 ms each); 32 bytes each. */
@@ -180,6 +188,8 @@ export async function publishRecord (dht: DirectoryDht, identity: IdentityKeyPai
 export interface QueryStats {
   peersQueried: number
   hops: number
+  /** the lookup ended by the quorum rule (LOOKUP_QUORUM), before kad-dht's query ran dry */
+  endedEarly: boolean
 }
 
 export interface Registered {
@@ -213,6 +223,8 @@ export interface LookupOptions extends AbortOptions {
   provider?: CryptoProvider
   /** @default LOOKUP_TIMEOUT_MS */
   timeoutMs?: number
+  /** closest peers that must all have answered before the lookup ends; 0 walks until kad-dht ends @default LOOKUP_QUORUM */
+  quorum?: number
 }
 
 function isTrusted (e: ValidEnvelope, directoryKey: Uint8Array, now: number, trustedVerifiers: Uint8Array[]): boolean {
@@ -251,20 +263,35 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
     const depth = new Map<string, number>()
     const answered = new Set<string>()
     const values: Array<{ value: Uint8Array, hops: number }> = []
+    const closest = new ClosestPeers(key, options.quorum ?? LOOKUP_QUORUM, options.provider)
+    let endedEarly = false
+    const seen = (value: Uint8Array): boolean => values.some(v => equalBytes(v.value, value))
     try {
       for await (const event of dht.get(key, { signal })) {
         if (event.name === 'PEER_RESPONSE' && event.messageName === 'GET_VALUE') {
           const from = event.from.toString()
           answered.add(from)
+          closest.answered(event.from, from)
           const d = depth.get(from) ?? 1
           depth.set(from, d)
           for (const c of event.closer) {
             const id = c.id.toString()
+            closest.heard(c.id, id)
             if ((depth.get(id) ?? Infinity) > d + 1) depth.set(id, d + 1)
           }
+          // kad-dht passes values on as they arrive (already run through the node's validator) but yields
+          // its VALUE only when the whole query has ended; take them here so the lookup can end early
+          if (event.record != null && !seen(event.record.value)) values.push({ value: event.record.value, hops: d })
+        } else if (event.name === 'QUERY_ERROR') {
+          closest.failed(event.from)
         } else if (event.name === 'VALUE') {
           const from = event.from.toString()
-          values.push({ value: event.value, hops: answered.has(from) ? (depth.get(from) ?? 1) : 0 })
+          if (!seen(event.value)) values.push({ value: event.value, hops: answered.has(from) ? (depth.get(from) ?? 1) : 0 })
+        }
+        if (closest.done) {
+          // leaving the loop aborts kad-dht's query and its requests in flight
+          endedEarly = true
+          break
         }
       }
     } catch (err) {
@@ -294,13 +321,13 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
           seq: record.seq,
           issuedAt: record.issuedAt,
           expiresAt: record.expiresAt,
-          stats: { peersQueried: answered.size, hops: c.hops }
+          stats: { peersQueried: answered.size, hops: c.hops, endedEarly }
         }
       } catch {
         // does not open or does not match its envelope: try the next best
       }
     }
     if (values.length === 0 && answered.size === 0) throw new DirectoryUnavailableError()
-    return { registered: false, stats: { peersQueried: answered.size, hops: 0 } }
+    return { registered: false, stats: { peersQueried: answered.size, hops: 0, endedEarly } }
   }, cause => new DirectoryUnavailableError('directory lookup timed out', { cause }))
 }

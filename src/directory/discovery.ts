@@ -5,10 +5,20 @@ import { normalizePhone } from '../util/phone.js'
 import type { KeyValueStore } from '../storage/index.js'
 import type { LookupResult } from './directory.js'
 
-/** Lookups running at once: enough to hide DHT round trips, few enough not to flood the node's dialler. */
-export const DEFAULT_DISCOVERY_CONCURRENCY = 16
-/** Cached answers younger than this are used without asking the DHT (registrations change rarely; a day is what users expect). */
+/**
+ * Lookups running at once: most of a lookup is waiting (scrypt in another thread, then DHT round trips),
+ * so 32 keep both busy; each lookup asks ~20 peers with kad-dht's α = 10 in flight.
+ */
+export const DEFAULT_DISCOVERY_CONCURRENCY = 32
+/** Upper bound on `concurrency`: keeps the requests one node has in flight bounded (64 lookups × α = 10). */
+export const MAX_DISCOVERY_CONCURRENCY = 64
+/** Cached "registered" answers younger than this are used without asking the DHT (registrations change rarely; a day is what users expect). */
 export const DEFAULT_DISCOVERY_MAX_AGE_MS = 24 * 3600_000
+/**
+ * Cached "not registered" answers are used for a shorter time: a friend who joins Parley should show up
+ * the same day, while an address book's many absent numbers are not asked again on every start.
+ */
+export const DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS = 6 * 3600_000
 const CACHE_KEY_CONTEXT = 'Parley_DiscoveryCache_v1:'
 
 export type ContactStatus = 'registered' | 'not-registered' | 'invalid' | 'error'
@@ -34,14 +44,16 @@ export interface ContactResult {
 export interface DiscoveryOptions extends AbortOptions {
   /** region for numbers in national format (ISO 3166 code, e.g. 'GB') */
   defaultRegion?: string
-  /** @default DEFAULT_DISCOVERY_CONCURRENCY */
+  /** @default DEFAULT_DISCOVERY_CONCURRENCY (at most MAX_DISCOVERY_CONCURRENCY) */
   concurrency?: number
   /** called with (done, total) over the distinct valid numbers, first with done = 0 */
   onProgress?: (done: number, total: number) => void
   /** where answers are kept between runs (keys are hashes of the number, not the number) */
   cache?: KeyValueStore
-  /** @default DEFAULT_DISCOVERY_MAX_AGE_MS */
+  /** how long a cached "registered" answer is used @default DEFAULT_DISCOVERY_MAX_AGE_MS */
   maxAge?: number
+  /** how long a cached "not registered" answer is used (never longer than maxAge) @default DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS */
+  negativeMaxAge?: number
   /** clock @default Date.now */
   now?: () => number
   provider?: CryptoProvider
@@ -91,7 +103,9 @@ async function resolve (e164: string, lookupFn: LookupFn, opts: DiscoveryOptions
   const now = opts.now ?? Date.now
   const key = cacheKey(e164, provider)
   const cached = opts.cache != null ? await readCache(opts.cache, key, opts) : undefined
-  if (cached != null && now() - cached.at < (opts.maxAge ?? DEFAULT_DISCOVERY_MAX_AGE_MS)) {
+  const maxAge = opts.maxAge ?? DEFAULT_DISCOVERY_MAX_AGE_MS
+  const freshFor = cached?.registered === false ? Math.min(maxAge, opts.negativeMaxAge ?? DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS) : maxAge
+  if (cached != null && now() - cached.at < freshFor) {
     return {
       e164,
       status: cached.registered ? 'registered' : 'not-registered',
@@ -146,7 +160,7 @@ export async function discoverContacts (lookupFn: LookupFn, numbers: string[], o
       opts.onProgress?.(done, distinct.length)
     }
   }
-  const workers = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_DISCOVERY_CONCURRENCY, distinct.length))
+  const workers = Math.max(1, Math.min(opts.concurrency ?? DEFAULT_DISCOVERY_CONCURRENCY, MAX_DISCOVERY_CONCURRENCY, distinct.length))
   await Promise.all(Array.from({ length: workers }, worker))
 
   const contacts = numbers.map((input, i): ContactResult => {

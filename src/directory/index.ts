@@ -9,11 +9,13 @@ export type { DirectoryDevice, DirectoryRecordFields, DirectoryRecord, Directory
 export { directoryDhtRules, MAX_TRACKED_KEYS } from './validator.js'
 export type { DirectoryDhtRules, DirectoryDhtRulesOptions } from './validator.js'
 export {
-  PARLEY_NETWORK_SALT, LOOKUP_TIMEOUT_MS, PUBLISH_TIMEOUT_MS, MAX_CACHED_HASHES, DirectoryHashCache, defaultHashCache,
+  PARLEY_NETWORK_SALT, LOOKUP_TIMEOUT_MS, LOOKUP_QUORUM, PUBLISH_TIMEOUT_MS, MAX_CACHED_HASHES, DirectoryHashCache, defaultHashCache,
   directoryKeysFor, buildRecord, putRecord, publishRecord, lookup
 } from './directory.js'
 export type { DirectoryDht, PublishOptions, PublishResult, QueryStats, Registered, NotRegistered, LookupResult, LookupOptions } from './directory.js'
 export { Republisher, REPUBLISH_INTERVAL_MS, REPUBLISH_RETRY_MS } from './republisher.js'
 export type { RepublisherInit } from './republisher.js'
-export { discoverContacts, DEFAULT_DISCOVERY_CONCURRENCY, DEFAULT_DISCOVERY_MAX_AGE_MS } from './discovery.js'
+export {
+  discoverContacts, DEFAULT_DISCOVERY_CONCURRENCY, MAX_DISCOVERY_CONCURRENCY, DEFAULT_DISCOVERY_MAX_AGE_MS, DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS
+} from './discovery.js'
 export type { ContactResult, ContactStatus, DiscoveryOptions, DiscoveryReport, LookupFn } from './discovery.js'

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll } from 'vitest'
 import { MemoryKeyValueStore } from '../../src/storage/index.js'
 import { normalizePhone } from '../../src/util/phone.js'
 import {
-  DirectoryHashCache, directoryDhtRules, directoryKeysFor, discoverContacts, lookup, publishRecord, type LookupFn
+  DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS, DirectoryHashCache, directoryDhtRules, directoryKeysFor, discoverContacts, lookup, publishRecord, type LookupFn
 } from '../../src/directory/index.js'
 import { attest, makeUser, makeVerifier } from './fixtures.js'
 import { FakeDht } from './fake-dht.js'
@@ -144,10 +144,51 @@ describe('contact discovery', () => {
     identities.set(moved, newPhone.identity.publicKey)
   })
 
+  it('asks again for absent numbers sooner than for registered ones, and finds one that registered meanwhile', async () => {
+    const cache = new MemoryKeyValueStore()
+    const lookupFn: LookupFn = async (e164, options) => await lookup(dht, e164, { ...options, hashes, trustedVerifiers: [verifier.publicKey] })
+    const present = registered.slice(1, 4)
+    const absent = distinct.filter(n => !identities.has(n)).slice(10, 14)
+    let clock = Date.now()
+    const first = await discoverContacts(lookupFn, [...present, ...absent], { cache, now: () => clock })
+    expect(first.registered).toBe(present.length)
+    expect(first.lookedUp).toBe(present.length + absent.length)
+
+    // one of the absent numbers joins Parley
+    const joiner = absent[0]
+    const user = await makeUser()
+    const { directoryKey } = await directoryKeysFor(joiner, { hashes })
+    await publishRecord(dht, user.identity, joiner, user.fields, { hashes, attestations: [attest(verifier, directoryKey, user.identity.publicKey, Date.now())] })
+
+    // just before the negative max age: all from the cache, the joiner still shows as absent
+    clock += DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS - 1
+    const before = await discoverContacts(lookupFn, [...present, ...absent], { cache, now: () => clock })
+    expect(before.fromCache).toBe(present.length + absent.length)
+    expect(before.contacts[present.length].status).toBe('not-registered')
+
+    // past it (but well within the positive max age): only the absent numbers are asked again, and the joiner is found
+    clock += 2
+    const gets = dht.gets
+    const after = await discoverContacts(lookupFn, [...present, ...absent], { cache, now: () => clock })
+    expect(dht.gets - gets).toBe(absent.length)
+    expect(after.fromCache).toBe(present.length)
+    expect(after.contacts.slice(0, present.length).every(c => c.fromCache && c.status === 'registered')).toBe(true)
+    expect(after.contacts[present.length]).toMatchObject({ e164: joiner, status: 'registered', fromCache: false, verified: true })
+    expect(after.registered).toBe(present.length + 1)
+
+    // negativeMaxAge is an option, and never outlives maxAge
+    clock += 1000
+    const short = await discoverContacts(lookupFn, absent.slice(1), { cache, now: () => clock, negativeMaxAge: 500 })
+    expect(short.fromCache).toBe(0)
+    const capped = await discoverContacts(lookupFn, absent.slice(1), { cache, now: () => clock + 200, maxAge: 100 })
+    expect(capped.fromCache).toBe(0)
+    identities.set(joiner, user.identity.publicKey)
+  })
+
   it('reports lookup failures per number and stops on abort', async () => {
     const failing: LookupFn = async (e164) => {
       if (e164.endsWith('1')) throw Object.assign(new Error('x'), { name: 'DirectoryUnavailableError' })
-      return { registered: false, stats: { peersQueried: 1, hops: 1 } }
+      return { registered: false, stats: { peersQueried: 1, hops: 1, endedEarly: false } }
     }
     const report = await discoverContacts(failing, ['+442079460011', '+442079460012', 'nonsense'])
     expect(report.contacts.map(c => c.status)).toEqual(['error', 'not-registered', 'invalid'])

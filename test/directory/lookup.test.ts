@@ -46,7 +46,7 @@ describe('directory lookup', () => {
 
   it('an unknown number is "not on Parley"; no answer at all is DirectoryUnavailableError', async () => {
     const dht = new FakeDht(directoryDhtRules())
-    expect(await lookup(dht, '+442079460999')).toEqual({ registered: false, stats: { peersQueried: 1, hops: 0 } })
+    expect(await lookup(dht, '+442079460999')).toEqual({ registered: false, stats: { peersQueried: 1, hops: 0, endedEarly: false } })
     const silent = { get: async function * () {}, put: async function * () {} }
     await expect(lookup(silent, '+442079460999')).rejects.toMatchObject({ name: 'DirectoryUnavailableError' })
     // eslint-disable-next-line require-yield
