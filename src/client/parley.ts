@@ -1,5 +1,4 @@
 /** The Parley client facade: one object per device that owns storage, identity and the libp2p node. The composition root; apps talk only to this. */
-import { join } from 'node:path'
 import { createDeviceCertificate, safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
 import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIdentity } from '../session/index.js'
 import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
@@ -167,7 +166,8 @@ export class Parley extends Emitter<ParleyEvents> {
   }
 
   static async create (init: ParleyInit, options?: AbortOptions): Promise<Parley> {
-    const storage = init.storage ?? await openLevel(join(init.dataDir ?? '.parley/client', 'db'), options)
+    // a plain '/' join: this module also runs in browsers, where the folder names an IndexedDB database
+    const storage = init.storage ?? await openLevel(`${(init.dataDir ?? '.parley/client').replace(/\/+$/, '')}/db`, options)
     try {
       const random = init.random ?? systemRandom
       const now = init.now ?? Date.now
