@@ -6,7 +6,8 @@ const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./crypto.js'),
   async () => await import('./directory.js'),
   async () => await import('./verify.js'),
-  async () => await import('./mailbox.js')
+  async () => await import('./mailbox.js'),
+  async () => await import('./messaging.js')
 ]
 
 function parseArgs (argv: string[]): { json: boolean, filter?: string } {
