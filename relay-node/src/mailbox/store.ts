@@ -2,7 +2,7 @@
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import {
   EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxFullError, RateLimitedError, UnknownMailboxError, MAX_ENVELOPE_BYTES,
-  type MailboxBackend, type MailboxEntry, type MailboxOwner
+  type DepositOptions, type MailboxBackend, type MailboxEntry, type MailboxOwner
 } from '../../../src/protocols/mailbox/index.js'
 import { MemoryKeyValueStore, type KeyValueBatchOperation, type KeyValueStore } from '../../../src/storage/index.js'
 import { toHex } from '../../../src/crypto/bytes.js'
@@ -84,14 +84,20 @@ export class RelayMailboxStore implements MailboxBackend {
     this.perPeer = new RateLimiter(new MemoryKeyValueStore(), this.limits.depositsPerPeer)
   }
 
-  async deposit (owner: MailboxOwner, envelope: Uint8Array, requester: PeerId, options: AbortOptions = {}): Promise<string> {
+  async deposit (owner: MailboxOwner, envelope: Uint8Array, requester: PeerId, options: DepositOptions = {}): Promise<string> {
     try {
       options.signal?.throwIfAborted()
       // admission runs in call order, so envelopes get ids (and reach their owner) in the order they were
       // deposited, even when the checks of pipelined deposits finish out of order; commits still group
       let committed: Promise<string> | undefined
       const admitted = this.admission.then(async () => {
-        await this.checkRate(requester)
+        if (options.stream?.refused != null) throw options.stream.refused
+        try {
+          await this.checkRate(requester)
+        } catch (err) {
+          if (options.stream != null) options.stream.refused = err as Error
+          throw err
+        }
         if (envelope.length > MAX_ENVELOPE_BYTES) throw new EnvelopeTooLargeError()
         if (this.isKnownOwner != null && !(await this.isKnownOwner(owner, options))) throw new UnknownMailboxError()
         committed = new Promise<string>((resolve, reject) => { this.enqueue({ kind: 'deposit', mbx: mailboxKey(owner), envelope, resolve, reject }) })

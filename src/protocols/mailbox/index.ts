@@ -35,10 +35,23 @@ export interface MailboxEntry {
   receivedAt: number
 }
 
+/**
+ * One pipelined deposit stream's shared state. Once a deposit of the stream is refused for the rate limit,
+ * every later one of that stream is refused too (even if the window has room again by then): otherwise a
+ * later envelope could be stored before an earlier one that the sender retries, and mail would arrive out of order.
+ */
+export interface DepositStream {
+  refused?: Error
+}
+
+export interface DepositOptions extends AbortOptions {
+  stream?: DepositStream
+}
+
 /** What a relay implements: storage, quotas, rate limits, expiry and live notification. Refusals are thrown as the error classes of `./errors.js`. */
 export interface MailboxBackend {
   /** Stores an envelope for `owner` and resolves with its id only once the write is synced to disk. */
-  deposit(owner: MailboxOwner, envelope: Uint8Array, requester: PeerId, options?: AbortOptions): Promise<string>
+  deposit(owner: MailboxOwner, envelope: Uint8Array, requester: PeerId, options?: DepositOptions): Promise<string>
   /** Up to `limit` envelopes (and about `maxBytes`) after the cursor, oldest first; expired ones are left out. */
   list(owner: MailboxOwner, after: string | undefined, limit: number, maxBytes: number, options?: AbortOptions): Promise<MailboxEntry[]>
   /** Deletes these envelopes with a synced write; unknown ids are ignored. */

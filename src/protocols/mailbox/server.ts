@@ -10,7 +10,7 @@ import {
 import { EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxAuthError, errorFrame } from './errors.js'
 import { FrameWriter, deferred, readFrame, type Deferred } from './frames.js'
 import { ClientFrame, RelayFrame, type MailboxEnvelope } from './pb/mailbox.js'
-import type { MailboxBackend, MailboxComponents, MailboxEntry, MailboxOwner, MailboxServerInit } from './index.js'
+import type { DepositStream, MailboxBackend, MailboxComponents, MailboxEntry, MailboxOwner, MailboxServerInit } from './index.js'
 import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
 /** An authenticated session with no subscription is closed after this much silence from the owner. */
@@ -121,9 +121,10 @@ export class MailboxServer implements Startable {
     let slot: Deferred<void> | undefined
     const writes: Array<Promise<void>> = []
     let failed: Error | undefined
+    const shared: DepositStream = {}
     const queue = (frame: ClientFrame): void => {
       inFlight++
-      const answer = this.depositOne(frame, connection)
+      const answer = this.depositOne(frame, connection, shared)
       const previous = writes[writes.length - 1] ?? Promise.resolve()
       const write = previous.then(async () => {
         const res = await answer
@@ -156,13 +157,13 @@ export class MailboxServer implements Startable {
     await stream.close()
   }
 
-  private async depositOne (frame: ClientFrame, connection: Connection): Promise<Partial<RelayFrame>> {
+  private async depositOne (frame: ClientFrame, connection: Connection, shared: DepositStream): Promise<Partial<RelayFrame>> {
     try {
       if (frame.type !== ClientFrame.Type.DEPOSIT) throw new InvalidMailboxRequestError('a deposit stream carries only DEPOSIT frames')
       const owner = ownerOf(frame)
       if (frame.envelope.length === 0) throw new InvalidMailboxRequestError('empty envelope')
       if (frame.envelope.length > MAX_ENVELOPE_BYTES) throw new EnvelopeTooLargeError(`envelopes are at most ${MAX_ENVELOPE_BYTES} bytes`)
-      const id = await this.backend.deposit(owner, frame.envelope, connection.remotePeer)
+      const id = await this.backend.deposit(owner, frame.envelope, connection.remotePeer, { stream: shared })
       return { type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK, id }
     } catch (err) {
       const res = errorFrame(err)
