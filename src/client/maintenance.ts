@@ -50,6 +50,7 @@ export class DeviceMaintenance {
   private timer?: ReturnType<typeof setTimeout>
   private state?: DeviceState
   private checking: Promise<void> = Promise.resolve()
+  private deviceCertificate?: Uint8Array
 
   constructor (private readonly init: MaintenanceInit) {}
 
@@ -88,13 +89,19 @@ export class DeviceMaintenance {
     return report
   }
 
+  /** This device's certificate: the identity vouches for its libp2p peer (directory records, sealed sender). Made once. */
+  get certificate (): Uint8Array {
+    const { local, node } = this.init
+    this.deviceCertificate ??= createDeviceCertificate(local.identity, { devicePeerId: node.peerId.toMultihash().bytes, deviceId: local.deviceId, createdAt: local.createdAt })
+    return this.deviceCertificate
+  }
+
   /** What this device publishes in the directory: itself (with a certificate), its mailbox relays and its prekey bundle. */
   async recordFields (mailboxRelays: string[], options?: AbortOptions): Promise<DirectoryRecordFields> {
     const { preKeys, local, node } = this.init
     const { signedPreKey, lastResortKemPreKey } = await preKeys.currentSignedPreKeys(options)
-    const certificate = createDeviceCertificate(local.identity, { devicePeerId: node.peerId.toMultihash().bytes, deviceId: local.deviceId, createdAt: local.createdAt })
     return {
-      devices: [{ deviceId: local.deviceId, peerId: node.peerId.toString(), certificate }],
+      devices: [{ deviceId: local.deviceId, peerId: node.peerId.toString(), certificate: this.certificate }],
       mailboxRelays,
       prekeyBundle: encodePreKeyBundle({ identityKey: local.identity.publicKey, deviceId: local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey })
     }

@@ -1,5 +1,5 @@
 /** The Parley client facade: one object per device that owns storage, identity and the libp2p node. The composition root; apps talk only to this. */
-import { createDeviceCertificate, safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
+import { safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
 import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIdentity } from '../session/index.js'
 import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
@@ -135,7 +135,7 @@ export class Parley extends Emitter<ParleyEvents> {
     this.self = {
       phone: r.phone,
       attestation: r.attestations.length > 0 ? fromBase64(r.attestations[0], 'base64') : new Uint8Array(0),
-      certificate: createDeviceCertificate(this.local.identity, { devicePeerId: this.node.peerId.toMultihash().bytes, deviceId: this.local.deviceId, createdAt: this.local.createdAt }),
+      certificate: this.maintenance.certificate,
       mailboxRelays: r.mailboxRelays
     }
     return this.self

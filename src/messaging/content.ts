@@ -1,6 +1,7 @@
 /** What a device says inside the end-to-end encryption: texts, receipts, typing, presence; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
 import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb } from './pb/content.js'
 import { MalformedContentError } from './errors.js'
+import { fromHex, toHex } from '../storage/index.js'
 
 /** Longest text in one message, in UTF-16 code units (WhatsApp allows 65,536 characters). */
 export const MAX_TEXT_LENGTH = 65_536
@@ -30,16 +31,13 @@ export interface Content {
   expiresAt?: number
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
 function unhexId (id: string): Uint8Array<ArrayBuffer> {
   if (!/^[0-9a-f]{32}$/.test(id)) throw new MalformedContentError('a message id is 32 lowercase hex characters')
-  const out = new Uint8Array(MESSAGE_ID_BYTES)
-  for (let i = 0; i < MESSAGE_ID_BYTES; i++) out[i] = parseInt(id.slice(i * 2, i * 2 + 2), 16)
-  return out
+  return Uint8Array.from(fromHex(id))
 }
 function idOf (b: Uint8Array): string {
   if (b.length !== MESSAGE_ID_BYTES) throw new MalformedContentError('bad message id')
-  return hex(b)
+  return toHex(b)
 }
 
 /** Encodes and pads: `protobuf ‖ 0x80 ‖ 0x00…` up to a multiple of PADDING_BLOCK. */
@@ -106,5 +104,5 @@ export function decodeContent (bytes: Uint8Array): Content {
 
 /** A fresh random 128-bit message id as 32 hex characters. */
 export function newMessageId (random: (n: number) => Uint8Array): string {
-  return hex(random(MESSAGE_ID_BYTES))
+  return toHex(random(MESSAGE_ID_BYTES))
 }

@@ -3,7 +3,7 @@ import type { AbortOptions, MessageStore, StoredMessage } from '../storage/index
 import type { DeviceAddress } from '../session/index.js'
 import { decodeContent, type Content, type MessageBody } from './content.js'
 import { openEnvelope, type EnvelopeParty } from './envelope.js'
-import { MalformedContentError } from './errors.js'
+import { MalformedContentError, NotRegisteredError } from './errors.js'
 import type { SenderProof } from './sender-proof.js'
 
 /** Errors that mean "this envelope can never be read": it is dropped (acked) so it cannot block a mailbox. */
@@ -36,7 +36,7 @@ export class Inbound {
   /** Processes one envelope. Throws only when it could not be persisted (storage failure, not registered yet): then do not ack. */
   async receive (envelope: Uint8Array, options?: AbortOptions): Promise<InboundResult> {
     const party = await this.init.party()
-    if (party == null) throw new Error('not registered yet: cannot read messages')
+    if (party == null) throw new NotRegisteredError()
     let result: InboundResult = { kind: 'dropped', reason: 'empty' }
     try {
       await openEnvelope(party, envelope, async (plaintext, sender) => {

@@ -82,7 +82,6 @@ export class Messenger extends Emitter<MessengerEvents> {
   private lastCreatedAt = 0
   private readonly receiptQueue = new Map<string, string[]>()
   private receiptTimer?: ReturnType<typeof setTimeout>
-  private started = false
 
   constructor (private readonly init: MessengerInit) {
     super()
@@ -125,7 +124,6 @@ export class Messenger extends Emitter<MessengerEvents> {
 
   /** Starts delivery of the outbox and, when registered, reception from the mailbox relays. Safe to call again after registration. */
   async start (options?: AbortOptions): Promise<void> {
-    this.started = true
     const self = await this.init.self(options)
     if (self != null) await this.receiver.follow(self.mailboxRelays)
     this.outbound.wake()
@@ -288,11 +286,6 @@ export class Messenger extends Emitter<MessengerEvents> {
     }
     await this.receiver.stop()
     await this.outbound.stop()
-    this.started = false
-  }
-
-  get running (): boolean {
-    return this.started
   }
 }
 

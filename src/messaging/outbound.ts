@@ -3,7 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { decodePreKeyBundle } from '../crypto/index.js'
 import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
-import { depositEnvelopes } from '../protocols/mailbox/index.js'
+import { depositEnvelopes, RateLimitedError } from '../protocols/mailbox/index.js'
 import { StaleSessionError, type SessionManager } from '../session/index.js'
 import type { AbortOptions, KeyValueBatchOperation, KeyValueStore, MessageStatus, OutboxEntry, OutboxStore } from '../storage/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
@@ -225,7 +225,7 @@ export class Outbound {
           const results = await depositEnvelopes(this.init.node, multiaddr(relay), rest.map(x => ({ owner: device.address.identityKey, deviceId: device.address.deviceId, envelope: x.env })), options)
           results.forEach((r, k) => {
             if (r.status === 'ok') acked.add(rest[k].i)
-            else if (r.status === 'refused' && typeof (r.error as { retryAfterMs?: unknown }).retryAfterMs === 'number') retryAfterMs = Math.max(retryAfterMs ?? 0, (r.error as unknown as { retryAfterMs: number }).retryAfterMs)
+            else if (r.status === 'refused' && r.error instanceof RateLimitedError) retryAfterMs = Math.max(retryAfterMs ?? 0, r.error.retryAfterMs)
           })
         } catch (err) {
           options.signal?.throwIfAborted()

@@ -1,8 +1,9 @@
 /** One length-prefixed protobuf request and one response per stream, for both ends: per-stream timeout, max frame size, abort on bad input; and the service scaffolding every such server shares. */
-import { TimeoutError, serviceCapabilities } from '@libp2p/interface'
+import { TimeoutError } from '@libp2p/interface'
+import { ProtocolService, type ProtocolComponents, type ProtocolServiceInit } from './service.js'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { AbortOptions, ComponentLogger, Connection, DialTarget, Logger, PeerId, Startable, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import type { AbortOptions, Connection, DialTarget, PeerId, Stream } from '@libp2p/interface'
 
 /** A protons message codec. */
 export interface Codec<T> {
@@ -100,27 +101,15 @@ export async function callOnce<Req, Res> (node: DialingNode, target: RelayTarget
 }
 
 /** The parts of libp2p a request/response service uses. */
-export interface RequestResponseComponents {
-  registrar: {
-    handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
-    unhandle(protocol: string, options?: AbortOptions): Promise<void>
-  }
-  logger: ComponentLogger
-}
+export type RequestResponseComponents = ProtocolComponents
 
 /** What a request/response service is: its protocol, framing, limits, and how a refusal becomes a response. */
-export interface RequestResponseServiceInit<Req, Res> {
-  protocol: string
-  /** short name: logs go to `parley:<name>`, the service's tag and capability are `@parley/<name>` */
-  name: string
+export interface RequestResponseServiceInit<Req, Res> extends ProtocolServiceInit {
   request: Codec<Req>
   response: Codec<Res>
   maxMessageSize: number
   /** ms one inbound exchange may take before the stream is aborted */
   timeout: number
-  /** concurrent inbound / outbound streams of the protocol per connection */
-  maxInboundStreams: number
-  maxOutboundStreams: number
   /**
    * The typed response for an error thrown by `answer` (a refusal, or a crash mapped to an internal
    * status); `internal` marks the crashes, which are logged as errors (never with the request's content).
@@ -133,47 +122,18 @@ export interface RequestResponseServiceInit<Req, Res> {
  * stream limits on start, unregisters on stop, runs each stream through serveOne, turns whatever
  * `answer` throws into a typed response, and logs aborted streams at debug level.
  */
-export abstract class RequestResponseService<Req, Res> implements Startable {
-  readonly protocol: string
-  readonly [serviceCapabilities]: string[]
-  protected readonly log: Logger
-  private readonly registrar: RequestResponseComponents['registrar']
+export abstract class RequestResponseService<Req, Res> extends ProtocolService {
   private readonly rr: RequestResponseServiceInit<Req, Res>
-  private started = false
 
   constructor (components: RequestResponseComponents, init: RequestResponseServiceInit<Req, Res>) {
-    this.protocol = init.protocol
-    this.registrar = components.registrar
+    super(components, init)
     this.rr = init
-    this[serviceCapabilities] = [`@parley/${init.name}`]
-    this.log = components.logger.forComponent(`parley:${init.name}`)
-  }
-
-  get [Symbol.toStringTag] (): string {
-    return `@parley/${this.rr.name}`
   }
 
   /** The response to one decoded request; refusals are thrown (as errors `errorResponse` knows). */
   protected abstract answer (request: Req, connection: Connection, options: AbortOptions): Promise<Partial<Res>>
 
-  async start (): Promise<void> {
-    await this.registrar.handle(this.protocol, this.handleStream, {
-      maxInboundStreams: this.rr.maxInboundStreams,
-      maxOutboundStreams: this.rr.maxOutboundStreams
-    })
-    this.started = true
-  }
-
-  async stop (): Promise<void> {
-    await this.registrar.unhandle(this.protocol)
-    this.started = false
-  }
-
-  isStarted (): boolean {
-    return this.started
-  }
-
-  private readonly handleStream = async (stream: Stream, connection: Connection): Promise<void> => {
+  protected async handle (stream: Stream, connection: Connection): Promise<void> {
     await serveOne(stream, connection, {
       request: this.rr.request,
       response: this.rr.response,

@@ -15,8 +15,9 @@
  * await channel.close()
  * ```
  */
+import type { ProtocolComponents } from '../service.js'
 import { DmServer } from './server.js'
-import type { AbortOptions, ComponentLogger, PeerId, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 
 export interface ReceiveOptions extends AbortOptions {
   /** the libp2p peer that sent the frame (the sealed sender inside is the backend's business) */
@@ -74,13 +75,7 @@ export interface DmServiceInit {
 }
 
 /** The parts of libp2p the service uses. */
-export interface DmComponents {
-  registrar: {
-    handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
-    unhandle(protocol: string, options?: AbortOptions): Promise<void>
-  }
-  logger: ComponentLogger
-}
+export type DmComponents = ProtocolComponents
 
 /** The direct-message service for a device's `services`. */
 export function dmService (init: DmServiceInit): (components: DmComponents) => DmServer {

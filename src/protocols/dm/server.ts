@@ -1,7 +1,7 @@
 /** The receiving side of /parley/dm/1.0.0: a libp2p service that reads pipelined envelope frames in order and acks each only after the backend persisted it. Knows nothing of what envelopes contain. */
-import { serviceCapabilities } from '@libp2p/interface'
 import { frameStream } from '../frames.js'
 import { withTimeout } from '../request-response.js'
+import { ProtocolService } from '../service.js'
 import {
   DM_PROTOCOL, IDLE_TIMEOUT_MS, MAX_CONCURRENT_STREAMS, MAX_ENVELOPE_BYTES, MAX_FRAMES_PER_STREAM, MAX_INBOUND_BUFFER_BYTES,
   MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, MAX_REQUEST_FRAME_BYTES, RECEIVE_TIMEOUT_MS
@@ -9,54 +9,24 @@ import {
 import { errorResponse, TooManyStreamsError } from './errors.js'
 import { DmRequest, DmResponse } from './pb/dm.js'
 import type { DirectBackend, DmComponents, DmServiceInit } from './index.js'
-import type { Connection, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
-export class DmServer implements Startable {
-  readonly protocol = DM_PROTOCOL
-  private readonly components: DmComponents
+export class DmServer extends ProtocolService {
   private readonly backend: DirectBackend
   private readonly idleTimeout: number
   private readonly receiveTimeout: number
   private readonly maxFramesPerStream: number
   private readonly maxConcurrentStreams: number
-  private readonly maxInboundStreams: number
-  private readonly maxOutboundStreams: number
-  private readonly log: Logger
-  private started = false
   /** inbound streams being served now, over all connections */
   private active = 0
 
   constructor (components: DmComponents, init: DmServiceInit) {
-    this.components = components
+    super(components, { protocol: DM_PROTOCOL, name: 'dm', maxInboundStreams: init.maxInboundStreams ?? MAX_INBOUND_STREAMS, maxOutboundStreams: init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS })
     this.backend = init.backend
     this.idleTimeout = init.idleTimeout ?? IDLE_TIMEOUT_MS
     this.receiveTimeout = init.receiveTimeout ?? RECEIVE_TIMEOUT_MS
     this.maxFramesPerStream = init.maxFramesPerStream ?? MAX_FRAMES_PER_STREAM
     this.maxConcurrentStreams = init.maxConcurrentStreams ?? MAX_CONCURRENT_STREAMS
-    this.maxInboundStreams = init.maxInboundStreams ?? MAX_INBOUND_STREAMS
-    this.maxOutboundStreams = init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS
-    this.log = components.logger.forComponent('parley:dm')
-    this.handle = this.handle.bind(this)
-  }
-
-  readonly [Symbol.toStringTag] = '@parley/dm'
-  readonly [serviceCapabilities]: string[] = ['@parley/dm']
-
-  async start (): Promise<void> {
-    await this.components.registrar.handle(this.protocol, this.handle, {
-      maxInboundStreams: this.maxInboundStreams,
-      maxOutboundStreams: this.maxOutboundStreams
-    })
-    this.started = true
-  }
-
-  async stop (): Promise<void> {
-    await this.components.registrar.unhandle(this.protocol)
-    this.started = false
-  }
-
-  isStarted (): boolean {
-    return this.started
   }
 
   /** Inbound streams being served now. */
@@ -64,7 +34,7 @@ export class DmServer implements Startable {
     return this.active
   }
 
-  private async handle (stream: Stream, connection: Connection): Promise<void> {
+  protected async handle (stream: Stream, connection: Connection): Promise<void> {
     if (this.active >= this.maxConcurrentStreams) {
       stream.abort(new TooManyStreamsError())
       return

@@ -16,8 +16,9 @@
  * for await (const { id, envelope } of session) { await persist(envelope); await session.ack([id]) }
  * ```
  */
+import type { ProtocolComponents } from '../service.js'
 import { MailboxServer } from './server.js'
-import type { AbortOptions, ComponentLogger, PeerId, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 
 /** A mailbox belongs to one device of one identity. */
 export interface MailboxOwner {
@@ -101,13 +102,8 @@ export interface MailboxServerInit {
 }
 
 /** The parts of libp2p the service uses. */
-export interface MailboxComponents {
+export interface MailboxComponents extends ProtocolComponents {
   peerId: PeerId
-  registrar: {
-    handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
-    unhandle(protocol: string, options?: AbortOptions): Promise<void>
-  }
-  logger: ComponentLogger
 }
 
 /** The mailbox service for a relay's `services`. */

@@ -1,8 +1,9 @@
 /** The relay's inbound side of /parley/mailbox/1.0.0: pipelined deposits, owner authentication, drain by cursor, live push, acks; storage and limits are the backend's. */
-import { serviceCapabilities, TimeoutError } from '@libp2p/interface'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { systemRandom } from '../../crypto/index.js'
 import { verifyAuth } from './auth.js'
+import { withTimeout } from '../request-response.js'
+import { ProtocolService } from '../service.js'
 import {
   MAILBOX_PROTOCOL, MAX_CLIENT_FRAME_BYTES, MAX_ENVELOPE_BYTES, MAX_PAGE_ENVELOPES, MAX_PAGE_BYTES, MAX_ACK_IDS, MAX_PIPELINED_DEPOSITS,
   NONCE_BYTES, TIMEOUT, KEEPALIVE_INTERVAL_MS, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS
@@ -11,7 +12,7 @@ import { EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxAuthError, er
 import { FrameWriter, deferred, readFrame, type Deferred } from './frames.js'
 import { ClientFrame, RelayFrame, type MailboxEnvelope } from './pb/mailbox.js'
 import type { DepositStream, MailboxBackend, MailboxComponents, MailboxEntry, MailboxOwner, MailboxServerInit } from './index.js'
-import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
+import type { Connection, Stream } from '@libp2p/interface'
 
 /** An authenticated session with no subscription is closed after this much silence from the owner. */
 const SESSION_IDLE_MS = 60_000
@@ -34,68 +35,30 @@ function ownerOf (frame: ClientFrame): MailboxOwner {
   return { identityKey: frame.identityKey, deviceId: frame.deviceId }
 }
 
-/** Resolves after `ms` or when `signal` aborts (whichever first); the timer is always cleared. */
-async function timeoutSignal<T> (ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new TimeoutError(`no frame in ${ms} ms`)), ms)
-  try {
-    return await fn(controller.signal)
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-export class MailboxServer implements Startable {
-  readonly protocol = MAILBOX_PROTOCOL
-  private readonly components: MailboxComponents
+export class MailboxServer extends ProtocolService {
+  /** our own peer id: signed into every owner's challenge */
+  private readonly peerId: MailboxComponents['peerId']
   private readonly backend: MailboxBackend
   private readonly timeout: number
   private readonly sessionIdleTimeout: number
   private readonly keepaliveInterval: number
-  private readonly maxInboundStreams: number
-  private readonly maxOutboundStreams: number
   private readonly now: () => number
-  private readonly log: Logger
-  private started = false
 
   constructor (components: MailboxComponents, init: MailboxServerInit) {
-    this.components = components
+    super(components, { protocol: MAILBOX_PROTOCOL, name: 'mailbox', maxInboundStreams: init.maxInboundStreams ?? MAX_INBOUND_STREAMS, maxOutboundStreams: init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS })
+    this.peerId = components.peerId
     this.backend = init.backend
     this.timeout = init.timeout ?? TIMEOUT
     this.sessionIdleTimeout = init.sessionIdleTimeout ?? SESSION_IDLE_MS
     this.keepaliveInterval = init.keepaliveInterval ?? KEEPALIVE_INTERVAL_MS
-    this.maxInboundStreams = init.maxInboundStreams ?? MAX_INBOUND_STREAMS
-    this.maxOutboundStreams = init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS
     this.now = init.now ?? Date.now
-    this.log = components.logger.forComponent('parley:mailbox')
-    this.handle = this.handle.bind(this)
-  }
-
-  readonly [Symbol.toStringTag] = '@parley/mailbox'
-  readonly [serviceCapabilities]: string[] = ['@parley/mailbox']
-
-  async start (): Promise<void> {
-    await this.components.registrar.handle(this.protocol, this.handle, {
-      maxInboundStreams: this.maxInboundStreams,
-      maxOutboundStreams: this.maxOutboundStreams
-    })
-    this.started = true
-  }
-
-  async stop (): Promise<void> {
-    await this.components.registrar.unhandle(this.protocol)
-    this.started = false
-  }
-
-  isStarted (): boolean {
-    return this.started
   }
 
   /** Malformed, oversize or out-of-order frames, timeouts and write failures abort the stream; stored data is never touched by them. */
-  private async handle (stream: Stream, connection: Connection): Promise<void> {
+  protected async handle (stream: Stream, connection: Connection): Promise<void> {
     const frames = lpStream(stream, { maxDataLength: MAX_CLIENT_FRAME_BYTES })
     try {
-      const bytes = await timeoutSignal(this.timeout, async signal => await readFrame(frames, { signal }))
+      const bytes = await withTimeout(this.timeout, undefined, async signal => await readFrame(frames, { signal }))
       if (bytes == null) {
         await stream.close()
         return
@@ -108,7 +71,7 @@ export class MailboxServer implements Startable {
       this.log('mailbox stream from %p aborted - %s', connection.remotePeer, (err as Error).message)
       if (err instanceof InvalidMailboxRequestError || err instanceof MailboxAuthError) {
         // say why before hanging up; the stream goes either way
-        await timeoutSignal(1000, async signal => { await frames.write(encode(errorFrame(err)), { signal }); await stream.close({ signal }) }).catch(() => {})
+        await withTimeout(1000, undefined, async signal => { await frames.write(encode(errorFrame(err)), { signal }); await stream.close({ signal }) }).catch(() => {})
       }
       stream.abort(err as Error)
     }
@@ -148,7 +111,7 @@ export class MailboxServer implements Startable {
         if (stream.readStatus === 'paused') stream.resume()
         continue
       }
-      const bytes = await timeoutSignal(this.timeout, async signal => await readFrame(frames, { signal }))
+      const bytes = await withTimeout(this.timeout, undefined, async signal => await readFrame(frames, { signal }))
       if (bytes == null) break
       queue(decodeClientFrame(bytes))
     }
@@ -177,14 +140,14 @@ export class MailboxServer implements Startable {
     const owner = ownerOf(open)
     if (open.after.length > MAX_CURSOR_LENGTH) throw new InvalidMailboxRequestError('cursor too long')
     const nonce = systemRandom(NONCE_BYTES)
-    await timeoutSignal(this.timeout, async signal => { await frames.write(encode({ type: RelayFrame.Type.CHALLENGE, nonce: Uint8Array.from(nonce) }), { signal }) })
-    const authBytes = await timeoutSignal(this.timeout, async signal => await readFrame(frames, { signal }))
+    await withTimeout(this.timeout, undefined, async signal => { await frames.write(encode({ type: RelayFrame.Type.CHALLENGE, nonce: Uint8Array.from(nonce) }), { signal }) })
+    const authBytes = await withTimeout(this.timeout, undefined, async signal => await readFrame(frames, { signal }))
     if (authBytes == null) throw new MailboxAuthError('closed before authenticating')
     const auth = decodeClientFrame(authBytes)
     if (auth.type !== ClientFrame.Type.AUTH) throw new InvalidMailboxRequestError('expected AUTH after the challenge')
     verifyAuth({
       nonce,
-      relayPeerId: this.components.peerId.toString(),
+      relayPeerId: this.peerId.toString(),
       clientPeerId: connection.remotePeer.toString(),
       identityKey: owner.identityKey,
       deviceId: owner.deviceId,
@@ -250,7 +213,7 @@ export class MailboxServer implements Startable {
     while (!signal.aborted) {
       const bytes = subscribed
         ? await readFrame(frames, { signal })
-        : await timeoutSignal(this.sessionIdleTimeout, async idle => await readFrame(frames, { signal: AbortSignal.any([idle, signal]) }))
+        : await withTimeout(this.sessionIdleTimeout, undefined, async idle => await readFrame(frames, { signal: AbortSignal.any([idle, signal]) }))
       if (bytes == null) return
       const frame = decodeClientFrame(bytes)
       if (frame.type !== ClientFrame.Type.ACK) throw new InvalidMailboxRequestError('an open mailbox takes only ACK frames')
