@@ -73,7 +73,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['web/**/*.ts'],
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
     rules: {
       'no-restricted-imports': forbid(
         [['**/src/*', '**/src/**', '!**/src/index.js', '!**/src/browser.js', '!**/src/index.ts', '!**/src/browser.ts'], 'web imports only the SDK entry (src/index or src/browser)'],

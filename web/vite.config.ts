@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // Preact through esbuild's automatic JSX runtime: no Babel preset needed
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
