@@ -46,6 +46,9 @@ export function collect (node: RelayNode, startedAt: number, sources: MetricSour
     { name: 'parley_relay_reservations', help: 'Active circuit relay v2 reservations', type: 'gauge', values: [['', node.services.relay.reservations.size]] },
     { name: 'process_resident_memory_bytes', help: 'Resident set size', type: 'gauge', values: [['', mem.rss]] },
     { name: 'process_heap_used_bytes', help: 'V8 heap in use', type: 'gauge', values: [['', mem.heapUsed]] },
+    { name: 'process_heap_total_bytes', help: 'V8 heap reserved (used, free and fragmented)', type: 'gauge', values: [['', mem.heapTotal]] },
+    { name: 'process_external_bytes', help: 'Memory outside the V8 heap held by JavaScript objects (Buffers, ArrayBuffers)', type: 'gauge', values: [['', mem.external]] },
+    { name: 'process_array_buffers_bytes', help: 'ArrayBuffers and Buffers (part of external)', type: 'gauge', values: [['', mem.arrayBuffers]] },
     { name: 'parley_uptime_seconds', help: 'Seconds since the relay started', type: 'gauge', values: [['', Math.round((Date.now() - startedAt) / 1000)]] },
     ...(sources.mailbox != null ? mailboxSamples(sources.mailbox) : [])
   ]

@@ -80,7 +80,7 @@ describe('parley-relay', () => {
       const health = await fetch(`http://127.0.0.1:${port}/healthz`)
       expect(health.status).toBe(200)
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
-      for (const name of ['parley_connections', 'parley_streams', 'parley_dht_routing_table_size', 'parley_relay_reservations', 'process_resident_memory_bytes']) {
+      for (const name of ['parley_connections', 'parley_streams', 'parley_dht_routing_table_size', 'parley_relay_reservations', 'process_resident_memory_bytes', 'process_heap_used_bytes', 'process_heap_total_bytes', 'process_external_bytes', 'process_array_buffers_bytes']) {
         expect(metrics).toMatch(new RegExp(`^# TYPE ${name} gauge$`, 'm'))
         expect(metrics).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? \\d+$`, 'm'))
       }
