@@ -23,7 +23,7 @@ export function ChatList ({ model }: { model: AppModel }) {
         <h1 id="chats-title">Chats</h1>
         <div class="actions">
           <button type="button" data-testid="new-chat" onClick={() => setDialog('new')} aria-haspopup="dialog">New chat</button>
-          <button type="button" class="secondary" data-testid="find-contacts" onClick={() => setDialog('find')} aria-haspopup="dialog">Find contacts</button>
+          <button type="button" class="secondary" data-testid="find-contacts" onClick={() => setDialog('find')} aria-haspopup="dialog" aria-label="Find contacts">Find<span class="wide-only"> contacts</span></button>
           <button type="button" class="icon" data-testid="open-settings" onClick={() => model.go({ name: 'settings' })} aria-label="Settings" title="Settings">⚙</button>
         </div>
       </header>

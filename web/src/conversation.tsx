@@ -57,6 +57,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     anchor.current = { kind: 'bottom' }
     void parley.history(phone, { limit: HISTORY_PAGE }).then(page => {
       if (!live) return
+      anchor.current = { kind: 'bottom' }
       setMessages(list => merge(list, page))
       setHasOlder(page.length === HISTORY_PAGE)
       setLoaded(true)
@@ -88,11 +89,13 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
   useLayoutEffect(() => {
     const el = scroller.current
     const a = anchor.current
-    if (el == null || a == null) return
-    if (a.kind === 'bottom') el.scrollTop = el.scrollHeight
-    else el.scrollTop = el.scrollHeight - el.clientHeight - a.fromBottom
+    if (el == null || messages.length === 0) return
+    if (a?.kind === 'bottom') el.scrollTop = el.scrollHeight
+    else if (a?.kind === 'keep') el.scrollTop = el.scrollHeight - el.clientHeight - a.fromBottom
     anchor.current = undefined
-  }, [messages])
+    // a page that does not fill the view gives nothing to scroll: fetch the next one now
+    if (el.scrollHeight <= el.clientHeight) loadOlder()
+  }, [messages, loaded])
 
   // read marking: while this conversation is on screen and the tab has focus
   const unreadIn = messages.some(m => m.direction === 'in' && m.status !== 'read')
