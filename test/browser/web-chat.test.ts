@@ -9,11 +9,13 @@ import { startWebServer } from '../../scripts/web-server.js'
 import { tempDir } from '../helpers/tmp.js'
 import { launchChromium } from '../helpers/chromium.js'
 import { smsInbox } from '../helpers/sms.js'
+import { retryUntil } from '../helpers/wait.js'
 import type { Parley } from '../../src/index.js'
+import type { multiaddr } from '@multiformats/multiaddr'
 
 declare global {
   // what the page exposes (web/src/main.tsx)
-  var parley: { parley: Parley } | undefined
+  var parley: { parley: Parley, multiaddr: typeof multiaddr } | undefined
 }
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
@@ -45,6 +47,8 @@ describe('web client', () => {
     await testid(page, 'onboarding', '[data-state="phone"]').waitFor({ timeout: 20_000 })
     // registration needs a relay: wait until the page says it is connected
     await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: 20_000 })
+    // and reachable through it (a relay reservation), so the other tab can dial this one directly
+    await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout: 20_000 })
     await testid(page, 'country').selectOption('GB')
     await testid(page, 'phone').fill(who.national)
     const after = inbox.count
@@ -91,6 +95,13 @@ describe('web client', () => {
     // the two profiles are two identities
     const ids = await Promise.all([alice, bob].map(async p => await p.evaluate(() => globalThis.parley!.parley.node.peerId.toString())))
     expect(ids[0]).not.toBe(ids[1])
+    // typing indicators go only over a direct connection (never to mailboxes): connect the tabs first,
+    // through the relay (upgrading to WebRTC), so a slow machine does not lose them to a dial timeout
+    const circuit = `${relay.addr('ws')}/p2p-circuit/webrtc/p2p/${ids[0]}`
+    await retryUntil(async signal => {
+      await bob.evaluate(async ({ addr, ms }) => { await globalThis.parley!.parley.node.dial(globalThis.parley!.multiaddr(addr), { signal: AbortSignal.timeout(ms) }) }, { addr: circuit, ms: 10_000 })
+      if (signal.aborted) throw new Error('too late')
+    }, { timeout: 40_000, interval: 500, what: 'bob dials alice' })
 
     // Alice starts a chat by number (national format, GB picked)
     await testid(alice, 'new-chat').click()

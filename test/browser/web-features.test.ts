@@ -9,10 +9,11 @@ import { tempDir } from '../helpers/tmp.js'
 import { launchChromium } from '../helpers/chromium.js'
 import { smsInbox } from '../helpers/sms.js'
 import type { Parley } from '../../src/index.js'
+import type { multiaddr } from '@multiformats/multiaddr'
 
 declare global {
   // what the page exposes (web/src/main.tsx)
-  var parley: { parley: Parley } | undefined
+  var parley: { parley: Parley, multiaddr: typeof multiaddr } | undefined
 }
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
@@ -29,6 +30,7 @@ describe('web client screens', () => {
   let browser: Browser
   let context: BrowserContext
   let carol: Page
+  let dave: Page
   const inbox = smsInbox()
   const pageErrors: string[] = []
 
@@ -39,6 +41,8 @@ describe('web client screens', () => {
     page.on('pageerror', err => pageErrors.push(`${who.profile}: ${err.message}`))
     await page.goto(`${web.url}/?profile=${who.profile}`)
     await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: 20_000 })
+    // and reachable through it (a relay reservation), so the other tab can dial this one directly
+    await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout: 20_000 })
     await testid(page, 'country').selectOption('GB')
     await testid(page, 'phone').fill(who.national)
     const after = inbox.count
@@ -63,7 +67,7 @@ describe('web client screens', () => {
     browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1100, height: 720 } })
     const pages = await Promise.all([onboard(CAROL), onboard(DAVE)])
-    carol = pages[0]
+    ;[carol, dave] = pages
   })
 
   afterAll(async () => {
@@ -133,10 +137,12 @@ describe('web client screens', () => {
     await carol.setViewportSize({ width: 1100, height: 720 })
   })
 
-  it('without a relay the page shows the offline banner and unsent messages keep the clock', async () => {
+  it('without a relay the page shows the offline banner and unsent messages keep the clock until it is back', async () => {
     await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).click()
     await testid(carol, 'conversation', '[data-state="ready"]').waitFor({ timeout: 10_000 })
     expect(await testid(carol, 'offline-banner').count()).toBe(0)
+    // Dave's tab closes (carol may hold a direct WebRTC connection to it, which outlives the relay), then the relay dies
+    await dave.close()
     await relay.kill()
     await testid(carol, 'offline-banner').waitFor({ timeout: 20_000 })
     await testid(carol, 'composer').fill('sent while offline')
@@ -145,6 +151,12 @@ describe('web client screens', () => {
     await bubble.waitFor({ timeout: 10_000 })
     expect(await bubble.locator('[data-testid="ticks"]').getAttribute('data-state')).toBe('pending')
     expect(await bubble.locator('[data-testid="ticks"]').getAttribute('aria-label')).toBe('Sending')
+
+    // the relay comes back on the same addresses: the banner goes and the outbox sends the message
+    const listen = relay.multiaddrs.map(a => a.replace(/\/p2p\/[^/]+$/, ''))
+    relay = await startRelayProcess({ dataDir: join(dir.path, 'relay'), listen, args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'] })
+    await testid(carol, 'offline-banner').waitFor({ state: 'detached', timeout: 30_000 })
+    await bubble.locator('[data-testid="ticks"]:is([data-state="sent"], [data-state="delivered"], [data-state="read"])').waitFor({ timeout: 30_000 })
     expect(pageErrors).toEqual([])
   })
 })

@@ -1,6 +1,6 @@
 // Entry of the web client: picks the profile from ?profile=NAME, asks the server for the relay list, starts Parley for this tab and renders the app.
 import { render } from 'preact'
-import { createParley, PROFILE_NAME, type Parley } from '../../src/browser.js'
+import { createParley, multiaddr, PROFILE_NAME, type Parley } from '../../src/browser.js'
 import { AppModel } from './model.js'
 import { App } from './app.js'
 import './style.css'
@@ -12,7 +12,7 @@ interface PageConfig {
 
 declare global {
   // Exposed for diagnostics in the console and for the browser tests.
-  var parley: { app: AppModel, parley: Parley } | undefined
+  var parley: { app: AppModel, parley: Parley, multiaddr: typeof multiaddr } | undefined
 }
 
 const root = document.getElementById('app')!
@@ -57,7 +57,7 @@ async function main (): Promise<void> {
   const parley = await createParley({ profile, bootstrap: config.bootstrap })
   const app = new AppModel(parley, profile, config.bootstrap)
   await app.start()
-  globalThis.parley = { app, parley }
+  globalThis.parley = { app, parley, multiaddr }
   window.addEventListener('pagehide', () => { void app.stop() })
   // Preact keeps nodes it did not render: drop the "Starting Parley…" line first
   root.replaceChildren()

@@ -5,6 +5,10 @@ import { notifyIncoming, setUnreadTitle } from './notifications.js'
 
 /** How long a "typing…" shows without a fresh typing event (the sender repeats it every TYPING_REPEAT_MS while typing). */
 export const TYPING_SHOW_MS = 6_000
+/** While no relay is connected, the page redials the relays after this long, doubling up to RELAY_REDIAL_MAX_MS. */
+export const RELAY_REDIAL_MS = 2_000
+export const RELAY_REDIAL_MAX_MS = 30_000
+
 /** A typing "on" is sent at most this often while the user keeps typing. */
 export const TYPING_REPEAT_MS = 3_000
 /** After this long without a keystroke we send typing "off". */
@@ -55,9 +59,14 @@ export class AppModel {
   readonly typing = new Map<string, number>()
   private readonly listeners = new Set<() => void>()
   private readonly relayPeers: Set<string>
+  private readonly relayAddrs: string[]
+  private redialTimer: ReturnType<typeof setTimeout> | undefined
+  private redialDelay = RELAY_REDIAL_MS
+  private stopped = false
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
   constructor (readonly parley: Parley, readonly profile: string, bootstrap: string[]) {
+    this.relayAddrs = bootstrap
     this.relayPeers = new Set(bootstrap.map(a => multiaddr(a).getComponents().findLast(c => c.name === 'p2p')?.value).filter((p): p is string => p != null))
     this.route = parseRoute(location.hash)
   }
@@ -115,10 +124,32 @@ export class AppModel {
 
   private updateOnline (): void {
     const online = this.relayConnections > 0
+    if (online) {
+      this.redialDelay = RELAY_REDIAL_MS
+      if (this.redialTimer != null) clearTimeout(this.redialTimer)
+      this.redialTimer = undefined
+    } else {
+      this.scheduleRedial()
+    }
     if (online !== this.online) {
       this.online = online
       this.changed()
     }
+  }
+
+  /**
+   * Bootstrap discovery dials the relays once at start; a tab whose first dial failed (a relay
+   * restarting, a slow machine) or whose relay connection dropped would stay offline. Redial with backoff.
+   */
+  private scheduleRedial (): void {
+    if (this.redialTimer != null || this.stopped || this.relayAddrs.length === 0) return
+    this.redialTimer = setTimeout(() => {
+      this.redialTimer = undefined
+      if (this.stopped || this.relayConnections > 0) return
+      this.redialDelay = Math.min(this.redialDelay * 2, RELAY_REDIAL_MAX_MS)
+      void Promise.allSettled(this.relayAddrs.map(async a => await this.parley.node.dial(multiaddr(a), { signal: AbortSignal.timeout(RELAY_REDIAL_MAX_MS) })))
+        .then(() => this.updateOnline())
+    }, this.redialDelay)
   }
 
   async refreshConversations (): Promise<void> {
@@ -169,6 +200,8 @@ export class AppModel {
   }
 
   async stop (): Promise<void> {
+    this.stopped = true
+    if (this.redialTimer != null) clearTimeout(this.redialTimer)
     for (const t of this.timers) clearTimeout(t)
     await this.parley.stop()
   }
