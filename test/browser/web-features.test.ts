@@ -93,6 +93,10 @@ describe('web client screens', () => {
 
   it('"Find contacts" checks a pasted list with progress and lists who is on Parley', async () => {
     await testid(carol, 'find-contacts').click()
+    // a .vcf file fills the list; more numbers can be pasted after it
+    const vcf = ['BEGIN:VCARD', 'VERSION:3.0', 'FN:Dave', `TEL;TYPE=CELL:${DAVE.e164}`, 'END:VCARD', 'BEGIN:VCARD', 'VERSION:3.0', 'FN:Nobody', `TEL:${NOBODY}`, 'END:VCARD'].join('\r\n')
+    await testid(carol, 'find-vcf').setInputFiles({ name: 'contacts.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf) })
+    await carol.waitForFunction(n => (document.querySelector('[data-testid="find-numbers"]') as HTMLTextAreaElement).value === n, `${DAVE.e164}\n${NOBODY}`, { timeout: 5_000 })
     await testid(carol, 'find-numbers').fill([DAVE.e164, NOBODY.replace(/^0/, '+44'), 'not a number', '+44 7700 900102'].join('\n'))
     await testid(carol, 'find-run').click()
     await testid(carol, 'find-results', '[data-state="done"]').waitFor({ timeout: 45_000 })
