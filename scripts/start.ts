@@ -1,4 +1,4 @@
-/** `npm start`: a local relay (data in ./.parley/relay) on fixed loopback ports plus the web client on http://localhost:8080. */
+/** `npm start`: a local relay (data in ./.parley/relay) on fixed loopback ports, running the phone verifier with the log SMS gateway, plus the web client on http://localhost:8080. */
 import { resolve } from 'node:path'
 import { startRelayProcess } from './relay-process.js'
 import { startWebServer } from './web-server.js'
@@ -14,13 +14,23 @@ function say (line: string): void {
   process.stdout.write(line + '\n')
 }
 
+/** The printed "SMS": the code, and only the last digits of the number (enough to tell two windows apart). The web client quotes this format. */
+function smsLine (to: string, text: string): string {
+  const code = /\d{6}/.exec(text)?.[0] ?? text
+  return `  SMS code ${code} for …${to.slice(-4)}`
+}
+
 async function main (): Promise<void> {
   say('Starting a local Parley relay…')
   const relay = await startRelayProcess({
     dataDir,
     listen: [`/ip4/127.0.0.1/tcp/${tcpPort}`, `/ip4/127.0.0.1/tcp/${wsPort}/ws`],
-    args: ['--metrics-port', String(metricsPort)],
-    onLog: line => process.stderr.write(line + '\n')
+    // a local network has no SMS provider: the verifier "texts" codes as JSON lines, printed below
+    args: ['--metrics-port', String(metricsPort), '--verifier', '--sms-gateway', 'log'],
+    onLog: line => process.stderr.write(line + '\n'),
+    onEvent: event => {
+      if (event.event === 'sms') say(smsLine(String(event.to), String(event.text)))
+    }
   })
   const web = await startWebServer({ port: webPort, host: '127.0.0.1', config: { bootstrap: [relay.addr('ws')] } }).catch(async err => {
     await relay.stop()
@@ -31,7 +41,8 @@ async function main (): Promise<void> {
   for (const a of relay.multiaddrs) say(`             ${a}`)
   say(`  Metrics    http://127.0.0.1:${metricsPort}/metrics`)
   say(`  Data       ${dataDir}`)
-  say(`  Web client ${web.url}   (open it in two windows to chat)`)
+  say(`  Web client ${web.url}   (open it in two windows to chat: ${web.url}/?profile=alice and ${web.url}/?profile=bob)`)
+  say('  Codes for phone verification are printed here as "SMS code 123456 for …0123".')
   say('')
   say('Press Ctrl+C to stop.')
 

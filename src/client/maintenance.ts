@@ -1,11 +1,11 @@
 /** Keeps a registered device reachable: republishes its directory record, rotates the signed prekeys on schedule and tops up one-time prekeys at its mailbox relays. Knows nothing of the CLI, the page or how registration happened. */
+import type { ClientNode } from '../net/options.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createDeviceCertificate, encodePreKeyBundle } from '../crypto/index.js'
 import { uploadPreKeys } from '../protocols/prekeys/index.js'
 import { Republisher, REPUBLISH_INTERVAL_MS, type DirectoryDht, type DirectoryRecordFields, type PublishResult } from '../directory/index.js'
 import { ONE_TIME_PRE_KEY_BATCH, type PreKeyManager, type LocalIdentity } from '../session/index.js'
 import type { AbortOptions } from '../storage/index.js'
-import type { ParleyNode } from '../net/node.js'
 
 /** How often the device checks its prekeys (rotation due? relays running low?). Rotation itself is weekly (SIGNED_PRE_KEY_ROTATION_MS). */
 export const PREKEY_CHECK_INTERVAL_MS = 6 * 3600_000
@@ -22,7 +22,7 @@ export const ONE_TIME_PRE_KEY_LOW_WATER = 25
 export const MAX_LOCAL_ONE_TIME_PRE_KEYS = 5_000
 
 export interface MaintenanceInit {
-  node: ParleyNode
+  node: ClientNode
   local: LocalIdentity
   preKeys: PreKeyManager
   now: () => number

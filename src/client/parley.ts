@@ -6,8 +6,7 @@ import { fromString as fromBase64 } from 'uint8arrays'
 import { Messenger, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
 import { Emitter } from '../messaging/emitter.js'
 import { DmServer } from '../protocols/dm/index.js'
-import type { ParleyNodeInit } from '../net/options.js'
-import type { ParleyNode } from '../net/node.js'
+import type { ClientNode, ParleyNodeInit } from '../net/options.js'
 import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
 import { DeviceMaintenance } from './maintenance.js'
@@ -18,6 +17,8 @@ export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
   dataDir?: string
   storage?: Storage
+  /** close `storage` on stop, as when the facade opened it (a browser entry opens it per profile) @default false when `storage` is given */
+  closeStorage?: boolean
   /** relay multiaddrs */
   bootstrap: string[]
   listen?: string[]
@@ -28,7 +29,7 @@ export interface ParleyInit {
   random?: RandomSource
   now?: () => number
   /** builds the libp2p node; the Node and browser entries pass their factory */
-  createNode: (init: ParleyNodeInit) => Promise<ParleyNode>
+  createNode: (init: ParleyNodeInit) => Promise<ClientNode>
   /**
    * Background upkeep of a registered device: directory republish and prekey rotation/top-up.
    * One-shot tools (a CLI lookup) may turn it off. @default true
@@ -83,7 +84,7 @@ export class Parley extends Emitter<ParleyEvents> {
   private self?: SelfInfo
 
   private constructor (
-    readonly node: ParleyNode,
+    readonly node: ClientNode,
     readonly storage: Storage,
     readonly local: LocalIdentity,
     protected readonly init: ParleyInit
@@ -298,6 +299,6 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.dm?.stop()
     await this.maintenance.stop()
     await this.node.stop()
-    if (this.init.storage == null) await this.storage.close()
+    if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()
   }
 }

@@ -1,4 +1,5 @@
 /** Registration by phone number: ask a verifier relay for a code, trade it for an attestation, upload prekeys, publish the directory record. Knows nothing of the CLI or the page. */
+import type { ClientNode } from '../net/options.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeAttestation, type IdentityKeyPair } from '../crypto/index.js'
 import { toString as toBase64, fromString as fromBase64 } from 'uint8arrays'
@@ -7,7 +8,6 @@ import { publishRecord, type DirectoryDht, type PublishResult } from '../directo
 import type { PreKeyManager, LocalIdentity } from '../session/index.js'
 import type { DeviceMaintenance, DeviceState } from './maintenance.js'
 import type { KeyValueStore, AbortOptions, Storage } from '../storage/index.js'
-import type { ParleyNode } from '../net/node.js'
 import { NoPendingRegistrationError, NoRelayError, NoVerifierError } from './errors.js'
 
 const PENDING = 'pending'
@@ -42,7 +42,7 @@ function unsupported (err: unknown): boolean {
 export class RegistrationFlow {
   private readonly store: KeyValueStore
 
-  constructor (private readonly node: ParleyNode, storage: Storage, private readonly local: LocalIdentity, private readonly preKeys: PreKeyManager, private readonly relays: string[], private readonly now: () => number) {
+  constructor (private readonly node: ClientNode, storage: Storage, private readonly local: LocalIdentity, private readonly preKeys: PreKeyManager, private readonly relays: string[], private readonly now: () => number) {
     this.store = storage.kv('registration')
   }
 

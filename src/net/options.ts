@@ -4,7 +4,7 @@ import { kadDHT, passthroughMapper, type Validators, type Selectors } from '@lib
 import { ping } from '@libp2p/ping'
 import { bootstrap } from '@libp2p/bootstrap'
 import { DHT_PROTOCOL } from './constants.js'
-import type { PrivateKey, PeerDiscovery, ComponentLogger } from '@libp2p/interface'
+import type { PrivateKey, PeerDiscovery, ComponentLogger, Libp2p } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
 
 export interface ParleyNodeInit {
@@ -61,6 +61,12 @@ export function commonServices (dhtMode: 'client' | 'server', rules: DhtRecordRu
     })
   }
 }
+
+/** The service instances every Parley node has (what `commonServices` builds). */
+export type CommonServices = { [K in keyof ReturnType<typeof commonServices>]: ReturnType<ReturnType<typeof commonServices>[K]> }
+
+/** What the client facade needs of a node: libp2p with the common services. Both the Node and the browser node are one. */
+export type ClientNode = Libp2p<CommonServices>
 
 /**
  * Allows dials to loopback and private addresses, including `ws://`, which the

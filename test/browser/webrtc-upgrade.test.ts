@@ -36,7 +36,8 @@ describe('browser node', () => {
   })
 
   it('connects to the relay named by the server and shows its status', async () => {
-    await page.goto(web.url)
+    // the Network panel lives in Settings, reachable before onboarding
+    await page.goto(`${web.url}/?profile=net#/settings`)
     await page.locator('[data-testid="status"][data-state="connected"]').waitFor({ timeout: 20_000 })
     const peerId = await page.getByTestId('peer-id').textContent()
     expect(peerId).toMatch(/^12D3Koo/)

@@ -1,0 +1,166 @@
+// The web client's other screens against a real relay: "not on Parley", find contacts with progress, scrolling back through history, the phone layout with Esc, the offline banner with unsent messages.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
+import { startWebServer } from '../../scripts/web-server.js'
+import { tempDir } from '../helpers/tmp.js'
+import { launchChromium } from '../helpers/chromium.js'
+import { smsInbox } from '../helpers/sms.js'
+import type { Parley } from '../../src/index.js'
+import type { multiaddr } from '@multiformats/multiaddr'
+
+declare global {
+  // what the page exposes (web/src/main.tsx)
+  var parley: { parley: Parley, multiaddr: typeof multiaddr } | undefined
+}
+
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+const CAROL = { profile: 'carol', national: '07700 900101', e164: '+447700900101' }
+const DAVE = { profile: 'dave', national: '07700 900102', e164: '+447700900102' }
+const NOBODY = '07700 900199'
+/** must exceed the page size of the conversation view (HISTORY_PAGE = 30) */
+const MANY = 36
+
+describe('web client screens', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  let relay: RelayProcess
+  let web: Awaited<ReturnType<typeof startWebServer>>
+  let browser: Browser
+  let context: BrowserContext
+  let carol: Page
+  let dave: Page
+  const inbox = smsInbox()
+  const pageErrors: string[] = []
+
+  const testid = (page: Page, id: string, attrs = ''): ReturnType<Page['locator']> => page.locator(`[data-testid="${id}"]${attrs}`)
+
+  const onboard = async (who: typeof CAROL): Promise<Page> => {
+    const page = await context.newPage()
+    page.on('pageerror', err => pageErrors.push(`${who.profile}: ${err.message}`))
+    await page.goto(`${web.url}/?profile=${who.profile}`)
+    await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: 20_000 })
+    // and reachable through it (a relay reservation), so the other tab can dial this one directly
+    await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout: 20_000 })
+    await testid(page, 'country').selectOption('GB')
+    await testid(page, 'phone').fill(who.national)
+    const after = inbox.count
+    await testid(page, 'phone').press('Enter')
+    await testid(page, 'code').fill(await inbox.next(who.e164, after))
+    await testid(page, 'code').press('Enter')
+    await testid(page, 'name').fill(who.profile)
+    await testid(page, 'name').press('Enter')
+    await testid(page, 'app', '[data-state="ready"]').waitFor({ timeout: 30_000 })
+    return page
+  }
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    relay = await startRelayProcess({
+      dataDir: join(dir.path, 'relay'),
+      listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
+      args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'],
+      onEvent: inbox.onEvent
+    })
+    web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')] } })
+    browser = await launchChromium()
+    context = await browser.newContext({ viewport: { width: 1100, height: 720 } })
+    const pages = await Promise.all([onboard(CAROL), onboard(DAVE)])
+    ;[carol, dave] = pages
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await web?.close()
+    await relay?.stop()
+    await dir?.remove()
+  })
+
+  it('"New chat" says clearly when a number is not on Parley', async () => {
+    await testid(carol, 'new-chat').click()
+    await testid(carol, 'new-chat-dialog').locator('[data-testid="country"]').selectOption('GB')
+    await testid(carol, 'new-chat-phone').fill(NOBODY)
+    await testid(carol, 'new-chat-start').click()
+    const result = testid(carol, 'new-chat-result')
+    await result.waitFor({ timeout: 30_000 })
+    expect(await result.textContent()).toBe('+44 7700 900199 is not on Parley yet.')
+    expect(await testid(carol, 'new-chat-form').getAttribute('data-state')).toBe('not-registered')
+    // Esc closes the dialog
+    await carol.keyboard.press('Escape')
+    await testid(carol, 'new-chat-dialog').waitFor({ state: 'detached', timeout: 5_000 })
+  })
+
+  it('"Find contacts" checks a pasted list with progress and lists who is on Parley', async () => {
+    await testid(carol, 'find-contacts').click()
+    // a .vcf file fills the list; more numbers can be pasted after it
+    const vcf = ['BEGIN:VCARD', 'VERSION:3.0', 'FN:Dave', `TEL;TYPE=CELL:${DAVE.e164}`, 'END:VCARD', 'BEGIN:VCARD', 'VERSION:3.0', 'FN:Nobody', `TEL:${NOBODY}`, 'END:VCARD'].join('\r\n')
+    await testid(carol, 'find-vcf').setInputFiles({ name: 'contacts.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf) })
+    await carol.waitForFunction(n => (document.querySelector('[data-testid="find-numbers"]') as HTMLTextAreaElement).value === n, `${DAVE.e164}\n${NOBODY}`, { timeout: 5_000 })
+    await testid(carol, 'find-numbers').fill([DAVE.e164, NOBODY.replace(/^0/, '+44'), 'not a number', '+44 7700 900102'].join('\n'))
+    await testid(carol, 'find-run').click()
+    await testid(carol, 'find-results', '[data-state="done"]').waitFor({ timeout: 45_000 })
+    const progress = testid(carol, 'find-progress')
+    expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'))
+    expect(await testid(carol, 'find-result').evaluateAll(els => els.map(e => e.getAttribute('data-phone')))).toEqual([DAVE.e164])
+    await testid(carol, 'find-message').click()
+    await testid(carol, 'conversation', `[data-phone="${DAVE.e164}"][data-state="ready"]`).waitFor({ timeout: 10_000 })
+  })
+
+  it('scrolling up loads older pages of history', async () => {
+    // messages enter history at once (status pending), whatever delivery does later
+    await carol.evaluate(async ({ to, n }) => {
+      for (let i = 1; i <= n; i++) await globalThis.parley!.parley.send(to, `message ${i}`)
+    }, { to: DAVE.e164, n: MANY })
+    await carol.reload()
+    const messages = testid(carol, 'message')
+    await testid(carol, 'conversation', '[data-state="ready"]').waitFor({ timeout: 20_000 })
+    await carol.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length === 30, null, { timeout: 10_000 })
+    expect(await messages.last().locator('.text').textContent()).toBe(`message ${MANY}`)
+    // the view opens at the newest message
+    await carol.waitForFunction(() => { const el = document.querySelector('[data-testid="messages"]')!; return el.scrollTop > 0 && el.scrollHeight - el.scrollTop - el.clientHeight < 5 }, null, { timeout: 5_000 })
+    await testid(carol, 'messages').evaluate(el => { el.scrollTop = 0 })
+    await carol.waitForFunction(n => document.querySelectorAll('[data-testid="message"]').length === n, MANY, { timeout: 10_000 })
+    expect(await messages.first().locator('.text').textContent()).toBe('message 1')
+  })
+
+  it('on a 360 px phone one pane shows at a time, with a back button, and Esc goes back', async () => {
+    await carol.setViewportSize({ width: 360, height: 740 })
+    await testid(carol, 'conversation').waitFor({ state: 'visible', timeout: 5_000 })
+    expect(await testid(carol, 'chat-list').isVisible()).toBe(false)
+    await testid(carol, 'back').click()
+    await testid(carol, 'chat-list').waitFor({ state: 'visible', timeout: 5_000 })
+    expect(await testid(carol, 'conversation').count()).toBe(0)
+    await carol.screenshot({ path: join(SCREENSHOTS, 'chat-list-phone.png') })
+    await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).click()
+    await testid(carol, 'conversation').waitFor({ state: 'visible', timeout: 5_000 })
+    // the page is no wider than the phone
+    expect(await carol.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await carol.keyboard.press('Escape')
+    await testid(carol, 'chat-list').waitFor({ state: 'visible', timeout: 5_000 })
+    await carol.setViewportSize({ width: 1100, height: 720 })
+  })
+
+  it('without a relay the page shows the offline banner and unsent messages keep the clock until it is back', async () => {
+    await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).click()
+    await testid(carol, 'conversation', '[data-state="ready"]').waitFor({ timeout: 10_000 })
+    expect(await testid(carol, 'offline-banner').count()).toBe(0)
+    // Dave's tab closes (carol may hold a direct WebRTC connection to it, which outlives the relay), then the relay dies
+    await dave.close()
+    await relay.kill()
+    await testid(carol, 'offline-banner').waitFor({ timeout: 20_000 })
+    await testid(carol, 'composer').fill('sent while offline')
+    await testid(carol, 'composer').press('Enter')
+    const bubble = testid(carol, 'message').filter({ hasText: 'sent while offline' })
+    await bubble.waitFor({ timeout: 10_000 })
+    expect(await bubble.locator('[data-testid="ticks"]').getAttribute('data-state')).toBe('pending')
+    expect(await bubble.locator('[data-testid="ticks"]').getAttribute('aria-label')).toBe('Sending')
+
+    // the relay comes back on the same addresses: the banner goes and the outbox sends the message
+    const listen = relay.multiaddrs.map(a => a.replace(/\/p2p\/[^/]+$/, ''))
+    relay = await startRelayProcess({ dataDir: join(dir.path, 'relay'), listen, args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'] })
+    await testid(carol, 'offline-banner').waitFor({ state: 'detached', timeout: 30_000 })
+    await bubble.locator('[data-testid="ticks"]:is([data-state="sent"], [data-state="delivered"], [data-state="read"])').waitFor({ timeout: 30_000 })
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -1,0 +1,65 @@
+// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings and contact routes, the offline banner.
+import { useEffect, useState } from 'preact/hooks'
+import type { AppModel } from './model.js'
+import { Onboarding } from './onboarding.js'
+import { ChatList } from './chat-list.js'
+import { ConversationView } from './conversation.js'
+import { Settings } from './settings.js'
+import { ContactInfo } from './contact-info.js'
+
+/** Re-renders on every model change. */
+function useModel (model: AppModel): void {
+  const [, setVersion] = useState(0)
+  useEffect(() => model.subscribe(() => setVersion(v => v + 1)), [model])
+}
+
+export function OfflineBanner ({ model }: { model: AppModel }) {
+  if (model.online) return null
+  return (
+    <div class="offline-banner" role="status" data-testid="offline-banner">
+      Not connected to a relay. Messages you send wait here and go out when the connection is back.
+    </div>
+  )
+}
+
+export function App ({ model }: { model: AppModel }) {
+  useModel(model)
+  const route = model.route
+  const ready = model.registered && model.me != null
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      // Esc closes the open screen; dialogs handle their own Esc first
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]') != null) return
+      if (model.route.name === 'contact') model.go({ name: 'chat', phone: model.route.phone })
+      else if (model.route.name !== 'list') model.go({ name: 'list' })
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [model])
+
+  if (!ready && route.name !== 'settings') {
+    return <div class="app onboarding-shell" data-testid="app" data-state="onboarding"><Onboarding model={model} /></div>
+  }
+  if (route.name === 'settings') {
+    return <div class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><Settings model={model} /></div>
+  }
+
+  const detail = route.name === 'chat'
+    ? <ConversationView model={model} phone={route.phone} />
+    : route.name === 'contact'
+      ? <ContactInfo model={model} phone={route.phone} />
+      : <div class="placeholder" aria-hidden="true"><p>Select a chat or start a new one.</p></div>
+
+  return (
+    <div class={`app panes ${route.name === 'list' ? 'show-list' : 'show-detail'}`} data-testid="app" data-state="ready">
+      <OfflineBanner model={model} />
+      <div class="pane list-pane">
+        <ChatList model={model} />
+      </div>
+      <main class="pane detail-pane" aria-label="Conversation">
+        {detail}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,229 @@
+// One conversation: bubbles with day separators and live ticks, typing indicator, older pages on scroll-up, read marking while visible, the composer.
+import { Fragment } from 'preact'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import type { ReceivedMessage, StoredMessage, MessageStatus } from '../../src/browser.js'
+import { TYPING_IDLE_MS, TYPING_REPEAT_MS, type AppModel } from './model.js'
+import { dayKey, formatClock, formatDay, formatPhone } from './format.js'
+import { Ticks } from './ticks.js'
+import { describe } from './onboarding.js'
+
+/** Messages per history page: about two screens. */
+export const HISTORY_PAGE = 30
+/** Older messages load when the view is scrolled this close to its top (px). */
+const LOAD_OLDER_AT_PX = 80
+/** New messages keep the view pinned to the bottom when it was this close to it (px). */
+const STICK_TO_BOTTOM_PX = 120
+
+function byTime (a: StoredMessage, b: StoredMessage): number {
+  return a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+function merge (list: StoredMessage[], add: StoredMessage[]): StoredMessage[] {
+  const map = new Map(list.map(m => [m.id, m]))
+  for (const m of add) map.set(m.id, m)
+  return [...map.values()].sort(byTime)
+}
+
+function visibleAndFocused (): boolean {
+  return document.visibilityState === 'visible' && document.hasFocus()
+}
+
+export function ConversationView ({ model, phone }: { model: AppModel, phone: string }) {
+  const parley = model.parley
+  const [messages, setMessages] = useState<StoredMessage[]>([])
+  const [loaded, setLoaded] = useState(false)
+  const [hasOlder, setHasOlder] = useState(true)
+  const [loadingOlder, setLoadingOlder] = useState(false)
+  const [draft, setDraft] = useState('')
+  const [error, setError] = useState<string | undefined>()
+  const scroller = useRef<HTMLDivElement>(null)
+  const input = useRef<HTMLTextAreaElement>(null)
+  /** set before a change of `messages`: how to place the scroll position after it renders */
+  const anchor = useRef<{ kind: 'bottom' } | { kind: 'keep', fromBottom: number } | undefined>({ kind: 'bottom' })
+  const typingSent = useRef({ at: 0, on: false, idle: undefined as ReturnType<typeof setTimeout> | undefined })
+
+  const nearBottom = (): boolean => {
+    const el = scroller.current
+    return el == null || el.scrollHeight - el.scrollTop - el.clientHeight < STICK_TO_BOTTOM_PX
+  }
+
+  // first page, and live updates for this conversation
+  useEffect(() => {
+    let live = true
+    setMessages([])
+    setLoaded(false)
+    setHasOlder(true)
+    setDraft('')
+    anchor.current = { kind: 'bottom' }
+    void parley.history(phone, { limit: HISTORY_PAGE }).then(page => {
+      if (!live) return
+      anchor.current = { kind: 'bottom' }
+      setMessages(list => merge(list, page))
+      setHasOlder(page.length === HISTORY_PAGE)
+      setLoaded(true)
+    })
+    const onMessage = (m: ReceivedMessage): void => {
+      if (m.from !== phone) return
+      if (nearBottom()) anchor.current = { kind: 'bottom' }
+      setMessages(list => merge(list, [{ id: m.id, conversation: m.from, direction: 'in', sender: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, status: 'delivered' }]))
+    }
+    const onStatus = (e: { phone: string, id: string, status: MessageStatus }): void => {
+      if (e.phone !== phone) return
+      setMessages(list => list.map(m => m.id === e.id ? { ...m, status: e.status } : m))
+    }
+    parley.on('message', onMessage)
+    parley.on('status', onStatus)
+    input.current?.focus()
+    return () => {
+      live = false
+      parley.off('message', onMessage)
+      parley.off('status', onStatus)
+      const t = typingSent.current
+      if (t.idle != null) clearTimeout(t.idle)
+      if (t.on) void parley.typing(phone, false).catch(() => {})
+      typingSent.current = { at: 0, on: false, idle: undefined }
+    }
+  }, [phone])
+
+  // place the scroll position after messages render
+  useLayoutEffect(() => {
+    const el = scroller.current
+    const a = anchor.current
+    if (el == null || messages.length === 0) return
+    if (a?.kind === 'bottom') el.scrollTop = el.scrollHeight
+    else if (a?.kind === 'keep') el.scrollTop = el.scrollHeight - el.clientHeight - a.fromBottom
+    anchor.current = undefined
+    // a page that does not fill the view gives nothing to scroll: fetch the next one now
+    if (el.scrollHeight <= el.clientHeight) loadOlder()
+  }, [messages, loaded])
+
+  // read marking: while this conversation is on screen and the tab has focus
+  const unreadIn = messages.some(m => m.direction === 'in' && m.status !== 'read')
+  useEffect(() => {
+    const mark = (): void => {
+      if (!visibleAndFocused()) return
+      if (!messages.some(m => m.direction === 'in' && m.status !== 'read')) return
+      setMessages(list => list.map(m => m.direction === 'in' ? { ...m, status: 'read' } : m))
+      void parley.markRead(phone).then(() => model.refreshConversations()).catch(() => {})
+    }
+    mark()
+    window.addEventListener('focus', mark)
+    document.addEventListener('visibilitychange', mark)
+    return () => {
+      window.removeEventListener('focus', mark)
+      document.removeEventListener('visibilitychange', mark)
+    }
+  }, [phone, unreadIn, messages.length])
+
+  const loadOlder = (): void => {
+    const el = scroller.current
+    if (el == null || loadingOlder || !hasOlder || !loaded || messages.length === 0) return
+    if (el.scrollTop > LOAD_OLDER_AT_PX) return
+    const oldest = messages[0]
+    setLoadingOlder(true)
+    void parley.history(phone, { before: { timestamp: oldest.timestamp, id: oldest.id }, limit: HISTORY_PAGE }).then(page => {
+      anchor.current = { kind: 'keep', fromBottom: el.scrollHeight - el.clientHeight - el.scrollTop }
+      setMessages(list => merge(list, page))
+      setHasOlder(page.length === HISTORY_PAGE)
+    }).finally(() => setLoadingOlder(false))
+  }
+
+  const stopTyping = (): void => {
+    const t = typingSent.current
+    if (t.idle != null) clearTimeout(t.idle)
+    t.idle = undefined
+    if (t.on) {
+      t.on = false
+      t.at = 0
+      void parley.typing(phone, false).catch(() => {})
+    }
+  }
+
+  const onInput = (value: string): void => {
+    setDraft(value)
+    const t = typingSent.current
+    if (value.trim() === '') {
+      stopTyping()
+      return
+    }
+    const now = Date.now()
+    if (!t.on || now - t.at > TYPING_REPEAT_MS) {
+      t.on = true
+      t.at = now
+      void parley.typing(phone, true).catch(() => {})
+    }
+    if (t.idle != null) clearTimeout(t.idle)
+    t.idle = setTimeout(stopTyping, TYPING_IDLE_MS)
+  }
+
+  const send = (): void => {
+    const text = draft.trim()
+    if (text === '') return
+    setDraft('')
+    setError(undefined)
+    const t = typingSent.current
+    if (t.idle != null) clearTimeout(t.idle)
+    // the message itself ends the typing indicator on the other side
+    typingSent.current = { at: 0, on: false, idle: undefined }
+    anchor.current = { kind: 'bottom' }
+    parley.send(phone, text).then(m => {
+      anchor.current = { kind: 'bottom' }
+      setMessages(list => merge(list, [m]))
+      void model.refreshConversations()
+    }, err => {
+      setDraft(text)
+      setError(describe(err))
+    })
+  }
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault()
+      send()
+    }
+  }
+
+  const typing = model.isTyping(phone)
+  let lastDay: number | undefined
+
+  return (
+    <section class="conversation" aria-labelledby="conversation-title" data-testid="conversation" data-phone={phone} data-state={loaded ? 'ready' : 'loading'}>
+      <header class="pane-header">
+        <button type="button" class="icon back" data-testid="back" aria-label="Back to chats" onClick={() => model.go({ name: 'list' })}>←</button>
+        <button type="button" class="title-button" data-testid="open-contact" onClick={() => model.go({ name: 'contact', phone })}>
+          <h2 id="conversation-title">{formatPhone(phone)}</h2>
+          <span class="subtitle" data-testid="typing" data-state={typing ? 'typing' : 'idle'} aria-live="polite">{typing ? 'typing…' : ''}</span>
+        </button>
+      </header>
+      <div class="messages" ref={scroller} onScroll={loadOlder} data-testid="messages" role="log" aria-live="polite" aria-label={`Messages with ${formatPhone(phone)}`} tabIndex={0}>
+        {loadingOlder && <p class="loading-older" data-testid="loading-older"><span class="spinner" aria-hidden="true" /> Loading older messages…</p>}
+        {loaded && !hasOlder && messages.length > 0 && <p class="history-start">Messages are end-to-end encrypted. This is the start of the conversation.</p>}
+        {loaded && messages.length === 0 && <p class="empty">No messages yet. Say hello!</p>}
+        {messages.map(m => {
+          const day = dayKey(m.timestamp)
+          const separator = day !== lastDay
+          lastDay = day
+          return (
+            <Fragment key={m.id}>
+              {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(m.timestamp)}</span></div>}
+              <div class={`bubble ${m.direction}`} data-testid="message" data-id={m.id} data-direction={m.direction} data-status={m.status}>
+                <p class="text">{m.text}</p>
+                <span class="meta">
+                  <time dateTime={new Date(m.timestamp).toISOString()}>{formatClock(m.timestamp)}</time>
+                  {m.direction === 'out' && <Ticks status={m.status} />}
+                </span>
+              </div>
+            </Fragment>
+          )
+        })}
+      </div>
+      {error != null && <p class="error" role="alert" data-testid="send-error">{error}</p>}
+      <form class="composer" onSubmit={e => { e.preventDefault(); send() }}>
+        <label for="composer-input" class="visually-hidden">Message</label>
+        <textarea id="composer-input" ref={input} data-testid="composer" rows={1} placeholder="Message" value={draft}
+          onInput={e => onInput((e.target as HTMLTextAreaElement).value)} onKeyDown={onKeyDown} />
+        <button type="submit" data-testid="send" aria-label="Send" disabled={draft.trim() === ''}>➤</button>
+      </form>
+    </section>
+  )
+}

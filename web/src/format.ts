@@ -1,0 +1,83 @@
+// Display helpers of the web client: phone numbers, times, day separators. Knows nothing of the SDK or the DOM.
+import { parsePhoneNumberFromString, getCountries, getCountryCallingCode, type CountryCode } from 'libphonenumber-js'
+
+/** An E.164 number in international format ("+44 7700 900123"); the input unchanged when it does not parse. */
+export function formatPhone (e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164
+}
+
+export interface Country { code: CountryCode, name: string, dial: string }
+
+let countries: Country[] | undefined
+/** Every country libphonenumber knows, with its English name and calling code, by name. */
+export function countryList (): Country[] {
+  if (countries != null) return countries
+  const names = new Intl.DisplayNames(['en'], { type: 'region' })
+  countries = getCountries()
+    .map(code => ({ code, name: names.of(code) ?? code, dial: getCountryCallingCode(code) }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  return countries
+}
+
+/** The region of the browser's language ("en-GB" → GB), when libphonenumber knows it; else US. */
+export function guessRegion (): CountryCode {
+  const known = new Set<string>(getCountries())
+  for (const lang of navigator.languages ?? []) {
+    const region = lang.split('-')[1]?.toUpperCase()
+    if (region != null && known.has(region)) return region as CountryCode
+  }
+  return 'US'
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+function startOfDay (t: number): number {
+  const d = new Date(t)
+  d.setHours(0, 0, 0, 0)
+  return d.getTime()
+}
+
+/** "14:05" */
+export function formatClock (t: number): string {
+  return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+}
+
+/** The chat list's time: the clock today, "Yesterday", the weekday within a week, else the date. */
+export function formatListTime (t: number, now = Date.now()): string {
+  const day = startOfDay(t)
+  const today = startOfDay(now)
+  if (day === today) return formatClock(t)
+  if (day === today - DAY_MS) return 'Yesterday'
+  if (today - day < 7 * DAY_MS) return new Date(t).toLocaleDateString([], { weekday: 'long' })
+  return new Date(t).toLocaleDateString()
+}
+
+/** The day separator's label: "Today", "Yesterday" or a full date. */
+export function formatDay (t: number, now = Date.now()): string {
+  const day = startOfDay(t)
+  const today = startOfDay(now)
+  if (day === today) return 'Today'
+  if (day === today - DAY_MS) return 'Yesterday'
+  return new Date(t).toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
+}
+
+/** A key that is equal for two times on the same local day. */
+export function dayKey (t: number): number {
+  return startOfDay(t)
+}
+
+/** Phone numbers of a vCard file (TEL lines), in file order. */
+export function numbersFromVcf (text: string): string[] {
+  const out: string[] = []
+  // vCard folds long lines with CRLF + space
+  for (const line of text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/)) {
+    const m = /^(?:item\d+\.)?TEL[^:]*:(.+)$/i.exec(line.trim())
+    if (m != null) out.push(m[1].replace(/^tel:/i, '').trim())
+  }
+  return out
+}
+
+/** Numbers of a pasted list: one per line, or separated by commas or semicolons. */
+export function numbersFromText (text: string): string[] {
+  return text.split(/[\n,;]+/).map(s => s.trim()).filter(s => s.length > 0)
+}

@@ -1,0 +1,73 @@
+// Entry of the web client: picks the profile from ?profile=NAME, asks the server for the relay list, starts Parley for this tab and renders the app.
+import { render } from 'preact'
+import { createParley, multiaddr, PROFILE_NAME, type Parley } from '../../src/browser.js'
+import { AppModel } from './model.js'
+import { App } from './app.js'
+import './style.css'
+
+interface PageConfig {
+  /** relay multiaddrs reachable from a browser (WebSockets), handed out by the server */
+  bootstrap: string[]
+}
+
+declare global {
+  // Exposed for diagnostics in the console and for the browser tests.
+  var parley: { app: AppModel, parley: Parley, multiaddr: typeof multiaddr } | undefined
+}
+
+const root = document.getElementById('app')!
+
+function fatal (text: string): void {
+  root.replaceChildren()
+  const p = document.createElement('p')
+  p.className = 'fatal error'
+  p.setAttribute('role', 'alert')
+  p.dataset.testid = 'fatal'
+  p.textContent = text
+  root.append(p)
+}
+
+/**
+ * One tab per profile: two tabs on one IndexedDB database would run two nodes with the same
+ * keys. A Web Lock named after the profile is held for the tab's life (released when it closes).
+ */
+async function holdProfileLock (profile: string): Promise<boolean> {
+  if (navigator.locks == null) return true
+  return await new Promise<boolean>(resolve => {
+    void navigator.locks.request(`parley-profile-${profile}`, { ifAvailable: true }, async lock => {
+      resolve(lock != null)
+      if (lock != null) await new Promise<never>(() => {})
+    })
+  })
+}
+
+async function main (): Promise<void> {
+  const profile = new URLSearchParams(location.search).get('profile') ?? 'default'
+  if (!PROFILE_NAME.test(profile)) {
+    fatal('The profile name in the address may have only letters, digits, - and _.')
+    return
+  }
+  if (!await holdProfileLock(profile)) {
+    fatal(`The profile "${profile}" is open in another tab of this browser. Use that tab, or open another profile with ?profile=NAME.`)
+    return
+  }
+  const response = await fetch('/config.json', { cache: 'no-store' })
+  if (!response.ok) throw new Error(`the server gave no configuration (${response.status})`)
+  const config = await response.json() as PageConfig
+  const parley = await createParley({ profile, bootstrap: config.bootstrap })
+  const app = new AppModel(parley, profile, config.bootstrap)
+  await app.start()
+  globalThis.parley = { app, parley, multiaddr }
+  window.addEventListener('pagehide', () => { void app.stop() })
+  // Preact keeps nodes it did not render: drop the "Starting Parley…" line first
+  root.replaceChildren()
+  render(<App model={app} />, root)
+}
+
+main().catch(err => {
+  console.error(err)
+  const name = (err as Error).name
+  fatal(name === 'StoreLockedError'
+    ? 'This profile is open in another tab. Close it, or open another profile with ?profile=NAME.'
+    : `Could not start: ${(err as Error).message}`)
+})

@@ -1,0 +1,208 @@
+// The web client's state around one Parley facade: who we are, the conversation list, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
+import type { Conversation, Parley, ReceivedMessage } from '../../src/browser.js'
+import { multiaddr } from '../../src/browser.js'
+import { notifyIncoming, setUnreadTitle } from './notifications.js'
+
+/** How long a "typing…" shows without a fresh typing event (the sender repeats it every TYPING_REPEAT_MS while typing). */
+export const TYPING_SHOW_MS = 6_000
+/** While no relay is connected, the page redials the relays after this long, doubling up to RELAY_REDIAL_MAX_MS. */
+export const RELAY_REDIAL_MS = 2_000
+export const RELAY_REDIAL_MAX_MS = 30_000
+
+/** A typing "on" is sent at most this often while the user keeps typing. */
+export const TYPING_REPEAT_MS = 3_000
+/** After this long without a keystroke we send typing "off". */
+export const TYPING_IDLE_MS = 4_000
+
+export interface ProfileInfo {
+  name: string
+  /** the country picked at onboarding: the default for numbers typed in national format */
+  region: string
+}
+
+export type Route =
+  | { name: 'list' }
+  | { name: 'chat', phone: string }
+  | { name: 'settings' }
+  | { name: 'contact', phone: string }
+
+/** The route of a location hash: #/chat/+447700900123, #/settings, #/contact/+44…; anything else is the list. */
+export function parseRoute (hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent)
+  if (parts[0] === 'chat' && parts[1] != null && parts[1] !== '') return { name: 'chat', phone: parts[1] }
+  if (parts[0] === 'contact' && parts[1] != null && parts[1] !== '') return { name: 'contact', phone: parts[1] }
+  if (parts[0] === 'settings') return { name: 'settings' }
+  return { name: 'list' }
+}
+
+export function routeHash (route: Route): string {
+  switch (route.name) {
+    case 'chat': return `#/chat/${encodeURIComponent(route.phone)}`
+    case 'contact': return `#/contact/${encodeURIComponent(route.phone)}`
+    case 'settings': return '#/settings'
+    default: return '#/'
+  }
+}
+
+const PROFILE_KEY = 'me'
+const enc = new TextEncoder()
+const dec = new TextDecoder()
+
+export class AppModel {
+  registered = false
+  phone: string | undefined
+  me: ProfileInfo | undefined
+  conversations: Conversation[] = []
+  online = false
+  route: Route
+  /** contacts typing now, with the time their indicator expires */
+  readonly typing = new Map<string, number>()
+  private readonly listeners = new Set<() => void>()
+  private readonly relayPeers: Set<string>
+  private readonly relayAddrs: string[]
+  private redialTimer: ReturnType<typeof setTimeout> | undefined
+  private redialDelay = RELAY_REDIAL_MS
+  private stopped = false
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+
+  constructor (readonly parley: Parley, readonly profile: string, bootstrap: string[]) {
+    this.relayAddrs = bootstrap
+    this.relayPeers = new Set(bootstrap.map(a => multiaddr(a).getComponents().findLast(c => c.name === 'p2p')?.value).filter((p): p is string => p != null))
+    this.route = parseRoute(location.hash)
+  }
+
+  /** Loads what is stored and starts following the facade and the node. */
+  async start (): Promise<void> {
+    const who = await this.parley.whoami()
+    this.registered = who.registered
+    this.phone = who.phone
+    const raw = await this.parley.storage.kv('profile').get(PROFILE_KEY)
+    if (raw != null) this.me = JSON.parse(dec.decode(raw)) as ProfileInfo
+    await this.refreshConversations()
+
+    const node = this.parley.node
+    const onConnections = (): void => this.updateOnline()
+    node.addEventListener('connection:open', onConnections)
+    node.addEventListener('connection:close', onConnections)
+    this.updateOnline()
+
+    this.parley.on('message', m => { this.onMessage(m) })
+    this.parley.on('status', () => { void this.refreshConversations() })
+    this.parley.on('typing', e => { this.setTyping(e.phone, e.typing) })
+    window.addEventListener('hashchange', () => {
+      this.route = parseRoute(location.hash)
+      this.changed()
+    })
+  }
+
+  subscribe (listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  changed (): void {
+    const unread = this.conversations.reduce((n, c) => n + c.unread, 0)
+    setUnreadTitle(unread)
+    for (const l of [...this.listeners]) l()
+  }
+
+  go (route: Route): void {
+    location.hash = routeHash(route)
+  }
+
+  isRelay (peer: string): boolean {
+    return this.relayPeers.has(peer)
+  }
+
+  get relayCount (): number {
+    return this.relayPeers.size
+  }
+
+  get relayConnections (): number {
+    return this.parley.node.getConnections().filter(c => this.relayPeers.has(c.remotePeer.toString())).length
+  }
+
+  private updateOnline (): void {
+    const online = this.relayConnections > 0
+    if (online) {
+      this.redialDelay = RELAY_REDIAL_MS
+      if (this.redialTimer != null) clearTimeout(this.redialTimer)
+      this.redialTimer = undefined
+    } else {
+      this.scheduleRedial()
+    }
+    if (online !== this.online) {
+      this.online = online
+      this.changed()
+    }
+  }
+
+  /**
+   * Bootstrap discovery dials the relays once at start; a tab whose first dial failed (a relay
+   * restarting, a slow machine) or whose relay connection dropped would stay offline. Redial with backoff.
+   */
+  private scheduleRedial (): void {
+    if (this.redialTimer != null || this.stopped || this.relayAddrs.length === 0) return
+    this.redialTimer = setTimeout(() => {
+      this.redialTimer = undefined
+      if (this.stopped || this.relayConnections > 0) return
+      this.redialDelay = Math.min(this.redialDelay * 2, RELAY_REDIAL_MAX_MS)
+      void Promise.allSettled(this.relayAddrs.map(async a => await this.parley.node.dial(multiaddr(a), { signal: AbortSignal.timeout(RELAY_REDIAL_MAX_MS) })))
+        .then(() => this.updateOnline())
+    }, this.redialDelay)
+  }
+
+  async refreshConversations (): Promise<void> {
+    this.conversations = await this.parley.conversations()
+    this.changed()
+  }
+
+  async saveProfile (info: ProfileInfo): Promise<void> {
+    await this.parley.storage.kv('profile').put(PROFILE_KEY, enc.encode(JSON.stringify(info)), { sync: true })
+    this.me = info
+    this.changed()
+  }
+
+  /** Registration finished (verify resolved). */
+  async registeredAs (phone: string): Promise<void> {
+    this.registered = true
+    this.phone = phone
+    this.changed()
+  }
+
+  private onMessage (m: ReceivedMessage): void {
+    this.setTyping(m.from, false)
+    void this.refreshConversations()
+    const open = this.route.name === 'chat' && this.route.phone === m.from
+    if (document.visibilityState === 'hidden' || !open) notifyIncoming(m.from, m.text, () => this.go({ name: 'chat', phone: m.from }))
+  }
+
+  private setTyping (phone: string, typing: boolean): void {
+    if (typing) {
+      this.typing.set(phone, Date.now() + TYPING_SHOW_MS)
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        const until = this.typing.get(phone)
+        if (until != null && until <= Date.now()) {
+          this.typing.delete(phone)
+          this.changed()
+        }
+      }, TYPING_SHOW_MS + 50)
+      this.timers.add(timer)
+    } else if (!this.typing.delete(phone)) {
+      return
+    }
+    this.changed()
+  }
+
+  isTyping (phone: string): boolean {
+    return (this.typing.get(phone) ?? 0) > Date.now()
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    if (this.redialTimer != null) clearTimeout(this.redialTimer)
+    for (const t of this.timers) clearTimeout(t)
+    await this.parley.stop()
+  }
+}

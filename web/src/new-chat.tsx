@@ -1,0 +1,55 @@
+// "New chat": a number (country + national format) looked up in the directory; opens the chat or says clearly that the number is not on Parley.
+import { useState } from 'preact/hooks'
+import { normalizePhone } from '../../src/browser.js'
+import type { AppModel } from './model.js'
+import { Dialog } from './dialog.js'
+import { CountrySelect, describe } from './onboarding.js'
+import { formatPhone, guessRegion } from './format.js'
+
+/** A directory lookup walks the DHT; give up after this long. */
+const LOOKUP_TIMEOUT_MS = 30_000
+
+export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => void }) {
+  const [region, setRegion] = useState<string>(model.me?.region ?? guessRegion())
+  const [number, setNumber] = useState('')
+  const [state, setState] = useState<'idle' | 'looking' | 'not-registered' | 'error'>('idle')
+  const [message, setMessage] = useState('')
+
+  const submit = (e: Event): void => {
+    e.preventDefault()
+    void (async () => {
+      setState('looking')
+      try {
+        const phone = normalizePhone(number, region)
+        const r = await model.parley.lookup(phone, { signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) })
+        if (r.registered) {
+          onClose()
+          model.go({ name: 'chat', phone: r.phone })
+        } else {
+          setMessage(`${formatPhone(r.phone)} is not on Parley yet.`)
+          setState('not-registered')
+        }
+      } catch (err) {
+        setMessage(describe(err))
+        setState('error')
+      }
+    })()
+  }
+
+  return (
+    <Dialog title="New chat" testid="new-chat-dialog" onClose={onClose}>
+      <form onSubmit={submit} data-state={state} data-testid="new-chat-form">
+        <label for="new-country">Country</label>
+        <CountrySelect id="new-country" value={region} onChange={setRegion} />
+        <label for="new-phone">Phone number</label>
+        <input id="new-phone" data-testid="new-chat-phone" type="tel" required autoFocus value={number} onInput={e => { setNumber((e.target as HTMLInputElement).value); setState('idle') }} />
+        <button type="submit" data-testid="new-chat-start" disabled={state === 'looking' || number.trim() === ''} aria-busy={state === 'looking'}>
+          {state === 'looking' && <span class="spinner" aria-hidden="true" />}{state === 'looking' ? 'Looking up…' : 'Start chat'}
+        </button>
+        {(state === 'not-registered' || state === 'error') && (
+          <p class={state === 'error' ? 'error' : 'not-on-parley'} role="alert" data-testid="new-chat-result">{message}</p>
+        )}
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,34 @@
+// Desktop notifications for messages that arrive while the tab is hidden, and the unread count in the tab title. Knows nothing of the SDK.
+import { formatPhone } from './format.js'
+
+const TITLE = 'Parley'
+/** Notification bodies are cut here: a preview, not the message. */
+const PREVIEW_CHARS = 120
+
+/** "(3) Parley", or "Parley" when nothing is unread. */
+export function setUnreadTitle (unread: number): void {
+  document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE
+}
+
+export function notificationsSupported (): boolean {
+  return typeof Notification !== 'undefined'
+}
+
+/** Asks for permission; call only from a user gesture (a click), browsers ignore it otherwise. */
+export async function askNotificationPermission (): Promise<NotificationPermission | 'unsupported'> {
+  if (!notificationsSupported()) return 'unsupported'
+  if (Notification.permission !== 'default') return Notification.permission
+  return await Notification.requestPermission()
+}
+
+/** One desktop notification per message, only when the tab is hidden and permission was given; clicking it opens the chat. */
+export function notifyIncoming (from: string, text: string, open: () => void): void {
+  if (!notificationsSupported() || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return
+  const body = text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) + '…' : text
+  const n = new Notification(formatPhone(from), { body, tag: `parley-${from}` })
+  n.onclick = () => {
+    window.focus()
+    open()
+    n.close()
+  }
+}

@@ -1,0 +1,135 @@
+// First run of a profile: phone number (country + national format), the SMS code, then a display name. Knows nothing of chats.
+import { useState } from 'preact/hooks'
+import { normalizePhone } from '../../src/browser.js'
+import type { AppModel } from './model.js'
+import { countryList, guessRegion, formatPhone } from './format.js'
+
+/** What `npm start` prints when the local relay "texts" a code (see scripts/start.ts). */
+export const LOCAL_CODE_HINT = 'SMS code 123456 for …0123'
+
+type Step = 'phone' | 'code' | 'name'
+
+export function CountrySelect ({ value, onChange, id }: { value: string, onChange: (code: string) => void, id: string }) {
+  return (
+    <select id={id} data-testid="country" value={value} onChange={e => onChange((e.target as HTMLSelectElement).value)}>
+      {countryList().map(c => <option key={c.code} value={c.code}>{c.name} (+{c.dial})</option>)}
+    </select>
+  )
+}
+
+export function Onboarding ({ model }: { model: AppModel }) {
+  const initial: Step = model.registered ? 'name' : 'phone'
+  const [step, setStep] = useState<Step>(initial)
+  const [region, setRegion] = useState<string>(model.me?.region ?? guessRegion())
+  const [number, setNumber] = useState('')
+  const [e164, setE164] = useState<string | undefined>(model.phone)
+  const [code, setCode] = useState('')
+  const [name, setName] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | undefined>()
+
+  const run = async (work: () => Promise<void>): Promise<void> => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await work()
+    } catch (err) {
+      setError(describe(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const sendCode = (e: Event): void => {
+    e.preventDefault()
+    void run(async () => {
+      const phone = normalizePhone(number, region)
+      const r = await model.parley.register(phone, { signal: AbortSignal.timeout(30_000) })
+      setE164(r.phone)
+      setStep('code')
+    })
+  }
+
+  const verify = (e: Event): void => {
+    e.preventDefault()
+    void run(async () => {
+      const r = await model.parley.verify(code, { signal: AbortSignal.timeout(60_000) })
+      await model.registeredAs(r.phone)
+      setStep('name')
+    })
+  }
+
+  const saveName = (e: Event): void => {
+    e.preventDefault()
+    const trimmed = name.trim()
+    if (trimmed === '') {
+      setError('Please enter a name')
+      return
+    }
+    void run(async () => { await model.saveProfile({ name: trimmed, region }) })
+  }
+
+  return (
+    <main class="onboarding card" aria-labelledby="onboarding-title" data-testid="onboarding" data-state={step}>
+      <h1 id="onboarding-title">Welcome to Parley</h1>
+      <p class="tagline">A messenger with no central server. This tab is its own node{model.profile !== 'default' ? <> (profile <b>{model.profile}</b>)</> : null}.</p>
+      {!model.online && <p class="note" data-testid="onboarding-offline" role="status">Connecting to a relay…</p>}
+
+      {step === 'phone' && (
+        <form onSubmit={sendCode} aria-describedby="phone-help">
+          <h2>Your phone number</h2>
+          <p id="phone-help">We text you a code to confirm it is yours. Type the number as you would at home; pick the country first.</p>
+          <label for="country">Country</label>
+          <CountrySelect id="country" value={region} onChange={setRegion} />
+          <label for="phone">Phone number</label>
+          <input id="phone" data-testid="phone" type="tel" autocomplete="tel-national" inputMode="tel" required value={number}
+            onInput={e => setNumber((e.target as HTMLInputElement).value)} placeholder="07700 900123" autoFocus />
+          <button type="submit" data-testid="send-code" disabled={busy || number.trim() === ''} aria-busy={busy}>
+            {busy && <span class="spinner" aria-hidden="true" />}{busy ? 'Sending code…' : 'Send code'}
+          </button>
+        </form>
+      )}
+
+      {step === 'code' && (
+        <form onSubmit={verify}>
+          <h2>Enter the code</h2>
+          <p>We sent a 6-digit code to <b data-testid="code-phone">{formatPhone(e164 ?? '')}</b>.</p>
+          <p class="note" data-testid="local-code-hint">
+            On a local network started with <code>npm start</code> no real SMS is sent: the code is printed in the terminal
+            where <code>npm start</code> runs, as a line like <code>{LOCAL_CODE_HINT}</code> (the last digits of your number).
+          </p>
+          <label for="code">Code</label>
+          <input id="code" data-testid="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code}
+            onInput={e => setCode((e.target as HTMLInputElement).value.replace(/\D/g, ''))} autoFocus />
+          <div class="row">
+            <button type="button" class="secondary" data-testid="change-number" onClick={() => { setStep('phone'); setCode('') }} disabled={busy}>Change number</button>
+            <button type="submit" data-testid="verify" disabled={busy || code.length !== 6} aria-busy={busy}>
+              {busy && <span class="spinner" aria-hidden="true" />}{busy ? 'Checking…' : 'Verify'}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {step === 'name' && (
+        <form onSubmit={saveName}>
+          <h2>Your name</h2>
+          <p>Registered as <b data-testid="registered-phone">{formatPhone(model.phone ?? e164 ?? '')}</b>. How should people see you?</p>
+          <label for="name">Display name</label>
+          <input id="name" data-testid="name" autocomplete="name" maxLength={64} required value={name}
+            onInput={e => setName((e.target as HTMLInputElement).value)} autoFocus />
+          <button type="submit" data-testid="save-name" disabled={busy}>Start chatting</button>
+        </form>
+      )}
+
+      {error != null && <p class="error" role="alert" data-testid="onboarding-error">{error}</p>}
+    </main>
+  )
+}
+
+/** A message for people: our error classes carry readable messages; anything else gets a generic line. */
+export function describe (err: unknown): string {
+  const e = err as { name?: string, message?: string }
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'That took too long. Check the connection and try again.'
+  if (typeof e?.message === 'string' && e.message !== '') return e.message
+  return 'Something went wrong. Please try again.'
+}
