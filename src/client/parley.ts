@@ -147,7 +147,12 @@ export class Parley extends Emitter<ParleyEvents> {
       this.dm = new DmServer({
         registrar: { handle: async (p, h, o) => { await this.node.handle(p, h, o) }, unhandle: async (p, o) => { await this.node.unhandle(p, o) } },
         logger: this.node.logger
-      }, { backend: { receive: async (envelope, o) => { await this.messenger.receive(envelope, o) } } })
+      }, {
+        backend: {
+          receive: async (envelope, o) => { await this.messenger.receive(envelope, o) },
+          receiveBatch: async (envelopes, o) => await this.messenger.receiveBatch(envelopes, o)
+        }
+      })
       await this.dm.start()
     }
     if (this.init.receive === false) {
