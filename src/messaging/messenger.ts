@@ -20,6 +20,11 @@ export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
 export const RECEIPT_TTL_MS = 7 * 24 * 60 * 60_000
 /** A typing indicator is stale after this long (the sender repeats it while typing). */
 export const TYPING_TTL_MS = 15_000
+/**
+ * A presence is stale after this long (dropped if it arrives later): it is only ever sent straight to a
+ * reachable device, so it normally arrives within a second; the slack covers clock skew between devices.
+ */
+export const PRESENCE_TTL_MS = 60_000
 /** Delivered receipts for messages that arrive together are sent as one receipt after this pause. */
 export const RECEIPT_COALESCE_MS = 50
 /** How long send() waits for the directory before queueing anyway (the outbox retries the lookup). */
@@ -283,6 +288,18 @@ export class Messenger extends Emitter<MessengerEvents> {
     const self = await this.requireSelf(options)
     const now = this.init.now()
     const payload = encodeContent({ senderE164: self.phone, attestation: self.attestation, body: { kind: 'typing', typing, timestamp: now }, expiresAt: now + TYPING_TTL_MS })
+    return await this.outbound.sendEphemeral(to, payload, options)
+  }
+
+  /**
+   * Tells a contact we are online, or offline since `lastSeen`. Ephemeral like typing: only straight to a
+   * reachable device we have a session with, never stored at relays. Resolves true when a device took it.
+   */
+  async sendPresence (to: string, online: boolean, options?: AbortOptions & { lastSeen?: number }): Promise<boolean> {
+    const self = await this.requireSelf(options)
+    const now = this.init.now()
+    const body: MessageBody = { kind: 'presence', online, ...(!online && options?.lastSeen != null ? { lastSeen: options.lastSeen } : {}) }
+    const payload = encodeContent({ senderE164: self.phone, attestation: self.attestation, body, expiresAt: now + PRESENCE_TTL_MS })
     return await this.outbound.sendEphemeral(to, payload, options)
   }
 

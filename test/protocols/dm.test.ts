@@ -310,7 +310,7 @@ describe('/parley/dm/1.0.0 with a window backend', () => {
     const good = [DmRequest.encode({ envelope: envelope(200) }), DmRequest.encode({ envelope: envelope(201) })]
     const bad = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3])
     stream.send(Uint8Array.from([...encodeVarint(good[0].length), ...good[0], ...encodeVarint(good[1].length), ...good[1], ...encodeVarint(bad.length), ...bad]))
-    const answers: number[] = []
+    const answers: DmResponse.Status[] = []
     for (let frame = await frames.read().catch(() => null); frame != null; frame = await frames.read().catch(() => null)) answers.push(DmResponse.decode(frame).status)
     await closed
     expect(answers).toEqual([DmResponse.Status.OK, DmResponse.Status.OK])
