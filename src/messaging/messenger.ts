@@ -150,10 +150,11 @@ export class Messenger extends Emitter<MessengerEvents> {
    * `receive`, in order, but all their writes (messages, sessions, statuses) become durable with ONE
    * sync at the end. Resolves with one entry per envelope: undefined = persisted or deliberately
    * dropped (ack it), an error = not stored (refuse it). Rejects when the final sync failed: ack none.
-   * Events ('message', …) are emitted only after the sync.
+   * Events ('message', …) are emitted only after the sync. With `options.syncGroup` the caller owns the
+   * sync (the mailbox receiver flushes once per ack batch): then events come before it.
    */
   async receiveBatch (envelopes: Uint8Array[], options?: AbortOptions): Promise<Array<Error | undefined>> {
-    const group = new SyncGroup()
+    const group = options?.syncGroup ?? new SyncGroup()
     const results: Array<{ result?: InboundResult, error?: Error }> = []
     for (const envelope of envelopes) {
       try {
@@ -162,7 +163,7 @@ export class Messenger extends Emitter<MessengerEvents> {
         results.push({ error: err as Error })
       }
     }
-    await group.flush(options)
+    if (options?.syncGroup == null) await group.flush(options)
     for (const r of results) if (r.result != null) this.after(r.result)
     return results.map(r => r.error)
   }
