@@ -219,8 +219,9 @@ export const suite: Suite = {
 
       // what goes on the wire per message: the sealed envelope bob's device is handed
       const sizes: number[] = []
-      const receive = bob.messenger.receive.bind(bob.messenger)
-      bob.messenger.receive = async (envelope, options) => { sizes.push(envelope.length); await receive(envelope, options) }
+      // every path (direct windows, mailbox, single receive) goes through receiveBatch
+      const receiveBatch = bob.messenger.receiveBatch.bind(bob.messenger)
+      bob.messenger.receiveBatch = async (envelopes, options) => { for (const e of envelopes) sizes.push(e.length); return await receiveBatch(envelopes, options) }
 
       const atBob = counter()
       const messages: Array<(m: ReceivedMessage) => void> = []

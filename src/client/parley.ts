@@ -10,6 +10,7 @@ import type { ClientNode, ParleyNodeInit } from '../net/options.js'
 import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
 import { DeviceMaintenance } from './maintenance.js'
+import { Presence, type PresenceInfo } from './presence.js'
 import { directoryDhtRules, lookup as directoryLookup, discoverContacts, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
 
@@ -44,6 +45,12 @@ export interface ParleyInit {
   receive?: boolean
   /** send read receipts @default true */
   readReceipts?: boolean
+  /**
+   * Share our presence (online / last seen) with the contacts of recent conversations, and see theirs
+   * (only while we share ours). Used until the user chooses with `setSharePresence`, whose choice is
+   * stored and wins from then on. @default false
+   */
+  sharePresence?: boolean
 }
 
 /** A message as apps get it: `reply` answers in the same conversation. */
@@ -82,6 +89,7 @@ export class Parley extends Emitter<ParleyEvents> {
   readonly messenger: Messenger
   private dm?: DmServer
   private self?: SelfInfo
+  private readonly presence: Presence
 
   private constructor (
     readonly node: ClientNode,
@@ -117,7 +125,18 @@ export class Parley extends Emitter<ParleyEvents> {
       if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.conversation, id: e.id, status: e.status })
     })
     this.messenger.on('typing', e => this.emit('typing', { phone: e.from, typing: e.typing }))
-    this.messenger.on('presence', e => this.emit('presence', { phone: e.from, online: e.online, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) }))
+    this.presence = new Presence({
+      store: storage.kv('presence'),
+      defaultShare: init.sharePresence ?? false,
+      now,
+      recentContacts: async (limit, since, options) => (await this.messenger.conversations({ ...options, limit })).filter(c => c.updatedAt >= since).map(c => c.address),
+      send: async (to, online, lastSeen, options) => await this.messenger.sendPresence(to, online, { ...options, ...(lastSeen != null ? { lastSeen } : {}) }),
+      onError: err => this.background(err)
+    })
+    this.messenger.on('presence', e => {
+      const info = { online: e.online, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) }
+      if (this.presence.received(e.from, info)) this.emit('presence', { phone: e.from, ...info })
+    })
     this.messenger.on('relay', e => this.emit('relay', e))
     this.messenger.on('error', err => this.background(err))
   }
@@ -148,7 +167,12 @@ export class Parley extends Emitter<ParleyEvents> {
       this.dm = new DmServer({
         registrar: { handle: async (p, h, o) => { await this.node.handle(p, h, o) }, unhandle: async (p, o) => { await this.node.unhandle(p, o) } },
         logger: this.node.logger
-      }, { backend: { receive: async (envelope, o) => { await this.messenger.receive(envelope, o) } } })
+      }, {
+        backend: {
+          receive: async (envelope, o) => { await this.messenger.receive(envelope, o) },
+          receiveBatch: async (envelopes, o) => await this.messenger.receiveBatch(envelopes, o)
+        }
+      })
       await this.dm.start()
     }
     if (this.init.receive === false) {
@@ -156,6 +180,8 @@ export class Parley extends Emitter<ParleyEvents> {
       return
     }
     await this.messenger.start(options)
+    // presence goes out only from a registered device that takes messages (not from one-shot commands)
+    if (await this.selfInfo(options) != null) this.presence.start()
   }
 
   /** Starts background upkeep of a registered device (republish, prekey rotation and top-up). No-op when not registered. */
@@ -177,6 +203,7 @@ export class Parley extends Emitter<ParleyEvents> {
       const node = await init.createNode({ privateKey, bootstrap: init.bootstrap, dht: directoryDhtRules(), ...(init.listen != null ? { listen: init.listen } : {}) })
       const parley = new Parley(node, storage, local, init)
       try {
+        await parley.presence.load(options)
         await parley.startMaintenance(options)
         await parley.startMessaging(options)
       } catch (err) {
@@ -284,6 +311,32 @@ export class Parley extends Emitter<ParleyEvents> {
     return await this.messenger.conversations(options)
   }
 
+  /** Whether we share our presence (the stored choice, else the `sharePresence` option). */
+  get sharingPresence (): boolean {
+    return this.presence.sharing
+  }
+
+  /**
+   * Turns presence sharing on or off; the choice is stored and survives restarts. On: recent contacts hear
+   * we are online. Off: those we told hear we are offline (without a time), and we stop seeing theirs.
+   */
+  async setSharePresence (on: boolean, options?: AbortOptions): Promise<void> {
+    await this.presence.setShare(on, options)
+  }
+
+  /**
+   * We are online (the app is in front) or not: when sharing, the contacts of recent conversations hear it
+   * (ephemeral, straight to their reachable devices, never via relays). Resolves with how many took it.
+   */
+  async setPresence (online: boolean, options?: AbortOptions): Promise<number> {
+    return await this.presence.setOnline(online, options)
+  }
+
+  /** What the contact last told us about its presence, while we share ours; undefined otherwise or when unknown. */
+  presenceOf (phone: string): PresenceInfo | undefined {
+    return this.presence.presenceOf(normalizePhone(phone, this.init.defaultRegion))
+  }
+
   /** A page of a conversation, newest first. */
   async history (phone: string, options?: HistoryOptions): Promise<StoredMessage[]> {
     return await this.messenger.history(normalizePhone(phone, this.init.defaultRegion), options)
@@ -295,6 +348,7 @@ export class Parley extends Emitter<ParleyEvents> {
   }
 
   async stop (): Promise<void> {
+    await this.presence.stop()
     await this.messenger.stop()
     await this.dm?.stop()
     await this.maintenance.stop()

@@ -2,7 +2,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { openMailbox, type MailboxNode, type MailboxSession } from '../protocols/mailbox/index.js'
 import type { IdentityKeyPair } from '../crypto/index.js'
-import type { AbortOptions } from '../storage/index.js'
+import { SyncGroup, type AbortOptions } from '../storage/index.js'
 
 /** First reconnect delay after a session ended; doubles up to RECONNECT_MAX_MS. */
 export const RECONNECT_MIN_MS = 500
@@ -15,7 +15,7 @@ export interface MailboxReceiverInit {
   node: MailboxNode
   identity: IdentityKeyPair
   deviceId: number
-  /** persists the envelope (or deliberately drops it); throws when it could not: then it is not acked */
+  /** persists the envelope (or deliberately drops it) with `options.syncGroup`, which is flushed before the ack; throws when it could not: then it is not acked */
   handle: (envelope: Uint8Array, options?: AbortOptions) => Promise<void>
   onState?: (relay: string, state: 'connected' | 'drained' | 'disconnected') => void
   onError?: (err: unknown) => void
@@ -93,19 +93,23 @@ export class MailboxReceiver {
         }
         session.drained.then(() => { relayDrained = true; this.init.onState?.(relay, 'drained'); checkHandled() }, () => {})
         let toAck: string[] = []
+        // the envelopes handled since the last ack become durable with one sync, just before that ack
+        let group = new SyncGroup()
         for await (const item of session) {
           busy = true
-          await this.init.handle(item.envelope, { signal })
+          await this.init.handle(item.envelope, { signal, syncGroup: group })
           after = item.id
           toAck.push(item.id)
           if (toAck.length >= ACK_BATCH || session.pending === 0) {
+            await group.flush({ signal })
+            group = new SyncGroup()
             await session.ack(toAck, { signal })
             toAck = []
           }
           busy = false
           checkHandled()
         }
-        if (toAck.length > 0) await session.ack(toAck, { signal }).catch(() => {})
+        if (toAck.length > 0) await group.flush({ signal }).then(async () => { await session.ack(toAck, { signal }) }).catch(() => {})
       } catch (err) {
         if (signal.aborted) break
         this.init.onError?.(err)

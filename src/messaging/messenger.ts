@@ -1,5 +1,5 @@
 /** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
-import type { AbortOptions, Conversation, HistoryOptions, KeyValueStore, MessageStatus, MessageStore, OutboxStore, StoredMessage } from '../storage/index.js'
+import { SyncGroup, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
@@ -20,6 +20,11 @@ export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
 export const RECEIPT_TTL_MS = 7 * 24 * 60 * 60_000
 /** A typing indicator is stale after this long (the sender repeats it while typing). */
 export const TYPING_TTL_MS = 15_000
+/**
+ * A presence is stale after this long (dropped if it arrives later): it is only ever sent straight to a
+ * reachable device, so it normally arrives within a second; the slack covers clock skew between devices.
+ */
+export const PRESENCE_TTL_MS = 60_000
 /** Delivered receipts for messages that arrive together are sent as one receipt after this pause. */
 export const RECEIPT_COALESCE_MS = 50
 /** How long send() waits for the directory before queueing anyway (the outbox retries the lookup). */
@@ -99,7 +104,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       recipients: this.recipients,
       party,
       now: init.now,
-      onStatus: async (conversation, id, status) => { await this.setStatus(conversation, id, status) },
+      onStatus: async (conversation, id, status, options) => { await this.setStatus(conversation, id, status, options) },
       onError: err => this.emit('error', err)
     })
     this.inbound = new Inbound({
@@ -136,8 +141,31 @@ export class Messenger extends Emitter<MessengerEvents> {
 
   /** One envelope from the direct protocol or a mailbox: resolves once it is persisted (or deliberately dropped). */
   async receive (envelope: Uint8Array, options?: AbortOptions): Promise<void> {
-    const result = await this.inbound.receive(envelope, options)
-    this.after(result)
+    const [error] = await this.receiveBatch([envelope], options)
+    if (error != null) throw error
+  }
+
+  /**
+   * Envelopes that arrived together (a window of pipelined dm frames): each is opened and stored as in
+   * `receive`, in order, but all their writes (messages, sessions, statuses) become durable with ONE
+   * sync at the end. Resolves with one entry per envelope: undefined = persisted or deliberately
+   * dropped (ack it), an error = not stored (refuse it). Rejects when the final sync failed: ack none.
+   * Events ('message', …) are emitted only after the sync. With `options.syncGroup` the caller owns the
+   * sync (the mailbox receiver flushes once per ack batch): then events come before it.
+   */
+  async receiveBatch (envelopes: Uint8Array[], options?: AbortOptions): Promise<Array<Error | undefined>> {
+    const group = options?.syncGroup ?? new SyncGroup()
+    const results: Array<{ result?: InboundResult, error?: Error }> = []
+    for (const envelope of envelopes) {
+      try {
+        results.push({ result: await this.inbound.receive(envelope, { ...options, syncGroup: group }) })
+      } catch (err) {
+        results.push({ error: err as Error })
+      }
+    }
+    if (options?.syncGroup == null) await group.flush(options)
+    for (const r of results) if (r.result != null) this.after(r.result)
+    return results.map(r => r.error)
   }
 
   private after (result: InboundResult): void {
@@ -199,9 +227,13 @@ export class Messenger extends Emitter<MessengerEvents> {
     const createdAt = this.stamp()
     const id = newMessageId(this.init.random)
     const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
-    // history first: an outbox entry without history would deliver a message the user never sees as sent
-    await this.init.messages.addOutgoing(message, options)
-    await this.enqueue(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, options)
+    // history first: an outbox entry without history would deliver a message the user never sees as sent;
+    // both writes become durable with one sync (in log order) before send resolves
+    const group = new SyncGroup()
+    const grouped = { ...options, syncGroup: group }
+    await this.init.messages.addOutgoing(message, grouped)
+    await this.enqueue(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
+    await group.flush(options)
     this.outbound.wake()
     return message
   }
@@ -257,6 +289,18 @@ export class Messenger extends Emitter<MessengerEvents> {
     const self = await this.requireSelf(options)
     const now = this.init.now()
     const payload = encodeContent({ senderE164: self.phone, attestation: self.attestation, body: { kind: 'typing', typing, timestamp: now }, expiresAt: now + TYPING_TTL_MS })
+    return await this.outbound.sendEphemeral(to, payload, options)
+  }
+
+  /**
+   * Tells a contact we are online, or offline since `lastSeen`. Ephemeral like typing: only straight to a
+   * reachable device we have a session with, never stored at relays. Resolves true when a device took it.
+   */
+  async sendPresence (to: string, online: boolean, options?: AbortOptions & { lastSeen?: number }): Promise<boolean> {
+    const self = await this.requireSelf(options)
+    const now = this.init.now()
+    const body: MessageBody = { kind: 'presence', online, ...(!online && options?.lastSeen != null ? { lastSeen: options.lastSeen } : {}) }
+    const payload = encodeContent({ senderE164: self.phone, attestation: self.attestation, body, expiresAt: now + PRESENCE_TTL_MS })
     return await this.outbound.sendEphemeral(to, payload, options)
   }
 

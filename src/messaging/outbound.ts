@@ -5,7 +5,7 @@ import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
 import { depositEnvelopes, RateLimitedError } from '../protocols/mailbox/index.js'
 import { StaleSessionError, type SessionManager } from '../session/index.js'
-import type { AbortOptions, KeyValueBatchOperation, KeyValueStore, MessageStatus, OutboxEntry, OutboxStore } from '../storage/index.js'
+import { SyncGroup, type AbortOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import { sealFor, type EnvelopeParty } from './envelope.js'
 import { NotOnParleyError } from './errors.js'
@@ -37,7 +37,7 @@ export interface OutboundInit {
   party: () => Promise<EnvelopeParty | undefined>
   now: () => number
   /** an outgoing text changed status (sent / failed) */
-  onStatus: (conversation: string, id: string, status: MessageStatus) => Promise<void>
+  onStatus: (conversation: string, id: string, status: MessageStatus, options?: AbortOptions) => Promise<void>
   onError?: (err: unknown) => void
 }
 
@@ -113,8 +113,21 @@ export class Outbound {
     }
   }
 
-  /** One recipient's due entries, oldest first. */
+  /**
+   * One recipient's due entries, oldest first. The bookkeeping writes of the attempt (outbox deletes and
+   * re-puts, sealed clean-up, statuses) share one SyncGroup: one fsync at the end instead of one per entry.
+   * Losing them in a crash only repeats work (a resend the recipient dedups, an earlier retry).
+   */
   private async deliver (party: EnvelopeParty, to: string, entries: OutboxEntry[], options: AbortOptions): Promise<void> {
+    const group = new SyncGroup()
+    try {
+      await this.deliverGrouped(party, to, entries, { ...options, syncGroup: group })
+    } finally {
+      await group.flush(options)
+    }
+  }
+
+  private async deliverGrouped (party: EnvelopeParty, to: string, entries: OutboxEntry[], options: AbortOptions): Promise<void> {
     const now = this.init.now()
     const live: OutboxEntry[] = []
     for (const e of entries) {
@@ -172,8 +185,8 @@ export class Outbound {
     await this.init.outbox.delete(e.id, options)
     const ops: KeyValueBatchOperation[] = []
     for await (const { key } of this.init.sealed.iterate({ prefix: `${e.id}/` }, options)) ops.push({ type: 'del', key })
-    if (ops.length > 0) await this.init.sealed.batch(ops)
-    if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status)
+    if (ops.length > 0) await this.init.sealed.batch(ops, options)
+    if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status, options)
   }
 
   /** Backs the entries off; one recipient's entries all wait for the same time, so the oldest go first again. */
@@ -189,6 +202,9 @@ export class Outbound {
   /** Encrypts the entries for one device (in order) and sends them direct, the rest to the relays; returns the ids acknowledged. */
   private async deliverToDevice (party: EnvelopeParty, recipient: Recipient, device: RecipientDevice, entries: OutboxEntry[], options: AbortOptions): Promise<{ ids: string[], retryAfterMs?: number }> {
     const { sealed } = this.init
+    // the ratchet steps of this device's new envelopes and the sealed copies: one sync before anything leaves
+    const seal = new SyncGroup()
+    const sealing = { ...options, syncGroup: seal }
     const envelopes: Uint8Array[] = []
     const fresh: KeyValueBatchOperation[] = []
     for (const e of entries) {
@@ -197,18 +213,20 @@ export class Outbound {
       if (envelope == null) {
         if (fresh.length === 0) await this.ensureSession(recipient, device, options)
         try {
-          envelope = await sealFor(party, device.address, e.payload, options)
+          envelope = await sealFor(party, device.address, e.payload, sealing)
         } catch (err) {
           if (!(err instanceof StaleSessionError)) throw err
           await this.ensureSession(recipient, device, { ...options, fresh: true })
-          envelope = await sealFor(party, device.address, e.payload, options)
+          envelope = await sealFor(party, device.address, e.payload, sealing)
         }
         fresh.push({ type: 'put', key, value: envelope })
       }
       envelopes.push(envelope)
     }
-    // stored before anything leaves: a crash after sending must not make a retry encrypt again
-    if (fresh.length > 0) await sealed.batch(fresh, { ...options, sync: true })
+    // stored before anything leaves: a crash after sending must not make a retry encrypt again. A crash
+    // before this sync loses ratchet steps whose envelopes never left: nothing was sent with those keys.
+    if (fresh.length > 0) await sealed.batch(fresh, { ...sealing, sync: true })
+    await seal.flush(options)
     const acked = new Set<number>()
     const channel = await this.channelTo(device, options)
     if (channel != null) {

@@ -1,6 +1,7 @@
 // Public entry of the storage layer: store interfaces, errors, and both implementations.
 export * from './errors.js'
 export * from './types.js'
+export { SyncGroup } from './sync-group.js'
 export type { KeyValueStore, KeyRange, KeyValueEntry, KeyValueBatchOperation } from './key-value-store.js'
 export { assertKey, inRange } from './key-range.js'
 export { MAX_KEY_LENGTH } from './key-value-store.js'

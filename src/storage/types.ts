@@ -1,9 +1,15 @@
 // Shared storage types: abort/write options and the (identity, device) address; no crypto, no I/O.
 import { AbortError, InvalidKeyError } from './errors.js'
+import type { SyncGroup } from './sync-group.js'
 
 /** Every async storage API accepts this. */
 export interface AbortOptions {
   signal?: AbortSignal
+  /**
+   * Writes this call would sync are written unsynced and registered with the group; the caller
+   * flushes the group (one fsync) before it acknowledges anything. See SyncGroup.
+   */
+  syncGroup?: SyncGroup
 }
 
 /** Options of a write in the generic key-value store. */

@@ -229,3 +229,91 @@ describe('/parley/dm/1.0.0 limits', () => {
     expect(backend.persisted).not.toContain(11)
   })
 })
+
+/** A backend that persists whole windows (receiveBatch): records each window; 0xdd / 0xee mark single refusals, 0xbb fails the whole window. */
+class WindowBackend implements DirectBackend {
+  readonly windows: number[][] = []
+  readonly persisted: number[] = []
+
+  async receive (): Promise<void> {
+    throw new Error('receive is not used when receiveBatch exists')
+  }
+
+  async receiveBatch (envelopes: Uint8Array[]): Promise<Array<Error | undefined>> {
+    // a real backend awaits one synced write for the window here
+    await new Promise(resolve => setImmediate(resolve))
+    this.windows.push(envelopes.map(seq))
+    if (envelopes.some(e => e[4] === 0xbb)) throw new Error('sync failed at /home/alice/secret-path')
+    const out = envelopes.map(e => e[4] === 0xdd ? new InvalidEnvelopeError('cannot open this envelope') : e[4] === 0xee ? new Error('disk full') : undefined)
+    envelopes.forEach((e, i) => { if (out[i] == null) this.persisted.push(seq(e)) })
+    return out
+  }
+}
+
+describe('/parley/dm/1.0.0 with a window backend', () => {
+  let server: Libp2p<{ dm: unknown }>
+  let client: Libp2p
+  let addr: Multiaddr[]
+  let backend: WindowBackend
+
+  beforeAll(async () => {
+    backend = new WindowBackend()
+    server = await startNode({ dm: dmService({ backend, idleTimeout: 500, maxReceiveWindow: 8 }) })
+    client = await startNode()
+    addr = server.getMultiaddrs()
+  })
+
+  afterAll(async () => {
+    await client?.stop()
+    await server?.stop()
+  })
+
+  it('hands buffered frames to the backend as windows (at most maxReceiveWindow) and acks each only after its window persisted', async () => {
+    const channel = await openDirectChannel(client, addr)
+    const acks = await Promise.all(Array.from({ length: 500 }, async (_, i) => {
+      const result = await channel.send(envelope(i, 200))
+      expect(backend.persisted).toContain(i)
+      return result.status
+    }))
+    await channel.close()
+    expect(acks.every(s => s === 'ok')).toBe(true)
+    expect(backend.persisted).toEqual(Array.from({ length: 500 }, (_, i) => i))
+    expect(backend.windows.flat()).toEqual(backend.persisted)
+    const sizes = backend.windows.map(w => w.length)
+    // pipelined frames arrived while a window was being persisted: later windows took several at once
+    expect(Math.max(...sizes)).toBeGreaterThan(1)
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(8)
+  })
+
+  it('answers per envelope inside a window; a failed window refuses all of it with the generic reason; empty envelopes never reach the backend', async () => {
+    backend.windows.length = 0
+    const channel = await openDirectChannel(client, addr)
+    const marked = (n: number, mark: number): Uint8Array => { const e = envelope(n); e[4] = mark; return e }
+    const sent = [envelope(100), marked(101, 0xdd), marked(102, 0xee), new Uint8Array(0), marked(103, 0xbb), envelope(104), envelope(105)]
+    const results = await Promise.all(sent.map(async e => await channel.send(e)))
+    await channel.close()
+    const failedWindow = new Set(backend.windows.find(w => w.includes(103)))
+    const expected = (n: number, own: string): string => failedWindow.has(n) ? 'refused' : own
+    expect(results.map(r => r.status)).toEqual([
+      expected(100, 'ok'), expected(101, 'invalid'), expected(102, 'refused'), 'invalid', 'refused', expected(104, 'ok'), expected(105, 'ok')
+    ])
+    expect(backend.windows.flat()).toEqual([100, 101, 102, 103, 104, 105])
+    for (const r of results.filter(r => r.status === 'refused')) expect(r.message).toBe('the device could not store the message')
+  })
+
+  it('answers the frames before a malformed one, then aborts the stream', async () => {
+    backend.windows.length = 0
+    const stream = await rawStream(client, addr)
+    const frames = frameStream(stream, { maxFrameBytes: 1024, maxBufferBytes: 1 << 20 })
+    const closed = waitForEvent(stream, 'close', { timeout: 5000 })
+    // two good frames and a frame that is not a DmRequest, in one write so they are buffered together
+    const good = [DmRequest.encode({ envelope: envelope(200) }), DmRequest.encode({ envelope: envelope(201) })]
+    const bad = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3])
+    stream.send(Uint8Array.from([...encodeVarint(good[0].length), ...good[0], ...encodeVarint(good[1].length), ...good[1], ...encodeVarint(bad.length), ...bad]))
+    const answers: DmResponse.Status[] = []
+    for (let frame = await frames.read().catch(() => null); frame != null; frame = await frames.read().catch(() => null)) answers.push(DmResponse.decode(frame).status)
+    await closed
+    expect(answers).toEqual([DmResponse.Status.OK, DmResponse.Status.OK])
+    expect(backend.windows.flat()).toEqual([200, 201])
+  })
+})

@@ -38,6 +38,13 @@ export const IDLE_TIMEOUT_MS = 60_000
 export const RECEIVE_TIMEOUT_MS = 10_000
 
 /**
+ * Most frames the receiver takes from what is already buffered on a stream and persists together
+ * (one synced write, then all answers): a sender never has more than MAX_IN_FLIGHT_FRAMES
+ * unanswered, so a larger window could not fill; one window's work stays well under RECEIVE_TIMEOUT_MS.
+ */
+export const MAX_RECEIVE_WINDOW = 64
+
+/**
  * Frames one stream carries before the receiver closes it: bounds what one stream can hold
  * a receiver busy with; a sender opens a new stream for more (sendDirect does so itself).
  */

@@ -32,6 +32,13 @@ export interface ReceiveOptions extends AbortOptions {
  */
 export interface DirectBackend {
   receive(envelope: Uint8Array, options: ReceiveOptions): Promise<void>
+  /**
+   * Optional: a window of envelopes that were already buffered on one stream, persisted together
+   * (one synced write for all of them). Resolves with one entry per envelope, in order: undefined
+   * = persisted (acked OK), an error = refused as `receive` would be. Rejecting refuses them all.
+   * Without it the server calls `receive` for each envelope in turn.
+   */
+  receiveBatch?(envelopes: Uint8Array[], options: ReceiveOptions): Promise<Array<Error | undefined>>
 }
 
 export interface DmServiceInit {
@@ -43,11 +50,17 @@ export interface DmServiceInit {
    */
   idleTimeout?: number
   /**
-   * ms the backend may take for one envelope before the frame is answered REFUSED
+   * ms the backend may take for one envelope (or one window) before it is answered REFUSED
    *
    * @default 10000
    */
   receiveTimeout?: number
+  /**
+   * most frames taken from a stream's buffer and handed to the backend as one window
+   *
+   * @default 64
+   */
+  maxReceiveWindow?: number
   /**
    * frames one inbound stream carries before the receiver closes it
    *
@@ -91,7 +104,7 @@ export {
   DirectMessageError, InvalidEnvelopeError, EnvelopeTooLargeError, DeliveryRefusedError, DirectChannelClosedError, TooManyStreamsError, RateLimitedError
 } from './errors.js'
 export {
-  DM_PROTOCOL, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, IDLE_TIMEOUT_MS, RECEIVE_TIMEOUT_MS, MAX_FRAMES_PER_STREAM, MAX_CONCURRENT_STREAMS,
+  DM_PROTOCOL, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, IDLE_TIMEOUT_MS, RECEIVE_TIMEOUT_MS, MAX_FRAMES_PER_STREAM, MAX_CONCURRENT_STREAMS, MAX_RECEIVE_WINDOW,
   MAX_IN_FLIGHT_FRAMES, MAX_IN_FLIGHT_BYTES, DIRECT_DIAL_TIMEOUT_MS, SEND_TIMEOUT_MS
 } from './constants.js'
 export type { DialingNode } from '../request-response.js'

@@ -1,12 +1,11 @@
 /** The client side of /parley/mailbox/1.0.0: senders deposit envelopes (pipelined on one stream); the owner opens its mailbox, drains it, stays subscribed and acks. */
 import { TimeoutError } from '@libp2p/interface'
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { toDialTarget, type DialingNode, type RelayTarget } from '../request-response.js'
 import { ProtocolViolationError } from '../errors.js'
 import { signAuth } from './auth.js'
 import { MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_ENVELOPE_BYTES, MAX_PAGE_ENVELOPES, MAX_RELAY_FRAME_BYTES, TIMEOUT } from './constants.js'
 import { EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxClosedError, frameError } from './errors.js'
-import { FrameWriter, deferred, readFrame, type Deferred } from './frames.js'
+import { FrameWriter, deferred, frameStream, type Deferred, type FrameStream } from '../frames.js'
 import { ClientFrame, RelayFrame } from './pb/mailbox.js'
 import type { IdentityKeyPair } from '../../crypto/index.js'
 import type { MailboxEntry } from './index.js'
@@ -96,7 +95,7 @@ export async function depositEnvelopes (node: DialingNode, relay: RelayTarget, d
   let stream: Stream | undefined
   try {
     stream = await node.dialProtocol(toDialTarget(relay), MAILBOX_PROTOCOL, { signal: progress.signal })
-    const frames = lpStream(stream, { maxDataLength: MAX_RELAY_FRAME_BYTES })
+    const frames = frameStream(stream, { maxFrameBytes: MAX_RELAY_FRAME_BYTES })
     const s = stream
     const writing = (async () => {
       for (const i of toSend) {
@@ -108,7 +107,7 @@ export async function depositEnvelopes (node: DialingNode, relay: RelayTarget, d
     // a failed write shows up as the read failing too; keep the first error from the reads
     writing.catch(() => {})
     while (answered < toSend.length) {
-      const bytes = await readFrame(frames, { signal: progress.signal })
+      const bytes = await frames.read({ signal: progress.signal })
       if (bytes == null) throw new MailboxClosedError(`the relay closed the stream after ${answered} of ${toSend.length} answers`)
       const frame = decodeRelayFrame(bytes)
       if (frame.type !== RelayFrame.Type.RESULT) throw new ProtocolViolationError('expected a deposit RESULT')
@@ -162,7 +161,7 @@ export class MailboxSession implements AsyncIterable<MailboxEntry> {
   private error: Error | undefined
   private readonly writer: FrameWriter
 
-  constructor (private readonly stream: Stream, private readonly frames: LengthPrefixedStream) {
+  constructor (private readonly stream: Stream, private readonly frames: FrameStream) {
     this.drained = this.drainedResolvers.promise
     this.drained.catch(() => {})
     this.writer = new FrameWriter(frames)
@@ -177,7 +176,7 @@ export class MailboxSession implements AsyncIterable<MailboxEntry> {
   private async read (): Promise<void> {
     try {
       while (true) {
-        const bytes = await readFrame(this.frames)
+        const bytes = await this.frames.read()
         if (bytes == null) break
         const frame = decodeRelayFrame(bytes)
         switch (frame.type) {
@@ -283,10 +282,10 @@ export async function openMailbox (node: MailboxNode, relay: RelayTarget, init: 
   try {
     const connection = await node.dial(toDialTarget(relay), { signal: progress.signal })
     stream = await connection.newStream(MAILBOX_PROTOCOL, { signal: progress.signal })
-    const frames = lpStream(stream, { maxDataLength: MAX_RELAY_FRAME_BYTES })
+    const frames = frameStream(stream, { maxFrameBytes: MAX_RELAY_FRAME_BYTES })
     const signal = progress.signal
     await frames.write(ClientFrame.encode({ type: ClientFrame.Type.OPEN, identityKey: Uint8Array.from(init.identity.publicKey), deviceId, after: init.after ?? '', subscribe: init.subscribe ?? false }), { signal })
-    const challenge = await readFrame(frames, { signal })
+    const challenge = await frames.read({ signal })
     if (challenge == null) throw new MailboxClosedError('the relay closed the stream before its challenge')
     const c = decodeRelayFrame(challenge)
     if (c.type === RelayFrame.Type.RESULT && c.status !== RelayFrame.Status.OK) throw frameError(c)
@@ -294,7 +293,7 @@ export async function openMailbox (node: MailboxNode, relay: RelayTarget, init: 
     const timestamp = init.timestamp ?? Date.now()
     const signature = signAuth(init.identity, { nonce: c.nonce, relayPeerId: connection.remotePeer.toString(), clientPeerId: node.peerId.toString(), deviceId, timestamp })
     await frames.write(ClientFrame.encode({ type: ClientFrame.Type.AUTH, timestamp: BigInt(timestamp), signature: Uint8Array.from(signature) }), { signal })
-    const result = await readFrame(frames, { signal })
+    const result = await frames.read({ signal })
     if (result == null) throw new MailboxClosedError('the relay closed the stream during authentication')
     const r = decodeRelayFrame(result)
     if (r.type !== RelayFrame.Type.RESULT) throw new ProtocolViolationError('expected the authentication RESULT')

@@ -1,5 +1,4 @@
 /** The relay's inbound side of /parley/mailbox/1.0.0: pipelined deposits, owner authentication, drain by cursor, live push, acks; storage and limits are the backend's. */
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { systemRandom } from '../../crypto/index.js'
 import { verifyAuth } from './auth.js'
 import { withTimeout } from '../request-response.js'
@@ -9,7 +8,7 @@ import {
   NONCE_BYTES, TIMEOUT, KEEPALIVE_INTERVAL_MS, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS
 } from './constants.js'
 import { EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxAuthError, errorFrame } from './errors.js'
-import { FrameWriter, deferred, readFrame, type Deferred } from './frames.js'
+import { FrameWriter, deferred, frameStream, type Deferred, type FrameStream } from '../frames.js'
 import { ClientFrame, RelayFrame, type MailboxEnvelope } from './pb/mailbox.js'
 import type { DepositStream, MailboxBackend, MailboxComponents, MailboxEntry, MailboxOwner, MailboxServerInit } from './index.js'
 import type { Connection, Stream } from '@libp2p/interface'
@@ -56,9 +55,9 @@ export class MailboxServer extends ProtocolService {
 
   /** Malformed, oversize or out-of-order frames, timeouts and write failures abort the stream; stored data is never touched by them. */
   protected async handle (stream: Stream, connection: Connection): Promise<void> {
-    const frames = lpStream(stream, { maxDataLength: MAX_CLIENT_FRAME_BYTES })
+    const frames = frameStream(stream, { maxFrameBytes: MAX_CLIENT_FRAME_BYTES })
     try {
-      const bytes = await withTimeout(this.timeout, undefined, async signal => await readFrame(frames, { signal }))
+      const bytes = await withTimeout(this.timeout, undefined, async signal => await frames.read({ signal }))
       if (bytes == null) {
         await stream.close()
         return
@@ -78,7 +77,7 @@ export class MailboxServer extends ProtocolService {
   }
 
   /** One answer per DEPOSIT frame, in order; up to MAX_PIPELINED_DEPOSITS are processed at once (the stream is paused beyond that). */
-  private async deposits (first: ClientFrame, frames: LengthPrefixedStream, stream: Stream, connection: Connection): Promise<void> {
+  private async deposits (first: ClientFrame, frames: FrameStream, stream: Stream, connection: Connection): Promise<void> {
     const writer = new FrameWriter(frames)
     let inFlight = 0
     let slot: Deferred<void> | undefined
@@ -111,7 +110,7 @@ export class MailboxServer extends ProtocolService {
         if (stream.readStatus === 'paused') stream.resume()
         continue
       }
-      const bytes = await withTimeout(this.timeout, undefined, async signal => await readFrame(frames, { signal }))
+      const bytes = await withTimeout(this.timeout, undefined, async signal => await frames.read({ signal }))
       if (bytes == null) break
       queue(decodeClientFrame(bytes))
     }
@@ -136,12 +135,12 @@ export class MailboxServer extends ProtocolService {
   }
 
   /** OPEN → CHALLENGE → AUTH → RESULT, then the drain, DRAINED, live pushes when subscribed, and ACK answers until the owner closes. */
-  private async session (open: ClientFrame, frames: LengthPrefixedStream, stream: Stream, connection: Connection): Promise<void> {
+  private async session (open: ClientFrame, frames: FrameStream, stream: Stream, connection: Connection): Promise<void> {
     const owner = ownerOf(open)
     if (open.after.length > MAX_CURSOR_LENGTH) throw new InvalidMailboxRequestError('cursor too long')
     const nonce = systemRandom(NONCE_BYTES)
     await withTimeout(this.timeout, undefined, async signal => { await frames.write(encode({ type: RelayFrame.Type.CHALLENGE, nonce: Uint8Array.from(nonce) }), { signal }) })
-    const authBytes = await withTimeout(this.timeout, undefined, async signal => await readFrame(frames, { signal }))
+    const authBytes = await withTimeout(this.timeout, undefined, async signal => await frames.read({ signal }))
     if (authBytes == null) throw new MailboxAuthError('closed before authenticating')
     const auth = decodeClientFrame(authBytes)
     if (auth.type !== ClientFrame.Type.AUTH) throw new InvalidMailboxRequestError('expected AUTH after the challenge')
@@ -209,11 +208,11 @@ export class MailboxServer extends ProtocolService {
   }
 
   /** Reads ACK frames until the owner closes its end; each ACK is answered with ACKED once the deletes are synced. */
-  private async acks (owner: MailboxOwner, frames: LengthPrefixedStream, send: (frame: Partial<RelayFrame>) => void, subscribed: boolean, signal: AbortSignal): Promise<void> {
+  private async acks (owner: MailboxOwner, frames: FrameStream, send: (frame: Partial<RelayFrame>) => void, subscribed: boolean, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const bytes = subscribed
-        ? await readFrame(frames, { signal })
-        : await withTimeout(this.sessionIdleTimeout, undefined, async idle => await readFrame(frames, { signal: AbortSignal.any([idle, signal]) }))
+        ? await frames.read({ signal })
+        : await withTimeout(this.sessionIdleTimeout, undefined, async idle => await frames.read({ signal: AbortSignal.any([idle, signal]) }))
       if (bytes == null) return
       const frame = decodeClientFrame(bytes)
       if (frame.type !== ClientFrame.Type.ACK) throw new InvalidMailboxRequestError('an open mailbox takes only ACK frames')

@@ -55,7 +55,7 @@ export async function openLevel (location: string | RootLevel, options?: AbortOp
     throw err
   }
   const sub = (name: string): KeyValueStore =>
-    new LevelKeyValueStore(db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as LevelLike)
+    new LevelKeyValueStore(db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as LevelLike, '', db as unknown as LevelLike)
   const kvs = new Map<string, KeyValueStore>()
   return {
     db,

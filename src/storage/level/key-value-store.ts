@@ -78,8 +78,23 @@ async function mapped<T> (op: Promise<T>): Promise<T> {
   }
 }
 
+/** A root key no store uses: a synced delete of it is the one fsync a SyncGroup flush costs (LevelDB logs a delete of an absent key too). */
+const SYNC_BARRIER_KEY = 'sync-barrier'
+
 export class LevelKeyValueStore implements KeyValueStore {
-  constructor (private readonly db: LevelLike, private readonly prefix = '') {}
+  /** `root` is the database the sublevel lives in (its log is what a sync makes durable); the sublevel itself by default. */
+  constructor (private readonly db: LevelLike, private readonly prefix = '', private readonly root: LevelLike = db) {}
+
+  /** Whether to fsync this write now; a synced write under a SyncGroup goes out unsynced and leaves the sync to the group. */
+  private syncNow (options?: WriteOptions): boolean {
+    return options?.sync === true && options.syncGroup == null
+  }
+
+  private deferSync (options?: WriteOptions): void {
+    if (options?.sync !== true || options.syncGroup == null) return
+    const root = this.root
+    options.syncGroup.defer(root, async () => { await mapped(root.del(SYNC_BARRIER_KEY, { keyEncoding: 'utf8', sync: true })) })
+  }
 
   private check (options?: AbortOptions): void {
     throwIfAborted(options)
@@ -97,13 +112,15 @@ export class LevelKeyValueStore implements KeyValueStore {
     this.check(options)
     assertKey(key)
     if (!(value instanceof Uint8Array)) throw new InvalidKeyError('value must be a Uint8Array')
-    await mapped(this.db.put(this.prefix + key, value, { ...KEY_VIEW, sync: options?.sync === true }))
+    await mapped(this.db.put(this.prefix + key, value, { ...KEY_VIEW, sync: this.syncNow(options) }))
+    this.deferSync(options)
   }
 
   async del (key: string, options?: WriteOptions): Promise<void> {
     this.check(options)
     assertKey(key)
-    await mapped(this.db.del(this.prefix + key, { keyEncoding: 'utf8', sync: options?.sync === true }))
+    await mapped(this.db.del(this.prefix + key, { keyEncoding: 'utf8', sync: this.syncNow(options) }))
+    this.deferSync(options)
   }
 
   async batch (operations: KeyValueBatchOperation[], options?: WriteOptions): Promise<void> {
@@ -112,7 +129,8 @@ export class LevelKeyValueStore implements KeyValueStore {
     if (operations.length === 0) return
     await mapped(this.db.batch(operations.map(op => op.type === 'put'
       ? { type: 'put' as const, key: this.prefix + op.key, value: op.value }
-      : { type: 'del' as const, key: this.prefix + op.key }), { ...KEY_VIEW, sync: options?.sync === true }))
+      : { type: 'del' as const, key: this.prefix + op.key }), { ...KEY_VIEW, sync: this.syncNow(options) }))
+    this.deferSync(options)
   }
 
   async * iterate (range: KeyRange = {}, options?: AbortOptions): AsyncIterable<KeyValueEntry> {
@@ -144,6 +162,6 @@ export class LevelKeyValueStore implements KeyValueStore {
 
   scope (prefix: string): KeyValueStore {
     assertKey(prefix)
-    return new LevelKeyValueStore(this.db, `${this.prefix}${prefix}/`)
+    return new LevelKeyValueStore(this.db, `${this.prefix}${prefix}/`, this.root)
   }
 }

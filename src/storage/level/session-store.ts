@@ -1,4 +1,4 @@
-// LevelDB SessionStore: `<hex identity>/<deviceId>/<slot>` with slot 00 the newest; a replace is one synced batch, so it is atomic.
+// LevelDB SessionStore: `<hex identity>/<deviceId>/<slot>` with slot 00 the newest and slots always contiguous; a replace is one synced batch, so it is atomic.
 import { addressKey, parseAddressKey, toHex } from '../keys.js'
 import type { KeyValueBatchOperation, KeyValueStore } from '../key-value-store.js'
 import { MAX_SESSIONS_PER_ADDRESS } from '../session-store.js'
@@ -13,13 +13,23 @@ function slotKey (address: DeviceAddress, slot: number): string {
 export class LevelSessionStore implements SessionStore {
   constructor (private readonly kv: KeyValueStore) {}
 
+  /**
+   * Point reads slot by slot up to the first missing one (slots are contiguous): every message rewrites
+   * slot 00, and a range scan would step over all its superseded versions still in LevelDB's memtable
+   * (thousands after a burst), while a get seeks straight to the newest.
+   */
   async loadSessions (address: DeviceAddress, options?: AbortOptions): Promise<Uint8Array[]> {
     assertAddress(address)
     const out: Uint8Array[] = []
-    for await (const { value } of this.kv.iterate({ prefix: `${addressKey(address)}/` }, options)) out.push(value)
+    for (let slot = 0; slot < MAX_SESSIONS_PER_ADDRESS; slot++) {
+      const value = await this.kv.get(slotKey(address, slot), options)
+      if (value == null) break
+      out.push(value)
+    }
     return out
   }
 
+  /** A blind replace (puts, then deletes of every slot beyond): atomic without reading first, so concurrent replaces cannot leave stale slots. */
   async storeSessions (address: DeviceAddress, sessions: Uint8Array[], options?: AbortOptions): Promise<void> {
     assertAddress(address)
     const kept = sessions.slice(0, MAX_SESSIONS_PER_ADDRESS)
