@@ -77,3 +77,12 @@ export class InvalidProfileError extends Error {
     this.name = 'InvalidProfileError'
   }
 }
+
+/** The relay did not take our prekeys, so it cannot keep our mail (down, or runs no mailbox service). */
+export class MailboxRelayRefusedError extends Error {
+  static name = 'MailboxRelayRefusedError'
+  constructor (message = 'the relay did not accept our prekeys: it cannot be a mailbox relay now') {
+    super(message)
+    this.name = 'MailboxRelayRefusedError'
+  }
+}

@@ -14,7 +14,8 @@ import { DeviceMaintenance } from './maintenance.js'
 import { directoryDhtRules, lookup as directoryLookup, discoverContacts, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
 import { Contacts, type ContactInfo } from './contacts.js'
-import { RelayList, effectiveRelays, type RelayInfo } from './relays.js'
+import { RelayList, effectiveRelays, parseRelayAddress, type RelayInfo } from './relays.js'
+import { LastRelayError, MailboxRelayRefusedError } from './errors.js'
 import { loadSettings, saveSettings, type Settings } from './settings.js'
 import { loadProfile, saveProfile, type Profile } from './profile.js'
 import { exportBackup, importBackup, type BackupProgressOptions, type ImportBackupOptions } from './backup.js'
@@ -112,7 +113,7 @@ export class Parley extends Emitter<ParleyEvents> {
       now,
       onIdentityChanged: phone => this.emit('identity-changed', { phone })
     })
-    this.relayList = new RelayList({ store: storage.kv('relays'), node, configured: init.bootstrap, mailboxRelays: async options => (await this.registration.registration(options))?.mailboxRelays ?? [] })
+    this.relayList = new RelayList({ store: storage.kv('relays'), node, configured: init.bootstrap, mailboxRelays: async options => await this.mailboxRelays(options) })
     this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random, now })
     this.sessions = new SessionManager({ sessions: storage.sessions, replay: storage.replay, preKeys: this.preKeys, identity: local.identity, random, now })
     this.maintenance = new DeviceMaintenance({ node, local, preKeys: this.preKeys, now, onError: err => this.background(err) })
@@ -377,14 +378,47 @@ export class Parley extends Emitter<ParleyEvents> {
     return await this.relayList.list(options)
   }
 
-  /** Adds a relay to start from (persisted) and dials it now. */
-  async addRelay (addr: string, options?: AbortOptions): Promise<RelayInfo> {
-    return await this.relayList.add(addr, options)
+  /**
+   * Adds a relay to start from (persisted) and dials it now. With `mailbox` (registered devices) it also
+   * takes our prekeys and the directory record is republished naming it as one of our mailbox relays
+   * (MailboxRelayRefusedError when it does not take them).
+   */
+  async addRelay (addr: string, options: AbortOptions & { mailbox?: boolean } = {}): Promise<RelayInfo> {
+    const info = await this.relayList.add(addr, options)
+    if (options.mailbox !== true || await this.registration.registration(options) == null) return info
+    const mailboxes = await this.mailboxRelays(options)
+    if (!mailboxes.includes(info.addr)) {
+      const { accepted } = await this.maintenance.uploadPreKeys([info.addr], { batch: true }, options)
+      if (accepted.length === 0) throw new MailboxRelayRefusedError()
+      await this.setMailboxRelays([...mailboxes, info.addr], options)
+    }
+    return (await this.relayList.list(options)).find(r => r.addr === info.addr) ?? info
   }
 
-  /** Removes a relay from the start list (persisted); LastRelayError for the last one. */
+  /**
+   * Removes a relay from the start list (persisted); LastRelayError for the last one. When it is one of our
+   * mailbox relays the directory record is republished without it (LastRelayError for the last mailbox relay).
+   */
   async removeRelay (addr: string, options?: AbortOptions): Promise<void> {
-    await this.relayList.remove(addr, options)
+    const canonical = parseRelayAddress(addr).ma.toString()
+    const mailboxes = await this.mailboxRelays(options)
+    const isMailbox = mailboxes.includes(canonical)
+    if (isMailbox && mailboxes.length <= 1) throw new LastRelayError('cannot remove your only mailbox relay: add another with { mailbox: true } first')
+    await this.relayList.remove(canonical, options)
+    if (isMailbox) await this.setMailboxRelays(mailboxes.filter(m => m !== canonical), options)
+  }
+
+  /** Our mailbox relays from the registration, in canonical multiaddr form. */
+  private async mailboxRelays (options?: AbortOptions): Promise<string[]> {
+    return ((await this.registration.registration(options))?.mailboxRelays ?? []).map(a => { try { return parseRelayAddress(a).ma.toString() } catch { return a } })
+  }
+
+  /** Stores the new mailbox relays, republishes the record (when maintenance runs) and follows the new mailboxes. */
+  private async setMailboxRelays (mailboxes: string[], options?: AbortOptions): Promise<void> {
+    const published = await this.maintenance.setMailboxRelays(mailboxes, options)
+    await this.registration.setMailboxRelays(mailboxes, published, options)
+    this.self = undefined
+    await this.startMessaging(options)
   }
 
   settings (): Settings {
