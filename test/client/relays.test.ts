@@ -1,6 +1,6 @@
 // Relay settings on a registered device with two real relay processes: add a mailbox relay, drop the old one, the directory follows, the list outlives a restart, and mail still arrives.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { Parley, type ReceivedMessage } from '../../src/index.js'
+import type { Parley, ReceivedMessage } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from '../messaging/helpers.js'
