@@ -16,6 +16,8 @@ export interface CliArgs {
   timeoutSeconds?: number
   /** daemon: loopback port of the JSON-RPC server (0: any free port) */
   rpcPort?: number
+  /** restore: over a data folder that already holds a device */
+  replace: boolean
   command?: string
   rest: string[]
   help: boolean
@@ -29,6 +31,8 @@ export const COMMANDS: Record<string, string> = {
   send: 'send PHONE TEXT...    send a message; prints its id once a device or relay has it',
   receive: 'receive               print incoming messages (JSON lines with --json) and acknowledge them; ends when the mailboxes are drained, or after --timeout S',
   chat: 'chat PHONE            interactive chat in the terminal, with delivery ticks',
+  backup: 'backup FILE           write an encrypted backup of this device (passphrase from PARLEY_PASSPHRASE or asked)',
+  restore: 'restore FILE          restore a device from a backup into --data (an empty folder, or --replace)',
   daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, receive, lookup, history, conversations, markRead; GET /events streams them)'
 }
 
@@ -45,7 +49,8 @@ export function usage (): string {
     '  --region CC           region for numbers without a country code, e.g. GB',
     '  --json                machine-readable output',
     '  --timeout S           give up after S seconds (receive: listen for S seconds)',
-    '  --rpc-port N          daemon: port of the JSON-RPC server on 127.0.0.1'
+    '  --rpc-port N          daemon: port of the JSON-RPC server on 127.0.0.1',
+    '  --replace             restore: replace the device in --data'
   ].join('\n')
 }
 
@@ -54,6 +59,7 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     dataDir: env.PARLEY_DATA ?? '.parley/client',
     bootstrap: (env.PARLEY_BOOTSTRAP ?? '').split(/[\s,]+/).filter(Boolean),
     json: false,
+    replace: false,
     rest: [],
     help: false,
     ...(env.PARLEY_REGION != null ? { region: env.PARLEY_REGION } : {})
@@ -68,6 +74,7 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     }
     if (arg === '--help' || arg === '-h') out.help = true
     else if (arg === '--json') out.json = true
+    else if (arg === '--replace') out.replace = true
     else if (arg === '--data') out.dataDir = value()
     else if (arg === '--region') out.region = value()
     else if (arg === '--timeout') {

@@ -1,9 +1,13 @@
-/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, daemon. One clear line and a non-zero exit on any error. */
+/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, daemon, backup, restore. One clear line and a non-zero exit on any error. */
 import { Parley, createNodeNode, toHexString } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
 import { sendCommand, receiveCommand, chatCommand } from './messaging.js'
 import { runDaemon } from './daemon.js'
+import { backupCommand, restoreCommand } from './backup.js'
+
+/** Commands that work on the data folder alone: no node, no relay. */
+const OFFLINE = new Set(['backup', 'restore'])
 
 /** Commands that run for a while: they keep the device maintained and take messages. */
 const LONG_RUNNING = new Set(['receive', 'chat', 'daemon'])
@@ -92,6 +96,18 @@ async function main (): Promise<void> {
     out(usage())
     if (args.command == null && !args.help) process.exit(2)
     return
+  }
+  if (OFFLINE.has(args.command)) {
+    const controller = new AbortController()
+    process.once('SIGINT', () => controller.abort(new Error('interrupted')))
+    try {
+      if (args.command === 'backup') await backupCommand(args, process.env, controller.signal)
+      else await restoreCommand(args, process.env, controller.signal)
+    } catch (err) {
+      const e = err as Error
+      fail(e.message ?? String(err), e instanceof UsageError ? 2 : 1)
+    }
+    process.exit(0)
   }
   if (args.bootstrap.length === 0 && args.command !== 'whoami') fail('no relay given: use --bootstrap MULTIADDR (or PARLEY_BOOTSTRAP)', 2)
 

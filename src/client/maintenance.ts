@@ -152,6 +152,13 @@ export class DeviceMaintenance {
     return { rotated, report }
   }
 
+  /** Points the directory record at other mailbox relays and republishes at once; undefined when maintenance is not running. */
+  async setMailboxRelays (mailboxRelays: string[], options?: AbortOptions): Promise<PublishResult | undefined> {
+    if (this.state == null || this.republisher == null) return undefined
+    this.state = { ...this.state, mailboxRelays }
+    return await this.republisher.update({ mailboxRelays }, options)
+  }
+
   /** Republishes at once (e.g. after the mailbox relays changed). */
   async publishNow (options?: AbortOptions): Promise<PublishResult | undefined> {
     return await this.republisher?.publishNow(options)

@@ -13,6 +13,12 @@ import { DeviceMaintenance } from './maintenance.js'
 import { Presence, type PresenceInfo } from './presence.js'
 import { directoryDhtRules, lookup as directoryLookup, discoverContacts, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
+import { Contacts, type ContactInfo } from './contacts.js'
+import { RelayList, effectiveRelays, parseRelayAddress, type RelayInfo } from './relays.js'
+import { LastRelayError, MailboxRelayRefusedError } from './errors.js'
+import { loadSettings, saveSettings, type Settings } from './settings.js'
+import { loadProfile, saveProfile, type Profile } from './profile.js'
+import { exportBackup, importBackup, type BackupProgressOptions, type ImportBackupOptions } from './backup.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -67,6 +73,8 @@ export interface ParleyEvents {
   typing: { phone: string, typing: boolean }
   presence: { phone: string, online: boolean, lastSeen?: number }
   relay: MessengerEvents['relay']
+  /** a contact's identity key differs from the one we knew: their safety number changed, verified is cleared */
+  'identity-changed': { phone: string }
   /** background problems that will be retried */
   error: unknown
 }
@@ -90,20 +98,35 @@ export class Parley extends Emitter<ParleyEvents> {
   private dm?: DmServer
   private self?: SelfInfo
   private readonly presence: Presence
+  private readonly contacts: Contacts
+  private readonly relayList: RelayList
+  private currentSettings: Settings
 
   private constructor (
     readonly node: ClientNode,
     readonly storage: Storage,
     readonly local: LocalIdentity,
-    protected readonly init: ParleyInit
+    protected readonly init: ParleyInit,
+    /** the relays to start from (configured + user's changes) and the stored settings */
+    startup: { bootstrap: string[], settings: Settings }
   ) {
     super()
     const now = init.now ?? Date.now
     const random = init.random ?? systemRandom
+    this.currentSettings = startup.settings
+    this.contacts = new Contacts({
+      identities: storage.identity,
+      meta: storage.kv('contact-meta'),
+      localIdentityKey: local.identity.publicKey,
+      lookup: async (e164, options) => await this.directoryLookup(e164, options),
+      now,
+      onIdentityChanged: phone => this.emit('identity-changed', { phone })
+    })
+    this.relayList = new RelayList({ store: storage.kv('relays'), node, configured: init.bootstrap, mailboxRelays: async options => await this.mailboxRelays(options) })
     this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random, now })
     this.sessions = new SessionManager({ sessions: storage.sessions, replay: storage.replay, preKeys: this.preKeys, identity: local.identity, random, now })
     this.maintenance = new DeviceMaintenance({ node, local, preKeys: this.preKeys, now, onError: err => this.background(err) })
-    this.registration = new RegistrationFlow(node, storage, local, this.preKeys, init.bootstrap, now)
+    this.registration = new RegistrationFlow(node, storage, local, this.preKeys, startup.bootstrap, now)
     this.messenger = new Messenger({
       node,
       outbox: storage.outbox,
@@ -112,14 +135,18 @@ export class Parley extends Emitter<ParleyEvents> {
       sessions: this.sessions,
       identity: local.identity,
       deviceId: local.deviceId,
-      lookup: async (e164, options) => await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(options?.signal != null ? { signal: options.signal } : {}) }),
+      lookup: async (e164, options) => await this.directoryLookup(e164, options),
       trustedVerifiers: async options => await this.trustedVerifiers(options),
       self: async options => await this.selfInfo(options),
       random,
       now,
-      ...(init.readReceipts != null ? { readReceipts: init.readReceipts } : {})
+      readReceipts: startup.settings.readReceipts
     })
-    this.messenger.on('message', m => this.emit('message', { ...m, reply: async (text, options) => await this.send(m.from, text, options) }))
+    this.messenger.on('message', m => {
+      // the sender's key is proven for m.from: a new one is an identity change
+      this.contacts.observe(m.from, m.sender.identityKey).catch(err => this.background(err))
+      this.emit('message', { ...m, reply: async (text, options) => await this.send(m.from, text, options) })
+    })
     this.messenger.on('status', e => {
       this.emit('status', { phone: e.conversation, id: e.id, status: e.status })
       if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.conversation, id: e.id, status: e.status })
@@ -193,15 +220,16 @@ export class Parley extends Emitter<ParleyEvents> {
   }
 
   static async create (init: ParleyInit, options?: AbortOptions): Promise<Parley> {
-    // a plain '/' join: this module also runs in browsers, where the folder names an IndexedDB database
-    const storage = init.storage ?? await openLevel(`${(init.dataDir ?? '.parley/client').replace(/\/+$/, '')}/db`, options)
+    const storage = init.storage ?? await openLevel(storagePath(init), options)
     try {
       const random = init.random ?? systemRandom
       const now = init.now ?? Date.now
       const local = await loadOrCreateLocalIdentity(storage.identity, { random, now }, options)
       const privateKey = await loadOrCreateDeviceKey(storage.kv('device'), options)
-      const node = await init.createNode({ privateKey, bootstrap: init.bootstrap, dht: directoryDhtRules(), ...(init.listen != null ? { listen: init.listen } : {}) })
-      const parley = new Parley(node, storage, local, init)
+      const bootstrap = await effectiveRelays(storage.kv('relays'), init.bootstrap, options)
+      const settings = await loadSettings(storage.kv('settings'), { readReceipts: init.readReceipts ?? true }, options)
+      const node = await init.createNode({ privateKey, bootstrap, dht: directoryDhtRules(), ...(init.listen != null ? { listen: init.listen } : {}) })
+      const parley = new Parley(node, storage, local, init, { bootstrap, settings })
       try {
         await parley.presence.load(options)
         await parley.startMaintenance(options)
@@ -215,6 +243,25 @@ export class Parley extends Emitter<ParleyEvents> {
       if (init.storage == null) await storage.close()
       throw err
     }
+  }
+
+  /**
+   * Restores a device from a backup (see exportBackup) into `init.dataDir` (or `init.storage`), then starts it.
+   * BackupPassphraseError / BackupCorruptError leave the folder untouched; BackupTargetNotEmptyError when it
+   * already holds an identity, unless `replace`.
+   */
+  static async restore (init: ParleyInit, backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<Parley> {
+    if (init.storage != null) {
+      await importBackup(init.storage, backup, passphrase, options)
+    } else {
+      const storage = await openLevel(storagePath(init), options)
+      try {
+        await importBackup(storage, backup, passphrase, options)
+      } finally {
+        await storage.close()
+      }
+    }
+    return await Parley.create(init, options)
   }
 
   get identity (): IdentityKeyPair {
@@ -246,14 +293,13 @@ export class Parley extends Emitter<ParleyEvents> {
   /** Looks a number up in the directory; `{ registered: false }` when it is not on Parley. */
   async lookup (phone: string, options?: AbortOptions): Promise<LookupResult & { phone: string }> {
     const e164 = normalizePhone(phone, this.init.defaultRegion)
-    const result = await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(options?.signal != null ? { signal: options.signal } : {}) })
+    const result = await this.directoryLookup(e164, options)
     return { ...result, phone: e164 }
   }
 
   /** Which of an address book's numbers are on Parley, in parallel, with progress. */
   async discover (numbers: string[], options: AbortOptions & { onProgress?: (done: number, total: number) => void, maxAge?: number } = {}): Promise<DiscoveryReport> {
-    const trustedVerifiers = await this.trustedVerifiers(options)
-    return await discoverContacts(async (e164, o) => await directoryLookup(this.dht, e164, { ...o, trustedVerifiers }), numbers, {
+    return await discoverContacts(async (e164, o) => await this.directoryLookup(e164, o), numbers, {
       cache: this.storage.kv('contacts'),
       ...(this.init.defaultRegion != null ? { defaultRegion: this.init.defaultRegion } : {}),
       ...(options.onProgress != null ? { onProgress: options.onProgress } : {}),
@@ -347,6 +393,104 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.messenger.drained(options)
   }
 
+  /** One directory lookup; what it shows about the contact's key is recorded (identity-changed when new). */
+  private async directoryLookup (e164: string, options?: AbortOptions): Promise<LookupResult> {
+    const result = await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(options?.signal != null ? { signal: options.signal } : {}) })
+    await this.contacts.observeLookup(e164, result, options).catch(err => this.background(err))
+    return result
+  }
+
+  // ---- contacts, profile, relays, settings, backup (thin: the logic is in contacts/profile/relays/settings/backup.ts)
+
+  /** A contact's identity key, safety number (digits + QR payload) and trust state; NotOnParleyError when not registered. */
+  async contact (phone: string, options?: AbortOptions & { refresh?: boolean }): Promise<ContactInfo> {
+    return await this.contacts.contact(normalizePhone(phone, this.init.defaultRegion), options)
+  }
+
+  /** Marks the contact's current identity key verified (after comparing safety numbers) or not; a later key change clears it. */
+  async markVerified (phone: string, verified: boolean, options?: AbortOptions): Promise<ContactInfo> {
+    return await this.contacts.markVerified(normalizePhone(phone, this.init.defaultRegion), verified, options)
+  }
+
+  /** The user has seen that the contact's safety number changed. */
+  async acknowledgeIdentityChange (phone: string, options?: AbortOptions): Promise<ContactInfo> {
+    return await this.contacts.acknowledgeIdentityChange(normalizePhone(phone, this.init.defaultRegion), options)
+  }
+
+  /** Our display name and photo (kept on this device only). */
+  async profile (options?: AbortOptions): Promise<Profile> {
+    return await loadProfile(this.storage.kv('profile'), options)
+  }
+
+  /** Changes the fields given (empty removes); InvalidProfileError for a name or photo out of bounds. */
+  async setProfile (change: Profile, options?: AbortOptions): Promise<Profile> {
+    return await saveProfile(this.storage.kv('profile'), change, options)
+  }
+
+  /** Our relays with a fresh ping each. */
+  async relays (options?: AbortOptions): Promise<RelayInfo[]> {
+    return await this.relayList.list(options)
+  }
+
+  /**
+   * Adds a relay to start from (persisted) and dials it now. With `mailbox` (registered devices) it also
+   * takes our prekeys and the directory record is republished naming it as one of our mailbox relays
+   * (MailboxRelayRefusedError when it does not take them).
+   */
+  async addRelay (addr: string, options: AbortOptions & { mailbox?: boolean } = {}): Promise<RelayInfo> {
+    const info = await this.relayList.add(addr, options)
+    if (options.mailbox !== true || await this.registration.registration(options) == null) return info
+    const mailboxes = await this.mailboxRelays(options)
+    if (!mailboxes.includes(info.addr)) {
+      const { accepted } = await this.maintenance.uploadPreKeys([info.addr], { batch: true }, options)
+      if (accepted.length === 0) throw new MailboxRelayRefusedError()
+      await this.setMailboxRelays([...mailboxes, info.addr], options)
+    }
+    return (await this.relayList.list(options)).find(r => r.addr === info.addr) ?? info
+  }
+
+  /**
+   * Removes a relay from the start list (persisted); LastRelayError for the last one. When it is one of our
+   * mailbox relays the directory record is republished without it (LastRelayError for the last mailbox relay).
+   */
+  async removeRelay (addr: string, options?: AbortOptions): Promise<void> {
+    const canonical = parseRelayAddress(addr).ma.toString()
+    const mailboxes = await this.mailboxRelays(options)
+    const isMailbox = mailboxes.includes(canonical)
+    if (isMailbox && mailboxes.length <= 1) throw new LastRelayError('cannot remove your only mailbox relay: add another with { mailbox: true } first')
+    await this.relayList.remove(canonical, options)
+    if (isMailbox) await this.setMailboxRelays(mailboxes.filter(m => m !== canonical), options)
+  }
+
+  /** Our mailbox relays from the registration, in canonical multiaddr form. */
+  private async mailboxRelays (options?: AbortOptions): Promise<string[]> {
+    return ((await this.registration.registration(options))?.mailboxRelays ?? []).map(a => { try { return parseRelayAddress(a).ma.toString() } catch { return a } })
+  }
+
+  /** Stores the new mailbox relays, republishes the record (when maintenance runs) and follows the new mailboxes. */
+  private async setMailboxRelays (mailboxes: string[], options?: AbortOptions): Promise<void> {
+    const published = await this.maintenance.setMailboxRelays(mailboxes, options)
+    await this.registration.setMailboxRelays(mailboxes, published, options)
+    this.self = undefined
+    await this.startMessaging(options)
+  }
+
+  settings (): Settings {
+    return { ...this.currentSettings }
+  }
+
+  /** Turns read receipts on or off (persisted, effective at once). */
+  async setReadReceipts (on: boolean, options?: AbortOptions): Promise<Settings> {
+    this.currentSettings = await saveSettings(this.storage.kv('settings'), { readReceipts: this.init.readReceipts ?? true }, { readReceipts: on }, options)
+    this.messenger.setReadReceipts(on)
+    return this.settings()
+  }
+
+  /** The whole device (identity, keys, sessions, history, settings) encrypted under `passphrase`; restore with Parley.restore. */
+  async exportBackup (passphrase: string, options?: BackupProgressOptions): Promise<Uint8Array> {
+    return await exportBackup(this.storage, passphrase, options)
+  }
+
   async stop (): Promise<void> {
     await this.presence.stop()
     await this.messenger.stop()
@@ -355,4 +499,9 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.node.stop()
     if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()
   }
+}
+
+/** Where the device's LevelDB lives: a plain '/' join, because in browsers the folder names an IndexedDB database. */
+function storagePath (init: ParleyInit): string {
+  return `${(init.dataDir ?? '.parley/client').replace(/\/+$/, '')}/db`
 }

@@ -116,6 +116,18 @@ export class RegistrationFlow {
     await writeJson(this.store, REGISTERED, { ...registration, seq: result.seq, publishedAt: result.issuedAt } satisfies Registration, options)
   }
 
+  /**
+   * Records new mailbox relays. Without `published` (nothing was published now) the publish time is
+   * forgotten, so the next start with maintenance publishes the record at once.
+   */
+  async setMailboxRelays (mailboxRelays: string[], published?: PublishResult, options?: AbortOptions): Promise<void> {
+    const registration = await this.registration(options)
+    if (registration == null) return
+    const { publishedAt: _old, ...rest } = registration
+    const next: Registration = published != null ? { ...rest, mailboxRelays, seq: published.seq, publishedAt: published.issuedAt } : { ...rest, mailboxRelays }
+    await writeJson(this.store, REGISTERED, next, options)
+  }
+
   /** What maintenance needs to keep a registered device published. */
   async deviceState (options?: AbortOptions): Promise<DeviceState | undefined> {
     const r = await this.registration(options)

@@ -277,6 +277,11 @@ export class Messenger extends Emitter<MessengerEvents> {
     this.outbound.wake()
   }
 
+  /** Turns read receipts on or off from now on (a user setting). */
+  setReadReceipts (on: boolean): void {
+    this.init.readReceipts = on
+  }
+
   /** Marks a conversation's incoming messages read (all, or up to a timestamp) and tells the sender unless read receipts are off. */
   async markRead (conversation: string, upTo?: number, options?: AbortOptions): Promise<string[]> {
     const ids = await this.init.messages.markRead(conversation, upTo, options)

@@ -44,12 +44,17 @@ export function bootstrapDiscovery (list: string[] = []): Array<(components: { l
   return [bootstrap({ list, timeout: 0 }) as unknown as (components: { logger: ComponentLogger }) => PeerDiscovery]
 }
 
+/** Concurrent ping streams per connection each way: the connection monitor's and an app's health check, with slack for one that is closing. */
+export const PING_MAX_STREAMS = 4
+
 /** Services every Parley node runs: identify, ping and the Parley DHT. */
 export function commonServices (dhtMode: 'client' | 'server', rules: DhtRecordRules = {}) {
   return {
     identify: identify(),
     identifyPush: identifyPush(),
-    ping: ping(),
+    // libp2p's connection monitor pings over the same protocol every few seconds; room for an app's
+    // health check (the relays screen) beside it, where the default of 1 outbound stream refuses it
+    ping: ping({ maxOutboundStreams: PING_MAX_STREAMS, maxInboundStreams: PING_MAX_STREAMS }),
     dht: kadDHT({
       protocol: DHT_PROTOCOL,
       clientMode: dhtMode === 'client',

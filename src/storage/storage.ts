@@ -7,6 +7,8 @@ import type { PreKeyStore } from './prekey-store.js'
 import type { ReplayStore } from './replay-store.js'
 import type { SenderKeyStore } from './sender-key-store.js'
 import type { SessionStore } from './session-store.js'
+import type { KeyValueEntry } from './key-value-store.js'
+import type { AbortOptions } from './types.js'
 
 export interface Storage {
   identity: IdentityStore
@@ -20,5 +22,19 @@ export interface Storage {
   messages: MessageStore
   /** A generic store for one concern (e.g. 'outbox'); names are [a-z0-9-]. */
   kv (name: string): KeyValueStore
+  /**
+   * Which implementation's raw format `entries()` yields ('level' or 'memory'): a backup of one
+   * restores only into the same kind (browsers and Node both use 'level').
+   */
+  readonly kind: StorageKind
+  /** Every entry of every store, raw, in key order: what a backup carries. Values are copies. */
+  entries (options?: AbortOptions): AsyncIterable<KeyValueEntry>
+  /**
+   * Replaces everything stored with `entries` in one atomic, synced write; `[]` clears. Entries are
+   * validated before anything changes: malformed ones throw CorruptRecordError and leave the store as it was.
+   */
+  replaceAll (entries: KeyValueEntry[], options?: AbortOptions): Promise<void>
   close (): Promise<void>
 }
+
+export type StorageKind = 'level' | 'memory'

@@ -40,6 +40,9 @@ function crashAfter (storage: Storage, writes: number): Storage {
     outbox: guard(storage.outbox, ['put', 'delete']),
     messages: guard(storage.messages, ['addIncoming', 'addOutgoing', 'updateStatus', 'markRead', 'deleteMessage', 'pruneSeen']),
     kv: (name: string): KeyValueStore => guard(storage.kv(name), ['put', 'del', 'batch']),
+    kind: storage.kind,
+    entries: (options) => storage.entries(options),
+    replaceAll: async (entries, options) => { gate(); await storage.replaceAll(entries, options) },
     close: async () => { await storage.close() }
   }
 }

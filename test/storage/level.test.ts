@@ -15,6 +15,7 @@ import { describePreKeyStore } from './suites/prekey-store.js'
 import { describeReplayStore } from './suites/replay-store.js'
 import { describeSenderKeyStore } from './suites/sender-key-store.js'
 import { describeSessionStore } from './suites/session-store.js'
+import { describeStorage } from './suites/storage.js'
 
 const persistent = { persistent: true }
 describeKeyValueStore('level', levelFactory(s => s.kv('test')), persistent)
@@ -26,6 +27,7 @@ describeSenderKeyStore('level', levelFactory(s => s.senderKeys), persistent)
 describeReplayStore('level', levelFactory(s => s.replay), persistent)
 describeOutboxStore('level', levelFactory(s => s.outbox), persistent)
 describeMessageStore('level', levelFactory(s => s.messages), persistent)
+describeStorage('level', levelFactory(s => s), persistent)
 
 describe('openLevel', () => {
   it('adopts an existing Level instance and leaves it open on close', async () => {

@@ -11,6 +11,7 @@ import { describePreKeyStore } from './suites/prekey-store.js'
 import { describeReplayStore } from './suites/replay-store.js'
 import { describeSenderKeyStore } from './suites/sender-key-store.js'
 import { describeSessionStore } from './suites/session-store.js'
+import { describeStorage } from './suites/storage.js'
 
 describeKeyValueStore('memory', memoryFactory(s => s.kv('test')))
 describeDatastore('memory', memoryFactory(s => new KeyValueDatastore(s.kv('datastore'))))
@@ -21,6 +22,7 @@ describeSenderKeyStore('memory', memoryFactory(s => s.senderKeys))
 describeReplayStore('memory', memoryFactory(s => s.replay))
 describeOutboxStore('memory', memoryFactory(s => s.outbox))
 describeMessageStore('memory', memoryFactory(s => s.messages))
+describeStorage('memory', memoryFactory(s => s))
 
 describe('memory storage bundle', () => {
   it('throws StoreClosedError after close', async () => {

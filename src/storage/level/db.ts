@@ -1,13 +1,14 @@
 // openLevel: opens (or adopts) a LevelDB database and hands out one sublevel per concern; the only module that touches `level`.
 import { Level } from 'level'
-import { InvalidKeyError, StoreLockedError } from '../errors.js'
+import { CorruptRecordError, InvalidKeyError, StoreLockedError } from '../errors.js'
+import type { KeyValueEntry } from '../key-value-store.js'
 import type { KeyValueStore } from '../key-value-store.js'
 import type { Storage } from '../storage.js'
 import { assertStoreName } from '../store-name.js'
 import { throwIfAborted } from '../types.js'
 import type { AbortOptions } from '../types.js'
 import { LevelIdentityStore } from './identity-store.js'
-import { LevelKeyValueStore } from './key-value-store.js'
+import { LevelKeyValueStore, mapLevelError } from './key-value-store.js'
 import { LevelMessageStore } from './message-store.js'
 import { LevelOutboxStore } from './outbox-store.js'
 import type { LevelLike } from './key-value-store.js'
@@ -75,8 +76,39 @@ export async function openLevel (location: string | RootLevel, options?: AbortOp
       }
       return kv
     },
+    kind: 'level',
+    entries: async function * (options?: AbortOptions): AsyncIterable<KeyValueEntry> {
+      throwIfAborted(options)
+      try {
+        for await (const [key, value] of db.iterator({ keyEncoding: 'utf8', valueEncoding: 'view', ...(options?.signal != null ? { signal: options.signal } : {}) })) {
+          yield { key, value: new Uint8Array(value) }
+        }
+      } catch (err) {
+        throw mapLevelError(err)
+      }
+    },
+    replaceAll: async (entries: KeyValueEntry[], options?: AbortOptions): Promise<void> => {
+      throwIfAborted(options)
+      assertLevelEntries(entries)
+      try {
+        const old = await db.keys({ keyEncoding: 'utf8' }).all()
+        const puts = entries.map(e => ({ type: 'put' as const, key: e.key, value: e.value }))
+        await db.batch([...old.map(key => ({ type: 'del' as const, key })), ...puts], { keyEncoding: 'utf8', valueEncoding: 'view', sync: true })
+      } catch (err) {
+        throw mapLevelError(err)
+      }
+    },
     close: async () => {
       if (owned) await db.close()
+    }
+  }
+}
+
+/** Every key this module writes lives in a sublevel (`!name!key`); anything else is not one of our entries. */
+function assertLevelEntries (entries: KeyValueEntry[]): void {
+  for (const e of entries) {
+    if (typeof e?.key !== 'string' || !/^![a-z0-9-]{1,70}!/.test(e.key) || !(e.value instanceof Uint8Array)) {
+      throw new CorruptRecordError('not a LevelDB storage entry')
     }
   }
 }

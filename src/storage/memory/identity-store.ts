@@ -5,9 +5,10 @@ import type { IdentityStore, RemoteIdentity, SaveIdentityResult } from '../ident
 import { equalBytes } from '../keys.js'
 import { assertStringId } from '../types.js'
 import type { AbortOptions } from '../types.js'
-import { MemoryLifecycle } from './base.js'
+import { CorruptRecordError } from '../errors.js'
+import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
-export class MemoryIdentityStore implements IdentityStore {
+export class MemoryIdentityStore implements IdentityStore, MemorySnapshot {
   private local: Uint8Array | undefined
   private readonly remotes = new Map<string, RemoteIdentity>()
 
@@ -74,5 +75,15 @@ export class MemoryIdentityStore implements IdentityStore {
     this.life.check(options)
     const all = [...this.remotes.values()].map(copyRemoteIdentity)
     for (const r of all) yield r
+  }
+
+  snapshot (): Record<string, unknown> {
+    return { ...snapshotMaps({ remotes: this.remotes as Map<unknown, unknown> }), ...(this.local != null ? { local: new Uint8Array(this.local) } : {}) }
+  }
+
+  restore (state: Record<string, unknown>): void {
+    if (state.local != null && !(state.local instanceof Uint8Array)) throw new CorruptRecordError('memory snapshot: local identity')
+    restoreMaps({ remotes: this.remotes as Map<unknown, unknown> }, state)
+    this.local = state.local == null ? undefined : new Uint8Array(state.local as Uint8Array)
   }
 }

@@ -1,5 +1,5 @@
 // In-memory KeyValueStore: a Map plus a lazily sorted key list in UTF-8 order; for tests and ephemeral nodes, persists nothing.
-import { StoreClosedError } from '../errors.js'
+import { CorruptRecordError, StoreClosedError } from '../errors.js'
 import { compareUtf8 } from '../keys.js'
 import { assertKey, inRange } from '../key-range.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
@@ -18,6 +18,13 @@ class MemoryTable {
 
   delete (key: string): void {
     if (this.map.delete(key)) this.sorted = undefined
+  }
+
+  /** Replaces every entry (backup restore). */
+  replace (entries: Map<string, Uint8Array>): void {
+    this.map.clear()
+    this.sorted = undefined
+    for (const [k, v] of entries) this.map.set(k, new Uint8Array(v))
   }
 
   keys (): string[] {
@@ -84,6 +91,18 @@ export class MemoryKeyValueStore implements KeyValueStore {
   scope (prefix: string): KeyValueStore {
     assertKey(prefix)
     return new MemoryKeyValueStore(this.table, `${this.prefix}${prefix}/`)
+  }
+
+  /** Copies of every entry of the whole table (all scopes), for backups. */
+  snapshot (): Record<string, unknown> {
+    return { table: new Map([...this.table.map].map(([k, v]) => [k, new Uint8Array(v)])) }
+  }
+
+  /** Replaces the whole table (all scopes) from a snapshot. */
+  restore (state: Record<string, unknown>): void {
+    const table = state.table
+    if (!(table instanceof Map) || [...table].some(([k, v]) => typeof k !== 'string' || !(v instanceof Uint8Array))) throw new CorruptRecordError('memory snapshot: kv table')
+    this.table.replace(table as Map<string, Uint8Array>)
   }
 
   /** Marks the store closed; later calls throw StoreClosedError. */

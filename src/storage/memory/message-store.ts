@@ -6,11 +6,11 @@ import {
 import type { Conversation, HistoryOptions, MessageStatus, MessageStore, StoredMessage } from '../message-store.js'
 import { assertAddressKey, assertMessageId, assertTime } from '../outbox-store.js'
 import type { AbortOptions } from '../types.js'
-import { MemoryLifecycle } from './base.js'
+import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
 const seenKey = (sender: string, id: string): string => `${stringKey(sender)}/${id}`
 
-export class MemoryMessageStore implements MessageStore {
+export class MemoryMessageStore implements MessageStore, MemorySnapshot {
   private readonly messages = new Map<string, Map<string, StoredMessage>>()
   private readonly summaries = new Map<string, Conversation>()
   private readonly seen = new Map<string, number>()
@@ -155,5 +155,17 @@ export class MemoryMessageStore implements MessageStore {
       }
     }
     return n
+  }
+
+  private maps (): Record<string, Map<unknown, unknown>> {
+    return { messages: this.messages, summaries: this.summaries, seen: this.seen } as unknown as Record<string, Map<unknown, unknown>>
+  }
+
+  snapshot (): Record<string, unknown> {
+    return snapshotMaps(this.maps())
+  }
+
+  restore (state: Record<string, unknown>): void {
+    restoreMaps(this.maps(), state)
   }
 }

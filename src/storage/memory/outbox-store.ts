@@ -2,9 +2,9 @@
 import { assertMessageId, assertOutboxEntry, assertTime, compareDue, copyOutboxEntry } from '../outbox-store.js'
 import type { OutboxEntry, OutboxStore } from '../outbox-store.js'
 import type { AbortOptions } from '../types.js'
-import { MemoryLifecycle } from './base.js'
+import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
-export class MemoryOutboxStore implements OutboxStore {
+export class MemoryOutboxStore implements OutboxStore, MemorySnapshot {
   private readonly entries = new Map<string, OutboxEntry>()
 
   constructor (private readonly life = new MemoryLifecycle()) {}
@@ -43,5 +43,17 @@ export class MemoryOutboxStore implements OutboxStore {
   async count (options?: AbortOptions): Promise<number> {
     this.life.check(options)
     return this.entries.size
+  }
+
+  private maps (): Record<string, Map<unknown, unknown>> {
+    return { entries: this.entries } as unknown as Record<string, Map<unknown, unknown>>
+  }
+
+  snapshot (): Record<string, unknown> {
+    return snapshotMaps(this.maps())
+  }
+
+  restore (state: Record<string, unknown>): void {
+    restoreMaps(this.maps(), state)
   }
 }

@@ -3,10 +3,10 @@ import { idsToPrune } from '../prekey-store.js'
 import type { PreKeyEntry, PreKeyKind, PreKeyStore } from '../prekey-store.js'
 import { assertUint32 } from '../types.js'
 import type { AbortOptions } from '../types.js'
-import { MemoryLifecycle } from './base.js'
+import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 import { assertKind } from '../prekey-kind.js'
 
-export class MemoryPreKeyStore implements PreKeyStore {
+export class MemoryPreKeyStore implements PreKeyStore, MemorySnapshot {
   private readonly tables = new Map<PreKeyKind, Map<number, PreKeyEntry>>()
 
   constructor (private readonly life = new MemoryLifecycle()) {}
@@ -49,5 +49,17 @@ export class MemoryPreKeyStore implements PreKeyStore {
     const ids = idsToPrune(await this.listPreKeys(kind, options), olderThan)
     for (const id of ids) this.table(kind).delete(id)
     return ids
+  }
+
+  private maps (): Record<string, Map<unknown, unknown>> {
+    return { tables: this.tables } as unknown as Record<string, Map<unknown, unknown>>
+  }
+
+  snapshot (): Record<string, unknown> {
+    return snapshotMaps(this.maps())
+  }
+
+  restore (state: Record<string, unknown>): void {
+    restoreMaps(this.maps(), state)
   }
 }

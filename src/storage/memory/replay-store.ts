@@ -3,9 +3,9 @@ import { assertReplayId } from '../replay-id.js'
 import type { ReplayStore } from '../replay-store.js'
 import { toHex } from '../keys.js'
 import type { AbortOptions } from '../types.js'
-import { MemoryLifecycle } from './base.js'
+import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
-export class MemoryReplayStore implements ReplayStore {
+export class MemoryReplayStore implements ReplayStore, MemorySnapshot {
   private readonly seen = new Map<string, number>()
 
   constructor (private readonly life = new MemoryLifecycle()) {}
@@ -35,5 +35,17 @@ export class MemoryReplayStore implements ReplayStore {
       }
     }
     return n
+  }
+
+  private maps (): Record<string, Map<unknown, unknown>> {
+    return { seen: this.seen } as unknown as Record<string, Map<unknown, unknown>>
+  }
+
+  snapshot (): Record<string, unknown> {
+    return snapshotMaps(this.maps())
+  }
+
+  restore (state: Record<string, unknown>): void {
+    restoreMaps(this.maps(), state)
   }
 }

@@ -2,9 +2,9 @@
 import { senderKeyKey, parseSenderKeyKey, groupPrefix } from '../sender-key-keys.js'
 import type { SenderKeyName, SenderKeyStore } from '../sender-key-store.js'
 import type { AbortOptions } from '../types.js'
-import { MemoryLifecycle } from './base.js'
+import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
-export class MemorySenderKeyStore implements SenderKeyStore {
+export class MemorySenderKeyStore implements SenderKeyStore, MemorySnapshot {
   private readonly states = new Map<string, Uint8Array>()
 
   constructor (private readonly life = new MemoryLifecycle()) {}
@@ -35,5 +35,17 @@ export class MemorySenderKeyStore implements SenderKeyStore {
     this.life.check(options)
     const prefix = groupPrefix(groupId)
     return [...this.states.keys()].filter(k => k.startsWith(prefix)).sort().map(parseSenderKeyKey)
+  }
+
+  private maps (): Record<string, Map<unknown, unknown>> {
+    return { states: this.states } as unknown as Record<string, Map<unknown, unknown>>
+  }
+
+  snapshot (): Record<string, unknown> {
+    return snapshotMaps(this.maps())
+  }
+
+  restore (state: Record<string, unknown>): void {
+    restoreMaps(this.maps(), state)
   }
 }

@@ -4,9 +4,9 @@ import { MAX_SESSIONS_PER_ADDRESS } from '../session-store.js'
 import type { SessionStore } from '../session-store.js'
 import { assertAddress } from '../types.js'
 import type { AbortOptions, DeviceAddress } from '../types.js'
-import { MemoryLifecycle } from './base.js'
+import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
-export class MemorySessionStore implements SessionStore {
+export class MemorySessionStore implements SessionStore, MemorySnapshot {
   private readonly lists = new Map<string, Uint8Array[]>()
 
   constructor (private readonly life = new MemoryLifecycle()) {}
@@ -41,5 +41,17 @@ export class MemorySessionStore implements SessionStore {
     this.life.check(options)
     const prefix = identityKey == null ? '' : `${toHex(identityKey)}/`
     return [...this.lists.keys()].filter(k => k.startsWith(prefix)).sort().map(parseAddressKey)
+  }
+
+  private maps (): Record<string, Map<unknown, unknown>> {
+    return { lists: this.lists } as unknown as Record<string, Map<unknown, unknown>>
+  }
+
+  snapshot (): Record<string, unknown> {
+    return snapshotMaps(this.maps())
+  }
+
+  restore (state: Record<string, unknown>): void {
+    restoreMaps(this.maps(), state)
   }
 }

@@ -1,0 +1,125 @@
+// The settings/contact facade and encrypted backup end to end: a real relay process, real devices on LevelDB folders; backup, wipe, restore, talk on.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Parley, createNodeNode, type ReceivedMessage } from '../../src/index.js'
+import { tempDir } from '../helpers/tmp.js'
+import { retryUntil } from '../helpers/wait.js'
+import { startTestRelay, registeredDevice, collect, type TestRelay } from '../messaging/helpers.js'
+
+const ALICE = '+15550700001'
+const BOB = '+15550700002'
+const CAROL = '+15550700003'
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3])
+
+describe('settings, contacts and backup', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  let relay: TestRelay
+  let alice: Parley
+  let bob: Parley
+  const others: Parley[] = []
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    relay = await startTestRelay(`${dir.path}/relay`)
+    alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
+    bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
+  }, 60_000)
+
+  afterAll(async () => {
+    await alice?.stop()
+    await bob?.stop()
+    for (const o of others) await o.stop()
+    await relay?.relay.stop()
+    await dir?.remove()
+  })
+
+  it('shows a contact with one safety number on both sides, and keeps the verified mark', async () => {
+    const ofBob = await retryUntil(async signal => await alice.contact(BOB, { signal, refresh: true }), { timeout: 30_000, interval: 250, what: 'bob in the directory' })
+    const ofAlice = await retryUntil(async signal => await bob.contact(ALICE, { signal, refresh: true }), { timeout: 30_000, interval: 250, what: 'alice in the directory' })
+    expect(ofBob.identityKey).toBe((await bob.whoami()).identityKey)
+    expect(ofBob.safetyNumber.digits).toMatch(/^\d{60}$/)
+    expect(ofBob.safetyNumber.digits).toBe(ofAlice.safetyNumber.digits)
+    expect(ofBob.safetyNumber.qr.length).toBeGreaterThan(64)
+    expect(ofBob).toMatchObject({ phone: BOB, verified: false, identityChanged: false, attested: true })
+    await alice.markVerified(BOB, true)
+    expect(await alice.contact(BOB)).toMatchObject({ verified: true })
+    await expect(alice.contact('+15550799999', { refresh: true })).rejects.toHaveProperty('name', 'NotOnParleyError')
+  }, 90_000)
+
+  it('lists relays with a fresh ping, refuses to remove the last one, keeps settings and profile', async () => {
+    const [r] = await alice.relays()
+    expect(r).toMatchObject({ addr: relay.relay.addr('tcp'), connected: true, mailbox: true, bootstrap: true })
+    expect(r.rttMs).toBeGreaterThanOrEqual(0)
+    await expect(alice.removeRelay(relay.relay.addr('tcp'))).rejects.toHaveProperty('name', 'LastRelayError')
+    await expect(alice.addRelay('/ip4/127.0.0.1/tcp/1')).rejects.toHaveProperty('name', 'InvalidRelayAddressError')
+    expect(alice.settings()).toEqual({ readReceipts: true })
+    expect(await alice.setReadReceipts(false)).toEqual({ readReceipts: false })
+    await expect(alice.setProfile({ photo: new Uint8Array([1, 2, 3]) })).rejects.toHaveProperty('name', 'InvalidProfileError')
+    expect(await alice.setProfile({ name: 'Alice', photo: PNG })).toEqual({ name: 'Alice', photo: PNG })
+  }, 60_000)
+
+  it('a device restored from its backup keeps its number, keys, history and sessions', async () => {
+    const atBob = collect<ReceivedMessage>(push => bob.on('message', push))
+    const atAlice = collect<ReceivedMessage>(push => alice.on('message', push))
+    await alice.send(BOB, 'before backup')
+    await atBob.until(1, 30_000, 'first message at bob')
+    const delivered = collect<{ id: string }>(push => bob.on('receipt', e => { if (e.status === 'delivered') push(e) }))
+    const reply = await atBob.items[0].reply('got it')
+    await atAlice.until(1, 30_000, 'reply at alice')
+    const me = await alice.whoami()
+    // a quiet device (see docs/backup.md): its delivered receipt for 'got it' is out and its outbox empty, so
+    // nothing advances its sessions after the snapshot
+    await delivered.until(1, 30_000, 'delivered receipt at bob')
+    expect(delivered.items[0].id).toBe(reply.id)
+    await retryUntil(async () => { if (await alice.storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'alice\'s outbox drained' })
+
+    const backup = await alice.exportBackup('a long passphrase')
+    await alice.stop()
+    await rm(join(dir.path, 'alice'), { recursive: true, force: true })
+    const init = { dataDir: join(dir.path, 'alice'), bootstrap: [relay.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode }
+    await expect(Parley.restore(init, backup, 'not the passphrase')).rejects.toHaveProperty('name', 'BackupPassphraseError')
+    const damaged = backup.slice(0, backup.length - 7)
+    await expect(Parley.restore(init, damaged, 'a long passphrase')).rejects.toHaveProperty('name', 'BackupCorruptError')
+    alice = await Parley.restore(init, backup, 'a long passphrase')
+
+    const again = await alice.whoami()
+    expect(again).toMatchObject({ registered: true, phone: ALICE, identityKey: me.identityKey, peerId: me.peerId })
+    expect((await alice.history(BOB)).map(m => m.text)).toEqual(['got it', 'before backup'])
+    expect(await alice.contact(BOB)).toMatchObject({ verified: true })
+    expect(alice.settings()).toEqual({ readReceipts: false })
+    expect(await alice.profile()).toEqual({ name: 'Alice', photo: PNG })
+
+    const atAlice2 = collect<ReceivedMessage>(push => alice.on('message', push))
+    await alice.send(BOB, 'after restore')
+    await atBob.until(2, 30_000, 'message from the restored device at bob')
+    expect(atBob.items[1]).toMatchObject({ from: ALICE, text: 'after restore' })
+    await bob.send(ALICE, 'welcome back')
+    await atAlice2.until(1, 30_000, 'message at the restored device')
+    expect(atAlice2.items[0]).toMatchObject({ from: BOB, text: 'welcome back' })
+    // restoring over a device that has an identity needs replace
+    await alice.stop()
+    await expect(Parley.restore(init, backup, 'a long passphrase')).rejects.toHaveProperty('name', 'BackupTargetNotEmptyError')
+    alice = await Parley.restore(init, backup, 'a long passphrase', { replace: true })
+  }, 120_000)
+
+  it('says identity-changed when a contact comes back with a new key, and clears verified', async () => {
+    const carol = await registeredDevice(dir.path, 'carol', CAROL, [relay])
+    others.push(carol)
+    const first = await retryUntil(async signal => await bob.contact(CAROL, { signal, refresh: true }), { timeout: 30_000, interval: 250, what: 'carol in the directory' })
+    await bob.markVerified(CAROL, true)
+    const changed = collect<{ phone: string }>(push => bob.on('identity-changed', push))
+    // carol re-registers the number on a new device with a new identity key
+    const carol2 = await registeredDevice(dir.path, 'carol-2', CAROL, [relay])
+    others.push(carol2)
+    const now = await retryUntil(async signal => {
+      const c = await bob.contact(CAROL, { signal, refresh: true })
+      if (c.identityKey === first.identityKey) throw new Error('still the old key')
+      return c
+    }, { timeout: 30_000, interval: 250, what: 'carol\'s new key' })
+    await changed.until(1, 5_000, 'identity-changed event')
+    expect(changed.items[0]).toEqual({ phone: CAROL })
+    expect(now).toMatchObject({ verified: false, identityChanged: true })
+    expect(await bob.acknowledgeIdentityChange(CAROL)).toMatchObject({ identityChanged: false, verified: false })
+  }, 120_000)
+})
