@@ -8,7 +8,8 @@ const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./verify.js'),
   async () => await import('./mailbox.js'),
   async () => await import('./conn-memory.js'),
-  async () => await import('./messaging.js')
+  async () => await import('./messaging.js'),
+  async () => await import('./web.js')
 ]
 
 function parseArgs (argv: string[]): { json: boolean, filter?: string } {

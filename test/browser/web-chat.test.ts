@@ -3,88 +3,38 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
-import { startWebServer } from '../../scripts/web-server.js'
-import { tempDir } from '../helpers/tmp.js'
-import { launchChromium } from '../helpers/chromium.js'
-import { smsInbox } from '../helpers/sms.js'
-import { retryUntil } from '../helpers/wait.js'
-import type { Parley } from '../../src/index.js'
-import type { multiaddr } from '@multiformats/multiaddr'
-
-declare global {
-  // what the page exposes (web/src/main.tsx)
-  var parley: { parley: Parley, multiaddr: typeof multiaddr } | undefined
-}
+import type { Page } from 'playwright-core'
+import { startWebRig, testid, type WebRig, type WebPerson } from '../helpers/web-app.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-const ALICE = { profile: 'alice', national: '07700 900001', e164: '+447700900001', name: 'Alice' }
-const BOB = { profile: 'bob', national: '07700 900002', e164: '+447700900002', name: 'Bob' }
-type Person = typeof ALICE
+const ALICE: WebPerson = { profile: 'alice', national: '07700 900001', e164: '+447700900001', name: 'Alice' }
+const BOB: WebPerson = { profile: 'bob', national: '07700 900002', e164: '+447700900002', name: 'Bob' }
 
 describe('web client', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  let relay: RelayProcess
-  let web: Awaited<ReturnType<typeof startWebServer>>
-  let browser: Browser
-  let context: BrowserContext
+  let rig: WebRig
   let alice: Page
   let bob: Page
-  const inbox = smsInbox()
-  const pageErrors: string[] = []
+  const open = async (who: WebPerson, hash = ''): Promise<Page> => await rig.open(who, hash)
 
-  const open = async (who: Person, hash = ''): Promise<Page> => {
-    const page = await context.newPage()
-    page.on('pageerror', err => pageErrors.push(`${who.profile}: ${err.message}`))
-    await page.goto(`${web.url}/?profile=${who.profile}${hash}`)
-    return page
-  }
-
-  const testid = (page: Page, id: string, attrs = ''): ReturnType<Page['locator']> => page.locator(`[data-testid="${id}"]${attrs}`)
-
-  const onboard = async (page: Page, who: Person, screenshot?: string): Promise<void> => {
-    await testid(page, 'onboarding', '[data-state="phone"]').waitFor({ timeout: 20_000 })
-    // registration needs a relay: wait until the page says it is connected
-    await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: 20_000 })
-    // and reachable through it (a relay reservation), so the other tab can dial this one directly
-    await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout: 20_000 })
-    await testid(page, 'country').selectOption('GB')
-    await testid(page, 'phone').fill(who.national)
-    const after = inbox.count
-    await testid(page, 'send-code').click()
-    const code = await inbox.next(who.e164, after)
-    await testid(page, 'onboarding', '[data-state="code"]').waitFor({ timeout: 20_000 })
-    expect(await testid(page, 'local-code-hint').textContent()).toContain('npm start')
-    await testid(page, 'code').fill(code)
-    if (screenshot != null) await page.screenshot({ path: join(SCREENSHOTS, screenshot) })
-    await testid(page, 'verify').click()
-    await testid(page, 'onboarding', '[data-state="name"]').waitFor({ timeout: 30_000 })
-    expect(await testid(page, 'registered-phone').textContent()).toBe('+44 7700 900001'.replace('900001', who.e164.slice(-6)))
-    await testid(page, 'name').fill(who.name)
-    await testid(page, 'save-name').click()
-    await testid(page, 'app', '[data-state="ready"]').waitFor({ timeout: 10_000 })
+  const onboard = async (page: Page, who: WebPerson, screenshot?: string): Promise<void> => {
+    await rig.onboard(page, who, {
+      atCode: async page => {
+        expect(await testid(page, 'local-code-hint').textContent()).toContain('npm start')
+        if (screenshot != null) await page.screenshot({ path: join(SCREENSHOTS, screenshot) })
+      },
+      atName: async page => {
+        expect(await testid(page, 'registered-phone').textContent()).toBe('+44 7700 900001'.replace('900001', who.e164.slice(-6)))
+      }
+    })
   }
 
   beforeAll(async () => {
-    dir = await tempDir()
     await mkdir(SCREENSHOTS, { recursive: true })
-    relay = await startRelayProcess({
-      dataDir: join(dir.path, 'relay'),
-      listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
-      args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'],
-      onEvent: inbox.onEvent
-    })
-    web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')] } })
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1100, height: 720 } })
+    rig = await startWebRig()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.close()
-    await relay?.stop()
-    await dir?.remove()
+    await rig?.stop()
   })
 
   it('two profiles onboard and chat both ways: ticks reach read, typing shows', async () => {
@@ -97,11 +47,7 @@ describe('web client', () => {
     expect(ids[0]).not.toBe(ids[1])
     // typing indicators go only over a direct connection (never to mailboxes): connect the tabs first,
     // through the relay (upgrading to WebRTC), so a slow machine does not lose them to a dial timeout
-    const circuit = `${relay.addr('ws')}/p2p-circuit/webrtc/p2p/${ids[0]}`
-    await retryUntil(async signal => {
-      await bob.evaluate(async ({ addr, ms }) => { await globalThis.parley!.parley.node.dial(globalThis.parley!.multiaddr(addr), { signal: AbortSignal.timeout(ms) }) }, { addr: circuit, ms: 10_000 })
-      if (signal.aborted) throw new Error('too late')
-    }, { timeout: 40_000, interval: 500, what: 'bob dials alice' })
+    await rig.connect(bob, alice)
 
     // Alice starts a chat by number (national format, GB picked)
     await testid(alice, 'new-chat').click()
@@ -137,7 +83,7 @@ describe('web client', () => {
     await bob.locator('[data-testid="message"][data-direction="out"] [data-testid="ticks"][data-state="read"]').waitFor({ timeout: 20_000 })
     expect(await testid(alice, 'day-separator').first().textContent()).toBe('Today')
     await alice.screenshot({ path: join(SCREENSHOTS, 'conversation.png') })
-    expect(pageErrors).toEqual([])
+    expect(rig.pageErrors).toEqual([])
   })
 
   it('a message sent while the recipient tab is closed arrives when it reopens', async () => {
@@ -154,7 +100,7 @@ describe('web client', () => {
     await row.click()
     await testid(bob, 'message', '[data-direction="in"]').filter({ hasText: 'Are you there?' }).waitFor({ timeout: 10_000 })
     await sent.locator('[data-testid="ticks"][data-state="read"]').waitFor({ timeout: 20_000 })
-    expect(pageErrors).toEqual([])
+    expect(rig.pageErrors).toEqual([])
   })
 
   it('reload keeps identity and history', async () => {
@@ -168,6 +114,6 @@ describe('web client', () => {
     const texts = await testid(alice, 'message').locator('.text').allTextContents()
     expect(texts).toEqual(['Hello Bob', 'Hi Alice', 'Are you there?'])
     expect(await alice.locator('[data-testid="message"][data-direction="out"] [data-testid="ticks"]').evaluateAll(els => els.map(e => e.getAttribute('data-state')))).toEqual(['read', 'read'])
-    expect(pageErrors).toEqual([])
+    expect(rig.pageErrors).toEqual([])
   })
 })

@@ -6,6 +6,7 @@ import { TYPING_IDLE_MS, TYPING_REPEAT_MS, type AppModel } from './model.js'
 import { dayKey, formatClock, formatDay, formatPhone } from './format.js'
 import { Ticks } from './ticks.js'
 import { describe } from './onboarding.js'
+import { mark, markQueued } from './perf.js'
 
 /** Messages per history page: about two screens. */
 export const HISTORY_PAGE = 30
@@ -166,7 +167,9 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     // the message itself ends the typing indicator on the other side
     typingSent.current = { at: 0, on: false, idle: undefined }
     anchor.current = { kind: 'bottom' }
+    mark('send')
     parley.send(phone, text).then(m => {
+      markQueued(m.id)
       anchor.current = { kind: 'bottom' }
       setMessages(list => merge(list, [m]))
       void model.refreshConversations()

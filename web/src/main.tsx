@@ -3,6 +3,7 @@ import { render } from 'preact'
 import { createParley, multiaddr, PROFILE_NAME, type Parley } from '../../src/browser.js'
 import { AppModel } from './model.js'
 import { App } from './app.js'
+import { mark } from './perf.js'
 import './style.css'
 
 interface PageConfig {
@@ -42,6 +43,7 @@ async function holdProfileLock (profile: string): Promise<boolean> {
 }
 
 async function main (): Promise<void> {
+  mark('boot')
   const profile = new URLSearchParams(location.search).get('profile') ?? 'default'
   if (!PROFILE_NAME.test(profile)) {
     fatal('The profile name in the address may have only letters, digits, - and _.')
@@ -54,14 +56,18 @@ async function main (): Promise<void> {
   const response = await fetch('/config.json', { cache: 'no-store' })
   if (!response.ok) throw new Error(`the server gave no configuration (${response.status})`)
   const config = await response.json() as PageConfig
+  mark('config')
   const parley = await createParley({ profile, bootstrap: config.bootstrap })
+  mark('node')
   const app = new AppModel(parley, profile, config.bootstrap)
   await app.start()
+  mark('model')
   globalThis.parley = { app, parley, multiaddr }
   window.addEventListener('pagehide', () => { void app.stop() })
   // Preact keeps nodes it did not render: drop the "Starting Parley…" line first
   root.replaceChildren()
   render(<App model={app} />, root)
+  mark('rendered')
 }
 
 main().catch(err => {

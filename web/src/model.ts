@@ -2,12 +2,17 @@
 import type { Conversation, Parley, ReceivedMessage } from '../../src/browser.js'
 import { multiaddr } from '../../src/browser.js'
 import { notifyIncoming, setUnreadTitle } from './notifications.js'
+import { mark, markStatus } from './perf.js'
 
 /** How long a "typing…" shows without a fresh typing event (the sender repeats it every TYPING_REPEAT_MS while typing). */
 export const TYPING_SHOW_MS = 6_000
 /** While no relay is connected, the page redials the relays after this long, doubling up to RELAY_REDIAL_MAX_MS. */
 export const RELAY_REDIAL_MS = 2_000
 export const RELAY_REDIAL_MAX_MS = 30_000
+/** An older connection to a peer that just connected anew is closed when it cannot open a stream within this long (a live one does in a round trip). */
+export const STALE_PROBE_MS = 1_500
+const PING_PROTOCOL = '/ipfs/ping/1.0.0'
+type Connection = ReturnType<Parley['node']['getConnections']>[number]
 
 /** A typing "on" is sent at most this often while the user keeps typing. */
 export const TYPING_REPEAT_MS = 3_000
@@ -84,10 +89,23 @@ export class AppModel {
     const onConnections = (): void => this.updateOnline()
     node.addEventListener('connection:open', onConnections)
     node.addEventListener('connection:close', onConnections)
+    node.addEventListener('connection:open', e => {
+      if (this.isRelay(e.detail.remotePeer.toString())) return
+      mark('peer-connection')
+      this.probeOlderConnections(e.detail)
+    })
+    const onAddresses = (): void => {
+      if (node.getMultiaddrs().some(a => a.getComponents().some(c => c.name === 'p2p-circuit'))) mark('reservation')
+    }
+    node.addEventListener('self:peer:update', onAddresses)
+    onAddresses()
     this.updateOnline()
 
     this.parley.on('message', m => { this.onMessage(m) })
-    this.parley.on('status', () => { void this.refreshConversations() })
+    this.parley.on('status', e => {
+      markStatus(e.id, e.status)
+      void this.refreshConversations()
+    })
     this.parley.on('typing', e => { this.setTyping(e.phone, e.typing) })
     window.addEventListener('hashchange', () => {
       this.route = parseRoute(location.hash)
@@ -131,6 +149,7 @@ export class AppModel {
     } else {
       this.scheduleRedial()
     }
+    if (online) mark('relay')
     if (online !== this.online) {
       this.online = online
       this.changed()
@@ -150,6 +169,19 @@ export class AppModel {
       void Promise.allSettled(this.relayAddrs.map(async a => await this.parley.node.dial(multiaddr(a), { signal: AbortSignal.timeout(RELAY_REDIAL_MAX_MS) })))
         .then(() => this.updateOnline())
     }, this.redialDelay)
+  }
+
+  /**
+   * A contact's tab that was reloaded or closed leaves its WebRTC connection to us looking open until ICE
+   * gives up (10-30 s), and mail or receipts written on it wait that long. When the peer connects anew, open
+   * a ping stream on each older connection to it: one that cannot open a stream in STALE_PROBE_MS is closed.
+   */
+  private probeOlderConnections (fresh: Connection): void {
+    for (const old of this.parley.node.getConnections(fresh.remotePeer)) {
+      if (old === fresh || old.timeline.open > fresh.timeline.open) continue
+      old.newStream(PING_PROTOCOL, { signal: AbortSignal.timeout(STALE_PROBE_MS) })
+        .then(stream => { stream.abort(new Error('probe only')) }, () => { if (!this.stopped) old.abort(new Error('no stream within the stale probe time')) })
+    }
   }
 
   async refreshConversations (): Promise<void> {
