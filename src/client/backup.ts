@@ -3,6 +3,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { systemRandom, type RandomSource } from '../crypto/index.js'
 import { equalBytes, type AbortOptions, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
+import { markSessionsRestored } from '../session/index.js'
 import { BackupCorruptError, BackupPassphraseError, BackupTargetNotEmptyError } from './errors.js'
 
 /** First bytes of every backup file. */
@@ -225,6 +226,9 @@ export async function importBackup (storage: Storage, bytes: Uint8Array, passphr
       if ((err as Error)?.name === 'CorruptRecordError') throw new BackupCorruptError(`the backup's entries do not fit this storage: ${(err as Error).message}`)
       throw err
     }
+    // restored sessions only decrypt: the device's first send to each contact starts a new session
+    // (docs/backup.md). Not abortable: a half-marked store is what a crash here would leave.
+    await markSessionsRestored(storage.sessions)
     options.onProgress?.(100, 100)
     return { kind, entries: entries.length }
   } finally {

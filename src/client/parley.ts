@@ -75,6 +75,12 @@ export interface ParleyEvents {
   relay: MessengerEvents['relay']
   /** a contact's identity key differs from the one we knew: their safety number changed, verified is cleared */
   'identity-changed': { phone: string }
+  /**
+   * a message that can never be read was dropped (e.g. a contact wrote on a session this device, restored
+   * from a backup, cannot follow); `phone` when the sender is known. The contact's next message after our
+   * next send (a new session) arrives normally.
+   */
+  undecryptable: { phone?: string, reason: string }
   /** background problems that will be retried */
   error: unknown
 }
@@ -166,6 +172,10 @@ export class Parley extends Emitter<ParleyEvents> {
     })
     this.messenger.on('relay', e => this.emit('relay', e))
     this.messenger.on('error', err => this.background(err))
+    this.messenger.on('undecryptable', e => {
+      const known = e.sender == null ? Promise.resolve(undefined) : this.messenger.numberOf(e.sender.identityKey)
+      known.then(phone => this.emit('undecryptable', { reason: e.reason, ...(phone != null ? { phone } : {}) }), err => this.background(err))
+    })
   }
 
   /** Problems of background work (republish, prekey top-up, delivery retries) that will be retried; apps may listen. */

@@ -37,8 +37,9 @@ export interface OpenedMessage {
 /**
  * Opens the seal and decrypts. `beforeCommit` gets the plaintext before the session advances (persist there).
  * A seal that does not open is UndecryptableEnvelopeError; session errors (duplicate, no session) pass through with their names.
+ * `onSender` learns the sender as soon as the seal opened (before the session decrypts).
  */
-export async function openEnvelope (me: EnvelopeParty, envelope: Uint8Array, beforeCommit: (plaintext: Uint8Array, sender: DeviceAddress) => Promise<void>, options?: AbortOptions): Promise<OpenedMessage> {
+export async function openEnvelope (me: EnvelopeParty, envelope: Uint8Array, beforeCommit: (plaintext: Uint8Array, sender: DeviceAddress) => Promise<void>, options?: AbortOptions & { onSender?: (sender: DeviceAddress) => void }): Promise<OpenedMessage> {
   let opened
   try {
     opened = openSealedSender(me.identity, envelope)
@@ -47,6 +48,8 @@ export async function openEnvelope (me: EnvelopeParty, envelope: Uint8Array, bef
   }
   if (opened.contentType !== CONTENT_MESSAGE && opened.contentType !== CONTENT_PREKEY) throw new UndecryptableEnvelopeError('unknown content type')
   const sender: DeviceAddress = { identityKey: opened.senderIdentityKey, deviceId: opened.certificate.deviceId }
+  // the seal opened: who sent it is known even if the session cannot decrypt what is inside
+  options?.onSender?.(sender)
   const result = await me.sessions.decrypt(sender, opened.content, { ...options, beforeCommit: async plaintext => { await beforeCommit(plaintext, sender) } })
   return { sender, plaintext: result.plaintext, newSession: result.newSession }
 }

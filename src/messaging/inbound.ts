@@ -19,6 +19,8 @@ export type InboundResult =
   | { kind: 'new', sender: DeviceAddress, from: string, content: Content, stored?: StoredMessage }
   | { kind: 'duplicate' }
   | { kind: 'dropped', reason: string }
+  /** could never be read (a session that cannot decrypt it, a broken seal): dropped and reported */
+  | { kind: 'undecryptable', reason: string, sender?: DeviceAddress }
 
 export interface InboundInit {
   party: () => Promise<EnvelopeParty | undefined>
@@ -38,16 +40,17 @@ export class Inbound {
     const party = await this.init.party()
     if (party == null) throw new NotRegisteredError()
     let result: InboundResult = { kind: 'dropped', reason: 'empty' }
+    let from: DeviceAddress | undefined
     try {
       await openEnvelope(party, envelope, async (plaintext, sender) => {
         result = await this.persist(plaintext, sender, options)
-      }, options)
+      }, { ...options, onSender: sender => { from = sender } })
     } catch (err) {
       const name = (err as Error)?.name ?? ''
       if (ALREADY.has(name)) return { kind: 'duplicate' }
       if (UNREADABLE.has(name)) {
         this.init.onError?.(err)
-        return { kind: 'dropped', reason: name }
+        return { kind: 'undecryptable', reason: name, ...(from != null ? { sender: from } : {}) }
       }
       throw err
     }

@@ -57,6 +57,11 @@ export interface MessengerEvents {
   typing: { from: string, typing: boolean }
   presence: { from: string, online: boolean, lastSeen?: number }
   relay: { relay: string, state: 'connected' | 'drained' | 'disconnected' }
+  /**
+   * an envelope that can never be read was dropped (acked, so it cannot block a mailbox): e.g. a contact
+   * wrote on a session our restored backup cannot follow. `sender` when the seal opened; `reason` is the error name
+   */
+  undecryptable: { reason: string, sender?: DeviceAddress }
   error: unknown
 }
 
@@ -87,6 +92,8 @@ export class Messenger extends Emitter<MessengerEvents> {
   private lastCreatedAt = 0
   private readonly receiptQueue = new Map<string, string[]>()
   private receiptTimer?: ReturnType<typeof setTimeout>
+  /** envelopes dropped as undecryptable since start (see the 'undecryptable' event) */
+  undecryptable = 0
 
   constructor (private readonly init: MessengerInit) {
     super()
@@ -169,6 +176,11 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   private after (result: InboundResult): void {
+    if (result.kind === 'undecryptable') {
+      this.undecryptable++
+      this.emit('undecryptable', { reason: result.reason, ...(result.sender != null ? { sender: result.sender } : {}) })
+      return
+    }
     if (result.kind !== 'new') return
     this.outbound.deviceSeen(deviceKey(result.sender))
     const body = result.content.body

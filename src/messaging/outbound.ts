@@ -4,7 +4,7 @@ import { decodePreKeyBundle } from '../crypto/index.js'
 import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
 import { depositEnvelopes, RateLimitedError } from '../protocols/mailbox/index.js'
-import { StaleSessionError, type SessionManager } from '../session/index.js'
+import { RestoredSessionError, StaleSessionError, type SessionManager } from '../session/index.js'
 import { SyncGroup, type AbortOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import { sealFor, type EnvelopeParty } from './envelope.js'
@@ -21,6 +21,14 @@ export const OUTBOX_BATCH = 500
 export const RECIPIENT_CONCURRENCY = 8
 /** After a device did not answer a direct dial, mail goes to its relays without trying it again for this long. */
 export const DIRECT_RETRY_AFTER_MS = 60_000
+/**
+ * Ephemeral sends (typing, presence) have no mailbox to fall back on, so they try a device that did not
+ * answer again soon: after this long, doubling per failed dial up to EPHEMERAL_RETRY_MAX_MS. A dial that
+ * failed on a loaded machine then costs a typing indicator a few seconds, not a minute.
+ */
+export const EPHEMERAL_RETRY_MIN_MS = 2_000
+/** Longest pause between ephemeral dials to a device that keeps not answering (the outbox's direct pause). */
+export const EPHEMERAL_RETRY_MAX_MS = DIRECT_RETRY_AFTER_MS
 
 export interface OutboundInit {
   node: DialingNode
@@ -42,6 +50,8 @@ export interface OutboundInit {
 }
 
 interface Direct { channel?: DirectChannel, failedAt?: number }
+/** An ephemeral channel may run over a limited (relayed) connection; `failures` grows the pause between dials. */
+interface Ephemeral { channel?: DirectChannel, dialing?: Promise<DirectChannel | undefined>, retryAt?: number, failures: number }
 
 export class Outbound {
   private timer?: ReturnType<typeof setTimeout>
@@ -49,6 +59,8 @@ export class Outbound {
   private again = false
   private stopped = false
   private readonly direct = new Map<string, Direct>()
+  /** channels for typing/presence only: never used for texts, which must not ride a relay's limited circuit */
+  private readonly ephemeral = new Map<string, Ephemeral>()
   /** recipients with entries backing off: later entries wait for them, so nothing overtakes (per-sender order) */
   private readonly waitingUntil = new Map<string, number>()
   private readonly controller = new AbortController()
@@ -215,7 +227,8 @@ export class Outbound {
         try {
           envelope = await sealFor(party, device.address, e.payload, sealing)
         } catch (err) {
-          if (!(err instanceof StaleSessionError)) throw err
+          // no reply for too long, or only sessions restored from a backup (decrypt only): start a new one
+          if (!(err instanceof StaleSessionError) && !(err instanceof RestoredSessionError)) throw err
           await this.ensureSession(recipient, device, { ...options, fresh: true })
           envelope = await sealFor(party, device.address, e.payload, sealing)
         }
@@ -296,30 +309,76 @@ export class Outbound {
     }
   }
 
-  /** Best effort, never stored: straight to each reachable device we already have a session with (typing, presence). True when one took it. */
+  /**
+   * Best effort, never stored: straight to each reachable device we can encrypt for (typing, presence).
+   * True when one took it. Uses the outbox's direct channel when one is open, else a channel of its own
+   * that may run over a relay's limited circuit (a few small frames; texts never go that way). A device
+   * that did not answer is dialled again after EPHEMERAL_RETRY_MIN_MS, doubling up to EPHEMERAL_RETRY_MAX_MS.
+   * Devices whose sessions all came from a backup are skipped: the first text starts a new session.
+   */
   async sendEphemeral (to: string, payload: Uint8Array, options: AbortOptions = {}): Promise<boolean> {
     const party = await this.init.party()
     if (party == null) return false
     const recipient = await this.init.recipients.resolve(to, options)
     let taken = false
     for (const device of recipient.devices) {
-      if (!await this.init.sessions.hasSession(device.address, options)) continue
-      const channel = await this.channelTo(device, options)
+      if (!await this.init.sessions.canEncrypt(device.address, options)) continue
+      const channel = await this.ephemeralChannelTo(device, options)
       if (channel == null) continue
       try {
         const r = await channel.send(await sealFor(party, device.address, payload, options), options)
         taken ||= r.status === 'ok'
       } catch {
-        this.markDirectFailed(device)
+        options.signal?.throwIfAborted()
+        channel.abort()
+        this.markEphemeralFailed(device)
       }
     }
     return taken
+  }
+
+  /** The outbox's open direct channel, else an ephemeral one (limited connections allowed), else undefined while backing off. */
+  private async ephemeralChannelTo (device: RecipientDevice, options: AbortOptions): Promise<DirectChannel | undefined> {
+    if (device.peerId == null) return undefined
+    const direct = this.direct.get(device.key)?.channel
+    if (direct != null && !direct.closed) return direct
+    const e = this.ephemeral.get(device.key) ?? { failures: 0 }
+    this.ephemeral.set(device.key, e)
+    if (e.channel != null && !e.channel.closed) return e.channel
+    if (e.dialing != null) return await e.dialing
+    if (e.retryAt != null && this.init.now() < e.retryAt) return undefined
+    const peerId = device.peerId
+    e.dialing = (async () => {
+      try {
+        const channel = await openDirectChannel(this.init.node, peerId, { ...options, dialTimeout: DIRECT_DIAL_TIMEOUT_MS, runOnLimitedConnection: true })
+        this.ephemeral.set(device.key, { channel, failures: 0 })
+        return channel
+      } catch {
+        options.signal?.throwIfAborted()
+        this.markEphemeralFailed(device)
+        return undefined
+      }
+    })()
+    try {
+      return await e.dialing
+    } finally {
+      e.dialing = undefined
+    }
+  }
+
+  private markEphemeralFailed (device: RecipientDevice): void {
+    const e = this.ephemeral.get(device.key)
+    const failures = (e?.failures ?? 0) + 1
+    const pause = Math.min(EPHEMERAL_RETRY_MAX_MS, EPHEMERAL_RETRY_MIN_MS * 2 ** Math.min(20, failures - 1))
+    this.ephemeral.set(device.key, { failures, retryAt: this.init.now() + pause })
   }
 
   /** A device reached us (it sent something): try it directly again at the next pass. */
   deviceSeen (key: string): void {
     const d = this.direct.get(key)
     if (d?.failedAt != null) this.direct.delete(key)
+    const e = this.ephemeral.get(key)
+    if (e?.retryAt != null) this.ephemeral.delete(key)
   }
 
   async stop (): Promise<void> {
@@ -327,7 +386,8 @@ export class Outbound {
     if (this.timer != null) clearTimeout(this.timer)
     this.controller.abort()
     await this.running?.catch(() => {})
-    for (const d of this.direct.values()) await d.channel?.close().catch(() => d.channel?.abort())
+    for (const d of [...this.direct.values(), ...this.ephemeral.values()]) await d.channel?.close().catch(() => d.channel?.abort())
     this.direct.clear()
+    this.ephemeral.clear()
   }
 }

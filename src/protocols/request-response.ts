@@ -13,7 +13,12 @@ export interface Codec<T> {
 
 /** What the client helpers need of a libp2p node. */
 export interface DialingNode {
-  dialProtocol(peer: DialTarget, protocols: string | string[], options?: AbortOptions): Promise<Stream>
+  dialProtocol(peer: DialTarget, protocols: string | string[], options?: DialProtocolOptions): Promise<Stream>
+}
+
+/** Options of a protocol dial: `runOnLimitedConnection` lets the stream run over a relay's limited circuit. */
+export interface DialProtocolOptions extends AbortOptions {
+  runOnLimitedConnection?: boolean
 }
 
 /** A relay given as a peer id (already known), multiaddr(s) or multiaddr string(s). */

@@ -18,6 +18,8 @@ export interface ProtocolServiceInit {
   /** concurrent inbound / outbound streams of the protocol per connection */
   maxInboundStreams: number
   maxOutboundStreams: number
+  /** accept streams of the protocol on limited (relayed circuit) connections @default false */
+  runOnLimitedConnection?: boolean
 }
 
 export abstract class ProtocolService implements Startable {
@@ -46,7 +48,8 @@ export abstract class ProtocolService implements Startable {
   async start (): Promise<void> {
     await this.registrar.handle(this.protocol, async (stream, connection) => { await this.handle(stream, connection) }, {
       maxInboundStreams: this.service.maxInboundStreams,
-      maxOutboundStreams: this.service.maxOutboundStreams
+      maxOutboundStreams: this.service.maxOutboundStreams,
+      runOnLimitedConnection: this.service.runOnLimitedConnection === true
     })
     this.started = true
   }

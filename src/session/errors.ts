@@ -35,3 +35,12 @@ export class StaleSessionError extends Error {
     this.name = StaleSessionError.name
   }
 }
+
+/** Every session with the address came back from a backup (decrypt only): start a new one from a fresh bundle before sending. */
+export class RestoredSessionError extends Error {
+  static name = 'RestoredSessionError'
+  constructor (message = 'Sessions restored from a backup do not send: fetch a new prekey bundle') {
+    super(message)
+    this.name = RestoredSessionError.name
+  }
+}

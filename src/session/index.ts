@@ -1,5 +1,5 @@
 // Public entry of the session layer: 1:1 session management, prekeys, local identity, group sender keys.
-export { SessionManager, REPLAY_CLOCK_SKEW_MS, MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from './session-manager.js'
+export { SessionManager, markSessionsRestored, REPLAY_CLOCK_SKEW_MS, MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from './session-manager.js'
 export type { SessionManagerParams, SessionMessage, DecryptedMessage, DecryptOptions } from './session-manager.js'
 export { SessionRecord, encodeSessionEntry } from './session-record.js'
 export { PreKeyManager, SIGNED_PRE_KEY_ROTATION_MS, ONE_TIME_PRE_KEY_BATCH, MAX_ONE_TIME_PRE_KEY_BATCH } from './prekey-manager.js'
@@ -11,4 +11,4 @@ export type { LocalIdentity, CreateLocalIdentityParams } from './local-identity.
 export { KeyedMutex } from '../util/keyed-mutex.js'
 export { addressToString, sameAddress } from './address.js'
 export type { DeviceAddress } from './address.js'
-export { NoSessionError, IdentityMismatchError, GroupMismatchError, StaleSessionError } from './errors.js'
+export { NoSessionError, IdentityMismatchError, GroupMismatchError, StaleSessionError, RestoredSessionError } from './errors.js'

@@ -3,11 +3,11 @@ import {
   DuplicateMessageError, messageKind, pqxdhInitiate, pqxdhRespond, ratchetDecrypt, ratchetEncrypt, ReplayedMessageError, TooFarForwardError
 } from '../crypto/index.js'
 import type { CryptoProvider, IdentityKeyPair, MessageKind, PreKeyBundle, RandomSource, RatchetState } from '../crypto/index.js'
-import { equalBytes, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
+import { CorruptRecordError, equalBytes, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
 import type { AbortOptions, DeviceAddress, ReplayStore, SessionStore } from '../storage/index.js'
 import { addressToString } from './address.js'
 import { firstMessageReplayId, readPreKeyMessage } from './crypto-adapter.js'
-import { IdentityMismatchError, NoSessionError, StaleSessionError } from './errors.js'
+import { IdentityMismatchError, NoSessionError, RestoredSessionError, StaleSessionError } from './errors.js'
 import { KeyedMutex } from '../util/keyed-mutex.js'
 import type { PreKeyManager } from './prekey-manager.js'
 import { SessionRecord } from './session-record.js'
@@ -118,23 +118,32 @@ export class SessionManager {
   }
 
   /**
-   * Encrypts with the active session. The advanced state is stored (synced) before the
-   * message is returned, so a message key is never used twice, even across a crash.
-   * Throws NoSessionError when there is no session (call processPreKeyBundle first), and
-   * StaleSessionError when the active session got no reply for MAX_UNACKNOWLEDGED_SESSION_AGE_MS
-   * (fetch a new bundle and call processPreKeyBundle).
+   * Encrypts with the active session: the newest one not restored from a backup (it is moved to the
+   * front). The advanced state is stored (synced) before the message is returned, so a message key is
+   * never used twice, even across a crash.
+   * Throws NoSessionError when there is no session (call processPreKeyBundle first), RestoredSessionError
+   * when every session came from a backup, and StaleSessionError when the active session got no reply for
+   * MAX_UNACKNOWLEDGED_SESSION_AGE_MS (for both: fetch a new bundle and call processPreKeyBundle).
    */
   async encrypt (address: DeviceAddress, plaintext: Uint8Array, options?: AbortOptions): Promise<SessionMessage> {
     return await this.serial(address, async () => {
       const record = await this.load(address, options)
       if (record.length === 0) throw new NoSessionError()
-      const active = record.session(0)
-      if (active.awaitingReply && this.now() - record.createdAt(0) > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) throw new StaleSessionError()
+      const index = record.indexForSending()
+      if (index < 0) throw new RestoredSessionError()
+      const active = record.session(index)
+      if (active.awaitingReply && this.now() - record.createdAt(index) > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) throw new StaleSessionError()
       const { state, message, kind } = ratchetEncrypt(active, plaintext, this.deps)
-      await this.commit(address, record.promote(0, state), options)
+      await this.commit(address, record.promote(index, state), options)
       return { kind, body: message }
     }, options)
   }
+
+  /** True when encrypt has a session to use (one exists that was not restored from a backup); says nothing of staleness. */
+  async canEncrypt (address: DeviceAddress, options?: AbortOptions): Promise<boolean> {
+    return (await this.load(address, options)).indexForSending() >= 0
+  }
+
 
   /**
    * Decrypts a message from the address. A normal message is tried on a copy of each session,
@@ -229,4 +238,30 @@ export class SessionManager {
   async deleteSessions (address: DeviceAddress, options?: AbortOptions): Promise<void> {
     await this.serial(address, async () => { await this.sessions.deleteSessions(address, options) }, options)
   }
+}
+
+/**
+ * After a backup was imported (nothing else running on the storage): marks every stored session
+ * "restored". Such a session still decrypts what contacts send on it, but encrypt never uses it: the
+ * ratchet state in a backup may be behind what the device sent after the snapshot, and the contact
+ * would drop those message numbers as duplicates. The first send to each device then starts a new
+ * session (RestoredSessionError → fetch a bundle). Returns how many addresses were marked.
+ */
+export async function markSessionsRestored (sessions: SessionStore, options?: AbortOptions): Promise<number> {
+  const addresses = await sessions.listAddresses(undefined, options)
+  let marked = 0
+  for (const address of addresses) {
+    let record: SessionRecord
+    try {
+      record = SessionRecord.fromStored(await sessions.loadSessions(address, options))
+    } catch (err) {
+      // an unreadable record cannot send either (every load throws): leave it as it is
+      if (err instanceof CorruptRecordError) continue
+      throw err
+    }
+    if (record.length === 0) continue
+    await sessions.storeSessions(address, record.markedRestored().toStored(), options)
+    marked++
+  }
+  return marked
 }

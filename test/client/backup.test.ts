@@ -2,13 +2,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMemoryStorage, openLevel, type Storage } from '../../src/storage/index.js'
 import { exportBackup, importBackup, BACKUP_MAGIC } from '../../src/client/backup.js'
+import { encodeSessionEntry } from '../../src/session/index.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const bytes = (...v: number[]): Uint8Array => new Uint8Array(v)
 
 async function fill (s: Storage): Promise<void> {
   await s.identity.saveLocalIdentity(bytes(1, 2, 3))
-  await s.sessions.storeSessions({ identityKey: bytes(7), deviceId: 1 }, [bytes(5)])
+  await s.sessions.storeSessions({ identityKey: bytes(7), deviceId: 1 }, [encodeSessionEntry(1000, bytes(5))])
   await s.kv('device').put('peer-key', bytes(9, 9, 9))
 }
 
@@ -45,7 +46,8 @@ describe('encrypted backup (LevelDB)', () => {
     const info = await importBackup(target, backup, 'correct horse battery')
     expect(info).toMatchObject({ kind: 'level' })
     expect(await target.identity.loadLocalIdentity()).toEqual(bytes(1, 2, 3))
-    expect(await target.sessions.loadSessions({ identityKey: bytes(7), deviceId: 1 })).toEqual([bytes(5)])
+    // the same session, marked restored (decrypt only: the first send starts a new session)
+    expect(await target.sessions.loadSessions({ identityKey: bytes(7), deviceId: 1 })).toEqual([encodeSessionEntry(1000, bytes(5), true)])
     expect(await target.kv('device').get('peer-key')).toEqual(bytes(9, 9, 9))
   })
 

@@ -34,6 +34,12 @@ export interface DirectChannelOptions extends AbortOptions {
   dialTimeout?: number
   /** ms to wait for the answer to one frame once written; past it the channel breaks @default 30000 */
   sendTimeout?: number
+  /**
+   * allow the stream over a limited connection (a relay's circuit, with its data and time caps): for a
+   * few small frames such as typing; bulk mail should wait for a direct connection or use a mailbox
+   * @default false
+   */
+  runOnLimitedConnection?: boolean
 }
 
 export interface DirectChannel {
@@ -202,7 +208,7 @@ class Channel implements DirectChannel {
 /** Opens a channel to a recipient device within `dialTimeout` (DIRECT_DIAL_TIMEOUT_MS); a failure here means: use the mailboxes. */
 export async function openDirectChannel (node: DialingNode, target: DirectTarget, options: DirectChannelOptions = {}): Promise<DirectChannel> {
   const stream = await withTimeout(options.dialTimeout ?? DIRECT_DIAL_TIMEOUT_MS, options.signal, async signal => {
-    return await node.dialProtocol(toDialTarget(target), DM_PROTOCOL, { signal })
+    return await node.dialProtocol(toDialTarget(target), DM_PROTOCOL, { signal, runOnLimitedConnection: options.runOnLimitedConnection === true })
   })
   return new Channel(stream, options.sendTimeout ?? SEND_TIMEOUT_MS)
 }

@@ -85,6 +85,14 @@ export interface DmServiceInit {
    * @default 4
    */
   maxOutboundStreams?: number
+  /**
+   * accept dm streams on limited connections (a relay's circuit between two browsers before the WebRTC
+   * upgrade): senders use them only for a few small frames (typing, presence); the relay's own data and
+   * time caps bound the rest
+   *
+   * @default true
+   */
+  runOnLimitedConnection?: boolean
 }
 
 /** The parts of libp2p the service uses. */

@@ -22,7 +22,7 @@ export class DmServer extends ProtocolService {
   private active = 0
 
   constructor (components: DmComponents, init: DmServiceInit) {
-    super(components, { protocol: DM_PROTOCOL, name: 'dm', maxInboundStreams: init.maxInboundStreams ?? MAX_INBOUND_STREAMS, maxOutboundStreams: init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS })
+    super(components, { protocol: DM_PROTOCOL, name: 'dm', maxInboundStreams: init.maxInboundStreams ?? MAX_INBOUND_STREAMS, maxOutboundStreams: init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS, runOnLimitedConnection: init.runOnLimitedConnection ?? true })
     this.backend = init.backend
     this.idleTimeout = init.idleTimeout ?? IDLE_TIMEOUT_MS
     this.receiveTimeout = init.receiveTimeout ?? RECEIVE_TIMEOUT_MS
