@@ -1,0 +1,144 @@
+/** Drives the web client for browser tests and the web benchmark: a relay process (verifier, log SMS gateway), the web server, Chromium with one context, and onboarding through the UI. Knows nothing of what a test asserts. */
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { multiaddr } from '@multiformats/multiaddr'
+import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
+import { startWebServer } from '../../scripts/web-server.js'
+import type { Parley } from '../../src/index.js'
+import { tempDir } from './tmp.js'
+import { launchChromium } from './chromium.js'
+import { smsInbox } from './sms.js'
+import { retryUntil } from './wait.js'
+
+declare global {
+  // what the page exposes (web/src/main.tsx)
+  var parley: { parley: Parley, multiaddr: typeof multiaddr } | undefined
+}
+
+/** A profile of the web client and the number it registers (national format, in `region`). */
+export interface WebPerson {
+  profile: string
+  national: string
+  e164: string
+  name: string
+  /** the country picked at onboarding @default 'GB' */
+  region?: string
+}
+
+export interface WebRig {
+  /** the web server's base URL */
+  url: string
+  relay: RelayProcess
+  inbox: ReturnType<typeof smsInbox>
+  browser: Browser
+  context: BrowserContext
+  /** uncaught page errors of every page opened with `open`, prefixed by profile */
+  pageErrors: string[]
+  /** A new page of the context at `?profile=NAME` plus `hash`. */
+  open(who: WebPerson, hash?: string): Promise<Page>
+  /** Onboards a fresh profile through the UI (number, code from the relay's log gateway, name) until the app is ready. */
+  onboard(page: Page, who: WebPerson, hooks?: OnboardHooks): Promise<void>
+  /** Dials `to`'s tab from `from`'s through the relay (circuit, upgraded to WebRTC), retrying until it works. */
+  connect(from: Page, to: Page): Promise<void>
+  stop(): Promise<void>
+}
+
+export interface OnboardHooks {
+  /** runs with the code typed in, before "Verify" */
+  atCode?(page: Page): Promise<void>
+  /** runs when the name step shows */
+  atName?(page: Page): Promise<void>
+}
+
+export interface WebRigInit {
+  /** @default { width: 1100, height: 720 } */
+  viewport?: { width: number, height: number }
+}
+
+/** Bound on one UI step of onboarding (a page start, a registration round trip). */
+const STEP_MS = 30_000
+
+export function testid (page: Page, id: string, attrs = ''): Locator {
+  return page.locator(`[data-testid="${id}"]${attrs}`)
+}
+
+/** Waits until the tab holds a relay reservation (a /p2p-circuit address), so another tab can dial it. */
+export async function waitForReservation (page: Page, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout })
+}
+
+export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
+  const dir = await tempDir('parley-web-')
+  const inbox = smsInbox()
+  const pageErrors: string[] = []
+  let relay: RelayProcess | undefined
+  let web: Awaited<ReturnType<typeof startWebServer>> | undefined
+  let browser: Browser | undefined
+  const stop = async (): Promise<void> => {
+    await browser?.close()
+    await web?.close()
+    await relay?.stop()
+    await dir.remove()
+  }
+  try {
+    relay = await startRelayProcess({
+      dataDir: join(dir.path, 'relay'),
+      listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
+      args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'],
+      onEvent: inbox.onEvent
+    })
+    web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')] } })
+    browser = await launchChromium()
+    const context = await browser.newContext({ viewport: init.viewport ?? { width: 1100, height: 720 } })
+    const url = web.url
+    const relayWs = relay.addr('ws')
+
+    return {
+      url,
+      relay,
+      inbox,
+      browser,
+      context,
+      pageErrors,
+      stop,
+      async open (who, hash = '') {
+        const page = await context.newPage()
+        page.on('pageerror', err => pageErrors.push(`${who.profile}: ${err.message}`))
+        await page.goto(`${url}/?profile=${who.profile}${hash}`)
+        return page
+      },
+      async onboard (page, who, hooks = {}) {
+        await testid(page, 'onboarding', '[data-state="phone"]').waitFor({ timeout: STEP_MS })
+        // registration needs a relay: wait until the page says it is connected
+        await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: STEP_MS })
+        // and reachable through it (a relay reservation), so the other tab can dial this one directly
+        await waitForReservation(page, STEP_MS)
+        await testid(page, 'country').selectOption(who.region ?? 'GB')
+        await testid(page, 'phone').fill(who.national)
+        const after = inbox.count
+        await testid(page, 'send-code').click()
+        const code = await inbox.next(who.e164, after)
+        await testid(page, 'onboarding', '[data-state="code"]').waitFor({ timeout: STEP_MS })
+        await testid(page, 'code').fill(code)
+        await hooks.atCode?.(page)
+        await testid(page, 'verify').click()
+        await testid(page, 'onboarding', '[data-state="name"]').waitFor({ timeout: STEP_MS })
+        await hooks.atName?.(page)
+        await testid(page, 'name').fill(who.name)
+        await testid(page, 'save-name').click()
+        await testid(page, 'app', '[data-state="ready"]').waitFor({ timeout: STEP_MS })
+      },
+      async connect (from, to) {
+        const id = await to.evaluate(() => globalThis.parley!.parley.node.peerId.toString())
+        const circuit = `${relayWs}/p2p-circuit/webrtc/p2p/${id}`
+        await retryUntil(async signal => {
+          await from.evaluate(async ({ addr, ms }) => { await globalThis.parley!.parley.node.dial(globalThis.parley!.multiaddr(addr), { signal: AbortSignal.timeout(ms) }) }, { addr: circuit, ms: 10_000 })
+          if (signal.aborted) throw new Error('too late')
+        }, { timeout: 40_000, interval: 500, what: 'tab dials tab' })
+      }
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
