@@ -152,7 +152,12 @@ describe('web client: settings and contact info', () => {
     await testid(bob, 'profile-name-save').click()
     await testid(bob, 'profile-message').filter({ hasText: 'Name saved.' }).waitFor({ timeout: 10_000 })
     expect(await bob.evaluate(async () => (await globalThis.parley!.parley.profile()).name)).toBe('Bobby')
-    await bob.screenshot({ path: join(SCREENSHOTS, 'settings.png'), fullPage: true })
+    await testid(bob, 'settings').evaluate(el => { el.parentElement!.scrollTop = 0 })
+    await bob.screenshot({ path: join(SCREENSHOTS, 'settings.png') })
+    // phone width: nothing scrolls sideways
+    await bob.setViewportSize({ width: 360, height: 720 })
+    expect(await bob.evaluate(() => [...document.querySelectorAll('.app, .settings-section')].every(el => el.scrollWidth <= el.clientWidth + 1))).toBe(true)
+    expect(await bob.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     expect(rig.pageErrors).toEqual([])
   })
 })
