@@ -156,7 +156,7 @@ describe('web client: settings and contact info', () => {
     await bob.screenshot({ path: join(SCREENSHOTS, 'settings.png') })
     // phone width: nothing scrolls sideways
     await bob.setViewportSize({ width: 360, height: 720 })
-    expect(await bob.evaluate(() => [...document.querySelectorAll('.app, .settings-section')].every(el => el.scrollWidth <= el.clientWidth + 1))).toBe(true)
+    expect(await bob.evaluate(() => Array.from(document.querySelectorAll('.app, .settings-section')).every(el => el.scrollWidth <= el.clientWidth + 1))).toBe(true)
     expect(await bob.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     expect(rig.pageErrors).toEqual([])
   })
