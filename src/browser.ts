@@ -3,6 +3,7 @@ import { createBrowserNode } from './net/browser.js'
 import { openLevel } from './storage/index.js'
 import { Parley, type ParleyInit } from './client/parley.js'
 import type { AbortOptions } from './storage/index.js'
+import { importBackup, type ImportBackupOptions } from './client/backup.js'
 
 export { createBrowserNode, BROWSER_DEFAULT_LISTEN, type BrowserNode } from './net/browser.js'
 export { type ParleyNodeInit, type ClientNode } from './net/options.js'
@@ -11,7 +12,14 @@ export { multiaddr } from '@multiformats/multiaddr'
 export { Parley, type ParleyInit, type WhoAmI, type ParleyEvents, type ReceivedMessage } from './client/parley.js'
 export { NotOnParleyError, NotRegisteredError, MAX_TEXT_LENGTH } from './messaging/index.js'
 export type { StoredMessage, Conversation, MessageStatus, HistoryCursor, KeyValueStore } from './storage/index.js'
-export { NoPendingRegistrationError, NoRelayError, NoVerifierError } from './client/errors.js'
+export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupCorruptError, LastRelayError, InvalidRelayAddressError, MailboxRelayRefusedError } from './client/errors.js'
+export { InvalidProfileError as InvalidProfileFieldError } from './client/errors.js'
+export type { ContactInfo } from './client/contacts.js'
+export { parseRelayAddress, type RelayInfo } from './client/relays.js'
+export type { Settings } from './client/settings.js'
+export { MAX_PROFILE_NAME_CHARS, MAX_PROFILE_PHOTO_BYTES, type Profile } from './client/profile.js'
+export type { PresenceInfo } from './client/presence.js'
+export type { BackupProgressOptions, ImportBackupOptions } from './client/backup.js'
 export { normalizePhone, InvalidPhoneNumberError } from './util/phone.js'
 export type { LookupResult, DiscoveryReport } from './directory/index.js'
 
@@ -47,4 +55,40 @@ export async function createParley (init: BrowserParleyInit, options?: AbortOpti
     await storage.close()
     throw err
   }
+}
+
+/** browser-level names its IndexedDB database `level-js-<location>` (its default prefix). */
+const IDB_PREFIX = 'level-js-'
+
+/**
+ * Deletes a profile's IndexedDB database: its identity, keys and history are gone for good. Stop the
+ * profile's Parley first (an open connection blocks the deletion until it closes).
+ */
+export async function wipeProfile (profile: string): Promise<void> {
+  const name = IDB_PREFIX + profileDatabase(profile)
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name)
+    request.onsuccess = () => resolve()
+    request.onerror = () => reject(request.error ?? new Error(`could not delete ${name}`))
+  })
+}
+
+/**
+ * Writes a backup into a profile's database, replacing what it holds, without starting it (reload the page
+ * to start the restored device). Stop the profile's Parley first. BackupPassphraseError / BackupCorruptError
+ * leave the database untouched. To test a passphrase while the device still runs, call
+ * `importBackup(parley.storage, bytes, passphrase, { replace: true, dryRun: true })` through `checkBackup`.
+ */
+export async function restoreProfile (profile: string, backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<void> {
+  const storage = await openLevel(profileDatabase(profile), options)
+  try {
+    await importBackup(storage, backup, passphrase, { ...options, replace: true })
+  } finally {
+    await storage.close()
+  }
+}
+
+/** Decrypts and checks a backup against a running device's storage kind, writing nothing (BackupPassphraseError, BackupCorruptError). */
+export async function checkBackup (parley: Parley, backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<void> {
+  await importBackup(parley.storage, backup, passphrase, { ...options, replace: true, dryRun: true })
 }

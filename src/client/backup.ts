@@ -44,6 +44,8 @@ export interface ExportBackupOptions extends BackupProgressOptions {
 export interface ImportBackupOptions extends BackupProgressOptions {
   /** restore over a storage that already holds an identity (everything in it is replaced) @default false */
   replace?: boolean
+  /** decrypt and check everything (passphrase, integrity, storage kind) but write nothing: lets an app test a passphrase before it stops the running device @default false */
+  dryRun?: boolean
 }
 
 export interface BackupInfo {
@@ -220,6 +222,10 @@ export async function importBackup (storage: Storage, bytes: Uint8Array, passphr
     if (entries.length === 0) throw new BackupCorruptError('the backup holds no data')
     options.onProgress?.(90, 100)
     throwIfAborted(options)
+    if (options.dryRun === true) {
+      options.onProgress?.(100, 100)
+      return { kind, entries: entries.length }
+    }
     try {
       await storage.replaceAll(entries, options)
     } catch (err) {

@@ -3,7 +3,8 @@ import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { ReceivedMessage, StoredMessage, MessageStatus } from '../../src/browser.js'
 import { TYPING_IDLE_MS, TYPING_REPEAT_MS, type AppModel } from './model.js'
-import { dayKey, formatClock, formatDay, formatPhone } from './format.js'
+import { dayKey, formatClock, formatDay, formatPhone, formatPresence } from './format.js'
+import { SecurityBanner } from './security-banner.js'
 import { Ticks } from './ticks.js'
 import { describe } from './onboarding.js'
 import { mark, markQueued } from './perf.js'
@@ -187,6 +188,8 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
   }
 
   const typing = model.isTyping(phone)
+  const presence = model.presenceOf(phone)
+  const presenceText = formatPresence(presence)
   let lastDay: number | undefined
 
   return (
@@ -196,8 +199,12 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
         <button type="button" class="title-button" data-testid="open-contact" onClick={() => model.go({ name: 'contact', phone })}>
           <h2 id="conversation-title">{formatPhone(phone)}</h2>
           <span class="subtitle" data-testid="typing" data-state={typing ? 'typing' : 'idle'} aria-live="polite">{typing ? 'typing…' : ''}</span>
+          {!typing && presenceText !== '' && (
+            <span class="subtitle presence" data-testid="presence" data-state={presence?.online === true ? 'online' : 'offline'}>{presenceText}</span>
+          )}
         </button>
       </header>
+      <SecurityBanner model={model} phone={phone} />
       <div class="messages" ref={scroller} onScroll={loadOlder} data-testid="messages" role="log" aria-live="polite" aria-label={`Messages with ${formatPhone(phone)}`} tabIndex={0}>
         {loadingOlder && <p class="loading-older" data-testid="loading-older"><span class="spinner" aria-hidden="true" /> Loading older messages…</p>}
         {loaded && !hasOlder && messages.length > 0 && <p class="history-start">Messages are end-to-end encrypted. This is the start of the conversation.</p>}

@@ -61,6 +61,17 @@ export function formatDay (t: number, now = Date.now()): string {
   return new Date(t).toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
 }
 
+/** The conversation header's presence line: "online", "last seen today at 14:05", "last seen yesterday at …", "last seen 21/11/2026 at …"; '' when unknown. */
+export function formatPresence (p: { online: boolean, lastSeen?: number } | undefined, now = Date.now()): string {
+  if (p == null) return ''
+  if (p.online) return 'online'
+  if (p.lastSeen == null) return ''
+  const day = startOfDay(p.lastSeen)
+  const today = startOfDay(now)
+  const when = day === today ? 'today' : day === today - DAY_MS ? 'yesterday' : new Date(p.lastSeen).toLocaleDateString()
+  return `last seen ${when} at ${formatClock(p.lastSeen)}`
+}
+
 /** A key that is equal for two times on the same local day. */
 export function dayKey (t: number): number {
   return startOfDay(t)

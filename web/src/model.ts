@@ -1,5 +1,5 @@
 // The web client's state around one Parley facade: who we are, the conversation list, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
-import type { Conversation, Parley, ReceivedMessage } from '../../src/browser.js'
+import type { Conversation, Parley, PresenceInfo, ReceivedMessage } from '../../src/browser.js'
 import { multiaddr } from '../../src/browser.js'
 import { notifyIncoming, setUnreadTitle } from './notifications.js'
 import { mark, markStatus } from './perf.js'
@@ -62,6 +62,13 @@ export class AppModel {
   route: Route
   /** contacts typing now, with the time their indicator expires */
   readonly typing = new Map<string, number>()
+  /** presence each contact told us (only while we share ours) */
+  readonly presence = new Map<string, PresenceInfo>()
+  /** contacts whose security code changed and the user has not acknowledged it (from 'identity-changed' or contact()) */
+  readonly identityChanged = new Set<string>()
+  /** object URL of our profile photo */
+  avatarUrl: string | undefined
+  private stopping: Promise<void> | undefined
   private readonly listeners = new Set<() => void>()
   private readonly relayPeers: Set<string>
   private readonly relayAddrs: string[]
@@ -107,6 +114,15 @@ export class AppModel {
       void this.refreshConversations()
     })
     this.parley.on('typing', e => { this.setTyping(e.phone, e.typing) })
+    this.parley.on('presence', e => {
+      this.presence.set(e.phone, e.online ? { online: true } : { online: false, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) })
+      this.changed()
+    })
+    this.parley.on('identity-changed', e => {
+      this.identityChanged.add(e.phone)
+      this.changed()
+    })
+    await this.loadAvatar()
     window.addEventListener('hashchange', () => {
       this.route = parseRoute(location.hash)
       this.changed()
@@ -191,6 +207,8 @@ export class AppModel {
 
   async saveProfile (info: ProfileInfo): Promise<void> {
     await this.parley.storage.kv('profile').put(PROFILE_KEY, enc.encode(JSON.stringify(info)), { sync: true })
+    // the facade's profile holds the name too (what will be shared with contacts)
+    await this.parley.setProfile({ name: info.name })
     this.me = info
     this.changed()
   }
@@ -227,11 +245,45 @@ export class AppModel {
     this.changed()
   }
 
+  /** What the contact last told us about its presence: live events first, else what the facade kept. */
+  presenceOf (phone: string): PresenceInfo | undefined {
+    if (!this.parley.sharingPresence) return undefined
+    return this.presence.get(phone) ?? this.parley.presenceOf(phone)
+  }
+
+  async setSharePresence (on: boolean): Promise<void> {
+    await this.parley.setSharePresence(on)
+    if (!on) this.presence.clear()
+    this.changed()
+  }
+
+  /** A contact's security code changed (or the user acknowledged it: `changed` false). */
+  setIdentityChanged (phone: string, changed: boolean): void {
+    if (changed === this.identityChanged.has(phone)) return
+    if (changed) this.identityChanged.add(phone)
+    else this.identityChanged.delete(phone)
+    this.changed()
+  }
+
+  /** Reads our photo from the facade's profile into an object URL for <img>. */
+  async loadAvatar (): Promise<void> {
+    const { photo } = await this.parley.profile()
+    if (this.avatarUrl != null) URL.revokeObjectURL(this.avatarUrl)
+    this.avatarUrl = photo != null ? URL.createObjectURL(new Blob([photo as Uint8Array<ArrayBuffer>], { type: photo[0] === 0x89 ? 'image/png' : 'image/jpeg' })) : undefined
+    this.changed()
+  }
+
   isTyping (phone: string): boolean {
     return (this.typing.get(phone) ?? 0) > Date.now()
   }
 
+  /** Stops the facade once (pagehide may call it again after a wipe or restore did). */
   async stop (): Promise<void> {
+    this.stopping ??= this.doStop()
+    await this.stopping
+  }
+
+  private async doStop (): Promise<void> {
     this.stopped = true
     if (this.redialTimer != null) clearTimeout(this.redialTimer)
     for (const t of this.timers) clearTimeout(t)

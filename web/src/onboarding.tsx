@@ -9,6 +9,19 @@ export const LOCAL_CODE_HINT = 'SMS code 123456 for …0123'
 
 type Step = 'phone' | 'code' | 'name'
 
+/**
+ * The number a code was sent to, kept for this tab's session (sessionStorage) so a reload on the code step
+ * stays there: the facade keeps the pending registration in storage, the page only needs the number to show.
+ */
+function pendingKey (profile: string): string {
+  return `parley-pending-${profile}`
+}
+
+export function clearPendingNumber (profile: string): void {
+  sessionStorage.removeItem(pendingKey(profile))
+  sessionStorage.removeItem(`${pendingKey(profile)}-region`)
+}
+
 export function CountrySelect ({ value, onChange, id }: { value: string, onChange: (code: string) => void, id: string }) {
   return (
     <select id={id} data-testid="country" value={value} onChange={e => onChange((e.target as HTMLSelectElement).value)}>
@@ -18,11 +31,12 @@ export function CountrySelect ({ value, onChange, id }: { value: string, onChang
 }
 
 export function Onboarding ({ model }: { model: AppModel }) {
-  const initial: Step = model.registered ? 'name' : 'phone'
+  const pending = model.registered ? undefined : sessionStorage.getItem(pendingKey(model.profile)) ?? undefined
+  const initial: Step = model.registered ? 'name' : pending != null ? 'code' : 'phone'
   const [step, setStep] = useState<Step>(initial)
-  const [region, setRegion] = useState<string>(model.me?.region ?? guessRegion())
+  const [region, setRegion] = useState<string>(model.me?.region ?? sessionStorage.getItem(`${pendingKey(model.profile)}-region`) ?? guessRegion())
   const [number, setNumber] = useState('')
-  const [e164, setE164] = useState<string | undefined>(model.phone)
+  const [e164, setE164] = useState<string | undefined>(model.phone ?? pending)
   const [code, setCode] = useState('')
   const [name, setName] = useState('')
   const [busy, setBusy] = useState(false)
@@ -46,6 +60,8 @@ export function Onboarding ({ model }: { model: AppModel }) {
       const phone = normalizePhone(number, region)
       const r = await model.parley.register(phone, { signal: AbortSignal.timeout(30_000) })
       setE164(r.phone)
+      sessionStorage.setItem(pendingKey(model.profile), r.phone)
+      sessionStorage.setItem(`${pendingKey(model.profile)}-region`, region)
       setStep('code')
     })
   }
@@ -55,6 +71,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
     void run(async () => {
       const r = await model.parley.verify(code, { signal: AbortSignal.timeout(60_000) })
       await model.registeredAs(r.phone)
+      clearPendingNumber(model.profile)
       setStep('name')
     })
   }
@@ -102,7 +119,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
           <input id="code" data-testid="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code}
             onInput={e => setCode((e.target as HTMLInputElement).value.replace(/\D/g, ''))} autoFocus />
           <div class="row">
-            <button type="button" class="secondary" data-testid="change-number" onClick={() => { setStep('phone'); setCode('') }} disabled={busy}>Change number</button>
+            <button type="button" class="secondary" data-testid="change-number" onClick={() => { clearPendingNumber(model.profile); setStep('phone'); setCode('') }} disabled={busy}>Change number</button>
             <button type="submit" data-testid="verify" disabled={busy || code.length !== 6} aria-busy={busy}>
               {busy && <span class="spinner" aria-hidden="true" />}{busy ? 'Checking…' : 'Verify'}
             </button>

@@ -1,27 +1,77 @@
-// Settings screen: a placeholder for now (another part of the project fills it in), holding the Network panel and the notification switch.
+// Settings screen: profile, privacy switches (read receipts, online status), notifications, relays, backup/restore/wipe, and the Network panel. Each section is its own module.
 import { useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { NetworkPanel } from './network.js'
 import { askNotificationPermission, notificationsSupported } from './notifications.js'
-import { formatPhone } from './format.js'
+import { ProfileSettings } from './profile-settings.js'
+import { RelaySettings } from './relay-settings.js'
+import { BackupSettings } from './backup-settings.js'
+import { describe } from './onboarding.js'
+
+/** A labelled on/off switch (a checkbox with role=switch): Space toggles it, the state is in data-state. */
+function Switch ({ id, label, help, checked, busy, onChange }: { id: string, label: string, help: string, checked: boolean, busy: boolean, onChange: (on: boolean) => void }) {
+  return (
+    <div class="switch-row">
+      <div>
+        <label for={id} class="switch-label">{label}</label>
+        <p class="note" id={`${id}-help`}>{help}</p>
+      </div>
+      <input id={id} type="checkbox" role="switch" class="switch" data-testid={id} data-state={checked ? 'on' : 'off'} checked={checked} disabled={busy}
+        aria-describedby={`${id}-help`} onChange={e => onChange((e.target as HTMLInputElement).checked)} />
+    </div>
+  )
+}
+
+function PrivacySettings ({ model }: { model: AppModel }) {
+  const parley = model.parley
+  const [receipts, setReceipts] = useState(parley.settings().readReceipts)
+  const [presence, setPresence] = useState(parley.sharingPresence)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | undefined>()
+  const [permission, setPermission] = useState<string>(notificationsSupported() ? Notification.permission : 'unsupported')
+
+  const change = (work: () => Promise<void>): void => {
+    setBusy(true)
+    setError(undefined)
+    work().catch(err => setError(describe(err))).finally(() => setBusy(false))
+  }
+
+  return (
+    <section class="settings-section" aria-labelledby="privacy-title" data-testid="privacy-settings">
+      <h2 id="privacy-title">Privacy and notifications</h2>
+      <Switch id="read-receipts" label="Read receipts" checked={receipts} busy={busy}
+        help="Contacts see blue ticks when you have read their messages. Off: their ticks stop at delivered."
+        onChange={on => change(async () => { setReceipts((await parley.setReadReceipts(on)).readReceipts) })} />
+      <Switch id="share-presence" label="Share online status" checked={presence} busy={busy}
+        help="Recent contacts see when you are online or last seen. Off: you do not see theirs either."
+        onChange={on => change(async () => { await model.setSharePresence(on); setPresence(parley.sharingPresence) })} />
+      <p>
+        Desktop notifications: <span data-testid="notification-permission">{permission}</span>{' '}
+        {permission === 'default' && (
+          <button type="button" class="secondary" data-testid="enable-notifications" onClick={() => { void askNotificationPermission().then(setPermission) }}>Enable</button>
+        )}
+      </p>
+      {error != null && <p class="error" role="alert" data-testid="privacy-error">{error}</p>}
+    </section>
+  )
+}
 
 export function Settings ({ model }: { model: AppModel }) {
-  const [permission, setPermission] = useState<string>(notificationsSupported() ? Notification.permission : 'unsupported')
   return (
     <section class="settings" aria-labelledby="settings-title" data-testid="settings">
       <header class="pane-header">
         <button type="button" class="icon back always" data-testid="settings-back" aria-label="Back" onClick={() => model.go({ name: 'list' })}>←</button>
         <h1 id="settings-title">Settings</h1>
       </header>
-      <div class="pane-body">
-        {model.me != null && <p>{model.me.name} · {formatPhone(model.phone ?? '')} · profile <b>{model.profile}</b></p>}
-        <p>
-          Desktop notifications: <span data-testid="notification-permission">{permission}</span>{' '}
-          {permission === 'default' && (
-            <button type="button" data-testid="enable-notifications" onClick={() => { void askNotificationPermission().then(setPermission) }}>Enable</button>
-          )}
-        </p>
-        <NetworkPanel model={model} />
+      <div class="pane-body settings-body">
+        <ProfileSettings model={model} />
+        <PrivacySettings model={model} />
+        <RelaySettings model={model} />
+        <BackupSettings model={model} />
+        <details class="settings-section" data-testid="network-details" open>
+          <summary>Network (diagnostics)</summary>
+          <NetworkPanel model={model} />
+        </details>
       </div>
     </section>
   )
