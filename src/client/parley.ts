@@ -168,7 +168,7 @@ export class Parley extends Emitter<ParleyEvents> {
     })
     this.messenger.on('presence', e => {
       const info = { online: e.online, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) }
-      if (this.presence.received(e.from, info)) this.emit('presence', { phone: e.from, ...info })
+      if (this.presence.received(e.from, info, e.answer === true)) this.emit('presence', { phone: e.from, ...info })
     })
     this.messenger.on('relay', e => this.emit('relay', e))
     this.messenger.on('error', err => this.background(err))

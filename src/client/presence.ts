@@ -29,8 +29,8 @@ export interface PresenceInit {
   now: () => number
   /** the addresses of the most recent conversations updated since `since`, newest first */
   recentContacts: (limit: number, since: number, options?: AbortOptions) => Promise<string[]>
-  /** sends one presence, ephemeral; true when a device of the contact took it */
-  send: (to: string, online: boolean, lastSeen: number | undefined, options: AbortOptions) => Promise<boolean>
+  /** sends one presence, ephemeral; true when a device of the contact took it. `answer`: the reply to the contact's announcement. */
+  send: (to: string, online: boolean, lastSeen: number | undefined, options: AbortOptions & { answer?: boolean }) => Promise<boolean>
   onError?: (err: unknown) => void
 }
 
@@ -84,14 +84,14 @@ export class Presence {
 
   /**
    * A contact told us its presence. Kept and reported (true) only while we share ours (the WhatsApp rule:
-   * no peeking without showing). A contact coming online that we have not told about us yet is told back once.
+   * no peeking without showing). A contact announcing it is online (it started, came back, or just began
+   * sharing) is answered with ours, since it may know nothing of us; answers are not answered again.
    */
-  received (from: string, info: PresenceInfo): boolean {
+  received (from: string, info: PresenceInfo, answer = false): boolean {
     if (!this.share) return false
     this.known.set(from, info.online ? { online: true } : { online: false, ...(info.lastSeen != null ? { lastSeen: info.lastSeen } : {}) })
-    if (info.online && this.online && this.running && !this.told.has(from)) {
-      this.told.add(from)
-      this.sendOne(from, true, undefined, { signal: this.controller.signal }).catch(err => this.init.onError?.(err))
+    if (info.online && !answer && this.online && this.running) {
+      this.sendOne(from, true, undefined, { signal: this.controller.signal, answer: true }).catch(err => this.init.onError?.(err))
     }
     return true
   }
@@ -129,7 +129,7 @@ export class Presence {
     return taken
   }
 
-  private async sendOne (to: string, online: boolean, lastSeen: number | undefined, options: AbortOptions): Promise<boolean> {
+  private async sendOne (to: string, online: boolean, lastSeen: number | undefined, options: AbortOptions & { answer?: boolean }): Promise<boolean> {
     const took = await this.init.send(to, online, lastSeen, options)
     if (online && took) this.told.add(to)
     if (!online) this.told.delete(to)

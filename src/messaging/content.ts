@@ -19,7 +19,8 @@ export type ReceiptType = 'delivered' | 'read'
 export interface TextContent { kind: 'text', id: string, text: string, timestamp: number, quoteId?: string }
 export interface ReceiptContent { kind: 'receipt', type: ReceiptType, ids: string[], timestamp: number }
 export interface TypingContent { kind: 'typing', typing: boolean, timestamp: number }
-export interface PresenceContent { kind: 'presence', online: boolean, lastSeen?: number }
+/** `answer`: sent back to a contact's announcement, so it is not answered again. */
+export interface PresenceContent { kind: 'presence', online: boolean, lastSeen?: number, answer?: boolean }
 export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent
 
 /** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
@@ -57,7 +58,7 @@ export function encodeContent (c: Content): Uint8Array {
       pb.typing = { action: b.typing ? TypingPb.Action.STARTED : TypingPb.Action.STOPPED, timestamp: BigInt(b.timestamp) }
       break
     case 'presence':
-      pb.presence = { online: b.online, lastSeen: BigInt(b.lastSeen ?? 0) }
+      pb.presence = { online: b.online, lastSeen: BigInt(b.lastSeen ?? 0), answer: b.answer === true }
       break
   }
   const body = ContentPb.encode(pb)
@@ -97,7 +98,7 @@ export function decodeContent (bytes: Uint8Array): Content {
     body = { kind: 'typing', typing: pb.typing.action === TypingPb.Action.STARTED, timestamp: Number(pb.typing.timestamp) }
   } else {
     const p = pb.presence!
-    body = { kind: 'presence', online: p.online, ...(p.lastSeen > 0n ? { lastSeen: Number(p.lastSeen) } : {}) }
+    body = { kind: 'presence', online: p.online, ...(p.lastSeen > 0n ? { lastSeen: Number(p.lastSeen) } : {}), ...(p.answer ? { answer: true } : {}) }
   }
   return { senderE164: pb.senderE164, attestation: pb.attestation, body, ...(pb.expiresAt > 0n ? { expiresAt: Number(pb.expiresAt) } : {}) }
 }

@@ -55,7 +55,7 @@ export interface MessengerEvents {
   /** one of our messages changed status */
   status: { conversation: string, id: string, status: MessageStatus }
   typing: { from: string, typing: boolean }
-  presence: { from: string, online: boolean, lastSeen?: number }
+  presence: { from: string, online: boolean, lastSeen?: number, answer?: boolean }
   relay: { relay: string, state: 'connected' | 'drained' | 'disconnected' }
   /**
    * an envelope that can never be read was dropped (acked, so it cannot block a mailbox): e.g. a contact
@@ -195,7 +195,7 @@ export class Messenger extends Emitter<MessengerEvents> {
         if (fresh) this.emit('typing', { from: result.from, typing: body.typing })
         break
       case 'presence':
-        if (fresh) this.emit('presence', { from: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}) })
+        if (fresh) this.emit('presence', { from: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
         break
     }
   }
@@ -312,11 +312,12 @@ export class Messenger extends Emitter<MessengerEvents> {
   /**
    * Tells a contact we are online, or offline since `lastSeen`. Ephemeral like typing: only straight to a
    * reachable device we have a session with, never stored at relays. Resolves true when a device took it.
+   * `answer` marks the reply to a contact's announcement, which the contact does not answer again.
    */
-  async sendPresence (to: string, online: boolean, options?: AbortOptions & { lastSeen?: number }): Promise<boolean> {
+  async sendPresence (to: string, online: boolean, options?: AbortOptions & { lastSeen?: number, answer?: boolean }): Promise<boolean> {
     const self = await this.requireSelf(options)
     const now = this.init.now()
-    const body: MessageBody = { kind: 'presence', online, ...(!online && options?.lastSeen != null ? { lastSeen: options.lastSeen } : {}) }
+    const body: MessageBody = { kind: 'presence', online, ...(!online && options?.lastSeen != null ? { lastSeen: options.lastSeen } : {}), ...(options?.answer === true ? { answer: true } : {}) }
     const payload = encodeContent({ senderE164: self.phone, attestation: self.attestation, body, expiresAt: now + PRESENCE_TTL_MS })
     return await this.outbound.sendEphemeral(to, payload, options)
   }

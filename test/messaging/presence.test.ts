@@ -62,6 +62,12 @@ describe('presence (opt-in)', () => {
     await atBob.until(1, 30_000, 'alice online at bob')
     expect(atBob.items[0]).toEqual({ phone: ALICE, online: true })
     expect(bob.presenceOf(ALICE)).toEqual({ online: true })
+    // bob told alice "online" before she shared (not shown then): he answers her announcement, so she sees him now
+    await atAlice.until(1, 30_000, 'bob answers alice')
+    expect(atAlice.items[0]).toEqual({ phone: BOB, online: true })
+    expect(alice.presenceOf(BOB)).toEqual({ online: true })
+    // answers are not answered: bob hears alice once
+    expect(atBob.items).toHaveLength(1)
 
     expect(await bob.setPresence(true)).toBe(1)
     expect(atAlice.items.at(-1)).toEqual({ phone: BOB, online: true })
@@ -79,8 +85,11 @@ describe('presence (opt-in)', () => {
   })
 
   it('the choice survives a restart; stop() tells contacts we went offline, the next start that we are back', async () => {
-    const atBob = collect<PresenceEvent>(push => bob.on('presence', push))
+    // bob's announcement is answered by alice; wait for it so it is not taken for her next word
+    const answered = collect<PresenceEvent>(push => bob.on('presence', push))
     await bob.setPresence(true)
+    await answered.until(1, 10_000, 'alice answers bob')
+    const atBob = collect<PresenceEvent>(push => bob.on('presence', push))
     const stopping = Date.now()
     await alice.stop()
     await atBob.until(1, 10_000, 'alice offline at bob')
@@ -94,14 +103,18 @@ describe('presence (opt-in)', () => {
     await atBob.until(2, 30_000, 'alice online again at bob')
     expect(atBob.items[1]).toEqual({ phone: ALICE, online: true })
     expect(bob.presenceOf(ALICE)).toEqual({ online: true })
+    // bob answers her announcement: the restarted alice, who remembered nothing, knows he is online
+    await retryUntil(async () => alice.presenceOf(BOB)?.online === true || Promise.reject(new Error('no answer yet')), { timeout: 10_000, interval: 50, what: "bob's answer at the restarted alice" })
   }, 60_000)
 
   it('turning sharing off tells contacts we are offline and hides theirs', async () => {
     const atAlice = collect<PresenceEvent>(push => alice.on('presence', push))
-    // bob learns alice is online (above); alice learns bob is online
+    const answered = collect<PresenceEvent>(push => bob.on('presence', push))
+    // alice learns bob is online; bob hears alice's answer
     expect(await bob.setPresence(true)).toBe(1)
     await atAlice.until(1, 10_000, 'bob online at alice')
     expect(alice.presenceOf(BOB)).toEqual({ online: true })
+    await answered.until(1, 10_000, 'alice answers bob')
 
     const atBob = collect<PresenceEvent>(push => bob.on('presence', push))
     await alice.setSharePresence(false)

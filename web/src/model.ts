@@ -14,6 +14,9 @@ export const STALE_PROBE_MS = 1_500
 const PING_PROTOCOL = '/ipfs/ping/1.0.0'
 type Connection = ReturnType<Parley['node']['getConnections']>[number]
 
+/** A tab hidden this long counts as away: contacts who share presence see "last seen" until it is visible again (WhatsApp Web also goes offline soon after it is left). */
+export const AWAY_AFTER_HIDDEN_MS = 60_000
+
 /** A typing "on" is sent at most this often while the user keeps typing. */
 export const TYPING_REPEAT_MS = 3_000
 /** After this long without a keystroke we send typing "off". */
@@ -75,6 +78,8 @@ export class AppModel {
   private redialTimer: ReturnType<typeof setTimeout> | undefined
   private redialDelay = RELAY_REDIAL_MS
   private stopped = false
+  private awayTimer: ReturnType<typeof setTimeout> | undefined
+  private away = false
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
   constructor (readonly parley: Parley, readonly profile: string, bootstrap: string[]) {
@@ -123,6 +128,7 @@ export class AppModel {
       this.changed()
     })
     await this.loadAvatar()
+    document.addEventListener('visibilitychange', () => { this.onVisibility() })
     window.addEventListener('hashchange', () => {
       this.route = parseRoute(location.hash)
       this.changed()
@@ -273,6 +279,25 @@ export class AppModel {
     this.changed()
   }
 
+  /** Hidden for AWAY_AFTER_HIDDEN_MS: tell contacts we are offline; visible again: online. Best effort, like all presence. */
+  private onVisibility (): void {
+    if (this.stopped) return
+    if (document.visibilityState === 'hidden') {
+      this.awayTimer ??= setTimeout(() => {
+        this.awayTimer = undefined
+        this.away = true
+        this.parley.setPresence(false).catch(() => {})
+      }, AWAY_AFTER_HIDDEN_MS)
+      return
+    }
+    if (this.awayTimer != null) clearTimeout(this.awayTimer)
+    this.awayTimer = undefined
+    if (this.away) {
+      this.away = false
+      this.parley.setPresence(true).catch(() => {})
+    }
+  }
+
   isTyping (phone: string): boolean {
     return (this.typing.get(phone) ?? 0) > Date.now()
   }
@@ -286,6 +311,7 @@ export class AppModel {
   private async doStop (): Promise<void> {
     this.stopped = true
     if (this.redialTimer != null) clearTimeout(this.redialTimer)
+    if (this.awayTimer != null) clearTimeout(this.awayTimer)
     for (const t of this.timers) clearTimeout(t)
     await this.parley.stop()
   }

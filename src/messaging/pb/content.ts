@@ -461,6 +461,7 @@ export namespace TypingMessage {
 export interface PresenceMessage {
   online: boolean
   lastSeen: bigint
+  answer: boolean
 }
 
 export namespace PresenceMessage {
@@ -483,13 +484,19 @@ export namespace PresenceMessage {
           w.uint64(obj.lastSeen)
         }
 
+        if ((obj.answer != null && obj.answer !== false)) {
+          w.uint32(24)
+          w.bool(obj.answer)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           online: false,
-          lastSeen: 0n
+          lastSeen: 0n,
+          answer: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -504,6 +511,10 @@ export namespace PresenceMessage {
             }
             case 2: {
               obj.lastSeen = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.answer = reader.bool()
               break
             }
             default: {
@@ -535,6 +546,13 @@ export namespace PresenceMessage {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.answer`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -557,6 +575,11 @@ export namespace PresenceMessage {
     value: bigint
   }
 
+  export interface PresenceMessageAnswerFieldEvent {
+    field: '$.answer'
+    value: boolean
+  }
+
   export function encode (obj: Partial<PresenceMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PresenceMessage.codec())
   }
@@ -565,7 +588,7 @@ export namespace PresenceMessage {
     return decodeMessage(buf, PresenceMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceMessage>): Generator<PresenceMessageOnlineFieldEvent | PresenceMessageLastSeenFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PresenceMessage>): Generator<PresenceMessageOnlineFieldEvent | PresenceMessageLastSeenFieldEvent | PresenceMessageAnswerFieldEvent> {
     return streamMessage(buf, PresenceMessage.codec(), opts)
   }
 }
@@ -819,6 +842,11 @@ export namespace Content {
     value: bigint
   }
 
+  export interface ContentPresenceAnswerFieldEvent {
+    field: '$.presence.answer'
+    value: boolean
+  }
+
   export interface ContentExpiresAtFieldEvent {
     field: '$.expiresAt'
     value: bigint
@@ -832,7 +860,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
