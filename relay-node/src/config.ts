@@ -49,8 +49,11 @@ export class ConfigError extends Error {
 export const RELAY_DEFAULTS = {
   listen: ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'],
   metricsHost: '127.0.0.1',
-  /** a browser client holds one reservation; a few hundred per relay keeps memory bounded */
-  maxReservations: 512,
+  /**
+   * every browser tab holds one reservation to be reachable; at ~80 KiB per connected client
+   * (bench relay.conn.memory) 1,024 cost ~80 MiB, half of maxConnections leaves room for Node clients and relays
+   */
+  maxReservations: 1024,
   /** reservations are refreshed by clients well before this */
   reservationTtlMs: 2 * 60 * 60 * 1000,
   /** relayed connections exist for signalling (WebRTC upgrade) and small messages, not bulk data */
