@@ -229,12 +229,19 @@ export class Messenger extends Emitter<MessengerEvents> {
    */
   async send (to: string, text: string, options?: AbortOptions & { quoteId?: string }): Promise<StoredMessage> {
     const self = await this.requireSelf(options)
-    try {
-      await this.recipients.resolve(to, { signal: AbortSignal.any([AbortSignal.timeout(SEND_LOOKUP_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])]) })
-    } catch (err) {
-      if (err instanceof NotOnParleyError) throw err
-      options?.signal?.throwIfAborted()
-      // the directory is unreachable now: queue it; delivery looks the number up again
+    const lookup = this.recipients.resolve(to, { signal: AbortSignal.any([AbortSignal.timeout(SEND_LOOKUP_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])]) })
+    // a number we have a conversation with is known to be on Parley: queue at once (delivery shares the lookup);
+    // a new number waits for the directory, so "not on Parley" is said before anything is stored
+    const known = await this.init.messages.conversation(to, options) != null
+    if (known) lookup.catch(() => {})
+    else {
+      try {
+        await lookup
+      } catch (err) {
+        if (err instanceof NotOnParleyError) throw err
+        options?.signal?.throwIfAborted()
+        // the directory is unreachable now: queue it; delivery looks the number up again
+      }
     }
     const createdAt = this.stamp()
     const id = newMessageId(this.init.random)

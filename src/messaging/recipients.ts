@@ -9,6 +9,23 @@ import { NotOnParleyError } from './errors.js'
 
 /** How long a lookup answer is reused: short, so a new device or relay is seen within minutes; a failed send also drops it. */
 export const RECIPIENT_CACHE_MS = 5 * 60_000
+/** The longest one shared lookup may take (directory lookups end sooner, at their quorum or query timeouts). */
+export const RECIPIENT_LOOKUP_TIMEOUT_MS = 30_000
+
+/** The promise's outcome, or the signal's reason if it aborts first. */
+async function untilAborted<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal == null) return await promise
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(signal.reason)
+      signal.addEventListener('abort', onAbort, { once: true })
+    })])
+  } finally {
+    if (onAbort != null) signal.removeEventListener('abort', onAbort)
+  }
+}
 
 export interface RecipientDevice {
   address: DeviceAddress
@@ -30,6 +47,8 @@ export const deviceKey = (address: DeviceAddress): string => `${toHex(address.id
 
 export class Recipients {
   private readonly cache = new Map<string, { at: number, recipient: Recipient }>()
+  /** lookups under way: a send and the delivery right after it share one */
+  private readonly pending = new Map<string, Promise<Recipient>>()
 
   constructor (private readonly lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
 
@@ -37,6 +56,16 @@ export class Recipients {
   async resolve (e164: string, options?: AbortOptions): Promise<Recipient> {
     const hit = this.cache.get(e164)
     if (hit != null && this.now() - hit.at < RECIPIENT_CACHE_MS) return hit.recipient
+    let shared = this.pending.get(e164)
+    if (shared == null) {
+      // bounded on its own: one caller giving up must not fail the others' lookup
+      shared = this.fetch(e164, { signal: AbortSignal.timeout(RECIPIENT_LOOKUP_TIMEOUT_MS) }).finally(() => this.pending.delete(e164))
+      this.pending.set(e164, shared)
+    }
+    return await untilAborted(shared, options?.signal)
+  }
+
+  private async fetch (e164: string, options?: AbortOptions): Promise<Recipient> {
     const found = await this.lookup(e164, options)
     if (!found.registered) throw new NotOnParleyError()
     const recipient: Recipient = {
