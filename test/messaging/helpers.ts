@@ -1,8 +1,9 @@
 /** Test helpers for messaging: relay processes with the log SMS gateway and registered Parley devices on real LevelDB folders. */
 import { join } from 'node:path'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
-import { Parley, createNodeNode, type ParleyInit } from '../../src/index.js'
+import { Parley, createNodeNode, type ParleyInit, type ReceivedMessage } from '../../src/index.js'
 import { smsInbox } from '../helpers/sms.js'
+import { retryUntil } from '../helpers/wait.js'
 
 export interface TestRelay { relay: RelayProcess, sms: ReturnType<typeof smsInbox>, dataDir: string }
 
@@ -70,4 +71,23 @@ export function collect<T> (subscribe: (push: (e: T) => void) => void) {
       return items
     }
   }
+}
+
+/**
+ * A conversation both ways: sessions exist on both sides and each is the other's recent contact. Resolves
+ * once both delivered receipts came back and both outboxes are empty, so later counts show only what the
+ * test itself queued.
+ */
+export async function converse (a: { device: Parley, phone: string }, b: { device: Parley, phone: string }): Promise<void> {
+  const atB = collect<ReceivedMessage>(push => b.device.on('message', push))
+  const deliveredAtA = collect<{ id: string }>(push => a.device.on('receipt', e => { if (e.status === 'delivered') push(e) }))
+  await a.device.send(b.phone, 'hi')
+  await atB.until(1, 30_000, 'first message')
+  const atA = collect<ReceivedMessage>(push => a.device.on('message', push))
+  const deliveredAtB = collect<{ id: string }>(push => b.device.on('receipt', e => { if (e.status === 'delivered') push(e) }))
+  await b.device.send(a.phone, 'hello')
+  await atA.until(1, 30_000, 'answer')
+  await deliveredAtA.until(1, 30_000, 'delivered receipt of the first message')
+  await deliveredAtB.until(1, 30_000, 'delivered receipt of the answer')
+  await retryUntil(async () => (await a.device.messenger.pendingCount()) + (await b.device.messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'empty outboxes' })
 }

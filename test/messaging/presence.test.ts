@@ -2,8 +2,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
-import type { Parley, ReceivedMessage } from '../../src/index.js'
-import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+import type { Parley } from '../../src/index.js'
+import { startTestRelay, registeredDevice, openDevice, collect, converse, type TestRelay } from './helpers.js'
 
 const ALICE = '+15550500001'
 const BOB = '+15550500002'
@@ -21,15 +21,8 @@ describe('presence (opt-in)', () => {
     relay = await startTestRelay(`${dir.path}/relay`)
     alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
     bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
-    // a conversation both ways: sessions exist and each is the other's recent contact
-    const atBob = collect<ReceivedMessage>(push => bob.on('message', push))
-    await alice.send(BOB, 'hi')
-    await atBob.until(1, 30_000, 'message at bob')
-    const atAlice = collect<ReceivedMessage>(push => alice.on('message', push))
-    await bob.send(ALICE, 'hello')
-    await atAlice.until(1, 30_000, 'message at alice')
-    // the delivered receipts have left both outboxes: later counts show only what presence queued
-    await retryUntil(async () => (await alice.messenger.pendingCount()) + (await bob.messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'empty outboxes' })
+    // a conversation both ways: sessions exist and each is the other's recent contact; outboxes empty
+    await converse({ device: alice, phone: ALICE }, { device: bob, phone: BOB })
   }, 90_000)
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
-import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+import { startTestRelay, registeredDevice, openDevice, collect, converse, type TestRelay } from './helpers.js'
 import { EPHEMERAL_RETRY_MIN_MS, DIRECT_RETRY_AFTER_MS } from '../../src/messaging/outbound.js'
 
 const ALICE = '+15550600001'
@@ -26,17 +26,8 @@ describe('typing over a relay circuit', () => {
       await retryUntil(async () => p.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) || Promise.reject(new Error('no reservation')), { timeout: 20_000, interval: 100, what: 'circuit reservation' })
       expect(p.node.getMultiaddrs().every(a => a.toString().includes('/p2p-circuit'))).toBe(true)
     }
-    // a conversation both ways through the mailbox: sessions exist on both sides
-    const atBob = collect<ReceivedMessage>(push => bob.on('message', push))
-    await alice.send(BOB, 'hi')
-    await atBob.until(1, 30_000, 'message at bob')
-    const atAlice = collect<ReceivedMessage>(push => alice.on('message', push))
-    const delivered = collect<{ id: string }>(push => bob.on('receipt', e => { if (e.status === 'delivered') push(e) }))
-    const hello = await bob.send(ALICE, 'hello')
-    await atAlice.until(1, 30_000, 'message at alice')
-    // alice's delivered receipt reached bob and both outboxes are empty: a later count shows only what typing queued
-    await retryUntil(async () => delivered.items.some(r => r.id === hello.id) || Promise.reject(new Error('no receipt yet')), { timeout: 30_000, interval: 50, what: 'delivered receipt at bob' })
-    await retryUntil(async () => (await alice.messenger.pendingCount()) + (await bob.messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'empty outboxes' })
+    // a conversation both ways through the mailbox: sessions exist on both sides, receipts arrived, outboxes empty
+    await converse({ device: alice, phone: ALICE }, { device: bob, phone: BOB })
   }, 120_000)
 
   afterAll(async () => {
