@@ -2,79 +2,35 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
-import { startWebServer } from '../../scripts/web-server.js'
-import { tempDir } from '../helpers/tmp.js'
-import { launchChromium } from '../helpers/chromium.js'
-import { smsInbox } from '../helpers/sms.js'
-import type { Parley } from '../../src/index.js'
-import type { multiaddr } from '@multiformats/multiaddr'
-
-declare global {
-  // what the page exposes (web/src/main.tsx)
-  var parley: { parley: Parley, multiaddr: typeof multiaddr } | undefined
-}
+import type { Page } from 'playwright-core'
+import { startWebRig, testid, type WebRig, type WebPerson } from '../helpers/web-app.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-const CAROL = { profile: 'carol', national: '07700 900101', e164: '+447700900101' }
-const DAVE = { profile: 'dave', national: '07700 900102', e164: '+447700900102' }
+const CAROL: WebPerson = { profile: 'carol', national: '07700 900101', e164: '+447700900101', name: 'carol' }
+const DAVE: WebPerson = { profile: 'dave', national: '07700 900102', e164: '+447700900102', name: 'dave' }
 const NOBODY = '07700 900199'
 /** must exceed the page size of the conversation view (HISTORY_PAGE = 30) */
 const MANY = 36
 
 describe('web client screens', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  let relay: RelayProcess
-  let web: Awaited<ReturnType<typeof startWebServer>>
-  let browser: Browser
-  let context: BrowserContext
+  let rig: WebRig
   let carol: Page
   let dave: Page
-  const inbox = smsInbox()
-  const pageErrors: string[] = []
 
-  const testid = (page: Page, id: string, attrs = ''): ReturnType<Page['locator']> => page.locator(`[data-testid="${id}"]${attrs}`)
-
-  const onboard = async (who: typeof CAROL): Promise<Page> => {
-    const page = await context.newPage()
-    page.on('pageerror', err => pageErrors.push(`${who.profile}: ${err.message}`))
-    await page.goto(`${web.url}/?profile=${who.profile}`)
-    await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: 20_000 })
-    // and reachable through it (a relay reservation), so the other tab can dial this one directly
-    await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout: 20_000 })
-    await testid(page, 'country').selectOption('GB')
-    await testid(page, 'phone').fill(who.national)
-    const after = inbox.count
-    await testid(page, 'phone').press('Enter')
-    await testid(page, 'code').fill(await inbox.next(who.e164, after))
-    await testid(page, 'code').press('Enter')
-    await testid(page, 'name').fill(who.profile)
-    await testid(page, 'name').press('Enter')
-    await testid(page, 'app', '[data-state="ready"]').waitFor({ timeout: 30_000 })
+  const onboard = async (who: WebPerson): Promise<Page> => {
+    const page = await rig.open(who)
+    // with the keyboard only: Enter submits each step
+    await rig.onboard(page, who, { keyboard: true })
     return page
   }
 
   beforeAll(async () => {
-    dir = await tempDir()
-    relay = await startRelayProcess({
-      dataDir: join(dir.path, 'relay'),
-      listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
-      args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'],
-      onEvent: inbox.onEvent
-    })
-    web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')] } })
-    browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1100, height: 720 } })
-    const pages = await Promise.all([onboard(CAROL), onboard(DAVE)])
-    ;[carol, dave] = pages
-  })
+    rig = await startWebRig()
+    ;[carol, dave] = await Promise.all([onboard(CAROL), onboard(DAVE)])
+  }, 120_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.close()
-    await relay?.stop()
-    await dir?.remove()
+    await rig?.stop()
   })
 
   it('"New chat" says clearly when a number is not on Parley', async () => {
@@ -147,7 +103,7 @@ describe('web client screens', () => {
     expect(await testid(carol, 'offline-banner').count()).toBe(0)
     // Dave's tab closes (carol may hold a direct WebRTC connection to it, which outlives the relay), then the relay dies
     await dave.close()
-    await relay.kill()
+    await rig.killRelay()
     await testid(carol, 'offline-banner').waitFor({ timeout: 20_000 })
     await testid(carol, 'composer').fill('sent while offline')
     await testid(carol, 'composer').press('Enter')
@@ -157,10 +113,9 @@ describe('web client screens', () => {
     expect(await bubble.locator('[data-testid="ticks"]').getAttribute('aria-label')).toBe('Sending')
 
     // the relay comes back on the same addresses: the banner goes and the outbox sends the message
-    const listen = relay.multiaddrs.map(a => a.replace(/\/p2p\/[^/]+$/, ''))
-    relay = await startRelayProcess({ dataDir: join(dir.path, 'relay'), listen, args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'] })
+    await rig.startRelay()
     await testid(carol, 'offline-banner').waitFor({ state: 'detached', timeout: 30_000 })
     await bubble.locator('[data-testid="ticks"]:is([data-state="sent"], [data-state="delivered"], [data-state="read"])').waitFor({ timeout: 30_000 })
-    expect(pageErrors).toEqual([])
+    expect(rig.pageErrors).toEqual([])
   })
 })

@@ -28,6 +28,7 @@ export interface WebPerson {
 export interface WebRig {
   /** the web server's base URL */
   url: string
+  /** the running relay (replaced by `startRelay`) */
   relay: RelayProcess
   inbox: ReturnType<typeof smsInbox>
   browser: Browser
@@ -38,12 +39,17 @@ export interface WebRig {
   open(who: WebPerson, hash?: string): Promise<Page>
   /** Onboards a fresh profile through the UI (number, code from the relay's log gateway, name) until the app is ready. */
   onboard(page: Page, who: WebPerson, hooks?: OnboardHooks): Promise<void>
+  /** Kills the relay (SIGKILL); `startRelay` brings it back on the same addresses and data. */
+  killRelay(): Promise<void>
+  startRelay(): Promise<void>
   /** Dials `to`'s tab from `from`'s through the relay (circuit, upgraded to WebRTC), retrying until it works. */
   connect(from: Page, to: Page): Promise<void>
   stop(): Promise<void>
 }
 
 export interface OnboardHooks {
+  /** submit each step with Enter in its field instead of clicking its button (keyboard use) @default false */
+  keyboard?: boolean
   /** runs with the code typed in, before "Verify" */
   atCode?(page: Page): Promise<void>
   /** runs when the name step shows */
@@ -80,20 +86,22 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
     await relay?.stop()
     await dir.remove()
   }
+  const runRelay = async (listen: string[]): Promise<RelayProcess> => await startRelayProcess({
+    dataDir: join(dir.path, 'relay'),
+    listen,
+    args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'],
+    onEvent: inbox.onEvent
+  })
   try {
-    relay = await startRelayProcess({
-      dataDir: join(dir.path, 'relay'),
-      listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
-      args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'],
-      onEvent: inbox.onEvent
-    })
+    relay = await runRelay(['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'])
     web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')] } })
     browser = await launchChromium()
     const context = await browser.newContext({ viewport: init.viewport ?? { width: 1100, height: 720 } })
     const url = web.url
     const relayWs = relay.addr('ws')
 
-    return {
+    const listenAgain = relay.multiaddrs.map(a => a.replace(/\/p2p\/[^/]+$/, ''))
+    const rig: WebRig = {
       url,
       relay,
       inbox,
@@ -116,17 +124,24 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
         await testid(page, 'country').selectOption(who.region ?? 'GB')
         await testid(page, 'phone').fill(who.national)
         const after = inbox.count
-        await testid(page, 'send-code').click()
+        await (hooks.keyboard === true ? testid(page, 'phone').press('Enter') : testid(page, 'send-code').click())
         const code = await inbox.next(who.e164, after)
         await testid(page, 'onboarding', '[data-state="code"]').waitFor({ timeout: STEP_MS })
         await testid(page, 'code').fill(code)
         await hooks.atCode?.(page)
-        await testid(page, 'verify').click()
+        await (hooks.keyboard === true ? testid(page, 'code').press('Enter') : testid(page, 'verify').click())
         await testid(page, 'onboarding', '[data-state="name"]').waitFor({ timeout: STEP_MS })
         await hooks.atName?.(page)
         await testid(page, 'name').fill(who.name)
-        await testid(page, 'save-name').click()
+        await (hooks.keyboard === true ? testid(page, 'name').press('Enter') : testid(page, 'save-name').click())
         await testid(page, 'app', '[data-state="ready"]').waitFor({ timeout: STEP_MS })
+      },
+      async killRelay () {
+        await rig.relay.kill()
+      },
+      async startRelay () {
+        relay = await runRelay(listenAgain)
+        rig.relay = relay
       },
       async connect (from, to) {
         const id = await to.evaluate(() => globalThis.parley!.parley.node.peerId.toString())
@@ -137,6 +152,7 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
         }, { timeout: 40_000, interval: 500, what: 'tab dials tab' })
       }
     }
+    return rig
   } catch (err) {
     await stop()
     throw err
