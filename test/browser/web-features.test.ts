@@ -97,6 +97,47 @@ describe('web client screens', () => {
     await carol.setViewportSize({ width: 1100, height: 720 })
   })
 
+  it('a hidden tab shows a desktop notification and counts unread in its title; search filters the chat list', async () => {
+    // notifications are enabled from Settings (the permission prompt is answered "allow" by the browser context)
+    await rig.context.grantPermissions(['notifications'], { origin: rig.url })
+    await testid(dave, 'open-settings').click()
+    const enable = testid(dave, 'enable-notifications')
+    if (await enable.count() > 0) await enable.click()
+    await dave.waitForFunction(() => Notification.permission === 'granted', null, { timeout: 5_000 })
+    await dave.keyboard.press('Escape')
+    // the tab goes to the background: the page sees document.visibilityState 'hidden'; notifications are recorded as they are made
+    await dave.evaluate(() => {
+      const Real = Notification
+      const shown: Array<{ title: string, body?: string }> = []
+      class Recorded extends Real {
+        static override get permission (): NotificationPermission { return Real.permission }
+        constructor (title: string, options?: NotificationOptions) {
+          super(title, options)
+          shown.push({ title, ...(options?.body != null ? { body: options.body } : {}) })
+        }
+      }
+      Object.defineProperty(globalThis, 'shownNotifications', { value: shown, configurable: true })
+      Object.defineProperty(window, 'Notification', { value: Recorded, configurable: true })
+      Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await carol.evaluate(async to => { await globalThis.parley!.parley.send(to, 'are you there?') }, DAVE.e164)
+    await dave.waitForFunction(() => ((globalThis as unknown as { shownNotifications: Array<{ body?: string }> }).shownNotifications).some(n => n.body === 'are you there?'), null, { timeout: 30_000 })
+    expect(await dave.title()).toMatch(/^\(\d+\) Parley$/)
+    await dave.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { get: () => 'visible', configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+
+    // search: by digits of the number, and nothing for a stranger
+    await testid(carol, 'chat-search').fill('900102')
+    expect(await testid(carol, 'chat-row').evaluateAll(els => els.map(e => e.getAttribute('data-phone')))).toEqual([DAVE.e164])
+    await testid(carol, 'chat-search').fill('nobody at all')
+    expect(await testid(carol, 'chat-list-empty').textContent()).toBe('No chat matches.')
+    await testid(carol, 'chat-search').fill('')
+    await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).waitFor({ timeout: 5_000 })
+  })
+
   it('without a relay the page shows the offline banner and unsent messages keep the clock until it is back', async () => {
     await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).click()
     await testid(carol, 'conversation', '[data-state="ready"]').waitFor({ timeout: 10_000 })
