@@ -138,6 +138,43 @@ describe('web client screens', () => {
     await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).waitFor({ timeout: 5_000 })
   })
 
+  it('every control on the main screens has an accessible name, and Tab reaches the composer', async () => {
+    /** controls without a name a screen reader could read (aria-label, aria-labelledby, a <label>, text, alt, title) */
+    const unnamed = async (page: Page): Promise<string[]> => await page.evaluate(() => {
+      const nameOf = (el: HTMLElement): string => {
+        const labelledby = el.getAttribute('aria-labelledby')
+        const byIds = labelledby?.split(/\s+/).map(id => document.getElementById(id)?.textContent ?? '').join(' ') ?? ''
+        const labels = 'labels' in el ? Array.from((el as HTMLInputElement).labels ?? []).map(l => l.textContent ?? '').join(' ') : ''
+        const imgAlt = Array.from(el.querySelectorAll('img')).map(i => i.alt).join(' ')
+        return [el.getAttribute('aria-label') ?? '', byIds, labels, el.textContent ?? '', imgAlt, el.getAttribute('title') ?? ''].join(' ').trim()
+      }
+      return Array.from(document.querySelectorAll<HTMLElement>('button, input:not([type="hidden"]), select, textarea, a[href]'))
+        .filter(el => el.getClientRects().length > 0)
+        .filter(el => nameOf(el) === '')
+        .map(el => el.outerHTML.slice(0, 120))
+    })
+    await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).click()
+    await testid(carol, 'conversation', '[data-state="ready"]').waitFor({ timeout: 10_000 })
+    expect(await unnamed(carol)).toEqual([])
+    await testid(carol, 'open-settings').click()
+    await testid(carol, 'settings').waitFor({ timeout: 10_000 })
+    expect(await unnamed(carol)).toEqual([])
+    await carol.goto(`${rig.url}/?profile=${CAROL.profile}#/contact/${encodeURIComponent(DAVE.e164)}`)
+    await testid(carol, 'contact-info').waitFor({ timeout: 20_000 })
+    expect(await unnamed(carol)).toEqual([])
+
+    // keyboard: from the top of the conversation, Tab moves focus until the composer has it
+    await carol.goto(`${rig.url}/?profile=${CAROL.profile}#/chat/${encodeURIComponent(DAVE.e164)}`)
+    await testid(carol, 'conversation', '[data-state="ready"]').waitFor({ timeout: 20_000 })
+    await carol.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur() })
+    let reached = false
+    for (let i = 0; i < 40 && !reached; i++) {
+      await carol.keyboard.press('Tab')
+      reached = await carol.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'composer')
+    }
+    expect(reached).toBe(true)
+  })
+
   it('without a relay the page shows the offline banner and unsent messages keep the clock until it is back', async () => {
     await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).click()
     await testid(carol, 'conversation', '[data-state="ready"]').waitFor({ timeout: 10_000 })
