@@ -2,11 +2,12 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodePreKeyBundle } from '../crypto/index.js'
 import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
-import { openDirectChannel, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
+import { openDirectChannel, newestConnection, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
 import { depositEnvelopes, RateLimitedError } from '../protocols/mailbox/index.js'
 import { RestoredSessionError, StaleSessionError, type SessionManager } from '../session/index.js'
 import { SyncGroup, type AbortOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
+import type { PeerId } from '@libp2p/interface'
 import { sealFor, type EnvelopeParty } from './envelope.js'
 import { NotOnParleyError } from './errors.js'
 import type { Recipient, RecipientDevice, Recipients } from './recipients.js'
@@ -245,7 +246,7 @@ export class Outbound {
     if (channel != null) {
       const results = await Promise.all(envelopes.map(async (env, i) => await channel.send(env, options).then(r => ({ i, ok: r.status === 'ok' }), () => ({ i, ok: false }))))
       for (const r of results) if (r.ok) acked.add(r.i)
-      if (acked.size < envelopes.length) this.markDirectFailed(device)
+      if (acked.size < envelopes.length) this.markDirectFailed(device, channel)
     }
     let retryAfterMs: number | undefined
     const rest = envelopes.map((env, i) => ({ env, i })).filter(x => !acked.has(x.i))
@@ -286,17 +287,35 @@ export class Outbound {
     await sessions.processPreKeyBundle(device.address, bundle, options)
   }
 
-  private markDirectFailed (device: RecipientDevice): void {
-    const d = this.direct.get(device.key)
-    d?.channel?.abort()
+  /** The channel a pass used did not take everything: drop it and pause direct sends, unless a newer channel replaced it meanwhile. */
+  private markDirectFailed (device: RecipientDevice, channel: DirectChannel): void {
+    channel.abort()
+    if (this.direct.get(device.key)?.channel !== channel) return
     this.direct.set(device.key, { failedAt: this.init.now() })
+  }
+
+  /**
+   * A cached channel still usable, or undefined. One on an older connection than the newest to the device is
+   * dropped: the device came back over a new connection (a reloaded page, a new network) and the old one may
+   * be dead without knowing it yet, so a receipt written there would wait for it to time out. An idle one is
+   * aborted at once (a graceful close would wait on the dead link too); one with sends in flight is closed
+   * so they can still be answered.
+   */
+  private current (channel: DirectChannel | undefined, peerId: PeerId, limited: boolean): DirectChannel | undefined {
+    if (channel == null || channel.closed) return undefined
+    const newest = newestConnection(this.init.node, peerId, { runOnLimitedConnection: limited })
+    if (newest == null || channel.connectionId == null || newest.id === channel.connectionId) return channel
+    if (channel.inFlight === 0) channel.abort()
+    else channel.close().catch(() => { channel.abort() })
+    return undefined
   }
 
   /** An open channel to the device, or undefined when it is not reachable now (then relays take the mail). */
   private async channelTo (device: RecipientDevice, options: AbortOptions): Promise<DirectChannel | undefined> {
     if (device.peerId == null) return undefined
     const d = this.direct.get(device.key)
-    if (d?.channel != null && !d.channel.closed) return d.channel
+    const cached = this.current(d?.channel, device.peerId, false)
+    if (cached != null) return cached
     if (d?.failedAt != null && this.init.now() - d.failedAt < DIRECT_RETRY_AFTER_MS) return undefined
     try {
       const channel = await openDirectChannel(this.init.node, device.peerId, { ...options, dialTimeout: DIRECT_DIAL_TIMEOUT_MS })
@@ -340,11 +359,13 @@ export class Outbound {
   /** The outbox's open direct channel, else an ephemeral one (limited connections allowed), else undefined while backing off. */
   private async ephemeralChannelTo (device: RecipientDevice, options: AbortOptions): Promise<DirectChannel | undefined> {
     if (device.peerId == null) return undefined
-    const direct = this.direct.get(device.key)?.channel
-    if (direct != null && !direct.closed) return direct
+    const direct = this.current(this.direct.get(device.key)?.channel, device.peerId, false)
+    if (direct != null) return direct
     const e = this.ephemeral.get(device.key) ?? { failures: 0 }
     this.ephemeral.set(device.key, e)
-    if (e.channel != null && !e.channel.closed) return e.channel
+    const cached = this.current(e.channel, device.peerId, true)
+    if (cached != null) return cached
+    e.channel = undefined
     if (e.dialing != null) return await e.dialing
     if (e.retryAt != null && this.init.now() < e.retryAt) return undefined
     const peerId = device.peerId

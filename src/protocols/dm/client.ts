@@ -9,7 +9,7 @@ import {
 } from './constants.js'
 import { DirectChannelClosedError } from './errors.js'
 import { DmRequest, DmResponse } from './pb/dm.js'
-import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
+import { isPeerId, type AbortOptions, type Connection, type PeerId, type Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** The recipient's answer to one envelope; only 'ok' means the device persisted it. */
@@ -58,6 +58,32 @@ export interface DirectChannel {
   readonly closed: boolean
   /** Sends not answered yet. */
   readonly inFlight: number
+  /** the id of the connection the stream runs on, when known */
+  readonly connectionId?: string
+}
+
+/** A node that lists its open connections (a libp2p node does): channels to a peer then open on the newest one. */
+export interface ConnectionListingNode {
+  getConnections(peerId?: PeerId): Connection[]
+}
+
+function listsConnections (node: unknown): node is ConnectionListingNode {
+  return typeof (node as Partial<ConnectionListingNode>).getConnections === 'function'
+}
+
+/**
+ * The most recently opened usable connection to `peerId` (limited circuits only when allowed), else undefined.
+ * A peer that reloaded its page or changed network reaches us over a new connection while the old one can
+ * stay "open" until ICE or TCP gives up; libp2p's own choice is the oldest, so a reply written there hangs.
+ */
+export function newestConnection (node: unknown, peerId: PeerId, options: { runOnLimitedConnection?: boolean } = {}): Connection | undefined {
+  if (!listsConnections(node)) return undefined
+  let newest: Connection | undefined
+  for (const c of node.getConnections(peerId)) {
+    if (c.status !== 'open' || (c.limits != null && options.runOnLimitedConnection !== true)) continue
+    if (newest == null || c.timeline.open > newest.timeline.open) newest = c
+  }
+  return newest
 }
 
 const STATUS: Record<DmResponse.Status, DirectStatus> = {
@@ -90,7 +116,7 @@ class Channel implements DirectChannel {
   private readonly reader: Promise<void>
   private readonly stop = new AbortController()
 
-  constructor (private readonly stream: Stream, private readonly sendTimeout: number) {
+  constructor (private readonly stream: Stream, private readonly sendTimeout: number, readonly connectionId?: string) {
     this.frames = frameStream(stream, { maxFrameBytes: MAX_RESPONSE_FRAME_BYTES, maxBufferBytes: 64 * MAX_RESPONSE_FRAME_BYTES })
     this.reader = this.readAnswers()
   }
@@ -205,12 +231,20 @@ class Channel implements DirectChannel {
   }
 }
 
-/** Opens a channel to a recipient device within `dialTimeout` (DIRECT_DIAL_TIMEOUT_MS); a failure here means: use the mailboxes. */
+/**
+ * Opens a channel to a recipient device within `dialTimeout` (DIRECT_DIAL_TIMEOUT_MS); a failure here means:
+ * use the mailboxes. Given a peer id, the stream opens on the newest usable connection to it (see
+ * `newestConnection`), else libp2p dials.
+ */
 export async function openDirectChannel (node: DialingNode, target: DirectTarget, options: DirectChannelOptions = {}): Promise<DirectChannel> {
+  const runOnLimitedConnection = options.runOnLimitedConnection === true
+  const connection = isPeerId(target) ? newestConnection(node, target, { runOnLimitedConnection }) : undefined
   const stream = await withTimeout(options.dialTimeout ?? DIRECT_DIAL_TIMEOUT_MS, options.signal, async signal => {
-    return await node.dialProtocol(toDialTarget(target), DM_PROTOCOL, { signal, runOnLimitedConnection: options.runOnLimitedConnection === true })
+    if (connection != null) return await connection.newStream(DM_PROTOCOL, { signal, runOnLimitedConnection })
+    return await node.dialProtocol(toDialTarget(target), DM_PROTOCOL, { signal, runOnLimitedConnection })
   })
-  return new Channel(stream, options.sendTimeout ?? SEND_TIMEOUT_MS)
+  const connectionId = connection?.id ?? (isPeerId(target) && listsConnections(node) ? node.getConnections(target).find(c => c.streams.includes(stream))?.id : undefined)
+  return new Channel(stream, options.sendTimeout ?? SEND_TIMEOUT_MS, connectionId)
 }
 
 /**

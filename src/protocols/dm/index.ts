@@ -105,7 +105,8 @@ export function dmService (init: DmServiceInit): (components: DmComponents) => D
 
 export { DmServer }
 export {
-  openDirectChannel, sendDirect,
+  openDirectChannel, sendDirect, newestConnection,
+  type ConnectionListingNode,
   type DirectChannel, type DirectChannelOptions, type DirectResult, type DirectSendResult, type DirectStatus, type DirectTarget
 } from './client.js'
 export {
