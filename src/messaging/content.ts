@@ -1,4 +1,4 @@
-/** What a device says inside the end-to-end encryption: texts, receipts, typing, presence; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
+/** What a device says inside the end-to-end encryption: texts, receipts, typing, presence, resend requests; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
 import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb } from './pb/content.js'
 import { MalformedContentError } from './errors.js'
 import { fromHex, toHex } from '../storage/index.js'
@@ -21,7 +21,9 @@ export interface ReceiptContent { kind: 'receipt', type: ReceiptType, ids: strin
 export interface TypingContent { kind: 'typing', typing: boolean, timestamp: number }
 /** `answer`: sent back to a contact's announcement, so it is not answered again. */
 export interface PresenceContent { kind: 'presence', online: boolean, lastSeen?: number, answer?: boolean }
-export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent
+/** asks the contact to send again its messages we never confirmed as delivered (we could not decrypt something of theirs) */
+export interface ResendContent { kind: 'resend', timestamp: number }
+export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent
 
 /** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
 export interface Content {
@@ -60,6 +62,9 @@ export function encodeContent (c: Content): Uint8Array {
     case 'presence':
       pb.presence = { online: b.online, lastSeen: BigInt(b.lastSeen ?? 0), answer: b.answer === true }
       break
+    case 'resend':
+      pb.resend = { timestamp: BigInt(b.timestamp) }
+      break
   }
   const body = ContentPb.encode(pb)
   const padded = new Uint8Array(Math.ceil((body.length + 1) / PADDING_BLOCK) * PADDING_BLOCK)
@@ -85,7 +90,7 @@ export function decodeContent (bytes: Uint8Array): Content {
     if (err instanceof MalformedContentError) throw err
     throw new MalformedContentError('content does not decode')
   }
-  const present = [pb.data, pb.receipt, pb.typing, pb.presence].filter(x => x != null).length
+  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend].filter(x => x != null).length
   if (present !== 1) throw new MalformedContentError('content must say exactly one thing')
   let body: MessageBody
   if (pb.data != null) {
@@ -96,6 +101,8 @@ export function decodeContent (bytes: Uint8Array): Content {
     body = { kind: 'receipt', type: pb.receipt.type === ReceiptPb.Type.READ ? 'read' : 'delivered', ids: pb.receipt.ids.map(idOf), timestamp: Number(pb.receipt.timestamp) }
   } else if (pb.typing != null) {
     body = { kind: 'typing', typing: pb.typing.action === TypingPb.Action.STARTED, timestamp: Number(pb.typing.timestamp) }
+  } else if (pb.resend != null) {
+    body = { kind: 'resend', timestamp: Number(pb.resend.timestamp) }
   } else {
     const p = pb.presence!
     body = { kind: 'presence', online: p.online, ...(p.lastSeen > 0n ? { lastSeen: Number(p.lastSeen) } : {}), ...(p.answer ? { answer: true } : {}) }

@@ -1,5 +1,5 @@
 /** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
-import { SyncGroup, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxStore, type StoredMessage } from '../storage/index.js'
+import { SyncGroup, MAX_HISTORY_PAGE, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
@@ -29,6 +29,14 @@ export const PRESENCE_TTL_MS = 60_000
 export const RECEIPT_COALESCE_MS = 50
 /** How long send() waits for the directory before queueing anyway (the outbox retries the lookup). */
 export const SEND_LOOKUP_TIMEOUT_MS = 15_000
+/** At most one resend request per contact per hour: a contact whose envelopes keep failing to decrypt is not asked in a loop. */
+export const RESEND_REQUEST_INTERVAL_MS = 60 * 60_000
+/** A contact's resend request is answered at most every 10 minutes: a hostile contact cannot make us re-send in a loop. */
+export const RESEND_ANSWER_INTERVAL_MS = 10 * 60_000
+/** Most messages sent again for one request (a long outage on a busy chat), newest kept. */
+export const MAX_RESEND_MESSAGES = 500
+/** Most history entries looked at for one request: bounds the work a request can cause. */
+export const RESEND_SCAN_LIMIT = 2_000
 
 /** What this device says about itself in every message. */
 export interface SelfInfo {
@@ -91,6 +99,8 @@ export class Messenger extends Emitter<MessengerEvents> {
   private readonly proof: SenderProof
   private lastCreatedAt = 0
   private readonly receiptQueue = new Map<string, string[]>()
+  /** when each contact's last resend request was answered (ms) */
+  private readonly resendAnswered = new Map<string, number>()
   private receiptTimer?: ReturnType<typeof setTimeout>
   /** envelopes dropped as undecryptable since start (see the 'undecryptable' event) */
   undecryptable = 0
@@ -179,6 +189,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     if (result.kind === 'undecryptable') {
       this.undecryptable++
       this.emit('undecryptable', { reason: result.reason, ...(result.sender != null ? { sender: result.sender } : {}) })
+      if (result.sender != null) this.requestResend(result.sender).catch(err => this.emit('error', err))
       return
     }
     if (result.kind !== 'new') return
@@ -193,6 +204,9 @@ export class Messenger extends Emitter<MessengerEvents> {
         break
       case 'typing':
         if (fresh) this.emit('typing', { from: result.from, typing: body.typing })
+        break
+      case 'resend':
+        this.answerResend(result.from).catch(err => this.emit('error', err))
         break
       case 'presence':
         if (fresh) this.emit('presence', { from: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
@@ -217,7 +231,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     return this.lastCreatedAt
   }
 
-  private async enqueue (to: string, kind: 'message' | 'receipt', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
+  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
     const content: Content = { senderE164: self.phone, attestation: self.attestation, body }
     await this.init.outbox.put({ id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }, options)
   }
@@ -293,6 +307,61 @@ export class Messenger extends Emitter<MessengerEvents> {
       const createdAt = this.stamp()
       await this.enqueue(to, 'receipt', newMessageId(this.init.random), { kind: 'receipt', type, ids: ids.slice(i, i + MAX_RECEIPT_IDS), timestamp: createdAt }, self, createdAt, RECEIPT_TTL_MS, options)
     }
+    this.outbound.wake()
+  }
+
+  /**
+   * A contact's envelope could not be decrypted (its session is one our restored backup cannot follow, or
+   * broke): ask the contact, in a new session, to send again what we never confirmed as delivered.
+   * Only for a device whose number we proved before; at most once per RESEND_REQUEST_INTERVAL_MS (persisted).
+   */
+  private async requestResend (sender: DeviceAddress, options?: AbortOptions): Promise<void> {
+    const to = await this.proof.numberOf(sender.identityKey, options)
+    const self = await this.init.self(options)
+    if (to == null || self == null) return
+    const asked = this.init.kv('resend-asked')
+    const last = await asked.get(to, options)
+    const now = this.init.now()
+    if (last != null && now - Number(new DataView(last.buffer, last.byteOffset).getBigUint64(0)) < RESEND_REQUEST_INTERVAL_MS) return
+    const stamp = new Uint8Array(8)
+    new DataView(stamp.buffer).setBigUint64(0, BigInt(now))
+    await asked.put(to, stamp, { ...options, sync: true })
+    const createdAt = this.stamp()
+    await this.enqueue(to, 'resend', newMessageId(this.init.random), { kind: 'resend', timestamp: createdAt }, self, createdAt, RECEIPT_TTL_MS, options)
+    this.outbound.wake()
+  }
+
+  /**
+   * A contact asked for our messages again: every text to it still 'sent' (stored by a device or relay but
+   * never confirmed delivered) within MESSAGE_TTL_MS is queued again with its id, text and time (the
+   * contact dedups by id); entries still in the outbox are re-encrypted, since their sealed copies use a
+   * session the contact lost. At most every RESEND_ANSWER_INTERVAL_MS per contact.
+   */
+  private async answerResend (to: string, options?: AbortOptions): Promise<void> {
+    const now = this.init.now()
+    const last = this.resendAnswered.get(to)
+    if (last != null && now - last < RESEND_ANSWER_INTERVAL_MS) return
+    this.resendAnswered.set(to, now)
+    const self = await this.init.self(options)
+    if (self == null) return
+    const unconfirmed: StoredMessage[] = []
+    let before: { timestamp: number, id: string } | undefined
+    for (let scanned = 0; scanned < RESEND_SCAN_LIMIT;) {
+      const page = await this.init.messages.history(to, { ...options, limit: MAX_HISTORY_PAGE, ...(before != null ? { before } : {}) })
+      if (page.length === 0) break
+      scanned += page.length
+      const oldest = page[page.length - 1]
+      for (const m of page) if (m.direction === 'out' && m.status === 'sent' && m.timestamp + MESSAGE_TTL_MS > now) unconfirmed.push(m)
+      if (oldest.timestamp + MESSAGE_TTL_MS <= now) break
+      before = { timestamp: oldest.timestamp, id: oldest.id }
+    }
+    const queued = new Set(await this.outbound.reseal(to, options))
+    const again = unconfirmed.filter(m => !queued.has(m.id)).sort((a, b) => a.timestamp - b.timestamp).slice(-MAX_RESEND_MESSAGES)
+    const group = new SyncGroup()
+    for (const m of again) {
+      await this.enqueue(to, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, this.stamp(), MESSAGE_TTL_MS, { ...options, syncGroup: group })
+    }
+    await group.flush(options)
     this.outbound.wake()
   }
 

@@ -202,6 +202,26 @@ export class Outbound {
     if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status, options)
   }
 
+  /**
+   * A contact lost the session our queued entries to it were sealed on (it asked for a resend): drops their
+   * sealed copies so the next pass encrypts them again on the newest session, and makes them due now.
+   * Returns the ids of the entries still queued for `to`.
+   */
+  async reseal (to: string, options: AbortOptions = {}): Promise<string[]> {
+    const entries = (await this.init.outbox.list(options)).filter(e => e.to === to)
+    const group = new SyncGroup()
+    const grouped = { ...options, syncGroup: group }
+    for (const e of entries) {
+      const ops: KeyValueBatchOperation[] = []
+      for await (const { key } of this.init.sealed.iterate({ prefix: `${e.id}/` }, options)) ops.push({ type: 'del', key })
+      if (ops.length > 0) await this.init.sealed.batch(ops, grouped)
+      await this.init.outbox.put({ ...e, nextAttemptAt: Math.min(e.nextAttemptAt, this.init.now()) }, grouped)
+    }
+    await group.flush(options)
+    this.waitingUntil.delete(to)
+    return entries.map(e => e.id)
+  }
+
   /** Backs the entries off; one recipient's entries all wait for the same time, so the oldest go first again. */
   private async retry (entries: OutboxEntry[], retryAfterMs: number | undefined, options: AbortOptions): Promise<void> {
     if (entries.length === 0) return

@@ -99,18 +99,23 @@ describe('settings, contacts and backup', () => {
     // can follow, so it cannot be read; that is reported, not silent
     const atAlice2 = collect<ReceivedMessage>(push => alice.on('message', push))
     const unreadable = collect<{ phone?: string, reason: string }>(push => alice.on('undecryptable', push))
-    await bob.send(ALICE, 'while you were away')
+    const away = await bob.send(ALICE, 'while you were away')
     await unreadable.until(1, 30_000, 'undecryptable report at the restored device')
     expect(unreadable.items[0].phone).toBe(BOB)
     expect(alice.messenger.undecryptable).toBe(1)
+    // the restored device asks bob, in a new session, to send again what it never confirmed: it arrives, once
+    await atAlice2.until(1, 30_000, 'the unreadable message, sent again')
+    expect(atAlice2.items[0]).toMatchObject({ id: away.id, from: BOB, text: 'while you were away' })
+    await retryUntil(async () => { if (!deliveredAtBob.items.some(r => r.id === away.id)) throw new Error('no receipt yet') }, { timeout: 30_000, interval: 100, what: 'delivered receipt for the resent message' })
+    expect((await bob.history(ALICE)).find(m => m.id === away.id)?.status).toBe('delivered')
 
     // the restored device's first send starts a new session: bob takes it (no duplicate drop)
     await alice.send(BOB, 'after restore')
     await atBob.until(5, 30_000, 'message from the restored device at bob')
     expect(atBob.items[4]).toMatchObject({ from: ALICE, text: 'after restore' })
     await bob.send(ALICE, 'welcome back')
-    await atAlice2.until(1, 30_000, 'message at the restored device')
-    expect(atAlice2.items.map(m => m.text)).toEqual(['welcome back'])
+    await atAlice2.until(2, 30_000, 'message at the restored device')
+    expect(atAlice2.items.map(m => m.text)).toEqual(['while you were away', 'welcome back'])
     expect(await alice.sessions.activeSessionId({ identityKey: bob.identity.publicKey, deviceId: bob.local.deviceId })).toEqual(await bob.sessions.activeSessionId({ identityKey: alice.identity.publicKey, deviceId: alice.local.deviceId }))
 
     // restoring over a device that has an identity needs replace; the older state again starts anew

@@ -593,6 +593,95 @@ export namespace PresenceMessage {
   }
 }
 
+export interface ResendRequest {
+  timestamp: bigint
+}
+
+export namespace ResendRequest {
+  let _codec: Codec<ResendRequest>
+
+  export const codec = (): Codec<ResendRequest> => {
+    if (_codec == null) {
+      _codec = message<ResendRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.timestamp != null && obj.timestamp !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.timestamp)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          timestamp: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.timestamp = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.timestamp`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResendRequestTimestampFieldEvent {
+    field: '$.timestamp'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<ResendRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResendRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResendRequest>): ResendRequest {
+    return decodeMessage(buf, ResendRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResendRequest>): Generator<ResendRequestTimestampFieldEvent> {
+    return streamMessage(buf, ResendRequest.codec(), opts)
+  }
+}
+
 export interface Content {
   senderE164: string
   attestation: Uint8Array<ArrayBuffer>
@@ -601,6 +690,7 @@ export interface Content {
   typing?: TypingMessage
   presence?: PresenceMessage
   expiresAt: bigint
+  resend?: ResendRequest
 }
 
 export namespace Content {
@@ -646,6 +736,11 @@ export namespace Content {
         if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
           w.uint32(56)
           w.uint64(obj.expiresAt)
+        }
+
+        if (obj.resend != null) {
+          w.uint32(74)
+          ResendRequest.codec().encode(obj.resend, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -698,6 +793,12 @@ export namespace Content {
             }
             case 7: {
               obj.expiresAt = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.resend = ResendRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.resend
+              })
               break
             }
             default: {
@@ -762,6 +863,13 @@ export namespace Content {
                 field: `${prefix}.expiresAt`,
                 value: reader.uint64()
               }
+              break
+            }
+            case 9: {
+              yield * ResendRequest.codec().stream(reader, reader.uint32(), `${prefix}.resend`, {
+                limits: opts.limits?.resend
+              })
+
               break
             }
             default: {
@@ -852,6 +960,11 @@ export namespace Content {
     value: bigint
   }
 
+  export interface ContentResendTimestampFieldEvent {
+    field: '$.resend.timestamp'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -860,7 +973,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentResendTimestampFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
