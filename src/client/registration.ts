@@ -9,6 +9,7 @@ import type { PreKeyManager, LocalIdentity } from '../session/index.js'
 import type { DeviceMaintenance, DeviceState } from './maintenance.js'
 import type { KeyValueStore, AbortOptions, Storage } from '../storage/index.js'
 import { NoPendingRegistrationError, NoRelayError, NoVerifierError } from './errors.js'
+import { KeyedMutex } from '../util/keyed-mutex.js'
 
 const PENDING = 'pending'
 const REGISTERED = 'registered'
@@ -41,6 +42,12 @@ function unsupported (err: unknown): boolean {
 
 export class RegistrationFlow {
   private readonly store: KeyValueStore
+  /**
+   * Read-modify-writes of the registration run one at a time: the republisher's `published` runs in the
+   * background and, interleaved with `setMailboxRelays`, wrote back the mailbox list it had read before
+   * the change (a removed relay came back after a restart).
+   */
+  private readonly writes = new KeyedMutex()
 
   constructor (private readonly node: ClientNode, storage: Storage, private readonly local: LocalIdentity, private readonly preKeys: PreKeyManager, private readonly relays: string[], private readonly now: () => number) {
     this.store = storage.kv('registration')
@@ -104,16 +111,20 @@ export class RegistrationFlow {
     const published = await publishRecord(this.node.services.dht as unknown as DirectoryDht, identity, pending.phone, await maintenance.recordFields(mailboxRelays, options),
       { attestations: [attestation], now: this.now(), ...(options?.signal != null ? { signal: options.signal } : {}) })
     const registration: Registration = { phone: pending.phone, attestations: [toB64(attestation)], seq: published.seq, registeredAt: this.now(), publishedAt: published.issuedAt, mailboxRelays }
-    await writeJson(this.store, REGISTERED, registration, options)
+    await this.writes.run(REGISTERED, async () => { await writeJson(this.store, REGISTERED, registration, options) }, options)
     await this.store.del(PENDING, { ...options, sync: true })
     return registration
   }
 
   /** Records a republish so the schedule resumes from it after a restart. */
   async published (result: PublishResult, options?: AbortOptions): Promise<void> {
-    const registration = await this.registration(options)
-    if (registration == null) return
-    await writeJson(this.store, REGISTERED, { ...registration, seq: result.seq, publishedAt: result.issuedAt } satisfies Registration, options)
+    await this.writes.run(REGISTERED, async () => {
+      const registration = await this.registration(options)
+      if (registration == null) return
+      // a republish that finished after a newer one (a schedule tick racing a change) does not roll back seq
+      if (registration.seq > result.seq) return
+      await writeJson(this.store, REGISTERED, { ...registration, seq: result.seq, publishedAt: result.issuedAt } satisfies Registration, options)
+    }, options)
   }
 
   /**
@@ -121,11 +132,13 @@ export class RegistrationFlow {
    * forgotten, so the next start with maintenance publishes the record at once.
    */
   async setMailboxRelays (mailboxRelays: string[], published?: PublishResult, options?: AbortOptions): Promise<void> {
-    const registration = await this.registration(options)
-    if (registration == null) return
-    const { publishedAt: _old, ...rest } = registration
-    const next: Registration = published != null ? { ...rest, mailboxRelays, seq: published.seq, publishedAt: published.issuedAt } : { ...rest, mailboxRelays }
-    await writeJson(this.store, REGISTERED, next, options)
+    await this.writes.run(REGISTERED, async () => {
+      const registration = await this.registration(options)
+      if (registration == null) return
+      const { publishedAt: _old, ...rest } = registration
+      const next: Registration = published != null ? { ...rest, mailboxRelays, seq: Math.max(rest.seq, published.seq), publishedAt: published.issuedAt } : { ...rest, mailboxRelays }
+      await writeJson(this.store, REGISTERED, next, options)
+    }, options)
   }
 
   /** What maintenance needs to keep a registered device published. */
