@@ -56,7 +56,7 @@ describe('settings, contacts and backup', () => {
     expect(alice.settings()).toEqual({ readReceipts: true })
     expect(await alice.setReadReceipts(false)).toEqual({ readReceipts: false })
     await expect(alice.setProfile({ photo: new Uint8Array([1, 2, 3]) })).rejects.toHaveProperty('name', 'InvalidProfileError')
-    expect(await alice.setProfile({ name: 'Alice', photo: PNG })).toEqual({ name: 'Alice', photo: PNG })
+    expect(await alice.setProfile({ name: 'Alice', photo: PNG })).toEqual({ name: 'Alice', photo: PNG, updatedAt: expect.any(Number) })
   }, 60_000)
 
   it('a device restored from its backup keeps its number, keys, history and sessions, and loses nothing it sends after', async () => {
@@ -93,7 +93,7 @@ describe('settings, contacts and backup', () => {
     expect((await alice.history(BOB)).map(m => m.text)).toEqual(['got it', 'before backup'])
     expect(await alice.contact(BOB)).toMatchObject({ verified: true })
     expect(alice.settings()).toEqual({ readReceipts: false })
-    expect(await alice.profile()).toEqual({ name: 'Alice', photo: PNG })
+    expect(await alice.profile()).toEqual({ name: 'Alice', photo: PNG, updatedAt: expect.any(Number) })
 
     // bob writes before the restored device has said anything: on the old session, past what the backup
     // can follow, so it cannot be read; that is reported, not silent
