@@ -1,7 +1,7 @@
 // Profile content: round trip, and hostile profile content (oversize photo, not an image, too-long name, control characters, no version) refused at decode with MalformedContentError — through the inbound path nothing is stored; the contact profile store and own profile versions.
 import { describe, it, expect } from 'vitest'
 import { encodeContent, decodeContent, MalformedContentError, MAX_PROFILE_NAME_CHARS, MAX_PROFILE_PHOTO_BYTES, type Content } from '../../src/messaging/index.js'
-import { Content as ContentPb } from '../../src/messaging/pb/content.js'
+import { Content as ContentPb, TypingMessage } from '../../src/messaging/pb/content.js'
 import { Inbound } from '../../src/messaging/inbound.js'
 import type { SenderProof } from '../../src/messaging/sender-proof.js'
 import { createMemoryStorage } from '../../src/storage/index.js'
@@ -15,7 +15,7 @@ const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 4, 5])
 
 /** What a hostile client could put on the wire: the protobuf, padded like encodeContent does, with no checks on the way out. */
 function rawProfile (profile: { name?: string, photo?: Uint8Array, updatedAt?: bigint }): Uint8Array {
-  const body = ContentPb.encode({ senderE164: SENDER, attestation: ATTESTATION, expiresAt: 0n, profile: { name: profile.name ?? '', photo: profile.photo ?? new Uint8Array(0), updatedAt: profile.updatedAt ?? 1n } })
+  const body = ContentPb.encode({ senderE164: SENDER, attestation: ATTESTATION, expiresAt: 0n, profile: { name: profile.name ?? '', photo: Uint8Array.from(profile.photo ?? []), updatedAt: profile.updatedAt ?? 1n } })
   const padded = new Uint8Array(Math.ceil((body.length + 1) / 160) * 160)
   padded.set(body)
   padded[body.length] = 0x80
@@ -56,7 +56,7 @@ describe('profile content', () => {
   }
 
   it('refuses content that says two things at once', () => {
-    const body = ContentPb.encode({ senderE164: SENDER, attestation: ATTESTATION, expiresAt: 0n, typing: { action: 0, timestamp: 1n }, profile: { name: 'A', photo: new Uint8Array(0), updatedAt: 1n } })
+    const body = ContentPb.encode({ senderE164: SENDER, attestation: ATTESTATION, expiresAt: 0n, typing: { action: TypingMessage.Action.STARTED, timestamp: 1n }, profile: { name: 'A', photo: new Uint8Array(0), updatedAt: 1n } })
     const padded = new Uint8Array(Math.ceil((body.length + 1) / 160) * 160)
     padded.set(body)
     padded[body.length] = 0x80
