@@ -49,7 +49,7 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
     <section class="contact-info" aria-labelledby="contact-title" data-testid="contact-info" data-phone={phone} data-state={state}>
       <header class="pane-header">
         <button type="button" class="icon back always" data-testid="contact-back" aria-label="Back to the chat" onClick={() => model.go({ name: 'chat', phone })}>←</button>
-        <h1 id="contact-title">{model.displayName(phone)}</h1>
+        <h1 id="contact-title" data-testid="contact-title">{model.displayName(phone)}</h1>
       </header>
       <div class="pane-body contact-body">
         <div class="contact-card">
@@ -57,7 +57,7 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
           <div>
             {name != null && <p class="contact-name" data-testid="contact-name">{name}</p>}
             <p class="contact-number" data-testid="contact-number">{formatPhone(phone)}</p>
-            {name != null && <p class="note">The name and photo are what this contact chose to show. The number and the safety number below are what identify them.</p>}
+            {name != null && <p class="note">The name and photo are the contact's own choice; the number and the safety number identify them.</p>}
           </div>
         </div>
         {contact == null && error == null && <p data-testid="contact-loading"><span class="spinner" aria-hidden="true" />Looking up the contact's keys…</p>}
