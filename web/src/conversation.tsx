@@ -200,14 +200,14 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
         <button type="button" class="title-button" data-testid="open-contact" onClick={() => model.go({ name: 'contact', phone })}>
           <ContactAvatar model={model} phone={phone} />
           <span class="title-text">
-            <h2 id="conversation-title" data-testid="conversation-title">{model.displayName(phone)}</h2>
-            <span class="title-sub">
+            <span class="title-line">
+              <h2 id="conversation-title" data-testid="conversation-title">{model.displayName(phone)}</h2>
               {model.contactName(phone) != null && <span class="header-number" data-testid="conversation-number">{formatPhone(phone)}</span>}
-              <span class="subtitle" data-testid="typing" data-state={typing ? 'typing' : 'idle'} aria-live="polite">{typing ? 'typing…' : ''}</span>
-              {!typing && presenceText !== '' && (
-                <span class="subtitle presence" data-testid="presence" data-state={presence?.online === true ? 'online' : 'offline'}>{presenceText}</span>
-              )}
             </span>
+            <span class="subtitle" data-testid="typing" data-state={typing ? 'typing' : 'idle'} aria-live="polite">{typing ? 'typing…' : ''}</span>
+            {!typing && presenceText !== '' && (
+              <span class="subtitle presence" data-testid="presence" data-state={presence?.online === true ? 'online' : 'offline'}>{presenceText}</span>
+            )}
           </span>
         </button>
       </header>
