@@ -95,6 +95,33 @@ describe('profile sharing', () => {
     expect(atBob.items.map(s => s.kind)).toEqual(['profile', 'message'])
   }, 60_000)
 
+  it('send() to a known conversation queues profile and text without waiting for the directory', async () => {
+    // the contact reinstalled (as an identity change tells us): our next text carries the profile again
+    await alice.messenger.forgetProfileShared(BOB)
+    // a directory that does not answer until released, and no cached answer
+    const facade = alice as unknown as { directoryLookup: (e164: string, options?: unknown) => Promise<unknown> }
+    const real = facade.directoryLookup
+    let release!: () => void
+    const gate = new Promise<void>(resolve => { release = resolve })
+    facade.directoryLookup = async (e164, options) => { await gate; return await real.call(alice, e164, options) }
+    ;(alice.messenger as unknown as { recipients: { forget: (e164: string) => void } }).recipients.forget(BOB)
+    const atBob = journal(bob)
+    try {
+      const started = Date.now()
+      await alice.send(BOB, 'quick one')
+      // queued at once (the directory would make it wait up to SEND_LOOKUP_TIMEOUT_MS = 15 s)
+      expect(Date.now() - started).toBeLessThan(2_000)
+      const entries = (await alice.storage.outbox.list()).filter(e => e.to === BOB).sort((a, b) => a.createdAt - b.createdAt)
+      expect(entries.map(e => e.kind)).toEqual(['profile', 'message'])
+    } finally {
+      facade.directoryLookup = real
+      release()
+    }
+    await atBob.until(1, 30_000, 'the text at bob')
+    // the same version again is no news: no 'profile' event
+    expect(atBob.items.map(s => s.kind)).toEqual(['message'])
+  }, 60_000)
+
   it('an older version arriving later does not replace the newer one', async () => {
     const current = (await bob.contactProfile(ALICE))!
     const atBob = journal(bob)
