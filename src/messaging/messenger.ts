@@ -433,6 +433,12 @@ export class Messenger extends Emitter<MessengerEvents> {
     const queued = new Set(await this.outbound.reseal(to, options))
     const again = unconfirmed.filter(m => !queued.has(m.id)).sort((a, b) => a.timestamp - b.timestamp).slice(-MAX_RESEND_MESSAGES)
     const group = new SyncGroup()
+    // what the contact could not read may have held our profile: one we had sent it goes again first (the same
+    // version is no news to a contact that has it); a contact we never wrote to gets none
+    if (await this.profiles.shared(to, options) > 0) {
+      await this.profiles.forget(to, { ...options, syncGroup: group })
+      await this.queueProfile(to, self, { ...options, syncGroup: group })
+    }
     for (const m of again) {
       await this.enqueue(to, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, this.stamp(), MESSAGE_TTL_MS, { ...options, syncGroup: group })
     }
