@@ -10,6 +10,8 @@ export { exportBackup, importBackup, BACKUP_SCRYPT_LOG_N, type BackupInfo, type 
 export { CONTACT_LOOKUP_CACHE_MS, type ContactInfo } from './client/contacts.js'
 export { RELAY_PING_TIMEOUT_MS, type RelayInfo } from './client/relays.js'
 export { MAX_PROFILE_NAME_CHARS, MAX_PROFILE_PHOTO_BYTES, type Profile } from './client/profile.js'
+export type { ContactProfile } from './client/contact-profiles.js'
+export { PROFILE_SHARE_RECENT } from './messaging/index.js'
 export type { Settings } from './client/settings.js'
 export { normalizePhone, InvalidPhoneNumberError } from './util/phone.js'
 export { toHex as toHexString } from './storage/index.js'

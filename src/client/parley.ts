@@ -17,7 +17,8 @@ import { Contacts, type ContactInfo } from './contacts.js'
 import { RelayList, effectiveRelays, parseRelayAddress, type RelayInfo } from './relays.js'
 import { LastRelayError, MailboxRelayRefusedError } from './errors.js'
 import { loadSettings, saveSettings, type Settings } from './settings.js'
-import { loadProfile, saveProfile, type Profile } from './profile.js'
+import { loadProfile, saveProfile, shareableProfile, type Profile } from './profile.js'
+import { ContactProfiles, type ContactProfile } from './contact-profiles.js'
 import { exportBackup, importBackup, type BackupProgressOptions, type ImportBackupOptions } from './backup.js'
 
 export interface ParleyInit {
@@ -72,6 +73,8 @@ export interface ParleyEvents {
   status: { phone: string, id: string, status: MessageStatus }
   typing: { phone: string, typing: boolean }
   presence: { phone: string, online: boolean, lastSeen?: number }
+  /** a contact's profile (display name, photo) newer than the one kept arrived; it is stored (see contactProfile) */
+  profile: { phone: string } & ContactProfile
   relay: MessengerEvents['relay']
   /** a contact's identity key differs from the one we knew: their safety number changed, verified is cleared */
   'identity-changed': { phone: string }
@@ -106,6 +109,9 @@ export class Parley extends Emitter<ParleyEvents> {
   private readonly presence: Presence
   private readonly contacts: Contacts
   private readonly relayList: RelayList
+  private readonly contactProfiles: ContactProfiles
+  /** our profile as shared, cached: send() asks for it on every text */
+  private sharedProfile?: Promise<Profile & { updatedAt: number } | undefined>
   private currentSettings: Settings
 
   private constructor (
@@ -126,13 +132,18 @@ export class Parley extends Emitter<ParleyEvents> {
       localIdentityKey: local.identity.publicKey,
       lookup: async (e164, options) => await this.directoryLookup(e164, options),
       now,
-      onIdentityChanged: phone => this.emit('identity-changed', { phone })
+      onIdentityChanged: phone => {
+        // a reinstalled contact lost the profile we sent: the next text carries it again
+        this.messenger.forgetProfileShared(phone).catch(err => this.background(err))
+        this.emit('identity-changed', { phone })
+      }
     })
     this.relayList = new RelayList({ store: storage.kv('relays'), node, configured: init.bootstrap, mailboxRelays: async options => await this.mailboxRelays(options) })
     this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random, now })
     this.sessions = new SessionManager({ sessions: storage.sessions, replay: storage.replay, preKeys: this.preKeys, identity: local.identity, random, now })
     this.maintenance = new DeviceMaintenance({ node, local, preKeys: this.preKeys, now, onError: err => this.background(err) })
     this.registration = new RegistrationFlow(node, storage, local, this.preKeys, startup.bootstrap, now)
+    this.contactProfiles = new ContactProfiles(storage.kv('contact-profiles'))
     this.messenger = new Messenger({
       node,
       outbox: storage.outbox,
@@ -146,7 +157,12 @@ export class Parley extends Emitter<ParleyEvents> {
       self: async options => await this.selfInfo(options),
       random,
       now,
-      readReceipts: startup.settings.readReceipts
+      readReceipts: startup.settings.readReceipts,
+      profile: async options => {
+        const p = await this.ourSharedProfile(options)
+        return p == null ? undefined : { kind: 'profile', ...(p.name != null ? { name: p.name } : {}), ...(p.photo != null ? { photo: p.photo } : {}), updatedAt: p.updatedAt }
+      },
+      onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options)
     })
     this.messenger.on('message', m => {
       // the sender's key is proven for m.from: a new one is an identity change
@@ -158,6 +174,10 @@ export class Parley extends Emitter<ParleyEvents> {
       if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.conversation, id: e.id, status: e.status })
     })
     this.messenger.on('typing', e => this.emit('typing', { phone: e.from, typing: e.typing }))
+    this.messenger.on('profile', e => {
+      const { from, ...profile } = e
+      this.emit('profile', { phone: from, ...profile })
+    })
     this.presence = new Presence({
       store: storage.kv('presence'),
       defaultShare: init.sharePresence ?? false,
@@ -427,14 +447,38 @@ export class Parley extends Emitter<ParleyEvents> {
     return await this.contacts.acknowledgeIdentityChange(normalizePhone(phone, this.init.defaultRegion), options)
   }
 
-  /** Our display name and photo (kept on this device only). */
+  /** Our display name and photo, and `updatedAt` (when it last changed: the version contacts compare). */
   async profile (options?: AbortOptions): Promise<Profile> {
     return await loadProfile(this.storage.kv('profile'), options)
   }
 
-  /** Changes the fields given (empty removes); InvalidProfileError for a name or photo out of bounds. */
+  /**
+   * Changes the fields given (empty removes); InvalidProfileError for a name or photo out of bounds. When
+   * something changed, the new version is queued (end-to-end encrypted, through the outbox) for the contacts
+   * of the PROFILE_SHARE_RECENT most recent conversations we wrote to; others get it with our next text.
+   */
   async setProfile (change: Profile, options?: AbortOptions): Promise<Profile> {
-    return await saveProfile(this.storage.kv('profile'), change, options)
+    const { profile, changed } = await saveProfile(this.storage.kv('profile'), change, this.init.now ?? Date.now, options)
+    if (changed) {
+      this.sharedProfile = undefined
+      await this.messenger.shareProfile(options)
+    }
+    return profile
+  }
+
+  /** What a contact last shared of its profile (newest version), or undefined when it never did. */
+  async contactProfile (phone: string, options?: AbortOptions): Promise<ContactProfile | undefined> {
+    return await this.contactProfiles.get(normalizePhone(phone, this.init.defaultRegion), options)
+  }
+
+  private async ourSharedProfile (options?: AbortOptions): Promise<Profile & { updatedAt: number } | undefined> {
+    const loading = this.sharedProfile ??= shareableProfile(this.storage.kv('profile'), this.init.now ?? Date.now, options)
+    try {
+      return await loading
+    } catch (err) {
+      if (this.sharedProfile === loading) this.sharedProfile = undefined
+      throw err
+    }
   }
 
   /** Our relays with a fresh ping each. */

@@ -1,56 +1,81 @@
-/** The user's own profile (display name, small photo) kept in the device's storage; knows nothing of sharing it with contacts. */
+/** The user's own profile (display name, small photo) kept in the device's storage, with the time it last changed (the version contacts compare). Knows nothing of how it is shared. */
 import type { AbortOptions, KeyValueStore } from '../storage/index.js'
+import { profileProblem } from '../messaging/profile-limits.js'
 import { InvalidProfileError } from './errors.js'
 
-/** Display names longer than this are refused: it is a name on a chat header, not a bio. */
-export const MAX_PROFILE_NAME_CHARS = 64
-/** Photos above 64 KiB are refused: an avatar thumbnail must fit in one message when profiles are shared. */
-export const MAX_PROFILE_PHOTO_BYTES = 64 * 1024
+export { MAX_PROFILE_NAME_CHARS, MAX_PROFILE_PHOTO_BYTES } from '../messaging/profile-limits.js'
 
 export interface Profile {
   name?: string
   /** JPEG or PNG bytes */
   photo?: Uint8Array
+  /** ms since the epoch when the name or photo last changed (set by saveProfile; ignored in a change) */
+  updatedAt?: number
 }
 
 const NAME = 'name'
 const PHOTO = 'photo'
+const UPDATED_AT = 'updated-at'
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
-function isJpeg (b: Uint8Array): boolean {
-  return b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff
-}
-
-function isPng (b: Uint8Array): boolean {
-  return b.length > 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((v, i) => b[i] === v)
-}
-
-/** Throws InvalidProfileError for a field out of bounds. */
+/** Throws InvalidProfileError for a field out of bounds (the limits of src/messaging/profile-limits.ts). */
 export function assertProfile (p: Profile): void {
-  if (p.name != null && (typeof p.name !== 'string' || [...p.name].length > MAX_PROFILE_NAME_CHARS)) throw new InvalidProfileError(`the name must be at most ${MAX_PROFILE_NAME_CHARS} characters`)
-  if (p.photo != null) {
-    if (!(p.photo instanceof Uint8Array)) throw new InvalidProfileError('the photo must be bytes')
-    if (p.photo.length === 0) return // removes the photo
-    if (!(isJpeg(p.photo) || isPng(p.photo))) throw new InvalidProfileError('the photo must be a JPEG or PNG image')
-    if (p.photo.length > MAX_PROFILE_PHOTO_BYTES) throw new InvalidProfileError(`the photo must be at most ${MAX_PROFILE_PHOTO_BYTES / 1024} KiB`)
-  }
+  const problem = profileProblem(p)
+  if (problem != null) throw new InvalidProfileError(problem)
+}
+
+function encodeTime (t: number): Uint8Array {
+  return enc.encode(String(t))
+}
+
+function decodeTime (b: Uint8Array | undefined): number | undefined {
+  if (b == null) return undefined
+  const t = Number(dec.decode(b))
+  return Number.isSafeInteger(t) && t > 0 ? t : undefined
 }
 
 export async function loadProfile (store: KeyValueStore, options?: AbortOptions): Promise<Profile> {
-  const [name, photo] = await Promise.all([store.get(NAME, options), store.get(PHOTO, options)])
-  return { ...(name != null ? { name: dec.decode(name) } : {}), ...(photo != null ? { photo } : {}) }
+  const [name, photo, updatedAt] = await Promise.all([store.get(NAME, options), store.get(PHOTO, options), store.get(UPDATED_AT, options)])
+  const at = decodeTime(updatedAt)
+  return { ...(name != null ? { name: dec.decode(name) } : {}), ...(photo != null ? { photo } : {}), ...(at != null ? { updatedAt: at } : {}) }
+}
+
+function sameBytes (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a == null || b == null) return a === b
+  return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
 /**
  * Changes the fields given (an empty name or photo removes it) in one synced batch; fields not given stay.
- * Returns the whole profile.
+ * When something changed, `updatedAt` becomes `now` (or the previous version + 1 if the clock went back, so
+ * versions only grow). Returns the whole profile and whether it changed.
  */
-export async function saveProfile (store: KeyValueStore, change: Profile, options?: AbortOptions): Promise<Profile> {
+export async function saveProfile (store: KeyValueStore, change: Profile, now: () => number, options?: AbortOptions): Promise<{ profile: Profile, changed: boolean }> {
   assertProfile(change)
-  const ops: Array<{ type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }> = []
-  if (change.name != null) ops.push(change.name.trim() === '' ? { type: 'del', key: NAME } : { type: 'put', key: NAME, value: enc.encode(change.name.trim()) })
-  if (change.photo != null) ops.push(change.photo.length === 0 ? { type: 'del', key: PHOTO } : { type: 'put', key: PHOTO, value: change.photo })
-  await store.batch(ops, { ...options, sync: true })
-  return await loadProfile(store, options)
+  const before = await loadProfile(store, options)
+  const name = change.name == null ? before.name : change.name.trim() === '' ? undefined : change.name.trim()
+  const photo = change.photo == null ? before.photo : change.photo.length === 0 ? undefined : change.photo
+  const same = name === before.name && sameBytes(photo, before.photo)
+  // nothing new; an unversioned name or photo (saved before versions existed) gets its version here
+  if (same && (before.updatedAt != null || (name == null && photo == null))) return { profile: before, changed: false }
+  const updatedAt = Math.max(now(), (before.updatedAt ?? 0) + 1)
+  await store.batch([
+    name == null ? { type: 'del', key: NAME } : { type: 'put', key: NAME, value: enc.encode(name) },
+    photo == null ? { type: 'del', key: PHOTO } : { type: 'put', key: PHOTO, value: photo },
+    { type: 'put', key: UPDATED_AT, value: encodeTime(updatedAt) }
+  ], { ...options, sync: true })
+  return { profile: { ...(name != null ? { name } : {}), ...(photo != null ? { photo } : {}), updatedAt }, changed: true }
+}
+
+/**
+ * The profile as contacts get it, or undefined while the user never set one. A name or photo saved before
+ * versions existed gets one now (stored), so it is shared like any other.
+ */
+export async function shareableProfile (store: KeyValueStore, now: () => number, options?: AbortOptions): Promise<Profile & { updatedAt: number } | undefined> {
+  const p = await loadProfile(store, options)
+  if (p.updatedAt != null) return p as Profile & { updatedAt: number }
+  if (p.name == null && p.photo == null) return undefined
+  const { profile } = await saveProfile(store, {}, now, options)
+  return profile as Profile & { updatedAt: number }
 }

@@ -1,6 +1,7 @@
-/** What a device says inside the end-to-end encryption: texts, receipts, typing, presence, resend requests; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
+/** What a device says inside the end-to-end encryption: texts, receipts, typing, presence, resend requests, profiles; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
 import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb } from './pb/content.js'
 import { MalformedContentError } from './errors.js'
+import { profileProblem } from './profile-limits.js'
 import { fromHex, toHex } from '../storage/index.js'
 
 /** Longest text in one message, in UTF-16 code units (WhatsApp allows 65,536 characters). */
@@ -23,7 +24,12 @@ export interface TypingContent { kind: 'typing', typing: boolean, timestamp: num
 export interface PresenceContent { kind: 'presence', online: boolean, lastSeen?: number, answer?: boolean }
 /** asks the contact to send again its messages we never confirmed as delivered (we could not decrypt something of theirs) */
 export interface ResendContent { kind: 'resend', timestamp: number }
-export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent
+/**
+ * The sender's display name and photo (absent = none). `updatedAt` is the sender's clock when it last
+ * changed, ms since the epoch: the receiver keeps the newest version it has seen.
+ */
+export interface ProfileContent { kind: 'profile', name?: string, photo?: Uint8Array, updatedAt: number }
+export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent
 
 /** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
 export interface Content {
@@ -32,6 +38,13 @@ export interface Content {
   body: MessageBody
   /** ms since the epoch after which it is not worth showing; absent = never */
   expiresAt?: number
+}
+
+/** Throws MalformedContentError for a profile out of bounds (shared limits with the local profile: profile-limits.ts). */
+function checkProfile (name: string, photo: Uint8Array, updatedAt: bigint): void {
+  const problem = profileProblem({ name, photo })
+  if (problem != null) throw new MalformedContentError(`bad profile: ${problem}`)
+  if (updatedAt <= 0n || updatedAt > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedContentError('bad profile: no valid updatedAt')
 }
 
 function unhexId (id: string): Uint8Array<ArrayBuffer> {
@@ -65,6 +78,13 @@ export function encodeContent (c: Content): Uint8Array {
     case 'resend':
       pb.resend = { timestamp: BigInt(b.timestamp) }
       break
+    case 'profile': {
+      if (!Number.isSafeInteger(b.updatedAt)) throw new MalformedContentError('bad profile: no valid updatedAt')
+      const photo = Uint8Array.from(b.photo ?? [])
+      checkProfile(b.name ?? '', photo, BigInt(b.updatedAt))
+      pb.profile = { name: b.name ?? '', photo, updatedAt: BigInt(b.updatedAt) }
+      break
+    }
   }
   const body = ContentPb.encode(pb)
   const padded = new Uint8Array(Math.ceil((body.length + 1) / PADDING_BLOCK) * PADDING_BLOCK)
@@ -90,7 +110,7 @@ export function decodeContent (bytes: Uint8Array): Content {
     if (err instanceof MalformedContentError) throw err
     throw new MalformedContentError('content does not decode')
   }
-  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend].filter(x => x != null).length
+  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile].filter(x => x != null).length
   if (present !== 1) throw new MalformedContentError('content must say exactly one thing')
   let body: MessageBody
   if (pb.data != null) {
@@ -103,6 +123,10 @@ export function decodeContent (bytes: Uint8Array): Content {
     body = { kind: 'typing', typing: pb.typing.action === TypingPb.Action.STARTED, timestamp: Number(pb.typing.timestamp) }
   } else if (pb.resend != null) {
     body = { kind: 'resend', timestamp: Number(pb.resend.timestamp) }
+  } else if (pb.profile != null) {
+    const { name, photo, updatedAt } = pb.profile
+    checkProfile(name, photo, updatedAt)
+    body = { kind: 'profile', ...(name !== '' ? { name } : {}), ...(photo.length > 0 ? { photo } : {}), updatedAt: Number(updatedAt) }
   } else {
     const p = pb.presence!
     body = { kind: 'presence', online: p.online, ...(p.lastSeen > 0n ? { lastSeen: Number(p.lastSeen) } : {}), ...(p.answer ? { answer: true } : {}) }

@@ -29,6 +29,8 @@ export interface InboundInit {
   now: () => number
   /** called inside the persist step for receipts: move our message's status forward */
   onReceipt: (from: string, body: Extract<MessageBody, { kind: 'receipt' }>, options?: AbortOptions) => Promise<void>
+  /** called inside the persist step for a contact's profile: store it; false when it is not newer than the one kept (then it is a duplicate) */
+  onProfile?: (from: string, body: Extract<MessageBody, { kind: 'profile' }>, options?: AbortOptions) => Promise<boolean>
   onError?: (err: unknown) => void
 }
 
@@ -86,6 +88,7 @@ export class Inbound {
       return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
     }
     if (body.kind === 'receipt') await this.init.onReceipt(from, body, options)
+    if (body.kind === 'profile' && await this.init.onProfile?.(from, body, options) !== true) return { kind: 'duplicate' }
     return { kind: 'new', sender, from, content }
   }
 }

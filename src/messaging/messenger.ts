@@ -1,10 +1,10 @@
-/** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
+/** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, profile sharing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
 import { SyncGroup, MAX_HISTORY_PAGE, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
 import type { LookupResult } from '../directory/index.js'
-import { encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ReceiptType } from './content.js'
+import { decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
@@ -12,10 +12,13 @@ import { MailboxReceiver } from './mailbox-receiver.js'
 import { Outbound } from './outbound.js'
 import { Recipients, deviceKey } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
+import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
 import { Emitter } from './emitter.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
 export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
+/** A profile waits as long as a text (the mailbox TTL); one never delivered is queued again with the next text. */
+export const PROFILE_TTL_MS = MESSAGE_TTL_MS
 /** Receipts are worth less after a week. */
 export const RECEIPT_TTL_MS = 7 * 24 * 60 * 60_000
 /** A typing indicator is stale after this long (the sender repeats it while typing). */
@@ -64,6 +67,8 @@ export interface MessengerEvents {
   status: { conversation: string, id: string, status: MessageStatus }
   typing: { from: string, typing: boolean }
   presence: { from: string, online: boolean, lastSeen?: number, answer?: boolean }
+  /** a contact's profile newer than the one kept arrived (and is stored) */
+  profile: { from: string, name?: string, photo?: Uint8Array, updatedAt: number }
   relay: { relay: string, state: 'connected' | 'drained' | 'disconnected' }
   /**
    * an envelope that can never be read was dropped (acked, so it cannot block a mailbox): e.g. a contact
@@ -89,6 +94,13 @@ export interface MessengerInit {
   now: () => number
   /** send read receipts when messages are marked read @default true */
   readReceipts?: boolean
+  /** our profile as contacts get it, or undefined while there is none (then nothing is shared) */
+  profile?: (options?: AbortOptions) => Promise<ProfileContent | undefined>
+  /**
+   * stores a contact's profile inside the persist step of its envelope (options carry the sync group);
+   * resolves false when it is not newer than the one kept. Without it contacts' profiles are dropped.
+   */
+  onProfile?: (from: string, profile: ProfileContent, options?: AbortOptions) => Promise<boolean>
 }
 
 export class Messenger extends Emitter<MessengerEvents> {
@@ -97,6 +109,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   private readonly receiver: MailboxReceiver
   private readonly recipients: Recipients
   private readonly proof: SenderProof
+  private readonly profiles: ProfileShare
   private lastCreatedAt = 0
   private readonly receiptQueue = new Map<string, string[]>()
   /** when each contact's last resend request was answered (ms) */
@@ -109,6 +122,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     super()
     this.recipients = new Recipients(init.lookup, init.now)
     this.proof = new SenderProof({ store: init.kv('senders'), trustedVerifiers: init.trustedVerifiers, lookup: init.lookup, now: init.now })
+    this.profiles = new ProfileShare({ store: init.kv('profile-shared'), current: async options => await init.profile?.(options) })
     const party = async (options?: AbortOptions): Promise<EnvelopeParty | undefined> => {
       const self = await init.self(options)
       return self == null ? undefined : { identity: init.identity, certificate: self.certificate, sessions: init.sessions, random: init.random }
@@ -122,6 +136,11 @@ export class Messenger extends Emitter<MessengerEvents> {
       party,
       now: init.now,
       onStatus: async (conversation, id, status, options) => { await this.setStatus(conversation, id, status, options) },
+      onSettled: async (entry, status, options) => {
+        if (entry.kind !== 'profile' || status !== 'failed') return
+        const body = decodeContent(entry.payload).body
+        if (body.kind === 'profile') await this.profiles.failed(entry.to, body.updatedAt, options)
+      },
       onError: err => this.emit('error', err)
     })
     this.inbound = new Inbound({
@@ -132,6 +151,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       onReceipt: async (from, body, options) => {
         for (const id of body.ids) await this.setStatus(from, id, body.type === 'read' ? 'read' : 'delivered', options)
       },
+      onProfile: async (from, body, options) => await init.onProfile?.(from, body, options) ?? false,
       onError: err => this.emit('error', err)
     })
     this.receiver = new MailboxReceiver({
@@ -211,6 +231,9 @@ export class Messenger extends Emitter<MessengerEvents> {
       case 'presence':
         if (fresh) this.emit('presence', { from: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
         break
+      case 'profile':
+        this.emit('profile', { from: result.from, ...(body.name != null ? { name: body.name } : {}), ...(body.photo != null ? { photo: body.photo } : {}), updatedAt: body.updatedAt })
+        break
     }
   }
 
@@ -231,7 +254,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     return this.lastCreatedAt
   }
 
-  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
+  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
     const content: Content = { senderE164: self.phone, attestation: self.attestation, body }
     await this.init.outbox.put({ id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }, options)
   }
@@ -257,18 +280,70 @@ export class Messenger extends Emitter<MessengerEvents> {
         // the directory is unreachable now: queue it; delivery looks the number up again
       }
     }
-    const createdAt = this.stamp()
-    const id = newMessageId(this.init.random)
-    const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
     // history first: an outbox entry without history would deliver a message the user never sees as sent;
-    // both writes become durable with one sync (in log order) before send resolves
+    // all writes become durable with one sync (in log order) before send resolves
     const group = new SyncGroup()
     const grouped = { ...options, syncGroup: group }
-    await this.init.messages.addOutgoing(message, grouped)
-    await this.enqueue(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
-    await group.flush(options)
-    this.outbound.wake()
-    return message
+    try {
+      // a contact without our current profile gets it first (created earlier, so delivered before the text)
+      await this.queueProfile(to, self, grouped)
+      const createdAt = this.stamp()
+      const id = newMessageId(this.init.random)
+      const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
+      await this.init.messages.addOutgoing(message, grouped)
+      await this.enqueue(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
+      await group.flush(options)
+      this.outbound.wake()
+      return message
+    } catch (err) {
+      this.profiles.unclaim(to)
+      throw err
+    }
+  }
+
+  /** Queues our current profile for `to` unless that version is queued there already; true when queued. Writes with the options' sync group. */
+  private async queueProfile (to: string, self: SelfInfo, options: AbortOptions): Promise<boolean> {
+    const profile = await this.profiles.claim(to, options)
+    if (profile == null) return false
+    const createdAt = this.stamp()
+    try {
+      await this.enqueue(to, 'profile', newMessageId(this.init.random), profile, self, createdAt, PROFILE_TTL_MS, options)
+    } catch (err) {
+      this.profiles.unclaim(to)
+      throw err
+    }
+    return true
+  }
+
+  /**
+   * Our profile changed: queues it (through the outbox, like texts) for the contacts of the
+   * PROFILE_SHARE_RECENT most recent conversations that we wrote to and that do not have this version.
+   * Conversations where only the contact wrote do not get it until we answer. Resolves with how many were queued.
+   */
+  async shareProfile (options?: AbortOptions): Promise<number> {
+    const self = await this.init.self(options)
+    if (self == null) return 0
+    const conversations = await this.init.messages.conversations({ ...options, limit: PROFILE_SHARE_RECENT })
+    const group = new SyncGroup()
+    const grouped = { ...options, syncGroup: group }
+    const queued: string[] = []
+    try {
+      for (const c of conversations) {
+        const wrote = await this.profiles.shared(c.address, options) >= 0 || c.lastMessage.direction === 'out'
+        if (wrote && await this.queueProfile(c.address, self, grouped)) queued.push(c.address)
+      }
+      await group.flush(options)
+    } catch (err) {
+      for (const to of queued) this.profiles.unclaim(to)
+      throw err
+    }
+    if (queued.length > 0) this.outbound.wake()
+    return queued.length
+  }
+
+  /** The contact has a new identity key (a reinstalled device lost what we sent): our next text carries our profile again. */
+  async forgetProfileShared (to: string, options?: AbortOptions): Promise<void> {
+    await this.profiles.forget(to, options)
   }
 
   /** Resolves with the status once one of `statuses` is reached (or is already). */
@@ -358,6 +433,12 @@ export class Messenger extends Emitter<MessengerEvents> {
     const queued = new Set(await this.outbound.reseal(to, options))
     const again = unconfirmed.filter(m => !queued.has(m.id)).sort((a, b) => a.timestamp - b.timestamp).slice(-MAX_RESEND_MESSAGES)
     const group = new SyncGroup()
+    // what the contact could not read may have held our profile: one we had sent it goes again first (the same
+    // version is no news to a contact that has it); a contact we never wrote to gets none
+    if (await this.profiles.shared(to, options) > 0) {
+      await this.profiles.forget(to, { ...options, syncGroup: group })
+      await this.queueProfile(to, self, { ...options, syncGroup: group })
+    }
     for (const m of again) {
       await this.enqueue(to, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, this.stamp(), MESSAGE_TTL_MS, { ...options, syncGroup: group })
     }

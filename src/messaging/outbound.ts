@@ -47,6 +47,8 @@ export interface OutboundInit {
   now: () => number
   /** an outgoing text changed status (sent / failed) */
   onStatus: (conversation: string, id: string, status: MessageStatus, options?: AbortOptions) => Promise<void>
+  /** an entry of another kind (receipt, profile) left the outbox: every device took it ('sent') or its TTL passed ('failed') */
+  onSettled?: (entry: OutboxEntry, status: 'sent' | 'failed', options?: AbortOptions) => Promise<void>
   onError?: (err: unknown) => void
 }
 
@@ -200,6 +202,7 @@ export class Outbound {
     for await (const { key } of this.init.sealed.iterate({ prefix: `${e.id}/` }, options)) ops.push({ type: 'del', key })
     if (ops.length > 0) await this.init.sealed.batch(ops, options)
     if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status, options)
+    else await this.init.onSettled?.(e, status, options)
   }
 
   /**

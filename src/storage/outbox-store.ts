@@ -11,8 +11,8 @@ export interface OutboxEntry {
   id: string
   /** the recipient's address key (e.g. an E.164 number); never logged */
   to: string
-  /** what the payload is: 'message', 'receipt', or another upper-layer kind ([a-z0-9-], ≤ 32 chars) */
-  kind: 'message' | 'receipt' | string
+  /** what the payload is: 'message', 'receipt', 'profile', or another upper-layer kind ([a-z0-9-], ≤ 32 chars) */
+  kind: 'message' | 'receipt' | 'profile' | string
   /** encoded content, opaque to the store */
   payload: Uint8Array
   createdAt: number

@@ -123,6 +123,8 @@ describe('web client screens', () => {
     })
     await carol.evaluate(async to => { await globalThis.parley!.parley.send(to, 'are you there?') }, DAVE.e164)
     await dave.waitForFunction(() => ((globalThis as unknown as { shownNotifications: Array<{ body?: string }> }).shownNotifications).some(n => n.body === 'are you there?'), null, { timeout: 30_000 })
+    // titled with the name carol shared with her first message, not her number
+    expect(await dave.evaluate(() => ((globalThis as unknown as { shownNotifications: Array<{ title: string, body?: string }> }).shownNotifications).find(n => n.body === 'are you there?')?.title)).toBe(CAROL.name)
     expect(await dave.title()).toMatch(/^\(\d+\) Parley$/)
     await dave.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { get: () => 'visible', configurable: true })
@@ -136,6 +138,21 @@ describe('web client screens', () => {
     expect(await testid(carol, 'chat-list-empty').textContent()).toBe('No chat matches.')
     await testid(carol, 'chat-search').fill('')
     await testid(carol, 'chat-row', `[data-phone="${DAVE.e164}"]`).waitFor({ timeout: 5_000 })
+    // dave's list finds carol by the name she shared
+    await testid(dave, 'chat-search').fill(CAROL.name)
+    expect(await testid(dave, 'chat-row').evaluateAll(els => els.map(e => e.getAttribute('data-phone')))).toEqual([CAROL.e164])
+    await testid(dave, 'chat-search').fill('')
+
+    // "New chat" shows a number we already talk to as it is typed, with its name and avatar
+    await testid(dave, 'new-chat').click()
+    await testid(dave, 'new-chat-dialog').locator('[data-testid="country"]').selectOption('GB')
+    await testid(dave, 'new-chat-phone').fill(CAROL.national)
+    const known = testid(dave, 'new-chat-known', `[data-phone="${CAROL.e164}"]`)
+    await known.waitFor({ timeout: 5_000 })
+    expect(await known.textContent()).toContain(CAROL.name)
+    expect(await known.locator('[data-testid="contact-avatar"]').getAttribute('data-state')).toBe('initials')
+    await dave.keyboard.press('Escape')
+    await testid(dave, 'new-chat-dialog').waitFor({ state: 'detached', timeout: 5_000 })
   })
 
   it('every control on the main screens has an accessible name, and Tab reaches the composer', async () => {

@@ -54,14 +54,17 @@ describe('web client: settings and contact info', () => {
     expect(rig.pageErrors).toEqual([])
   })
 
-  it('contact info: the same safety number in both tabs, QR shown, verified survives a reload', async () => {
-    // a conversation first, so each side knows the other's key
+  it('contact info: the name and number, the same safety number in both tabs, QR shown, verified survives a reload', async () => {
+    // a conversation both ways first, so each side knows the other's key (and name: it comes with the first text)
     await go(alice, chat(BOB.e164))
     await testid(alice, 'conversation', '[data-state="ready"]').waitFor({ timeout: 20_000 })
     await testid(alice, 'composer').fill('Hi Bob')
     await testid(alice, 'composer').press('Enter')
     await go(bob, chat(ALICE.e164))
     await incoming(bob, 'Hi Bob').waitFor({ timeout: 30_000 })
+    await testid(bob, 'composer').fill('Hi Alice')
+    await testid(bob, 'composer').press('Enter')
+    await incoming(alice, 'Hi Alice').waitFor({ timeout: 30_000 })
 
     await testid(alice, 'open-contact').click()
     await go(bob, `#/contact/${encodeURIComponent(ALICE.e164)}`)
@@ -73,9 +76,15 @@ describe('web client: settings and contact info', () => {
     for (const g of numbers[0]) expect(g).toMatch(/^\d{5}$/)
     expect(numbers[1]).toEqual(numbers[0])
     expect(await testid(alice, 'safety-qr').locator('svg').count()).toBe(1)
+    // the name the contact shared, and its number, which stays visible
+    expect(await testid(alice, 'contact-name').textContent()).toBe('Bob')
+    expect(await testid(alice, 'contact-title').textContent()).toBe('Bob')
+    expect(await testid(alice, 'contact-number').textContent()).toBe('+44 7700 900022')
+    expect(await testid(bob, 'contact-name').textContent()).toBe('Alice')
 
     await testid(alice, 'mark-verified').click()
     await testid(alice, 'verified-state', '[data-state="verified"]').waitFor({ timeout: 10_000 })
+    await testid(alice, 'contact-info').evaluate(el => { el.scrollTop = 0 })
     await alice.screenshot({ path: join(SCREENSHOTS, 'contact-info.png') })
     await alice.reload()
     await testid(alice, 'contact-info', '[data-state="verified"]').waitFor({ timeout: 30_000 })

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMemoryStorage, openLevel, type Storage } from '../../src/storage/index.js'
 import { exportBackup, importBackup, BACKUP_MAGIC } from '../../src/client/backup.js'
 import { encodeSessionEntry } from '../../src/session/index.js'
+import { ContactProfiles } from '../../src/client/contact-profiles.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const bytes = (...v: number[]): Uint8Array => new Uint8Array(v)
@@ -11,6 +12,7 @@ async function fill (s: Storage): Promise<void> {
   await s.identity.saveLocalIdentity(bytes(1, 2, 3))
   await s.sessions.storeSessions({ identityKey: bytes(7), deviceId: 1 }, [encodeSessionEntry(1000, bytes(5))])
   await s.kv('device').put('peer-key', bytes(9, 9, 9))
+  await new ContactProfiles(s.kv('contact-profiles')).offer('+15550000001', { name: 'Ann', updatedAt: 5 })
 }
 
 describe('encrypted backup (LevelDB)', () => {
@@ -49,6 +51,8 @@ describe('encrypted backup (LevelDB)', () => {
     // the same session, marked restored (decrypt only: the first send starts a new session)
     expect(await target.sessions.loadSessions({ identityKey: bytes(7), deviceId: 1 })).toEqual([encodeSessionEntry(1000, bytes(5), true)])
     expect(await target.kv('device').get('peer-key')).toEqual(bytes(9, 9, 9))
+    // contacts' profiles are a kv store like any other: in the backup
+    expect(await new ContactProfiles(target.kv('contact-profiles')).get('+15550000001')).toEqual({ name: 'Ann', updatedAt: 5 })
   })
 
   it('says BackupPassphraseError for a wrong passphrase and writes nothing', async () => {

@@ -56,7 +56,7 @@ describe('settings, contacts and backup', () => {
     expect(alice.settings()).toEqual({ readReceipts: true })
     expect(await alice.setReadReceipts(false)).toEqual({ readReceipts: false })
     await expect(alice.setProfile({ photo: new Uint8Array([1, 2, 3]) })).rejects.toHaveProperty('name', 'InvalidProfileError')
-    expect(await alice.setProfile({ name: 'Alice', photo: PNG })).toEqual({ name: 'Alice', photo: PNG })
+    expect(await alice.setProfile({ name: 'Alice', photo: PNG })).toEqual({ name: 'Alice', photo: PNG, updatedAt: expect.any(Number) })
   }, 60_000)
 
   it('a device restored from its backup keeps its number, keys, history and sessions, and loses nothing it sends after', async () => {
@@ -65,6 +65,8 @@ describe('settings, contacts and backup', () => {
     const deliveredAtBob = collect<{ id: string }>(push => bob.on('receipt', e => { if (e.status === 'delivered') push(e) }))
     await alice.send(BOB, 'before backup')
     await atBob.until(1, 30_000, 'first message at bob')
+    // bob's name goes to alice with his first text (in the backup below)
+    await bob.setProfile({ name: 'Bob' })
     await atBob.items[0].reply('got it')
     await atAlice.until(1, 30_000, 'reply at alice')
     const me = await alice.whoami()
@@ -76,6 +78,10 @@ describe('settings, contacts and backup', () => {
     await atBob.until(4, 30_000, 'three messages after the backup at bob')
     const late = await atBob.items[3].reply('late reply')
     await atAlice.until(2, 30_000, 'late reply at alice')
+    // bob renames himself: the old device gets it, the backup has only the first name
+    const renamed = collect<{ phone: string, name?: string }>(push => alice.on('profile', push))
+    await bob.setProfile({ name: 'Bobby' })
+    await renamed.until(1, 30_000, 'bob\'s new name at the old device')
     // the old device's delivered receipt for it reached bob: bob's next message on the old session
     // uses a ratchet step the backup cannot follow
     await retryUntil(async () => { if (!deliveredAtBob.items.some(r => r.id === late.id)) throw new Error('no receipt yet') }, { timeout: 30_000, interval: 100, what: 'delivered receipt for the late reply' })
@@ -93,7 +99,8 @@ describe('settings, contacts and backup', () => {
     expect((await alice.history(BOB)).map(m => m.text)).toEqual(['got it', 'before backup'])
     expect(await alice.contact(BOB)).toMatchObject({ verified: true })
     expect(alice.settings()).toEqual({ readReceipts: false })
-    expect(await alice.profile()).toEqual({ name: 'Alice', photo: PNG })
+    expect(await alice.profile()).toEqual({ name: 'Alice', photo: PNG, updatedAt: expect.any(Number) })
+    expect((await alice.contactProfile(BOB))?.name).toBe('Bob')
 
     // bob writes before the restored device has said anything: on the old session, past what the backup
     // can follow, so it cannot be read; that is reported, not silent
@@ -106,6 +113,8 @@ describe('settings, contacts and backup', () => {
     // the restored device asks bob, in a new session, to send again what it never confirmed: it arrives, once
     await atAlice2.until(1, 30_000, 'the unreadable message, sent again')
     expect(atAlice2.items[0]).toMatchObject({ id: away.id, from: BOB, text: 'while you were away' })
+    // bob's answer carried his profile again, before the texts: the restored device has his new name
+    expect((await alice.contactProfile(BOB))?.name).toBe('Bobby')
     await retryUntil(async () => { if (!deliveredAtBob.items.some(r => r.id === away.id)) throw new Error('no receipt yet') }, { timeout: 30_000, interval: 100, what: 'delivered receipt for the resent message' })
     expect((await bob.history(ALICE)).find(m => m.id === away.id)?.status).toBe('delivered')
 

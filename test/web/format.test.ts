@@ -1,6 +1,6 @@
 // The web client's pure helpers: vCard and pasted-list parsing, phone and time display, the hash routes.
 import { describe, it, expect } from 'vitest'
-import { numbersFromVcf, numbersFromText, formatPhone, formatListTime, formatDay, dayKey, countryList } from '../../web/src/format.js'
+import { numbersFromVcf, numbersFromText, formatPhone, formatListTime, formatDay, dayKey, countryList, initials } from '../../web/src/format.js'
 
 describe('web format helpers', () => {
   it('reads TEL lines of a vCard, with parameters, item groups, tel: URIs and folded lines', () => {
@@ -14,6 +14,15 @@ describe('web format helpers', () => {
 
   it('splits a pasted list on lines, commas and semicolons, dropping blanks', () => {
     expect(numbersFromText('+44 7700 900001\n\n07700 900002, +1 555 0100;  \n')).toEqual(['+44 7700 900001', '07700 900002', '+1 555 0100'])
+  })
+
+  it('takes up to two initials of a name, whole characters', () => {
+    expect(initials('Alice Liddell')).toBe('AL')
+    expect(initials(' zoë ')).toBe('Z')
+    expect(initials('Mary Ann Evans')).toBe('ME')
+    expect(initials('🌻 garden')).toBe('🌻G')
+    expect(initials('   ')).toBeUndefined()
+    expect(initials(undefined)).toBeUndefined()
   })
 
   it('formats E.164 internationally and leaves anything else alone', () => {

@@ -1,10 +1,11 @@
-// The list of conversations: last message, time, unread badge, search; opens the new-chat and find-contacts dialogs.
+// The list of conversations: the contact's name and photo (number as secondary text), last message, time, unread badge, search by name, number or text; opens the new-chat and find-contacts dialogs.
 import { useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { formatListTime, formatPhone } from './format.js'
 import { Ticks } from './ticks.js'
 import { NewChat } from './new-chat.js'
 import { FindContacts } from './find-contacts.js'
+import { ContactAvatar } from './contact-avatar.js'
 
 export function ChatList ({ model }: { model: AppModel }) {
   const [query, setQuery] = useState('')
@@ -13,6 +14,7 @@ export function ChatList ({ model }: { model: AppModel }) {
   const digits = q.replace(/\D/g, '')
   const shown = model.conversations.filter(c => q === '' ||
     c.lastMessage.text.toLowerCase().includes(q) ||
+    (model.contactName(c.address)?.toLowerCase().includes(q) ?? false) ||
     formatPhone(c.address).toLowerCase().includes(q) ||
     (digits !== '' && c.address.includes(digits)))
   const active = model.route.name === 'chat' ? model.route.phone : undefined
@@ -40,10 +42,13 @@ export function ChatList ({ model }: { model: AppModel }) {
                 <button type="button" class={`conversation-row${c.address === active ? ' active' : ''}`} data-testid="chat-row" data-phone={c.address} data-unread={c.unread}
                   aria-current={c.address === active ? 'true' : undefined}
                   onClick={() => model.go({ name: 'chat', phone: c.address })}>
-                  <span class="avatar" aria-hidden="true">{c.address.slice(-2)}</span>
+                  <ContactAvatar model={model} phone={c.address} />
                   <span class="row-main">
                     <span class="row-top">
-                      <span class="row-name">{formatPhone(c.address)}</span>
+                      <span class="row-title">
+                        <span class="row-name" data-testid="chat-name">{model.displayName(c.address)}</span>
+                        {model.contactName(c.address) != null && <span class="row-number" data-testid="chat-number">{formatPhone(c.address)}</span>}
+                      </span>
                       <time class="row-time" dateTime={new Date(c.lastMessage.timestamp).toISOString()}>{formatListTime(c.lastMessage.timestamp)}</time>
                     </span>
                     <span class="row-bottom">

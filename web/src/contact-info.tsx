@@ -1,10 +1,11 @@
-// Contact info screen: number, verification state, the safety number (12 groups of 5 digits) and its QR code, mark verified / clear. Knows nothing of messages.
+// Contact info screen: the contact's photo, name and number, verification state, the safety number (12 groups of 5 digits) and its QR code, mark verified / clear. Knows nothing of messages.
 import { useEffect, useState } from 'preact/hooks'
 import { renderSVG } from 'uqr'
 import type { ContactInfo as Contact } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { formatPhone } from './format.js'
 import { describe } from './onboarding.js'
+import { ContactAvatar } from './contact-avatar.js'
 
 /** How long the screen waits for the directory when the contact's key is not known yet. */
 export const CONTACT_LOOKUP_MS = 20_000
@@ -40,6 +41,7 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
     }, err => setError(describe(err))).finally(() => setBusy(false))
   }
 
+  const name = model.contactName(phone)
   const groups = contact != null ? safetyGroups(contact.safetyNumber.digits) : []
   const state = contact == null ? (error != null ? 'error' : 'loading') : contact.verified ? 'verified' : 'unverified'
 
@@ -47,9 +49,17 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
     <section class="contact-info" aria-labelledby="contact-title" data-testid="contact-info" data-phone={phone} data-state={state}>
       <header class="pane-header">
         <button type="button" class="icon back always" data-testid="contact-back" aria-label="Back to the chat" onClick={() => model.go({ name: 'chat', phone })}>←</button>
-        <h1 id="contact-title">{formatPhone(phone)}</h1>
+        <h1 id="contact-title" data-testid="contact-title">{model.displayName(phone)}</h1>
       </header>
       <div class="pane-body contact-body">
+        <div class="contact-card">
+          <ContactAvatar model={model} phone={phone} size="large" />
+          <div>
+            {name != null && <p class="contact-name" data-testid="contact-name">{name}</p>}
+            <p class="contact-number" data-testid="contact-number">{formatPhone(phone)}</p>
+            {name != null && <p class="note">The name and photo are the contact's own choice; the number and the safety number identify them.</p>}
+          </div>
+        </div>
         {contact == null && error == null && <p data-testid="contact-loading"><span class="spinner" aria-hidden="true" />Looking up the contact's keys…</p>}
         {error != null && <p class="error" role="alert" data-testid="contact-error">{error}</p>}
         {contact != null && (
@@ -66,7 +76,7 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
               </p>
             )}
             <h2>Safety number</h2>
-            <p class="note">Compare these numbers with {formatPhone(phone)} in person or on a call, or scan the code. If they match, your chat is end-to-end encrypted with the right person.</p>
+            <p class="note">Compare these numbers with {model.nameWithNumber(phone)} in person or on a call, or scan the code. If they match, your chat is end-to-end encrypted with the right person.</p>
             <div class="safety-number" data-testid="safety-number" aria-label={`Safety number: ${groups.join(' ')}`}>
               {groups.map((g, i) => <span key={i} data-testid="safety-group">{g}</span>)}
             </div>

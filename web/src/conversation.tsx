@@ -5,6 +5,7 @@ import type { ReceivedMessage, StoredMessage, MessageStatus } from '../../src/br
 import { TYPING_IDLE_MS, TYPING_REPEAT_MS, type AppModel } from './model.js'
 import { dayKey, formatClock, formatDay, formatPhone, formatPresence } from './format.js'
 import { SecurityBanner } from './security-banner.js'
+import { ContactAvatar } from './contact-avatar.js'
 import { Ticks } from './ticks.js'
 import { describe } from './onboarding.js'
 import { mark, markQueued } from './perf.js'
@@ -197,15 +198,21 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
       <header class="pane-header">
         <button type="button" class="icon back" data-testid="back" aria-label="Back to chats" onClick={() => model.go({ name: 'list' })}>←</button>
         <button type="button" class="title-button" data-testid="open-contact" onClick={() => model.go({ name: 'contact', phone })}>
-          <h2 id="conversation-title">{formatPhone(phone)}</h2>
-          <span class="subtitle" data-testid="typing" data-state={typing ? 'typing' : 'idle'} aria-live="polite">{typing ? 'typing…' : ''}</span>
-          {!typing && presenceText !== '' && (
-            <span class="subtitle presence" data-testid="presence" data-state={presence?.online === true ? 'online' : 'offline'}>{presenceText}</span>
-          )}
+          <ContactAvatar model={model} phone={phone} />
+          <span class="title-text">
+            <span class="title-line">
+              <h2 id="conversation-title" data-testid="conversation-title">{model.displayName(phone)}</h2>
+              {model.contactName(phone) != null && <span class="header-number" data-testid="conversation-number">{formatPhone(phone)}</span>}
+            </span>
+            <span class="subtitle" data-testid="typing" data-state={typing ? 'typing' : 'idle'} aria-live="polite">{typing ? 'typing…' : ''}</span>
+            {!typing && presenceText !== '' && (
+              <span class="subtitle presence" data-testid="presence" data-state={presence?.online === true ? 'online' : 'offline'}>{presenceText}</span>
+            )}
+          </span>
         </button>
       </header>
       <SecurityBanner model={model} phone={phone} />
-      <div class="messages" ref={scroller} onScroll={loadOlder} data-testid="messages" role="log" aria-live="polite" aria-label={`Messages with ${formatPhone(phone)}`} tabIndex={0}>
+      <div class="messages" ref={scroller} onScroll={loadOlder} data-testid="messages" role="log" aria-live="polite" aria-label={`Messages with ${model.displayName(phone)}`} tabIndex={0}>
         {loadingOlder && <p class="loading-older" data-testid="loading-older"><span class="spinner" aria-hidden="true" /> Loading older messages…</p>}
         {loaded && !hasOlder && messages.length > 0 && <p class="history-start">Messages are end-to-end encrypted. This is the start of the conversation.</p>}
         {loaded && messages.length === 0 && <p class="empty">No messages yet. Say hello!</p>}

@@ -1,10 +1,11 @@
-// "Find contacts": a pasted list of numbers or a .vcf file, checked against the directory with a progress bar; lists who is on Parley.
+// "Find contacts": a pasted list of numbers or a .vcf file, checked against the directory with a progress bar; lists who is on Parley, with the name and photo of those who shared them with us.
 import { useState } from 'preact/hooks'
 import type { DiscoveryReport } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { Dialog } from './dialog.js'
 import { describe } from './onboarding.js'
 import { formatPhone, numbersFromText, numbersFromVcf } from './format.js'
+import { ContactAvatar } from './contact-avatar.js'
 
 /** An address book bigger than this is cut: one discovery run should finish in a minute or two. */
 const MAX_NUMBERS = 2_000
@@ -58,8 +59,14 @@ export function FindContacts ({ model, onClose }: { model: AppModel, onClose: ()
           <ul class="found" role="list">
             {unique.map(c => (
               <li key={c.e164} data-testid="find-result" data-phone={c.e164}>
-                <span>{formatPhone(c.e164!)}{c.verified === true ? ' ✔' : ''}</span>
-                <button type="button" data-testid="find-message" onClick={() => { onClose(); model.go({ name: 'chat', phone: c.e164! }) }}>Message</button>
+                <span class="found-contact">
+                  <ContactAvatar model={model} phone={c.e164!} />
+                  <span>
+                    {model.contactName(c.e164!) != null && <span class="row-name">{model.contactName(c.e164!)} </span>}
+                    <span class={model.contactName(c.e164!) != null ? 'row-number' : ''}>{formatPhone(c.e164!)}</span>{c.verified === true ? ' ✔' : ''}
+                  </span>
+                </span>
+                <button type="button" data-testid="find-message" aria-label={`Message ${model.displayName(c.e164!)}`} onClick={() => { onClose(); model.go({ name: 'chat', phone: c.e164! }) }}>Message</button>
               </li>
             ))}
           </ul>

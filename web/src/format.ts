@@ -6,6 +6,14 @@ export function formatPhone (e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164
 }
 
+/** Up to two initials of a name ("Alice Liddell" → "AL", "zoë" → "Z"), whole characters (an emoji stays one); undefined for a blank name. */
+export function initials (name: string | undefined): string | undefined {
+  const words = (name ?? '').trim().split(/\s+/).filter(w => w !== '')
+  if (words.length === 0) return undefined
+  const first = (w: string): string => [...w][0].toUpperCase()
+  return words.length === 1 ? first(words[0]) : first(words[0]) + first(words[words.length - 1])
+}
+
 export interface Country { code: CountryCode, name: string, dial: string }
 
 let countries: Country[] | undefined

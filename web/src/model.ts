@@ -1,7 +1,8 @@
-// The web client's state around one Parley facade: who we are, the conversation list, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
-import type { Conversation, Parley, PresenceInfo, ReceivedMessage } from '../../src/browser.js'
-import { multiaddr } from '../../src/browser.js'
+// The web client's state around one Parley facade: who we are, the conversation list, contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
+import type { ContactProfile, Conversation, Parley, PresenceInfo, ReceivedMessage } from '../../src/browser.js'
+import { multiaddr, photoType } from '../../src/browser.js'
 import { notifyIncoming, setUnreadTitle } from './notifications.js'
+import { formatPhone } from './format.js'
 import { mark, markStatus } from './perf.js'
 
 /** How long a "typing…" shows without a fresh typing event (the sender repeats it every TYPING_REPEAT_MS while typing). */
@@ -26,6 +27,13 @@ export interface ProfileInfo {
   name: string
   /** the country picked at onboarding: the default for numbers typed in national format */
   region: string
+}
+
+/** A contact's shared profile as the page shows it: the photo as an object URL for <img>. */
+export interface ContactView {
+  name?: string
+  photoUrl?: string
+  updatedAt: number
 }
 
 export type Route =
@@ -71,6 +79,9 @@ export class AppModel {
   readonly identityChanged = new Set<string>()
   /** object URL of our profile photo */
   avatarUrl: string | undefined
+  /** contacts' names and photos as they shared them (loaded per number on first use, then live from 'profile' events) */
+  private readonly contactViews = new Map<string, ContactView>()
+  private readonly contactLoads = new Set<string>()
   private stopping: Promise<void> | undefined
   private readonly listeners = new Set<() => void>()
   private readonly relayPeers: Set<string>
@@ -121,6 +132,10 @@ export class AppModel {
     this.parley.on('typing', e => { this.setTyping(e.phone, e.typing) })
     this.parley.on('presence', e => {
       this.presence.set(e.phone, e.online ? { online: true } : { online: false, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) })
+      this.changed()
+    })
+    this.parley.on('profile', e => {
+      this.setContactView(e.phone, e)
       this.changed()
     })
     this.parley.on('identity-changed', e => {
@@ -208,7 +223,52 @@ export class AppModel {
 
   async refreshConversations (): Promise<void> {
     this.conversations = await this.parley.conversations()
+    for (const c of this.conversations) this.loadContact(c.address)
     this.changed()
+  }
+
+  /** Reads a contact's stored profile once (later versions come as 'profile' events); the page re-renders when it is there. */
+  loadContact (phone: string): void {
+    if (this.contactLoads.has(phone)) return
+    this.contactLoads.add(phone)
+    this.parley.contactProfile(phone).then(p => {
+      if (p != null && this.setContactView(phone, p)) this.changed()
+    }, () => { this.contactLoads.delete(phone) })
+  }
+
+  /** Keeps the newer of what is shown and `p`; true when it changed. */
+  private setContactView (phone: string, p: ContactProfile): boolean {
+    const old = this.contactViews.get(phone)
+    if (old != null && old.updatedAt >= p.updatedAt) return false
+    if (old?.photoUrl != null) URL.revokeObjectURL(old.photoUrl)
+    const name = p.name?.trim()
+    this.contactViews.set(phone, {
+      ...(name != null && name !== '' ? { name } : {}),
+      ...(p.photo != null ? { photoUrl: URL.createObjectURL(new Blob([p.photo as Uint8Array<ArrayBuffer>], { type: photoType(p.photo) })) } : {}),
+      updatedAt: p.updatedAt
+    })
+    return true
+  }
+
+  /** The name the contact chose, when it shared one. */
+  contactName (phone: string): string | undefined {
+    return this.contactViews.get(phone)?.name
+  }
+
+  /** Object URL of the contact's photo, when it shared one. */
+  contactPhotoUrl (phone: string): string | undefined {
+    return this.contactViews.get(phone)?.photoUrl
+  }
+
+  /** What to call a contact: its name, else its number. */
+  displayName (phone: string): string {
+    return this.contactName(phone) ?? formatPhone(phone)
+  }
+
+  /** "Alice (+44 7700 900123)" where the number matters (security notices), else the number alone. */
+  nameWithNumber (phone: string): string {
+    const name = this.contactName(phone)
+    return name != null ? `${name} (${formatPhone(phone)})` : formatPhone(phone)
   }
 
   async saveProfile (info: ProfileInfo): Promise<void> {
@@ -230,7 +290,7 @@ export class AppModel {
     this.setTyping(m.from, false)
     void this.refreshConversations()
     const open = this.route.name === 'chat' && this.route.phone === m.from
-    if (document.visibilityState === 'hidden' || !open) notifyIncoming(m.from, m.text, () => this.go({ name: 'chat', phone: m.from }))
+    if (document.visibilityState === 'hidden' || !open) notifyIncoming(m.from, this.displayName(m.from), m.text, () => this.go({ name: 'chat', phone: m.from }))
   }
 
   private setTyping (phone: string, typing: boolean): void {
@@ -313,6 +373,7 @@ export class AppModel {
     if (this.redialTimer != null) clearTimeout(this.redialTimer)
     if (this.awayTimer != null) clearTimeout(this.awayTimer)
     for (const t of this.timers) clearTimeout(t)
+    for (const v of this.contactViews.values()) if (v.photoUrl != null) URL.revokeObjectURL(v.photoUrl)
     await this.parley.stop()
   }
 }

@@ -1,10 +1,20 @@
-// "New chat": a number (country + national format) looked up in the directory; opens the chat or says clearly that the number is not on Parley.
+// "New chat": a number (country + national format) looked up in the directory; opens the chat or says clearly that the number is not on Parley. A number we already know shows its name and photo as it is typed.
 import { useState } from 'preact/hooks'
 import { normalizePhone } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { Dialog } from './dialog.js'
 import { CountrySelect, describe } from './onboarding.js'
 import { formatPhone, guessRegion } from './format.js'
+import { ContactAvatar } from './contact-avatar.js'
+
+/** The E.164 form of what is typed, or undefined while it is not a number yet. */
+function typedNumber (number: string, region: string): string | undefined {
+  try {
+    return normalizePhone(number, region)
+  } catch {
+    return undefined
+  }
+}
 
 /** A directory lookup walks the DHT; give up after this long. */
 const LOOKUP_TIMEOUT_MS = 30_000
@@ -14,6 +24,10 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
   const [number, setNumber] = useState('')
   const [state, setState] = useState<'idle' | 'looking' | 'not-registered' | 'error'>('idle')
   const [message, setMessage] = useState('')
+
+  const typed = typedNumber(number, region)
+  const known = typed != null && (model.contactName(typed) != null || model.conversations.some(c => c.address === typed)) ? typed : undefined
+  if (typed != null) model.loadContact(typed)
 
   const submit = (e: Event): void => {
     e.preventDefault()
@@ -43,6 +57,15 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
         <CountrySelect id="new-country" value={region} onChange={setRegion} />
         <label for="new-phone">Phone number</label>
         <input id="new-phone" data-testid="new-chat-phone" type="tel" required autoFocus value={number} onInput={e => { setNumber((e.target as HTMLInputElement).value); setState('idle') }} />
+        {known != null && (
+          <p class="known-contact" data-testid="new-chat-known" data-phone={known}>
+            <ContactAvatar model={model} phone={known} />
+            <span>
+              <span class="row-name">{model.displayName(known)}</span>
+              {model.contactName(known) != null && <span class="row-number">{formatPhone(known)}</span>}
+            </span>
+          </p>
+        )}
         <button type="submit" data-testid="new-chat-start" disabled={state === 'looking' || number.trim() === ''} aria-busy={state === 'looking'}>
           {state === 'looking' && <span class="spinner" aria-hidden="true" />}{state === 'looking' ? 'Looking up…' : 'Start chat'}
         </button>

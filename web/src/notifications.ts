@@ -1,5 +1,4 @@
 // Desktop notifications for messages that arrive while the tab is hidden, and the unread count in the tab title. Knows nothing of the SDK.
-import { formatPhone } from './format.js'
 
 const TITLE = 'Parley'
 /** Notification bodies are cut here: a preview, not the message. */
@@ -21,11 +20,14 @@ export async function askNotificationPermission (): Promise<NotificationPermissi
   return await Notification.requestPermission()
 }
 
-/** One desktop notification per message, only when the tab is hidden and permission was given; clicking it opens the chat. */
-export function notifyIncoming (from: string, text: string, open: () => void): void {
+/**
+ * One desktop notification per message, only when the tab is hidden and permission was given; clicking it
+ * opens the chat. `title`: the contact's name when it shared one, else its number.
+ */
+export function notifyIncoming (from: string, title: string, text: string, open: () => void): void {
   if (!notificationsSupported() || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return
   const body = text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS) + '…' : text
-  const n = new Notification(formatPhone(from), { body, tag: `parley-${from}` })
+  const n = new Notification(title, { body, tag: `parley-${from}` })
   n.onclick = () => {
     window.focus()
     open()

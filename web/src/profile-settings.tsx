@@ -1,4 +1,4 @@
-// Settings → Profile: display name and photo (picked, downscaled in a canvas, shown as the avatar). Knows nothing of relays or backups.
+// Settings → Profile: display name and photo (picked, downscaled in a canvas, shown as the avatar; the facade shares them with the people we write to). Knows nothing of relays or backups.
 import { useState } from 'preact/hooks'
 import { MAX_PROFILE_NAME_CHARS } from '../../src/browser.js'
 import type { AppModel } from './model.js'
@@ -70,7 +70,7 @@ export function ProfileSettings ({ model }: { model: AppModel }) {
         <Avatar model={model} />
         <div>
           <p class="profile-phone" data-testid="my-phone">{model.phone != null ? formatPhone(model.phone) : 'Not registered yet'}</p>
-          <p class="note">Profile <b>{model.profile}</b> of this browser. Your name and photo stay on this device for now.</p>
+          <p class="note">Profile <b>{model.profile}</b> of this browser. Your name and photo go, end-to-end encrypted, to the people you write to.</p>
           <label class="button secondary file-button" for="photo-input" aria-busy={busy === 'photo'}>
             {busy === 'photo' && <span class="spinner" aria-hidden="true" />}{model.avatarUrl != null ? 'Change photo' : 'Add photo'}
           </label>

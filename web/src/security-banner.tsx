@@ -1,7 +1,6 @@
 // The banner in a conversation when the contact's security code changed: "View" opens contact info, "OK" acknowledges. Knows nothing of safety number digits.
 import { useEffect, useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
-import { formatPhone } from './format.js'
 
 /** Bound on the contact() check when a conversation opens (it may ask the directory). */
 const CHECK_MS = 15_000
@@ -24,7 +23,7 @@ export function SecurityBanner ({ model, phone }: { model: AppModel, phone: stri
   }
   return (
     <div class="security-banner" role="alert" data-testid="identity-changed-banner">
-      <span>Your security code with {formatPhone(phone)} changed. This happens when they reinstall Parley or use a new device.</span>
+      <span>Your security code with {model.nameWithNumber(phone)} changed. This happens when they reinstall Parley or use a new device.</span>
       <span class="banner-actions">
         <button type="button" class="secondary" data-testid="identity-changed-view" onClick={() => model.go({ name: 'contact', phone })}>View</button>
         <button type="button" data-testid="identity-changed-ok" disabled={busy} onClick={acknowledge}>OK</button>

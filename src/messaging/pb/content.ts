@@ -682,6 +682,141 @@ export namespace ResendRequest {
   }
 }
 
+export interface ProfileMessage {
+  name: string
+  photo: Uint8Array<ArrayBuffer>
+  updatedAt: bigint
+}
+
+export namespace ProfileMessage {
+  let _codec: Codec<ProfileMessage>
+
+  export const codec = (): Codec<ProfileMessage> => {
+    if (_codec == null) {
+      _codec = message<ProfileMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.photo != null && obj.photo.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.photo)
+        }
+
+        if ((obj.updatedAt != null && obj.updatedAt !== 0n)) {
+          w.uint32(24)
+          w.uint64(obj.updatedAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          photo: uint8ArrayAlloc(0),
+          updatedAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.photo = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.updatedAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.photo`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.updatedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProfileMessageNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface ProfileMessagePhotoFieldEvent {
+    field: '$.photo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProfileMessageUpdatedAtFieldEvent {
+    field: '$.updatedAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<ProfileMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProfileMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProfileMessage>): ProfileMessage {
+    return decodeMessage(buf, ProfileMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProfileMessage>): Generator<ProfileMessageNameFieldEvent | ProfileMessagePhotoFieldEvent | ProfileMessageUpdatedAtFieldEvent> {
+    return streamMessage(buf, ProfileMessage.codec(), opts)
+  }
+}
+
 export interface Content {
   senderE164: string
   attestation: Uint8Array<ArrayBuffer>
@@ -690,6 +825,7 @@ export interface Content {
   typing?: TypingMessage
   presence?: PresenceMessage
   expiresAt: bigint
+  profile?: ProfileMessage
   resend?: ResendRequest
 }
 
@@ -736,6 +872,11 @@ export namespace Content {
         if ((obj.expiresAt != null && obj.expiresAt !== 0n)) {
           w.uint32(56)
           w.uint64(obj.expiresAt)
+        }
+
+        if (obj.profile != null) {
+          w.uint32(66)
+          ProfileMessage.codec().encode(obj.profile, w)
         }
 
         if (obj.resend != null) {
@@ -793,6 +934,12 @@ export namespace Content {
             }
             case 7: {
               obj.expiresAt = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.profile = ProfileMessage.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.profile
+              })
               break
             }
             case 9: {
@@ -863,6 +1010,13 @@ export namespace Content {
                 field: `${prefix}.expiresAt`,
                 value: reader.uint64()
               }
+              break
+            }
+            case 8: {
+              yield * ProfileMessage.codec().stream(reader, reader.uint32(), `${prefix}.profile`, {
+                limits: opts.limits?.profile
+              })
+
               break
             }
             case 9: {
@@ -960,6 +1114,21 @@ export namespace Content {
     value: bigint
   }
 
+  export interface ContentProfileNameFieldEvent {
+    field: '$.profile.name'
+    value: string
+  }
+
+  export interface ContentProfilePhotoFieldEvent {
+    field: '$.profile.photo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentProfileUpdatedAtFieldEvent {
+    field: '$.profile.updatedAt'
+    value: bigint
+  }
+
   export interface ContentResendTimestampFieldEvent {
     field: '$.resend.timestamp'
     value: bigint
@@ -973,7 +1142,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentResendTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -1,0 +1,19 @@
+// A contact's avatar: the photo it shared, else the initials of its name, else the last two digits of its number. Knows nothing of where it is shown.
+import type { AppModel } from './model.js'
+import { initials } from './format.js'
+
+export function ContactAvatar ({ model, phone, size = 'small' }: { model: AppModel, phone: string, size?: 'small' | 'medium' | 'large' }) {
+  model.loadContact(phone)
+  const name = model.contactName(phone)
+  const url = model.contactPhotoUrl(phone)
+  if (url != null) {
+    return <img class={`avatar ${size}`} src={url} alt={`Photo of ${model.displayName(phone)}`} data-testid="contact-avatar" data-phone={phone} data-state="photo" />
+  }
+  const letters = initials(name)
+  // the text next to it names the contact: the placeholder is decoration
+  return (
+    <span class={`avatar ${size}`} aria-hidden="true" data-testid="contact-avatar" data-phone={phone} data-state={letters != null ? 'initials' : 'placeholder'}>
+      {letters ?? phone.slice(-2)}
+    </span>
+  )
+}
