@@ -7,11 +7,14 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { bootstrapDiscovery, commonServices, permissiveGater, type ParleyNodeInit } from './options.js'
 import { AGENT_VERSION, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './constants.js'
+import { stickyInitChannelEvents } from './webrtc-init-channel.js'
 
 /** A browser cannot listen on sockets: it is reached through a relay reservation and WebRTC. */
 export const BROWSER_DEFAULT_LISTEN = ['/p2p-circuit', '/webrtc']
 
 export async function createBrowserNode (init: ParleyNodeInit = {}) {
+  // a WebRTC dial must not hang on an init channel the recipient already closed (see the module)
+  if (typeof RTCPeerConnection === 'function') stickyInitChannelEvents(RTCPeerConnection.prototype)
   return await createLibp2p({
     ...(init.privateKey != null ? { privateKey: init.privateKey } : {}),
     nodeInfo: { userAgent: AGENT_VERSION },
