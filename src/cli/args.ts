@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, string> = {
   send: 'send PHONE TEXT...    send a message; prints its id once a device or relay has it',
   receive: 'receive               print incoming messages (JSON lines with --json) and acknowledge them; ends when the mailboxes are drained, or after --timeout S',
   chat: 'chat PHONE            interactive chat in the terminal, with delivery ticks',
+  profile: 'profile [name TEXT... | photo FILE]  show or change the name and photo your contacts see (no TEXT/FILE: remove)',
   backup: 'backup FILE           write an encrypted backup of this device (passphrase from PARLEY_PASSPHRASE or asked)',
   restore: 'restore FILE          restore a device from a backup into --data (an empty folder, or --replace)',
   daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, receive, lookup, history, conversations, markRead; GET /events streams them)'

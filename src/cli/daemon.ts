@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage as HttpRequest, type ServerResponse } from 'node:http'
 import type { Parley, ReceivedMessage } from '../index.js'
 import { toHexString } from '../index.js'
+import { profileJson } from './messaging.js'
 
 /** Largest request body: a text message plus JSON framing. */
 const MAX_BODY_BYTES = 512 * 1024
@@ -39,6 +40,7 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
     notify('message', messageOf(m))
   })
   parley.on('status', e => notify('status', e))
+  parley.on('profile', e => notify('profile', profileJson(e)))
 
   const methods: Record<string, (p: Record<string, unknown> | undefined) => Promise<unknown>> = {
     send: async p => {

@@ -1,9 +1,10 @@
-/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, daemon, backup, restore. One clear line and a non-zero exit on any error. */
+/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, daemon, backup, restore. One clear line and a non-zero exit on any error. */
 import { Parley, createNodeNode, toHexString } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
 import { sendCommand, receiveCommand, chatCommand } from './messaging.js'
 import { runDaemon } from './daemon.js'
+import { profileCommand } from './profile.js'
 import { backupCommand, restoreCommand } from './backup.js'
 
 /** Commands that work on the data folder alone: no node, no relay. */
@@ -78,6 +79,8 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       return await receiveCommand(args, parley, signal, args.timeoutSeconds != null ? args.timeoutSeconds * 1000 : undefined)
     case 'chat':
       return await chatCommand(args, parley, signal)
+    case 'profile':
+      return await profileCommand(args, parley, signal)
     case 'daemon':
       if (args.rpcPort == null) throw new UsageError('daemon needs --rpc-port N')
       return await runDaemon(parley, args.rpcPort, signal)

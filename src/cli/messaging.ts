@@ -1,6 +1,6 @@
 /** The `parley` messaging commands: send, receive, chat. Talks only to the Parley facade; knows nothing of protocols. */
 import { createInterface } from 'node:readline'
-import type { Parley, ReceivedMessage } from '../index.js'
+import type { Parley, ParleyEvents, ReceivedMessage } from '../index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
 
@@ -13,8 +13,13 @@ function out (line: string): void {
 
 const messageJson = (m: ReceivedMessage): string => JSON.stringify({ type: 'message', id: m.id, from: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt })
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 5)
+/** A contact's shared profile as a JSON line: the photo as its size only (the bytes stay in the device's store). */
+export const profileJson = (e: ParleyEvents['profile']): Record<string, unknown> =>
+  ({ phone: e.phone, ...(e.name != null ? { name: e.name } : {}), photoBytes: e.photo?.length ?? 0, updatedAt: e.updatedAt })
+/** "Alice (+15550001111)" when the contact shared a name, else the number. */
+const label = (phone: string, name: string | undefined): string => name != null && name !== '' ? `${name} (${phone})` : phone
 
-async function flushOutbox (parley: Parley): Promise<void> {
+export async function flushOutbox (parley: Parley): Promise<void> {
   const deadline = Date.now() + RECEIPT_FLUSH_MS
   while (await parley.messenger.pendingCount() > 0 && Date.now() < deadline) {
     await new Promise<void>(resolve => {
@@ -47,6 +52,7 @@ export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortS
 export async function receiveCommand (args: CliArgs, parley: Parley, signal: AbortSignal, listenMs?: number): Promise<void> {
   parley.on('message', m => { out(args.json ? messageJson(m) : `[${time(m.timestamp)}] ${m.from}: ${m.text}`) })
   parley.on('receipt', r => { if (args.json) out(JSON.stringify({ type: 'receipt', phone: r.phone, id: r.id, status: r.status })) })
+  parley.on('profile', e => { out(args.json ? JSON.stringify({ type: 'profile', ...profileJson(e) }) : `${e.phone} now shares ${e.name != null && e.name !== '' ? `the name "${e.name}"` : 'no name'}${e.photo != null ? ' and a photo' : ''}`) })
   if (listenMs != null) {
     await new Promise<void>(resolve => {
       const t = setTimeout(resolve, listenMs)
@@ -64,23 +70,29 @@ export async function chatCommand (args: CliArgs, parley: Parley, signal: AbortS
   const lookup = await parley.lookup(args.rest[0], { signal })
   if (!lookup.registered) throw new Error(`${lookup.phone} is not on Parley`)
   const peer = lookup.phone
+  let name = (await parley.contactProfile(peer, { signal }))?.name
   const ticks: Record<string, string> = { pending: '⏱', sent: '✓', delivered: '✓✓', read: '✓✓ read', failed: '✗ failed' }
   for (const m of (await parley.history(peer, { limit: 20 })).reverse()) {
-    out(`[${time(m.timestamp)}] ${m.direction === 'out' ? 'you' : peer}: ${m.text}${m.direction === 'out' ? `  ${ticks[m.status]}` : ''}`)
+    out(`[${time(m.timestamp)}] ${m.direction === 'out' ? 'you' : name ?? peer}: ${m.text}${m.direction === 'out' ? `  ${ticks[m.status]}` : ''}`)
   }
   await parley.markRead(peer)
-  out(`— chatting with ${peer}; type a message and press Enter; Ctrl-D to leave —`)
+  out(`— chatting with ${label(peer, name)}; type a message and press Enter; Ctrl-D to leave —`)
   const mine = new Map<string, string>()
   parley.on('message', m => {
     if (m.from !== peer) return
-    out(`[${time(m.timestamp)}] ${peer}: ${m.text}`)
+    out(`[${time(m.timestamp)}] ${name ?? peer}: ${m.text}`)
     parley.markRead(peer).catch(() => {})
   })
   parley.on('status', e => {
     const text = mine.get(e.id)
     if (e.phone === peer && text != null) out(`  ${ticks[e.status]}  ${text.length > 40 ? text.slice(0, 39) + '…' : text}`)
   })
-  parley.on('typing', e => { if (e.phone === peer && e.typing) out(`  ${peer} is typing…`) })
+  parley.on('typing', e => { if (e.phone === peer && e.typing) out(`  ${name ?? peer} is typing…`) })
+  parley.on('profile', e => {
+    if (e.phone !== peer || e.name === name) return
+    name = e.name
+    out(`  ${peer} now shares ${name != null && name !== '' ? `the name "${name}"` : 'no name'}`)
+  })
   const rl = createInterface({ input: process.stdin })
   signal.addEventListener('abort', () => rl.close(), { once: true })
   for await (const line of rl) {

@@ -1,6 +1,7 @@
 // `parley send`, `receive` and `daemon` as processes against a real relay process: a message goes out, is received and acknowledged, the receipt comes back; the daemon answers JSON-RPC.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
+import { writeFile } from 'node:fs/promises'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { PROJECT_ROOT } from '../../scripts/paths.js'
@@ -89,6 +90,33 @@ describe('parley send / receive / daemon', () => {
     const got = await parley([...common('bob'), 'receive', '--json'])
     expect(got.stdout.split('\n').filter(Boolean).map(l => JSON.parse(l))).toContainEqual(expect.objectContaining({ type: 'message', from: ALICE, text: 'typed in the chat' }))
   }, 90_000)
+
+  it('profile: a name set with the CLI reaches a contact (receive --json, chat header); a bad photo or name is one clear line', async () => {
+    const set = await parley([...common('alice'), 'profile', 'name', 'Alice', 'Liddell', '--json'])
+    expect(set.stderr).toBe('')
+    expect(set.code).toBe(0)
+    expect(JSON.parse(set.stdout.trim().split('\n').at(-1)!)).toMatchObject({ name: 'Alice Liddell', photoBytes: 0, updatedAt: expect.any(Number) })
+
+    // alice wrote to bob before: the new name is queued for him and waits at his relay
+    const got = await parley([...common('bob'), 'receive', '--json'])
+    expect(got.code).toBe(0)
+    expect(got.stdout.split('\n').filter(Boolean).map(l => JSON.parse(l))).toContainEqual({ type: 'profile', phone: ALICE, name: 'Alice Liddell', photoBytes: 0, updatedAt: expect.any(Number) })
+    const chat = await runToExit(CLI, [...common('bob'), 'chat', ALICE], { timeout: 60_000 })
+    expect(chat.code).toBe(0)
+    expect(chat.stdout).toContain(`— chatting with Alice Liddell (${ALICE})`)
+
+    const notImage = join(dir.path, 'photo.txt')
+    await writeFile(notImage, 'not a picture')
+    const bad = await parley([...common('alice'), 'profile', 'photo', notImage])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.trim()).toBe('parley: the photo must be a JPEG or PNG image')
+    const spoof = await parley([...common('alice'), 'profile', 'name', 'Alice \u202Eknab'])
+    expect(spoof.code).toBe(1)
+    expect(spoof.stderr.trim()).toBe('parley: the name must not contain text direction controls')
+    // nothing changed
+    const shown = await parley([...common('alice'), 'profile', '--json'])
+    expect(JSON.parse(shown.stdout.trim())).toMatchObject({ name: 'Alice Liddell', photoBytes: 0 })
+  }, 120_000)
 
   it('daemon: JSON-RPC send, lookup, history and receive with long-poll', async () => {
     let daemon: ChildProcess | undefined
