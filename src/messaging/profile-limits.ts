@@ -19,9 +19,16 @@ export function photoType (b: Uint8Array): 'image/png' | 'image/jpeg' {
 }
 
 /**
+ * Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they reorder what
+ * follows them on screen ("\u202Eknab" shows as "bank"), a spoofing tool with no place in a display name.
+ * Letters of right-to-left scripts need none of them and stay allowed.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u
+
+/**
  * Why a name or photo is not acceptable, or undefined when it is. A name is at most MAX_PROFILE_NAME_CHARS
  * code points without control characters (a line break or a terminal escape in a chat header is never
- * meant); a non-empty photo is a JPEG or PNG of at most MAX_PROFILE_PHOTO_BYTES. An empty name or photo
+ * meant) or text direction controls; a non-empty photo is a JPEG or PNG of at most MAX_PROFILE_PHOTO_BYTES. An empty name or photo
  * means "none" and is acceptable.
  */
 export function profileProblem (p: { name?: unknown, photo?: unknown }): string | undefined {
@@ -29,6 +36,7 @@ export function profileProblem (p: { name?: unknown, photo?: unknown }): string 
     if (typeof p.name !== 'string') return 'the name must be text'
     if ([...p.name].length > MAX_PROFILE_NAME_CHARS) return `the name must be at most ${MAX_PROFILE_NAME_CHARS} characters`
     if (/\p{Cc}/u.test(p.name)) return 'the name must not contain control characters'
+    if (BIDI_CONTROLS.test(p.name)) return 'the name must not contain text direction controls'
   }
   if (p.photo != null) {
     if (!(p.photo instanceof Uint8Array)) return 'the photo must be bytes'

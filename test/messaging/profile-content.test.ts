@@ -27,6 +27,8 @@ const hostile: Array<[string, Parameters<typeof rawProfile>[0]]> = [
   ['a photo that is not a JPEG or PNG', { photo: Uint8Array.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 2, 3]) }],
   ['a name over the limit', { name: 'n'.repeat(MAX_PROFILE_NAME_CHARS + 1) }],
   ['a name with a control character', { name: 'Alice\nBank' }],
+  ['a name with a right-to-left override', { name: 'Alice \u202Eknab' }],
+  ['a name with a directional isolate', { name: '\u2067Alice' }],
   ['no version', { name: 'Alice', updatedAt: 0n }]
 ]
 
@@ -41,6 +43,9 @@ describe('profile content', () => {
     // a name of exactly the limit (in code points, not UTF-16 units) and a photo of exactly the limit pass
     const big: Content = { senderE164: SENDER, attestation: ATTESTATION, body: { kind: 'profile', name: '🌻'.repeat(MAX_PROFILE_NAME_CHARS), photo: Uint8Array.from({ length: MAX_PROFILE_PHOTO_BYTES }, (_, i) => JPEG[i] ?? 9), updatedAt: 6 } }
     expect(decodeContent(encodeContent(big))).toEqual(big)
+    // right-to-left scripts need no direction controls and pass
+    const rtl: Content = { senderE164: SENDER, attestation: ATTESTATION, body: { kind: 'profile', name: 'ליאור سارا', updatedAt: 7 } }
+    expect(decodeContent(encodeContent(rtl))).toEqual(rtl)
   })
 
   it('the sender refuses to encode what a receiver would refuse', () => {
