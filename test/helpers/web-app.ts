@@ -73,6 +73,24 @@ export async function waitForReservation (page: Page, timeout = 20_000): Promise
   await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout })
 }
 
+/** What the page's node says about its connections and a fresh dial of `relay` (for failure messages). */
+async function nodeState (page: Page, relay: string): Promise<string> {
+  return await page.evaluate(async relay => {
+    const { parley, multiaddr } = globalThis.parley!
+    const node = parley.node
+    const conns = node.getConnections().map(c => `${c.remoteAddr.toString()} ${c.status} ${c.direction}`)
+    let dial: string
+    const started = Date.now()
+    try {
+      await node.dial(multiaddr(relay), { signal: AbortSignal.timeout(10_000) })
+      dial = `ok after ${Date.now() - started} ms`
+    } catch (e) {
+      dial = `${(e as Error).name}: ${(e as Error).message} after ${Date.now() - started} ms`
+    }
+    return JSON.stringify({ status: node.status, conns, dial, peers: node.getPeers().length })
+  }, relay)
+}
+
 export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
   const dir = await tempDir('parley-web-')
   const inbox = smsInbox()
@@ -118,7 +136,9 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
       async onboard (page, who, hooks = {}) {
         await testid(page, 'onboarding', '[data-state="phone"]').waitFor({ timeout: STEP_MS })
         // registration needs a relay: wait until the page says it is connected
-        await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: STEP_MS })
+        await testid(page, 'onboarding-offline').waitFor({ state: 'detached', timeout: STEP_MS }).catch(async (err: Error) => {
+          throw new Error(`${err.message}\nthe page's node: ${await nodeState(page, relayWs).catch((e: Error) => e.message)}`)
+        })
         // and reachable through it (a relay reservation), so the other tab can dial this one directly
         await waitForReservation(page, STEP_MS)
         await testid(page, 'country').selectOption(who.region ?? 'GB')

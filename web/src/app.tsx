@@ -7,10 +7,19 @@ import { ConversationView } from './conversation.js'
 import { Settings } from './settings.js'
 import { ContactInfo } from './contact-info.js'
 
-/** Re-renders on every model change. */
+/**
+ * Re-renders on every model change. The subscription starts in an effect, after the first paint: a change
+ * in between (the relay connection opening while the page renders) would leave the view stale until the
+ * next one (onboarding stuck on "Connecting to a relay…"), so the effect re-renders when it missed one.
+ */
 function useModel (model: AppModel): void {
   const [, setVersion] = useState(0)
-  useEffect(() => model.subscribe(() => setVersion(v => v + 1)), [model])
+  const rendered = model.version
+  useEffect(() => {
+    const unsubscribe = model.subscribe(() => setVersion(v => v + 1))
+    if (model.version !== rendered) setVersion(v => v + 1)
+    return unsubscribe
+  }, [model])
 }
 
 export function OfflineBanner ({ model }: { model: AppModel }) {

@@ -155,7 +155,11 @@ export class AppModel {
     return () => this.listeners.delete(listener)
   }
 
+  /** Counts changes, so a view that subscribes after rendering can tell it missed one. */
+  version = 0
+
   changed (): void {
+    this.version++
     const unread = this.conversations.reduce((n, c) => n + c.unread, 0)
     setUnreadTitle(unread)
     for (const l of [...this.listeners]) l()
