@@ -213,7 +213,8 @@ export class Parley extends Emitter<ParleyEvents> {
       phone: r.phone,
       attestation: r.attestations.length > 0 ? fromBase64(r.attestations[0], 'base64') : new Uint8Array(0),
       certificate: this.maintenance.certificate,
-      mailboxRelays: r.mailboxRelays
+      mailboxRelays: r.mailboxRelays,
+      retiredMailboxRelays: this.registration.retiredMailboxRelays(r)
     }
     return this.self
   }

@@ -18,7 +18,17 @@ const TRUSTED = 'trusted-verifiers'
 const RELAY_INFO_TIMEOUT_MS = 5_000
 
 export interface PendingRegistration { phone: string, relay: string, requestedAt: number }
-export interface Registration { phone: string, attestations: string[], seq: number, registeredAt: number, publishedAt?: number, mailboxRelays: string[] }
+/** A relay that stopped being one of our mailboxes at `at` (ms): mail may still arrive there for a while. */
+export interface RetiredMailbox { addr: string, at: number }
+export interface Registration { phone: string, attestations: string[], seq: number, registeredAt: number, publishedAt?: number, mailboxRelays: string[], retiredMailboxes?: RetiredMailbox[] }
+
+/**
+ * A relay removed from our mailboxes is still collected from for this long: senders keep our old directory
+ * record for minutes (RECIPIENT_CACHE_MS) and DHT peers that missed the republish may serve it for longer, and
+ * mail they deposit there was acknowledged to them as sent. A week covers both with room, also for a device
+ * that is off for days; after it the relay is dropped at the next start (or mailbox change).
+ */
+export const RETIRED_MAILBOX_FOLLOW_MS = 7 * 24 * 60 * 60_000
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -136,9 +146,16 @@ export class RegistrationFlow {
       const registration = await this.registration(options)
       if (registration == null) return
       const { publishedAt: _old, ...rest } = registration
+      rest.retiredMailboxes = retire(registration, mailboxRelays, this.now())
       const next: Registration = published != null ? { ...rest, mailboxRelays, seq: Math.max(rest.seq, published.seq), publishedAt: published.issuedAt } : { ...rest, mailboxRelays }
       await writeJson(this.store, REGISTERED, next, options)
     }, options)
+  }
+
+  /** Former mailbox relays still within RETIRED_MAILBOX_FOLLOW_MS of their removal (see retire). */
+  retiredMailboxRelays (registration: Registration): string[] {
+    const now = this.now()
+    return (registration.retiredMailboxes ?? []).filter(r => now - r.at < RETIRED_MAILBOX_FOLLOW_MS && !registration.mailboxRelays.includes(r.addr)).map(r => r.addr)
   }
 
   /** What maintenance needs to keep a registered device published. */
@@ -147,4 +164,11 @@ export class RegistrationFlow {
     if (r == null) return undefined
     return { phone: r.phone, attestations: r.attestations.map(fromB64), mailboxRelays: r.mailboxRelays, ...(r.publishedAt != null ? { publishedAt: r.publishedAt } : {}) }
   }
+}
+
+/** The retired list after a change to `next`: relays leaving the mailboxes join it (at `now`), relays coming back and entries past the window leave it. */
+function retire (registration: Registration, next: string[], now: number): RetiredMailbox[] {
+  const kept = (registration.retiredMailboxes ?? []).filter(r => now - r.at < RETIRED_MAILBOX_FOLLOW_MS && !next.includes(r.addr))
+  const leaving = registration.mailboxRelays.filter(a => !next.includes(a) && !kept.some(r => r.addr === a))
+  return [...kept, ...leaving.map(addr => ({ addr, at: now }))]
 }

@@ -27,13 +27,15 @@ interface Loop {
   session?: MailboxSession
   /** resolves once what the relay held at connect time has been handled (persisted) and acked */
   handled: Promise<void>
+  /** a former mailbox relay: collected from, but drained() does not wait for it (it may be gone for good) */
+  retired: boolean
   markHandled: () => void
 }
 
-function newLoop (): Loop {
+function newLoop (retired: boolean): Loop {
   let markHandled!: () => void
   const handled = new Promise<void>(resolve => { markHandled = resolve })
-  return { controller: new AbortController(), done: Promise.resolve(), handled, markHandled }
+  return { controller: new AbortController(), done: Promise.resolve(), handled, markHandled, retired }
 }
 
 export class MailboxReceiver {
@@ -41,12 +43,20 @@ export class MailboxReceiver {
 
   constructor (private readonly init: MailboxReceiverInit) {}
 
-  /** Follows exactly these relays from now on (starts new ones, stops dropped ones). */
-  async follow (relays: string[]): Promise<void> {
-    for (const [relay] of this.loops) if (!relays.includes(relay)) await this.unfollow(relay)
-    for (const relay of relays) {
-      if (this.loops.has(relay)) continue
-      const entry = newLoop()
+  /**
+   * Follows exactly these relays from now on (starts new ones, stops dropped ones): our mailbox relays, and
+   * `retired` ones that were until recently (mail for us may still arrive there; drained() does not wait for them).
+   */
+  async follow (relays: string[], retired: string[] = []): Promise<void> {
+    const wanted = new Map<string, boolean>([...retired.map(r => [r, true] as const), ...relays.map(r => [r, false] as const)])
+    for (const [relay] of this.loops) if (!wanted.has(relay)) await this.unfollow(relay)
+    for (const [relay, isRetired] of wanted) {
+      const running = this.loops.get(relay)
+      if (running != null) {
+        running.retired = isRetired
+        continue
+      }
+      const entry = newLoop(isRetired)
       entry.done = this.run(relay, entry, entry.controller.signal)
       this.loops.set(relay, entry)
     }
@@ -54,7 +64,7 @@ export class MailboxReceiver {
 
   /** Resolves when every followed relay has handed over what it held when we first connected, and all of it is persisted and acked (or `signal` fires). */
   async drained (options?: AbortOptions): Promise<void> {
-    const all = Promise.all([...this.loops.values()].map(async l => { await l.handled }))
+    const all = Promise.all([...this.loops.values()].filter(l => !l.retired).map(async l => { await l.handled }))
     if (options?.signal == null) {
       await all
       return

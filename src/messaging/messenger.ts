@@ -49,6 +49,8 @@ export interface SelfInfo {
   /** our signed device certificate */
   certificate: Uint8Array
   mailboxRelays: string[]
+  /** relays that were our mailboxes until recently: still collected from (senders may hold an old record), not waited for by drained() */
+  retiredMailboxRelays?: string[]
 }
 
 export interface IncomingMessage {
@@ -167,7 +169,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   /** Starts delivery of the outbox and, when registered, reception from the mailbox relays. Safe to call again after registration. */
   async start (options?: AbortOptions): Promise<void> {
     const self = await this.init.self(options)
-    if (self != null) await this.receiver.follow(self.mailboxRelays)
+    if (self != null) await this.receiver.follow(self.mailboxRelays, self.retiredMailboxRelays ?? [])
     this.outbound.wake()
   }
 
