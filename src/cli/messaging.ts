@@ -16,6 +16,9 @@ const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 5)
 /** A contact's shared profile as a JSON line: the photo as its size only (the bytes stay in the device's store). */
 export const profileJson = (e: ParleyEvents['profile']): Record<string, unknown> =>
   ({ phone: e.phone, ...(e.name != null ? { name: e.name } : {}), photoBytes: e.photo?.length ?? 0, updatedAt: e.updatedAt })
+/** "+15550001111 now shares the name "Alice" and a photo": one line for a contact's new profile. */
+const profileLine = (e: ParleyEvents['profile']): string =>
+  `${e.phone} now shares ${e.name != null && e.name !== '' ? `the name "${e.name}"` : 'no name'}${e.photo != null ? ' and a photo' : ''}`
 /** "Alice (+15550001111)" when the contact shared a name, else the number. */
 const label = (phone: string, name: string | undefined): string => name != null && name !== '' ? `${name} (${phone})` : phone
 
@@ -52,7 +55,7 @@ export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortS
 export async function receiveCommand (args: CliArgs, parley: Parley, signal: AbortSignal, listenMs?: number): Promise<void> {
   parley.on('message', m => { out(args.json ? messageJson(m) : `[${time(m.timestamp)}] ${m.from}: ${m.text}`) })
   parley.on('receipt', r => { if (args.json) out(JSON.stringify({ type: 'receipt', phone: r.phone, id: r.id, status: r.status })) })
-  parley.on('profile', e => { out(args.json ? JSON.stringify({ type: 'profile', ...profileJson(e) }) : `${e.phone} now shares ${e.name != null && e.name !== '' ? `the name "${e.name}"` : 'no name'}${e.photo != null ? ' and a photo' : ''}`) })
+  parley.on('profile', e => { out(args.json ? JSON.stringify({ type: 'profile', ...profileJson(e) }) : profileLine(e)) })
   if (listenMs != null) {
     await new Promise<void>(resolve => {
       const t = setTimeout(resolve, listenMs)
@@ -91,7 +94,7 @@ export async function chatCommand (args: CliArgs, parley: Parley, signal: AbortS
   parley.on('profile', e => {
     if (e.phone !== peer || e.name === name) return
     name = e.name
-    out(`  ${peer} now shares ${name != null && name !== '' ? `the name "${name}"` : 'no name'}`)
+    out(`  ${profileLine(e)}`)
   })
   const rl = createInterface({ input: process.stdin })
   signal.addEventListener('abort', () => rl.close(), { once: true })

@@ -1,6 +1,6 @@
 /** `parley profile`: shows or changes the display name and photo this device shares with its contacts. Talks only to the Parley facade. */
 import { readFile } from 'node:fs/promises'
-import type { Parley } from '../index.js'
+import { MAX_PROFILE_PHOTO_BYTES, type Parley } from '../index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { flushOutbox } from './messaging.js'
 import { spinner } from './progress.js'
@@ -51,6 +51,6 @@ async function readPhoto (file: string): Promise<Uint8Array> {
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  if (bytes.length > MAX_PHOTO_FILE_BYTES) throw new Error(`${file} is too large for a profile photo (at most 64 KiB)`)
+  if (bytes.length > MAX_PHOTO_FILE_BYTES) throw new Error(`${file} is too large for a profile photo (at most ${MAX_PROFILE_PHOTO_BYTES / 1024} KiB)`)
   return new Uint8Array(bytes)
 }

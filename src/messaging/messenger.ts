@@ -1,5 +1,5 @@
 /** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, profile sharing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
-import { SyncGroup, MAX_HISTORY_PAGE, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxStore, type StoredMessage } from '../storage/index.js'
+import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
@@ -399,10 +399,8 @@ export class Messenger extends Emitter<MessengerEvents> {
     const asked = this.init.kv('resend-asked')
     const last = await asked.get(to, options)
     const now = this.init.now()
-    if (last != null && now - Number(new DataView(last.buffer, last.byteOffset).getBigUint64(0)) < RESEND_REQUEST_INTERVAL_MS) return
-    const stamp = new Uint8Array(8)
-    new DataView(stamp.buffer).setBigUint64(0, BigInt(now))
-    await asked.put(to, stamp, { ...options, sync: true })
+    if (last != null && last.length === 8 && now - decodeU64(last) < RESEND_REQUEST_INTERVAL_MS) return
+    await asked.put(to, encodeU64(now), { ...options, sync: true })
     const createdAt = this.stamp()
     await this.enqueue(to, 'resend', newMessageId(this.init.random), { kind: 'resend', timestamp: createdAt }, self, createdAt, RECEIPT_TTL_MS, options)
     this.outbound.wake()

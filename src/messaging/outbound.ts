@@ -198,11 +198,16 @@ export class Outbound {
 
   private async finish (e: OutboxEntry, status: 'sent' | 'failed', options: AbortOptions): Promise<void> {
     await this.init.outbox.delete(e.id, options)
-    const ops: KeyValueBatchOperation[] = []
-    for await (const { key } of this.init.sealed.iterate({ prefix: `${e.id}/` }, options)) ops.push({ type: 'del', key })
-    if (ops.length > 0) await this.init.sealed.batch(ops, options)
+    await this.dropSealed(e.id, options)
     if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status, options)
     else await this.init.onSettled?.(e, status, options)
+  }
+
+  /** Deletes the sealed copies of entry `id` (one per device), with the options' sync group when given. */
+  private async dropSealed (id: string, options: AbortOptions): Promise<void> {
+    const ops: KeyValueBatchOperation[] = []
+    for await (const { key } of this.init.sealed.iterate({ prefix: `${id}/` }, options)) ops.push({ type: 'del', key })
+    if (ops.length > 0) await this.init.sealed.batch(ops, options)
   }
 
   /**
@@ -215,9 +220,7 @@ export class Outbound {
     const group = new SyncGroup()
     const grouped = { ...options, syncGroup: group }
     for (const e of entries) {
-      const ops: KeyValueBatchOperation[] = []
-      for await (const { key } of this.init.sealed.iterate({ prefix: `${e.id}/` }, options)) ops.push({ type: 'del', key })
-      if (ops.length > 0) await this.init.sealed.batch(ops, grouped)
+      await this.dropSealed(e.id, grouped)
       await this.init.outbox.put({ ...e, nextAttemptAt: Math.min(e.nextAttemptAt, this.init.now()) }, grouped)
     }
     await group.flush(options)

@@ -1,5 +1,5 @@
 /** Which contacts were sent which version of our profile (kv `messaging-profile-shared`), so each version goes to each contact once; knows nothing of the outbox or of where the profile is kept. */
-import type { AbortOptions, KeyValueStore } from '../storage/index.js'
+import { encodeU64, decodeU64, type AbortOptions, type KeyValueStore } from '../storage/index.js'
 import type { ProfileContent } from './content.js'
 
 /**
@@ -12,16 +12,6 @@ export const PROFILE_SHARE_RECENT = 200
 
 /** In the store: no mark = never written to since profiles were shared; 0 = written to while we had no profile. */
 const NONE = -1
-
-function encodeU64BE (n: number): Uint8Array {
-  const b = new Uint8Array(8)
-  new DataView(b.buffer).setBigUint64(0, BigInt(n))
-  return b
-}
-
-function decodeU64BE (b: Uint8Array): number {
-  return Number(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0))
-}
 
 export interface ProfileShareInit {
   /** contact (E.164) → the version (updatedAt) queued for it, 8 bytes big-endian */
@@ -42,7 +32,7 @@ export class ProfileShare {
     if (cached != null) return cached
     const raw = await this.init.store.get(to, options)
     // a claim made while we read wins over what the store said before it
-    if (!this.marks.has(to)) this.marks.set(to, raw == null || raw.length !== 8 ? NONE : decodeU64BE(raw))
+    if (!this.marks.has(to)) this.marks.set(to, raw == null || raw.length !== 8 ? NONE : decodeU64(raw))
     return this.marks.get(to)!
   }
 
@@ -60,7 +50,7 @@ export class ProfileShare {
     if (had >= version) return undefined
     this.marks.set(to, version)
     try {
-      await this.init.store.put(to, encodeU64BE(version), { ...options, sync: true })
+      await this.init.store.put(to, encodeU64(version), { ...options, sync: true })
     } catch (err) {
       this.marks.set(to, had)
       throw err
@@ -77,13 +67,13 @@ export class ProfileShare {
   async failed (to: string, version: number, options?: AbortOptions): Promise<void> {
     if (await this.shared(to, options) !== version) return
     this.marks.set(to, 0)
-    await this.init.store.put(to, encodeU64BE(0), { ...options, sync: true })
+    await this.init.store.put(to, encodeU64(0), { ...options, sync: true })
   }
 
   /** The contact has a new identity (a reinstalled device lost what we sent): our next text sends the profile again. */
   async forget (to: string, options?: AbortOptions): Promise<void> {
     if (await this.shared(to, options) <= 0) return
     this.marks.set(to, 0)
-    await this.init.store.put(to, encodeU64BE(0), { ...options, sync: true })
+    await this.init.store.put(to, encodeU64(0), { ...options, sync: true })
   }
 }
