@@ -3,9 +3,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { lpStream } from '@libp2p/utils'
-import { verifierServer, requestVerificationCode, confirmVerificationCode, VERIFY_PROTOCOL, MAX_MESSAGE_SIZE } from '../../src/protocols/verify/index.js'
+import { verifierServer, requestVerificationCode, confirmVerificationCode, renewAttestation, VERIFY_PROTOCOL, MAX_MESSAGE_SIZE } from '../../src/protocols/verify/index.js'
 import { VerifyRequest } from '../../src/protocols/verify/pb/verify.js'
-import { IdentityKeyPair, systemRandom, decodeAttestation, directoryHash, directoryDhtKey } from '../../src/crypto/index.js'
+import { IdentityKeyPair, systemRandom, decodeAttestation, directoryHash, directoryDhtKey, createAttestation, encodeAttestation } from '../../src/crypto/index.js'
 import { toHex } from '../../src/crypto/bytes.js'
 import { PARLEY_NETWORK_SALT } from '../../src/crypto/directory-salt.js'
 import { MemoryKeyValueStore } from '../../src/storage/index.js'
@@ -229,5 +229,38 @@ describe('/parley/verify/1.0.0', () => {
       await requestVerificationCode(await client(), addr, '+15550008888')
       expect(gateway.sent.at(-1)!.to).toBe('+15550008888')
     })
+  })
+
+  it('renew: an unexpired attestation of this verifier buys a fresh one for the same binding, without an SMS; foreign, forged and expired ones are refused', async () => {
+    const c = await client()
+    const identity = IdentityKeyPair.generate(systemRandom)
+    await requestVerificationCode(c, addr, '+15550007777')
+    const sent = gateway.sent.length
+    const first = await confirmVerificationCode(c, addr, '+15550007777', codeOf(gateway.sent.at(-1)!), identity.publicKey)
+    const old = decodeAttestation(first)
+
+    clock += 20 * 24 * 3600_000
+    const renewed = decodeAttestation(await renewAttestation(c, addr, first))
+    expect(gateway.sent.length).toBe(sent)
+    expect(toHex(renewed.directoryKey)).toBe(toHex(old.directoryKey))
+    expect(toHex(renewed.identityKey)).toBe(toHex(identity.publicKey))
+    expect(toHex(renewed.verifierKey)).toBe(toHex(verifierKey.publicKey))
+    expect(renewed.issuedAt).toBe(clock)
+    expect(renewed.expiresAt).toBe(clock + 30 * 24 * 3600_000)
+
+    // another verifier's attestation is not this verifier's to extend
+    const stranger = IdentityKeyPair.generate(systemRandom)
+    const foreign = encodeAttestation(createAttestation(stranger, { directoryKey: old.directoryKey, identityKey: identity.publicKey, issuedAt: clock, expiresAt: clock + 1000 }))
+    await expect(renewAttestation(c, addr, foreign)).rejects.toMatchObject({ name: 'InvalidVerifyRequestError' })
+    // a flipped bit breaks the signature
+    const forged = Uint8Array.from(first)
+    forged[40] ^= 1
+    await expect(renewAttestation(c, addr, forged)).rejects.toMatchObject({ name: 'InvalidVerifyRequestError' })
+    await expect(renewAttestation(c, addr, new Uint8Array(0))).rejects.toMatchObject({ name: 'InvalidVerifyRequestError' })
+    // the first one has expired by now: only a fresh SMS helps
+    clock += 11 * 24 * 3600_000
+    const late = await renewAttestation(c, addr, first).catch((err: Error) => err)
+    expect(late).toMatchObject({ name: 'InvalidVerifyRequestError' })
+    expect((late as Error).message).toMatch(/expired/)
   })
 })

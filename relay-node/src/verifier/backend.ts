@@ -1,7 +1,7 @@
 /** The relay's verifier: 6-digit codes by SMS, kept only as HMACs, checked with try and rate limits; a right code buys an attestation signed by the verifier key. */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
-import { createAttestation, directoryDhtKey, directoryHash, encodeAttestation, checkIdentityKey, type IdentityKeyPair } from '../../../src/crypto/index.js'
+import { createAttestation, decodeAttestation, directoryDhtKey, directoryHash, encodeAttestation, checkIdentityKey, type Attestation, type IdentityKeyPair } from '../../../src/crypto/index.js'
 import { PARLEY_NETWORK_SALT } from '../../../src/crypto/directory-salt.js'
 import { normalizePhone, redactPhone } from '../../../src/util/phone.js'
 import {
@@ -158,6 +158,25 @@ export class PhoneVerifier implements VerifierBackend {
       await this.kv.del(PENDING + tag, SYNC)
       return attestation
     })
+  }
+
+  async renew (attestation: Uint8Array, _requester: PeerId, options: AbortOptions = {}): Promise<Uint8Array> {
+    options.signal?.throwIfAborted()
+    let old: Attestation
+    try {
+      old = decodeAttestation(attestation)
+    } catch {
+      throw new InvalidVerifyRequestError('that attestation does not verify; verify your number again')
+    }
+    const now = this.now()
+    if (!timingSafeEqual(old.verifierKey, this.key.publicKey)) throw new InvalidVerifyRequestError('that attestation was issued by another verifier')
+    if (now >= old.expiresAt) throw new InvalidVerifyRequestError('that attestation has expired; verify your number again')
+    return encodeAttestation(createAttestation(this.key, {
+      directoryKey: old.directoryKey,
+      identityKey: old.identityKey,
+      issuedAt: now,
+      expiresAt: now + this.limits.attestationValidityMs
+    }))
   }
 
   private async loadPending (tag: string): Promise<PendingCode | undefined> {

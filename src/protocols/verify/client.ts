@@ -1,4 +1,4 @@
-/** The client side of /parley/verify/1.0.0: ask a verifier for an SMS code, then trade the code for an attestation. */
+/** The client side of /parley/verify/1.0.0: ask a verifier for an SMS code, trade the code for an attestation, renew an attestation before it expires. */
 import { callOnce, type DialingNode, type RelayTarget } from '../request-response.js'
 import { ProtocolViolationError } from '../errors.js'
 import { VERIFY_PROTOCOL, MAX_MESSAGE_SIZE, TIMEOUT } from './constants.js'
@@ -26,6 +26,13 @@ export async function requestVerificationCode (node: DialingNode, relay: RelayTa
 /** Trades the SMS code for an attestation binding the number's directory key to `identityKey`; resolves with the encoded attestation (decode with decodeAttestation). */
 export async function confirmVerificationCode (node: DialingNode, relay: RelayTarget, phone: string, code: string, identityKey: Uint8Array, options: VerifyCallOptions = {}): Promise<Uint8Array> {
   const res = await call(node, relay, { type: VerifyRequest.Type.CONFIRM_CODE, phone, code, identityKey: Uint8Array.from(identityKey) }, options)
+  if (res.attestation.length === 0) throw new ProtocolViolationError('verifier answered OK without an attestation')
+  return res.attestation
+}
+
+/** Trades an unexpired attestation of this verifier for a fresh one (same number and identity, new validity); no SMS. */
+export async function renewAttestation (node: DialingNode, relay: RelayTarget, attestation: Uint8Array, options: VerifyCallOptions = {}): Promise<Uint8Array> {
+  const res = await call(node, relay, { type: VerifyRequest.Type.RENEW, attestation: Uint8Array.from(attestation) }, options)
   if (res.attestation.length === 0) throw new ProtocolViolationError('verifier answered OK without an attestation')
   return res.attestation
 }

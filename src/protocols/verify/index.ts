@@ -26,6 +26,12 @@ export interface VerifierBackend {
   request(phone: string, requester: PeerId, options?: AbortOptions): Promise<{ expiresInMs: number }>
   /** Checks `code` for `phone` and, when right, returns an encoded attestation for `identityKey`. */
   confirm(phone: string, code: string, identityKey: Uint8Array, requester: PeerId, options?: AbortOptions): Promise<Uint8Array>
+  /**
+   * Re-issues an unexpired attestation this verifier signed, for the same directory key and identity key, with a
+   * fresh validity; refuses a foreign, forged or expired one (InvalidVerifyRequestError). No SMS: whoever holds the
+   * attestation could only extend the binding it already states.
+   */
+  renew(attestation: Uint8Array, requester: PeerId, options?: AbortOptions): Promise<Uint8Array>
 }
 
 export interface VerifierServerInit {
@@ -59,7 +65,7 @@ export function verifierServer (init: VerifierServerInit): (components: Verifier
 }
 
 export { VerifierServer }
-export { requestVerificationCode, confirmVerificationCode, getVerifierKey, type VerifyCallOptions } from './client.js'
+export { requestVerificationCode, confirmVerificationCode, renewAttestation, getVerifierKey, type VerifyCallOptions } from './client.js'
 export {
   VerificationError, InvalidNumberError, WrongCodeError, CodeExpiredError, TooManyTriesError, NoPendingCodeError,
   SmsFailedError, InvalidVerifyRequestError, VerifierInternalError, RateLimitedError

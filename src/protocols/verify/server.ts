@@ -30,6 +30,10 @@ export class VerifierServer extends RequestResponseService<VerifyRequest, Verify
 
   protected async answer (req: VerifyRequest, connection: Connection, options: { signal?: AbortSignal }): Promise<Partial<VerifyResponse>> {
     if (req.type === VerifyRequest.Type.INFO) return { status: VerifyResponse.Status.OK, verifierKey: Uint8Array.from(this.backend.publicKey) }
+    if (req.type === VerifyRequest.Type.RENEW) {
+      if (req.attestation.length === 0) throw new InvalidVerifyRequestError('no attestation to renew')
+      return { status: VerifyResponse.Status.OK, attestation: Uint8Array.from(await this.backend.renew(req.attestation, connection.remotePeer, options)) }
+    }
     if (req.phone.length === 0 || req.phone.length > MAX_PHONE_LENGTH) throw new InvalidVerifyRequestError('phone number missing or too long')
     if (req.type === VerifyRequest.Type.REQUEST_CODE) {
       const { expiresInMs } = await this.backend.request(req.phone, connection.remotePeer, options)

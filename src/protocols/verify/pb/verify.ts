@@ -8,19 +8,22 @@ export interface VerifyRequest {
   phone: string
   code: string
   identityKey: Uint8Array<ArrayBuffer>
+  attestation: Uint8Array<ArrayBuffer>
 }
 
 export namespace VerifyRequest {
   export enum Type {
     REQUEST_CODE = 'REQUEST_CODE',
     CONFIRM_CODE = 'CONFIRM_CODE',
-    INFO = 'INFO'
+    INFO = 'INFO',
+    RENEW = 'RENEW'
   }
 
   enum __TypeValues {
     REQUEST_CODE = 0,
     CONFIRM_CODE = 1,
-    INFO = 2
+    INFO = 2,
+    RENEW = 3
   }
 
   export namespace Type {
@@ -58,6 +61,11 @@ export namespace VerifyRequest {
           w.bytes(obj.identityKey)
         }
 
+        if ((obj.attestation != null && obj.attestation.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.attestation)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -66,7 +74,8 @@ export namespace VerifyRequest {
           type: Type.REQUEST_CODE,
           phone: '',
           code: '',
-          identityKey: uint8ArrayAlloc(0)
+          identityKey: uint8ArrayAlloc(0),
+          attestation: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -89,6 +98,10 @@ export namespace VerifyRequest {
             }
             case 4: {
               obj.identityKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.attestation = reader.bytes()
               break
             }
             default: {
@@ -134,6 +147,13 @@ export namespace VerifyRequest {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.attestation`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -166,6 +186,11 @@ export namespace VerifyRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface VerifyRequestAttestationFieldEvent {
+    field: '$.attestation'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<VerifyRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, VerifyRequest.codec())
   }
@@ -174,7 +199,7 @@ export namespace VerifyRequest {
     return decodeMessage(buf, VerifyRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VerifyRequest>): Generator<VerifyRequestTypeFieldEvent | VerifyRequestPhoneFieldEvent | VerifyRequestCodeFieldEvent | VerifyRequestIdentityKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VerifyRequest>): Generator<VerifyRequestTypeFieldEvent | VerifyRequestPhoneFieldEvent | VerifyRequestCodeFieldEvent | VerifyRequestIdentityKeyFieldEvent | VerifyRequestAttestationFieldEvent> {
     return streamMessage(buf, VerifyRequest.codec(), opts)
   }
 }
