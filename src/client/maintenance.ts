@@ -1,8 +1,9 @@
 /** Keeps a registered device reachable: republishes its directory record, rotates the signed prekeys on schedule and tops up one-time prekeys at its mailbox relays. Knows nothing of the CLI, the page or how registration happened. */
 import type { ClientNode } from '../net/options.js'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createDeviceCertificate, encodePreKeyBundle } from '../crypto/index.js'
+import { createDeviceCertificate, decodeAttestation, encodePreKeyBundle } from '../crypto/index.js'
 import { uploadPreKeys } from '../protocols/prekeys/index.js'
+import { renewAttestation } from '../protocols/verify/index.js'
 import { Republisher, REPUBLISH_INTERVAL_MS, type DirectoryDht, type DirectoryRecordFields, type PublishResult } from '../directory/index.js'
 import { ONE_TIME_PRE_KEY_BATCH, type PreKeyManager, type LocalIdentity } from '../session/index.js'
 import type { AbortOptions } from '../storage/index.js'
@@ -21,6 +22,13 @@ export const ONE_TIME_PRE_KEY_LOW_WATER = 25
  */
 export const MAX_LOCAL_ONE_TIME_PRE_KEYS = 5_000
 
+/**
+ * An attestation is renewed at its verifier once it has less than this left (verifiers issue 30 days). Checked with
+ * the prekeys every PREKEY_CHECK_INTERVAL_MS, so a device that is on now and then keeps a trusted attestation (and with
+ * it the registration lock and the right to be written to) without another SMS; one off for longer must verify again.
+ */
+export const ATTESTATION_RENEW_BEFORE_MS = 10 * 24 * 3600_000
+
 export interface MaintenanceInit {
   node: ClientNode
   local: LocalIdentity
@@ -28,12 +36,16 @@ export interface MaintenanceInit {
   now: () => number
   /** problems that only delay things (a relay down, a publish that will be retried) */
   onError?: (err: unknown) => void
+  /** a verifier renewed our attestation: store the new list (newest first) */
+  onAttestationsRenewed?: (attestations: Uint8Array[], options?: AbortOptions) => Promise<void>
 }
 
 export interface DeviceState {
   phone: string
   attestations: Uint8Array[]
   mailboxRelays: string[]
+  /** relays to ask for a renewal, the one whose verifier attested us first (a verifier refuses others' attestations) */
+  verifierRelays?: string[]
   /** when the record was last published (ms), to resume the republish schedule after a restart */
   publishedAt?: number
 }
@@ -142,10 +154,44 @@ export class DeviceMaintenance {
     if (typeof this.timer === 'object' && 'unref' in this.timer) this.timer.unref()
   }
 
+  /**
+   * Renews the newest attestation at its verifier when it has less than ATTESTATION_RENEW_BEFORE_MS left and
+   * republishes with it; true when renewed. A verifier that is down or refuses is reported and asked again next check.
+   */
+  async renewAttestations (options?: AbortOptions): Promise<boolean> {
+    const state = this.state
+    if (state == null) throw new Error('device maintenance is not started')
+    const now = this.init.now()
+    const usable = state.attestations
+      .map(bytes => ({ bytes, a: decodeAttestation(bytes) }))
+      .filter(x => x.a.expiresAt > now)
+      .sort((x, y) => y.a.expiresAt - x.a.expiresAt)
+    const newest = usable[0]
+    if (newest == null || newest.a.expiresAt - now >= ATTESTATION_RENEW_BEFORE_MS) return false
+    for (const relay of new Set([...(state.verifierRelays ?? []), ...state.mailboxRelays])) {
+      let renewed: Uint8Array
+      try {
+        renewed = await renewAttestation(this.init.node, multiaddr(relay), newest.bytes, options)
+      } catch (err) {
+        options?.signal?.throwIfAborted()
+        this.init.onError?.(err)
+        continue
+      }
+      const attestations = [renewed, ...usable.map(x => x.bytes)]
+      if (this.state == null) return false
+      this.state = { ...this.state, attestations }
+      await this.init.onAttestationsRenewed?.(attestations, options)
+      await this.republisher?.update({ attestations }, options)
+      return true
+    }
+    return false
+  }
+
   /** Rotates the signed prekeys when due and republishes the bundle; tops up relays running low. */
   async checkPreKeys (options?: AbortOptions): Promise<{ rotated: boolean, report: UploadReport }> {
     const state = this.state
     if (state == null) throw new Error('device maintenance is not started')
+    await this.renewAttestations(options).catch(err => { this.init.onError?.(err) })
     const rotated = await this.init.preKeys.rotateSignedPreKeys({}, options)
     const report = await this.uploadPreKeys(state.mailboxRelays, {}, options)
     if (rotated) await this.republisher?.update(await this.recordFields(state.mailboxRelays, options), options)

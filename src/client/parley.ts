@@ -1,5 +1,5 @@
 /** The Parley client facade: one object per device that owns storage, identity and the libp2p node. The composition root; apps talk only to this. */
-import { safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
+import { decodeAttestation, safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
 import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIdentity } from '../session/index.js'
 import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
@@ -96,6 +96,8 @@ export interface WhoAmI {
   deviceId: number
   /** this identity's 30-digit half of every safety number */
   safetyNumberSeed: string
+  /** ms since epoch until which our newest attestation proves the number (renewed by device upkeep before it ends) */
+  verifiedUntil?: number
 }
 
 export class Parley extends Emitter<ParleyEvents> {
@@ -141,7 +143,10 @@ export class Parley extends Emitter<ParleyEvents> {
     this.relayList = new RelayList({ store: storage.kv('relays'), node, configured: init.bootstrap, mailboxRelays: async options => await this.mailboxRelays(options) })
     this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random, now })
     this.sessions = new SessionManager({ sessions: storage.sessions, replay: storage.replay, preKeys: this.preKeys, identity: local.identity, random, now })
-    this.maintenance = new DeviceMaintenance({ node, local, preKeys: this.preKeys, now, onError: err => this.background(err) })
+    this.maintenance = new DeviceMaintenance({
+      node, local, preKeys: this.preKeys, now, onError: err => this.background(err),
+      onAttestationsRenewed: async (attestations, options) => { await this.registration.setAttestations(attestations, options) }
+    })
     this.registration = new RegistrationFlow(node, storage, local, this.preKeys, startup.bootstrap, now)
     this.contactProfiles = new ContactProfiles(storage.kv('contact-profiles'))
     this.messenger = new Messenger({
@@ -351,9 +356,11 @@ export class Parley extends Emitter<ParleyEvents> {
     const identityKey = this.local.identity.publicKey
     const seed = safetyNumber({ localIdentityKey: identityKey, remoteIdentityKey: identityKey }).digits.slice(0, 30)
     const registration = await this.registration.registration(options)
+    const verifiedUntil = registration?.attestations.reduce((until, b64) => Math.max(until, decodeAttestation(fromBase64(b64, 'base64')).expiresAt), 0)
     return {
       registered: registration != null,
       ...(registration != null ? { phone: registration.phone } : {}),
+      ...(verifiedUntil != null && verifiedUntil > 0 ? { verifiedUntil } : {}),
       identityKey: toHex(identityKey),
       peerId: this.node.peerId.toString(),
       deviceId: this.local.deviceId,

@@ -20,7 +20,7 @@ const RELAY_INFO_TIMEOUT_MS = 5_000
 export interface PendingRegistration { phone: string, relay: string, requestedAt: number }
 /** A relay that stopped being one of our mailboxes at `at` (ms): mail may still arrive there for a while. */
 export interface RetiredMailbox { addr: string, at: number }
-export interface Registration { phone: string, attestations: string[], seq: number, registeredAt: number, publishedAt?: number, mailboxRelays: string[], retiredMailboxes?: RetiredMailbox[] }
+export interface Registration { phone: string, attestations: string[], verifierRelay?: string, seq: number, registeredAt: number, publishedAt?: number, mailboxRelays: string[], retiredMailboxes?: RetiredMailbox[] }
 
 /**
  * A relay removed from our mailboxes is still collected from for this long: senders keep our old directory
@@ -120,7 +120,7 @@ export class RegistrationFlow {
     const { accepted: mailboxRelays } = await maintenance.uploadPreKeys(this.relays, { batch: true }, options)
     const published = await publishRecord(this.node.services.dht as unknown as DirectoryDht, identity, pending.phone, await maintenance.recordFields(mailboxRelays, options),
       { attestations: [attestation], now: this.now(), ...(options?.signal != null ? { signal: options.signal } : {}) })
-    const registration: Registration = { phone: pending.phone, attestations: [toB64(attestation)], seq: published.seq, registeredAt: this.now(), publishedAt: published.issuedAt, mailboxRelays }
+    const registration: Registration = { phone: pending.phone, attestations: [toB64(attestation)], verifierRelay: pending.relay, seq: published.seq, registeredAt: this.now(), publishedAt: published.issuedAt, mailboxRelays }
     await this.writes.run(REGISTERED, async () => { await writeJson(this.store, REGISTERED, registration, options) }, options)
     await this.store.del(PENDING, { ...options, sync: true })
     return registration
@@ -152,6 +152,15 @@ export class RegistrationFlow {
     }, options)
   }
 
+  /** Stores attestations a verifier renewed (newest first), so a restart publishes them. */
+  async setAttestations (attestations: Uint8Array[], options?: AbortOptions): Promise<void> {
+    await this.writes.run(REGISTERED, async () => {
+      const registration = await this.registration(options)
+      if (registration == null) return
+      await writeJson(this.store, REGISTERED, { ...registration, attestations: attestations.map(toB64) } satisfies Registration, options)
+    }, options)
+  }
+
   /** Former mailbox relays still within RETIRED_MAILBOX_FOLLOW_MS of their removal (see retire). */
   retiredMailboxRelays (registration: Registration): string[] {
     const now = this.now()
@@ -162,7 +171,7 @@ export class RegistrationFlow {
   async deviceState (options?: AbortOptions): Promise<DeviceState | undefined> {
     const r = await this.registration(options)
     if (r == null) return undefined
-    return { phone: r.phone, attestations: r.attestations.map(fromB64), mailboxRelays: r.mailboxRelays, ...(r.publishedAt != null ? { publishedAt: r.publishedAt } : {}) }
+    return { phone: r.phone, attestations: r.attestations.map(fromB64), mailboxRelays: r.mailboxRelays, ...(r.verifierRelay != null ? { verifierRelays: [r.verifierRelay] } : {}), ...(r.publishedAt != null ? { publishedAt: r.publishedAt } : {}) }
   }
 }
 

@@ -6,7 +6,7 @@ import { Parley, createNodeNode } from '../../src/index.js'
 import { fetchPreKeyBundle } from '../../src/protocols/prekeys/index.js'
 import { decodePreKeyBundle } from '../../src/crypto/index.js'
 import { ONE_TIME_PRE_KEY_BATCH, SIGNED_PRE_KEY_ROTATION_MS } from '../../src/session/index.js'
-import { ONE_TIME_PRE_KEY_LOW_WATER } from '../../src/client/maintenance.js'
+import { ATTESTATION_RENEW_BEFORE_MS, ONE_TIME_PRE_KEY_LOW_WATER } from '../../src/client/maintenance.js'
 import { tempDir } from '../helpers/tmp.js'
 import { smsInbox } from '../helpers/sms.js'
 import { retryUntil } from '../helpers/wait.js'
@@ -88,6 +88,32 @@ describe('device maintenance', () => {
       }
     } finally {
       clockOffset = 0
+      await looker.stop()
+    }
+  }, 60_000)
+
+  it('renews the attestation at its verifier before it runs out, keeps it across a restart, and stays verified', async () => {
+    const before = (await alice.whoami()).verifiedUntil!
+    expect(before).toBeGreaterThan(Date.now())
+    // far from the end: nothing to do
+    await alice.maintainPreKeys()
+    expect((await alice.whoami()).verifiedUntil).toBe(before)
+
+    // the device's clock says the attestation is about to end; the relay's verifier (real clock) issues a fresh one
+    clockOffset = before - Date.now() - ATTESTATION_RENEW_BEFORE_MS + 60_000
+    try {
+      await alice.maintainPreKeys()
+    } finally {
+      clockOffset = 0
+    }
+    const after = (await alice.whoami()).verifiedUntil!
+    expect(after).toBeGreaterThan(before)
+
+    const looker = await Parley.create({ dataDir: join(dir.path, 'looker-renew'), bootstrap: [relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, trustedVerifiers: [Buffer.from(relay.listening.verifierKey as string, 'hex')] })
+    try {
+      const found = await looker.lookup('+15550200001')
+      expect(found).toMatchObject({ registered: true, verified: true })
+    } finally {
       await looker.stop()
     }
   }, 60_000)
