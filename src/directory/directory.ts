@@ -11,6 +11,8 @@ import {
 } from './record.js'
 import { DirectoryUnavailableError, MalformedRecordError, PublishFailedError } from './errors.js'
 import { ClosestPeers } from './closest.js'
+import { MAX_HANDOVER_AGE_MS } from './handover.js'
+import { HandoverPb } from './pb/record.js'
 import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
 
 /** Network salt of H = scrypt(E164, salt) (DESIGN §4), shared with the verifier, which binds the same directory key. */
@@ -154,17 +156,27 @@ export async function buildRecord (identity: IdentityKeyPair, e164: string, fiel
   const inner = encodeInnerRecord({ ...fields, identityKey: identity.publicKey, seq, issuedAt, expiresAt })
   const sealed = sealDirectoryRecord(recordKey, dhtKey, inner, { random: options.random ?? systemRandom, provider: options.provider })
   const attestations = usableAttestations(options.attestations ?? [], issuedAt, options.provider)
+  // a hand-over past its age is dropped like an expired attestation: by then the move is long done
+  const handover = options.handover != null && !handoverTooOld(options.handover, issuedAt) ? options.handover : undefined
   const value = signEnvelope(identity, {
     seq,
     issuedAt,
     expiresAt,
     attestations,
     sealed,
-    ...(options.handover != null ? { handover: options.handover } : {}),
+    ...(handover != null ? { handover } : {}),
     ...(options.released === true ? { released: true } : {})
   }, options.provider)
   validateEnvelope(key, value, issuedAt, options.provider)
   return { key, dhtKey, value, seq, issuedAt, expiresAt }
+}
+
+function handoverTooOld (bytes: Uint8Array, issuedAt: number): boolean {
+  try {
+    return issuedAt - Number(HandoverPb.decode(bytes).issuedAt) > MAX_HANDOVER_AGE_MS
+  } catch {
+    return false
+  }
 }
 
 function equalBytes (a: Uint8Array, b: Uint8Array): boolean {

@@ -43,7 +43,7 @@ function toPb (h: Omit<Handover, 'signature'> & { signature?: Uint8Array }): Han
 }
 
 function signedBytes (h: Omit<Handover, 'signature'>): Uint8Array {
-  const body = HandoverPb.encode(toPb(h))
+  const body = HandoverPb.encode(toPb({ ...h, signature: undefined }))
   const out = new Uint8Array(HANDOVER_CONTEXT.length + body.length)
   out.set(HANDOVER_CONTEXT)
   out.set(body, HANDOVER_CONTEXT.length)

@@ -3,7 +3,7 @@ export * from './errors.js'
 export {
   DIRECTORY_NAMESPACE, RECORD_VERSION, MAX_VALUE_BYTES, MAX_DEVICES, MAX_RELAYS, MAX_RELAY_ADDR_LENGTH, MAX_ATTESTATIONS,
   MAX_RECORD_LIFETIME_MS, DEFAULT_RECORD_LIFETIME_MS, CLOCK_SKEW_MS, LOCK_WINDOW_MS, MAX_ATTESTATION_LIFETIME_MS,
-  parseDirectoryKey, signEnvelope, decodeEnvelope, validateEnvelope, newestAttestation, isLocked, handedOverBy, replaces, checkRecordFields
+  parseDirectoryKey, signEnvelope, decodeEnvelope, validateEnvelope, newestAttestation, oldestAttestation, isLocked, handedOverBy, replaces, checkRecordFields
 } from './record.js'
 export type { DirectoryDevice, DirectoryRecordFields, DirectoryRecord, DirectoryEnvelope, ValidEnvelope, ReplaceContext } from './record.js'
 export { signHandover, verifyHandover, MAX_HANDOVER_AGE_MS } from './handover.js'

@@ -251,6 +251,15 @@ export function newestAttestation (e: ValidEnvelope, ctx: ReplaceContext): numbe
   return newest
 }
 
+/** issuedAt of the oldest attestation valid at `now` (only from `verifiers` when given and not empty), or Infinity when there is none. */
+export function oldestAttestation (e: ValidEnvelope, ctx: ReplaceContext): number {
+  let oldest = Infinity
+  for (const a of e.decodedAttestations) {
+    if (counts(a, ctx.now, ctx.verifiers) && a.issuedAt < oldest) oldest = a.issuedAt
+  }
+  return oldest
+}
+
 /**
  * The registration lock: `e` is unexpired, was issued (refreshed) within LOCK_WINDOW_MS of `now`, is not a
  * release record, and carries an attestation valid now (from `verifiers` when the node has a trusted set).
@@ -273,15 +282,20 @@ export function sameRecord (a: DirectoryEnvelope, b: DirectoryEnvelope): boolean
  * The selector rule, the same on every node (validator's store rule, selector, lookup ranking): does
  * `candidate` replace `current`?
  * - same identity: only a higher seq (equal or lower is a replay);
- * - another identity with a hand-over signed by `current`'s identity naming it: yes;
- * - another identity while `current` is locked (isLocked): never, whatever verifier attested it;
+ * - another identity with a hand-over signed by `current`'s identity naming it: yes; the identity that
+ *   signed a hand-over carried by `current`: no (it gave the number away);
+ * - another identity while `current` is locked (isLocked): no, whatever verifier attested it, unless the
+ *   candidate is locked too and was verified earlier (its oldest attestation is older): where two locked
+ *   records meet (a reader, a selector, a node that held neither) the first verified registration holds,
+ *   and a SIM swap's attestation is always the newer one;
  * - otherwise: only with an attestation newer than every one the current record has (a release record
  *   counts as having none), counting only `verifiers` when given.
  */
 export function replaces (candidate: ValidEnvelope, current: ValidEnvelope, ctx: ReplaceContext): boolean {
   if (equalBytes(candidate.identityKey, current.identityKey)) return candidate.seq > current.seq
   if (handedOverBy(candidate, current)) return true
-  if (isLocked(current, ctx)) return false
+  if (handedOverBy(current, candidate)) return false
+  if (isLocked(current, ctx)) return isLocked(candidate, ctx) && oldestAttestation(candidate, ctx) < oldestAttestation(current, ctx)
   const theirs = newestAttestation(candidate, ctx)
   return theirs >= 0 && theirs > (current.released === true ? -1 : newestAttestation(current, ctx))
 }

@@ -1,7 +1,7 @@
 // A relay process keeps the directory records it stored across SIGTERM and SIGKILL restarts on the same --data dir, and still refuses replays of older records afterwards.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
-import { createNodeNode, type ParleyNode } from '../../src/index.js'
+import { createNodeNode, type DhtRecordRules, type ParleyNode } from '../../src/index.js'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
 import { buildRecord, directoryDhtRules, directoryKeysFor, lookup, publishRecord, putRecord } from '../../src/directory/index.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -33,7 +33,7 @@ describe('parley-relay keeps DHT records across restarts', () => {
     return { relay: r, seeded }
   }
 
-  async function client (r: RelayProcess, dht = directoryDhtRules()): Promise<ParleyNode> {
+  async function client (r: RelayProcess, dht: DhtRecordRules = directoryDhtRules()): Promise<ParleyNode> {
     const node = await createNodeNode({ bootstrap: [r.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], dht })
     nodes.push(node)
     return node
