@@ -88,7 +88,8 @@ describe('directory over a relay and Node clients', () => {
 
     // wait until the hostile node knows DHT peers, then put: no peer stores either value
     await retryUntil(async () => { if (hostile.getConnections().length === 0) throw new Error('not connected') }, { timeout: 10_000, what: 'hostile connected' })
-    for (const value of [forged, old.value]) {
+    // (the forgery last, so it is what the hostile node's own store ends up serving)
+    for (const value of [old.value, forged]) {
       await expect(retryUntil(async signal => {
         try {
           await putRecord(hostile.services.dht, keys.key, value, { signal, timeoutMs: 20_000 })
