@@ -6,7 +6,7 @@ import {
   systemRandom, type CryptoProvider, type IdentityKeyPair, type RandomSource
 } from '../crypto/index.js'
 import {
-  DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, parseDirectoryKey, replaces,
+  DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, handedOverBy, parseDirectoryKey, replaces,
   signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ReplaceContext, type ValidEnvelope
 } from './record.js'
 import { DirectoryUnavailableError, MalformedRecordError, PublishFailedError } from './errors.js'
@@ -246,7 +246,8 @@ export interface Registered {
   expiresAt: number
   /**
    * Other identities' valid records the lookup saw that lost against this one (takeover attempts while the
-   * number is locked, or records it replaced), one per identity; `verified` as above.
+   * number is locked, or records it replaced), one per identity; `verified` as above. Release records and
+   * the identity that handed the number over to this one are left out.
    */
   rivals: Array<{ identityKey: Uint8Array, verified: boolean }>
   stats: QueryStats
@@ -298,11 +299,14 @@ function rank<T extends { envelope: ValidEnvelope }> (candidates: T[], ctx: Repl
   return out
 }
 
-/** One entry per identity other than `winner`'s, verified when any of its records is. */
-function rivalsOf (candidates: Array<{ envelope: ValidEnvelope, trusted: boolean }>, winner: Uint8Array): Registered['rivals'] {
+/**
+ * One entry per identity other than `winner`'s, verified when any of its records is. Release records and
+ * the identity that handed the number to the winner are no rivals (they gave it up).
+ */
+function rivalsOf (candidates: Array<{ envelope: ValidEnvelope, trusted: boolean }>, winner: ValidEnvelope): Registered['rivals'] {
   const out: Registered['rivals'] = []
   for (const c of candidates) {
-    if (equalBytes(c.envelope.identityKey, winner)) continue
+    if (equalBytes(c.envelope.identityKey, winner.identityKey) || c.envelope.released === true || handedOverBy(winner, c.envelope)) continue
     const known = out.find(r => equalBytes(r.identityKey, c.envelope.identityKey))
     if (known != null) known.verified ||= c.trusted
     else out.push({ identityKey: c.envelope.identityKey, verified: c.trusted })
@@ -386,7 +390,7 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
           seq: record.seq,
           issuedAt: record.issuedAt,
           expiresAt: record.expiresAt,
-          rivals: rivalsOf(candidates, record.identityKey),
+          rivals: rivalsOf(candidates, c.envelope),
           stats: { peersQueried: answered.size, hops: c.hops, endedEarly }
         }
       } catch {

@@ -152,7 +152,17 @@ describe('registration lock', () => {
     const found = await lookup(dht, NUMBER, { now, trustedVerifiers: [trusted.publicKey] })
     expect(found.registered && hex(found.identityKey)).toBe(hex(bob.identity.publicKey))
     expect(found.registered && found.verified).toBe(false)
-    expect(found.registered && found.rivals.map(r => hex(r.identityKey))).toEqual([hex(alice.identity.publicKey)])
+    // once bob verifies, his record is locked: a SIM swap (mallory, trusted, newer) loses against it, and alice's
+    // old record (she gave the number to bob) is no rival, so no takeover attempt is reported for it; mallory's is
+    const bobsVerified = await record(bob, { seq: 2, handover, attestations: [attestation(bob, trusted, now - 60_000)] })
+    const malloryRecord = await record(mallory, { seq: 5, attestations: [attestation(mallory, trusted, now)] })
+    expect(errorName(() => rules.admit(keys.key, malloryRecord, bobsVerified))).toBe('RegistrationLockedError')
+    expect(errorName(() => rules.admit(keys.key, locked, bobsVerified))).toBe('RegistrationLockedError')
+    dht.injected.set(new TextDecoder().decode(keys.key), [locked, bobsVerified, malloryRecord])
+    const again = await lookup(dht, NUMBER, { now, trustedVerifiers: [trusted.publicKey] })
+    expect(again.registered && hex(again.identityKey)).toBe(hex(bob.identity.publicKey))
+    expect(found.registered && found.rivals).toEqual([])
+    expect(again.registered && again.rivals.map(r => hex(r.identityKey))).toEqual([hex(mallory.identity.publicKey)])
   })
 
   it('refuses forged, stale, misdirected and future hand-overs', async () => {
