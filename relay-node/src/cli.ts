@@ -5,7 +5,6 @@ import { loadOrCreateKey, prepareDataDir } from './key.js'
 import { createRelayNode, type RelayNode } from './relay.js'
 import { startMetricsServer } from './metrics.js'
 import { openRelayServices, type RelayServices } from './services.js'
-import { seedReplayTracking } from './dht-records.js'
 
 /** Logs go to stderr so that stdout carries only machine-readable events. */
 function log (message: string): void {
@@ -71,14 +70,6 @@ async function main (): Promise<void> {
     }
   }
 
-  // the validator's replay tracking is in memory: refill it from the records stored before a restart,
-  // in the background (signature checks cost ~0.3 ms per record, ~15 s for 50 000), so the relay serves meanwhile
-  const seeding = new AbortController()
-  const seedStarted = Date.now()
-  const seeded = seedReplayTracking(services.datastore, node.services.dht.validators, { signal: seeding.signal })
-    .then(r => { log(`replay tracking: ${r.seeded} stored DHT records (${r.skipped} skipped) in ${Date.now() - seedStarted} ms`) })
-    .catch(err => { if (!seeding.signal.aborted) log(`replay tracking from stored records failed: ${(err as Error).message}`) })
-
   // handlers go in before the listening line, so a signal sent on seeing it is always handled
   let stopping = false
   const shutdown = (signal: string): void => {
@@ -90,8 +81,6 @@ async function main (): Promise<void> {
     void (async () => {
       try {
         if (metrics != null) await new Promise<void>(resolve => metrics.close(() => resolve()))
-        seeding.abort()
-        await seeded
         await node.stop()
         await services.close()
         log('stopped')

@@ -6,11 +6,13 @@ import {
   systemRandom, type CryptoProvider, type IdentityKeyPair, type RandomSource
 } from '../crypto/index.js'
 import {
-  DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, parseDirectoryKey, replaces,
-  signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ValidEnvelope
+  DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, handedOverBy, parseDirectoryKey, replaces,
+  signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ReplaceContext, type ValidEnvelope
 } from './record.js'
-import { DirectoryUnavailableError, PublishFailedError } from './errors.js'
+import { DirectoryUnavailableError, MalformedRecordError, PublishFailedError } from './errors.js'
 import { ClosestPeers } from './closest.js'
+import { MAX_HANDOVER_AGE_MS } from './handover.js'
+import { HandoverPb } from './pb/record.js'
 import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
 
 /** Network salt of H = scrypt(E164, salt) (DESIGN §4), shared with the verifier, which binds the same directory key. */
@@ -112,6 +114,10 @@ export interface PublishOptions extends AbortOptions {
   hashes?: DirectoryHashCache
   /** @default PUBLISH_TIMEOUT_MS */
   timeoutMs?: number
+  /** a hand-over signed by the number's previous identity naming ours (signHandover), so our record replaces its locked one */
+  handover?: Uint8Array
+  /** publish a release record (publishRelease): the fields must be empty */
+  released?: boolean
 }
 
 export interface PublishResult {
@@ -140,6 +146,9 @@ function usableAttestations (encoded: Uint8Array[], now: number, provider?: Cryp
 /** Builds the DHT value for a number (sealed inner record inside a signed envelope), without publishing it. */
 export async function buildRecord (identity: IdentityKeyPair, e164: string, fields: DirectoryRecordFields, options: PublishOptions = {}): Promise<{ key: Uint8Array, dhtKey: string, value: Uint8Array, seq: number, issuedAt: number, expiresAt: number }> {
   checkRecordFields(identity.publicKey, fields, options.provider)
+  if (options.released === true && (fields.devices.length > 0 || fields.mailboxRelays.length > 0 || fields.prekeyBundle.length > 0)) {
+    throw new MalformedRecordError('a release record has no devices, relays or prekeys')
+  }
   const { key, dhtKey, recordKey } = await directoryKeysFor(e164, options)
   const issuedAt = options.now ?? Date.now()
   const expiresAt = issuedAt + (options.lifetimeMs ?? DEFAULT_RECORD_LIFETIME_MS)
@@ -147,9 +156,27 @@ export async function buildRecord (identity: IdentityKeyPair, e164: string, fiel
   const inner = encodeInnerRecord({ ...fields, identityKey: identity.publicKey, seq, issuedAt, expiresAt })
   const sealed = sealDirectoryRecord(recordKey, dhtKey, inner, { random: options.random ?? systemRandom, provider: options.provider })
   const attestations = usableAttestations(options.attestations ?? [], issuedAt, options.provider)
-  const value = signEnvelope(identity, { seq, issuedAt, expiresAt, attestations, sealed }, options.provider)
+  // a hand-over past its age is dropped like an expired attestation: by then the move is long done
+  const handover = options.handover != null && !handoverTooOld(options.handover, issuedAt) ? options.handover : undefined
+  const value = signEnvelope(identity, {
+    seq,
+    issuedAt,
+    expiresAt,
+    attestations,
+    sealed,
+    ...(handover != null ? { handover } : {}),
+    ...(options.released === true ? { released: true } : {})
+  }, options.provider)
   validateEnvelope(key, value, issuedAt, options.provider)
   return { key, dhtKey, value, seq, issuedAt, expiresAt }
+}
+
+function handoverTooOld (bytes: Uint8Array, issuedAt: number): boolean {
+  try {
+    return issuedAt - Number(HandoverPb.decode(bytes).issuedAt) > MAX_HANDOVER_AGE_MS
+  } catch {
+    return false
+  }
 }
 
 function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
@@ -158,9 +185,13 @@ function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
   return true
 }
 
-/** Puts an already built value; resolves with how many DHT peers stored it, PublishFailedError when none did. */
+/**
+ * Puts an already built value; resolves with how many DHT peers stored it, PublishFailedError when none did.
+ * kad-dht stores our own put locally without its validator, so the node's validator runs first; the
+ * node's directory datastore then applies the store rule to that local write (a record that loses
+ * against the one we hold, e.g. a locked record of another identity, fails here with that rule's error).
+ */
 export async function putRecord (dht: DirectoryDht, key: Uint8Array, value: Uint8Array, options: AbortOptions & { timeoutMs?: number } = {}): Promise<number> {
-  // our node stores its own put without validating it; run its rules so it also refuses later replays of older records
   await dht.validators?.[DIRECTORY_NAMESPACE]?.(key, value, options)
   return await withTimeout(options.timeoutMs ?? PUBLISH_TIMEOUT_MS, options.signal, async signal => {
     let accepted = 0
@@ -184,6 +215,16 @@ export async function publishRecord (dht: DirectoryDht, identity: IdentityKeyPai
   return { dhtKey: built.dhtKey, seq: built.seq, issuedAt: built.issuedAt, expiresAt: built.expiresAt, accepted }
 }
 
+/**
+ * Gives the number up: publishes a release record (no devices, relays, prekeys or attestations; seq
+ * higher than the last record's, by default the issue time). It is never locked, so another identity with
+ * an attestation can register the number at once, and a lookup answers `{ registered: false, released: true }`.
+ * The owner's devices must stop republishing their record first (or it replaces the release by seq).
+ */
+export async function publishRelease (dht: DirectoryDht, identity: IdentityKeyPair, e164: string, options: Omit<PublishOptions, 'attestations' | 'released' | 'handover'> = {}): Promise<PublishResult> {
+  return await publishRecord(dht, identity, e164, { devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0) }, { ...options, released: true })
+}
+
 /** How the DHT query went: distinct peers that answered, and the path length to the peer whose record was used (0: our own store). */
 export interface QueryStats {
   peersQueried: number
@@ -203,11 +244,19 @@ export interface Registered {
   seq: number
   issuedAt: number
   expiresAt: number
+  /**
+   * Other identities' valid records the lookup saw that lost against this one (takeover attempts while the
+   * number is locked, or records it replaced), one per identity; `verified` as above. Release records and
+   * the identity that handed the number over to this one are left out.
+   */
+  rivals: Array<{ identityKey: Uint8Array, verified: boolean }>
   stats: QueryStats
 }
 
 export interface NotRegistered {
   registered: false
+  /** the best record is the owner's release record: the number was given up */
+  released?: true
   stats: QueryStats
 }
 
@@ -232,19 +281,18 @@ function isTrusted (e: ValidEnvelope, directoryKey: Uint8Array, now: number, tru
 }
 
 /**
- * Best first: trusted before untrusted, then the selector rule as a DHT node applies it (the earlier value
- * stays unless a later one replaces it). The rule is not a total order (two identities without attestations
+ * Best first by the selector rule as a DHT node applies it, with the reader's clock and trusted set (the
+ * earlier value stays unless a later one replaces it): a locked record wins over a newer attestation of
+ * another identity, trusted or not. The rule is not a total order (two identities without attestations
  * tie), so each place is filled by a scan over the rest rather than by sorting.
  */
-function rank<T extends { envelope: ValidEnvelope, trusted: boolean }> (candidates: T[]): T[] {
+function rank<T extends { envelope: ValidEnvelope }> (candidates: T[], ctx: ReplaceContext): T[] {
   const rest = [...candidates]
   const out: T[] = []
   while (rest.length > 0) {
     let best = 0
     for (let i = 1; i < rest.length; i++) {
-      const c = rest[i]
-      const b = rest[best]
-      if (c.trusted !== b.trusted ? c.trusted : replaces(c.envelope, b.envelope)) best = i
+      if (replaces(rest[i].envelope, rest[best].envelope, ctx)) best = i
     }
     out.push(...rest.splice(best, 1))
   }
@@ -252,9 +300,25 @@ function rank<T extends { envelope: ValidEnvelope, trusted: boolean }> (candidat
 }
 
 /**
- * Looks a number up: walks the DHT query, validates every value like a DHT node would, ranks them
- * (records with a trusted attestation first, then the selector rule), opens the best one that decrypts
- * and matches its envelope. No valid record → `{ registered: false }`; nobody answered → DirectoryUnavailableError.
+ * One entry per identity other than `winner`'s, verified when any of its records is. Release records and
+ * the identity that handed the number to the winner are no rivals (they gave it up).
+ */
+function rivalsOf (candidates: Array<{ envelope: ValidEnvelope, trusted: boolean }>, winner: ValidEnvelope): Registered['rivals'] {
+  const out: Registered['rivals'] = []
+  for (const c of candidates) {
+    if (equalBytes(c.envelope.identityKey, winner.identityKey) || c.envelope.released === true || handedOverBy(winner, c.envelope)) continue
+    const known = out.find(r => equalBytes(r.identityKey, c.envelope.identityKey))
+    if (known != null) known.verified ||= c.trusted
+    else out.push({ identityKey: c.envelope.identityKey, verified: c.trusted })
+  }
+  return out
+}
+
+/**
+ * Looks a number up: walks the DHT query, validates every value like a DHT node would, ranks them by the
+ * selector rule with the reader's trusted verifiers, opens the best one that decrypts and matches its
+ * envelope. No valid record → `{ registered: false }`; the best is a release record → `{ registered: false,
+ * released: true }`; nobody answered → DirectoryUnavailableError.
  */
 export async function lookup (dht: DirectoryDht, e164: string, options: LookupOptions = {}): Promise<LookupResult> {
   const { key, dhtKey, directoryKey, recordKey } = await directoryKeysFor(e164, options)
@@ -308,7 +372,12 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
         // forged, expired or malformed values are ignored like a DHT node ignores them
       }
     }
-    for (const c of rank(candidates)) {
+    const ranked = rank(candidates, { now, ...(trusted.length > 0 ? { verifiers: trusted } : {}) })
+    if (ranked.length > 0 && ranked[0].envelope.released === true) {
+      return { registered: false, released: true, stats: { peersQueried: answered.size, hops: ranked[0].hops, endedEarly } }
+    }
+    for (const c of ranked) {
+      if (c.envelope.released === true) continue
       try {
         const record = decodeInnerRecord(openDirectoryRecord(recordKey, dhtKey, c.envelope.sealed, options.provider), c.envelope, options.provider)
         return {
@@ -321,6 +390,7 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
           seq: record.seq,
           issuedAt: record.issuedAt,
           expiresAt: record.expiresAt,
+          rivals: rivalsOf(candidates, c.envelope),
           stats: { peersQueried: answered.size, hops: c.hops, endedEarly }
         }
       } catch {

@@ -63,6 +63,36 @@ export class ReplayedRecordError extends DirectoryError {
   }
 }
 
+/** A record's hand-over does not verify, is for another number or identity, or is too old. */
+export class InvalidHandoverError extends DirectoryError {
+  static name = 'InvalidHandoverError'
+  constructor (message = 'hand-over is invalid, for another number or identity, or too old') {
+    super(message)
+    this.name = InvalidHandoverError.name
+  }
+}
+
+/**
+ * Another identity holds this number under the registration lock (a verified record refreshed within
+ * the last 7 days): a new registration needs the holder's release or hand-over, or must wait until the lock lapses.
+ */
+export class RegistrationLockedError extends DirectoryError {
+  static name = 'RegistrationLockedError'
+  constructor (message = 'this number is registered to another identity and is locked; the owner must release or hand it over, or the lock must lapse') {
+    super(message)
+    this.name = RegistrationLockedError.name
+  }
+}
+
+/** A DHT node already stores as many directory records as it allows (MAX_STORED_RECORDS) and refuses new keys. */
+export class DirectoryStoreFullError extends DirectoryError {
+  static name = 'DirectoryStoreFullError'
+  constructor (message = 'this DHT node stores no more directory records') {
+    super(message)
+    this.name = DirectoryStoreFullError.name
+  }
+}
+
 /** The sealed inner record cannot be opened or does not match its envelope. */
 export class RecordContentError extends DirectoryError {
   static name = 'RecordContentError'

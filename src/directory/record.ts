@@ -9,6 +9,7 @@ import { DirectoryEnvelopePb, DirectoryRecordPb } from './pb/record.js'
 import {
   AttestationMismatchError, MalformedRecordError, RecordContentError, RecordExpiredError, RecordSignatureError, RecordTooLargeError
 } from './errors.js'
+import { verifyHandover, type Handover } from './handover.js'
 
 /** DHT namespace: the first path segment of `/parley-phone/<hex sha256(H)>`, which kad-dht uses to pick validator and selector. */
 export const DIRECTORY_NAMESPACE = 'parley-phone'
@@ -29,12 +30,23 @@ export const MAX_RELAY_ADDR_LENGTH = 512
 export const MAX_ATTESTATIONS = 4
 /**
  * Longest validity of one record. A lost phone's stale devices and relays disappear within a week even
- * if nobody replaces the record; the Republisher renews long before (DHT nodes drop a stored value 48 h
- * after it was last put anyway, kad-dht PROVIDERS_VALIDITY).
+ * if nobody replaces the record; the Republisher renews every 12 h, long before.
  */
 export const MAX_RECORD_LIFETIME_MS = 7 * 24 * 3600_000
-/** Default validity of a published record: comfortably longer than the republish interval. */
-export const DEFAULT_RECORD_LIFETIME_MS = 48 * 3600_000
+/**
+ * Registration lock: a verified record refreshed within this window cannot be replaced by another
+ * identity (whatever verifier signed its attestation) without the owner's release or hand-over. A week
+ * lets an owner whose devices are off for a few days keep the number, and frees a number whose owner is gone.
+ */
+export const LOCK_WINDOW_MS = 7 * 24 * 3600_000
+/** Default validity of a published record: the lock window, so the record (and its lock) outlives devices that are off for days. */
+export const DEFAULT_RECORD_LIFETIME_MS = LOCK_WINDOW_MS
+/**
+ * Longest validity of one attestation (expiresAt − issuedAt). Relay verifiers issue 30 days
+ * (ATTESTATION_VALIDITY_MS); 90 days leaves room for verifiers that re-check less often while bounding
+ * how long a number that changed hands can still be proven by its old owner.
+ */
+export const MAX_ATTESTATION_LIFETIME_MS = 90 * 24 * 3600_000
 /** Clocks of publisher, DHT nodes and readers may disagree this much (the same allowance attestationTrusted uses). */
 export const CLOCK_SKEW_MS = 5 * 60_000
 /** Domain separation: an envelope signature can never be mistaken for any other Parley signature. */
@@ -75,11 +87,17 @@ export interface DirectoryEnvelope {
   attestations: Uint8Array[]
   sealed: Uint8Array
   signature: Uint8Array
+  /** encoded hand-over from the number's previous identity (signHandover); empty when none */
+  handover?: Uint8Array
+  /** a release record: the owner gave the number up */
+  released?: boolean
 }
 
-/** An envelope that passed every check a DHT node can make, with its attestations decoded. */
+/** An envelope that passed every check a DHT node can make, with its attestations and hand-over decoded. */
 export interface ValidEnvelope extends DirectoryEnvelope {
   decodedAttestations: Attestation[]
+  /** the checked hand-over, when the record carries one */
+  decodedHandover?: Handover
 }
 
 const HEX64 = /^[0-9a-f]{64}$/
@@ -115,7 +133,9 @@ function toPb (e: Omit<DirectoryEnvelope, 'signature'> & { signature?: Uint8Arra
     expiresAt: BigInt(e.expiresAt),
     attestations: e.attestations as Array<Uint8Array<ArrayBuffer>>,
     sealed: e.sealed as Uint8Array<ArrayBuffer>,
-    signature: (e.signature ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>
+    signature: (e.signature ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+    handover: (e.handover ?? new Uint8Array(0)) as Uint8Array<ArrayBuffer>,
+    released: e.released ?? false
   }
 }
 
@@ -162,7 +182,9 @@ export function decodeEnvelope (value: Uint8Array): DirectoryEnvelope {
     expiresAt: toSafeNumber(pb.expiresAt, 'expiresAt'),
     attestations: pb.attestations,
     sealed: pb.sealed,
-    signature: pb.signature
+    signature: pb.signature,
+    ...(pb.handover.length > 0 ? { handover: pb.handover } : {}),
+    ...(pb.released ? { released: true } : {})
   }
 }
 
@@ -197,20 +219,58 @@ export function validateEnvelope (key: Uint8Array | string, value: Uint8Array, n
     }
     if (a.directoryKey.length !== DIRECTORY_KEY_LENGTH || !equalBytes(a.directoryKey, directoryKey)) throw new AttestationMismatchError('attestation binds another directory key')
     if (!equalBytes(a.identityKey, e.identityKey)) throw new AttestationMismatchError('attestation binds another identity key')
+    if (a.expiresAt - a.issuedAt > MAX_ATTESTATION_LIFETIME_MS) throw new RecordExpiredError('attestation lives longer than allowed')
     if (a.issuedAt > now + CLOCK_SKEW_MS || a.expiresAt + CLOCK_SKEW_MS < now) throw new RecordExpiredError('attestation is not valid now')
     return a
   })
-  return { ...e, decodedAttestations }
+  const decodedHandover = e.handover != null && e.handover.length > 0
+    ? verifyHandover(e.handover, { directoryKey, identityKey: e.identityKey, recordIssuedAt: e.issuedAt }, provider)
+    : undefined
+  return { ...e, decodedAttestations, ...(decodedHandover != null ? { decodedHandover } : {}) }
 }
 
-/** issuedAt of the newest attestation (optionally only from `verifiers`), or -1 when there is none. */
-export function newestAttestation (e: ValidEnvelope, verifiers?: Uint8Array[]): number {
+/** What the selector rule needs to know besides the two records: the time and the node's trusted verifiers. */
+export interface ReplaceContext {
+  /** ms since epoch */
+  now: number
+  /** verifier keys the node trusts; undefined or empty: any valid attestation counts */
+  verifiers?: Uint8Array[]
+}
+
+function counts (a: Attestation, now: number, verifiers?: Uint8Array[]): boolean {
+  if (a.issuedAt > now + CLOCK_SKEW_MS || a.expiresAt <= now) return false
+  return verifiers == null || verifiers.length === 0 || verifiers.some(v => equalBytes(v, a.verifierKey))
+}
+
+/** issuedAt of the newest attestation valid at `now` (only from `verifiers` when given and not empty), or -1 when there is none. */
+export function newestAttestation (e: ValidEnvelope, ctx: ReplaceContext): number {
   let newest = -1
   for (const a of e.decodedAttestations) {
-    if (verifiers != null && !verifiers.some(v => equalBytes(v, a.verifierKey))) continue
-    if (a.issuedAt > newest) newest = a.issuedAt
+    if (counts(a, ctx.now, ctx.verifiers) && a.issuedAt > newest) newest = a.issuedAt
   }
   return newest
+}
+
+/** issuedAt of the oldest attestation valid at `now` (only from `verifiers` when given and not empty), or Infinity when there is none. */
+export function oldestAttestation (e: ValidEnvelope, ctx: ReplaceContext): number {
+  let oldest = Infinity
+  for (const a of e.decodedAttestations) {
+    if (counts(a, ctx.now, ctx.verifiers) && a.issuedAt < oldest) oldest = a.issuedAt
+  }
+  return oldest
+}
+
+/**
+ * The registration lock: `e` is unexpired, was issued (refreshed) within LOCK_WINDOW_MS of `now`, is not a
+ * release record, and carries an attestation valid now (from `verifiers` when the node has a trusted set).
+ */
+export function isLocked (e: ValidEnvelope, ctx: ReplaceContext): boolean {
+  return e.released !== true && e.expiresAt > ctx.now && ctx.now - e.issuedAt <= LOCK_WINDOW_MS && newestAttestation(e, ctx) >= 0
+}
+
+/** True when `candidate` carries a (validated) hand-over signed by `current`'s identity key. */
+export function handedOverBy (candidate: ValidEnvelope, current: DirectoryEnvelope): boolean {
+  return candidate.decodedHandover != null && equalBytes(candidate.decodedHandover.oldIdentityKey, current.identityKey)
 }
 
 /** True when both envelopes are the same signed record. */
@@ -219,14 +279,25 @@ export function sameRecord (a: DirectoryEnvelope, b: DirectoryEnvelope): boolean
 }
 
 /**
- * The selector rule: does `candidate` replace `current`? Same identity: only a higher seq (equal or lower
- * is a replay). Another identity (re-registration): only with an attestation newer than every one the
- * current record has (counting only `verifiers` when given).
+ * The selector rule, the same on every node (validator's store rule, selector, lookup ranking): does
+ * `candidate` replace `current`?
+ * - same identity: only a higher seq (equal or lower is a replay);
+ * - another identity with a hand-over signed by `current`'s identity naming it: yes; the identity that
+ *   signed a hand-over carried by `current`: no (it gave the number away);
+ * - another identity while `current` is locked (isLocked): no, whatever verifier attested it, unless the
+ *   candidate is locked too and was verified earlier (its oldest attestation is older): where two locked
+ *   records meet (a reader, a selector, a node that held neither) the first verified registration holds,
+ *   and a SIM swap's attestation is always the newer one;
+ * - otherwise: only with an attestation newer than every one the current record has (a release record
+ *   counts as having none), counting only `verifiers` when given.
  */
-export function replaces (candidate: ValidEnvelope, current: ValidEnvelope, verifiers?: Uint8Array[]): boolean {
+export function replaces (candidate: ValidEnvelope, current: ValidEnvelope, ctx: ReplaceContext): boolean {
   if (equalBytes(candidate.identityKey, current.identityKey)) return candidate.seq > current.seq
-  const theirs = newestAttestation(candidate, verifiers)
-  return theirs >= 0 && theirs > newestAttestation(current, verifiers)
+  if (handedOverBy(candidate, current)) return true
+  if (handedOverBy(current, candidate)) return false
+  if (isLocked(current, ctx)) return isLocked(candidate, ctx) && oldestAttestation(candidate, ctx) < oldestAttestation(current, ctx)
+  const theirs = newestAttestation(candidate, ctx)
+  return theirs >= 0 && theirs > (current.released === true ? -1 : newestAttestation(current, ctx))
 }
 
 export function encodeInnerRecord (r: DirectoryRecord): Uint8Array {

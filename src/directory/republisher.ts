@@ -1,10 +1,13 @@
-/** Keeps our directory record alive: republishes before it expires (and before DHT nodes drop it) and whenever its contents change; knows nothing of where the contents come from. */
+/** Keeps our directory record alive: republishes long before it expires (refreshing the registration lock) and whenever its contents change; knows nothing of where the contents come from. */
 import type { AbortOptions } from '@libp2p/interface'
 import { publishRecord, type DirectoryDht, type PublishOptions, type PublishResult } from './directory.js'
 import { DEFAULT_RECORD_LIFETIME_MS, type DirectoryRecordFields } from './record.js'
 import type { IdentityKeyPair } from '../crypto/index.js'
 
-/** Republish period: well inside both the record lifetime and kad-dht's 48 h drop of values not put again. */
+/**
+ * Republish period: refreshes the registration lock ~14 times per 7-day window (devices off for days keep
+ * the number), and a replica that missed a publish gets the record again within hours.
+ */
 export const REPUBLISH_INTERVAL_MS = 12 * 3600_000
 /** First retry after a failed publish; doubles up to the republish interval. */
 export const REPUBLISH_RETRY_MS = 30_000

@@ -5,7 +5,7 @@ import { webRTC } from '@libp2p/webrtc'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
-import { bootstrapDiscovery, commonServices, permissiveGater, type ParleyNodeInit } from './options.js'
+import { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater, type ParleyNodeInit } from './options.js'
 import { AGENT_VERSION, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './constants.js'
 import { stickyInitChannelEvents } from './webrtc-init-channel.js'
 
@@ -17,6 +17,7 @@ export async function createBrowserNode (init: ParleyNodeInit = {}) {
   if (typeof RTCPeerConnection === 'function') stickyInitChannelEvents(RTCPeerConnection.prototype)
   return await createLibp2p({
     ...(init.privateKey != null ? { privateKey: init.privateKey } : {}),
+    ...nodeDatastore(init),
     nodeInfo: { userAgent: AGENT_VERSION },
     addresses: { listen: init.listen ?? BROWSER_DEFAULT_LISTEN },
     transports: [

@@ -7,7 +7,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
 import { dcutr } from '@libp2p/dcutr'
-import { bootstrapDiscovery, commonServices, permissiveGater, type ParleyNodeInit } from './options.js'
+import { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater, type ParleyNodeInit } from './options.js'
 import { AGENT_VERSION, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './constants.js'
 
 /** Default Node listeners: loopback TCP and WebSockets on free ports, plus relayed and WebRTC addresses. */
@@ -16,6 +16,7 @@ export const NODE_DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/
 export async function createNodeNode (init: ParleyNodeInit = {}) {
   return await createLibp2p({
     ...(init.privateKey != null ? { privateKey: init.privateKey } : {}),
+    ...nodeDatastore(init),
     nodeInfo: { userAgent: AGENT_VERSION },
     addresses: { listen: init.listen ?? NODE_DEFAULT_LISTEN },
     transports: [

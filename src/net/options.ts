@@ -4,7 +4,9 @@ import { kadDHT, passthroughMapper, type Validators, type Selectors } from '@lib
 import { ping } from '@libp2p/ping'
 import { bootstrap } from '@libp2p/bootstrap'
 import { DHT_PROTOCOL } from './constants.js'
+import { MemoryDatastore } from 'datastore-core'
 import type { PrivateKey, PeerDiscovery, ComponentLogger, Libp2p } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 import type { Libp2pOptions } from 'libp2p'
 
 export interface ParleyNodeInit {
@@ -29,12 +31,23 @@ export interface ParleyNodeInit {
   inboundPerSecondPerHost?: number
   /** DHT record rules per namespace (e.g. the directory's `parley-phone`), applied by every node */
   dht?: DhtRecordRules
+  /** libp2p's datastore (DHT records, peer store) @default libp2p's in-memory one; wrapped by `dht.wrapDatastore` when given */
+  datastore?: Datastore
 }
 
 /** kad-dht validators and selectors keyed by namespace (the first path segment of the key). */
 export interface DhtRecordRules {
   validators?: Validators
   selectors?: Selectors
+  /** wraps the node's datastore so stored records follow the rules (kad-dht itself stores a put after the validator only) */
+  wrapDatastore?: (inner: Datastore) => Datastore
+}
+
+/** The datastore a node gets: `datastore` (in-memory when absent), wrapped by the DHT rules when they have a wrapper. */
+export function nodeDatastore (init: Pick<ParleyNodeInit, 'datastore' | 'dht'>): { datastore?: Datastore } {
+  const wrap = init.dht?.wrapDatastore
+  if (wrap == null) return init.datastore != null ? { datastore: init.datastore } : {}
+  return { datastore: wrap(init.datastore ?? new MemoryDatastore()) }
 }
 
 /** Bootstrap discovery for a non-empty list, nothing otherwise. */

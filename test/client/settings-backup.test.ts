@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Parley, createNodeNode, type ReceivedMessage } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
+import { publishRelease } from '../../src/directory/index.js'
 import { startTestRelay, registeredDevice, collect, type TestRelay } from '../messaging/helpers.js'
 
 const ALICE = '+15550700001'
@@ -163,7 +164,9 @@ describe('settings, contacts and backup', () => {
     const first = await retryUntil(async signal => await bob.contact(CAROL, { signal, refresh: true }), { timeout: 30_000, interval: 250, what: 'carol in the directory' })
     await bob.markVerified(CAROL, true)
     const changed = collect<{ phone: string }>(push => bob.on('identity-changed', push))
-    // carol re-registers the number on a new device with a new identity key
+    // carol re-registers the number on a new device with a new identity key; her verified record is under
+    // the registration lock, so her old identity releases the number first (docs/directory.md)
+    await publishRelease(carol.node.services.dht, carol.local.identity, CAROL)
     const carol2 = await registeredDevice(dir.path, 'carol-2', CAROL, [relay])
     others.push(carol2)
     const now = await retryUntil(async signal => {

@@ -1,7 +1,7 @@
 // The directory on a real network: a relay process (compiled, from dist/) and Node clients with the directory rules; forged and replayed records are refused by the DHT nodes and by readers.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
-import { createNodeNode, type ParleyNode } from '../../src/index.js'
+import { createNodeNode, type DhtRecordRules, type ParleyNode } from '../../src/index.js'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
 import {
   buildRecord, directoryDhtRules, directoryKeysFor, lookup, publishRecord, putRecord, signEnvelope, decodeEnvelope
@@ -19,7 +19,7 @@ describe('directory over a relay and Node clients', () => {
   const nodes: ParleyNode[] = []
   const verifier = makeVerifier()
 
-  const client = async (dht = directoryDhtRules()): Promise<ParleyNode> => {
+  const client = async (dht: DhtRecordRules = directoryDhtRules()): Promise<ParleyNode> => {
     const node = await createNodeNode({ bootstrap: [relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], dht })
     nodes.push(node)
     return node
@@ -88,7 +88,8 @@ describe('directory over a relay and Node clients', () => {
 
     // wait until the hostile node knows DHT peers, then put: no peer stores either value
     await retryUntil(async () => { if (hostile.getConnections().length === 0) throw new Error('not connected') }, { timeout: 10_000, what: 'hostile connected' })
-    for (const value of [forged, old.value]) {
+    // (the forgery last, so it is what the hostile node's own store ends up serving)
+    for (const value of [old.value, forged]) {
       await expect(retryUntil(async signal => {
         try {
           await putRecord(hostile.services.dht, keys.key, value, { signal, timeoutMs: 20_000 })

@@ -3,9 +3,9 @@ import { describe, it, expect, beforeAll } from 'vitest'
 import { MemoryKeyValueStore } from '../../src/storage/index.js'
 import { normalizePhone } from '../../src/util/phone.js'
 import {
-  DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS, DirectoryHashCache, directoryDhtRules, directoryKeysFor, discoverContacts, lookup, publishRecord, type LookupFn
+  DEFAULT_DISCOVERY_NEGATIVE_MAX_AGE_MS, DirectoryHashCache, directoryDhtRules, directoryKeysFor, discoverContacts, lookup, publishRecord, signHandover, type LookupFn
 } from '../../src/directory/index.js'
-import { attest, makeUser, makeVerifier } from './fixtures.js'
+import { attest, makeUser, makeVerifier, type TestUser } from './fixtures.js'
 import { FakeDht } from './fake-dht.js'
 
 const DAY = 24 * 3600_000
@@ -40,6 +40,7 @@ describe('contact discovery', () => {
   // every 9th distinct number is on Parley
   const registered = distinct.filter((_, i) => i % 9 === 0)
   const identities = new Map<string, Uint8Array>()
+  const owners = new Map<string, TestUser['identity']>()
 
   beforeAll(async () => {
     for (const e164 of registered) {
@@ -47,6 +48,7 @@ describe('contact discovery', () => {
       const { directoryKey } = await directoryKeysFor(e164, { hashes })
       await publishRecord(dht, user.identity, e164, user.fields, { hashes, attestations: [attest(verifier, directoryKey, user.identity.publicKey, Date.now() - DAY)] })
       identities.set(e164, user.identity.publicKey)
+      owners.set(e164, user.identity)
     }
   })
 
@@ -122,11 +124,12 @@ describe('contact discovery', () => {
     const first = await discoverContacts(lookupFn, subset, { cache, now: () => clock })
     expect(first.registered).toBe(4)
 
-    // the first number moves to a new phone: a new identity key with a newer attestation
+    // the first number moves to a new phone with a new identity key: the old identity hands it over (its record is locked)
     const moved = registered[0]
     const newPhone = await makeUser()
     const { directoryKey } = await directoryKeysFor(moved, { hashes })
-    await publishRecord(dht, newPhone.identity, moved, newPhone.fields, { hashes, attestations: [attest(verifier, directoryKey, newPhone.identity.publicKey, Date.now())] })
+    const handover = signHandover(owners.get(moved) as TestUser['identity'], { directoryKey, newIdentityKey: newPhone.identity.publicKey, issuedAt: Date.now() })
+    await publishRecord(dht, newPhone.identity, moved, newPhone.fields, { hashes, handover, attestations: [attest(verifier, directoryKey, newPhone.identity.publicKey, Date.now())] })
 
     // still fresh: answered from the cache, no change seen yet
     const cached = await discoverContacts(lookupFn, subset, { cache, now: () => clock, maxAge: DAY })

@@ -1,4 +1,4 @@
-/** An in-process stand-in for kad-dht's get/put: one store that runs the directory rules on put and answers get with every stored and injected value. */
+/** An in-process stand-in for kad-dht's get/put: one store that runs the directory rules (validator and store rule) on put and answers get with every stored and injected value. */
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { QueryEvent } from '@libp2p/kad-dht'
 import type { DirectoryDht, DirectoryDhtRules } from '../../src/directory/index.js'
@@ -20,7 +20,9 @@ export class FakeDht implements DirectoryDht {
   async * put (k: Uint8Array, value: Uint8Array): AsyncIterable<QueryEvent> {
     this.puts++
     if (this.failPuts != null) throw this.failPuts
+    // what a DHT node with the directory datastore does: validate, then keep the stored record unless this one replaces it
     await this.rules?.validators['parley-phone'](k, value)
+    this.rules?.admit(k, value, this.store.get(key(k)))
     this.store.set(key(k), value)
     yield { name: 'PEER_RESPONSE', messageName: 'PUT_VALUE', from: PEER, closer: [], providers: [], record: { key: k, value } } as unknown as QueryEvent
   }

@@ -37,6 +37,6 @@ export function makeVerifier (): IdentityKeyPair {
 }
 
 /** An encoded attestation by `verifier` that `identityKey` controls the number behind `directoryKey` (sha256(H)). */
-export function attest (verifier: IdentityKeyPair, directoryKey: Uint8Array, identityKey: Uint8Array, issuedAt: number, lifetime = 365 * 86_400_000): Uint8Array {
+export function attest (verifier: IdentityKeyPair, directoryKey: Uint8Array, identityKey: Uint8Array, issuedAt: number, lifetime = 30 * 86_400_000): Uint8Array {
   return encodeAttestation(createAttestation(verifier, { directoryKey, identityKey, issuedAt, expiresAt: issuedAt + lifetime }))
 }

@@ -97,7 +97,7 @@ describe('directory lookup', () => {
     expect(found.registered && found.seq).toBe(5)
   })
 
-  it('prefers a trusted record over a newer self-attested takeover', async () => {
+  it('prefers a trusted record over a newer self-attested takeover; the earlier verification holds for a reader without a trusted set', async () => {
     const dht = new FakeDht()
     const now = Date.now()
     const rogue = makeVerifier()
@@ -108,9 +108,16 @@ describe('directory lookup', () => {
     const trusted = await lookup(dht, NUMBER, { trustedVerifiers: [verifier.publicKey] })
     expect(trusted.registered && trusted.verified).toBe(true)
     expect(trusted.registered && Buffer.from(trusted.identityKey).equals(Buffer.from(alice.identity.publicKey))).toBe(true)
-    // a reader without trusted verifiers follows the selector rule (newest attestation) and sees it unverified
+    expect(trusted.registered && trusted.rivals.map(r => r.verified)).toEqual([false])
+    // a reader without trusted verifiers counts any attestation: both records are locked, and the first
+    // verified registration holds (alice's attestation is the older one), unverified for that reader
     const naive = await lookup(dht, NUMBER)
-    expect(naive.registered && !naive.verified && Buffer.from(naive.identityKey).equals(Buffer.from(mallory.identity.publicKey))).toBe(true)
+    expect(naive.registered && !naive.verified && Buffer.from(naive.identityKey).equals(Buffer.from(alice.identity.publicKey))).toBe(true)
+    // where alice's record is not locked (never verified), a newer attestation still takes over for such a reader
+    const unverified = await buildRecord(alice.identity, NUMBER, alice.fields, { now })
+    dht.injected.set(keys.dhtKey, [unverified.value, hijack.value])
+    const taken = await lookup(dht, NUMBER)
+    expect(taken.registered && Buffer.from(taken.identityKey).equals(Buffer.from(mallory.identity.publicKey))).toBe(true)
   })
 
   it('honours abort signals', async () => {

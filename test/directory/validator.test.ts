@@ -1,10 +1,11 @@
-// Directory record encoding, the DHT validator and the selector: forgeries, limits, expiry, replays and re-registration.
+// Directory record encoding, the DHT validator, the selector and the store rule: forgeries, limits, expiry, replays, re-registration of an unlocked number, attestation bounds.
 import { describe, it, expect, beforeAll } from 'vitest'
 import { systemRandom, IdentityKeyPair } from '../../src/crypto/index.js'
 import {
   buildRecord, directoryKeysFor, directoryDhtRules, decodeEnvelope, signEnvelope, validateEnvelope, MAX_VALUE_BYTES,
-  MAX_RECORD_LIFETIME_MS, MAX_DEVICES
+  MAX_RECORD_LIFETIME_MS, MAX_DEVICES, MAX_ATTESTATION_LIFETIME_MS, CLOCK_SKEW_MS
 } from '../../src/directory/index.js'
+import { ATTESTATION_VALIDITY_MS } from '../../relay-node/src/verifier/limits.js'
 import { DirectoryEnvelopePb } from '../../src/directory/pb/record.js'
 import { attest, makeUser, makeVerifier, type TestUser } from './fixtures.js'
 
@@ -130,9 +131,9 @@ describe('directory record validator and selector', () => {
     expect(errorName(() => validateEnvelope(otherKeys.key, attested.value, now))).toBe('AttestationMismatchError')
   })
 
-  it('refuses replays: lower or equal seq loses in the selector and is rejected on put', async () => {
+  it('refuses replays: lower or equal seq loses in the selector and in the store rule', async () => {
     const rules = directoryDhtRules({ now: () => now })
-    const validateFn = rules.validators['parley-phone']
+    const admit = rules.admit
     const select = rules.selectors['parley-phone']
     const v5 = (await buildRecord(alice.identity, NUMBER, alice.fields, { now, seq: 5 })).value
     const v5b = (await buildRecord(alice.identity, NUMBER, alice.fields, { now, seq: 5 })).value
@@ -145,44 +146,61 @@ describe('directory record validator and selector', () => {
     expect(await select(keys.key, [v4, v6, v5])).toBe(1)
     expect(await select(keys.key, [systemRandom(50), v4])).toBe(1)
 
-    await validateFn(keys.key, v5)
-    expect(await rejectionName(validateFn(keys.key, v4))).toBe('ReplayedRecordError')
-    expect(await rejectionName(validateFn(keys.key, v5b))).toBe('ReplayedRecordError')
-    await validateFn(keys.key, v5) // the same record again (republish, getLocal) is fine
-    await validateFn(keys.key, v6)
-    expect(await rejectionName(validateFn(keys.key, v5))).toBe('ReplayedRecordError')
-    // another key is tracked separately
-    await validateFn(otherKeys.key, (await buildRecord(alice.identity, OTHER_NUMBER, alice.fields, { now, seq: 1 })).value)
+    // the store rule compares with what the node holds (DirectoryDatastore passes the stored value)
+    expect(errorName(() => admit(keys.key, v5))).toBe('no error')
+    expect(errorName(() => admit(keys.key, v4, v5))).toBe('ReplayedRecordError')
+    expect(errorName(() => admit(keys.key, v5b, v5))).toBe('ReplayedRecordError')
+    expect(errorName(() => admit(keys.key, v5, v5))).toBe('no error') // the same record again (republish) is fine
+    expect(errorName(() => admit(keys.key, v6, v5))).toBe('no error')
+    expect(errorName(() => admit(keys.key, v5, v6))).toBe('ReplayedRecordError')
+    // the validator itself keeps no state: kad-dht runs it on reads of its own store too
+    await rules.validators['parley-phone'](keys.key, v4)
+    await rules.validators['parley-phone'](keys.key, v6)
+    await rules.validators['parley-phone'](keys.key, v4)
   })
 
-  it('re-registration with a new identity key wins only with a newer attestation', async () => {
+  it('re-registration with a new identity key, while the number is not locked, wins only with a newer attestation', async () => {
     const bob = await makeUser()
     const t1 = now - 10 * HOUR
-    const oldRecord = (await buildRecord(alice.identity, NUMBER, alice.fields, { now, seq: 100, attestations: [attest(verifier, keys.directoryKey, alice.identity.publicKey, t1)] })).value
-    const newer = (await buildRecord(bob.identity, NUMBER, bob.fields, { now, seq: 1, attestations: [attest(verifier, keys.directoryKey, bob.identity.publicKey, t1 + HOUR)] })).value
-    const older = (await buildRecord(bob.identity, NUMBER, bob.fields, { now, seq: 1000, attestations: [attest(verifier, keys.directoryKey, bob.identity.publicKey, t1 - HOUR)] })).value
-    const unattested = (await buildRecord(bob.identity, NUMBER, bob.fields, { now, seq: 1000 })).value
+    // alice never verified her number: her record is not locked
+    const unverified = (await buildRecord(alice.identity, NUMBER, alice.fields, { now, seq: 100 })).value
+    const bobAttested = (await buildRecord(bob.identity, NUMBER, bob.fields, { now, seq: 1, attestations: [attest(verifier, keys.directoryKey, bob.identity.publicKey, t1)] })).value
+    const bobUnattested = (await buildRecord(bob.identity, NUMBER, bob.fields, { now, seq: 1000 })).value
 
     const rules = directoryDhtRules({ now: () => now })
     const select = rules.selectors['parley-phone']
-    expect(await select(keys.key, [oldRecord, newer])).toBe(1)
-    expect(await select(keys.key, [oldRecord, older])).toBe(0)
-    expect(await select(keys.key, [oldRecord, unattested])).toBe(0)
+    expect(await select(keys.key, [unverified, bobAttested])).toBe(1)
+    expect(await select(keys.key, [unverified, bobUnattested])).toBe(0)
+    expect(errorName(() => rules.admit(keys.key, bobUnattested, unverified))).toBe('ReplayedRecordError')
+    expect(errorName(() => rules.admit(keys.key, bobAttested, unverified))).toBe('no error')
 
-    const validateFn = rules.validators['parley-phone']
-    await validateFn(keys.key, oldRecord)
-    expect(await rejectionName(validateFn(keys.key, older))).toBe('ReplayedRecordError')
-    expect(await rejectionName(validateFn(keys.key, unattested))).toBe('ReplayedRecordError')
-    await validateFn(keys.key, newer)
-    // the old identity cannot come back with a higher seq and its old attestation
-    const comeback = (await buildRecord(alice.identity, NUMBER, alice.fields, { now, seq: 200, attestations: [attest(verifier, keys.directoryKey, alice.identity.publicKey, t1)] })).value
-    expect(await rejectionName(validateFn(keys.key, comeback))).toBe('ReplayedRecordError')
-
-    // a node that knows its trusted verifiers ignores attestations from others for takeovers
+    // a node with a trusted set: alice's record attested only by a rogue verifier is not locked there; bob's
+    // trusted attestation takes over, a newer rogue one does not
     const rogue = IdentityKeyPair.generate(systemRandom)
-    const hijack = (await buildRecord(bob.identity, NUMBER, bob.fields, { now, seq: 1, attestations: [attest(rogue, keys.directoryKey, bob.identity.publicKey, now)] })).value
+    const aliceRogue = (await buildRecord(alice.identity, NUMBER, alice.fields, { now, seq: 100, attestations: [attest(rogue, keys.directoryKey, alice.identity.publicKey, t1)] })).value
+    const bobRogue = (await buildRecord(bob.identity, NUMBER, bob.fields, { now, seq: 1, attestations: [attest(rogue, keys.directoryKey, bob.identity.publicKey, now)] })).value
     const strict = directoryDhtRules({ now: () => now, trustedVerifiers: [verifier.publicKey] })
-    expect(await strict.selectors['parley-phone'](keys.key, [oldRecord, hijack])).toBe(0)
-    expect(await strict.selectors['parley-phone'](keys.key, [oldRecord, newer])).toBe(1)
+    expect(await strict.selectors['parley-phone'](keys.key, [aliceRogue, bobRogue])).toBe(0)
+    expect(await strict.selectors['parley-phone'](keys.key, [aliceRogue, bobAttested])).toBe(1)
+    expect(errorName(() => strict.admit(keys.key, bobRogue, aliceRogue))).toBe('ReplayedRecordError')
+    expect(errorName(() => strict.admit(keys.key, bobAttested, aliceRogue))).toBe('no error')
+    // the trusted set may be a getter (a client learns it after creating its node)
+    let trusted: Uint8Array[] = []
+    const later = directoryDhtRules({ now: () => now, trustedVerifiers: () => trusted })
+    expect(errorName(() => later.admit(keys.key, bobAttested, aliceRogue))).toBe('RegistrationLockedError')
+    trusted = [verifier.publicKey]
+    expect(errorName(() => later.admit(keys.key, bobAttested, aliceRogue))).toBe('no error')
+  })
+
+  it('bounds attestation lifetimes and issue times', async () => {
+    const sealed = systemRandom(64)
+    const env = (attestations: Uint8Array[]): Uint8Array => signEnvelope(alice.identity, { seq: 1, issuedAt: now, expiresAt: now + HOUR, attestations, sealed })
+    expect(errorName(() => validate(env([attest(verifier, keys.directoryKey, alice.identity.publicKey, now, MAX_ATTESTATION_LIFETIME_MS)])))).toBe('no error')
+    expect(errorName(() => validate(env([attest(verifier, keys.directoryKey, alice.identity.publicKey, now, MAX_ATTESTATION_LIFETIME_MS + 1)])))).toBe('RecordExpiredError')
+    // what a relay verifier issues fits
+    expect(errorName(() => validate(env([attest(verifier, keys.directoryKey, alice.identity.publicKey, now, ATTESTATION_VALIDITY_MS)])))).toBe('no error')
+    // issued in the future beyond the clock skew
+    expect(errorName(() => validate(env([attest(verifier, keys.directoryKey, alice.identity.publicKey, now + CLOCK_SKEW_MS - 1000)])))).toBe('no error')
+    expect(errorName(() => validate(env([attest(verifier, keys.directoryKey, alice.identity.publicKey, now + CLOCK_SKEW_MS + 1000)])))).toBe('RecordExpiredError')
   })
 })

@@ -1,7 +1,7 @@
-// A relay process keeps the directory records it stored across SIGTERM and SIGKILL restarts on the same --data dir, and still refuses replays of older records afterwards.
+// A relay process keeps the directory records it stored across SIGTERM and SIGKILL restarts on the same --data dir, and afterwards still refuses replays of older records and takeovers of a locked number (its store rule compares with the stored record).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
-import { createNodeNode, type ParleyNode } from '../../src/index.js'
+import { createNodeNode, type DhtRecordRules, type ParleyNode } from '../../src/index.js'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
 import { buildRecord, directoryDhtRules, directoryKeysFor, lookup, publishRecord, putRecord } from '../../src/directory/index.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -24,16 +24,14 @@ describe('parley-relay keeps DHT records across restarts', () => {
     await dir.remove()
   })
 
-  /** A relay on `dataDir`; resolves once its replay tracking has been refilled from the stored records (a stderr line). */
-  async function relay (dataDir: string): Promise<{ relay: RelayProcess, seeded: Promise<string> }> {
-    let onSeeded: (line: string) => void = () => {}
-    const seeded = new Promise<string>(resolve => { onSeeded = resolve })
-    const r = await startRelayProcess({ dataDir, listen: LOOPBACK, onLog: line => { if (line.includes('replay tracking:')) onSeeded(line) } })
+  /** A relay on `dataDir`. */
+  async function relay (dataDir: string): Promise<{ relay: RelayProcess }> {
+    const r = await startRelayProcess({ dataDir, listen: LOOPBACK })
     relays.push(r)
-    return { relay: r, seeded }
+    return { relay: r }
   }
 
-  async function client (r: RelayProcess, dht = directoryDhtRules()): Promise<ParleyNode> {
+  async function client (r: RelayProcess, dht: DhtRecordRules = directoryDhtRules()): Promise<ParleyNode> {
     const node = await createNodeNode({ bootstrap: [r.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], dht })
     nodes.push(node)
     return node
@@ -71,7 +69,6 @@ describe('parley-relay keeps DHT records across restarts', () => {
 
     const second = await relay(dataDir)
     expect(second.relay.peerId).toBe(first.relay.peerId)
-    expect(await second.seeded).toMatch(/replay tracking: 1 stored DHT records \(0 skipped\)/)
     const found = await lookUp(second.relay)
     expect(found.seq).toBe(1)
     expect(Buffer.from(found.identityKey).equals(Buffer.from(alice.identity.publicKey))).toBe(true)
@@ -85,24 +82,31 @@ describe('parley-relay keeps DHT records across restarts', () => {
     await first.relay.kill()
 
     const second = await relay(dataDir)
-    await second.seeded
     expect((await lookUp(second.relay)).seq).toBe(2)
 
-    // a node whose own rules accept anything puts alice's older record: the restarted relay remembers seq 2 and refuses it
+    // a node whose own rules accept anything puts alice's older record, then mallory's record with a newer
+    // attestation from the same verifier (a SIM swap): the restarted relay compares with the seq 2 record
+    // it stored (nothing to refill after a restart) and refuses both
     const keys = await directoryKeysFor(NUMBER)
     const attestations = [attest(verifier, keys.directoryKey, alice.identity.publicKey, Date.now() - 60_000)]
     const old = await buildRecord(alice.identity, NUMBER, alice.fields, { attestations, seq: 1 })
+    const mallory = await makeUser()
+    const takeover = await buildRecord(mallory.identity, NUMBER, mallory.fields, { attestations: [attest(verifier, keys.directoryKey, mallory.identity.publicKey, Date.now())], seq: 99 })
     const hostile = await client(second.relay, { validators: { 'parley-phone': async () => {} }, selectors: { 'parley-phone': () => 0 } })
-    await expect(retryUntil(async signal => {
-      try {
-        await putRecord(hostile.services.dht, keys.key, old.value, { signal, timeoutMs: 20_000 })
-      } catch (err) {
-        if ((err as Error).name === 'PublishFailedError' && (err as { cause?: Error }).cause == null) return 'refused'
-        throw err
-      }
-      return 'stored'
-    }, { timeout: 30_000, what: 'hostile put' })).resolves.toBe('refused')
+    for (const value of [old.value, takeover.value]) {
+      await expect(retryUntil(async signal => {
+        try {
+          await putRecord(hostile.services.dht, keys.key, value, { signal, timeoutMs: 20_000 })
+        } catch (err) {
+          if ((err as Error).name === 'PublishFailedError' && (err as { cause?: Error }).cause == null) return 'refused'
+          throw err
+        }
+        return 'stored'
+      }, { timeout: 30_000, what: 'hostile put' })).resolves.toBe('refused')
+    }
     await hostile.stop()
-    expect((await lookUp(second.relay)).seq).toBe(2)
+    const after = await lookUp(second.relay)
+    expect(after.seq).toBe(2)
+    expect(Buffer.from(after.identityKey).equals(Buffer.from(alice.identity.publicKey))).toBe(true)
   })
 })

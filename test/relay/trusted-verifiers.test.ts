@@ -49,30 +49,37 @@ describe('--trusted-verifier', () => {
     expect(trustedVerifiersOf({ trustedVerifiers: [a.publicKey] }, own)).toEqual([a.publicKey, c.publicKey])
   })
 
-  it('the relay\'s rules let another identity take a number over only with a newer attestation from a trusted verifier', async () => {
+  it('the relay\'s rules: a number locked by a trusted verifier\'s attestation stays with its owner; an unlocked one goes only to a newer trusted attestation', async () => {
     const now = Date.now()
     const keys = await directoryKeysFor(NUMBER)
     const [alice, mallory] = [await makeUser(), await makeUser()]
     const record = async (user: typeof alice, verifier: typeof a, issuedAt: number): Promise<Uint8Array> =>
       (await buildRecord(user.identity, NUMBER, user.fields, { now, seq: 1, attestations: [attest(verifier, keys.directoryKey, user.identity.publicKey, issuedAt)] })).value
-    const current = await record(alice, a, now - 60_000)
+    const own = { verifier: { publicKey: c.publicKey } }
     const byUntrusted = await record(mallory, b, now - 1000)
     const byOwn = await record(mallory, c, now - 1000)
-    const own = { verifier: { publicKey: c.publicKey } }
+    const nameOf = (fn: () => unknown): string => { try { fn(); return 'no error' } catch (err) { return (err as Error).name } }
 
-    // trusting a (and its own verifier c): b's newer attestation does not take over, c's does
+    // trusting a (and its own verifier c)
     const strict = relayDhtRules({ trustedVerifiers: [a.publicKey] }, own, { now: () => now })
-    const validate = strict.validators['parley-phone']
-    await validate(keys.key, current)
-    await expect(validate(keys.key, byUntrusted)).rejects.toHaveProperty('name', 'ReplayedRecordError')
-    expect(await strict.selectors['parley-phone'](keys.key, [current, byUntrusted])).toBe(0)
-    await validate(keys.key, byOwn)
-    expect(await strict.selectors['parley-phone'](keys.key, [current, byOwn])).toBe(1)
+    // alice verified by a: locked, neither b's nor even c's (trusted) newer attestation takes over
+    const locked = await record(alice, a, now - 60_000)
+    for (const attacker of [byUntrusted, byOwn]) {
+      expect(nameOf(() => strict.admit(keys.key, attacker, locked))).toBe('RegistrationLockedError')
+      expect(await strict.selectors['parley-phone'](keys.key, [locked, attacker])).toBe(0)
+    }
+    // alice verified only by b (untrusted here): not locked on this relay; b's attestation does not count, c's does
+    const weak = await record(alice, b, now - 60_000)
+    expect(nameOf(() => strict.admit(keys.key, byUntrusted, weak))).toBe('ReplayedRecordError')
+    expect(await strict.selectors['parley-phone'](keys.key, [weak, byUntrusted])).toBe(0)
+    expect(nameOf(() => strict.admit(keys.key, byOwn, weak))).toBe('no error')
+    expect(await strict.selectors['parley-phone'](keys.key, [weak, byOwn])).toBe(1)
 
-    // with no --trusted-verifier, any newer valid attestation counts
+    // with no --trusted-verifier, any valid attestation locks, and any newer one takes over an unlocked number
     const open = relayDhtRules({ trustedVerifiers: [] }, own, { now: () => now })
-    await open.validators['parley-phone'](keys.key, current)
-    await open.validators['parley-phone'](keys.key, byUntrusted)
-    expect(await open.selectors['parley-phone'](keys.key, [current, byUntrusted])).toBe(1)
+    expect(nameOf(() => open.admit(keys.key, byUntrusted, weak))).toBe('RegistrationLockedError')
+    const unverified = (await buildRecord(alice.identity, NUMBER, alice.fields, { now, seq: 1 })).value
+    expect(nameOf(() => open.admit(keys.key, byUntrusted, unverified))).toBe('no error')
+    expect(await open.selectors['parley-phone'](keys.key, [unverified, byUntrusted])).toBe(1)
   })
 })

@@ -426,6 +426,8 @@ export interface DirectoryEnvelopePb {
   attestations: Uint8Array<ArrayBuffer>[]
   sealed: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
+  handover: Uint8Array<ArrayBuffer>
+  released: boolean
 }
 
 export namespace DirectoryEnvelopePb {
@@ -480,6 +482,16 @@ export namespace DirectoryEnvelopePb {
           w.bytes(obj.signature)
         }
 
+        if ((obj.handover != null && obj.handover.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.handover)
+        }
+
+        if ((obj.released != null && obj.released !== false)) {
+          w.uint32(80)
+          w.bool(obj.released)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -492,7 +504,9 @@ export namespace DirectoryEnvelopePb {
           expiresAt: 0n,
           attestations: [],
           sealed: uint8ArrayAlloc(0),
-          signature: uint8ArrayAlloc(0)
+          signature: uint8ArrayAlloc(0),
+          handover: uint8ArrayAlloc(0),
+          released: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -535,6 +549,14 @@ export namespace DirectoryEnvelopePb {
             }
             case 8: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.handover = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.released = reader.bool()
               break
             }
             default: {
@@ -620,6 +642,20 @@ export namespace DirectoryEnvelopePb {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.handover`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.released`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -673,6 +709,16 @@ export namespace DirectoryEnvelopePb {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DirectoryEnvelopePbHandoverFieldEvent {
+    field: '$.handover'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DirectoryEnvelopePbReleasedFieldEvent {
+    field: '$.released'
+    value: boolean
+  }
+
   export function encode (obj: Partial<DirectoryEnvelopePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryEnvelopePb.codec())
   }
@@ -681,7 +727,188 @@ export namespace DirectoryEnvelopePb {
     return decodeMessage(buf, DirectoryEnvelopePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryEnvelopePb>): Generator<DirectoryEnvelopePbVersionFieldEvent | DirectoryEnvelopePbIdentityKeyFieldEvent | DirectoryEnvelopePbSeqFieldEvent | DirectoryEnvelopePbIssuedAtFieldEvent | DirectoryEnvelopePbExpiresAtFieldEvent | DirectoryEnvelopePbAttestationsFieldEvent | DirectoryEnvelopePbSealedFieldEvent | DirectoryEnvelopePbSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryEnvelopePb>): Generator<DirectoryEnvelopePbVersionFieldEvent | DirectoryEnvelopePbIdentityKeyFieldEvent | DirectoryEnvelopePbSeqFieldEvent | DirectoryEnvelopePbIssuedAtFieldEvent | DirectoryEnvelopePbExpiresAtFieldEvent | DirectoryEnvelopePbAttestationsFieldEvent | DirectoryEnvelopePbSealedFieldEvent | DirectoryEnvelopePbSignatureFieldEvent | DirectoryEnvelopePbHandoverFieldEvent | DirectoryEnvelopePbReleasedFieldEvent> {
     return streamMessage(buf, DirectoryEnvelopePb.codec(), opts)
+  }
+}
+
+export interface HandoverPb {
+  oldIdentityKey: Uint8Array<ArrayBuffer>
+  directoryKey: Uint8Array<ArrayBuffer>
+  newIdentityKey: Uint8Array<ArrayBuffer>
+  issuedAt: bigint
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace HandoverPb {
+  let _codec: Codec<HandoverPb>
+
+  export const codec = (): Codec<HandoverPb> => {
+    if (_codec == null) {
+      _codec = message<HandoverPb>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.oldIdentityKey != null && obj.oldIdentityKey.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.oldIdentityKey)
+        }
+
+        if ((obj.directoryKey != null && obj.directoryKey.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.directoryKey)
+        }
+
+        if ((obj.newIdentityKey != null && obj.newIdentityKey.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.newIdentityKey)
+        }
+
+        if ((obj.issuedAt != null && obj.issuedAt !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.issuedAt)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          oldIdentityKey: uint8ArrayAlloc(0),
+          directoryKey: uint8ArrayAlloc(0),
+          newIdentityKey: uint8ArrayAlloc(0),
+          issuedAt: 0n,
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.oldIdentityKey = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.directoryKey = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.newIdentityKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.issuedAt = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.oldIdentityKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.directoryKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.newIdentityKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.issuedAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface HandoverPbOldIdentityKeyFieldEvent {
+    field: '$.oldIdentityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HandoverPbDirectoryKeyFieldEvent {
+    field: '$.directoryKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HandoverPbNewIdentityKeyFieldEvent {
+    field: '$.newIdentityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface HandoverPbIssuedAtFieldEvent {
+    field: '$.issuedAt'
+    value: bigint
+  }
+
+  export interface HandoverPbSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<HandoverPb>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, HandoverPb.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HandoverPb>): HandoverPb {
+    return decodeMessage(buf, HandoverPb.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<HandoverPb>): Generator<HandoverPbOldIdentityKeyFieldEvent | HandoverPbDirectoryKeyFieldEvent | HandoverPbNewIdentityKeyFieldEvent | HandoverPbIssuedAtFieldEvent | HandoverPbSignatureFieldEvent> {
+    return streamMessage(buf, HandoverPb.codec(), opts)
   }
 }
