@@ -24,13 +24,13 @@ export const REQUESTS_PER_PEER: RateWindow[] = [
 
 /**
  * Requests per requester IP (IPv4 address or IPv6 /64, `ipBucket`). Peer ids are free to make, an address is
- * not: one household or office registers a few numbers; 20 per hour and 50 per day leave room for a shared
- * NAT while stopping one machine from spraying SMS with fresh peer ids. Loopback counts like any address
+ * not: one household or office registers a few numbers; 30 per hour and 100 per day leave room for a shared
+ * NAT (or a carrier's) while stopping one machine from spraying SMS with fresh peer ids. Loopback counts like any address
  * (a reverse proxy in front of the relay would make all its clients one address: docs/verification.md).
  */
 export const REQUESTS_PER_IP: RateWindow[] = [
-  { max: 20, windowMs: 60 * 60_000 },
-  { max: 50, windowMs: 24 * 60 * 60_000 }
+  { max: 30, windowMs: 60 * 60_000 },
+  { max: 100, windowMs: 24 * 60 * 60_000 }
 ]
 
 /**
@@ -41,12 +41,13 @@ export const REQUESTS_PER_IP: RateWindow[] = [
 export const PREFIX_NATIONAL_DIGITS = 5
 
 /**
- * Requests per number prefix: 10 per hour and 30 per day. Honest registrations spread over many blocks; a
- * pumper must hit one block over and over, and this caps what one block can cost the operator.
+ * Requests per number prefix: 20 per hour and 60 per day. Honest registrations spread over many blocks (a
+ * community on one carrier's range still gets 20 an hour); a pumper must hit one block over and over, and this
+ * caps what one block can cost the operator.
  */
 export const REQUESTS_PER_PREFIX: RateWindow[] = [
-  { max: 10, windowMs: 60 * 60_000 },
-  { max: 30, windowMs: 24 * 60 * 60_000 }
+  { max: 20, windowMs: 60 * 60_000 },
+  { max: 60, windowMs: 24 * 60 * 60_000 }
 ]
 
 /**
