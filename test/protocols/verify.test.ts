@@ -9,7 +9,7 @@ import { IdentityKeyPair, systemRandom, decodeAttestation, directoryHash, direct
 import { toHex } from '../../src/crypto/bytes.js'
 import { PARLEY_NETWORK_SALT } from '../../src/crypto/directory-salt.js'
 import { MemoryKeyValueStore } from '../../src/storage/index.js'
-import { PhoneVerifier, type SmsGateway } from '../../relay-node/src/verifier/index.js'
+import { PhoneVerifier, numberPrefix, retryText, type SmsGateway } from '../../relay-node/src/verifier/index.js'
 import { startNode } from './nodes.js'
 
 interface Sms { to: string, text: string }
@@ -181,6 +181,14 @@ describe('/parley/verify/1.0.0', () => {
     for (let i = 0; i < 10; i++) await requestVerificationCode(c, addr, `+1555001${String(i).padStart(4, '0')}`)
     await expect(requestVerificationCode(c, addr, '+15550019999')).rejects.toMatchObject({ name: 'RateLimitedError' })
     await requestVerificationCode(await client(), addr, '+15550019999')
+  })
+
+  it('puts a number in its block (country code + 5 national digits) and says waits in words', () => {
+    expect(numberPrefix('+447700900123')).toBe('+4477009')
+    expect(numberPrefix('+15550001111')).toBe('+155500')
+    expect(numberPrefix('+4930123456')).toBe('+4930123')
+    expect(numberPrefix('+8613800138000')).toBe('+8613800')
+    expect([retryText(400), retryText(42_000), retryText(89_000), retryText(12 * 60_000), retryText(23 * 3_600_000)]).toEqual(['1 s', '42 s', '89 s', '12 min', '23 h'])
   })
 
   it('caps codes per number per day (10), also when each request waits out the 10-minute window', async () => {
