@@ -79,7 +79,7 @@ async function relayMetrics (url: string): Promise<RelayMetrics> {
  * A full garbage collection in the relay through its inspector (the relay runs with --inspect on a
  * free loopback port), so heap readings are live objects, not the point reached in GC's sawtooth.
  */
-class RelayInspector {
+export class RelayInspector {
   private readonly ws: WebSocket
   private nextId = 1
   private readonly pending = new Map<number, () => void>()

@@ -6,6 +6,7 @@ const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./crypto.js'),
   async () => await import('./directory.js'),
   async () => await import('./verify.js'),
+  async () => await import('./dir-flood.js'),
   async () => await import('./mailbox.js'),
   async () => await import('./conn-memory.js'),
   async () => await import('./messaging.js'),

@@ -52,7 +52,7 @@ export const suite: Suite = {
       verifierKey: IdentityKeyPair.generate(systemRandom),
       secret: systemRandom(32),
       gateway,
-      limits: { requestsPerPeer: unlimited, requestsPerNumber: unlimited }
+      limits: { requestsPerPeer: unlimited, requestsPerNumber: unlimited, requestsPerIp: unlimited, requestsPerPrefix: unlimited, smsPerHour: Number.MAX_SAFE_INTEGER }
     })
     const server = await node({ verifier: verifierServer({ backend }) })
     const clients = await Promise.all(Array.from({ length: CONCURRENCY }, async () => await node()))

@@ -1,6 +1,7 @@
 /** Relay configuration from command-line flags and PARLEY_* environment variables, validated into one object. Knows nothing of libp2p beyond multiaddr syntax. */
 import { multiaddr } from '@multiformats/multiaddr'
 import { MAILBOX_TTL_MS, MAX_BYTES_PER_MAILBOX, MAX_ENVELOPES_PER_MAILBOX } from './mailbox/limits.js'
+import { SMS_PER_HOUR } from './verifier/limits.js'
 
 export interface RelayConfig {
   /** directory for the peer key and the relay's databases */
@@ -25,6 +26,8 @@ export interface RelayConfig {
   smsGateway?: SmsGatewaySpec
   /** lifetime of a verification code in ms (shorter only for tests) */
   verifyCodeTtlMs: number
+  /** SMS the verifier may send per hour in all (the operator's SMS budget) */
+  verifySmsPerHour: number
   /** Ed25519 verifier keys (32 bytes) whose attestations the relay's DHT rules accept for takeovers; empty: any */
   trustedVerifiers: Uint8Array[]
   /** mailboxes: envelopes expire after this many ms; quota per mailbox in envelopes and bytes */
@@ -64,6 +67,8 @@ export const RELAY_DEFAULTS = {
   inboundPerHost: 5,
   /** DESIGN §4: codes expire; 10 minutes covers slow SMS delivery (see relay-node/src/verifier/limits.ts) */
   verifyCodeTtlMs: 10 * 60 * 1000,
+  /** relay-node/src/verifier/limits.ts: the last bound on SMS pumping spread over many addresses and prefixes */
+  verifySmsPerHour: SMS_PER_HOUR,
   /** DESIGN §6 and relay-node/src/mailbox/limits.ts */
   mailboxTtlMs: MAILBOX_TTL_MS,
   mailboxMaxEnvelopes: MAX_ENVELOPES_PER_MAILBOX,
@@ -96,6 +101,7 @@ const FLAGS: Record<string, FlagSpec> = {
   '--sms-gateway': { key: 'smsGateway', env: 'PARLEY_SMS_GATEWAY', kind: 'string', help: 'how the verifier sends SMS: log (JSON line on stdout, development) or webhook=URL (POST {to, text})' },
   '--trusted-verifier': { key: 'trustedVerifiers', env: 'PARLEY_TRUSTED_VERIFIERS', kind: 'keys', help: 'hex Ed25519 key (64 hex chars) of a verifier whose attestations may take over a directory record; repeatable (env: comma-separated); none: any' },
   '--verify-code-ttl': { key: 'verifyCodeTtlMs', env: 'PARLEY_VERIFY_CODE_TTL', kind: 'int', min: 1000, max: 24 * 3600 * 1000, help: `verification code lifetime in ms (default ${RELAY_DEFAULTS.verifyCodeTtlMs})` },
+  '--verify-sms-per-hour': { key: 'verifySmsPerHour', env: 'PARLEY_VERIFY_SMS_PER_HOUR', kind: 'int', min: 1, max: 1_000_000, help: `SMS the verifier sends per hour in all, your SMS budget (default ${RELAY_DEFAULTS.verifySmsPerHour})` },
   '--mailbox-ttl': { key: 'mailboxTtlMs', env: 'PARLEY_MAILBOX_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms an undelivered envelope is kept (default ${RELAY_DEFAULTS.mailboxTtlMs}, 30 days)` },
   '--mailbox-max-envelopes': { key: 'mailboxMaxEnvelopes', env: 'PARLEY_MAILBOX_MAX_ENVELOPES', kind: 'int', min: 1, max: 10_000_000, help: `envelopes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxEnvelopes})` },
   '--mailbox-max-bytes': { key: 'mailboxMaxBytes', env: 'PARLEY_MAILBOX_MAX_BYTES', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxBytes})` }
@@ -227,6 +233,7 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     inboundPerHost: RELAY_DEFAULTS.inboundPerHost,
     verifier: false,
     verifyCodeTtlMs: RELAY_DEFAULTS.verifyCodeTtlMs,
+    verifySmsPerHour: RELAY_DEFAULTS.verifySmsPerHour,
     trustedVerifiers: [],
     mailboxTtlMs: RELAY_DEFAULTS.mailboxTtlMs,
     mailboxMaxEnvelopes: RELAY_DEFAULTS.mailboxMaxEnvelopes,

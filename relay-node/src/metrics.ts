@@ -26,6 +26,15 @@ function mailboxSamples (stats: MailboxStats): Sample[] {
   ]
 }
 
+/** The DHT write limiter's counters (src/net/dht-limits.ts). */
+function dhtWriteSamples (node: RelayNode): Sample[] {
+  const { admitted, refused } = node.services.dhtWriteLimits.stats
+  return [
+    { name: 'parley_dht_writes_total', help: 'DHT writes (PUT_VALUE, ADD_PROVIDER) let through to kad-dht', type: 'counter', values: [['', admitted]] },
+    { name: 'parley_dht_writes_refused_total', help: 'DHT writes refused by a rate limit (stream aborted)', type: 'counter', values: [['limit="peer"', refused.peer], ['limit="ip"', refused.ip], ['limit="total"', refused.total]] }
+  ]
+}
+
 export function collect (node: RelayNode, startedAt: number, sources: MetricSources = {}): Sample[] {
   const connections = node.getConnections()
   const byKey = new Map<string, number>()
@@ -43,6 +52,7 @@ export function collect (node: RelayNode, startedAt: number, sources: MetricSour
     { name: 'parley_streams', help: 'Open streams over all connections', type: 'gauge', values: [['', streams]] },
     { name: 'parley_peers', help: 'Distinct connected peers', type: 'gauge', values: [['', node.getPeers().length]] },
     { name: 'parley_dht_routing_table_size', help: 'Peers in the DHT routing table', type: 'gauge', values: [['', routingTableSize(node)]] },
+    ...dhtWriteSamples(node),
     { name: 'parley_relay_reservations', help: 'Active circuit relay v2 reservations', type: 'gauge', values: [['', node.services.relay.reservations.size]] },
     { name: 'process_resident_memory_bytes', help: 'Resident set size', type: 'gauge', values: [['', mem.rss]] },
     { name: 'process_heap_used_bytes', help: 'V8 heap in use', type: 'gauge', values: [['', mem.heapUsed]] },

@@ -84,7 +84,7 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
         verifierKey,
         secret: await loadOrCreateVerifierSecret(config.dataDir),
         gateway: gatewayFor(config, init),
-        limits: { codeTtlMs: config.verifyCodeTtlMs },
+        limits: { codeTtlMs: config.verifyCodeTtlMs, smsPerHour: config.verifySmsPerHour },
         log: init.log
       })
       const sweep = setInterval(() => { verifier.sweep().catch(err => init.log(`verifier sweep failed: ${(err as Error).message}`)) }, SWEEP_INTERVAL_MS)

@@ -1,6 +1,6 @@
 /** The `parley backup FILE` and `parley restore FILE` commands: the device's storage to and from an encrypted file, offline. Knows nothing of the file format. */
 import { readFile, writeFile, rename } from 'node:fs/promises'
-import { exportBackup, importBackup } from '../index.js'
+import { MIN_BACKUP_PASSPHRASE_CHARS, exportBackup, importBackup } from '../index.js'
 import { openLevel } from '../storage/index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { progressBar } from './progress.js'
@@ -36,11 +36,20 @@ async function askHidden (question: string): Promise<string> {
   }
 }
 
+/** A new backup needs the same minimum as the web client's (the SDK's exportBackup refuses shorter ones too); checked before the device is opened. */
+function tooShort (passphrase: string): void {
+  if (passphrase.length < MIN_BACKUP_PASSPHRASE_CHARS) throw new UsageError(`the passphrase is too short: use at least ${MIN_BACKUP_PASSPHRASE_CHARS} characters`)
+}
+
 /** The passphrase from PARLEY_PASSPHRASE, else asked (twice when it protects a new backup). */
 async function passphrase (env: Record<string, string | undefined>, confirm: boolean): Promise<string> {
   const fromEnv = env.PARLEY_PASSPHRASE
-  if (fromEnv != null && fromEnv !== '') return fromEnv
+  if (fromEnv != null && fromEnv !== '') {
+    if (confirm) tooShort(fromEnv)
+    return fromEnv
+  }
   const first = await askHidden('Backup passphrase: ')
+  if (confirm) tooShort(first)
   if (confirm && await askHidden('Repeat passphrase: ') !== first) throw new UsageError('the passphrases differ')
   return first
 }

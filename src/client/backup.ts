@@ -4,7 +4,7 @@ import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { systemRandom, type RandomSource } from '../crypto/index.js'
 import { equalBytes, type AbortOptions, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
 import { markSessionsRestored } from '../session/index.js'
-import { BackupCorruptError, BackupPassphraseError, BackupTargetNotEmptyError } from './errors.js'
+import { BackupCorruptError, BackupPassphraseError, BackupPassphraseTooShortError, BackupTargetNotEmptyError } from './errors.js'
 
 /** First bytes of every backup file. */
 export const BACKUP_MAGIC = new TextEncoder().encode('PARLEYBK')
@@ -16,6 +16,11 @@ const KDF_SCRYPT = 1
  * pure JS on a laptop), because a backup file may be copied anywhere and attacked offline forever.
  */
 export const BACKUP_SCRYPT_LOG_N = 17
+/**
+ * Shortest passphrase (UTF-16 characters, as `string.length`) accepted for a new backup, by the CLI, the web
+ * client and every other app alike: the file can be attacked offline forever, scrypt only slows each guess.
+ */
+export const MIN_BACKUP_PASSPHRASE_CHARS = 10
 const SCRYPT_R = 8
 const SCRYPT_P = 1
 /** A file may ask for at most 2^20 (1 GiB of memory): more would let a crafted file exhaust the device. */
@@ -174,6 +179,7 @@ function decodeHeader (bytes: Uint8Array): Header {
  * encrypted under `passphrase`. The result is the whole backup file.
  */
 export async function exportBackup (storage: Storage, passphrase: string, options: ExportBackupOptions = {}): Promise<Uint8Array> {
+  if (typeof passphrase === 'string' && passphrase.length < MIN_BACKUP_PASSPHRASE_CHARS) throw new BackupPassphraseTooShortError(MIN_BACKUP_PASSPHRASE_CHARS)
   const secret = assertPassphrase(passphrase)
   const random = options.random ?? systemRandom
   const entries: KeyValueEntry[] = []

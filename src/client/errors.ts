@@ -33,6 +33,15 @@ export class BackupPassphraseError extends Error {
   }
 }
 
+/** A new backup's passphrase is shorter than MIN_BACKUP_PASSPHRASE_CHARS (restoring an older backup has no minimum). */
+export class BackupPassphraseTooShortError extends Error {
+  static name = 'BackupPassphraseTooShortError'
+  constructor (readonly minChars: number) {
+    super(`the backup passphrase is too short: use at least ${minChars} characters`)
+    this.name = 'BackupPassphraseTooShortError'
+  }
+}
+
 /** The bytes are not a whole Parley backup: truncated, altered, another file, or a version this build cannot read. */
 export class BackupCorruptError extends Error {
   static name = 'BackupCorruptError'

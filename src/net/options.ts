@@ -5,6 +5,7 @@ import { ping } from '@libp2p/ping'
 import { bootstrap } from '@libp2p/bootstrap'
 import { DHT_PROTOCOL } from './constants.js'
 import { MemoryDatastore } from 'datastore-core'
+import { DhtWriteLimiter, limitDhtWrites, type DhtWriteLimits } from './dht-limits.js'
 import type { PrivateKey, PeerDiscovery, ComponentLogger, Libp2p } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import type { Libp2pOptions } from 'libp2p'
@@ -60,23 +61,34 @@ export function bootstrapDiscovery (list: string[] = []): Array<(components: { l
 /** Concurrent ping streams per connection each way: the connection monitor's and an app's health check, with slack for one that is closing. */
 export const PING_MAX_STREAMS = 4
 
-/** Services every Parley node runs: identify, ping and the Parley DHT. */
-export function commonServices (dhtMode: 'client' | 'server', rules: DhtRecordRules = {}) {
+/**
+ * Services every Parley node runs: identify, ping and the Parley DHT, whose inbound writes (PUT_VALUE,
+ * ADD_PROVIDER) go through a DhtWriteLimiter (per peer, per IP, total; src/net/dht-limits.ts) on every node
+ * that serves the DHT, relays and Node clients alike. `dhtWriteLimits` is that limiter (its counters).
+ */
+export function commonServices (dhtMode: 'client' | 'server', rules: DhtRecordRules = {}, writeLimits: Partial<DhtWriteLimits> = {}) {
+  const limiter = new DhtWriteLimiter(writeLimits)
+  const dht = kadDHT({
+    protocol: DHT_PROTOCOL,
+    clientMode: dhtMode === 'client',
+    // loopback and private addresses must work for local networks and tests (DESIGN §9)
+    peerInfoMapper: passthroughMapper,
+    allowQueryWithZeroPeers: false,
+    ...(rules.validators != null ? { validators: rules.validators } : {}),
+    ...(rules.selectors != null ? { selectors: rules.selectors } : {})
+  })
   return {
     identify: identify(),
     identifyPush: identifyPush(),
     // libp2p's connection monitor pings over the same protocol every few seconds; room for an app's
     // health check (the relays screen) beside it, where the default of 1 outbound stream refuses it
     ping: ping({ maxOutboundStreams: PING_MAX_STREAMS, maxInboundStreams: PING_MAX_STREAMS }),
-    dht: kadDHT({
-      protocol: DHT_PROTOCOL,
-      clientMode: dhtMode === 'client',
-      // loopback and private addresses must work for local networks and tests (DESIGN §9)
-      peerInfoMapper: passthroughMapper,
-      allowQueryWithZeroPeers: false,
-      ...(rules.validators != null ? { validators: rules.validators } : {}),
-      ...(rules.selectors != null ? { selectors: rules.selectors } : {})
-    })
+    dht: (components: Parameters<typeof dht>[0]) => {
+      const service = dht(components)
+      limitDhtWrites(service, components.registrar, DHT_PROTOCOL, limiter)
+      return service
+    },
+    dhtWriteLimits: () => limiter
   }
 }
 

@@ -1,9 +1,10 @@
 // `parley backup` / `parley restore` as a person runs them: real processes on real data folders, offline.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PROJECT_ROOT } from '../../scripts/paths.js'
-import { Parley, createNodeNode } from '../../src/index.js'
+import { BackupPassphraseTooShortError, MIN_BACKUP_PASSPHRASE_CHARS, Parley, createNodeNode, exportBackup } from '../../src/index.js'
+import { createMemoryStorage } from '../../src/storage/index.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runToExit } from '../helpers/process.js'
 
@@ -24,6 +25,8 @@ describe('parley backup / restore', () => {
     identityKey = (await device.whoami()).identityKey
     await device.setProfile({ name: 'Ann' })
     await device.stop()
+    // the client's data folder is its owner's alone
+    expect((await stat(join(dir.path, 'a'))).mode & 0o777).toBe(0o700)
   })
 
   afterAll(async () => {
@@ -64,5 +67,15 @@ describe('parley backup / restore', () => {
     const noPass = await parley(['--data', join(dir.path, 'a'), 'backup', join(dir.path, 'x.parleybk')])
     expect(noPass.code).toBe(2)
     expect(noPass.stderr.trim()).toBe('parley: no passphrase: set PARLEY_PASSPHRASE or run in a terminal')
+  }, 60_000)
+
+  it('refuses a new backup under a passphrase shorter than the web client allows, writing nothing', async () => {
+    const file = join(dir.path, 'short.parleybk')
+    const short = await parley(['--data', join(dir.path, 'a'), 'backup', file], { PARLEY_PASSPHRASE: 'x'.repeat(MIN_BACKUP_PASSPHRASE_CHARS - 1) })
+    expect(short.code).toBe(2)
+    expect(short.stderr.trim()).toBe(`parley: the passphrase is too short: use at least ${MIN_BACKUP_PASSPHRASE_CHARS} characters`)
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' })
+    const storage = createMemoryStorage()
+    await expect(exportBackup(storage, 'x'.repeat(MIN_BACKUP_PASSPHRASE_CHARS - 1))).rejects.toBeInstanceOf(BackupPassphraseTooShortError)
   }, 60_000)
 })

@@ -103,7 +103,7 @@ describe('encrypted backup (memory)', () => {
     const a = createMemoryStorage()
     await fill(a)
     const b = createMemoryStorage()
-    await importBackup(b, await exportBackup(a, 'pass'), 'pass')
+    await importBackup(b, await exportBackup(a, 'a long pass'), 'a long pass')
     expect(await b.identity.loadLocalIdentity()).toEqual(bytes(1, 2, 3))
     expect(await b.kv('device').get('peer-key')).toEqual(bytes(9, 9, 9))
   })

@@ -33,7 +33,7 @@ export interface WebRig {
   inbox: ReturnType<typeof smsInbox>
   browser: Browser
   context: BrowserContext
-  /** uncaught page errors of every page opened with `open`, prefixed by profile */
+  /** uncaught page errors and Content-Security-Policy violations of every page opened with `open`, prefixed by profile */
   pageErrors: string[]
   /** A new page of the context at `?profile=NAME` plus `hash`. */
   open(who: WebPerson, hash?: string): Promise<Page>
@@ -130,6 +130,8 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
       async open (who, hash = '') {
         const page = await context.newPage()
         page.on('pageerror', err => pageErrors.push(`${who.profile}: ${err.message}`))
+        // the server's Content-Security-Policy must not block anything the client does (Chromium reports it on the console)
+        page.on('console', msg => { if (msg.type() === 'error' && msg.text().includes('Content Security Policy')) pageErrors.push(`${who.profile}: ${msg.text()}`) })
         await page.goto(`${url}/?profile=${who.profile}${hash}`)
         return page
       },

@@ -9,7 +9,7 @@ import { IdentityKeyPair, systemRandom, decodeAttestation, directoryHash, direct
 import { toHex } from '../../src/crypto/bytes.js'
 import { PARLEY_NETWORK_SALT } from '../../src/crypto/directory-salt.js'
 import { MemoryKeyValueStore } from '../../src/storage/index.js'
-import { PhoneVerifier, type SmsGateway } from '../../relay-node/src/verifier/index.js'
+import { PhoneVerifier, numberPrefix, retryText, type SmsGateway } from '../../relay-node/src/verifier/index.js'
 import { startNode } from './nodes.js'
 
 interface Sms { to: string, text: string }
@@ -54,7 +54,10 @@ describe('/parley/verify/1.0.0', () => {
   beforeAll(async () => {
     gateway = captureGateway()
     kv = new MemoryKeyValueStore()
-    backend = new PhoneVerifier({ kv, verifierKey, secret: systemRandom(32), gateway, now: () => clock })
+    // every client here is on 127.0.0.1 and most numbers share +1 55500: the per-address and per-prefix limits
+    // have their own tests (test/relay/verifier.test.ts, below); here they would hide the limits under test
+    const roomy = [{ max: 1000, windowMs: 60_000 }]
+    backend = new PhoneVerifier({ kv, verifierKey, secret: systemRandom(32), gateway, now: () => clock, limits: { requestsPerIp: roomy, requestsPerPrefix: roomy } })
     server = await startNode({ verifier: verifierServer({ backend, timeout: 1000 }) })
     addr = server.getMultiaddrs()
   })
@@ -178,6 +181,35 @@ describe('/parley/verify/1.0.0', () => {
     for (let i = 0; i < 10; i++) await requestVerificationCode(c, addr, `+1555001${String(i).padStart(4, '0')}`)
     await expect(requestVerificationCode(c, addr, '+15550019999')).rejects.toMatchObject({ name: 'RateLimitedError' })
     await requestVerificationCode(await client(), addr, '+15550019999')
+  })
+
+  it('puts a number in its block (country code + 5 national digits) and says waits in words', () => {
+    expect(numberPrefix('+447700900123')).toBe('+4477009')
+    expect(numberPrefix('+15550001111')).toBe('+155500')
+    expect(numberPrefix('+4930123456')).toBe('+4930123')
+    expect(numberPrefix('+8613800138000')).toBe('+8613800')
+    expect([retryText(400), retryText(42_000), retryText(89_000), retryText(12 * 60_000), retryText(23 * 3_600_000)]).toEqual(['1 s', '42 s', '89 s', '12 min', '23 h'])
+  })
+
+  it('caps codes per number per day (10), also when each request waits out the 10-minute window', async () => {
+    const own = captureGateway()
+    let now = Date.now()
+    const roomy = [{ max: 1000, windowMs: 60_000 }]
+    const daily = new PhoneVerifier({ kv: new MemoryKeyValueStore(), verifierKey, secret: systemRandom(32), gateway: own, now: () => now, limits: { requestsPerIp: roomy, requestsPerPrefix: roomy } })
+    const peer = (await client()).peerId
+    for (let i = 0; i < 10; i++) {
+      await daily.request('+15550008888', peer)
+      now += 4 * 60_000 // 3 per 10 minutes never binds
+    }
+    now += 10 * 60_000
+    const err = await daily.request('+15550008888', peer).catch(e => e)
+    expect(err).toMatchObject({ name: 'RateLimitedError' })
+    expect(err.message).toMatch(/^too many codes were sent to this number; try again in \d+ h$/)
+    expect(err.retryAfterMs).toBeGreaterThan(20 * 60 * 60_000)
+    expect(own.sent.length).toBe(10)
+    // a day after the first, one more is allowed
+    now += err.retryAfterMs
+    await daily.request('+15550008888', peer)
   })
 
   it('a failing SMS gateway gives SmsFailedError and leaves no code behind', async () => {

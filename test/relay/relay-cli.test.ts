@@ -1,6 +1,6 @@
 // The parley-relay command as an operator uses it: real processes, real data directories.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { writeFile } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { startRelayProcess } from '../../scripts/relay-process.js'
@@ -48,6 +48,16 @@ describe('parley-relay', () => {
     expect(await other.stop()).toBe(0)
   })
 
+  it('creates its data directory, any missing parents and the database folder readable by the operator only (0700)', async () => {
+    const dataDir = join(dir.path, 'private', 'nested', 'relay')
+    const relay = await startRelayProcess({ dataDir, listen: LOOPBACK })
+    try {
+      for (const path of [join(dir.path, 'private'), dataDir, join(dataDir, 'db')]) expect((await stat(path)).mode & 0o777, path).toBe(0o700)
+    } finally {
+      await relay.stop()
+    }
+  })
+
   it('exits 0 on SIGINT as well as SIGTERM', async () => {
     const relay = await startRelayProcess({ dataDir: join(dir.path, 'sigint'), listen: LOOPBACK })
     const exited = new Promise<number | null>(resolve => relay.process.once('exit', code => resolve(code)))
@@ -80,6 +90,8 @@ describe('parley-relay', () => {
       const health = await fetch(`http://127.0.0.1:${port}/healthz`)
       expect(health.status).toBe(200)
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+      expect(metrics).toMatch(/^# TYPE parley_dht_writes_total counter$/m)
+      expect(metrics).toMatch(/^parley_dht_writes_refused_total\{limit="ip"\} 0$/m)
       for (const name of ['parley_connections', 'parley_streams', 'parley_dht_routing_table_size', 'parley_relay_reservations', 'process_resident_memory_bytes', 'process_heap_used_bytes', 'process_heap_total_bytes', 'process_external_bytes', 'process_array_buffers_bytes']) {
         expect(metrics).toMatch(new RegExp(`^# TYPE ${name} gauge$`, 'm'))
         expect(metrics).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? \\d+$`, 'm'))

@@ -1,4 +1,4 @@
-// The verifier in a real relay process: --verifier with the log and webhook SMS gateways, the verifierKey in the listening line, code expiry.
+// The verifier in a real relay process: --verifier with the log and webhook SMS gateways, the verifierKey in the listening line, code expiry, and SMS-pumping limits against a hostile client with fresh peer ids.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { join } from 'node:path'
@@ -14,6 +14,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import { runToExit } from '../helpers/process.js'
 import { smsInbox } from '../helpers/sms.js'
+import { REQUESTS_PER_IP, REQUESTS_PER_PREFIX } from '../../relay-node/src/verifier/index.js'
 
 const LOOPBACK = ['/ip4/127.0.0.1/tcp/0']
 
@@ -166,5 +167,65 @@ describe('parley-relay --verifier', () => {
     expect(bogus.stderr).toContain("expected 'log' or 'webhook=URL'")
     const badUrl = await runRelay([...base, '--verifier', '--sms-gateway', 'webhook=ftp://x'])
     expect(badUrl.code).toBe(2)
+  })
+
+  describe('SMS pumping: a hostile client with a fresh peer id for every request', () => {
+    // libp2p's own flood protection (5 connections a second per host) would refuse the burst of fresh peers first
+    const FLOOD_ARGS = ['--inbound-per-host', '100000']
+
+    /** One code request from a brand-new peer (what a pumper does to dodge the per-peer limit); the peer is stopped after. */
+    async function fromFreshPeer (relay: RelayProcess, phone: string): Promise<unknown> {
+      const peer = await startNode()
+      try {
+        return await requestVerificationCode(peer, relay.addr('tcp'), phone).then(() => undefined, err => err)
+      } finally {
+        await peer.stop()
+      }
+    }
+
+    it('bounds codes per number prefix and per IP, whatever the peer id; refusals say why and when to retry, and send nothing', async () => {
+      const inbox = smsInbox()
+      const relay = await startRelayProcess({ dataDir: join(dir.path, 'pump'), listen: LOOPBACK, args: ['--verifier', '--sms-gateway', 'log', ...FLOOD_ARGS], onEvent: inbox.onEvent })
+      relays.push(relay)
+      const perPrefix = REQUESTS_PER_PREFIX[0].max
+      const perIp = REQUESTS_PER_IP[0].max
+      // a premium block: +44 77009 followed by any five digits
+      for (let i = 0; i < perPrefix; i++) expect(await fromFreshPeer(relay, `+44770090${String(i).padStart(4, '0')}`)).toBeUndefined()
+      const sent = inbox.count
+      const prefixRefusal = await fromFreshPeer(relay, '+447700909999') as { name: string, retryAfterMs: number, message: string }
+      expect(prefixRefusal.name).toBe('RateLimitedError')
+      expect(prefixRefusal.message).toMatch(/^too many codes were sent to numbers close to this one; try again in \d+ min$/)
+      expect(prefixRefusal.retryAfterMs).toBeGreaterThan(0)
+      expect(prefixRefusal.retryAfterMs).toBeLessThanOrEqual(60 * 60_000)
+      expect(inbox.count).toBe(sent)
+
+      // other blocks are still served from this address, until the address has spent its own allowance
+      let used = perPrefix
+      for (let block = 0; used < perIp; block++, used++) {
+        expect(await fromFreshPeer(relay, `+1555${block}00${String(block).padStart(4, '0')}`)).toBeUndefined()
+      }
+      const ipRefusal = await fromFreshPeer(relay, '+12125550100') as { name: string, message: string }
+      expect(ipRefusal.name).toBe('RateLimitedError')
+      expect(ipRefusal.message).toMatch(/^too many code requests from your network; try again in \d+ min$/)
+      expect(inbox.count).toBe(sent + perIp - perPrefix)
+    }, 120_000)
+
+    it('bounds the SMS a verifier sends per hour in all (--verify-sms-per-hour), and tells the operator once', async () => {
+      const inbox = smsInbox()
+      const logs: string[] = []
+      const relay = await startRelayProcess({ dataDir: join(dir.path, 'budget'), listen: LOOPBACK, args: ['--verifier', '--sms-gateway', 'log', '--verify-sms-per-hour', '3', ...FLOOD_ARGS], onEvent: inbox.onEvent, onLog: l => logs.push(l) })
+      relays.push(relay)
+      const numbers = ['+442079460958', '+12125550100', '+4930123456', '+33142685300', '+81312345678']
+      for (const n of numbers.slice(0, 3)) expect(await fromFreshPeer(relay, n)).toBeUndefined()
+      for (const n of numbers.slice(3)) {
+        const refusal = await fromFreshPeer(relay, n) as { name: string, message: string }
+        expect(refusal.name).toBe('RateLimitedError')
+        expect(refusal.message).toMatch(/^this verifier has sent all the codes it may send this hour; try again in \d+ min or use another verifier$/)
+      }
+      expect(inbox.count).toBe(3)
+      await retryUntil(async () => { if (!logs.some(l => l.includes('SMS budget of 3 per hour reached'))) throw new Error('no log line yet') }, { timeout: 5_000, what: 'budget log line' })
+      expect(logs.filter(l => l.includes('SMS budget')).length).toBe(1)
+      expect(logs.join('\n')).not.toMatch(/2079460958|5550100|123456/)
+    }, 60_000)
   })
 })

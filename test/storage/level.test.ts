@@ -1,5 +1,5 @@
 // Runs the shared store suites against the LevelDB implementations (real files in a temp dir, with reopen checks).
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Level } from 'level'
@@ -30,6 +30,27 @@ describeMessageStore('level', levelFactory(s => s.messages), persistent)
 describeStorage('level', levelFactory(s => s), persistent)
 
 describe('openLevel', () => {
+  it('creates the database folder and its missing parents 0700, and tightens an existing database folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parley-mode-'))
+    const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777
+    try {
+      const storage = await openLevel(join(dir, 'data', 'client', 'db'))
+      await storage.close()
+      expect(await mode(join(dir, 'data'))).toBe(0o700)
+      expect(await mode(join(dir, 'data', 'client'))).toBe(0o700)
+      expect(await mode(join(dir, 'data', 'client', 'db'))).toBe(0o700)
+      // a database folder an older build left readable to others
+      await mkdir(join(dir, 'old', 'db'), { recursive: true })
+      await chmod(join(dir, 'old', 'db'), 0o755)
+      await chmod(join(dir, 'old'), 0o755)
+      await (await openLevel(join(dir, 'old', 'db'))).close()
+      expect(await mode(join(dir, 'old', 'db'))).toBe(0o700)
+      expect(await mode(join(dir, 'old'))).toBe(0o755)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('adopts an existing Level instance and leaves it open on close', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'parley-adopt-'))
     const db = new Level<string, Uint8Array>(dir, { valueEncoding: 'view' })

@@ -1,11 +1,11 @@
 // Settings → Backup: export the device as an encrypted file, restore from one (the tab reloads into it), wipe this profile. Knows nothing of the backup format.
 import { useState } from 'preact/hooks'
-import { checkBackup, restoreProfile, wipeProfile } from '../../src/browser.js'
+import { MIN_BACKUP_PASSPHRASE_CHARS, checkBackup, restoreProfile, wipeProfile } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { describe, clearPendingNumber } from './onboarding.js'
 
-/** Shortest passphrase accepted for an export: the file can be attacked offline forever (scrypt slows guessing, a long passphrase stops it). */
-export const MIN_PASSPHRASE_CHARS = 10
+/** Shortest passphrase accepted for an export: the SDK's, the same as the CLI's (exportBackup refuses shorter ones). */
+export const MIN_PASSPHRASE_CHARS = MIN_BACKUP_PASSPHRASE_CHARS
 
 /** `parley-backup-2026-11-22.parley` (the local date). */
 export function backupFileName (now = new Date()): string {

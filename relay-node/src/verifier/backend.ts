@@ -1,17 +1,19 @@
 /** The relay's verifier: 6-digit codes by SMS, kept only as HMACs, checked with try and rate limits; a right code buys an attestation signed by the verifier key. */
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import { parsePhoneNumberFromString } from 'libphonenumber-js'
 import { createAttestation, decodeAttestation, directoryDhtKey, directoryHash, encodeAttestation, checkIdentityKey, type Attestation, type IdentityKeyPair } from '../../../src/crypto/index.js'
 import { PARLEY_NETWORK_SALT } from '../../../src/crypto/directory-salt.js'
 import { normalizePhone, redactPhone } from '../../../src/util/phone.js'
 import {
   CodeExpiredError, InvalidNumberError, InvalidVerifyRequestError, NoPendingCodeError, RateLimitedError, SmsFailedError,
-  TooManyTriesError, WrongCodeError, CODE_LENGTH, type VerifierBackend
+  TooManyTriesError, WrongCodeError, CODE_LENGTH, type VerifierBackend, type VerifyRequestOptions
 } from '../../../src/protocols/verify/index.js'
+import { ipBucket } from '../../../src/net/ip-bucket.js'
 import type { KeyValueStore } from '../../../src/storage/index.js'
 import { KeyedMutex } from '../../../src/util/keyed-mutex.js'
 import { RateLimiter } from '../rate-limit.js'
-import { DEFAULT_VERIFIER_LIMITS, PENDING_RETENTION_MS, type VerifierLimits } from './limits.js'
+import { DEFAULT_VERIFIER_LIMITS, PENDING_RETENTION_MS, PREFIX_NATIONAL_DIGITS, type VerifierLimits } from './limits.js'
 import type { SmsGateway } from './sms.js'
 
 export interface PhoneVerifierInit {
@@ -35,12 +37,32 @@ interface PendingCode { codeMac: string, expiresAt: number, triesLeft: number }
 const PENDING = 'pending/'
 const RATE_NUMBER = 'rate-number/'
 const RATE_PEER = 'rate-peer/'
+const RATE_IP = 'rate-ip/'
+const RATE_PREFIX = 'rate-prefix/'
+/** one key for the verifier's SMS budget (every request that sent, or tried to send, an SMS) */
+const RATE_TOTAL = 'rate-total'
+const HOUR_MS = 60 * 60_000
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const SYNC = { sync: true }
 
 export function smsText (code: string): string {
   return `Your Parley code is ${code}`
+}
+
+/** The block a number belongs to for the per-prefix limit: `+` country calling code, then the first PREFIX_NATIONAL_DIGITS digits of the national number. */
+export function numberPrefix (e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164)
+  if (parsed == null) return e164.slice(0, 1 + 3 + PREFIX_NATIONAL_DIGITS)
+  return `+${parsed.countryCallingCode}${String(parsed.nationalNumber).slice(0, PREFIX_NATIONAL_DIGITS)}`
+}
+
+/** "42 s", "12 min", "3 h": when a refused person may try again. */
+export function retryText (ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000))
+  if (s < 90) return `${s} s`
+  const min = Math.ceil(s / 60)
+  return min < 90 ? `${min} min` : `${Math.ceil(min / 60)} h`
 }
 
 export class PhoneVerifier implements VerifierBackend {
@@ -53,9 +75,15 @@ export class PhoneVerifier implements VerifierBackend {
   private readonly log: (message: string) => void
   private readonly numberLimiter: RateLimiter
   private readonly peerLimiter: RateLimiter
+  private readonly ipLimiter: RateLimiter
+  private readonly prefixLimiter: RateLimiter
+  private readonly totalLimiter: RateLimiter
   /** serialises everything about one number (request, confirm) so tries and limits cannot race */
   private readonly numbers = new KeyedMutex()
-  private readonly peers = new KeyedMutex()
+  /** serialises the checks and records of the shared budgets (peer, address, prefix, total), so parallel requests cannot overshoot them */
+  private readonly budgets = new KeyedMutex()
+  /** when the operator was last told that the hourly SMS budget is spent (once an hour at most) */
+  private budgetLoggedAt = -Infinity
 
   constructor (init: PhoneVerifierInit) {
     this.limits = { ...DEFAULT_VERIFIER_LIMITS, ...init.limits }
@@ -67,6 +95,9 @@ export class PhoneVerifier implements VerifierBackend {
     this.log = init.log ?? (() => {})
     this.numberLimiter = new RateLimiter(this.kv, this.limits.requestsPerNumber)
     this.peerLimiter = new RateLimiter(this.kv, this.limits.requestsPerPeer)
+    this.ipLimiter = new RateLimiter(this.kv, this.limits.requestsPerIp)
+    this.prefixLimiter = new RateLimiter(this.kv, this.limits.requestsPerPrefix)
+    this.totalLimiter = new RateLimiter(this.kv, [{ max: this.limits.smsPerHour, windowMs: HOUR_MS }])
   }
 
   get publicKey (): Uint8Array {
@@ -88,23 +119,15 @@ export class PhoneVerifier implements VerifierBackend {
     }
   }
 
-  async request (phone: string, requester: PeerId, options: AbortOptions = {}): Promise<{ expiresInMs: number }> {
+  async request (phone: string, requester: PeerId, options: VerifyRequestOptions = {}): Promise<{ expiresInMs: number }> {
     const e164 = this.normalize(phone)
     const tag = this.mac('number', e164)
     return await this.numbers.run(tag, async () => {
       options.signal?.throwIfAborted()
       const now = this.now()
       const numberRate = await this.numberLimiter.check(RATE_NUMBER + tag, now)
-      if (numberRate.retryAfterMs > 0) throw new RateLimitedError(numberRate.retryAfterMs, `too many codes for this number; retry in ${Math.ceil(numberRate.retryAfterMs / 1000)} s`)
-
-      // the requester's slot is taken before the SMS goes out, so parallel requests cannot overshoot
-      const peerKey = RATE_PEER + this.mac('peer', requester.toString())
-      await this.peers.run(peerKey, async () => {
-        const peerRate = await this.peerLimiter.check(peerKey, now)
-        if (peerRate.retryAfterMs > 0) throw new RateLimitedError(peerRate.retryAfterMs, `too many code requests from this peer; retry in ${Math.ceil(peerRate.retryAfterMs / 1000)} s`)
-        await this.kv.batch([this.peerLimiter.recordOp(peerKey, peerRate, now)], SYNC)
-      })
-
+      if (numberRate.retryAfterMs > 0) throw new RateLimitedError(numberRate.retryAfterMs, `too many codes were sent to this number; try again in ${retryText(numberRate.retryAfterMs)}`)
+      await this.takeBudgets(e164, requester, options, now)
       const code = String(randomInt(0, 10 ** CODE_LENGTH)).padStart(CODE_LENGTH, '0')
       try {
         await this.gateway.send(e164, smsText(code), options)
@@ -119,6 +142,40 @@ export class PhoneVerifier implements VerifierBackend {
         this.numberLimiter.recordOp(RATE_NUMBER + tag, numberRate, now)
       ], SYNC)
       return { expiresInMs: this.limits.codeTtlMs }
+    })
+  }
+
+  /**
+   * Checks the requester's peer, its address, the number's prefix and the verifier's hourly total, and when
+   * all allow one more, records one request in each (one synced batch, before the SMS goes out, so parallel
+   * requests cannot overshoot). A refusal records nothing and names the limit in words a person can act on.
+   */
+  private async takeBudgets (e164: string, requester: PeerId, options: VerifyRequestOptions, now: number): Promise<void> {
+    const peerKey = RATE_PEER + this.mac('peer', requester.toString())
+    const bucket = options.remoteAddr != null ? ipBucket(options.remoteAddr) : undefined
+    const ipKey = bucket != null ? RATE_IP + this.mac('ip', bucket) : undefined
+    const prefixKey = RATE_PREFIX + this.mac('prefix', numberPrefix(e164))
+    await this.budgets.run('budgets', async () => {
+      const peerRate = await this.peerLimiter.check(peerKey, now)
+      if (peerRate.retryAfterMs > 0) throw new RateLimitedError(peerRate.retryAfterMs, `too many code requests from this device; try again in ${retryText(peerRate.retryAfterMs)}`)
+      const ipRate = ipKey != null ? await this.ipLimiter.check(ipKey, now) : undefined
+      if (ipRate != null && ipRate.retryAfterMs > 0) throw new RateLimitedError(ipRate.retryAfterMs, `too many code requests from your network; try again in ${retryText(ipRate.retryAfterMs)}`)
+      const prefixRate = await this.prefixLimiter.check(prefixKey, now)
+      if (prefixRate.retryAfterMs > 0) throw new RateLimitedError(prefixRate.retryAfterMs, `too many codes were sent to numbers close to this one; try again in ${retryText(prefixRate.retryAfterMs)}`)
+      const totalRate = await this.totalLimiter.check(RATE_TOTAL, now)
+      if (totalRate.retryAfterMs > 0) {
+        if (now - this.budgetLoggedAt >= HOUR_MS) {
+          this.budgetLoggedAt = now
+          this.log(`SMS budget of ${this.limits.smsPerHour} per hour reached; refusing code requests`)
+        }
+        throw new RateLimitedError(totalRate.retryAfterMs, `this verifier has sent all the codes it may send this hour; try again in ${retryText(totalRate.retryAfterMs)} or use another verifier`)
+      }
+      await this.kv.batch([
+        this.peerLimiter.recordOp(peerKey, peerRate, now),
+        ...(ipKey != null && ipRate != null ? [this.ipLimiter.recordOp(ipKey, ipRate, now)] : []),
+        this.prefixLimiter.recordOp(prefixKey, prefixRate, now),
+        this.totalLimiter.recordOp(RATE_TOTAL, totalRate, now)
+      ], SYNC)
     })
   }
 
@@ -194,6 +251,7 @@ export class PhoneVerifier implements VerifierBackend {
       if (p.expiresAt + PENDING_RETENTION_MS < now) dead.push({ type: 'del', key })
     }
     if (dead.length > 0) await this.kv.batch(dead, SYNC)
-    return dead.length + await this.numberLimiter.sweep(now, RATE_NUMBER) + await this.peerLimiter.sweep(now, RATE_PEER)
+    return dead.length + await this.numberLimiter.sweep(now, RATE_NUMBER) + await this.peerLimiter.sweep(now, RATE_PEER) +
+      await this.ipLimiter.sweep(now, RATE_IP) + await this.prefixLimiter.sweep(now, RATE_PREFIX) + await this.totalLimiter.sweep(now, RATE_TOTAL)
   }
 }

@@ -16,14 +16,21 @@
  */
 import { VerifierServer } from './server.js'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { RequestResponseComponents } from '../request-response.js'
 
 /** What a relay implements: the state, limits, SMS and signing behind the protocol. Refusals are thrown as the error classes of `./errors.js`. */
+/** What the server tells the backend about a code request beyond the number and the peer. */
+export interface VerifyRequestOptions extends AbortOptions {
+  /** the requester's connection address (its IP is rate-limited) */
+  remoteAddr?: Multiaddr
+}
+
 export interface VerifierBackend {
   /** the verifier's Ed25519 public key, which signs its attestations (answered to INFO requests) */
   readonly publicKey: Uint8Array
   /** Sends a code to `phone` (as typed; the backend normalises it). Resolves with the code's lifetime. */
-  request(phone: string, requester: PeerId, options?: AbortOptions): Promise<{ expiresInMs: number }>
+  request(phone: string, requester: PeerId, options?: VerifyRequestOptions): Promise<{ expiresInMs: number }>
   /** Checks `code` for `phone` and, when right, returns an encoded attestation for `identityKey`. */
   confirm(phone: string, code: string, identityKey: Uint8Array, requester: PeerId, options?: AbortOptions): Promise<Uint8Array>
   /**

@@ -36,7 +36,7 @@ export class VerifierServer extends RequestResponseService<VerifyRequest, Verify
     }
     if (req.phone.length === 0 || req.phone.length > MAX_PHONE_LENGTH) throw new InvalidVerifyRequestError('phone number missing or too long')
     if (req.type === VerifyRequest.Type.REQUEST_CODE) {
-      const { expiresInMs } = await this.backend.request(req.phone, connection.remotePeer, options)
+      const { expiresInMs } = await this.backend.request(req.phone, connection.remotePeer, { ...options, remoteAddr: connection.remoteAddr })
       return { status: VerifyResponse.Status.OK, expiresInMs }
     }
     if (!new RegExp(`^\\d{${CODE_LENGTH}}$`).test(req.code)) throw new InvalidVerifyRequestError(`the code must be ${CODE_LENGTH} digits`)

@@ -17,6 +17,29 @@ import { LevelReplayStore } from './replay-store.js'
 import { LevelSenderKeyStore } from './sender-key-store.js'
 import { LevelSessionStore } from './session-store.js'
 
+/** Mode of the folders openLevel creates in Node: the device's keys and history are for its owner's eyes only. */
+export const PRIVATE_DIR_MODE = 0o700
+
+interface NodeFs { promises: { mkdir(path: string, options: { recursive: true, mode: number }): Promise<unknown>, chmod(path: string, mode: number): Promise<void> } }
+
+/** node:fs where it exists (reached without a static import, so browser bundles never see it), else undefined. */
+function nodeFs (): NodeFs | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  return proc?.getBuiltinModule?.('node:fs') as NodeFs | undefined
+}
+
+/**
+ * In Node, creates the database folder and every missing parent (the data folder) with mode 0700, and sets
+ * the database folder itself to 0700 (it is ours, even when an older build made it 0755). A parent that
+ * already exists is left as it is: it may be a folder the person chose for other things too. No-op in browsers.
+ */
+async function preparePrivateFolder (location: string): Promise<void> {
+  const fs = nodeFs()
+  if (fs == null) return
+  await fs.promises.mkdir(location, { recursive: true, mode: PRIVATE_DIR_MODE })
+  await fs.promises.chmod(location, PRIVATE_DIR_MODE)
+}
+
 /** The root database type: string keys, Uint8Array values. */
 export type RootLevel = Level<string, Uint8Array>
 
@@ -43,6 +66,7 @@ export async function openLevel (location: string | RootLevel, options?: AbortOp
   let owned = false
   if (typeof location === 'string') {
     if (location.length === 0) throw new InvalidKeyError('empty location')
+    await preparePrivateFolder(location)
     db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
     owned = true
   } else {
