@@ -4,6 +4,7 @@ import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIde
 import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
 import { Messenger, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
+import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
 import { DmServer } from '../protocols/dm/index.js'
 import type { ClientNode, ParleyNodeInit } from '../net/options.js'
@@ -38,6 +39,13 @@ export interface ParleyInit {
   now?: () => number
   /** builds the libp2p node; the Node and browser entries pass their factory */
   createNode: (init: ParleyNodeInit) => Promise<ClientNode>
+  /**
+   * builds a short-lived libp2p node with a fresh key that only dials relays: mailbox deposits leave from it
+   * (sealed sender in fact: relays never see this device's peer id on a deposit). The Node and browser entries
+   * pass their light factory (createDepositNodeNode / createDepositBrowserNode); without it a node from
+   * `createNode` with a fresh key, listening on nothing, is used.
+   */
+  createDepositNode?: () => Promise<DepositNode>
   /**
    * Background upkeep of a registered device: directory republish and prekey rotation/top-up.
    * One-shot tools (a CLI lookup) may turn it off. @default true
@@ -162,7 +170,8 @@ export class Parley extends Emitter<ParleyEvents> {
         const p = await this.ourSharedProfile(options)
         return p == null ? undefined : { kind: 'profile', ...(p.name != null ? { name: p.name } : {}), ...(p.photo != null ? { photo: p.photo } : {}), updatedAt: p.updatedAt }
       },
-      onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options)
+      onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options),
+      createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' }))
     })
     this.messenger.on('message', m => {
       // the sender's key is proven for m.from: a new one is an identity change
