@@ -9,7 +9,7 @@ import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
-import { Outbound } from './outbound.js'
+import { Outbound, type OutboundInit } from './outbound.js'
 import { Recipients, deviceKey } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
 import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
@@ -110,6 +110,8 @@ export interface MessengerInit {
    * deposits leave from it, so relays never see our device's peer id on them. Absent: deposits leave from `node`.
    */
   createDepositNode?: () => Promise<DepositNode>
+  /** addresses our node knows for a relay besides the one given (see OutboundInit.relayAddresses) */
+  relayAddresses?: OutboundInit['relayAddresses']
 }
 
 export class Messenger extends Emitter<MessengerEvents> {
@@ -158,7 +160,8 @@ export class Messenger extends Emitter<MessengerEvents> {
       },
       onError: err => this.emit('error', err),
       ...(this.depositIdentity != null ? { depositIdentity: this.depositIdentity } : {}),
-      deliveryToken: async (identityKey, options) => await this.deliveryTokens.of(identityKey, options)
+      deliveryToken: async (identityKey, options) => await this.deliveryTokens.of(identityKey, options),
+      ...(init.relayAddresses != null ? { relayAddresses: init.relayAddresses } : {})
     })
     this.inbound = new Inbound({
       party,

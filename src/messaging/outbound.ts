@@ -1,5 +1,5 @@
 /** Delivers the outbox: per recipient, in order, encrypt for each device and send direct when the device answers, else deposit at every mailbox relay; retry with backoff across restarts; fail after the TTL. Knows nothing of the UI or of how entries got into the outbox. */
-import { multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { decodePreKeyBundle } from '../crypto/index.js'
 import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, newestConnection, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
@@ -55,6 +55,12 @@ export interface OutboundInit {
   depositIdentity?: DepositIdentity
   /** the delivery token the owner of this identity key gave us, if any: deposits to it then get the full quota */
   deliveryToken?: (identityKey: Uint8Array, options?: AbortOptions) => Promise<Uint8Array | undefined>
+  /**
+   * more addresses of a mailbox relay than the recipient's record names (those our own node knows for its peer
+   * id): the deposit identity has no connection to reuse, and a browser cannot dial the TCP address a Node
+   * recipient published, only the relay's WebSocket one
+   */
+  relayAddresses?: (relay: Multiaddr, options?: AbortOptions) => Promise<Multiaddr[]>
 }
 
 interface Direct { channel?: DirectChannel, failedAt?: number }
@@ -290,7 +296,7 @@ export class Outbound {
       const identity = this.init.depositIdentity
       const depositAll = async (node: DialingNode): Promise<void> => { await Promise.all(recipient.mailboxRelays.map(async relay => {
         try {
-          const results = await depositEnvelopes(node, multiaddr(relay), deposits, options)
+          const results = await depositEnvelopes(node, await this.depositTarget(relay, options), deposits, options)
           results.forEach((r, k) => {
             if (r.status === 'ok') acked.add(rest[k].i)
             else if (r.status === 'refused' && r.error instanceof RateLimitedError) retryAfterMs = Math.max(retryAfterMs ?? 0, r.error.retryAfterMs)
@@ -310,6 +316,20 @@ export class Outbound {
       }
     }
     return { ids: entries.filter((_, i) => acked.has(i)).map(e => e.id), ...(retryAfterMs != null ? { retryAfterMs } : {}) }
+  }
+
+  /** The relay's address from the record first (its peer id names the relay for the proofs), then others we know for it. */
+  private async depositTarget (relay: string, options: AbortOptions): Promise<Multiaddr[]> {
+    const named = multiaddr(relay)
+    const known = await this.init.relayAddresses?.(named, options).catch(() => []) ?? []
+    const out = [named]
+    const seen = new Set([named.toString()])
+    for (const a of known) {
+      if (seen.has(a.toString())) continue
+      seen.add(a.toString())
+      out.push(a)
+    }
+    return out
   }
 
   /** A session with the device: a bundle with one-time keys from its relays, else the directory's last-resort bundle. */
