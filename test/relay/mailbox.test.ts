@@ -125,6 +125,8 @@ describe('parley-relay mailboxes', () => {
     expect(untext(got[ok.length].envelope)).toBe('hello')
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
     expect(metrics).toMatch(new RegExp(`^parley_mailbox_deposits_total ${ok.length + 1}$`, 'm'))
+    // the flood proved the token; only the honest stranger's deposit is untokened
+    expect(metrics).toMatch(/^parley_mailbox_untokened_deposits_total 1$/m)
     expect(metrics).toMatch(new RegExp(`^parley_mailbox_refusals_total ${refused.length}$`, 'm'))
     expect(metrics).toMatch(new RegExp(`^parley_mailbox_delivered_total ${ok.length + 1}$`, 'm'))
   })
