@@ -37,7 +37,7 @@ export class DepositIdentity {
   constructor (private readonly init: DepositIdentityInit) {}
 
   /** Runs `fn` with the current deposit identity (a new one when the last is older than its lifetime). */
-  async use<T> (fn: (node: DialingNode) => Promise<T>, options: AbortOptions = {}): Promise<T> {
+  async use<T> (fn: (node: DepositNode) => Promise<T>, options: AbortOptions = {}): Promise<T> {
     options.signal?.throwIfAborted()
     if (this.stopped) throw new Error('deposit identity stopped')
     const lifetime = this.init.lifetimeMs ?? DEPOSIT_IDENTITY_LIFETIME_MS
