@@ -78,7 +78,7 @@ export const suite: Suite = {
     const storage = await openLevel(join(dir, 'db'))
     const store = new RelayMailboxStore({
       kv: storage.kv('relay-mailbox'),
-      limits: { depositsPerPeer: [], maxEnvelopesPerMailbox: 1_000_000, maxBytesPerMailbox: Number.MAX_SAFE_INTEGER }
+      limits: { depositsPerPeer: [], maxEnvelopesPerMailbox: 1_000_000, maxBytesPerMailbox: Number.MAX_SAFE_INTEGER, maxUntokenedEnvelopesPerMailbox: 1_000_000, maxUntokenedBytesPerMailbox: Number.MAX_SAFE_INTEGER }
     })
     const relay = await node({ mailbox: mailboxServer({ backend: store }) })
     const senders = await Promise.all(Array.from({ length: SENDERS }, async () => await node()))

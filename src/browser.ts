@@ -1,11 +1,11 @@
 /** Public entry of the Parley SDK for browsers: the browser node factory and `createParley`, the facade on IndexedDB. Knows nothing of the page. */
-import { createBrowserNode } from './net/browser.js'
+import { createBrowserNode, createDepositBrowserNode } from './net/browser.js'
 import { openLevel } from './storage/index.js'
 import { Parley, type ParleyInit } from './client/parley.js'
 import type { AbortOptions } from './storage/index.js'
 import { importBackup, type ImportBackupOptions } from './client/backup.js'
 
-export { createBrowserNode, BROWSER_DEFAULT_LISTEN, type BrowserNode } from './net/browser.js'
+export { createBrowserNode, createDepositBrowserNode, BROWSER_DEFAULT_LISTEN, type BrowserNode } from './net/browser.js'
 export { type ParleyNodeInit, type ClientNode } from './net/options.js'
 export { AGENT_VERSION, DHT_PROTOCOL } from './net/constants.js'
 export { multiaddr } from '@multiformats/multiaddr'
@@ -53,7 +53,7 @@ export async function createParley (init: BrowserParleyInit, options?: AbortOpti
   const { profile = 'default', ...rest } = init
   const storage = await openLevel(profileDatabase(profile), options)
   try {
-    return await Parley.create({ ...rest, storage, closeStorage: true, createNode: createBrowserNode }, options)
+    return await Parley.create({ ...rest, storage, closeStorage: true, createNode: createBrowserNode, createDepositNode: createDepositBrowserNode }, options)
   } catch (err) {
     await storage.close()
     throw err

@@ -19,6 +19,7 @@ function routingTableSize (node: RelayNode): number {
 function mailboxSamples (stats: MailboxStats): Sample[] {
   return [
     { name: 'parley_mailbox_deposits_total', help: 'Envelopes stored (synced) in mailboxes', type: 'counter', values: [['', stats.deposited]] },
+    { name: 'parley_mailbox_untokened_deposits_total', help: 'Of those, stored without a delivery-token proof (the shared stranger quota)', type: 'counter', values: [['', stats.untokened]] },
     { name: 'parley_mailbox_refusals_total', help: 'Deposits refused (quota, rate, unknown owner, size)', type: 'counter', values: [['', stats.refused]] },
     { name: 'parley_mailbox_delivered_total', help: 'Envelopes sent to owners', type: 'counter', values: [['', stats.delivered]] },
     { name: 'parley_mailbox_acked_total', help: 'Envelopes deleted after the owner acked them', type: 'counter', values: [['', stats.acked]] },

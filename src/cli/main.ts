@@ -1,5 +1,5 @@
 /** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, daemon, backup, restore. One clear line and a non-zero exit on any error. */
-import { Parley, createNodeNode, toHexString } from '../index.js'
+import { Parley, createNodeNode, createDepositNodeNode, toHexString } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
 import { sendCommand, receiveCommand, chatCommand } from './messaging.js'
@@ -122,7 +122,7 @@ async function main (): Promise<void> {
   process.once('SIGTERM', interrupted)
   let parley: Parley | undefined
   try {
-    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) })
+    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) })
     await run(args, parley, controller.signal)
   } catch (err) {
     const e = err as Error

@@ -3,7 +3,10 @@ import { decodeAttestation, safetyNumber, systemRandom, type IdentityKeyPair, ty
 import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIdentity } from '../session/index.js'
 import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { Messenger, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
+import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
 import { DmServer } from '../protocols/dm/index.js'
 import type { ClientNode, ParleyNodeInit } from '../net/options.js'
@@ -38,6 +41,13 @@ export interface ParleyInit {
   now?: () => number
   /** builds the libp2p node; the Node and browser entries pass their factory */
   createNode: (init: ParleyNodeInit) => Promise<ClientNode>
+  /**
+   * builds a short-lived libp2p node with a fresh key that only dials relays: mailbox deposits leave from it
+   * (sealed sender in fact: relays never see this device's peer id on a deposit). The Node and browser entries
+   * pass their light factory (createDepositNodeNode / createDepositBrowserNode); without it a node from
+   * `createNode` with a fresh key, listening on nothing, is used.
+   */
+  createDepositNode?: () => Promise<DepositNode>
   /**
    * Background upkeep of a registered device: directory republish and prekey rotation/top-up.
    * One-shot tools (a CLI lookup) may turn it off. @default true
@@ -167,7 +177,9 @@ export class Parley extends Emitter<ParleyEvents> {
         const p = await this.ourSharedProfile(options)
         return p == null ? undefined : { kind: 'profile', ...(p.name != null ? { name: p.name } : {}), ...(p.photo != null ? { photo: p.photo } : {}), updatedAt: p.updatedAt }
       },
-      onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options)
+      onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options),
+      createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' })),
+      relayAddresses: async (relay, options) => await knownAddresses(node, relay, options)
     })
     this.messenger.on('message', m => {
       // the sender's key is proven for m.from: a new one is an identity change
@@ -561,6 +573,17 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.node.stop()
     if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()
   }
+}
+
+/** The addresses our node knows for the relay named in `relay` (connections and peer store), each ending in its peer id. */
+async function knownAddresses (node: ClientNode, relay: Multiaddr, options?: AbortOptions): Promise<Multiaddr[]> {
+  const id = relay.getComponents().findLast(c => c.name === 'p2p')?.value
+  if (id == null) return []
+  const peerId = peerIdFromString(id)
+  const withId = (a: Multiaddr): Multiaddr => a.getComponents().some(c => c.name === 'p2p') ? a : a.encapsulate(`/p2p/${id}`)
+  const live = node.getConnections(peerId).filter(c => c.limits == null).map(c => withId(c.remoteAddr))
+  const stored = await node.peerStore.get(peerId, options).then(p => p.addresses.map(a => withId(a.multiaddr)), () => [])
+  return [...live, ...stored].filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
 }
 
 /** Where the device's LevelDB lives: a plain '/' join, because in browsers the folder names an IndexedDB database. */

@@ -38,7 +38,12 @@ export interface Content {
   body: MessageBody
   /** ms since the epoch after which it is not worth showing; absent = never */
   expiresAt?: number
+  /** the sender's mailbox delivery token (DELIVERY_TOKEN_BYTES), sent with texts and profiles: lets us deposit at its relays with the full quota */
+  deliveryToken?: Uint8Array
 }
+
+/** A delivery token is 32 random bytes (see docs/mailbox.md). */
+export const DELIVERY_TOKEN_LENGTH = 32
 
 /** Throws MalformedContentError for a profile out of bounds (shared limits with the local profile: profile-limits.ts). */
 function checkProfile (name: string, photo: Uint8Array, updatedAt: bigint): void {
@@ -59,6 +64,10 @@ function idOf (b: Uint8Array): string {
 /** Encodes and pads: `protobuf ‖ 0x80 ‖ 0x00…` up to a multiple of PADDING_BLOCK. */
 export function encodeContent (c: Content): Uint8Array {
   const pb: Partial<ContentPb> = { senderE164: c.senderE164, attestation: Uint8Array.from(c.attestation), expiresAt: BigInt(c.expiresAt ?? 0) }
+  if (c.deliveryToken != null) {
+    if (c.deliveryToken.length !== DELIVERY_TOKEN_LENGTH) throw new MalformedContentError(`a delivery token is ${DELIVERY_TOKEN_LENGTH} bytes`)
+    pb.deliveryToken = Uint8Array.from(c.deliveryToken)
+  }
   const b = c.body
   switch (b.kind) {
     case 'text':
@@ -131,7 +140,14 @@ export function decodeContent (bytes: Uint8Array): Content {
     const p = pb.presence!
     body = { kind: 'presence', online: p.online, ...(p.lastSeen > 0n ? { lastSeen: Number(p.lastSeen) } : {}), ...(p.answer ? { answer: true } : {}) }
   }
-  return { senderE164: pb.senderE164, attestation: pb.attestation, body, ...(pb.expiresAt > 0n ? { expiresAt: Number(pb.expiresAt) } : {}) }
+  if (pb.deliveryToken.length !== 0 && pb.deliveryToken.length !== DELIVERY_TOKEN_LENGTH) throw new MalformedContentError('bad delivery token')
+  return {
+    senderE164: pb.senderE164,
+    attestation: pb.attestation,
+    body,
+    ...(pb.expiresAt > 0n ? { expiresAt: Number(pb.expiresAt) } : {}),
+    ...(pb.deliveryToken.length > 0 ? { deliveryToken: pb.deliveryToken } : {})
+  }
 }
 
 /** A fresh random 128-bit message id as 32 hex characters. */

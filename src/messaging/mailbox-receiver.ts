@@ -19,6 +19,8 @@ export interface MailboxReceiverInit {
   handle: (envelope: Uint8Array, options?: AbortOptions) => Promise<void>
   onState?: (relay: string, state: 'connected' | 'drained' | 'disconnected') => void
   onError?: (err: unknown) => void
+  /** our delivery token: each session registers the key derived from it at the relay, so contacts' deposits get the full quota */
+  deliveryToken?: (options?: AbortOptions) => Promise<Uint8Array>
 }
 
 interface Loop {
@@ -92,7 +94,8 @@ export class MailboxReceiver {
     let after: string | undefined
     while (!signal.aborted) {
       try {
-        const session = await openMailbox(this.init.node, multiaddr(relay), { identity: this.init.identity, deviceId: this.init.deviceId, subscribe: true, ...(after != null ? { after } : {}) }, { signal })
+        const deliveryToken = await this.init.deliveryToken?.({ signal })
+        const session = await openMailbox(this.init.node, multiaddr(relay), { identity: this.init.identity, deviceId: this.init.deviceId, subscribe: true, ...(after != null ? { after } : {}), ...(deliveryToken != null ? { deliveryToken } : {}) }, { signal })
         entry.session = session
         failures = 0
         this.init.onState?.(relay, 'connected')

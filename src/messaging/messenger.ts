@@ -9,11 +9,13 @@ import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
-import { Outbound } from './outbound.js'
+import { Outbound, type OutboundInit } from './outbound.js'
 import { Recipients, deviceKey } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
 import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
 import { Emitter } from './emitter.js'
+import { DeliveryTokens } from './delivery-token.js'
+import { DepositIdentity, type DepositNode } from './deposit-identity.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
 export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
@@ -103,6 +105,13 @@ export interface MessengerInit {
    * resolves false when it is not newer than the one kept. Without it contacts' profiles are dropped.
    */
   onProfile?: (from: string, profile: ProfileContent, options?: AbortOptions) => Promise<boolean>
+  /**
+   * makes a short-lived libp2p node with a fresh key that only dials (no listening, no services): mailbox
+   * deposits leave from it, so relays never see our device's peer id on them. Absent: deposits leave from `node`.
+   */
+  createDepositNode?: () => Promise<DepositNode>
+  /** addresses our node knows for a relay besides the one given (see OutboundInit.relayAddresses) */
+  relayAddresses?: OutboundInit['relayAddresses']
 }
 
 export class Messenger extends Emitter<MessengerEvents> {
@@ -112,6 +121,10 @@ export class Messenger extends Emitter<MessengerEvents> {
   private readonly recipients: Recipients
   private readonly proof: SenderProof
   private readonly profiles: ProfileShare
+  /** our mailbox delivery token and the ones contacts gave us */
+  readonly deliveryTokens: DeliveryTokens
+  /** the short-lived identity deposits leave from, when a factory was given */
+  readonly depositIdentity?: DepositIdentity
   private lastCreatedAt = 0
   private readonly receiptQueue = new Map<string, string[]>()
   /** when each contact's last resend request was answered (ms) */
@@ -125,6 +138,8 @@ export class Messenger extends Emitter<MessengerEvents> {
     this.recipients = new Recipients(init.lookup, init.now)
     this.proof = new SenderProof({ store: init.kv('senders'), trustedVerifiers: init.trustedVerifiers, lookup: init.lookup, now: init.now })
     this.profiles = new ProfileShare({ store: init.kv('profile-shared'), current: async options => await init.profile?.(options) })
+    this.deliveryTokens = new DeliveryTokens({ own: init.kv('delivery-token'), contacts: init.kv('delivery-tokens'), random: init.random })
+    if (init.createDepositNode != null) this.depositIdentity = new DepositIdentity({ create: init.createDepositNode, now: init.now, onError: err => this.emit('error', err) })
     const party = async (options?: AbortOptions): Promise<EnvelopeParty | undefined> => {
       const self = await init.self(options)
       return self == null ? undefined : { identity: init.identity, certificate: self.certificate, sessions: init.sessions, random: init.random }
@@ -143,7 +158,10 @@ export class Messenger extends Emitter<MessengerEvents> {
         const body = decodeContent(entry.payload).body
         if (body.kind === 'profile') await this.profiles.failed(entry.to, body.updatedAt, options)
       },
-      onError: err => this.emit('error', err)
+      onError: err => this.emit('error', err),
+      ...(this.depositIdentity != null ? { depositIdentity: this.depositIdentity } : {}),
+      deliveryToken: async (identityKey, options) => await this.deliveryTokens.of(identityKey, options),
+      ...(init.relayAddresses != null ? { relayAddresses: init.relayAddresses } : {})
     })
     this.inbound = new Inbound({
       party,
@@ -162,7 +180,8 @@ export class Messenger extends Emitter<MessengerEvents> {
       deviceId: init.deviceId,
       handle: async (envelope, options) => { await this.receive(envelope, options) },
       onState: (relay, state) => this.emit('relay', { relay, state }),
-      onError: err => this.emit('error', err)
+      onError: err => this.emit('error', err),
+      deliveryToken: async options => await this.deliveryTokens.own(options)
     })
   }
 
@@ -216,6 +235,8 @@ export class Messenger extends Emitter<MessengerEvents> {
     }
     if (result.kind !== 'new') return
     this.outbound.deviceSeen(deviceKey(result.sender))
+    // the token is bound to the identity that sealed the envelope: nobody can set another identity's token
+    if (result.content.deliveryToken != null) this.deliveryTokens.learn(result.sender.identityKey, result.content.deliveryToken).catch(err => this.emit('error', err))
     const body = result.content.body
     const fresh = result.content.expiresAt == null || result.content.expiresAt > this.init.now()
     switch (body.kind) {
@@ -257,7 +278,10 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
-    const content: Content = { senderE164: self.phone, attestation: self.attestation, body }
+    // texts (and the profile queued before them) carry our delivery token: whom we write to may deposit at our
+    // relays with the full quota. Receipts go to whoever wrote to us, so they never carry it
+    const token = kind === 'message' || kind === 'profile' ? await this.deliveryTokens.own(options) : undefined
+    const content: Content = { senderE164: self.phone, attestation: self.attestation, body, ...(token != null ? { deliveryToken: token } : {}) }
     await this.init.outbox.put({ id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }, options)
   }
 

@@ -1,5 +1,5 @@
 /** Delivers the outbox: per recipient, in order, encrypt for each device and send direct when the device answers, else deposit at every mailbox relay; retry with backoff across restarts; fail after the TTL. Knows nothing of the UI or of how entries got into the outbox. */
-import { multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { decodePreKeyBundle } from '../crypto/index.js'
 import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, newestConnection, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
@@ -11,6 +11,7 @@ import type { PeerId } from '@libp2p/interface'
 import { sealFor, type EnvelopeParty } from './envelope.js'
 import { NotOnParleyError } from './errors.js'
 import type { Recipient, RecipientDevice, Recipients } from './recipients.js'
+import type { DepositIdentity } from './deposit-identity.js'
 
 /** First retry after a failed attempt; doubles per attempt up to RETRY_MAX_MS. */
 export const RETRY_MIN_MS = 1_000
@@ -50,6 +51,16 @@ export interface OutboundInit {
   /** an entry of another kind (receipt, profile) left the outbox: every device took it ('sent') or its TTL passed ('failed') */
   onSettled?: (entry: OutboxEntry, status: 'sent' | 'failed', options?: AbortOptions) => Promise<void>
   onError?: (err: unknown) => void
+  /** the short-lived identity mailbox deposits leave from (sealed sender in fact); without it they leave from `node` */
+  depositIdentity?: DepositIdentity
+  /** the delivery token the owner of this identity key gave us, if any: deposits to it then get the full quota */
+  deliveryToken?: (identityKey: Uint8Array, options?: AbortOptions) => Promise<Uint8Array | undefined>
+  /**
+   * more addresses of a mailbox relay than the recipient's record names (those our own node knows for its peer
+   * id): the deposit identity has no connection to reuse, and a browser cannot dial the TCP address a Node
+   * recipient published, only the relay's WebSocket one
+   */
+  relayAddresses?: (relay: Multiaddr, options?: AbortOptions) => Promise<Multiaddr[]>
 }
 
 interface Direct { channel?: DirectChannel, failedAt?: number }
@@ -277,10 +288,15 @@ export class Outbound {
     let retryAfterMs: number | undefined
     const rest = envelopes.map((env, i) => ({ env, i })).filter(x => !acked.has(x.i))
     if (rest.length > 0) {
-      // every relay gets a copy (the recipient dedups); one synced copy anywhere is enough to call it sent
-      await Promise.all(recipient.mailboxRelays.map(async relay => {
+      // every relay gets a copy (the recipient dedups); one synced copy anywhere is enough to call it sent.
+      // Deposits leave from the short-lived deposit identity, never from our device's peer id, with a proof
+      // of the recipient's delivery token when it gave us one
+      const deliveryToken = await this.init.deliveryToken?.(device.address.identityKey, options)
+      const deposits = rest.map(x => ({ owner: device.address.identityKey, deviceId: device.address.deviceId, envelope: x.env, ...(deliveryToken != null ? { deliveryToken } : {}) }))
+      const identity = this.init.depositIdentity
+      const depositAll = async (node: DialingNode): Promise<void> => { await Promise.all(recipient.mailboxRelays.map(async relay => {
         try {
-          const results = await depositEnvelopes(this.init.node, multiaddr(relay), rest.map(x => ({ owner: device.address.identityKey, deviceId: device.address.deviceId, envelope: x.env })), options)
+          const results = await depositEnvelopes(node, await this.depositTarget(relay, options), deposits, options)
           results.forEach((r, k) => {
             if (r.status === 'ok') acked.add(rest[k].i)
             else if (r.status === 'refused' && r.error instanceof RateLimitedError) retryAfterMs = Math.max(retryAfterMs ?? 0, r.error.retryAfterMs)
@@ -289,9 +305,31 @@ export class Outbound {
           options.signal?.throwIfAborted()
           this.init.onError?.(err)
         }
-      }))
+      })) }
+      try {
+        if (identity != null) await identity.use(depositAll, options)
+        else await depositAll(this.init.node)
+      } catch (err) {
+        // no deposit identity could be made: nothing was deposited, the entries are retried
+        options.signal?.throwIfAborted()
+        this.init.onError?.(err)
+      }
     }
     return { ids: entries.filter((_, i) => acked.has(i)).map(e => e.id), ...(retryAfterMs != null ? { retryAfterMs } : {}) }
+  }
+
+  /** The relay's address from the record first (its peer id names the relay for the proofs), then others we know for it. */
+  private async depositTarget (relay: string, options: AbortOptions): Promise<Multiaddr[]> {
+    const named = multiaddr(relay)
+    const known = await this.init.relayAddresses?.(named, options).catch(() => []) ?? []
+    const out = [named]
+    const seen = new Set([named.toString()])
+    for (const a of known) {
+      if (seen.has(a.toString())) continue
+      seen.add(a.toString())
+      out.push(a)
+    }
+    return out
   }
 
   /** A session with the device: a bundle with one-time keys from its relays, else the directory's last-resort bundle. */
@@ -436,5 +474,6 @@ export class Outbound {
     for (const d of [...this.direct.values(), ...this.ephemeral.values()]) await d.channel?.close().catch(() => d.channel?.abort())
     this.direct.clear()
     this.ephemeral.clear()
+    await this.init.depositIdentity?.stop()
   }
 }

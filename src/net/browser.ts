@@ -38,3 +38,16 @@ export async function createBrowserNode (init: ParleyNodeInit = {}) {
 }
 
 export type BrowserNode = Awaited<ReturnType<typeof createBrowserNode>>
+
+/** A short-lived sending identity for mailbox deposits: a fresh key, WebSockets out to relays, no listeners, no services (see createDepositNodeNode). */
+export async function createDepositBrowserNode () {
+  return await createLibp2p({
+    nodeInfo: { userAgent: AGENT_VERSION },
+    addresses: { listen: [] },
+    transports: [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: permissiveGater,
+    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS }
+  })
+}

@@ -41,3 +41,20 @@ export async function createNodeNode (init: ParleyNodeInit = {}) {
 }
 
 export type ParleyNode = Awaited<ReturnType<typeof createNodeNode>>
+
+/**
+ * A short-lived sending identity for mailbox deposits (sealed sender in fact): a fresh Ed25519 key, TCP and
+ * WebSockets out to relays, noise and yamux, and nothing else: no listeners, no services, no discovery, so it
+ * serves nothing and is known to no one. Stopped after use.
+ */
+export async function createDepositNodeNode () {
+  return await createLibp2p({
+    nodeInfo: { userAgent: AGENT_VERSION },
+    addresses: { listen: [] },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: permissiveGater,
+    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS }
+  })
+}

@@ -22,6 +22,14 @@ describe('message content', () => {
     { kind: 'resend', timestamp: 1_700_000_000_004 }
   ]
 
+  it('carries a 32-byte delivery token and refuses one of another length', () => {
+    const content: Content = { ...base, body: bodies[0], deliveryToken: new Uint8Array(32).fill(5) }
+    expect(decodeContent(encodeContent(content))).toEqual(content)
+    expect(() => encodeContent({ ...content, deliveryToken: new Uint8Array(31) })).toThrow(/delivery token/)
+    const bad = pad(ContentPb.encode({ ...base, attestation: Uint8Array.from(base.attestation), typing: { action: TypingMessage.Action.STARTED, timestamp: 1n }, deliveryToken: new Uint8Array(16) }))
+    expect(() => decodeContent(bad)).toThrow(expect.objectContaining({ name: 'MalformedContentError' }))
+  })
+
   it.each(bodies)('round-trips a $kind', body => {
     const content: Content = { ...base, body, expiresAt: 1_800_000_000_000 }
     const bytes = encodeContent(content)

@@ -1,15 +1,16 @@
 /** Test helpers for messaging: relay processes with the log SMS gateway and registered Parley devices on real LevelDB folders. */
 import { join } from 'node:path'
-import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
-import { Parley, createNodeNode, type ParleyInit, type ReceivedMessage } from '../../src/index.js'
+import { startRelayProcess, type RelayProcess, type RelayProcessInit } from '../../scripts/relay-process.js'
+import { Parley, createNodeNode, createDepositNodeNode, type ParleyInit, type ReceivedMessage } from '../../src/index.js'
 import { smsInbox } from '../helpers/sms.js'
 import { retryUntil } from '../helpers/wait.js'
 
 export interface TestRelay { relay: RelayProcess, sms: ReturnType<typeof smsInbox>, dataDir: string }
 
-export async function startTestRelay (dataDir: string, bootstrap: string[] = [], args: string[] = []): Promise<TestRelay> {
+export async function startTestRelay (dataDir: string, bootstrap: string[] = [], args: string[] = [], init: Pick<RelayProcessInit, 'env' | 'onLog'> = {}): Promise<TestRelay> {
   const sms = smsInbox()
   const relay = await startRelayProcess({
+    ...init,
     dataDir,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000', ...(bootstrap.length > 0 ? ['--bootstrap', ...bootstrap] : []), ...args],
@@ -36,6 +37,7 @@ export async function openDevice (dir: string, name: string, relays: TestRelay[]
     bootstrap: relays.map(r => r.relay.addr('tcp')),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     createNode: createNodeNode,
+    createDepositNode: createDepositNodeNode,
     ...extra
   })
 }

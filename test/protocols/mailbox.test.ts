@@ -4,7 +4,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import {
-  mailboxServer, depositEnvelopes, openMailbox, signAuth, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, MAX_CLIENT_FRAME_BYTES, MAX_PAGE_ENVELOPES,
+  mailboxServer, depositEnvelopes, openMailbox, signAuth, deliveryKey, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, MAX_CLIENT_FRAME_BYTES, MAX_PAGE_ENVELOPES,
   type MailboxEntry, type MailboxSession, type DepositResult
 } from '../../src/protocols/mailbox/index.js'
 import { ClientFrame, RelayFrame } from '../../src/protocols/mailbox/pb/mailbox.js'
@@ -14,6 +14,8 @@ import { RelayMailboxStore } from '../../relay-node/src/mailbox/index.js'
 import { startNode } from './nodes.js'
 
 const relaxed = [{ max: 100_000, windowMs: 60_000 }]
+/** tests of other rules than the stranger quota deposit without tokens: give untokened deposits the full quota there */
+const roomy = { maxUntokenedEnvelopesPerMailbox: 1_000_000, maxUntokenedBytesPerMailbox: Number.MAX_SAFE_INTEGER }
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 const okIds = (results: DepositResult[]): string[] => results.map(r => {
   if (r.status !== 'ok') throw new Error(`deposit ${r.status}: ${r.error.name} ${r.error.message}`)
@@ -52,14 +54,14 @@ describe('/parley/mailbox/1.0.0', () => {
   }
   /** a relay with small quotas and a strict deposit rate, its store, and its address */
   const strictRelay = async (limits: ConstructorParameters<typeof RelayMailboxStore>[0]['limits'], known?: (id: Uint8Array) => boolean) => {
-    const s = new RelayMailboxStore({ kv: new MemoryKeyValueStore(), limits, ...(known != null ? { isKnownOwner: async o => known(o.identityKey) } : {}) })
+    const s = new RelayMailboxStore({ kv: new MemoryKeyValueStore(), limits: { ...roomy, ...limits }, ...(known != null ? { isKnownOwner: async o => known(o.identityKey) } : {}) })
     const n = await startNode({ mailbox: mailboxServer({ backend: s }) })
     nodes.push(n)
     return { store: s, addr: n.getMultiaddrs() }
   }
 
   beforeAll(async () => {
-    store = new RelayMailboxStore({ kv: new MemoryKeyValueStore(), limits: { depositsPerPeer: relaxed } })
+    store = new RelayMailboxStore({ kv: new MemoryKeyValueStore(), limits: { depositsPerPeer: relaxed, ...roomy } })
     relay = await startNode({ mailbox: mailboxServer({ backend: store }) })
     nodes.push(relay)
     addr = relay.getMultiaddrs()
@@ -286,6 +288,44 @@ describe('/parley/mailbox/1.0.0', () => {
     const [r] = await depositEnvelopes(await client(), strict, [{ owner: unknown, deviceId: 1, envelope: text('x') }])
     expect(r.status === 'refused' && r.error.name).toBe('UnknownMailboxError')
     expect(await fetchAll(await client(), strict, owner)).toHaveLength(21)
+  })
+
+  it('a stranger filling a mailbox hits the small shared quota while a contact with the delivery token still deposits; forged proofs and keys do not help', async () => {
+    const { addr: small, store: s } = await strictRelay({ maxUntokenedEnvelopesPerMailbox: 5, maxUntokenedBytesPerMailbox: 1 << 20, depositsPerPeer: relaxed })
+    const relayId = small[0].getComponents().findLast(c => c.name === 'p2p')!.value!
+    const owner = IdentityKeyPair.generate(systemRandom)
+    const mailbox = { identityKey: owner.publicKey, deviceId: 1 }
+    const token = systemRandom(32)
+    // the owner registers its delivery key for this relay in its authenticated session
+    const session = await openMailbox(await client(), small, { identity: owner, deliveryToken: token })
+    await session.drained
+    await session.close()
+
+    // an attacker names the owner's mailbox and offers its own delivery key with a bad signature: refused, key not taken
+    const attacker = await client()
+    const attackerToken = systemRandom(32)
+    const stream = await attacker.dialProtocol(small, MAILBOX_PROTOCOL)
+    const lp = lpStream(stream)
+    await lp.write(ClientFrame.encode({ type: ClientFrame.Type.OPEN, identityKey: Uint8Array.from(owner.publicKey), deviceId: 1 }))
+    RelayFrame.decode((await lp.read()).subarray())
+    await lp.write(ClientFrame.encode({ type: ClientFrame.Type.AUTH, timestamp: BigInt(Date.now()), signature: new Uint8Array(64).fill(1), deliveryKey: Uint8Array.from(deliveryKey(attackerToken, relayId)) }))
+    expect(RelayFrame.decode((await lp.read()).subarray()).status).toBe(RelayFrame.Status.AUTH_FAILED)
+
+    const d = (t: string, deliveryToken?: Uint8Array) => ({ owner: owner.publicKey, deviceId: 1, envelope: text(t), ...(deliveryToken != null ? { deliveryToken } : {}) })
+    const flood = await depositEnvelopes(attacker, small, Array.from({ length: 40 }, (_, i) => d(`spam${i}`)))
+    expect(flood.filter(r => r.status === 'ok')).toHaveLength(5)
+    expect(flood.slice(5).every(r => r.status === 'refused' && r.error.name === 'MailboxFullError')).toBe(true)
+    // a proof from a token the attacker made up (or from the key it tried to register) is treated as untokened
+    const forged = await depositEnvelopes(attacker, small, [d('forged', attackerToken)])
+    expect(forged[0].status === 'refused' && forged[0].error.name).toBe('MailboxFullError')
+
+    // the contact who learnt the token still gets through, from any peer
+    const contact = await depositEnvelopes(await client(), small, Array.from({ length: 40 }, (_, i) => d(`hello${i}`, token)))
+    expect(contact.every(r => r.status === 'ok')).toBe(true)
+    expect(await s.untokenedUsage(mailbox)).toEqual({ count: 5, bytes: 25 })
+    expect(await s.usage(mailbox)).toMatchObject({ count: 45 })
+    // and the owner reads it all
+    expect((await fetchAll(await client(), small, owner)).map(e => new TextDecoder().decode(e.envelope)).filter(t => t.startsWith('hello'))).toHaveLength(40)
   })
 
   it('reports unanswered deposits as failed when the relay is unreachable', async () => {

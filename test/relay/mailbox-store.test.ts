@@ -4,19 +4,21 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { MemoryKeyValueStore, type KeyValueStore } from '../../src/storage/index.js'
 import { RelayMailboxStore, type RelayMailboxStoreInit } from '../../relay-node/src/mailbox/index.js'
-import type { MailboxEntry } from '../../src/protocols/mailbox/index.js'
+import { deliveryKey, depositProof, type MailboxEntry } from '../../src/protocols/mailbox/index.js'
 import { levelFactory, type StoreFactory } from '../storage/suites/harness.js'
 
 const memoryKv: StoreFactory<KeyValueStore> = async () => ({ store: new MemoryKeyValueStore(), close: async () => {} })
 const owner = { identityKey: new Uint8Array(32).fill(3), deviceId: 1 }
 const relaxed = [{ max: 1_000_000, windowMs: 60_000 }]
+/** tests of other rules than the stranger quota deposit without tokens: give untokened deposits the full quota there */
+const roomy = { maxUntokenedEnvelopesPerMailbox: 1_000_000, maxUntokenedBytesPerMailbox: Number.MAX_SAFE_INTEGER }
 const requester = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
 const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill)
 
 function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore>, persistent: boolean): void {
   describe(`RelayMailboxStore (${name})`, () => {
     const open = (kv: KeyValueStore, init: Partial<RelayMailboxStoreInit> = {}): RelayMailboxStore =>
-      new RelayMailboxStore({ kv, ...init, limits: { depositsPerPeer: relaxed, ...init.limits } })
+      new RelayMailboxStore({ kv, ...init, limits: { depositsPerPeer: relaxed, ...roomy, ...init.limits } })
 
     it('gives increasing ids, lists in order after a cursor, acks idempotently, and keeps mailboxes apart', async () => {
       const h = await factory()
@@ -94,6 +96,54 @@ function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore
         await s.ack(owner, [id])
         await s.deposit(owner, bytes(5), requester)
         expect(seen).toHaveLength(1)
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('gives deposits without a valid delivery-token proof a small shared quota, and proven ones the full quota', async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store, { limits: { maxEnvelopesPerMailbox: 20, maxBytesPerMailbox: 10_000, maxUntokenedEnvelopesPerMailbox: 3, maxUntokenedBytesPerMailbox: 1000 } })
+        const token = new Uint8Array(32).fill(7)
+        const key = deliveryKey(token, 'relay-a')
+        await s.setDeliveryKey(owner, key)
+        const proven = (env: Uint8Array) => ({ proof: depositProof(key, owner.identityKey, owner.deviceId, env) })
+        // a stranger fills the shared quota and is refused past it
+        const stranger = await Promise.allSettled(Array.from({ length: 5 }, async (_, i) => await s.deposit(owner, bytes(10, i), requester)))
+        expect(stranger.map(r => r.status === 'fulfilled' ? 'ok' : (r.reason as Error).name)).toEqual(['ok', 'ok', 'ok', 'MailboxFullError', 'MailboxFullError'])
+        // forged proofs are untokened: random bytes, a proof for other content, for another mailbox, from a key made for another relay
+        const env = bytes(10, 9)
+        const forged = [
+          { proof: new Uint8Array(32).fill(1) },
+          proven(bytes(10, 8)),
+          { proof: depositProof(key, owner.identityKey, 2, env) },
+          { proof: depositProof(deliveryKey(token, 'relay-b'), owner.identityKey, owner.deviceId, env) },
+          { proof: new Uint8Array(0) }
+        ]
+        for (const f of forged) await expect(s.deposit(owner, env, requester, f)).rejects.toMatchObject({ name: 'MailboxFullError' })
+        // a contact with the token still deposits, up to the full quota
+        for (let i = 0; i < 17; i++) await s.deposit(owner, bytes(10, 100 + i), requester, proven(bytes(10, 100 + i)))
+        await expect(s.deposit(owner, env, requester, proven(env))).rejects.toMatchObject({ name: 'MailboxFullError' })
+        expect(await s.usage(owner)).toEqual({ count: 20, bytes: 200 })
+        expect(await s.untokenedUsage(owner)).toEqual({ count: 3, bytes: 30 })
+        expect(s.stats.untokened).toBe(3)
+        // acking a stranger's envelope frees the shared quota again
+        const [first] = await s.list(owner, undefined, 1, 1 << 20)
+        await s.ack(owner, [first.id])
+        expect(await s.untokenedUsage(owner)).toEqual({ count: 2, bytes: 20 })
+        await s.deposit(owner, bytes(10, 50), requester)
+        // a new key (the owner rotated its token) replaces the old one: old proofs are untokened from then on
+        const rotated = deliveryKey(new Uint8Array(32).fill(8), 'relay-a')
+        await s.setDeliveryKey(owner, rotated)
+        // room in the full quota (a contact's envelope acked), none in the shared one
+        await s.ack(owner, [(await s.list(owner, undefined, 100, 1 << 20))[2].id])
+        await expect(s.deposit(owner, env, requester, proven(env))).rejects.toMatchObject({ name: 'MailboxFullError' })
+        await s.deposit(owner, env, requester, { proof: depositProof(rotated, owner.identityKey, owner.deviceId, env) })
+        if (persistent) {
+          const again = open(await h.reopen!(), { limits: { maxEnvelopesPerMailbox: 20, maxBytesPerMailbox: 10_000, maxUntokenedEnvelopesPerMailbox: 3, maxUntokenedBytesPerMailbox: 1000 } })
+          expect(await again.untokenedUsage(owner)).toEqual({ count: 3, bytes: 30 })
+        }
       } finally {
         await h.close()
       }

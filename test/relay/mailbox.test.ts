@@ -24,6 +24,13 @@ async function register (node: Libp2p, relay: RelayProcess, identity: IdentityKe
   })
 }
 
+/** The owner registers the delivery key of `token` at the relay (in an authenticated session), so deposits proven with the token get the full quota. */
+async function registerToken (node: Libp2p, relay: RelayProcess, identity: IdentityKeyPair, token: Uint8Array): Promise<void> {
+  const session = await openMailbox(node, relay.addr('tcp'), { identity, deliveryToken: token })
+  await session.drained
+  await session.close()
+}
+
 async function fetchAll (node: Libp2p, relay: RelayProcess, identity: IdentityKeyPair): Promise<MailboxEntry[]> {
   const session = await openMailbox(node, relay.addr('tcp'), { identity })
   await session.drained
@@ -98,7 +105,10 @@ describe('parley-relay mailboxes', () => {
     await new Promise<void>(resolve => probe.close(() => resolve()))
     const r = await relay('flood', ['--metrics-port', String(port)])
     await register(device, r, owner)
-    const flood = await depositEnvelopes(await node(), r.addr('tcp'), Array.from({ length: 400 }, (_, i) => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`spam${i}`) })), { timeout: 30_000 })
+    // a contact holding the delivery token floods (a stranger would hit the shared quota first, see below)
+    const token = systemRandom(32)
+    await registerToken(device, r, owner, token)
+    const flood = await depositEnvelopes(await node(), r.addr('tcp'), Array.from({ length: 400 }, (_, i) => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`spam${i}`), deliveryToken: token })), { timeout: 30_000 })
     const ok = flood.filter(x => x.status === 'ok')
     const refused = flood.filter(x => x.status === 'refused')
     // 300 per 10 s: at least the window's worth is admitted (more only if a loaded machine spread the
@@ -115,8 +125,32 @@ describe('parley-relay mailboxes', () => {
     expect(untext(got[ok.length].envelope)).toBe('hello')
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
     expect(metrics).toMatch(new RegExp(`^parley_mailbox_deposits_total ${ok.length + 1}$`, 'm'))
+    // the flood proved the token; only the honest stranger's deposit is untokened
+    expect(metrics).toMatch(/^parley_mailbox_untokened_deposits_total 1$/m)
     expect(metrics).toMatch(new RegExp(`^parley_mailbox_refusals_total ${refused.length}$`, 'm'))
     expect(metrics).toMatch(new RegExp(`^parley_mailbox_delivered_total ${ok.length + 1}$`, 'm'))
+  })
+
+  it('gives strangers a shared quota of 100 envelopes per mailbox while contacts with the delivery token keep depositing, across a restart', async () => {
+    const owner = IdentityKeyPair.generate(systemRandom)
+    const device = await node()
+    let r = await relay('strangers')
+    await register(device, r, owner)
+    const token = systemRandom(32)
+    await registerToken(device, r, owner, token)
+    // strangers, each from a new peer id (as senders' short-lived identities are), fill the shared quota
+    const strangers = await Promise.all(Array.from({ length: 3 }, async (_, k) => await depositEnvelopes(await node(), r.addr('tcp'), Array.from({ length: 50 }, (_, i) => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`spam${k}-${i}`) })))))
+    const all = strangers.flat()
+    expect(all.filter(x => x.status === 'ok')).toHaveLength(100)
+    expect(all.filter(x => x.status === 'refused').every(x => x.status === 'refused' && x.error.name === 'MailboxFullError')).toBe(true)
+    // the key lives in the relay's database: after a restart a contact with the token still deposits, a stranger does not
+    expect(await r.stop()).toBe(0)
+    r = await relay('strangers')
+    const [stranger] = await depositEnvelopes(await node(), r.addr('tcp'), [{ owner: owner.publicKey, deviceId: 1, envelope: text('one more') }])
+    expect(stranger.status === 'refused' && stranger.error.name).toBe('MailboxFullError')
+    const contact = await depositEnvelopes(await node(), r.addr('tcp'), Array.from({ length: 20 }, (_, i) => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`hello${i}`), deliveryToken: token })))
+    expect(contact.every(x => x.status === 'ok')).toBe(true)
+    expect((await fetchAll(device, r, owner)).filter(e => untext(e.envelope).startsWith('hello'))).toHaveLength(20)
   })
 
   it('loses no acknowledged envelope when the relay is killed with SIGKILL 20 times during a stream of deposits', async () => {
@@ -125,16 +159,21 @@ describe('parley-relay mailboxes', () => {
     const sender = await node()
     const acked = new Map<string, string>()
     let failed = 0
+    // the delivery key registered in round 0 survives every kill (more than the shared quota of 100 is deposited)
+    const token = systemRandom(32)
     for (let round = 0; round < 20; round++) {
       const r = await relay('sigkill')
-      if (round === 0) await register(device, r, owner)
+      if (round === 0) {
+        await register(device, r, owner)
+        await registerToken(device, r, owner, token)
+      }
       const target = acked.size + 8
       let k = 0
       let reached!: () => void
       const enough = new Promise<void>(resolve => { reached = resolve })
       const depositing = (async () => {
         while (true) {
-          const batch = Array.from({ length: 4 }, () => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`r${round}-${k++}`) }))
+          const batch = Array.from({ length: 4 }, () => ({ owner: owner.publicKey, deviceId: 1, envelope: text(`r${round}-${k++}`), deliveryToken: token }))
           const results = await depositEnvelopes(sender, r.addr('tcp'), batch, { timeout: 5000 })
           results.forEach((res, i) => { if (res.status === 'ok') acked.set(res.id, untext(batch[i].envelope)) })
           if (acked.size >= target) reached()

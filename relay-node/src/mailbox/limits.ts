@@ -14,6 +14,17 @@ export const MAX_ENVELOPES_PER_MAILBOX = 10_000
 export const MAX_BYTES_PER_MAILBOX = 64 * 1024 * 1024
 
 /**
+ * Envelopes held per mailbox from senders without the owner's delivery token (strangers, and a new contact's
+ * first messages before it learnt the token), all such senders together. A person gets a handful of first
+ * messages from new contacts a day; 100 hold weeks of those, and a stranger who floods the mailbox fills only
+ * this share, never the contacts' full quota.
+ */
+export const MAX_UNTOKENED_ENVELOPES_PER_MAILBOX = 100
+
+/** Bytes of untokened envelopes per mailbox: 100 first messages of a few KiB (a PQXDH first message is ~2 KiB) with room for a profile photo or two. */
+export const MAX_UNTOKENED_BYTES_PER_MAILBOX = 1024 * 1024
+
+/**
  * Deposits by one peer (to any mailboxes): a message to a 100-member group is 100+ deposits at
  * once; a person never sustains more than a few per second. The long window stops a flood that
  * paces itself under the short one.
@@ -30,6 +41,8 @@ export interface MailboxLimits {
   ttlMs: number
   maxEnvelopesPerMailbox: number
   maxBytesPerMailbox: number
+  maxUntokenedEnvelopesPerMailbox: number
+  maxUntokenedBytesPerMailbox: number
   depositsPerPeer: RateWindow[]
 }
 
@@ -37,5 +50,7 @@ export const DEFAULT_MAILBOX_LIMITS: MailboxLimits = {
   ttlMs: MAILBOX_TTL_MS,
   maxEnvelopesPerMailbox: MAX_ENVELOPES_PER_MAILBOX,
   maxBytesPerMailbox: MAX_BYTES_PER_MAILBOX,
+  maxUntokenedEnvelopesPerMailbox: MAX_UNTOKENED_ENVELOPES_PER_MAILBOX,
+  maxUntokenedBytesPerMailbox: MAX_UNTOKENED_BYTES_PER_MAILBOX,
   depositsPerPeer: DEPOSITS_PER_PEER
 }

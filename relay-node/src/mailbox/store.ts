@@ -1,7 +1,8 @@
-/** The relay's mailboxes over one KeyValueStore: envelopes keyed mailbox ‖ time-ordered id, group-committed synced writes with per-mailbox quotas, expiry, and an event per committed deposit. Never parses an envelope, never records who deposited it. */
+/** The relay's mailboxes over one KeyValueStore: envelopes keyed mailbox ‖ time-ordered id, group-committed synced writes with per-mailbox quotas (a small one shared by deposits without a delivery-token proof), owners' delivery keys, expiry, and an event per committed deposit. Never parses an envelope, never records who deposited it. */
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import {
   EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxFullError, RateLimitedError, UnknownMailboxError, MAX_ENVELOPE_BYTES,
+  checkDepositProof, DELIVERY_KEY_BYTES,
   type DepositOptions, type MailboxBackend, type MailboxEntry, type MailboxOwner
 } from '../../../src/protocols/mailbox/index.js'
 import { MemoryKeyValueStore, type KeyValueBatchOperation, type KeyValueStore } from '../../../src/storage/index.js'
@@ -26,17 +27,19 @@ export interface RelayMailboxStoreInit {
 /** Counters since start, for /metrics. */
 export interface MailboxStats {
   deposited: number
+  /** of `deposited`: without a valid delivery-token proof (the small shared quota) */
+  untokened: number
   refused: number
   delivered: number
   acked: number
   expired: number
 }
 
-/** Per mailbox: what it holds, for the quota. */
-interface Meta { count: number, bytes: number }
+/** Per mailbox: what it holds, for the quota; `untokened*` is the part deposited without a delivery-token proof (absent = 0). */
+interface Meta { count: number, bytes: number, untokenedCount?: number, untokenedBytes?: number }
 
 type Op =
-  | { kind: 'deposit', mbx: string, envelope: Uint8Array, resolve: (id: string) => void, reject: (err: Error) => void }
+  | { kind: 'deposit', mbx: string, envelope: Uint8Array, tokened: boolean, resolve: (id: string) => void, reject: (err: Error) => void }
   | { kind: 'delete', mbx: string, ids: string[], expired: boolean, resolve: () => void, reject: (err: Error) => void }
 
 const SYNC = { sync: true }
@@ -54,14 +57,17 @@ export function mailboxKey (owner: MailboxOwner): string {
   return `${toHex(owner.identityKey)}.${owner.deviceId.toString(16).padStart(8, '0')}`
 }
 
+/** The expiry index's value: the envelope's size, with a `u` suffix when it counts against the untokened quota. */
+const sizeEntry = (size: number, tokened: boolean): Uint8Array => encoder.encode(tokened ? String(size) : `${size}u`)
+
 /**
- * Keys: `e/<mailbox>/<id>` → envelope; `x/<id>/<mailbox>` → its size (expiry index, in time order);
- * `q/<mailbox>` → Meta; `l` → the last id handed out (ids stay increasing across restarts even when
+ * Keys: `e/<mailbox>/<id>` → envelope; `x/<id>/<mailbox>` → its size (expiry index, in time order; `u` suffix =
+ * untokened); `q/<mailbox>` → Meta; `k/<mailbox>` → the owner's delivery key for this relay; `l` → the last id handed out (ids stay increasing across restarts even when
  * the clock steps back). All writes go through one queue and are committed together, synced.
  */
 export class RelayMailboxStore implements MailboxBackend {
   readonly limits: MailboxLimits
-  readonly stats: MailboxStats = { deposited: 0, refused: 0, delivered: 0, acked: 0, expired: 0 }
+  readonly stats: MailboxStats = { deposited: 0, untokened: 0, refused: 0, delivered: 0, acked: 0, expired: 0 }
   private readonly kv: KeyValueStore
   private readonly now: () => number
   private readonly isKnownOwner?: RelayMailboxStoreInit['isKnownOwner']
@@ -100,7 +106,13 @@ export class RelayMailboxStore implements MailboxBackend {
         }
         if (envelope.length > MAX_ENVELOPE_BYTES) throw new EnvelopeTooLargeError()
         if (this.isKnownOwner != null && !(await this.isKnownOwner(owner, options))) throw new UnknownMailboxError()
-        committed = new Promise<string>((resolve, reject) => { this.enqueue({ kind: 'deposit', mbx: mailboxKey(owner), envelope, resolve, reject }) })
+        // a missing, wrong or stale proof is not refused: it counts as untokened (a contact holding a rotated token still gets through)
+        const tokened = await this.proven(owner, envelope, options.proof)
+        committed = new Promise<string>((resolve, reject) => { this.enqueue({ kind: 'deposit', mbx: mailboxKey(owner), envelope, tokened, resolve, reject }) })
+          .then(id => {
+            if (!tokened) this.stats.untokened++
+            return id
+          })
       })
       this.admission = admitted.catch(() => {})
       await admitted
@@ -111,6 +123,22 @@ export class RelayMailboxStore implements MailboxBackend {
       this.stats.refused++
       throw err
     }
+  }
+
+  /** Whether `proof` is this envelope's proof under the owner's delivery key here. */
+  private async proven (owner: MailboxOwner, envelope: Uint8Array, proof: Uint8Array | undefined): Promise<boolean> {
+    if (proof == null || proof.length === 0) return false
+    const key = await this.kv.get(`k/${mailboxKey(owner)}`)
+    return key != null && checkDepositProof(key, owner.identityKey, owner.deviceId, envelope, proof)
+  }
+
+  /** Stores the owner's delivery key (the owner authenticated); a synced write only when it changed. */
+  async setDeliveryKey (owner: MailboxOwner, key: Uint8Array, options: AbortOptions = {}): Promise<void> {
+    if (key.length !== DELIVERY_KEY_BYTES) throw new InvalidMailboxRequestError(`a delivery key is ${DELIVERY_KEY_BYTES} bytes`)
+    const at = `k/${mailboxKey(owner)}`
+    const old = await this.kv.get(at, options)
+    if (old != null && old.length === key.length && old.every((b, i) => b === key[i])) return
+    await this.kv.put(at, Uint8Array.from(key), { ...options, ...SYNC })
   }
 
   private async checkRate (requester: PeerId): Promise<void> {
@@ -160,8 +188,15 @@ export class RelayMailboxStore implements MailboxBackend {
   }
 
   /** What one mailbox holds (for tests and operators). */
-  async usage (owner: MailboxOwner): Promise<Meta> {
-    return await this.meta(mailboxKey(owner))
+  async usage (owner: MailboxOwner): Promise<{ count: number, bytes: number }> {
+    const { count, bytes } = await this.meta(mailboxKey(owner))
+    return { count, bytes }
+  }
+
+  /** The part of `usage` deposited without a delivery-token proof (the small shared quota). */
+  async untokenedUsage (owner: MailboxOwner): Promise<{ count: number, bytes: number }> {
+    const m = await this.meta(mailboxKey(owner))
+    return { count: m.untokenedCount ?? 0, bytes: m.untokenedBytes ?? 0 }
   }
 
   /** Deletes expired envelopes (synced, through the same queue as deposits) and idle rate records; resolves with how many expired. */
@@ -252,11 +287,19 @@ export class RelayMailboxStore implements MailboxBackend {
             done.push(() => { op.reject(new MailboxFullError(`the mailbox holds its quota (${this.limits.maxEnvelopesPerMailbox} envelopes, ${this.limits.maxBytesPerMailbox} bytes)`)) })
             continue
           }
+          if (!op.tokened && ((m.untokenedCount ?? 0) + 1 > this.limits.maxUntokenedEnvelopesPerMailbox || (m.untokenedBytes ?? 0) + op.envelope.length > this.limits.maxUntokenedBytesPerMailbox)) {
+            done.push(() => { op.reject(new MailboxFullError(`the mailbox holds its quota for senders without the owner's delivery token (${this.limits.maxUntokenedEnvelopesPerMailbox} envelopes, ${this.limits.maxUntokenedBytesPerMailbox} bytes)`)) })
+            continue
+          }
           const id = lastId = this.nextId()
           ops.push({ type: 'put', key: `e/${op.mbx}/${id}`, value: op.envelope })
-          ops.push({ type: 'put', key: `x/${id}/${op.mbx}`, value: encoder.encode(String(op.envelope.length)) })
+          ops.push({ type: 'put', key: `x/${id}/${op.mbx}`, value: sizeEntry(op.envelope.length, op.tokened) })
           m.count++
           m.bytes += op.envelope.length
+          if (!op.tokened) {
+            m.untokenedCount = (m.untokenedCount ?? 0) + 1
+            m.untokenedBytes = (m.untokenedBytes ?? 0) + op.envelope.length
+          }
           const entry: MailboxEntry = { id, envelope: op.envelope, receivedAt: receivedAtOf(id) }
           done.push(() => {
             op.resolve(id)
@@ -272,8 +315,14 @@ export class RelayMailboxStore implements MailboxBackend {
             if (size == null) continue
             deleted.add(index)
             ops.push({ type: 'del', key: `e/${op.mbx}/${id}` }, { type: 'del', key: index })
+            const entry = decoder.decode(size)
+            const bytes = parseInt(entry, 10) || 0
             m.count = Math.max(0, m.count - 1)
-            m.bytes = Math.max(0, m.bytes - Number(decoder.decode(size)))
+            m.bytes = Math.max(0, m.bytes - bytes)
+            if (entry.endsWith('u')) {
+              m.untokenedCount = Math.max(0, (m.untokenedCount ?? 0) - 1)
+              m.untokenedBytes = Math.max(0, (m.untokenedBytes ?? 0) - bytes)
+            }
             n++
           }
           done.push(() => {

@@ -827,6 +827,7 @@ export interface Content {
   expiresAt: bigint
   profile?: ProfileMessage
   resend?: ResendRequest
+  deliveryToken: Uint8Array<ArrayBuffer>
 }
 
 export namespace Content {
@@ -884,6 +885,11 @@ export namespace Content {
           ResendRequest.codec().encode(obj.resend, w)
         }
 
+        if ((obj.deliveryToken != null && obj.deliveryToken.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.deliveryToken)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -891,7 +897,8 @@ export namespace Content {
         const obj: any = {
           senderE164: '',
           attestation: uint8ArrayAlloc(0),
-          expiresAt: 0n
+          expiresAt: 0n,
+          deliveryToken: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -946,6 +953,10 @@ export namespace Content {
               obj.resend = ResendRequest.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.resend
               })
+              break
+            }
+            case 10: {
+              obj.deliveryToken = reader.bytes()
               break
             }
             default: {
@@ -1024,6 +1035,13 @@ export namespace Content {
                 limits: opts.limits?.resend
               })
 
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.deliveryToken`,
+                value: reader.bytes()
+              }
               break
             }
             default: {
@@ -1134,6 +1152,11 @@ export namespace Content {
     value: bigint
   }
 
+  export interface ContentDeliveryTokenFieldEvent {
+    field: '$.deliveryToken'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -1142,7 +1165,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -7,6 +7,8 @@ import { MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_ENVELOPE_BYTES, MAX_PAGE_ENVELOPES, 
 import { EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxClosedError, frameError } from './errors.js'
 import { FrameWriter, deferred, frameStream, type Deferred, type FrameStream } from '../frames.js'
 import { ClientFrame, RelayFrame } from './pb/mailbox.js'
+import { deliveryKey, depositProof, DELIVERY_TOKEN_BYTES } from './token.js'
+import { multiaddr, isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { IdentityKeyPair } from '../../crypto/index.js'
 import type { MailboxEntry } from './index.js'
 import type { AbortOptions, Connection, DialTarget, PeerId, Stream } from '@libp2p/interface'
@@ -23,6 +25,31 @@ export interface Deposit {
   deviceId: number
   /** sealed-sender output: opaque to the relay */
   envelope: Uint8Array
+  /**
+   * the owner's delivery token, learnt from the owner inside the encryption: the deposit then carries a proof
+   * made from it and gets the mailbox's full quota. Without it (or when the relay's peer id is not in its
+   * address) the deposit shares the mailbox's small quota for strangers.
+   */
+  deliveryToken?: Uint8Array
+}
+
+/** The relay's peer id as named in its address (the last /p2p/ component), or undefined when it is not named. */
+export function relayPeerIdOf (relay: RelayTarget): string | undefined {
+  const one = Array.isArray(relay) ? relay[0] : relay
+  if (one == null) return undefined
+  if (typeof one !== 'string' && !isMultiaddr(one)) return one.toString()
+  try {
+    const ma: Multiaddr = typeof one === 'string' ? multiaddr(one) : one
+    return ma.getComponents().findLast(c => c.name === 'p2p')?.value
+  } catch {
+    return undefined
+  }
+}
+
+/** The DEPOSIT frame's proof field for `d` at this relay: empty without a token or a known relay peer id. */
+function proofFor (d: Deposit, relayPeerId: string | undefined): Uint8Array<ArrayBuffer> {
+  if (d.deliveryToken == null || d.deliveryToken.length !== DELIVERY_TOKEN_BYTES || relayPeerId == null) return new Uint8Array(0)
+  return Uint8Array.from(depositProof(deliveryKey(d.deliveryToken, relayPeerId), d.owner, d.deviceId, d.envelope))
 }
 
 /**
@@ -93,6 +120,7 @@ export async function depositEnvelopes (node: DialingNode, relay: RelayTarget, d
   const progress = new ProgressTimer(options.timeout ?? TIMEOUT, options.signal)
   let answered = 0
   let stream: Stream | undefined
+  const relayPeerId = relayPeerIdOf(relay)
   try {
     stream = await node.dialProtocol(toDialTarget(relay), MAILBOX_PROTOCOL, { signal: progress.signal })
     const frames = frameStream(stream, { maxFrameBytes: MAX_RELAY_FRAME_BYTES })
@@ -100,7 +128,7 @@ export async function depositEnvelopes (node: DialingNode, relay: RelayTarget, d
     const writing = (async () => {
       for (const i of toSend) {
         const d = deposits[i]
-        await frames.write(ClientFrame.encode({ type: ClientFrame.Type.DEPOSIT, identityKey: Uint8Array.from(d.owner), deviceId: d.deviceId, envelope: d.envelope as Uint8Array<ArrayBuffer> }), { signal: progress.signal })
+        await frames.write(ClientFrame.encode({ type: ClientFrame.Type.DEPOSIT, identityKey: Uint8Array.from(d.owner), deviceId: d.deviceId, envelope: d.envelope as Uint8Array<ArrayBuffer>, proof: proofFor(d, relayPeerId) }), { signal: progress.signal })
       }
       await s.close({ signal: progress.signal })
     })()
@@ -141,6 +169,11 @@ export interface OpenMailboxInit {
   subscribe?: boolean
   /** ms since the epoch signed into the challenge @default Date.now() */
   timestamp?: number
+  /**
+   * this owner's delivery token: the relay gets the delivery key derived from it for this relay (sent after the
+   * challenge, stored once the signature verifies) and from then on gives deposits proven with it the full quota
+   */
+  deliveryToken?: Uint8Array
 }
 
 /**
@@ -292,7 +325,8 @@ export async function openMailbox (node: MailboxNode, relay: RelayTarget, init: 
     if (c.type !== RelayFrame.Type.CHALLENGE) throw new ProtocolViolationError('expected a CHALLENGE')
     const timestamp = init.timestamp ?? Date.now()
     const signature = signAuth(init.identity, { nonce: c.nonce, relayPeerId: connection.remotePeer.toString(), clientPeerId: node.peerId.toString(), deviceId, timestamp })
-    await frames.write(ClientFrame.encode({ type: ClientFrame.Type.AUTH, timestamp: BigInt(timestamp), signature: Uint8Array.from(signature) }), { signal })
+    const key = init.deliveryToken != null ? Uint8Array.from(deliveryKey(init.deliveryToken, connection.remotePeer.toString())) : new Uint8Array(0)
+    await frames.write(ClientFrame.encode({ type: ClientFrame.Type.AUTH, timestamp: BigInt(timestamp), signature: Uint8Array.from(signature), deliveryKey: key }), { signal })
     const result = await frames.read({ signal })
     if (result == null) throw new MailboxClosedError('the relay closed the stream during authentication')
     const r = decodeRelayFrame(result)

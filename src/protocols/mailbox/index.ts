@@ -47,6 +47,8 @@ export interface DepositStream {
 
 export interface DepositOptions extends AbortOptions {
   stream?: DepositStream
+  /** the DEPOSIT frame's proof of the owner's delivery token (empty or absent = none); the backend checks it against the owner's delivery key */
+  proof?: Uint8Array
 }
 
 /** What a relay implements: storage, quotas, rate limits, expiry and live notification. Refusals are thrown as the error classes of `./errors.js`. */
@@ -59,6 +61,8 @@ export interface MailboxBackend {
   ack(owner: MailboxOwner, ids: string[], options?: AbortOptions): Promise<void>
   /** Calls `listener` for each envelope committed for `owner` from now on; returns the unsubscribe function. */
   subscribe(owner: MailboxOwner, listener: (entry: MailboxEntry) => void): () => void
+  /** Stores the owner's delivery key (sent in an authenticated AUTH), replacing the previous one. Without this method deposits have no tokened quota. */
+  setDeliveryKey?(owner: MailboxOwner, key: Uint8Array, options?: AbortOptions): Promise<void>
 }
 
 export interface MailboxServerInit {
@@ -113,9 +117,10 @@ export function mailboxServer (init: MailboxServerInit): (components: MailboxCom
 
 export { MailboxServer }
 export {
-  depositEnvelopes, openMailbox, MailboxSession,
+  depositEnvelopes, openMailbox, relayPeerIdOf, MailboxSession,
   type Deposit, type DepositResult, type MailboxCallOptions, type MailboxNode, type OpenMailboxInit
 } from './client.js'
+export { deliveryKey, depositProof, checkDepositProof, DELIVERY_TOKEN_BYTES, DELIVERY_KEY_BYTES, DEPOSIT_PROOF_BYTES } from './token.js'
 export { signAuth, verifyAuth, authSignatureMessage, type AuthContext } from './auth.js'
 export {
   MailboxServiceError, InvalidMailboxRequestError, MailboxAuthError, MailboxFullError, EnvelopeTooLargeError,

@@ -1,6 +1,7 @@
 /** The relay's inbound side of /parley/mailbox/1.0.0: pipelined deposits, owner authentication, drain by cursor, live push, acks; storage and limits are the backend's. */
 import { systemRandom } from '../../crypto/index.js'
 import { verifyAuth } from './auth.js'
+import { DELIVERY_KEY_BYTES } from './token.js'
 import { withTimeout } from '../request-response.js'
 import { ProtocolService } from '../service.js'
 import {
@@ -78,6 +79,9 @@ export class MailboxServer extends ProtocolService {
 
   /** One answer per DEPOSIT frame, in order; up to MAX_PIPELINED_DEPOSITS are processed at once (the stream is paused beyond that). */
   private async deposits (first: ClientFrame, frames: FrameStream, stream: Stream, connection: Connection): Promise<void> {
+    // the depositing peer is seen here anyway (the connection); logged without any mailbox or envelope, for
+    // operators and tests (senders deposit from short-lived identities, see docs/messaging.md)
+    this.log('deposit stream from %p', connection.remotePeer)
     const writer = new FrameWriter(frames)
     let inFlight = 0
     let slot: Deferred<void> | undefined
@@ -125,7 +129,7 @@ export class MailboxServer extends ProtocolService {
       const owner = ownerOf(frame)
       if (frame.envelope.length === 0) throw new InvalidMailboxRequestError('empty envelope')
       if (frame.envelope.length > MAX_ENVELOPE_BYTES) throw new EnvelopeTooLargeError(`envelopes are at most ${MAX_ENVELOPE_BYTES} bytes`)
-      const id = await this.backend.deposit(owner, frame.envelope, connection.remotePeer, { stream: shared })
+      const id = await this.backend.deposit(owner, frame.envelope, connection.remotePeer, { stream: shared, proof: frame.proof })
       return { type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK, id }
     } catch (err) {
       const res = errorFrame(err)
@@ -152,6 +156,10 @@ export class MailboxServer extends ProtocolService {
       deviceId: owner.deviceId,
       timestamp: Number(auth.timestamp)
     }, auth.signature, this.now())
+    if (auth.deliveryKey.length > 0) {
+      if (auth.deliveryKey.length !== DELIVERY_KEY_BYTES) throw new InvalidMailboxRequestError(`a delivery key is ${DELIVERY_KEY_BYTES} bytes`)
+      await this.backend.setDeliveryKey?.(owner, auth.deliveryKey)
+    }
 
     const ended = new AbortController()
     const writer = new FrameWriter(frames)

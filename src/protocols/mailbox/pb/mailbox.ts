@@ -218,6 +218,8 @@ export interface ClientFrame {
   signature: Uint8Array<ArrayBuffer>
   seq: number
   ids: string[]
+  proof: Uint8Array<ArrayBuffer>
+  deliveryKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace ClientFrame {
@@ -302,6 +304,16 @@ export namespace ClientFrame {
           }
         }
 
+        if ((obj.proof != null && obj.proof.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.proof)
+        }
+
+        if ((obj.deliveryKey != null && obj.deliveryKey.byteLength > 0)) {
+          w.uint32(98)
+          w.bytes(obj.deliveryKey)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -316,7 +328,9 @@ export namespace ClientFrame {
           timestamp: 0n,
           signature: uint8ArrayAlloc(0),
           seq: 0,
-          ids: []
+          ids: [],
+          proof: uint8ArrayAlloc(0),
+          deliveryKey: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -367,6 +381,14 @@ export namespace ClientFrame {
               }
 
               obj.ids.push(reader.string())
+              break
+            }
+            case 11: {
+              obj.proof = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.deliveryKey = reader.bytes()
               break
             }
             default: {
@@ -466,6 +488,20 @@ export namespace ClientFrame {
 
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.proof`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.deliveryKey`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -529,6 +565,16 @@ export namespace ClientFrame {
     value: string
   }
 
+  export interface ClientFrameProofFieldEvent {
+    field: '$.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientFrameDeliveryKeyFieldEvent {
+    field: '$.deliveryKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ClientFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ClientFrame.codec())
   }
@@ -537,7 +583,7 @@ export namespace ClientFrame {
     return decodeMessage(buf, ClientFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientFrame>): Generator<ClientFrameTypeFieldEvent | ClientFrameIdentityKeyFieldEvent | ClientFrameDeviceIdFieldEvent | ClientFrameEnvelopeFieldEvent | ClientFrameAfterFieldEvent | ClientFrameSubscribeFieldEvent | ClientFrameTimestampFieldEvent | ClientFrameSignatureFieldEvent | ClientFrameSeqFieldEvent | ClientFrameIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientFrame>): Generator<ClientFrameTypeFieldEvent | ClientFrameIdentityKeyFieldEvent | ClientFrameDeviceIdFieldEvent | ClientFrameEnvelopeFieldEvent | ClientFrameAfterFieldEvent | ClientFrameSubscribeFieldEvent | ClientFrameTimestampFieldEvent | ClientFrameSignatureFieldEvent | ClientFrameSeqFieldEvent | ClientFrameIdsFieldEvent | ClientFrameProofFieldEvent | ClientFrameDeliveryKeyFieldEvent> {
     return streamMessage(buf, ClientFrame.codec(), opts)
   }
 }
