@@ -5,7 +5,7 @@ import type { LookupResult } from '../directory/index.js'
 import type { AbortOptions } from '../storage/index.js'
 import { toHex } from '../storage/index.js'
 import type { DeviceAddress } from '../session/index.js'
-import { NotOnParleyError } from './errors.js'
+import { NotOnParleyError, UnverifiedNumberError } from './errors.js'
 
 /** How long a lookup answer is reused: short, so a new device or relay is seen within minutes; a failed send also drops it. */
 export const RECIPIENT_CACHE_MS = 5 * 60_000
@@ -52,7 +52,11 @@ export class Recipients {
 
   constructor (private readonly lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
 
-  /** The recipient's devices and relays; NotOnParleyError when the directory has no record (DirectoryUnavailableError when it cannot tell). */
+  /**
+   * The recipient's devices and relays; NotOnParleyError when the directory has no record,
+   * UnverifiedNumberError when the best record has no attestation from a verifier we trust (nothing is
+   * ever sent to such a record: anyone can publish one), DirectoryUnavailableError when it cannot tell.
+   */
   async resolve (e164: string, options?: AbortOptions): Promise<Recipient> {
     const hit = this.cache.get(e164)
     if (hit != null && this.now() - hit.at < RECIPIENT_CACHE_MS) return hit.recipient
@@ -68,6 +72,7 @@ export class Recipients {
   private async fetch (e164: string, options?: AbortOptions): Promise<Recipient> {
     const found = await this.lookup(e164, options)
     if (!found.registered) throw new NotOnParleyError()
+    if (!found.verified) throw new UnverifiedNumberError()
     const recipient: Recipient = {
       e164,
       identityKey: found.identityKey,
