@@ -63,6 +63,8 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
   parley.on('profile', e => { out(args.json ? JSON.stringify({ type: 'profile', ...profileJson(e) }) : profileLine(e)) })
   parley.on('takeover-attempt', e => { out(args.json ? JSON.stringify({ type: 'takeover-attempt', ...e }) : takeoverLine(e)) })
   parley.on('identity-changed', e => { out(args.json ? JSON.stringify({ type: 'identity-changed', ...e }) : identityLine(e)) })
+  // the device checks its own record at start: receive reports what that check finds before it ends
+  const ownRecord = parley.checkOwnRecord({ signal }).catch(() => {})
   if (listenMs != null) {
     await new Promise<void>(resolve => {
       const t = setTimeout(resolve, listenMs)
@@ -71,13 +73,16 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
   } else {
     await parley.drained({ signal })
   }
+  await ownRecord
   await flushOutbox(parley)
 }
 
 /** `trust PHONE`: accepts a verified contact's new identity key; held messages then go out (for up to 5 s here, the rest at the next run). */
 export async function trustCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
   if (args.rest.length !== 1) throw new UsageError('trust takes one phone number')
-  const c = await parley.acceptIdentity(args.rest[0], { signal })
+  const c = await parley.acceptIdentity(args.rest[0], { signal }).catch(err => {
+    throw (err as Error)?.name === 'NotFoundError' ? new Error(`you have no safety number for ${args.rest[0]} yet: nothing to accept`) : err
+  })
   if (args.json) out(JSON.stringify({ phone: c.phone, identityKey: c.identityKey, safetyNumber: c.safetyNumber.digits, blocked: c.blocked }))
   else out(`✓ accepted the safety number ${c.safetyNumber.digits.replace(/(\d{5})(?=\d)/g, '$1 ')} for ${c.phone}; messages to it go out again`)
   await flushOutbox(parley)

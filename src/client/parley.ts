@@ -137,6 +137,8 @@ export class Parley extends Emitter<ParleyEvents> {
   private readonly trust: TrustRoots
   /** rival identity (hex) → when it was last reported */
   private readonly rivalsReported = new Map<string, number>()
+  /** the own-record check under way: a caller asking meanwhile shares it */
+  private ownRecordCheck?: Promise<TakeoverAttempt[]>
 
   private constructor (
     readonly node: ClientNode,
@@ -287,8 +289,14 @@ export class Parley extends Emitter<ParleyEvents> {
    * that is even the best answer) is reported as 'takeover-attempt' (the same one at most every
    * TAKEOVER_NOTICE_INTERVAL_MS) and, unless `republish` is false, our record is published again at once so
    * it keeps winning. Runs at start and after every republish of a maintained device; resolves with what it found.
+   * A call while a check runs shares that check.
    */
   async checkOwnRecord (options: AbortOptions & { republish?: boolean } = {}): Promise<TakeoverAttempt[]> {
+    const running = this.ownRecordCheck ?? (this.ownRecordCheck = this.runOwnRecordCheck(options).finally(() => { this.ownRecordCheck = undefined }))
+    return await running
+  }
+
+  private async runOwnRecordCheck (options: AbortOptions & { republish?: boolean }): Promise<TakeoverAttempt[]> {
     const self = await this.registration.registration(options)
     if (self == null) return []
     const result = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) })
@@ -310,7 +318,10 @@ export class Parley extends Emitter<ParleyEvents> {
       this.rivalsReported.set(a.identityKey, at)
       this.emit('takeover-attempt', a)
     }
-    if (attempts.length > 0 && options.republish !== false) await this.maintenance.publishNow(options)
+    if (attempts.length > 0 && options.republish !== false) {
+      // a refused publish (a node holding the rival's record) is retried by the republish schedule
+      await this.maintenance.publishNow(options).catch(err => this.background(err))
+    }
     return attempts
   }
 
