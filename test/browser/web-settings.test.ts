@@ -170,7 +170,7 @@ describe('web client: settings and contact info', () => {
     expect(rig.pageErrors).toEqual([])
   })
 
-  it('a new key for a contact: the conversation shows a banner, contact info shows the change and verified is cleared', async () => {
+  it('a new key for a verified contact: the conversation shows a blocking banner, sending waits for Accept, contact info shows the change and verified is cleared', async () => {
     await bob.setViewportSize({ width: 1100, height: 720 })
     // Bob reinstalls: wipe, register the same number again (a new identity key)
     await go(bob, '#/settings')
@@ -184,14 +184,21 @@ describe('web client: settings and contact info', () => {
 
     await go(alice, chat(BOB.e164))
     await incoming(alice, 'New phone, same Bob').waitFor({ timeout: 30_000 })
-    await testid(alice, 'identity-changed-banner').waitFor({ timeout: 20_000 })
-    await testid(alice, 'identity-changed-view').click()
+    // Alice had verified Bob: the banner blocks, and a reply is refused until she accepts the new code
+    await testid(alice, 'identity-blocked-banner').waitFor({ timeout: 20_000 })
+    await testid(alice, 'composer').fill('Is that you?')
+    await testid(alice, 'composer').press('Enter')
+    await testid(alice, 'send-error').filter({ hasText: 'safety number changed after you verified it' }).waitFor({ timeout: 10_000 })
+    await testid(alice, 'identity-blocked-view').click()
     await testid(alice, 'contact-info', '[data-state="unverified"]').waitFor({ timeout: 20_000 })
     await testid(alice, 'contact-identity-changed').waitFor({ timeout: 5_000 })
     await testid(alice, 'contact-back').click()
-    await testid(alice, 'identity-changed-ok').click()
-    await testid(alice, 'identity-changed-banner').waitFor({ state: 'detached', timeout: 10_000 })
-    expect((await alice.evaluate(async p => await globalThis.parley!.parley.contact(p), BOB.e164)).identityChanged).toBe(false)
+    await testid(alice, 'identity-blocked-accept').click()
+    await testid(alice, 'identity-blocked-banner').waitFor({ state: 'detached', timeout: 10_000 })
+    const after = await alice.evaluate(async p => await globalThis.parley!.parley.contact(p), BOB.e164)
+    expect(after).toMatchObject({ identityChanged: false, blocked: false })
+    await testid(alice, 'composer').press('Enter')
+    await incoming(bob, 'Is that you?').waitFor({ timeout: 30_000 })
     expect(rig.pageErrors).toEqual([])
   })
 })
