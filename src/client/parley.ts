@@ -163,6 +163,8 @@ export class Parley extends Emitter<ParleyEvents> {
       onIdentityChanged: (phone, blocked) => {
         // a reinstalled contact lost the profile we sent: the next text carries it again
         this.messenger.forgetProfileShared(phone).catch(err => this.background(err))
+        // a new key seen in a message: a record of the old key cached for delivery is stale
+        this.messenger.forgetRecipient(phone)
         this.emit('identity-changed', { phone, blocked })
       }
     })

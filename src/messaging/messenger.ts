@@ -456,6 +456,11 @@ export class Messenger extends Emitter<MessengerEvents> {
     this.outbound.wake()
   }
 
+  /** The contact's key changed: the next delivery looks the number up again instead of using a cached record of the old key. */
+  forgetRecipient (to: string): void {
+    this.recipients.forget(to)
+  }
+
   /** The user accepted the contact's new key: its held entries go out now (encrypted to that key). */
   async release (to: string, options?: AbortOptions): Promise<void> {
     await this.outbound.release(to, options)

@@ -197,6 +197,7 @@ describe('web client: settings and contact info', () => {
     await testid(alice, 'identity-blocked-banner').waitFor({ state: 'detached', timeout: 10_000 })
     const after = await alice.evaluate(async p => await globalThis.parley!.parley.contact(p), BOB.e164)
     expect(after).toMatchObject({ identityChanged: false, blocked: false })
+    await testid(alice, 'composer').fill('Is that you?')
     await testid(alice, 'composer').press('Enter')
     await incoming(bob, 'Is that you?').waitFor({ timeout: 30_000 })
     expect(rig.pageErrors).toEqual([])
