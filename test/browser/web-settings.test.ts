@@ -1,10 +1,12 @@
-// Settings and contact info in the web client: onboarding survives a reload on the code step, safety numbers match across tabs and "verified" persists, read receipts off stops ticks at delivered, presence shows, relays show health, a photo becomes the avatar.
+// Settings and contact info in the web client: onboarding survives a reload on the code step, safety numbers match across tabs and "verified" persists, read receipts off stops ticks at delivered, presence shows, relays show health and the pinned verifier, a photo becomes the avatar, a verified contact's new key blocks until Accept, a takeover attempt shows a banner.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { startWebRig, testid, waitForReservation, type WebRig, type WebPerson } from '../helpers/web-app.js'
+import { Parley, createNodeNode } from '../../src/index.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ALICE: WebPerson = { profile: 'alice', national: '07700 900021', e164: '+447700900021', name: 'Alice' }
@@ -140,6 +142,11 @@ describe('web client: settings and contact info', () => {
     const relayRow = testid(bob, 'relay-row', `[data-addr="${rig.relay.addr('ws')}"]`)
     await relayRow.and(bob.locator('[data-state="connected"]')).waitFor({ timeout: 20_000 })
     expect(await relayRow.locator('[data-testid="relay-health"]').textContent()).toMatch(/^Connected · \d+ ms · your mailbox$/)
+    // the verifier pinned by the page's configuration (as npm start does), not one learned from a relay
+    const verifier = String(rig.relay.listening.verifierKey)
+    expect(await testid(bob, 'trust-root').allTextContents()).toEqual([`${verifier.slice(0, 8)} ${verifier.slice(8, 16)}…`])
+    await testid(bob, 'trust-source').waitFor({ timeout: 5_000 })
+    expect(await testid(bob, 'trust-warning').count()).toBe(0)
 
     await testid(bob, 'relay-addr').fill('/ip4/127.0.0.1/tcp/1/ws')
     await testid(bob, 'relay-addr-invalid').waitFor({ timeout: 5_000 })
@@ -201,5 +208,25 @@ describe('web client: settings and contact info', () => {
     await testid(alice, 'composer').press('Enter')
     await incoming(bob, 'Is that you?').waitFor({ timeout: 30_000 })
     expect(rig.pageErrors).toEqual([])
+  })
+
+  it('someone gets a code for Alice\'s number on another device: Alice\'s tab shows the takeover banner', async () => {
+    const dir = await tempDir('parley-web-rival-')
+    const rival = await Parley.create({ dataDir: join(dir.path, 'rival'), bootstrap: [rig.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode })
+    try {
+      const before = rig.inbox.count
+      await rival.register(ALICE.e164)
+      await rival.verify(await rig.inbox.next(ALICE.e164, before))
+      // what the tab runs after each republish, now
+      const found = await alice.evaluate(async () => await globalThis.parley!.parley.checkOwnRecord({ republish: false }))
+      expect(found.map(f => f.identityKey)).toEqual([Buffer.from(rival.identity.publicKey).toString('hex')])
+      await testid(alice, 'takeover-banner').filter({ hasText: 'passed SMS verification' }).waitFor({ timeout: 10_000 })
+      await testid(alice, 'takeover-dismiss').click()
+      await testid(alice, 'takeover-banner').waitFor({ state: 'detached', timeout: 5_000 })
+      expect(rig.pageErrors).toEqual([])
+    } finally {
+      await rival.stop()
+      await dir.remove()
+    }
   })
 })
