@@ -13,6 +13,8 @@ const MALLORY = '+15550520003'
 const CAROL = '+15550520004'
 const DAVE = '+15550520005'
 const ERIN = '+15550520006'
+const FRANK = '+15550520007'
+const GRACE = '+15550520008'
 
 const verifierOf = (r: TestRelay): string => String(r.relay.listening.verifierKey)
 
@@ -58,7 +60,8 @@ describe('trust on the client', () => {
     expect(found.verified).toBe(false)
     await expect(alice.send(MALLORY, 'hello?')).rejects.toMatchObject({ name: 'UnverifiedNumberError', message: expect.stringMatching(/isn't confirmed by a verifier you trust/) })
     expect(await alice.conversations()).toEqual([])
-    const bobs = await alice.lookup(BOB)
+    // a single DHT query can fail while peers come and go: retried, as the outbox would
+    const bobs = await retryUntil(async () => await alice.lookup(BOB), { timeout: 30_000, interval: 250, what: 'Bob\'s record' })
     expect(bobs).toMatchObject({ registered: true, verified: true })
     expect(bobs.registered && toHex(bobs.identityKey)).toBe(toHex(bob.identity.publicKey))
 
@@ -79,6 +82,27 @@ describe('trust on the client', () => {
     expect((await alice.conversations()).map(c => c.address)).toEqual([BOB])
     expect(await alice.history(BOB)).toHaveLength(1)
   }, 180_000)
+
+  it('queued mail to a number whose record no trust root attests stays queued: it never goes to the untrusted record', async () => {
+    const both = { trustedVerifiers: [fromHex(verifierOf(r1)), fromHex(verifierOf(r2))] }
+    let grace = track(await registeredDevice(dir.path, 'grace', GRACE, [r1, r2], both))
+    const frank = track(await registeredDevice(dir.path, 'frank', FRANK, [r2, r1], both))
+    await converse({ device: grace, phone: GRACE }, { device: frank, phone: FRANK })
+    // Grace's network now pins only the first relay's verifier: Frank's record (second verifier) carries no number for her
+    await stop(grace)
+    grace = track(await openDevice(dir.path, 'grace', [r1, r2], { trustedVerifiers: [fromHex(verifierOf(r1))] }))
+    expect(grace.trustRoots()).toEqual({ configured: [verifierOf(r1)], learned: [] })
+    const atFrank = collect<ReceivedMessage>(push => frank.on('message', push))
+    // a known conversation queues at once; delivery finds no trusted record and holds it
+    const held = await grace.send(FRANK, 'not to an untrusted record')
+    await retryUntil(async () => {
+      const entry = (await grace.storage.outbox.list()).find(e => e.id === held.id)
+      if (entry == null || entry.attempts < 1) throw new Error('not attempted yet')
+    }, { timeout: 30_000, interval: 100, what: 'a held delivery attempt' })
+    expect((await grace.history(FRANK)).find(m => m.id === held.id)?.status).toBe('pending')
+    expect(atFrank.items).toEqual([])
+    expect(await retryUntil(async () => await grace.lookup(FRANK), { timeout: 30_000, interval: 250, what: 'Frank\'s record' })).toMatchObject({ registered: true, verified: false })
+  }, 120_000)
 
   it('a verified contact\'s new key blocks send and queued mail until the user accepts it; then the mail goes to the accepted key', async () => {
     let skew = 0
