@@ -1,6 +1,6 @@
 /** The `parley` messaging commands: send, receive, chat, trust. Talks only to the Parley facade; knows nothing of protocols. */
 import { createInterface } from 'node:readline'
-import type { Parley, ParleyEvents, ReceivedMessage } from '../index.js'
+import { UnverifiedNumberError, type Parley, type ParleyEvents, type ReceivedMessage } from '../index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
 
@@ -93,6 +93,7 @@ export async function chatCommand (args: CliArgs, parley: Parley, signal: AbortS
   if (args.rest.length !== 1) throw new UsageError('chat takes one phone number')
   const lookup = await parley.lookup(args.rest[0], { signal })
   if (!lookup.registered) throw new Error(`${lookup.phone} is not on Parley`)
+  if (!lookup.verified) throw new UnverifiedNumberError()
   const peer = lookup.phone
   let name = (await parley.contactProfile(peer, { signal }))?.name
   const ticks: Record<string, string> = { pending: '⏱', sent: '✓', delivered: '✓✓', read: '✓✓ read', failed: '✗ failed' }
