@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core'
 import { startWebRig, testid, waitForReservation, type WebRig, type WebPerson } from '../helpers/web-app.js'
 import { Parley, createNodeNode } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
+import { attestFor, publishRival } from '../messaging/rivals.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ALICE: WebPerson = { profile: 'alice', national: '07700 900021', e164: '+447700900021', name: 'Alice' }
@@ -214,9 +215,7 @@ describe('web client: settings and contact info', () => {
     const dir = await tempDir('parley-web-rival-')
     const rival = await Parley.create({ dataDir: join(dir.path, 'rival'), bootstrap: [rig.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode })
     try {
-      const before = rig.inbox.count
-      await rival.register(ALICE.e164)
-      await rival.verify(await rig.inbox.next(ALICE.e164, before))
+      await publishRival(rival, ALICE.e164, await attestFor(rival, ALICE.e164, { relay: rig.relay, sms: rig.inbox, dataDir: '' }))
       // what the tab runs after each republish, now
       const found = await alice.evaluate(async () => await globalThis.parley!.parley.checkOwnRecord({ republish: false }))
       expect(found.map(f => f.identityKey)).toEqual([Buffer.from(rival.identity.publicKey).toString('hex')])

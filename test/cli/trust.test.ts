@@ -5,7 +5,9 @@ import { PROJECT_ROOT } from '../../scripts/paths.js'
 import { parseCliArgs, UsageError } from '../../src/cli/args.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runToExit } from '../helpers/process.js'
-import { startTestRelay, type TestRelay } from '../messaging/helpers.js'
+import { startTestRelay, openDevice, type TestRelay } from '../messaging/helpers.js'
+import { attestFor, publishRival } from '../messaging/rivals.js'
+import { toHex } from '../../src/storage/index.js'
 
 const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
 const OWNER = '+15550530001'
@@ -73,9 +75,11 @@ describe('parley and trust (processes)', () => {
 
   it('receive --json reports a rival record for our number as a takeover-attempt line; trust PHONE needs a known contact', async () => {
     await register('owner', OWNER)
-    // a trusted verifier texts the owner's code to someone else (a SIM swap)
-    const rivalKey = await register('rival', OWNER)
-    const got = await parley([...at('owner'), ...pin(), 'receive', '--json'])
+    // a trusted verifier texts the owner's code to someone else (a SIM swap), who publishes a record with it
+    const rival = await openDevice(dir.path, 'rival', [relay])
+    await publishRival(rival, OWNER, await attestFor(rival, OWNER, relay))
+    const rivalKey = toHex(rival.identity.publicKey)
+    const got = await parley([...at('owner'), ...pin(), 'receive', '--json']).finally(async () => await rival.stop())
     expect(got.code).toBe(0)
     const lines = got.stdout.trim().split('\n').filter(Boolean).map(l => JSON.parse(l))
     expect(lines).toContainEqual({ type: 'takeover-attempt', identityKey: rivalKey, verified: true, at: expect.any(Number) })

@@ -5,6 +5,7 @@ import { fromHex, toHex } from '../../src/storage/index.js'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import { startTestRelay, openDevice, registeredDevice, collect, converse, type TestRelay } from './helpers.js'
+import { attestFor, claimNumber, publishRival } from './rivals.js'
 
 const ALICE = '+15550520001'
 const BOB = '+15550520002'
@@ -50,8 +51,12 @@ describe('trust on the client', () => {
     const attacker = { trustedVerifiers: [fromHex(verifierOf(r1)), fromHex(verifierOf(r2))] }
     const mallory = track(await registeredDevice(dir.path, 'mallory', MALLORY, [r2, r1], attacker))
     expect(mallory.trustRoots()).toEqual({ configured: [verifierOf(r1), verifierOf(r2)], learned: [] })
-    // and it registers Bob's number through its own verifier (an attacker's verifier relay)
-    const impostor = track(await registeredDevice(dir.path, 'impostor', BOB, [r2, r1], attacker))
+    // and it gets Bob's number attested for another key by its own verifier (an attacker's verifier relay),
+    // publishes that record and writes as Bob
+    const impostor = track(await openDevice(dir.path, 'impostor', [r2, r1], attacker))
+    const forged = await attestFor(impostor, BOB, r2)
+    await publishRival(impostor, BOB, forged)
+    await claimNumber(impostor, BOB, forged)
 
     const found = await retryUntil(async () => {
       const r = await alice.lookup(MALLORY)
@@ -111,7 +116,10 @@ describe('trust on the client', () => {
     await converse({ device: carol, phone: CAROL }, { device: dave, phone: DAVE })
     expect(await carol.markVerified(DAVE, true)).toMatchObject({ verified: true, blocked: false })
 
-    // Dave's number moves to a new identity (a reinstall, or someone who got the code)
+    // Dave's number moves to a new identity (a reinstall, or someone who got the code). Where the directory
+    // has a registration lock, the old identity gives the number up first (docs/directory.md)
+    const release = (await import('../../src/directory/index.js') as Record<string, unknown>).publishRelease as undefined | ((dht: unknown, identity: unknown, e164: string) => Promise<unknown>)
+    if (release != null) await release(dave.node.services.dht, dave.identity, DAVE)
     await stop(dave)
     const dave2 = track(await registeredDevice(dir.path, 'dave2', DAVE, [r1]))
     const atDave2 = collect<ReceivedMessage>(push => dave2.on('message', push))
@@ -144,7 +152,9 @@ describe('trust on the client', () => {
 
   it('the owner hears about a rival record for its number (a trusted verifier texted the code to someone else)', async () => {
     const erin = track(await registeredDevice(dir.path, 'erin', ERIN, [r1]))
-    const rival = track(await registeredDevice(dir.path, 'erin-rival', ERIN, [r1]))
+    // a trusted verifier texts Erin's code to someone else (a SIM swap), who publishes a record with it
+    const rival = track(await openDevice(dir.path, 'erin-rival', [r1]))
+    await publishRival(rival, ERIN, await attestFor(rival, ERIN, r1))
     const attempts = collect<ParleyEvents['takeover-attempt']>(push => erin.on('takeover-attempt', push))
     const found = await erin.checkOwnRecord({ signal: AbortSignal.timeout(30_000) })
     expect(found).toEqual([{ identityKey: toHex(rival.identity.publicKey), verified: true, at: expect.any(Number) }])
