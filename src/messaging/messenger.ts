@@ -282,6 +282,12 @@ export class Messenger extends Emitter<MessengerEvents> {
     // a number we have a conversation with is known to be on Parley: queue at once (delivery shares the lookup);
     // a new number waits for the directory, so "not on Parley" is said before anything is stored
     const known = await this.init.messages.conversation(to, options) != null
+    // a known conversation does not wait for the directory, but an answer without a trusted attestation seen
+    // within the cache time is said at once (the outbox holds what was queued before it)
+    if (known && this.recipients.knownUntrusted(to)) {
+      lookup.catch(() => {})
+      throw new UnverifiedNumberError()
+    }
     if (known) lookup.catch(() => {})
     else {
       try {

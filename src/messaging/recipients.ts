@@ -49,6 +49,8 @@ export class Recipients {
   private readonly cache = new Map<string, { at: number, recipient: Recipient }>()
   /** lookups under way: a send and the delivery right after it share one */
   private readonly pending = new Map<string, Promise<Recipient>>()
+  /** numbers whose last answer had no trusted attestation, and when (kept as long as a good answer would be) */
+  private readonly untrusted = new Map<string, number>()
 
   constructor (private readonly lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
 
@@ -72,7 +74,11 @@ export class Recipients {
   private async fetch (e164: string, options?: AbortOptions): Promise<Recipient> {
     const found = await this.lookup(e164, options)
     if (!found.registered) throw new NotOnParleyError()
-    if (!found.verified) throw new UnverifiedNumberError()
+    if (!found.verified) {
+      this.untrusted.set(e164, this.now())
+      throw new UnverifiedNumberError()
+    }
+    this.untrusted.delete(e164)
     const recipient: Recipient = {
       e164,
       identityKey: found.identityKey,
@@ -87,6 +93,15 @@ export class Recipients {
     }
     this.cache.set(e164, { at: this.now(), recipient })
     return recipient
+  }
+
+  /** True when the directory's answer of the last RECIPIENT_CACHE_MS had no trusted attestation (no lookup: a local check for send). */
+  knownUntrusted (e164: string): boolean {
+    const at = this.untrusted.get(e164)
+    if (at == null) return false
+    if (this.now() - at < RECIPIENT_CACHE_MS) return true
+    this.untrusted.delete(e164)
+    return false
   }
 
   /** Forgets a cached answer (after a failed delivery, so the next try looks again). */

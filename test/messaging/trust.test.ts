@@ -105,6 +105,8 @@ describe('trust on the client', () => {
       if (entry == null || entry.attempts < 1) throw new Error('not attempted yet')
     }, { timeout: 30_000, interval: 100, what: 'a held delivery attempt' })
     expect((await grace.history(FRANK)).find(m => m.id === held.id)?.status).toBe('pending')
+    // once the directory said so, a new message to the known conversation is refused at once
+    await expect(grace.send(FRANK, 'again')).rejects.toMatchObject({ name: 'UnverifiedNumberError' })
     expect(atFrank.items).toEqual([])
     expect(await retryUntil(async () => await grace.lookup(FRANK), { timeout: 30_000, interval: 250, what: 'Frank\'s record' })).toMatchObject({ registered: true, verified: false })
   }, 120_000)
