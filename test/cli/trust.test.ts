@@ -75,11 +75,14 @@ describe('parley and trust (processes)', () => {
 
   it('receive --json reports a rival record for our number as a takeover-attempt line; trust PHONE needs a known contact', async () => {
     await register('owner', OWNER)
+    // a relay that joined later and never held the owner's record
+    const late = await startTestRelay(join(dir.path, 'late-relay'), [relay.relay.addr('tcp')])
     // a trusted verifier texts the owner's code to someone else (a SIM swap), who publishes a record with it
-    const rival = await openDevice(dir.path, 'rival', [relay])
+    const rival = await openDevice(dir.path, 'rival', [late])
     await publishRival(rival, OWNER, await attestFor(rival, OWNER, relay))
     const rivalKey = toHex(rival.identity.publicKey)
-    const got = await parley([...at('owner'), ...pin(), 'receive', '--json']).finally(async () => await rival.stop())
+    const got = await parley(['--data', join(dir.path, 'owner'), '--bootstrap', relay.relay.addr('tcp'), late.relay.addr('tcp'), ...pin(), 'receive', '--json'])
+      .finally(async () => { await rival.stop(); await late.relay.stop() })
     expect(got.code).toBe(0)
     const lines = got.stdout.trim().split('\n').filter(Boolean).map(l => JSON.parse(l))
     expect(lines).toContainEqual({ type: 'takeover-attempt', identityKey: rivalKey, verified: true, at: expect.any(Number) })
