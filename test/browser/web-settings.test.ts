@@ -8,6 +8,7 @@ import { startWebRig, testid, waitForReservation, type WebRig, type WebPerson } 
 import { Parley, createNodeNode } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
 import { attestFor, publishRival } from '../messaging/rivals.js'
+import { startRelayProcess } from '../../scripts/relay-process.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ALICE: WebPerson = { profile: 'alice', national: '07700 900021', e164: '+447700900021', name: 'Alice' }
@@ -213,9 +214,13 @@ describe('web client: settings and contact info', () => {
 
   it('someone gets a code for Alice\'s number on another device: Alice\'s tab shows the takeover banner', async () => {
     const dir = await tempDir('parley-web-rival-')
-    const rival = await Parley.create({ dataDir: join(dir.path, 'rival'), bootstrap: [rig.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode })
+    // a relay that joined after Alice registered (it never held her record), which she adds in Settings
+    const late = await startRelayProcess({ dataDir: join(dir.path, 'late'), listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'], args: ['--inbound-per-host', '1000', '--bootstrap', rig.relay.addr('tcp')] })
+    const rival = await Parley.create({ dataDir: join(dir.path, 'rival'), bootstrap: [late.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode })
     try {
+      // the rig's (trusted) verifier texts Alice's code to someone else, who publishes a record with it
       await publishRival(rival, ALICE.e164, await attestFor(rival, ALICE.e164, { relay: rig.relay, sms: rig.inbox, dataDir: '' }))
+      await alice.evaluate(async addr => { await globalThis.parley!.parley.addRelay(addr) }, late.addr('ws'))
       // what the tab runs after each republish, now
       const found = await alice.evaluate(async () => await globalThis.parley!.parley.checkOwnRecord({ republish: false }))
       expect(found.map(f => f.identityKey)).toEqual([Buffer.from(rival.identity.publicKey).toString('hex')])
@@ -225,6 +230,7 @@ describe('web client: settings and contact info', () => {
       expect(rig.pageErrors).toEqual([])
     } finally {
       await rival.stop()
+      await late.stop()
       await dir.remove()
     }
   })
