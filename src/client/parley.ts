@@ -301,7 +301,8 @@ export class Parley extends Emitter<ParleyEvents> {
   private async runOwnRecordCheck (options: AbortOptions & { republish?: boolean }): Promise<TakeoverAttempt[]> {
     const self = await this.registration.registration(options)
     if (self == null) return []
-    const result = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) })
+    // the whole query (quorum 0), not the first closest peers: this runs twice a day and looks for records that lost
+    const result = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, quorum: 0, ...(options.signal != null ? { signal: options.signal } : {}) })
     if (!result.registered) return []
     const ours = toHex(this.local.identity.publicKey)
     const at = (this.init.now ?? Date.now)()
