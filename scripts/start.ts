@@ -1,4 +1,4 @@
-/** `npm start`: a local relay (data in ./.parley/relay) on fixed loopback ports, running the phone verifier with the log SMS gateway, plus the web client on http://localhost:8080. */
+/** `npm start`: a local relay (data in ./.parley/relay) on fixed loopback ports, running the phone verifier with the log SMS gateway, plus the web client on http://localhost:8080, which trusts that relay's verifier key (pinned in /config.json). */
 import { resolve } from 'node:path'
 import { startRelayProcess } from './relay-process.js'
 import { startWebServer } from './web-server.js'
@@ -32,13 +32,20 @@ async function main (): Promise<void> {
       if (event.event === 'sms') say(smsLine(String(event.to), String(event.text)))
     }
   })
-  const web = await startWebServer({ port: webPort, host: '127.0.0.1', config: { bootstrap: [relay.addr('ws')] } }).catch(async err => {
+  // the local network's trust root: the web client pins it, and CLI users are told the flag that pins it
+  const verifierKey = typeof relay.listening.verifierKey === 'string' ? relay.listening.verifierKey : undefined
+  const config = { bootstrap: [relay.addr('ws')], ...(verifierKey != null ? { trustedVerifiers: [verifierKey] } : {}) }
+  const web = await startWebServer({ port: webPort, host: '127.0.0.1', config }).catch(async err => {
     await relay.stop()
     throw new Error(`cannot serve the web client on port ${webPort}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   })
   say('')
   say(`  Relay      ${relay.peerId}`)
   for (const a of relay.multiaddrs) say(`             ${a}`)
+  if (verifierKey != null) {
+    say(`  Verifier   ${verifierKey}`)
+    say(`             the web client trusts only this verifier; for the CLI: parley --trusted-verifier ${verifierKey} …`)
+  }
   say(`  Metrics    http://127.0.0.1:${metricsPort}/metrics`)
   say(`  Data       ${dataDir}`)
   say(`  Web client ${web.url}   (open it in two windows to chat: ${web.url}/?profile=alice and ${web.url}/?profile=bob)`)

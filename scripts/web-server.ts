@@ -63,7 +63,7 @@ export interface WebServerInit {
   /** folder of the built client @default dist/web */
   root?: string
   /** what the page receives at /config.json */
-  config: { bootstrap: string[] }
+  config: { bootstrap: string[], trustedVerifiers?: string[] }
 }
 
 export async function startWebServer (init: WebServerInit): Promise<{ server: Server, url: string, close(): Promise<void> }> {

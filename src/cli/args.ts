@@ -11,6 +11,8 @@ export class UsageError extends Error {
 export interface CliArgs {
   dataDir: string
   bootstrap: string[]
+  /** the network's verifier public keys (hex), the device's trust roots */
+  trustedVerifiers: Uint8Array[]
   json: boolean
   region?: string
   timeoutSeconds?: number
@@ -34,6 +36,7 @@ export const COMMANDS: Record<string, string> = {
   profile: 'profile [name TEXT... | photo FILE]  show or change the name and photo your contacts see (no TEXT/FILE: remove)',
   backup: 'backup FILE           write an encrypted backup of this device (passphrase from PARLEY_PASSPHRASE or asked)',
   restore: 'restore FILE          restore a device from a backup into --data (an empty folder, or --replace)',
+  trust: 'trust PHONE           accept the new safety number of a contact you had verified (sending to it is blocked until then)',
   daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, receive, lookup, history, conversations, markRead; GET /events streams them)'
 }
 
@@ -44,9 +47,10 @@ export function usage (): string {
     'commands:',
     ...Object.values(COMMANDS).map(c => `  ${c}`),
     '',
-    'options (also as env PARLEY_DATA, PARLEY_BOOTSTRAP, PARLEY_REGION):',
+    'options (also as env PARLEY_DATA, PARLEY_BOOTSTRAP, PARLEY_TRUSTED_VERIFIERS, PARLEY_REGION):',
     '  --data DIR            this device\'s data folder (default ./.parley/client)',
     '  --bootstrap MA...     relays to connect to',
+    '  --trusted-verifier HEX  a verifier key of your network (repeatable): only numbers it attested are written to',
     '  --region CC           region for numbers without a country code, e.g. GB',
     '  --json                machine-readable output',
     '  --timeout S           give up after S seconds (receive: listen for S seconds)',
@@ -55,10 +59,19 @@ export function usage (): string {
   ].join('\n')
 }
 
+/** An Ed25519 verifier public key as hex. */
+const VERIFIER_KEY_HEX = /^[0-9a-fA-F]{64}$/
+
+function verifierKey (hex: string, from: string): Uint8Array {
+  if (!VERIFIER_KEY_HEX.test(hex)) throw new UsageError(`${from}: expected a verifier key of 64 hex digits, got '${hex.length > 80 ? hex.slice(0, 80) + '…' : hex}'`)
+  return Uint8Array.from(hex.match(/../g) ?? [], b => parseInt(b, 16))
+}
+
 export function parseCliArgs (argv: string[], env: Record<string, string | undefined> = {}): CliArgs {
   const out: CliArgs = {
     dataDir: env.PARLEY_DATA ?? '.parley/client',
     bootstrap: (env.PARLEY_BOOTSTRAP ?? '').split(/[\s,]+/).filter(Boolean),
+    trustedVerifiers: (env.PARLEY_TRUSTED_VERIFIERS ?? '').split(/[\s,]+/).filter(Boolean).map(h => verifierKey(h, 'PARLEY_TRUSTED_VERIFIERS')),
     json: false,
     replace: false,
     rest: [],
@@ -66,6 +79,7 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     ...(env.PARLEY_REGION != null ? { region: env.PARLEY_REGION } : {})
   }
   let bootstrapFromFlags: string[] | undefined
+  let verifiersFromFlags: Uint8Array[] | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const value = (): string => {
@@ -78,6 +92,7 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     else if (arg === '--replace') out.replace = true
     else if (arg === '--data') out.dataDir = value()
     else if (arg === '--region') out.region = value()
+    else if (arg === '--trusted-verifier') (verifiersFromFlags ??= []).push(verifierKey(value(), '--trusted-verifier'))
     else if (arg === '--timeout') {
       const v = value()
       if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--timeout: expected seconds, got '${v}'`)
@@ -95,6 +110,8 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     else out.rest.push(arg)
   }
   if (bootstrapFromFlags != null) out.bootstrap = bootstrapFromFlags
+  // flags replace the env list, as for --bootstrap
+  if (verifiersFromFlags != null) out.trustedVerifiers = verifiersFromFlags
   if (out.command != null && COMMANDS[out.command] == null) throw new UsageError(`unknown command '${out.command}' (see --help)`)
   return out
 }

@@ -41,6 +41,8 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
   })
   parley.on('status', e => notify('status', e))
   parley.on('profile', e => notify('profile', profileJson(e)))
+  parley.on('takeover-attempt', e => notify('takeover-attempt', e))
+  parley.on('identity-changed', e => notify('identity-changed', e))
 
   const methods: Record<string, (p: Record<string, unknown> | undefined) => Promise<unknown>> = {
     send: async p => {
@@ -68,7 +70,12 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
     }),
     conversations: async () => await parley.conversations(),
     markRead: async p => ({ ids: await parley.markRead(str(p, 'phone')) }),
-    whoami: async () => await parley.whoami()
+    whoami: async () => await parley.whoami(),
+    trust: async p => {
+      const c = await parley.acceptIdentity(str(p, 'phone'))
+      return { phone: c.phone, identityKey: c.identityKey, blocked: c.blocked }
+    },
+    trustRoots: async () => parley.trustRoots()
   }
 
   const answer = async (req: RpcRequest): Promise<Record<string, unknown> | undefined> => {

@@ -1,8 +1,8 @@
-/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, daemon, backup, restore. One clear line and a non-zero exit on any error. */
+/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, daemon, backup, restore. One clear line and a non-zero exit on any error. */
 import { Parley, createNodeNode, createDepositNodeNode, toHexString } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
-import { sendCommand, receiveCommand, chatCommand } from './messaging.js'
+import { sendCommand, receiveCommand, chatCommand, trustCommand } from './messaging.js'
 import { runDaemon } from './daemon.js'
 import { profileCommand } from './profile.js'
 import { backupCommand, restoreCommand } from './backup.js'
@@ -15,6 +15,15 @@ const LONG_RUNNING = new Set(['receive', 'chat', 'daemon'])
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
+}
+
+/** One stderr line when the device runs without a configured trust root: what it trusts instead. */
+function trustWarning (parley: Parley): void {
+  const { configured, learned } = parley.trustRoots()
+  if (configured.length > 0) return
+  process.stderr.write(learned.length > 0
+    ? `parley: warning: no --trusted-verifier given; trusting only the verifier that confirmed your own number (${learned.map(k => k.slice(0, 16)).join(', ')}…)\n`
+    : 'parley: warning: no --trusted-verifier given and this device is not registered: no number can be trusted until you register or give your network\'s verifier keys\n')
 }
 
 function fail (message: string, code = 1): never {
@@ -81,6 +90,8 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       return await chatCommand(args, parley, signal)
     case 'profile':
       return await profileCommand(args, parley, signal)
+    case 'trust':
+      return await trustCommand(args, parley, signal)
     case 'daemon':
       if (args.rpcPort == null) throw new UsageError('daemon needs --rpc-port N')
       return await runDaemon(parley, args.rpcPort, signal)
@@ -122,7 +133,8 @@ async function main (): Promise<void> {
   process.once('SIGTERM', interrupted)
   let parley: Parley | undefined
   try {
-    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) })
+    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, ...(args.trustedVerifiers.length > 0 ? { trustedVerifiers: args.trustedVerifiers } : {}), maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) })
+    trustWarning(parley)
     await run(args, parley, controller.signal)
   } catch (err) {
     const e = err as Error

@@ -1,6 +1,6 @@
-/** The `parley` messaging commands: send, receive, chat. Talks only to the Parley facade; knows nothing of protocols. */
+/** The `parley` messaging commands: send, receive, chat, trust. Talks only to the Parley facade; knows nothing of protocols. */
 import { createInterface } from 'node:readline'
-import type { Parley, ParleyEvents, ReceivedMessage } from '../index.js'
+import { UnverifiedNumberError, type Parley, type ParleyEvents, type ReceivedMessage } from '../index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
 
@@ -19,6 +19,11 @@ export const profileJson = (e: ParleyEvents['profile']): Record<string, unknown>
 /** "+15550001111 now shares the name "Alice" and a photo": one line for a contact's new profile. */
 const profileLine = (e: ParleyEvents['profile']): string =>
   `${e.phone} now shares ${e.name != null && e.name !== '' ? `the name "${e.name}"` : 'no name'}${e.photo != null ? ' and a photo' : ''}`
+/** A rival record for our own number, for a person: no number (it is ours), the rival's key abbreviated. */
+export const takeoverLine = (e: ParleyEvents['takeover-attempt']): string =>
+  `⚠ someone tried to register your number with another key (${e.identityKey.slice(0, 16)}…, ${e.verified ? 'confirmed by a verifier you trust: your SIM or SMS may be compromised' : 'from a verifier you do not trust'}); your device published its record again`
+const identityLine = (e: ParleyEvents['identity-changed']): string =>
+  e.blocked ? `⚠ ${e.phone}'s safety number changed after you verified it: nothing is sent to it until you compare and run: parley trust ${e.phone}` : `${e.phone}'s safety number changed`
 /** "Alice (+15550001111)" when the contact shared a name, else the number. */
 const label = (phone: string, name: string | undefined): string => name != null && name !== '' ? `${name} (${phone})` : phone
 
@@ -56,6 +61,10 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
   parley.on('message', m => { out(args.json ? messageJson(m) : `[${time(m.timestamp)}] ${m.from}: ${m.text}`) })
   parley.on('receipt', r => { if (args.json) out(JSON.stringify({ type: 'receipt', phone: r.phone, id: r.id, status: r.status })) })
   parley.on('profile', e => { out(args.json ? JSON.stringify({ type: 'profile', ...profileJson(e) }) : profileLine(e)) })
+  parley.on('takeover-attempt', e => { out(args.json ? JSON.stringify({ type: 'takeover-attempt', ...e }) : takeoverLine(e)) })
+  parley.on('identity-changed', e => { out(args.json ? JSON.stringify({ type: 'identity-changed', ...e }) : identityLine(e)) })
+  // the device checks its own record at start: receive reports what that check finds before it ends
+  const ownRecord = parley.checkOwnRecord({ signal }).catch(() => {})
   if (listenMs != null) {
     await new Promise<void>(resolve => {
       const t = setTimeout(resolve, listenMs)
@@ -64,6 +73,18 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
   } else {
     await parley.drained({ signal })
   }
+  await ownRecord
+  await flushOutbox(parley)
+}
+
+/** `trust PHONE`: accepts a verified contact's new identity key; held messages then go out (for up to 5 s here, the rest at the next run). */
+export async function trustCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
+  if (args.rest.length !== 1) throw new UsageError('trust takes one phone number')
+  const c = await parley.acceptIdentity(args.rest[0], { signal }).catch(err => {
+    throw (err as Error)?.name === 'NotFoundError' ? new Error(`you have no safety number for ${args.rest[0]} yet: nothing to accept`) : err
+  })
+  if (args.json) out(JSON.stringify({ phone: c.phone, identityKey: c.identityKey, safetyNumber: c.safetyNumber.digits, blocked: c.blocked }))
+  else out(`✓ accepted the safety number ${c.safetyNumber.digits.replace(/(\d{5})(?=\d)/g, '$1 ')} for ${c.phone}; messages to it go out again`)
   await flushOutbox(parley)
 }
 
@@ -72,6 +93,7 @@ export async function chatCommand (args: CliArgs, parley: Parley, signal: AbortS
   if (args.rest.length !== 1) throw new UsageError('chat takes one phone number')
   const lookup = await parley.lookup(args.rest[0], { signal })
   if (!lookup.registered) throw new Error(`${lookup.phone} is not on Parley`)
+  if (!lookup.verified) throw new UnverifiedNumberError()
   const peer = lookup.phone
   let name = (await parley.contactProfile(peer, { signal }))?.name
   const ticks: Record<string, string> = { pending: '⏱', sent: '✓', delivered: '✓✓', read: '✓✓ read', failed: '✗ failed' }

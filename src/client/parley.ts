@@ -23,6 +23,7 @@ import { loadSettings, saveSettings, type Settings } from './settings.js'
 import { loadProfile, saveProfile, shareableProfile, type Profile } from './profile.js'
 import { ContactProfiles, type ContactProfile } from './contact-profiles.js'
 import { exportBackup, importBackup, type BackupProgressOptions, type ImportBackupOptions } from './backup.js'
+import { TrustRoots, type TrustRootsInfo } from './trust-roots.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -33,7 +34,11 @@ export interface ParleyInit {
   /** relay multiaddrs */
   bootstrap: string[]
   listen?: string[]
-  /** verifier public keys whose attestations show a contact as verified; by default those of the bootstrap relays */
+  /**
+   * The network's verifier public keys (trust roots): only numbers a record attested by one of them carries
+   * are written to, and only they prove who a message is from. Relays never add any. When none is given the
+   * device trusts the verifier that attested its own number at registration (see trustRoots()).
+   */
   trustedVerifiers?: Uint8Array[]
   /** region for numbers typed without a country code, e.g. 'GB' */
   defaultRegion?: string
@@ -86,8 +91,19 @@ export interface ParleyEvents {
   /** a contact's profile (display name, photo) newer than the one kept arrived; it is stored (see contactProfile) */
   profile: { phone: string } & ContactProfile
   relay: MessengerEvents['relay']
-  /** a contact's identity key differs from the one we knew: their safety number changed, verified is cleared */
-  'identity-changed': { phone: string }
+  /**
+   * a contact's identity key differs from the one we knew: their safety number changed, verified is cleared.
+   * `blocked`: the user had verified the contact, so nothing is sent to it (queued messages wait) until
+   * acceptIdentity(phone)
+   */
+  'identity-changed': { phone: string, blocked: boolean }
+  /**
+   * the directory holds a record of another identity for OUR number (found when the device checks its own
+   * record, at start and after each republish): someone tries to take the number over. `identityKey` is the
+   * rival's (hex), `verified` whether a verifier we trust attested it (a SIM swap or an intercepted code)
+   * rather than an unknown one. The device republishes its record at once.
+   */
+  'takeover-attempt': TakeoverAttempt
   /**
    * a message that can never be read was dropped (e.g. a contact wrote on a session this device, restored
    * from a backup, cannot follow); `phone` when the sender is known. The contact's next message after our
@@ -97,6 +113,11 @@ export interface ParleyEvents {
   /** background problems that will be retried */
   error: unknown
 }
+
+export interface TakeoverAttempt { identityKey: string, verified: boolean, at: number }
+
+/** The same rival is reported at most this often: the check after our own republish would repeat it at once. */
+export const TAKEOVER_NOTICE_INTERVAL_MS = 60 * 60_000
 
 export interface WhoAmI {
   registered: boolean
@@ -125,29 +146,38 @@ export class Parley extends Emitter<ParleyEvents> {
   /** our profile as shared, cached: send() asks for it on every text */
   private sharedProfile?: Promise<Profile & { updatedAt: number } | undefined>
   private currentSettings: Settings
+  private readonly trust: TrustRoots
+  /** rival identity (hex) → when it was last reported */
+  private readonly rivalsReported = new Map<string, number>()
+  /** the own-record check under way: a caller asking meanwhile shares it */
+  private ownRecordCheck?: Promise<TakeoverAttempt[]>
 
   private constructor (
     readonly node: ClientNode,
     readonly storage: Storage,
     readonly local: LocalIdentity,
     protected readonly init: ParleyInit,
-    /** the relays to start from (configured + user's changes) and the stored settings */
-    startup: { bootstrap: string[], settings: Settings }
+    /** the relays to start from (configured + user's changes), the stored settings and the trust roots */
+    startup: { bootstrap: string[], settings: Settings, trust: TrustRoots }
   ) {
     super()
+    this.trust = startup.trust
     const now = init.now ?? Date.now
     const random = init.random ?? systemRandom
     this.currentSettings = startup.settings
     this.contacts = new Contacts({
       identities: storage.identity,
       meta: storage.kv('contact-meta'),
+      blocks: storage.kv('contact-blocks'),
       localIdentityKey: local.identity.publicKey,
       lookup: async (e164, options) => await this.directoryLookup(e164, options),
       now,
-      onIdentityChanged: phone => {
+      onIdentityChanged: (phone, blocked) => {
         // a reinstalled contact lost the profile we sent: the next text carries it again
         this.messenger.forgetProfileShared(phone).catch(err => this.background(err))
-        this.emit('identity-changed', { phone })
+        // a new key seen in a message: a record of the old key cached for delivery is stale
+        this.messenger.forgetRecipient(phone)
+        this.emit('identity-changed', { phone, blocked })
       }
     })
     this.relayList = new RelayList({ store: storage.kv('relays'), node, configured: init.bootstrap, mailboxRelays: async options => await this.mailboxRelays(options) })
@@ -157,7 +187,7 @@ export class Parley extends Emitter<ParleyEvents> {
       node, local, preKeys: this.preKeys, now, onError: err => this.background(err),
       onAttestationsRenewed: async (attestations, options) => { await this.registration.setAttestations(attestations, options) }
     })
-    this.registration = new RegistrationFlow(node, storage, local, this.preKeys, startup.bootstrap, now)
+    this.registration = new RegistrationFlow(node, storage, local, this.preKeys, startup.bootstrap, now, this.trust)
     this.contactProfiles = new ContactProfiles(storage.kv('contact-profiles'))
     this.messenger = new Messenger({
       node,
@@ -179,7 +209,8 @@ export class Parley extends Emitter<ParleyEvents> {
       },
       onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options),
       createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' })),
-      relayAddresses: async (relay, options) => await knownAddresses(node, relay, options)
+      relayAddresses: async (relay, options) => await knownAddresses(node, relay, options),
+      accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) }
     })
     this.messenger.on('message', m => {
       // the sender's key is proven for m.from: a new one is an identity change
@@ -264,7 +295,54 @@ export class Parley extends Emitter<ParleyEvents> {
     if (this.init.maintenance === false) return
     const state = await this.registration.deviceState(options)
     if (state == null) return
-    await this.maintenance.start(state, result => { this.registration.published(result).catch(err => this.background(err)) }, options)
+    await this.maintenance.start(state, result => {
+      this.registration.published(result).catch(err => this.background(err))
+      // we just published: a rival found now is reported, not answered with another publish
+      this.checkOwnRecord({ republish: false }).catch(err => this.background(err))
+    }, options)
+    this.checkOwnRecord().catch(err => this.background(err))
+  }
+
+  /**
+   * Looks our own number up: every record of another identity found (the directory's `rivals`, or a rival
+   * that is even the best answer) is reported as 'takeover-attempt' (the same one at most every
+   * TAKEOVER_NOTICE_INTERVAL_MS) and, unless `republish` is false, our record is published again at once so
+   * it keeps winning. Runs at start and after every republish of a maintained device; resolves with what it found.
+   * A call while a check runs shares that check.
+   */
+  async checkOwnRecord (options: AbortOptions & { republish?: boolean } = {}): Promise<TakeoverAttempt[]> {
+    const running = this.ownRecordCheck ?? (this.ownRecordCheck = this.runOwnRecordCheck(options).finally(() => { this.ownRecordCheck = undefined }))
+    return await running
+  }
+
+  private async runOwnRecordCheck (options: AbortOptions & { republish?: boolean }): Promise<TakeoverAttempt[]> {
+    const self = await this.registration.registration(options)
+    if (self == null) return []
+    // the whole query (quorum 0), not the first closest peers: this runs twice a day and looks for records that lost
+    const result = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, quorum: 0, ...(options.signal != null ? { signal: options.signal } : {}) })
+    if (!result.registered) return []
+    const ours = toHex(this.local.identity.publicKey)
+    const at = (this.init.now ?? Date.now)()
+    const found = new Map<string, TakeoverAttempt>()
+    const add = (identityKey: Uint8Array, verified: boolean): void => {
+      const hex = toHex(identityKey)
+      if (hex !== ours && !found.has(hex)) found.set(hex, { identityKey: hex, verified, at })
+    }
+    add(result.identityKey, result.verified)
+    // the directory's list of competing records (records of other identities than the answer's)
+    for (const r of (result as { rivals?: Array<{ identityKey: Uint8Array, verified: boolean }> }).rivals ?? []) add(r.identityKey, r.verified)
+    const attempts = [...found.values()]
+    for (const a of attempts) {
+      const last = this.rivalsReported.get(a.identityKey)
+      if (last != null && at - last < TAKEOVER_NOTICE_INTERVAL_MS) continue
+      this.rivalsReported.set(a.identityKey, at)
+      this.emit('takeover-attempt', a)
+    }
+    if (attempts.length > 0 && options.republish !== false) {
+      // a refused publish (a node holding the rival's record) is retried by the republish schedule
+      await this.maintenance.publishNow(options).catch(err => this.background(err))
+    }
+    return attempts
   }
 
   static async create (init: ParleyInit, options?: AbortOptions): Promise<Parley> {
@@ -276,8 +354,11 @@ export class Parley extends Emitter<ParleyEvents> {
       const privateKey = await loadOrCreateDeviceKey(storage.kv('device'), options)
       const bootstrap = await effectiveRelays(storage.kv('relays'), init.bootstrap, options)
       const settings = await loadSettings(storage.kv('settings'), { readReceipts: init.readReceipts ?? true }, options)
-      const node = await init.createNode({ privateKey, bootstrap, dht: directoryDhtRules(), ...(init.listen != null ? { listen: init.listen } : {}) })
-      const parley = new Parley(node, storage, local, init, { bootstrap, settings })
+      const trust = new TrustRoots(storage.kv('registration'), init.trustedVerifiers ?? [])
+      await trust.load(options)
+      // the DHT rules hold the trust roots' live array: a verifier learned at registration counts there too
+      const node = await init.createNode({ privateKey, bootstrap, dht: directoryDhtRules({ trustedVerifiers: trust.current }), ...(init.listen != null ? { listen: init.listen } : {}) })
+      const parley = new Parley(node, storage, local, init, { bootstrap, settings, trust })
       try {
         await parley.presence.load(options)
         await parley.startMaintenance(options)
@@ -360,8 +441,17 @@ export class Parley extends Emitter<ParleyEvents> {
     return this.node.services.dht as unknown as DirectoryDht
   }
 
-  private async trustedVerifiers (options?: AbortOptions): Promise<Uint8Array[]> {
-    return [...(this.init.trustedVerifiers ?? []), ...await this.registration.trustedVerifiers(options)]
+  private async trustedVerifiers (_options?: AbortOptions): Promise<Uint8Array[]> {
+    return [...this.trust.current]
+  }
+
+  /**
+   * The verifier keys this device trusts (hex): `configured` (ParleyInit.trustedVerifiers) or, only when
+   * nothing is configured, `learned` (the verifier that attested our own number at registration). Both
+   * empty: no number can be written to or proven yet. Adding a relay never adds one.
+   */
+  trustRoots (): TrustRootsInfo {
+    return this.trust.info()
   }
 
   async whoami (options?: AbortOptions): Promise<WhoAmI> {
@@ -459,10 +549,25 @@ export class Parley extends Emitter<ParleyEvents> {
 
   /** Marks the contact's current identity key verified (after comparing safety numbers) or not; a later key change clears it. */
   async markVerified (phone: string, verified: boolean, options?: AbortOptions): Promise<ContactInfo> {
-    return await this.contacts.markVerified(normalizePhone(phone, this.init.defaultRegion), verified, options)
+    const e164 = normalizePhone(phone, this.init.defaultRegion)
+    const info = await this.contacts.markVerified(e164, verified, options)
+    // verifying the current key accepts it: messages held for it go out now
+    if (verified) await this.messenger.release(e164, options)
+    return info
   }
 
-  /** The user has seen that the contact's safety number changed. */
+  /**
+   * The user accepts a contact's new identity key (after its safety number changed): sending resumes and
+   * queued messages go out, encrypted to that key. Also clears the change notice.
+   */
+  async acceptIdentity (phone: string, options?: AbortOptions): Promise<ContactInfo> {
+    const e164 = normalizePhone(phone, this.init.defaultRegion)
+    const info = await this.contacts.acceptIdentity(e164, options)
+    await this.messenger.release(e164, options)
+    return info
+  }
+
+  /** The user has seen that the contact's safety number changed (a blocked contact stays blocked: see acceptIdentity). */
   async acknowledgeIdentityChange (phone: string, options?: AbortOptions): Promise<ContactInfo> {
     return await this.contacts.acknowledgeIdentityChange(normalizePhone(phone, this.init.defaultRegion), options)
   }

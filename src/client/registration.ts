@@ -3,19 +3,17 @@ import type { ClientNode } from '../net/options.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeAttestation, type IdentityKeyPair } from '../crypto/index.js'
 import { toString as toBase64, fromString as fromBase64 } from 'uint8arrays'
-import { requestVerificationCode, confirmVerificationCode, getVerifierKey, VerificationError, RateLimitedError } from '../protocols/verify/index.js'
+import { requestVerificationCode, confirmVerificationCode, VerificationError, RateLimitedError } from '../protocols/verify/index.js'
 import { publishRecord, type DirectoryDht, type PublishResult } from '../directory/index.js'
 import type { PreKeyManager, LocalIdentity } from '../session/index.js'
 import type { DeviceMaintenance, DeviceState } from './maintenance.js'
 import type { KeyValueStore, AbortOptions, Storage } from '../storage/index.js'
 import { NoPendingRegistrationError, NoRelayError, NoVerifierError } from './errors.js'
 import { KeyedMutex } from '../util/keyed-mutex.js'
+import type { TrustRoots } from './trust-roots.js'
 
 const PENDING = 'pending'
 const REGISTERED = 'registered'
-const TRUSTED = 'trusted-verifiers'
-/** a relay that does not say its verifier key within this time is not asked again this run */
-const RELAY_INFO_TIMEOUT_MS = 5_000
 
 export interface PendingRegistration { phone: string, relay: string, requestedAt: number }
 /** A relay that stopped being one of our mailboxes at `at` (ms): mail may still arrive there for a while. */
@@ -59,7 +57,8 @@ export class RegistrationFlow {
    */
   private readonly writes = new KeyedMutex()
 
-  constructor (private readonly node: ClientNode, storage: Storage, private readonly local: LocalIdentity, private readonly preKeys: PreKeyManager, private readonly relays: string[], private readonly now: () => number) {
+  /** `trustRoots` learns the verifier that attests our number (trusted only while no root is configured) */
+  constructor (private readonly node: ClientNode, storage: Storage, private readonly local: LocalIdentity, private readonly preKeys: PreKeyManager, private readonly relays: string[], private readonly now: () => number, private readonly trustRoots: TrustRoots) {
     this.store = storage.kv('registration')
   }
 
@@ -69,21 +68,6 @@ export class RegistrationFlow {
 
   async registration (options?: AbortOptions): Promise<Registration | undefined> {
     return await readJson<Registration>(this.store, REGISTERED, options)
-  }
-
-  private relayVerifiers?: Promise<Uint8Array[]>
-
-  /** Verifier keys we trust by default: those learned from our own attestations and those of our bootstrap relays (asked once per run). */
-  async trustedVerifiers (options?: AbortOptions): Promise<Uint8Array[]> {
-    this.relayVerifiers ??= Promise.all(this.relays.map(async relay => {
-      try {
-        return await getVerifierKey(this.node, multiaddr(relay), { timeout: RELAY_INFO_TIMEOUT_MS })
-      } catch {
-        return undefined // down, or runs no verifier
-      }
-    })).then(keys => keys.filter((k): k is Uint8Array => k != null))
-    const own = ((await readJson<string[]>(this.store, TRUSTED, options)) ?? []).map(fromB64)
-    return [...own, ...await this.relayVerifiers]
   }
 
   /** Asks the first bootstrap relay that runs a verifier to text a code to `e164`. */
@@ -110,10 +94,7 @@ export class RegistrationFlow {
     if (pending == null) throw new NoPendingRegistrationError()
     const identity: IdentityKeyPair = this.local.identity
     const attestation = await confirmVerificationCode(this.node, multiaddr(pending.relay), pending.phone, code, identity.publicKey, options)
-    const decoded = decodeAttestation(attestation)
-    const trusted = new Set(((await readJson<string[]>(this.store, TRUSTED, options)) ?? []))
-    trusted.add(toB64(decoded.verifierKey))
-    await writeJson(this.store, TRUSTED, [...trusted], options)
+    await this.trustRoots.learn(decodeAttestation(attestation).verifierKey, options)
 
     await this.preKeys.rotateSignedPreKeys({}, options)
     // relays that are down or serve no prekeys are not our mailbox relays this time

@@ -14,6 +14,13 @@ function named (name: string, defaultMessage: string) {
 export class MalformedContentError extends named('MalformedContentError', 'malformed message content') {}
 /** The number is not on Parley (no directory record). */
 export class NotOnParleyError extends named('NotOnParleyError', 'that number is not on Parley') {}
+/** The number's directory record carries no attestation from a verifier this device trusts: nothing is sent to it. */
+export class UnverifiedNumberError extends named('UnverifiedNumberError', 'this number\'s registration isn\'t confirmed by a verifier you trust, so nothing is sent to it') {}
+/**
+ * A contact the user marked verified shows a new identity key: nothing is sent to it (queued messages wait)
+ * until the user accepts the new key (acceptIdentity).
+ */
+export class IdentityNotAcceptedError extends named('IdentityNotAcceptedError', 'this contact\'s safety number changed after you verified it: compare the new safety number and accept it before sending') {}
 /** Sending needs a registered device (the recipient must learn who we are). */
 export class NotRegisteredError extends named('NotRegisteredError', 'this device is not registered: register and verify a phone number first') {}
 /** A sender's claimed number could not be tied to its identity key (no trusted attestation, and the directory disagrees). */

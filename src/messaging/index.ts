@@ -5,5 +5,5 @@ export { encodeContent, decodeContent, newMessageId, MAX_TEXT_LENGTH, MAX_RECEIP
 export type { Content, MessageBody, ReceiptType, ProfileContent } from './content.js'
 export { PROFILE_SHARE_RECENT } from './profile-share.js'
 export { MAX_PROFILE_NAME_CHARS, MAX_PROFILE_PHOTO_BYTES, profileProblem, photoType } from './profile-limits.js'
-export { MalformedContentError, NotOnParleyError, NotRegisteredError, UnprovenSenderError, DeliveryFailedError, UndecryptableEnvelopeError } from './errors.js'
+export { MalformedContentError, NotOnParleyError, NotRegisteredError, UnprovenSenderError, UnverifiedNumberError, IdentityNotAcceptedError, DeliveryFailedError, UndecryptableEnvelopeError } from './errors.js'
 export { Emitter } from './emitter.js'

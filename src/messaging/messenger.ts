@@ -6,7 +6,7 @@ import type { MailboxNode } from '../protocols/mailbox/index.js'
 import type { LookupResult } from '../directory/index.js'
 import { decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
-import { NotOnParleyError, NotRegisteredError } from './errors.js'
+import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
 import { Outbound, type OutboundInit } from './outbound.js'
@@ -112,6 +112,12 @@ export interface MessengerInit {
   createDepositNode?: () => Promise<DepositNode>
   /** addresses our node knows for a relay besides the one given (see OutboundInit.relayAddresses) */
   relayAddresses?: OutboundInit['relayAddresses']
+  /**
+   * Rejects with IdentityNotAcceptedError while the user must accept the contact's new identity key first
+   * (without `identityKey`: whether the contact is blocked at all). send() fails then, and queued entries
+   * wait, not encrypted to the new key, until `release(to)`.
+   */
+  accepted?: (to: string, identityKey?: Uint8Array, options?: AbortOptions) => Promise<void>
 }
 
 export class Messenger extends Emitter<MessengerEvents> {
@@ -161,7 +167,8 @@ export class Messenger extends Emitter<MessengerEvents> {
       onError: err => this.emit('error', err),
       ...(this.depositIdentity != null ? { depositIdentity: this.depositIdentity } : {}),
       deliveryToken: async (identityKey, options) => await this.deliveryTokens.of(identityKey, options),
-      ...(init.relayAddresses != null ? { relayAddresses: init.relayAddresses } : {})
+      ...(init.relayAddresses != null ? { relayAddresses: init.relayAddresses } : {}),
+      ...(init.accepted != null ? { accepted: init.accepted } : {})
     })
     this.inbound = new Inbound({
       party,
@@ -288,20 +295,29 @@ export class Messenger extends Emitter<MessengerEvents> {
   /**
    * Sends a text to a number (E.164). The message is in history and the outbox before this resolves;
    * delivery goes on in the background ('status' events: sent, delivered, read, or failed).
-   * NotOnParleyError when the directory says the number is not registered.
+   * NotOnParleyError when the directory says the number is not registered, UnverifiedNumberError when its
+   * record has no attestation from a verifier we trust, IdentityNotAcceptedError when the user verified the
+   * contact and its key changed since (nothing is stored then).
    */
   async send (to: string, text: string, options?: AbortOptions & { quoteId?: string }): Promise<StoredMessage> {
     const self = await this.requireSelf(options)
+    await this.init.accepted?.(to, undefined, options)
     const lookup = this.recipients.resolve(to, { signal: AbortSignal.any([AbortSignal.timeout(SEND_LOOKUP_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])]) })
     // a number we have a conversation with is known to be on Parley: queue at once (delivery shares the lookup);
     // a new number waits for the directory, so "not on Parley" is said before anything is stored
     const known = await this.init.messages.conversation(to, options) != null
+    // a known conversation does not wait for the directory, but an answer without a trusted attestation seen
+    // within the cache time is said at once (the outbox holds what was queued before it)
+    if (known && this.recipients.knownUntrusted(to)) {
+      lookup.catch(() => {})
+      throw new UnverifiedNumberError()
+    }
     if (known) lookup.catch(() => {})
     else {
       try {
         await lookup
       } catch (err) {
-        if (err instanceof NotOnParleyError) throw err
+        if (err instanceof NotOnParleyError || err instanceof UnverifiedNumberError) throw err
         options?.signal?.throwIfAborted()
         // the directory is unreachable now: queue it; delivery looks the number up again
       }
@@ -468,6 +484,16 @@ export class Messenger extends Emitter<MessengerEvents> {
     }
     await group.flush(options)
     this.outbound.wake()
+  }
+
+  /** The contact's key changed: the next delivery looks the number up again instead of using a cached record of the old key. */
+  forgetRecipient (to: string): void {
+    this.recipients.forget(to)
+  }
+
+  /** The user accepted the contact's new key: its held entries go out now (encrypted to that key). */
+  async release (to: string, options?: AbortOptions): Promise<void> {
+    await this.outbound.release(to, options)
   }
 
   /** Turns read receipts on or off from now on (a user setting). */

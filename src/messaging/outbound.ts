@@ -5,11 +5,11 @@ import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, newestConnection, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
 import { depositEnvelopes, RateLimitedError } from '../protocols/mailbox/index.js'
 import { RestoredSessionError, StaleSessionError, type SessionManager } from '../session/index.js'
-import { SyncGroup, type AbortOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
+import { SyncGroup, toHex, type AbortOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { PeerId } from '@libp2p/interface'
 import { sealFor, type EnvelopeParty } from './envelope.js'
-import { NotOnParleyError } from './errors.js'
+import { IdentityNotAcceptedError, NotOnParleyError, UnverifiedNumberError } from './errors.js'
 import type { Recipient, RecipientDevice, Recipients } from './recipients.js'
 import type { DepositIdentity } from './deposit-identity.js'
 
@@ -61,7 +61,15 @@ export interface OutboundInit {
    * recipient published, only the relay's WebSocket one
    */
   relayAddresses?: (relay: Multiaddr, options?: AbortOptions) => Promise<Multiaddr[]>
+  /**
+   * Rejects with IdentityNotAcceptedError while the user must accept the recipient's new identity key
+   * first: its entries stay queued, not encrypted to that key, until then (see release).
+   */
+  accepted?: (to: string, identityKey: Uint8Array, options?: AbortOptions) => Promise<void>
 }
+
+/** Errors of recipient resolution that hold entries back quietly: retried later, failed at their TTL. */
+const HELD = new Set([NotOnParleyError.name, UnverifiedNumberError.name, IdentityNotAcceptedError.name])
 
 interface Direct { channel?: DirectChannel, failedAt?: number }
 /** An ephemeral channel may run over a limited (relayed) connection; `failures` grows the pause between dials. */
@@ -169,15 +177,20 @@ export class Outbound {
     let recipient: Recipient
     try {
       recipient = await this.init.recipients.resolve(to, options)
+      await this.init.accepted?.(to, recipient.identityKey, options)
     } catch (err) {
-      // not on Parley any more, or the directory cannot be reached: try again later, fail at the TTL
-      if (!(err instanceof NotOnParleyError)) this.init.onError?.(err)
+      // not on Parley any more, no record a trusted verifier attested, a new key the user has not accepted,
+      // or the directory cannot be reached: try again later, fail at the TTL
+      if (!HELD.has((err as Error)?.name)) this.init.onError?.(err)
       await this.retry(live, undefined, options)
       return
     }
 
-    // devices each entry still waits for (a device added since the entry was written gets it too)
-    const pending = new Map<string, Set<string>>(live.map(e => [e.id, new Set(e.pendingDevices ?? recipient.devices.map(d => d.key))]))
+    // devices each entry still waits for (a device added since the entry was written gets it too); an entry
+    // that waited only for devices of another identity (the number's key changed) waits for all current ones
+    const owner = `${toHex(recipient.identityKey)}.`
+    const waitsFor = (e: OutboxEntry): string[] => e.pendingDevices != null && e.pendingDevices.some(k => k.startsWith(owner)) ? e.pendingDevices : recipient.devices.map(d => d.key)
+    const pending = new Map<string, Set<string>>(live.map(e => [e.id, new Set(waitsFor(e))]))
     let retryAfter: number | undefined
     for (const device of recipient.devices) {
       const mine = live.filter(e => pending.get(e.id)!.has(device.key))
@@ -237,6 +250,17 @@ export class Outbound {
     await group.flush(options)
     this.waitingUntil.delete(to)
     return entries.map(e => e.id)
+  }
+
+  /** Entries held for `to` (a new key the user has now accepted) are due now. */
+  async release (to: string, options: AbortOptions = {}): Promise<void> {
+    const group = new SyncGroup()
+    for (const e of (await this.init.outbox.list(options)).filter(e => e.to === to)) {
+      await this.init.outbox.put({ ...e, nextAttemptAt: Math.min(e.nextAttemptAt, this.init.now()) }, { ...options, syncGroup: group })
+    }
+    await group.flush(options)
+    this.waitingUntil.delete(to)
+    this.wake()
   }
 
   /** Backs the entries off; one recipient's entries all wait for the same time, so the oldest go first again. */
@@ -403,6 +427,11 @@ export class Outbound {
     const party = await this.init.party()
     if (party == null) return false
     const recipient = await this.init.recipients.resolve(to, options)
+    try {
+      await this.init.accepted?.(to, recipient.identityKey, options)
+    } catch {
+      return false
+    }
     let taken = false
     for (const device of recipient.devices) {
       if (!await this.init.sessions.canEncrypt(device.address, options)) continue

@@ -5,7 +5,7 @@ import type { LookupResult } from '../directory/index.js'
 import type { AbortOptions } from '../storage/index.js'
 import { toHex } from '../storage/index.js'
 import type { DeviceAddress } from '../session/index.js'
-import { NotOnParleyError } from './errors.js'
+import { NotOnParleyError, UnverifiedNumberError } from './errors.js'
 
 /** How long a lookup answer is reused: short, so a new device or relay is seen within minutes; a failed send also drops it. */
 export const RECIPIENT_CACHE_MS = 5 * 60_000
@@ -49,10 +49,16 @@ export class Recipients {
   private readonly cache = new Map<string, { at: number, recipient: Recipient }>()
   /** lookups under way: a send and the delivery right after it share one */
   private readonly pending = new Map<string, Promise<Recipient>>()
+  /** numbers whose last answer had no trusted attestation, and when (kept as long as a good answer would be) */
+  private readonly untrusted = new Map<string, number>()
 
   constructor (private readonly lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
 
-  /** The recipient's devices and relays; NotOnParleyError when the directory has no record (DirectoryUnavailableError when it cannot tell). */
+  /**
+   * The recipient's devices and relays; NotOnParleyError when the directory has no record,
+   * UnverifiedNumberError when the best record has no attestation from a verifier we trust (nothing is
+   * ever sent to such a record: anyone can publish one), DirectoryUnavailableError when it cannot tell.
+   */
   async resolve (e164: string, options?: AbortOptions): Promise<Recipient> {
     const hit = this.cache.get(e164)
     if (hit != null && this.now() - hit.at < RECIPIENT_CACHE_MS) return hit.recipient
@@ -68,6 +74,11 @@ export class Recipients {
   private async fetch (e164: string, options?: AbortOptions): Promise<Recipient> {
     const found = await this.lookup(e164, options)
     if (!found.registered) throw new NotOnParleyError()
+    if (!found.verified) {
+      this.untrusted.set(e164, this.now())
+      throw new UnverifiedNumberError()
+    }
+    this.untrusted.delete(e164)
     const recipient: Recipient = {
       e164,
       identityKey: found.identityKey,
@@ -82,6 +93,15 @@ export class Recipients {
     }
     this.cache.set(e164, { at: this.now(), recipient })
     return recipient
+  }
+
+  /** True when the directory's answer of the last RECIPIENT_CACHE_MS had no trusted attestation (no lookup: a local check for send). */
+  knownUntrusted (e164: string): boolean {
+    const at = this.untrusted.get(e164)
+    if (at == null) return false
+    if (this.now() - at < RECIPIENT_CACHE_MS) return true
+    this.untrusted.delete(e164)
+    return false
   }
 
   /** Forgets a cached answer (after a failed delivery, so the next try looks again). */

@@ -1,4 +1,4 @@
-/** Ties a sender's claimed phone number to its identity key: a trusted attestation inside the message, else the directory; remembered once proven. Knows nothing of transports. */
+/** Ties a sender's claimed phone number to its identity key: a trusted attestation inside the message, else a directory record a trusted verifier attested; remembered once proven. Knows nothing of transports. */
 import { decodeAttestation, attestationTrusted } from '../crypto/index.js'
 import { directoryKeysFor, type DirectoryHashCache, type LookupResult } from '../directory/index.js'
 import { toHex, type AbortOptions, type KeyValueStore } from '../storage/index.js'
@@ -30,7 +30,11 @@ export class SenderProof {
     await this.init.store.put(toHex(identityKey), enc.encode(e164), { ...options, sync: true })
   }
 
-  /** True when `e164` belongs to `identityKey`: remembered, attested by a trusted verifier, or what the directory says now. */
+  /**
+   * True when `e164` belongs to `identityKey`: remembered, attested by a trusted verifier, or what the
+   * directory says now in a record a trusted verifier attested. A record without such an attestation proves
+   * nothing (anyone can publish one), so a message relying on it is never attributed to the number.
+   */
   async confirm (e164: string, identityKey: Uint8Array, attestation: Uint8Array, options?: AbortOptions): Promise<boolean> {
     if (await this.numberOf(identityKey, options) === e164) return true
     let proven = false
@@ -45,7 +49,7 @@ export class SenderProof {
     }
     if (!proven) {
       const found = await this.init.lookup(e164, options)
-      proven = found.registered && toHex(found.identityKey) === toHex(identityKey)
+      proven = found.registered && found.verified && toHex(found.identityKey) === toHex(identityKey)
     }
     if (proven) await this.remember(identityKey, e164, options)
     return proven

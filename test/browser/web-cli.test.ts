@@ -17,7 +17,7 @@ describe('web client and the CLI', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>
   let alice: Page
   const parley = async (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> =>
-    await runToExit(CLI, ['--data', join(dir.path, 'carol'), '--bootstrap', rig.relay.addr('tcp'), ...args], { timeout: 60_000 })
+    await runToExit(CLI, ['--data', join(dir.path, 'carol'), '--bootstrap', rig.relay.addr('tcp'), '--trusted-verifier', String(rig.relay.listening.verifierKey), ...args], { timeout: 60_000 })
 
   beforeAll(async () => {
     rig = await startWebRig()

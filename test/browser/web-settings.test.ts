@@ -1,10 +1,14 @@
-// Settings and contact info in the web client: onboarding survives a reload on the code step, safety numbers match across tabs and "verified" persists, read receipts off stops ticks at delivered, presence shows, relays show health, a photo becomes the avatar.
+// Settings and contact info in the web client: onboarding survives a reload on the code step, safety numbers match across tabs and "verified" persists, read receipts off stops ticks at delivered, presence shows, relays show health and the pinned verifier, a photo becomes the avatar, a verified contact's new key blocks until Accept, a takeover attempt shows a banner.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { startWebRig, testid, waitForReservation, type WebRig, type WebPerson } from '../helpers/web-app.js'
+import { Parley, createNodeNode } from '../../src/index.js'
+import { tempDir } from '../helpers/tmp.js'
+import { attestFor, publishRival } from '../messaging/rivals.js'
+import { startRelayProcess } from '../../scripts/relay-process.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ALICE: WebPerson = { profile: 'alice', national: '07700 900021', e164: '+447700900021', name: 'Alice' }
@@ -140,6 +144,11 @@ describe('web client: settings and contact info', () => {
     const relayRow = testid(bob, 'relay-row', `[data-addr="${rig.relay.addr('ws')}"]`)
     await relayRow.and(bob.locator('[data-state="connected"]')).waitFor({ timeout: 20_000 })
     expect(await relayRow.locator('[data-testid="relay-health"]').textContent()).toMatch(/^Connected · \d+ ms · your mailbox$/)
+    // the verifier pinned by the page's configuration (as npm start does), not one learned from a relay
+    const verifier = String(rig.relay.listening.verifierKey)
+    expect(await testid(bob, 'trust-root').allTextContents()).toEqual([`${verifier.slice(0, 8)} ${verifier.slice(8, 16)}…`])
+    await testid(bob, 'trust-source').waitFor({ timeout: 5_000 })
+    expect(await testid(bob, 'trust-warning').count()).toBe(0)
 
     await testid(bob, 'relay-addr').fill('/ip4/127.0.0.1/tcp/1/ws')
     await testid(bob, 'relay-addr-invalid').waitFor({ timeout: 5_000 })
@@ -170,7 +179,7 @@ describe('web client: settings and contact info', () => {
     expect(rig.pageErrors).toEqual([])
   })
 
-  it('a new key for a contact: the conversation shows a banner, contact info shows the change and verified is cleared', async () => {
+  it('a new key for a verified contact: the conversation shows a blocking banner, sending waits for Accept, contact info shows the change and verified is cleared', async () => {
     await bob.setViewportSize({ width: 1100, height: 720 })
     // Bob reinstalls: wipe, register the same number again (a new identity key)
     await go(bob, '#/settings')
@@ -184,14 +193,45 @@ describe('web client: settings and contact info', () => {
 
     await go(alice, chat(BOB.e164))
     await incoming(alice, 'New phone, same Bob').waitFor({ timeout: 30_000 })
-    await testid(alice, 'identity-changed-banner').waitFor({ timeout: 20_000 })
-    await testid(alice, 'identity-changed-view').click()
+    // Alice had verified Bob: the banner blocks, and a reply is refused until she accepts the new code
+    await testid(alice, 'identity-blocked-banner').waitFor({ timeout: 20_000 })
+    await testid(alice, 'composer').fill('Is that you?')
+    await testid(alice, 'composer').press('Enter')
+    await testid(alice, 'send-error').filter({ hasText: 'safety number changed after you verified it' }).waitFor({ timeout: 10_000 })
+    await testid(alice, 'identity-blocked-view').click()
     await testid(alice, 'contact-info', '[data-state="unverified"]').waitFor({ timeout: 20_000 })
     await testid(alice, 'contact-identity-changed').waitFor({ timeout: 5_000 })
     await testid(alice, 'contact-back').click()
-    await testid(alice, 'identity-changed-ok').click()
-    await testid(alice, 'identity-changed-banner').waitFor({ state: 'detached', timeout: 10_000 })
-    expect((await alice.evaluate(async p => await globalThis.parley!.parley.contact(p), BOB.e164)).identityChanged).toBe(false)
+    await testid(alice, 'identity-blocked-accept').click()
+    await testid(alice, 'identity-blocked-banner').waitFor({ state: 'detached', timeout: 10_000 })
+    const after = await alice.evaluate(async p => await globalThis.parley!.parley.contact(p), BOB.e164)
+    expect(after).toMatchObject({ identityChanged: false, blocked: false })
+    await testid(alice, 'composer').fill('Is that you?')
+    await testid(alice, 'composer').press('Enter')
+    await incoming(bob, 'Is that you?').waitFor({ timeout: 30_000 })
     expect(rig.pageErrors).toEqual([])
+  })
+
+  it('someone gets a code for Alice\'s number on another device: Alice\'s tab shows the takeover banner', async () => {
+    const dir = await tempDir('parley-web-rival-')
+    // a relay that joined after Alice registered (it never held her record), which she adds in Settings
+    const late = await startRelayProcess({ dataDir: join(dir.path, 'late'), listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'], args: ['--inbound-per-host', '1000', '--bootstrap', rig.relay.addr('tcp')] })
+    const rival = await Parley.create({ dataDir: join(dir.path, 'rival'), bootstrap: [late.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode })
+    try {
+      // the rig's (trusted) verifier texts Alice's code to someone else, who publishes a record with it
+      await publishRival(rival, ALICE.e164, await attestFor(rival, ALICE.e164, { relay: rig.relay, sms: rig.inbox, dataDir: '' }))
+      await alice.evaluate(async addr => { await globalThis.parley!.parley.addRelay(addr) }, late.addr('ws'))
+      // what the tab runs after each republish, now
+      const found = await alice.evaluate(async () => await globalThis.parley!.parley.checkOwnRecord({ republish: false }))
+      expect(found.map(f => f.identityKey)).toEqual([Buffer.from(rival.identity.publicKey).toString('hex')])
+      await testid(alice, 'takeover-banner').filter({ hasText: 'passed SMS verification' }).waitFor({ timeout: 10_000 })
+      await testid(alice, 'takeover-dismiss').click()
+      await testid(alice, 'takeover-banner').waitFor({ state: 'detached', timeout: 5_000 })
+      expect(rig.pageErrors).toEqual([])
+    } finally {
+      await rival.stop()
+      await late.stop()
+      await dir.remove()
+    }
   })
 })

@@ -16,7 +16,7 @@ const BOB = '+15550400002'
 describe('parley send / receive / daemon', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>
   let relay: TestRelay
-  const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.relay.addr('tcp')]
+  const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.relay.addr('tcp'), '--trusted-verifier', String(relay.relay.listening.verifierKey)]
   const parley = async (args: string[], timeout = 60_000): Promise<{ code: number | null, stdout: string, stderr: string }> => await runToExit(CLI, args, { timeout })
 
   async function register (name: string, phone: string): Promise<void> {

@@ -33,7 +33,7 @@ describe('parley register / verify / whoami / lookup', () => {
     await dir?.remove()
   })
 
-  const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.addr('tcp')]
+  const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.addr('tcp'), '--trusted-verifier', String(relay.listening.verifierKey)]
 
   it('registers a number, shows it in whoami, and another device finds it verified', async () => {
     const before = sms.count
@@ -76,7 +76,7 @@ describe('parley register / verify / whoami / lookup', () => {
     expect(badNumber.code).not.toBe(0)
     expect(badNumber.stderr.trim()).toMatch(/^parley: not a valid phone number/)
 
-    const noRelay = await parley(['--data', join(dir.path, 'dave'), '--bootstrap', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWL1uF962dm3Tdb7AzfCcAihEyeoX7Ti5cLb8w995q5W3X', '--timeout', '20', 'register', '+15550003333'])
+    const noRelay = await parley(['--data', join(dir.path, 'dave'), '--trusted-verifier', String(relay.listening.verifierKey), '--bootstrap', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWL1uF962dm3Tdb7AzfCcAihEyeoX7Ti5cLb8w995q5W3X', '--timeout', '20', 'register', '+15550003333'])
     expect(noRelay.code).not.toBe(0)
     expect(noRelay.stderr.trim()).toMatch(/^parley: no relay reachable/)
 

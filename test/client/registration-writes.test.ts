@@ -11,7 +11,7 @@ async function flowWith (registration: Registration, now: () => number = () => 0
   const storage = createMemoryStorage()
   await storage.kv('registration').put('registered', new TextEncoder().encode(JSON.stringify(registration)))
   // only the registration store is used by the methods under test
-  return new RegistrationFlow(undefined as never, storage, undefined as never, undefined as never, [], now)
+  return new RegistrationFlow(undefined as never, storage, undefined as never, undefined as never, [], now, undefined as never)
 }
 
 const base: Registration = { phone: '+15550000001', attestations: [], seq: 100, registeredAt: 1, publishedAt: 100, mailboxRelays: [ONE, TWO] }

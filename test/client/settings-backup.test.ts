@@ -158,12 +158,12 @@ describe('settings, contacts and backup', () => {
     expect(alice.messenger.undecryptable).toBe(0)
   }, 240_000)
 
-  it('says identity-changed when a contact comes back with a new key, and clears verified', async () => {
+  it('says identity-changed when a contact comes back with a new key, clears verified, and blocks sending to the verified contact until accepted', async () => {
     const carol = await registeredDevice(dir.path, 'carol', CAROL, [relay])
     others.push(carol)
     const first = await retryUntil(async signal => await bob.contact(CAROL, { signal, refresh: true }), { timeout: 30_000, interval: 250, what: 'carol in the directory' })
     await bob.markVerified(CAROL, true)
-    const changed = collect<{ phone: string }>(push => bob.on('identity-changed', push))
+    const changed = collect<{ phone: string, blocked: boolean }>(push => bob.on('identity-changed', push))
     // carol re-registers the number on a new device with a new identity key; her verified record is under
     // the registration lock, so her old identity releases the number first (docs/directory.md)
     await publishRelease(carol.node.services.dht, carol.local.identity, CAROL)
@@ -175,8 +175,10 @@ describe('settings, contacts and backup', () => {
       return c
     }, { timeout: 30_000, interval: 250, what: 'carol\'s new key' })
     await changed.until(1, 5_000, 'identity-changed event')
-    expect(changed.items[0]).toEqual({ phone: CAROL })
-    expect(now).toMatchObject({ verified: false, identityChanged: true })
-    expect(await bob.acknowledgeIdentityChange(CAROL)).toMatchObject({ identityChanged: false, verified: false })
+    expect(changed.items[0]).toEqual({ phone: CAROL, blocked: true })
+    expect(now).toMatchObject({ verified: false, identityChanged: true, blocked: true })
+    expect(await bob.acknowledgeIdentityChange(CAROL)).toMatchObject({ identityChanged: false, verified: false, blocked: true })
+    await expect(bob.send(CAROL, 'hi')).rejects.toMatchObject({ name: 'IdentityNotAcceptedError' })
+    expect(await bob.acceptIdentity(CAROL)).toMatchObject({ identityChanged: false, verified: false, blocked: false })
   }, 120_000)
 })

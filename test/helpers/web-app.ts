@@ -112,7 +112,8 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
   })
   try {
     relay = await runRelay(['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'])
-    web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')] } })
+    // pinned like `npm start` does: the tabs trust the relay's verifier, nothing else
+    web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')], trustedVerifiers: [String(relay.listening.verifierKey)] } })
     browser = await launchChromium()
     const context = await browser.newContext({ viewport: init.viewport ?? { width: 1100, height: 720 } })
     const url = web.url

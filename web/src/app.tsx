@@ -1,4 +1,4 @@
-// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings and contact routes, the offline banner.
+// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings and contact routes, the offline and takeover banners.
 import { useEffect, useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { Onboarding } from './onboarding.js'
@@ -6,6 +6,7 @@ import { ChatList } from './chat-list.js'
 import { ConversationView } from './conversation.js'
 import { Settings } from './settings.js'
 import { ContactInfo } from './contact-info.js'
+import { TakeoverBanner } from './security-banner.js'
 
 /**
  * Re-renders on every model change. The subscription starts in an effect, after the first paint: a change
@@ -51,7 +52,7 @@ export function App ({ model }: { model: AppModel }) {
     return <div class="app onboarding-shell" data-testid="app" data-state="onboarding"><Onboarding model={model} /></div>
   }
   if (route.name === 'settings') {
-    return <div class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><Settings model={model} /></div>
+    return <div class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><TakeoverBanner model={model} /><Settings model={model} /></div>
   }
 
   const detail = route.name === 'chat'
@@ -62,7 +63,10 @@ export function App ({ model }: { model: AppModel }) {
 
   return (
     <div class={`app panes ${route.name === 'list' ? 'show-list' : 'show-detail'}`} data-testid="app" data-state="ready">
-      <OfflineBanner model={model} />
+      <div class="banners">
+        <OfflineBanner model={model} />
+        <TakeoverBanner model={model} />
+      </div>
       <div class="pane list-pane">
         <ChatList model={model} />
       </div>

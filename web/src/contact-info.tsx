@@ -27,7 +27,7 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
     model.parley.contact(phone, { signal: AbortSignal.timeout(CONTACT_LOOKUP_MS) }).then(c => {
       if (!live) return
       setContact(c)
-      model.setIdentityChanged(phone, c.identityChanged)
+      model.setContactTrust(c)
     }, err => { if (live) setError(describe(err)) })
     return () => { live = false }
   }, [phone])
@@ -37,7 +37,7 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
     setError(undefined)
     work().then(c => {
       setContact(c)
-      model.setIdentityChanged(phone, c.identityChanged)
+      model.setContactTrust(c)
     }, err => setError(describe(err))).finally(() => setBusy(false))
   }
 

@@ -9,6 +9,17 @@ import './style.css'
 interface PageConfig {
   /** relay multiaddrs reachable from a browser (WebSockets), handed out by the server */
   bootstrap: string[]
+  /** the network's verifier keys (hex): the tab's trust roots; none: it trusts the verifier of its own number */
+  trustedVerifiers?: string[]
+}
+
+/** Hex verifier keys from the server's configuration; anything else is a configuration error. */
+function verifierKeys (hex: string[] | undefined): Uint8Array[] | undefined {
+  if (hex == null || hex.length === 0) return undefined
+  return hex.map(h => {
+    if (!/^[0-9a-fA-F]{64}$/.test(h)) throw new Error('the server\'s configuration has a malformed verifier key')
+    return Uint8Array.from(h.match(/../g) ?? [], b => parseInt(b, 16))
+  })
 }
 
 declare global {
@@ -57,7 +68,8 @@ async function main (): Promise<void> {
   if (!response.ok) throw new Error(`the server gave no configuration (${response.status})`)
   const config = await response.json() as PageConfig
   mark('config')
-  const parley = await createParley({ profile, bootstrap: config.bootstrap })
+  const trustedVerifiers = verifierKeys(config.trustedVerifiers)
+  const parley = await createParley({ profile, bootstrap: config.bootstrap, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) })
   mark('node')
   const app = new AppModel(parley, profile, config.bootstrap)
   await app.start()

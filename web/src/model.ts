@@ -1,5 +1,5 @@
 // The web client's state around one Parley facade: who we are, the conversation list, contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
-import type { ContactProfile, Conversation, Parley, PresenceInfo, ReceivedMessage } from '../../src/browser.js'
+import type { ContactInfo, ContactProfile, Conversation, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
 import { multiaddr, photoType } from '../../src/browser.js'
 import { notifyIncoming, setUnreadTitle } from './notifications.js'
 import { formatPhone } from './format.js'
@@ -77,6 +77,10 @@ export class AppModel {
   readonly presence = new Map<string, PresenceInfo>()
   /** contacts whose security code changed and the user has not acknowledged it (from 'identity-changed' or contact()) */
   readonly identityChanged = new Set<string>()
+  /** verified contacts whose security code changed: nothing is sent to them until the user accepts it */
+  readonly identityBlocked = new Set<string>()
+  /** the last attempt to register our number with another key, until dismissed */
+  takeover: TakeoverAttempt | undefined
   /** object URL of our profile photo */
   avatarUrl: string | undefined
   /** contacts' names and photos as they shared them (loaded per number on first use, then live from 'profile' events) */
@@ -140,6 +144,11 @@ export class AppModel {
     })
     this.parley.on('identity-changed', e => {
       this.identityChanged.add(e.phone)
+      if (e.blocked) this.identityBlocked.add(e.phone)
+      this.changed()
+    })
+    this.parley.on('takeover-attempt', e => {
+      this.takeover = e
       this.changed()
     })
     await this.loadAvatar()
@@ -332,6 +341,20 @@ export class AppModel {
     if (changed === this.identityChanged.has(phone)) return
     if (changed) this.identityChanged.add(phone)
     else this.identityChanged.delete(phone)
+    this.changed()
+  }
+
+  /** Takes a contact() answer's trust state: the change notice and the block on sending. */
+  setContactTrust (c: ContactInfo): void {
+    const was = this.identityBlocked.has(c.phone)
+    if (c.blocked) this.identityBlocked.add(c.phone)
+    else this.identityBlocked.delete(c.phone)
+    if (was !== c.blocked) this.changed()
+    this.setIdentityChanged(c.phone, c.identityChanged)
+  }
+
+  dismissTakeover (): void {
+    this.takeover = undefined
     this.changed()
   }
 

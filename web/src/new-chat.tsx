@@ -36,7 +36,11 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
       try {
         const phone = normalizePhone(number, region)
         const r = await model.parley.lookup(phone, { signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) })
-        if (r.registered) {
+        if (r.registered && !r.verified) {
+          // nothing is sent to a record no trusted verifier confirmed (docs/messaging.md)
+          setMessage(`${formatPhone(r.phone)} is registered, but not confirmed by a verifier you trust: Parley does not write to it.`)
+          setState('error')
+        } else if (r.registered) {
           onClose()
           model.go({ name: 'chat', phone: r.phone })
         } else {

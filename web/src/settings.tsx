@@ -1,10 +1,11 @@
-// Settings screen: profile, privacy switches (read receipts, online status), notifications, relays, backup/restore/wipe, and the Network panel. Each section is its own module.
+// Settings screen: profile, privacy switches (read receipts, online status), notifications, relays, trusted verifiers, backup/restore/wipe, and the Network panel. Each section is its own module.
 import { useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { NetworkPanel } from './network.js'
 import { askNotificationPermission, notificationsSupported } from './notifications.js'
 import { ProfileSettings } from './profile-settings.js'
 import { RelaySettings } from './relay-settings.js'
+import { TrustSettings } from './trust-settings.js'
 import { BackupSettings } from './backup-settings.js'
 import { describe } from './onboarding.js'
 
@@ -67,6 +68,7 @@ export function Settings ({ model }: { model: AppModel }) {
         <ProfileSettings model={model} />
         <PrivacySettings model={model} />
         <RelaySettings model={model} />
+        <TrustSettings model={model} />
         <BackupSettings model={model} />
         <details class="settings-section" data-testid="network-details" open>
           <summary>Network (diagnostics)</summary>
