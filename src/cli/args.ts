@@ -36,6 +36,7 @@ export const COMMANDS: Record<string, string> = {
   profile: 'profile [name TEXT... | photo FILE]  show or change the name and photo your contacts see (no TEXT/FILE: remove)',
   backup: 'backup FILE           write an encrypted backup of this device (passphrase from PARLEY_PASSPHRASE or asked)',
   restore: 'restore FILE          restore a device from a backup into --data (an empty folder, or --replace)',
+  release: 'release               give up your number (changing number): lifts its registration lock at once and stops publishing it',
   trust: 'trust PHONE           accept the new safety number of a contact you had verified (sending to it is blocked until then)',
   daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, receive, lookup, history, conversations, markRead; GET /events streams them)'
 }

@@ -49,6 +49,15 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       else out(`✓ ${r.phone} is registered on Parley (${r.mailboxRelays.length} mailbox relay${r.mailboxRelays.length === 1 ? '' : 's'})`)
       return
     }
+    case 'release': {
+      if (args.rest.length !== 0) throw new UsageError('release takes no arguments')
+      const wait = spinner('Releasing your number…')
+      const me = await parley.whoami({ signal })
+      await parley.releaseNumber({ signal }).finally(() => wait.stop())
+      if (args.json) out(JSON.stringify({ phone: me.phone, released: true }))
+      else out(`✓ ${me.phone ?? 'your number'} is released: another device may register it now`)
+      return
+    }
     case 'whoami': {
       const me = await parley.whoami({ signal })
       if (args.json) out(JSON.stringify(me))

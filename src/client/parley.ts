@@ -5,7 +5,7 @@ import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, t
 import { fromString as fromBase64 } from 'uint8arrays'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { Messenger, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
+import { Messenger, NotRegisteredError, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
 import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
 import { DmServer } from '../protocols/dm/index.js'
@@ -14,7 +14,7 @@ import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
 import { DeviceMaintenance } from './maintenance.js'
 import { Presence, type PresenceInfo } from './presence.js'
-import { directoryDhtRules, lookup as directoryLookup, discoverContacts, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
+import { directoryDhtRules, lookup as directoryLookup, discoverContacts, publishRelease, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
 import { Contacts, type ContactInfo } from './contacts.js'
 import { RelayList, effectiveRelays, parseRelayAddress, type RelayInfo } from './relays.js'
@@ -411,6 +411,26 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.startMaintenance(options)
     await this.startMessaging(options)
     return registration
+  }
+
+  /**
+   * Gives the number up (changing number, wiping this device): publishes a release record signed by our
+   * identity, which lifts the registration lock at once so a new identity may register the number, then
+   * stops republishing and forgets the registration. NotRegisteredError when there is nothing to release;
+   * PublishFailedError when no DHT peer took the release (then nothing changed here).
+   */
+  async releaseNumber (options?: AbortOptions): Promise<void> {
+    const registration = await this.registration.registration(options)
+    if (registration == null) throw new NotRegisteredError()
+    await this.maintenance.stop()
+    try {
+      await publishRelease(this.dht, this.local.identity, registration.phone, options?.signal != null ? { signal: options.signal } : {})
+    } catch (err) {
+      await this.startMaintenance(options).catch(e => this.background(e))
+      throw err
+    }
+    await this.registration.forget(options)
+    this.self = undefined
   }
 
   /** Runs the prekey check now (rotation when due, top-up of relays running low); normally on a timer. */

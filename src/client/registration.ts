@@ -133,6 +133,11 @@ export class RegistrationFlow {
     }, options)
   }
 
+  /** Forgets the registration (the number was released): nothing is republished after this. */
+  async forget (options?: AbortOptions): Promise<void> {
+    await this.writes.run(REGISTERED, async () => { await this.store.del(REGISTERED, { ...options, sync: true }) }, options)
+  }
+
   /** Stores attestations a verifier renewed (newest first), so a restart publishes them. */
   async setAttestations (attestations: Uint8Array[], options?: AbortOptions): Promise<void> {
     await this.writes.run(REGISTERED, async () => {

@@ -7,6 +7,9 @@ import { describe, clearPendingNumber } from './onboarding.js'
 /** Shortest passphrase accepted for an export: the SDK's, the same as the CLI's (exportBackup refuses shorter ones). */
 export const MIN_PASSPHRASE_CHARS = MIN_BACKUP_PASSPHRASE_CHARS
 
+/** How long a wipe waits to release the number before asking whether to wipe anyway. */
+const RELEASE_TIMEOUT_MS = 20_000
+
 /** `parley-backup-2026-11-22.parley` (the local date). */
 export function backupFileName (now = new Date()): string {
   const pad = (n: number): string => String(n).padStart(2, '0')
@@ -80,6 +83,16 @@ export function BackupSettings ({ model }: { model: AppModel }) {
   const doWipe = (): void => {
     setWiping(true)
     void (async () => {
+      // give the number up first: otherwise the registration lock keeps it on this profile's key for 7 days
+      try {
+        await model.parley.releaseNumber({ signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) })
+      } catch (err) {
+        if ((err as Error)?.name !== 'NotRegisteredError' &&
+          !window.confirm('Your number could not be released (no connection to the network). Until it is, it stays tied to this profile for 7 days and cannot be registered on another device. Wipe anyway?')) {
+          setWiping(false)
+          return
+        }
+      }
       await model.stop()
       await wipeProfile(model.profile)
       clearPendingNumber(model.profile)
@@ -127,13 +140,13 @@ export function BackupSettings ({ model }: { model: AppModel }) {
 
       <section class="settings-section danger-zone" aria-labelledby="wipe-title" data-testid="wipe-settings">
         <h2 id="wipe-title">Wipe this profile</h2>
-        <p class="note">Deletes this profile's identity, keys and history from this browser. Without a backup they are gone for good.</p>
+        <p class="note">Deletes this profile's identity, keys and history from this browser. Without a backup they are gone for good. Your number is released, so it can be registered again on another device at once.</p>
         {wipeConfirm
           ? (
             <div class="row" role="group" aria-label="Confirm wipe">
               <button type="button" class="secondary" data-testid="wipe-cancel" onClick={() => setWipeConfirm(false)} disabled={wiping}>Keep it</button>
               <button type="button" class="danger" data-testid="wipe-confirm" onClick={doWipe} disabled={wiping} aria-busy={wiping}>
-                {wiping && <span class="spinner" aria-hidden="true" />}{wiping ? 'Wiping…' : 'Wipe everything'}
+                {wiping && <span class="spinner" aria-hidden="true" />}{wiping ? 'Releasing your number and wiping…' : 'Wipe everything'}
               </button>
             </div>
             )
