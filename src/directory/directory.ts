@@ -360,7 +360,10 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
       }
     } catch (err) {
       if (signal.aborted) throw err
-      throw new DirectoryUnavailableError('directory query failed', { cause: err })
+      // kad-dht's get throws only before any answer (no peers) or after its walk: its "correction" put of the
+      // best value to peers that returned another one fails when such a peer keeps its record (a lying relay,
+      // or one whose trusted verifiers differ). The walk's answers are complete then: rank them.
+      if (answered.size === 0) throw new DirectoryUnavailableError('directory query failed', { cause: err })
     }
     const now = options.now ?? Date.now()
     const candidates: Array<{ envelope: ValidEnvelope, trusted: boolean, hops: number }> = []

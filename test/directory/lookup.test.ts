@@ -8,6 +8,7 @@ import {
 import { decodeEnvelope } from '../../src/directory/record.js'
 import { attest, makeUser, makeVerifier, type TestUser } from './fixtures.js'
 import { FakeDht } from './fake-dht.js'
+import { peerIdFromString } from '@libp2p/peer-id'
 
 const NUMBER = '+442079460958'
 const HOUR = 3600_000
@@ -52,6 +53,24 @@ describe('directory lookup', () => {
     // eslint-disable-next-line require-yield
     const broken = { get: async function * () { throw new Error('no peers') }, put: async function * () {} }
     await expect(lookup(broken, '+442079460999')).rejects.toMatchObject({ name: 'DirectoryUnavailableError' })
+  })
+
+  it('a peer that refuses kad-dht\'s correction put after the walk (a node keeping a losing record) does not fail the lookup', async () => {
+    const dht = new FakeDht(directoryDhtRules())
+    const att = attest(verifier, keys.directoryKey, alice.identity.publicKey, Date.now() - HOUR)
+    await publishRecord(dht, alice.identity, NUMBER, alice.fields, { attestations: [att] })
+    const stored = dht.store.get(keys.dhtKey)!
+    // what kad-dht's get does: answers with records as they arrive, then, after the walk, a correction put that
+    // a lying node refuses, and kad-dht throws "Could not send correction"
+    const refusing = {
+      get: async function * (k: Uint8Array) {
+        yield { name: 'PEER_RESPONSE', messageName: 'GET_VALUE', from: peerIdFromString(alice.peerId), closer: [], providers: [], record: { key: k, value: stored } } as never
+        throw Object.assign(new Error('Could not send correction'), { name: 'QueryError' })
+      },
+      put: async function * () {}
+    }
+    const found = await lookup(refusing, NUMBER, { trustedVerifiers: [verifier.publicKey] })
+    expect(found).toMatchObject({ registered: true, verified: true })
   })
 
   it('ignores forged, replayed and undecryptable values among the answers', async () => {
