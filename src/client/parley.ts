@@ -198,7 +198,6 @@ export class Parley extends Emitter<ParleyEvents> {
       identity: local.identity,
       deviceId: local.deviceId,
       lookup: async (e164, options) => await this.directoryLookup(e164, options),
-      trustedVerifiers: async options => await this.trustedVerifiers(options),
       self: async options => await this.selfInfo(options),
       random,
       now,

@@ -68,7 +68,7 @@ export class Inbound {
       if (err instanceof MalformedContentError) return { kind: 'dropped', reason: err.name }
       throw err
     }
-    if (!await this.init.proof.confirm(content.senderE164, sender.identityKey, content.attestation, options)) {
+    if (!await this.init.proof.confirm(content.senderE164, sender.identityKey, options)) {
       return { kind: 'dropped', reason: 'UnprovenSenderError' }
     }
     const from = content.senderE164

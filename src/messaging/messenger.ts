@@ -92,7 +92,6 @@ export interface MessengerInit {
   identity: EnvelopeParty['identity']
   deviceId: number
   lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>
-  trustedVerifiers: (options?: AbortOptions) => Promise<Uint8Array[]>
   self: (options?: AbortOptions) => Promise<SelfInfo | undefined>
   random: (n: number) => Uint8Array
   now: () => number
@@ -142,7 +141,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   constructor (private readonly init: MessengerInit) {
     super()
     this.recipients = new Recipients(init.lookup, init.now)
-    this.proof = new SenderProof({ store: init.kv('senders'), trustedVerifiers: init.trustedVerifiers, lookup: init.lookup, now: init.now })
+    this.proof = new SenderProof({ store: init.kv('senders'), lookup: init.lookup })
     this.profiles = new ProfileShare({ store: init.kv('profile-shared'), current: async options => await init.profile?.(options) })
     this.deliveryTokens = new DeliveryTokens({ own: init.kv('delivery-token'), contacts: init.kv('delivery-tokens'), random: init.random })
     if (init.createDepositNode != null) this.depositIdentity = new DepositIdentity({ create: init.createDepositNode, now: init.now, onError: err => this.emit('error', err) })

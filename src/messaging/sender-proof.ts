@@ -1,15 +1,12 @@
-/** Ties a sender's claimed phone number to its identity key: a trusted attestation inside the message, else a directory record a trusted verifier attested; remembered once proven. Knows nothing of transports. */
-import { decodeAttestation, attestationTrusted } from '../crypto/index.js'
-import { directoryKeysFor, type DirectoryHashCache, type LookupResult } from '../directory/index.js'
+/** Ties a sender's claimed phone number to its identity key: the directory's answer under the registration lock, from a record a trusted verifier attested; remembered once proven. Knows nothing of transports. */
+import type { LookupResult } from '../directory/index.js'
 import { toHex, type AbortOptions, type KeyValueStore } from '../storage/index.js'
 
 export interface SenderProofInit {
   /** proven bindings: hex(identity key) → E.164 */
   store: KeyValueStore
-  trustedVerifiers: (options?: AbortOptions) => Promise<Uint8Array[]>
+  /** the directory lookup with our trusted verifiers (its `verified` says a trusted verifier attested the answer) */
   lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>
-  hashes?: DirectoryHashCache
-  now: () => number
 }
 
 const enc = new TextEncoder()
@@ -31,26 +28,16 @@ export class SenderProof {
   }
 
   /**
-   * True when `e164` belongs to `identityKey`: remembered, attested by a trusted verifier, or what the
-   * directory says now in a record a trusted verifier attested. A record without such an attestation proves
-   * nothing (anyone can publish one), so a message relying on it is never attributed to the number.
+   * True when `e164` belongs to `identityKey`: remembered, or what the directory says now, ranked by the
+   * registration lock, in a record a trusted verifier attested. An attestation the sender carries is not
+   * enough on its own: a SIM swap or an intercepted code buys a trusted attestation for a fresh identity,
+   * which the lock keeps out of the directory (docs/trust.md). A directory that cannot be reached throws,
+   * so the envelope stays to be read again later.
    */
-  async confirm (e164: string, identityKey: Uint8Array, attestation: Uint8Array, options?: AbortOptions): Promise<boolean> {
+  async confirm (e164: string, identityKey: Uint8Array, options?: AbortOptions): Promise<boolean> {
     if (await this.numberOf(identityKey, options) === e164) return true
-    let proven = false
-    if (attestation.length > 0) {
-      try {
-        const a = decodeAttestation(attestation)
-        const { directoryKey } = await directoryKeysFor(e164, { ...options, ...(this.init.hashes != null ? { hashes: this.init.hashes } : {}) })
-        proven = attestationTrusted(a, { directoryKey, identityKey, now: this.init.now(), trustedVerifiers: await this.init.trustedVerifiers(options) })
-      } catch {
-        proven = false
-      }
-    }
-    if (!proven) {
-      const found = await this.init.lookup(e164, options)
-      proven = found.registered && found.verified && toHex(found.identityKey) === toHex(identityKey)
-    }
+    const found = await this.init.lookup(e164, options)
+    const proven = found.registered && found.verified && toHex(found.identityKey) === toHex(identityKey)
     if (proven) await this.remember(identityKey, e164, options)
     return proven
   }

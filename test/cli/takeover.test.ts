@@ -101,12 +101,31 @@ describe('number takeover attempts (docs/trust.md)', () => {
   }, 300_000)
 
   it('a SIM swap: the trusted verifier\'s code in the attacker\'s hands does not move the number', async () => {
-    const swapper = as('swapper', [honest])
-    await register(swapper, VICTIM, honest)
+    // a relay that joined after the owner last published holds no copy of the owner's record (DHT churn), so
+    // it takes the swapper's: the attempt leaves a record somewhere, as it will in a real network
+    const late = await startTestRelay(join(dir.path, 'late'), [honest.relay.addr('tcp')], ['--trusted-verifier', trusted])
+    try {
+      // the community's (trusted) verifier texts the victim's number; the log gateway stands for the swapped SIM
+      const swapper = ['--data', join(dir.path, 'swapper'), '--bootstrap', honest.relay.addr('tcp'), late.relay.addr('tcp'), '--trusted-verifier', trusted]
+      const verified = await register(swapper, VICTIM, honest)
+      expect(verified.code, verified.stderr).toBe(0)
+      // the owner's device finds the competing record (a verified one) and says so; its republish and the
+      // readers' kad-dht corrections then bring the owner's record to the late relay too (the lock rule lets it in)
+      const atOwner = await parley([...as('victim', [honest]), 'receive', '--json'])
+      expect(lines(atOwner.stdout)).toContainEqual(expect.objectContaining({ type: 'takeover-attempt', verified: true }))
 
-    expect(await freshLookup('fresh-2', [second])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })
-    expect(await freshLookup('fresh-3', [honest, evil])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })
-    await mailReachesOnlyOwner('only for the owner (2)', swapper)
+      expect(await freshLookup('fresh-2', [second])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })
+      expect(await freshLookup('fresh-3', [late])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })
+      await mailReachesOnlyOwner('only for the owner (2)', swapper)
+
+      // the swapper's messages carry a trusted attestation for the number, and still are not the number's
+      await parley([...swapper, 'send', CONTACT, 'new phone, same me'])
+      const atContact = await parley([...as('contact', [honest]), 'receive', '--json'])
+      expect(lines(atContact.stdout).filter(l => l.type === 'message' && l.text === 'new phone, same me' && l.from === VICTIM)).toEqual([])
+
+    } finally {
+      await late.relay.stop()
+    }
   }, 300_000)
 
   it('a lying relay in the contact\'s list adds no trust and does not win the lookup', async () => {
