@@ -93,12 +93,17 @@ async function main (): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
 
+  if (config.trustedVerifiers.length === 0) {
+    log('warning: no --trusted-verifier given: every verifier\'s attestation counts when this relay decides which directory record to keep; give your network\'s verifier keys (docs/trust.md)')
+  }
   const line = {
     event: 'listening',
     peerId: node.peerId.toString(),
     multiaddrs: node.getMultiaddrs().map(ma => ma.toString()),
     ...(config.metricsPort != null ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {}),
-    ...(services.verifierKey != null ? { verifierKey: services.verifierKey } : {})
+    ...(services.verifierKey != null ? { verifierKey: services.verifierKey } : {}),
+    // the verifier keys whose attestations lock a number here (empty: any verifier's count)
+    trustedVerifiers: config.trustedVerifiers.map(k => Buffer.from(k).toString('hex'))
   }
   process.stdout.write(JSON.stringify(line) + '\n')
   log(`started ${node.peerId.toString()} (data ${config.dataDir}${services.verifier != null ? `, verifier with ${config.smsGateway?.kind} SMS gateway` : ''})`)

@@ -12,7 +12,7 @@ import { AGENT_VERSION, DIAL_TIMEOUT_MS, bootstrapDiscovery, commonServices, nod
 import type { RelayConfig } from './config.js'
 import { verifierServer, type VerifierBackend } from '../../src/protocols/verify/index.js'
 import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/index.js'
-import { directoryDhtRules, type DirectoryDhtRules, type DirectoryDhtRulesOptions } from '../../src/directory/index.js'
+import { DirectoryDatastore, DIRECTORY_SWEEP_INTERVAL_MS, directoryDhtRules, type DirectoryDhtRules, type DirectoryDhtRulesOptions } from '../../src/directory/index.js'
 import { mailboxServer, type MailboxBackend } from '../../src/protocols/mailbox/index.js'
 
 /** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
@@ -49,10 +49,11 @@ export function relayDhtRules (config: Pick<RelayConfig, 'trustedVerifiers'>, ba
 
 export async function createRelayNode (config: RelayConfig, privateKey: PrivateKey, backends: RelayBackends = {}) {
   const rules = relayDhtRules(config, backends)
-  return await createLibp2p({
+  // stored directory records follow the store rule (registration lock, seq, envelope expiry, a cap)
+  const { datastore } = nodeDatastore({ datastore: backends.datastore, dht: rules })
+  const node = await createLibp2p({
     privateKey,
-    // stored directory records follow the store rule (registration lock, seq, envelope expiry, a cap)
-    ...nodeDatastore({ datastore: backends.datastore, dht: rules }),
+    ...(datastore != null ? { datastore } : {}),
     nodeInfo: { userAgent: `${AGENT_VERSION} relay` },
     addresses: {
       listen: config.listen,
@@ -85,6 +86,16 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
       ...(backends.mailbox != null ? { mailbox: mailboxServer({ backend: backends.mailbox }) } : {})
     }
   })
+  if (datastore instanceof DirectoryDatastore) {
+    // records nobody reads expire on disk too, not only when read
+    let sweep: ReturnType<typeof setInterval> | undefined
+    node.addEventListener('start', () => {
+      sweep = setInterval(() => { datastore.sweep().catch(() => {}) }, DIRECTORY_SWEEP_INTERVAL_MS) // a failed sweep is tried again next time
+      sweep.unref()
+    })
+    node.addEventListener('stop', () => { clearInterval(sweep) })
+  }
+  return node
 }
 
 export type RelayNode = Awaited<ReturnType<typeof createRelayNode>>

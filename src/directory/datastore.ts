@@ -18,6 +18,8 @@ export const DHT_RECORD_PREFIX = '/dht/record/'
 export const MAX_STORED_RECORDS = 10_000
 /** A full store looks for expired records to drop at most this often (a scan reads every stored record). */
 export const FULL_STORE_SWEEP_INTERVAL_MS = 60_000
+/** How often a relay deletes expired directory records nobody read (records live at most 7 days; an hour late costs little disk). */
+export const DIRECTORY_SWEEP_INTERVAL_MS = 3600_000
 
 const DIRECTORY_KEY_PREFIX = `/${DIRECTORY_NAMESPACE}/`
 
@@ -194,6 +196,15 @@ export class DirectoryDatastore extends BaseDatastore {
     const now = this.rules.context().now
     if (now - this.lastSweep < FULL_STORE_SWEEP_INTERVAL_MS) return
     this.lastSweep = now
+    await this.sweep(options)
+  }
+
+  /**
+   * Deletes every directory record whose envelope has expired (records nobody read since, which a read would
+   * have dropped); relays run it every DIRECTORY_SWEEP_INTERVAL_MS. Resolves with how many went.
+   */
+  async sweep (options?: AbortOptions): Promise<number> {
+    let dropped = 0
     const expired: Key[] = []
     for await (const { key, value } of this.inner.query({ prefix: DHT_RECORD_PREFIX }, options)) {
       if (directoryRecordKeyOf(key) == null) continue
@@ -208,8 +219,9 @@ export class DirectoryDatastore extends BaseDatastore {
     for (const key of expired) {
       // the caller already holds its own key's turn; other keys take theirs
       if (this.queues.has(key.toString())) continue
-      await this.dropIfExpired(key, options)
+      if (await this.dropIfExpired(key, options)) dropped++
     }
+    return dropped
   }
 
   async has (key: Key, options?: AbortOptions): Promise<boolean> {

@@ -8,7 +8,7 @@ export {
 export type { DirectoryDevice, DirectoryRecordFields, DirectoryRecord, DirectoryEnvelope, ValidEnvelope, ReplaceContext } from './record.js'
 export { signHandover, verifyHandover, MAX_HANDOVER_AGE_MS } from './handover.js'
 export type { Handover } from './handover.js'
-export { DirectoryDatastore, MAX_STORED_RECORDS, FULL_STORE_SWEEP_INTERVAL_MS, DHT_RECORD_PREFIX, datastoreKeyOf, directoryRecordKeyOf } from './datastore.js'
+export { DirectoryDatastore, MAX_STORED_RECORDS, FULL_STORE_SWEEP_INTERVAL_MS, DIRECTORY_SWEEP_INTERVAL_MS, DHT_RECORD_PREFIX, datastoreKeyOf, directoryRecordKeyOf } from './datastore.js'
 export type { DirectoryDatastoreInit } from './datastore.js'
 export { directoryDhtRules } from './validator.js'
 export type { DirectoryDhtRules, DirectoryDhtRulesOptions } from './validator.js'

@@ -72,6 +72,9 @@ describe('number takeover attempts (docs/trust.md)', () => {
     expect((await register(as('contact', [honest]), CONTACT, honest)).code).toBe(0)
     const who = await parley([...as('victim', [honest]), 'whoami', '--json'])
     victimKey = JSON.parse(who.stdout).identityKey as string
+    // what each relay counts for the lock, as it says when it starts
+    expect(honest.relay.listening.trustedVerifiers).toEqual([])
+    expect(second.relay.listening.trustedVerifiers).toEqual([trusted])
   }, 180_000)
 
   afterAll(async () => {

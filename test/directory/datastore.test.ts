@@ -118,6 +118,22 @@ describe('directory datastore', () => {
     expect(await ds.size()).toBe(2)
   })
 
+  it('sweep deletes expired records nobody read and keeps the valid ones', async () => {
+    let clock = now
+    const inner = new MemoryDatastore()
+    const ds = new DirectoryDatastore(inner, { rules: directoryDhtRules({ now: () => clock }) })
+    const short = await buildRecord(alice.identity, '+14155550193', alice.fields, { now, seq: 1, lifetimeMs: HOUR })
+    const long = await buildRecord(alice.identity, '+14155550194', alice.fields, { now, seq: 1 })
+    await ds.put(datastoreKeyOf(short.key), stored(short.value, short.key))
+    await ds.put(datastoreKeyOf(long.key), stored(long.value, long.key))
+    expect(await ds.sweep()).toBe(0)
+    clock = now + 2 * HOUR
+    expect(await ds.sweep()).toBe(1)
+    expect(await inner.has(datastoreKeyOf(short.key))).toBe(false)
+    expect(await inner.has(datastoreKeyOf(long.key))).toBe(true)
+    expect(await ds.size()).toBe(1)
+  })
+
   describe('on real libp2p nodes', () => {
     const nodes: ParleyNode[] = []
     afterAll(async () => { await Promise.all(nodes.map(async n => await n.stop())) })
