@@ -1,4 +1,5 @@
 /** Directory client: publish our record and look up a phone number on the DHT (DESIGN §4); knows no address books, UI or transports. */
+import { equals as equalBytes } from 'uint8arrays/equals'
 import type { QueryEvent, ValidateFn } from '@libp2p/kad-dht'
 import type { AbortOptions } from '@libp2p/interface'
 import {
@@ -177,12 +178,6 @@ function handoverTooOld (bytes: Uint8Array, issuedAt: number): boolean {
   } catch {
     return false
   }
-}
-
-function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Hand-overs: the identity holding a number signs that another identity may take its directory record over; knows no DHT and no clock (times are parameters). */
+import { equals as equalBytes } from 'uint8arrays/equals'
 import { checkIdentityKey, verifySignature, DIRECTORY_KEY_LENGTH, IDENTITY_KEY_LENGTH, type IdentityKeyPair, type CryptoProvider } from '../crypto/index.js'
 import { HandoverPb } from './pb/record.js'
 import { InvalidHandoverError } from './errors.js'
@@ -24,12 +25,6 @@ export interface Handover {
   /** ms since epoch */
   issuedAt: number
   signature: Uint8Array
-}
-
-function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 function toPb (h: Omit<Handover, 'signature'> & { signature?: Uint8Array }): HandoverPb {

@@ -1,4 +1,5 @@
 /** Directory record format (DESIGN §4): limits, the signed public envelope that DHT nodes validate without the number, and the sealed inner record; knows no DHT and no clock (times are parameters). */
+import { equals as equalBytes } from 'uint8arrays/equals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
@@ -116,12 +117,6 @@ export function parseDirectoryKey (key: Uint8Array | string): { dhtKey: string, 
 function toSafeNumber (v: bigint, what: string): number {
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedRecordError(`${what} out of range`)
   return Number(v)
-}
-
-function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 function toPb (e: Omit<DirectoryEnvelope, 'signature'> & { signature?: Uint8Array }): DirectoryEnvelopePb {

@@ -8,7 +8,7 @@ import {
   buildRecord, datastoreKeyOf, decodeEnvelope, directoryDhtRules, directoryKeysFor, lookup, putRecord, DirectoryDatastore, LOCK_WINDOW_MS
 } from '../../src/directory/index.js'
 import { retryUntil } from '../helpers/wait.js'
-import { attest, makeUser, makeVerifier, type TestUser } from './fixtures.js'
+import { attest, makeUser, makeVerifier, type TestUser, rejectionName } from './fixtures.js'
 
 const NUMBER = '+14155550180'
 const HOUR = 3600_000
@@ -17,15 +17,6 @@ const DAY = 24 * HOUR
 const KAD_VALIDITY_MS = 48 * HOUR
 
 const stored = (value: Uint8Array, key: Uint8Array, receivedAt = new Date()): Uint8Array => new Libp2pRecord(key, value, receivedAt).serialize()
-
-async function rejectionName (p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-    return 'no error'
-  } catch (err) {
-    return (err as Error).name
-  }
-}
 
 describe('directory datastore', () => {
   let keys: Awaited<ReturnType<typeof directoryKeysFor>>

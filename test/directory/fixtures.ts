@@ -40,3 +40,13 @@ export function makeVerifier (): IdentityKeyPair {
 export function attest (verifier: IdentityKeyPair, directoryKey: Uint8Array, identityKey: Uint8Array, issuedAt: number, lifetime = 30 * 86_400_000): Uint8Array {
   return encodeAttestation(createAttestation(verifier, { directoryKey, identityKey, issuedAt, expiresAt: issuedAt + lifetime }))
 }
+
+/** The name of the error a promise (or value) rejects with, or 'no error'. */
+export async function rejectionName (p: unknown): Promise<string> {
+  try {
+    await p
+    return 'no error'
+  } catch (err) {
+    return (err as Error).name
+  }
+}
