@@ -234,7 +234,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
           )
         })}
       </div>
-      {error != null && <p class="error" role="alert" data-testid="send-error">{error}</p>}
+      {error != null && <p class="error send-error" role="alert" data-testid="send-error">{error}</p>}
       <form class="composer" onSubmit={e => { e.preventDefault(); send() }}>
         <label for="composer-input" class="visually-hidden">Message</label>
         <textarea id="composer-input" ref={input} data-testid="composer" rows={1} placeholder="Message" value={draft}

@@ -147,6 +147,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
 export function describe (err: unknown): string {
   const e = err as { name?: string, message?: string }
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'That took too long. Check the connection and try again.'
-  if (typeof e?.message === 'string' && e.message !== '') return e.message
+  // SDK messages are sentence fragments ("this contact's safety number changed…"): show them as a sentence
+  if (typeof e?.message === 'string' && e.message !== '') return e.message[0].toUpperCase() + e.message.slice(1)
   return 'Something went wrong. Please try again.'
 }
