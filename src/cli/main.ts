@@ -2,7 +2,7 @@
 import { Parley, createNodeNode, createDepositNodeNode, toHexString } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
-import { sendCommand, receiveCommand, chatCommand, trustCommand } from './messaging.js'
+import { sendCommand, receiveCommand, chatCommand, trustCommand, MessageQueuedError } from './messaging.js'
 import { runDaemon } from './daemon.js'
 import { profileCommand } from './profile.js'
 import { backupCommand, restoreCommand } from './backup.js'
@@ -148,7 +148,7 @@ async function main (): Promise<void> {
   } catch (err) {
     const e = err as Error
     await parley?.stop().catch(() => {})
-    fail(e instanceof UsageError ? e.message : (e.message ?? String(err)), e instanceof UsageError ? 2 : 1)
+    fail(e instanceof UsageError ? e.message : (e.message ?? String(err)), e instanceof UsageError ? 2 : e instanceof MessageQueuedError ? e.exitCode : 1)
   } finally {
     clearTimeout(timer)
   }

@@ -38,7 +38,26 @@ export async function flushOutbox (parley: Parley): Promise<void> {
   }
 }
 
-/** `send PHONE TEXT...`: exits 0 once a device or a relay acknowledged the message. */
+/**
+ * How long `send` waits for a relay or the recipient's device to take the message before it says the message is
+ * queued and exits (EXIT_QUEUED): a delivery pass that reaches anyone takes well under a second; one that waits
+ * this long is retrying with backoff (no relay up, recipient offline without reachable relays).
+ */
+export const SEND_WAIT_MS = 10_000
+/** Exit code of `send` when the message is stored and queued but nobody took it yet (it goes out at the next run). */
+export const EXIT_QUEUED = 3
+
+/** The message is in history and the outbox, not yet at any relay or device. */
+export class MessageQueuedError extends Error {
+  static name = 'MessageQueuedError'
+  readonly exitCode = EXIT_QUEUED
+  constructor (message = 'no relay or device could take the message yet; it is saved and goes out the next time parley runs (send, receive, chat or daemon)') {
+    super(message)
+    this.name = 'MessageQueuedError'
+  }
+}
+
+/** `send PHONE TEXT...`: exits 0 once a device or a relay acknowledged the message, EXIT_QUEUED when it is only queued. */
 export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
   if (args.rest.length < 2) throw new UsageError('send takes a phone number and the text')
   const [to, ...words] = args.rest
@@ -46,8 +65,18 @@ export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortS
   const wait = spinner('Sending…')
   try {
     const m = await parley.send(to, text, { signal })
-    const status = await parley.waitForStatus(to, m.id, ['sent', 'delivered', 'read', 'failed'], { signal })
+    const waited = AbortSignal.any([signal, AbortSignal.timeout(SEND_WAIT_MS)])
+    const status = await parley.waitForStatus(to, m.id, ['sent', 'delivered', 'read', 'failed'], { signal: waited }).catch(err => {
+      if (signal.aborted || !waited.aborted) throw err
+      return 'pending' as const
+    })
     if (status === 'failed') throw new Error('the message could not be delivered')
+    if (status === 'pending') {
+      wait.stop()
+      if (args.json) out(JSON.stringify({ id: m.id, to: m.conversation, status, timestamp: m.timestamp }))
+      else out(`${m.id} 🕓 queued`)
+      throw new MessageQueuedError()
+    }
     wait.stop()
     if (args.json) out(JSON.stringify({ id: m.id, to: m.conversation, status, timestamp: m.timestamp }))
     else out(`${m.id} ✓ ${status}`)
