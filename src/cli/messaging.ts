@@ -4,8 +4,12 @@ import { UnverifiedNumberError, type Parley, type ParleyEvents, type ReceivedMes
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
 
-/** How long receive/chat wait at exit for receipts still in the outbox to go out. */
-const RECEIPT_FLUSH_MS = 5_000
+/**
+ * How long receive/chat wait at exit for receipts (and anything else) still in the outbox to go out. Receipts
+ * still coalescing are put into the outbox first (Messenger.flushQueuedReceipts): without that a one-shot
+ * `receive` found the outbox empty, exited, and the sender's tick stayed at ✓ until the next run (issue 14, fault 6).
+ */
+export const RECEIPT_FLUSH_MS = 5_000
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -29,6 +33,8 @@ const label = (phone: string, name: string | undefined): string => name != null 
 
 export async function flushOutbox (parley: Parley): Promise<void> {
   const deadline = Date.now() + RECEIPT_FLUSH_MS
+  // receipts for what just arrived may still be coalescing, not yet in the outbox
+  await parley.messenger.flushQueuedReceipts()
   while (await parley.messenger.pendingCount() > 0 && Date.now() < deadline) {
     await new Promise<void>(resolve => {
       const done = (): void => { clearTimeout(t); parley.off('status', done); resolve() }

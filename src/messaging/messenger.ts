@@ -135,6 +135,8 @@ export class Messenger extends Emitter<MessengerEvents> {
   /** when each contact's last resend request was answered (ms) */
   private readonly resendAnswered = new Map<string, number>()
   private receiptTimer?: ReturnType<typeof setTimeout>
+  /** receipts being put into the outbox by the coalescing timer */
+  private receiptFlush?: Promise<void>
   /** envelopes dropped as undecryptable since start (see the 'undecryptable' event) */
   undecryptable = 0
 
@@ -405,8 +407,22 @@ export class Messenger extends Emitter<MessengerEvents> {
     this.receiptQueue.set(to, [...(this.receiptQueue.get(to) ?? []), id])
     this.receiptTimer ??= setTimeout(() => {
       this.receiptTimer = undefined
-      this.flushReceipts().catch(err => this.emit('error', err))
+      this.receiptFlush = this.flushReceipts().catch(err => this.emit('error', err))
     }, RECEIPT_COALESCE_MS)
+  }
+
+  /**
+   * Puts the delivered receipts still waiting out their RECEIPT_COALESCE_MS into the outbox now, and waits for
+   * receipts already on their way there: after this, the outbox holds every receipt owed (a one-shot `receive`
+   * that checked the outbox before used to exit with its receipts not yet queued).
+   */
+  async flushQueuedReceipts (): Promise<void> {
+    if (this.receiptTimer != null) {
+      clearTimeout(this.receiptTimer)
+      this.receiptTimer = undefined
+      this.receiptFlush = this.flushReceipts().catch(err => this.emit('error', err))
+    }
+    await this.receiptFlush
   }
 
   private async flushReceipts (): Promise<void> {
