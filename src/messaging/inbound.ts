@@ -43,10 +43,24 @@ export class Inbound {
     if (party == null) throw new NotRegisteredError()
     let result: InboundResult = { kind: 'dropped', reason: 'empty' }
     let from: DeviceAddress | undefined
+    // the caller's signal (a stream's, a timeout) may stop the work up to the persist step's first write, never
+    // after it: a text in history whose session commit was aborted was never announced, and the sender's retry
+    // then counted as a duplicate (issue 14, fault 2)
+    const caller = options?.signal
+    const work = new AbortController()
+    let writing = false
+    const follow = (): void => { if (!writing) work.abort(caller?.reason) }
+    if (caller?.aborted === true) follow()
+    else caller?.addEventListener('abort', follow, { once: true })
+    const local = { ...options, signal: work.signal }
+    const startWriting = (): void => {
+      work.signal.throwIfAborted()
+      writing = true
+    }
     try {
       await openEnvelope(party, envelope, async (plaintext, sender) => {
-        result = await this.persist(plaintext, sender, options)
-      }, { ...options, onSender: sender => { from = sender } })
+        result = await this.persist(plaintext, sender, local, startWriting)
+      }, { ...local, onSender: sender => { from = sender } })
     } catch (err) {
       const name = (err as Error)?.name ?? ''
       if (ALREADY.has(name)) return { kind: 'duplicate' }
@@ -55,12 +69,17 @@ export class Inbound {
         return { kind: 'undecryptable', reason: name, ...(from != null ? { sender: from } : {}) }
       }
       throw err
+    } finally {
+      caller?.removeEventListener('abort', follow)
     }
     return result
   }
 
-  /** Runs before the session commits: a throw here leaves the envelope readable again later. */
-  private async persist (plaintext: Uint8Array, sender: DeviceAddress, options?: AbortOptions): Promise<InboundResult> {
+  /**
+   * Runs before the session commits: a throw here leaves the envelope readable again later. `startWriting` is
+   * called right before the first write; from then on the caller's abort no longer reaches this receive.
+   */
+  private async persist (plaintext: Uint8Array, sender: DeviceAddress, options: AbortOptions, startWriting: () => void): Promise<InboundResult> {
     let content: Content
     try {
       content = decodeContent(plaintext)
@@ -73,6 +92,7 @@ export class Inbound {
     }
     const from = content.senderE164
     const body = content.body
+    startWriting()
     if (body.kind === 'text') {
       const stored: StoredMessage = {
         id: body.id,

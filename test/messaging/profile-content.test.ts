@@ -82,7 +82,8 @@ describe('profile content', () => {
       onReceipt: async () => {},
       onProfile: async (from, body, options) => { offered.push(from); return await profiles.offer(from, body, options) }
     })
-    const persist = (inbound as unknown as { persist: (p: Uint8Array, s: unknown) => Promise<{ kind: string, reason?: string }> }).persist.bind(inbound)
+    const step = (inbound as unknown as { persist: (p: Uint8Array, s: unknown, o: object, startWriting: () => void) => Promise<{ kind: string, reason?: string }> }).persist.bind(inbound)
+    const persist = async (p: Uint8Array, s: unknown): Promise<{ kind: string, reason?: string }> => await step(p, s, {}, () => {})
     for (const [, profile] of hostile) {
       expect(await persist(rawProfile(profile), { identityKey: new Uint8Array(32), deviceId: 1 })).toEqual({ kind: 'dropped', reason: 'MalformedContentError' })
     }
