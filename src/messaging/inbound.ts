@@ -5,6 +5,7 @@ import { decodeContent, type Content, type MessageBody } from './content.js'
 import { openEnvelope, type EnvelopeParty } from './envelope.js'
 import { MalformedContentError, NotRegisteredError } from './errors.js'
 import type { SenderProof } from './sender-proof.js'
+import type { SeenEnvelopes } from './seen-envelopes.js'
 
 /** Errors that mean "this envelope can never be read": it is dropped (acked) so it cannot block a mailbox. */
 const UNREADABLE = new Set([
@@ -26,6 +27,8 @@ export interface InboundInit {
   party: () => Promise<EnvelopeParty | undefined>
   messages: MessageStore
   proof: SenderProof
+  /** envelopes taken before: a copy is a duplicate without decrypting (its ratchet chain may be gone) */
+  seen?: SeenEnvelopes
   now: () => number
   /** called inside the persist step for receipts: move our message's status forward */
   onReceipt: (from: string, body: Extract<MessageBody, { kind: 'receipt' }>, options?: AbortOptions) => Promise<void>
@@ -58,8 +61,12 @@ export class Inbound {
       writing = true
     }
     try {
+      // a second relay's copy may arrive after the ratchet dropped its chain: known here, it stays silent
+      // instead of failing to decrypt and asking the sender to resend (issue 14, fault 3)
+      if (await this.init.seen?.has(envelope, local) === true) return { kind: 'duplicate' }
       await openEnvelope(party, envelope, async (plaintext, sender) => {
         result = await this.persist(plaintext, sender, local, startWriting)
+        if (writing) await this.init.seen?.add(envelope, local)
       }, { ...local, onSender: sender => { from = sender } })
     } catch (err) {
       const name = (err as Error)?.name ?? ''

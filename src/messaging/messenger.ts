@@ -12,6 +12,7 @@ import { MailboxReceiver } from './mailbox-receiver.js'
 import { Outbound, type OutboundInit } from './outbound.js'
 import { Recipients, deviceKey } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
+import { SeenEnvelopes } from './seen-envelopes.js'
 import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
 import { Emitter } from './emitter.js'
 import { DeliveryTokens } from './delivery-token.js'
@@ -125,6 +126,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   private readonly receiver: MailboxReceiver
   private readonly recipients: Recipients
   private readonly proof: SenderProof
+  private readonly seenEnvelopes: SeenEnvelopes
   private readonly profiles: ProfileShare
   /** our mailbox delivery token and the ones contacts gave us */
   readonly deliveryTokens: DeliveryTokens
@@ -171,10 +173,12 @@ export class Messenger extends Emitter<MessengerEvents> {
       ...(init.relayAddresses != null ? { relayAddresses: init.relayAddresses } : {}),
       ...(init.accepted != null ? { accepted: init.accepted } : {})
     })
+    this.seenEnvelopes = new SeenEnvelopes(init.kv('seen-envelopes'), init.now)
     this.inbound = new Inbound({
       party,
       messages: init.messages,
       proof: this.proof,
+      seen: this.seenEnvelopes,
       now: init.now,
       onReceipt: async (from, body, options) => {
         for (const id of body.ids) await this.setStatus(from, id, body.type === 'read' ? 'read' : 'delivered', options)
@@ -198,6 +202,8 @@ export class Messenger extends Emitter<MessengerEvents> {
     const self = await this.init.self(options)
     if (self != null) await this.receiver.follow(self.mailboxRelays, self.retiredMailboxRelays ?? [])
     this.outbound.wake()
+    // envelopes older than any relay keeps are forgotten, in the background
+    this.seenEnvelopes.prune().catch(err => this.emit('error', err))
   }
 
   /** Resolves once every mailbox relay has delivered what it held when we connected. */
