@@ -5,7 +5,8 @@ import {
   IdentityKeyPair, KemPreKey, SignedPreKey, createAttestation, createDeviceCertificate, encodeAttestation, encodePreKeyBundle,
   publicKemPreKey, publicSignedPreKey, systemRandom
 } from '../../src/crypto/index.js'
-import type { DirectoryRecordFields } from '../../src/directory/index.js'
+import { putRecord, type DirectoryDht, type DirectoryRecordFields } from '../../src/directory/index.js'
+import { retryUntil } from '../helpers/wait.js'
 
 export interface TestUser {
   identity: IdentityKeyPair
@@ -49,4 +50,20 @@ export async function rejectionName (p: unknown): Promise<string> {
   } catch (err) {
     return (err as Error).name
   }
+}
+
+/**
+ * A node that skips its own rules puts `value` to the DHT (retried while routing tables fill): 'refused' when no
+ * peer stored it (PublishFailedError without a cause: every peer answered and refused), 'stored' otherwise.
+ */
+export async function hostilePut (dht: DirectoryDht, key: Uint8Array, value: Uint8Array): Promise<'refused' | 'stored'> {
+  return await retryUntil(async signal => {
+    try {
+      await putRecord(dht, key, value, { signal, timeoutMs: 20_000 })
+    } catch (err) {
+      if ((err as Error).name === 'PublishFailedError' && (err as { cause?: Error }).cause == null) return 'refused'
+      throw err
+    }
+    return 'stored'
+  }, { timeout: 30_000, what: 'hostile put' })
 }
