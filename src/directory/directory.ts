@@ -11,7 +11,7 @@ import {
   signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ReplaceContext, type ValidEnvelope
 } from './record.js'
 import { DirectoryUnavailableError, MalformedRecordError, PublishFailedError } from './errors.js'
-import { ClosestPeers } from './closest.js'
+import { walk } from './walk.js'
 import { MAX_HANDOVER_AGE_MS } from './handover.js'
 import { HandoverPb } from './pb/record.js'
 import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
@@ -27,6 +27,12 @@ export const LOOKUP_TIMEOUT_MS = 30_000
  * view of the key's neighbourhood overlaps the publisher's meets a replica among them.
  */
 export const LOOKUP_QUORUM = 20
+/**
+ * A walk that found no record while some peers it asked did not answer is walked again after this pause
+ * before the number is called unregistered: long enough for a node that just started to connect to its
+ * relays and fill its routing table (a lookup 17 ms after a restart with a relay down said "not on Parley").
+ */
+export const NEGATIVE_RECHECK_MS = 1_000
 /** A publish gives up after this long. */
 export const PUBLISH_TIMEOUT_MS = 60_000
 /** Numbers whose H stays cached in memory (scrypt costs ~50–100 ms each); 32 bytes each. */
@@ -38,6 +44,26 @@ export interface DirectoryDht {
   put(key: Uint8Array, value: Uint8Array, options?: AbortOptions): AsyncIterable<QueryEvent>
   /** the node's own record validators; kad-dht stores our own puts without running them, so putRecord does */
   readonly validators?: Record<string, ValidateFn>
+}
+
+/** Whether a DHT value is a record a DHT node would keep (valid envelope, not expired), whatever it says. */
+function isValidValue (key: Uint8Array, value: Uint8Array, now: number, provider?: CryptoProvider): boolean {
+  try {
+    validateEnvelope(key, value, now, provider)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves after `ms`, or rejects when `signal` aborts. */
+async function pause (ms: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted()
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => { clearTimeout(timer); reject(signal.reason) }
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 function abortError (signal?: AbortSignal): unknown {
@@ -269,6 +295,8 @@ export interface LookupOptions extends AbortOptions {
   timeoutMs?: number
   /** closest peers that must all have answered before the lookup ends; 0 walks until kad-dht ends @default LOOKUP_QUORUM */
   quorum?: number
+  /** pause before walking again when a walk found nothing while peers it asked were down @default NEGATIVE_RECHECK_MS */
+  negativeRecheckMs?: number
 }
 
 function isTrusted (e: ValidEnvelope, directoryKey: Uint8Array, now: number, trustedVerifiers: Uint8Array[]): boolean {
@@ -319,48 +347,20 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
   const { key, dhtKey, directoryKey, recordKey } = await directoryKeysFor(e164, options)
   const trusted = options.trustedVerifiers ?? []
   return await withTimeout(options.timeoutMs ?? LOOKUP_TIMEOUT_MS, options.signal, async signal => {
-    const depth = new Map<string, number>()
-    const answered = new Set<string>()
-    const values: Array<{ value: Uint8Array, hops: number }> = []
-    const closest = new ClosestPeers(key, options.quorum ?? LOOKUP_QUORUM, options.provider)
-    let endedEarly = false
-    const seen = (value: Uint8Array): boolean => values.some(v => equalBytes(v.value, value))
-    try {
-      for await (const event of dht.get(key, { signal })) {
-        if (event.name === 'PEER_RESPONSE' && event.messageName === 'GET_VALUE') {
-          const from = event.from.toString()
-          answered.add(from)
-          closest.answered(event.from, from)
-          const d = depth.get(from) ?? 1
-          depth.set(from, d)
-          for (const c of event.closer) {
-            const id = c.id.toString()
-            closest.heard(c.id, id)
-            if ((depth.get(id) ?? Infinity) > d + 1) depth.set(id, d + 1)
-          }
-          // kad-dht passes values on as they arrive (already run through the node's validator) but yields
-          // its VALUE only when the whole query has ended; take them here so the lookup can end early
-          if (event.record != null && !seen(event.record.value)) values.push({ value: event.record.value, hops: d })
-        } else if (event.name === 'QUERY_ERROR') {
-          closest.failed(event.from)
-        } else if (event.name === 'VALUE') {
-          const from = event.from.toString()
-          if (!seen(event.value)) values.push({ value: event.value, hops: answered.has(from) ? (depth.get(from) ?? 1) : 0 })
-        }
-        if (closest.done) {
-          // leaving the loop aborts kad-dht's query and its requests in flight
-          endedEarly = true
-          break
-        }
-      }
-    } catch (err) {
-      if (signal.aborted) throw err
-      // kad-dht's get throws only before any answer (no peers) or after its walk: its "correction" put of the
-      // best value to peers that returned another one fails when such a peer keeps its record (a lying relay,
-      // or one whose trusted verifiers differ). The walk's answers are complete then: rank them.
-      if (answered.size === 0) throw new DirectoryUnavailableError('directory query failed', { cause: err })
-    }
     const now = options.now ?? Date.now()
+    const quorum = options.quorum ?? LOOKUP_QUORUM
+    const first = await walk(dht, key, { signal, quorum, ...(options.provider != null ? { provider: options.provider } : {}) })
+    let { values, answered, endedEarly } = first
+    // "not registered" must stand on as much of the directory as a record does: a walk that met no valid value
+    // while peers it asked were down (a relay restarting, our routing table still filling after our own
+    // start) is walked again after a pause, and only a second empty walk says no
+    if (first.failed > 0 && !first.endedEarly && !values.some(v => isValidValue(key, v.value, now, options.provider))) {
+      await pause(options.negativeRecheckMs ?? NEGATIVE_RECHECK_MS, signal)
+      const again = await walk(dht, key, { signal, quorum, ...(options.provider != null ? { provider: options.provider } : {}) })
+      values = [...values, ...again.values.filter(v => !values.some(w => equalBytes(w.value, v.value)))]
+      answered = new Set([...answered, ...again.answered])
+      endedEarly = again.endedEarly
+    }
     const candidates: Array<{ envelope: ValidEnvelope, trusted: boolean, hops: number }> = []
     for (const v of values) {
       try {

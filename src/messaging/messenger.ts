@@ -1,5 +1,5 @@
 /** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, profile sharing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
-import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxStore, type StoredMessage } from '../storage/index.js'
+import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
@@ -16,6 +16,7 @@ import { SeenEnvelopes } from './seen-envelopes.js'
 import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
 import { Emitter } from './emitter.js'
 import { DeliveryTokens } from './delivery-token.js'
+import { repairStuckTexts, type StuckTextsResult } from './stuck-texts.js'
 import { DepositIdentity, type DepositNode } from './deposit-identity.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
@@ -133,6 +134,9 @@ export class Messenger extends Emitter<MessengerEvents> {
   /** the short-lived identity deposits leave from, when a factory was given */
   readonly depositIdentity?: DepositIdentity
   private lastCreatedAt = 0
+  /** whether start() looked for stuck texts (once per process), and the look while it runs */
+  private repaired = false
+  private repairing?: Promise<void>
   private readonly receiptQueue = new Map<string, string[]>()
   /** when each contact's last resend request was answered (ms) */
   private readonly resendAnswered = new Map<string, number>()
@@ -202,8 +206,28 @@ export class Messenger extends Emitter<MessengerEvents> {
     const self = await this.init.self(options)
     if (self != null) await this.receiver.follow(self.mailboxRelays, self.retiredMailboxRelays ?? [])
     this.outbound.wake()
+    // texts a crash left pending with no outbox entry (stores of older builds) are queued again, in the
+    // background: start() returns at once, as events emitted before its caller listens would go unseen
+    if (!this.repaired && self != null) {
+      this.repaired = true
+      this.repairing = this.repairStuckTexts().then(r => { if (r.queued > 0) this.outbound.wake() }, err => this.emit('error', err))
+    }
     // envelopes older than any relay keeps are forgotten, in the background
     this.seenEnvelopes.prune().catch(err => this.emit('error', err))
+  }
+
+  private async repairStuckTexts (options?: AbortOptions): Promise<StuckTextsResult> {
+    return await repairStuckTexts({
+      messages: this.init.messages,
+      outbox: this.init.outbox,
+      now: this.init.now,
+      ttl: MESSAGE_TTL_MS,
+      fail: async (m, options) => { await this.setStatus(m.conversation, m.id, 'failed', options) },
+      entryFor: async (m, options) => {
+        const self = await this.init.self(options)
+        return self == null ? undefined : await this.outboxEntry(m.conversation, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, m.timestamp, MESSAGE_TTL_MS, options)
+      }
+    }, options)
   }
 
   /** Resolves once every mailbox relay has delivered what it held when we connected. */
@@ -292,11 +316,15 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
+    await this.init.outbox.put(await this.outboxEntry(to, kind, id, body, self, createdAt, ttl, options), options)
+  }
+
+  private async outboxEntry (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<OutboxEntry> {
     // texts (and the profile queued before them) carry our delivery token: whom we write to may deposit at our
     // relays with the full quota. Receipts go to whoever wrote to us, so they never carry it
     const token = kind === 'message' || kind === 'profile' ? await this.deliveryTokens.own(options) : undefined
     const content: Content = { senderE164: self.phone, attestation: self.attestation, body, ...(token != null ? { deliveryToken: token } : {}) }
-    await this.init.outbox.put({ id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }, options)
+    return { id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }
   }
 
   /**
@@ -329,8 +357,9 @@ export class Messenger extends Emitter<MessengerEvents> {
         // the directory is unreachable now: queue it; delivery looks the number up again
       }
     }
-    // history first: an outbox entry without history would deliver a message the user never sees as sent;
-    // all writes become durable with one sync (in log order) before send resolves
+    // the text's history and its outbox entry are one atomic write: a crash leaves both or neither (never a
+    // pending text nobody sends, nor a delivery the user never saw); all writes become durable with one sync
+    // (in log order) before send resolves
     const group = new SyncGroup()
     const grouped = { ...options, syncGroup: group }
     try {
@@ -339,8 +368,8 @@ export class Messenger extends Emitter<MessengerEvents> {
       const createdAt = this.stamp()
       const id = newMessageId(this.init.random)
       const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
-      await this.init.messages.addOutgoing(message, grouped)
-      await this.enqueue(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
+      const entry = await this.outboxEntry(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
+      await this.init.messages.addOutgoing(message, { ...grouped, with: [this.init.outbox.prepareInsert(entry)] })
       await group.flush(options)
       this.outbound.wake()
       return message
@@ -574,6 +603,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       this.receiptTimer = undefined
       await this.flushReceipts().catch(() => {})
     }
+    await this.repairing
     await this.receiver.stop()
     await this.outbound.stop()
   }

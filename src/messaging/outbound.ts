@@ -220,11 +220,15 @@ export class Outbound {
     }
   }
 
+  /**
+   * The status first, the outbox entry last: a crash in between leaves the entry, which is tried again (a
+   * copy the recipient drops as a duplicate), never a pending text with no entry (stuck on the clock).
+   */
   private async finish (e: OutboxEntry, status: 'sent' | 'failed', options: AbortOptions): Promise<void> {
-    await this.init.outbox.delete(e.id, options)
-    await this.dropSealed(e.id, options)
     if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status, options)
     else await this.init.onSettled?.(e, status, options)
+    await this.dropSealed(e.id, options)
+    await this.init.outbox.delete(e.id, options)
   }
 
   /** Deletes the sealed copies of entry `id` (one per device), with the options' sync group when given. */

@@ -2,6 +2,7 @@
 export * from './errors.js'
 export * from './types.js'
 export { SyncGroup } from './sync-group.js'
+export type { PreparedWrite, AtomicWith } from './prepared-write.js'
 export type { KeyValueStore, KeyRange, KeyValueEntry, KeyValueBatchOperation } from './key-value-store.js'
 export { assertKey, inRange } from './key-range.js'
 export { encodeU64, decodeU64 } from './codec.js'

@@ -1,5 +1,5 @@
 // The generic ordered key-value store (string keys in UTF-8 byte order, opaque Uint8Array values); outboxes, mailboxes and history build on it.
-import type { AbortOptions, WriteOptions } from './types.js'
+import type { AbortOptions, BatchOptions, WriteOptions } from './types.js'
 
 /** One operation of an atomic batch. */
 export type KeyValueBatchOperation =
@@ -34,8 +34,11 @@ export interface KeyValueStore {
   put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void>
   /** Deletes key; deleting an absent key is not an error. */
   del (key: string, options?: WriteOptions): Promise<void>
-  /** Applies all operations atomically, in order. */
-  batch (operations: KeyValueBatchOperation[], options?: WriteOptions): Promise<void>
+  /**
+   * Applies all operations atomically, in order, together with `options.with` (prepared writes of other stores
+   * of the same Storage, applied after ours); a prepared write of another kind of store is InvalidKeyError.
+   */
+  batch (operations: KeyValueBatchOperation[], options?: BatchOptions): Promise<void>
   /** Entries of the range in key order (or reverse). */
   iterate (range?: KeyRange, options?: AbortOptions): AsyncIterable<KeyValueEntry>
   /** A view of this store under `<prefix>/`; keys of the view omit the prefix. */

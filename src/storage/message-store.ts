@@ -3,6 +3,7 @@ import { CorruptRecordError, InvalidRecordError } from './errors.js'
 import { utf8 } from './keys.js'
 import { assertAddressKey, assertMessageId, assertTime } from './outbox-store.js'
 import type { AbortOptions } from './types.js'
+import type { AtomicWith } from './prepared-write.js'
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
 export type MessageDirection = 'in' | 'out'
@@ -78,8 +79,11 @@ export interface MessageStore {
    * nothing, when (sender, id) was seen before or the conversation already has a message with this id.
    */
   addIncoming (msg: StoredMessage, options?: AbortOptions): Promise<boolean>
-  /** Stores a message we send (direction 'out'). Returns false, changing nothing, when the conversation has this id. */
-  addOutgoing (msg: StoredMessage, options?: AbortOptions): Promise<boolean>
+  /**
+   * Stores a message we send (direction 'out'), atomically with `options.with` (e.g. its outbox entry, from
+   * `OutboxStore.prepareInsert`). Returns false, changing nothing, when the conversation has this id.
+   */
+  addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean>
   /** The message, or undefined. */
   get (conversation: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined>
   /**

@@ -4,6 +4,7 @@ import { decodeU64, encodeU64 } from './codec.js'
 import { utf8 } from './keys.js'
 import { MAX_ID_LENGTH } from './types.js'
 import type { AbortOptions } from './types.js'
+import type { PreparedWrite } from './prepared-write.js'
 
 /** One outgoing item waiting for acknowledgement (a message, a receipt, ...). */
 export interface OutboxEntry {
@@ -44,6 +45,12 @@ export const MAX_KIND_LENGTH = 32
 export interface OutboxStore {
   /** Inserts or replaces the entry with this id (e.g. after an attempt, with new attempts/nextAttemptAt). Synced. */
   put (entry: OutboxEntry, options?: AbortOptions): Promise<void>
+  /**
+   * The insert of an entry with a new id (a fresh random id no entry ever had), prepared for another store's
+   * atomic write (`MessageStore.addOutgoing`'s `with`): nothing changes until that store commits it, and then
+   * both changes land together or neither does.
+   */
+  prepareInsert (entry: OutboxEntry): PreparedWrite
   /** The entry, or undefined when absent. */
   get (id: string, options?: AbortOptions): Promise<OutboxEntry | undefined>
   /** Removes the entry (acknowledged, expired or cancelled); returns false when it was absent. Synced. */

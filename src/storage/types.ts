@@ -1,6 +1,7 @@
 // Shared storage types: abort/write options and the (identity, device) address; no crypto, no I/O.
 import { AbortError, InvalidKeyError } from './errors.js'
 import type { SyncGroup } from './sync-group.js'
+import type { AtomicWith } from './prepared-write.js'
 
 /** Every async storage API accepts this. */
 export interface AbortOptions {
@@ -17,6 +18,9 @@ export interface WriteOptions extends AbortOptions {
   /** fsync before resolving (LevelDB `sync: true`); see docs/storage.md "Durability". */
   sync?: boolean
 }
+
+/** Options of a batch in the generic key-value store: it may commit other stores' prepared writes with its own. */
+export interface BatchOptions extends WriteOptions, AtomicWith {}
 
 /**
  * A device of a peer: the peer's public identity key (opaque bytes, e.g. 32-byte Ed25519)

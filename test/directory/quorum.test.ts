@@ -56,6 +56,23 @@ class ScriptedDht implements DirectoryDht {
   async * put (): AsyncIterable<QueryEvent> {}
 }
 
+/** One scripted walk per get(): each step is a peer that answers (with a value or not) or fails. */
+class WalksDht implements DirectoryDht {
+  gets = 0
+  constructor (private readonly walks: Array<Array<{ from: PeerId, value?: Uint8Array, fails?: true }>>) {}
+
+  async * get (key: Uint8Array): AsyncIterable<QueryEvent> {
+    const steps = this.walks[Math.min(this.gets++, this.walks.length - 1)]
+    for (const { from, value, fails } of steps) {
+      await Promise.resolve()
+      if (fails === true) yield { name: 'QUERY_ERROR', from, error: new Error('connection refused') } as unknown as QueryEvent
+      else yield { name: 'PEER_RESPONSE', messageName: 'GET_VALUE', from, closer: [], providers: [], ...(value != null ? { record: { key, value, timeReceived: new Date() } } : {}) } as unknown as QueryEvent
+    }
+  }
+
+  async * put (): AsyncIterable<QueryEvent> {}
+}
+
 describe('lookup quorum rule', () => {
   let peers: PeerId[]
   beforeAll(async () => {
@@ -114,5 +131,26 @@ describe('lookup quorum rule', () => {
     few.answered(order[0])
     few.answered(order[1])
     expect(few.done).toBe(false)
+  })
+
+  it('"not registered" needs as much of the directory as a record: a walk that met nobody holding it while a peer was down is walked again', async () => {
+    const user = await makeUser()
+    const built = await buildRecord(user.identity, NUMBER, user.fields)
+    const [relayUp, relayDown, later] = peers
+    // just after a restart with one relay down: the relay that answers has no copy yet, the one that has is down
+    const dht = new WalksDht([[{ from: relayUp }, { from: relayDown, fails: true }], [{ from: relayUp }, { from: later, value: built.value }]])
+    const r = await lookup(dht, NUMBER, { negativeRecheckMs: 0 })
+    expect(r.registered).toBe(true)
+    expect(dht.gets).toBe(2)
+
+    // every peer asked answered and none has it: the number is not registered, after one walk
+    const clean = new WalksDht([[{ from: relayUp }, { from: later }]])
+    expect(await lookup(clean, ABSENT, { negativeRecheckMs: 0 })).toMatchObject({ registered: false })
+    expect(clean.gets).toBe(1)
+
+    // still nothing on the second walk: then it is not registered (a dead peer in routing tables cannot block every negative)
+    const down = new WalksDht([[{ from: relayUp }, { from: relayDown, fails: true }]])
+    expect(await lookup(down, ABSENT, { negativeRecheckMs: 0 })).toMatchObject({ registered: false })
+    expect(down.gets).toBe(2)
   })
 })

@@ -2,9 +2,10 @@
 import { AbortError, InvalidKeyError, StoreClosedError } from '../errors.js'
 import { utf8 } from '../keys.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
+import type { PreparedWrite } from '../prepared-write.js'
 import { assertKey, inRange } from '../key-range.js'
 import { throwIfAborted } from '../types.js'
-import type { AbortOptions, WriteOptions } from '../types.js'
+import type { AbortOptions, BatchOptions, WriteOptions } from '../types.js'
 
 /** The part of an abstract-level database (or sublevel) this module uses. */
 export interface LevelLike {
@@ -12,7 +13,7 @@ export interface LevelLike {
   get (key: string, options?: object): Promise<Uint8Array | undefined>
   put (key: string, value: Uint8Array, options?: object): Promise<void>
   del (key: string, options?: object): Promise<void>
-  batch (operations: Array<{ type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }>, options?: object): Promise<void>
+  batch (operations: Array<{ type: 'put', key: string, value: Uint8Array, sublevel?: LevelLike } | { type: 'del', key: string, sublevel?: LevelLike }>, options?: object): Promise<void>
   iterator (options: object): AsyncIterable<[Uint8Array, Uint8Array]> & { close: () => Promise<void> }
 }
 
@@ -123,14 +124,31 @@ export class LevelKeyValueStore implements KeyValueStore {
     this.deferSync(options)
   }
 
-  async batch (operations: KeyValueBatchOperation[], options?: WriteOptions): Promise<void> {
+  async batch (operations: KeyValueBatchOperation[], options?: BatchOptions): Promise<void> {
     this.check(options)
     for (const op of operations) assertKey(op.key)
-    if (operations.length === 0) return
-    await mapped(this.db.batch(operations.map(op => op.type === 'put'
-      ? { type: 'put' as const, key: this.prefix + op.key, value: op.value }
-      : { type: 'del' as const, key: this.prefix + op.key }), { ...KEY_VIEW, sync: this.syncNow(options) }))
+    const parts = (options?.with ?? []).map(part => this.foreign(part))
+    for (const part of parts) for (const op of part.operations) assertKey(op.key)
+    if (operations.length === 0 && parts.every(p => p.operations.length === 0)) return
+    const ops = [...this.levelOps(operations), ...parts.flatMap(p => p.store.levelOps(p.operations, this.db))]
+    await mapped(this.db.batch(ops, { ...KEY_VIEW, sync: this.syncNow(options) }))
     this.deferSync(options)
+  }
+
+  /** A prepared write this store can commit: operations on another LevelDB store of the same database. */
+  private foreign (part: PreparedWrite): { store: LevelKeyValueStore, operations: KeyValueBatchOperation[] } {
+    if (part.kind !== 'batch' || !(part.store instanceof LevelKeyValueStore) || part.store.root !== this.root) {
+      throw new InvalidKeyError('a prepared write must be of a store of the same LevelDB database')
+    }
+    return { store: part.store, operations: part.operations }
+  }
+
+  /** Our operations as `via` (a sublevel of the same database) takes them in its batch. */
+  private levelOps (operations: KeyValueBatchOperation[], via: LevelLike = this.db): Array<{ type: 'put', key: string, value: Uint8Array, sublevel?: LevelLike } | { type: 'del', key: string, sublevel?: LevelLike }> {
+    const sublevel = via === this.db ? {} : { sublevel: this.db }
+    return operations.map(op => op.type === 'put'
+      ? { type: 'put' as const, key: this.prefix + op.key, value: op.value, ...sublevel }
+      : { type: 'del' as const, key: this.prefix + op.key, ...sublevel })
   }
 
   async * iterate (range: KeyRange = {}, options?: AbortOptions): AsyncIterable<KeyValueEntry> {

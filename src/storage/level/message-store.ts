@@ -9,6 +9,7 @@ import type { Conversation, HistoryOptions, MessageStatus, MessageStore, StoredM
 import { assertAddressKey, assertMessageId, assertTime } from '../outbox-store.js'
 import { SerialQueue } from '../serial.js'
 import type { AbortOptions } from '../types.js'
+import type { AtomicWith } from '../prepared-write.js'
 
 const EMPTY = new Uint8Array(0)
 /** Deletes per batch when pruning, so one prune never builds an unbounded batch. */
@@ -51,7 +52,7 @@ export class LevelMessageStore implements MessageStore {
     return ops
   }
 
-  private async add (msg: StoredMessage, dedup: boolean, options?: AbortOptions): Promise<boolean> {
+  private async add (msg: StoredMessage, dedup: boolean, options?: AbortOptions & AtomicWith): Promise<boolean> {
     return await this.queue.run(async () => {
       if (dedup && await this.kv.get(seenKey(msg.sender, msg.id), options) != null) return false
       if (await this.kv.get(msgKey(msg.conversation, msg.id), options) != null) return false
@@ -75,7 +76,7 @@ export class LevelMessageStore implements MessageStore {
     return await this.add(msg, true, options)
   }
 
-  async addOutgoing (msg: StoredMessage, options?: AbortOptions): Promise<boolean> {
+  async addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
     assertMessage(msg, 'out')
     return await this.add(msg, false, options)
   }

@@ -5,6 +5,7 @@ import { assertMessageId, assertOutboxEntry, assertTime, decodeOutboxEntry, enco
 import type { OutboxEntry, OutboxStore } from '../outbox-store.js'
 import { SerialQueue } from '../serial.js'
 import type { AbortOptions } from '../types.js'
+import type { PreparedWrite } from '../prepared-write.js'
 
 const ENTRY = 'e/'
 const DUE = 'due/'
@@ -26,6 +27,11 @@ export class LevelOutboxStore implements OutboxStore {
       ops.push({ type: 'put', key: dueKey(entry), value: new Uint8Array(0) })
       await this.kv.batch(ops, { ...options, sync: true })
     })
+  }
+
+  prepareInsert (entry: OutboxEntry): PreparedWrite {
+    assertOutboxEntry(entry)
+    return { kind: 'batch', store: this.kv, operations: [{ type: 'put', key: ENTRY + entry.id, value: encodeOutboxEntry(entry) }, { type: 'put', key: dueKey(entry), value: new Uint8Array(0) }] }
   }
 
   async get (id: string, options?: AbortOptions): Promise<OutboxEntry | undefined> {

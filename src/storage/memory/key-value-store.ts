@@ -1,10 +1,11 @@
 // In-memory KeyValueStore: a Map plus a lazily sorted key list in UTF-8 order; for tests and ephemeral nodes, persists nothing.
-import { CorruptRecordError, StoreClosedError } from '../errors.js'
+import { CorruptRecordError, InvalidKeyError, StoreClosedError } from '../errors.js'
 import { compareUtf8 } from '../keys.js'
 import { assertKey, inRange } from '../key-range.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
 import { throwIfAborted } from '../types.js'
-import type { AbortOptions, WriteOptions } from '../types.js'
+import type { AbortOptions, BatchOptions, WriteOptions } from '../types.js'
+import type { PreparedWrite } from '../prepared-write.js'
 
 class MemoryTable {
   readonly map = new Map<string, Uint8Array>()
@@ -66,9 +67,27 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.table.delete(this.prefix + key)
   }
 
-  async batch (operations: KeyValueBatchOperation[], options?: WriteOptions): Promise<void> {
+  async batch (operations: KeyValueBatchOperation[], options?: BatchOptions): Promise<void> {
     this.check(options)
     for (const op of operations) assertKey(op.key)
+    const parts = (options?.with ?? []).map(part => this.foreign(part))
+    for (const part of parts) if ('operations' in part) for (const op of part.operations) assertKey(op.key)
+    // one synchronous run: no reader sees some of these changes without the others
+    this.apply(operations)
+    for (const part of parts) {
+      if ('apply' in part) part.apply()
+      else part.store.apply(part.operations)
+    }
+  }
+
+  /** A prepared write this store can commit: operations on a memory store, or a change to apply in the same turn. */
+  private foreign (part: PreparedWrite): { apply: () => void } | { store: MemoryKeyValueStore, operations: KeyValueBatchOperation[] } {
+    if (part.kind === 'apply') return { apply: part.apply }
+    if (!(part.store instanceof MemoryKeyValueStore)) throw new InvalidKeyError('a prepared write must be of a memory store')
+    return { store: part.store, operations: part.operations }
+  }
+
+  private apply (operations: KeyValueBatchOperation[]): void {
     for (const op of operations) {
       if (op.type === 'put') this.table.set(this.prefix + op.key, op.value)
       else this.table.delete(this.prefix + op.key)

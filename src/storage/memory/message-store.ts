@@ -6,6 +6,8 @@ import {
 import type { Conversation, HistoryOptions, MessageStatus, MessageStore, StoredMessage } from '../message-store.js'
 import { assertAddressKey, assertMessageId, assertTime } from '../outbox-store.js'
 import type { AbortOptions } from '../types.js'
+import type { AtomicWith } from '../prepared-write.js'
+import { InvalidKeyError } from '../errors.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
 const seenKey = (sender: string, id: string): string => `${stringKey(sender)}/${id}`
@@ -41,10 +43,15 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return this.add(msg, true)
   }
 
-  async addOutgoing (msg: StoredMessage, options?: AbortOptions): Promise<boolean> {
+  async addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
     this.life.check(options)
     assertMessage(msg, 'out')
-    return this.add(msg, false)
+    const parts = options?.with ?? []
+    for (const part of parts) if (part.kind !== 'apply' || part.owner !== this.life) throw new InvalidKeyError('a prepared write must be of a store of the same memory storage')
+    // the message and the prepared changes in one synchronous run: no reader sees one without the other
+    if (!this.add(msg, false)) return false
+    for (const part of parts) if (part.kind === 'apply') part.apply()
+    return true
   }
 
   async get (conversation: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined> {

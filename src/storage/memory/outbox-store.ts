@@ -2,6 +2,7 @@
 import { assertMessageId, assertOutboxEntry, assertTime, compareDue, copyOutboxEntry } from '../outbox-store.js'
 import type { OutboxEntry, OutboxStore } from '../outbox-store.js'
 import type { AbortOptions } from '../types.js'
+import type { PreparedWrite } from '../prepared-write.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
 export class MemoryOutboxStore implements OutboxStore, MemorySnapshot {
@@ -13,6 +14,12 @@ export class MemoryOutboxStore implements OutboxStore, MemorySnapshot {
     this.life.check(options)
     assertOutboxEntry(entry)
     this.entries.set(entry.id, copyOutboxEntry(entry))
+  }
+
+  prepareInsert (entry: OutboxEntry): PreparedWrite {
+    assertOutboxEntry(entry)
+    const copy = copyOutboxEntry(entry)
+    return { kind: 'apply', owner: this.life, apply: () => { this.entries.set(copy.id, copy) } }
   }
 
   async get (id: string, options?: AbortOptions): Promise<OutboxEntry | undefined> {

@@ -72,6 +72,27 @@ export function describeStorage (name: string, factory: StoreFactory<Storage>, o
       await expectFilled(a.store)
     })
 
+    it('commits a sent text and its outbox entry as one write: both, or neither when the write fails', async () => {
+      const text: StoredMessage = { id: mid(7), conversation: ALICE, direction: 'out', sender: '+15550002222', text: 'hi', timestamp: 200, receivedAt: 200, status: 'pending' }
+      const entry = { id: mid(7), to: ALICE, kind: 'message', payload: bytes(7), createdAt: 200, expiresAt: 9000, attempts: 0, nextAttemptAt: 200 }
+      expect(await a.store.messages.addOutgoing(text, { with: [a.store.outbox.prepareInsert(entry)] })).toBe(true)
+      expect(await a.store.messages.get(ALICE, mid(7))).toEqual(text)
+      expect(await a.store.outbox.get(mid(7))).toEqual(entry)
+      expect(await a.store.outbox.due(200, 10)).toEqual([entry])
+      if (opts.persistent === true && a.reopen != null) {
+        const reopened = await a.reopen()
+        expect(await reopened.outbox.get(mid(7))).toEqual(entry)
+        expect(await reopened.messages.get(ALICE, mid(7))).toEqual(text)
+        a = { ...a, store: reopened }
+      }
+      // a prepared write of another storage cannot join: nothing of the text is written
+      const other = { ...text, id: mid(8) }
+      await expect(a.store.messages.addOutgoing(other, { with: [b.store.outbox.prepareInsert({ ...entry, id: mid(8) })] })).rejects.toThrow()
+      expect(await a.store.messages.get(ALICE, mid(8))).toBeUndefined()
+      expect(await a.store.outbox.get(mid(8))).toBeUndefined()
+      expect(await b.store.outbox.get(mid(8))).toBeUndefined()
+    })
+
     it('yields entries in key order, with a kind naming the format', async () => {
       await fill(a.store)
       const keys = (await collect(a.store.entries())).map(e => e.key)

@@ -1,0 +1,95 @@
+// A sender that dies in the middle of send() never leaves a text stuck on the clock: history and outbox entry are one atomic write (a crash after any number of writes leaves both or neither), and start-up queues again a pending text an older build left without its entry (issue 14, fault 1).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { LevelKeyValueStore, type StoredMessage } from '../../src/storage/index.js'
+import type { Parley, ReceivedMessage } from '../../src/index.js'
+import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+
+const ALICE = '+15550310001'
+const BOB = '+15550310002'
+
+class SimulatedCrash extends Error {
+  static readonly name = 'SimulatedCrashError'
+  override name = SimulatedCrash.name
+}
+
+/** From now on, LevelDB writes after the first `survive` fail as if the process died there; returns the undo. */
+function crashAfter (survive: number): () => void {
+  const proto = LevelKeyValueStore.prototype as unknown as Record<'put' | 'del' | 'batch', (...args: unknown[]) => Promise<void>>
+  const saved = { put: proto.put, del: proto.del, batch: proto.batch }
+  let left = survive
+  for (const name of ['put', 'del', 'batch'] as const) {
+    proto[name] = async function (this: unknown, ...args: unknown[]) {
+      if (left-- <= 0) throw new SimulatedCrash('the process died here')
+      return await saved[name].apply(this, args)
+    }
+  }
+  return () => { Object.assign(proto, saved) }
+}
+
+async function stuckTexts (p: Parley): Promise<StoredMessage[]> {
+  const stuck: StoredMessage[] = []
+  for (const m of await p.storage.messages.history(BOB, { limit: 500 })) {
+    if (m.direction === 'out' && m.status === 'pending' && await p.storage.outbox.get(m.id) == null) stuck.push(m)
+  }
+  return stuck
+}
+
+describe('a sender killed during send()', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  let relay: TestRelay
+  let alice: Parley
+  let bob: Parley
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    relay = await startTestRelay(`${dir.path}/relay`)
+    alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
+    bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
+  }, 60_000)
+
+  afterAll(async () => {
+    await alice?.stop()
+    await bob?.stop()
+    await relay?.relay.stop()
+    await dir?.remove()
+  })
+
+  it('leaves the text in history and the outbox together, or in neither, wherever it dies', async () => {
+    // a first text makes the conversation known and shares the profile: later sends write only the text
+    const first = await alice.send(BOB, 'first')
+    await alice.waitForStatus(BOB, first.id, ['delivered'], { signal: AbortSignal.timeout(60_000) })
+
+    const outcomes: string[] = []
+    for (let survive = 0; survive < 4; survive++) {
+      const undo = crashAfter(survive)
+      try {
+        await alice.send(BOB, `crash after ${survive} writes`)
+        outcomes.push('sent')
+      } catch (err) {
+        if (!(err instanceof SimulatedCrash)) throw err
+        outcomes.push('died')
+      } finally {
+        undo()
+      }
+      expect(await stuckTexts(alice)).toEqual([])
+    }
+    // the crash really cut send() short at least once
+    expect(outcomes).toContain('died')
+  })
+
+  it('start-up queues again a pending text an older build left with no outbox entry, and it arrives', async () => {
+    const got = collect<ReceivedMessage>(push => bob.on('message', push))
+    const createdAt = Date.now()
+    const orphan: StoredMessage = { id: 'c0ffee'.padEnd(32, '0'), conversation: BOB, direction: 'out', sender: ALICE, text: 'left behind by a crash', timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
+    await alice.storage.messages.addOutgoing(orphan)
+    expect(await stuckTexts(alice)).toHaveLength(1)
+
+    await alice.stop()
+    alice = await openDevice(dir.path, 'alice', [relay])
+    await got.until(1, 60_000, 'the repaired text at bob')
+    expect(await stuckTexts(alice)).toEqual([])
+    expect(got.items.map(m => [m.id, m.text])).toEqual([[orphan.id, orphan.text]])
+    expect(await alice.waitForStatus(BOB, orphan.id, ['delivered', 'read'], { signal: AbortSignal.timeout(60_000) })).toBe('delivered')
+  })
+})
