@@ -497,6 +497,11 @@ export class Parley extends Emitter<ParleyEvents> {
     return await this.messenger.send(normalizePhone(phone, this.init.defaultRegion), text, options)
   }
 
+  /** Sends a text that failed again (same id, a fresh 30 days to arrive); false when it is not one of ours that failed. */
+  async retry (phone: string, id: string, options?: AbortOptions): Promise<boolean> {
+    return await this.messenger.retry(normalizePhone(phone, this.init.defaultRegion), id, options)
+  }
+
   /** Resolves when our message reaches one of `statuses` (e.g. ['sent', 'failed']). */
   async waitForStatus (phone: string, id: string, statuses: MessageStatus[], options?: AbortOptions): Promise<MessageStatus> {
     return await this.messenger.waitForStatus(normalizePhone(phone, this.init.defaultRegion), id, statuses, options)

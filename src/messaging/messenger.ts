@@ -379,6 +379,25 @@ export class Messenger extends Emitter<MessengerEvents> {
     }
   }
 
+  /**
+   * Sends a failed text again under its id, with a fresh time to live: it is 'pending' again (status event),
+   * then sent, delivered… as usual. The status and the outbox entry change in one atomic write. Resolves
+   * false when `id` is not one of our texts to `to` that failed (nothing changes then).
+   */
+  async retry (to: string, id: string, options?: AbortOptions): Promise<boolean> {
+    const self = await this.requireSelf(options)
+    const m = await this.init.messages.get(to, id, options)
+    if (m == null || m.direction !== 'out' || m.status !== 'failed') return false
+    const entry = await this.outboxEntry(to, 'message', id, { kind: 'text', id, text: m.text, timestamp: m.timestamp }, self, this.stamp(), MESSAGE_TTL_MS, options)
+    const group = new SyncGroup()
+    const updated = await this.init.messages.updateStatus(to, id, 'pending', { ...options, syncGroup: group, with: [this.init.outbox.prepareInsert(entry)] })
+    await group.flush(options)
+    if (updated == null) return false
+    this.emit('status', { conversation: to, id, status: 'pending' })
+    this.outbound.wake()
+    return true
+  }
+
   /** Queues our current profile for `to` unless that version is queued there already; true when queued. Writes with the options' sync group. */
   private async queueProfile (to: string, self: SelfInfo, options: AbortOptions): Promise<boolean> {
     const profile = await this.profiles.claim(to, options)

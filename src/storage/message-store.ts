@@ -87,10 +87,11 @@ export interface MessageStore {
   /** The message, or undefined. */
   get (conversation: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined>
   /**
-   * Moves the status forward (see `canChangeStatus`). Returns the updated message, or undefined
-   * when the id is unknown or the move is not forward (nothing changes then).
+   * Moves the status forward (see `canChangeStatus`), atomically with `options.with` (e.g. the outbox entry
+   * of a failed text sent again). Returns the updated message, or undefined when the id is unknown or the
+   * move is not forward (nothing changes then, `with` included).
    */
-  updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<StoredMessage | undefined>
+  updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions & AtomicWith): Promise<StoredMessage | undefined>
   /** A page of history, newest first, ordered by (timestamp, id). */
   history (conversation: string, options?: HistoryOptions): Promise<StoredMessage[]>
   /** The conversation's summary, or undefined when it has no messages. */

@@ -46,7 +46,7 @@ export interface OutboxStore {
   /** Inserts or replaces the entry with this id (e.g. after an attempt, with new attempts/nextAttemptAt). Synced. */
   put (entry: OutboxEntry, options?: AbortOptions): Promise<void>
   /**
-   * The insert of an entry with a new id (a fresh random id no entry ever had), prepared for another store's
+   * The insert of an entry under an id no entry holds now (a fresh random id, or a failed text's id sent again), prepared for another store's
    * atomic write (`MessageStore.addOutgoing`'s `with`): nothing changes until that store commits it, and then
    * both changes land together or neither does.
    */

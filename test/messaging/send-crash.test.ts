@@ -92,4 +92,23 @@ describe('a sender killed during send()', () => {
     expect(got.items.map(m => [m.id, m.text])).toEqual([[orphan.id, orphan.text]])
     expect(await alice.waitForStatus(BOB, orphan.id, ['delivered', 'read'], { signal: AbortSignal.timeout(60_000) })).toBe('delivered')
   })
+
+  it('a failed text can be sent again under its id, and arrives once; only our own failed texts can', async () => {
+    const got = collect<ReceivedMessage>(push => bob.on('message', push))
+    const at = Date.now()
+    const failed: StoredMessage = { id: 'fa11ed'.padEnd(32, '0'), conversation: BOB, direction: 'out', sender: ALICE, text: 'failed once', timestamp: at, receivedAt: at, status: 'failed' }
+    await alice.storage.messages.addOutgoing(failed)
+    const statuses = collect<{ id: string, status: string }>(push => alice.on('status', e => { if (e.id === failed.id) push(e) }))
+    expect(await alice.retry(BOB, failed.id)).toBe(true)
+    await got.until(1, 60_000, 'the retried text at bob')
+    expect(got.items.map(m => [m.id, m.text])).toEqual([[failed.id, failed.text]])
+    expect(await alice.waitForStatus(BOB, failed.id, ['delivered', 'read'], { signal: AbortSignal.timeout(60_000) })).toBe('delivered')
+    expect(statuses.items[0]).toMatchObject({ status: 'pending' })
+    // not failed (any more), someone else's text, or unknown: nothing happens
+    expect(await alice.retry(BOB, failed.id)).toBe(false)
+    const fromAlice = (await bob.history(ALICE)).find(m => m.direction === 'in')!
+    expect(await bob.retry(ALICE, fromAlice.id)).toBe(false)
+    expect(await alice.retry(BOB, 'ab'.repeat(16))).toBe(false)
+    expect(await alice.storage.outbox.get(failed.id)).toBeUndefined()
+  })
 })

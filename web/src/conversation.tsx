@@ -17,15 +17,20 @@ const LOAD_OLDER_AT_PX = 80
 /** New messages keep the view pinned to the bottom when it was this close to it (px). */
 const STICK_TO_BOTTOM_PX = 120
 
+/** A message on screen: a stored one, or a text being written to history (`local`: shown the moment it is sent). */
+type Shown = StoredMessage & { local?: true }
+
 function byTime (a: StoredMessage, b: StoredMessage): number {
   return a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
-function merge (list: StoredMessage[], add: StoredMessage[]): StoredMessage[] {
+function merge (list: Shown[], add: Shown[]): Shown[] {
   const map = new Map(list.map(m => [m.id, m]))
   for (const m of add) map.set(m.id, m)
   return [...map.values()].sort(byTime)
 }
+
+let localIds = 0
 
 function visibleAndFocused (): boolean {
   return document.visibilityState === 'visible' && document.hasFocus()
@@ -33,7 +38,9 @@ function visibleAndFocused (): boolean {
 
 export function ConversationView ({ model, phone }: { model: AppModel, phone: string }) {
   const parley = model.parley
-  const [messages, setMessages] = useState<StoredMessage[]>([])
+  const [messages, setMessages] = useState<Shown[]>([])
+  /** the latest status event per message id, kept even before send() resolved (the text may be sent by then) */
+  const latestStatus = useRef(new Map<string, MessageStatus>())
   const [loaded, setLoaded] = useState(false)
   const [hasOlder, setHasOlder] = useState(true)
   const [loadingOlder, setLoadingOlder] = useState(false)
@@ -72,6 +79,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     }
     const onStatus = (e: { phone: string, id: string, status: MessageStatus }): void => {
       if (e.phone !== phone) return
+      latestStatus.current.set(e.id, e.status)
       setMessages(list => list.map(m => m.id === e.id ? { ...m, status: e.status } : m))
     }
     parley.on('message', onMessage)
@@ -170,15 +178,30 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     typingSent.current = { at: 0, on: false, idle: undefined }
     anchor.current = { kind: 'bottom' }
     mark('send')
+    // the text is on screen (pending) the moment the composer clears, whatever send() waits for (a new
+    // number's directory lookup, a slow store); it becomes the stored message when send() resolves
+    const now = Date.now()
+    const local: Shown = { id: `local-${++localIds}`, conversation: phone, direction: 'out', sender: '', text, timestamp: now, receivedAt: now, status: 'pending', local: true }
+    setMessages(list => merge(list, [local]))
     parley.send(phone, text).then(m => {
       markQueued(m.id)
       anchor.current = { kind: 'bottom' }
-      setMessages(list => merge(list, [m]))
+      const status = latestStatus.current.get(m.id) ?? m.status
+      setMessages(list => merge(list.filter(x => x.id !== local.id), [{ ...m, status }]))
       void model.refreshConversations()
     }, err => {
-      setDraft(text)
+      // nothing was stored (not on Parley, a key to accept, too long…): the text goes back to the composer
+      setMessages(list => list.filter(x => x.id !== local.id))
+      setDraft(d => d === '' ? text : d)
       setError(describe(err))
     })
+  }
+
+  const retry = (m: Shown): void => {
+    setError(undefined)
+    parley.retry(phone, m.id).then(sent => {
+      if (sent) setMessages(list => list.map(x => x.id === m.id ? { ...x, status: latestStatus.current.get(m.id) ?? 'pending' } : x))
+    }, err => setError(describe(err)))
   }
 
   const onKeyDown = (e: KeyboardEvent): void => {
@@ -223,12 +246,15 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
           return (
             <Fragment key={m.id}>
               {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(m.timestamp)}</span></div>}
-              <div class={`bubble ${m.direction}`} data-testid="message" data-id={m.id} data-direction={m.direction} data-status={m.status}>
+              <div class={`bubble ${m.direction}`} data-testid="message" data-id={m.local === true ? undefined : m.id} data-direction={m.direction} data-status={m.status}>
                 <p class="text">{m.text}</p>
                 <span class="meta">
                   <time dateTime={new Date(m.timestamp).toISOString()}>{formatClock(m.timestamp)}</time>
                   {m.direction === 'out' && <Ticks status={m.status} />}
                 </span>
+                {m.direction === 'out' && m.status === 'failed' && m.local !== true && (
+                  <button type="button" class="retry" data-testid="retry" onClick={() => retry(m)}>Not sent. Tap to try again</button>
+                )}
               </div>
             </Fragment>
           )

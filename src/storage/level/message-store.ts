@@ -87,7 +87,7 @@ export class LevelMessageStore implements MessageStore {
     return await this.load(conversation, id, options)
   }
 
-  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<StoredMessage | undefined> {
+  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions & AtomicWith): Promise<StoredMessage | undefined> {
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
     assertStatus(status)

@@ -46,11 +46,10 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
   async addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
     this.life.check(options)
     assertMessage(msg, 'out')
-    const parts = options?.with ?? []
-    for (const part of parts) if (part.kind !== 'apply' || part.owner !== this.life) throw new InvalidKeyError('a prepared write must be of a store of the same memory storage')
+    const parts = this.ownParts(options)
     // the message and the prepared changes in one synchronous run: no reader sees one without the other
     if (!this.add(msg, false)) return false
-    for (const part of parts) if (part.kind === 'apply') part.apply()
+    for (const part of parts) part.apply()
     return true
   }
 
@@ -62,11 +61,12 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return m == null ? undefined : copyMessage(m)
   }
 
-  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<StoredMessage | undefined> {
+  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions & AtomicWith): Promise<StoredMessage | undefined> {
     this.life.check(options)
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
     assertStatus(status)
+    const parts = this.ownParts(options)
     const m = this.messages.get(conversation)?.get(id)
     if (m == null || !canChangeStatus(m.status, status)) return undefined
     if (m.direction === 'in' && status !== 'read') return undefined
@@ -77,7 +77,17 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
       if (c.lastMessage.id === id) c.lastMessage = lastMessageOf(next)
       if (isUnread(m) && !isUnread(next)) c.unread = Math.max(0, c.unread - 1)
     }
+    for (const part of parts) part.apply()
     return copyMessage(next)
+  }
+
+  /** The prepared writes of `options.with`, each checked to be of this storage (else nothing changes). */
+  private ownParts (options?: AtomicWith): Array<{ apply: () => void }> {
+    const parts = options?.with ?? []
+    return parts.map(part => {
+      if (part.kind !== 'apply' || part.owner !== this.life) throw new InvalidKeyError('a prepared write must be of a store of the same memory storage')
+      return part
+    })
   }
 
   async history (conversation: string, options?: HistoryOptions): Promise<StoredMessage[]> {
