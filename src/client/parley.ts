@@ -131,6 +131,9 @@ export interface WhoAmI {
   verifiedUntil?: number
 }
 
+/** Messages kept for the first 'message' listener; a device nobody listens to (a one-shot command) keeps no more in memory (the rest are in history). */
+export const MAX_HELD_MESSAGES = 1_000
+
 export class Parley extends Emitter<ParleyEvents> {
   private readonly registration: RegistrationFlow
   private readonly maintenance: DeviceMaintenance
@@ -161,6 +164,8 @@ export class Parley extends Emitter<ParleyEvents> {
     startup: { bootstrap: string[], settings: Settings, trust: TrustRoots }
   ) {
     super()
+    // mail waiting at the relays arrives while create() runs: held for the first 'message' listener
+    this.holdUntilListened('message', MAX_HELD_MESSAGES)
     this.trust = startup.trust
     const now = init.now ?? Date.now
     const random = init.random ?? systemRandom

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { PROJECT_ROOT } from '../../scripts/paths.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runToExit } from '../helpers/process.js'
+import { retryUntil } from '../helpers/wait.js'
 import { startTestRelay, type TestRelay } from '../messaging/helpers.js'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
 import { toHex } from '../../src/crypto/bytes.js'
@@ -114,8 +115,12 @@ describe('number takeover attempts (docs/trust.md)', () => {
       expect(verified.code, verified.stderr).toBe(0)
       // the owner's device finds the competing record (a verified one) and says so; its republish and the
       // readers' kad-dht corrections then bring the owner's record to the late relay too (the lock rule lets it in)
-      const atOwner = await parley([...as('victim', [honest]), 'receive', '--json'])
-      expect(lines(atOwner.stdout)).toContainEqual(expect.objectContaining({ type: 'takeover-attempt', verified: true }))
+      // (each run is a fresh node whose walk reaches the late relay through the others' routing tables: under
+      // load an early run may not have heard of it yet, so the owner runs receive again until it reports it)
+      await retryUntil(async () => {
+        const atOwner = await parley([...as('victim', [honest]), 'receive', '--json'])
+        expect(lines(atOwner.stdout)).toContainEqual(expect.objectContaining({ type: 'takeover-attempt', verified: true }))
+      }, { timeout: 120_000, interval: 1_000, what: "the owner's device reports the verified attempt" })
 
       expect(await freshLookup('fresh-2', [second])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })
       expect(await freshLookup('fresh-3', [late])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })

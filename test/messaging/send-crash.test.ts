@@ -46,6 +46,8 @@ describe('a sender killed during send()', () => {
     relay = await startTestRelay(`${dir.path}/relay`)
     alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
     bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
+    // listened to from the start: each test below sees only its own messages
+    bob.on('message', () => {})
   }, 60_000)
 
   afterAll(async () => {
@@ -79,9 +81,10 @@ describe('a sender killed during send()', () => {
   })
 
   it('start-up queues again a pending text an older build left with no outbox entry, and it arrives', async () => {
-    const got = collect<ReceivedMessage>(push => bob.on('message', push))
     const createdAt = Date.now()
     const orphan: StoredMessage = { id: 'c0ffee'.padEnd(32, '0'), conversation: BOB, direction: 'out', sender: ALICE, text: 'left behind by a crash', timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
+    // (texts of the test before may still be on their way)
+    const got = collect<ReceivedMessage>(push => bob.on('message', m => { if (m.id === orphan.id) push(m) }))
     await alice.storage.messages.addOutgoing(orphan)
     expect(await stuckTexts(alice)).toHaveLength(1)
 
@@ -94,9 +97,9 @@ describe('a sender killed during send()', () => {
   })
 
   it('a failed text can be sent again under its id, and arrives once; only our own failed texts can', async () => {
-    const got = collect<ReceivedMessage>(push => bob.on('message', push))
     const at = Date.now()
     const failed: StoredMessage = { id: 'fa11ed'.padEnd(32, '0'), conversation: BOB, direction: 'out', sender: ALICE, text: 'failed once', timestamp: at, receivedAt: at, status: 'failed' }
+    const got = collect<ReceivedMessage>(push => bob.on('message', m => { if (m.id === failed.id) push(m) }))
     await alice.storage.messages.addOutgoing(failed)
     const statuses = collect<{ id: string, status: string }>(push => alice.on('status', e => { if (e.id === failed.id) push(e) }))
     expect(await alice.retry(BOB, failed.id)).toBe(true)
@@ -110,5 +113,19 @@ describe('a sender killed during send()', () => {
     expect(await bob.retry(ALICE, fromAlice.id)).toBe(false)
     expect(await alice.retry(BOB, 'ab'.repeat(16))).toBe(false)
     expect(await alice.storage.outbox.get(failed.id)).toBeUndefined()
+  })
+
+  it('mail that arrives while Parley.create runs is announced to the first listener, even one added later', async () => {
+    await bob.stop()
+    const sent = collect<{ id: string }>(push => alice.on('status', e => { if (e.status === 'sent') push(e) }))
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) ids.push((await alice.send(BOB, `while bob was away ${i}`)).id)
+    await sent.until(3, 60_000, 'the texts at the relay')
+    bob = await openDevice(dir.path, 'bob', [relay])
+    // a bot subscribes only after other awaits: the mailbox has handed everything over by then
+    await bob.drained()
+    const got = collect<ReceivedMessage>(push => bob.on('message', m => { if (ids.includes(m.id)) push(m) }))
+    await got.until(3, 10_000, 'the held messages')
+    expect(got.items.map(m => m.id)).toEqual(ids)
   })
 })
