@@ -244,7 +244,11 @@ describe('web client, first use', () => {
     // the message shows its emoji in the bundled font: the machine has no emoji font of its own
     await composer.press('Enter')
     await testid(erin, 'message', '[data-direction="out"]').filter({ hasText: 'Hi😀❤️ there' }).waitFor({ timeout: 10_000 })
-    await erin.waitForFunction(() => [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Parley Emoji' && f.status === 'loaded'), null, { timeout: 10_000 })
+    await erin.waitForFunction(() => {
+      let loaded = false
+      document.fonts.forEach(f => { if (f.family.replace(/"/g, '') === 'Parley Emoji' && f.status === 'loaded') loaded = true })
+      return loaded
+    }, null, { timeout: 10_000 })
     const fonts = (await resources()).filter(p => p.endsWith('.woff2'))
     expect(fonts.length).toBeGreaterThan(0)
     const served = await fetch(`${rig.url}${fonts[0]}`)
