@@ -44,7 +44,14 @@ export function EmojiButton ({ onPick, onClose }: { onPick: (emoji: string) => v
 
   return (
     <>
-      <button type="button" class="emoji-toggle" data-testid="emoji-button" aria-label="Emoji" title="Emoji" aria-haspopup="dialog" aria-expanded={open} onClick={toggle}>
+      <button type="button" class="emoji-toggle" data-testid="emoji-button" aria-label="Emoji" title="Emoji" aria-haspopup="dialog" aria-expanded={open} onClick={toggle}
+        onKeyDown={e => {
+          // Esc on the button closes the picker (while it loads too), not the chat
+          if (e.key !== 'Escape' || !open) return
+          e.preventDefault()
+          e.stopPropagation()
+          close(true)
+        }}>
         <Smiley />
       </button>
       {open && Loaded != null && <Loaded onPick={onPick} onClose={close} />}

@@ -27,6 +27,11 @@ export function Invite ({ phone, compact = false }: { phone: string, compact?: b
       navigator.share({ title: 'Parley', text: inviteText(), url: inviteUrl() }).catch(() => {})
       return
     }
+    // no clipboard outside secure contexts (a page served over plain http from another host)
+    if (navigator.clipboard == null) {
+      setCopied('failed')
+      return
+    }
     navigator.clipboard.writeText(inviteText()).then(() => setCopied('copied'), () => setCopied('failed'))
   }
 
