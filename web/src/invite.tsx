@@ -11,7 +11,7 @@ export function inviteText (): string {
   return `Let's chat on Parley, a messenger with no central server. Open ${inviteUrl()} in your browser to join.`
 }
 
-/** RFC 5724: `sms:<number>?body=<text>`; phones open their messaging app addressed to the number. */
+/** `sms:<number>?body=<text>`, the sms: URI form; phones open their messaging app addressed to the number. */
 export function smsHref (e164: string): string {
   return `sms:${e164}?body=${encodeURIComponent(inviteText())}`
 }
