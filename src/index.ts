@@ -4,7 +4,7 @@ export { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater, typ
 export { AGENT_VERSION, DHT_PROTOCOL, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './net/constants.js'
 export { Parley, TAKEOVER_NOTICE_INTERVAL_MS, type ParleyInit, type WhoAmI, type ParleyEvents, type ReceivedMessage, type TakeoverAttempt } from './client/parley.js'
 export type { TrustRootsInfo } from './client/trust-roots.js'
-export { NotOnParleyError, NotRegisteredError, MalformedContentError, UnverifiedNumberError, IdentityNotAcceptedError, MAX_TEXT_LENGTH } from './messaging/index.js'
+export { NotOnParleyError, NotRegisteredError, MalformedContentError, MessageTooLongError, UnverifiedNumberError, IdentityNotAcceptedError, MAX_TEXT_LENGTH } from './messaging/index.js'
 export type { StoredMessage, Conversation, MessageStatus } from './storage/index.js'
 export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupPassphraseTooShortError, BackupCorruptError, BackupTargetNotEmptyError, LastRelayError, InvalidRelayAddressError, InvalidProfileError } from './client/errors.js'
 export { exportBackup, importBackup, BACKUP_SCRYPT_LOG_N, MIN_BACKUP_PASSPHRASE_CHARS, type BackupInfo, type BackupProgressOptions, type ExportBackupOptions, type ImportBackupOptions } from './client/backup.js'

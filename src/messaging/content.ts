@@ -1,8 +1,8 @@
 /** What a device says inside the end-to-end encryption: texts, receipts, typing, presence, resend requests, profiles; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
 import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb } from './pb/content.js'
-import { MalformedContentError } from './errors.js'
+import { MalformedContentError, MessageTooLongError } from './errors.js'
 import { profileProblem } from './profile-limits.js'
-import { fromHex, toHex } from '../storage/index.js'
+import { fromHex, toHex, MAX_TEXT_BYTES } from '../storage/index.js'
 
 /** Longest text in one message, in UTF-16 code units (WhatsApp allows 65,536 characters). */
 export const MAX_TEXT_LENGTH = 65_536
@@ -14,6 +14,16 @@ export const MESSAGE_ID_BYTES = 16
 export const PADDING_BLOCK = 160
 /** Largest padded plaintext accepted: the longest text in UTF-8 plus room for the rest. */
 export const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + 4096
+
+/**
+ * Throws MessageTooLongError for a text the message store would refuse (more than MAX_TEXT_BYTES in UTF-8).
+ * UTF-8 never takes fewer bytes than UTF-16 code units, so a text that passes is within MAX_TEXT_LENGTH too.
+ */
+export function assertTextFits (text: string): void {
+  // a quick bound first: at most 3 UTF-8 bytes per UTF-16 code unit
+  if (text.length * 3 <= MAX_TEXT_BYTES) return
+  if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) throw new MessageTooLongError()
+}
 
 export type ReceiptType = 'delivered' | 'read'
 

@@ -1,4 +1,5 @@
 /** Errors of the messaging layer, each with a static name and a message fit for a person (no numbers, no text, no keys). */
+import { MAX_TEXT_BYTES } from '../storage/index.js'
 
 function named (name: string, defaultMessage: string) {
   return class extends Error {
@@ -21,6 +22,8 @@ export class UnverifiedNumberError extends named('UnverifiedNumberError', 'this 
  * until the user accepts the new key (acceptIdentity).
  */
 export class IdentityNotAcceptedError extends named('IdentityNotAcceptedError', 'this contact\'s safety number changed after you verified it: compare the new safety number and accept it before sending') {}
+/** A text longer than a message may be (MAX_TEXT_BYTES in UTF-8, which also keeps it within MAX_TEXT_LENGTH): nothing was stored or sent. */
+export class MessageTooLongError extends named('MessageTooLongError', `the text is too long for one message: at most ${MAX_TEXT_BYTES} bytes in UTF-8`) {}
 /** Sending needs a registered device (the recipient must learn who we are). */
 export class NotRegisteredError extends named('NotRegisteredError', 'this device is not registered: register and verify a phone number first') {}
 /** A sender's claimed number could not be tied to its identity key (no trusted attestation, and the directory disagrees). */

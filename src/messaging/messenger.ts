@@ -4,7 +4,7 @@ import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
 import type { LookupResult } from '../directory/index.js'
-import { decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType } from './content.js'
+import { assertTextFits, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
@@ -335,6 +335,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * contact and its key changed since (nothing is stored then).
    */
   async send (to: string, text: string, options?: AbortOptions & { quoteId?: string }): Promise<StoredMessage> {
+    assertTextFits(text)
     const self = await this.requireSelf(options)
     await this.init.accepted?.(to, undefined, options)
     const lookup = this.recipients.resolve(to, { signal: AbortSignal.any([AbortSignal.timeout(SEND_LOOKUP_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])]) })

@@ -1,6 +1,7 @@
 // The plaintext inside the encryption: every kind round-trips, padding hides lengths, and out-of-shape input is refused with MalformedContentError.
 import { describe, it, expect } from 'vitest'
-import { decodeContent, encodeContent, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, PADDING_BLOCK, type Content, type MessageBody } from '../../src/messaging/content.js'
+import { assertTextFits, decodeContent, encodeContent, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, PADDING_BLOCK, type Content, type MessageBody } from '../../src/messaging/content.js'
+import { MAX_TEXT_BYTES } from '../../src/storage/index.js'
 import { Content as ContentPb, TypingMessage } from '../../src/messaging/pb/content.js'
 
 const ID = '0123456789abcdef0123456789abcdef'
@@ -55,5 +56,14 @@ describe('message content', () => {
       () => encodeContent({ ...base, body: { kind: 'text', id: 'not-hex', text: 'x', timestamp: 1 } })
     ]
     for (const f of bad) expect(f).toThrow(expect.objectContaining({ name: 'MalformedContentError' }))
+  })
+
+  it('refuses a text longer than a message with MessageTooLongError, counted in UTF-8 bytes as the store counts', () => {
+    expect(() => assertTextFits('x'.repeat(MAX_TEXT_BYTES))).not.toThrow()
+    expect(() => assertTextFits('x'.repeat(MAX_TEXT_BYTES + 1))).toThrow(expect.objectContaining({ name: 'MessageTooLongError' }))
+    // 16 385 emoji: 32 770 UTF-16 code units (within MAX_TEXT_LENGTH) but 65 540 UTF-8 bytes, which the store refuses
+    const emoji = '😀'.repeat(MAX_TEXT_BYTES / 4 + 1)
+    expect(emoji.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH)
+    expect(() => assertTextFits(emoji)).toThrow(expect.objectContaining({ name: 'MessageTooLongError' }))
   })
 })

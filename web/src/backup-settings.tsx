@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks'
 import { MIN_BACKUP_PASSPHRASE_CHARS, checkBackup, restoreProfile, wipeProfile } from '../../src/browser.js'
 import type { AppModel } from './model.js'
-import { describe, clearPendingNumber } from './onboarding.js'
+import { clearPendingNumber } from './onboarding.js'
+import { describe } from './errors.js'
 
 /** Shortest passphrase accepted for an export: the SDK's, the same as the CLI's (exportBackup refuses shorter ones). */
 export const MIN_PASSPHRASE_CHARS = MIN_BACKUP_PASSPHRASE_CHARS

@@ -53,8 +53,10 @@ export function ChatList ({ model }: { model: AppModel }) {
                     </span>
                     <span class="row-bottom">
                       <span class="row-last" data-testid="chat-last">
-                        {c.lastMessage.direction === 'out' && <Ticks status={c.lastMessage.status} />}
-                        {model.isTyping(c.address) ? <i class="typing">typing…</i> : c.lastMessage.text}
+                        {/* the ticks belong to the last message: while "typing…" stands in for it, they go too */}
+                        {model.isTyping(c.address)
+                          ? <i class="typing">typing…</i>
+                          : <>{c.lastMessage.direction === 'out' && <Ticks status={c.lastMessage.status} />}{c.lastMessage.text}</>}
                       </span>
                       {c.unread > 0 && <span class="badge" data-testid="unread-badge" aria-label={`${c.unread} unread`}>{c.unread}</span>}
                     </span>

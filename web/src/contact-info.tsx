@@ -4,7 +4,7 @@ import { renderSVG } from 'uqr'
 import type { ContactInfo as Contact } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { formatPhone } from './format.js'
-import { describe } from './onboarding.js'
+import { describe } from './errors.js'
 import { ContactAvatar } from './contact-avatar.js'
 
 /** How long the screen waits for the directory when the contact's key is not known yet. */

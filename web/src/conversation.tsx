@@ -1,4 +1,4 @@
-// One conversation: bubbles with day separators and live ticks, typing indicator, older pages on scroll-up, read marking while visible, the composer.
+// One conversation: bubbles with day separators and live ticks, typing indicator, older pages on scroll-up, read marking while visible, the composer with its emoji picker.
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { ReceivedMessage, StoredMessage, MessageStatus } from '../../src/browser.js'
@@ -7,7 +7,8 @@ import { dayKey, formatClock, formatDay, formatPhone, formatPresence } from './f
 import { SecurityBanner } from './security-banner.js'
 import { ContactAvatar } from './contact-avatar.js'
 import { Ticks } from './ticks.js'
-import { describe } from './onboarding.js'
+import { EmojiButton } from './emoji-button.js'
+import { describe } from './errors.js'
 import { mark, markQueued } from './perf.js'
 
 /** Messages per history page: about two screens. */
@@ -167,6 +168,19 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     t.idle = setTimeout(stopTyping, TYPING_IDLE_MS)
   }
 
+  /** Puts `emoji` where the caret is (or over the selection) and moves the caret after it; focus stays in the picker. */
+  const insertEmoji = (emoji: string): void => {
+    const el = input.current
+    const start = el?.selectionStart ?? draft.length
+    const end = el?.selectionEnd ?? start
+    const next = draft.slice(0, start) + emoji + draft.slice(end)
+    if (el != null) {
+      el.value = next
+      el.setSelectionRange(start + emoji.length, start + emoji.length)
+    }
+    onInput(next)
+  }
+
   const send = (): void => {
     const text = draft.trim()
     if (text === '') return
@@ -262,6 +276,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
       </div>
       {error != null && <p class="error send-error" role="alert" data-testid="send-error">{error}</p>}
       <form class="composer" onSubmit={e => { e.preventDefault(); send() }}>
+        <EmojiButton onPick={insertEmoji} onClose={() => input.current?.focus()} />
         <label for="composer-input" class="visually-hidden">Message</label>
         <textarea id="composer-input" ref={input} data-testid="composer" rows={1} placeholder="Message" value={draft}
           onInput={e => onInput((e.target as HTMLTextAreaElement).value)} onKeyDown={onKeyDown} />

@@ -1,9 +1,19 @@
 // Display helpers of the web client: phone numbers, times, day separators. Knows nothing of the SDK or the DOM.
-import { parsePhoneNumberFromString, getCountries, getCountryCallingCode, type CountryCode } from 'libphonenumber-js'
+import { parsePhoneNumberFromString, getCountries, getCountryCallingCode, getExampleNumber, type CountryCode } from 'libphonenumber-js'
+import mobileExamples from 'libphonenumber-js/mobile/examples'
 
 /** An E.164 number in international format ("+44 7700 900123"); the input unchanged when it does not parse. */
 export function formatPhone (e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164
+}
+
+/** A mobile number of `region` as people there write it ("(201) 555-0123" for US, "07400 123456" for GB): the phone fields' placeholder. */
+export function examplePhone (region: string): string {
+  try {
+    return getExampleNumber(region as CountryCode, mobileExamples)?.formatNational() ?? ''
+  } catch {
+    return ''
+  }
 }
 
 /** Up to two initials of a name ("Alice Liddell" → "AL", "zoë" → "Z"), whole characters (an emoji stays one); undefined for a blank name. */

@@ -4,6 +4,7 @@ import { createParley, multiaddr, PROFILE_NAME, type Parley } from '../../src/br
 import { AppModel } from './model.js'
 import { App } from './app.js'
 import { mark } from './perf.js'
+import { registerEmojiFont } from './emoji-font.js'
 import './style.css'
 
 interface PageConfig {
@@ -55,6 +56,7 @@ async function holdProfileLock (profile: string): Promise<boolean> {
 
 async function main (): Promise<void> {
   mark('boot')
+  registerEmojiFont()
   const profile = new URLSearchParams(location.search).get('profile') ?? 'default'
   if (!PROFILE_NAME.test(profile)) {
     fatal('The profile name in the address may have only letters, digits, - and _.')

@@ -1,14 +1,16 @@
-// "New chat": a number (country + national format) looked up in the directory; opens the chat or says clearly that the number is not on Parley. A number we already know shows its name and photo as it is typed.
+// "New chat": a number (country + national format) looked up in the directory; opens the chat, or says clearly that the number is not on Parley and offers to invite it. A number we already know shows its name and photo as it is typed.
 import { useState } from 'preact/hooks'
 import { normalizePhone } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { Dialog } from './dialog.js'
-import { CountrySelect, describe } from './onboarding.js'
-import { formatPhone, guessRegion } from './format.js'
+import { CountrySelect } from './onboarding.js'
+import { describe } from './errors.js'
+import { examplePhone, formatPhone, guessRegion } from './format.js'
+import { Invite } from './invite.js'
 import { ContactAvatar } from './contact-avatar.js'
 
-/** The E.164 form of what is typed, or undefined while it is not a number yet. */
-function typedNumber (number: string, region: string): string | undefined {
+/** The E.164 form of what is typed (national format of `region`, or + and the country code), or undefined while it is not a number yet. */
+export function typedNumber (number: string, region: string): string | undefined {
   try {
     return normalizePhone(number, region)
   } catch {
@@ -24,6 +26,7 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
   const [number, setNumber] = useState('')
   const [state, setState] = useState<'idle' | 'looking' | 'not-registered' | 'error'>('idle')
   const [message, setMessage] = useState('')
+  const [absent, setAbsent] = useState<string | undefined>()
 
   const typed = typedNumber(number, region)
   const known = typed != null && (model.contactName(typed) != null || model.conversations.some(c => c.address === typed)) ? typed : undefined
@@ -45,6 +48,7 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
           model.go({ name: 'chat', phone: r.phone })
         } else {
           setMessage(`${formatPhone(r.phone)} is not on Parley yet.`)
+          setAbsent(r.phone)
           setState('not-registered')
         }
       } catch (err) {
@@ -60,7 +64,7 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
         <label for="new-country">Country</label>
         <CountrySelect id="new-country" value={region} onChange={setRegion} />
         <label for="new-phone">Phone number</label>
-        <input id="new-phone" data-testid="new-chat-phone" type="tel" required autoFocus value={number} onInput={e => { setNumber((e.target as HTMLInputElement).value); setState('idle') }} />
+        <input id="new-phone" data-testid="new-chat-phone" type="tel" required autoFocus value={number} placeholder={examplePhone(region)} onInput={e => { setNumber((e.target as HTMLInputElement).value); setState('idle') }} />
         {known != null && (
           <p class="known-contact" data-testid="new-chat-known" data-phone={known}>
             <ContactAvatar model={model} phone={known} />
@@ -75,6 +79,12 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
         </button>
         {(state === 'not-registered' || state === 'error') && (
           <p class={state === 'error' ? 'error' : 'not-on-parley'} role="alert" data-testid="new-chat-result">{message}</p>
+        )}
+        {state === 'not-registered' && absent != null && (
+          <div class="invite-row">
+            <p class="note">Invite them: they open Parley in a browser and register their number.</p>
+            <Invite phone={absent} />
+          </div>
         )}
       </form>
     </Dialog>

@@ -1,13 +1,27 @@
-// First run of a profile: phone number (country + national format), the SMS code, then a display name. Knows nothing of chats.
-import { useState } from 'preact/hooks'
+// First run of a profile: phone number (country + national format), the SMS code (with "Resend code" after a countdown), then a display name. Knows nothing of chats.
+import { useEffect, useState } from 'preact/hooks'
 import { normalizePhone } from '../../src/browser.js'
 import type { AppModel } from './model.js'
-import { countryList, guessRegion, formatPhone } from './format.js'
+import { countryList, guessRegion, formatPhone, examplePhone } from './format.js'
+import { describe } from './errors.js'
 
 /** What `npm start` prints when the local relay "texts" a code (see scripts/start.ts). */
 export const LOCAL_CODE_HINT = 'SMS code 123456 for …0123'
 
 type Step = 'phone' | 'code' | 'name'
+
+/**
+ * "Resend code" waits this long after a code was sent: an SMS can take a minute to arrive, and the verifier
+ * sends at most 3 codes per number in 10 minutes (relay-node/src/verifier/limits.ts), so a second code
+ * asked for at once would only spend one of them.
+ */
+export const RESEND_AFTER_MS = 60_000
+
+/** "0:59", "9:41" */
+export function formatCountdown (ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000))
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
+}
 
 /**
  * The number a code was sent to, kept for this tab's session (sessionStorage) so a reload on the code step
@@ -20,6 +34,33 @@ function pendingKey (profile: string): string {
 export function clearPendingNumber (profile: string): void {
   sessionStorage.removeItem(pendingKey(profile))
   sessionStorage.removeItem(`${pendingKey(profile)}-region`)
+  sessionStorage.removeItem(`${pendingKey(profile)}-resend-at`)
+}
+
+/** When "Resend code" may be pressed (ms since the epoch), kept with the pending number so a reload keeps the countdown. */
+function storedResendAt (profile: string): number {
+  const at = Number(sessionStorage.getItem(`${pendingKey(profile)}-resend-at`))
+  return Number.isFinite(at) ? at : 0
+}
+
+function storeResendAt (profile: string, at: number): void {
+  sessionStorage.setItem(`${pendingKey(profile)}-resend-at`, String(at))
+}
+
+/** The current time, updated every second while `until` is in the future (a countdown's clock). */
+function useNowUntil (until: number): number {
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    if (until <= Date.now()) return
+    const timer = setInterval(() => {
+      const t = Date.now()
+      setNow(t)
+      if (t >= until) clearInterval(timer)
+    }, 1000)
+    setNow(Date.now())
+    return () => clearInterval(timer)
+  }, [until])
+  return now
 }
 
 export function CountrySelect ({ value, onChange, id }: { value: string, onChange: (code: string) => void, id: string }) {
@@ -41,6 +82,9 @@ export function Onboarding ({ model }: { model: AppModel }) {
   const [name, setName] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>()
+  const [resendAt, setResendAt] = useState(() => storedResendAt(model.profile))
+  const [resent, setResent] = useState(false)
+  const now = useNowUntil(resendAt)
 
   const run = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true)
@@ -62,7 +106,32 @@ export function Onboarding ({ model }: { model: AppModel }) {
       setE164(r.phone)
       sessionStorage.setItem(pendingKey(model.profile), r.phone)
       sessionStorage.setItem(`${pendingKey(model.profile)}-region`, region)
+      waitBeforeResend(Date.now() + RESEND_AFTER_MS)
+      setResent(false)
       setStep('code')
+    })
+  }
+
+  const waitBeforeResend = (at: number): void => {
+    storeResendAt(model.profile, at)
+    setResendAt(at)
+  }
+
+  const resend = (): void => {
+    if (e164 == null) return
+    setResent(false)
+    void run(async () => {
+      try {
+        await model.parley.register(e164, { signal: AbortSignal.timeout(30_000) })
+      } catch (err) {
+        // the verifier's limit says when the next code may be asked for: the countdown shows it
+        const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs
+        if ((err as Error).name === 'RateLimitedError' && typeof retryAfterMs === 'number') waitBeforeResend(Date.now() + retryAfterMs)
+        throw err
+      }
+      waitBeforeResend(Date.now() + RESEND_AFTER_MS)
+      setCode('')
+      setResent(true)
     })
   }
 
@@ -100,7 +169,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
           <CountrySelect id="country" value={region} onChange={setRegion} />
           <label for="phone">Phone number</label>
           <input id="phone" data-testid="phone" type="tel" autocomplete="tel-national" inputMode="tel" required value={number}
-            onInput={e => setNumber((e.target as HTMLInputElement).value)} placeholder="07700 900123" autoFocus />
+            onInput={e => setNumber((e.target as HTMLInputElement).value)} placeholder={examplePhone(region)} autoFocus />
           <button type="submit" data-testid="send-code" disabled={busy || number.trim() === ''} aria-busy={busy}>
             {busy && <span class="spinner" aria-hidden="true" />}{busy ? 'Sending code…' : 'Send code'}
           </button>
@@ -111,6 +180,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
         <form onSubmit={verify}>
           <h2>Enter the code</h2>
           <p>We sent a 6-digit code to <b data-testid="code-phone">{formatPhone(e164 ?? '')}</b>.</p>
+          {resent && <p class="note" role="status" data-testid="code-resent">We sent a new code. The one before it no longer works.</p>}
           <p class="note" data-testid="local-code-hint">
             On a local network started with <code>npm start</code> no real SMS is sent: the code is printed in the terminal
             where <code>npm start</code> runs, as a line like <code>{LOCAL_CODE_HINT}</code> (the last digits of your number).
@@ -118,10 +188,14 @@ export function Onboarding ({ model }: { model: AppModel }) {
           <label for="code">Code</label>
           <input id="code" data-testid="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code}
             onInput={e => setCode((e.target as HTMLInputElement).value.replace(/\D/g, ''))} autoFocus />
+          <button type="submit" data-testid="verify" disabled={busy || code.length !== 6} aria-busy={busy}>
+            {busy && <span class="spinner" aria-hidden="true" />}{busy ? 'Checking…' : 'Verify'}
+          </button>
           <div class="row">
-            <button type="button" class="secondary" data-testid="change-number" onClick={() => { clearPendingNumber(model.profile); setStep('phone'); setCode('') }} disabled={busy}>Change number</button>
-            <button type="submit" data-testid="verify" disabled={busy || code.length !== 6} aria-busy={busy}>
-              {busy && <span class="spinner" aria-hidden="true" />}{busy ? 'Checking…' : 'Verify'}
+            <button type="button" class="secondary" data-testid="change-number" onClick={() => { clearPendingNumber(model.profile); setStep('phone'); setCode(''); setError(undefined) }} disabled={busy}>Change number</button>
+            <button type="button" class="secondary" data-testid="resend-code" onClick={resend} disabled={busy || now < resendAt}
+              data-state={now < resendAt ? 'waiting' : 'ready'}>
+              {now < resendAt ? <>Resend code in <span data-testid="resend-countdown">{formatCountdown(resendAt - now)}</span></> : 'Resend code'}
             </button>
           </div>
         </form>
@@ -141,13 +215,4 @@ export function Onboarding ({ model }: { model: AppModel }) {
       {error != null && <p class="error" role="alert" data-testid="onboarding-error">{error}</p>}
     </main>
   )
-}
-
-/** A message for people: our error classes carry readable messages; anything else gets a generic line. */
-export function describe (err: unknown): string {
-  const e = err as { name?: string, message?: string }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'That took too long. Check the connection and try again.'
-  // SDK messages are sentence fragments ("this contact's safety number changed…"): show them as a sentence
-  if (typeof e?.message === 'string' && e.message !== '') return e.message[0].toUpperCase() + e.message.slice(1)
-  return 'Something went wrong. Please try again.'
 }

@@ -4,7 +4,7 @@ import { MAX_PROFILE_NAME_CHARS } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { formatPhone } from './format.js'
 import { avatarFromFile } from './photo.js'
-import { describe } from './onboarding.js'
+import { describe } from './errors.js'
 
 export function Avatar ({ model, size = 'large' }: { model: AppModel, size?: 'large' | 'small' }) {
   const initial = (model.me?.name ?? '?').slice(0, 1).toUpperCase()

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { parseRelayAddress, type RelayInfo } from '../../src/browser.js'
 import type { AppModel } from './model.js'
-import { describe } from './onboarding.js'
+import { describe } from './errors.js'
 
 /** How often the list is pinged again while the screen is open. */
 export const RELAY_REFRESH_MS = 5_000

@@ -1,7 +1,7 @@
 // The banners about identity: in a conversation, the contact's security code changed ("View" opens contact info, "OK" acknowledges) or, for a contact the user had verified, a blocking banner whose "Accept" lets messages go out again; app-wide, someone tried to register our own number. Knows nothing of safety number digits.
 import { useEffect, useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
-import { describe } from './onboarding.js'
+import { describe } from './errors.js'
 
 /** Bound on the contact() check when a conversation opens (it may ask the directory). */
 const CHECK_MS = 15_000

@@ -7,7 +7,7 @@ import { ProfileSettings } from './profile-settings.js'
 import { RelaySettings } from './relay-settings.js'
 import { TrustSettings } from './trust-settings.js'
 import { BackupSettings } from './backup-settings.js'
-import { describe } from './onboarding.js'
+import { describe } from './errors.js'
 
 /** A labelled on/off switch (a checkbox with role=switch): Space toggles it, the state is in data-state. */
 function Switch ({ id, label, help, checked, busy, onChange }: { id: string, label: string, help: string, checked: boolean, busy: boolean, onChange: (on: boolean) => void }) {
@@ -21,6 +21,14 @@ function Switch ({ id, label, help, checked, busy, onChange }: { id: string, lab
         aria-describedby={`${id}-help`} onChange={e => onChange((e.target as HTMLInputElement).checked)} />
     </div>
   )
+}
+
+/** What the browser's notification permission means for the person. */
+const NOTIFICATION_STATUS: Record<string, string> = {
+  default: 'Desktop notifications are off.',
+  granted: 'Desktop notifications are on: a message that arrives while this tab is in the background shows one.',
+  denied: 'Desktop notifications are blocked for this site. To get them, allow notifications in the browser\'s site settings, then reload.',
+  unsupported: 'This browser cannot show desktop notifications.'
 }
 
 function PrivacySettings ({ model }: { model: AppModel }) {
@@ -46,10 +54,10 @@ function PrivacySettings ({ model }: { model: AppModel }) {
       <Switch id="share-presence" label="Share online status" checked={presence} busy={busy}
         help="Recent contacts see when you are online or last seen. Off: you do not see theirs either."
         onChange={on => change(async () => { await model.setSharePresence(on); setPresence(parley.sharingPresence) })} />
-      <p>
-        Desktop notifications: <span data-testid="notification-permission">{permission}</span>{' '}
+      <p class="notifications-row">
+        <span data-testid="notification-permission" data-state={permission}>{NOTIFICATION_STATUS[permission] ?? NOTIFICATION_STATUS.default}</span>{' '}
         {permission === 'default' && (
-          <button type="button" class="secondary" data-testid="enable-notifications" onClick={() => { void askNotificationPermission().then(setPermission) }}>Enable</button>
+          <button type="button" class="secondary" data-testid="enable-notifications" aria-label="Turn on desktop notifications" onClick={() => { void askNotificationPermission().then(setPermission) }}>Turn on</button>
         )}
       </p>
       {error != null && <p class="error" role="alert" data-testid="privacy-error">{error}</p>}

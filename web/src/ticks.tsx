@@ -1,4 +1,5 @@
-// The status mark of an outgoing message: clock (pending), ✓ sent, ✓✓ delivered, blue ✓✓ read, ! failed.
+// The status mark of an outgoing message: a clock (pending, an SVG: no font needed), ✓ sent, ✓✓ delivered, blue ✓✓ read, ! failed.
+import type { ComponentChild } from 'preact'
 import type { MessageStatus } from '../../src/browser.js'
 
 const LABEL: Record<MessageStatus, string> = {
@@ -9,18 +10,28 @@ const LABEL: Record<MessageStatus, string> = {
   failed: 'Not sent'
 }
 
-const GLYPH: Record<MessageStatus, string> = {
-  pending: '🕓',
-  sent: '✓',
-  delivered: '✓✓',
-  read: '✓✓',
-  failed: '!'
+/** A clock face drawn in the text colour, the size of the text. */
+function Clock () {
+  return (
+    <svg class="tick-clock" viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" focusable="false">
+      <circle cx="8" cy="8" r="6.25" fill="none" stroke="currentColor" stroke-width="1.5" />
+      <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  )
+}
+
+const GLYPH: Record<MessageStatus, () => ComponentChild> = {
+  pending: () => <Clock />,
+  sent: () => '✓',
+  delivered: () => '✓✓',
+  read: () => '✓✓',
+  failed: () => '!'
 }
 
 export function Ticks ({ status }: { status: MessageStatus }) {
   return (
     <span class={`ticks ticks-${status}`} data-testid="ticks" data-state={status} role="img" aria-label={LABEL[status]} title={LABEL[status]}>
-      {GLYPH[status]}
+      {GLYPH[status]()}
     </span>
   )
 }
