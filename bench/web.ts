@@ -20,7 +20,7 @@ const WAIT_MS = 60_000
 /** gzip level of the size figure: what a server that pre-compresses its static files would serve. */
 const GZIP_LEVEL = 9
 /** Milestones the page marks (web/src/perf.ts), in the order they usually happen. */
-const MARKS = ['boot', 'config', 'node', 'model', 'rendered', 'relay', 'reservation', 'send', 'queued', 'peer-connection', 'sent', 'received', 'delivered']
+const MARKS = ['boot', 'shell', 'config', 'node', 'model', 'rendered', 'relay', 'reservation', 'send', 'queued', 'peer-connection', 'sent', 'received', 'delivered']
 
 /** Lighthouse runs per form factor: its score moves by several points from run to run on a shared machine, so the figure is the median of these. */
 const LIGHTHOUSE_RUNS = 3
@@ -50,13 +50,14 @@ async function ensureBuilt (): Promise<void> {
 /**
  * What a browser downloads for the app: index.html, then every file of dist/web (not source maps)
  * named by a file already in the set (script and stylesheet links, chunk imports), transitively.
+ * `direct`: only index.html and the files it names itself (what the first paint, the shell, waits for).
  */
-async function bundleFiles (): Promise<string[]> {
+async function bundleFiles (direct = false): Promise<string[]> {
   const all = (await readdir(WEB_DIST, { recursive: true }))
     .map(f => join(WEB_DIST, f))
     .filter(f => /\.(js|css)$/.test(f))
   const files = [join(WEB_DIST, 'index.html')]
-  for (let i = 0; i < files.length; i++) {
+  for (let i = 0; i < (direct ? 1 : files.length); i++) {
     const text = await readFile(files[i], 'utf8')
     for (const f of all) {
       if (!files.includes(f) && text.includes(basename(f))) files.push(f)
@@ -65,16 +66,26 @@ async function bundleFiles (): Promise<string[]> {
   return files
 }
 
-async function bundleSize (): Promise<{ raw: number, gzip: number, files: string[] }> {
+/** Bytes of a file as the web server sends it to a browser that takes brotli: its .br copy when the build made one. */
+async function servedBrotli (file: string): Promise<number> {
+  return await stat(`${file}.br`).then(s => s.size, async () => (await stat(file)).size)
+}
+
+async function bundleSize (): Promise<{ raw: number, gzip: number, br: number, shellBr: number, files: string[], shellFiles: string[] }> {
   let raw = 0
   let gzip = 0
+  let br = 0
+  let shellBr = 0
   const files = await bundleFiles()
+  const shellFiles = await bundleFiles(true)
   for (const f of files) {
     const body = await readFile(f)
     raw += body.length
     gzip += gzipSync(body, { level: GZIP_LEVEL }).length
+    br += await servedBrotli(f)
   }
-  return { raw, gzip, files: files.map(f => relative(WEB_DIST, f)) }
+  for (const f of shellFiles) shellBr += await servedBrotli(f)
+  return { raw, gzip, br, shellBr, files: files.map(f => relative(WEB_DIST, f)), shellFiles: shellFiles.map(f => relative(WEB_DIST, f)) }
 }
 
 interface Run {
@@ -157,14 +168,16 @@ async function lighthouseFigures (report: (figure: Figure) => void, forms: FormF
 
 export const suite: Suite = {
   prefix: 'web.',
-  names: ['web.bundle.gzip', 'web.bundle.raw', 'web.lighthouse.desktop', 'web.lighthouse.mobile', 'web.first-message', 'web.first-message.max', 'web.first-message.ready', 'web.first-message.deliver'],
+  names: ['web.bundle.gzip', 'web.bundle.raw', 'web.bundle.br', 'web.bundle.shell.br', 'web.lighthouse.desktop', 'web.lighthouse.mobile', 'web.first-message', 'web.first-message.max', 'web.first-message.ready', 'web.first-message.deliver'],
   async run (report, filter) {
     if (!this.names.some(filter)) return
     await ensureBuilt()
     const bundle = await bundleSize()
     if (filter('web.bundle.gzip')) report({ name: 'web.bundle.gzip', value: kib(bundle.gzip), unit: 'KiB' })
     if (filter('web.bundle.raw')) report({ name: 'web.bundle.raw', value: kib(bundle.raw), unit: 'KiB' })
-    process.stderr.write(`  web: bundle ${bundle.files.join(', ')} (gzip level ${GZIP_LEVEL})\n`)
+    if (filter('web.bundle.br')) report({ name: 'web.bundle.br', value: kib(bundle.br), unit: 'KiB' })
+    if (filter('web.bundle.shell.br')) report({ name: 'web.bundle.shell.br', value: kib(bundle.shellBr), unit: 'KiB' })
+    process.stderr.write(`  web: bundle ${bundle.files.join(', ')} (gzip level ${GZIP_LEVEL}); the shell's: ${bundle.shellFiles.join(', ')}\n`)
     const forms = (['desktop', 'mobile'] as const).filter(f => filter(`web.lighthouse.${f}`))
     if (forms.length > 0) await lighthouseFigures(report, forms)
     if (!this.names.filter(n => n.startsWith('web.first-message')).some(filter)) return
