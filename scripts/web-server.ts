@@ -101,7 +101,13 @@ export async function startWebServer (init: WebServerInit): Promise<{ server: Se
       send(403, { 'content-type': 'text/plain' }, 'forbidden\n')
       return
     }
-    files(req, res, () => { send(404, { 'content-type': 'text/plain' }, 'not found\n') })
+    try {
+      files(req, res, () => { send(404, { 'content-type': 'text/plain' }, 'not found\n') })
+    } catch {
+      // sirv's lookup failed (a file system error): this answer fails, the server keeps serving
+      if (res.headersSent) res.destroy()
+      else send(500, { 'content-type': 'text/plain' }, 'server error\n')
+    }
   })
   const host = init.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {

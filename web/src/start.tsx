@@ -60,8 +60,13 @@ async function run (root: HTMLElement, profile: string, pageConfig: Promise<Page
   mark('model')
   globalThis.parley = { app, parley, multiaddr }
   window.addEventListener('pagehide', () => { void app.stop() })
-  // the next load's shell paints the screen this profile will open on
-  const hint = (): void => setReadyHint(profile, app.registered && app.me != null)
+  // the next load's shell paints the screen this profile will open on (written when it changes)
+  let ready: boolean | undefined
+  const hint = (): void => {
+    if (ready === (app.registered && app.me != null)) return
+    ready = app.registered && app.me != null
+    setReadyHint(profile, ready)
+  }
   hint()
   app.subscribe(hint)
   // replaces the shell (Preact unmounts it: another component)
