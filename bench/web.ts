@@ -1,11 +1,15 @@
-/** Web client benchmarks: the size a browser downloads for the app, and the time from opening a registered profile's page to its first message being delivered to another tab (Chromium, real relay process). Knows nothing of how the page works inside beyond its test ids and `parley:*` performance marks. */
+/** Web client benchmarks: the size a browser downloads for the app, Lighthouse's performance score of the first load (desktop and mobile), and the time from opening a registered profile's page to its first message being delivered to another tab (Chromium, real relay process). Knows nothing of how the page works inside beyond its test ids and `parley:*` performance marks. */
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Page } from 'playwright-core'
 import { PROJECT_ROOT, WEB_DIST } from '../scripts/paths.js'
+import { startRelayProcess } from '../scripts/relay-process.js'
+import { startWebServer } from '../scripts/web-server.js'
+import { tempDir } from '../test/helpers/tmp.js'
 import { startWebRig, testid, type WebPerson, type WebRig } from '../test/helpers/web-app.js'
-import { median, percentile, type Suite } from './harness.js'
+import { median, percentile, type Figure, type Suite } from './harness.js'
+import { runLighthouse, type FormFactor, type LighthouseRun } from './lighthouse.js'
 
 const ALICE: WebPerson = { profile: 'alice', national: '07700 900301', e164: '+447700900301', name: 'Alice' }
 const BOB: WebPerson = { profile: 'bob', national: '07700 900302', e164: '+447700900302', name: 'Bob' }
@@ -16,7 +20,10 @@ const WAIT_MS = 60_000
 /** gzip level of the size figure: what a server that pre-compresses its static files would serve. */
 const GZIP_LEVEL = 9
 /** Milestones the page marks (web/src/perf.ts), in the order they usually happen. */
-const MARKS = ['boot', 'config', 'node', 'model', 'rendered', 'relay', 'reservation', 'send', 'queued', 'peer-connection', 'sent', 'received', 'delivered']
+const MARKS = ['boot', 'shell', 'config', 'node', 'model', 'rendered', 'relay', 'reservation', 'send', 'queued', 'peer-connection', 'sent', 'received', 'delivered']
+
+/** Lighthouse runs per form factor: its score moves by several points from run to run on a shared machine, so the figure is the median of these. */
+const LIGHTHOUSE_RUNS = 3
 
 const kib = (bytes: number): number => bytes / 1024
 
@@ -43,13 +50,14 @@ async function ensureBuilt (): Promise<void> {
 /**
  * What a browser downloads for the app: index.html, then every file of dist/web (not source maps)
  * named by a file already in the set (script and stylesheet links, chunk imports), transitively.
+ * `direct`: only index.html and the files it names itself (what the first paint, the shell, waits for).
  */
-async function bundleFiles (): Promise<string[]> {
+async function bundleFiles (direct = false): Promise<string[]> {
   const all = (await readdir(WEB_DIST, { recursive: true }))
     .map(f => join(WEB_DIST, f))
     .filter(f => /\.(js|css)$/.test(f))
   const files = [join(WEB_DIST, 'index.html')]
-  for (let i = 0; i < files.length; i++) {
+  for (let i = 0; i < (direct ? 1 : files.length); i++) {
     const text = await readFile(files[i], 'utf8')
     for (const f of all) {
       if (!files.includes(f) && text.includes(basename(f))) files.push(f)
@@ -58,16 +66,26 @@ async function bundleFiles (): Promise<string[]> {
   return files
 }
 
-async function bundleSize (): Promise<{ raw: number, gzip: number, files: string[] }> {
+/** Bytes of a file as the web server sends it to a browser that takes brotli: its .br copy when the build made one. */
+async function servedBrotli (file: string): Promise<number> {
+  return await stat(`${file}.br`).then(s => s.size, async () => (await stat(file)).size)
+}
+
+async function bundleSize (): Promise<{ raw: number, gzip: number, br: number, shellBr: number, files: string[], shellFiles: string[] }> {
   let raw = 0
   let gzip = 0
+  let br = 0
+  let shellBr = 0
   const files = await bundleFiles()
+  const shellFiles = await bundleFiles(true)
   for (const f of files) {
     const body = await readFile(f)
     raw += body.length
     gzip += gzipSync(body, { level: GZIP_LEVEL }).length
+    br += await servedBrotli(f)
   }
-  return { raw, gzip, files: files.map(f => relative(WEB_DIST, f)) }
+  for (const f of shellFiles) shellBr += await servedBrotli(f)
+  return { raw, gzip, br, shellBr, files: files.map(f => relative(WEB_DIST, f)), shellFiles: shellFiles.map(f => relative(WEB_DIST, f)) }
 }
 
 interface Run {
@@ -122,16 +140,46 @@ function phases (runs: Run[]): string {
   }).join(', ')
 }
 
+/**
+ * Lighthouse on the first load of a fresh profile (the onboarding screen), as a person opening the link
+ * meets it: the built client from the real web server, a real relay process at /config.json, a fresh
+ * Chromium (empty cache and IndexedDB) per run. Reports the median performance score per form factor.
+ */
+async function lighthouseFigures (report: (figure: Figure) => void, forms: FormFactor[]): Promise<void> {
+  const dir = await tempDir('parley-bench-lh-')
+  const relay = await startRelayProcess({ dataDir: join(dir.path, 'relay'), listen: ['/ip4/127.0.0.1/tcp/0/ws'], args: ['--verifier', '--sms-gateway', 'log'] })
+  const web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')], trustedVerifiers: [String(relay.listening.verifierKey)] } })
+  try {
+    for (const form of forms) {
+      const runs: LighthouseRun[] = []
+      for (let i = 0; i < LIGHTHOUSE_RUNS; i++) runs.push(await runLighthouse(`${web.url}/?profile=lighthouse${i}`, form))
+      report({ name: `web.lighthouse.${form}`, value: median(runs.map(r => r.performance)), unit: 'score' })
+      const m = (pick: (r: LighthouseRun) => number): number => median(runs.map(pick))
+      process.stderr.write(`  web: lighthouse ${form}: performance ${runs.map(r => r.performance).join(', ')}; medians: FCP ${(m(r => r.fcp) / 1000).toFixed(2)} s, LCP ${(m(r => r.lcp) / 1000).toFixed(2)} s, ` +
+        `TBT ${m(r => r.tbt).toFixed(0)} ms, SI ${(m(r => r.si) / 1000).toFixed(2)} s, CLS ${m(r => r.cls).toFixed(3)}, transfer ${m(r => r.transferKiB).toFixed(0)} KiB, ` +
+        `unused JS ${m(r => r.unusedJsKiB).toFixed(0)} KiB; accessibility ${m(r => r.accessibility)}, best practices ${m(r => r.bestPractices)}; benchmarkIndex ${m(r => r.benchmarkIndex).toFixed(0)}\n`)
+    }
+  } finally {
+    await web.close()
+    await relay.stop()
+    await dir.remove()
+  }
+}
+
 export const suite: Suite = {
   prefix: 'web.',
-  names: ['web.bundle.gzip', 'web.bundle.raw', 'web.first-message', 'web.first-message.max', 'web.first-message.ready', 'web.first-message.deliver'],
+  names: ['web.bundle.gzip', 'web.bundle.raw', 'web.bundle.br', 'web.bundle.shell.br', 'web.lighthouse.desktop', 'web.lighthouse.mobile', 'web.first-message', 'web.first-message.max', 'web.first-message.ready', 'web.first-message.deliver'],
   async run (report, filter) {
     if (!this.names.some(filter)) return
     await ensureBuilt()
     const bundle = await bundleSize()
     if (filter('web.bundle.gzip')) report({ name: 'web.bundle.gzip', value: kib(bundle.gzip), unit: 'KiB' })
     if (filter('web.bundle.raw')) report({ name: 'web.bundle.raw', value: kib(bundle.raw), unit: 'KiB' })
-    process.stderr.write(`  web: bundle ${bundle.files.join(', ')} (gzip level ${GZIP_LEVEL})\n`)
+    if (filter('web.bundle.br')) report({ name: 'web.bundle.br', value: kib(bundle.br), unit: 'KiB' })
+    if (filter('web.bundle.shell.br')) report({ name: 'web.bundle.shell.br', value: kib(bundle.shellBr), unit: 'KiB' })
+    process.stderr.write(`  web: bundle ${bundle.files.join(', ')} (gzip level ${GZIP_LEVEL}); the shell's: ${bundle.shellFiles.join(', ')}\n`)
+    const forms = (['desktop', 'mobile'] as const).filter(f => filter(`web.lighthouse.${f}`))
+    if (forms.length > 0) await lighthouseFigures(report, forms)
     if (!this.names.filter(n => n.startsWith('web.first-message')).some(filter)) return
 
     const rig = await startWebRig()

@@ -1,21 +1,8 @@
-/** A small static server for the built web client, which also hands the page its relay list at /config.json. Knows nothing of libp2p. */
+/** The web client's server: the built bundle through sirv (precompressed brotli/gzip, caching headers), the page's relay list at /config.json, security headers on every answer. Knows nothing of libp2p. */
 import { createServer, type Server } from 'node:http'
-import { readFile, stat } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
+import { join, normalize, sep } from 'node:path'
+import sirv from 'sirv'
 import { WEB_DIST } from './paths.js'
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2'
-}
 
 /**
  * The page's Content-Security-Policy: scripts, styles and fonts only from this server (Vite emits no inline
@@ -49,6 +36,16 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()'
 }
 
+/**
+ * Cache-Control by path (docs/web.md, "Serving and caching"): Vite names every file under /assets/ by a hash
+ * of its content, so a name never gets other bytes and a browser may keep it a year without asking;
+ * index.html (and anything else) is revalidated on every load (a 304 by ETag when unchanged), so a new
+ * build is seen at the next reload.
+ */
+export function cacheControl (path: string): string {
+  return path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+}
+
 /** The request path, percent-decoded; undefined when the URL is malformed (a bad %-sequence). */
 function requestPath (url: string | undefined): string | undefined {
   try {
@@ -69,41 +66,48 @@ export interface WebServerInit {
 
 export async function startWebServer (init: WebServerInit): Promise<{ server: Server, url: string, close(): Promise<void> }> {
   const root = init.root ?? WEB_DIST
+  // dev: files are looked up on each request, not listed once at start, so a rebuild under a running
+  // server is served whole (the list would keep the old sizes); brotli/gzip: the build's .br and .gz files
+  const files = sirv(root, {
+    dev: true,
+    etag: true,
+    brotli: true,
+    gzip: true,
+    setHeaders: (res, path) => { res.setHeader('cache-control', cacheControl(path)) }
+  })
   const server = createServer((req, res) => {
-    const send = (status: number, headers: Record<string, string>, body?: string | Buffer): void => {
-      res.writeHead(status, { ...SECURITY_HEADERS, ...headers }).end(req.method === 'HEAD' ? undefined : body)
+    const send = (status: number, headers: Record<string, string>, body?: string): void => {
+      res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body)
     }
-    void (async () => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        send(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }, 'method not allowed\n')
-        return
-      }
-      const path = requestPath(req.url)
-      if (path == null || path.includes('\0')) {
-        send(400, { 'content-type': 'text/plain' }, 'bad request\n')
-        return
-      }
-      if (path === '/config.json') {
-        send(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' }, JSON.stringify(init.config))
-        return
-      }
-      const file = normalize(join(root, path === '/' ? 'index.html' : path))
-      if (!file.startsWith(root + sep) && file !== root) {
-        send(403, { 'content-type': 'text/plain' }, 'forbidden\n')
-        return
-      }
-      try {
-        const info = await stat(file)
-        const target = info.isDirectory() ? join(file, 'index.html') : file
-        const body = await readFile(target)
-        send(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' }, body)
-      } catch {
-        send(404, { 'content-type': 'text/plain' }, 'not found\n')
-      }
-    })().catch(() => {
-      // a failure after the answer started (client gone): drop the connection, keep serving others
-      res.destroy()
-    })
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    // sirv pipes a file stream into the answer: a file gone between its lookup and its read (a rebuild)
+    // must end this answer, not throw an unhandled stream error that would stop the server
+    res.on('pipe', source => source.on('error', () => res.destroy()))
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }, 'method not allowed\n')
+      return
+    }
+    const path = requestPath(req.url)
+    if (path == null || path.includes('\0')) {
+      send(400, { 'content-type': 'text/plain' }, 'bad request\n')
+      return
+    }
+    if (path === '/config.json') {
+      send(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, JSON.stringify(init.config))
+      return
+    }
+    const file = normalize(join(root, path))
+    if (!file.startsWith(root + sep) && file !== root) {
+      send(403, { 'content-type': 'text/plain' }, 'forbidden\n')
+      return
+    }
+    try {
+      files(req, res, () => { send(404, { 'content-type': 'text/plain' }, 'not found\n') })
+    } catch {
+      // sirv's lookup failed (a file system error): this answer fails, the server keeps serving
+      if (res.headersSent) res.destroy()
+      else send(500, { 'content-type': 'text/plain' }, 'server error\n')
+    }
   })
   const host = init.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import { Parley, type ParleyInit } from './client/parley.js'
 import type { AbortOptions } from './storage/index.js'
 import { importBackup, type ImportBackupOptions } from './client/backup.js'
 
-export { createBrowserNode, createDepositBrowserNode, BROWSER_DEFAULT_LISTEN, type BrowserNode } from './net/browser.js'
+export { createBrowserNode, createDepositBrowserNode, BROWSER_DEFAULT_LISTEN, BROWSER_PING_INTERVAL_MS, type BrowserNode } from './net/browser.js'
 export { type ParleyNodeInit, type ClientNode } from './net/options.js'
 export { AGENT_VERSION, DHT_PROTOCOL } from './net/constants.js'
 export { multiaddr } from '@multiformats/multiaddr'

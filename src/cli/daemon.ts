@@ -70,7 +70,7 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
     }),
     conversations: async () => await parley.conversations(),
     markRead: async p => ({ ids: await parley.markRead(str(p, 'phone')) }),
-    whoami: async () => await parley.whoami(),
+    whoami: async () => ({ ...await parley.whoami(), safetyNumberSeed: parley.safetyNumberSeed() }),
     trust: async p => {
       const c = await parley.acceptIdentity(str(p, 'phone'))
       return { phone: c.phone, identityKey: c.identityKey, blocked: c.blocked }

@@ -59,7 +59,7 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       return
     }
     case 'whoami': {
-      const me = await parley.whoami({ signal })
+      const me = { ...await parley.whoami({ signal }), safetyNumberSeed: parley.safetyNumberSeed() }
       if (args.json) out(JSON.stringify(me))
       else {
         out(`phone         ${me.phone ?? '(not registered)'}`)

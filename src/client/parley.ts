@@ -125,8 +125,6 @@ export interface WhoAmI {
   identityKey: string
   peerId: string
   deviceId: number
-  /** this identity's 30-digit half of every safety number */
-  safetyNumberSeed: string
   /** ms since epoch until which our newest attestation proves the number (renewed by device upkeep before it ends) */
   verifiedUntil?: number
 }
@@ -478,9 +476,12 @@ export class Parley extends Emitter<ParleyEvents> {
     return this.trust.info()
   }
 
+  /**
+   * Who this device is. Cheap: it reads the stored registration. The safety-number seed is not part of it
+   * (5,200 SHA-512 rounds, twice): ask `safetyNumberSeed()` where it is shown.
+   */
   async whoami (options?: AbortOptions): Promise<WhoAmI> {
     const identityKey = this.local.identity.publicKey
-    const seed = safetyNumber({ localIdentityKey: identityKey, remoteIdentityKey: identityKey }).digits.slice(0, 30)
     const registration = await this.registration.registration(options)
     const verifiedUntil = registration?.attestations.reduce((until, b64) => Math.max(until, decodeAttestation(fromBase64(b64, 'base64')).expiresAt), 0)
     return {
@@ -489,9 +490,17 @@ export class Parley extends Emitter<ParleyEvents> {
       ...(verifiedUntil != null && verifiedUntil > 0 ? { verifiedUntil } : {}),
       identityKey: toHex(identityKey),
       peerId: this.node.peerId.toString(),
-      deviceId: this.local.deviceId,
-      safetyNumberSeed: seed
+      deviceId: this.local.deviceId
     }
+  }
+
+  private seed: string | undefined
+
+  /** This identity's 30-digit half of every safety number (the CLI's `whoami` prints it); computed on the first call, then kept. */
+  safetyNumberSeed (): string {
+    const identityKey = this.local.identity.publicKey
+    this.seed ??= safetyNumber({ localIdentityKey: identityKey, remoteIdentityKey: identityKey }).digits.slice(0, 30)
+    return this.seed
   }
 
   /**

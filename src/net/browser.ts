@@ -12,6 +12,13 @@ import { stickyInitChannelEvents } from './webrtc-init-channel.js'
 /** A browser cannot listen on sockets: it is reached through a relay reservation and WebRTC. */
 export const BROWSER_DEFAULT_LISTEN = ['/p2p-circuit', '/webrtc']
 
+/**
+ * How often a browser node pings each open connection (libp2p's connection monitor; its default is 10 s).
+ * An idle tab on a phone would otherwise wake its radio every few seconds. A relay that goes away closes
+ * the WebSocket (seen at once); this catches only a silent loss, within a minute (docs/web.md, "Idle traffic").
+ */
+export const BROWSER_PING_INTERVAL_MS = 60_000
+
 export async function createBrowserNode (init: ParleyNodeInit = {}) {
   // a WebRTC dial must not hang on an init channel the recipient already closed (see the module)
   if (typeof RTCPeerConnection === 'function') stickyInitChannelEvents(RTCPeerConnection.prototype)
@@ -32,6 +39,7 @@ export async function createBrowserNode (init: ParleyNodeInit = {}) {
       dialTimeout: DIAL_TIMEOUT_MS,
       ...(init.inboundPerSecondPerHost != null ? { inboundConnectionThreshold: init.inboundPerSecondPerHost } : {})
     },
+    connectionMonitor: { pingInterval: BROWSER_PING_INTERVAL_MS },
     peerDiscovery: bootstrapDiscovery(init.bootstrap),
     services: commonServices(init.dhtMode ?? 'client', init.dht)
   })

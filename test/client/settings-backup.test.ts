@@ -39,6 +39,10 @@ describe('settings, contacts and backup', () => {
     const ofBob = await retryUntil(async signal => await alice.contact(BOB, { signal, refresh: true }), { timeout: 30_000, interval: 250, what: 'bob in the directory' })
     const ofAlice = await retryUntil(async signal => await bob.contact(ALICE, { signal, refresh: true }), { timeout: 30_000, interval: 250, what: 'alice in the directory' })
     expect(ofBob.identityKey).toBe((await bob.whoami()).identityKey)
+    // whoami is cheap (no safety-number seed: 5,200 SHA-512 rounds twice); the seed is asked for on its own
+    expect(await bob.whoami()).not.toHaveProperty('safetyNumberSeed')
+    expect(bob.safetyNumberSeed()).toMatch(/^\d{30}$/)
+    expect(bob.safetyNumberSeed()).not.toBe(alice.safetyNumberSeed())
     expect(ofBob.safetyNumber.digits).toMatch(/^\d{60}$/)
     expect(ofBob.safetyNumber.digits).toBe(ofAlice.safetyNumber.digits)
     expect(ofBob.safetyNumber.qr.length).toBeGreaterThan(64)

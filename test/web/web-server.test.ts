@@ -1,28 +1,33 @@
-// The web client's static server (scripts/web-server.ts): hostile URLs get an answer and do not stop it; every answer carries the security headers and a CSP.
+// The web client's static server (scripts/web-server.ts): hostile URLs get an answer and do not stop it; every answer carries the security headers and a CSP; precompressed files go to browsers that take them; hashed assets are cached for good, index.html revalidated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { request } from 'node:http'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { startWebServer } from '../../scripts/web-server.js'
 import { tempDir } from '../helpers/tmp.js'
 
 interface Answer { status: number, headers: Record<string, string | string[] | undefined>, body: string }
 
-/** One raw GET (the path is sent as is, unlike fetch, which would normalise it), bounded by 5 s. */
-async function get (base: string, path: string, method = 'GET'): Promise<Answer> {
+/** One raw GET (the path is sent as is, unlike fetch, which would normalise it, and nothing is decompressed), bounded by 5 s. */
+async function get (base: string, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Answer & { bytes: Buffer }> {
   const url = new URL(base)
-  return await new Promise<Answer>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method, signal: AbortSignal.timeout(5_000) }, res => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => { body += chunk })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+  return await new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method, headers, signal: AbortSignal.timeout(5_000) }, res => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => { chunks.push(chunk) })
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks)
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8'), bytes })
+      })
       res.on('error', reject)
     })
     req.on('error', reject)
     req.end()
   })
 }
+
+const SCRIPT = 'export const greeting = "hello"\n'
 
 describe('web server', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>
@@ -33,6 +38,10 @@ describe('web server', () => {
     await writeFile(join(dir.path, 'index.html'), '<!doctype html><title>t</title>')
     await mkdir(join(dir.path, 'assets'))
     await writeFile(join(dir.path, 'assets', 'a.js'), 'export {}')
+    // as the build leaves it: brotli and gzip copies beside the file (here with markers, to tell which was sent)
+    await writeFile(join(dir.path, 'assets', 'b.js'), SCRIPT)
+    await writeFile(join(dir.path, 'assets', 'b.js.br'), brotliCompressSync(SCRIPT + '// br'))
+    await writeFile(join(dir.path, 'assets', 'b.js.gz'), gzipSync(SCRIPT + '// gz'))
     web = await startWebServer({ port: 0, root: dir.path, config: { bootstrap: ['/ip4/127.0.0.1/tcp/1/ws'] } })
   })
   afterAll(async () => {
@@ -76,5 +85,39 @@ describe('web server', () => {
       expect(headers['cross-origin-opener-policy'], path).toBe('same-origin')
       expect(String(headers['permissions-policy']), path).toContain('camera=()')
     }
+  })
+
+  it('sends the brotli or gzip copy to a browser that accepts it, the plain file otherwise', async () => {
+    const br = await get(web.url, '/assets/b.js', 'GET', { 'accept-encoding': 'gzip, deflate, br, zstd' })
+    expect(br.status).toBe(200)
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.headers['content-type']).toMatch(/^text\/javascript/)
+    expect(br.headers.vary).toMatch(/accept-encoding/i)
+    expect(brotliDecompressSync(br.bytes).toString()).toBe(SCRIPT + '// br')
+    const gz = await get(web.url, '/assets/b.js', 'GET', { 'accept-encoding': 'gzip' })
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gz.bytes).toString()).toBe(SCRIPT + '// gz')
+    const plain = await get(web.url, '/assets/b.js')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body).toBe(SCRIPT)
+    // the security headers go with compressed answers too
+    expect(String(br.headers['content-security-policy'])).toContain("script-src 'self'")
+  })
+
+  it('lets browsers keep hashed assets for a year and revalidate index.html (304 when unchanged)', async () => {
+    const asset = await get(web.url, '/assets/b.js', 'GET', { 'accept-encoding': 'br' })
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    const page = await get(web.url, '/')
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('<title>t</title>')
+    expect(page.headers['cache-control']).toBe('no-cache')
+    const etag = String(page.headers.etag)
+    expect(etag).not.toBe('undefined')
+    const again = await get(web.url, '/', 'GET', { 'if-none-match': etag })
+    expect(again.status).toBe(304)
+    expect(again.body).toBe('')
+    expect(again.headers['x-frame-options']).toBe('DENY')
+    expect((await get(web.url, '/index.html')).headers['cache-control']).toBe('no-cache')
+    expect((await get(web.url, '/config.json')).headers['cache-control']).toBe('no-store')
   })
 })

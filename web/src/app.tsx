@@ -52,7 +52,7 @@ export function App ({ model }: { model: AppModel }) {
     return <div class="app onboarding-shell" data-testid="app" data-state="onboarding"><Onboarding model={model} /></div>
   }
   if (route.name === 'settings') {
-    return <div class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><TakeoverBanner model={model} /><Settings model={model} /></div>
+    return <main class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><TakeoverBanner model={model} /><Settings model={model} /></main>
   }
 
   const detail = route.name === 'chat'
@@ -62,7 +62,8 @@ export function App ({ model }: { model: AppModel }) {
       : <div class="placeholder" aria-hidden="true"><p>Select a chat or start a new one.</p></div>
 
   return (
-    <div class={`app panes ${route.name === 'list' ? 'show-list' : 'show-detail'}`} data-testid="app" data-state="ready">
+    // the whole screen is the main landmark: on a phone only one pane shows, and a hidden <main> is none
+    <main class={`app panes ${route.name === 'list' ? 'show-list' : 'show-detail'}`} data-testid="app" data-state="ready">
       <div class="banners">
         <OfflineBanner model={model} />
         <TakeoverBanner model={model} />
@@ -70,9 +71,9 @@ export function App ({ model }: { model: AppModel }) {
       <div class="pane list-pane">
         <ChatList model={model} />
       </div>
-      <main class="pane detail-pane" aria-label="Conversation">
+      <section class="pane detail-pane" aria-label="Conversation">
         {detail}
-      </main>
-    </div>
+      </section>
+    </main>
   )
 }

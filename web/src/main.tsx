@@ -1,93 +1,39 @@
-// Entry of the web client: picks the profile from ?profile=NAME, asks the server for the relay list, starts Parley for this tab and renders the app.
+// Entry of the web client, kept small (no SDK): paints the shell at once, asks the server for the relay list, and after that first paint loads the app and its node (start.tsx, a chunk of its own).
 import { render } from 'preact'
-import { createParley, multiaddr, PROFILE_NAME, type Parley } from '../../src/browser.js'
-import { AppModel } from './model.js'
-import { App } from './app.js'
+import { Shell, fatal } from './shell.js'
 import { mark } from './perf.js'
-import { registerEmojiFont } from './emoji-font.js'
+import type { PageConfig } from './start.js'
 import './style.css'
 
-interface PageConfig {
-  /** relay multiaddrs reachable from a browser (WebSockets), handed out by the server */
-  bootstrap: string[]
-  /** the network's verifier keys (hex): the tab's trust roots; none: it trusts the verifier of its own number */
-  trustedVerifiers?: string[]
-}
-
-/** Hex verifier keys from the server's configuration; anything else is a configuration error. */
-function verifierKeys (hex: string[] | undefined): Uint8Array[] | undefined {
-  if (hex == null || hex.length === 0) return undefined
-  return hex.map(h => {
-    if (!/^[0-9a-fA-F]{64}$/.test(h)) throw new Error('the server\'s configuration has a malformed verifier key')
-    return Uint8Array.from(h.match(/../g) ?? [], b => parseInt(b, 16))
-  })
-}
-
-declare global {
-  // Exposed for diagnostics in the console and for the browser tests.
-  var parley: { app: AppModel, parley: Parley, multiaddr: typeof multiaddr } | undefined
-}
-
+mark('boot')
 const root = document.getElementById('app')!
+const profile = new URLSearchParams(location.search).get('profile') ?? 'default'
 
-function fatal (text: string): void {
-  root.replaceChildren()
-  const p = document.createElement('p')
-  p.className = 'fatal error'
-  p.setAttribute('role', 'alert')
-  p.dataset.testid = 'fatal'
-  p.textContent = text
-  root.append(p)
-}
+// asked now, so the answer is there when the app's code is
+const config: Promise<PageConfig> = fetch('/config.json', { cache: 'no-store' }).then(async response => {
+  if (!response.ok) throw new Error(`the server gave no configuration (${response.status})`)
+  return await response.json() as PageConfig
+})
+config.catch(() => {}) // read (and reported) by start()
 
-/**
- * One tab per profile: two tabs on one IndexedDB database would run two nodes with the same
- * keys. A Web Lock named after the profile is held for the tab's life (released when it closes).
- */
-async function holdProfileLock (profile: string): Promise<boolean> {
-  if (navigator.locks == null) return true
-  return await new Promise<boolean>(resolve => {
-    void navigator.locks.request(`parley-profile-${profile}`, { ifAvailable: true }, async lock => {
-      resolve(lock != null)
-      if (lock != null) await new Promise<never>(() => {})
-    })
+// Preact keeps nodes it did not render: drop index.html's "Starting Parley…" line first
+root.replaceChildren()
+render(<Shell profile={profile} />, root)
+mark('shell')
+
+/** Resolves once the browser has painted the shell; at once when the tab is hidden (a hidden tab paints no frames). */
+async function afterPaint (): Promise<void> {
+  await new Promise<void>(resolve => {
+    if (document.visibilityState === 'hidden') resolve()
+    document.addEventListener('visibilitychange', () => resolve(), { once: true })
+    requestAnimationFrame(() => setTimeout(resolve, 0))
   })
 }
 
-async function main (): Promise<void> {
-  mark('boot')
-  registerEmojiFont()
-  const profile = new URLSearchParams(location.search).get('profile') ?? 'default'
-  if (!PROFILE_NAME.test(profile)) {
-    fatal('The profile name in the address may have only letters, digits, - and _.')
-    return
-  }
-  if (!await holdProfileLock(profile)) {
-    fatal(`The profile "${profile}" is open in another tab of this browser. Use that tab, or open another profile with ?profile=NAME.`)
-    return
-  }
-  const response = await fetch('/config.json', { cache: 'no-store' })
-  if (!response.ok) throw new Error(`the server gave no configuration (${response.status})`)
-  const config = await response.json() as PageConfig
-  mark('config')
-  const trustedVerifiers = verifierKeys(config.trustedVerifiers)
-  const parley = await createParley({ profile, bootstrap: config.bootstrap, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) })
-  mark('node')
-  const app = new AppModel(parley, profile, config.bootstrap)
-  await app.start()
-  mark('model')
-  globalThis.parley = { app, parley, multiaddr }
-  window.addEventListener('pagehide', () => { void app.stop() })
-  // Preact keeps nodes it did not render: drop the "Starting Parley…" line first
-  root.replaceChildren()
-  render(<App model={app} />, root)
-  mark('rendered')
-}
-
-main().catch(err => {
-  console.error(err)
-  const name = (err as Error).name
-  fatal(name === 'StoreLockedError'
-    ? 'This profile is open in another tab. Close it, or open another profile with ?profile=NAME.'
-    : `Could not start: ${(err as Error).message}`)
-})
+afterPaint()
+  .then(async () => await import('./start.js'))
+  .then(async ({ start }) => { await start(root, profile, config) })
+  .catch(err => {
+    console.error(err)
+    fatal(root, `Could not load Parley: ${(err as Error).message}. Check the connection and reload the page.`)
+  })

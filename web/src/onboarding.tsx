@@ -4,6 +4,7 @@ import { normalizePhone } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { countryList, guessRegion, formatPhone, examplePhone } from './format.js'
 import { describe } from './errors.js'
+import { PhoneIntro, Welcome, pendingKey } from './shell.js'
 
 /** What `npm start` prints when the local relay "texts" a code (see scripts/start.ts). */
 export const LOCAL_CODE_HINT = 'SMS code 123456 for …0123'
@@ -21,14 +22,6 @@ export const RESEND_AFTER_MS = 60_000
 export function formatCountdown (ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000))
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
-}
-
-/**
- * The number a code was sent to, kept for this tab's session (sessionStorage) so a reload on the code step
- * stays there: the facade keeps the pending registration in storage, the page only needs the number to show.
- */
-function pendingKey (profile: string): string {
-  return `parley-pending-${profile}`
 }
 
 export function clearPendingNumber (profile: string): void {
@@ -157,14 +150,12 @@ export function Onboarding ({ model }: { model: AppModel }) {
 
   return (
     <main class="onboarding card" aria-labelledby="onboarding-title" data-testid="onboarding" data-state={step}>
-      <h1 id="onboarding-title">Welcome to Parley</h1>
-      <p class="tagline">A messenger with no central server. This tab is its own node{model.profile !== 'default' ? <> (profile <b>{model.profile}</b>)</> : null}.</p>
+      <Welcome profile={model.profile} />
       {!model.online && <p class="note" data-testid="onboarding-offline" role="status">Connecting to a relay…</p>}
 
       {step === 'phone' && (
         <form onSubmit={sendCode} aria-describedby="phone-help">
-          <h2>Your phone number</h2>
-          <p id="phone-help">We text you a code to confirm it is yours. Type the number as you would at home; pick the country first.</p>
+          <PhoneIntro />
           <label for="country">Country</label>
           <CountrySelect id="country" value={region} onChange={setRegion} />
           <label for="phone">Phone number</label>
