@@ -35,6 +35,11 @@ export interface ChaosOptions {
   downFor?: [number, number]
   /** chance that a kill picks a relay rather than a device @default relays / (relays + devices) */
   relayShare?: number
+  /**
+   * share of device kills aimed at a send in flight (the victim is given a text to send and killed 0–30 ms
+   * later), so the few milliseconds inside send() are hit far more often than by chance @default 0.5
+   */
+  aimAtSends?: number
   /** most relays down at once @default relays - 1 */
   maxRelaysDown?: number
   /** most devices down at once @default ceil(devices / 2) */
@@ -68,6 +73,8 @@ const DEVICE_START_MS = 60_000
 const REGISTER_STEP_MS = 45_000
 const STOP_MS = 20_000
 const RELAY_RESTART_TRIES = 5
+/** An aimed kill comes this long after the send command at most: send() takes a few ms on an idle device, tens under load */
+const AIM_WINDOW_MS = 30
 
 const sleep = async (ms: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
 
@@ -110,7 +117,8 @@ interface DeviceSlot {
 }
 
 interface PlannedText { at: number, senderOrder: number[], recipientPick: number, pad: string }
-interface PlannedKill { at: number, relay: boolean, pick: number, downMs: number }
+/** `aim`: a device kill aimed at a send in flight: the victim is told to send a text (to `aimTo`) and killed `aimDelayMs` later */
+interface PlannedKill { at: number, relay: boolean, pick: number, downMs: number, aim: boolean, aimTo: number, aimDelayMs: number }
 
 /** The whole run's plan from the seed: nothing of it depends on timing. */
 function plan (prng: Prng, o: Required<Omit<ChaosOptions, 'seed' | 'workDir' | 'keep' | 'log'>>): { texts: PlannedText[], kills: PlannedKill[] } {
@@ -122,7 +130,10 @@ function plan (prng: Prng, o: Required<Omit<ChaosOptions, 'seed' | 'workDir' | '
   texts.sort((a, b) => a.at - b.at)
   const kills: PlannedKill[] = []
   for (let at = prng.between(o.killEvery[0], o.killEvery[1]) * 1000; at < ms; at += prng.between(o.killEvery[0], o.killEvery[1]) * 1000) {
-    kills.push({ at, relay: prng.next() < o.relayShare, pick: prng.next(), downMs: prng.between(o.downFor[0], o.downFor[1]) * 1000 })
+    kills.push({
+      at, relay: prng.next() < o.relayShare, pick: prng.next(), downMs: prng.between(o.downFor[0], o.downFor[1]) * 1000,
+      aim: prng.next() < o.aimAtSends, aimTo: prng.next(), aimDelayMs: prng.between(0, AIM_WINDOW_MS)
+    })
   }
   return { texts, kills }
 }
@@ -138,6 +149,7 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
     killEvery: options.killEvery ?? [2, 7],
     downFor: options.downFor ?? [0.5, 4],
     relayShare: options.relayShare ?? options.relays / (options.relays + options.devices),
+    aimAtSends: options.aimAtSends ?? 0.5,
     maxRelaysDown: options.maxRelaysDown ?? options.relays - 1,
     maxDevicesDown: options.maxDevicesDown ?? Math.ceil(options.devices / 2),
     quiesceSeconds: options.quiesceSeconds ?? 120
@@ -145,7 +157,8 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
   if (params.relays < 1 || params.devices < 2) throw new Error('a chaos run needs at least 1 relay and 2 devices')
   const log = options.log ?? (() => {})
   const replay = `CHAOS_SEED=${seed} npm run chaos -- --relays ${params.relays} --devices ${params.devices} --texts ${params.texts} --seconds ${params.seconds}` +
-    ` --kill-every ${params.killEvery.join(',')} --down-for ${params.downFor.join(',')} --relay-share ${params.relayShare} --quiesce ${params.quiesceSeconds}`
+    ` --kill-every ${params.killEvery.join(',')} --down-for ${params.downFor.join(',')} --relay-share ${params.relayShare} --aim ${params.aimAtSends}` +
+    ` --max-relays-down ${params.maxRelaysDown} --max-devices-down ${params.maxDevicesDown} --quiesce ${params.quiesceSeconds}`
   log(`chaos: seed ${seed} (replay: ${replay})`)
   const started = Date.now()
   const prng = new Prng(seed)
@@ -280,6 +293,13 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
     d.child?.stdin?.write(JSON.stringify(c) + '\n')
   }
 
+  const issue = (from: DeviceSlot, to: DeviceSlot, tid: string, pad: string): void => {
+    const t: TextRecord = { tid, from: from.phone, to: to.phone, issuedAt: Date.now() }
+    texts.push(t)
+    byTid.set(tid, t)
+    command(from, { cmd: 'send', tid, to: to.phone, text: textFor(tid, pad) })
+  }
+
   const register = async (d: DeviceSlot): Promise<void> => {
     let last: unknown
     for (let i = 0; i < 3; i++) {
@@ -374,9 +394,16 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
         } else if (deviceOk) {
           const d = upDevices[Math.floor(k.pick * upDevices.length)]
           d.state = 'down'
+          let aimed: string | undefined
+          if (k.aim) {
+            const others = devices.filter(o => o !== d)
+            aimed = `k${kills.length}`
+            issue(d, others[Math.floor(k.aimTo * others.length)], aimed, '')
+            await sleep(k.aimDelayMs)
+          }
           d.child!.kill('SIGKILL')
           kills.push({ at: Date.now(), kind: 'device', name: d.name })
-          mark({ event: 'kill', kind: 'device', name: d.name, lifetime: d.lifetime, downMs: Math.round(k.downMs) })
+          mark({ event: 'kill', kind: 'device', name: d.name, lifetime: d.lifetime, downMs: Math.round(k.downMs), ...(aimed != null ? { aimedAt: aimed, afterMs: Math.round(k.aimDelayMs) } : {}) })
           log(`chaos: +${((Date.now() - chaosStart) / 1000).toFixed(1)} s SIGKILL ${d.name}`)
           restartLater('device', d, k.downMs)
         } else {
@@ -391,12 +418,7 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
         const from = p.senderOrder.map(k => devices[k]).find(d => d.state === 'up')
         if (from == null) { skipped++; continue }
         const others = devices.filter(d => d !== from)
-        const to = others[Math.floor(p.recipientPick * others.length)]
-        const tid = `t${i}`
-        const t: TextRecord = { tid, from: from.phone, to: to.phone, issuedAt: Date.now() }
-        texts.push(t)
-        byTid.set(tid, t)
-        command(from, { cmd: 'send', tid, to: to.phone, text: textFor(tid, p.pad) })
+        issue(from, others[Math.floor(p.recipientPick * others.length)], `t${i}`, p.pad)
       }
     })()
     await Promise.all([killer, sender])

@@ -3,14 +3,15 @@
  * and exits 1 when an invariant is violated (2 on bad flags or a run that could not be set up).
  *
  *   node dist/scripts/chaos/run.js [--relays 3] [--devices 6] [--texts 750] [--seconds 240]
- *     [--kill-every 2,7] [--down-for 0.5,4] [--quiesce 300] [--seed N] [--keep] [--dir DIR]
+ *     [--kill-every 2,7] [--down-for 0.5,4] [--relay-share P] [--aim 0.5] [--max-relays-down N]
+ *     [--max-devices-down N] [--quiesce 300] [--seed N] [--keep] [--dir DIR]
  *
  * CHAOS_SEED=N replays a run (same traffic plan and kill schedule) like --seed.
  */
 import { runChaos, type ChaosOptions } from './harness.js'
 import { parseSeed } from './prng.js'
 
-const USAGE = 'usage: run.js [--relays N] [--devices N] [--texts N] [--seconds S] [--kill-every MIN,MAX] [--down-for MIN,MAX] [--relay-share P] [--quiesce S] [--seed N] [--keep] [--dir DIR]'
+const USAGE = 'usage: run.js [--relays N] [--devices N] [--texts N] [--seconds S] [--kill-every MIN,MAX] [--down-for MIN,MAX] [--relay-share P] [--aim P] [--max-relays-down N] [--max-devices-down N] [--quiesce S] [--seed N] [--keep] [--dir DIR]'
 
 function parse (argv: string[]): ChaosOptions {
   const o: ChaosOptions = { relays: 3, devices: 6, texts: 750, seconds: 240, quiesceSeconds: 300 }
@@ -35,6 +36,9 @@ function parse (argv: string[]): ChaosOptions {
       case '--kill-every': o.killEvery = range(flag, v); i++; break
       case '--down-for': o.downFor = range(flag, v); i++; break
       case '--relay-share': o.relayShare = num(flag, v); i++; break
+      case '--aim': o.aimAtSends = num(flag, v); i++; break
+      case '--max-relays-down': o.maxRelaysDown = num(flag, v); i++; break
+      case '--max-devices-down': o.maxDevicesDown = num(flag, v); i++; break
       case '--quiesce': o.quiesceSeconds = num(flag, v); i++; break
       case '--seed': o.seed = parseSeed(v ?? ''); i++; break
       case '--dir': o.workDir = v; i++; break
