@@ -78,7 +78,7 @@ export interface CheckResult {
   violations: string[]
   /** a few cases of each violation, for the report */
   examples: Record<string, Example[]>
-  /** what the devices saw right after each restart: pending texts without an outbox entry (the last kill left them) */
+  /** what the devices saw right after restarts: distinct pending texts without an outbox entry (a kill left them; a later receipt may have moved some on) */
   atStartup: { pendingWithoutOutbox: number }
 }
 
@@ -209,7 +209,7 @@ export function checkRun (texts: TextRecord[], devices: DeviceRecord[], kills: K
   let stuck = 0
   let unannounced = 0
   let undecryptable = 0
-  let atStartup = 0
+  const atStartup = new Set<string>()
   const outboxLeft: Record<string, number> = {}
   for (const d of devices) {
     for (const e of d.events) {
@@ -217,7 +217,7 @@ export function checkRun (texts: TextRecord[], devices: DeviceRecord[], kills: K
         undecryptable++
         example('undecryptable', { device: d.name, phone: e.phone, reason: e.reason, at: e.at })
       }
-      if (e.ev === 'ready') atStartup += e.pendingWithoutOutbox.length
+      if (e.ev === 'ready') for (const p of e.pendingWithoutOutbox) atStartup.add(`${d.name}/${p.id}`)
     }
     if (d.dump == null) continue
     const outboxIds = new Set(d.dump.outbox.map(o => o.id))
@@ -253,6 +253,6 @@ export function checkRun (texts: TextRecord[], devices: DeviceRecord[], kills: K
     latencyMs: { ...stats(latencies), undisturbed: stats(undisturbed) },
     violations,
     examples,
-    atStartup: { pendingWithoutOutbox: atStartup }
+    atStartup: { pendingWithoutOutbox: atStartup.size }
   }
 }

@@ -36,7 +36,7 @@ export interface ChaosOptions {
   /** chance that a kill picks a relay rather than a device @default relays / (relays + devices) */
   relayShare?: number
   /**
-   * share of device kills aimed at a send in flight (the victim is given a text to send and killed 0–30 ms
+   * share of device kills aimed at a send in flight (the victim is given a text to send and killed 0–12 ms
    * later), so the few milliseconds inside send() are hit far more often than by chance @default 0.5
    */
   aimAtSends?: number
@@ -74,7 +74,7 @@ const REGISTER_STEP_MS = 45_000
 const STOP_MS = 20_000
 const RELAY_RESTART_TRIES = 5
 /** An aimed kill comes this long after the send command at most: send() takes a few ms on an idle device, tens under load */
-const AIM_WINDOW_MS = 30
+const AIM_WINDOW_MS = 12
 
 const sleep = async (ms: number): Promise<void> => await new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
 

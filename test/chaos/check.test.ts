@@ -64,6 +64,15 @@ describe('chaos invariant check', () => {
     expect(r.texts.unanswered).toBe(1)
   })
 
+  it('what the devices found at start-up is counted once per text, however many restarts saw it', () => {
+    const { texts, devices } = clean()
+    const ready = (at: number): DriverEvent => ({ ev: 'ready', peerId: 'p', phone: A, outbox: 0, pendingWithoutOutbox: [{ id: id(1), to: B, text: 'chaos t1 x', timestamp: 1001 }], at })
+    devices[0].events.unshift(ready(900), ready(950))
+    const r = checkRun(texts, devices, [])
+    expect(r.atStartup.pendingWithoutOutbox).toBe(1)
+    expect(r.violations).toEqual([])
+  })
+
   it('a stored text never announced, a missing receipt, undecryptable events, a text lost from history', () => {
     const { texts, devices } = clean()
     devices[1].events = [message(1, 1101), { ev: 'undecryptable', phone: A, reason: 'DecryptionError', at: 1400 }]
