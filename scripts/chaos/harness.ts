@@ -156,9 +156,13 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
   } satisfies ChaosSummary['params']
   if (params.relays < 1 || params.devices < 2) throw new Error('a chaos run needs at least 1 relay and 2 devices')
   const log = options.log ?? (() => {})
+  // the main sizes always, the rest only when given (a default derived from the sizes comes back by itself)
+  const flags: Array<[string, unknown]> = [
+    ['--kill-every', options.killEvery?.join(',')], ['--down-for', options.downFor?.join(',')], ['--relay-share', options.relayShare],
+    ['--aim', options.aimAtSends], ['--max-relays-down', options.maxRelaysDown], ['--max-devices-down', options.maxDevicesDown]
+  ]
   const replay = `CHAOS_SEED=${seed} npm run chaos -- --relays ${params.relays} --devices ${params.devices} --texts ${params.texts} --seconds ${params.seconds}` +
-    ` --kill-every ${params.killEvery.join(',')} --down-for ${params.downFor.join(',')} --relay-share ${params.relayShare} --aim ${params.aimAtSends}` +
-    ` --max-relays-down ${params.maxRelaysDown} --max-devices-down ${params.maxDevicesDown} --quiesce ${params.quiesceSeconds}`
+    flags.filter(([, v]) => v != null).map(([f, v]) => ` ${f} ${String(v)}`).join('') + ` --quiesce ${params.quiesceSeconds}`
   log(`chaos: seed ${seed} (replay: ${replay})`)
   const started = Date.now()
   const prng = new Prng(seed)
