@@ -367,7 +367,12 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
         await sleep(downMs)
         try {
           if (kind === 'relay') await startRelay(slot as RelaySlot)
-          else await startDevice(slot as DeviceSlot)
+          else {
+            // the folder's LevelDB lock goes with the killed process: wait until it is gone
+            const old = (slot as DeviceSlot).child
+            if (old != null && old.exitCode == null && old.signalCode == null) await new Promise(resolve => old.once('exit', resolve))
+            await startDevice(slot as DeviceSlot)
+          }
           restarts[kind === 'relay' ? 'relays' : 'devices']++
         } catch (err) {
           restarts.failed++
