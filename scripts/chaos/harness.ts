@@ -60,6 +60,8 @@ export interface ChaosSummary extends CheckResult {
   params: Required<Omit<ChaosOptions, 'seed' | 'workDir' | 'keep' | 'log'>>
   kills: { relays: number, devices: number }
   restarts: { relays: number, devices: number, failed: number }
+  /** device processes that exited by themselves (each is also a violation) */
+  crashes: Array<{ name: string, lifetime: number, code: number | null, signal: string | null }>
   /** texts not sent because no device was up at their time */
   skipped: number
   quiescence: { reached: boolean, ms: number, waitingFor?: { undelivered: number, receipts: number } }
@@ -181,6 +183,10 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
   const byTid = new Map<string, TextRecord>()
   const kills: KillRecord[] = []
   const restarts = { relays: 0, devices: 0, failed: 0 }
+  /** device processes that exited without being killed or stopped by the harness */
+  const crashes: ChaosSummary['crashes'] = []
+  /** processes the harness killed or stopped itself */
+  const expected = new WeakSet<ChildProcess>()
   const pendingRestarts = new Set<Promise<void>>()
   let skipped = 0
   let finished = false
@@ -282,10 +288,15 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
     child.once('exit', (code, signal) => {
       mark({ event: 'exit', kind: 'device', name: d.name, lifetime, code, signal })
       if (d.child === child) d.state = 'down'
+      if (!expected.has(child)) {
+        crashes.push({ name: d.name, lifetime, code, signal })
+        log(`chaos: ${d.name} exited by itself (${code ?? signal}); see logs/${d.name}.stderr`)
+      }
     })
     try {
       await nextEvent(d, e => e.ev === 'ready', DEVICE_START_MS, 'ready')
     } catch (err) {
+      expected.add(child)
       child.kill('SIGKILL')
       throw err
     }
@@ -329,7 +340,7 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
 
   const killAll = async (): Promise<void> => {
     await Promise.all([
-      ...devices.map(async d => { d.child?.kill('SIGKILL') }),
+      ...devices.map(async d => { if (d.child != null) { expected.add(d.child); d.child.kill('SIGKILL') } }),
       ...relays.map(async r => { await r.proc?.kill().catch(() => {}) })
     ])
   }
@@ -410,6 +421,7 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
             issue(d, others[Math.floor(k.aimTo * others.length)], aimed, '')
             await sleep(k.aimDelayMs)
           }
+          expected.add(d.child!)
           d.child!.kill('SIGKILL')
           kills.push({ at: Date.now(), kind: 'device', name: d.name })
           mark({ event: 'kill', kind: 'device', name: d.name, lifetime: d.lifetime, downMs: Math.round(k.downMs), ...(aimed != null ? { aimedAt: aimed, afterMs: Math.round(k.aimDelayMs) } : {}) })
@@ -464,6 +476,7 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
       const child = d.child
       if (child == null || child.exitCode != null || child.signalCode != null) return
       const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+      expected.add(child)
       command(d, { cmd: 'stop' })
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_MS)
       await exited
@@ -477,6 +490,7 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
     await Promise.all(relays.map(async r => { await r.proc?.stop() }))
 
     const result = checkRun(texts, records, kills)
+    if (crashes.length > 0) result.violations.push(`${crashes.length} device process(es) exited by themselves`)
     const ok = result.violations.length === 0
     summary = {
       ok,
@@ -485,6 +499,7 @@ export async function runChaos (options: ChaosOptions): Promise<ChaosSummary> {
       ...result,
       kills: { relays: kills.filter(k => k.kind === 'relay').length, devices: kills.filter(k => k.kind === 'device').length },
       restarts,
+      crashes,
       skipped,
       quiescence,
       durationMs: Date.now() - started,
