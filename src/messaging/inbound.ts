@@ -6,6 +6,7 @@ import { openEnvelope, type EnvelopeParty } from './envelope.js'
 import { MalformedContentError, NotRegisteredError } from './errors.js'
 import type { SenderProof } from './sender-proof.js'
 import type { SeenEnvelopes } from './seen-envelopes.js'
+import type { OwedTexts } from './owed-texts.js'
 
 /** Errors that mean "this envelope can never be read": it is dropped (acked) so it cannot block a mailbox. */
 const UNREADABLE = new Set([
@@ -30,6 +31,8 @@ export interface InboundInit {
   /** envelopes taken before: a copy is a duplicate without decrypting (its ratchet chain may be gone) */
   seen?: SeenEnvelopes
   now: () => number
+  /** marks written with each new text (its announcement and receipt are owed until done) */
+  owed?: OwedTexts
   /** called inside the persist step for receipts: move our message's status forward */
   onReceipt: (from: string, body: Extract<MessageBody, { kind: 'receipt' }>, options?: AbortOptions) => Promise<void>
   /** called inside the persist step for a contact's profile: store it; false when it is not newer than the one kept (then it is a duplicate) */
@@ -111,7 +114,8 @@ export class Inbound {
         receivedAt: this.init.now(),
         status: 'delivered'
       }
-      const fresh = await this.init.messages.addIncoming(stored, options)
+      const owed = this.init.owed?.prepare(from, body.id, sender)
+      const fresh = await this.init.messages.addIncoming(stored, { ...options, ...(owed != null ? { with: [owed] } : {}) })
       return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
     }
     if (body.kind === 'receipt') await this.init.onReceipt(from, body, options)

@@ -17,6 +17,7 @@ import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
 import { Emitter } from './emitter.js'
 import { DeliveryTokens } from './delivery-token.js'
 import { repairStuckTexts, type StuckTextsResult } from './stuck-texts.js'
+import { OwedTexts } from './owed-texts.js'
 import { DepositIdentity, type DepositNode } from './deposit-identity.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
@@ -128,6 +129,10 @@ export class Messenger extends Emitter<MessengerEvents> {
   private readonly recipients: Recipients
   private readonly proof: SenderProof
   private readonly seenEnvelopes: SeenEnvelopes
+  /** texts stored whose event or delivered receipt is still owed */
+  private readonly owed: OwedTexts
+  /** texts announced by this process whose receipt is not queued yet ("from/id"): start-up's look at the marks skips them */
+  private readonly announcedHere = new Set<string>()
   private readonly profiles: ProfileShare
   /** our mailbox delivery token and the ones contacts gave us */
   readonly deliveryTokens: DeliveryTokens
@@ -178,7 +183,9 @@ export class Messenger extends Emitter<MessengerEvents> {
       ...(init.accepted != null ? { accepted: init.accepted } : {})
     })
     this.seenEnvelopes = new SeenEnvelopes(init.kv('seen-envelopes'), init.now)
+    this.owed = new OwedTexts(init.kv('owed-texts'))
     this.inbound = new Inbound({
+      owed: this.owed,
       party,
       messages: init.messages,
       proof: this.proof,
@@ -210,7 +217,11 @@ export class Messenger extends Emitter<MessengerEvents> {
     // background: start() returns at once, as events emitted before its caller listens would go unseen
     if (!this.repaired && self != null) {
       this.repaired = true
-      this.repairing = this.repairStuckTexts().then(r => { if (r.queued > 0) this.outbound.wake() }, err => this.emit('error', err))
+      this.repairing = (async () => {
+        await this.payOwed()
+        const r = await this.repairStuckTexts()
+        if (r.queued > 0) this.outbound.wake()
+      })().catch(err => this.emit('error', err))
     }
     // envelopes older than any relay keeps are forgotten, in the background
     this.seenEnvelopes.prune().catch(err => this.emit('error', err))
@@ -280,8 +291,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     switch (body.kind) {
       case 'text':
         if (result.stored == null) return
-        this.emit('message', { id: body.id, from: result.from, text: body.text, timestamp: body.timestamp, receivedAt: result.stored.receivedAt, sender: result.sender })
-        this.queueReceipt(result.from, body.id)
+        this.announce(result.stored, result.sender)
         break
       case 'typing':
         if (fresh) this.emit('typing', { from: result.from, typing: body.typing })
@@ -296,6 +306,37 @@ export class Messenger extends Emitter<MessengerEvents> {
         this.emit('profile', { from: result.from, ...(body.name != null ? { name: body.name } : {}), ...(body.photo != null ? { photo: body.photo } : {}), updatedAt: body.updatedAt })
         break
     }
+  }
+
+  /** The 'message' event of a stored text, its mark moved on to "receipt owed", the receipt queued. */
+  private announce (m: StoredMessage, sender: DeviceAddress): void {
+    const k = `${m.conversation}/${m.id}`
+    if (this.announcedHere.has(k)) return
+    this.announcedHere.add(k)
+    this.emit('message', { id: m.id, from: m.conversation, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, sender })
+    this.owed.announced(m.conversation, m.id, sender).catch(err => this.emit('error', err))
+    this.queueReceipt(m.conversation, m.id)
+  }
+
+  /**
+   * What a crash left owed: texts stored but never announced are announced now (the facade holds them for its
+   * first listener), and every owed delivered receipt is queued (a receipt waiting out its coalescing pause,
+   * or a text whose later copies were silent duplicates, left the sender at ✓ for ever).
+   */
+  private async payOwed (options?: AbortOptions): Promise<number> {
+    let n = 0
+    for await (const t of this.owed.list(options)) {
+      n++
+      if (!t.announced) {
+        const m = await this.init.messages.get(t.from, t.id, options)
+        if (m != null && m.direction === 'in') {
+          this.announce(m, t.sender)
+          continue
+        }
+      }
+      if (!this.announcedHere.has(`${t.from}/${t.id}`)) this.queueReceipt(t.from, t.id)
+    }
+    return n
   }
 
   private async setStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<void> {
@@ -480,10 +521,22 @@ export class Messenger extends Emitter<MessengerEvents> {
     await this.receiptFlush
   }
 
+  /** Queued delivered receipts into the outbox, each chunk in one write with the deletion of its texts' marks. */
   private async flushReceipts (): Promise<void> {
     const queued = [...this.receiptQueue.entries()]
     this.receiptQueue.clear()
-    for (const [to, ids] of queued) await this.sendReceipt(to, 'delivered', ids)
+    const self = await this.init.self()
+    if (self == null) return
+    for (const [to, ids] of queued) {
+      for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
+        const chunk = ids.slice(i, i + MAX_RECEIPT_IDS)
+        const createdAt = this.stamp()
+        const entry = await this.outboxEntry(to, 'receipt', newMessageId(this.init.random), { kind: 'receipt', type: 'delivered', ids: chunk, timestamp: createdAt }, self, createdAt, RECEIPT_TTL_MS)
+        await this.owed.settle(to, chunk, [this.init.outbox.prepareInsert(entry)])
+        for (const id of chunk) this.announcedHere.delete(`${to}/${id}`)
+      }
+    }
+    this.outbound.wake()
   }
 
   /** Queues a receipt for these message ids (chunked), delivered like a message. */

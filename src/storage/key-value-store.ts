@@ -1,5 +1,6 @@
 // The generic ordered key-value store (string keys in UTF-8 byte order, opaque Uint8Array values); outboxes, mailboxes and history build on it.
 import type { AbortOptions, BatchOptions, WriteOptions } from './types.js'
+import type { PreparedWrite } from './prepared-write.js'
 
 /** One operation of an atomic batch. */
 export type KeyValueBatchOperation =
@@ -39,6 +40,8 @@ export interface KeyValueStore {
    * of the same Storage, applied after ours); a prepared write of another kind of store is InvalidKeyError.
    */
   batch (operations: KeyValueBatchOperation[], options?: BatchOptions): Promise<void>
+  /** These operations made ready for another store of the same Storage to commit with its own write (see `BatchOptions.with`). */
+  prepare (operations: KeyValueBatchOperation[]): PreparedWrite
   /** Entries of the range in key order (or reverse). */
   iterate (range?: KeyRange, options?: AbortOptions): AsyncIterable<KeyValueEntry>
   /** A view of this store under `<prefix>/`; keys of the view omit the prefix. */

@@ -75,10 +75,10 @@ export const SEEN_RETENTION_MS = 45 * 24 * 60 * 60 * 1000
 export interface MessageStore {
   /**
    * Stores an incoming message (direction 'in', status 'delivered' or 'read') atomically with
-   * its dedup mark, the unread count and the conversation's last message. Returns false, changing
+   * its dedup mark, the unread count, the conversation's last message and `options.with`. Returns false, changing
    * nothing, when (sender, id) was seen before or the conversation already has a message with this id.
    */
-  addIncoming (msg: StoredMessage, options?: AbortOptions): Promise<boolean>
+  addIncoming (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean>
   /**
    * Stores a message we send (direction 'out'), atomically with `options.with` (e.g. its outbox entry, from
    * `OutboxStore.prepareInsert`). Returns false, changing nothing, when the conversation has this id.

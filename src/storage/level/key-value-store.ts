@@ -135,6 +135,11 @@ export class LevelKeyValueStore implements KeyValueStore {
     this.deferSync(options)
   }
 
+  prepare (operations: KeyValueBatchOperation[]): PreparedWrite {
+    for (const op of operations) assertKey(op.key)
+    return { kind: 'batch', store: this, operations: [...operations] }
+  }
+
   /** A prepared write this store can commit: operations on another LevelDB store of the same database. */
   private foreign (part: PreparedWrite): { store: LevelKeyValueStore, operations: KeyValueBatchOperation[] } {
     if (part.kind !== 'batch' || !(part.store instanceof LevelKeyValueStore) || part.store.root !== this.root) {

@@ -71,7 +71,7 @@ export class LevelMessageStore implements MessageStore {
     })
   }
 
-  async addIncoming (msg: StoredMessage, options?: AbortOptions): Promise<boolean> {
+  async addIncoming (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
     assertMessage(msg, 'in')
     return await this.add(msg, true, options)
   }

@@ -19,7 +19,7 @@ export { MemoryIdentityStore, MemoryKeyValueStore, MemoryMessageStore, MemoryOut
 
 export function createMemoryStorage (): Storage {
   const life = new MemoryLifecycle()
-  const kv = new MemoryKeyValueStore()
+  const kv = new MemoryKeyValueStore(undefined, '', life)
   const stores = {
     identity: new MemoryIdentityStore(life),
     preKeys: new MemoryPreKeyStore(life),

@@ -37,10 +37,19 @@ class MemoryTable {
 export class MemoryKeyValueStore implements KeyValueStore {
   private readonly table: MemoryTable
   private readonly prefix: string
+  /** what names the storage this store belongs to in prepared writes (the memory Storage's lifecycle) */
+  private readonly owner: object
 
-  constructor (table?: MemoryTable, prefix = '') {
+  constructor (table?: MemoryTable, prefix = '', owner?: object) {
     this.table = table ?? new MemoryTable()
     this.prefix = prefix
+    this.owner = owner ?? this.table
+  }
+
+  prepare (operations: KeyValueBatchOperation[]): PreparedWrite {
+    for (const op of operations) assertKey(op.key)
+    const ops = operations.map(op => op.type === 'put' ? { ...op, value: new Uint8Array(op.value) } : { ...op })
+    return { kind: 'apply', owner: this.owner, apply: () => { this.apply(ops) } }
   }
 
   private check (options?: AbortOptions): void {
@@ -109,7 +118,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   scope (prefix: string): KeyValueStore {
     assertKey(prefix)
-    return new MemoryKeyValueStore(this.table, `${this.prefix}${prefix}/`)
+    return new MemoryKeyValueStore(this.table, `${this.prefix}${prefix}/`, this.owner)
   }
 
   /** Copies of every entry of the whole table (all scopes), for backups. */

@@ -37,10 +37,13 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return true
   }
 
-  async addIncoming (msg: StoredMessage, options?: AbortOptions): Promise<boolean> {
+  async addIncoming (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
     this.life.check(options)
     assertMessage(msg, 'in')
-    return this.add(msg, true)
+    const parts = this.ownParts(options)
+    if (!this.add(msg, true)) return false
+    for (const part of parts) part.apply()
+    return true
   }
 
   async addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {

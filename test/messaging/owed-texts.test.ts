@@ -1,0 +1,102 @@
+// A recipient that dies right after storing a text still announces it and sends its delivered receipt: a mark written with the text says what is owed, start-up pays it (the chaos test's findings A and B: a text stored 3 ms before a kill was never announced and the sender stayed at ✓; a receipt waiting out its 50 ms pause died with the process).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { tempDir } from '../helpers/tmp.js'
+import { LevelKeyValueStore, type LevelStorage, type MessageStore } from '../../src/storage/index.js'
+import type { Parley, ReceivedMessage } from '../../src/index.js'
+import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+
+const ALICE = '+15550320001'
+const BOB = '+15550320002'
+
+class SimulatedDeath extends Error {
+  static readonly name = 'SimulatedDeathError'
+  override name = SimulatedDeath.name
+}
+
+/** From now on every LevelDB write of the database `root` fails, as if its process had died; returns the undo. */
+function dieNow (root: unknown): () => void {
+  const proto = LevelKeyValueStore.prototype as unknown as Record<'put' | 'del' | 'batch', (...args: unknown[]) => Promise<void>>
+  const saved = { put: proto.put, del: proto.del, batch: proto.batch }
+  for (const name of ['put', 'del', 'batch'] as const) {
+    proto[name] = async function (this: { root?: unknown }, ...args: unknown[]) {
+      if (this.root === root) throw new SimulatedDeath('the process died')
+      return await saved[name].apply(this, args)
+    }
+  }
+  return () => { Object.assign(proto, saved) }
+}
+
+const rootOf = (p: Parley): unknown => (p.storage as LevelStorage).db
+
+describe('a recipient that dies right after storing a text', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>
+  let relay: TestRelay
+  let alice: Parley
+  let bob: Parley
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    relay = await startTestRelay(`${dir.path}/relay`)
+    alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
+    bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
+    const first = await alice.send(BOB, 'hello')
+    await alice.waitForStatus(BOB, first.id, ['delivered'], { signal: AbortSignal.timeout(60_000) })
+  }, 60_000)
+
+  afterAll(async () => {
+    await alice?.stop()
+    await bob?.stop()
+    await relay?.relay.stop()
+    await dir?.remove()
+  })
+
+  /** Stops a "dead" bob (its writes fail) and opens it again on the same folder. */
+  async function restartBob (undo: () => void): Promise<void> {
+    await bob.stop().catch(() => {})
+    undo()
+    bob = await openDevice(dir.path, 'bob', [relay])
+  }
+
+  it('dies before its delivered receipt left the 50 ms pause: the next start sends it', async () => {
+    // the coalescing pause ends with the process gone: the receipt never reaches the outbox
+    ;(bob.messenger as unknown as { flushReceipts: () => Promise<void> }).flushReceipts = async () => { throw new SimulatedDeath('the process died') }
+    const got = collect<ReceivedMessage>(push => bob.on('message', push))
+    const m = await alice.send(BOB, 'receipt must come back')
+    await got.until(1, 60_000, 'the text at bob')
+    // the text itself was taken (acked): only its receipt is missing
+    expect(await alice.waitForStatus(BOB, m.id, ['sent', 'delivered'], { signal: AbortSignal.timeout(60_000) })).toBe('sent')
+    await restartBob(() => {})
+    expect(await alice.waitForStatus(BOB, m.id, ['delivered', 'read'], { signal: AbortSignal.timeout(60_000) })).toBe('delivered')
+  })
+
+  it('dies between storing the text and announcing it: the next start announces it, once, and sends the receipt', async () => {
+    let undo: (() => void) | undefined
+    let died!: () => void
+    const dead = new Promise<void>((resolve, reject) => {
+      died = resolve
+      setTimeout(() => reject(new Error('bob never stored the text')), 60_000).unref()
+    })
+    const messages = bob.storage.messages
+    const addIncoming = messages.addIncoming.bind(messages)
+    ;(messages as { addIncoming: MessageStore['addIncoming'] }).addIncoming = async (...args) => {
+      const fresh = await addIncoming(...args)
+      // the text (and its mark) are written; nothing after this write happens
+      undo ??= dieNow(rootOf(bob))
+      died()
+      return fresh
+    }
+    const before = collect<ReceivedMessage>(push => bob.on('message', push))
+    const m = await alice.send(BOB, 'must be announced')
+    await dead
+    await restartBob(undo!)
+    // the dead process never announced it
+    expect(before.items.filter(x => x.id === m.id)).toEqual([])
+    const after = collect<ReceivedMessage>(push => bob.on('message', x => { if (x.id === m.id) push(x) }))
+    await after.until(1, 60_000, 'the text announced after the restart')
+    expect(after.items.map(x => x.text)).toEqual(['must be announced'])
+    expect(await alice.waitForStatus(BOB, m.id, ['delivered', 'read'], { signal: AbortSignal.timeout(60_000) })).toBe('delivered')
+    // the relay's copy or the sender's retry is a duplicate: no second announcement
+    await bob.drained()
+    expect(after.items).toHaveLength(1)
+  })
+})
