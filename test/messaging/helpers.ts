@@ -4,6 +4,9 @@ import { startRelayProcess, type RelayProcess, type RelayProcessInit } from '../
 import { Parley, createNodeNode, createDepositNodeNode, type ParleyInit, type ReceivedMessage } from '../../src/index.js'
 import { smsInbox } from '../helpers/sms.js'
 import { retryUntil } from '../helpers/wait.js'
+import { tempDir } from '../helpers/tmp.js'
+
+type TempDir = Awaited<ReturnType<typeof tempDir>>
 
 export interface TestRelay { relay: RelayProcess, sms: ReturnType<typeof smsInbox>, dataDir: string }
 
@@ -92,4 +95,20 @@ export async function converse (a: { device: Parley, phone: string }, b: { devic
   await deliveredAtA.until(1, 30_000, 'delivered receipt of the first message')
   await deliveredAtB.until(1, 30_000, 'delivered receipt of the answer')
   await retryUntil(async () => (await a.device.messenger.pendingCount()) + (await b.device.messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'empty outboxes' })
+}
+
+/** A relay process and two devices registered through it, in a new temporary folder. */
+export async function startPair (alicePhone: string, bobPhone: string): Promise<{ dir: TempDir, relay: TestRelay, alice: Parley, bob: Parley }> {
+  const dir = await tempDir()
+  const relay = await startTestRelay(`${dir.path}/relay`)
+  const alice = await registeredDevice(dir.path, 'alice', alicePhone, [relay])
+  const bob = await registeredDevice(dir.path, 'bob', bobPhone, [relay])
+  return { dir, relay, alice, bob }
+}
+
+/** Stops devices (those still set), then the relay, then removes the folder. */
+export async function stopAll (dir: TempDir | undefined, relay: TestRelay | undefined, devices: Array<Parley | undefined>): Promise<void> {
+  for (const d of devices) await d?.stop()
+  await relay?.relay.stop()
+  await dir?.remove()
 }

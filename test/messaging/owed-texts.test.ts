@@ -1,30 +1,13 @@
 // A recipient that dies right after storing a text still announces it and sends its delivered receipt: a mark written with the text says what is owed, start-up pays it (the chaos test's findings A and B: a text stored 3 ms before a kill was never announced and the sender stayed at ✓; a receipt waiting out its 50 ms pause died with the process).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
-import { LevelKeyValueStore, type LevelStorage, type MessageStore } from '../../src/storage/index.js'
+import type { tempDir } from '../helpers/tmp.js'
+import type { LevelStorage, MessageStore } from '../../src/storage/index.js'
+import { crashAfter, SimulatedCrash } from '../helpers/crash.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
-import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+import { startPair, stopAll, openDevice, collect, type TestRelay } from './helpers.js'
 
 const ALICE = '+15550320001'
 const BOB = '+15550320002'
-
-class SimulatedDeath extends Error {
-  static readonly name = 'SimulatedDeathError'
-  override name = SimulatedDeath.name
-}
-
-/** From now on every LevelDB write of the database `root` fails, as if its process had died; returns the undo. */
-function dieNow (root: unknown): () => void {
-  const proto = LevelKeyValueStore.prototype as unknown as Record<'put' | 'del' | 'batch', (...args: unknown[]) => Promise<void>>
-  const saved = { put: proto.put, del: proto.del, batch: proto.batch }
-  for (const name of ['put', 'del', 'batch'] as const) {
-    proto[name] = async function (this: { root?: unknown }, ...args: unknown[]) {
-      if (this.root === root) throw new SimulatedDeath('the process died')
-      return await saved[name].apply(this, args)
-    }
-  }
-  return () => { Object.assign(proto, saved) }
-}
 
 const rootOf = (p: Parley): unknown => (p.storage as LevelStorage).db
 
@@ -35,20 +18,12 @@ describe('a recipient that dies right after storing a text', () => {
   let bob: Parley
 
   beforeAll(async () => {
-    dir = await tempDir()
-    relay = await startTestRelay(`${dir.path}/relay`)
-    alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
-    bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
+    ;({ dir, relay, alice, bob } = await startPair(ALICE, BOB))
     const first = await alice.send(BOB, 'hello')
     await alice.waitForStatus(BOB, first.id, ['delivered'], { signal: AbortSignal.timeout(60_000) })
   }, 60_000)
 
-  afterAll(async () => {
-    await alice?.stop()
-    await bob?.stop()
-    await relay?.relay.stop()
-    await dir?.remove()
-  })
+  afterAll(async () => { await stopAll(dir, relay, [alice, bob]) })
 
   /** Stops a "dead" bob (its writes fail) and opens it again on the same folder. */
   async function restartBob (undo: () => void): Promise<void> {
@@ -59,7 +34,7 @@ describe('a recipient that dies right after storing a text', () => {
 
   it('dies before its delivered receipt left the 50 ms pause: the next start sends it', async () => {
     // the coalescing pause ends with the process gone: the receipt never reaches the outbox
-    ;(bob.messenger as unknown as { flushReceipts: () => Promise<void> }).flushReceipts = async () => { throw new SimulatedDeath('the process died') }
+    ;(bob.messenger as unknown as { flushReceipts: () => Promise<void> }).flushReceipts = async () => { throw new SimulatedCrash('the process died') }
     const got = collect<ReceivedMessage>(push => bob.on('message', push))
     const m = await alice.send(BOB, 'receipt must come back')
     await got.until(1, 60_000, 'the text at bob')
@@ -81,7 +56,7 @@ describe('a recipient that dies right after storing a text', () => {
     ;(messages as { addIncoming: MessageStore['addIncoming'] }).addIncoming = async (...args) => {
       const fresh = await addIncoming(...args)
       // the text (and its mark) are written; nothing after this write happens
-      undo ??= dieNow(rootOf(bob))
+      undo ??= crashAfter(0, rootOf(bob))
       died()
       return fresh
     }

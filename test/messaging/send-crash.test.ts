@@ -1,31 +1,13 @@
 // A sender that dies in the middle of send() never leaves a text stuck on the clock: history and outbox entry are one atomic write (a crash after any number of writes leaves both or neither), and start-up queues again a pending text an older build left without its entry (issue 14, fault 1).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
-import { LevelKeyValueStore, type StoredMessage } from '../../src/storage/index.js'
+import type { tempDir } from '../helpers/tmp.js'
+import type { StoredMessage } from '../../src/storage/index.js'
+import { crashAfter, SimulatedCrash } from '../helpers/crash.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
-import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+import { startPair, stopAll, openDevice, collect, type TestRelay } from './helpers.js'
 
 const ALICE = '+15550310001'
 const BOB = '+15550310002'
-
-class SimulatedCrash extends Error {
-  static readonly name = 'SimulatedCrashError'
-  override name = SimulatedCrash.name
-}
-
-/** From now on, LevelDB writes after the first `survive` fail as if the process died there; returns the undo. */
-function crashAfter (survive: number): () => void {
-  const proto = LevelKeyValueStore.prototype as unknown as Record<'put' | 'del' | 'batch', (...args: unknown[]) => Promise<void>>
-  const saved = { put: proto.put, del: proto.del, batch: proto.batch }
-  let left = survive
-  for (const name of ['put', 'del', 'batch'] as const) {
-    proto[name] = async function (this: unknown, ...args: unknown[]) {
-      if (left-- <= 0) throw new SimulatedCrash('the process died here')
-      return await saved[name].apply(this, args)
-    }
-  }
-  return () => { Object.assign(proto, saved) }
-}
 
 async function stuckTexts (p: Parley): Promise<StoredMessage[]> {
   const stuck: StoredMessage[] = []
@@ -42,20 +24,12 @@ describe('a sender killed during send()', () => {
   let bob: Parley
 
   beforeAll(async () => {
-    dir = await tempDir()
-    relay = await startTestRelay(`${dir.path}/relay`)
-    alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
-    bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
+    ;({ dir, relay, alice, bob } = await startPair(ALICE, BOB))
     // listened to from the start: each test below sees only its own messages
     bob.on('message', () => {})
   }, 60_000)
 
-  afterAll(async () => {
-    await alice?.stop()
-    await bob?.stop()
-    await relay?.relay.stop()
-    await dir?.remove()
-  })
+  afterAll(async () => { await stopAll(dir, relay, [alice, bob]) })
 
   it('leaves the text in history and the outbox together, or in neither, wherever it dies', async () => {
     // a first text makes the conversation known and shares the profile: later sends write only the text
