@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { startRelayProcess, type RelayProcess } from '../scripts/relay-process.js'
 import { Parley, createNodeNode, createDepositNodeNode, type ReceivedMessage } from '../src/index.js'
+import { DirectoryHashCache } from '../src/directory/index.js'
 import { percentile, median, type Suite } from './harness.js'
 import { deposits, freePort, smsCodes } from './messaging.js'
 
@@ -95,7 +96,9 @@ export const suite: Suite = {
           bootstrap: relays.map(r => r.addr('tcp')),
           listen: ['/ip4/127.0.0.1/tcp/0'],
           createNode: createNodeNode,
-          createDepositNode: createDepositNodeNode
+          createDepositNode: createDepositNodeNode,
+          // each device hashes the numbers it looks up itself, as in its own process (the default cache is process-wide)
+          directoryHashes: new DirectoryHashCache()
         })
         devices.push(device)
         await device.register(PHONE(d))
