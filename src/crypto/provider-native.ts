@@ -26,6 +26,32 @@ function getNodeCrypto (): NodeCrypto | undefined {
 
 let cached: CryptoProvider | null | undefined
 
+/**
+ * scrypt jobs on libuv's thread pool at once, process-wide. The pool (4 threads unless UV_THREADPOOL_SIZE)
+ * also runs every LevelDB read and write, and a directory scrypt (N=2^15, 32 MiB) takes 50–100 ms on an idle
+ * core and seconds on a loaded one. A burst of first contacts (a lookup per new number on the sender, a
+ * sender proof per new contact on the recipient) filled the pool and every store operation of the device
+ * queued behind the hashes: a send() to a known contact waited 0.9 s, a dm window 2.8 s (bench msg.mixed).
+ * One at a time leaves the rest of the pool to the stores; the hashes take no longer in sum (they compete
+ * for the same cores anyway) and the first one queued is done first.
+ */
+export const SCRYPT_CONCURRENCY = 1
+let scryptRunning = 0
+const scryptWaiting: Array<() => void> = []
+
+async function oneScryptAtATime<T> (fn: () => Promise<T>): Promise<T> {
+  if (scryptRunning < SCRYPT_CONCURRENCY) scryptRunning++
+  // the slot is handed over by the job that ends (scryptRunning stays as it is)
+  else await new Promise<void>(resolve => scryptWaiting.push(resolve))
+  try {
+    return await fn()
+  } finally {
+    const next = scryptWaiting.shift()
+    if (next != null) next()
+    else scryptRunning--
+  }
+}
+
 export function loadNativeProvider (): CryptoProvider | undefined {
   if (cached === undefined) {
     const c = getNodeCrypto()
@@ -229,12 +255,12 @@ function build (c: NodeCrypto): CryptoProvider {
         throw new DecryptionError()
       }
     },
-    scrypt: async (password, salt, { N, r, p, dkLen }) => await new Promise<Uint8Array>((resolve, reject) => {
+    scrypt: async (password, salt, { N, r, p, dkLen }) => await oneScryptAtATime(async () => await new Promise<Uint8Array>((resolve, reject) => {
       c.scrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => {
         if (err != null) reject(err)
         else resolve(view(key))
       })
-    }),
+    })),
     x25519PublicKey: (priv) => exportPublic(c.createPublicKey(x25519Private(priv))),
     x25519: (priv, pub) => {
       const privateKey = x25519Private(priv)
