@@ -14,7 +14,7 @@ import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
 import { DeviceMaintenance } from './maintenance.js'
 import { Presence, type PresenceInfo } from './presence.js'
-import { directoryDhtRules, lookup as directoryLookup, discoverContacts, publishRelease, type DirectoryDht, type DirectoryHashCache, type LookupResult, type DiscoveryReport } from '../directory/index.js'
+import { directoryDhtRules, lookup as directoryLookup, discoverContacts, publishRelease, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
 import { Contacts, type ContactInfo } from './contacts.js'
 import { RelayList, effectiveRelays, parseRelayAddress, type RelayInfo } from './relays.js'
@@ -73,11 +73,6 @@ export interface ParleyInit {
    * stored and wins from then on. @default false
    */
   sharePresence?: boolean
-  /**
-   * where the scrypt hashes of the numbers this device looks up are kept (memory) @default the process-wide
-   * cache; a benchmark gives each in-process device its own, as a device in its own process or tab has
-   */
-  directoryHashes?: DirectoryHashCache
 }
 
 /** A message as apps get it: `reply` answers in the same conversation. */
@@ -559,7 +554,7 @@ export class Parley extends Emitter<ParleyEvents> {
 
   /** One directory lookup; what it shows about the contact's key is recorded (identity-changed when new). */
   private async directoryLookup (e164: string, options?: AbortOptions): Promise<LookupResult> {
-    const result = await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(this.init.directoryHashes != null ? { hashes: this.init.directoryHashes } : {}), ...(options?.signal != null ? { signal: options.signal } : {}) })
+    const result = await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(options?.signal != null ? { signal: options.signal } : {}) })
     await this.contacts.observeLookup(e164, result, options).catch(err => this.background(err))
     return result
   }
