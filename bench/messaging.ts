@@ -35,7 +35,7 @@ const TEXT = 'See you at the station at 7, I will be by the ticket machines near
 const now = (): number => performance.now()
 
 /** Resolves with the first value `subscribe` pushes (it returns its unsubscribe); rejects after `ms`. */
-async function next<T> (subscribe: (push: (e: T) => void) => () => void, ms: number, what: string): Promise<T> {
+export async function next<T> (subscribe: (push: (e: T) => void) => () => void, ms: number, what: string): Promise<T> {
   let off = (): void => {}
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
@@ -75,7 +75,7 @@ function counter (): { push: () => void, reset: () => void, until: (n: number, m
   }
 }
 
-async function freePort (): Promise<number> {
+export async function freePort (): Promise<number> {
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
@@ -84,7 +84,7 @@ async function freePort (): Promise<number> {
 }
 
 /** The relay's mailbox deposit counter: any change means mail went through the relay, not direct. */
-async function deposits (metricsUrl: string): Promise<number> {
+export async function deposits (metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) })).text()
   const m = /^parley_mailbox_deposits_total (\d+)$/m.exec(text)
   if (m == null) throw new Error('relay metrics have no parley_mailbox_deposits_total')
@@ -92,7 +92,7 @@ async function deposits (metricsUrl: string): Promise<number> {
 }
 
 /** The verifier's SMS codes from the relay's stdout events (log gateway). */
-function smsCodes (): { onEvent: (e: Record<string, unknown>) => void, code: (to: string) => Promise<string> } {
+export function smsCodes (): { onEvent: (e: Record<string, unknown>) => void, code: (to: string) => Promise<string> } {
   const codes = new Map<string, string>()
   const waiters = new Map<string, (code: string) => void>()
   return {

@@ -26,6 +26,39 @@ function getNodeCrypto (): NodeCrypto | undefined {
 
 let cached: CryptoProvider | null | undefined
 
+/** libuv's thread pool size: UV_THREADPOOL_SIZE as libuv reads it (1..1024), else its default of 4. */
+export function threadPoolSize (): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.UV_THREADPOOL_SIZE
+  const n = Number.parseInt(env ?? '', 10)
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4
+}
+
+/**
+ * scrypt jobs on libuv's thread pool at once, process-wide: half the pool (2 of the default 4 threads). The
+ * pool also runs every LevelDB read and write, and a directory scrypt (N=2^15, 32 MiB) takes 50–100 ms on an
+ * idle core and seconds on a loaded one. A burst of first contacts (a lookup per new number on the sender, a
+ * sender proof per new contact on the recipient) filled the pool and every store operation of the device
+ * queued behind the hashes for seconds (chaos run without faults: a lookup's answer waited 2.9 s for its
+ * LevelDB write). Hashes past the limit wait their turn in order; they take no longer in sum (they compete
+ * for the same cores anyway) and the first ones queued are done first.
+ */
+export const SCRYPT_CONCURRENCY = Math.max(1, Math.floor(threadPoolSize() / 2))
+let scryptRunning = 0
+const scryptWaiting: Array<() => void> = []
+
+async function oneScryptAtATime<T> (fn: () => Promise<T>): Promise<T> {
+  if (scryptRunning < SCRYPT_CONCURRENCY) scryptRunning++
+  // the slot is handed over by the job that ends (scryptRunning stays as it is)
+  else await new Promise<void>(resolve => scryptWaiting.push(resolve))
+  try {
+    return await fn()
+  } finally {
+    const next = scryptWaiting.shift()
+    if (next != null) next()
+    else scryptRunning--
+  }
+}
+
 export function loadNativeProvider (): CryptoProvider | undefined {
   if (cached === undefined) {
     const c = getNodeCrypto()
@@ -229,12 +262,12 @@ function build (c: NodeCrypto): CryptoProvider {
         throw new DecryptionError()
       }
     },
-    scrypt: async (password, salt, { N, r, p, dkLen }) => await new Promise<Uint8Array>((resolve, reject) => {
+    scrypt: async (password, salt, { N, r, p, dkLen }) => await oneScryptAtATime(async () => await new Promise<Uint8Array>((resolve, reject) => {
       c.scrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => {
         if (err != null) reject(err)
         else resolve(view(key))
       })
-    }),
+    })),
     x25519PublicKey: (priv) => exportPublic(c.createPublicKey(x25519Private(priv))),
     x25519: (priv, pub) => {
       const privateKey = x25519Private(priv)

@@ -154,7 +154,8 @@ export class Messenger extends Emitter<MessengerEvents> {
   constructor (private readonly init: MessengerInit) {
     super()
     this.recipients = new Recipients(init.lookup, init.now)
-    this.proof = new SenderProof({ store: init.kv('senders'), lookup: init.lookup })
+    // a sender's proof and our deliveries to that number share the directory's answers (Recipients)
+    this.proof = new SenderProof({ store: init.kv('senders'), lookup: async (e164, options) => await this.recipients.lookup(e164, options), recent: e164 => this.recipients.recent(e164) })
     this.profiles = new ProfileShare({ store: init.kv('profile-shared'), current: async options => await init.profile?.(options) })
     this.deliveryTokens = new DeliveryTokens({ own: init.kv('delivery-token'), contacts: init.kv('delivery-tokens'), random: init.random })
     if (init.createDepositNode != null) this.depositIdentity = new DepositIdentity({ create: init.createDepositNode, now: init.now, onError: err => this.emit('error', err) })

@@ -1,7 +1,7 @@
-/** Who a phone number's devices are and where their mail goes: directory lookups with a short in-memory cache. Knows nothing of sessions or sending. */
+/** Who a phone number's devices are and where their mail goes: directory lookups shared by every caller, with a short in-memory cache. Knows nothing of sessions or sending. */
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
-import type { LookupResult } from '../directory/index.js'
+import type { LookupResult, Registered } from '../directory/index.js'
 import type { AbortOptions } from '../storage/index.js'
 import { toHex } from '../storage/index.js'
 import type { DeviceAddress } from '../session/index.js'
@@ -45,14 +45,30 @@ export interface Recipient {
 
 export const deviceKey = (address: DeviceAddress): string => `${toHex(address.identityKey)}.${address.deviceId}`
 
+function toRecipient (e164: string, found: Registered): Recipient {
+  return {
+    e164,
+    identityKey: found.identityKey,
+    devices: found.devices.map(d => {
+      const address = { identityKey: found.identityKey, deviceId: d.deviceId }
+      let peerId: PeerId | undefined
+      try { peerId = peerIdFromString(d.peerId) } catch { peerId = undefined }
+      return { address, key: deviceKey(address), ...(peerId != null ? { peerId } : {}) }
+    }),
+    mailboxRelays: found.mailboxRelays,
+    prekeyBundle: found.prekeyBundle
+  }
+}
+
 export class Recipients {
-  private readonly cache = new Map<string, { at: number, recipient: Recipient }>()
-  /** lookups under way: a send and the delivery right after it share one */
-  private readonly pending = new Map<string, Promise<Recipient>>()
+  /** verified answers of the last RECIPIENT_CACHE_MS, from any caller */
+  private readonly cache = new Map<string, { at: number, recipient: Recipient, result: Registered }>()
+  /** lookups under way: a send, the delivery right after it and a sender proof of the same number share one */
+  private readonly pending = new Map<string, Promise<LookupResult>>()
   /** numbers whose last answer had no trusted attestation, and when (kept as long as a good answer would be) */
   private readonly untrusted = new Map<string, number>()
 
-  constructor (private readonly lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
+  constructor (private readonly lookupDirectory: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
 
   /**
    * The recipient's devices and relays; NotOnParleyError when the directory has no record,
@@ -60,39 +76,54 @@ export class Recipients {
    * ever sent to such a record: anyone can publish one), DirectoryUnavailableError when it cannot tell.
    */
   async resolve (e164: string, options?: AbortOptions): Promise<Recipient> {
+    const hit = this.fresh(e164)
+    if (hit != null) return hit.recipient
+    const found = await untilAborted(this.shared(e164), options?.signal)
+    if (!found.registered) throw new NotOnParleyError()
+    if (!found.verified) throw new UnverifiedNumberError()
+    return this.cache.get(e164)?.recipient ?? toRecipient(e164, found)
+  }
+
+  /**
+   * The directory's answer for the number now, for callers that judge it themselves (the sender proof of an
+   * incoming message): a lookup shared with the callers asking meanwhile, never the cache. A verified
+   * answer is kept as resolve's would be, so a contact's first message proven by a lookup makes our reply's
+   * delivery need none.
+   */
+  async lookup (e164: string, options?: AbortOptions): Promise<LookupResult> {
+    return await untilAborted(this.shared(e164), options?.signal)
+  }
+
+  /** The verified answer any caller got within RECIPIENT_CACHE_MS, if any (no lookup). */
+  recent (e164: string): Registered | undefined {
+    return this.fresh(e164)?.result
+  }
+
+  private fresh (e164: string): { recipient: Recipient, result: Registered } | undefined {
     const hit = this.cache.get(e164)
-    if (hit != null && this.now() - hit.at < RECIPIENT_CACHE_MS) return hit.recipient
+    return hit != null && this.now() - hit.at < RECIPIENT_CACHE_MS ? hit : undefined
+  }
+
+  private shared (e164: string): Promise<LookupResult> {
     let shared = this.pending.get(e164)
     if (shared == null) {
       // bounded on its own: one caller giving up must not fail the others' lookup
       shared = this.fetch(e164, { signal: AbortSignal.timeout(RECIPIENT_LOOKUP_TIMEOUT_MS) }).finally(() => this.pending.delete(e164))
       this.pending.set(e164, shared)
     }
-    return await untilAborted(shared, options?.signal)
+    return shared
   }
 
-  private async fetch (e164: string, options?: AbortOptions): Promise<Recipient> {
-    const found = await this.lookup(e164, options)
-    if (!found.registered) throw new NotOnParleyError()
+  private async fetch (e164: string, options?: AbortOptions): Promise<LookupResult> {
+    const found = await this.lookupDirectory(e164, options)
+    if (!found.registered) return found
     if (!found.verified) {
       this.untrusted.set(e164, this.now())
-      throw new UnverifiedNumberError()
+      return found
     }
     this.untrusted.delete(e164)
-    const recipient: Recipient = {
-      e164,
-      identityKey: found.identityKey,
-      devices: found.devices.map(d => {
-        const address = { identityKey: found.identityKey, deviceId: d.deviceId }
-        let peerId: PeerId | undefined
-        try { peerId = peerIdFromString(d.peerId) } catch { peerId = undefined }
-        return { address, key: deviceKey(address), ...(peerId != null ? { peerId } : {}) }
-      }),
-      mailboxRelays: found.mailboxRelays,
-      prekeyBundle: found.prekeyBundle
-    }
-    this.cache.set(e164, { at: this.now(), recipient })
-    return recipient
+    this.cache.set(e164, { at: this.now(), recipient: toRecipient(e164, found), result: found })
+    return found
   }
 
   /** True when the directory's answer of the last RECIPIENT_CACHE_MS had no trusted attestation (no lookup: a local check for send). */

@@ -7,6 +7,11 @@ export interface SenderProofInit {
   store: KeyValueStore
   /** the directory lookup with our trusted verifiers (its `verified` says a trusted verifier attested the answer) */
   lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>
+  /**
+   * the verified answer a lookup of ours got for the number within the last minutes (sending to it), if any:
+   * when it names the sender's key it proves the number without asking again
+   */
+  recent?: (e164: string) => Extract<LookupResult, { registered: true }> | undefined
 }
 
 const enc = new TextEncoder()
@@ -36,6 +41,13 @@ export class SenderProof {
    */
   async confirm (e164: string, identityKey: Uint8Array, options?: AbortOptions): Promise<boolean> {
     if (await this.numberOf(identityKey, options) === e164) return true
+    // the answer we just got to write to the number proves a reply from that key (the same rule, minutes old);
+    // one naming another key proves nothing either way: the directory is asked now (the contact may have reinstalled)
+    const recent = this.init.recent?.(e164)
+    if (recent != null && recent.verified && toHex(recent.identityKey) === toHex(identityKey)) {
+      await this.remember(identityKey, e164, options)
+      return true
+    }
     const found = await this.init.lookup(e164, options)
     const proven = found.registered && found.verified && toHex(found.identityKey) === toHex(identityKey)
     if (proven) await this.remember(identityKey, e164, options)
