@@ -17,12 +17,10 @@ import type { DepositIdentity } from './deposit-identity.js'
 export const RETRY_MIN_MS = 1_000
 /** Longest wait between attempts: a recipient coming back online gets its mail within minutes. */
 export const RETRY_MAX_MS = 5 * 60_000
-/** Entries taken from the outbox per look at it: bounds memory when thousands wait. */
+/** Entries taken from the outbox per pass: bounds memory when thousands wait. */
 export const OUTBOX_BATCH = 500
-/** Recipients served at once. */
+/** Recipients served at once per pass. */
 export const RECIPIENT_CONCURRENCY = 8
-/** Entries looked at to find the next one due for a recipient not being served (the timer's choice). */
-const NEXT_DUE_SCAN = 64
 /** After a device did not answer a direct dial, mail goes to its relays without trying it again for this long. */
 export const DIRECT_RETRY_AFTER_MS = 60_000
 /**
@@ -79,21 +77,8 @@ interface Ephemeral { channel?: DirectChannel, dialing?: Promise<DirectChannel |
 
 export class Outbound {
   private timer?: ReturnType<typeof setTimeout>
-  /** the look at the outbox that starts deliveries (one at a time) */
   private running?: Promise<void>
   private again = false
-  /**
-   * recipients being served now, each on its own: one waiting for a directory lookup, a prekey fetch, a
-   * dial or a slow recipient device holds back only its own entries, never those to other recipients
-   */
-  private readonly serving = new Map<string, Promise<void>>()
-  /**
-   * ids of due entries to recipients being served (given to the delivery or seen since), per recipient and
-   * all together: a look at the outbox passes over them unread, so a wake while a long delivery runs reads
-   * only what is new (a send() wakes the outbox every time)
-   */
-  private readonly servedIds = new Map<string, Set<string>>()
-  private readonly skip = new Set<string>()
   private stopped = false
   private readonly direct = new Map<string, Direct>()
   /** channels for typing/presence only: never used for texts, which must not ride a relay's limited circuit */
@@ -104,7 +89,7 @@ export class Outbound {
 
   constructor (private readonly init: OutboundInit) {}
 
-  /** Looks for due entries now (new entries, a device came online) and starts delivering to recipients not being served. */
+  /** Asks for a delivery pass now (new entries, a device came online). */
   wake (): void {
     if (this.stopped) return
     if (this.running != null) {
@@ -126,18 +111,14 @@ export class Outbound {
       })
   }
 
-  /** Resolves when nothing is being delivered (for orderly shutdown and tests). */
+  /** Resolves when no pass is running (for orderly shutdown and tests). */
   async idle (): Promise<void> {
-    while (this.running != null || this.serving.size > 0) await Promise.allSettled([this.running, ...this.serving.values()])
+    while (this.running != null) await this.running
   }
 
-  /**
-   * A timer for the earliest entry of a recipient not being served; none while RECIPIENT_CONCURRENCY
-   * recipients are served (a delivery that ends wakes the outbox anyway).
-   */
   private async scheduleNext (): Promise<void> {
-    if (this.stopped || this.serving.size >= RECIPIENT_CONCURRENCY) return
-    const next = (await this.init.outbox.due(Number.MAX_SAFE_INTEGER, NEXT_DUE_SCAN, { skip: this.skip })).find(e => !this.serving.has(e.to))
+    if (this.stopped) return
+    const [next] = await this.init.outbox.due(Number.MAX_SAFE_INTEGER, 1)
     if (next == null || this.stopped || this.running != null) return
     const wait = Math.max(0, next.nextAttemptAt - this.init.now())
     if (this.timer != null) clearTimeout(this.timer)
@@ -145,57 +126,25 @@ export class Outbound {
     if (typeof this.timer === 'object' && 'unref' in this.timer) this.timer.unref()
   }
 
-  /**
-   * Starts delivering to each recipient with due entries that is not being served, up to
-   * RECIPIENT_CONCURRENCY at once, and returns without waiting for them: each wakes the outbox when it is
-   * done, so its entries that came due meanwhile go next. One recipient's entries are only ever delivered by
-   * one delivery at a time, oldest first, so per-recipient order holds.
-   */
   private async pass (): Promise<void> {
     const party = await this.init.party()
     if (party == null) return
     const signal = this.controller.signal
-    while (this.serving.size < RECIPIENT_CONCURRENCY && !this.stopped) {
-      // a recipient whose delivery ends during the read may have had entries passed over (skipped) and others
-      // read: it is left to the next look (its end asked for one), never served with a part of its entries
-      const servingAtRead = new Set(this.serving.keys())
-      const due = await this.init.outbox.due(this.init.now(), OUTBOX_BATCH, { signal, skip: new Set(this.skip) })
-      if (this.stopped) return
+    for (;;) {
+      const due = await this.init.outbox.due(this.init.now(), OUTBOX_BATCH, { signal })
+      if (due.length === 0 || this.stopped) return
       const groups = new Map<string, OutboxEntry[]>()
-      for (const e of due) {
-        // one being served takes its new entries when its delivery is done
-        if (this.serving.has(e.to)) this.served(e.to, e.id)
-        else if (!servingAtRead.has(e.to)) groups.set(e.to, [...(groups.get(e.to) ?? []), e])
-      }
-      for (const [to, entries] of groups) {
-        if (this.serving.size >= RECIPIENT_CONCURRENCY) break
-        this.serve(party, to, entries, signal)
-      }
-      // every entry read is now served or skipped: a full batch may have more behind it
+      for (const e of due) groups.set(e.to, [...(groups.get(e.to) ?? []), e])
+      const queue = [...groups.entries()]
+      await Promise.all(Array.from({ length: Math.min(RECIPIENT_CONCURRENCY, queue.length) }, async () => {
+        for (let g = queue.shift(); g != null; g = queue.shift()) {
+          const [to, entries] = g
+          entries.sort((a, b) => a.createdAt - b.createdAt)
+          await this.deliver(party, to, entries, { signal }).catch(err => this.init.onError?.(err))
+        }
+      }))
       if (due.length < OUTBOX_BATCH) return
     }
-  }
-
-  /** Delivers one recipient's due entries on its own; when done, the outbox is looked at again (its entries that came due meanwhile go next). */
-  private serve (party: EnvelopeParty, to: string, entries: OutboxEntry[], signal: AbortSignal): void {
-    entries.sort((a, b) => a.createdAt - b.createdAt)
-    for (const e of entries) this.served(to, e.id)
-    const delivery = this.deliver(party, to, entries, { signal })
-      .catch(err => this.init.onError?.(err))
-      .finally(() => {
-        this.serving.delete(to)
-        for (const id of this.servedIds.get(to) ?? []) this.skip.delete(id)
-        this.servedIds.delete(to)
-        this.wake()
-      })
-    this.serving.set(to, delivery)
-  }
-
-  private served (to: string, id: string): void {
-    let ids = this.servedIds.get(to)
-    if (ids == null) this.servedIds.set(to, ids = new Set())
-    ids.add(id)
-    this.skip.add(id)
   }
 
   /**
@@ -555,7 +504,6 @@ export class Outbound {
     if (this.timer != null) clearTimeout(this.timer)
     this.controller.abort()
     await this.running?.catch(() => {})
-    await Promise.allSettled([...this.serving.values()])
     for (const d of [...this.direct.values(), ...this.ephemeral.values()]) await d.channel?.close().catch(() => d.channel?.abort())
     this.direct.clear()
     this.ephemeral.clear()

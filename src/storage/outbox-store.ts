@@ -6,14 +6,6 @@ import { MAX_ID_LENGTH } from './types.js'
 import type { AbortOptions } from './types.js'
 import type { PreparedWrite } from './prepared-write.js'
 
-export interface DueOptions extends AbortOptions {
-  /**
-   * ids of entries the caller knows already (the outbox delivers them now): passed over without reading them,
-   * and not counted in `limit`
-   */
-  skip?: ReadonlySet<string>
-}
-
 /** One outgoing item waiting for acknowledgement (a message, a receipt, ...). */
 export interface OutboxEntry {
   /** random 128-bit message id as 32 lower-case hex chars */
@@ -63,8 +55,8 @@ export interface OutboxStore {
   get (id: string, options?: AbortOptions): Promise<OutboxEntry | undefined>
   /** Removes the entry (acknowledged, expired or cancelled); returns false when it was absent. Synced. */
   delete (id: string, options?: AbortOptions): Promise<boolean>
-  /** Entries with nextAttemptAt ≤ now, earliest first (ties by id), at most `limit`; those in `options.skip` are passed over unread. */
-  due (now: number, limit: number, options?: DueOptions): Promise<OutboxEntry[]>
+  /** Entries with nextAttemptAt ≤ now, earliest first (ties by id), at most `limit`. */
+  due (now: number, limit: number, options?: AbortOptions): Promise<OutboxEntry[]>
   /** All entries in id order. */
   list (options?: AbortOptions): Promise<OutboxEntry[]>
   /** Number of entries. */

@@ -2,7 +2,7 @@
 import { u53Key } from '../keys.js'
 import type { KeyValueBatchOperation, KeyValueStore } from '../key-value-store.js'
 import { assertMessageId, assertOutboxEntry, assertTime, decodeOutboxEntry, encodeOutboxEntry } from '../outbox-store.js'
-import type { DueOptions, OutboxEntry, OutboxStore } from '../outbox-store.js'
+import type { OutboxEntry, OutboxStore } from '../outbox-store.js'
 import { SerialQueue } from '../serial.js'
 import type { AbortOptions } from '../types.js'
 import type { PreparedWrite } from '../prepared-write.js'
@@ -50,14 +50,12 @@ export class LevelOutboxStore implements OutboxStore {
     })
   }
 
-  async due (now: number, limit: number, options?: DueOptions): Promise<OutboxEntry[]> {
+  async due (now: number, limit: number, options?: AbortOptions): Promise<OutboxEntry[]> {
     assertTime(now, 'now')
     const out: OutboxEntry[] = []
     if (limit <= 0) return out
     for await (const { key } of this.kv.iterate({ prefix: DUE, lt: `${DUE}${u53Key(now + 1)}/` }, options)) {
-      const id = key.slice(key.lastIndexOf('/') + 1)
-      if (options?.skip?.has(id) === true) continue
-      const e = await this.get(id, options)
+      const e = await this.get(key.slice(key.lastIndexOf('/') + 1), options)
       if (e == null) continue
       out.push(e)
       if (out.length >= limit) break

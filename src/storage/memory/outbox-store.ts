@@ -1,6 +1,6 @@
 // In-memory OutboxStore: a Map from message id to entry; due() sorts on demand; persists nothing.
 import { assertMessageId, assertOutboxEntry, assertTime, compareDue, copyOutboxEntry } from '../outbox-store.js'
-import type { DueOptions, OutboxEntry, OutboxStore } from '../outbox-store.js'
+import type { OutboxEntry, OutboxStore } from '../outbox-store.js'
 import type { AbortOptions } from '../types.js'
 import type { PreparedWrite } from '../prepared-write.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
@@ -35,11 +35,11 @@ export class MemoryOutboxStore implements OutboxStore, MemorySnapshot {
     return this.entries.delete(id)
   }
 
-  async due (now: number, limit: number, options?: DueOptions): Promise<OutboxEntry[]> {
+  async due (now: number, limit: number, options?: AbortOptions): Promise<OutboxEntry[]> {
     this.life.check(options)
     assertTime(now, 'now')
     if (limit <= 0) return []
-    return [...this.entries.values()].filter(e => e.nextAttemptAt <= now && options?.skip?.has(e.id) !== true).sort(compareDue).slice(0, limit).map(copyOutboxEntry)
+    return [...this.entries.values()].filter(e => e.nextAttemptAt <= now).sort(compareDue).slice(0, limit).map(copyOutboxEntry)
   }
 
   async list (options?: AbortOptions): Promise<OutboxEntry[]> {

@@ -47,15 +47,6 @@ export function describeOutboxStore (name: string, factory: StoreFactory<OutboxS
       expect((await store.list()).map(e => e.id)).toEqual([mid(1), mid(2), mid(3), mid(4)])
     })
 
-    it('passes over the ids to skip: not returned, not counted in the limit', async () => {
-      for (let i = 1; i <= 5; i++) await store.put(entry(i, i * 10))
-      const skip = new Set([mid(1), mid(3)])
-      expect((await store.due(1e12, 10, { skip })).map(e => e.id)).toEqual([mid(2), mid(4), mid(5)])
-      expect((await store.due(1e12, 2, { skip })).map(e => e.id)).toEqual([mid(2), mid(4)])
-      expect((await store.due(30, 10, { skip })).map(e => e.id)).toEqual([mid(2)])
-      expect((await store.due(1e12, 10, { skip: new Set() })).map(e => e.id)).toEqual([1, 2, 3, 4, 5].map(mid))
-    })
-
     it('re-putting an entry moves it in the due order (the old due time is forgotten)', async () => {
       await store.put(entry(1, 10))
       await store.put(entry(2, 20))
