@@ -164,6 +164,8 @@ export class Parley extends Emitter<ParleyEvents> {
     super()
     // mail waiting at the relays arrives while create() runs: held for the first 'message' listener
     this.holdUntilListened('message', MAX_HELD_MESSAGES)
+    // the start-up check of our own record may find a takeover attempt before the caller subscribed
+    this.holdUntilListened('takeover-attempt', MAX_HELD_MESSAGES)
     this.trust = startup.trust
     const now = init.now ?? Date.now
     const random = init.random ?? systemRandom

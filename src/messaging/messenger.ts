@@ -328,7 +328,10 @@ export class Messenger extends Emitter<MessengerEvents> {
     let n = 0
     for await (const t of this.owed.list(options)) {
       n++
-      if (!t.announced) {
+      // the list is a snapshot: a text announced and receipted by this process since is settled (no mark)
+      const now = await this.owed.current(t.from, t.id, options)
+      if (now == null) continue
+      if (!now.announced) {
         const m = await this.init.messages.get(t.from, t.id, options)
         if (m != null && m.direction === 'in') {
           this.announce(m, t.sender)

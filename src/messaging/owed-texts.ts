@@ -52,6 +52,17 @@ export class OwedTexts {
     await this.store.batch(ops, { ...options, sync: true, with: receipts })
   }
 
+  /** The mark of one text as it is now: undefined once settled (nothing owed), else whether it was announced. */
+  async current (from: string, id: string, options?: AbortOptions): Promise<{ announced: boolean } | undefined> {
+    const value = await this.store.get(key(from, id), options)
+    if (value == null) return undefined
+    try {
+      return { announced: (JSON.parse(new TextDecoder().decode(value)) as { a?: unknown }).a === true }
+    } catch {
+      return { announced: false }
+    }
+  }
+
   /** Every mark, oldest sender first by key order; unreadable marks are skipped (and removed by the next settle of their text). */
   async * list (options?: AbortOptions): AsyncIterable<OwedText> {
     for await (const { key: k, value } of this.store.iterate({}, options)) {

@@ -44,7 +44,7 @@ describe('web client: sending while the relay dies', () => {
       await testid(erin, 'composer').press('Enter')
       const bubble = testid(erin, 'message').filter({ hasText: text })
       // the composer cleared, so the text must be on screen: pending, or already failed with a retry
-      await bubble.waitFor({ timeout: 5_000 })
+      await bubble.waitFor({ timeout: 30_000 })
       expect(await testid(erin, 'composer').inputValue()).toBe('')
       await rig.startRelay()
       await bubble.locator('[data-testid="ticks"]:is([data-state="sent"], [data-state="delivered"], [data-state="read"])').waitFor({ timeout: 60_000 })
@@ -80,7 +80,7 @@ describe('web client: sending while the relay dies', () => {
     await testid(erin, 'composer').fill('hello grace')
     await testid(erin, 'composer').press('Enter')
     const bubble = testid(erin, 'message').filter({ hasText: 'hello grace' })
-    await bubble.waitFor({ timeout: 5_000 })
+    await bubble.waitFor({ timeout: 30_000 })
     expect(await bubble.locator('[data-testid="ticks"]').getAttribute('data-state')).toBe('pending')
     await rig.startRelay()
     await bubble.locator('[data-testid="ticks"]:is([data-state="sent"], [data-state="delivered"], [data-state="read"])').waitFor({ timeout: 90_000 })
