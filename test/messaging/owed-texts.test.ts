@@ -3,6 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { tempDir } from '../helpers/tmp.js'
 import type { LevelStorage, MessageStore } from '../../src/storage/index.js'
 import { crashAfter, SimulatedCrash } from '../helpers/crash.js'
+import { OwedTexts, type OwedText } from '../../src/messaging/owed-texts.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
 import { startPair, stopAll, openDevice, collect, type TestRelay } from './helpers.js'
 
@@ -73,5 +74,51 @@ describe('a recipient that dies right after storing a text', () => {
     // the relay's copy or the sender's retry is a duplicate: no second announcement
     await bob.drained()
     expect(after.items).toHaveLength(1)
+  })
+
+  it('marks paid by the live path while the start-up look holds its snapshot: each text is announced once', async () => {
+    await bob.stop()
+    const sent = collect<{ id: string }>(push => alice.on('status', e => { if (e.status === 'sent') push(e) }))
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) ids.push((await alice.send(BOB, `listed late ${i}`)).id)
+    await sent.until(3, 60_000, 'the texts at the relay')
+    // start-up's look at the marks is slow (many marks, a loaded machine): it reads its snapshot only once the
+    // mailbox texts were stored, announced and receipted by the live path
+    const proto = OwedTexts.prototype as unknown as { list: OwedTexts['list'], settle: OwedTexts['settle'] }
+    const { list, settle } = proto
+    let taken!: () => void
+    const snapshotTaken = new Promise<void>(resolve => { taken = resolve })
+    let settled!: () => void
+    const allSettled = new Promise<void>(resolve => { settled = resolve })
+    // the live path pays its marks only once the look has its snapshot
+    proto.settle = async function (this: OwedTexts, ...args) {
+      await snapshotTaken
+      return await settle.apply(this, args)
+    }
+    proto.list = async function * (this: OwedTexts, options) {
+      let snapshot: OwedText[] = []
+      for (let tries = 0; snapshot.length < 3 && tries < 3000; tries++) {
+        snapshot = []
+        for await (const t of list.call(this, options)) snapshot.push(t)
+        if (snapshot.length < 3) await new Promise(resolve => setTimeout(resolve, 20))
+      }
+      taken()
+      await allSettled
+      yield * snapshot
+    }
+    try {
+      bob = await openDevice(dir.path, 'bob', [relay])
+      const got = collect<ReceivedMessage>(push => bob.on('message', m => { if (ids.includes(m.id)) push(m) }))
+      await got.until(3, 60_000, 'the texts at bob')
+      for (const id of ids) await alice.waitForStatus(BOB, id, ['delivered', 'read'], { signal: AbortSignal.timeout(60_000) })
+      settled()
+      // stop() waits for the start-up look to end
+      await bob.stop()
+      expect(got.items.map(m => m.id)).toEqual(ids)
+    } finally {
+      proto.list = list
+      proto.settle = settle
+    }
+    bob = await openDevice(dir.path, 'bob', [relay])
   })
 })
