@@ -120,7 +120,7 @@ describe('number takeover attempts (docs/trust.md)', () => {
       await retryUntil(async () => {
         const atOwner = await parley([...as('victim', [honest]), 'receive', '--json'])
         expect(lines(atOwner.stdout)).toContainEqual(expect.objectContaining({ type: 'takeover-attempt', verified: true }))
-      }, { timeout: 120_000, interval: 1_000, what: "the owner's device reports the verified attempt" })
+      }, { timeout: 240_000, interval: 1_000, what: "the owner's device reports the verified attempt" })
 
       expect(await freshLookup('fresh-2', [second])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })
       expect(await freshLookup('fresh-3', [late])).toMatchObject({ registered: true, identityKey: victimKey, verified: true })
@@ -134,7 +134,7 @@ describe('number takeover attempts (docs/trust.md)', () => {
     } finally {
       await late.relay.stop()
     }
-  }, 300_000)
+  }, 480_000)
 
   it('a lying relay in the contact\'s list adds no trust and does not win the lookup', async () => {
     const contactWithEvil = as('contact', [evil, honest])
