@@ -574,8 +574,12 @@ export class Parley extends Emitter<ParleyEvents> {
   }
 
   /** One directory lookup; what it shows about the contact's key is recorded (identity-changed when new). */
-  private async directoryLookup (e164: string, options?: AbortOptions): Promise<LookupResult> {
-    const result = await directoryLookup(this.dht, e164, { trustedVerifiers: await this.trustedVerifiers(options), ...(options?.signal != null ? { signal: options.signal } : {}) })
+  private async directoryLookup (e164: string, options?: AbortOptions & { expectedKey?: Uint8Array }): Promise<LookupResult> {
+    const result = await directoryLookup(this.dht, e164, {
+      trustedVerifiers: await this.trustedVerifiers(options),
+      ...(options?.signal != null ? { signal: options.signal } : {}),
+      ...(options?.expectedKey != null ? { expectedKey: options.expectedKey } : {})
+    })
     await this.contacts.observeLookup(e164, result, options).catch(err => this.background(err))
     return result
   }

@@ -3,15 +3,15 @@ import { equals as equalBytes } from 'uint8arrays/equals'
 import type { QueryEvent, ValidateFn } from '@libp2p/kad-dht'
 import type { AbortOptions } from '@libp2p/interface'
 import {
-  attestationTrusted, decodeAttestation, directoryDhtKey, directoryHash, directoryRecordKey, openDirectoryRecord, sealDirectoryRecord,
+  DIRECTORY_KEY_LENGTH, attestationTrusted, decodeAttestation, directoryDhtKey, directoryHash, directoryRecordKey, openDirectoryRecord, sealDirectoryRecord,
   systemRandom, type CryptoProvider, type IdentityKeyPair, type RandomSource
 } from '../crypto/index.js'
 import {
-  DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, handedOverBy, parseDirectoryKey, replaces,
+  DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, handedOverBy, parseDirectoryKey, dhtKeyOf, replaces,
   signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ReplaceContext, type ValidEnvelope
 } from './record.js'
 import { DirectoryUnavailableError, MalformedRecordError, PublishFailedError } from './errors.js'
-import { walk } from './walk.js'
+import { walk, type Walk } from './walk.js'
 import { MAX_HANDOVER_AGE_MS } from './handover.js'
 import { HandoverPb } from './pb/record.js'
 import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
@@ -297,6 +297,37 @@ export interface LookupOptions extends AbortOptions {
   quorum?: number
   /** pause before walking again when a walk found nothing while peers it asked were down @default NEGATIVE_RECHECK_MS */
   negativeRecheckMs?: number
+  /**
+   * The directory key (sha256 of H) the number is expected to have, as a sender's attestation names it: the
+   * walk of that key starts at once, while H is computed (scrypt), instead of after. Only a hint: its walk
+   * is used only when the locally computed H gives the same key, and abandoned otherwise.
+   */
+  expectedKey?: Uint8Array
+}
+
+/** A walk started before the number's H is known, on the key a caller expects (see LookupOptions.expectedKey). */
+interface EarlyWalk { directoryKey: Uint8Array, result: Promise<Walk>, abandon: (reason?: unknown) => void }
+
+function startEarlyWalk (dht: DirectoryDht, directoryKey: Uint8Array, options: LookupOptions): EarlyWalk | undefined {
+  if (!(directoryKey instanceof Uint8Array) || directoryKey.length !== DIRECTORY_KEY_LENGTH) return undefined
+  const controller = new AbortController()
+  const signal = options.signal != null ? AbortSignal.any([options.signal, controller.signal]) : controller.signal
+  const key = new TextEncoder().encode(dhtKeyOf(directoryKey))
+  const result = walk(dht, key, { signal, quorum: options.quorum ?? LOOKUP_QUORUM, ...(options.provider != null ? { provider: options.provider } : {}) })
+  // awaited only when used; an abandoned one's rejection is expected
+  result.catch(() => {})
+  return { directoryKey, result, abandon: reason => controller.abort(reason) }
+}
+
+/** The early walk's answers under the lookup's signal (a timeout there stops it too). */
+async function earlyResult (early: EarlyWalk, signal: AbortSignal): Promise<Walk> {
+  const onAbort = (): void => early.abandon(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await early.result
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
 function isTrusted (e: ValidEnvelope, directoryKey: Uint8Array, now: number, trustedVerifiers: Uint8Array[]): boolean {
@@ -344,12 +375,23 @@ function rivalsOf (candidates: Array<{ envelope: ValidEnvelope, trusted: boolean
  * released: true }`; nobody answered → DirectoryUnavailableError.
  */
 export async function lookup (dht: DirectoryDht, e164: string, options: LookupOptions = {}): Promise<LookupResult> {
-  const { key, dhtKey, directoryKey, recordKey } = await directoryKeysFor(e164, options)
+  const early = options.expectedKey != null ? startEarlyWalk(dht, options.expectedKey, options) : undefined
+  let keys: Awaited<ReturnType<typeof directoryKeysFor>>
+  try {
+    keys = await directoryKeysFor(e164, options)
+  } catch (err) {
+    early?.abandon(err)
+    throw err
+  }
+  const { key, dhtKey, directoryKey, recordKey } = keys
+  // everything below stands on the H computed here: a hint that names another key only cost a walk
+  const head = early != null && equalBytes(early.directoryKey, directoryKey) ? early : undefined
+  if (head == null) early?.abandon()
   const trusted = options.trustedVerifiers ?? []
   return await withTimeout(options.timeoutMs ?? LOOKUP_TIMEOUT_MS, options.signal, async signal => {
     const now = options.now ?? Date.now()
     const quorum = options.quorum ?? LOOKUP_QUORUM
-    const first = await walk(dht, key, { signal, quorum, ...(options.provider != null ? { provider: options.provider } : {}) })
+    const first = head != null ? await earlyResult(head, signal) : await walk(dht, key, { signal, quorum, ...(options.provider != null ? { provider: options.provider } : {}) })
     let { values, answered, endedEarly } = first
     // "not registered" must stand on as much of the directory as a record does: a walk that met no valid value
     // while peers it asked were down (a relay restarting, our routing table still filling after our own

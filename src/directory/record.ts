@@ -6,6 +6,7 @@ import {
   checkIdentityKey, decodeAttestation, decodePreKeyBundle, verifyDeviceCertificate, verifySignature,
   IDENTITY_KEY_LENGTH, DIRECTORY_KEY_LENGTH, type Attestation, type IdentityKeyPair, type CryptoProvider
 } from '../crypto/index.js'
+import { toHex } from '../crypto/bytes.js'
 import { DirectoryEnvelopePb, DirectoryRecordPb } from './pb/record.js'
 import {
   AttestationMismatchError, MalformedRecordError, RecordContentError, RecordExpiredError, RecordSignatureError, RecordTooLargeError
@@ -112,6 +113,12 @@ export function parseDirectoryKey (key: Uint8Array | string): { dhtKey: string, 
   const directoryKey = new Uint8Array(32)
   for (let i = 0; i < 32; i++) directoryKey[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
   return { dhtKey, directoryKey }
+}
+
+/** The DHT key string of a directory key (sha256(H)): parseDirectoryKey's inverse. */
+export function dhtKeyOf (directoryKey: Uint8Array): string {
+  if (directoryKey.length !== DIRECTORY_KEY_LENGTH) throw new MalformedRecordError('directory key is malformed')
+  return `/${DIRECTORY_NAMESPACE}/${toHex(directoryKey)}`
 }
 
 function toSafeNumber (v: bigint, what: string): number {

@@ -97,7 +97,7 @@ export class Inbound {
       if (err instanceof MalformedContentError) return { kind: 'dropped', reason: err.name }
       throw err
     }
-    if (!await this.init.proof.confirm(content.senderE164, sender.identityKey, options)) {
+    if (!await this.init.proof.confirm(content.senderE164, sender.identityKey, { ...options, attestation: content.attestation })) {
       return { kind: 'dropped', reason: 'UnprovenSenderError' }
     }
     const from = content.senderE164

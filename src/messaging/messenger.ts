@@ -10,7 +10,7 @@ import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './e
 import { Inbound, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
 import { Outbound, type OutboundInit } from './outbound.js'
-import { Recipients, deviceKey } from './recipients.js'
+import { Recipients, deviceKey, type RecipientLookupOptions } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
 import { SeenEnvelopes } from './seen-envelopes.js'
 import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
@@ -94,7 +94,7 @@ export interface MessengerInit {
   sessions: SessionManager
   identity: EnvelopeParty['identity']
   deviceId: number
-  lookup: (e164: string, options?: AbortOptions) => Promise<LookupResult>
+  lookup: (e164: string, options?: RecipientLookupOptions) => Promise<LookupResult>
   self: (options?: AbortOptions) => Promise<SelfInfo | undefined>
   random: (n: number) => Uint8Array
   now: () => number

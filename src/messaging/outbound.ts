@@ -280,6 +280,10 @@ export class Outbound {
   /** Encrypts the entries for one device (in order) and sends them direct, the rest to the relays; returns the ids acknowledged. */
   private async deliverToDevice (party: EnvelopeParty, recipient: Recipient, device: RecipientDevice, entries: OutboxEntry[], options: AbortOptions): Promise<{ ids: string[], retryAfterMs?: number }> {
     const { sealed } = this.init
+    // the dial (a first contact's new connection) runs while the envelopes are sealed and synced; nothing is
+    // sent on it before they are stored
+    const reaching = this.channelTo(device, options)
+    reaching.catch(() => {})
     // the ratchet steps of this device's new envelopes and the sealed copies: one sync before anything leaves
     const seal = new SyncGroup()
     const sealing = { ...options, syncGroup: seal }
@@ -307,7 +311,7 @@ export class Outbound {
     if (fresh.length > 0) await sealed.batch(fresh, { ...sealing, sync: true })
     await seal.flush(options)
     const acked = new Set<number>()
-    const channel = await this.channelTo(device, options)
+    const channel = await reaching
     if (channel != null) {
       const results = await Promise.all(envelopes.map(async (env, i) => await channel.send(env, options).then(r => ({ i, ok: r.status === 'ok' }), () => ({ i, ok: false }))))
       for (const r of results) if (r.ok) acked.add(r.i)

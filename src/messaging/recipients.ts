@@ -27,6 +27,11 @@ async function untilAborted<T> (promise: Promise<T>, signal?: AbortSignal): Prom
   }
 }
 
+export interface RecipientLookupOptions extends AbortOptions {
+  /** the number's directory key as a sender's attestation names it: its walk starts while H is computed (directory LookupOptions.expectedKey) */
+  expectedKey?: Uint8Array
+}
+
 export interface RecipientDevice {
   address: DeviceAddress
   /** `<hex identity key>.<deviceId>`: the outbox's per-device key */
@@ -68,7 +73,7 @@ export class Recipients {
   /** numbers whose last answer had no trusted attestation, and when (kept as long as a good answer would be) */
   private readonly untrusted = new Map<string, number>()
 
-  constructor (private readonly lookupDirectory: (e164: string, options?: AbortOptions) => Promise<LookupResult>, private readonly now: () => number) {}
+  constructor (private readonly lookupDirectory: (e164: string, options?: RecipientLookupOptions) => Promise<LookupResult>, private readonly now: () => number) {}
 
   /**
    * The recipient's devices and relays; NotOnParleyError when the directory has no record,
@@ -90,8 +95,8 @@ export class Recipients {
    * answer is kept as resolve's would be, so a contact's first message proven by a lookup makes our reply's
    * delivery need none.
    */
-  async lookup (e164: string, options?: AbortOptions): Promise<LookupResult> {
-    return await untilAborted(this.shared(e164), options?.signal)
+  async lookup (e164: string, options?: RecipientLookupOptions): Promise<LookupResult> {
+    return await untilAborted(this.shared(e164, options?.expectedKey), options?.signal)
   }
 
   /** The verified answer any caller got within RECIPIENT_CACHE_MS, if any (no lookup). */
@@ -104,17 +109,17 @@ export class Recipients {
     return hit != null && this.now() - hit.at < RECIPIENT_CACHE_MS ? hit : undefined
   }
 
-  private shared (e164: string): Promise<LookupResult> {
+  private shared (e164: string, expectedKey?: Uint8Array): Promise<LookupResult> {
     let shared = this.pending.get(e164)
     if (shared == null) {
       // bounded on its own: one caller giving up must not fail the others' lookup
-      shared = this.fetch(e164, { signal: AbortSignal.timeout(RECIPIENT_LOOKUP_TIMEOUT_MS) }).finally(() => this.pending.delete(e164))
+      shared = this.fetch(e164, { signal: AbortSignal.timeout(RECIPIENT_LOOKUP_TIMEOUT_MS), ...(expectedKey != null ? { expectedKey } : {}) }).finally(() => this.pending.delete(e164))
       this.pending.set(e164, shared)
     }
     return shared
   }
 
-  private async fetch (e164: string, options?: AbortOptions): Promise<LookupResult> {
+  private async fetch (e164: string, options?: RecipientLookupOptions): Promise<LookupResult> {
     const found = await this.lookupDirectory(e164, options)
     if (!found.registered) return found
     if (!found.verified) {

@@ -10,6 +10,7 @@ import { startTestRelay, registeredDevice, collect, type TestRelay } from './hel
 import { Recipients } from '../../src/messaging/recipients.js'
 import { SenderProof } from '../../src/messaging/sender-proof.js'
 import { MemoryKeyValueStore } from '../../src/storage/memory/index.js'
+import { IdentityKeyPair, createAttestation, encodeAttestation, systemRandom } from '../../src/crypto/index.js'
 
 const ALICE = '+15550910001'
 const BOB = '+15550910002'
@@ -120,5 +121,20 @@ describe('Recipients and the sender proof', () => {
     expect(recipients.recent(BOB)).toBeUndefined()
     await expect(recipients.resolve(BOB)).rejects.toThrow(/verifier/)
     expect(asked).toEqual([BOB, BOB])
+  })
+
+  it('a proof hands the lookup the directory key the sender\'s attestation names for the sender\'s own key, and nothing else', async () => {
+    const verifier = IdentityKeyPair.generate(systemRandom)
+    const sender = IdentityKeyPair.generate(systemRandom)
+    const other = IdentityKeyPair.generate(systemRandom)
+    const directoryKey = new Uint8Array(32).fill(7)
+    const attestation = (identityKey: Uint8Array): Uint8Array => encodeAttestation(createAttestation(verifier, { directoryKey, identityKey, issuedAt: Date.now(), expiresAt: Date.now() + 3600_000 }))
+    const hints: Array<Uint8Array | undefined> = []
+    const proof = new SenderProof({ store: new MemoryKeyValueStore(), lookup: async (_e164, o) => { hints.push(o?.expectedKey); return answer(sender.publicKey) } })
+    expect(await proof.confirm(ALICE, sender.publicKey, { attestation: attestation(sender.publicKey) })).toBe(true)
+    // an attestation of another key, or bytes that are no attestation, give no hint; the proof is the lookup's answer
+    expect(await proof.confirm(BOB, other.publicKey, { attestation: attestation(sender.publicKey) })).toBe(false)
+    expect(await proof.confirm(BOB, other.publicKey, { attestation: new Uint8Array(40) })).toBe(false)
+    expect(hints).toEqual([directoryKey, undefined, undefined])
   })
 })
