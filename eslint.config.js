@@ -1,4 +1,4 @@
-// Lint configuration: TypeScript rules plus the layer boundaries of DESIGN.md §2.
+// Lint configuration: TypeScript rules plus the layer boundaries of docs/design.md §2.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'

@@ -65,11 +65,11 @@ export const RELAY_DEFAULTS = {
   maxConnections: 2048,
   // libp2p's own default; raise it for relays whose users share one address (carrier-grade NAT, tests on loopback)
   inboundPerHost: 5,
-  /** DESIGN §4: codes expire; 10 minutes covers slow SMS delivery (see relay-node/src/verifier/limits.ts) */
+  /** docs/design.md §4: codes expire; 10 minutes covers slow SMS delivery (see relay-node/src/verifier/limits.ts) */
   verifyCodeTtlMs: 10 * 60 * 1000,
   /** relay-node/src/verifier/limits.ts: the last bound on SMS pumping spread over many addresses and prefixes */
   verifySmsPerHour: SMS_PER_HOUR,
-  /** DESIGN §6 and relay-node/src/mailbox/limits.ts */
+  /** docs/design.md §6 and relay-node/src/mailbox/limits.ts */
   mailboxTtlMs: MAILBOX_TTL_MS,
   mailboxMaxEnvelopes: MAX_ENVELOPES_PER_MAILBOX,
   mailboxMaxBytes: MAX_BYTES_PER_MAILBOX

@@ -6,7 +6,7 @@ import type { CryptoProvider } from './provider.js'
 /** Domain separation: an attestation signature can never be mistaken for any other Parley signature. */
 const ATTESTATION_CONTEXT = new TextEncoder().encode('Parley_Attestation_v1')
 
-/** sha256(H) of DESIGN §4: the hex part of the DHT key `/parley-phone/<hex>` */
+/** sha256(H) of docs/design.md §4: the hex part of the DHT key `/parley-phone/<hex>` */
 export const DIRECTORY_KEY_LENGTH = 32
 /** directoryKey ‖ identityKey ‖ issuedAt (u64 BE ms) ‖ expiresAt (u64 BE ms) ‖ verifierKey */
 const BODY_LENGTH = DIRECTORY_KEY_LENGTH + IDENTITY_KEY_LENGTH + 8 + 8 + IDENTITY_KEY_LENGTH

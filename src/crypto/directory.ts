@@ -1,4 +1,4 @@
-/** Directory hashing (DESIGN §4 v1): scrypt of an E.164 number to H, the DHT key, and the record key derived from H; knows no DHT or number parsing. */
+/** Directory hashing (docs/design.md §4 v1): scrypt of an E.164 number to H, the DHT key, and the record key derived from H; knows no DHT or number parsing. */
 import { concat, toHex, utf8 } from './bytes.js'
 import { providerOf } from './deps.js'
 import { DecryptionError, UnsupportedParameterError } from './errors.js'
@@ -7,7 +7,7 @@ import type { CryptoProvider } from './provider.js'
 
 /** E.164: '+', a non-zero country digit, 7..15 digits in all. Normalisation (libphonenumber-js) happens above this layer. */
 export const E164_PATTERN = /^\+[1-9]\d{6,14}$/
-/** scrypt cost from DESIGN §4: ~50–100 ms per number, 32 MiB memory, which makes bulk crawling of the number space expensive. */
+/** scrypt cost from docs/design.md §4: ~50–100 ms per number, 32 MiB memory, which makes bulk crawling of the number space expensive. */
 export const DIRECTORY_SCRYPT = { N: 2 ** 15, r: 8, p: 1, dkLen: 32 } as const
 export const DHT_KEY_PREFIX = '/parley-phone/'
 const RECORD_KEY_INFO = utf8('Parley_DirectoryRecord_v1')

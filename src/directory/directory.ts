@@ -1,4 +1,4 @@
-/** Directory client: publish our record and look up a phone number on the DHT (DESIGN §4); knows no address books, UI or transports. */
+/** Directory client: publish our record and look up a phone number on the DHT (docs/design.md §4); knows no address books, UI or transports. */
 import { equals as equalBytes } from 'uint8arrays/equals'
 import type { QueryEvent, ValidateFn } from '@libp2p/kad-dht'
 import type { AbortOptions } from '@libp2p/interface'
@@ -16,7 +16,7 @@ import { MAX_HANDOVER_AGE_MS } from './handover.js'
 import { HandoverPb } from './pb/record.js'
 import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
 
-/** Network salt of H = scrypt(E164, salt) (DESIGN §4), shared with the verifier, which binds the same directory key. */
+/** Network salt of H = scrypt(E164, salt) (docs/design.md §4), shared with the verifier, which binds the same directory key. */
 export { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
 /** A lookup that gets no answer within this time fails with DirectoryUnavailableError. */
 export const LOOKUP_TIMEOUT_MS = 30_000

@@ -1,4 +1,4 @@
-/** Public entry of the directory (DESIGN §4): record format, DHT rules, publish/lookup, republishing and contact discovery; see docs/directory.md. */
+/** Public entry of the directory (docs/design.md §4): record format, DHT rules, publish/lookup, republishing and contact discovery; see docs/directory.md. */
 export * from './errors.js'
 export {
   DIRECTORY_NAMESPACE, RECORD_VERSION, MAX_VALUE_BYTES, MAX_DEVICES, MAX_RELAYS, MAX_RELAY_ADDR_LENGTH, MAX_ATTESTATIONS,

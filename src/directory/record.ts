@@ -1,4 +1,4 @@
-/** Directory record format (DESIGN §4): limits, the signed public envelope that DHT nodes validate without the number, and the sealed inner record; knows no DHT and no clock (times are parameters). */
+/** Directory record format (docs/design.md §4): limits, the signed public envelope that DHT nodes validate without the number, and the sealed inner record; knows no DHT and no clock (times are parameters). */
 import { equals as equalBytes } from 'uint8arrays/equals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -24,7 +24,7 @@ export const RECORD_VERSION = 1
 export const MAX_VALUE_BYTES = 16 * 1024
 /** Devices per user: a phone plus linked browsers/desktops (WhatsApp allows 1 + 4); 8 leaves room. */
 export const MAX_DEVICES = 8
-/** Mailbox relays per user: DESIGN §1 asks for 2+; more than 8 only makes senders' fan-out slower. */
+/** Mailbox relays per user: docs/design.md §1 recommends 2+; more than 8 only makes senders' fan-out slower. */
 export const MAX_RELAYS = 8
 /** Longest relay multiaddr string accepted (dns names, /p2p/ suffix and a circuit fit easily). */
 export const MAX_RELAY_ADDR_LENGTH = 512

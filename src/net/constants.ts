@@ -9,7 +9,7 @@ export const AGENT_VERSION = 'parley/0.1.0'
 /**
  * ICE servers used for WebRTC when none are configured: none. Parley sends no
  * traffic to third-party STUN servers by default (it would reveal every user's IP
- * to them); relays may hand out STUN/TURN later (DESIGN §8). See docs/network.md.
+ * to them); relays may hand out STUN/TURN later (docs/design.md §8). See docs/network.md.
  */
 export const DEFAULT_ICE_SERVERS: RTCIceServer[] = []
 

@@ -71,7 +71,7 @@ export function commonServices (dhtMode: 'client' | 'server', rules: DhtRecordRu
   const dht = kadDHT({
     protocol: DHT_PROTOCOL,
     clientMode: dhtMode === 'client',
-    // loopback and private addresses must work for local networks and tests (DESIGN §9)
+    // loopback and private addresses must work for local networks and tests (docs/design.md §9)
     peerInfoMapper: passthroughMapper,
     allowQueryWithZeroPeers: false,
     ...(rules.validators != null ? { validators: rules.validators } : {}),

@@ -5,7 +5,7 @@ import { NotFoundError, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
 import type { AbortOptions, KeyValueStore, PreKeyStore, Storage } from '../storage/index.js'
 import { KeyedMutex } from '../util/keyed-mutex.js'
 
-/** How often the signed X25519 and last-resort ML-KEM prekeys rotate (DESIGN §5: weekly). */
+/** How often the signed X25519 and last-resort ML-KEM prekeys rotate (docs/design.md §5: weekly). */
 export const SIGNED_PRE_KEY_ROTATION_MS = 7 * 24 * 60 * 60 * 1000
 
 /** One-time prekeys generated per batch: enough for a burst of new contacts between uploads, small enough to upload in one request. */

@@ -63,7 +63,7 @@ export const DEFAULT_HISTORY_PAGE = 50
 export const MAX_HISTORY_PAGE = 500
 /**
  * How long a (sender, id) dedup mark is kept after the message arrived: longer than the
- * mailbox TTL (30 days, DESIGN §6) plus slack for clock skew and a relay redelivering a
+ * mailbox TTL (30 days, docs/design.md §6) plus slack for clock skew and a relay redelivering a
  * message it kept until the last moment, so no mailbox can still hold a copy once the mark goes.
  */
 export const SEEN_RETENTION_MS = 45 * 24 * 60 * 60 * 1000

@@ -21,7 +21,7 @@ export interface PreKeyEntry {
 
 /**
  * How long a replaced signed or last-resort prekey stays usable: the mailbox TTL
- * (DESIGN §6, 30 days), so a first message that waited in a mailbox still decrypts.
+ * (docs/design.md §6, 30 days), so a first message that waited in a mailbox still decrypts.
  */
 export const SIGNED_PRE_KEY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
 

@@ -1,4 +1,4 @@
-// The layer boundaries of DESIGN.md §2 are enforced by lint: a forbidden import fails, an allowed one passes.
+// The layer boundaries of docs/design.md §2 are enforced by lint: a forbidden import fails, an allowed one passes.
 import { describe, it, expect } from 'vitest'
 import { ESLint } from 'eslint'
 

@@ -1,7 +1,7 @@
 /** The mailbox service's limits, each with its reason (docs/mailbox.md lists them). */
 import type { RateWindow } from '../rate-limit.js'
 
-/** DESIGN §6: what nobody fetched in 30 days expires (the sender's client reports it undelivered). */
+/** docs/design.md §6: what nobody fetched in 30 days expires (the sender's client reports it undelivered). */
 export const MAILBOX_TTL_MS = 30 * 24 * 60 * 60_000
 
 /**

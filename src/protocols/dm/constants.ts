@@ -7,7 +7,7 @@ export const DM_PROTOCOL = `/${PROTOCOL_PREFIX}/${PROTOCOL_NAME}/${PROTOCOL_VERS
 
 /**
  * Largest envelope: a text message is a few KiB sealed; 256 KiB leaves room for long texts,
- * previews and group-key distributions while media goes as blobs by reference (DESIGN §8).
+ * previews and group-key distributions while media goes as blobs by reference (docs/design.md §8).
  */
 export const MAX_ENVELOPE_BYTES = 256 * 1024
 

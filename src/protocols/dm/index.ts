@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  *
- * Direct messages (`/parley/dm/1.0.0`, DESIGN §6 path 1). A device registers
+ * Direct messages (`/parley/dm/1.0.0`, docs/design.md §6 path 1). A device registers
  * `dmService({ backend })` as a libp2p service; the backend persists each envelope before
  * it resolves, and only then does the sender get OK. Senders open one stream per recipient
  * device and pipeline envelopes on it (`openDirectChannel`), or hand a batch to `sendDirect`.

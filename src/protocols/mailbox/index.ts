@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  *
- * Relay mailboxes (`/parley/mailbox/1.0.0`, DESIGN §6). Senders deposit opaque sealed-sender
+ * Relay mailboxes (`/parley/mailbox/1.0.0`, docs/design.md §6). Senders deposit opaque sealed-sender
  * envelopes for an owner device (many per stream, one answer each, in order; the relay answers
  * `ok` only after a synced write). The owner opens its mailbox with a signed challenge, receives
  * every stored envelope after a cursor (oldest first, in pages, then a drained marker), optionally

@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  *
- * The one-time prekey service (`/parley/prekeys/1.0.0`, DESIGN §5). An owner uploads its signed
+ * The one-time prekey service (`/parley/prekeys/1.0.0`, docs/design.md §5). An owner uploads its signed
  * prekey, its last-resort ML-KEM prekey and batches of one-time X25519 and ML-KEM prekeys to its
  * mailbox relays (signed by its identity key, for one relay, at one time); anyone fetches a bundle,
  * and the relay hands each one-time key out at most once, falling back to the last-resort KEM key.

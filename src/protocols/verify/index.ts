@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  *
- * Phone-number verification (`/parley/verify/1.0.0`, DESIGN §4). A relay that runs the
+ * Phone-number verification (`/parley/verify/1.0.0`, docs/design.md §4). A relay that runs the
  * optional verifier registers `verifierServer({ backend })` as a libp2p service; clients call
  * `requestVerificationCode` (the verifier sends a 6-digit code by SMS) and then
  * `confirmVerificationCode` (the verifier returns an attestation signed by its key).
