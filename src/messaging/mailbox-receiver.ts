@@ -3,6 +3,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { openMailbox, type MailboxNode, type MailboxSession } from '../protocols/mailbox/index.js'
 import type { IdentityKeyPair } from '../crypto/index.js'
 import { SyncGroup, type AbortOptions } from '../storage/index.js'
+import { raceSignal, sleep } from '../util/abort.js'
+import { backoff } from '../util/backoff.js'
 
 /** First reconnect delay after a session ended; doubles up to RECONNECT_MAX_MS. */
 export const RECONNECT_MIN_MS = 500
@@ -67,17 +69,7 @@ export class MailboxReceiver {
   /** Resolves when every followed relay has handed over what it held when we first connected, and all of it is persisted and acked (or `signal` fires). */
   async drained (options?: AbortOptions): Promise<void> {
     const all = Promise.all([...this.loops.values()].filter(l => !l.retired).map(async l => { await l.handled }))
-    if (options?.signal == null) {
-      await all
-      return
-    }
-    const signal = options.signal
-    signal.throwIfAborted()
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason)
-      signal.addEventListener('abort', onAbort, { once: true })
-      all.then(() => resolve(), reject).finally(() => signal.removeEventListener('abort', onAbort))
-    })
+    await raceSignal(all, options?.signal)
   }
 
   private async unfollow (relay: string): Promise<void> {
@@ -132,11 +124,8 @@ export class MailboxReceiver {
         if (!signal.aborted) this.init.onState?.(relay, 'disconnected')
       }
       if (signal.aborted) break
-      const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(16, failures))
-      await new Promise<void>(resolve => {
-        const t = setTimeout(resolve, wait)
-        signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
-      })
+      // an abort ends the wait early, and the loop with it
+      await sleep(backoff(failures, { minMs: RECONNECT_MIN_MS, maxMs: RECONNECT_MAX_MS }), { signal }).catch(() => {})
     }
   }
 

@@ -19,6 +19,7 @@ import { DeliveryTokens } from './delivery-token.js'
 import { repairStuckTexts, type StuckTextsResult } from './stuck-texts.js'
 import { OwedTexts } from './owed-texts.js'
 import { DepositIdentity, type DepositNode } from './deposit-identity.js'
+import { raceSignal } from '../util/abort.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
 export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
@@ -491,16 +492,17 @@ export class Messenger extends Emitter<MessengerEvents> {
 
   /** Resolves with the status once one of `statuses` is reached (or is already). */
   async waitForStatus (conversation: string, id: string, statuses: MessageStatus[], options?: AbortOptions): Promise<MessageStatus> {
-    return await new Promise<MessageStatus>((resolve, reject) => {
-      const done = (status: MessageStatus): void => { cleanup(); resolve(status) }
-      const onStatus = (e: MessengerEvents['status']): void => { if (e.conversation === conversation && e.id === id && statuses.includes(e.status)) done(e.status) }
-      const onAbort = (): void => { cleanup(); reject(options?.signal?.reason) }
-      const cleanup = (): void => { this.off('status', onStatus); options?.signal?.removeEventListener('abort', onAbort) }
-      this.on('status', onStatus)
-      options?.signal?.addEventListener('abort', onAbort, { once: true })
-      if (options?.signal?.aborted === true) { onAbort(); return }
-      this.init.messages.get(conversation, id).then(m => { if (m != null && statuses.includes(m.status)) done(m.status) }, err => { cleanup(); reject(err) })
-    })
+    options?.signal?.throwIfAborted()
+    let onStatus: ((e: MessengerEvents['status']) => void) | undefined
+    try {
+      return await raceSignal(new Promise<MessageStatus>((resolve, reject) => {
+        onStatus = e => { if (e.conversation === conversation && e.id === id && statuses.includes(e.status)) resolve(e.status) }
+        this.on('status', onStatus)
+        this.init.messages.get(conversation, id).then(m => { if (m != null && statuses.includes(m.status)) resolve(m.status) }, reject)
+      }), options?.signal)
+    } finally {
+      if (onStatus != null) this.off('status', onStatus)
+    }
   }
 
   private queueReceipt (to: string, id: string): void {
