@@ -25,6 +25,7 @@ export type { PresenceInfo } from './client/presence.js'
 export type { BackupProgressOptions, ImportBackupOptions } from './client/backup.js'
 export { MIN_BACKUP_PASSPHRASE_CHARS } from './client/backup.js'
 export { normalizePhone, InvalidPhoneNumberError } from './util/phone.js'
+export { backoff, type BackoffOptions } from './util/backoff.js'
 export type { LookupResult, DiscoveryReport } from './directory/index.js'
 
 /** Profile names become part of an IndexedDB name: short, and only letters, digits, '-' and '_'. */

@@ -12,6 +12,7 @@ import { sealFor, type EnvelopeParty } from './envelope.js'
 import { IdentityNotAcceptedError, NotOnParleyError, UnverifiedNumberError } from './errors.js'
 import type { Recipient, RecipientDevice, Recipients } from './recipients.js'
 import type { DepositIdentity } from './deposit-identity.js'
+import { backoff } from '../util/backoff.js'
 
 /** First retry after a failed attempt; doubles per attempt up to RETRY_MAX_MS. */
 export const RETRY_MIN_MS = 1_000
@@ -271,8 +272,8 @@ export class Outbound {
   private async retry (entries: OutboxEntry[], retryAfterMs: number | undefined, options: AbortOptions): Promise<void> {
     if (entries.length === 0) return
     const attempts = Math.max(...entries.map(e => e.attempts))
-    const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(20, attempts))
-    const at = this.init.now() + Math.max(backoff, retryAfterMs ?? 0)
+    const wait = backoff(attempts, { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS })
+    const at = this.init.now() + Math.max(wait, retryAfterMs ?? 0)
     this.waitingUntil.set(entries[0].to, at)
     for (const e of entries) await this.init.outbox.put({ ...e, attempts: e.attempts + 1, nextAttemptAt: at }, options)
   }
@@ -491,7 +492,7 @@ export class Outbound {
   private markEphemeralFailed (device: RecipientDevice): void {
     const e = this.ephemeral.get(device.key)
     const failures = (e?.failures ?? 0) + 1
-    const pause = Math.min(EPHEMERAL_RETRY_MAX_MS, EPHEMERAL_RETRY_MIN_MS * 2 ** Math.min(20, failures - 1))
+    const pause = backoff(failures - 1, { minMs: EPHEMERAL_RETRY_MIN_MS, maxMs: EPHEMERAL_RETRY_MAX_MS })
     this.ephemeral.set(device.key, { failures, retryAt: this.init.now() + pause })
   }
 
