@@ -2,7 +2,7 @@
 import { createBrowserNode, createDepositBrowserNode } from './net/browser.js'
 import { openLevel } from './storage/index.js'
 import { Parley, type ParleyInit } from './client/parley.js'
-import type { AbortOptions } from './storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
 import { importBackup, type ImportBackupOptions } from './client/backup.js'
 
 export { createBrowserNode, createDepositBrowserNode, BROWSER_DEFAULT_LISTEN, BROWSER_PING_INTERVAL_MS, type BrowserNode } from './net/browser.js'

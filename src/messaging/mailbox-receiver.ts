@@ -2,7 +2,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { openMailbox, type MailboxNode, type MailboxSession } from '../protocols/mailbox/index.js'
 import type { IdentityKeyPair } from '../crypto/index.js'
-import { SyncGroup, type AbortOptions } from '../storage/index.js'
+import { SyncGroup, type StoreOptions } from '../storage/index.js'
 import { raceSignal, sleep } from '../util/abort.js'
 import { backoff } from '../util/backoff.js'
 
@@ -18,11 +18,11 @@ export interface MailboxReceiverInit {
   identity: IdentityKeyPair
   deviceId: number
   /** persists the envelope (or deliberately drops it) with `options.syncGroup`, which is flushed before the ack; throws when it could not: then it is not acked */
-  handle: (envelope: Uint8Array, options?: AbortOptions) => Promise<void>
+  handle: (envelope: Uint8Array, options?: StoreOptions) => Promise<void>
   onState?: (relay: string, state: 'connected' | 'drained' | 'disconnected') => void
   onError?: (err: unknown) => void
   /** our delivery token: each session registers the key derived from it at the relay, so contacts' deposits get the full quota */
-  deliveryToken?: (options?: AbortOptions) => Promise<Uint8Array>
+  deliveryToken?: (options?: StoreOptions) => Promise<Uint8Array>
 }
 
 interface Loop {
@@ -67,7 +67,7 @@ export class MailboxReceiver {
   }
 
   /** Resolves when every followed relay has handed over what it held when we first connected, and all of it is persisted and acked (or `signal` fires). */
-  async drained (options?: AbortOptions): Promise<void> {
+  async drained (options?: StoreOptions): Promise<void> {
     const all = Promise.all([...this.loops.values()].filter(l => !l.retired).map(async l => { await l.handled }))
     await raceSignal(all, options?.signal)
   }

@@ -1,8 +1,7 @@
 /** Who a phone number's devices are and where their mail goes: directory lookups shared by every caller, with a short in-memory cache. Knows nothing of sessions or sending. */
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { LookupResult, Registered } from '../directory/index.js'
-import type { AbortOptions } from '../storage/index.js'
 import { toHex } from '../storage/index.js'
 import { raceSignal } from '../util/abort.js'
 import type { DeviceAddress } from '../session/index.js'

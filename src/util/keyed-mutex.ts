@@ -1,6 +1,6 @@
 // KeyedMutex: a per-key serial queue (one peer address, one phone number, one identity at a time); shared by sessions and relay services, knows neither.
 import { AbortError, throwIfAborted } from '../storage/index.js'
-import type { AbortOptions } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
 import { raceSignal } from './abort.js'
 
 export class KeyedMutex {
