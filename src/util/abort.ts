@@ -25,6 +25,12 @@ export async function sleep (ms: number, options: AbortOptions = {}): Promise<vo
   }
 }
 
+/** Resolves when the signal aborts, at once when it already has (a `once` listener: gone when it fires). */
+export async function untilAborted (signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return
+  await new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })
+}
+
 /**
  * Runs `fn` with a signal that fires after `ms` (reason: TimeoutError) or when `signal` aborts. A caller's abort
  * (before or during) rejects with the caller's reason; a failure after our own timeout rejects with

@@ -2,7 +2,7 @@
 import { getEventListeners } from 'node:events'
 import { TimeoutError } from '@libp2p/interface'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { raceSignal, sleep, withTimeout } from '../../src/util/abort.js'
+import { raceSignal, sleep, untilAborted, withTimeout } from '../../src/util/abort.js'
 
 class CallerStopped extends Error {
   static name = 'CallerStopped'
@@ -79,6 +79,28 @@ describe('sleep', () => {
     const slept = sleep(10)
     await vi.advanceTimersByTimeAsync(10)
     await expect(slept).resolves.toBeUndefined()
+  })
+})
+
+describe('untilAborted', () => {
+  it('resolves at once for a signal aborted before the start', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    await expect(untilAborted(controller.signal)).resolves.toBeUndefined()
+    expect(listeners(controller.signal)).toBe(0)
+  })
+
+  it('resolves when the signal aborts, and its listener goes with it', async () => {
+    const controller = new AbortController()
+    let done = false
+    const waiting = untilAborted(controller.signal).then(() => { done = true })
+    await Promise.resolve()
+    expect(done).toBe(false)
+    expect(listeners(controller.signal)).toBe(1)
+    controller.abort()
+    await waiting
+    expect(done).toBe(true)
+    expect(listeners(controller.signal)).toBe(0)
   })
 })
 
