@@ -2,7 +2,7 @@
 import { createBrowserNode, createDepositBrowserNode } from './net/browser.js'
 import { openLevel } from './storage/index.js'
 import { Parley, type ParleyInit } from './client/parley.js'
-import type { AbortOptions } from './storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
 import { importBackup, type ImportBackupOptions } from './client/backup.js'
 
 export { createBrowserNode, createDepositBrowserNode, BROWSER_DEFAULT_LISTEN, BROWSER_PING_INTERVAL_MS, type BrowserNode } from './net/browser.js'
@@ -25,6 +25,7 @@ export type { PresenceInfo } from './client/presence.js'
 export type { BackupProgressOptions, ImportBackupOptions } from './client/backup.js'
 export { MIN_BACKUP_PASSPHRASE_CHARS } from './client/backup.js'
 export { normalizePhone, InvalidPhoneNumberError } from './util/phone.js'
+export { backoff, type BackoffOptions } from './util/backoff.js'
 export type { LookupResult, DiscoveryReport } from './directory/index.js'
 
 /** Profile names become part of an IndexedDB name: short, and only letters, digits, '-' and '_'. */

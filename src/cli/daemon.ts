@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage as HttpRequest, type ServerResponse 
 import type { Parley, ReceivedMessage } from '../index.js'
 import { toHexString } from '../index.js'
 import { profileJson } from './messaging.js'
+import { untilAborted } from '../util/abort.js'
 
 /** Largest request body: a text message plus JSON framing. */
 const MAX_BODY_BYTES = 512 * 1024
@@ -138,7 +139,8 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
   const address = server.address()
   const actual = typeof address === 'object' && address != null ? address.port : port
   process.stdout.write(JSON.stringify({ event: 'rpc', url: `http://127.0.0.1:${actual}/`, events: `http://127.0.0.1:${actual}/events` }) + '\n')
-  await new Promise<void>(resolve => signal.addEventListener('abort', () => resolve(), { once: true }))
+  // a signal that fired while the server started ends it at once (a listener added then never fired)
+  await untilAborted(signal)
   for (const s of streams) s.end()
   server.closeAllConnections()
   await new Promise<void>(resolve => server.close(() => resolve()))

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import { UnverifiedNumberError, type Parley, type ParleyEvents, type ReceivedMessage } from '../index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
+import { sleep } from '../util/abort.js'
 
 /**
  * How long receive/chat wait at exit for receipts (and anything else) still in the outbox to go out. Receipts
@@ -101,10 +102,8 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
   // the device checks its own record at start: receive reports what that check finds before it ends
   const ownRecord = parley.checkOwnRecord({ signal }).catch(() => {})
   if (listenMs != null) {
-    await new Promise<void>(resolve => {
-      const t = setTimeout(resolve, listenMs)
-      signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
-    })
+    // ^C ends the listening early, not the command: what arrived is still flushed below
+    await sleep(listenMs, { signal }).catch(() => {})
   } else {
     await parley.drained({ signal })
   }

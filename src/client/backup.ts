@@ -2,7 +2,8 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { systemRandom, type RandomSource } from '../crypto/index.js'
-import { equalBytes, type AbortOptions, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import { equalBytes, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
 import { markSessionsRestored } from '../session/index.js'
 import { BackupCorruptError, BackupPassphraseError, BackupPassphraseTooShortError, BackupTargetNotEmptyError } from './errors.js'
 

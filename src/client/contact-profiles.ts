@@ -1,5 +1,6 @@
 /** Contacts' profiles (display name, photo) as they shared them, one per number, the newest version kept (kv `contact-profiles`). Knows nothing of how they arrive. */
-import type { AbortOptions, KeyValueStore } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import type { KeyValueStore } from '../storage/index.js'
 import { KeyedMutex } from '../util/keyed-mutex.js'
 
 export interface ContactProfile {

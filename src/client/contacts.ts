@@ -1,6 +1,7 @@
 /** Contacts' identity keys and their trust: safety numbers, verified marks bound to one key, identity-change notices, and the block on a verified contact's new key until the user accepts it. Knows nothing of sending or of the page. */
 import { safetyNumber } from '../crypto/index.js'
-import { toHex, type AbortOptions, type IdentityStore, type KeyValueStore, type RemoteIdentity } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import { toHex, type IdentityStore, type KeyValueStore, type RemoteIdentity } from '../storage/index.js'
 import type { LookupResult } from '../directory/index.js'
 import { IdentityNotAcceptedError, NotOnParleyError, UnverifiedNumberError } from '../messaging/index.js'
 

@@ -1,7 +1,7 @@
 /** This device's libp2p key, kept in the device's storage so its peer id survives restarts. Knows nothing of the identity key. */
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import type { PrivateKey } from '@libp2p/interface'
-import type { KeyValueStore, AbortOptions } from '../storage/index.js'
+import type { AbortOptions, PrivateKey } from '@libp2p/interface'
+import type { KeyValueStore } from '../storage/index.js'
 
 const PEER_KEY = 'peer-key'
 

@@ -6,7 +6,7 @@ import { uploadPreKeys } from '../protocols/prekeys/index.js'
 import { renewAttestation } from '../protocols/verify/index.js'
 import { Republisher, REPUBLISH_INTERVAL_MS, type DirectoryDht, type DirectoryRecordFields, type PublishResult } from '../directory/index.js'
 import { ONE_TIME_PRE_KEY_BATCH, type PreKeyManager, type LocalIdentity } from '../session/index.js'
-import type { AbortOptions } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
 
 /** How often the device checks its prekeys (rotation due? relays running low?). Rotation itself is weekly (SIGNED_PRE_KEY_ROTATION_MS). */
 export const PREKEY_CHECK_INTERVAL_MS = 6 * 3600_000

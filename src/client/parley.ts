@@ -1,7 +1,8 @@
 /** The Parley client facade: one object per device that owns storage, identity and the libp2p node. The composition root; apps talk only to this. */
 import { decodeAttestation, safetyNumber, systemRandom, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
 import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIdentity } from '../session/index.js'
-import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import { openLevel, toHex, type Storage, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'

@@ -1,5 +1,6 @@
 /** Opt-in presence for the facade: whether we share ours (persisted), telling recent contacts when we come and go, and the last presence each contact told us (kept only while we share ours). Knows nothing of transports or encryption: it sends through a callback. */
-import type { AbortOptions, KeyValueStore } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import type { KeyValueStore } from '../storage/index.js'
 
 /** Contacts told about our presence: the most recent conversations only, so a device with thousands of chats does not dial them all at start. */
 export const PRESENCE_MAX_CONTACTS = 50

@@ -1,5 +1,6 @@
 /** The user's own profile (display name, small photo) kept in the device's storage, with the time it last changed (the version contacts compare). Knows nothing of how it is shared. */
-import type { AbortOptions, KeyValueStore } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import type { KeyValueStore } from '../storage/index.js'
 import { profileProblem } from '../messaging/profile-limits.js'
 import { InvalidProfileError } from './errors.js'
 

@@ -1,7 +1,8 @@
 /** The relays this device starts from and their health: a persisted list merged with the configured bootstrap, pinged on demand. Knows nothing of the directory record. */
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { AbortOptions, KeyValueStore } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import type { KeyValueStore } from '../storage/index.js'
 import type { ClientNode } from '../net/options.js'
 import { InvalidRelayAddressError, LastRelayError } from './errors.js'
 

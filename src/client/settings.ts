@@ -1,5 +1,6 @@
 /** The user's settings kept in the device's storage (read receipts, …), with the app's init as the default; knows nothing of what they control. */
-import type { AbortOptions, KeyValueStore } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import type { KeyValueStore } from '../storage/index.js'
 
 export interface Settings {
   /** send read receipts when a conversation is marked read */

@@ -1,6 +1,7 @@
 /** The verifier keys this device trusts (its trust roots): the configured ones, else the one that attested our own number. Knows nothing of relays, lookups or the page. */
 import { toString as toBase64, fromString as fromBase64 } from 'uint8arrays'
-import { toHex, type AbortOptions, type KeyValueStore } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import { toHex, type KeyValueStore } from '../storage/index.js'
 
 /** kv key (in the registration store) of the verifiers that attested our own number, base64 JSON; the name predates this module */
 export const LEARNED_VERIFIERS_KEY = 'trusted-verifiers'

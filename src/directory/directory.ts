@@ -15,6 +15,7 @@ import { walk, type Walk } from './walk.js'
 import { MAX_HANDOVER_AGE_MS } from './handover.js'
 import { HandoverPb } from './pb/record.js'
 import { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
+import { raceSignal, sleep, withTimeout } from '../util/abort.js'
 
 /** Network salt of H = scrypt(E164, salt) (docs/design.md §4), shared with the verifier, which binds the same directory key. */
 export { PARLEY_NETWORK_SALT } from '../crypto/directory-salt.js'
@@ -56,20 +57,6 @@ function isValidValue (key: Uint8Array, value: Uint8Array, now: number, provider
   }
 }
 
-/** Resolves after `ms`, or rejects when `signal` aborts. */
-async function pause (ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted()
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => { clearTimeout(timer); reject(signal.reason) }
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-function abortError (signal?: AbortSignal): unknown {
-  return signal?.reason ?? Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })
-}
-
 /** Caches H per number in memory (never persisted): contact discovery and lookups of the same number pay scrypt once. */
 export class DirectoryHashCache {
   private readonly hashes = new Map<string, Promise<Uint8Array>>()
@@ -84,14 +71,8 @@ export class DirectoryHashCache {
       this.hashes.set(e164, h)
       if (this.hashes.size > this.max) this.hashes.delete(this.hashes.keys().next().value as string)
     }
-    const signal = options.signal
-    if (signal == null) return await h
     // scrypt cannot be interrupted; stop waiting for it when aborted
-    return await new Promise<Uint8Array>((resolve, reject) => {
-      const onAbort = (): void => reject(abortError(signal))
-      signal.addEventListener('abort', onAbort, { once: true })
-      h.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-    })
+    return await raceSignal(h, options.signal)
   }
 
   get size (): number {
@@ -107,24 +88,6 @@ export async function directoryKeysFor (e164: string, options: AbortOptions & { 
   const h = await (options.hashes ?? defaultHashCache).hash(e164, options)
   const dhtKey = directoryDhtKey(h, options.provider)
   return { dhtKey, key: new TextEncoder().encode(dhtKey), directoryKey: parseDirectoryKey(dhtKey).directoryKey, recordKey: directoryRecordKey(h, options.provider) }
-}
-
-/** Runs `fn` with a signal that also fires after `ms`; tells a timeout apart from the caller's abort. */
-async function withTimeout<T> (ms: number, signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>, onTimeout: (cause: unknown) => Error): Promise<T> {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new Error('directory operation timed out')), ms)
-  const onAbort = (): void => controller.abort(signal?.reason)
-  signal?.addEventListener('abort', onAbort, { once: true })
-  try {
-    return await fn(controller.signal)
-  } catch (err) {
-    if (signal?.aborted === true) throw abortError(signal)
-    if (controller.signal.aborted) throw onTimeout(err)
-    throw err
-  } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
-  }
 }
 
 export interface PublishOptions extends AbortOptions {
@@ -397,7 +360,7 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
     // while peers it asked were down (a relay restarting, our routing table still filling after our own
     // start) is walked again after a pause, and only a second empty walk says no
     if (first.failed > 0 && !first.endedEarly && !values.some(v => isValidValue(key, v.value, now, options.provider))) {
-      await pause(options.negativeRecheckMs ?? NEGATIVE_RECHECK_MS, signal)
+      await sleep(options.negativeRecheckMs ?? NEGATIVE_RECHECK_MS, { signal })
       const again = await walk(dht, key, { signal, quorum, ...(options.provider != null ? { provider: options.provider } : {}) })
       values = [...values, ...again.values.filter(v => !values.some(w => equalBytes(w.value, v.value)))]
       answered = new Set([...answered, ...again.answered])

@@ -3,6 +3,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import { publishRecord, type DirectoryDht, type PublishOptions, type PublishResult } from './directory.js'
 import { DEFAULT_RECORD_LIFETIME_MS, type DirectoryRecordFields } from './record.js'
 import type { IdentityKeyPair } from '../crypto/index.js'
+import { backoff } from '../util/backoff.js'
 
 /**
  * Republish period: refreshes the registration lock ~14 times per 7-day window (devices off for days keep
@@ -86,7 +87,7 @@ export class Republisher {
     this.running = run
     await run
     if (this.started && this.controller?.signal.aborted !== true) {
-      this.schedule(result != null ? this.interval : Math.min(this.interval, (this.init.retryMs ?? REPUBLISH_RETRY_MS) * 2 ** (this.failures - 1)))
+      this.schedule(result != null ? this.interval : backoff(this.failures - 1, { minMs: this.init.retryMs ?? REPUBLISH_RETRY_MS, maxMs: this.interval }))
     }
     if (result == null) throw failure
     return result

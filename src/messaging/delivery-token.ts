@@ -1,5 +1,5 @@
 /** Mailbox delivery tokens on a device: our own (kv `messaging-delivery-token`, made once, kept in backups) and those contacts gave us inside the encryption (kv `messaging-delivery-tokens`, by identity key). Knows nothing of relays or envelopes. */
-import { equalBytes, toHex, type AbortOptions, type KeyValueStore } from '../storage/index.js'
+import { equalBytes, toHex, type StoreOptions, type KeyValueStore } from '../storage/index.js'
 import { DELIVERY_TOKEN_LENGTH } from './content.js'
 
 /** The key of our own token in its store. */
@@ -21,7 +21,7 @@ export class DeliveryTokens {
   constructor (private readonly init: DeliveryTokensInit) {}
 
   /** Our token: made (random) and stored synced the first time, the same ever after. */
-  async own (options?: AbortOptions): Promise<Uint8Array> {
+  async own (options?: StoreOptions): Promise<Uint8Array> {
     const loading = this.ownToken ??= (async () => {
       const stored = await this.init.own.get(OWN, options)
       if (stored != null && stored.length === DELIVERY_TOKEN_LENGTH) return stored
@@ -38,7 +38,7 @@ export class DeliveryTokens {
   }
 
   /** The token the owner of `identityKey` gave us, or undefined (then deposits to it share the stranger quota). */
-  async of (identityKey: Uint8Array, options?: AbortOptions): Promise<Uint8Array | undefined> {
+  async of (identityKey: Uint8Array, options?: StoreOptions): Promise<Uint8Array | undefined> {
     const id = toHex(identityKey)
     if (!this.known.has(id)) {
       const stored = await this.init.contacts.get(id, options)
@@ -51,7 +51,7 @@ export class DeliveryTokens {
    * Keeps the token a contact sent from `identityKey` (the key that sealed the envelope, so nobody can set
    * another identity's token); written only when it changed.
    */
-  async learn (identityKey: Uint8Array, token: Uint8Array, options?: AbortOptions): Promise<void> {
+  async learn (identityKey: Uint8Array, token: Uint8Array, options?: StoreOptions): Promise<void> {
     if (token.length !== DELIVERY_TOKEN_LENGTH) return
     const old = await this.of(identityKey, options)
     if (old != null && equalBytes(old, token)) return

@@ -1,7 +1,7 @@
 /** One device's ciphertext for another: ratchet-encrypt then seal the sender inside; and the reverse. Knows nothing of transports, numbers or storage layouts. */
 import { openSealedSender, sealSender, type IdentityKeyPair, type RandomSource } from '../crypto/index.js'
 import type { DeviceAddress, SessionManager } from '../session/index.js'
-import type { AbortOptions } from '../storage/index.js'
+import type { StoreOptions } from '../storage/index.js'
 import { UndecryptableEnvelopeError } from './errors.js'
 
 /** sealed-sender content types: which kind of ratchet message is inside */
@@ -17,7 +17,7 @@ export interface EnvelopeParty {
 }
 
 /** Encrypts `plaintext` for one recipient device (a session must exist) and seals our identity inside. */
-export async function sealFor (me: EnvelopeParty, recipient: DeviceAddress, plaintext: Uint8Array, options?: AbortOptions): Promise<Uint8Array> {
+export async function sealFor (me: EnvelopeParty, recipient: DeviceAddress, plaintext: Uint8Array, options?: StoreOptions): Promise<Uint8Array> {
   const message = await me.sessions.encrypt(recipient, plaintext, options)
   return sealSender({
     senderIdentity: me.identity,
@@ -39,7 +39,7 @@ export interface OpenedMessage {
  * A seal that does not open is UndecryptableEnvelopeError; session errors (duplicate, no session) pass through with their names.
  * `onSender` learns the sender as soon as the seal opened (before the session decrypts).
  */
-export async function openEnvelope (me: EnvelopeParty, envelope: Uint8Array, beforeCommit: (plaintext: Uint8Array, sender: DeviceAddress) => Promise<void>, options?: AbortOptions & { onSender?: (sender: DeviceAddress) => void }): Promise<OpenedMessage> {
+export async function openEnvelope (me: EnvelopeParty, envelope: Uint8Array, beforeCommit: (plaintext: Uint8Array, sender: DeviceAddress) => Promise<void>, options?: StoreOptions & { onSender?: (sender: DeviceAddress) => void }): Promise<OpenedMessage> {
   let opened
   try {
     opened = openSealedSender(me.identity, envelope)

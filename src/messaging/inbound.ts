@@ -1,5 +1,5 @@
 /** Takes one envelope from any path (direct or mailbox), opens and decrypts it, checks who sent it, stores what it says before the session advances, and reports it. Resolving means "persisted or deliberately dropped": the caller may ack. Knows nothing of transports. */
-import type { AbortOptions, MessageStore, StoredMessage } from '../storage/index.js'
+import type { StoreOptions, MessageStore, StoredMessage } from '../storage/index.js'
 import type { DeviceAddress } from '../session/index.js'
 import { decodeContent, type Content, type MessageBody } from './content.js'
 import { openEnvelope, type EnvelopeParty } from './envelope.js'
@@ -34,9 +34,9 @@ export interface InboundInit {
   /** marks written with each new text (its announcement and receipt are owed until done) */
   owed?: OwedTexts
   /** called inside the persist step for receipts: move our message's status forward */
-  onReceipt: (from: string, body: Extract<MessageBody, { kind: 'receipt' }>, options?: AbortOptions) => Promise<void>
+  onReceipt: (from: string, body: Extract<MessageBody, { kind: 'receipt' }>, options?: StoreOptions) => Promise<void>
   /** called inside the persist step for a contact's profile: store it; false when it is not newer than the one kept (then it is a duplicate) */
-  onProfile?: (from: string, body: Extract<MessageBody, { kind: 'profile' }>, options?: AbortOptions) => Promise<boolean>
+  onProfile?: (from: string, body: Extract<MessageBody, { kind: 'profile' }>, options?: StoreOptions) => Promise<boolean>
   onError?: (err: unknown) => void
 }
 
@@ -44,7 +44,7 @@ export class Inbound {
   constructor (private readonly init: InboundInit) {}
 
   /** Processes one envelope. Throws only when it could not be persisted (storage failure, not registered yet): then do not ack. */
-  async receive (envelope: Uint8Array, options?: AbortOptions): Promise<InboundResult> {
+  async receive (envelope: Uint8Array, options?: StoreOptions): Promise<InboundResult> {
     const party = await this.init.party()
     if (party == null) throw new NotRegisteredError()
     let result: InboundResult = { kind: 'dropped', reason: 'empty' }
@@ -89,7 +89,7 @@ export class Inbound {
    * Runs before the session commits: a throw here leaves the envelope readable again later. `startWriting` is
    * called right before the first write; from then on the caller's abort no longer reaches this receive.
    */
-  private async persist (plaintext: Uint8Array, sender: DeviceAddress, options: AbortOptions, startWriting: () => void): Promise<InboundResult> {
+  private async persist (plaintext: Uint8Array, sender: DeviceAddress, options: StoreOptions, startWriting: () => void): Promise<InboundResult> {
     let content: Content
     try {
       content = decodeContent(plaintext)

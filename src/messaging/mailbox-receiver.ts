@@ -2,7 +2,9 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { openMailbox, type MailboxNode, type MailboxSession } from '../protocols/mailbox/index.js'
 import type { IdentityKeyPair } from '../crypto/index.js'
-import { SyncGroup, type AbortOptions } from '../storage/index.js'
+import { SyncGroup, type StoreOptions } from '../storage/index.js'
+import { raceSignal, sleep } from '../util/abort.js'
+import { backoff } from '../util/backoff.js'
 
 /** First reconnect delay after a session ended; doubles up to RECONNECT_MAX_MS. */
 export const RECONNECT_MIN_MS = 500
@@ -16,11 +18,11 @@ export interface MailboxReceiverInit {
   identity: IdentityKeyPair
   deviceId: number
   /** persists the envelope (or deliberately drops it) with `options.syncGroup`, which is flushed before the ack; throws when it could not: then it is not acked */
-  handle: (envelope: Uint8Array, options?: AbortOptions) => Promise<void>
+  handle: (envelope: Uint8Array, options?: StoreOptions) => Promise<void>
   onState?: (relay: string, state: 'connected' | 'drained' | 'disconnected') => void
   onError?: (err: unknown) => void
   /** our delivery token: each session registers the key derived from it at the relay, so contacts' deposits get the full quota */
-  deliveryToken?: (options?: AbortOptions) => Promise<Uint8Array>
+  deliveryToken?: (options?: StoreOptions) => Promise<Uint8Array>
 }
 
 interface Loop {
@@ -65,19 +67,9 @@ export class MailboxReceiver {
   }
 
   /** Resolves when every followed relay has handed over what it held when we first connected, and all of it is persisted and acked (or `signal` fires). */
-  async drained (options?: AbortOptions): Promise<void> {
+  async drained (options?: StoreOptions): Promise<void> {
     const all = Promise.all([...this.loops.values()].filter(l => !l.retired).map(async l => { await l.handled }))
-    if (options?.signal == null) {
-      await all
-      return
-    }
-    const signal = options.signal
-    signal.throwIfAborted()
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason)
-      signal.addEventListener('abort', onAbort, { once: true })
-      all.then(() => resolve(), reject).finally(() => signal.removeEventListener('abort', onAbort))
-    })
+    await raceSignal(all, options?.signal)
   }
 
   private async unfollow (relay: string): Promise<void> {
@@ -132,11 +124,8 @@ export class MailboxReceiver {
         if (!signal.aborted) this.init.onState?.(relay, 'disconnected')
       }
       if (signal.aborted) break
-      const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(16, failures))
-      await new Promise<void>(resolve => {
-        const t = setTimeout(resolve, wait)
-        signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
-      })
+      // an abort ends the wait early, and the loop with it
+      await sleep(backoff(failures, { minMs: RECONNECT_MIN_MS, maxMs: RECONNECT_MAX_MS }), { signal }).catch(() => {})
     }
   }
 

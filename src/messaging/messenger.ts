@@ -1,5 +1,5 @@
 /** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, profile sharing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
-import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type AbortOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
+import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type StoreOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
@@ -19,6 +19,7 @@ import { DeliveryTokens } from './delivery-token.js'
 import { repairStuckTexts, type StuckTextsResult } from './stuck-texts.js'
 import { OwedTexts } from './owed-texts.js'
 import { DepositIdentity, type DepositNode } from './deposit-identity.js'
+import { raceSignal } from '../util/abort.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
 export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
@@ -95,18 +96,18 @@ export interface MessengerInit {
   identity: EnvelopeParty['identity']
   deviceId: number
   lookup: (e164: string, options?: RecipientLookupOptions) => Promise<LookupResult>
-  self: (options?: AbortOptions) => Promise<SelfInfo | undefined>
+  self: (options?: StoreOptions) => Promise<SelfInfo | undefined>
   random: (n: number) => Uint8Array
   now: () => number
   /** send read receipts when messages are marked read @default true */
   readReceipts?: boolean
   /** our profile as contacts get it, or undefined while there is none (then nothing is shared) */
-  profile?: (options?: AbortOptions) => Promise<ProfileContent | undefined>
+  profile?: (options?: StoreOptions) => Promise<ProfileContent | undefined>
   /**
    * stores a contact's profile inside the persist step of its envelope (options carry the sync group);
    * resolves false when it is not newer than the one kept. Without it contacts' profiles are dropped.
    */
-  onProfile?: (from: string, profile: ProfileContent, options?: AbortOptions) => Promise<boolean>
+  onProfile?: (from: string, profile: ProfileContent, options?: StoreOptions) => Promise<boolean>
   /**
    * makes a short-lived libp2p node with a fresh key that only dials (no listening, no services): mailbox
    * deposits leave from it, so relays never see our device's peer id on them. Absent: deposits leave from `node`.
@@ -119,7 +120,7 @@ export interface MessengerInit {
    * (without `identityKey`: whether the contact is blocked at all). send() fails then, and queued entries
    * wait, not encrypted to the new key, until `release(to)`.
    */
-  accepted?: (to: string, identityKey?: Uint8Array, options?: AbortOptions) => Promise<void>
+  accepted?: (to: string, identityKey?: Uint8Array, options?: StoreOptions) => Promise<void>
 }
 
 export class Messenger extends Emitter<MessengerEvents> {
@@ -159,7 +160,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     this.profiles = new ProfileShare({ store: init.kv('profile-shared'), current: async options => await init.profile?.(options) })
     this.deliveryTokens = new DeliveryTokens({ own: init.kv('delivery-token'), contacts: init.kv('delivery-tokens'), random: init.random })
     if (init.createDepositNode != null) this.depositIdentity = new DepositIdentity({ create: init.createDepositNode, now: init.now, onError: err => this.emit('error', err) })
-    const party = async (options?: AbortOptions): Promise<EnvelopeParty | undefined> => {
+    const party = async (options?: StoreOptions): Promise<EnvelopeParty | undefined> => {
       const self = await init.self(options)
       return self == null ? undefined : { identity: init.identity, certificate: self.certificate, sessions: init.sessions, random: init.random }
     }
@@ -210,7 +211,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /** Starts delivery of the outbox and, when registered, reception from the mailbox relays. Safe to call again after registration. */
-  async start (options?: AbortOptions): Promise<void> {
+  async start (options?: StoreOptions): Promise<void> {
     const self = await this.init.self(options)
     if (self != null) await this.receiver.follow(self.mailboxRelays, self.retiredMailboxRelays ?? [])
     this.outbound.wake()
@@ -228,7 +229,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     this.seenEnvelopes.prune().catch(err => this.emit('error', err))
   }
 
-  private async repairStuckTexts (options?: AbortOptions): Promise<StuckTextsResult> {
+  private async repairStuckTexts (options?: StoreOptions): Promise<StuckTextsResult> {
     return await repairStuckTexts({
       messages: this.init.messages,
       outbox: this.init.outbox,
@@ -243,12 +244,12 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /** Resolves once every mailbox relay has delivered what it held when we connected. */
-  async drained (options?: AbortOptions): Promise<void> {
+  async drained (options?: StoreOptions): Promise<void> {
     await this.receiver.drained(options)
   }
 
   /** One envelope from the direct protocol or a mailbox: resolves once it is persisted (or deliberately dropped). */
-  async receive (envelope: Uint8Array, options?: AbortOptions): Promise<void> {
+  async receive (envelope: Uint8Array, options?: StoreOptions): Promise<void> {
     const [error] = await this.receiveBatch([envelope], options)
     if (error != null) throw error
   }
@@ -261,7 +262,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * Events ('message', …) are emitted only after the sync. With `options.syncGroup` the caller owns the
    * sync (the mailbox receiver flushes once per ack batch): then events come before it.
    */
-  async receiveBatch (envelopes: Uint8Array[], options?: AbortOptions): Promise<Array<Error | undefined>> {
+  async receiveBatch (envelopes: Uint8Array[], options?: StoreOptions): Promise<Array<Error | undefined>> {
     const group = options?.syncGroup ?? new SyncGroup()
     const results: Array<{ result?: InboundResult, error?: Error }> = []
     for (const envelope of envelopes) {
@@ -324,7 +325,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * first listener), and every owed delivered receipt is queued (a receipt waiting out its coalescing pause,
    * or a text whose later copies were silent duplicates, left the sender at ✓ for ever).
    */
-  private async payOwed (options?: AbortOptions): Promise<number> {
+  private async payOwed (options?: StoreOptions): Promise<number> {
     let n = 0
     for await (const t of this.owed.list(options)) {
       n++
@@ -343,12 +344,12 @@ export class Messenger extends Emitter<MessengerEvents> {
     return n
   }
 
-  private async setStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<void> {
+  private async setStatus (conversation: string, id: string, status: MessageStatus, options?: StoreOptions): Promise<void> {
     const updated = await this.init.messages.updateStatus(conversation, id, status, options)
     if (updated != null) this.emit('status', { conversation, id, status: updated.status })
   }
 
-  private async requireSelf (options?: AbortOptions): Promise<SelfInfo> {
+  private async requireSelf (options?: StoreOptions): Promise<SelfInfo> {
     const self = await this.init.self(options)
     if (self == null) throw new NotRegisteredError()
     return self
@@ -360,11 +361,11 @@ export class Messenger extends Emitter<MessengerEvents> {
     return this.lastCreatedAt
   }
 
-  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<void> {
+  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<void> {
     await this.init.outbox.put(await this.outboxEntry(to, kind, id, body, self, createdAt, ttl, options), options)
   }
 
-  private async outboxEntry (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: AbortOptions): Promise<OutboxEntry> {
+  private async outboxEntry (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<OutboxEntry> {
     // texts (and the profile queued before them) carry our delivery token: whom we write to may deposit at our
     // relays with the full quota. Receipts go to whoever wrote to us, so they never carry it
     const token = kind === 'message' || kind === 'profile' ? await this.deliveryTokens.own(options) : undefined
@@ -379,7 +380,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * record has no attestation from a verifier we trust, IdentityNotAcceptedError when the user verified the
    * contact and its key changed since (nothing is stored then).
    */
-  async send (to: string, text: string, options?: AbortOptions & { quoteId?: string }): Promise<StoredMessage> {
+  async send (to: string, text: string, options?: StoreOptions & { quoteId?: string }): Promise<StoredMessage> {
     assertTextFits(text)
     const self = await this.requireSelf(options)
     await this.init.accepted?.(to, undefined, options)
@@ -430,7 +431,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * then sent, delivered… as usual. The status and the outbox entry change in one atomic write. Resolves
    * false when `id` is not one of our texts to `to` that failed (nothing changes then).
    */
-  async retry (to: string, id: string, options?: AbortOptions): Promise<boolean> {
+  async retry (to: string, id: string, options?: StoreOptions): Promise<boolean> {
     const self = await this.requireSelf(options)
     const m = await this.init.messages.get(to, id, options)
     if (m == null || m.direction !== 'out' || m.status !== 'failed') return false
@@ -445,7 +446,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /** Queues our current profile for `to` unless that version is queued there already; true when queued. Writes with the options' sync group. */
-  private async queueProfile (to: string, self: SelfInfo, options: AbortOptions): Promise<boolean> {
+  private async queueProfile (to: string, self: SelfInfo, options: StoreOptions): Promise<boolean> {
     const profile = await this.profiles.claim(to, options)
     if (profile == null) return false
     const createdAt = this.stamp()
@@ -463,7 +464,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * PROFILE_SHARE_RECENT most recent conversations that we wrote to and that do not have this version.
    * Conversations where only the contact wrote do not get it until we answer. Resolves with how many were queued.
    */
-  async shareProfile (options?: AbortOptions): Promise<number> {
+  async shareProfile (options?: StoreOptions): Promise<number> {
     const self = await this.init.self(options)
     if (self == null) return 0
     const conversations = await this.init.messages.conversations({ ...options, limit: PROFILE_SHARE_RECENT })
@@ -485,22 +486,23 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /** The contact has a new identity key (a reinstalled device lost what we sent): our next text carries our profile again. */
-  async forgetProfileShared (to: string, options?: AbortOptions): Promise<void> {
+  async forgetProfileShared (to: string, options?: StoreOptions): Promise<void> {
     await this.profiles.forget(to, options)
   }
 
   /** Resolves with the status once one of `statuses` is reached (or is already). */
-  async waitForStatus (conversation: string, id: string, statuses: MessageStatus[], options?: AbortOptions): Promise<MessageStatus> {
-    return await new Promise<MessageStatus>((resolve, reject) => {
-      const done = (status: MessageStatus): void => { cleanup(); resolve(status) }
-      const onStatus = (e: MessengerEvents['status']): void => { if (e.conversation === conversation && e.id === id && statuses.includes(e.status)) done(e.status) }
-      const onAbort = (): void => { cleanup(); reject(options?.signal?.reason) }
-      const cleanup = (): void => { this.off('status', onStatus); options?.signal?.removeEventListener('abort', onAbort) }
-      this.on('status', onStatus)
-      options?.signal?.addEventListener('abort', onAbort, { once: true })
-      if (options?.signal?.aborted === true) { onAbort(); return }
-      this.init.messages.get(conversation, id).then(m => { if (m != null && statuses.includes(m.status)) done(m.status) }, err => { cleanup(); reject(err) })
-    })
+  async waitForStatus (conversation: string, id: string, statuses: MessageStatus[], options?: StoreOptions): Promise<MessageStatus> {
+    options?.signal?.throwIfAborted()
+    let onStatus: ((e: MessengerEvents['status']) => void) | undefined
+    try {
+      return await raceSignal(new Promise<MessageStatus>((resolve, reject) => {
+        onStatus = e => { if (e.conversation === conversation && e.id === id && statuses.includes(e.status)) resolve(e.status) }
+        this.on('status', onStatus)
+        this.init.messages.get(conversation, id).then(m => { if (m != null && statuses.includes(m.status)) resolve(m.status) }, reject)
+      }), options?.signal)
+    } finally {
+      if (onStatus != null) this.off('status', onStatus)
+    }
   }
 
   private queueReceipt (to: string, id: string): void {
@@ -544,7 +546,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /** Queues a receipt for these message ids (chunked), delivered like a message. */
-  async sendReceipt (to: string, type: ReceiptType, ids: string[], options?: AbortOptions): Promise<void> {
+  async sendReceipt (to: string, type: ReceiptType, ids: string[], options?: StoreOptions): Promise<void> {
     const self = await this.init.self(options)
     if (self == null || ids.length === 0) return
     for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
@@ -559,7 +561,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * broke): ask the contact, in a new session, to send again what we never confirmed as delivered.
    * Only for a device whose number we proved before; at most once per RESEND_REQUEST_INTERVAL_MS (persisted).
    */
-  private async requestResend (sender: DeviceAddress, options?: AbortOptions): Promise<void> {
+  private async requestResend (sender: DeviceAddress, options?: StoreOptions): Promise<void> {
     const to = await this.proof.numberOf(sender.identityKey, options)
     const self = await this.init.self(options)
     if (to == null || self == null) return
@@ -579,7 +581,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * contact dedups by id); entries still in the outbox are re-encrypted, since their sealed copies use a
    * session the contact lost. At most every RESEND_ANSWER_INTERVAL_MS per contact.
    */
-  private async answerResend (to: string, options?: AbortOptions): Promise<void> {
+  private async answerResend (to: string, options?: StoreOptions): Promise<void> {
     const now = this.init.now()
     const last = this.resendAnswered.get(to)
     if (last != null && now - last < RESEND_ANSWER_INTERVAL_MS) return
@@ -619,7 +621,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /** The user accepted the contact's new key: its held entries go out now (encrypted to that key). */
-  async release (to: string, options?: AbortOptions): Promise<void> {
+  async release (to: string, options?: StoreOptions): Promise<void> {
     await this.outbound.release(to, options)
   }
 
@@ -629,14 +631,14 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /** Marks a conversation's incoming messages read (all, or up to a timestamp) and tells the sender unless read receipts are off. */
-  async markRead (conversation: string, upTo?: number, options?: AbortOptions): Promise<string[]> {
+  async markRead (conversation: string, upTo?: number, options?: StoreOptions): Promise<string[]> {
     const ids = await this.init.messages.markRead(conversation, upTo, options)
     if (ids.length > 0 && this.init.readReceipts !== false) await this.sendReceipt(conversation, 'read', ids, options)
     return ids
   }
 
   /** Tells a contact we are (not) typing. Ephemeral: sent only straight to a reachable device, never stored at relays. Resolves true when a device took it. */
-  async sendTyping (to: string, typing: boolean, options?: AbortOptions): Promise<boolean> {
+  async sendTyping (to: string, typing: boolean, options?: StoreOptions): Promise<boolean> {
     const self = await this.requireSelf(options)
     const now = this.init.now()
     const payload = encodeContent({ senderE164: self.phone, attestation: self.attestation, body: { kind: 'typing', typing, timestamp: now }, expiresAt: now + TYPING_TTL_MS })
@@ -648,7 +650,7 @@ export class Messenger extends Emitter<MessengerEvents> {
    * reachable device we have a session with, never stored at relays. Resolves true when a device took it.
    * `answer` marks the reply to a contact's announcement, which the contact does not answer again.
    */
-  async sendPresence (to: string, online: boolean, options?: AbortOptions & { lastSeen?: number, answer?: boolean }): Promise<boolean> {
+  async sendPresence (to: string, online: boolean, options?: StoreOptions & { lastSeen?: number, answer?: boolean }): Promise<boolean> {
     const self = await this.requireSelf(options)
     const now = this.init.now()
     const body: MessageBody = { kind: 'presence', online, ...(!online && options?.lastSeen != null ? { lastSeen: options.lastSeen } : {}), ...(options?.answer === true ? { answer: true } : {}) }
@@ -660,17 +662,17 @@ export class Messenger extends Emitter<MessengerEvents> {
     return await this.init.messages.history(conversation, options)
   }
 
-  async conversations (options?: AbortOptions & { limit?: number }): Promise<Conversation[]> {
+  async conversations (options?: StoreOptions & { limit?: number }): Promise<Conversation[]> {
     return await this.init.messages.conversations(options)
   }
 
   /** The number a peer's identity key was proven to belong to, if any. */
-  async numberOf (identityKey: Uint8Array, options?: AbortOptions): Promise<string | undefined> {
+  async numberOf (identityKey: Uint8Array, options?: StoreOptions): Promise<string | undefined> {
     return await this.proof.numberOf(identityKey, options)
   }
 
   /** Outgoing entries not yet acknowledged. */
-  async pendingCount (options?: AbortOptions): Promise<number> {
+  async pendingCount (options?: StoreOptions): Promise<number> {
     return await this.init.outbox.count(options)
   }
 

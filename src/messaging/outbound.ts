@@ -5,13 +5,14 @@ import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, newestConnection, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
 import { depositEnvelopes, RateLimitedError } from '../protocols/mailbox/index.js'
 import { RestoredSessionError, StaleSessionError, type SessionManager } from '../session/index.js'
-import { SyncGroup, toHex, type AbortOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
+import { SyncGroup, toHex, type StoreOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { PeerId } from '@libp2p/interface'
 import { sealFor, type EnvelopeParty } from './envelope.js'
 import { IdentityNotAcceptedError, NotOnParleyError, UnverifiedNumberError } from './errors.js'
 import type { Recipient, RecipientDevice, Recipients } from './recipients.js'
 import type { DepositIdentity } from './deposit-identity.js'
+import { backoff } from '../util/backoff.js'
 
 /** First retry after a failed attempt; doubles per attempt up to RETRY_MAX_MS. */
 export const RETRY_MIN_MS = 1_000
@@ -47,25 +48,25 @@ export interface OutboundInit {
   party: () => Promise<EnvelopeParty | undefined>
   now: () => number
   /** an outgoing text changed status (sent / failed) */
-  onStatus: (conversation: string, id: string, status: MessageStatus, options?: AbortOptions) => Promise<void>
+  onStatus: (conversation: string, id: string, status: MessageStatus, options?: StoreOptions) => Promise<void>
   /** an entry of another kind (receipt, profile) left the outbox: every device took it ('sent') or its TTL passed ('failed') */
-  onSettled?: (entry: OutboxEntry, status: 'sent' | 'failed', options?: AbortOptions) => Promise<void>
+  onSettled?: (entry: OutboxEntry, status: 'sent' | 'failed', options?: StoreOptions) => Promise<void>
   onError?: (err: unknown) => void
   /** the short-lived identity mailbox deposits leave from (sealed sender in fact); without it they leave from `node` */
   depositIdentity?: DepositIdentity
   /** the delivery token the owner of this identity key gave us, if any: deposits to it then get the full quota */
-  deliveryToken?: (identityKey: Uint8Array, options?: AbortOptions) => Promise<Uint8Array | undefined>
+  deliveryToken?: (identityKey: Uint8Array, options?: StoreOptions) => Promise<Uint8Array | undefined>
   /**
    * more addresses of a mailbox relay than the recipient's record names (those our own node knows for its peer
    * id): the deposit identity has no connection to reuse, and a browser cannot dial the TCP address a Node
    * recipient published, only the relay's WebSocket one
    */
-  relayAddresses?: (relay: Multiaddr, options?: AbortOptions) => Promise<Multiaddr[]>
+  relayAddresses?: (relay: Multiaddr, options?: StoreOptions) => Promise<Multiaddr[]>
   /**
    * Rejects with IdentityNotAcceptedError while the user must accept the recipient's new identity key
    * first: its entries stay queued, not encrypted to that key, until then (see release).
    */
-  accepted?: (to: string, identityKey: Uint8Array, options?: AbortOptions) => Promise<void>
+  accepted?: (to: string, identityKey: Uint8Array, options?: StoreOptions) => Promise<void>
 }
 
 /** Errors of recipient resolution that hold entries back quietly: retried later, failed at their TTL. */
@@ -152,7 +153,7 @@ export class Outbound {
    * re-puts, sealed clean-up, statuses) share one SyncGroup: one fsync at the end instead of one per entry.
    * Losing them in a crash only repeats work (a resend the recipient dedups, an earlier retry).
    */
-  private async deliver (party: EnvelopeParty, to: string, entries: OutboxEntry[], options: AbortOptions): Promise<void> {
+  private async deliver (party: EnvelopeParty, to: string, entries: OutboxEntry[], options: StoreOptions): Promise<void> {
     const group = new SyncGroup()
     try {
       await this.deliverGrouped(party, to, entries, { ...options, syncGroup: group })
@@ -161,7 +162,7 @@ export class Outbound {
     }
   }
 
-  private async deliverGrouped (party: EnvelopeParty, to: string, entries: OutboxEntry[], options: AbortOptions): Promise<void> {
+  private async deliverGrouped (party: EnvelopeParty, to: string, entries: OutboxEntry[], options: StoreOptions): Promise<void> {
     const now = this.init.now()
     const live: OutboxEntry[] = []
     for (const e of entries) {
@@ -224,7 +225,7 @@ export class Outbound {
    * The status first, the outbox entry last: a crash in between leaves the entry, which is tried again (a
    * copy the recipient drops as a duplicate), never a pending text with no entry (stuck on the clock).
    */
-  private async finish (e: OutboxEntry, status: 'sent' | 'failed', options: AbortOptions): Promise<void> {
+  private async finish (e: OutboxEntry, status: 'sent' | 'failed', options: StoreOptions): Promise<void> {
     if (e.kind === 'message') await this.init.onStatus(e.to, e.id, status, options)
     else await this.init.onSettled?.(e, status, options)
     await this.dropSealed(e.id, options)
@@ -232,7 +233,7 @@ export class Outbound {
   }
 
   /** Deletes the sealed copies of entry `id` (one per device), with the options' sync group when given. */
-  private async dropSealed (id: string, options: AbortOptions): Promise<void> {
+  private async dropSealed (id: string, options: StoreOptions): Promise<void> {
     const ops: KeyValueBatchOperation[] = []
     for await (const { key } of this.init.sealed.iterate({ prefix: `${id}/` }, options)) ops.push({ type: 'del', key })
     if (ops.length > 0) await this.init.sealed.batch(ops, options)
@@ -243,7 +244,7 @@ export class Outbound {
    * sealed copies so the next pass encrypts them again on the newest session, and makes them due now.
    * Returns the ids of the entries still queued for `to`.
    */
-  async reseal (to: string, options: AbortOptions = {}): Promise<string[]> {
+  async reseal (to: string, options: StoreOptions = {}): Promise<string[]> {
     const entries = (await this.init.outbox.list(options)).filter(e => e.to === to)
     const group = new SyncGroup()
     const grouped = { ...options, syncGroup: group }
@@ -257,7 +258,7 @@ export class Outbound {
   }
 
   /** Entries held for `to` (a new key the user has now accepted) are due now. */
-  async release (to: string, options: AbortOptions = {}): Promise<void> {
+  async release (to: string, options: StoreOptions = {}): Promise<void> {
     const group = new SyncGroup()
     for (const e of (await this.init.outbox.list(options)).filter(e => e.to === to)) {
       await this.init.outbox.put({ ...e, nextAttemptAt: Math.min(e.nextAttemptAt, this.init.now()) }, { ...options, syncGroup: group })
@@ -268,17 +269,17 @@ export class Outbound {
   }
 
   /** Backs the entries off; one recipient's entries all wait for the same time, so the oldest go first again. */
-  private async retry (entries: OutboxEntry[], retryAfterMs: number | undefined, options: AbortOptions): Promise<void> {
+  private async retry (entries: OutboxEntry[], retryAfterMs: number | undefined, options: StoreOptions): Promise<void> {
     if (entries.length === 0) return
     const attempts = Math.max(...entries.map(e => e.attempts))
-    const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(20, attempts))
-    const at = this.init.now() + Math.max(backoff, retryAfterMs ?? 0)
+    const wait = backoff(attempts, { minMs: RETRY_MIN_MS, maxMs: RETRY_MAX_MS })
+    const at = this.init.now() + Math.max(wait, retryAfterMs ?? 0)
     this.waitingUntil.set(entries[0].to, at)
     for (const e of entries) await this.init.outbox.put({ ...e, attempts: e.attempts + 1, nextAttemptAt: at }, options)
   }
 
   /** Encrypts the entries for one device (in order) and sends them direct, the rest to the relays; returns the ids acknowledged. */
-  private async deliverToDevice (party: EnvelopeParty, recipient: Recipient, device: RecipientDevice, entries: OutboxEntry[], options: AbortOptions): Promise<{ ids: string[], retryAfterMs?: number }> {
+  private async deliverToDevice (party: EnvelopeParty, recipient: Recipient, device: RecipientDevice, entries: OutboxEntry[], options: StoreOptions): Promise<{ ids: string[], retryAfterMs?: number }> {
     const { sealed } = this.init
     // the dial (a first contact's new connection) runs while the envelopes are sealed and synced; nothing is
     // sent on it before they are stored
@@ -351,7 +352,7 @@ export class Outbound {
   }
 
   /** The relay's address from the record first (its peer id names the relay for the proofs), then others we know for it. */
-  private async depositTarget (relay: string, options: AbortOptions): Promise<Multiaddr[]> {
+  private async depositTarget (relay: string, options: StoreOptions): Promise<Multiaddr[]> {
     const named = multiaddr(relay)
     const known = await this.init.relayAddresses?.(named, options).catch(() => []) ?? []
     const out = [named]
@@ -365,7 +366,7 @@ export class Outbound {
   }
 
   /** A session with the device: a bundle with one-time keys from its relays, else the directory's last-resort bundle. */
-  private async ensureSession (recipient: Recipient, device: RecipientDevice, options: AbortOptions & { fresh?: boolean }): Promise<void> {
+  private async ensureSession (recipient: Recipient, device: RecipientDevice, options: StoreOptions & { fresh?: boolean }): Promise<void> {
     const { sessions } = this.init
     if (options.fresh !== true && await sessions.hasSession(device.address, options)) return
     for (const relay of recipient.mailboxRelays) {
@@ -407,7 +408,7 @@ export class Outbound {
   }
 
   /** An open channel to the device, or undefined when it is not reachable now (then relays take the mail). */
-  private async channelTo (device: RecipientDevice, options: AbortOptions): Promise<DirectChannel | undefined> {
+  private async channelTo (device: RecipientDevice, options: StoreOptions): Promise<DirectChannel | undefined> {
     if (device.peerId == null) return undefined
     const d = this.direct.get(device.key)
     const cached = this.current(d?.channel, device.peerId, false)
@@ -431,7 +432,7 @@ export class Outbound {
    * that did not answer is dialled again after EPHEMERAL_RETRY_MIN_MS, doubling up to EPHEMERAL_RETRY_MAX_MS.
    * Devices whose sessions all came from a backup are skipped: the first text starts a new session.
    */
-  async sendEphemeral (to: string, payload: Uint8Array, options: AbortOptions = {}): Promise<boolean> {
+  async sendEphemeral (to: string, payload: Uint8Array, options: StoreOptions = {}): Promise<boolean> {
     const party = await this.init.party()
     if (party == null) return false
     const recipient = await this.init.recipients.resolve(to, options)
@@ -458,7 +459,7 @@ export class Outbound {
   }
 
   /** The outbox's open direct channel, else an ephemeral one (limited connections allowed), else undefined while backing off. */
-  private async ephemeralChannelTo (device: RecipientDevice, options: AbortOptions): Promise<DirectChannel | undefined> {
+  private async ephemeralChannelTo (device: RecipientDevice, options: StoreOptions): Promise<DirectChannel | undefined> {
     if (device.peerId == null) return undefined
     const direct = this.current(this.direct.get(device.key)?.channel, device.peerId, false)
     if (direct != null) return direct
@@ -491,7 +492,7 @@ export class Outbound {
   private markEphemeralFailed (device: RecipientDevice): void {
     const e = this.ephemeral.get(device.key)
     const failures = (e?.failures ?? 0) + 1
-    const pause = Math.min(EPHEMERAL_RETRY_MAX_MS, EPHEMERAL_RETRY_MIN_MS * 2 ** Math.min(20, failures - 1))
+    const pause = backoff(failures - 1, { minMs: EPHEMERAL_RETRY_MIN_MS, maxMs: EPHEMERAL_RETRY_MAX_MS })
     this.ephemeral.set(device.key, { failures, retryAt: this.init.now() + pause })
   }
 

@@ -1,5 +1,5 @@
 /** Texts received whose announcement ('message' event) or delivered receipt may still be owed: a mark written in the same atomic write as the text, marked announced after the event, deleted in the same write as its receipt's outbox entry; what a crash left is found at start-up. Knows nothing of envelopes or relays. */
-import { fromHex, toHex, type AbortOptions, type KeyValueBatchOperation, type KeyValueStore, type PreparedWrite } from '../storage/index.js'
+import { fromHex, toHex, type StoreOptions, type KeyValueBatchOperation, type KeyValueStore, type PreparedWrite } from '../storage/index.js'
 import type { DeviceAddress } from '../session/index.js'
 
 /** One text a mark owes something for. */
@@ -31,7 +31,7 @@ export class OwedTexts {
   }
 
   /** The text's 'message' event went out: only its receipt is owed now. Not synced (a crash re-announces at worst). */
-  async announced (from: string, id: string, sender: DeviceAddress, options?: AbortOptions): Promise<void> {
+  async announced (from: string, id: string, sender: DeviceAddress, options?: StoreOptions): Promise<void> {
     const k = key(from, id)
     const write = this.store.put(k, encode({ sender, announced: true }), options)
     this.writing.set(k, write.catch(() => {}))
@@ -46,14 +46,14 @@ export class OwedTexts {
    * Deletes the marks of `ids` from `from` in one write with `receipts` (their delivered receipts' outbox
    * entries, prepared): the receipt is queued exactly when nothing is owed any more.
    */
-  async settle (from: string, ids: string[], receipts: PreparedWrite[], options?: AbortOptions): Promise<void> {
+  async settle (from: string, ids: string[], receipts: PreparedWrite[], options?: StoreOptions): Promise<void> {
     const ops: KeyValueBatchOperation[] = ids.map(id => ({ type: 'del', key: key(from, id) }))
     await Promise.all(ids.map(async id => await this.writing.get(key(from, id))))
     await this.store.batch(ops, { ...options, sync: true, with: receipts })
   }
 
   /** The mark of one text as it is now: undefined once settled (nothing owed), else whether it was announced. */
-  async current (from: string, id: string, options?: AbortOptions): Promise<{ announced: boolean } | undefined> {
+  async current (from: string, id: string, options?: StoreOptions): Promise<{ announced: boolean } | undefined> {
     const value = await this.store.get(key(from, id), options)
     if (value == null) return undefined
     try {
@@ -64,7 +64,7 @@ export class OwedTexts {
   }
 
   /** Every mark, oldest sender first by key order; unreadable marks are skipped (and removed by the next settle of their text). */
-  async * list (options?: AbortOptions): AsyncIterable<OwedText> {
+  async * list (options?: StoreOptions): AsyncIterable<OwedText> {
     for await (const { key: k, value } of this.store.iterate({}, options)) {
       const slash = k.lastIndexOf('/')
       try {

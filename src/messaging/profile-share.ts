@@ -1,5 +1,5 @@
 /** Which contacts were sent which version of our profile (kv `messaging-profile-shared`), so each version goes to each contact once; knows nothing of the outbox or of where the profile is kept. */
-import { encodeU64, decodeU64, type AbortOptions, type KeyValueStore } from '../storage/index.js'
+import { encodeU64, decodeU64, type StoreOptions, type KeyValueStore } from '../storage/index.js'
 import type { ProfileContent } from './content.js'
 
 /**
@@ -17,7 +17,7 @@ export interface ProfileShareInit {
   /** contact (E.164) → the version (updatedAt) queued for it, 8 bytes big-endian */
   store: KeyValueStore
   /** our profile as it is shared now, or undefined while we never set one */
-  current: (options?: AbortOptions) => Promise<ProfileContent | undefined>
+  current: (options?: StoreOptions) => Promise<ProfileContent | undefined>
 }
 
 export class ProfileShare {
@@ -27,7 +27,7 @@ export class ProfileShare {
   constructor (private readonly init: ProfileShareInit) {}
 
   /** The version queued for `to`: -1 when none (never written to), 0 when written to without a profile. */
-  async shared (to: string, options?: AbortOptions): Promise<number> {
+  async shared (to: string, options?: StoreOptions): Promise<number> {
     const cached = this.marks.get(to)
     if (cached != null) return cached
     const raw = await this.init.store.get(to, options)
@@ -42,7 +42,7 @@ export class ProfileShare {
    * group, so the mark becomes durable together with the outbox entry the caller writes. Concurrent callers
    * for one contact: exactly one gets the profile.
    */
-  async claim (to: string, options?: AbortOptions): Promise<ProfileContent | undefined> {
+  async claim (to: string, options?: StoreOptions): Promise<ProfileContent | undefined> {
     const profile = await this.init.current(options)
     const version = profile?.updatedAt ?? 0
     await this.shared(to, options)
@@ -64,14 +64,14 @@ export class ProfileShare {
   }
 
   /** A queued version was never delivered (the outbox gave up): the next text queues it again. */
-  async failed (to: string, version: number, options?: AbortOptions): Promise<void> {
+  async failed (to: string, version: number, options?: StoreOptions): Promise<void> {
     if (await this.shared(to, options) !== version) return
     this.marks.set(to, 0)
     await this.init.store.put(to, encodeU64(0), { ...options, sync: true })
   }
 
   /** The contact has a new identity (a reinstalled device lost what we sent): our next text sends the profile again. */
-  async forget (to: string, options?: AbortOptions): Promise<void> {
+  async forget (to: string, options?: StoreOptions): Promise<void> {
     if (await this.shared(to, options) <= 0) return
     this.marks.set(to, 0)
     await this.init.store.put(to, encodeU64(0), { ...options, sync: true })

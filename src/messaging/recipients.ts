@@ -1,9 +1,9 @@
 /** Who a phone number's devices are and where their mail goes: directory lookups shared by every caller, with a short in-memory cache. Knows nothing of sessions or sending. */
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { PeerId } from '@libp2p/interface'
+import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { LookupResult, Registered } from '../directory/index.js'
-import type { AbortOptions } from '../storage/index.js'
 import { toHex } from '../storage/index.js'
+import { raceSignal } from '../util/abort.js'
 import type { DeviceAddress } from '../session/index.js'
 import { NotOnParleyError, UnverifiedNumberError } from './errors.js'
 
@@ -11,21 +11,6 @@ import { NotOnParleyError, UnverifiedNumberError } from './errors.js'
 export const RECIPIENT_CACHE_MS = 5 * 60_000
 /** The longest one shared lookup may take (directory lookups end sooner, at their quorum or query timeouts). */
 export const RECIPIENT_LOOKUP_TIMEOUT_MS = 30_000
-
-/** The promise's outcome, or the signal's reason if it aborts first. */
-async function untilAborted<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (signal == null) return await promise
-  signal.throwIfAborted()
-  let onAbort: (() => void) | undefined
-  try {
-    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(signal.reason)
-      signal.addEventListener('abort', onAbort, { once: true })
-    })])
-  } finally {
-    if (onAbort != null) signal.removeEventListener('abort', onAbort)
-  }
-}
 
 export interface RecipientLookupOptions extends AbortOptions {
   /** the number's directory key as a sender's attestation names it: its walk starts while H is computed (directory LookupOptions.expectedKey) */
@@ -83,7 +68,7 @@ export class Recipients {
   async resolve (e164: string, options?: AbortOptions): Promise<Recipient> {
     const hit = this.fresh(e164)
     if (hit != null) return hit.recipient
-    const found = await untilAborted(this.shared(e164), options?.signal)
+    const found = await raceSignal(this.shared(e164), options?.signal)
     if (!found.registered) throw new NotOnParleyError()
     if (!found.verified) throw new UnverifiedNumberError()
     return this.cache.get(e164)?.recipient ?? toRecipient(e164, found)
@@ -96,7 +81,7 @@ export class Recipients {
    * delivery need none.
    */
   async lookup (e164: string, options?: RecipientLookupOptions): Promise<LookupResult> {
-    return await untilAborted(this.shared(e164, options?.expectedKey), options?.signal)
+    return await raceSignal(this.shared(e164, options?.expectedKey), options?.signal)
   }
 
   /** The verified answer any caller got within RECIPIENT_CACHE_MS, if any (no lookup). */

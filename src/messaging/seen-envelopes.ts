@@ -1,6 +1,6 @@
 /** Envelopes this device already took, by hash: a copy from a second relay is known as a duplicate before anyone tries to decrypt it (its ratchet chain may be long gone). Knows nothing of sessions or transports. */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { toHex, encodeU64, decodeU64, type AbortOptions, type KeyValueStore } from '../storage/index.js'
+import { toHex, encodeU64, decodeU64, type StoreOptions, type KeyValueStore } from '../storage/index.js'
 
 /**
  * How long a taken envelope is remembered: relays keep mail 30 days (mailbox TTL), so a copy cannot arrive later
@@ -16,17 +16,17 @@ export class SeenEnvelopes {
   }
 
   /** True when this exact envelope was taken before. */
-  async has (envelope: Uint8Array, options?: AbortOptions): Promise<boolean> {
+  async has (envelope: Uint8Array, options?: StoreOptions): Promise<boolean> {
     return await this.store.get(this.key(envelope), options) != null
   }
 
   /** Remembers the envelope, synced with the caller's sync group (durable with what the envelope stored). */
-  async add (envelope: Uint8Array, options?: AbortOptions): Promise<void> {
+  async add (envelope: Uint8Array, options?: StoreOptions): Promise<void> {
     await this.store.put(this.key(envelope), encodeU64(this.now()), { ...options, sync: true })
   }
 
   /** Forgets envelopes taken before `before` (default: SEEN_ENVELOPE_RETENTION_MS ago); resolves with how many. */
-  async prune (before = this.now() - SEEN_ENVELOPE_RETENTION_MS, options?: AbortOptions): Promise<number> {
+  async prune (before = this.now() - SEEN_ENVELOPE_RETENTION_MS, options?: StoreOptions): Promise<number> {
     const old: Array<{ type: 'del', key: string }> = []
     for await (const { key, value } of this.store.iterate({}, options)) {
       if (decodeU64(value) < before) old.push({ type: 'del', key })

@@ -1,7 +1,7 @@
 /** Ties a sender's claimed phone number to its identity key: the directory's answer under the registration lock, from a record a trusted verifier attested; remembered once proven. Knows nothing of transports. */
 import type { LookupResult } from '../directory/index.js'
 import { decodeAttestation } from '../crypto/attestation.js'
-import { toHex, type AbortOptions, type KeyValueStore } from '../storage/index.js'
+import { toHex, type StoreOptions, type KeyValueStore } from '../storage/index.js'
 import type { RecipientLookupOptions } from './recipients.js'
 
 export interface SenderProofInit {
@@ -16,7 +16,7 @@ export interface SenderProofInit {
   recent?: (e164: string) => Extract<LookupResult, { registered: true }> | undefined
 }
 
-export interface ConfirmOptions extends AbortOptions {
+export interface ConfirmOptions extends StoreOptions {
   /**
    * The verifier attestation the sender carries: not proof (see confirm), but the directory key it names
    * lets the lookup walk the DHT while our own hash of the number is computed
@@ -42,13 +42,13 @@ export class SenderProof {
   constructor (private readonly init: SenderProofInit) {}
 
   /** The number proven for this identity key before, if any. */
-  async numberOf (identityKey: Uint8Array, options?: AbortOptions): Promise<string | undefined> {
+  async numberOf (identityKey: Uint8Array, options?: StoreOptions): Promise<string | undefined> {
     const v = await this.init.store.get(toHex(identityKey), options)
     return v == null ? undefined : dec.decode(v)
   }
 
   /** Records a binding learned first-hand (we looked the number up ourselves and wrote to that key). */
-  async remember (identityKey: Uint8Array, e164: string, options?: AbortOptions): Promise<void> {
+  async remember (identityKey: Uint8Array, e164: string, options?: StoreOptions): Promise<void> {
     if (await this.numberOf(identityKey, options) === e164) return
     await this.init.store.put(toHex(identityKey), enc.encode(e164), { ...options, sync: true })
   }

@@ -1,5 +1,5 @@
 /** Start-up repair of texts left 'pending' with no outbox entry (nothing would ever send them or mark them failed): each is queued again under its own id, or marked failed once its time to live has passed. Knows nothing of delivery or encryption. */
-import { MAX_HISTORY_PAGE, type AbortOptions, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
+import { MAX_HISTORY_PAGE, type StoreOptions, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
 
 export interface StuckTextsInit {
   messages: MessageStore
@@ -8,9 +8,9 @@ export interface StuckTextsInit {
   /** how long a text may wait for delivery (texts older than this are failed, not queued) */
   ttl: number
   /** marks a text failed (and says so to whoever shows it) */
-  fail: (text: StoredMessage, options?: AbortOptions) => Promise<void>
+  fail: (text: StoredMessage, options?: StoreOptions) => Promise<void>
   /** the outbox entry that sends `text` (its id, created at its timestamp); undefined while we cannot send (not registered) */
-  entryFor: (text: StoredMessage, options?: AbortOptions) => Promise<OutboxEntry | undefined>
+  entryFor: (text: StoredMessage, options?: StoreOptions) => Promise<OutboxEntry | undefined>
 }
 
 export interface StuckTextsResult {
@@ -26,7 +26,7 @@ export interface StuckTextsResult {
  * may not. Scans the conversations updated within the time to live (a pending text is never older than its
  * conversation's last update), newest first, each back to the time to live.
  */
-export async function repairStuckTexts (init: StuckTextsInit, options?: AbortOptions): Promise<StuckTextsResult> {
+export async function repairStuckTexts (init: StuckTextsInit, options?: StoreOptions): Promise<StuckTextsResult> {
   const result: StuckTextsResult = { queued: 0, failed: 0 }
   const since = init.now() - init.ttl
   for (const c of await init.messages.conversations(options)) {

@@ -2,6 +2,7 @@
 import { TimeoutError } from '@libp2p/interface'
 import { ProtocolService, type ProtocolComponents, type ProtocolServiceInit } from './service.js'
 import { lpStream } from '@libp2p/utils'
+import { withTimeout } from '../util/abort.js'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { AbortOptions, Connection, DialTarget, PeerId, Stream } from '@libp2p/interface'
 
@@ -28,21 +29,6 @@ export function toDialTarget (target: RelayTarget): DialTarget {
   if (typeof target === 'string') return multiaddr(target)
   if (Array.isArray(target)) return target.map(t => typeof t === 'string' ? multiaddr(t) : t)
   return target
-}
-
-/** Runs `fn` with a signal that fires after `ms` or when `outer` aborts; the timer is cleared when done. */
-export async function withTimeout<T> (ms: number, outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new TimeoutError(`timed out after ${ms} ms`)), ms)
-  const onOuter = (): void => controller.abort(outer?.reason)
-  if (outer?.aborted === true) controller.abort(outer.reason)
-  outer?.addEventListener('abort', onOuter, { once: true })
-  try {
-    return await fn(controller.signal)
-  } finally {
-    clearTimeout(timer)
-    outer?.removeEventListener('abort', onOuter)
-  }
 }
 
 export interface ServeInit<Req, Res> {

@@ -4,7 +4,7 @@ import {
 } from '../crypto/index.js'
 import type { CryptoProvider, RandomSource } from '../crypto/index.js'
 import { equalBytes, toHex } from '../storage/index.js'
-import type { AbortOptions, DeviceAddress, SenderKeyName, SenderKeyStore } from '../storage/index.js'
+import type { StoreOptions, DeviceAddress, SenderKeyName, SenderKeyStore } from '../storage/index.js'
 import { addressToString, sameAddress } from './address.js'
 import { GroupMismatchError, NoSessionError } from './errors.js'
 import { KeyedMutex } from '../util/keyed-mutex.js'
@@ -41,16 +41,16 @@ export class GroupSessionManager {
     this.deps = params.provider == null ? { random: params.random } : { random: params.random, provider: params.provider }
   }
 
-  private async serial<T> (groupId: Uint8Array, sender: DeviceAddress, fn: () => Promise<T>, options?: AbortOptions): Promise<T> {
+  private async serial<T> (groupId: Uint8Array, sender: DeviceAddress, fn: () => Promise<T>, options?: StoreOptions): Promise<T> {
     return await this.queue.run(`${toHex(groupId)}/${addressToString(sender)}`, fn, options)
   }
 
-  private async load (groupId: Uint8Array, sender: DeviceAddress, options?: AbortOptions): Promise<SenderKeyRecord | undefined> {
+  private async load (groupId: Uint8Array, sender: DeviceAddress, options?: StoreOptions): Promise<SenderKeyRecord | undefined> {
     const bytes = await this.store.loadSenderKey(nameOf(groupId, sender), options)
     return bytes == null ? undefined : SenderKeyRecord.deserialize(bytes)
   }
 
-  private async save (groupId: Uint8Array, sender: DeviceAddress, record: SenderKeyRecord, options?: AbortOptions): Promise<void> {
+  private async save (groupId: Uint8Array, sender: DeviceAddress, record: SenderKeyRecord, options?: StoreOptions): Promise<void> {
     await this.store.storeSenderKey(nameOf(groupId, sender), record.serialize(), options)
   }
 
@@ -58,7 +58,7 @@ export class GroupSessionManager {
    * The distribution message of our sender key for the group, creating the key on first use.
    * Send it to every member over the 1:1 sessions.
    */
-  async distribution (groupId: Uint8Array, options?: AbortOptions): Promise<Uint8Array> {
+  async distribution (groupId: Uint8Array, options?: StoreOptions): Promise<Uint8Array> {
     return await this.serial(groupId, this.self, async () => {
       const existing = await this.load(groupId, this.self, options)
       if (existing?.chainId != null) return senderKeyDistribution(existing)
@@ -69,7 +69,7 @@ export class GroupSessionManager {
   }
 
   /** Replaces our sender key (after a member left): nothing sent afterwards is readable with the old one. Returns the new distribution. */
-  async rotate (groupId: Uint8Array, options?: AbortOptions): Promise<Uint8Array> {
+  async rotate (groupId: Uint8Array, options?: StoreOptions): Promise<Uint8Array> {
     return await this.serial(groupId, this.self, async () => {
       const { record, distribution } = createSenderKey(groupId, this.deps)
       await this.save(groupId, this.self, record, options)
@@ -78,7 +78,7 @@ export class GroupSessionManager {
   }
 
   /** Stores another member's sender key from their distribution message (received over a 1:1 session). */
-  async processDistribution (groupId: Uint8Array, sender: DeviceAddress, distribution: Uint8Array, options?: AbortOptions): Promise<void> {
+  async processDistribution (groupId: Uint8Array, sender: DeviceAddress, distribution: Uint8Array, options?: StoreOptions): Promise<void> {
     if (!equalBytes(parseSenderKeyDistribution(distribution).groupId, groupId)) throw new GroupMismatchError()
     await this.serial(groupId, sender, async () => {
       const record = processSenderKeyDistribution(await this.load(groupId, sender, options), distribution)
@@ -91,7 +91,7 @@ export class GroupSessionManager {
    * the message is returned. Throws NoSessionError before distribution() made our key (members
    * could not read it).
    */
-  async encrypt (groupId: Uint8Array, plaintext: Uint8Array, options?: AbortOptions): Promise<Uint8Array> {
+  async encrypt (groupId: Uint8Array, plaintext: Uint8Array, options?: StoreOptions): Promise<Uint8Array> {
     return await this.serial(groupId, this.self, async () => {
       const record = await this.load(groupId, this.self, options)
       if (record == null) throw new NoSessionError('No own sender key: call distribution() first')
@@ -102,7 +102,7 @@ export class GroupSessionManager {
   }
 
   /** Decrypts a group message from sender on a copy of their record; stores it only on success. Throws NoSessionError without a record. */
-  async decrypt (groupId: Uint8Array, sender: DeviceAddress, message: Uint8Array, options?: AbortOptions): Promise<Uint8Array> {
+  async decrypt (groupId: Uint8Array, sender: DeviceAddress, message: Uint8Array, options?: StoreOptions): Promise<Uint8Array> {
     return await this.serial(groupId, sender, async () => {
       const record = await this.load(groupId, sender, options)
       if (record == null) throw new NoSessionError('No sender key from this member')
@@ -113,12 +113,12 @@ export class GroupSessionManager {
   }
 
   /** Forgets every sender key of the group (we left it). */
-  async leave (groupId: Uint8Array, options?: AbortOptions): Promise<void> {
+  async leave (groupId: Uint8Array, options?: StoreOptions): Promise<void> {
     await this.store.removeGroup(toHex(groupId), options)
   }
 
   /** Other members whose sender keys we hold for the group (not ourselves). */
-  async senders (groupId: Uint8Array, options?: AbortOptions): Promise<DeviceAddress[]> {
+  async senders (groupId: Uint8Array, options?: StoreOptions): Promise<DeviceAddress[]> {
     return (await this.store.listSenderKeys(toHex(groupId), options)).map(n => n.sender).filter(a => !sameAddress(a, this.self))
   }
 }

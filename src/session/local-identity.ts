@@ -2,7 +2,7 @@
 import { IdentityKeyPair } from '../crypto/index.js'
 import type { RandomSource } from '../crypto/index.js'
 import { assertUint32, CorruptRecordError } from '../storage/index.js'
-import type { AbortOptions, IdentityStore } from '../storage/index.js'
+import type { StoreOptions, IdentityStore } from '../storage/index.js'
 
 const RECORD_VERSION = 1
 
@@ -46,7 +46,7 @@ export interface CreateLocalIdentityParams {
 }
 
 /** Loads our identity, or creates and stores (synced) a new one on first start. */
-export async function loadOrCreateLocalIdentity (store: IdentityStore, params: CreateLocalIdentityParams, options?: AbortOptions): Promise<LocalIdentity> {
+export async function loadOrCreateLocalIdentity (store: IdentityStore, params: CreateLocalIdentityParams, options?: StoreOptions): Promise<LocalIdentity> {
   const existing = await store.loadLocalIdentity(options)
   if (existing != null) return decodeLocalIdentity(existing)
   const deviceId = params.deviceId ?? 1

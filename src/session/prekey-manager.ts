@@ -2,7 +2,7 @@
 import { KemPreKey, OneTimePreKey, publicKemPreKey, publicOneTimePreKey, publicSignedPreKey, SignedPreKey } from '../crypto/index.js'
 import type { IdentityKeyPair, PreKeyBundle, PublicKemPreKey, PublicOneTimePreKey, PublicSignedPreKey, RandomSource } from '../crypto/index.js'
 import { NotFoundError, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
-import type { AbortOptions, KeyValueStore, PreKeyStore, Storage } from '../storage/index.js'
+import type { StoreOptions, KeyValueStore, PreKeyStore, Storage } from '../storage/index.js'
 import { KeyedMutex } from '../util/keyed-mutex.js'
 
 /** How often the signed X25519 and last-resort ML-KEM prekeys rotate (docs/design.md §5: weekly). */
@@ -74,7 +74,7 @@ export class PreKeyManager {
   }
 
   /** Allocates `count` consecutive ids (wrapping at 2^32); persisted before use so a restart never reuses one. Caller holds the lock. */
-  private async allocateIds (space: IdSpace, count: number, options?: AbortOptions): Promise<number[]> {
+  private async allocateIds (space: IdSpace, count: number, options?: StoreOptions): Promise<number[]> {
     const key = `next-id/${space}`
     const next = readU32(await this.meta.get(key, options)) ?? 1
     const ids = Array.from({ length: count }, (_, i) => (next + i) >>> 0)
@@ -88,7 +88,7 @@ export class PreKeyManager {
    * `force`). Replaced keys stay loadable for SIGNED_PRE_KEY_RETENTION_MS, then are pruned.
    * Returns true when new keys were made (upload them).
    */
-  async rotateSignedPreKeys (params: { force?: boolean } = {}, options?: AbortOptions): Promise<boolean> {
+  async rotateSignedPreKeys (params: { force?: boolean } = {}, options?: StoreOptions): Promise<boolean> {
     return await this.lock.run('ids', async () => {
       const now = this.now()
       // both kinds rotate together; a crash between their two writes is repaired by the next call
@@ -111,7 +111,7 @@ export class PreKeyManager {
   }
 
   /** Generates and stores `count` one-time X25519 and `count` one-time ML-KEM prekeys; returns their public forms. */
-  async generateOneTimePreKeys (count = ONE_TIME_PRE_KEY_BATCH, options?: AbortOptions): Promise<{ oneTimePreKeys: PublicOneTimePreKey[], oneTimeKemPreKeys: PublicKemPreKey[] }> {
+  async generateOneTimePreKeys (count = ONE_TIME_PRE_KEY_BATCH, options?: StoreOptions): Promise<{ oneTimePreKeys: PublicOneTimePreKey[], oneTimeKemPreKeys: PublicKemPreKey[] }> {
     if (!Number.isInteger(count) || count < 0 || count > MAX_ONE_TIME_PRE_KEY_BATCH) throw new RangeError(`count must be 0..${MAX_ONE_TIME_PRE_KEY_BATCH}`)
     return await this.lock.run('ids', async () => {
       const now = this.now()
@@ -131,7 +131,7 @@ export class PreKeyManager {
     }, options)
   }
 
-  private async newest (kind: 'signed' | 'last-resort-kem', options?: AbortOptions): Promise<Uint8Array> {
+  private async newest (kind: 'signed' | 'last-resort-kem', options?: StoreOptions): Promise<Uint8Array> {
     const list = await this.store.listPreKeys(kind, options)
     if (list.length === 0) throw new NotFoundError('no signed prekeys yet: call rotateSignedPreKeys')
     const newest = list.reduce((a, b) => (b.createdAt > a.createdAt || (b.createdAt === a.createdAt && b.id > a.id)) ? b : a)
@@ -141,14 +141,14 @@ export class PreKeyManager {
   }
 
   /** Current public signed and last-resort prekeys (for the directory record). */
-  async currentSignedPreKeys (options?: AbortOptions): Promise<{ signedPreKey: PublicSignedPreKey, lastResortKemPreKey: PublicKemPreKey }> {
+  async currentSignedPreKeys (options?: StoreOptions): Promise<{ signedPreKey: PublicSignedPreKey, lastResortKemPreKey: PublicKemPreKey }> {
     const spk = SignedPreKey.deserialize(await this.newest('signed', options))
     const kem = KemPreKey.deserialize(await this.newest('last-resort-kem', options))
     return { signedPreKey: publicSignedPreKey(spk), lastResortKemPreKey: publicKemPreKey(kem) }
   }
 
   /** Takes the next not yet handed out one-time key of a kind (like a relay does: each at most once). */
-  private async handOut (kind: 'one-time' | 'one-time-kem', options?: AbortOptions): Promise<Uint8Array | undefined> {
+  private async handOut (kind: 'one-time' | 'one-time-kem', options?: StoreOptions): Promise<Uint8Array | undefined> {
     const cursorKey = `handed-out/${kind}`
     const cursor = readU32(await this.meta.get(cursorKey, options))
     const ids = (await this.store.listPreKeys(kind, options)).map(e => e.id)
@@ -163,7 +163,7 @@ export class PreKeyManager {
    * available (else the bundle carries the last-resort ML-KEM key and no one-time X25519 key).
    * In production relays hand out the uploaded one-time keys; this serves direct exchange and tests.
    */
-  async createBundle (options?: AbortOptions): Promise<PreKeyBundle> {
+  async createBundle (options?: StoreOptions): Promise<PreKeyBundle> {
     return await this.lock.run('ids', async () => {
       const { signedPreKey, lastResortKemPreKey } = await this.currentSignedPreKeys(options)
       const otk = await this.handOut('one-time', options)
@@ -180,7 +180,7 @@ export class PreKeyManager {
   }
 
   /** Loads the private prekeys a first message names; absent ones stay undefined (pqxdhRespond reports MissingPreKeyError). */
-  async loadForFirstMessage (ids: { signedPreKeyId: number, kemPreKeyId: number, oneTimePreKeyId?: number }, options?: AbortOptions): Promise<LoadedPreKeys> {
+  async loadForFirstMessage (ids: { signedPreKeyId: number, kemPreKeyId: number, oneTimePreKeyId?: number }, options?: StoreOptions): Promise<LoadedPreKeys> {
     const out: LoadedPreKeys = {}
     const spk = await this.store.loadPreKey('signed', ids.signedPreKeyId, options)
     if (spk != null) out.signedPreKey = SignedPreKey.deserialize(spk.record)
@@ -194,19 +194,19 @@ export class PreKeyManager {
   }
 
   /** Removes the one-time prekeys a processed first message used (synced); last-resort keys stay. */
-  async removeUsed (used: { oneTimePreKeyId?: number, kemPreKeyId: number, kemLastResort: boolean }, options?: AbortOptions): Promise<void> {
+  async removeUsed (used: { oneTimePreKeyId?: number, kemPreKeyId: number, kemLastResort: boolean }, options?: StoreOptions): Promise<void> {
     if (used.oneTimePreKeyId != null) await this.store.removePreKey('one-time', used.oneTimePreKeyId, options)
     if (!used.kemLastResort) await this.store.removePreKey('one-time-kem', used.kemPreKeyId, options)
   }
 
   /** Creation time of the oldest signed prekey still held (replay marks older than it are useless), or undefined. */
-  async oldestSignedPreKeyTime (options?: AbortOptions): Promise<number | undefined> {
+  async oldestSignedPreKeyTime (options?: StoreOptions): Promise<number | undefined> {
     const list = await this.store.listPreKeys('signed', options)
     return list.length === 0 ? undefined : Math.min(...list.map(e => e.createdAt))
   }
 
   /** Counts of unused one-time keys, so the caller knows when to generate and upload more. */
-  async countOneTimePreKeys (options?: AbortOptions): Promise<{ oneTime: number, oneTimeKem: number }> {
+  async countOneTimePreKeys (options?: StoreOptions): Promise<{ oneTime: number, oneTimeKem: number }> {
     return {
       oneTime: (await this.store.listPreKeys('one-time', options)).length,
       oneTimeKem: (await this.store.listPreKeys('one-time-kem', options)).length

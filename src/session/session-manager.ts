@@ -4,7 +4,7 @@ import {
 } from '../crypto/index.js'
 import type { CryptoProvider, IdentityKeyPair, MessageKind, PreKeyBundle, RandomSource, RatchetState } from '../crypto/index.js'
 import { CorruptRecordError, equalBytes, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
-import type { AbortOptions, DeviceAddress, ReplayStore, SessionStore } from '../storage/index.js'
+import type { StoreOptions, DeviceAddress, ReplayStore, SessionStore } from '../storage/index.js'
 import { addressToString } from './address.js'
 import { firstMessageReplayId, readPreKeyMessage } from './crypto-adapter.js'
 import { IdentityMismatchError, NoSessionError, RestoredSessionError, StaleSessionError } from './errors.js'
@@ -56,7 +56,7 @@ function mostTelling (errors: unknown[]): unknown {
   return errors.find(e => e instanceof DuplicateMessageError) ?? errors.find(e => e instanceof TooFarForwardError) ?? errors[0]
 }
 
-export interface DecryptOptions extends AbortOptions {
+export interface DecryptOptions extends StoreOptions {
   /**
    * Called with the plaintext after decryption succeeded and before the advanced session state is stored.
    * Persist what the message says here: if this throws (or the process dies) nothing is committed and the
@@ -85,20 +85,20 @@ export class SessionManager {
   }
 
   /** Runs fn in the serial queue of the address: no two operations on one address interleave. */
-  private async serial<T> (address: DeviceAddress, fn: () => Promise<T>, options?: AbortOptions): Promise<T> {
+  private async serial<T> (address: DeviceAddress, fn: () => Promise<T>, options?: StoreOptions): Promise<T> {
     return await this.queue.run(addressToString(address), fn, options)
   }
 
-  private async load (address: DeviceAddress, options?: AbortOptions): Promise<SessionRecord> {
+  private async load (address: DeviceAddress, options?: StoreOptions): Promise<SessionRecord> {
     return SessionRecord.fromStored(await this.sessions.loadSessions(address, options))
   }
 
-  private async commit (address: DeviceAddress, record: SessionRecord, options?: AbortOptions): Promise<void> {
+  private async commit (address: DeviceAddress, record: SessionRecord, options?: StoreOptions): Promise<void> {
     await this.sessions.storeSessions(address, record.toStored(), options)
   }
 
   /** True when there is at least one session with the address. */
-  async hasSession (address: DeviceAddress, options?: AbortOptions): Promise<boolean> {
+  async hasSession (address: DeviceAddress, options?: StoreOptions): Promise<boolean> {
     return (await this.sessions.loadSessions(address, options)).length > 0
   }
 
@@ -108,7 +108,7 @@ export class SessionManager {
    * Throws IdentityMismatchError when the bundle is of another identity or device,
    * InvalidSignatureError / InvalidKeyError for a bad bundle.
    */
-  async processPreKeyBundle (address: DeviceAddress, bundle: PreKeyBundle, options?: AbortOptions): Promise<void> {
+  async processPreKeyBundle (address: DeviceAddress, bundle: PreKeyBundle, options?: StoreOptions): Promise<void> {
     if (!equalBytes(bundle.identityKey, address.identityKey) || bundle.deviceId !== address.deviceId) throw new IdentityMismatchError('Bundle is not of this address')
     await this.serial(address, async () => {
       const state = pqxdhInitiate(this.identity, bundle, this.deps)
@@ -125,7 +125,7 @@ export class SessionManager {
    * when every session came from a backup, and StaleSessionError when the active session got no reply for
    * MAX_UNACKNOWLEDGED_SESSION_AGE_MS (for both: fetch a new bundle and call processPreKeyBundle).
    */
-  async encrypt (address: DeviceAddress, plaintext: Uint8Array, options?: AbortOptions): Promise<SessionMessage> {
+  async encrypt (address: DeviceAddress, plaintext: Uint8Array, options?: StoreOptions): Promise<SessionMessage> {
     return await this.serial(address, async () => {
       const record = await this.load(address, options)
       if (record.length === 0) throw new NoSessionError()
@@ -140,7 +140,7 @@ export class SessionManager {
   }
 
   /** True when encrypt has a session to use (one exists that was not restored from a backup); says nothing of staleness. */
-  async canEncrypt (address: DeviceAddress, options?: AbortOptions): Promise<boolean> {
+  async canEncrypt (address: DeviceAddress, options?: StoreOptions): Promise<boolean> {
     return (await this.load(address, options)).indexForSending() >= 0
   }
 
@@ -213,13 +213,13 @@ export class SessionManager {
   }
 
   /** The PQXDH base key of the active session (public; identifies the session, e.g. to check convergence). */
-  async activeSessionId (address: DeviceAddress, options?: AbortOptions): Promise<Uint8Array | undefined> {
+  async activeSessionId (address: DeviceAddress, options?: StoreOptions): Promise<Uint8Array | undefined> {
     const record = await this.load(address, options)
     return record.length === 0 ? undefined : record.session(0).baseKey
   }
 
   /** Number of sessions kept for the address. */
-  async sessionCount (address: DeviceAddress, options?: AbortOptions): Promise<number> {
+  async sessionCount (address: DeviceAddress, options?: StoreOptions): Promise<number> {
     return (await this.load(address, options)).length
   }
 
@@ -229,13 +229,13 @@ export class SessionManager {
    * message was processed, so a mark made before the oldest signed prekey still held was
    * created (minus REPLAY_CLOCK_SKEW_MS) can never match a processable message. Returns how many.
    */
-  async pruneReplayMarks (options?: AbortOptions): Promise<number> {
+  async pruneReplayMarks (options?: StoreOptions): Promise<number> {
     const oldest = await this.preKeys.oldestSignedPreKeyTime(options) ?? this.now()
     return await this.replay.pruneSeenBefore(oldest - REPLAY_CLOCK_SKEW_MS, options)
   }
 
   /** Forgets every session with the address (e.g. the user reset the session). */
-  async deleteSessions (address: DeviceAddress, options?: AbortOptions): Promise<void> {
+  async deleteSessions (address: DeviceAddress, options?: StoreOptions): Promise<void> {
     await this.serial(address, async () => { await this.sessions.deleteSessions(address, options) }, options)
   }
 }
@@ -247,7 +247,7 @@ export class SessionManager {
  * would drop those message numbers as duplicates. The first send to each device then starts a new
  * session (RestoredSessionError → fetch a bundle). Returns how many addresses were marked.
  */
-export async function markSessionsRestored (sessions: SessionStore, options?: AbortOptions): Promise<number> {
+export async function markSessionsRestored (sessions: SessionStore, options?: StoreOptions): Promise<number> {
   const addresses = await sessions.listAddresses(undefined, options)
   let marked = 0
   for (const address of addresses) {

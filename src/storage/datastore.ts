@@ -4,7 +4,7 @@ import { Key } from 'interface-datastore'
 import type { Batch, KeyQuery, Pair, Query } from 'interface-datastore'
 import { NotFoundError } from './errors.js'
 import type { KeyValueBatchOperation, KeyValueStore } from './key-value-store.js'
-import type { AbortOptions } from './types.js'
+import type { StoreOptions } from './types.js'
 
 export interface KeyValueDatastoreInit {
   /**
@@ -31,22 +31,22 @@ export class KeyValueDatastore extends BaseDatastore {
     this.syncKey = init.sync ?? (() => true)
   }
 
-  async put (key: Key, val: Uint8Array, options?: AbortOptions): Promise<Key> {
+  async put (key: Key, val: Uint8Array, options?: StoreOptions): Promise<Key> {
     await this.kv.put(key.toString(), val, { signal: options?.signal, sync: this.syncKey(key) })
     return key
   }
 
-  async get (key: Key, options?: AbortOptions): Promise<Uint8Array> {
+  async get (key: Key, options?: StoreOptions): Promise<Uint8Array> {
     const value = await this.kv.get(key.toString(), options)
     if (value == null) throw new NotFoundError(`no value for ${key.toString()}`)
     return value
   }
 
-  async has (key: Key, options?: AbortOptions): Promise<boolean> {
+  async has (key: Key, options?: StoreOptions): Promise<boolean> {
     return (await this.kv.get(key.toString(), options)) != null
   }
 
-  async delete (key: Key, options?: AbortOptions): Promise<void> {
+  async delete (key: Key, options?: StoreOptions): Promise<void> {
     await this.kv.del(key.toString(), { signal: options?.signal, sync: this.syncKey(key) })
   }
 
@@ -63,7 +63,7 @@ export class KeyValueDatastore extends BaseDatastore {
         operations.push({ type: 'del', key: key.toString() })
         sync ||= this.syncKey(key)
       },
-      commit: async (options?: AbortOptions) => {
+      commit: async (options?: StoreOptions) => {
         const ops = operations
         operations = []
         if (ops.length > 0) await this.kv.batch(ops, { signal: options?.signal, sync })
@@ -77,13 +77,13 @@ export class KeyValueDatastore extends BaseDatastore {
    * that order; the prefix is a range of the store, and without filters and orders offset + limit
    * also bounds the scan.
    */
-  async * _all (q: Query, options?: AbortOptions): AsyncGenerator<Pair> {
+  async * _all (q: Query, options?: StoreOptions): AsyncGenerator<Pair> {
     for await (const { key, value } of this.kv.iterate({ ...rangeOf(q) }, options)) {
       yield { key: new Key(key, false), value }
     }
   }
 
-  async * _allKeys (q: KeyQuery, options?: AbortOptions): AsyncGenerator<Key> {
+  async * _allKeys (q: KeyQuery, options?: StoreOptions): AsyncGenerator<Key> {
     for await (const { key } of this.kv.iterate({ ...rangeOf(q) }, options)) {
       yield new Key(key, false)
     }

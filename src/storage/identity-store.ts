@@ -1,6 +1,6 @@
 // IdentityStore: our own identity record and the trust state of remote identities (TOFU, verified, changed); values are opaque bytes.
 import { equalBytes } from './keys.js'
-import type { AbortOptions } from './types.js'
+import type { StoreOptions } from './types.js'
 
 /**
  * What we know of a contact's identity key. `contactId` is the stable handle of a
@@ -31,21 +31,21 @@ export interface SaveIdentityResult {
 
 export interface IdentityStore {
   /** Our own identity record (key pair + registration data), serialised by the session layer. */
-  loadLocalIdentity (options?: AbortOptions): Promise<Uint8Array | undefined>
+  loadLocalIdentity (options?: StoreOptions): Promise<Uint8Array | undefined>
   /** Replaces our identity record; synced (losing it means losing the identity). */
-  saveLocalIdentity (record: Uint8Array, options?: AbortOptions): Promise<void>
+  saveLocalIdentity (record: Uint8Array, options?: StoreOptions): Promise<void>
 
-  loadRemoteIdentity (contactId: string, options?: AbortOptions): Promise<RemoteIdentity | undefined>
+  loadRemoteIdentity (contactId: string, options?: StoreOptions): Promise<RemoteIdentity | undefined>
   /** Records identityKey for the contact (trust on first use); a different key replaces the old one and marks it changed. */
-  saveRemoteIdentity (contactId: string, identityKey: Uint8Array, now: number, options?: AbortOptions): Promise<SaveIdentityResult>
+  saveRemoteIdentity (contactId: string, identityKey: Uint8Array, now: number, options?: StoreOptions): Promise<SaveIdentityResult>
   /** Sets the verified flag of the current key; NotFoundError if the contact is unknown. */
-  setVerified (contactId: string, verified: boolean, options?: AbortOptions): Promise<RemoteIdentity>
+  setVerified (contactId: string, verified: boolean, options?: StoreOptions): Promise<RemoteIdentity>
   /** Clears the changed flag (the user has seen the change); NotFoundError if unknown. */
-  acknowledgeChange (contactId: string, options?: AbortOptions): Promise<RemoteIdentity>
+  acknowledgeChange (contactId: string, options?: StoreOptions): Promise<RemoteIdentity>
   /** True when identityKey is the contact's current key, or when the contact is unknown (TOFU). */
-  isTrusted (contactId: string, identityKey: Uint8Array, options?: AbortOptions): Promise<boolean>
-  removeRemoteIdentity (contactId: string, options?: AbortOptions): Promise<void>
-  listRemoteIdentities (options?: AbortOptions): AsyncIterable<RemoteIdentity>
+  isTrusted (contactId: string, identityKey: Uint8Array, options?: StoreOptions): Promise<boolean>
+  removeRemoteIdentity (contactId: string, options?: StoreOptions): Promise<void>
+  listRemoteIdentities (options?: StoreOptions): AsyncIterable<RemoteIdentity>
 }
 
 /** The trust transition both implementations share: returns the record to store and what happened. */

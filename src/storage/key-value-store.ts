@@ -1,5 +1,5 @@
 // The generic ordered key-value store (string keys in UTF-8 byte order, opaque Uint8Array values); outboxes, mailboxes and history build on it.
-import type { AbortOptions, BatchOptions, WriteOptions } from './types.js'
+import type { StoreOptions, BatchOptions, WriteOptions } from './types.js'
 import type { PreparedWrite } from './prepared-write.js'
 
 /** One operation of an atomic batch. */
@@ -30,7 +30,7 @@ export const MAX_KEY_LENGTH = 1024
 
 export interface KeyValueStore {
   /** The value, or undefined when absent. Returned bytes are a private copy. */
-  get (key: string, options?: AbortOptions): Promise<Uint8Array | undefined>
+  get (key: string, options?: StoreOptions): Promise<Uint8Array | undefined>
   /** Stores a copy of value. */
   put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void>
   /** Deletes key; deleting an absent key is not an error. */
@@ -43,7 +43,7 @@ export interface KeyValueStore {
   /** These operations made ready for another store of the same Storage to commit with its own write (see `BatchOptions.with`). */
   prepare (operations: KeyValueBatchOperation[]): PreparedWrite
   /** Entries of the range in key order (or reverse). */
-  iterate (range?: KeyRange, options?: AbortOptions): AsyncIterable<KeyValueEntry>
+  iterate (range?: KeyRange, options?: StoreOptions): AsyncIterable<KeyValueEntry>
   /** A view of this store under `<prefix>/`; keys of the view omit the prefix. */
   scope (prefix: string): KeyValueStore
 }

@@ -2,7 +2,7 @@
 import { CorruptRecordError, InvalidRecordError } from './errors.js'
 import { utf8 } from './keys.js'
 import { assertAddressKey, assertMessageId, assertTime } from './outbox-store.js'
-import type { AbortOptions } from './types.js'
+import type { StoreOptions } from './types.js'
 import type { AtomicWith } from './prepared-write.js'
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
@@ -49,7 +49,7 @@ export interface HistoryCursor {
   id: string
 }
 
-export interface HistoryOptions extends AbortOptions {
+export interface HistoryOptions extends StoreOptions {
   /** exclusive upper bound: a cursor (the last message of the previous page) or a timestamp */
   before?: HistoryCursor | number
   /** page size @default 50, at most MAX_HISTORY_PAGE */
@@ -78,37 +78,37 @@ export interface MessageStore {
    * its dedup mark, the unread count, the conversation's last message and `options.with`. Returns false, changing
    * nothing, when (sender, id) was seen before or the conversation already has a message with this id.
    */
-  addIncoming (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean>
+  addIncoming (msg: StoredMessage, options?: StoreOptions & AtomicWith): Promise<boolean>
   /**
    * Stores a message we send (direction 'out'), atomically with `options.with` (e.g. its outbox entry, from
    * `OutboxStore.prepareInsert`). Returns false, changing nothing, when the conversation has this id.
    */
-  addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean>
+  addOutgoing (msg: StoredMessage, options?: StoreOptions & AtomicWith): Promise<boolean>
   /** The message, or undefined. */
-  get (conversation: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined>
+  get (conversation: string, id: string, options?: StoreOptions): Promise<StoredMessage | undefined>
   /**
    * Moves the status forward (see `canChangeStatus`), atomically with `options.with` (e.g. the outbox entry
    * of a failed text sent again). Returns the updated message, or undefined when the id is unknown or the
    * move is not forward (nothing changes then, `with` included).
    */
-  updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions & AtomicWith): Promise<StoredMessage | undefined>
+  updateStatus (conversation: string, id: string, status: MessageStatus, options?: StoreOptions & AtomicWith): Promise<StoredMessage | undefined>
   /** A page of history, newest first, ordered by (timestamp, id). */
   history (conversation: string, options?: HistoryOptions): Promise<StoredMessage[]>
   /** The conversation's summary, or undefined when it has no messages. */
-  conversation (address: string, options?: AbortOptions): Promise<Conversation | undefined>
+  conversation (address: string, options?: StoreOptions): Promise<Conversation | undefined>
   /** All conversations, most recently updated first. */
-  conversations (options?: AbortOptions & { limit?: number }): Promise<Conversation[]>
+  conversations (options?: StoreOptions & { limit?: number }): Promise<Conversation[]>
   /**
    * Marks incoming messages read: those with timestamp ≤ upTo, or all. Returns the ids newly
    * marked (oldest first) — the read receipts to send; an unknown conversation gives [].
    */
-  markRead (conversation: string, upTo?: number, options?: AbortOptions): Promise<string[]>
+  markRead (conversation: string, upTo?: number, options?: StoreOptions): Promise<string[]>
   /** Deletes one message (its dedup mark stays). Returns false when unknown. */
-  deleteMessage (conversation: string, id: string, options?: AbortOptions): Promise<boolean>
+  deleteMessage (conversation: string, id: string, options?: StoreOptions): Promise<boolean>
   /** True when (sender, id) has a dedup mark. */
-  hasSeen (sender: string, id: string, options?: AbortOptions): Promise<boolean>
+  hasSeen (sender: string, id: string, options?: StoreOptions): Promise<boolean>
   /** Forgets dedup marks of messages received before `before` (use now - SEEN_RETENTION_MS); returns how many. Not synced. */
-  pruneSeen (before: number, options?: AbortOptions): Promise<number>
+  pruneSeen (before: number, options?: StoreOptions): Promise<number>
 }
 
 const RANK: Record<MessageStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 }

@@ -3,7 +3,7 @@ import { CorruptRecordError, InvalidRecordError } from './errors.js'
 import { decodeU64, encodeU64 } from './codec.js'
 import { utf8 } from './keys.js'
 import { MAX_ID_LENGTH } from './types.js'
-import type { AbortOptions } from './types.js'
+import type { StoreOptions } from './types.js'
 import type { PreparedWrite } from './prepared-write.js'
 
 /** One outgoing item waiting for acknowledgement (a message, a receipt, ...). */
@@ -44,7 +44,7 @@ export const MAX_KIND_LENGTH = 32
  */
 export interface OutboxStore {
   /** Inserts or replaces the entry with this id (e.g. after an attempt, with new attempts/nextAttemptAt). Synced. */
-  put (entry: OutboxEntry, options?: AbortOptions): Promise<void>
+  put (entry: OutboxEntry, options?: StoreOptions): Promise<void>
   /**
    * The insert of an entry under an id no entry holds now (a fresh random id, or a failed text's id sent again), prepared for another store's
    * atomic write (`MessageStore.addOutgoing`'s `with`): nothing changes until that store commits it, and then
@@ -52,15 +52,15 @@ export interface OutboxStore {
    */
   prepareInsert (entry: OutboxEntry): PreparedWrite
   /** The entry, or undefined when absent. */
-  get (id: string, options?: AbortOptions): Promise<OutboxEntry | undefined>
+  get (id: string, options?: StoreOptions): Promise<OutboxEntry | undefined>
   /** Removes the entry (acknowledged, expired or cancelled); returns false when it was absent. Synced. */
-  delete (id: string, options?: AbortOptions): Promise<boolean>
+  delete (id: string, options?: StoreOptions): Promise<boolean>
   /** Entries with nextAttemptAt ≤ now, earliest first (ties by id), at most `limit`. */
-  due (now: number, limit: number, options?: AbortOptions): Promise<OutboxEntry[]>
+  due (now: number, limit: number, options?: StoreOptions): Promise<OutboxEntry[]>
   /** All entries in id order. */
-  list (options?: AbortOptions): Promise<OutboxEntry[]>
+  list (options?: StoreOptions): Promise<OutboxEntry[]>
   /** Number of entries. */
-  count (options?: AbortOptions): Promise<number>
+  count (options?: StoreOptions): Promise<number>
 }
 
 const MESSAGE_ID = /^[0-9a-f]{32}$/

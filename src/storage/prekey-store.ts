@@ -1,5 +1,5 @@
 // PreKeyStore: our private prekeys by kind and id (signed, last-resort, one-time); records are opaque bytes serialised by the session layer.
-import type { AbortOptions } from './types.js'
+import type { StoreOptions } from './types.js'
 
 /**
  * - `signed`: signed X25519 prekeys; rotated weekly, previous ones kept for the retention window.
@@ -27,18 +27,18 @@ export const SIGNED_PRE_KEY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
 
 export interface PreKeyStore {
   /** Stores (or replaces) a prekey; synced, since a key may be uploaded right after. */
-  storePreKey (entry: PreKeyEntry, options?: AbortOptions): Promise<void>
-  loadPreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<PreKeyEntry | undefined>
+  storePreKey (entry: PreKeyEntry, options?: StoreOptions): Promise<void>
+  loadPreKey (kind: PreKeyKind, id: number, options?: StoreOptions): Promise<PreKeyEntry | undefined>
   /** Removes a prekey (a used one-time prekey); synced. Absent ids are not an error. */
-  removePreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<void>
+  removePreKey (kind: PreKeyKind, id: number, options?: StoreOptions): Promise<void>
   /** Ids and creation times of a kind, ascending by id (records omitted). */
-  listPreKeys (kind: PreKeyKind, options?: AbortOptions): Promise<Array<{ id: number, createdAt: number }>>
+  listPreKeys (kind: PreKeyKind, options?: StoreOptions): Promise<Array<{ id: number, createdAt: number }>>
   /**
    * Removes prekeys of `kind` that were replaced before `olderThan`: a key counts as
    * replaced when the next newer key (by createdAt) was created. The newest key is the
    * current one and never removed. Returns the removed ids.
    */
-  prunePreKeys (kind: PreKeyKind, olderThan: number, options?: AbortOptions): Promise<number[]>
+  prunePreKeys (kind: PreKeyKind, olderThan: number, options?: StoreOptions): Promise<number[]>
 }
 
 /** Which ids prunePreKeys removes (replaced before olderThan), shared by both implementations. */

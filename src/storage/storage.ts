@@ -8,7 +8,7 @@ import type { ReplayStore } from './replay-store.js'
 import type { SenderKeyStore } from './sender-key-store.js'
 import type { SessionStore } from './session-store.js'
 import type { KeyValueEntry } from './key-value-store.js'
-import type { AbortOptions } from './types.js'
+import type { StoreOptions } from './types.js'
 
 export interface Storage {
   identity: IdentityStore
@@ -28,12 +28,12 @@ export interface Storage {
    */
   readonly kind: StorageKind
   /** Every entry of every store, raw, in key order: what a backup carries. Values are copies. */
-  entries (options?: AbortOptions): AsyncIterable<KeyValueEntry>
+  entries (options?: StoreOptions): AsyncIterable<KeyValueEntry>
   /**
    * Replaces everything stored with `entries` in one atomic, synced write; `[]` clears. Entries are
    * validated before anything changes: malformed ones throw CorruptRecordError and leave the store as it was.
    */
-  replaceAll (entries: KeyValueEntry[], options?: AbortOptions): Promise<void>
+  replaceAll (entries: KeyValueEntry[], options?: StoreOptions): Promise<void>
   close (): Promise<void>
 }
 

@@ -1,5 +1,5 @@
 // SyncGroup: lets a caller make many "synced" writes and pay for one fsync — writes made with it go out unsynced and flush() syncs them all before the caller acknowledges anything; knows nothing of what is written.
-import type { AbortOptions } from './types.js'
+import type { StoreOptions } from './types.js'
 
 /**
  * Pass as `syncGroup` in the options of store calls: a write that would be synced is written without
@@ -10,10 +10,10 @@ import type { AbortOptions } from './types.js'
  * Stores without durability (memory) ignore it.
  */
 export class SyncGroup {
-  private readonly pending = new Map<object, (options?: AbortOptions) => Promise<void>>()
+  private readonly pending = new Map<object, (options?: StoreOptions) => Promise<void>>()
 
   /** Called by a store after an unsynced write: `sync` makes that database durable (one per `db`). */
-  defer (db: object, sync: (options?: AbortOptions) => Promise<void>): void {
+  defer (db: object, sync: (options?: StoreOptions) => Promise<void>): void {
     if (!this.pending.has(db)) this.pending.set(db, sync)
   }
 
@@ -23,7 +23,7 @@ export class SyncGroup {
   }
 
   /** Makes every write made with this group durable; a no-op when there were none. Rejects when a sync failed (then acknowledge nothing). */
-  async flush (options?: AbortOptions): Promise<void> {
+  async flush (options?: StoreOptions): Promise<void> {
     const syncs = [...this.pending.values()]
     this.pending.clear()
     for (const sync of syncs) await sync(options)

@@ -2,10 +2,10 @@
 import { AbortError, InvalidKeyError } from './errors.js'
 import type { SyncGroup } from './sync-group.js'
 import type { AtomicWith } from './prepared-write.js'
+import type { AbortOptions } from '@libp2p/interface'
 
-/** Every async storage API accepts this. */
-export interface AbortOptions {
-  signal?: AbortSignal
+/** Every async storage API accepts this: libp2p's AbortOptions plus the sync group its writes join. */
+export interface StoreOptions extends AbortOptions {
   /**
    * Writes this call would sync are written unsynced and registered with the group; the caller
    * flushes the group (one fsync) before it acknowledges anything. See SyncGroup.
@@ -14,7 +14,7 @@ export interface AbortOptions {
 }
 
 /** Options of a write in the generic key-value store. */
-export interface WriteOptions extends AbortOptions {
+export interface WriteOptions extends StoreOptions {
   /** fsync before resolving (LevelDB `sync: true`); see docs/storage.md "Durability". */
   sync?: boolean
 }

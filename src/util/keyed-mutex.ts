@@ -1,24 +1,7 @@
 // KeyedMutex: a per-key serial queue (one peer address, one phone number, one identity at a time); shared by sessions and relay services, knows neither.
 import { AbortError, throwIfAborted } from '../storage/index.js'
-import type { AbortOptions } from '../storage/index.js'
-
-/** Resolves when `previous` settles; rejects with AbortError as soon as the signal aborts. */
-async function waitTurn (previous: Promise<void>, signal?: AbortSignal): Promise<void> {
-  if (signal == null) {
-    await previous
-    return
-  }
-  let onAbort!: () => void
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(new AbortError()) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    await Promise.race([previous, aborted])
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-  }
-}
+import type { AbortOptions } from '@libp2p/interface'
+import { raceSignal } from './abort.js'
 
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>()
@@ -36,7 +19,8 @@ export class KeyedMutex {
     const tail = previous.then(async () => await done)
     this.tails.set(key, tail)
     try {
-      await waitTurn(previous, options?.signal)
+      // our turn comes when `previous` settles; an abort while waiting rejects with AbortError at once
+      await raceSignal(previous, options?.signal, { translateError: () => new AbortError() })
       throwIfAborted(options)
       return await fn()
     } finally {

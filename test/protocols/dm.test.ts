@@ -1,4 +1,5 @@
 // Direct messages over /parley/dm/1.0.0 between two in-process nodes on loopback: pipelining, persist-before-ack, refusals, malformed input, limits.
+import { getEventListeners } from 'node:events'
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -100,6 +101,26 @@ describe('/parley/dm/1.0.0', () => {
     // several frames were on the wire at once: pipelined, not one round trip each
     expect(maxInFlight).toBeGreaterThan(1)
     expect(channel.closed).toBe(true)
+  })
+
+  it('close leaves no abort listener on the signal it waited for the recipient with (its race against the reader leaked one)', async () => {
+    let closeSignal: AbortSignal | undefined
+    const dialing: Parameters<typeof openDirectChannel>[0] = {
+      dialProtocol: async (target, protocols, options) => {
+        const stream = await client.dialProtocol(target, protocols, options)
+        const close = stream.close.bind(stream)
+        stream.close = async closeOptions => {
+          closeSignal = closeOptions?.signal
+          await close(closeOptions)
+        }
+        return stream
+      }
+    }
+    const channel = await openDirectChannel(dialing, addr)
+    expect((await channel.send(envelope(1))).status).toBe('ok')
+    await channel.close()
+    if (closeSignal == null) throw new Error('close gave the stream no signal')
+    expect(getEventListeners(closeSignal, 'abort')).toHaveLength(0)
   })
 
   it('holds the ack (and later frames) until the backend resolves', async () => {

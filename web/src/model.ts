@@ -1,6 +1,6 @@
 // The web client's state around one Parley facade: who we are, the conversation list, contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
 import type { ContactInfo, ContactProfile, Conversation, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
-import { multiaddr, photoType } from '../../src/browser.js'
+import { backoff, multiaddr, photoType } from '../../src/browser.js'
 import { notifyIncoming, setUnreadTitle } from './notifications.js'
 import { formatPhone } from './format.js'
 import { mark, markStatus } from './perf.js'
@@ -91,7 +91,8 @@ export class AppModel {
   private readonly relayPeers: Set<string>
   private readonly relayAddrs: string[]
   private redialTimer: ReturnType<typeof setTimeout> | undefined
-  private redialDelay = RELAY_REDIAL_MS
+  /** redials since the relays were last reached: the next one waits backoff(redials) */
+  private redials = 0
   private stopped = false
   private awayTimer: ReturnType<typeof setTimeout> | undefined
   private away = false
@@ -193,7 +194,7 @@ export class AppModel {
   private updateOnline (): void {
     const online = this.relayConnections > 0
     if (online) {
-      this.redialDelay = RELAY_REDIAL_MS
+      this.redials = 0
       if (this.redialTimer != null) clearTimeout(this.redialTimer)
       this.redialTimer = undefined
     } else {
@@ -215,10 +216,10 @@ export class AppModel {
     this.redialTimer = setTimeout(() => {
       this.redialTimer = undefined
       if (this.stopped || this.relayConnections > 0) return
-      this.redialDelay = Math.min(this.redialDelay * 2, RELAY_REDIAL_MAX_MS)
+      this.redials++
       void Promise.allSettled(this.relayAddrs.map(async a => await this.parley.node.dial(multiaddr(a), { signal: AbortSignal.timeout(RELAY_REDIAL_MAX_MS) })))
         .then(() => this.updateOnline())
-    }, this.redialDelay)
+    }, backoff(this.redials, { minMs: RELAY_REDIAL_MS, maxMs: RELAY_REDIAL_MAX_MS }))
   }
 
   /**

@@ -1,5 +1,7 @@
 /** SMS gateway adapters: `log` (one JSON line on stdout, for development and tests) and `webhook` (HTTP POST of {to, text} with retries). */
-import type { AbortOptions } from '@libp2p/interface'
+import { TimeoutError, type AbortOptions } from '@libp2p/interface'
+import { sleep, withTimeout } from '../../../src/util/abort.js'
+import { backoff } from '../../../src/util/backoff.js'
 
 export interface SmsGateway {
   readonly kind: 'log' | 'webhook' | 'custom'
@@ -40,20 +42,6 @@ export interface WebhookInit {
 
 export const WEBHOOK_DEFAULTS = { tries: 3, backoffMs: 500, timeoutMs: 5000 } as const
 
-async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal?.reason ?? new Error('aborted'))
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 /** A failure worth another try: network errors, timeouts, 408, 429 and 5xx. */
 function retryable (status: number): boolean {
   return status === 408 || status === 429 || status >= 500
@@ -75,30 +63,24 @@ export function webhookGateway (url: string, init: WebhookInit = {}): SmsGateway
       let cause = 'no attempt made'
       for (let attempt = 1; attempt <= tries; attempt++) {
         options.signal?.throwIfAborted()
-        const controller = new AbortController()
-        const timer = setTimeout(() => controller.abort(), timeoutMs)
-        const onOuter = (): void => controller.abort()
-        options.signal?.addEventListener('abort', onOuter, { once: true })
         try {
-          const res = await fetch(url, {
+          const res = await withTimeout(timeoutMs, options.signal, async signal => await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ to, text }),
-            signal: controller.signal
-          })
+            signal
+          }), () => new TimeoutError(`no answer within ${timeoutMs} ms`))
           await res.body?.cancel().catch(() => {})
           if (res.ok) return
           cause = `HTTP ${res.status}`
           if (!retryable(res.status)) break
         } catch (err) {
-          const e = err as Error & { cause?: { code?: string } }
-          cause = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message)
+          // the caller's abort is thrown as the caller's reason (withTimeout)
           options.signal?.throwIfAborted()
-        } finally {
-          clearTimeout(timer)
-          options.signal?.removeEventListener('abort', onOuter)
+          const e = err as Error & { cause?: { code?: string } }
+          cause = err instanceof TimeoutError ? e.message : (e.cause?.code ?? e.message)
         }
-        if (attempt < tries) await sleep(backoffMs * 2 ** (attempt - 1), options.signal)
+        if (attempt < tries) await sleep(backoff(attempt - 1, { minMs: backoffMs }), options)
       }
       throw new SmsGatewayError(`SMS webhook ${origin} failed after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${cause}`)
     }

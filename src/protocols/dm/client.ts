@@ -1,8 +1,8 @@
 /** The sending side of /parley/dm/1.0.0: one stream to a recipient device, envelopes pipelined with answers matched in order. Knows nothing of outboxes or mailboxes (the caller falls back to those). */
-import { TimeoutError } from '@libp2p/interface'
 import { frameStream, type FrameStream } from '../frames.js'
 import { ProtocolViolationError } from '../errors.js'
-import { toDialTarget, withTimeout, type DialingNode } from '../request-response.js'
+import { toDialTarget, type DialingNode } from '../request-response.js'
+import { raceSignal, withTimeout } from '../../util/abort.js'
 import {
   DIRECT_DIAL_TIMEOUT_MS, DM_PROTOCOL, MAX_ENVELOPE_BYTES, MAX_FRAMES_PER_STREAM, MAX_IN_FLIGHT_BYTES, MAX_IN_FLIGHT_FRAMES,
   MAX_RESPONSE_FRAME_BYTES, SEND_TIMEOUT_MS
@@ -196,16 +196,11 @@ class Channel implements DirectChannel {
     // the answer keeps its place in the pipeline even when this caller stops waiting
     this.answers.add(answer)
     answer.catch(() => undefined).finally(() => this.answers.delete(answer))
-    return await withTimeout(this.sendTimeout, options.signal, async signal => await new Promise<DirectResult>((resolve, reject) => {
-      const onAbort = (): void => {
-        const reason = signal.reason as Error
-        // our own timeout means the recipient stalled: the pipeline is unusable
-        if (reason instanceof TimeoutError && options.signal?.aborted !== true) this.fail(new DirectChannelClosedError('no answer in time'))
-        reject(reason)
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      answer.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
-    }))
+    return await withTimeout(this.sendTimeout, options.signal, async signal => await raceSignal(answer, signal), cause => {
+      // our own timeout means the recipient stalled: the pipeline is unusable
+      this.fail(new DirectChannelClosedError('no answer in time'))
+      return cause as Error
+    })
   }
 
   async close (options: AbortOptions = {}): Promise<void> {
@@ -218,7 +213,7 @@ class Channel implements DirectChannel {
       await withTimeout(this.sendTimeout, options.signal, async signal => {
         await this.stream.close({ signal })
         // the recipient ends its side once it has read our end
-        await Promise.race([this.reader, new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))])
+        await raceSignal(this.reader, signal)
       })
     } catch (err) {
       this.fail(err as Error)

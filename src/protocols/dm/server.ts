@@ -1,6 +1,6 @@
 /** The receiving side of /parley/dm/1.0.0: a libp2p service that reads pipelined envelope frames in order, hands what is already buffered to the backend as one window, and acks each only after the backend persisted it. Knows nothing of what envelopes contain. */
 import { frameStream } from '../frames.js'
-import { withTimeout } from '../request-response.js'
+import { withTimeout } from '../../util/abort.js'
 import { ProtocolService } from '../service.js'
 import {
   DM_PROTOCOL, IDLE_TIMEOUT_MS, MAX_CONCURRENT_STREAMS, MAX_ENVELOPE_BYTES, MAX_FRAMES_PER_STREAM, MAX_INBOUND_BUFFER_BYTES,

@@ -11,6 +11,7 @@ import { deliveryKey, depositProof, DELIVERY_TOKEN_BYTES } from './token.js'
 import { multiaddr, isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { IdentityKeyPair } from '../../crypto/index.js'
 import type { MailboxEntry } from './index.js'
+import { raceSignal } from '../../util/abort.js'
 import type { AbortOptions, Connection, DialTarget, PeerId, Stream } from '@libp2p/interface'
 
 export interface MailboxCallOptions extends AbortOptions {
@@ -279,14 +280,11 @@ export class MailboxSession implements AsyncIterable<MailboxEntry> {
       const answered = deferred<void>()
       this.pendingAcks.set(seq, answered)
       const progress = new ProgressTimer(options.timeout ?? TIMEOUT, options.signal)
-      const onAbort = (): void => { answered.reject(progress.signal.reason) }
-      progress.signal.addEventListener('abort', onAbort, { once: true })
       try {
         await this.writer.write(ClientFrame.encode({ type: ClientFrame.Type.ACK, seq, ids: ids.slice(i, i + MAX_ACK_IDS) }))
-        await answered.promise
+        await raceSignal(answered.promise, progress.signal)
       } finally {
         this.pendingAcks.delete(seq)
-        progress.signal.removeEventListener('abort', onAbort)
         progress.clear()
       }
     }

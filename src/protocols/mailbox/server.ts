@@ -2,7 +2,7 @@
 import { systemRandom } from '../../crypto/index.js'
 import { verifyAuth } from './auth.js'
 import { DELIVERY_KEY_BYTES } from './token.js'
-import { withTimeout } from '../request-response.js'
+import { withTimeout } from '../../util/abort.js'
 import { ProtocolService } from '../service.js'
 import {
   MAILBOX_PROTOCOL, MAX_CLIENT_FRAME_BYTES, MAX_ENVELOPE_BYTES, MAX_PAGE_ENVELOPES, MAX_PAGE_BYTES, MAX_ACK_IDS, MAX_PIPELINED_DEPOSITS,

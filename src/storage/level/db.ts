@@ -6,7 +6,7 @@ import type { KeyValueStore } from '../key-value-store.js'
 import type { Storage } from '../storage.js'
 import { assertStoreName } from '../store-name.js'
 import { throwIfAborted } from '../types.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import { LevelIdentityStore } from './identity-store.js'
 import { LevelKeyValueStore, mapLevelError } from './key-value-store.js'
 import { LevelMessageStore } from './message-store.js'
@@ -60,7 +60,7 @@ export interface LevelStorage extends Storage {
  * browsers), or adopts an already constructed Level instance. close() closes the
  * database only if openLevel opened it.
  */
-export async function openLevel (location: string | RootLevel, options?: AbortOptions): Promise<LevelStorage> {
+export async function openLevel (location: string | RootLevel, options?: StoreOptions): Promise<LevelStorage> {
   throwIfAborted(options)
   let db: RootLevel
   let owned = false
@@ -101,7 +101,7 @@ export async function openLevel (location: string | RootLevel, options?: AbortOp
       return kv
     },
     kind: 'level',
-    entries: async function * (options?: AbortOptions): AsyncIterable<KeyValueEntry> {
+    entries: async function * (options?: StoreOptions): AsyncIterable<KeyValueEntry> {
       throwIfAborted(options)
       try {
         for await (const [key, value] of db.iterator({ keyEncoding: 'utf8', valueEncoding: 'view', ...(options?.signal != null ? { signal: options.signal } : {}) })) {
@@ -111,7 +111,7 @@ export async function openLevel (location: string | RootLevel, options?: AbortOp
         throw mapLevelError(err)
       }
     },
-    replaceAll: async (entries: KeyValueEntry[], options?: AbortOptions): Promise<void> => {
+    replaceAll: async (entries: KeyValueEntry[], options?: StoreOptions): Promise<void> => {
       throwIfAborted(options)
       assertLevelEntries(entries)
       try {

@@ -7,7 +7,7 @@ import { equalBytes, fromStringKey, stringKey } from '../keys.js'
 import type { KeyValueStore } from '../key-value-store.js'
 import { assertStringId } from '../types.js'
 import { SerialQueue } from '../serial.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 
 const LOCAL = 'local'
 const REMOTE = 'remote/'
@@ -18,11 +18,11 @@ export class LevelIdentityStore implements IdentityStore {
 
   constructor (private readonly kv: KeyValueStore) {}
 
-  async loadLocalIdentity (options?: AbortOptions): Promise<Uint8Array | undefined> {
+  async loadLocalIdentity (options?: StoreOptions): Promise<Uint8Array | undefined> {
     return await this.kv.get(LOCAL, options)
   }
 
-  async saveLocalIdentity (record: Uint8Array, options?: AbortOptions): Promise<void> {
+  async saveLocalIdentity (record: Uint8Array, options?: StoreOptions): Promise<void> {
     await this.kv.put(LOCAL, record, { ...options, sync: true })
   }
 
@@ -31,12 +31,12 @@ export class LevelIdentityStore implements IdentityStore {
     return REMOTE + stringKey(contactId)
   }
 
-  async loadRemoteIdentity (contactId: string, options?: AbortOptions): Promise<RemoteIdentity | undefined> {
+  async loadRemoteIdentity (contactId: string, options?: StoreOptions): Promise<RemoteIdentity | undefined> {
     const bytes = await this.kv.get(this.key(contactId), options)
     return bytes == null ? undefined : decodeRemoteIdentity(contactId, bytes)
   }
 
-  async saveRemoteIdentity (contactId: string, identityKey: Uint8Array, now: number, options?: AbortOptions): Promise<SaveIdentityResult> {
+  async saveRemoteIdentity (contactId: string, identityKey: Uint8Array, now: number, options?: StoreOptions): Promise<SaveIdentityResult> {
     return await this.queue.run(async () => {
       const existing = await this.loadRemoteIdentity(contactId, options)
       const result = nextRemoteIdentity(contactId, existing, identityKey, now)
@@ -45,7 +45,7 @@ export class LevelIdentityStore implements IdentityStore {
     })
   }
 
-  private async update (contactId: string, change: (r: RemoteIdentity) => void, options?: AbortOptions): Promise<RemoteIdentity> {
+  private async update (contactId: string, change: (r: RemoteIdentity) => void, options?: StoreOptions): Promise<RemoteIdentity> {
     return await this.queue.run(async () => {
       const r = await this.loadRemoteIdentity(contactId, options)
       if (r == null) throw new NotFoundError('unknown contact')
@@ -55,24 +55,24 @@ export class LevelIdentityStore implements IdentityStore {
     })
   }
 
-  async setVerified (contactId: string, verified: boolean, options?: AbortOptions): Promise<RemoteIdentity> {
+  async setVerified (contactId: string, verified: boolean, options?: StoreOptions): Promise<RemoteIdentity> {
     return await this.update(contactId, r => { r.verified = verified }, options)
   }
 
-  async acknowledgeChange (contactId: string, options?: AbortOptions): Promise<RemoteIdentity> {
+  async acknowledgeChange (contactId: string, options?: StoreOptions): Promise<RemoteIdentity> {
     return await this.update(contactId, r => { r.changed = false }, options)
   }
 
-  async isTrusted (contactId: string, identityKey: Uint8Array, options?: AbortOptions): Promise<boolean> {
+  async isTrusted (contactId: string, identityKey: Uint8Array, options?: StoreOptions): Promise<boolean> {
     const r = await this.loadRemoteIdentity(contactId, options)
     return r == null || equalBytes(r.identityKey, identityKey)
   }
 
-  async removeRemoteIdentity (contactId: string, options?: AbortOptions): Promise<void> {
+  async removeRemoteIdentity (contactId: string, options?: StoreOptions): Promise<void> {
     await this.kv.del(this.key(contactId), { ...options, sync: true })
   }
 
-  async * listRemoteIdentities (options?: AbortOptions): AsyncIterable<RemoteIdentity> {
+  async * listRemoteIdentities (options?: StoreOptions): AsyncIterable<RemoteIdentity> {
     for await (const { key, value } of this.kv.iterate({ prefix: REMOTE }, options)) {
       yield decodeRemoteIdentity(fromStringKey(key.slice(REMOTE.length)), value)
     }

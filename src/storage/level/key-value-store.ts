@@ -5,7 +5,7 @@ import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } f
 import type { PreparedWrite } from '../prepared-write.js'
 import { assertKey, inRange } from '../key-range.js'
 import { throwIfAborted } from '../types.js'
-import type { AbortOptions, BatchOptions, WriteOptions } from '../types.js'
+import type { StoreOptions, BatchOptions, WriteOptions } from '../types.js'
 
 /** The part of an abstract-level database (or sublevel) this module uses. */
 export interface LevelLike {
@@ -97,12 +97,12 @@ export class LevelKeyValueStore implements KeyValueStore {
     options.syncGroup.defer(root, async () => { await mapped(root.del(SYNC_BARRIER_KEY, { keyEncoding: 'utf8', sync: true })) })
   }
 
-  private check (options?: AbortOptions): void {
+  private check (options?: StoreOptions): void {
     throwIfAborted(options)
     if (this.db.status === 'closed' || this.db.status === 'closing') throw new StoreClosedError()
   }
 
-  async get (key: string, options?: AbortOptions): Promise<Uint8Array | undefined> {
+  async get (key: string, options?: StoreOptions): Promise<Uint8Array | undefined> {
     this.check(options)
     assertKey(key)
     const value = await mapped(this.db.get(this.prefix + key, KEY_VIEW))
@@ -156,7 +156,7 @@ export class LevelKeyValueStore implements KeyValueStore {
       : { type: 'del' as const, key: this.prefix + op.key, ...sublevel })
   }
 
-  async * iterate (range: KeyRange = {}, options?: AbortOptions): AsyncIterable<KeyValueEntry> {
+  async * iterate (range: KeyRange = {}, options?: StoreOptions): AsyncIterable<KeyValueEntry> {
     this.check(options)
     const { lower, upper } = levelBounds(this.prefix, range)
     const opts: Record<string, unknown> = { keyEncoding: 'view', valueEncoding: 'view', reverse: range.reverse === true }

@@ -8,7 +8,7 @@ import {
 import type { Conversation, HistoryOptions, MessageStatus, MessageStore, StoredMessage } from '../message-store.js'
 import { assertAddressKey, assertMessageId, assertTime } from '../outbox-store.js'
 import { SerialQueue } from '../serial.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import type { AtomicWith } from '../prepared-write.js'
 
 const EMPTY = new Uint8Array(0)
@@ -29,12 +29,12 @@ export class LevelMessageStore implements MessageStore {
 
   constructor (private readonly kv: KeyValueStore) {}
 
-  private async load (conv: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined> {
+  private async load (conv: string, id: string, options?: StoreOptions): Promise<StoredMessage | undefined> {
     const bytes = await this.kv.get(msgKey(conv, id), options)
     return bytes == null ? undefined : decodeJson<StoredMessage>(bytes, 'message')
   }
 
-  private async loadConversation (address: string, options?: AbortOptions): Promise<Conversation | undefined> {
+  private async loadConversation (address: string, options?: StoreOptions): Promise<Conversation | undefined> {
     const bytes = await this.kv.get(convKey(address), options)
     return bytes == null ? undefined : decodeJson<Conversation>(bytes, 'conversation')
   }
@@ -52,7 +52,7 @@ export class LevelMessageStore implements MessageStore {
     return ops
   }
 
-  private async add (msg: StoredMessage, dedup: boolean, options?: AbortOptions & AtomicWith): Promise<boolean> {
+  private async add (msg: StoredMessage, dedup: boolean, options?: StoreOptions & AtomicWith): Promise<boolean> {
     return await this.queue.run(async () => {
       if (dedup && await this.kv.get(seenKey(msg.sender, msg.id), options) != null) return false
       if (await this.kv.get(msgKey(msg.conversation, msg.id), options) != null) return false
@@ -71,23 +71,23 @@ export class LevelMessageStore implements MessageStore {
     })
   }
 
-  async addIncoming (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
+  async addIncoming (msg: StoredMessage, options?: StoreOptions & AtomicWith): Promise<boolean> {
     assertMessage(msg, 'in')
     return await this.add(msg, true, options)
   }
 
-  async addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
+  async addOutgoing (msg: StoredMessage, options?: StoreOptions & AtomicWith): Promise<boolean> {
     assertMessage(msg, 'out')
     return await this.add(msg, false, options)
   }
 
-  async get (conversation: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined> {
+  async get (conversation: string, id: string, options?: StoreOptions): Promise<StoredMessage | undefined> {
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
     return await this.load(conversation, id, options)
   }
 
-  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions & AtomicWith): Promise<StoredMessage | undefined> {
+  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: StoreOptions & AtomicWith): Promise<StoredMessage | undefined> {
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
     assertStatus(status)
@@ -129,12 +129,12 @@ export class LevelMessageStore implements MessageStore {
     return out
   }
 
-  async conversation (address: string, options?: AbortOptions): Promise<Conversation | undefined> {
+  async conversation (address: string, options?: StoreOptions): Promise<Conversation | undefined> {
     assertAddressKey(address, 'address')
     return await this.loadConversation(address, options)
   }
 
-  async conversations (options?: AbortOptions & { limit?: number }): Promise<Conversation[]> {
+  async conversations (options?: StoreOptions & { limit?: number }): Promise<Conversation[]> {
     const out: Conversation[] = []
     const limit = options?.limit ?? Infinity
     for await (const { key } of this.kv.iterate({ prefix: 'u/', reverse: true }, options)) {
@@ -145,7 +145,7 @@ export class LevelMessageStore implements MessageStore {
     return out
   }
 
-  async markRead (conversation: string, upTo?: number, options?: AbortOptions): Promise<string[]> {
+  async markRead (conversation: string, upTo?: number, options?: StoreOptions): Promise<string[]> {
     assertAddressKey(conversation, 'conversation')
     if (upTo != null) assertTime(upTo, 'upTo')
     return await this.queue.run(async () => {
@@ -172,7 +172,7 @@ export class LevelMessageStore implements MessageStore {
     })
   }
 
-  async deleteMessage (conversation: string, id: string, options?: AbortOptions): Promise<boolean> {
+  async deleteMessage (conversation: string, id: string, options?: StoreOptions): Promise<boolean> {
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
     return await this.queue.run(async () => {
@@ -195,13 +195,13 @@ export class LevelMessageStore implements MessageStore {
     })
   }
 
-  async hasSeen (sender: string, id: string, options?: AbortOptions): Promise<boolean> {
+  async hasSeen (sender: string, id: string, options?: StoreOptions): Promise<boolean> {
     assertAddressKey(sender, 'sender')
     assertMessageId(id)
     return await this.kv.get(seenKey(sender, id), options) != null
   }
 
-  async pruneSeen (before: number, options?: AbortOptions): Promise<number> {
+  async pruneSeen (before: number, options?: StoreOptions): Promise<number> {
     assertTime(before, 'before')
     return await this.queue.run(async () => {
       let n = 0

@@ -4,7 +4,7 @@ import type { KeyValueBatchOperation, KeyValueStore } from '../key-value-store.j
 import { assertMessageId, assertOutboxEntry, assertTime, decodeOutboxEntry, encodeOutboxEntry } from '../outbox-store.js'
 import type { OutboxEntry, OutboxStore } from '../outbox-store.js'
 import { SerialQueue } from '../serial.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import type { PreparedWrite } from '../prepared-write.js'
 
 const ENTRY = 'e/'
@@ -17,7 +17,7 @@ export class LevelOutboxStore implements OutboxStore {
 
   constructor (private readonly kv: KeyValueStore) {}
 
-  async put (entry: OutboxEntry, options?: AbortOptions): Promise<void> {
+  async put (entry: OutboxEntry, options?: StoreOptions): Promise<void> {
     assertOutboxEntry(entry)
     await this.queue.run(async () => {
       const old = await this.get(entry.id, options)
@@ -34,13 +34,13 @@ export class LevelOutboxStore implements OutboxStore {
     return { kind: 'batch', store: this.kv, operations: [{ type: 'put', key: ENTRY + entry.id, value: encodeOutboxEntry(entry) }, { type: 'put', key: dueKey(entry), value: new Uint8Array(0) }] }
   }
 
-  async get (id: string, options?: AbortOptions): Promise<OutboxEntry | undefined> {
+  async get (id: string, options?: StoreOptions): Promise<OutboxEntry | undefined> {
     assertMessageId(id)
     const bytes = await this.kv.get(ENTRY + id, options)
     return bytes == null ? undefined : decodeOutboxEntry(id, bytes)
   }
 
-  async delete (id: string, options?: AbortOptions): Promise<boolean> {
+  async delete (id: string, options?: StoreOptions): Promise<boolean> {
     assertMessageId(id)
     return await this.queue.run(async () => {
       const old = await this.get(id, options)
@@ -50,7 +50,7 @@ export class LevelOutboxStore implements OutboxStore {
     })
   }
 
-  async due (now: number, limit: number, options?: AbortOptions): Promise<OutboxEntry[]> {
+  async due (now: number, limit: number, options?: StoreOptions): Promise<OutboxEntry[]> {
     assertTime(now, 'now')
     const out: OutboxEntry[] = []
     if (limit <= 0) return out
@@ -63,13 +63,13 @@ export class LevelOutboxStore implements OutboxStore {
     return out
   }
 
-  async list (options?: AbortOptions): Promise<OutboxEntry[]> {
+  async list (options?: StoreOptions): Promise<OutboxEntry[]> {
     const out: OutboxEntry[] = []
     for await (const { key, value } of this.kv.iterate({ prefix: ENTRY }, options)) out.push(decodeOutboxEntry(key.slice(ENTRY.length), value))
     return out
   }
 
-  async count (options?: AbortOptions): Promise<number> {
+  async count (options?: StoreOptions): Promise<number> {
     let n = 0
     for await (const _ of this.kv.iterate({ prefix: ENTRY }, options)) n++
     return n

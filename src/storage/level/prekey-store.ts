@@ -6,7 +6,7 @@ import { assertKind } from '../prekey-kind.js'
 import { idsToPrune } from '../prekey-store.js'
 import type { PreKeyEntry, PreKeyKind, PreKeyStore } from '../prekey-store.js'
 import { assertUint32 } from '../types.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 
 function key (kind: PreKeyKind, id: number): string {
   assertKind(kind)
@@ -17,22 +17,22 @@ function key (kind: PreKeyKind, id: number): string {
 export class LevelPreKeyStore implements PreKeyStore {
   constructor (private readonly kv: KeyValueStore) {}
 
-  async storePreKey (entry: PreKeyEntry, options?: AbortOptions): Promise<void> {
+  async storePreKey (entry: PreKeyEntry, options?: StoreOptions): Promise<void> {
     await this.kv.put(key(entry.kind, entry.id), encodePreKeyValue(entry.createdAt, entry.record), { ...options, sync: true })
   }
 
-  async loadPreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<PreKeyEntry | undefined> {
+  async loadPreKey (kind: PreKeyKind, id: number, options?: StoreOptions): Promise<PreKeyEntry | undefined> {
     const bytes = await this.kv.get(key(kind, id), options)
     if (bytes == null) return undefined
     const { createdAt, record } = decodePreKeyValue(bytes)
     return { kind, id, createdAt, record }
   }
 
-  async removePreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<void> {
+  async removePreKey (kind: PreKeyKind, id: number, options?: StoreOptions): Promise<void> {
     await this.kv.del(key(kind, id), { ...options, sync: true })
   }
 
-  async listPreKeys (kind: PreKeyKind, options?: AbortOptions): Promise<Array<{ id: number, createdAt: number }>> {
+  async listPreKeys (kind: PreKeyKind, options?: StoreOptions): Promise<Array<{ id: number, createdAt: number }>> {
     assertKind(kind)
     const out: Array<{ id: number, createdAt: number }> = []
     for await (const { key, value } of this.kv.iterate({ prefix: `${kind}/` }, options)) {
@@ -41,7 +41,7 @@ export class LevelPreKeyStore implements PreKeyStore {
     return out
   }
 
-  async prunePreKeys (kind: PreKeyKind, olderThan: number, options?: AbortOptions): Promise<number[]> {
+  async prunePreKeys (kind: PreKeyKind, olderThan: number, options?: StoreOptions): Promise<number[]> {
     const ids = idsToPrune(await this.listPreKeys(kind, options), olderThan)
     await this.kv.batch(ids.map(id => ({ type: 'del' as const, key: key(kind, id) })), options)
     return ids

@@ -5,7 +5,7 @@ import type { KeyValueBatchOperation, KeyValueStore } from '../key-value-store.j
 import { assertReplayId } from '../replay-id.js'
 import type { ReplayStore } from '../replay-store.js'
 import { SerialQueue } from '../serial.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 
 export class LevelReplayStore implements ReplayStore {
   /** Serialises markSeen so check-and-set is atomic within this process. */
@@ -13,7 +13,7 @@ export class LevelReplayStore implements ReplayStore {
 
   constructor (private readonly kv: KeyValueStore) {}
 
-  async markSeen (id: Uint8Array, seenAt: number, options?: AbortOptions): Promise<boolean> {
+  async markSeen (id: Uint8Array, seenAt: number, options?: StoreOptions): Promise<boolean> {
     assertReplayId(id)
     return await this.queue.run(async () => {
       const hex = toHex(id)
@@ -26,12 +26,12 @@ export class LevelReplayStore implements ReplayStore {
     })
   }
 
-  async hasSeen (id: Uint8Array, options?: AbortOptions): Promise<boolean> {
+  async hasSeen (id: Uint8Array, options?: StoreOptions): Promise<boolean> {
     assertReplayId(id)
     return await this.kv.get(`id/${toHex(id)}`, options) != null
   }
 
-  async pruneSeenBefore (cutoff: number, options?: AbortOptions): Promise<number> {
+  async pruneSeenBefore (cutoff: number, options?: StoreOptions): Promise<number> {
     const ops: KeyValueBatchOperation[] = []
     for await (const { key } of this.kv.iterate({ prefix: 'seen/', lt: `seen/${u53Key(cutoff)}/` }, options)) {
       ops.push({ type: 'del', key })

@@ -4,7 +4,7 @@ import type { KeyValueBatchOperation, KeyValueStore } from '../key-value-store.j
 import { MAX_SESSIONS_PER_ADDRESS } from '../session-store.js'
 import type { SessionStore } from '../session-store.js'
 import { assertAddress } from '../types.js'
-import type { AbortOptions, DeviceAddress } from '../types.js'
+import type { StoreOptions, DeviceAddress } from '../types.js'
 
 function slotKey (address: DeviceAddress, slot: number): string {
   return `${addressKey(address)}/${slot.toString(16).padStart(2, '0')}`
@@ -18,7 +18,7 @@ export class LevelSessionStore implements SessionStore {
    * slot 00, and a range scan would step over all its superseded versions still in LevelDB's memtable
    * (thousands after a burst), while a get seeks straight to the newest.
    */
-  async loadSessions (address: DeviceAddress, options?: AbortOptions): Promise<Uint8Array[]> {
+  async loadSessions (address: DeviceAddress, options?: StoreOptions): Promise<Uint8Array[]> {
     assertAddress(address)
     const out: Uint8Array[] = []
     for (let slot = 0; slot < MAX_SESSIONS_PER_ADDRESS; slot++) {
@@ -30,7 +30,7 @@ export class LevelSessionStore implements SessionStore {
   }
 
   /** A blind replace (puts, then deletes of every slot beyond): atomic without reading first, so concurrent replaces cannot leave stale slots. */
-  async storeSessions (address: DeviceAddress, sessions: Uint8Array[], options?: AbortOptions): Promise<void> {
+  async storeSessions (address: DeviceAddress, sessions: Uint8Array[], options?: StoreOptions): Promise<void> {
     assertAddress(address)
     const kept = sessions.slice(0, MAX_SESSIONS_PER_ADDRESS)
     const ops: KeyValueBatchOperation[] = []
@@ -40,17 +40,17 @@ export class LevelSessionStore implements SessionStore {
     await this.kv.batch(ops, { ...options, sync: true })
   }
 
-  async deleteSessions (address: DeviceAddress, options?: AbortOptions): Promise<void> {
+  async deleteSessions (address: DeviceAddress, options?: StoreOptions): Promise<void> {
     await this.storeSessions(address, [], options)
   }
 
-  async deleteAllSessions (identityKey: Uint8Array, options?: AbortOptions): Promise<void> {
+  async deleteAllSessions (identityKey: Uint8Array, options?: StoreOptions): Promise<void> {
     const ops: KeyValueBatchOperation[] = []
     for await (const { key } of this.kv.iterate({ prefix: `${toHex(identityKey)}/` }, options)) ops.push({ type: 'del', key })
     await this.kv.batch(ops, { ...options, sync: true })
   }
 
-  async listAddresses (identityKey?: Uint8Array, options?: AbortOptions): Promise<DeviceAddress[]> {
+  async listAddresses (identityKey?: Uint8Array, options?: StoreOptions): Promise<DeviceAddress[]> {
     const seen = new Set<string>()
     const out: DeviceAddress[] = []
     for await (const { key } of this.kv.iterate(identityKey == null ? {} : { prefix: `${toHex(identityKey)}/` }, options)) {

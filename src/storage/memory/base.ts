@@ -2,13 +2,13 @@
 import { CorruptRecordError, StoreClosedError } from '../errors.js'
 import { fromHex, toHex, utf8 } from '../keys.js'
 import { throwIfAborted } from '../types.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 
 /** Close state shared by all stores of one MemoryStorage. */
 export class MemoryLifecycle {
   closed = false
 
-  check (options?: AbortOptions): void {
+  check (options?: StoreOptions): void {
     throwIfAborted(options)
     if (this.closed) throw new StoreClosedError()
   }

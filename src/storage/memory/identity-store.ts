@@ -4,7 +4,7 @@ import { copyRemoteIdentity, nextRemoteIdentity } from '../identity-store.js'
 import type { IdentityStore, RemoteIdentity, SaveIdentityResult } from '../identity-store.js'
 import { equalBytes } from '../keys.js'
 import { assertStringId } from '../types.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import { CorruptRecordError } from '../errors.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
@@ -14,24 +14,24 @@ export class MemoryIdentityStore implements IdentityStore, MemorySnapshot {
 
   constructor (private readonly life = new MemoryLifecycle()) {}
 
-  async loadLocalIdentity (options?: AbortOptions): Promise<Uint8Array | undefined> {
+  async loadLocalIdentity (options?: StoreOptions): Promise<Uint8Array | undefined> {
     this.life.check(options)
     return this.local == null ? undefined : new Uint8Array(this.local)
   }
 
-  async saveLocalIdentity (record: Uint8Array, options?: AbortOptions): Promise<void> {
+  async saveLocalIdentity (record: Uint8Array, options?: StoreOptions): Promise<void> {
     this.life.check(options)
     this.local = new Uint8Array(record)
   }
 
-  async loadRemoteIdentity (contactId: string, options?: AbortOptions): Promise<RemoteIdentity | undefined> {
+  async loadRemoteIdentity (contactId: string, options?: StoreOptions): Promise<RemoteIdentity | undefined> {
     this.life.check(options)
     assertStringId(contactId, 'contactId')
     const r = this.remotes.get(contactId)
     return r == null ? undefined : copyRemoteIdentity(r)
   }
 
-  async saveRemoteIdentity (contactId: string, identityKey: Uint8Array, now: number, options?: AbortOptions): Promise<SaveIdentityResult> {
+  async saveRemoteIdentity (contactId: string, identityKey: Uint8Array, now: number, options?: StoreOptions): Promise<SaveIdentityResult> {
     this.life.check(options)
     assertStringId(contactId, 'contactId')
     const result = nextRemoteIdentity(contactId, this.remotes.get(contactId), identityKey, now)
@@ -39,7 +39,7 @@ export class MemoryIdentityStore implements IdentityStore, MemorySnapshot {
     return { ...result, record: copyRemoteIdentity(result.record) }
   }
 
-  private update (contactId: string, change: (r: RemoteIdentity) => void, options?: AbortOptions): RemoteIdentity {
+  private update (contactId: string, change: (r: RemoteIdentity) => void, options?: StoreOptions): RemoteIdentity {
     this.life.check(options)
     assertStringId(contactId, 'contactId')
     const r = this.remotes.get(contactId)
@@ -50,28 +50,28 @@ export class MemoryIdentityStore implements IdentityStore, MemorySnapshot {
     return copyRemoteIdentity(next)
   }
 
-  async setVerified (contactId: string, verified: boolean, options?: AbortOptions): Promise<RemoteIdentity> {
+  async setVerified (contactId: string, verified: boolean, options?: StoreOptions): Promise<RemoteIdentity> {
     return this.update(contactId, r => { r.verified = verified }, options)
   }
 
-  async acknowledgeChange (contactId: string, options?: AbortOptions): Promise<RemoteIdentity> {
+  async acknowledgeChange (contactId: string, options?: StoreOptions): Promise<RemoteIdentity> {
     return this.update(contactId, r => { r.changed = false }, options)
   }
 
-  async isTrusted (contactId: string, identityKey: Uint8Array, options?: AbortOptions): Promise<boolean> {
+  async isTrusted (contactId: string, identityKey: Uint8Array, options?: StoreOptions): Promise<boolean> {
     this.life.check(options)
     assertStringId(contactId, 'contactId')
     const r = this.remotes.get(contactId)
     return r == null || equalBytes(r.identityKey, identityKey)
   }
 
-  async removeRemoteIdentity (contactId: string, options?: AbortOptions): Promise<void> {
+  async removeRemoteIdentity (contactId: string, options?: StoreOptions): Promise<void> {
     this.life.check(options)
     assertStringId(contactId, 'contactId')
     this.remotes.delete(contactId)
   }
 
-  async * listRemoteIdentities (options?: AbortOptions): AsyncIterable<RemoteIdentity> {
+  async * listRemoteIdentities (options?: StoreOptions): AsyncIterable<RemoteIdentity> {
     this.life.check(options)
     const all = [...this.remotes.values()].map(copyRemoteIdentity)
     for (const r of all) yield r

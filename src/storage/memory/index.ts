@@ -4,7 +4,7 @@ import type { Storage } from '../storage.js'
 import { MemoryLifecycle, decodeSnapshot, encodeSnapshot, type MemorySnapshot } from './base.js'
 import { CorruptRecordError } from '../errors.js'
 import type { KeyValueEntry } from '../key-value-store.js'
-import { throwIfAborted, type AbortOptions } from '../types.js'
+import { throwIfAborted, type StoreOptions } from '../types.js'
 import { MemoryIdentityStore } from './identity-store.js'
 import { MemoryKeyValueStore } from './key-value-store.js'
 import { MemoryMessageStore } from './message-store.js'
@@ -35,13 +35,13 @@ export function createMemoryStorage (): Storage {
   return {
     ...stores,
     kind: 'memory',
-    entries: async function * (options?: AbortOptions): AsyncIterable<KeyValueEntry> {
+    entries: async function * (options?: StoreOptions): AsyncIterable<KeyValueEntry> {
       for (const name of names) {
         life.check(options)
         yield { key: name, value: encodeSnapshot(snapshots[name].snapshot()) }
       }
     },
-    replaceAll: async (entries: KeyValueEntry[], options?: AbortOptions): Promise<void> => {
+    replaceAll: async (entries: KeyValueEntry[], options?: StoreOptions): Promise<void> => {
       life.check(options)
       throwIfAborted(options)
       const states = new Map<string, Record<string, unknown>>()

@@ -4,7 +4,7 @@ import { compareUtf8 } from '../keys.js'
 import { assertKey, inRange } from '../key-range.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
 import { throwIfAborted } from '../types.js'
-import type { AbortOptions, BatchOptions, WriteOptions } from '../types.js'
+import type { StoreOptions, BatchOptions, WriteOptions } from '../types.js'
 import type { PreparedWrite } from '../prepared-write.js'
 
 class MemoryTable {
@@ -52,12 +52,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return { kind: 'apply', owner: this.owner, apply: () => { this.apply(ops) } }
   }
 
-  private check (options?: AbortOptions): void {
+  private check (options?: StoreOptions): void {
     throwIfAborted(options)
     if (this.table.closed) throw new StoreClosedError()
   }
 
-  async get (key: string, options?: AbortOptions): Promise<Uint8Array | undefined> {
+  async get (key: string, options?: StoreOptions): Promise<Uint8Array | undefined> {
     this.check(options)
     assertKey(key)
     const value = this.table.map.get(this.prefix + key)
@@ -103,7 +103,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
     }
   }
 
-  async * iterate (range: KeyRange = {}, options?: AbortOptions): AsyncIterable<KeyValueEntry> {
+  async * iterate (range: KeyRange = {}, options?: StoreOptions): AsyncIterable<KeyValueEntry> {
     this.check(options)
     // snapshot the matching keys so writes during iteration do not disturb it (like a LevelDB iterator)
     const keys = this.table.keys().filter(k => k.startsWith(this.prefix)).map(k => k.slice(this.prefix.length)).filter(k => inRange(k, range))

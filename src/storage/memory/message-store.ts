@@ -5,7 +5,7 @@ import {
 } from '../message-store.js'
 import type { Conversation, HistoryOptions, MessageStatus, MessageStore, StoredMessage } from '../message-store.js'
 import { assertAddressKey, assertMessageId, assertTime } from '../outbox-store.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import type { AtomicWith } from '../prepared-write.js'
 import { InvalidKeyError } from '../errors.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
@@ -37,7 +37,7 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return true
   }
 
-  async addIncoming (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
+  async addIncoming (msg: StoredMessage, options?: StoreOptions & AtomicWith): Promise<boolean> {
     this.life.check(options)
     assertMessage(msg, 'in')
     const parts = this.ownParts(options)
@@ -46,7 +46,7 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return true
   }
 
-  async addOutgoing (msg: StoredMessage, options?: AbortOptions & AtomicWith): Promise<boolean> {
+  async addOutgoing (msg: StoredMessage, options?: StoreOptions & AtomicWith): Promise<boolean> {
     this.life.check(options)
     assertMessage(msg, 'out')
     const parts = this.ownParts(options)
@@ -56,7 +56,7 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return true
   }
 
-  async get (conversation: string, id: string, options?: AbortOptions): Promise<StoredMessage | undefined> {
+  async get (conversation: string, id: string, options?: StoreOptions): Promise<StoredMessage | undefined> {
     this.life.check(options)
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
@@ -64,7 +64,7 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return m == null ? undefined : copyMessage(m)
   }
 
-  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions & AtomicWith): Promise<StoredMessage | undefined> {
+  async updateStatus (conversation: string, id: string, status: MessageStatus, options?: StoreOptions & AtomicWith): Promise<StoredMessage | undefined> {
     this.life.check(options)
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
@@ -104,14 +104,14 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
       .map(copyMessage)
   }
 
-  async conversation (address: string, options?: AbortOptions): Promise<Conversation | undefined> {
+  async conversation (address: string, options?: StoreOptions): Promise<Conversation | undefined> {
     this.life.check(options)
     assertAddressKey(address, 'address')
     const c = this.summaries.get(address)
     return c == null ? undefined : copyConversation(c)
   }
 
-  async conversations (options?: AbortOptions & { limit?: number }): Promise<Conversation[]> {
+  async conversations (options?: StoreOptions & { limit?: number }): Promise<Conversation[]> {
     this.life.check(options)
     // same order as the LevelDB index `u/<updatedAt>/<hex address>` read in reverse
     return [...this.summaries.values()]
@@ -120,7 +120,7 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
       .map(copyConversation)
   }
 
-  async markRead (conversation: string, upTo?: number, options?: AbortOptions): Promise<string[]> {
+  async markRead (conversation: string, upTo?: number, options?: StoreOptions): Promise<string[]> {
     this.life.check(options)
     assertAddressKey(conversation, 'conversation')
     if (upTo != null) assertTime(upTo, 'upTo')
@@ -137,7 +137,7 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return ids
   }
 
-  async deleteMessage (conversation: string, id: string, options?: AbortOptions): Promise<boolean> {
+  async deleteMessage (conversation: string, id: string, options?: StoreOptions): Promise<boolean> {
     this.life.check(options)
     assertAddressKey(conversation, 'conversation')
     assertMessageId(id)
@@ -157,14 +157,14 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
     return true
   }
 
-  async hasSeen (sender: string, id: string, options?: AbortOptions): Promise<boolean> {
+  async hasSeen (sender: string, id: string, options?: StoreOptions): Promise<boolean> {
     this.life.check(options)
     assertAddressKey(sender, 'sender')
     assertMessageId(id)
     return this.seen.has(seenKey(sender, id))
   }
 
-  async pruneSeen (before: number, options?: AbortOptions): Promise<number> {
+  async pruneSeen (before: number, options?: StoreOptions): Promise<number> {
     this.life.check(options)
     assertTime(before, 'before')
     let n = 0

@@ -1,7 +1,7 @@
 // In-memory OutboxStore: a Map from message id to entry; due() sorts on demand; persists nothing.
 import { assertMessageId, assertOutboxEntry, assertTime, compareDue, copyOutboxEntry } from '../outbox-store.js'
 import type { OutboxEntry, OutboxStore } from '../outbox-store.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import type { PreparedWrite } from '../prepared-write.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
@@ -10,7 +10,7 @@ export class MemoryOutboxStore implements OutboxStore, MemorySnapshot {
 
   constructor (private readonly life = new MemoryLifecycle()) {}
 
-  async put (entry: OutboxEntry, options?: AbortOptions): Promise<void> {
+  async put (entry: OutboxEntry, options?: StoreOptions): Promise<void> {
     this.life.check(options)
     assertOutboxEntry(entry)
     this.entries.set(entry.id, copyOutboxEntry(entry))
@@ -22,32 +22,32 @@ export class MemoryOutboxStore implements OutboxStore, MemorySnapshot {
     return { kind: 'apply', owner: this.life, apply: () => { this.entries.set(copy.id, copy) } }
   }
 
-  async get (id: string, options?: AbortOptions): Promise<OutboxEntry | undefined> {
+  async get (id: string, options?: StoreOptions): Promise<OutboxEntry | undefined> {
     this.life.check(options)
     assertMessageId(id)
     const e = this.entries.get(id)
     return e == null ? undefined : copyOutboxEntry(e)
   }
 
-  async delete (id: string, options?: AbortOptions): Promise<boolean> {
+  async delete (id: string, options?: StoreOptions): Promise<boolean> {
     this.life.check(options)
     assertMessageId(id)
     return this.entries.delete(id)
   }
 
-  async due (now: number, limit: number, options?: AbortOptions): Promise<OutboxEntry[]> {
+  async due (now: number, limit: number, options?: StoreOptions): Promise<OutboxEntry[]> {
     this.life.check(options)
     assertTime(now, 'now')
     if (limit <= 0) return []
     return [...this.entries.values()].filter(e => e.nextAttemptAt <= now).sort(compareDue).slice(0, limit).map(copyOutboxEntry)
   }
 
-  async list (options?: AbortOptions): Promise<OutboxEntry[]> {
+  async list (options?: StoreOptions): Promise<OutboxEntry[]> {
     this.life.check(options)
     return [...this.entries.values()].sort((a, b) => a.id < b.id ? -1 : 1).map(copyOutboxEntry)
   }
 
-  async count (options?: AbortOptions): Promise<number> {
+  async count (options?: StoreOptions): Promise<number> {
     this.life.check(options)
     return this.entries.size
   }

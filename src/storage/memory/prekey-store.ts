@@ -2,7 +2,7 @@
 import { idsToPrune } from '../prekey-store.js'
 import type { PreKeyEntry, PreKeyKind, PreKeyStore } from '../prekey-store.js'
 import { assertUint32 } from '../types.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 import { assertKind } from '../prekey-kind.js'
 
@@ -21,31 +21,31 @@ export class MemoryPreKeyStore implements PreKeyStore, MemorySnapshot {
     return t
   }
 
-  async storePreKey (entry: PreKeyEntry, options?: AbortOptions): Promise<void> {
+  async storePreKey (entry: PreKeyEntry, options?: StoreOptions): Promise<void> {
     this.life.check(options)
     assertUint32(entry.id)
     this.table(entry.kind).set(entry.id, { ...entry, record: new Uint8Array(entry.record) })
   }
 
-  async loadPreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<PreKeyEntry | undefined> {
+  async loadPreKey (kind: PreKeyKind, id: number, options?: StoreOptions): Promise<PreKeyEntry | undefined> {
     this.life.check(options)
     assertUint32(id)
     const e = this.table(kind).get(id)
     return e == null ? undefined : { ...e, record: new Uint8Array(e.record) }
   }
 
-  async removePreKey (kind: PreKeyKind, id: number, options?: AbortOptions): Promise<void> {
+  async removePreKey (kind: PreKeyKind, id: number, options?: StoreOptions): Promise<void> {
     this.life.check(options)
     assertUint32(id)
     this.table(kind).delete(id)
   }
 
-  async listPreKeys (kind: PreKeyKind, options?: AbortOptions): Promise<Array<{ id: number, createdAt: number }>> {
+  async listPreKeys (kind: PreKeyKind, options?: StoreOptions): Promise<Array<{ id: number, createdAt: number }>> {
     this.life.check(options)
     return [...this.table(kind).values()].map(e => ({ id: e.id, createdAt: e.createdAt })).sort((a, b) => a.id - b.id)
   }
 
-  async prunePreKeys (kind: PreKeyKind, olderThan: number, options?: AbortOptions): Promise<number[]> {
+  async prunePreKeys (kind: PreKeyKind, olderThan: number, options?: StoreOptions): Promise<number[]> {
     const ids = idsToPrune(await this.listPreKeys(kind, options), olderThan)
     for (const id of ids) this.table(kind).delete(id)
     return ids

@@ -2,7 +2,7 @@
 import { assertReplayId } from '../replay-id.js'
 import type { ReplayStore } from '../replay-store.js'
 import { toHex } from '../keys.js'
-import type { AbortOptions } from '../types.js'
+import type { StoreOptions } from '../types.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
 export class MemoryReplayStore implements ReplayStore, MemorySnapshot {
@@ -10,7 +10,7 @@ export class MemoryReplayStore implements ReplayStore, MemorySnapshot {
 
   constructor (private readonly life = new MemoryLifecycle()) {}
 
-  async markSeen (id: Uint8Array, seenAt: number, options?: AbortOptions): Promise<boolean> {
+  async markSeen (id: Uint8Array, seenAt: number, options?: StoreOptions): Promise<boolean> {
     this.life.check(options)
     assertReplayId(id)
     const key = toHex(id)
@@ -19,13 +19,13 @@ export class MemoryReplayStore implements ReplayStore, MemorySnapshot {
     return true
   }
 
-  async hasSeen (id: Uint8Array, options?: AbortOptions): Promise<boolean> {
+  async hasSeen (id: Uint8Array, options?: StoreOptions): Promise<boolean> {
     this.life.check(options)
     assertReplayId(id)
     return this.seen.has(toHex(id))
   }
 
-  async pruneSeenBefore (cutoff: number, options?: AbortOptions): Promise<number> {
+  async pruneSeenBefore (cutoff: number, options?: StoreOptions): Promise<number> {
     this.life.check(options)
     let n = 0
     for (const [key, seenAt] of [...this.seen]) {
