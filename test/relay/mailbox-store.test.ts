@@ -45,6 +45,34 @@ function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore
       }
     })
 
+    it("an ack naming another owner's ids deletes nothing of that owner, nor of the acker's own quota", async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store)
+        const other = { identityKey: new Uint8Array(32).fill(4), deviceId: 1 }
+        const sibling = { ...owner, deviceId: 2 }
+        const ids = [await s.deposit(owner, bytes(10, 1), requester), await s.deposit(owner, bytes(10, 2), requester)]
+        const otherId = await s.deposit(other, bytes(20, 3), requester)
+        const siblingId = await s.deposit(sibling, bytes(30, 4), requester)
+        // another identity and another device of the same identity ack the owner's ids (and their own)
+        await s.ack(other, [...ids])
+        await s.ack(sibling, [ids[0], siblingId])
+        expect((await s.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual(ids)
+        expect(await s.usage(owner)).toEqual({ count: 2, bytes: 20 })
+        expect(await s.usage(other)).toEqual({ count: 1, bytes: 20 })
+        expect((await s.list(other, undefined, 10, 1 << 20)).map(e => e.id)).toEqual([otherId])
+        expect(await s.usage(sibling)).toEqual({ count: 0, bytes: 0 })
+        expect(s.stats.acked).toBe(1)
+        if (persistent) {
+          const again = open(await h.reopen!())
+          expect((await again.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual(ids)
+          expect(await again.usage(owner)).toEqual({ count: 2, bytes: 20 })
+        }
+      } finally {
+        await h.close()
+      }
+    })
+
     it('refuses over quota in count and bytes, also within one group commit', async () => {
       const h = await factory()
       try {
