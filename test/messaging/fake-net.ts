@@ -20,6 +20,7 @@ export class FakeMailboxSession implements AsyncIterable<MailboxEntry> {
   private wake?: () => void
   private endDrain!: () => void
   private error?: Error
+  private readonly ackWaiters: Array<{ n: number, resolve: () => void }> = []
   /** each ack waits for this (a test holds an ack by replacing it) */
   ackGate: () => Promise<void> = async () => {}
 
@@ -46,6 +47,16 @@ export class FakeMailboxSession implements AsyncIterable<MailboxEntry> {
   async ack (ids: string[]): Promise<void> {
     await this.ackGate()
     this.acked.push([...ids])
+    for (const w of this.ackWaiters.filter(w => this.acked.length >= w.n)) {
+      this.ackWaiters.splice(this.ackWaiters.indexOf(w), 1)
+      w.resolve()
+    }
+  }
+
+  /** Resolves once `n` acks were made in all. */
+  async untilAcked (n: number): Promise<void> {
+    if (this.acked.length >= n) return
+    await new Promise<void>(resolve => { this.ackWaiters.push({ n, resolve }) })
   }
 
   async close (): Promise<void> {
@@ -78,7 +89,7 @@ export class FakeNetwork {
   /** how a relay answers opening a mailbox: a new session by default; throw to refuse */
   open: (relay: string, init: OpenMailboxInit) => FakeMailboxSession = (relay, init) => new FakeMailboxSession(relay, init)
   sessions: FakeMailboxSession[] = []
-  opens: Array<{ relay: string, after?: string }> = []
+  opens: Array<{ relay: string, at: number, after?: string }> = []
   private nextId = 1
   private depositWaiters: Array<Waiter<DepositCall>> = []
   private openWaiters: Array<Waiter<FakeMailboxSession>> = []
@@ -115,7 +126,7 @@ export class FakeNetwork {
 
   async openMailbox (relay: unknown, init: OpenMailboxInit): Promise<FakeMailboxSession> {
     const target = String(Array.isArray(relay) ? relay[0] : relay)
-    this.opens.push({ relay: target, ...(init.after != null ? { after: init.after } : {}) })
+    this.opens.push({ relay: target, at: Date.now(), ...(init.after != null ? { after: init.after } : {}) })
     const session = this.open(target, init)
     this.sessions.push(session)
     this.notify(this.openWaiters, session)
