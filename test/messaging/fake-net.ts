@@ -7,7 +7,7 @@ import type { EnvelopeParty } from '../../src/messaging/envelope.js'
 import type { SelfInfo } from '../../src/messaging/index.js'
 import type { Deposit, DepositResult, MailboxEntry, OpenMailboxInit } from '../../src/protocols/mailbox/index.js'
 import { Party, memoryBackend, type StorageBackend, type TestClock } from '../session/party.js'
-import type { SeededRandom } from '../session/seeded-random.js'
+import type { SeededRandom } from '../helpers/seeded-random.js'
 
 export interface DepositCall { relay: string, deposit: Deposit }
 
@@ -178,7 +178,7 @@ export async function testDevice (name: string, phone: string, rng: SeededRandom
   const party = await Party.create(name, backend, rng, clock)
   const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
   const certificate = createDeviceCertificate(party.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: party.local.deviceId, createdAt: clock.now() })
-  const envelope: EnvelopeParty = { identity: party.local.identity, certificate, sessions: party.sessions, random: rng.bytes }
+  const envelope: EnvelopeParty = { identity: party.local.identity, certificate, sessions: party.sessions, random: rng.random }
   return {
     phone,
     party,

@@ -7,7 +7,7 @@ import type { LookupResult } from '../../src/directory/index.js'
 import type { Storage } from '../../src/storage/index.js'
 import { fakeNet, testDevice, type TestDevice } from './fake-net.js'
 import { initiate, levelBackend, TestClock } from '../session/party.js'
-import { SeededRandom } from '../session/seeded-random.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 vi.mock('../../src/protocols/mailbox/index.js', async o => (await import('./fake-net.js')).mockMailbox(await o()))
 vi.mock('../../src/protocols/prekeys/index.js', async o => (await import('./fake-net.js')).mockPreKeys(await o()))
@@ -28,7 +28,7 @@ function messenger (me: TestDevice, storage: Storage, directory: Map<string, Loo
     deviceId: me.party.local.deviceId,
     lookup: async e164 => directory.get(e164) ?? { registered: false, stats: { peersQueried: 0, hops: 0, endedEarly: false } },
     self: async () => me.self,
-    random: me.party.rng.bytes,
+    random: me.party.rng.random,
     now
   })
 }

@@ -9,7 +9,7 @@ import type { LookupResult } from '../../src/directory/index.js'
 import type { MessageStatus, OutboxEntry } from '../../src/storage/index.js'
 import { fakeNet, testDevice, type TestDevice } from './fake-net.js'
 import { TestClock } from '../session/party.js'
-import { SeededRandom } from '../session/seeded-random.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 vi.mock('../../src/protocols/mailbox/index.js', async o => (await import('./fake-net.js')).mockMailbox(await o()))
 vi.mock('../../src/protocols/prekeys/index.js', async o => (await import('./fake-net.js')).mockPreKeys(await o()))

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { KeyValueStore, Storage } from '../../src/storage/index.js'
 import { initiate, memoryBackend, Party, TestClock, text, untext } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 class SimulatedCrash extends Error {
   static name = 'SimulatedCrash'

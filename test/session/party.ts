@@ -6,7 +6,7 @@ import { createMemoryStorage, openLevel } from '../../src/storage/index.js'
 import type { DeviceAddress, Storage } from '../../src/storage/index.js'
 import { GroupSessionManager, loadOrCreateLocalIdentity, PreKeyManager, SessionManager } from '../../src/session/index.js'
 import type { LocalIdentity } from '../../src/session/index.js'
-import type { SeededRandom } from './seeded-random.js'
+import type { SeededRandom } from '../helpers/seeded-random.js'
 
 /** A manual clock: tests advance it explicitly. */
 export class TestClock {
@@ -59,11 +59,11 @@ export class Party {
 
   /** Builds every manager from what storage holds (nothing is kept in memory between). */
   private async build (): Promise<void> {
-    const deps = { random: this.rng.bytes, now: this.clock.now }
+    const deps = { random: this.rng.random, now: this.clock.now }
     this.local = await loadOrCreateLocalIdentity(this.storage.identity, { ...deps, deviceId: 1 })
     this.preKeys = PreKeyManager.fromStorage(this.storage, { ...deps, identity: this.local.identity, deviceId: this.local.deviceId })
     this.sessions = new SessionManager({ ...deps, sessions: this.storage.sessions, replay: this.storage.replay, preKeys: this.preKeys, identity: this.local.identity })
-    this.groups = new GroupSessionManager({ senderKeys: this.storage.senderKeys, self: this.address, random: this.rng.bytes })
+    this.groups = new GroupSessionManager({ senderKeys: this.storage.senderKeys, self: this.address, random: this.rng.random })
   }
 
   get address (): DeviceAddress {

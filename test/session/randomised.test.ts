@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { MAX_SESSIONS_PER_ADDRESS } from '../../src/storage/index.js'
 import { initiate, levelBackend, memoryBackend, Party, TestClock, text, untext } from './party.js'
 import type { StorageBackend } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 /** Most session initiations per run (both sides together): keeps every session within MAX_SESSIONS_PER_ADDRESS, so nothing in flight is evicted. */
 const MAX_INITIATIONS = MAX_SESSIONS_PER_ADDRESS - 2

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { markSessionsRestored, RestoredSessionError, SessionRecord } from '../../src/session/index.js'
 import { initiate, memoryBackend, Party, TestClock, text, untext } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 describe('restored sessions', () => {
   let rng: SeededRandom
