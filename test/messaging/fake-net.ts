@@ -6,7 +6,8 @@ import type { Registered } from '../../src/directory/index.js'
 import type { EnvelopeParty } from '../../src/messaging/envelope.js'
 import type { SelfInfo } from '../../src/messaging/index.js'
 import type { Deposit, DepositResult, MailboxEntry, OpenMailboxInit } from '../../src/protocols/mailbox/index.js'
-import { Party, memoryBackend, type StorageBackend, type TestClock } from '../session/party.js'
+import { Party, type TestClock } from '../session/party.js'
+import { memoryBackend, type StorageBackend } from '../helpers/storage.js'
 import type { SeededRandom } from '../helpers/seeded-random.js'
 
 export interface DepositCall { relay: string, deposit: Deposit }

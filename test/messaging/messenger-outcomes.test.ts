@@ -6,7 +6,8 @@ import { RETRY_MAX_MS } from '../../src/messaging/outbound.js'
 import type { LookupResult } from '../../src/directory/index.js'
 import type { Storage } from '../../src/storage/index.js'
 import { fakeNet, testDevice, type TestDevice } from './fake-net.js'
-import { initiate, levelBackend, TestClock } from '../session/party.js'
+import { initiate, TestClock } from '../session/party.js'
+import { levelBackend } from '../helpers/storage.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
 
 vi.mock('../../src/protocols/mailbox/index.js', async o => (await import('./fake-net.js')).mockMailbox(await o()))

@@ -6,7 +6,7 @@ import { Level } from 'level'
 import { MemoryKeyValueStore, openLevel, type BatchOptions, type KeyValueBatchOperation, type KeyValueStore, type WriteOptions } from '../../src/storage/index.js'
 import { RelayMailboxStore, type RelayMailboxStoreInit } from '../../relay-node/src/mailbox/index.js'
 import { deliveryKey, depositProof, type MailboxEntry } from '../../src/protocols/mailbox/index.js'
-import { levelFactory, type StoreFactory } from '../storage/suites/harness.js'
+import { levelFactory, type StoreFactory } from '../helpers/storage.js'
 import { tempDir } from '../helpers/tmp.js'
 
 const memoryKv: StoreFactory<KeyValueStore> = async () => ({ store: new MemoryKeyValueStore(), close: async () => {} })

@@ -1,42 +1,15 @@
 // Test party: one device with its storage, identity, prekeys and session managers, and a restart that rebuilds everything from storage.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createMemoryStorage, openLevel } from '../../src/storage/index.js'
 import type { DeviceAddress, Storage } from '../../src/storage/index.js'
 import { GroupSessionManager, loadOrCreateLocalIdentity, PreKeyManager, SessionManager } from '../../src/session/index.js'
 import type { LocalIdentity } from '../../src/session/index.js'
 import type { SeededRandom } from '../helpers/seeded-random.js'
+import type { StorageBackend } from '../helpers/storage.js'
 
 /** A manual clock: tests advance it explicitly. */
 export class TestClock {
   constructor (public time = 1_700_000_000_000) {}
   now = (): number => this.time
   advance (ms: number): void { this.time += ms }
-}
-
-export interface StorageBackend {
-  open: () => Promise<Storage>
-  /** closes and reopens over the same data (memory: the same object) */
-  reopen: (s: Storage) => Promise<Storage>
-  dispose: (s: Storage) => Promise<void>
-}
-
-export function memoryBackend (): StorageBackend {
-  return {
-    open: async () => createMemoryStorage(),
-    reopen: async (s) => s,
-    dispose: async (s) => { await s.close() }
-  }
-}
-
-export async function levelBackend (): Promise<StorageBackend> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-session-'))
-  return {
-    open: async () => await openLevel(dir),
-    reopen: async (s) => { await s.close(); return await openLevel(dir) },
-    dispose: async (s) => { await s.close(); await rm(dir, { recursive: true, force: true }) }
-  }
 }
 
 export class Party {

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IdentityMismatchError, MAX_UNACKNOWLEDGED_SESSION_AGE_MS, REPLAY_CLOCK_SKEW_MS, StaleSessionError } from '../../src/session/index.js'
 import { MAX_SESSIONS_PER_ADDRESS, SIGNED_PRE_KEY_RETENTION_MS } from '../../src/storage/index.js'
-import { initiate, memoryBackend, Party, TestClock, text, untext } from './party.js'
+import { initiate, Party, TestClock, text, untext } from './party.js'
+import { memoryBackend } from '../helpers/storage.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
 
 describe('SessionManager', () => {
