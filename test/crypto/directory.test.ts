@@ -5,7 +5,7 @@ import {
   directoryDhtKey, directoryHash, directoryRecordKey, nativeProvider, nobleProvider, openDirectoryRecord, sealDirectoryRecord
 } from '../../src/crypto/index.js'
 import { dec, enc } from './parties.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 const salt = enc('parley-testnet')
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -26,7 +26,7 @@ describe('directory hashing', () => {
     const rk = directoryRecordKey(h1)
     expect(hex(rk)).toBe(hex(directoryRecordKey(h1, nobleProvider)))
     expect(hex(rk)).not.toBe(key.slice('/parley-phone/'.length))
-    const sealed = sealDirectoryRecord(rk, key, enc('record'), { random: seededRng('dir').random })
+    const sealed = sealDirectoryRecord(rk, key, enc('record'), { random: new SeededRandom('dir').random })
     expect(dec(openDirectoryRecord(rk, key, sealed))).toBe('record')
     expect(() => openDirectoryRecord(rk, directoryDhtKey(other), sealed)).toThrow(expect.objectContaining({ name: 'DecryptionError' }))
     expect(() => openDirectoryRecord(directoryRecordKey(other), key, sealed)).toThrow(expect.objectContaining({ name: 'DecryptionError' }))

@@ -5,20 +5,20 @@ import {
   decodePublicSignedPreKey, encodePreKeyBundle, encodePublicKemPreKey, encodePublicOneTimePreKey, encodePublicSignedPreKey,
   identityDhPublicKey, nobleProvider, publicKemPreKey, publicOneTimePreKey, publicSignedPreKey, verifyPreKeyBundle
 } from '../../src/crypto/index.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
 describe('keys', () => {
   it('are deterministic under seeded randomness and identical across providers', () => {
-    const a = IdentityKeyPair.generate(seededRng('det').random)
-    const b = IdentityKeyPair.generate(seededRng('det').random, nobleProvider)
+    const a = IdentityKeyPair.generate(new SeededRandom('det').random)
+    const b = IdentityKeyPair.generate(new SeededRandom('det').random, nobleProvider)
     expect(hex(a.publicKey)).toBe(hex(b.publicKey))
     expect(hex(a.sign(Uint8Array.of(1)))).toBe(hex(b.sign(Uint8Array.of(1), nobleProvider)))
   })
 
   it('identity key pair round-trips and its X25519 form agrees both ways', () => {
-    const rng = seededRng('identity')
+    const rng = new SeededRandom('identity')
     const a = IdentityKeyPair.generate(rng.random)
     const b = IdentityKeyPair.generate(rng.random)
     const a2 = IdentityKeyPair.deserialize(a.serialize())
@@ -31,7 +31,7 @@ describe('keys', () => {
   })
 
   it('prekeys round-trip with and without private parts', () => {
-    const rng = seededRng('prekeys')
+    const rng = new SeededRandom('prekeys')
     const id = IdentityKeyPair.generate(rng.random)
     const spk = SignedPreKey.generate(id, 5, 1234, rng.random)
     const kem = KemPreKey.generate(id, 6, 1234, false, rng.random)

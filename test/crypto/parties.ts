@@ -3,9 +3,8 @@ import {
   IdentityKeyPair, KemPreKey, OneTimePreKey, SignedPreKey, pqxdhInitiate, pqxdhRespond, publicKemPreKey,
   publicOneTimePreKey, publicSignedPreKey, ratchetDecrypt, ratchetEncrypt
 } from '../../src/crypto/index.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 import type { CryptoDeps, CryptoProvider, PreKeyBundle, PreKeyLookup, RatchetState, RespondResult } from '../../src/crypto/index.js'
-import type { SeededRng } from './rng.js'
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 export const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
@@ -21,7 +20,7 @@ export interface Responder {
   respond: (message: Uint8Array, deps: CryptoDeps) => RespondResult
 }
 
-export function makeResponder (rng: SeededRng): Responder {
+export function makeResponder (rng: SeededRandom): Responder {
   const identity = IdentityKeyPair.generate(rng.random)
   const spk = SignedPreKey.generate(identity, 1, 1_700_000_000_000, rng.random)
   const lastResort = KemPreKey.generate(identity, 100, 1_700_000_000_000, true, rng.random)
@@ -59,7 +58,7 @@ export function makeResponder (rng: SeededRng): Responder {
 }
 
 export interface Pair {
-  rng: SeededRng
+  rng: SeededRandom
   deps: CryptoDeps
   alice: IdentityKeyPair
   bob: Responder
@@ -69,7 +68,7 @@ export interface Pair {
 
 /** Alice initiates, sends one message, Bob responds and replies, Alice reads the reply: both sides are in the steady state. */
 export function establishedPair (label: string, provider?: CryptoProvider): Pair {
-  const rng = seededRng(label)
+  const rng = new SeededRandom(label)
   const deps: CryptoDeps = provider === undefined ? { random: rng.random } : { random: rng.random, provider }
   const alice = IdentityKeyPair.generate(rng.random)
   const bob = makeResponder(rng)

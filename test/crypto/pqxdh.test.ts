@@ -5,7 +5,7 @@ import {
 } from '../../src/crypto/index.js'
 import { parsePreKeyMessage } from '../../src/crypto/ratchet/message.js'
 import { dec, enc, makeResponder } from './parties.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 import type { CryptoDeps, PreKeyBundle } from '../../src/crypto/index.js'
 
 function errorName (fn: () => unknown): string | undefined {
@@ -15,7 +15,7 @@ function errorName (fn: () => unknown): string | undefined {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
 function setup (label: string): { deps: CryptoDeps, alice: IdentityKeyPair, bob: ReturnType<typeof makeResponder> } {
-  const rng = seededRng(label)
+  const rng = new SeededRandom(label)
   const deps = { random: rng.random }
   return { deps, alice: IdentityKeyPair.generate(rng.random), bob: makeResponder(rng) }
 }
@@ -75,7 +75,7 @@ describe('PQXDH', () => {
   })
 
   it('a message built on the previous signed prekey still decrypts after rotation', () => {
-    const rng = seededRng('rotation')
+    const rng = new SeededRandom('rotation')
     const deps = { random: rng.random }
     const alice = IdentityKeyPair.generate(rng.random)
     const bob = makeResponder(rng)
@@ -110,7 +110,7 @@ describe('PQXDH', () => {
     // a signature moved from one key to the other does not verify either (domain separation)
     expect(errorName(() => pqxdhInitiate(alice, { ...bundle, kemPreKey: { ...bundle.kemPreKey, signature: bundle.signedPreKey.signature } }, deps))).toBe('InvalidSignatureError')
     // a key signed by someone else
-    const mallory = IdentityKeyPair.generate(seededRng('mallory').random)
+    const mallory = IdentityKeyPair.generate(new SeededRandom('mallory').random)
     expect(errorName(() => pqxdhInitiate(alice, { ...bundle, identityKey: mallory.publicKey }, deps))).toBe('InvalidSignatureError')
   })
 

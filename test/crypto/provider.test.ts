@@ -4,7 +4,7 @@ import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { defaultProvider, nativeProvider, nobleProvider, ratchetDecrypt, ratchetEncrypt } from '../../src/crypto/index.js'
 import { kemDecapsulate } from '../../src/crypto/kem.js'
 import { dec, enc, establishedPair } from './parties.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
@@ -17,7 +17,7 @@ describe('providers', () => {
   })
 
   it('agree on random inputs of many sizes', () => {
-    const rng = seededRng('providers')
+    const rng = new SeededRandom('providers')
     for (let i = 0; i < 200; i++) {
       const data = rng.random(rng.int(300))
       const key = rng.random([16, 24, 32][i % 3])
@@ -51,7 +51,7 @@ describe('providers', () => {
   })
 
   it('key caches never serve a stale key when a caller reuses a buffer', () => {
-    const rng = seededRng('stale')
+    const rng = new SeededRandom('stale')
     const [s1, s2] = [rng.random(32), rng.random(32)]
     const msg = Uint8Array.of(1, 2, 3)
     const pub = native.ed25519PublicKey(s1)
@@ -74,7 +74,7 @@ describe('providers', () => {
   })
 
   it('native ML-KEM-768 decapsulation gives noble\'s bytes, incl. implicit rejection, and never uses a stale key', () => {
-    const rng = seededRng('mlkem')
+    const rng = new SeededRandom('mlkem')
     if (typeof (process.getBuiltinModule('node:crypto') as { decapsulate?: unknown }).decapsulate !== 'function') return // Node < 24.7: noble only
     const { publicKey, secretKey } = ml_kem768.keygen(rng.random(64))
     for (let i = 0; i < 20; i++) {

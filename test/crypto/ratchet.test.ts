@@ -119,6 +119,35 @@ describe('Double Ratchet', () => {
     expect(errorName(() => ratchetDecrypt(reply.state, next.message, deps))).toBe('TooFarForwardError')
   })
 
+  it('on an existing receiving chain a jump of more than MAX_FORWARD_JUMP is rejected before deriving any key; exactly the limit works', () => {
+    const { deps, a: a0, b: b0 } = establishedPair('jump-existing')
+    let a = a0
+    const msgs: Uint8Array[] = []
+    for (let i = 0; i <= MAX_FORWARD_JUMP + 2; i++) {
+      const r = ratchetEncrypt(a, enc(`e${i}`), deps)
+      a = r.state
+      msgs.push(r.message)
+    }
+    // Bob reads the first: the chain of Alice's new ratchet key now exists at counter 1
+    const first = ratchetDecrypt(b0, msgs[0], deps)
+    expect(dec(first.plaintext)).toBe('e0')
+    const b = first.state
+    const chains = b.receiverChainCount
+    let derivations = 0
+    const base = deps.provider ?? defaultProvider()
+    const counting: CryptoProvider = { ...base, hmacSha256: (k, d) => { derivations++; return base.hmacSha256(k, d) }, hkdfSha256: (i, s, n, l) => { derivations++; return base.hkdfSha256(i, s, n, l) } }
+    const before = hex(b.serialize())
+    // counter MAX_FORWARD_JUMP + 2 on a chain at 1: MAX_FORWARD_JUMP + 1 ahead
+    expect(errorName(() => ratchetDecrypt(b, msgs[MAX_FORWARD_JUMP + 2], { ...deps, provider: counting }))).toBe('TooFarForwardError')
+    expect(derivations).toBe(0)
+    expect(hex(b.serialize())).toBe(before)
+    // counter MAX_FORWARD_JUMP + 1: exactly MAX_FORWARD_JUMP ahead, on the same chain (no new one)
+    const r = ratchetDecrypt(b, msgs[MAX_FORWARD_JUMP + 1], deps)
+    expect(dec(r.plaintext)).toBe(`e${MAX_FORWARD_JUMP + 1}`)
+    expect(r.state.receiverChainCount).toBe(chains)
+    expect(r.state.skippedKeyCount).toBe(MAX_FORWARD_JUMP)
+  })
+
   it('skipped keys are capped at MAX_SKIPPED_KEYS, oldest evicted', () => {
     const { deps, a: a0, b: b0 } = establishedPair('evict')
     let a = a0; let b = b0

@@ -8,7 +8,7 @@ import {
 import { IdentityKeyPairPb, KemPreKeyPb, OneTimePreKeyPb, SignedPreKeyPb } from '../../src/crypto/pb/keys.js'
 import { RatchetStatePb, SenderKeyRecordPb } from '../../src/crypto/pb/state.js'
 import { enc, establishedPair } from './parties.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 /** hex and base64 (standard and url-safe) of every secret, plus an 8-byte window of each */
 function secretForms (secrets: Uint8Array[]): string[] {
@@ -29,7 +29,7 @@ function expectNoSecrets (text: string, secrets: Uint8Array[]): void {
 describe('redaction', () => {
   it('keys and states redact themselves in JSON.stringify and util.inspect', () => {
     const { deps, alice, a, b } = establishedPair('redact')
-    const rng = seededRng('redact-keys')
+    const rng = new SeededRandom('redact-keys')
     const spk = SignedPreKey.generate(alice, 7, 1, rng.random)
     const kem = KemPreKey.generate(alice, 8, 1, true, rng.random)
     const otk = OneTimePreKey.generate(9, rng.random)

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { IdentityKeyPair, SAFETY_NUMBER_ITERATIONS, compareSafetyNumberQr, nobleProvider, safetyNumber } from '../../src/crypto/index.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 describe('safety number', () => {
-  const rng = seededRng('safety')
+  const rng = new SeededRandom('safety')
   const [a, b, c] = [0, 1, 2].map(() => IdentityKeyPair.generate(rng.random).publicKey)
 
   it('is 60 digits and the same on both sides (native and noble agree)', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { IdentityKeyPair, createDeviceCertificate, openSealedSender, sealSender, verifyDeviceCertificate } from '../../src/crypto/index.js'
 import { dec, enc } from './parties.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 function errorName (fn: () => unknown): string | undefined {
   try { fn() } catch (e) { return (e as Error).name }
@@ -11,7 +11,7 @@ function errorName (fn: () => unknown): string | undefined {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
 function parties (label: string): { deps: { random: (n: number) => Uint8Array }, alice: IdentityKeyPair, bob: IdentityKeyPair, cert: Uint8Array } {
-  const rng = seededRng(label)
+  const rng = new SeededRandom(label)
   const alice = IdentityKeyPair.generate(rng.random)
   const bob = IdentityKeyPair.generate(rng.random)
   const cert = createDeviceCertificate(alice, { devicePeerId: enc('12D3KooWalice'), deviceId: 1, createdAt: 1_700_000_000_000 })
@@ -69,7 +69,7 @@ describe('sealed sender', () => {
 
   it('only the recipient can open it', () => {
     const { deps, alice, bob, cert } = parties('seal-wrong')
-    const carol = IdentityKeyPair.generate(seededRng('carol').random)
+    const carol = IdentityKeyPair.generate(new SeededRandom('carol').random)
     const env = sealSender({ senderIdentity: alice, senderCertificate: cert, recipientIdentityKey: bob.publicKey, content: enc('x') }, deps)
     expect(errorName(() => openSealedSender(carol, env))).toBe('DecryptionError')
     expect(errorName(() => openSealedSender(alice, env))).toBe('DecryptionError')
@@ -77,7 +77,7 @@ describe('sealed sender', () => {
 
   it('a certificate of another identity is refused', () => {
     const { deps, bob, cert } = parties('seal-cert')
-    const mallory = IdentityKeyPair.generate(seededRng('mallory').random)
+    const mallory = IdentityKeyPair.generate(new SeededRandom('mallory').random)
     const env = sealSender({ senderIdentity: mallory, senderCertificate: cert, recipientIdentityKey: bob.publicKey, content: enc('x') }, deps)
     expect(errorName(() => openSealedSender(bob, env))).toBe('InvalidSignatureError')
   })

@@ -5,7 +5,7 @@ import {
   senderKeyDecrypt, senderKeyDistribution, senderKeyEncrypt, senderKeyMessageChainId
 } from '../../src/crypto/index.js'
 import { dec, enc } from './parties.js'
-import { seededRng } from './rng.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 function errorName (fn: () => unknown): string | undefined {
   try { fn() } catch (e) { return (e as Error).name }
@@ -16,7 +16,7 @@ const groupId = enc('group-1')
 
 describe('sender keys', () => {
   it('100 shuffled group messages decrypt; duplicates are typed errors', () => {
-    const rng = seededRng('group-100')
+    const rng = new SeededRandom('group-100')
     const deps = { random: rng.random }
     const own = createSenderKey(groupId, deps)
     let mine = own.record
@@ -41,7 +41,7 @@ describe('sender keys', () => {
   })
 
   it('a removed member\'s old sender key decrypts nothing sent after rotation', () => {
-    const rng = seededRng('group-rotate')
+    const rng = new SeededRandom('group-rotate')
     const deps = { random: rng.random }
     const first = createSenderKey(groupId, deps)
     let carol = processSenderKeyDistribution(undefined, first.distribution) // stays
@@ -65,7 +65,7 @@ describe('sender keys', () => {
   })
 
   it('messages are signed: every bit flip is rejected, state unchanged', () => {
-    const rng = seededRng('group-flip')
+    const rng = new SeededRandom('group-flip')
     const own = createSenderKey(groupId, { random: rng.random })
     const theirs = processSenderKeyDistribution(undefined, own.distribution)
     const { message } = senderKeyEncrypt(own.record, enc('signed'))
@@ -80,7 +80,7 @@ describe('sender keys', () => {
   })
 
   it('forward jump limit: at the limit works, one past is rejected', () => {
-    const rng = seededRng('group-jump')
+    const rng = new SeededRandom('group-jump')
     const own = createSenderKey(groupId, { random: rng.random })
     const theirs = processSenderKeyDistribution(undefined, own.distribution)
     let mine = own.record
@@ -95,7 +95,7 @@ describe('sender keys', () => {
   })
 
   it('a late joiner gets the current iteration; a received record cannot send', () => {
-    const rng = seededRng('group-join')
+    const rng = new SeededRandom('group-join')
     const own = createSenderKey(groupId, { random: rng.random })
     let mine = own.record
     for (let i = 0; i < 5; i++) mine = senderKeyEncrypt(mine, enc('old')).record

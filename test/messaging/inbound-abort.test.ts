@@ -8,15 +8,16 @@ import { Inbound } from '../../src/messaging/inbound.js'
 import { sealFor, type EnvelopeParty } from '../../src/messaging/envelope.js'
 import type { SenderProof } from '../../src/messaging/sender-proof.js'
 import type { MessageStore } from '../../src/storage/index.js'
-import { Party, TestClock, initiate, memoryBackend } from '../session/party.js'
-import { SeededRandom } from '../session/seeded-random.js'
+import { Party, TestClock, initiate } from '../session/party.js'
+import { memoryBackend } from '../helpers/storage.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 const ALICE = '+15550830001'
 
 async function envelopeParty (p: Party, rng: SeededRandom, clock: TestClock): Promise<EnvelopeParty> {
   const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
   const certificate = createDeviceCertificate(p.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: p.local.deviceId, createdAt: clock.now() })
-  return { identity: p.local.identity, certificate, sessions: p.sessions, random: rng.bytes }
+  return { identity: p.local.identity, certificate, sessions: p.sessions, random: rng.random }
 }
 
 describe('inbound: the stream closes while a text is stored', () => {

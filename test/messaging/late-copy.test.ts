@@ -8,8 +8,9 @@ import { Inbound } from '../../src/messaging/inbound.js'
 import { SeenEnvelopes, SEEN_ENVELOPE_RETENTION_MS } from '../../src/messaging/seen-envelopes.js'
 import { sealFor, type EnvelopeParty } from '../../src/messaging/envelope.js'
 import type { SenderProof } from '../../src/messaging/sender-proof.js'
-import { Party, TestClock, initiate, memoryBackend } from '../session/party.js'
-import { SeededRandom } from '../session/seeded-random.js'
+import { Party, TestClock, initiate } from '../session/party.js'
+import { memoryBackend } from '../helpers/storage.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 const ALICE = '+15550840001'
 const BOB = '+15550840002'
@@ -20,7 +21,7 @@ async function device (p: Party, phone: string, rng: SeededRandom, clock: TestCl
     identity: p.local.identity,
     certificate: createDeviceCertificate(p.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: p.local.deviceId, createdAt: clock.now() }),
     sessions: p.sessions,
-    random: rng.bytes
+    random: rng.random
   }
   const seen = new SeenEnvelopes(p.storage.kv('seen-envelopes'), clock.now)
   const inbound = new Inbound({ party: async () => party, messages: p.storage.messages, proof: { confirm: async () => true } as unknown as SenderProof, seen, now: clock.now, onReceipt: async () => {} })

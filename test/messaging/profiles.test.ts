@@ -104,16 +104,29 @@ describe('profile sharing', () => {
     let release!: () => void
     const gate = new Promise<void>(resolve => { release = resolve })
     facade.directoryLookup = async (e164, options) => { await gate; return await real.call(alice, e164, options) }
-    ;(alice.messenger as unknown as { recipients: { forget: (e164: string) => void } }).recipients.forget(BOB)
+    const recipients = (alice.messenger as unknown as { recipients: { forget: (e164: string) => void, resolve: (...args: unknown[]) => Promise<unknown> } }).recipients
+    recipients.forget(BOB)
+    // every lookup made meanwhile, and whether it ended
+    const resolve = recipients.resolve
+    const lookups: Array<{ ended: boolean }> = []
+    recipients.resolve = (...args) => {
+      const l = { ended: false }
+      lookups.push(l)
+      const p = resolve.apply(recipients, args)
+      p.then(() => { l.ended = true }, () => { l.ended = true })
+      return p
+    }
     const atBob = journal(bob)
     try {
-      const started = Date.now()
       await alice.send(BOB, 'quick one')
-      // queued at once (the directory would make it wait up to SEND_LOOKUP_TIMEOUT_MS = 15 s)
-      expect(Date.now() - started).toBeLessThan(2_000)
+      // queued at once: send's lookup is still waiting for the gated directory (had send waited for it, its
+      // SEND_LOOKUP_TIMEOUT_MS would have ended it first)
+      expect(lookups.length).toBeGreaterThan(0)
+      expect(lookups.filter(l => l.ended)).toEqual([])
       const entries = (await alice.storage.outbox.list()).filter(e => e.to === BOB).sort((a, b) => a.createdAt - b.createdAt)
       expect(entries.map(e => e.kind)).toEqual(['profile', 'message'])
     } finally {
+      recipients.resolve = resolve
       facade.directoryLookup = real
       release()
     }

@@ -189,13 +189,41 @@ describe('/parley/mailbox/1.0.0', () => {
 
   it('openMailbox rejects with MailboxAuthError when the identity does not own the mailbox it signs for', async () => {
     const owner = IdentityKeyPair.generate(systemRandom)
-    const relayId = relay.peerId.toString()
+    const ids = okIds(await depositEnvelopes(await client(), addr, [{ owner: owner.publicKey, deviceId: 1, envelope: text('kept') }]))
     // a node whose peer id the signature does not name: the relay sees another connection
     const impostor = await client()
     const honest = await client()
     const fake = { peerId: honest.peerId, dial: impostor.dial.bind(impostor) }
     await expect(openMailbox(fake, addr, { identity: owner })).rejects.toMatchObject({ name: 'MailboxAuthError' })
-    expect(relayId).toBeTruthy()
+    // the same identity over its own connection is let in, and the refused attempt took nothing
+    expect((await fetchAll(honest, addr, owner)).map(e => e.id)).toEqual(ids)
+  })
+
+  it("refuses an auth signed for one device of an identity used to open another device's mailbox", async () => {
+    const owner = IdentityKeyPair.generate(systemRandom)
+    const [forTwo] = okIds(await depositEnvelopes(await client(), addr, [{ owner: owner.publicKey, deviceId: 2, envelope: text('for device 2') }]))
+    const ownerNode = await client()
+    const relayId = relay.peerId.toString()
+    // OPEN names device 2; the AUTH frame and its signature are for device 1 (right key, relay, connection, challenge and time)
+    const stream = await ownerNode.dialProtocol(addr, MAILBOX_PROTOCOL)
+    const lp = lpStream(stream)
+    await lp.write(ClientFrame.encode({ type: ClientFrame.Type.OPEN, identityKey: Uint8Array.from(owner.publicKey), deviceId: 2 }))
+    const challenge = RelayFrame.decode((await lp.read()).subarray())
+    expect(challenge.type).toBe(RelayFrame.Type.CHALLENGE)
+    const ts = Date.now()
+    const signature = signAuth(owner, { nonce: challenge.nonce, relayPeerId: relayId, clientPeerId: ownerNode.peerId.toString(), deviceId: 1, timestamp: ts })
+    await lp.write(ClientFrame.encode({ type: ClientFrame.Type.AUTH, identityKey: Uint8Array.from(owner.publicKey), deviceId: 1, timestamp: BigInt(ts), signature: Uint8Array.from(signature) }))
+    const result = RelayFrame.decode((await lp.read()).subarray())
+    expect(result.type).toBe(RelayFrame.Type.RESULT)
+    expect(result.status).toBe(RelayFrame.Status.AUTH_FAILED)
+    // no envelope followed the refusal: the relay hangs up
+    await expect(lp.read({ signal: AbortSignal.timeout(5000) })).rejects.toThrow()
+    // device 1's own mailbox holds nothing; device 2 signing for itself gets its envelope
+    expect(await fetchAll(ownerNode, addr, owner)).toEqual([])
+    const session = await openMailbox(ownerNode, addr, { identity: owner, deviceId: 2 })
+    await session.drained
+    expect((await take(session, session.pending)).map(e => e.id)).toEqual([forTwo])
+    await session.close()
   })
 
   it('hostile input: oversize frame, malformed protobuf, garbage bytes and a replayed deposit frame; the relay keeps serving and loses nothing', async () => {

@@ -1,11 +1,13 @@
-// The relay's mailbox store over both KeyValueStore implementations (memory, LevelDB with reopen): ids, group commit, quotas, expiry, acks, live events.
+// The relay's mailbox store over both KeyValueStore implementations (memory, LevelDB with reopen): ids, group commit, quotas, expiry, acks (only the owner's), live events, synced writes and failed writes.
 import { describe, it, expect } from 'vitest'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { MemoryKeyValueStore, type KeyValueStore } from '../../src/storage/index.js'
+import { Level } from 'level'
+import { MemoryKeyValueStore, openLevel, type BatchOptions, type KeyValueBatchOperation, type KeyValueStore, type WriteOptions } from '../../src/storage/index.js'
 import { RelayMailboxStore, type RelayMailboxStoreInit } from '../../relay-node/src/mailbox/index.js'
 import { deliveryKey, depositProof, type MailboxEntry } from '../../src/protocols/mailbox/index.js'
-import { levelFactory, type StoreFactory } from '../storage/suites/harness.js'
+import { levelFactory, type StoreFactory } from '../helpers/storage.js'
+import { tempDir } from '../helpers/tmp.js'
 
 const memoryKv: StoreFactory<KeyValueStore> = async () => ({ store: new MemoryKeyValueStore(), close: async () => {} })
 const owner = { identityKey: new Uint8Array(32).fill(3), deviceId: 1 }
@@ -40,6 +42,34 @@ function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore
         expect((await s.list(owner, undefined, 1000, 1 << 20)).map(e => e.id)).toEqual(ids.slice(150))
         expect(s.stats).toMatchObject({ deposited: 300, acked: 150 })
         await expect(s.list(owner, 'not-a-cursor', 10, 100)).rejects.toMatchObject({ name: 'InvalidMailboxRequestError' })
+      } finally {
+        await h.close()
+      }
+    })
+
+    it("an ack naming another owner's ids deletes nothing of that owner, nor of the acker's own quota", async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store)
+        const other = { identityKey: new Uint8Array(32).fill(4), deviceId: 1 }
+        const sibling = { ...owner, deviceId: 2 }
+        const ids = [await s.deposit(owner, bytes(10, 1), requester), await s.deposit(owner, bytes(10, 2), requester)]
+        const otherId = await s.deposit(other, bytes(20, 3), requester)
+        const siblingId = await s.deposit(sibling, bytes(30, 4), requester)
+        // another identity and another device of the same identity ack the owner's ids (and their own)
+        await s.ack(other, [...ids])
+        await s.ack(sibling, [ids[0], siblingId])
+        expect((await s.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual(ids)
+        expect(await s.usage(owner)).toEqual({ count: 2, bytes: 20 })
+        expect(await s.usage(other)).toEqual({ count: 1, bytes: 20 })
+        expect((await s.list(other, undefined, 10, 1 << 20)).map(e => e.id)).toEqual([otherId])
+        expect(await s.usage(sibling)).toEqual({ count: 0, bytes: 0 })
+        expect(s.stats.acked).toBe(1)
+        if (persistent) {
+          const again = open(await h.reopen!())
+          expect((await again.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual(ids)
+          expect(await again.usage(owner)).toEqual({ count: 2, bytes: 20 })
+        }
       } finally {
         await h.close()
       }
@@ -191,3 +221,91 @@ function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore
 
 describeMailboxStore('memory', memoryKv, false)
 describeMailboxStore('level', levelFactory(s => s.kv('relay-mailbox')), true)
+
+/** A KeyValueStore passing everything to `inner`, recording the options of every write and failing writes while `failing` is set. */
+class RecordingKeyValueStore implements KeyValueStore {
+  readonly writes: Array<{ kind: 'batch' | 'put' | 'del', options: WriteOptions | undefined }> = []
+  failing = false
+  constructor (private readonly inner: KeyValueStore) {}
+  private write (kind: 'batch' | 'put' | 'del', options: WriteOptions | undefined): void {
+    this.writes.push({ kind, options })
+    if (this.failing) throw Object.assign(new Error('disk full'), { name: 'DiskFullError' })
+  }
+
+  get: KeyValueStore['get'] = async (key, options) => await this.inner.get(key, options)
+  iterate: KeyValueStore['iterate'] = (range, options) => this.inner.iterate(range, options)
+  prepare: KeyValueStore['prepare'] = (ops) => this.inner.prepare(ops)
+  scope: KeyValueStore['scope'] = (prefix) => this.inner.scope(prefix)
+  async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void> { this.write('put', options); await this.inner.put(key, value, options) }
+  async del (key: string, options?: WriteOptions): Promise<void> { this.write('del', options); await this.inner.del(key, options) }
+  async batch (ops: KeyValueBatchOperation[], options?: BatchOptions): Promise<void> { this.write('batch', options); await this.inner.batch(ops, options) }
+}
+
+describe('RelayMailboxStore durability', () => {
+  const limits = { depositsPerPeer: relaxed, ...roomy }
+
+  it('writes every deposit, ack, sweep and delivery key synced', async () => {
+    const kv = new RecordingKeyValueStore(new MemoryKeyValueStore())
+    let now = 1_700_000_000_000
+    const s = new RelayMailboxStore({ kv, now: () => now, limits: { ...limits, ttlMs: 60_000 } })
+    const ids = await Promise.all([1, 2, 3].map(async i => await s.deposit(owner, bytes(10, i), requester)))
+    await s.ack(owner, [ids[0]])
+    await s.setDeliveryKey(owner, new Uint8Array(32).fill(5))
+    now += 120_000
+    expect(await s.sweep()).toBe(2)
+    expect(kv.writes.map(w => w.kind)).toContain('batch')
+    expect(kv.writes.map(w => w.kind)).toContain('put')
+    expect(kv.writes.filter(w => w.options?.sync !== true)).toEqual([])
+  })
+
+  it('passes the sync down to LevelDB: every write the store makes reaches the database with sync: true', async () => {
+    const dir = await tempDir('parley-mailbox-sync-')
+    const db = new Level<string, Uint8Array>(dir.path, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    // sublevels forward their writes to the root database: record what it is asked to do
+    const seen: Array<{ kind: string, sync: unknown }> = []
+    const batch = db.batch.bind(db) as (ops: unknown, options: unknown) => Promise<void>
+    const put = db.put.bind(db) as (key: unknown, value: unknown, options: unknown) => Promise<void>
+    Object.assign(db, {
+      batch: async (ops: unknown, options?: { sync?: unknown }) => { seen.push({ kind: 'batch', sync: options?.sync }); await batch(ops, options) },
+      put: async (key: unknown, value: unknown, options?: { sync?: unknown }) => { seen.push({ kind: 'put', sync: options?.sync }); await put(key, value, options) }
+    })
+    const storage = await openLevel(db)
+    try {
+      const s = new RelayMailboxStore({ kv: storage.kv('relay-mailbox'), limits })
+      const ids = await Promise.all([1, 2].map(async i => await s.deposit(owner, bytes(10, i), requester)))
+      await s.ack(owner, ids)
+      await s.setDeliveryKey(owner, new Uint8Array(32).fill(5))
+      expect(seen.filter(w => w.kind === 'batch').length).toBeGreaterThanOrEqual(2)
+      expect(seen.filter(w => w.kind === 'put')).toHaveLength(1)
+      expect(seen.filter(w => w.sync !== true)).toEqual([])
+    } finally {
+      await storage.close()
+      await db.close()
+      await dir.remove()
+    }
+  })
+
+  it('a failed write rejects the deposit or the ack and leaves what was listed before', async () => {
+    const kv = new RecordingKeyValueStore(new MemoryKeyValueStore())
+    const s = new RelayMailboxStore({ kv, limits })
+    const seen: MailboxEntry[] = []
+    s.subscribe(owner, e => seen.push(e))
+    kv.failing = true
+    const refused = await Promise.allSettled([1, 2, 3].map(async i => await s.deposit(owner, bytes(10, i), requester)))
+    expect(refused.map(r => r.status === 'rejected' ? (r.reason as Error).name : 'ok')).toEqual(['DiskFullError', 'DiskFullError', 'DiskFullError'])
+    expect(await s.list(owner, undefined, 10, 1 << 20)).toEqual([])
+    expect(await s.usage(owner)).toEqual({ count: 0, bytes: 0 })
+    expect(seen).toEqual([])
+    kv.failing = false
+    const id = await s.deposit(owner, bytes(10, 4), requester)
+    expect(seen.map(e => e.id)).toEqual([id])
+    kv.failing = true
+    await expect(s.ack(owner, [id])).rejects.toMatchObject({ name: 'DiskFullError' })
+    expect((await s.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual([id])
+    expect(await s.usage(owner)).toEqual({ count: 1, bytes: 10 })
+    expect(s.stats.acked).toBe(0)
+    kv.failing = false
+    await s.ack(owner, [id])
+    expect(await s.list(owner, undefined, 10, 1 << 20)).toEqual([])
+  })
+})

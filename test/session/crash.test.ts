@@ -1,8 +1,9 @@
 // Crash consistency: a process dying at every write of a first message, an encrypt or a prekey batch leaves state that recovers without key reuse or double sessions.
 import { describe, expect, it } from 'vitest'
 import type { KeyValueStore, Storage } from '../../src/storage/index.js'
-import { initiate, memoryBackend, Party, TestClock, text, untext } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { initiate, Party, TestClock, text, untext } from './party.js'
+import { memoryBackend } from '../helpers/storage.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 class SimulatedCrash extends Error {
   static name = 'SimulatedCrash'

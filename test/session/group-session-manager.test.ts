@@ -1,7 +1,8 @@
 // GroupSessionManager: sender key distribution, encrypt/decrypt out of order, commit on success, rotation, restart.
 import { describe, expect, it } from 'vitest'
-import { levelBackend, memoryBackend, Party, TestClock, text, untext } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { Party, TestClock, text, untext } from './party.js'
+import { levelBackend, memoryBackend } from '../helpers/storage.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 const groupId = new Uint8Array([0x67, 1, 2, 3])
 

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest'
 import { decodeLocalIdentity, encodeLocalIdentity, loadOrCreateLocalIdentity } from '../../src/session/index.js'
 import { createMemoryStorage } from '../../src/storage/index.js'
-import { SeededRandom } from './seeded-random.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 describe('local identity', () => {
   it('is created on first start and loaded afterwards', async () => {
     const storage = createMemoryStorage()
     const rng = new SeededRandom(9)
-    const a = await loadOrCreateLocalIdentity(storage.identity, { random: rng.bytes, now: () => 1234, deviceId: 3 })
-    const b = await loadOrCreateLocalIdentity(storage.identity, { random: rng.bytes, now: () => 9999 })
+    const a = await loadOrCreateLocalIdentity(storage.identity, { random: rng.random, now: () => 1234, deviceId: 3 })
+    const b = await loadOrCreateLocalIdentity(storage.identity, { random: rng.random, now: () => 9999 })
     expect(b.identity.publicKey).toEqual(a.identity.publicKey)
     expect(b.deviceId).toBe(3)
     expect(b.createdAt).toBe(1234)

@@ -1,42 +1,15 @@
 // Test party: one device with its storage, identity, prekeys and session managers, and a restart that rebuilds everything from storage.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createMemoryStorage, openLevel } from '../../src/storage/index.js'
 import type { DeviceAddress, Storage } from '../../src/storage/index.js'
 import { GroupSessionManager, loadOrCreateLocalIdentity, PreKeyManager, SessionManager } from '../../src/session/index.js'
 import type { LocalIdentity } from '../../src/session/index.js'
-import type { SeededRandom } from './seeded-random.js'
+import type { SeededRandom } from '../helpers/seeded-random.js'
+import type { StorageBackend } from '../helpers/storage.js'
 
 /** A manual clock: tests advance it explicitly. */
 export class TestClock {
   constructor (public time = 1_700_000_000_000) {}
   now = (): number => this.time
   advance (ms: number): void { this.time += ms }
-}
-
-export interface StorageBackend {
-  open: () => Promise<Storage>
-  /** closes and reopens over the same data (memory: the same object) */
-  reopen: (s: Storage) => Promise<Storage>
-  dispose: (s: Storage) => Promise<void>
-}
-
-export function memoryBackend (): StorageBackend {
-  return {
-    open: async () => createMemoryStorage(),
-    reopen: async (s) => s,
-    dispose: async (s) => { await s.close() }
-  }
-}
-
-export async function levelBackend (): Promise<StorageBackend> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-session-'))
-  return {
-    open: async () => await openLevel(dir),
-    reopen: async (s) => { await s.close(); return await openLevel(dir) },
-    dispose: async (s) => { await s.close(); await rm(dir, { recursive: true, force: true }) }
-  }
 }
 
 export class Party {
@@ -59,11 +32,11 @@ export class Party {
 
   /** Builds every manager from what storage holds (nothing is kept in memory between). */
   private async build (): Promise<void> {
-    const deps = { random: this.rng.bytes, now: this.clock.now }
+    const deps = { random: this.rng.random, now: this.clock.now }
     this.local = await loadOrCreateLocalIdentity(this.storage.identity, { ...deps, deviceId: 1 })
     this.preKeys = PreKeyManager.fromStorage(this.storage, { ...deps, identity: this.local.identity, deviceId: this.local.deviceId })
     this.sessions = new SessionManager({ ...deps, sessions: this.storage.sessions, replay: this.storage.replay, preKeys: this.preKeys, identity: this.local.identity })
-    this.groups = new GroupSessionManager({ senderKeys: this.storage.senderKeys, self: this.address, random: this.rng.bytes })
+    this.groups = new GroupSessionManager({ senderKeys: this.storage.senderKeys, self: this.address, random: this.rng.random })
   }
 
   get address (): DeviceAddress {

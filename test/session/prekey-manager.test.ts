@@ -4,14 +4,14 @@ import { PreKeyManager, SIGNED_PRE_KEY_ROTATION_MS } from '../../src/session/ind
 import { loadOrCreateLocalIdentity } from '../../src/session/index.js'
 import { createMemoryStorage, SIGNED_PRE_KEY_RETENTION_MS } from '../../src/storage/index.js'
 import { TestClock } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 async function setup (): Promise<{ manager: PreKeyManager, clock: TestClock, storage: ReturnType<typeof createMemoryStorage> }> {
   const storage = createMemoryStorage()
   const rng = new SeededRandom(21)
   const clock = new TestClock()
-  const local = await loadOrCreateLocalIdentity(storage.identity, { random: rng.bytes, now: clock.now })
-  const manager = PreKeyManager.fromStorage(storage, { identity: local.identity, deviceId: local.deviceId, random: rng.bytes, now: clock.now })
+  const local = await loadOrCreateLocalIdentity(storage.identity, { random: rng.random, now: clock.now })
+  const manager = PreKeyManager.fromStorage(storage, { identity: local.identity, deviceId: local.deviceId, random: rng.random, now: clock.now })
   return { manager, clock, storage }
 }
 

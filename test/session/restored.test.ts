@@ -1,8 +1,9 @@
 // Sessions restored from a backup: they decrypt what the contact sends on them but never encrypt; the first send starts a new session the contact accepts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { markSessionsRestored, RestoredSessionError, SessionRecord } from '../../src/session/index.js'
-import { initiate, memoryBackend, Party, TestClock, text, untext } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { initiate, Party, TestClock, text, untext } from './party.js'
+import { memoryBackend } from '../helpers/storage.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 describe('restored sessions', () => {
   let rng: SeededRandom

@@ -1,7 +1,8 @@
 // Sesame behaviour: simultaneous initiation converges on one session; restart with LevelDB keeps sessions and prekeys.
 import { describe, expect, it } from 'vitest'
-import { initiate, levelBackend, memoryBackend, Party, TestClock, text, untext } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { initiate, Party, TestClock, text, untext } from './party.js'
+import { levelBackend, memoryBackend } from '../helpers/storage.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 describe('Sesame session choice', () => {
   it('converges after simultaneous initiation', async () => {

@@ -2,8 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IdentityMismatchError, MAX_UNACKNOWLEDGED_SESSION_AGE_MS, REPLAY_CLOCK_SKEW_MS, StaleSessionError } from '../../src/session/index.js'
 import { MAX_SESSIONS_PER_ADDRESS, SIGNED_PRE_KEY_RETENTION_MS } from '../../src/storage/index.js'
-import { initiate, memoryBackend, Party, TestClock, text, untext } from './party.js'
-import { SeededRandom } from './seeded-random.js'
+import { initiate, Party, TestClock, text, untext } from './party.js'
+import { memoryBackend } from '../helpers/storage.js'
+import { SeededRandom } from '../helpers/seeded-random.js'
 
 describe('SessionManager', () => {
   let rng: SeededRandom
@@ -234,5 +235,24 @@ describe('SessionManager', () => {
     const later = await alice.sessions.encrypt(bob.address, text('later'))
     await expect(bob.sessions.decrypt(alice.address, later.body, { beforeCommit: refuse })).rejects.toHaveProperty('name', 'DiskFullError')
     expect(untext((await bob.sessions.decrypt(alice.address, later.body)).plaintext)).toBe('later')
+  })
+
+  it('commits nothing when beforeCommit fails on a later first message of a session already built from its base key', async () => {
+    await initiate(alice, bob)
+    const m1 = await alice.sessions.encrypt(bob.address, text('one'))
+    const m2 = await alice.sessions.encrypt(bob.address, text('two'))
+    expect(m2.kind).toBe('prekey')
+    expect((await bob.sessions.decrypt(alice.address, m1.body)).newSession).toBe(true)
+    const sessionsBefore = await bob.storage.sessions.loadSessions(alice.address)
+    const refuse = async (): Promise<void> => { throw Object.assign(new Error('disk full'), { name: 'DiskFullError' }) }
+    await expect(bob.sessions.decrypt(alice.address, m2.body, { beforeCommit: refuse })).rejects.toHaveProperty('name', 'DiskFullError')
+    expect(await bob.storage.sessions.loadSessions(alice.address)).toEqual(sessionsBefore)
+    // not committed: the same ciphertext decrypts again on the same (existing) session
+    const seen: Array<[string, boolean]> = []
+    const d2 = await bob.sessions.decrypt(alice.address, m2.body, { beforeCommit: async (p, n) => { seen.push([untext(p), n]) } })
+    expect(untext(d2.plaintext)).toBe('two')
+    expect(d2.newSession).toBe(false)
+    expect(seen).toEqual([['two', false]])
+    expect(await bob.sessions.sessionCount(alice.address)).toBe(1)
   })
 })

@@ -1,7 +1,7 @@
 // Runs the shared store suites against the in-memory implementations.
 import { describe, expect, it } from 'vitest'
 import { KeyValueDatastore, createMemoryStorage } from '../../src/storage/index.js'
-import { memoryFactory } from './suites/harness.js'
+import { memoryFactory } from '../helpers/storage.js'
 import { describeIdentityStore } from './suites/identity-store.js'
 import { describeKeyValueStore } from './suites/key-value-store.js'
 import { describeMessageStore } from './suites/message-store.js'

@@ -5,7 +5,8 @@ import { Key } from 'interface-datastore'
 import type { Datastore, KeyQuery, Pair, Query } from 'interface-datastore'
 import type { KeyValueDatastore } from '../../../src/storage/index.js'
 import { bytes, collect } from './harness.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 /** Keys shaped like libp2p's (kad-dht records and providers, peer store), plus prefix look-alikes. */
 const KEYS = [

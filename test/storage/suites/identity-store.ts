@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { IdentityStore } from '../../../src/storage/index.js'
 import { bytes, collect } from './harness.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 export function describeIdentityStore (name: string, factory: StoreFactory<IdentityStore>, opts: SuiteOptions = {}): void {
   describe(`IdentityStore: ${name}`, () => {

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KeyValueStore } from '../../../src/storage/index.js'
 import { bytes, collect } from './harness.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 export function describeKeyValueStore (name: string, factory: StoreFactory<KeyValueStore>, opts: SuiteOptions = {}): void {
   describe(`KeyValueStore: ${name}`, () => {

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { canChangeStatus, MAX_TEXT_BYTES } from '../../../src/storage/index.js'
 import type { MessageStatus, MessageStore, StoredMessage } from '../../../src/storage/index.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 import { mid } from './outbox-store.js'
 
 const ALICE = '+15550001111'

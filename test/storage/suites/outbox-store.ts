@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_OUTBOX_PAYLOAD_BYTES } from '../../../src/storage/index.js'
 import type { OutboxEntry, OutboxStore } from '../../../src/storage/index.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 /** A 32-hex message id from a small number, so order by id is order by n. */
 export const mid = (n: number): string => n.toString(16).padStart(32, '0')

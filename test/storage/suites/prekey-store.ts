@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PreKeyStore } from '../../../src/storage/index.js'
 import { PRE_KEY_KINDS } from '../../../src/storage/index.js'
 import { bytes } from './harness.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 export function describePreKeyStore (name: string, factory: StoreFactory<PreKeyStore>, opts: SuiteOptions = {}): void {
   describe(`PreKeyStore: ${name}`, () => {

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ReplayStore } from '../../../src/storage/index.js'
 import { bytes } from './harness.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 export function describeReplayStore (name: string, factory: StoreFactory<ReplayStore>, opts: SuiteOptions = {}): void {
   describe(`ReplayStore: ${name}`, () => {

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SenderKeyName, SenderKeyStore } from '../../../src/storage/index.js'
 import { bytes } from './harness.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 export function describeSenderKeyStore (name: string, factory: StoreFactory<SenderKeyStore>, opts: SuiteOptions = {}): void {
   describe(`SenderKeyStore: ${name}`, () => {

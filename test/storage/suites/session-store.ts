@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DeviceAddress, SessionStore } from '../../../src/storage/index.js'
 import { MAX_SESSIONS_PER_ADDRESS } from '../../../src/storage/index.js'
 import { bytes } from './harness.js'
-import type { StoreFactory, StoreHandle, SuiteOptions } from './harness.js'
+import type { SuiteOptions } from './harness.js'
+import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
 
 export function describeSessionStore (name: string, factory: StoreFactory<SessionStore>, opts: SuiteOptions = {}): void {
   describe(`SessionStore: ${name}`, () => {

@@ -1,0 +1,204 @@
+// Delivery unit-test harness: devices with real sessions and sealing on memory (or LevelDB) storage, their directory answers, and a scripted network standing in for the mailbox, prekey and direct protocols (test files install it with vi.mock, see `mockNetwork`).
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { createDeviceCertificate, encodePreKeyBundle } from '../../src/crypto/index.js'
+import type { Registered } from '../../src/directory/index.js'
+import type { EnvelopeParty } from '../../src/messaging/envelope.js'
+import type { SelfInfo } from '../../src/messaging/index.js'
+import type { Deposit, DepositResult, MailboxEntry, OpenMailboxInit } from '../../src/protocols/mailbox/index.js'
+import { Party, type TestClock } from '../session/party.js'
+import { memoryBackend, type StorageBackend } from '../helpers/storage.js'
+import type { SeededRandom } from '../helpers/seeded-random.js'
+
+export interface DepositCall { relay: string, deposit: Deposit }
+
+/** A scripted mailbox session: the test pushes envelopes, ends the drain, and sees acks. */
+export class FakeMailboxSession implements AsyncIterable<MailboxEntry> {
+  readonly acked: string[][] = []
+  readonly drained: Promise<void>
+  closed = false
+  private readonly queue: MailboxEntry[] = []
+  private wake?: () => void
+  private endDrain!: () => void
+  private error?: Error
+  private readonly ackWaiters: Array<{ n: number, resolve: () => void }> = []
+  /** each ack waits for this (a test holds an ack by replacing it) */
+  ackGate: () => Promise<void> = async () => {}
+
+  constructor (readonly relay: string, readonly init: OpenMailboxInit) {
+    this.drained = new Promise(resolve => { this.endDrain = resolve })
+  }
+
+  get pending (): number { return this.queue.length }
+
+  push (...entries: MailboxEntry[]): void {
+    this.queue.push(...entries)
+    this.wake?.()
+  }
+
+  /** Everything stored at connect time was pushed. */
+  drain (): void { this.endDrain() }
+
+  /** The relay or connection went away: iteration throws. */
+  fail (err = new Error('connection lost')): void {
+    this.error = err
+    this.wake?.()
+  }
+
+  async ack (ids: string[]): Promise<void> {
+    await this.ackGate()
+    this.acked.push([...ids])
+    for (const w of this.ackWaiters.filter(w => this.acked.length >= w.n)) {
+      this.ackWaiters.splice(this.ackWaiters.indexOf(w), 1)
+      w.resolve()
+    }
+  }
+
+  /** Resolves once `n` acks were made in all. */
+  async untilAcked (n: number): Promise<void> {
+    if (this.acked.length >= n) return
+    await new Promise<void>(resolve => { this.ackWaiters.push({ n, resolve }) })
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    this.wake?.()
+  }
+
+  async * [Symbol.asyncIterator] (): AsyncIterator<MailboxEntry> {
+    for (;;) {
+      const next = this.queue.shift()
+      if (next != null) {
+        yield next
+        continue
+      }
+      if (this.error != null) throw this.error
+      if (this.closed) return
+      await new Promise<void>(resolve => { this.wake = resolve })
+      this.wake = undefined
+    }
+  }
+}
+
+type Waiter<T> = { match: (x: T) => boolean, resolve: (x: T) => void }
+
+/** What the network does, set by each test; every call is recorded. */
+export class FakeNetwork {
+  deposits: DepositCall[] = []
+  /** how a relay answers one deposit: stored by default */
+  answer: (relay: string, deposit: Deposit) => DepositResult = () => ({ status: 'ok', id: (this.nextId++).toString(16).padStart(16, '0') })
+  /** how a relay answers opening a mailbox: a new session by default; throw to refuse */
+  open: (relay: string, init: OpenMailboxInit) => FakeMailboxSession = (relay, init) => new FakeMailboxSession(relay, init)
+  sessions: FakeMailboxSession[] = []
+  opens: Array<{ relay: string, at: number, after?: string }> = []
+  private nextId = 1
+  private depositWaiters: Array<Waiter<DepositCall>> = []
+  private openWaiters: Array<Waiter<FakeMailboxSession>> = []
+
+  reset (): void {
+    this.deposits = []
+    this.sessions = []
+    this.opens = []
+    this.depositWaiters = []
+    this.openWaiters = []
+    this.answer = () => ({ status: 'ok', id: (this.nextId++).toString(16).padStart(16, '0') })
+    this.open = (relay, init) => new FakeMailboxSession(relay, init)
+  }
+
+  /** Resolves with the next deposit for which `match` holds (made from now on). */
+  async nextDeposit (match: (d: DepositCall) => boolean = () => true): Promise<DepositCall> {
+    return await new Promise(resolve => { this.depositWaiters.push({ match, resolve }) })
+  }
+
+  /** Resolves with the next mailbox session opened at `relay` (from now on). */
+  async nextSession (relay?: string): Promise<FakeMailboxSession> {
+    return await new Promise(resolve => { this.openWaiters.push({ match: s => relay == null || s.relay === relay, resolve }) })
+  }
+
+  async depositEnvelopes (relay: unknown, deposits: Deposit[]): Promise<DepositResult[]> {
+    const target = (Array.isArray(relay) ? relay[0] : relay) as { toString: () => string }
+    return deposits.map(deposit => {
+      const call = { relay: target.toString(), deposit }
+      this.deposits.push(call)
+      this.notify(this.depositWaiters, call)
+      return this.answer(call.relay, deposit)
+    })
+  }
+
+  async openMailbox (relay: unknown, init: OpenMailboxInit): Promise<FakeMailboxSession> {
+    const target = String(Array.isArray(relay) ? relay[0] : relay)
+    this.opens.push({ relay: target, at: Date.now(), ...(init.after != null ? { after: init.after } : {}) })
+    const session = this.open(target, init)
+    this.sessions.push(session)
+    this.notify(this.openWaiters, session)
+    return session
+  }
+
+  private notify<T> (waiters: Array<Waiter<T>>, x: T): void {
+    for (const w of waiters.filter(w => w.match(x))) {
+      waiters.splice(waiters.indexOf(w), 1)
+      w.resolve(x)
+    }
+  }
+}
+
+/** The one network of a test file (the mocked protocol modules call into it). */
+export const fakeNet = new FakeNetwork()
+
+/**
+ * Factories for vi.mock, so a test file says:
+ *   vi.mock('../../src/protocols/mailbox/index.js', async o => (await import('./fake-net.js')).mockMailbox(await o()))
+ * (and likewise mockPreKeys, mockDirect). Prekey fetches and direct dials always fail: sessions start from the
+ * directory's bundle and mail goes to the relays.
+ */
+export function mockMailbox (original: object): object {
+  return {
+    ...original,
+    depositEnvelopes: async (_node: unknown, relay: unknown, deposits: Deposit[]) => await fakeNet.depositEnvelopes(relay, deposits),
+    openMailbox: async (_node: unknown, relay: unknown, init: OpenMailboxInit) => await fakeNet.openMailbox(relay, init)
+  }
+}
+export function mockPreKeys (original: object): object {
+  return { ...original, fetchPreKeyBundle: async () => { throw Object.assign(new Error('no prekeys at this fake relay'), { name: 'FakeNoPreKeysError' }) } }
+}
+export function mockDirect (original: object): object {
+  return { ...original, openDirectChannel: async () => { throw new Error('the fake network dials nobody') }, newestConnection: () => undefined }
+}
+
+/** A registered device: its session party, what it seals with, and what the directory says of it. */
+export interface TestDevice {
+  phone: string
+  party: Party
+  envelope: EnvelopeParty
+  self: SelfInfo
+  /** the directory's verified answer for this device's number, naming `relays` */
+  record: (relays: string[]) => Promise<Registered>
+}
+
+export async function testDevice (name: string, phone: string, rng: SeededRandom, clock: TestClock, backend: StorageBackend = memoryBackend()): Promise<TestDevice> {
+  const party = await Party.create(name, backend, rng, clock)
+  const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+  const certificate = createDeviceCertificate(party.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: party.local.deviceId, createdAt: clock.now() })
+  const envelope: EnvelopeParty = { identity: party.local.identity, certificate, sessions: party.sessions, random: rng.random }
+  return {
+    phone,
+    party,
+    // sessions are read through the party, which a restart rebuilds
+    get envelope () { return { ...envelope, sessions: party.sessions } },
+    self: { phone, attestation: new Uint8Array(0), certificate, mailboxRelays: [] },
+    record: async relays => ({
+      registered: true,
+      identityKey: party.local.identity.publicKey,
+      // no usable peer id: no direct dial is ever tried, mail goes to the relays
+      devices: [{ deviceId: party.local.deviceId, peerId: 'not-a-peer-id', certificate }],
+      mailboxRelays: relays,
+      prekeyBundle: encodePreKeyBundle(await party.preKeys.createBundle()),
+      verified: true,
+      seq: 1,
+      issuedAt: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      rivals: [],
+      stats: { peersQueried: 0, hops: 0, endedEarly: false }
+    })
+  }
+}
