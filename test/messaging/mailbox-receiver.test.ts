@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
 import { ACK_BATCH, MailboxReceiver, RECONNECT_MAX_MS, RECONNECT_MIN_MS, type MailboxReceiverInit } from '../../src/messaging/mailbox-receiver.js'
 import type { MailboxEntry } from '../../src/protocols/mailbox/index.js'
-import type { AbortOptions } from '../../src/storage/index.js'
+import type { StoreOptions } from '../../src/storage/index.js'
 import { fakeNet, FakeMailboxSession } from './fake-net.js'
 
 vi.mock('../../src/protocols/mailbox/index.js', async o => (await import('./fake-net.js')).mockMailbox(await o()))
@@ -33,7 +33,7 @@ function start (handle?: MailboxReceiverInit['handle']): MailboxReceiver {
 }
 
 /** Notes the envelope as handled, and its sync when the group is flushed. */
-function record (envelope: Uint8Array, options?: AbortOptions): void {
+function record (envelope: Uint8Array, options?: StoreOptions): void {
   const n = envelope[0] | (envelope[1] << 8)
   log.push(`handled ${n}`)
   options?.syncGroup?.defer(DB, async () => { log.push('synced') })
