@@ -1,6 +1,7 @@
 /** The `parley` messaging commands: send, receive, chat, trust. Talks only to the Parley facade; knows nothing of protocols. */
 import { createInterface } from 'node:readline'
 import { UnverifiedNumberError, type Parley, type ParleyEvents, type ReceivedMessage } from '../index.js'
+import { NotFoundError } from '../storage/index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
 
@@ -116,7 +117,7 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
 export async function trustCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
   if (args.rest.length !== 1) throw new UsageError('trust takes one phone number')
   const c = await parley.acceptIdentity(args.rest[0], { signal }).catch(err => {
-    throw (err as Error)?.name === 'NotFoundError' ? new Error(`you have no safety number for ${args.rest[0]} yet: nothing to accept`) : err
+    throw err instanceof NotFoundError ? new Error(`you have no safety number for ${args.rest[0]} yet: nothing to accept`) : err
   })
   if (args.json) out(JSON.stringify({ phone: c.phone, identityKey: c.identityKey, safetyNumber: c.safetyNumber.digits, blocked: c.blocked }))
   else out(`✓ accepted the safety number ${c.safetyNumber.digits.replace(/(\d{5})(?=\d)/g, '$1 ')} for ${c.phone}; messages to it go out again`)

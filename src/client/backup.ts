@@ -2,7 +2,7 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { systemRandom, type RandomSource } from '../crypto/index.js'
-import { equalBytes, type AbortOptions, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
+import { CorruptRecordError, equalBytes, type AbortOptions, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
 import { markSessionsRestored } from '../session/index.js'
 import { BackupCorruptError, BackupPassphraseError, BackupPassphraseTooShortError, BackupTargetNotEmptyError } from './errors.js'
 
@@ -235,7 +235,7 @@ export async function importBackup (storage: Storage, bytes: Uint8Array, passphr
     try {
       await storage.replaceAll(entries, options)
     } catch (err) {
-      if ((err as Error)?.name === 'CorruptRecordError') throw new BackupCorruptError(`the backup's entries do not fit this storage: ${(err as Error).message}`)
+      if (err instanceof CorruptRecordError) throw new BackupCorruptError(`the backup's entries do not fit this storage: ${err.message}`)
       throw err
     }
     // restored sessions only decrypt: the device's first send to each contact starts a new session

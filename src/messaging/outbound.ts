@@ -69,7 +69,7 @@ export interface OutboundInit {
 }
 
 /** Errors of recipient resolution that hold entries back quietly: retried later, failed at their TTL. */
-const HELD = new Set([NotOnParleyError.name, UnverifiedNumberError.name, IdentityNotAcceptedError.name])
+const held = (err: unknown): boolean => err instanceof NotOnParleyError || err instanceof UnverifiedNumberError || err instanceof IdentityNotAcceptedError
 
 interface Direct { channel?: DirectChannel, failedAt?: number }
 /** An ephemeral channel may run over a limited (relayed) connection; `failures` grows the pause between dials. */
@@ -181,7 +181,7 @@ export class Outbound {
     } catch (err) {
       // not on Parley any more, no record a trusted verifier attested, a new key the user has not accepted,
       // or the directory cannot be reached: try again later, fail at the TTL
-      if (!HELD.has((err as Error)?.name)) this.init.onError?.(err)
+      if (!held(err)) this.init.onError?.(err)
       await this.retry(live, undefined, options)
       return
     }

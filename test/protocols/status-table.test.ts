@@ -12,7 +12,7 @@ import { VerifyResponse } from '../../src/protocols/verify/pb/verify.js'
 
 type AnyTable = StatusTable<string, { status: string, message: string }>
 
-const tables: Array<[string, AnyTable, Record<string, string>]> = [
+const tables: Array<[string, AnyTable, object]> = [
   ['dm', DM as unknown as AnyTable, DmResponse.Status],
   ['mailbox', MAILBOX as unknown as AnyTable, RelayFrame.Status],
   ['prekeys', PREKEYS as unknown as AnyTable, PreKeyResponse.Status],
@@ -20,7 +20,7 @@ const tables: Array<[string, AnyTable, Record<string, string>]> = [
 ]
 
 describe.each(tables)('%s status table', (_, table, statuses) => {
-  const refusals = Object.values(statuses).filter(s => typeof s === 'string' && s !== 'OK')
+  const refusals = Object.values(statuses).filter((s): s is string => typeof s === 'string' && s !== 'OK')
   const response = (status: string): { status: string, message: string, retryAfterMs: number, triesLeft: number } => ({ status, message: 'why', retryAfterMs: 1500, triesLeft: 2 })
 
   it('has a row for every refusal status and none for OK', () => {

@@ -27,11 +27,11 @@ export class InvalidEnvelopeError extends DirectMessageError {
 }
 
 /** The envelope exceeds MAX_ENVELOPE_BYTES. */
-export class EnvelopeTooLargeError extends DirectMessageError {
-  static name = 'EnvelopeTooLargeError'
+export class DirectEnvelopeTooLargeError extends DirectMessageError {
+  static name = 'DirectEnvelopeTooLargeError'
   constructor (message = 'envelope too large') {
     super(message)
-    this.name = 'EnvelopeTooLargeError'
+    this.name = 'DirectEnvelopeTooLargeError'
   }
 }
 
@@ -67,7 +67,7 @@ export const STATUSES = statusTable<DmResponse.Status, DmResponse>([
   { status: DmResponse.Status.REFUSED, error: DeliveryRefusedError },
   { status: DmResponse.Status.REFUSED, error: DirectMessageError },
   { status: DmResponse.Status.INVALID, error: InvalidEnvelopeError },
-  { status: DmResponse.Status.TOO_LARGE, error: EnvelopeTooLargeError },
+  { status: DmResponse.Status.TOO_LARGE, error: DirectEnvelopeTooLargeError },
   rateLimitedRow(DmResponse.Status.RATE_LIMITED)
 ], DeliveryRefusedError)
 

@@ -1,5 +1,5 @@
 // LevelDB KeyValueStore over one sublevel: string keys (UTF-8 byte order), Uint8Array values, byte-exact prefix ranges.
-import { AbortError, InvalidKeyError, StoreClosedError } from '../errors.js'
+import { AbortError, InvalidStoreKeyError, StoreClosedError } from '../errors.js'
 import { utf8 } from '../keys.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
 import type { PreparedWrite } from '../prepared-write.js'
@@ -112,7 +112,7 @@ export class LevelKeyValueStore implements KeyValueStore {
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void> {
     this.check(options)
     assertKey(key)
-    if (!(value instanceof Uint8Array)) throw new InvalidKeyError('value must be a Uint8Array')
+    if (!(value instanceof Uint8Array)) throw new InvalidStoreKeyError('value must be a Uint8Array')
     await mapped(this.db.put(this.prefix + key, value, { ...KEY_VIEW, sync: this.syncNow(options) }))
     this.deferSync(options)
   }
@@ -143,7 +143,7 @@ export class LevelKeyValueStore implements KeyValueStore {
   /** A prepared write this store can commit: operations on another LevelDB store of the same database. */
   private foreign (part: PreparedWrite): { store: LevelKeyValueStore, operations: KeyValueBatchOperation[] } {
     if (part.kind !== 'batch' || !(part.store instanceof LevelKeyValueStore) || part.store.root !== this.root) {
-      throw new InvalidKeyError('a prepared write must be of a store of the same LevelDB database')
+      throw new InvalidStoreKeyError('a prepared write must be of a store of the same LevelDB database')
     }
     return { store: part.store, operations: part.operations }
   }
