@@ -2,10 +2,11 @@
 import { equals as equalBytes } from 'uint8arrays/equals'
 import type { QueryEvent, ValidateFn } from '@libp2p/kad-dht'
 import type { AbortOptions } from '@libp2p/interface'
-import {
-  DIRECTORY_KEY_LENGTH, attestationTrusted, decodeAttestation, directoryDhtKey, directoryHash, directoryRecordKey, openDirectoryRecord, sealDirectoryRecord,
-  systemRandom, type CryptoProvider, type IdentityKeyPair, type RandomSource
-} from '../crypto/index.js'
+import { DIRECTORY_KEY_LENGTH, attestationTrusted, decodeAttestation } from '../crypto/attestation.js'
+import { directoryDhtKey, directoryHash, directoryRecordKey, openDirectoryRecord, sealDirectoryRecord } from '../crypto/directory.js'
+import { systemRandom, type RandomSource } from '../crypto/deps.js'
+import type { CryptoProvider } from '../crypto/provider.js'
+import type { IdentityKeyPair } from '../crypto/identity.js'
 import {
   DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, handedOverBy, parseDirectoryKey, dhtKeyOf, replaces,
   signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ReplaceContext, type ValidEnvelope

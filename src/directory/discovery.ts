@@ -1,6 +1,7 @@
 /** Contact discovery: which numbers of an address book are on Parley, looked up in parallel with progress and a local cache; knows no DHT (it takes a lookup function). */
 import type { AbortOptions } from '@libp2p/interface'
-import { defaultProvider, type CryptoProvider } from '../crypto/index.js'
+import { defaultProvider } from '../crypto/default-provider.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 import { normalizePhone } from '../util/phone.js'
 import type { KeyValueStore } from '../storage/index.js'
 import type { LookupResult } from './directory.js'

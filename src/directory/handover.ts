@@ -1,6 +1,8 @@
 /** Hand-overs: the identity holding a number signs that another identity may take its directory record over; knows no DHT and no clock (times are parameters). */
 import { equals as equalBytes } from 'uint8arrays/equals'
-import { checkIdentityKey, verifySignature, DIRECTORY_KEY_LENGTH, IDENTITY_KEY_LENGTH, type IdentityKeyPair, type CryptoProvider } from '../crypto/index.js'
+import { checkIdentityKey, verifySignature, IDENTITY_KEY_LENGTH, type IdentityKeyPair } from '../crypto/identity.js'
+import { DIRECTORY_KEY_LENGTH } from '../crypto/attestation.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 import { HandoverPb } from './pb/record.js'
 import { InvalidHandoverError } from './errors.js'
 

@@ -2,10 +2,10 @@
 import { equals as equalBytes } from 'uint8arrays/equals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import {
-  checkIdentityKey, decodeAttestation, decodePreKeyBundle, verifyDeviceCertificate, verifySignature,
-  IDENTITY_KEY_LENGTH, DIRECTORY_KEY_LENGTH, type Attestation, type IdentityKeyPair, type CryptoProvider
-} from '../crypto/index.js'
+import { checkIdentityKey, verifyDeviceCertificate, verifySignature, IDENTITY_KEY_LENGTH, type IdentityKeyPair } from '../crypto/identity.js'
+import { decodeAttestation, DIRECTORY_KEY_LENGTH, type Attestation } from '../crypto/attestation.js'
+import { decodePreKeyBundle } from '../crypto/prekeys.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 import { toHex } from '../crypto/bytes.js'
 import { DirectoryEnvelopePb, DirectoryRecordPb } from './pb/record.js'
 import {

@@ -2,7 +2,7 @@
 import { equals as equalBytes } from 'uint8arrays/equals'
 import type { QueryEvent } from '@libp2p/kad-dht'
 import type { AbortOptions } from '@libp2p/interface'
-import type { CryptoProvider } from '../crypto/index.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 import { DirectoryUnavailableError } from './errors.js'
 import { ClosestPeers } from './closest.js'
 
