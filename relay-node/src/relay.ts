@@ -40,7 +40,7 @@ export function trustedVerifiersOf (config: Pick<RelayConfig, 'trustedVerifiers'
  * Directory records a relay stores (in its LevelDB, not in memory): ~600 MB at ~6 KiB a record, 1.6 GB at
  * the 16 KiB maximum; ten times a Node client's MAX_STORED_RECORDS, as relays are the DHT's backbone.
  */
-export const RELAY_MAX_STORED_RECORDS = 100_000
+const RELAY_MAX_STORED_RECORDS = 100_000
 
 /** The directory DHT rules the relay runs (validator, selector and store rule of `parley-phone`). */
 export function relayDhtRules (config: Pick<RelayConfig, 'trustedVerifiers'>, backends: { verifier?: Pick<VerifierBackend, 'publicKey'> }, options: Omit<DirectoryDhtRulesOptions, 'trustedVerifiers'> = {}): DirectoryDhtRules {

@@ -10,7 +10,7 @@ import { spinner } from './progress.js'
  * still coalescing are put into the outbox first (Messenger.flushQueuedReceipts): without that a one-shot
  * `receive` found the outbox empty, exited, and the sender's tick stayed at ✓ until the next run (issue 14, fault 6).
  */
-export const RECEIPT_FLUSH_MS = 5_000
+const RECEIPT_FLUSH_MS = 5_000
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -25,7 +25,7 @@ export const profileJson = (e: ParleyEvents['profile']): Record<string, unknown>
 const profileLine = (e: ParleyEvents['profile']): string =>
   `${e.phone} now shares ${e.name != null && e.name !== '' ? `the name "${e.name}"` : 'no name'}${e.photo != null ? ' and a photo' : ''}`
 /** A rival record for our own number, for a person: no number (it is ours), the rival's key abbreviated. */
-export const takeoverLine = (e: ParleyEvents['takeover-attempt']): string =>
+const takeoverLine = (e: ParleyEvents['takeover-attempt']): string =>
   `⚠ someone tried to register your number with another key (${e.identityKey.slice(0, 16)}…, ${e.verified ? 'confirmed by a verifier you trust: your SIM or SMS may be compromised' : 'from a verifier you do not trust'}); your device published its record again`
 const identityLine = (e: ParleyEvents['identity-changed']): string =>
   e.blocked ? `⚠ ${e.phone}'s safety number changed after you verified it: nothing is sent to it until you compare and run: parley trust ${e.phone}` : `${e.phone}'s safety number changed`

@@ -3,7 +3,7 @@ import { toString as toBase64, fromString as fromBase64 } from 'uint8arrays'
 import { toHex, type AbortOptions, type KeyValueStore } from '../storage/index.js'
 
 /** kv key (in the registration store) of the verifiers that attested our own number, base64 JSON; the name predates this module */
-export const LEARNED_VERIFIERS_KEY = 'trusted-verifiers'
+const LEARNED_VERIFIERS_KEY = 'trusted-verifiers'
 
 export interface TrustRootsInfo {
   /** hex keys the app or user configured (ParleyInit.trustedVerifiers, `--trusted-verifier`) */

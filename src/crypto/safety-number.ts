@@ -9,7 +9,7 @@ import type { CryptoProvider } from './provider.js'
 /** Signal's iteration count: makes a targeted second-preimage on 30 digits cost ~2^12 more hashes per try. */
 export const SAFETY_NUMBER_ITERATIONS = 5200
 const FINGERPRINT_VERSION = Uint8Array.of(0, 0)
-export const SAFETY_NUMBER_QR_VERSION = 1
+const SAFETY_NUMBER_QR_VERSION = 1
 
 export interface SafetyNumberParams {
   localIdentityKey: Uint8Array

@@ -9,7 +9,7 @@ import { AES_GCM_TAG_LENGTH } from './provider.js'
 import type { CryptoDeps } from './deps.js'
 import type { DeviceCertificate, IdentityKeyPair } from './identity.js'
 
-export const SEALED_SENDER_VERSION = 0x11
+const SEALED_SENDER_VERSION = 0x11
 const SALT_PREFIX = utf8('Parley-SealedSender-v1')
 const EPHEMERAL_INFO = utf8('Parley_SealedSender_Ephemeral_v1')
 const STATIC_INFO = utf8('Parley_SealedSender_Static_v1')

@@ -17,9 +17,9 @@ export const MAX_SENDER_KEY_SKIPPED = 2000
 /** Chains kept per (group, sender): messages sent just before a rotation still decrypt; 5 as in libsignal. */
 export const MAX_SENDER_KEY_STATES = 5
 /** Group ids are opaque to crypto; bounded so a record stays small. */
-export const MAX_GROUP_ID_LENGTH = 64
+const MAX_GROUP_ID_LENGTH = 64
 
-export const SENDER_KEY_MESSAGE_TYPE = 0x03
+const SENDER_KEY_MESSAGE_TYPE = 0x03
 const MESSAGE_KEY_INFO = utf8('Parley_SenderKey_MessageKeys_v1')
 const AAD_CONTEXT = utf8('Parley-SenderKey-v1')
 const MESSAGE_KEY_SEED = Uint8Array.of(0x01)

@@ -5,11 +5,11 @@ import type { IdentityKeyPair } from '../crypto/index.js'
 import { SyncGroup, type AbortOptions } from '../storage/index.js'
 
 /** First reconnect delay after a session ended; doubles up to RECONNECT_MAX_MS. */
-export const RECONNECT_MIN_MS = 500
+const RECONNECT_MIN_MS = 500
 /** Longest wait between reconnects: a relay that comes back is used again within half a minute. */
-export const RECONNECT_MAX_MS = 30_000
+const RECONNECT_MAX_MS = 30_000
 /** Acks are sent in batches of this many (one synced delete at the relay per batch), or when the queue is empty. */
-export const ACK_BATCH = 64
+const ACK_BATCH = 64
 
 export interface MailboxReceiverInit {
   node: MailboxNode

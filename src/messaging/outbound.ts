@@ -14,13 +14,13 @@ import type { Recipient, RecipientDevice, Recipients } from './recipients.js'
 import type { DepositIdentity } from './deposit-identity.js'
 
 /** First retry after a failed attempt; doubles per attempt up to RETRY_MAX_MS. */
-export const RETRY_MIN_MS = 1_000
+const RETRY_MIN_MS = 1_000
 /** Longest wait between attempts: a recipient coming back online gets its mail within minutes. */
-export const RETRY_MAX_MS = 5 * 60_000
+const RETRY_MAX_MS = 5 * 60_000
 /** Entries taken from the outbox per pass: bounds memory when thousands wait. */
-export const OUTBOX_BATCH = 500
+const OUTBOX_BATCH = 500
 /** Recipients served at once per pass. */
-export const RECIPIENT_CONCURRENCY = 8
+const RECIPIENT_CONCURRENCY = 8
 /** After a device did not answer a direct dial, mail goes to its relays without trying it again for this long. */
 export const DIRECT_RETRY_AFTER_MS = 60_000
 /**
@@ -30,7 +30,7 @@ export const DIRECT_RETRY_AFTER_MS = 60_000
  */
 export const EPHEMERAL_RETRY_MIN_MS = 2_000
 /** Longest pause between ephemeral dials to a device that keeps not answering (the outbox's direct pause). */
-export const EPHEMERAL_RETRY_MAX_MS = DIRECT_RETRY_AFTER_MS
+const EPHEMERAL_RETRY_MAX_MS = DIRECT_RETRY_AFTER_MS
 
 export interface OutboundInit {
   node: DialingNode

@@ -7,7 +7,7 @@ import type { AbortOptions, Stream } from '@libp2p/interface'
  * Bytes buffered ahead of the reader before the stream is aborted, unless the protocol names its own:
  * libp2p's byteStream default, and at least two of the largest frames so a pipelining peer is never cut off.
  */
-export const DEFAULT_MAX_BUFFER_BYTES = 4 * 1024 * 1024
+const DEFAULT_MAX_BUFFER_BYTES = 4 * 1024 * 1024
 
 /** A frame's length prefix announces more than the reader accepts; the stream must be aborted (the rest of the frame is unread). */
 export class FrameTooLargeError extends Error {

@@ -2,7 +2,7 @@
 import { InvalidStoreKeyError } from './errors.js'
 
 /** Reserved names used by the built-in stores. */
-export const RESERVED_STORE_NAMES = ['identity', 'prekeys', 'sessions', 'sender-keys', 'replay', 'outbox', 'messages']
+const RESERVED_STORE_NAMES = ['identity', 'prekeys', 'sessions', 'sender-keys', 'replay', 'outbox', 'messages']
 
 export function assertStoreName (name: string): void {
   if (!/^[a-z0-9-]{1,64}$/.test(name) || RESERVED_STORE_NAMES.includes(name)) {

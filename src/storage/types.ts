@@ -32,7 +32,7 @@ export interface DeviceAddress {
 }
 
 /** Longest identity key accepted in a key (bytes); Ed25519 keys are 32, this leaves room for a type prefix. */
-export const MAX_IDENTITY_KEY_LENGTH = 64
+const MAX_IDENTITY_KEY_LENGTH = 64
 
 /** Longest string id (group id, distribution id, contact id) accepted in a key, in UTF-8 bytes. */
 export const MAX_ID_LENGTH = 256

@@ -6,10 +6,10 @@ import { PreKeyMessagePb } from '../pb/messages.js'
 import { AES_GCM_TAG_LENGTH } from '../provider.js'
 
 /** First byte of every 1:1 message: its kind and format version. */
-export const RATCHET_MESSAGE_TYPE = 0x01
-export const PREKEY_MESSAGE_TYPE = 0x02
+const RATCHET_MESSAGE_TYPE = 0x01
+const PREKEY_MESSAGE_TYPE = 0x02
 /** type(1) ‖ ratchet public key(32) ‖ previous chain length PN(4, BE) ‖ counter N(4, BE) */
-export const RATCHET_HEADER_LENGTH = 1 + 32 + 4 + 4
+const RATCHET_HEADER_LENGTH = 1 + 32 + 4 + 4
 
 export type MessageKind = 'message' | 'prekey'
 

@@ -18,7 +18,7 @@ import { LevelSenderKeyStore } from './sender-key-store.js'
 import { LevelSessionStore } from './session-store.js'
 
 /** Mode of the folders openLevel creates in Node: the device's keys and history are for its owner's eyes only. */
-export const PRIVATE_DIR_MODE = 0o700
+const PRIVATE_DIR_MODE = 0o700
 
 interface NodeFs { promises: { mkdir(path: string, options: { recursive: true, mode: number }): Promise<unknown>, chmod(path: string, mode: number): Promise<void> } }
 

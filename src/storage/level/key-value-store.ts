@@ -26,7 +26,7 @@ function compareBytes (a: Uint8Array, b: Uint8Array): number {
 }
 
 /** The smallest byte string greater than every string starting with `prefix`, or undefined if none (all 0xff). */
-export function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
+function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
   const out = new Uint8Array(prefix)
   for (let i = out.length - 1; i >= 0; i--) {
     if (out[i] < 0xff) {
@@ -40,7 +40,7 @@ export function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
 interface Bound { key: Uint8Array, inclusive: boolean }
 
 /** Byte bounds for LevelDB from a KeyRange under a store prefix. */
-export function levelBounds (storePrefix: string, range: KeyRange): { lower: Bound, upper?: Bound } {
+function levelBounds (storePrefix: string, range: KeyRange): { lower: Bound, upper?: Bound } {
   const p = storePrefix + (range.prefix ?? '')
   let lower: Bound = { key: utf8.encode(p), inclusive: true }
   const lowers: Bound[] = []
