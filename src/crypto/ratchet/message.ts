@@ -2,6 +2,7 @@
 import { concat, constantTimeEqual, readU32be } from '../bytes.js'
 import { InvalidMessageError } from '../errors.js'
 import { MLKEM768_CIPHERTEXT_LENGTH } from '../kem.js'
+import { encodePb } from '../codec.js'
 import { PreKeyMessagePb } from '../pb/messages.js'
 import { AES_GCM_TAG_LENGTH } from '../provider.js'
 
@@ -55,7 +56,7 @@ export function parseRatchetMessage (bytes: Uint8Array): ParsedRatchetMessage {
 }
 
 export function encodePreKeyMessage (m: PreKeyMessage): Uint8Array {
-  return concat(Uint8Array.of(PREKEY_MESSAGE_TYPE), PreKeyMessagePb.encode(m))
+  return concat(Uint8Array.of(PREKEY_MESSAGE_TYPE), encodePb(PreKeyMessagePb, m))
 }
 
 export function parsePreKeyMessage (bytes: Uint8Array): PreKeyMessage {

@@ -1,6 +1,7 @@
 /** Double Ratchet session state: an immutable value with (de)serialisation and redaction; knows no algorithm steps. */
 import { toHex } from '../bytes.js'
 import { InvalidMessageError } from '../errors.js'
+import { encodePb } from '../codec.js'
 import { RatchetStatePb } from '../pb/state.js'
 import { inspectSymbol, redacted } from '../redact.js'
 import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_KEYS } from './limits.js'
@@ -90,7 +91,7 @@ export class RatchetState {
 
   serialize (): Uint8Array {
     const f = this.#f
-    return RatchetStatePb.encode({
+    return encodePb(RatchetStatePb, {
       version: RATCHET_STATE_VERSION,
       localIdentityKey: f.localIdentityKey,
       remoteIdentityKey: f.remoteIdentityKey,
