@@ -53,6 +53,12 @@ describe('relay-node module graph', () => {
     expect([...graph].filter(f => /^(src\/(client|messaging|cli)\/|web\/)/.test(f))).toEqual([])
   })
 
+  it.runIf(existsSync(join(ROOT, 'dist/relay-node/src/cli.js')))('holds the same in the compiled relay (dist/, where the compiler dropped type-only imports)', () => {
+    const compiled = [...moduleGraph('dist/relay-node/src/cli.js')]
+    expect(compiled).toContain('dist/relay-node/src/relay.js')
+    expect(compiled.filter(f => /^dist\/src\/(crypto\/(ratchet\/|pqxdh|sender-key|sealed-sender)|session\/|client\/|messaging\/|cli\/)/.test(f))).toEqual([])
+  })
+
   it('the walk sees what a barrel pulls in (a check of the check)', () => {
     expect([...moduleGraph('src/crypto/index.ts')].some(f => f.startsWith('src/crypto/ratchet/'))).toBe(true)
     expect(moduleGraph('src/index.ts')).toContain('src/client/parley.ts')
