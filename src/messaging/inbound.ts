@@ -4,7 +4,7 @@ import { SessionError, type DeviceAddress } from '../session/index.js'
 import { CryptoError, DuplicateMessageError, ReplayedMessageError } from '../crypto/errors.js'
 import { decodeContent, type Content, type MessageBody } from './content.js'
 import { openEnvelope, type EnvelopeParty } from './envelope.js'
-import { MalformedContentError, NotRegisteredError, UndecryptableEnvelopeError } from './errors.js'
+import { MalformedContentError, NotRegisteredError, UndecryptableEnvelopeError, UnprovenSenderError } from './errors.js'
 import type { SenderProof } from './sender-proof.js'
 import type { SeenEnvelopes } from './seen-envelopes.js'
 import type { OwedTexts } from './owed-texts.js'
@@ -99,7 +99,7 @@ export class Inbound {
       throw err
     }
     if (!await this.init.proof.confirm(content.senderE164, sender.identityKey, { ...options, attestation: content.attestation })) {
-      return { kind: 'dropped', reason: 'UnprovenSenderError' }
+      return { kind: 'dropped', reason: UnprovenSenderError.name }
     }
     const from = content.senderE164
     const body = content.body

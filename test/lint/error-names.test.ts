@@ -49,6 +49,18 @@ describe('error class names', () => {
     expect(wrong).toEqual([])
   })
 
+  it('every name web/src/errors.ts gives a text is the name of an error class (a rename cannot orphan a text)', () => {
+    const web = readFileSync(join(ROOT, 'web/src/errors.ts'), 'utf8')
+    const texts = [...web.matchAll(/^\s+(\w+Error):/gm)].map(m => m[1])
+    const readable = [...(/const READABLE = new Set\(\[([^\]]*)\]\)/.exec(web)?.[1] ?? '').matchAll(/'(\w+)'/g)].map(m => m[1])
+    expect(texts.length).toBeGreaterThan(20)
+    expect(readable.length).toBeGreaterThan(0)
+    /** thrown by the platform or libp2p, not by a class of ours */
+    const platform = new Set(['TimeoutError'])
+    const known = new Set(classes.map(c => c.name))
+    expect([...texts, ...readable].filter(n => !known.has(n) && !platform.has(n))).toEqual([])
+  })
+
   it('no two share a name', () => {
     const byName = new Map<string, string[]>()
     for (const c of classes) byName.set(c.name, [...byName.get(c.name) ?? [], c.file])
