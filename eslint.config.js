@@ -7,6 +7,12 @@ import globals from 'globals'
 const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }]
 
 const upperLayers = ['**/client/**', '**/client/*', '**/messaging/**', '**/groups/**', '**/directory/**', '**/media/**', '**/calls/**']
+/** The crypto barrel re-exports the Double Ratchet: layers that carry only ciphertext import the submodule they need. */
+const cryptoBarrel = ['**/crypto/index*']
+/** End-to-end session code: the ratchet, PQXDH, sender keys and the session layer. */
+const sessionCode = ['**/crypto/ratchet*', '**/crypto/ratchet/**', '**/crypto/pqxdh*', '**/crypto/sender-key*', '**/session/**', '**/session']
+/** The SDK entries and the layers behind the facade that only devices run. */
+const clientCode = ['**/src/index*', '**/src/browser*', '**/client/**', '**/client/*', '**/messaging/**', '**/cli/**']
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '**/pb/*.ts', 'web/dist/**', '.parley/**', 'test-results/**'] },
@@ -48,10 +54,57 @@ export default tseslint.config(
     }
   },
   {
-    files: ['src/protocols/**/*.ts', 'src/net/**/*.ts'],
+    files: ['src/protocols/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(
-        [upperLayers, 'protocols and transports sit below messaging and the client']
+        [upperLayers, 'protocols and transports sit below messaging and the client'],
+        [['**/cli/**', '**/net/**', ...sessionCode], 'src/protocols carry ciphertext: no sessions, no ratchet, no transport factory'],
+        [cryptoBarrel, 'src/protocols import the crypto submodule they need, not the barrel (it loads the ratchet)']
+      )
+    }
+  },
+  {
+    files: ['src/net/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [upperLayers, 'protocols and transports sit below messaging and the client'],
+        [['**/cli/**', ...sessionCode, ...cryptoBarrel], 'src/net carries ciphertext: no sessions, no ratchet, no crypto barrel']
+      )
+    }
+  },
+  {
+    files: ['src/directory/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/messaging/**', '**/cli/**', '**/net/**', '**/groups/**', '**/media/**', '**/calls/**'], 'src/directory sits below messaging and the client'],
+        [sessionCode, 'src/directory is run by relays: no sessions, no ratchet'],
+        [cryptoBarrel, 'src/directory imports the crypto submodule it needs, not the barrel (it loads the ratchet)']
+      )
+    }
+  },
+  {
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/cli/**', '**/web/**', '**/src/index*', '**/src/browser*'], 'src/client is the facade below the SDK entries, the CLI and the web client'],
+        [['node:*'], 'src/client runs in browsers: no Node API']
+      )
+    }
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/messaging/**', '**/session/**', '**/protocols/**', '**/crypto/**', '**/directory/**', '**/net/**'], 'src/cli talks to the SDK entry (src/index) and storage, not to the layers behind the facade'],
+        [['**/web/**', 'libp2p', '@libp2p/*'], 'src/cli uses no web client and no libp2p of its own']
+      )
+    }
+  },
+  {
+    files: ['src/util/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/crypto/**', '**/session/**', '**/protocols/**', '**/net/**', '**/cli/**', '**/src/index*', '**/src/browser*', ...upperLayers], 'src/util is shared by every layer and imports none above storage']
       )
     }
   },
@@ -67,8 +120,10 @@ export default tseslint.config(
     files: ['relay-node/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(
-        [['**/crypto/ratchet*', '**/crypto/ratchet/**', '**/crypto/pqxdh*', '**/crypto/sender-key*', '**/session/**', '**/session'], 'relay-node stores ciphertext only: no ratchet, no sessions'],
-        [['../../web/**', '../web/**'], 'relay-node does not import the web client']
+        [sessionCode, 'relay-node stores ciphertext only: no ratchet, no sessions'],
+        [clientCode, 'relay-node runs no client: no SDK entry, no facade, no messaging, no CLI'],
+        [cryptoBarrel, 'relay-node imports the crypto submodule it needs, not the barrel (it loads the ratchet)'],
+        [['../../web/**', '../web/**', '**/web/**'], 'relay-node does not import the web client']
       )
     }
   },

@@ -15,6 +15,7 @@ export { NotOnParleyError, NotRegisteredError, MessageTooLongError, UnverifiedNu
 export type { StoredMessage, Conversation, MessageStatus, HistoryCursor, KeyValueStore } from './storage/index.js'
 export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupPassphraseTooShortError, BackupCorruptError, LastRelayError, InvalidRelayAddressError, MailboxRelayRefusedError } from './client/errors.js'
 export { InvalidProfileError as InvalidProfileFieldError } from './client/errors.js'
+export { RateLimitedError } from './protocols/errors.js'
 export type { ContactInfo } from './client/contacts.js'
 export { parseRelayAddress, type RelayInfo } from './client/relays.js'
 export type { Settings } from './client/settings.js'
@@ -31,11 +32,11 @@ export type { LookupResult, DiscoveryReport } from './directory/index.js'
 /** Profile names become part of an IndexedDB name: short, and only letters, digits, '-' and '_'. */
 export const PROFILE_NAME = /^[A-Za-z0-9_-]{1,64}$/
 
-export class InvalidProfileError extends Error {
-  static name = 'InvalidProfileError'
+export class InvalidProfileNameError extends Error {
+  static name = 'InvalidProfileNameError'
   constructor (message = 'a profile name is 1-64 letters, digits, - or _') {
     super(message)
-    this.name = 'InvalidProfileError'
+    this.name = 'InvalidProfileNameError'
   }
 }
 
@@ -46,7 +47,7 @@ export interface BrowserParleyInit extends Omit<ParleyInit, 'createNode' | 'data
 
 /** The IndexedDB database name of a profile. */
 export function profileDatabase (profile: string): string {
-  if (!PROFILE_NAME.test(profile)) throw new InvalidProfileError()
+  if (!PROFILE_NAME.test(profile)) throw new InvalidProfileNameError()
   return `parley-${profile}`
 }
 

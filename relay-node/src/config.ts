@@ -49,7 +49,7 @@ export class ConfigError extends Error {
 }
 
 /** Defaults: loopback-safe values for a community relay. */
-export const RELAY_DEFAULTS = {
+const RELAY_DEFAULTS = {
   listen: ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'],
   metricsHost: '127.0.0.1',
   /**
@@ -120,7 +120,7 @@ export function usage (): string {
 const VERIFIER_KEY_HEX = /^[0-9a-fA-F]{64}$/
 
 /** Hex verifier keys to bytes; anything but 64 hex characters is a ConfigError naming the flag. */
-export function parseVerifierKeys (flag: string, values: string[]): Uint8Array[] {
+function parseVerifierKeys (flag: string, values: string[]): Uint8Array[] {
   return values.map(value => {
     if (!VERIFIER_KEY_HEX.test(value)) {
       throw new ConfigError(`${flag}: expected a verifier key as 64 hex characters (32-byte Ed25519), got ${value.length} characters`)
@@ -154,7 +154,7 @@ function parseBool (flag: string, raw: string): boolean {
 }
 
 /** `log` or `webhook=http(s)://…`. */
-export function parseSmsGateway (raw: string): SmsGatewaySpec {
+function parseSmsGateway (raw: string): SmsGatewaySpec {
   if (raw === 'log') return { kind: 'log' }
   if (raw.startsWith('webhook=')) {
     const url = raw.slice('webhook='.length)

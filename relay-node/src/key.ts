@@ -5,7 +5,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import type { PrivateKey } from '@libp2p/interface'
 import { ConfigError } from './config.js'
 
-export const KEY_FILE = 'peer.key'
+const KEY_FILE = 'peer.key'
 
 /** Creates the directory if needed and proves it is writable; a ConfigError names the problem. */
 export async function prepareDataDir (dir: string): Promise<void> {

@@ -8,7 +8,8 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { autoNAT } from '@libp2p/autonat'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { AGENT_VERSION, DIAL_TIMEOUT_MS, bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater } from '../../src/index.js'
+import { AGENT_VERSION, DIAL_TIMEOUT_MS } from '../../src/net/constants.js'
+import { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater } from '../../src/net/options.js'
 import type { RelayConfig } from './config.js'
 import { verifierServer, type VerifierBackend } from '../../src/protocols/verify/index.js'
 import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/index.js'
@@ -39,7 +40,7 @@ export function trustedVerifiersOf (config: Pick<RelayConfig, 'trustedVerifiers'
  * Directory records a relay stores (in its LevelDB, not in memory): ~600 MB at ~6 KiB a record, 1.6 GB at
  * the 16 KiB maximum; ten times a Node client's MAX_STORED_RECORDS, as relays are the DHT's backbone.
  */
-export const RELAY_MAX_STORED_RECORDS = 100_000
+const RELAY_MAX_STORED_RECORDS = 100_000
 
 /** The directory DHT rules the relay runs (validator, selector and store rule of `parley-phone`). */
 export function relayDhtRules (config: Pick<RelayConfig, 'trustedVerifiers'>, backends: { verifier?: Pick<VerifierBackend, 'publicKey'> }, options: Omit<DirectoryDhtRulesOptions, 'trustedVerifiers'> = {}): DirectoryDhtRules {

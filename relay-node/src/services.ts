@@ -7,14 +7,14 @@ import { RelayPreKeyStore } from './prekeys/index.js'
 import { RelayMailboxStore, SWEEP_INTERVAL_MS as MAILBOX_SWEEP_INTERVAL_MS } from './mailbox/index.js'
 import { PhoneVerifier, loadOrCreateVerifierKey, loadOrCreateVerifierSecret, logGateway, webhookGateway, SWEEP_INTERVAL_MS, type SmsGateway } from './verifier/index.js'
 
-export const DB_DIR = 'db'
+const DB_DIR = 'db'
 /** The sublevel (`kv-datastore`) holding libp2p's datastore: kad-dht records and providers, the peer store. */
-export const DATASTORE_STORE = 'datastore'
+const DATASTORE_STORE = 'datastore'
 /**
  * Datastore keys whose writes are synced: kad-dht acknowledges a PUT_VALUE after the datastore write,
  * so a record it acked must be on disk. Peer store entries are re-learned from the network and are not synced.
  */
-export const SYNCED_DATASTORE_PREFIX = '/dht/'
+const SYNCED_DATASTORE_PREFIX = '/dht/'
 
 export interface RelayServices {
   storage: LevelStorage

@@ -25,7 +25,7 @@ export interface CliArgs {
   help: boolean
 }
 
-export const COMMANDS: Record<string, string> = {
+const COMMANDS: Record<string, string> = {
   register: 'register PHONE        ask a verifier relay to text a code to PHONE',
   verify: 'verify CODE           finish registration with the code and publish your directory record',
   whoami: 'whoami                your phone, identity key, peer id and safety number seed',

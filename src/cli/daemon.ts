@@ -14,8 +14,13 @@ const MAX_RECEIVE_WAIT_S = 60
 
 interface RpcRequest { jsonrpc: '2.0', id?: string | number | null, method: string, params?: Record<string, unknown> }
 
+/** A JSON-RPC error of the request itself (its code is sent; no `data.name`). */
 class RpcError extends Error {
-  constructor (readonly code: number, message: string) { super(message) }
+  static name = 'RpcError'
+  constructor (readonly code: number, message: string) {
+    super(message)
+    this.name = 'RpcError'
+  }
 }
 
 const str = (p: Record<string, unknown> | undefined, key: string): string => {

@@ -1,6 +1,7 @@
 /** The `parley` messaging commands: send, receive, chat, trust. Talks only to the Parley facade; knows nothing of protocols. */
 import { createInterface } from 'node:readline'
 import { UnverifiedNumberError, type Parley, type ParleyEvents, type ReceivedMessage } from '../index.js'
+import { NotFoundError } from '../storage/index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
 import { sleep } from '../util/abort.js'
@@ -10,7 +11,7 @@ import { sleep } from '../util/abort.js'
  * still coalescing are put into the outbox first (Messenger.flushQueuedReceipts): without that a one-shot
  * `receive` found the outbox empty, exited, and the sender's tick stayed at ✓ until the next run (issue 14, fault 6).
  */
-export const RECEIPT_FLUSH_MS = 5_000
+const RECEIPT_FLUSH_MS = 5_000
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -25,7 +26,7 @@ export const profileJson = (e: ParleyEvents['profile']): Record<string, unknown>
 const profileLine = (e: ParleyEvents['profile']): string =>
   `${e.phone} now shares ${e.name != null && e.name !== '' ? `the name "${e.name}"` : 'no name'}${e.photo != null ? ' and a photo' : ''}`
 /** A rival record for our own number, for a person: no number (it is ours), the rival's key abbreviated. */
-export const takeoverLine = (e: ParleyEvents['takeover-attempt']): string =>
+const takeoverLine = (e: ParleyEvents['takeover-attempt']): string =>
   `⚠ someone tried to register your number with another key (${e.identityKey.slice(0, 16)}…, ${e.verified ? 'confirmed by a verifier you trust: your SIM or SMS may be compromised' : 'from a verifier you do not trust'}); your device published its record again`
 const identityLine = (e: ParleyEvents['identity-changed']): string =>
   e.blocked ? `⚠ ${e.phone}'s safety number changed after you verified it: nothing is sent to it until you compare and run: parley trust ${e.phone}` : `${e.phone}'s safety number changed`
@@ -115,7 +116,7 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
 export async function trustCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
   if (args.rest.length !== 1) throw new UsageError('trust takes one phone number')
   const c = await parley.acceptIdentity(args.rest[0], { signal }).catch(err => {
-    throw (err as Error)?.name === 'NotFoundError' ? new Error(`you have no safety number for ${args.rest[0]} yet: nothing to accept`) : err
+    throw err instanceof NotFoundError ? new Error(`you have no safety number for ${args.rest[0]} yet: nothing to accept`) : err
   })
   if (args.json) out(JSON.stringify({ phone: c.phone, identityKey: c.identityKey, safetyNumber: c.safetyNumber.digits, blocked: c.blocked }))
   else out(`✓ accepted the safety number ${c.safetyNumber.digits.replace(/(\d{5})(?=\d)/g, '$1 ')} for ${c.phone}; messages to it go out again`)

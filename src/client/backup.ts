@@ -3,13 +3,14 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { systemRandom, type RandomSource } from '../crypto/index.js'
 import type { AbortOptions } from '@libp2p/interface'
-import { equalBytes, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
+import { CorruptRecordError, type KeyValueEntry, type Storage, type StorageKind } from '../storage/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import { markSessionsRestored } from '../session/index.js'
 import { BackupCorruptError, BackupPassphraseError, BackupPassphraseTooShortError, BackupTargetNotEmptyError } from './errors.js'
 
 /** First bytes of every backup file. */
 export const BACKUP_MAGIC = new TextEncoder().encode('PARLEYBK')
-export const BACKUP_VERSION = 1
+const BACKUP_VERSION = 1
 /** KDF id in the header: 1 = scrypt. */
 const KDF_SCRYPT = 1
 /**
@@ -157,7 +158,7 @@ function encodeHeader (h: Omit<Header, 'bytes'>): Uint8Array {
 }
 
 function decodeHeader (bytes: Uint8Array): Header {
-  if (!(bytes instanceof Uint8Array) || bytes.length < BACKUP_MAGIC.length || !equalBytes(bytes.subarray(0, BACKUP_MAGIC.length), BACKUP_MAGIC)) {
+  if (!(bytes instanceof Uint8Array) || bytes.length < BACKUP_MAGIC.length || !constantTimeEqual(bytes.subarray(0, BACKUP_MAGIC.length), BACKUP_MAGIC)) {
     throw new BackupCorruptError('not a Parley backup (no PARLEYBK header)')
   }
   if (bytes.length < HEADER_BYTES + TAG_BYTES) throw new BackupCorruptError('the backup is truncated')
@@ -218,7 +219,7 @@ export async function importBackup (storage: Storage, bytes: Uint8Array, passphr
   let plain: Uint8Array | undefined
   try {
     dk = await derive(secret, header, options, 0, 80)
-    if (!equalBytes(dk.subarray(KEY_BYTES), header.check)) throw new BackupPassphraseError()
+    if (!constantTimeEqual(dk.subarray(KEY_BYTES), header.check)) throw new BackupPassphraseError()
     try {
       plain = xchacha20poly1305(dk.subarray(0, KEY_BYTES), header.nonce, header.bytes).decrypt(bytes.subarray(HEADER_BYTES))
     } catch {
@@ -236,7 +237,7 @@ export async function importBackup (storage: Storage, bytes: Uint8Array, passphr
     try {
       await storage.replaceAll(entries, options)
     } catch (err) {
-      if ((err as Error)?.name === 'CorruptRecordError') throw new BackupCorruptError(`the backup's entries do not fit this storage: ${(err as Error).message}`)
+      if (err instanceof CorruptRecordError) throw new BackupCorruptError(`the backup's entries do not fit this storage: ${err.message}`)
       throw err
     }
     // restored sessions only decrypt: the device's first send to each contact starts a new session

@@ -9,7 +9,7 @@ import { ONE_TIME_PRE_KEY_BATCH, type PreKeyManager, type LocalIdentity } from '
 import type { AbortOptions } from '@libp2p/interface'
 
 /** How often the device checks its prekeys (rotation due? relays running low?). Rotation itself is weekly (SIGNED_PRE_KEY_ROTATION_MS). */
-export const PREKEY_CHECK_INTERVAL_MS = 6 * 3600_000
+const PREKEY_CHECK_INTERVAL_MS = 6 * 3600_000
 /**
  * A relay holding fewer one-time prekeys than this gets a new batch. Each first contact uses one; with a
  * batch of ONE_TIME_PRE_KEY_BATCH and a check every 6 h, only a burst of >25 new contacts in 6 h falls back
@@ -20,7 +20,7 @@ export const ONE_TIME_PRE_KEY_LOW_WATER = 25
  * Unused one-time prekeys kept locally, summed over all relays. Keys handed to a relay that has gone away are
  * never used; past this many the device stops topping up (and logs) rather than grow without bound.
  */
-export const MAX_LOCAL_ONE_TIME_PRE_KEYS = 5_000
+const MAX_LOCAL_ONE_TIME_PRE_KEYS = 5_000
 
 /**
  * An attestation is renewed at its verifier once it has less than this left (verifiers issue 30 days). Checked with

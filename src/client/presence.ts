@@ -3,15 +3,15 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { KeyValueStore } from '../storage/index.js'
 
 /** Contacts told about our presence: the most recent conversations only, so a device with thousands of chats does not dial them all at start. */
-export const PRESENCE_MAX_CONTACTS = 50
+const PRESENCE_MAX_CONTACTS = 50
 /** Only conversations active within this window count as recent (a chat from last year does not need to know we are online). */
-export const PRESENCE_RECENT_MS = 30 * 24 * 60 * 60_000
+const PRESENCE_RECENT_MS = 30 * 24 * 60 * 60_000
 /** Contacts dialled at once when announcing: each send may dial a device (up to 5 s), so a few in parallel bound the total time. */
-export const PRESENCE_SEND_CONCURRENCY = 8
+const PRESENCE_SEND_CONCURRENCY = 8
 /** Longest an announcement round may take (online at start, setPresence); the rest is skipped, it is best effort. */
-export const PRESENCE_ANNOUNCE_TIMEOUT_MS = 20_000
+const PRESENCE_ANNOUNCE_TIMEOUT_MS = 20_000
 /** Longest stop() waits for the "offline" round: shutting down must not hang on unreachable contacts. */
-export const PRESENCE_STOP_TIMEOUT_MS = 3_000
+const PRESENCE_STOP_TIMEOUT_MS = 3_000
 
 const SHARE_KEY = 'share'
 

@@ -3,6 +3,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { KeyValueStore } from '../storage/index.js'
 import { profileProblem } from '../messaging/profile-limits.js'
 import { InvalidProfileError } from './errors.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 
 export { MAX_PROFILE_NAME_CHARS, MAX_PROFILE_PHOTO_BYTES } from '../messaging/profile-limits.js'
 
@@ -21,7 +22,7 @@ const enc = new TextEncoder()
 const dec = new TextDecoder()
 
 /** Throws InvalidProfileError for a field out of bounds (the limits of src/messaging/profile-limits.ts). */
-export function assertProfile (p: Profile): void {
+function assertProfile (p: Profile): void {
   const problem = profileProblem(p)
   if (problem != null) throw new InvalidProfileError(problem)
 }
@@ -44,7 +45,7 @@ export async function loadProfile (store: KeyValueStore, options?: AbortOptions)
 
 function sameBytes (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a == null || b == null) return a === b
-  return a.length === b.length && a.every((v, i) => v === b[i])
+  return constantTimeEqual(a, b)
 }
 
 /**

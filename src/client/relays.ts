@@ -9,7 +9,7 @@ import { InvalidRelayAddressError, LastRelayError } from './errors.js'
 /** A relay that does not answer a ping within this time shows as unreachable: long enough for a slow mobile link, short for a settings screen. */
 export const RELAY_PING_TIMEOUT_MS = 3_000
 /** Adding a relay waits this long for the first connection. */
-export const RELAY_DIAL_TIMEOUT_MS = 10_000
+const RELAY_DIAL_TIMEOUT_MS = 10_000
 
 export interface RelayInfo {
   addr: string

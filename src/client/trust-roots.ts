@@ -4,7 +4,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import { toHex, type KeyValueStore } from '../storage/index.js'
 
 /** kv key (in the registration store) of the verifiers that attested our own number, base64 JSON; the name predates this module */
-export const LEARNED_VERIFIERS_KEY = 'trusted-verifiers'
+const LEARNED_VERIFIERS_KEY = 'trusted-verifiers'
 
 export interface TrustRootsInfo {
   /** hex keys the app or user configured (ParleyInit.trustedVerifiers, `--trusted-verifier`) */

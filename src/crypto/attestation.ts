@@ -1,6 +1,7 @@
 /** Verifier attestations: "this identity key controls the phone number behind this directory key", signed by a verifier's Ed25519 key. Pure; knows nothing of SMS or the DHT. */
 import { checkIdentityKey, verifySignature, IDENTITY_KEY_LENGTH, SIGNATURE_LENGTH, type IdentityKeyPair } from './identity.js'
 import { InvalidKeyError, InvalidMessageError, InvalidSignatureError } from './errors.js'
+import { constantTimeEqual } from './bytes.js'
 import type { CryptoProvider } from './provider.js'
 
 /** Domain separation: an attestation signature can never be mistaken for any other Parley signature. */
@@ -84,20 +85,13 @@ export function decodeAttestation (bytes: Uint8Array, p?: CryptoProvider): Attes
   return a
 }
 
-function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
-  return diff === 0
-}
-
 /**
  * True when `a` binds exactly this directory key and identity key, is valid at `now`,
  * and was signed by one of `trustedVerifiers` (public keys).
  */
 export function attestationTrusted (a: Attestation, expect: { directoryKey: Uint8Array, identityKey: Uint8Array, now: number, trustedVerifiers: Uint8Array[] }): boolean {
-  return equalBytes(a.directoryKey, expect.directoryKey) &&
-    equalBytes(a.identityKey, expect.identityKey) &&
+  return constantTimeEqual(a.directoryKey, expect.directoryKey) &&
+    constantTimeEqual(a.identityKey, expect.identityKey) &&
     a.issuedAt <= expect.now + 5 * 60_000 && expect.now < a.expiresAt &&
-    expect.trustedVerifiers.some(k => equalBytes(k, a.verifierKey))
+    expect.trustedVerifiers.some(k => constantTimeEqual(k, a.verifierKey))
 }

@@ -1,4 +1,4 @@
-/** Byte helpers: concatenation, constant-time equality, wiping, fixed-width integers; knows no cryptography. */
+/** Byte helpers: concatenation, constant-time equality, wiping, fixed-width integers, hex; knows no cryptography. */
 
 export function concat (...parts: Uint8Array[]): Uint8Array {
   let len = 0
@@ -9,7 +9,7 @@ export function concat (...parts: Uint8Array[]): Uint8Array {
   return out
 }
 
-/** Constant-time equality for equal lengths (length itself is not secret). */
+/** Byte equality in constant time for equal lengths (length itself is not secret): the one byte comparison of the project, for secrets and public data alike. */
 export function constantTimeEqual (a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   let diff = 0
@@ -43,12 +43,16 @@ export function utf8 (s: string): Uint8Array {
   return encoder.encode(s)
 }
 
+/** Lower-case hex of bytes (public data: keys, ids; never a secret in a log). */
 export function toHex (a: Uint8Array): string {
   let s = ''
   for (let i = 0; i < a.length; i++) s += a[i].toString(16).padStart(2, '0')
   return s
 }
 
-export function copy (a: Uint8Array): Uint8Array {
-  return Uint8Array.from(a)
+/** Bytes of a lower-case hex string. */
+export function fromHex (hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >>> 1)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return out
 }

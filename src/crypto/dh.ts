@@ -5,7 +5,7 @@ import { InvalidKeyError } from './errors.js'
 import type { RandomSource } from './deps.js'
 import type { CryptoProvider } from './provider.js'
 
-export const X25519_KEY_LENGTH = 32
+const X25519_KEY_LENGTH = 32
 
 export interface X25519KeyPair { privateKey: Uint8Array, publicKey: Uint8Array }
 

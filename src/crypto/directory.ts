@@ -9,7 +9,7 @@ import type { CryptoProvider } from './provider.js'
 export const E164_PATTERN = /^\+[1-9]\d{6,14}$/
 /** scrypt cost from docs/design.md §4: ~50–100 ms per number, 32 MiB memory, which makes bulk crawling of the number space expensive. */
 export const DIRECTORY_SCRYPT = { N: 2 ** 15, r: 8, p: 1, dkLen: 32 } as const
-export const DHT_KEY_PREFIX = '/parley-phone/'
+const DHT_KEY_PREFIX = '/parley-phone/'
 const RECORD_KEY_INFO = utf8('Parley_DirectoryRecord_v1')
 
 /** H = scrypt(E164, networkSalt, N=2^15, r=8, p=1), 32 bytes. */

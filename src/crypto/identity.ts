@@ -4,6 +4,7 @@ import { concat, constantTimeEqual, toHex, utf8 } from './bytes.js'
 import { defaultProvider } from './default-provider.js'
 import { x25519Agree } from './dh.js'
 import { InvalidKeyError, InvalidMessageError, InvalidSignatureError, UnsupportedParameterError } from './errors.js'
+import { encodePb } from './codec.js'
 import { DeviceCertificatePb, IdentityKeyPairPb, SignedDeviceCertificatePb } from './pb/keys.js'
 import { inspectSymbol, redacted } from './redact.js'
 import type { RandomSource } from './deps.js'
@@ -15,7 +16,7 @@ export const SIGNATURE_LENGTH = 64
 /** Domain separation for device certificates, so a certificate signature can never be replayed as another signed object. */
 const DEVICE_CERT_CONTEXT = utf8('Parley-DeviceCertificate-v1')
 /** A libp2p peer id is a multihash of a public key; 128 bytes bounds every key type libp2p uses inline. */
-export const MAX_DEVICE_PEER_ID_LENGTH = 128
+const MAX_DEVICE_PEER_ID_LENGTH = 128
 
 /** Validates an Ed25519 identity public key: 32 bytes, a canonical curve point, not of small order. */
 export function checkIdentityKey (publicKey: Uint8Array): void {
@@ -98,7 +99,7 @@ export class IdentityKeyPair {
   }
 
   serialize (): Uint8Array {
-    return IdentityKeyPairPb.encode({ publicKey: this.publicKey, privateKey: this.#seed })
+    return encodePb(IdentityKeyPairPb, { publicKey: this.publicKey, privateKey: this.#seed })
   }
 
   sign (message: Uint8Array, p: CryptoProvider = defaultProvider()): Uint8Array {
@@ -134,14 +135,14 @@ export function createDeviceCertificate (identity: IdentityKeyPair, fields: Omit
   if (!Number.isInteger(fields.deviceId) || fields.deviceId < 0 || fields.deviceId > 0xffffffff) throw new UnsupportedParameterError('deviceId must be a uint32')
   if (!Number.isSafeInteger(fields.createdAt) || fields.createdAt < 0) throw new UnsupportedParameterError('createdAt must be a non-negative integer')
   if (fields.devicePeerId.length === 0 || fields.devicePeerId.length > MAX_DEVICE_PEER_ID_LENGTH) throw new UnsupportedParameterError('devicePeerId length out of range')
-  const certificate = DeviceCertificatePb.encode({
+  const certificate = encodePb(DeviceCertificatePb, {
     identityKey: identity.publicKey,
     devicePeerId: fields.devicePeerId,
     deviceId: fields.deviceId,
     createdAt: BigInt(fields.createdAt)
   })
   const signature = identity.sign(concat(DEVICE_CERT_CONTEXT, certificate))
-  return SignedDeviceCertificatePb.encode({ certificate, signature })
+  return encodePb(SignedDeviceCertificatePb, { certificate, signature })
 }
 
 /**

@@ -7,7 +7,6 @@ import type { CryptoProvider } from './provider.js'
 export const MLKEM768_PUBLIC_KEY_LENGTH = 1184
 export const MLKEM768_SECRET_KEY_LENGTH = 2400
 export const MLKEM768_CIPHERTEXT_LENGTH = 1088
-export const MLKEM_SHARED_SECRET_LENGTH = 32
 
 export interface KemKeyPair { publicKey: Uint8Array, secretKey: Uint8Array }
 

@@ -5,6 +5,7 @@ import { checkX25519PublicKey, generateX25519KeyPair, x25519Agree, x25519PublicK
 import { InvalidKeyError, InvalidMessageError, InvalidSignatureError, UnsupportedParameterError } from './errors.js'
 import { checkIdentityKey, verifySignature } from './identity.js'
 import { checkKemPublicKey, generateKemKeyPair, kemDecapsulate, MLKEM768_SECRET_KEY_LENGTH } from './kem.js'
+import { encodePb } from './codec.js'
 import { KemPreKeyPb, OneTimePreKeyPb, PreKeyBundlePb, SignedPreKeyPb } from './pb/keys.js'
 import { inspectSymbol, redacted } from './redact.js'
 import type { RandomSource } from './deps.js'
@@ -59,7 +60,7 @@ export class SignedPreKey {
   }
 
   serialize (): Uint8Array {
-    return SignedPreKeyPb.encode({ id: this.id, publicKey: this.publicKey, privateKey: this.#privateKey, signature: this.signature, createdAt: BigInt(this.createdAt) })
+    return encodePb(SignedPreKeyPb, { id: this.id, publicKey: this.publicKey, privateKey: this.#privateKey, signature: this.signature, createdAt: BigInt(this.createdAt) })
   }
 
   agree (theirPublicKey: Uint8Array, p?: CryptoProvider): Uint8Array { return x25519Agree(this.#privateKey, theirPublicKey, p) }
@@ -97,7 +98,7 @@ export class KemPreKey {
   }
 
   serialize (): Uint8Array {
-    return KemPreKeyPb.encode({ id: this.id, publicKey: this.publicKey, secretKey: this.#secretKey, signature: this.signature, createdAt: BigInt(this.createdAt), lastResort: this.lastResort })
+    return encodePb(KemPreKeyPb, { id: this.id, publicKey: this.publicKey, secretKey: this.#secretKey, signature: this.signature, createdAt: BigInt(this.createdAt), lastResort: this.lastResort })
   }
 
   decapsulate (cipherText: Uint8Array, p?: CryptoProvider): Uint8Array { return kemDecapsulate(cipherText, this.#secretKey, p ?? defaultProvider()) }
@@ -134,7 +135,7 @@ export class OneTimePreKey {
   }
 
   serialize (): Uint8Array {
-    return OneTimePreKeyPb.encode({ id: this.id, publicKey: this.publicKey, privateKey: this.#privateKey })
+    return encodePb(OneTimePreKeyPb, { id: this.id, publicKey: this.publicKey, privateKey: this.#privateKey })
   }
 
   agree (theirPublicKey: Uint8Array, p?: CryptoProvider): Uint8Array { return x25519Agree(this.#privateKey, theirPublicKey, p) }
@@ -170,21 +171,21 @@ export function publicOneTimePreKey (k: OneTimePreKey): PublicOneTimePreKey {
 
 /** Public-form serialisation (no private parts) for upload to relays. */
 export function encodePublicSignedPreKey (k: PublicSignedPreKey): Uint8Array {
-  return SignedPreKeyPb.encode({ id: k.id, publicKey: k.publicKey, signature: k.signature })
+  return encodePb(SignedPreKeyPb, { id: k.id, publicKey: k.publicKey, signature: k.signature })
 }
 export function decodePublicSignedPreKey (bytes: Uint8Array): PublicSignedPreKey {
   const pb = decodeOr(() => SignedPreKeyPb.decode(bytes), 'signed prekey')
   return { id: pb.id, publicKey: pb.publicKey, signature: pb.signature }
 }
 export function encodePublicKemPreKey (k: PublicKemPreKey): Uint8Array {
-  return KemPreKeyPb.encode({ id: k.id, publicKey: k.publicKey, signature: k.signature, lastResort: k.lastResort })
+  return encodePb(KemPreKeyPb, { id: k.id, publicKey: k.publicKey, signature: k.signature, lastResort: k.lastResort })
 }
 export function decodePublicKemPreKey (bytes: Uint8Array): PublicKemPreKey {
   const pb = decodeOr(() => KemPreKeyPb.decode(bytes), 'KEM prekey')
   return { id: pb.id, publicKey: pb.publicKey, signature: pb.signature, lastResort: pb.lastResort }
 }
 export function encodePublicOneTimePreKey (k: PublicOneTimePreKey): Uint8Array {
-  return OneTimePreKeyPb.encode({ id: k.id, publicKey: k.publicKey })
+  return encodePb(OneTimePreKeyPb, { id: k.id, publicKey: k.publicKey })
 }
 export function decodePublicOneTimePreKey (bytes: Uint8Array): PublicOneTimePreKey {
   const pb = decodeOr(() => OneTimePreKeyPb.decode(bytes), 'one-time prekey')
@@ -192,7 +193,7 @@ export function decodePublicOneTimePreKey (bytes: Uint8Array): PublicOneTimePreK
 }
 
 export function encodePreKeyBundle (b: PreKeyBundle): Uint8Array {
-  return PreKeyBundlePb.encode({
+  return encodePb(PreKeyBundlePb, {
     identityKey: b.identityKey,
     deviceId: b.deviceId,
     signedPreKeyId: b.signedPreKey.id,

@@ -4,6 +4,7 @@
  * module returns undefined and the caller falls back to noble. Knows no protocol.
  */
 import { DecryptionError, InvalidKeyError } from './errors.js'
+import { constantTimeEqual } from './bytes.js'
 import { AES_GCM_TAG_LENGTH, checkAesGcm, checkHkdfLength } from './provider.js'
 import type { CryptoProvider } from './provider.js'
 // type-only: erased at compile time, so bundlers never see node:crypto
@@ -121,16 +122,11 @@ function memo (load: (raw: Uint8Array) => KeyObject): (raw: Uint8Array) => KeyOb
   const cache = new WeakMap<Uint8Array, { bytes: Uint8Array, key: KeyObject }>()
   return (raw) => {
     const hit = cache.get(raw)
-    if (hit !== undefined && sameBytes(hit.bytes, raw)) return hit.key
+    if (hit !== undefined && constantTimeEqual(hit.bytes, raw)) return hit.key
     const key = load(raw)
     cache.set(raw, { bytes: Uint8Array.from(raw), key })
     return key
   }
-}
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 function build (c: NodeCrypto): CryptoProvider {

@@ -3,13 +3,14 @@ import { concat, constantTimeEqual } from './bytes.js'
 import { providerOf } from './deps.js'
 import { InvalidMessageError } from './errors.js'
 import { checkIdentityKey } from './identity.js'
+import { encodePb } from './codec.js'
 import { SafetyNumberQrPb } from './pb/messages.js'
 import type { CryptoProvider } from './provider.js'
 
 /** Signal's iteration count: makes a targeted second-preimage on 30 digits cost ~2^12 more hashes per try. */
 export const SAFETY_NUMBER_ITERATIONS = 5200
 const FINGERPRINT_VERSION = Uint8Array.of(0, 0)
-export const SAFETY_NUMBER_QR_VERSION = 1
+const SAFETY_NUMBER_QR_VERSION = 1
 
 export interface SafetyNumberParams {
   localIdentityKey: Uint8Array
@@ -51,7 +52,7 @@ export function safetyNumber (params: SafetyNumberParams, provider?: CryptoProvi
   const r = digits30(remote)
   return {
     digits: l < r ? l + r : r + l,
-    qr: SafetyNumberQrPb.encode({ version: SAFETY_NUMBER_QR_VERSION, localFingerprint: local.slice(0, 32), remoteFingerprint: remote.slice(0, 32) })
+    qr: encodePb(SafetyNumberQrPb, { version: SAFETY_NUMBER_QR_VERSION, localFingerprint: local.slice(0, 32), remoteFingerprint: remote.slice(0, 32) })
   }
 }
 

@@ -4,12 +4,13 @@ import { generateX25519KeyPair, x25519Agree } from './dh.js'
 import { providerOf } from './deps.js'
 import { InvalidMessageError, InvalidSignatureError } from './errors.js'
 import { checkIdentityKey, identityDhPublicKey, verifyDeviceCertificate } from './identity.js'
+import { encodePb } from './codec.js'
 import { SealedContentPb } from './pb/messages.js'
 import { AES_GCM_TAG_LENGTH } from './provider.js'
 import type { CryptoDeps } from './deps.js'
 import type { DeviceCertificate, IdentityKeyPair } from './identity.js'
 
-export const SEALED_SENDER_VERSION = 0x11
+const SEALED_SENDER_VERSION = 0x11
 const SALT_PREFIX = utf8('Parley-SealedSender-v1')
 const EPHEMERAL_INFO = utf8('Parley_SealedSender_Ephemeral_v1')
 const STATIC_INFO = utf8('Parley_SealedSender_Static_v1')
@@ -47,7 +48,7 @@ export function sealSender (params: SealParams, deps: CryptoDeps): Uint8Array {
   const encryptedStatic = p.aesGcmEncrypt(eKeys.subarray(32, 64), ZERO_IV, params.senderIdentity.publicKey, prefix)
   const staticDh = params.senderIdentity.agree(recipientDh, p)
   const sKey = p.hkdfSha256(staticDh, concat(eKeys.subarray(0, 32), encryptedStatic), STATIC_INFO, 32)
-  const inner = SealedContentPb.encode({ certificate: params.senderCertificate, contentType: params.contentType ?? 0, content: params.content })
+  const inner = encodePb(SealedContentPb, { certificate: params.senderCertificate, contentType: params.contentType ?? 0, content: params.content })
   const encryptedContent = p.aesGcmEncrypt(sKey, ZERO_IV, inner, concat(prefix, encryptedStatic))
   wipe(e.privateKey, ephemeralDh, eKeys, staticDh, sKey)
   return concat(prefix, encryptedStatic, encryptedContent)

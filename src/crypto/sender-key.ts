@@ -3,6 +3,7 @@ import { concat, constantTimeEqual, readU32be, u32be, utf8, wipe } from './bytes
 import { providerOf } from './deps.js'
 import { DuplicateMessageError, InvalidKeyError, InvalidMessageError, InvalidSignatureError, MissingPrivateKeyError, NoSenderKeyError, TooFarForwardError, UnsupportedParameterError } from './errors.js'
 import { checkIdentityKey, SIGNATURE_LENGTH, verifySignature } from './identity.js'
+import { encodePb } from './codec.js'
 import { SenderKeyDistributionPb, SenderKeyMessageBodyPb } from './pb/messages.js'
 import { SenderKeyRecordPb } from './pb/state.js'
 import { inspectSymbol, redacted } from './redact.js'
@@ -17,9 +18,9 @@ export const MAX_SENDER_KEY_SKIPPED = 2000
 /** Chains kept per (group, sender): messages sent just before a rotation still decrypt; 5 as in libsignal. */
 export const MAX_SENDER_KEY_STATES = 5
 /** Group ids are opaque to crypto; bounded so a record stays small. */
-export const MAX_GROUP_ID_LENGTH = 64
+const MAX_GROUP_ID_LENGTH = 64
 
-export const SENDER_KEY_MESSAGE_TYPE = 0x03
+const SENDER_KEY_MESSAGE_TYPE = 0x03
 const MESSAGE_KEY_INFO = utf8('Parley_SenderKey_MessageKeys_v1')
 const AAD_CONTEXT = utf8('Parley-SenderKey-v1')
 const MESSAGE_KEY_SEED = Uint8Array.of(0x01)
@@ -61,7 +62,7 @@ export class SenderKeyRecord {
   get chainId (): number | undefined { return this.#chains[0]?.chainId }
 
   serialize (): Uint8Array {
-    return SenderKeyRecordPb.encode({
+    return encodePb(SenderKeyRecordPb, {
       groupId: this.groupId,
       states: this.#chains.map(c => ({
         chainId: c.chainId,
@@ -122,7 +123,7 @@ export function createSenderKey (groupId: Uint8Array, deps: CryptoDeps): { recor
 export function senderKeyDistribution (record: SenderKeyRecord): Uint8Array {
   const c = record[CHAINS]()[0]
   if (c === undefined) throw new NoSenderKeyError()
-  return SenderKeyDistributionPb.encode({ groupId: record.groupId, chainId: c.chainId, iteration: c.iteration, chainKey: c.chainKey, signingKey: c.signingPublic })
+  return encodePb(SenderKeyDistributionPb, { groupId: record.groupId, chainId: c.chainId, iteration: c.iteration, chainKey: c.chainKey, signingKey: c.signingPublic })
 }
 
 export interface SenderKeyDistribution { groupId: Uint8Array, chainId: number, iteration: number, signingKey: Uint8Array }
@@ -188,7 +189,7 @@ export function senderKeyEncrypt (record: SenderKeyRecord, plaintext: Uint8Array
   const { chainKey, messageKey } = step(p, c.chainKey)
   const ciphertext = aead(p, messageKey, (key, iv) => p.aesGcmEncrypt(key, iv, plaintext, aad(record.groupId, c.chainId, c.iteration)))
   wipe(messageKey)
-  const body = concat(Uint8Array.of(SENDER_KEY_MESSAGE_TYPE), SenderKeyMessageBodyPb.encode({ chainId: c.chainId, iteration: c.iteration, ciphertext }))
+  const body = concat(Uint8Array.of(SENDER_KEY_MESSAGE_TYPE), encodePb(SenderKeyMessageBodyPb, { chainId: c.chainId, iteration: c.iteration, ciphertext }))
   const message = concat(body, p.ed25519Sign(c.signingPrivate, body))
   c.chainKey = chainKey
   c.iteration += 1

@@ -1,7 +1,7 @@
 /** Kademlia's end of a lookup: tracks the peers a query has heard of by XOR distance to the key and tells when the closest of them have all answered; knows no records and no DHT beyond peer ids. */
 import type { PeerId } from '@libp2p/interface'
 import { providerOf } from '../crypto/deps.js'
-import type { CryptoProvider } from '../crypto/index.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 
 type State = 'heard' | 'answered' | 'failed'
 

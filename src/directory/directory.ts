@@ -1,11 +1,12 @@
 /** Directory client: publish our record and look up a phone number on the DHT (docs/design.md §4); knows no address books, UI or transports. */
-import { equals as equalBytes } from 'uint8arrays/equals'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import type { QueryEvent, ValidateFn } from '@libp2p/kad-dht'
 import type { AbortOptions } from '@libp2p/interface'
-import {
-  DIRECTORY_KEY_LENGTH, attestationTrusted, decodeAttestation, directoryDhtKey, directoryHash, directoryRecordKey, openDirectoryRecord, sealDirectoryRecord,
-  systemRandom, type CryptoProvider, type IdentityKeyPair, type RandomSource
-} from '../crypto/index.js'
+import { DIRECTORY_KEY_LENGTH, attestationTrusted, decodeAttestation } from '../crypto/attestation.js'
+import { directoryDhtKey, directoryHash, directoryRecordKey, openDirectoryRecord, sealDirectoryRecord } from '../crypto/directory.js'
+import { systemRandom, type RandomSource } from '../crypto/deps.js'
+import type { CryptoProvider } from '../crypto/provider.js'
+import type { IdentityKeyPair } from '../crypto/identity.js'
 import {
   DEFAULT_RECORD_LIFETIME_MS, DIRECTORY_NAMESPACE, MAX_ATTESTATIONS, checkRecordFields, decodeInnerRecord, encodeInnerRecord, handedOverBy, parseDirectoryKey, dhtKeyOf, replaces,
   signEnvelope, validateEnvelope, type DirectoryDevice, type DirectoryRecordFields, type ReplaceContext, type ValidEnvelope
@@ -33,7 +34,7 @@ export const LOOKUP_QUORUM = 20
  * before the number is called unregistered: long enough for a node that just started to connect to its
  * relays and fill its routing table (a lookup 17 ms after a restart with a relay down said "not on Parley").
  */
-export const NEGATIVE_RECHECK_MS = 1_000
+const NEGATIVE_RECHECK_MS = 1_000
 /** A publish gives up after this long. */
 export const PUBLISH_TIMEOUT_MS = 60_000
 /** Numbers whose H stays cached in memory (scrypt costs ~50–100 ms each); 32 bytes each. */
@@ -181,7 +182,7 @@ export async function putRecord (dht: DirectoryDht, key: Uint8Array, value: Uint
     let accepted = 0
     try {
       for await (const event of dht.put(key, value, { signal })) {
-        if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' && event.record != null && equalBytes(event.record.value, value)) accepted++
+        if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' && event.record != null && constantTimeEqual(event.record.value, value)) accepted++
       }
     } catch (err) {
       if (signal.aborted) throw err
@@ -323,8 +324,8 @@ function rank<T extends { envelope: ValidEnvelope }> (candidates: T[], ctx: Repl
 function rivalsOf (candidates: Array<{ envelope: ValidEnvelope, trusted: boolean }>, winner: ValidEnvelope): Registered['rivals'] {
   const out: Registered['rivals'] = []
   for (const c of candidates) {
-    if (equalBytes(c.envelope.identityKey, winner.identityKey) || c.envelope.released === true || handedOverBy(winner, c.envelope)) continue
-    const known = out.find(r => equalBytes(r.identityKey, c.envelope.identityKey))
+    if (constantTimeEqual(c.envelope.identityKey, winner.identityKey) || c.envelope.released === true || handedOverBy(winner, c.envelope)) continue
+    const known = out.find(r => constantTimeEqual(r.identityKey, c.envelope.identityKey))
     if (known != null) known.verified ||= c.trusted
     else out.push({ identityKey: c.envelope.identityKey, verified: c.trusted })
   }
@@ -348,7 +349,7 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
   }
   const { key, dhtKey, directoryKey, recordKey } = keys
   // everything below stands on the H computed here: a hint that names another key only cost a walk
-  const head = early != null && equalBytes(early.directoryKey, directoryKey) ? early : undefined
+  const head = early != null && constantTimeEqual(early.directoryKey, directoryKey) ? early : undefined
   if (head == null) early?.abandon()
   const trusted = options.trustedVerifiers ?? []
   return await withTimeout(options.timeoutMs ?? LOOKUP_TIMEOUT_MS, options.signal, async signal => {
@@ -362,7 +363,7 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
     if (first.failed > 0 && !first.endedEarly && !values.some(v => isValidValue(key, v.value, now, options.provider))) {
       await sleep(options.negativeRecheckMs ?? NEGATIVE_RECHECK_MS, { signal })
       const again = await walk(dht, key, { signal, quorum, ...(options.provider != null ? { provider: options.provider } : {}) })
-      values = [...values, ...again.values.filter(v => !values.some(w => equalBytes(w.value, v.value)))]
+      values = [...values, ...again.values.filter(v => !values.some(w => constantTimeEqual(w.value, v.value)))]
       answered = new Set([...answered, ...again.answered])
       endedEarly = again.endedEarly
     }

@@ -1,6 +1,8 @@
 /** Contact discovery: which numbers of an address book are on Parley, looked up in parallel with progress and a local cache; knows no DHT (it takes a lookup function). */
 import type { AbortOptions } from '@libp2p/interface'
-import { defaultProvider, type CryptoProvider } from '../crypto/index.js'
+import { fromHex, toHex } from '../crypto/bytes.js'
+import { defaultProvider } from '../crypto/default-provider.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 import { normalizePhone } from '../util/phone.js'
 import type { KeyValueStore } from '../storage/index.js'
 import type { LookupResult } from './directory.js'
@@ -79,12 +81,10 @@ interface CacheEntry {
   verified?: boolean
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, x => x.toString(16).padStart(2, '0')).join('')
-const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], x => parseInt(x, 16))
 
 function cacheKey (e164: string, provider: CryptoProvider): string {
   // not a secret (the number space is small), but keeps numbers out of the store in clear
-  return hex(provider.sha256(new TextEncoder().encode(CACHE_KEY_CONTEXT + e164)))
+  return toHex(provider.sha256(new TextEncoder().encode(CACHE_KEY_CONTEXT + e164)))
 }
 
 async function readCache (cache: KeyValueStore, key: string, options: AbortOptions): Promise<CacheEntry | undefined> {
@@ -109,7 +109,7 @@ async function resolve (e164: string, lookupFn: LookupFn, opts: DiscoveryOptions
     return {
       e164,
       status: cached.registered ? 'registered' : 'not-registered',
-      ...(cached.identityKey != null ? { identityKey: unhex(cached.identityKey), verified: cached.verified === true } : {}),
+      ...(cached.identityKey != null ? { identityKey: fromHex(cached.identityKey), verified: cached.verified === true } : {}),
       fromCache: true,
       checkedAt: cached.at
     }
@@ -123,7 +123,7 @@ async function resolve (e164: string, lookupFn: LookupFn, opts: DiscoveryOptions
   }
   const at = now()
   const entry: CacheEntry = result.registered
-    ? { at, registered: true, identityKey: hex(result.identityKey), verified: result.verified }
+    ? { at, registered: true, identityKey: toHex(result.identityKey), verified: result.verified }
     : { at, registered: false }
   const identityChanged = result.registered && cached?.identityKey != null && cached.identityKey !== entry.identityKey
   await opts.cache?.put(key, new TextEncoder().encode(JSON.stringify(entry)), { signal: opts.signal })

@@ -1,6 +1,8 @@
 /** Hand-overs: the identity holding a number signs that another identity may take its directory record over; knows no DHT and no clock (times are parameters). */
-import { equals as equalBytes } from 'uint8arrays/equals'
-import { checkIdentityKey, verifySignature, DIRECTORY_KEY_LENGTH, IDENTITY_KEY_LENGTH, type IdentityKeyPair, type CryptoProvider } from '../crypto/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
+import { checkIdentityKey, verifySignature, IDENTITY_KEY_LENGTH, type IdentityKeyPair } from '../crypto/identity.js'
+import { DIRECTORY_KEY_LENGTH } from '../crypto/attestation.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 import { HandoverPb } from './pb/record.js'
 import { InvalidHandoverError } from './errors.js'
 
@@ -53,7 +55,7 @@ export function signHandover (oldIdentity: IdentityKeyPair, fields: { directoryK
   } catch {
     throw new InvalidHandoverError('hand-over names an invalid identity key')
   }
-  if (equalBytes(fields.newIdentityKey, oldIdentity.publicKey)) throw new InvalidHandoverError('a hand-over names another identity')
+  if (constantTimeEqual(fields.newIdentityKey, oldIdentity.publicKey)) throw new InvalidHandoverError('a hand-over names another identity')
   if (!Number.isSafeInteger(fields.issuedAt) || fields.issuedAt < 0) throw new InvalidHandoverError('hand-over time is invalid')
   const unsigned = { ...fields, oldIdentityKey: oldIdentity.publicKey }
   return HandoverPb.encode(toPb({ ...unsigned, signature: oldIdentity.sign(signedBytes(unsigned), provider) }))
@@ -73,7 +75,7 @@ export function verifyHandover (bytes: Uint8Array, expect: { directoryKey: Uint8
   }
   if (pb.issuedAt > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidHandoverError('hand-over time is invalid')
   const h: Handover = { ...pb, issuedAt: Number(pb.issuedAt) }
-  if (!equalBytes(HandoverPb.encode(toPb(h)), bytes)) throw new InvalidHandoverError('hand-over is not canonically encoded')
+  if (!constantTimeEqual(HandoverPb.encode(toPb(h)), bytes)) throw new InvalidHandoverError('hand-over is not canonically encoded')
   if (h.oldIdentityKey.length !== IDENTITY_KEY_LENGTH || h.newIdentityKey.length !== IDENTITY_KEY_LENGTH) throw new InvalidHandoverError('hand-over identity key has the wrong length')
   try {
     checkIdentityKey(h.oldIdentityKey)
@@ -81,9 +83,9 @@ export function verifyHandover (bytes: Uint8Array, expect: { directoryKey: Uint8
     throw new InvalidHandoverError('hand-over signer key is invalid')
   }
   if (h.signature.length !== 64 || !verifySignature(h.oldIdentityKey, signedBytes(h), h.signature, provider)) throw new InvalidHandoverError('hand-over signature does not verify')
-  if (!equalBytes(h.directoryKey, expect.directoryKey)) throw new InvalidHandoverError('hand-over is for another number')
-  if (!equalBytes(h.newIdentityKey, expect.identityKey)) throw new InvalidHandoverError('hand-over names another identity')
-  if (equalBytes(h.oldIdentityKey, h.newIdentityKey)) throw new InvalidHandoverError('a hand-over names another identity')
+  if (!constantTimeEqual(h.directoryKey, expect.directoryKey)) throw new InvalidHandoverError('hand-over is for another number')
+  if (!constantTimeEqual(h.newIdentityKey, expect.identityKey)) throw new InvalidHandoverError('hand-over names another identity')
+  if (constantTimeEqual(h.oldIdentityKey, h.newIdentityKey)) throw new InvalidHandoverError('a hand-over names another identity')
   if (h.issuedAt > expect.recordIssuedAt + HANDOVER_CLOCK_SKEW_MS) throw new InvalidHandoverError('hand-over is issued after its record')
   if (expect.recordIssuedAt - h.issuedAt > MAX_HANDOVER_AGE_MS) throw new InvalidHandoverError('hand-over is too old')
   return h

@@ -1,12 +1,11 @@
 /** Directory record format (docs/design.md §4): limits, the signed public envelope that DHT nodes validate without the number, and the sealed inner record; knows no DHT and no clock (times are parameters). */
-import { equals as equalBytes } from 'uint8arrays/equals'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import {
-  checkIdentityKey, decodeAttestation, decodePreKeyBundle, verifyDeviceCertificate, verifySignature,
-  IDENTITY_KEY_LENGTH, DIRECTORY_KEY_LENGTH, type Attestation, type IdentityKeyPair, type CryptoProvider
-} from '../crypto/index.js'
-import { toHex } from '../crypto/bytes.js'
+import { checkIdentityKey, verifyDeviceCertificate, verifySignature, IDENTITY_KEY_LENGTH, type IdentityKeyPair } from '../crypto/identity.js'
+import { decodeAttestation, DIRECTORY_KEY_LENGTH, type Attestation } from '../crypto/attestation.js'
+import { decodePreKeyBundle } from '../crypto/prekeys.js'
+import type { CryptoProvider } from '../crypto/provider.js'
+import { constantTimeEqual, toHex } from '../crypto/bytes.js'
 import { DirectoryEnvelopePb, DirectoryRecordPb } from './pb/record.js'
 import {
   AttestationMismatchError, MalformedRecordError, RecordContentError, RecordExpiredError, RecordSignatureError, RecordTooLargeError
@@ -199,7 +198,7 @@ export function validateEnvelope (key: Uint8Array | string, value: Uint8Array, n
   if (!(value instanceof Uint8Array)) throw new MalformedRecordError()
   if (value.length > MAX_VALUE_BYTES) throw new RecordTooLargeError()
   const e = decodeEnvelope(value)
-  if (!equalBytes(DirectoryEnvelopePb.encode(toPb(e)), value)) throw new MalformedRecordError('record is not canonically encoded')
+  if (!constantTimeEqual(DirectoryEnvelopePb.encode(toPb(e)), value)) throw new MalformedRecordError('record is not canonically encoded')
   if (e.version !== RECORD_VERSION) throw new MalformedRecordError('unsupported record version')
   if (e.identityKey.length !== IDENTITY_KEY_LENGTH) throw new MalformedRecordError('identity key has the wrong length')
   try {
@@ -219,8 +218,8 @@ export function validateEnvelope (key: Uint8Array | string, value: Uint8Array, n
     } catch {
       throw new AttestationMismatchError('attestation does not verify')
     }
-    if (a.directoryKey.length !== DIRECTORY_KEY_LENGTH || !equalBytes(a.directoryKey, directoryKey)) throw new AttestationMismatchError('attestation binds another directory key')
-    if (!equalBytes(a.identityKey, e.identityKey)) throw new AttestationMismatchError('attestation binds another identity key')
+    if (a.directoryKey.length !== DIRECTORY_KEY_LENGTH || !constantTimeEqual(a.directoryKey, directoryKey)) throw new AttestationMismatchError('attestation binds another directory key')
+    if (!constantTimeEqual(a.identityKey, e.identityKey)) throw new AttestationMismatchError('attestation binds another identity key')
     if (a.expiresAt - a.issuedAt > MAX_ATTESTATION_LIFETIME_MS) throw new RecordExpiredError('attestation lives longer than allowed')
     if (a.issuedAt > now + CLOCK_SKEW_MS || a.expiresAt + CLOCK_SKEW_MS < now) throw new RecordExpiredError('attestation is not valid now')
     return a
@@ -241,7 +240,7 @@ export interface ReplaceContext {
 
 function counts (a: Attestation, now: number, verifiers?: Uint8Array[]): boolean {
   if (a.issuedAt > now + CLOCK_SKEW_MS || a.expiresAt <= now) return false
-  return verifiers == null || verifiers.length === 0 || verifiers.some(v => equalBytes(v, a.verifierKey))
+  return verifiers == null || verifiers.length === 0 || verifiers.some(v => constantTimeEqual(v, a.verifierKey))
 }
 
 /** issuedAt of the newest attestation valid at `now` (only from `verifiers` when given and not empty), or -1 when there is none. */
@@ -272,12 +271,12 @@ export function isLocked (e: ValidEnvelope, ctx: ReplaceContext): boolean {
 
 /** True when `candidate` carries a (validated) hand-over signed by `current`'s identity key. */
 export function handedOverBy (candidate: ValidEnvelope, current: DirectoryEnvelope): boolean {
-  return candidate.decodedHandover != null && equalBytes(candidate.decodedHandover.oldIdentityKey, current.identityKey)
+  return candidate.decodedHandover != null && constantTimeEqual(candidate.decodedHandover.oldIdentityKey, current.identityKey)
 }
 
 /** True when both envelopes are the same signed record. */
 export function sameRecord (a: DirectoryEnvelope, b: DirectoryEnvelope): boolean {
-  return equalBytes(a.identityKey, b.identityKey) && a.seq === b.seq && equalBytes(a.signature, b.signature)
+  return constantTimeEqual(a.identityKey, b.identityKey) && a.seq === b.seq && constantTimeEqual(a.signature, b.signature)
 }
 
 /**
@@ -294,7 +293,7 @@ export function sameRecord (a: DirectoryEnvelope, b: DirectoryEnvelope): boolean
  *   counts as having none), counting only `verifiers` when given.
  */
 export function replaces (candidate: ValidEnvelope, current: ValidEnvelope, ctx: ReplaceContext): boolean {
-  if (equalBytes(candidate.identityKey, current.identityKey)) return candidate.seq > current.seq
+  if (constantTimeEqual(candidate.identityKey, current.identityKey)) return candidate.seq > current.seq
   if (handedOverBy(candidate, current)) return true
   if (handedOverBy(current, candidate)) return false
   if (isLocked(current, ctx)) return isLocked(candidate, ctx) && oldestAttestation(candidate, ctx) < oldestAttestation(current, ctx)
@@ -318,7 +317,7 @@ export function encodeInnerRecord (r: DirectoryRecord): Uint8Array {
 /** A device certificate names its libp2p peer by the peer id's multihash bytes (the binary form libp2p itself signs), never the string. */
 function certificateNamesPeer (certPeer: Uint8Array, peerId: string): boolean {
   try {
-    return equalBytes(certPeer, peerIdFromString(peerId).toMultihash().bytes)
+    return constantTimeEqual(certPeer, peerIdFromString(peerId).toMultihash().bytes)
   } catch {
     return false
   }
@@ -355,7 +354,7 @@ export function checkRecordFields (identityKey: Uint8Array, f: DirectoryRecordFi
   if (f.prekeyBundle.length > 0) {
     let ok = false
     try {
-      ok = equalBytes(decodePreKeyBundle(f.prekeyBundle).identityKey, identityKey)
+      ok = constantTimeEqual(decodePreKeyBundle(f.prekeyBundle).identityKey, identityKey)
     } catch {
       ok = false
     }
@@ -380,7 +379,7 @@ export function decodeInnerRecord (bytes: Uint8Array, envelope: DirectoryEnvelop
     issuedAt: Number(pb.issuedAt),
     expiresAt: Number(pb.expiresAt)
   }
-  if (!equalBytes(r.identityKey, envelope.identityKey) || r.seq !== envelope.seq || r.issuedAt !== envelope.issuedAt || r.expiresAt !== envelope.expiresAt) {
+  if (!constantTimeEqual(r.identityKey, envelope.identityKey) || r.seq !== envelope.seq || r.issuedAt !== envelope.issuedAt || r.expiresAt !== envelope.expiresAt) {
     throw new RecordContentError('inner record does not match its envelope')
   }
   try {

@@ -2,7 +2,7 @@
 import type { AbortOptions } from '@libp2p/interface'
 import { publishRecord, type DirectoryDht, type PublishOptions, type PublishResult } from './directory.js'
 import { DEFAULT_RECORD_LIFETIME_MS, type DirectoryRecordFields } from './record.js'
-import type { IdentityKeyPair } from '../crypto/index.js'
+import type { IdentityKeyPair } from '../crypto/identity.js'
 import { backoff } from '../util/backoff.js'
 
 /**

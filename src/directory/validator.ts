@@ -4,7 +4,7 @@ import type { Datastore } from 'interface-datastore'
 import { DIRECTORY_NAMESPACE, isLocked, replaces, sameRecord, validateEnvelope, type ReplaceContext, type ValidEnvelope } from './record.js'
 import { RegistrationLockedError, ReplayedRecordError } from './errors.js'
 import { DirectoryDatastore, type DirectoryDatastoreInit } from './datastore.js'
-import type { CryptoProvider } from '../crypto/index.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 
 export interface DirectoryDhtRulesOptions {
   /** clock (ms since epoch) @default Date.now */

@@ -1,8 +1,8 @@
 /** One walk of a directory key through kad-dht's GET query: the values met, who answered and who failed, ended early by the quorum rule; knows nothing of what the values mean. */
-import { equals as equalBytes } from 'uint8arrays/equals'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import type { QueryEvent } from '@libp2p/kad-dht'
 import type { AbortOptions } from '@libp2p/interface'
-import type { CryptoProvider } from '../crypto/index.js'
+import type { CryptoProvider } from '../crypto/provider.js'
 import { DirectoryUnavailableError } from './errors.js'
 import { ClosestPeers } from './closest.js'
 
@@ -33,7 +33,7 @@ export async function walk (dht: WalkDht, key: Uint8Array, options: WalkOptions)
   const depth = new Map<string, number>()
   const result: Walk = { values: [], answered: new Set(), failed: 0, endedEarly: false }
   const closest = new ClosestPeers(key, options.quorum, options.provider)
-  const seen = (value: Uint8Array): boolean => result.values.some(v => equalBytes(v.value, value))
+  const seen = (value: Uint8Array): boolean => result.values.some(v => constantTimeEqual(v.value, value))
   try {
     for await (const event of dht.get(key, options)) {
       if (event.name === 'PEER_RESPONSE' && event.messageName === 'GET_VALUE') {

@@ -9,11 +9,11 @@ export const MAX_TEXT_LENGTH = 65_536
 /** Message ids per receipt: a reader catching up on a long chat sends a few receipts, not one per message. */
 export const MAX_RECEIPT_IDS = 500
 /** Message ids are random 128-bit values. */
-export const MESSAGE_ID_BYTES = 16
+const MESSAGE_ID_BYTES = 16
 /** Plaintexts are padded to a multiple of this (Signal uses 160), so ciphertext lengths reveal little of the text. */
 export const PADDING_BLOCK = 160
 /** Largest padded plaintext accepted: the longest text in UTF-8 plus room for the rest. */
-export const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + 4096
+const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + 4096
 
 /**
  * Throws MessageTooLongError for a text the message store would refuse (more than MAX_TEXT_BYTES in UTF-8).

@@ -1,5 +1,6 @@
 /** Mailbox delivery tokens on a device: our own (kv `messaging-delivery-token`, made once, kept in backups) and those contacts gave us inside the encryption (kv `messaging-delivery-tokens`, by identity key). Knows nothing of relays or envelopes. */
-import { equalBytes, toHex, type StoreOptions, type KeyValueStore } from '../storage/index.js'
+import { toHex, type StoreOptions, type KeyValueStore } from '../storage/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import { DELIVERY_TOKEN_LENGTH } from './content.js'
 
 /** The key of our own token in its store. */
@@ -54,7 +55,7 @@ export class DeliveryTokens {
   async learn (identityKey: Uint8Array, token: Uint8Array, options?: StoreOptions): Promise<void> {
     if (token.length !== DELIVERY_TOKEN_LENGTH) return
     const old = await this.of(identityKey, options)
-    if (old != null && equalBytes(old, token)) return
+    if (old != null && constantTimeEqual(old, token)) return
     this.known.set(toHex(identityKey), Uint8Array.from(token))
     await this.init.contacts.put(toHex(identityKey), token, options)
   }

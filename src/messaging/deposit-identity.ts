@@ -8,7 +8,7 @@ import type { DialingNode } from '../protocols/request-response.js'
  * not one per message: relays refuse more than a few new connections per second from one address) while a
  * relay cannot link what we deposit minutes apart.
  */
-export const DEPOSIT_IDENTITY_LIFETIME_MS = 60_000
+const DEPOSIT_IDENTITY_LIFETIME_MS = 60_000
 
 /** What a deposit identity is: a libp2p node that can dial and be stopped; it listens on nothing and serves nothing. */
 export interface DepositNode extends DialingNode {

@@ -1,21 +1,23 @@
 /** Takes one envelope from any path (direct or mailbox), opens and decrypts it, checks who sent it, stores what it says before the session advances, and reports it. Resolving means "persisted or deliberately dropped": the caller may ack. Knows nothing of transports. */
 import type { StoreOptions, MessageStore, StoredMessage } from '../storage/index.js'
-import type { DeviceAddress } from '../session/index.js'
+import { SessionError, type DeviceAddress } from '../session/index.js'
+import { CryptoError, DuplicateMessageError, ReplayedMessageError } from '../crypto/errors.js'
 import { decodeContent, type Content, type MessageBody } from './content.js'
 import { openEnvelope, type EnvelopeParty } from './envelope.js'
-import { MalformedContentError, NotRegisteredError } from './errors.js'
+import { MalformedContentError, NotRegisteredError, UndecryptableEnvelopeError, UnprovenSenderError } from './errors.js'
 import type { SenderProof } from './sender-proof.js'
 import type { SeenEnvelopes } from './seen-envelopes.js'
 import type { OwedTexts } from './owed-texts.js'
 
-/** Errors that mean "this envelope can never be read": it is dropped (acked) so it cannot block a mailbox. */
-const UNREADABLE = new Set([
-  'UndecryptableEnvelopeError', 'MalformedContentError', 'NoSessionError', 'IdentityMismatchError', 'SessionMismatchError',
-  'InvalidSignatureError', 'InvalidMessageError', 'InvalidKeyError', 'TooFarForwardError', 'MissingPreKeyError',
-  'DecryptionError', 'UnsupportedParameterError', 'CryptoError'
-])
 /** Errors that mean "we have this already": acked without effect. */
-const ALREADY = new Set(['DuplicateMessageError', 'ReplayedMessageError'])
+const already = (err: unknown): boolean => err instanceof DuplicateMessageError || err instanceof ReplayedMessageError
+/**
+ * Errors that mean "this envelope can never be read": it is dropped (acked) so it cannot block a mailbox. Any
+ * failure of the crypto or session layer on an envelope (a broken seal, a signature, a key, a session that cannot
+ * decrypt it) and the messaging layer's own two; anything else (storage, abort) is thrown and the envelope kept.
+ */
+const unreadable = (err: unknown): err is Error =>
+  err instanceof CryptoError || err instanceof SessionError || err instanceof UndecryptableEnvelopeError || err instanceof MalformedContentError
 
 export type InboundResult =
   | { kind: 'new', sender: DeviceAddress, from: string, content: Content, stored?: StoredMessage }
@@ -72,11 +74,10 @@ export class Inbound {
         if (writing) await this.init.seen?.add(envelope, local)
       }, { ...local, onSender: sender => { from = sender } })
     } catch (err) {
-      const name = (err as Error)?.name ?? ''
-      if (ALREADY.has(name)) return { kind: 'duplicate' }
-      if (UNREADABLE.has(name)) {
+      if (already(err)) return { kind: 'duplicate' }
+      if (unreadable(err)) {
         this.init.onError?.(err)
-        return { kind: 'undecryptable', reason: name, ...(from != null ? { sender: from } : {}) }
+        return { kind: 'undecryptable', reason: err.name, ...(from != null ? { sender: from } : {}) }
       }
       throw err
     } finally {
@@ -98,7 +99,7 @@ export class Inbound {
       throw err
     }
     if (!await this.init.proof.confirm(content.senderE164, sender.identityKey, { ...options, attestation: content.attestation })) {
-      return { kind: 'dropped', reason: 'UnprovenSenderError' }
+      return { kind: 'dropped', reason: UnprovenSenderError.name }
     }
     const from = content.senderE164
     const body = content.body

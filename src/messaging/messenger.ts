@@ -1,6 +1,6 @@
 /** 1:1 messaging for one device: send (outbox first), receive from direct streams and mailboxes, receipts, typing, profile sharing, history. Composes the messaging parts; knows nothing of the CLI or the page. */
 import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type StoreOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
-import type { DeviceAddress, SessionManager } from '../session/index.js'
+import { addressToString, type DeviceAddress, type SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
 import type { LookupResult } from '../directory/index.js'
@@ -10,7 +10,7 @@ import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './e
 import { Inbound, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
 import { Outbound, type OutboundInit } from './outbound.js'
-import { Recipients, deviceKey, type RecipientLookupOptions } from './recipients.js'
+import { Recipients, type RecipientLookupOptions } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
 import { SeenEnvelopes } from './seen-envelopes.js'
 import { ProfileShare, PROFILE_SHARE_RECENT } from './profile-share.js'
@@ -35,17 +35,17 @@ export const TYPING_TTL_MS = 15_000
  */
 export const PRESENCE_TTL_MS = 60_000
 /** Delivered receipts for messages that arrive together are sent as one receipt after this pause. */
-export const RECEIPT_COALESCE_MS = 50
+const RECEIPT_COALESCE_MS = 50
 /** How long send() waits for the directory before queueing anyway (the outbox retries the lookup). */
 export const SEND_LOOKUP_TIMEOUT_MS = 15_000
 /** At most one resend request per contact per hour: a contact whose envelopes keep failing to decrypt is not asked in a loop. */
-export const RESEND_REQUEST_INTERVAL_MS = 60 * 60_000
+const RESEND_REQUEST_INTERVAL_MS = 60 * 60_000
 /** A contact's resend request is answered at most every 10 minutes: a hostile contact cannot make us re-send in a loop. */
-export const RESEND_ANSWER_INTERVAL_MS = 10 * 60_000
+const RESEND_ANSWER_INTERVAL_MS = 10 * 60_000
 /** Most messages sent again for one request (a long outage on a busy chat), newest kept. */
-export const MAX_RESEND_MESSAGES = 500
+const MAX_RESEND_MESSAGES = 500
 /** Most history entries looked at for one request: bounds the work a request can cause. */
-export const RESEND_SCAN_LIMIT = 2_000
+const RESEND_SCAN_LIMIT = 2_000
 
 /** What this device says about itself in every message. */
 export interface SelfInfo {
@@ -285,7 +285,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       return
     }
     if (result.kind !== 'new') return
-    this.outbound.deviceSeen(deviceKey(result.sender))
+    this.outbound.deviceSeen(addressToString(result.sender))
     // the token is bound to the identity that sealed the envelope: nobody can set another identity's token
     if (result.content.deliveryToken != null) this.deliveryTokens.learn(result.sender.identityKey, result.content.deliveryToken).catch(err => this.emit('error', err))
     const body = result.content.body

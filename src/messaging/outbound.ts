@@ -19,9 +19,9 @@ export const RETRY_MIN_MS = 1_000
 /** Longest wait between attempts: a recipient coming back online gets its mail within minutes. */
 export const RETRY_MAX_MS = 5 * 60_000
 /** Entries taken from the outbox per pass: bounds memory when thousands wait. */
-export const OUTBOX_BATCH = 500
+const OUTBOX_BATCH = 500
 /** Recipients served at once per pass. */
-export const RECIPIENT_CONCURRENCY = 8
+const RECIPIENT_CONCURRENCY = 8
 /** After a device did not answer a direct dial, mail goes to its relays without trying it again for this long. */
 export const DIRECT_RETRY_AFTER_MS = 60_000
 /**
@@ -31,7 +31,7 @@ export const DIRECT_RETRY_AFTER_MS = 60_000
  */
 export const EPHEMERAL_RETRY_MIN_MS = 2_000
 /** Longest pause between ephemeral dials to a device that keeps not answering (the outbox's direct pause). */
-export const EPHEMERAL_RETRY_MAX_MS = DIRECT_RETRY_AFTER_MS
+const EPHEMERAL_RETRY_MAX_MS = DIRECT_RETRY_AFTER_MS
 
 export interface OutboundInit {
   node: DialingNode
@@ -70,7 +70,7 @@ export interface OutboundInit {
 }
 
 /** Errors of recipient resolution that hold entries back quietly: retried later, failed at their TTL. */
-const HELD = new Set([NotOnParleyError.name, UnverifiedNumberError.name, IdentityNotAcceptedError.name])
+const held = (err: unknown): boolean => err instanceof NotOnParleyError || err instanceof UnverifiedNumberError || err instanceof IdentityNotAcceptedError
 
 interface Direct { channel?: DirectChannel, failedAt?: number }
 /** An ephemeral channel may run over a limited (relayed) connection; `failures` grows the pause between dials. */
@@ -182,7 +182,7 @@ export class Outbound {
     } catch (err) {
       // not on Parley any more, no record a trusted verifier attested, a new key the user has not accepted,
       // or the directory cannot be reached: try again later, fail at the TTL
-      if (!HELD.has((err as Error)?.name)) this.init.onError?.(err)
+      if (!held(err)) this.init.onError?.(err)
       await this.retry(live, undefined, options)
       return
     }

@@ -5,11 +5,11 @@ export const MAX_PROFILE_NAME_CHARS = 64
 /** Photos above 64 KiB are refused: an avatar thumbnail must fit in one message (and 200 of them in an outbox) when profiles are shared. */
 export const MAX_PROFILE_PHOTO_BYTES = 64 * 1024
 
-export function isJpeg (b: Uint8Array): boolean {
+function isJpeg (b: Uint8Array): boolean {
   return b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff
 }
 
-export function isPng (b: Uint8Array): boolean {
+function isPng (b: Uint8Array): boolean {
   return b.length > 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((v, i) => b[i] === v)
 }
 

@@ -2,15 +2,14 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { LookupResult, Registered } from '../directory/index.js'
-import { toHex } from '../storage/index.js'
 import { raceSignal } from '../util/abort.js'
-import type { DeviceAddress } from '../session/index.js'
+import { addressToString, type DeviceAddress } from '../session/index.js'
 import { NotOnParleyError, UnverifiedNumberError } from './errors.js'
 
 /** How long a lookup answer is reused: short, so a new device or relay is seen within minutes; a failed send also drops it. */
 export const RECIPIENT_CACHE_MS = 5 * 60_000
 /** The longest one shared lookup may take (directory lookups end sooner, at their quorum or query timeouts). */
-export const RECIPIENT_LOOKUP_TIMEOUT_MS = 30_000
+const RECIPIENT_LOOKUP_TIMEOUT_MS = 30_000
 
 export interface RecipientLookupOptions extends AbortOptions {
   /** the number's directory key as a sender's attestation names it: its walk starts while H is computed (directory LookupOptions.expectedKey) */
@@ -33,8 +32,6 @@ export interface Recipient {
   prekeyBundle: Uint8Array
 }
 
-export const deviceKey = (address: DeviceAddress): string => `${toHex(address.identityKey)}.${address.deviceId}`
-
 function toRecipient (e164: string, found: Registered): Recipient {
   return {
     e164,
@@ -43,7 +40,7 @@ function toRecipient (e164: string, found: Registered): Recipient {
       const address = { identityKey: found.identityKey, deviceId: d.deviceId }
       let peerId: PeerId | undefined
       try { peerId = peerIdFromString(d.peerId) } catch { peerId = undefined }
-      return { address, key: deviceKey(address), ...(peerId != null ? { peerId } : {}) }
+      return { address, key: addressToString(address), ...(peerId != null ? { peerId } : {}) }
     }),
     mailboxRelays: found.mailboxRelays,
     prekeyBundle: found.prekeyBundle

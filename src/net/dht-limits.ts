@@ -29,13 +29,13 @@ export const DHT_PUTS_PER_IP: TokenRate = { burst: 100, perSecond: 1 }
  * 1,000 in a burst, e.g. after a network split heals) keeps validation (an Ed25519 check or two per record)
  * and synced LevelDB writes at a small share of one core.
  */
-export const DHT_PUTS_TOTAL: TokenRate = { burst: 1000, perSecond: 50 }
+const DHT_PUTS_TOTAL: TokenRate = { burst: 1000, perSecond: 50 }
 
 /** Peers and addresses whose buckets are remembered at once; the least recently used are forgotten (a forgotten source starts again with a full bucket, so this caps memory, not the limits' strength, as long as the table is far larger than the burst). */
 export const MAX_TRACKED_SOURCES = 10_000
 
 /** DHT message types that write to the receiving node's datastore. */
-export const DHT_WRITE_MESSAGES: ReadonlySet<string> = new Set(['PUT_VALUE', 'ADD_PROVIDER'])
+const DHT_WRITE_MESSAGES: ReadonlySet<string> = new Set(['PUT_VALUE', 'ADD_PROVIDER'])
 
 export interface DhtWriteLimits {
   perPeer: TokenRate
@@ -43,7 +43,7 @@ export interface DhtWriteLimits {
   total: TokenRate
 }
 
-export const DEFAULT_DHT_WRITE_LIMITS: DhtWriteLimits = { perPeer: DHT_PUTS_PER_PEER, perIp: DHT_PUTS_PER_IP, total: DHT_PUTS_TOTAL }
+const DEFAULT_DHT_WRITE_LIMITS: DhtWriteLimits = { perPeer: DHT_PUTS_PER_PEER, perIp: DHT_PUTS_PER_IP, total: DHT_PUTS_TOTAL }
 
 /** A DHT write refused by a rate limit; kad-dht aborts the stream with it, so the writer sees its stream reset. */
 export class DhtWriteRateLimitedError extends Error {

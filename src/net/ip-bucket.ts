@@ -2,7 +2,7 @@
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Leading IPv6 groups kept: one host (one home, one VM) is usually handed a whole /64, so limiting single IPv6 addresses would limit nothing. */
-export const IPV6_BUCKET_GROUPS = 4
+const IPV6_BUCKET_GROUPS = 4
 
 /** Eight 16-bit groups of an IPv6 address (with `::` and an embedded IPv4 tail expanded), or undefined when it is not one. */
 function ipv6Groups (ip: string): number[] | undefined {

@@ -59,7 +59,7 @@ export function bootstrapDiscovery (list: string[] = []): Array<(components: { l
 }
 
 /** Concurrent ping streams per connection each way: the connection monitor's and an app's health check, with slack for one that is closing. */
-export const PING_MAX_STREAMS = 4
+const PING_MAX_STREAMS = 4
 
 /**
  * Services every Parley node runs: identify, ping and the Parley DHT, whose inbound writes (PUT_VALUE,

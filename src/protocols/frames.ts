@@ -1,5 +1,5 @@
 /** Varint length-prefixed frames over one libp2p stream for protocols that carry many frames per stream (dm, mailbox): a clean end between frames is told apart from a truncated frame, sizes are checked before a body is buffered, concurrent writers are serialised. Knows nothing of what the frames contain. */
-import { byteStream, type ByteStream } from '@libp2p/utils'
+import { byteStream, UnexpectedEOFError, type ByteStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { AbortOptions, Stream } from '@libp2p/interface'
 
@@ -7,7 +7,7 @@ import type { AbortOptions, Stream } from '@libp2p/interface'
  * Bytes buffered ahead of the reader before the stream is aborted, unless the protocol names its own:
  * libp2p's byteStream default, and at least two of the largest frames so a pipelining peer is never cut off.
  */
-export const DEFAULT_MAX_BUFFER_BYTES = 4 * 1024 * 1024
+const DEFAULT_MAX_BUFFER_BYTES = 4 * 1024 * 1024
 
 /** A frame's length prefix announces more than the reader accepts; the stream must be aborted (the rest of the frame is unread). */
 export class FrameTooLargeError extends Error {
@@ -91,8 +91,8 @@ export function frameStream (stream: Stream, init: FrameStreamInit): FrameStream
           chunk = await bytes.read({ bytes: 1, signal: options?.signal })
         } catch (err) {
           // EOF before the first byte of a frame is the remote's clean end of writing
-          if (i === 0 && (err as Error).name === 'UnexpectedEOFError') return null
-          if ((err as Error).name === 'UnexpectedEOFError') throw new MalformedFrameError('stream ended inside a length prefix')
+          if (i === 0 && err instanceof UnexpectedEOFError) return null
+          if (err instanceof UnexpectedEOFError) throw new MalformedFrameError('stream ended inside a length prefix')
           throw err
         }
         if (chunk == null) {
@@ -111,7 +111,7 @@ export function frameStream (stream: Stream, init: FrameStreamInit): FrameStream
       try {
         data = await bytes.read({ bytes: length, signal: options?.signal })
       } catch (err) {
-        if ((err as Error).name === 'UnexpectedEOFError') throw new MalformedFrameError('stream ended inside a frame')
+        if (err instanceof UnexpectedEOFError) throw new MalformedFrameError('stream ended inside a frame')
         throw err
       }
       if (data == null || data.byteLength !== length) throw new MalformedFrameError('stream ended inside a frame')

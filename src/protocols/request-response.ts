@@ -45,7 +45,7 @@ export interface ServeInit<Req, Res> {
  * frame, a timeout or a handler crash aborts the stream (the handler maps expected refusals to
  * typed responses itself, so only real failures get here).
  */
-export async function serveOne<Req, Res> (stream: Stream, connection: Connection, init: ServeInit<Req, Res>): Promise<void> {
+async function serveOne<Req, Res> (stream: Stream, connection: Connection, init: ServeInit<Req, Res>): Promise<void> {
   const controller = new AbortController()
   const timer = setTimeout(() => {
     const err = new TimeoutError('request timed out')

@@ -1,5 +1,6 @@
 // Peer device addresses for the session layer: (identity key, deviceId), with a string form for locks and logs (public data only).
-import { assertAddress, equalBytes, toHex } from '../storage/index.js'
+import { assertAddress, toHex } from '../storage/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import type { DeviceAddress } from '../storage/index.js'
 
 export type { DeviceAddress }
@@ -11,5 +12,5 @@ export function addressToString (address: DeviceAddress): string {
 }
 
 export function sameAddress (a: DeviceAddress, b: DeviceAddress): boolean {
-  return a.deviceId === b.deviceId && equalBytes(a.identityKey, b.identityKey)
+  return a.deviceId === b.deviceId && constantTimeEqual(a.identityKey, b.identityKey)
 }

@@ -3,7 +3,8 @@ import {
   createSenderKey, parseSenderKeyDistribution, processSenderKeyDistribution, SenderKeyRecord, senderKeyDecrypt, senderKeyDistribution, senderKeyEncrypt
 } from '../crypto/index.js'
 import type { CryptoProvider, RandomSource } from '../crypto/index.js'
-import { equalBytes, toHex } from '../storage/index.js'
+import { toHex } from '../storage/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import type { StoreOptions, DeviceAddress, SenderKeyName, SenderKeyStore } from '../storage/index.js'
 import { addressToString, sameAddress } from './address.js'
 import { GroupMismatchError, NoSessionError } from './errors.js'
@@ -79,7 +80,7 @@ export class GroupSessionManager {
 
   /** Stores another member's sender key from their distribution message (received over a 1:1 session). */
   async processDistribution (groupId: Uint8Array, sender: DeviceAddress, distribution: Uint8Array, options?: StoreOptions): Promise<void> {
-    if (!equalBytes(parseSenderKeyDistribution(distribution).groupId, groupId)) throw new GroupMismatchError()
+    if (!constantTimeEqual(parseSenderKeyDistribution(distribution).groupId, groupId)) throw new GroupMismatchError()
     await this.serial(groupId, sender, async () => {
       const record = processSenderKeyDistribution(await this.load(groupId, sender, options), distribution)
       await this.save(groupId, sender, record, options)

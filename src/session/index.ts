@@ -11,4 +11,4 @@ export type { LocalIdentity, CreateLocalIdentityParams } from './local-identity.
 export { KeyedMutex } from '../util/keyed-mutex.js'
 export { addressToString, sameAddress } from './address.js'
 export type { DeviceAddress } from './address.js'
-export { NoSessionError, IdentityMismatchError, GroupMismatchError, StaleSessionError, RestoredSessionError } from './errors.js'
+export { SessionError, NoSessionError, IdentityMismatchError, GroupMismatchError, StaleSessionError, RestoredSessionError } from './errors.js'

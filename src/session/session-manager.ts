@@ -3,7 +3,8 @@ import {
   DuplicateMessageError, messageKind, pqxdhInitiate, pqxdhRespond, ratchetDecrypt, ratchetEncrypt, ReplayedMessageError, TooFarForwardError
 } from '../crypto/index.js'
 import type { CryptoProvider, IdentityKeyPair, MessageKind, PreKeyBundle, RandomSource, RatchetState } from '../crypto/index.js'
-import { CorruptRecordError, equalBytes, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
+import { CorruptRecordError, SIGNED_PRE_KEY_RETENTION_MS } from '../storage/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import type { StoreOptions, DeviceAddress, ReplayStore, SessionStore } from '../storage/index.js'
 import { addressToString } from './address.js'
 import { firstMessageReplayId, readPreKeyMessage } from './crypto-adapter.js'
@@ -109,7 +110,7 @@ export class SessionManager {
    * InvalidSignatureError / InvalidKeyError for a bad bundle.
    */
   async processPreKeyBundle (address: DeviceAddress, bundle: PreKeyBundle, options?: StoreOptions): Promise<void> {
-    if (!equalBytes(bundle.identityKey, address.identityKey) || bundle.deviceId !== address.deviceId) throw new IdentityMismatchError('Bundle is not of this address')
+    if (!constantTimeEqual(bundle.identityKey, address.identityKey) || bundle.deviceId !== address.deviceId) throw new IdentityMismatchError('Bundle is not of this address')
     await this.serial(address, async () => {
       const state = pqxdhInitiate(this.identity, bundle, this.deps)
       const record = await this.load(address, options)
@@ -178,7 +179,7 @@ export class SessionManager {
 
   private async decryptPreKeyMessage (address: DeviceAddress, record: SessionRecord, message: Uint8Array, options?: DecryptOptions): Promise<DecryptedMessage> {
     const header = readPreKeyMessage(message)
-    if (!equalBytes(header.identityKey, address.identityKey)) throw new IdentityMismatchError('First message is from another identity')
+    if (!constantTimeEqual(header.identityKey, address.identityKey)) throw new IdentityMismatchError('First message is from another identity')
 
     // a later message of a session we already built from this base key: never build it twice
     const existing = record.indexOfBaseKey(header.baseKey)

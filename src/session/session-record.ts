@@ -1,6 +1,7 @@
 // SessionRecord: the newest-first list of one address's sessions (each a ratchet state, its creation time and whether it came from a backup), with Sesame's promote rule; pure, knows no storage or locking.
 import { RatchetState } from '../crypto/index.js'
-import { CorruptRecordError, equalBytes, MAX_SESSIONS_PER_ADDRESS } from '../storage/index.js'
+import { CorruptRecordError, MAX_SESSIONS_PER_ADDRESS } from '../storage/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 
 /**
  * Format of one stored session: `[version = 2][createdAt u64 BE][flags u8][serialised RatchetState]`.
@@ -85,7 +86,7 @@ export class SessionRecord {
 
   /** Index of the session whose PQXDH base key is baseKey, or -1. */
   indexOfBaseKey (baseKey: Uint8Array): number {
-    return this.entries.findIndex((_, i) => equalBytes(this.session(i).baseKey, baseKey))
+    return this.entries.findIndex((_, i) => constantTimeEqual(this.session(i).baseKey, baseKey))
   }
 
   /** A new record with `updated` in place of the session at index, moved to the front (Sesame: a session that just worked becomes active). */

@@ -28,11 +28,11 @@ export class StoreClosedError extends Error {
 }
 
 /** A key or key part is malformed (empty, too long, out of range). */
-export class InvalidKeyError extends Error {
-  static name = 'InvalidKeyError'
+export class InvalidStoreKeyError extends Error {
+  static name = 'InvalidStoreKeyError'
   constructor (message = 'Invalid key') {
     super(message)
-    this.name = InvalidKeyError.name
+    this.name = InvalidStoreKeyError.name
   }
 }
 

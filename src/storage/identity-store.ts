@@ -1,5 +1,5 @@
 // IdentityStore: our own identity record and the trust state of remote identities (TOFU, verified, changed); values are opaque bytes.
-import { equalBytes } from './keys.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 import type { StoreOptions } from './types.js'
 
 /**
@@ -53,7 +53,7 @@ export function nextRemoteIdentity (contactId: string, existing: RemoteIdentity 
   if (existing == null) {
     return { record: { contactId, identityKey: new Uint8Array(identityKey), firstSeen: now, verified: false, changed: false }, changed: false, isNew: true }
   }
-  if (equalBytes(existing.identityKey, identityKey)) {
+  if (constantTimeEqual(existing.identityKey, identityKey)) {
     return { record: existing, changed: false, isNew: false }
   }
   return {

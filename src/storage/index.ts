@@ -22,6 +22,6 @@ export { canChangeStatus, MAX_TEXT_BYTES, DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE
 export type { Storage, StorageKind } from './storage.js'
 export * from './memory/index.js'
 export * from './level/index.js'
-export { toHex, fromHex, equalBytes } from './keys.js'
+export { toHex, fromHex } from './keys.js'
 export { KeyValueDatastore } from './datastore.js'
 export type { KeyValueDatastoreInit } from './datastore.js'

@@ -1,5 +1,5 @@
 // Key validation and range membership of the generic KeyValueStore, shared by both implementations.
-import { InvalidKeyError } from './errors.js'
+import { InvalidStoreKeyError } from './errors.js'
 import { compareUtf8, utf8 } from './keys.js'
 import { MAX_KEY_LENGTH } from './key-value-store.js'
 import type { KeyRange } from './key-value-store.js'
@@ -7,7 +7,7 @@ import type { KeyRange } from './key-value-store.js'
 /** Validates a key of the generic store. */
 export function assertKey (key: string): void {
   if (typeof key !== 'string' || key.length === 0 || utf8.encode(key).length > MAX_KEY_LENGTH) {
-    throw new InvalidKeyError(`key must be 1..${MAX_KEY_LENGTH} UTF-8 bytes`)
+    throw new InvalidStoreKeyError(`key must be 1..${MAX_KEY_LENGTH} UTF-8 bytes`)
   }
 }
 

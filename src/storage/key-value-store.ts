@@ -37,7 +37,7 @@ export interface KeyValueStore {
   del (key: string, options?: WriteOptions): Promise<void>
   /**
    * Applies all operations atomically, in order, together with `options.with` (prepared writes of other stores
-   * of the same Storage, applied after ours); a prepared write of another kind of store is InvalidKeyError.
+   * of the same Storage, applied after ours); a prepared write of another kind of store is InvalidStoreKeyError.
    */
   batch (operations: KeyValueBatchOperation[], options?: BatchOptions): Promise<void>
   /** These operations made ready for another store of the same Storage to commit with its own write (see `BatchOptions.with`). */

@@ -1,22 +1,11 @@
 // Structured key building for the stores (hex identities, fixed-width ids) and UTF-8 key ordering; knows nothing of values.
+import { fromHex, toHex } from '../crypto/bytes.js'
 import type { DeviceAddress } from './types.js'
+
+export { fromHex, toHex }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-
-/** Lower-case hex of bytes. */
-export function toHex (bytes: Uint8Array): string {
-  let out = ''
-  for (const b of bytes) out += b.toString(16).padStart(2, '0')
-  return out
-}
-
-/** Bytes of a lower-case hex string. */
-export function fromHex (hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >>> 1)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
-  return out
-}
 
 /** A uint32 as 8 hex digits, so that key order equals numeric order. */
 export function u32Key (value: number): string {
@@ -63,18 +52,6 @@ export function compareUtf8 (a: string, b: string): number {
   }
   if (i >= a.length && j >= b.length) return 0
   return i >= a.length ? -1 : 1
-}
-
-/** Copy of bytes, so callers never alias stored buffers. */
-export function copyBytes (bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes)
-}
-
-/** Byte equality. */
-export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 export const utf8 = {

@@ -1,9 +1,9 @@
 // Validation of replay ids.
-import { InvalidKeyError } from './errors.js'
+import { InvalidStoreKeyError } from './errors.js'
 import { MAX_REPLAY_ID_LENGTH } from './replay-store.js'
 
 export function assertReplayId (id: Uint8Array): void {
   if (!(id instanceof Uint8Array) || id.length === 0 || id.length > MAX_REPLAY_ID_LENGTH) {
-    throw new InvalidKeyError(`replay id must be 1..${MAX_REPLAY_ID_LENGTH} bytes`)
+    throw new InvalidStoreKeyError(`replay id must be 1..${MAX_REPLAY_ID_LENGTH} bytes`)
   }
 }

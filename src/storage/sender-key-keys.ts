@@ -1,5 +1,5 @@
 // Key layout of sender key states: `<hex group>/<hex identity>/<deviceId>/<hex distribution>`.
-import { InvalidKeyError } from './errors.js'
+import { InvalidStoreKeyError } from './errors.js'
 import { addressKey, fromStringKey, parseAddressKey, stringKey } from './keys.js'
 import type { SenderKeyName } from './sender-key-store.js'
 import { assertAddress, assertStringId } from './types.js'
@@ -17,6 +17,6 @@ export function senderKeyKey (name: SenderKeyName): string {
 
 export function parseSenderKeyKey (key: string): SenderKeyName {
   const parts = key.split('/')
-  if (parts.length !== 4) throw new InvalidKeyError('bad sender key key')
+  if (parts.length !== 4) throw new InvalidStoreKeyError('bad sender key key')
   return { groupId: fromStringKey(parts[0]), sender: parseAddressKey(`${parts[1]}/${parts[2]}`), distributionId: fromStringKey(parts[3]) }
 }

@@ -1,11 +1,11 @@
 // Validation of generic store names (they become sublevel names).
-import { InvalidKeyError } from './errors.js'
+import { InvalidStoreKeyError } from './errors.js'
 
 /** Reserved names used by the built-in stores. */
-export const RESERVED_STORE_NAMES = ['identity', 'prekeys', 'sessions', 'sender-keys', 'replay', 'outbox', 'messages']
+const RESERVED_STORE_NAMES = ['identity', 'prekeys', 'sessions', 'sender-keys', 'replay', 'outbox', 'messages']
 
 export function assertStoreName (name: string): void {
   if (!/^[a-z0-9-]{1,64}$/.test(name) || RESERVED_STORE_NAMES.includes(name)) {
-    throw new InvalidKeyError('store name must be [a-z0-9-]{1,64} and not reserved')
+    throw new InvalidStoreKeyError('store name must be [a-z0-9-]{1,64} and not reserved')
   }
 }

@@ -1,5 +1,5 @@
 // Shared storage types: abort/write options and the (identity, device) address; no crypto, no I/O.
-import { AbortError, InvalidKeyError } from './errors.js'
+import { AbortError, InvalidStoreKeyError } from './errors.js'
 import type { SyncGroup } from './sync-group.js'
 import type { AtomicWith } from './prepared-write.js'
 import type { AbortOptions } from '@libp2p/interface'
@@ -32,7 +32,7 @@ export interface DeviceAddress {
 }
 
 /** Longest identity key accepted in a key (bytes); Ed25519 keys are 32, this leaves room for a type prefix. */
-export const MAX_IDENTITY_KEY_LENGTH = 64
+const MAX_IDENTITY_KEY_LENGTH = 64
 
 /** Longest string id (group id, distribution id, contact id) accepted in a key, in UTF-8 bytes. */
 export const MAX_ID_LENGTH = 256
@@ -44,24 +44,24 @@ export function throwIfAborted (options?: AbortOptions): void {
   }
 }
 
-/** Validates a device address, throwing InvalidKeyError. */
+/** Validates a device address, throwing InvalidStoreKeyError. */
 export function assertAddress (address: DeviceAddress): void {
   if (!(address.identityKey instanceof Uint8Array) || address.identityKey.length === 0 || address.identityKey.length > MAX_IDENTITY_KEY_LENGTH) {
-    throw new InvalidKeyError('identity key must be 1..64 bytes')
+    throw new InvalidStoreKeyError('identity key must be 1..64 bytes')
   }
   assertUint32(address.deviceId, 'deviceId')
 }
 
-/** Validates a uint32 id, throwing InvalidKeyError. */
+/** Validates a uint32 id, throwing InvalidStoreKeyError. */
 export function assertUint32 (value: number, what = 'id'): void {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new InvalidKeyError(`${what} must be a uint32`)
+    throw new InvalidStoreKeyError(`${what} must be a uint32`)
   }
 }
 
-/** Validates a string id, throwing InvalidKeyError. */
+/** Validates a string id, throwing InvalidStoreKeyError. */
 export function assertStringId (value: string, what = 'id'): void {
   if (typeof value !== 'string' || value.length === 0 || new TextEncoder().encode(value).length > MAX_ID_LENGTH) {
-    throw new InvalidKeyError(`${what} must be 1..${MAX_ID_LENGTH} UTF-8 bytes`)
+    throw new InvalidStoreKeyError(`${what} must be 1..${MAX_ID_LENGTH} UTF-8 bytes`)
   }
 }

@@ -1,4 +1,4 @@
-// The layer boundaries of docs/design.md §2 are enforced by lint: a forbidden import fails, an allowed one passes.
+// The layer boundaries of docs/design.md §2 are enforced by lint: every group of every folder's rule refuses a snippet that breaks it, an allowed import passes, and no configured group goes untested.
 import { describe, it, expect } from 'vitest'
 import { ESLint } from 'eslint'
 
@@ -9,40 +9,90 @@ async function restrictedImports (filePath: string, code: string): Promise<strin
   return result.messages.filter(m => m.ruleId === 'no-restricted-imports').map(m => m.message)
 }
 
+const imp = (name: string, from: string): string => `import * as ${name} from '${from}'\nexport { ${name} }\n`
+
+/** [file, snippet, a phrase of the one message it must get]: at least one per group of each folder's rule. */
+const forbidden: Array<[string, string, string]> = [
+  ['src/crypto/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'no libp2p'],
+  ['src/crypto/x.ts', "import { Level } from 'level'\nexport { Level }\n", 'no storage'],
+  ['src/crypto/x.ts', imp('s', '../storage/index.js'), 'bottom layer'],
+  ['src/crypto/x.ts', "import { readFile } from 'node:fs/promises'\nexport { readFile }\n", 'no I/O'],
+  ['src/storage/x.ts', imp('s', '../session/index.js'), 'below session'],
+  ['src/session/x.ts', imp('p', '../protocols/mailbox/index.js'), 'below protocols'],
+  ['src/session/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'knows no network'],
+  ['src/protocols/mailbox/x.ts', imp('m', '../../messaging/index.js'), 'below messaging and the client'],
+  ['src/protocols/mailbox/x.ts', imp('r', '../../crypto/ratchet/state.js'), 'carry ciphertext'],
+  ['src/protocols/mailbox/x.ts', imp('c', '../../crypto/index.js'), 'not the barrel'],
+  ['src/net/x.ts', imp('c', '../client/parley.js'), 'below messaging and the client'],
+  ['src/net/x.ts', imp('s', '../session/index.js'), 'no sessions, no ratchet'],
+  ['src/directory/x.ts', imp('m', '../messaging/index.js'), 'sits below messaging and the client'],
+  ['src/directory/x.ts', imp('s', '../session/index.js'), 'run by relays'],
+  ['src/directory/x.ts', imp('c', '../crypto/index.js'), 'not the barrel'],
+  ['src/messaging/x.ts', "import { Parley } from '../client/parley.js'\nexport { Parley }\n", 'below the client facade'],
+  ['src/messaging/x.ts', "import { join } from 'node:path'\nexport { join }\n", 'runs in browsers'],
+  ['src/client/x.ts', imp('c', '../cli/main.js'), 'the facade below'],
+  ['src/client/x.ts', "import { readFile } from 'node:fs/promises'\nexport { readFile }\n", 'runs in browsers'],
+  ['src/cli/x.ts', imp('m', '../messaging/index.js'), 'not to the layers behind the facade'],
+  ['src/cli/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'no libp2p of its own'],
+  ['src/util/x.ts', imp('s', '../session/index.js'), 'imports none above storage'],
+  ['relay-node/src/x.ts', imp('s', '../../src/session/index.js'), 'ciphertext only'],
+  ['relay-node/src/x.ts', imp('r', '../../src/crypto/ratchet.js'), 'ciphertext only'],
+  ['relay-node/src/x.ts', imp('sdk', '../../src/index.js'), 'runs no client'],
+  ['relay-node/src/x.ts', imp('c', '../../src/client/parley.js'), 'runs no client'],
+  ['relay-node/src/x.ts', imp('c', '../../src/crypto/index.js'), 'not the barrel'],
+  ['relay-node/src/x.ts', imp('w', '../../web/src/app.js'), 'does not import the web client'],
+  ['web/src/x.ts', "import { createNodeNode } from '../../src/net/node.js'\nexport { createNodeNode }\n", 'SDK entry'],
+  ['web/src/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'SDK facade']
+]
+
+const allowed: Array<[string, string]> = [
+  ['web/src/x.ts', "import { createBrowserNode } from '../../src/browser.js'\nexport { createBrowserNode }\n"],
+  ['relay-node/src/x.ts', "import { commonServices } from '../../src/net/options.js'\nexport { commonServices }\n"],
+  ['relay-node/src/x.ts', imp('id', '../../src/crypto/identity.js')],
+  ['src/session/x.ts', imp('c', '../crypto/index.js')],
+  ['src/messaging/x.ts', "import { openMailbox } from '../protocols/mailbox/index.js'\nexport { openMailbox }\n"],
+  ['src/crypto/x.ts', "import { sha256 } from '@noble/hashes/sha2.js'\nexport { sha256 }\n"],
+  ['src/protocols/mailbox/x.ts', imp('p', '../../crypto/prekeys.js')],
+  ['src/directory/x.ts', imp('a', '../crypto/attestation.js')],
+  ['src/client/x.ts', imp('m', '../messaging/index.js')],
+  ['src/cli/x.ts', imp('sdk', '../index.js')],
+  ['src/util/x.ts', imp('s', '../storage/index.js')],
+  ['src/net/x.ts', imp('s', '../storage/index.js')]
+]
+
 describe('layer boundaries', () => {
-  const forbidden: Array<[string, string, string]> = [
-    ['src/crypto/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'no libp2p'],
-    ['src/crypto/x.ts', "import { Level } from 'level'\nexport { Level }\n", 'no storage'],
-    ['src/crypto/x.ts', "import * as s from '../storage/index.js'\nexport { s }\n", 'bottom layer'],
-    ['src/crypto/x.ts', "import { readFile } from 'node:fs/promises'\nexport { readFile }\n", 'no I/O'],
-    ['src/storage/x.ts', "import * as s from '../session/index.js'\nexport { s }\n", 'below session'],
-    ['src/session/x.ts', "import * as p from '../protocols/mailbox/index.js'\nexport { p }\n", 'below protocols'],
-    ['src/session/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'knows no network'],
-    ['relay-node/src/x.ts', "import * as s from '../../src/session/index.js'\nexport { s }\n", 'ciphertext only'],
-    ['relay-node/src/x.ts', "import * as r from '../../src/crypto/ratchet.js'\nexport { r }\n", 'ciphertext only'],
-    ['src/messaging/x.ts', "import { Parley } from '../client/parley.js'\nexport { Parley }\n", 'below the client facade'],
-    ['src/messaging/x.ts', "import { join } from 'node:path'\nexport { join }\n", 'runs in browsers'],
-    ['web/src/x.ts', "import { createNodeNode } from '../../src/net/node.js'\nexport { createNodeNode }\n", 'SDK entry'],
-    ['web/src/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'SDK facade']
-  ]
   for (const [file, code, reason] of forbidden) {
-    it(`${file}: ${code.split('\n')[0]} is refused`, async () => {
+    it(`${file}: ${code.split('\n')[0]} is refused (${reason})`, async () => {
       const messages = await restrictedImports(file, code)
       expect(messages).toHaveLength(1)
       expect(messages[0]).toContain(reason)
     })
   }
 
-  const allowed: Array<[string, string]> = [
-    ['web/src/x.ts', "import { createBrowserNode } from '../../src/browser.js'\nexport { createBrowserNode }\n"],
-    ['relay-node/src/x.ts', "import { commonServices } from '../../src/index.js'\nexport { commonServices }\n"],
-    ['src/session/x.ts', "import * as c from '../crypto/index.js'\nexport { c }\n"],
-    ['src/messaging/x.ts', "import { openMailbox } from '../protocols/mailbox/index.js'\nexport { openMailbox }\n"],
-    ['src/crypto/x.ts', "import { sha256 } from '@noble/hashes/sha2.js'\nexport { sha256 }\n"]
-  ]
   for (const [file, code] of allowed) {
     it(`${file}: ${code.split('\n')[0]} is allowed`, async () => {
       expect(await restrictedImports(file, code)).toEqual([])
     })
   }
+
+  it('every group of every folder\'s rule is broken by some snippet above', async () => {
+    const untested: string[] = []
+    for (const file of new Set(forbidden.map(([f]) => f))) {
+      const config = await eslint.calculateConfigForFile(file) as { rules: Record<string, [unknown, { patterns: Array<{ message: string }> }]> }
+      const fired = (await Promise.all(forbidden.filter(([f]) => f === file).map(async ([, code]) => await restrictedImports(file, code)))).flat()
+      for (const { message } of config.rules['no-restricted-imports'][1].patterns) {
+        if (!fired.some(m => m.endsWith(message))) untested.push(`${file}: ${message}`)
+      }
+    }
+    expect(untested).toEqual([])
+  })
+
+  it('every folder with a rule is covered', async () => {
+    const folders = ['src/crypto', 'src/storage', 'src/session', 'src/protocols/mailbox', 'src/net', 'src/directory', 'src/messaging', 'src/client', 'src/cli', 'src/util', 'relay-node/src', 'web/src']
+    for (const folder of folders) {
+      const config = await eslint.calculateConfigForFile(`${folder}/x.ts`) as { rules: Record<string, unknown> }
+      expect(config.rules['no-restricted-imports'], folder).toBeDefined()
+      expect(forbidden.some(([f]) => f === `${folder}/x.ts`), folder).toBe(true)
+    }
+  })
 })

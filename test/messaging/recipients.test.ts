@@ -1,7 +1,8 @@
 // Recipients: one shared directory lookup per number at a time, verified answers cached for RECIPIENT_CACHE_MS and forgotten on demand, unregistered and unattested numbers refused, a caller's abort leaving the others' lookup alone.
 import { describe, expect, it } from 'vitest'
 import { NotOnParleyError, UnverifiedNumberError } from '../../src/messaging/index.js'
-import { RECIPIENT_CACHE_MS, Recipients, deviceKey } from '../../src/messaging/recipients.js'
+import { RECIPIENT_CACHE_MS, Recipients } from '../../src/messaging/recipients.js'
+import { addressToString } from '../../src/session/index.js'
 import type { LookupResult, Registered } from '../../src/directory/index.js'
 
 const BOB = '+15550930002'
@@ -48,7 +49,7 @@ describe('Recipients', () => {
     expect(ra).toMatchObject({ e164: BOB, identityKey: new Uint8Array(32).fill(7), mailboxRelays: ['/ip4/10.9.3.1/tcp/4001'], prekeyBundle: new Uint8Array([1, 2, 3]) })
     // devices: the outbox's per-device key, and a peer id only when the record's parses
     expect(ra.devices.map(d => [d.key, d.peerId?.toString()])).toEqual([
-      [deviceKey({ identityKey: ra.identityKey, deviceId: 1 }), PEER],
+      [addressToString({ identityKey: ra.identityKey, deviceId: 1 }), PEER],
       [`${'07'.repeat(32)}.2`, undefined]
     ])
     expect(r.recent(BOB)).toMatchObject({ identityKey: new Uint8Array(32).fill(7) })

@@ -34,7 +34,7 @@ describe('memory storage bundle', () => {
 
   it('refuses reserved or malformed store names', () => {
     const s = createMemoryStorage()
-    expect(() => s.kv('sessions')).toThrow(expect.objectContaining({ name: 'InvalidKeyError' }))
-    expect(() => s.kv('Bad Name')).toThrow(expect.objectContaining({ name: 'InvalidKeyError' }))
+    expect(() => s.kv('sessions')).toThrow(expect.objectContaining({ name: 'InvalidStoreKeyError' }))
+    expect(() => s.kv('Bad Name')).toThrow(expect.objectContaining({ name: 'InvalidStoreKeyError' }))
   })
 })

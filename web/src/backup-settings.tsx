@@ -1,6 +1,6 @@
 // Settings → Backup: export the device as an encrypted file, restore from one (the tab reloads into it), wipe this profile. Knows nothing of the backup format.
 import { useState } from 'preact/hooks'
-import { MIN_BACKUP_PASSPHRASE_CHARS, checkBackup, restoreProfile, wipeProfile } from '../../src/browser.js'
+import { BackupCorruptError, BackupPassphraseError, MIN_BACKUP_PASSPHRASE_CHARS, NotRegisteredError, checkBackup, restoreProfile, wipeProfile } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { clearPendingNumber } from './onboarding.js'
 import { describe } from './errors.js'
@@ -18,9 +18,8 @@ export function backupFileName (now = new Date()): string {
 }
 
 function backupError (err: unknown): string {
-  const name = (err as Error)?.name
-  if (name === 'BackupPassphraseError') return 'Wrong passphrase: this backup was made with another one.'
-  if (name === 'BackupCorruptError') return `This file is not a Parley backup or it is damaged (${(err as Error).message}).`
+  if (err instanceof BackupPassphraseError) return 'Wrong passphrase: this backup was made with another one.'
+  if (err instanceof BackupCorruptError) return `This file is not a Parley backup or it is damaged (${err.message}).`
   return describe(err)
 }
 
@@ -88,7 +87,7 @@ export function BackupSettings ({ model }: { model: AppModel }) {
       try {
         await model.parley.releaseNumber({ signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) })
       } catch (err) {
-        if ((err as Error)?.name !== 'NotRegisteredError' &&
+        if (!(err instanceof NotRegisteredError) &&
           !window.confirm('Your number could not be released (no connection to the network). Until it is, it stays tied to this profile for 7 days and cannot be registered on another device. Wipe anyway?')) {
           setWiping(false)
           return

@@ -52,7 +52,7 @@ const TEXTS: Record<string, (err: Error & Record<string, unknown>) => string> = 
 }
 
 /** Errors whose message was written for a person: the page's own (PhotoError) and profile limits ("the name must be at most 64 characters"). */
-const READABLE = new Set(['PhotoError', 'InvalidProfileError'])
+const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNameError'])
 
 /** A sentence for a person about `err`. Anything not known here gets a generic line (and the console the details). */
 export function describe (err: unknown): string {

@@ -1,6 +1,6 @@
 // First run of a profile: phone number (country + national format), the SMS code (with "Resend code" after a countdown), then a display name. Knows nothing of chats.
 import { useEffect, useState } from 'preact/hooks'
-import { normalizePhone } from '../../src/browser.js'
+import { normalizePhone, RateLimitedError } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { countryList, guessRegion, formatPhone, examplePhone } from './format.js'
 import { describe } from './errors.js'
@@ -118,8 +118,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
         await model.parley.register(e164, { signal: AbortSignal.timeout(30_000) })
       } catch (err) {
         // the verifier's limit says when the next code may be asked for: the countdown shows it
-        const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs
-        if ((err as Error).name === 'RateLimitedError' && typeof retryAfterMs === 'number') waitBeforeResend(Date.now() + retryAfterMs)
+        if (err instanceof RateLimitedError) waitBeforeResend(Date.now() + err.retryAfterMs)
         throw err
       }
       waitBeforeResend(Date.now() + RESEND_AFTER_MS)

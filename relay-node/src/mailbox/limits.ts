@@ -19,17 +19,17 @@ export const MAX_BYTES_PER_MAILBOX = 64 * 1024 * 1024
  * messages from new contacts a day; 100 hold weeks of those, and a stranger who floods the mailbox fills only
  * this share, never the contacts' full quota.
  */
-export const MAX_UNTOKENED_ENVELOPES_PER_MAILBOX = 100
+const MAX_UNTOKENED_ENVELOPES_PER_MAILBOX = 100
 
 /** Bytes of untokened envelopes per mailbox: 100 first messages of a few KiB (a PQXDH first message is ~2 KiB) with room for a profile photo or two. */
-export const MAX_UNTOKENED_BYTES_PER_MAILBOX = 1024 * 1024
+const MAX_UNTOKENED_BYTES_PER_MAILBOX = 1024 * 1024
 
 /**
  * Deposits by one peer (to any mailboxes): a message to a 100-member group is 100+ deposits at
  * once; a person never sustains more than a few per second. The long window stops a flood that
  * paces itself under the short one.
  */
-export const DEPOSITS_PER_PEER: RateWindow[] = [{ max: 300, windowMs: 10_000 }, { max: 3000, windowMs: 10 * 60_000 }]
+const DEPOSITS_PER_PEER: RateWindow[] = [{ max: 300, windowMs: 10_000 }, { max: 3000, windowMs: 10 * 60_000 }]
 
 /** Deposits committed in one synced write (group commit): bounds one batch's memory and latency. */
 export const MAX_GROUP_COMMIT = 256

@@ -2,7 +2,9 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { parsePhoneNumberFromString } from 'libphonenumber-js'
-import { createAttestation, decodeAttestation, directoryDhtKey, directoryHash, encodeAttestation, checkIdentityKey, type Attestation, type IdentityKeyPair } from '../../../src/crypto/index.js'
+import { createAttestation, decodeAttestation, encodeAttestation, type Attestation } from '../../../src/crypto/attestation.js'
+import { directoryDhtKey, directoryHash } from '../../../src/crypto/directory.js'
+import { checkIdentityKey, type IdentityKeyPair } from '../../../src/crypto/identity.js'
 import { PARLEY_NETWORK_SALT } from '../../../src/crypto/directory-salt.js'
 import { normalizePhone, redactPhone } from '../../../src/util/phone.js'
 import {

@@ -1,7 +1,8 @@
 /** The verifier's persistent secrets in the data directory: its signing key (DIR/verifier.key) and the HMAC key that hides numbers and codes in the database (DIR/verifier.secret). */
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { IdentityKeyPair, systemRandom } from '../../../src/crypto/index.js'
+import { IdentityKeyPair } from '../../../src/crypto/identity.js'
+import { systemRandom } from '../../../src/crypto/deps.js'
 import { ConfigError } from '../config.js'
 import { readIfExists, writeSecretFile } from '../files.js'
 

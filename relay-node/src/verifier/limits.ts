@@ -2,23 +2,23 @@
 import type { RateWindow } from '../rate-limit.js'
 
 /** A code is typed within minutes of the SMS; 10 minutes covers slow delivery without leaving codes guessable for long. */
-export const CODE_TTL_MS = 10 * 60_000
+const CODE_TTL_MS = 10 * 60_000
 
 /** Wrong tries per code: with 10^6 codes, 5 tries give a guesser a 1 in 200 000 chance per code. */
-export const MAX_TRIES_PER_CODE = 5
+const MAX_TRIES_PER_CODE = 5
 
 /**
  * Requests per number. Each SMS costs the operator money and annoys the owner of the number if
  * someone else asks; 3 per 10 minutes allows a retry or two, 10 per day stops slow abuse.
  * Together with MAX_TRIES_PER_CODE this bounds guessing at 50 tries per number per day.
  */
-export const REQUESTS_PER_NUMBER: RateWindow[] = [
+const REQUESTS_PER_NUMBER: RateWindow[] = [
   { max: 3, windowMs: 10 * 60_000 },
   { max: 10, windowMs: 24 * 60 * 60_000 }
 ]
 
 /** Requests per requesting peer: one person registers one or two numbers; 10 per 10 minutes stops one peer from spraying SMS at many numbers. */
-export const REQUESTS_PER_PEER: RateWindow[] = [
+const REQUESTS_PER_PEER: RateWindow[] = [
   { max: 10, windowMs: 10 * 60_000 }
 ]
 

@@ -1,19 +1,11 @@
-// Generated from the .proto beside this file in the shape `protons` 9 emits (see docs/crypto.md); do not edit.
-/* eslint-disable import/export */
-/* eslint-disable complexity */
-/* eslint-disable @typescript-eslint/no-namespace */
-/* eslint-disable @typescript-eslint/no-unnecessary-boolean-literal-compare */
-/* eslint-disable @typescript-eslint/no-empty-interface */
-/* eslint-disable import/consistent-type-specifier-style */
-/* eslint-disable @typescript-eslint/no-unused-vars */
-
-import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface IdentityKeyPairPb {
-  publicKey: Uint8Array
-  privateKey: Uint8Array
+  publicKey: Uint8Array<ArrayBuffer>
+  privateKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace IdentityKeyPairPb {
@@ -26,12 +18,12 @@ export namespace IdentityKeyPairPb {
           w.fork()
         }
 
-        if (obj.publicKey != null && obj.publicKey.byteLength > 0) {
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.publicKey)
         }
 
-        if (obj.privateKey != null && obj.privateKey.byteLength > 0) {
+        if ((obj.privateKey != null && obj.privateKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.privateKey)
         }
@@ -100,22 +92,32 @@ export namespace IdentityKeyPairPb {
     return _codec
   }
 
-  export function encode (obj: Partial<IdentityKeyPairPb>): Uint8Array {
+  export interface IdentityKeyPairPbPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface IdentityKeyPairPbPrivateKeyFieldEvent {
+    field: '$.privateKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<IdentityKeyPairPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, IdentityKeyPairPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<IdentityKeyPairPb>): IdentityKeyPairPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IdentityKeyPairPb>): IdentityKeyPairPb {
     return decodeMessage(buf, IdentityKeyPairPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<IdentityKeyPairPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IdentityKeyPairPb>): Generator<IdentityKeyPairPbPublicKeyFieldEvent | IdentityKeyPairPbPrivateKeyFieldEvent> {
     return streamMessage(buf, IdentityKeyPairPb.codec(), opts)
   }
 }
 
 export interface DeviceCertificatePb {
-  identityKey: Uint8Array
-  devicePeerId: Uint8Array
+  identityKey: Uint8Array<ArrayBuffer>
+  devicePeerId: Uint8Array<ArrayBuffer>
   deviceId: number
   createdAt: bigint
 }
@@ -130,22 +132,22 @@ export namespace DeviceCertificatePb {
           w.fork()
         }
 
-        if (obj.identityKey != null && obj.identityKey.byteLength > 0) {
+        if ((obj.identityKey != null && obj.identityKey.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.identityKey)
         }
 
-        if (obj.devicePeerId != null && obj.devicePeerId.byteLength > 0) {
+        if ((obj.devicePeerId != null && obj.devicePeerId.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.devicePeerId)
         }
 
-        if (obj.deviceId != null && obj.deviceId !== 0) {
+        if ((obj.deviceId != null && obj.deviceId !== 0)) {
           w.uint32(24)
           w.uint32(obj.deviceId)
         }
 
-        if (obj.createdAt != null && obj.createdAt !== 0n) {
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
           w.uint32(32)
           w.uint64(obj.createdAt)
         }
@@ -238,22 +240,42 @@ export namespace DeviceCertificatePb {
     return _codec
   }
 
-  export function encode (obj: Partial<DeviceCertificatePb>): Uint8Array {
+  export interface DeviceCertificatePbIdentityKeyFieldEvent {
+    field: '$.identityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeviceCertificatePbDevicePeerIdFieldEvent {
+    field: '$.devicePeerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeviceCertificatePbDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
+  export interface DeviceCertificatePbCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<DeviceCertificatePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceCertificatePb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<DeviceCertificatePb>): DeviceCertificatePb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceCertificatePb>): DeviceCertificatePb {
     return decodeMessage(buf, DeviceCertificatePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<DeviceCertificatePb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceCertificatePb>): Generator<DeviceCertificatePbIdentityKeyFieldEvent | DeviceCertificatePbDevicePeerIdFieldEvent | DeviceCertificatePbDeviceIdFieldEvent | DeviceCertificatePbCreatedAtFieldEvent> {
     return streamMessage(buf, DeviceCertificatePb.codec(), opts)
   }
 }
 
 export interface SignedDeviceCertificatePb {
-  certificate: Uint8Array
-  signature: Uint8Array
+  certificate: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
 }
 
 export namespace SignedDeviceCertificatePb {
@@ -266,12 +288,12 @@ export namespace SignedDeviceCertificatePb {
           w.fork()
         }
 
-        if (obj.certificate != null && obj.certificate.byteLength > 0) {
+        if ((obj.certificate != null && obj.certificate.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.certificate)
         }
 
-        if (obj.signature != null && obj.signature.byteLength > 0) {
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.signature)
         }
@@ -340,24 +362,34 @@ export namespace SignedDeviceCertificatePb {
     return _codec
   }
 
-  export function encode (obj: Partial<SignedDeviceCertificatePb>): Uint8Array {
+  export interface SignedDeviceCertificatePbCertificateFieldEvent {
+    field: '$.certificate'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedDeviceCertificatePbSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedDeviceCertificatePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SignedDeviceCertificatePb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SignedDeviceCertificatePb>): SignedDeviceCertificatePb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedDeviceCertificatePb>): SignedDeviceCertificatePb {
     return decodeMessage(buf, SignedDeviceCertificatePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SignedDeviceCertificatePb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedDeviceCertificatePb>): Generator<SignedDeviceCertificatePbCertificateFieldEvent | SignedDeviceCertificatePbSignatureFieldEvent> {
     return streamMessage(buf, SignedDeviceCertificatePb.codec(), opts)
   }
 }
 
 export interface SignedPreKeyPb {
   id: number
-  publicKey: Uint8Array
-  privateKey: Uint8Array
-  signature: Uint8Array
+  publicKey: Uint8Array<ArrayBuffer>
+  privateKey: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
   createdAt: bigint
 }
 
@@ -371,27 +403,27 @@ export namespace SignedPreKeyPb {
           w.fork()
         }
 
-        if (obj.id != null && obj.id !== 0) {
+        if ((obj.id != null && obj.id !== 0)) {
           w.uint32(8)
           w.uint32(obj.id)
         }
 
-        if (obj.publicKey != null && obj.publicKey.byteLength > 0) {
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.publicKey)
         }
 
-        if (obj.privateKey != null && obj.privateKey.byteLength > 0) {
+        if ((obj.privateKey != null && obj.privateKey.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.privateKey)
         }
 
-        if (obj.signature != null && obj.signature.byteLength > 0) {
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.signature)
         }
 
-        if (obj.createdAt != null && obj.createdAt !== 0n) {
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
           w.uint32(40)
           w.uint64(obj.createdAt)
         }
@@ -496,24 +528,49 @@ export namespace SignedPreKeyPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SignedPreKeyPb>): Uint8Array {
+  export interface SignedPreKeyPbIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface SignedPreKeyPbPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedPreKeyPbPrivateKeyFieldEvent {
+    field: '$.privateKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedPreKeyPbSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedPreKeyPbCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<SignedPreKeyPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SignedPreKeyPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SignedPreKeyPb>): SignedPreKeyPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPreKeyPb>): SignedPreKeyPb {
     return decodeMessage(buf, SignedPreKeyPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SignedPreKeyPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedPreKeyPb>): Generator<SignedPreKeyPbIdFieldEvent | SignedPreKeyPbPublicKeyFieldEvent | SignedPreKeyPbPrivateKeyFieldEvent | SignedPreKeyPbSignatureFieldEvent | SignedPreKeyPbCreatedAtFieldEvent> {
     return streamMessage(buf, SignedPreKeyPb.codec(), opts)
   }
 }
 
 export interface KemPreKeyPb {
   id: number
-  publicKey: Uint8Array
-  secretKey: Uint8Array
-  signature: Uint8Array
+  publicKey: Uint8Array<ArrayBuffer>
+  secretKey: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
   createdAt: bigint
   lastResort: boolean
 }
@@ -528,32 +585,32 @@ export namespace KemPreKeyPb {
           w.fork()
         }
 
-        if (obj.id != null && obj.id !== 0) {
+        if ((obj.id != null && obj.id !== 0)) {
           w.uint32(8)
           w.uint32(obj.id)
         }
 
-        if (obj.publicKey != null && obj.publicKey.byteLength > 0) {
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.publicKey)
         }
 
-        if (obj.secretKey != null && obj.secretKey.byteLength > 0) {
+        if ((obj.secretKey != null && obj.secretKey.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.secretKey)
         }
 
-        if (obj.signature != null && obj.signature.byteLength > 0) {
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.signature)
         }
 
-        if (obj.createdAt != null && obj.createdAt !== 0n) {
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
           w.uint32(40)
           w.uint64(obj.createdAt)
         }
 
-        if (obj.lastResort != null && obj.lastResort !== false) {
+        if ((obj.lastResort != null && obj.lastResort !== false)) {
           w.uint32(48)
           w.bool(obj.lastResort)
         }
@@ -670,23 +727,53 @@ export namespace KemPreKeyPb {
     return _codec
   }
 
-  export function encode (obj: Partial<KemPreKeyPb>): Uint8Array {
+  export interface KemPreKeyPbIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface KemPreKeyPbPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface KemPreKeyPbSecretKeyFieldEvent {
+    field: '$.secretKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface KemPreKeyPbSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface KemPreKeyPbCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export interface KemPreKeyPbLastResortFieldEvent {
+    field: '$.lastResort'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<KemPreKeyPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, KemPreKeyPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<KemPreKeyPb>): KemPreKeyPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KemPreKeyPb>): KemPreKeyPb {
     return decodeMessage(buf, KemPreKeyPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<KemPreKeyPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KemPreKeyPb>): Generator<KemPreKeyPbIdFieldEvent | KemPreKeyPbPublicKeyFieldEvent | KemPreKeyPbSecretKeyFieldEvent | KemPreKeyPbSignatureFieldEvent | KemPreKeyPbCreatedAtFieldEvent | KemPreKeyPbLastResortFieldEvent> {
     return streamMessage(buf, KemPreKeyPb.codec(), opts)
   }
 }
 
 export interface OneTimePreKeyPb {
   id: number
-  publicKey: Uint8Array
-  privateKey: Uint8Array
+  publicKey: Uint8Array<ArrayBuffer>
+  privateKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace OneTimePreKeyPb {
@@ -699,17 +786,17 @@ export namespace OneTimePreKeyPb {
           w.fork()
         }
 
-        if (obj.id != null && obj.id !== 0) {
+        if ((obj.id != null && obj.id !== 0)) {
           w.uint32(8)
           w.uint32(obj.id)
         }
 
-        if (obj.publicKey != null && obj.publicKey.byteLength > 0) {
+        if ((obj.publicKey != null && obj.publicKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.publicKey)
         }
 
-        if (obj.privateKey != null && obj.privateKey.byteLength > 0) {
+        if ((obj.privateKey != null && obj.privateKey.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.privateKey)
         }
@@ -790,31 +877,46 @@ export namespace OneTimePreKeyPb {
     return _codec
   }
 
-  export function encode (obj: Partial<OneTimePreKeyPb>): Uint8Array {
+  export interface OneTimePreKeyPbIdFieldEvent {
+    field: '$.id'
+    value: number
+  }
+
+  export interface OneTimePreKeyPbPublicKeyFieldEvent {
+    field: '$.publicKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OneTimePreKeyPbPrivateKeyFieldEvent {
+    field: '$.privateKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<OneTimePreKeyPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, OneTimePreKeyPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<OneTimePreKeyPb>): OneTimePreKeyPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OneTimePreKeyPb>): OneTimePreKeyPb {
     return decodeMessage(buf, OneTimePreKeyPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<OneTimePreKeyPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OneTimePreKeyPb>): Generator<OneTimePreKeyPbIdFieldEvent | OneTimePreKeyPbPublicKeyFieldEvent | OneTimePreKeyPbPrivateKeyFieldEvent> {
     return streamMessage(buf, OneTimePreKeyPb.codec(), opts)
   }
 }
 
 export interface PreKeyBundlePb {
-  identityKey: Uint8Array
+  identityKey: Uint8Array<ArrayBuffer>
   deviceId: number
   signedPreKeyId: number
-  signedPreKey: Uint8Array
-  signedPreKeySignature: Uint8Array
+  signedPreKey: Uint8Array<ArrayBuffer>
+  signedPreKeySignature: Uint8Array<ArrayBuffer>
   kemPreKeyId: number
-  kemPreKey: Uint8Array
-  kemPreKeySignature: Uint8Array
+  kemPreKey: Uint8Array<ArrayBuffer>
+  kemPreKeySignature: Uint8Array<ArrayBuffer>
   kemPreKeyLastResort: boolean
   oneTimePreKeyId?: number
-  oneTimePreKey?: Uint8Array
+  oneTimePreKey?: Uint8Array<ArrayBuffer>
 }
 
 export namespace PreKeyBundlePb {
@@ -827,47 +929,47 @@ export namespace PreKeyBundlePb {
           w.fork()
         }
 
-        if (obj.identityKey != null && obj.identityKey.byteLength > 0) {
+        if ((obj.identityKey != null && obj.identityKey.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.identityKey)
         }
 
-        if (obj.deviceId != null && obj.deviceId !== 0) {
+        if ((obj.deviceId != null && obj.deviceId !== 0)) {
           w.uint32(16)
           w.uint32(obj.deviceId)
         }
 
-        if (obj.signedPreKeyId != null && obj.signedPreKeyId !== 0) {
+        if ((obj.signedPreKeyId != null && obj.signedPreKeyId !== 0)) {
           w.uint32(24)
           w.uint32(obj.signedPreKeyId)
         }
 
-        if (obj.signedPreKey != null && obj.signedPreKey.byteLength > 0) {
+        if ((obj.signedPreKey != null && obj.signedPreKey.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.signedPreKey)
         }
 
-        if (obj.signedPreKeySignature != null && obj.signedPreKeySignature.byteLength > 0) {
+        if ((obj.signedPreKeySignature != null && obj.signedPreKeySignature.byteLength > 0)) {
           w.uint32(42)
           w.bytes(obj.signedPreKeySignature)
         }
 
-        if (obj.kemPreKeyId != null && obj.kemPreKeyId !== 0) {
+        if ((obj.kemPreKeyId != null && obj.kemPreKeyId !== 0)) {
           w.uint32(48)
           w.uint32(obj.kemPreKeyId)
         }
 
-        if (obj.kemPreKey != null && obj.kemPreKey.byteLength > 0) {
+        if ((obj.kemPreKey != null && obj.kemPreKey.byteLength > 0)) {
           w.uint32(58)
           w.bytes(obj.kemPreKey)
         }
 
-        if (obj.kemPreKeySignature != null && obj.kemPreKeySignature.byteLength > 0) {
+        if ((obj.kemPreKeySignature != null && obj.kemPreKeySignature.byteLength > 0)) {
           w.uint32(66)
           w.bytes(obj.kemPreKeySignature)
         }
 
-        if (obj.kemPreKeyLastResort != null && obj.kemPreKeyLastResort !== false) {
+        if ((obj.kemPreKeyLastResort != null && obj.kemPreKeyLastResort !== false)) {
           w.uint32(72)
           w.bool(obj.kemPreKeyLastResort)
         }
@@ -1052,15 +1154,70 @@ export namespace PreKeyBundlePb {
     return _codec
   }
 
-  export function encode (obj: Partial<PreKeyBundlePb>): Uint8Array {
+  export interface PreKeyBundlePbIdentityKeyFieldEvent {
+    field: '$.identityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundlePbDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
+  export interface PreKeyBundlePbSignedPreKeyIdFieldEvent {
+    field: '$.signedPreKeyId'
+    value: number
+  }
+
+  export interface PreKeyBundlePbSignedPreKeyFieldEvent {
+    field: '$.signedPreKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundlePbSignedPreKeySignatureFieldEvent {
+    field: '$.signedPreKeySignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundlePbKemPreKeyIdFieldEvent {
+    field: '$.kemPreKeyId'
+    value: number
+  }
+
+  export interface PreKeyBundlePbKemPreKeyFieldEvent {
+    field: '$.kemPreKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundlePbKemPreKeySignatureFieldEvent {
+    field: '$.kemPreKeySignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundlePbKemPreKeyLastResortFieldEvent {
+    field: '$.kemPreKeyLastResort'
+    value: boolean
+  }
+
+  export interface PreKeyBundlePbOneTimePreKeyIdFieldEvent {
+    field: '$.oneTimePreKeyId'
+    value: number
+  }
+
+  export interface PreKeyBundlePbOneTimePreKeyFieldEvent {
+    field: '$.oneTimePreKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PreKeyBundlePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PreKeyBundlePb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<PreKeyBundlePb>): PreKeyBundlePb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyBundlePb>): PreKeyBundlePb {
     return decodeMessage(buf, PreKeyBundlePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<PreKeyBundlePb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyBundlePb>): Generator<PreKeyBundlePbIdentityKeyFieldEvent | PreKeyBundlePbDeviceIdFieldEvent | PreKeyBundlePbSignedPreKeyIdFieldEvent | PreKeyBundlePbSignedPreKeyFieldEvent | PreKeyBundlePbSignedPreKeySignatureFieldEvent | PreKeyBundlePbKemPreKeyIdFieldEvent | PreKeyBundlePbKemPreKeyFieldEvent | PreKeyBundlePbKemPreKeySignatureFieldEvent | PreKeyBundlePbKemPreKeyLastResortFieldEvent | PreKeyBundlePbOneTimePreKeyIdFieldEvent | PreKeyBundlePbOneTimePreKeyFieldEvent> {
     return streamMessage(buf, PreKeyBundlePb.codec(), opts)
   }
 }

@@ -1,24 +1,16 @@
-// Generated from the .proto beside this file in the shape `protons` 9 emits (see docs/crypto.md); do not edit.
-/* eslint-disable import/export */
-/* eslint-disable complexity */
-/* eslint-disable @typescript-eslint/no-namespace */
-/* eslint-disable @typescript-eslint/no-unnecessary-boolean-literal-compare */
-/* eslint-disable @typescript-eslint/no-empty-interface */
-/* eslint-disable import/consistent-type-specifier-style */
-/* eslint-disable @typescript-eslint/no-unused-vars */
-
-import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface PreKeyMessagePb {
-  identityKey: Uint8Array
-  baseKey: Uint8Array
+  identityKey: Uint8Array<ArrayBuffer>
+  baseKey: Uint8Array<ArrayBuffer>
   signedPreKeyId: number
   oneTimePreKeyId?: number
   kemPreKeyId: number
-  kemCiphertext: Uint8Array
-  message: Uint8Array
+  kemCiphertext: Uint8Array<ArrayBuffer>
+  message: Uint8Array<ArrayBuffer>
 }
 
 export namespace PreKeyMessagePb {
@@ -31,17 +23,17 @@ export namespace PreKeyMessagePb {
           w.fork()
         }
 
-        if (obj.identityKey != null && obj.identityKey.byteLength > 0) {
+        if ((obj.identityKey != null && obj.identityKey.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.identityKey)
         }
 
-        if (obj.baseKey != null && obj.baseKey.byteLength > 0) {
+        if ((obj.baseKey != null && obj.baseKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.baseKey)
         }
 
-        if (obj.signedPreKeyId != null && obj.signedPreKeyId !== 0) {
+        if ((obj.signedPreKeyId != null && obj.signedPreKeyId !== 0)) {
           w.uint32(24)
           w.uint32(obj.signedPreKeyId)
         }
@@ -51,17 +43,17 @@ export namespace PreKeyMessagePb {
           w.uint32(obj.oneTimePreKeyId)
         }
 
-        if (obj.kemPreKeyId != null && obj.kemPreKeyId !== 0) {
+        if ((obj.kemPreKeyId != null && obj.kemPreKeyId !== 0)) {
           w.uint32(40)
           w.uint32(obj.kemPreKeyId)
         }
 
-        if (obj.kemCiphertext != null && obj.kemCiphertext.byteLength > 0) {
+        if ((obj.kemCiphertext != null && obj.kemCiphertext.byteLength > 0)) {
           w.uint32(50)
           w.bytes(obj.kemCiphertext)
         }
 
-        if (obj.message != null && obj.message.byteLength > 0) {
+        if ((obj.message != null && obj.message.byteLength > 0)) {
           w.uint32(58)
           w.bytes(obj.message)
         }
@@ -189,25 +181,60 @@ export namespace PreKeyMessagePb {
     return _codec
   }
 
-  export function encode (obj: Partial<PreKeyMessagePb>): Uint8Array {
+  export interface PreKeyMessagePbIdentityKeyFieldEvent {
+    field: '$.identityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyMessagePbBaseKeyFieldEvent {
+    field: '$.baseKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyMessagePbSignedPreKeyIdFieldEvent {
+    field: '$.signedPreKeyId'
+    value: number
+  }
+
+  export interface PreKeyMessagePbOneTimePreKeyIdFieldEvent {
+    field: '$.oneTimePreKeyId'
+    value: number
+  }
+
+  export interface PreKeyMessagePbKemPreKeyIdFieldEvent {
+    field: '$.kemPreKeyId'
+    value: number
+  }
+
+  export interface PreKeyMessagePbKemCiphertextFieldEvent {
+    field: '$.kemCiphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyMessagePbMessageFieldEvent {
+    field: '$.message'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PreKeyMessagePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PreKeyMessagePb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<PreKeyMessagePb>): PreKeyMessagePb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyMessagePb>): PreKeyMessagePb {
     return decodeMessage(buf, PreKeyMessagePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<PreKeyMessagePb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyMessagePb>): Generator<PreKeyMessagePbIdentityKeyFieldEvent | PreKeyMessagePbBaseKeyFieldEvent | PreKeyMessagePbSignedPreKeyIdFieldEvent | PreKeyMessagePbOneTimePreKeyIdFieldEvent | PreKeyMessagePbKemPreKeyIdFieldEvent | PreKeyMessagePbKemCiphertextFieldEvent | PreKeyMessagePbMessageFieldEvent> {
     return streamMessage(buf, PreKeyMessagePb.codec(), opts)
   }
 }
 
 export interface SenderKeyDistributionPb {
-  groupId: Uint8Array
+  groupId: Uint8Array<ArrayBuffer>
   chainId: number
   iteration: number
-  chainKey: Uint8Array
-  signingKey: Uint8Array
+  chainKey: Uint8Array<ArrayBuffer>
+  signingKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace SenderKeyDistributionPb {
@@ -220,27 +247,27 @@ export namespace SenderKeyDistributionPb {
           w.fork()
         }
 
-        if (obj.groupId != null && obj.groupId.byteLength > 0) {
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.groupId)
         }
 
-        if (obj.chainId != null && obj.chainId !== 0) {
+        if ((obj.chainId != null && obj.chainId !== 0)) {
           w.uint32(16)
           w.uint32(obj.chainId)
         }
 
-        if (obj.iteration != null && obj.iteration !== 0) {
+        if ((obj.iteration != null && obj.iteration !== 0)) {
           w.uint32(24)
           w.uint32(obj.iteration)
         }
 
-        if (obj.chainKey != null && obj.chainKey.byteLength > 0) {
+        if ((obj.chainKey != null && obj.chainKey.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.chainKey)
         }
 
-        if (obj.signingKey != null && obj.signingKey.byteLength > 0) {
+        if ((obj.signingKey != null && obj.signingKey.byteLength > 0)) {
           w.uint32(42)
           w.bytes(obj.signingKey)
         }
@@ -345,15 +372,40 @@ export namespace SenderKeyDistributionPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SenderKeyDistributionPb>): Uint8Array {
+  export interface SenderKeyDistributionPbGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyDistributionPbChainIdFieldEvent {
+    field: '$.chainId'
+    value: number
+  }
+
+  export interface SenderKeyDistributionPbIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface SenderKeyDistributionPbChainKeyFieldEvent {
+    field: '$.chainKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyDistributionPbSigningKeyFieldEvent {
+    field: '$.signingKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SenderKeyDistributionPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SenderKeyDistributionPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SenderKeyDistributionPb>): SenderKeyDistributionPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyDistributionPb>): SenderKeyDistributionPb {
     return decodeMessage(buf, SenderKeyDistributionPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SenderKeyDistributionPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyDistributionPb>): Generator<SenderKeyDistributionPbGroupIdFieldEvent | SenderKeyDistributionPbChainIdFieldEvent | SenderKeyDistributionPbIterationFieldEvent | SenderKeyDistributionPbChainKeyFieldEvent | SenderKeyDistributionPbSigningKeyFieldEvent> {
     return streamMessage(buf, SenderKeyDistributionPb.codec(), opts)
   }
 }
@@ -361,7 +413,7 @@ export namespace SenderKeyDistributionPb {
 export interface SenderKeyMessageBodyPb {
   chainId: number
   iteration: number
-  ciphertext: Uint8Array
+  ciphertext: Uint8Array<ArrayBuffer>
 }
 
 export namespace SenderKeyMessageBodyPb {
@@ -374,17 +426,17 @@ export namespace SenderKeyMessageBodyPb {
           w.fork()
         }
 
-        if (obj.chainId != null && obj.chainId !== 0) {
+        if ((obj.chainId != null && obj.chainId !== 0)) {
           w.uint32(8)
           w.uint32(obj.chainId)
         }
 
-        if (obj.iteration != null && obj.iteration !== 0) {
+        if ((obj.iteration != null && obj.iteration !== 0)) {
           w.uint32(16)
           w.uint32(obj.iteration)
         }
 
-        if (obj.ciphertext != null && obj.ciphertext.byteLength > 0) {
+        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.ciphertext)
         }
@@ -465,23 +517,38 @@ export namespace SenderKeyMessageBodyPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SenderKeyMessageBodyPb>): Uint8Array {
+  export interface SenderKeyMessageBodyPbChainIdFieldEvent {
+    field: '$.chainId'
+    value: number
+  }
+
+  export interface SenderKeyMessageBodyPbIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface SenderKeyMessageBodyPbCiphertextFieldEvent {
+    field: '$.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SenderKeyMessageBodyPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SenderKeyMessageBodyPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SenderKeyMessageBodyPb>): SenderKeyMessageBodyPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyMessageBodyPb>): SenderKeyMessageBodyPb {
     return decodeMessage(buf, SenderKeyMessageBodyPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SenderKeyMessageBodyPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyMessageBodyPb>): Generator<SenderKeyMessageBodyPbChainIdFieldEvent | SenderKeyMessageBodyPbIterationFieldEvent | SenderKeyMessageBodyPbCiphertextFieldEvent> {
     return streamMessage(buf, SenderKeyMessageBodyPb.codec(), opts)
   }
 }
 
 export interface SealedContentPb {
-  certificate: Uint8Array
+  certificate: Uint8Array<ArrayBuffer>
   contentType: number
-  content: Uint8Array
+  content: Uint8Array<ArrayBuffer>
 }
 
 export namespace SealedContentPb {
@@ -494,17 +561,17 @@ export namespace SealedContentPb {
           w.fork()
         }
 
-        if (obj.certificate != null && obj.certificate.byteLength > 0) {
+        if ((obj.certificate != null && obj.certificate.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.certificate)
         }
 
-        if (obj.contentType != null && obj.contentType !== 0) {
+        if ((obj.contentType != null && obj.contentType !== 0)) {
           w.uint32(16)
           w.uint32(obj.contentType)
         }
 
-        if (obj.content != null && obj.content.byteLength > 0) {
+        if ((obj.content != null && obj.content.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.content)
         }
@@ -585,23 +652,38 @@ export namespace SealedContentPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SealedContentPb>): Uint8Array {
+  export interface SealedContentPbCertificateFieldEvent {
+    field: '$.certificate'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SealedContentPbContentTypeFieldEvent {
+    field: '$.contentType'
+    value: number
+  }
+
+  export interface SealedContentPbContentFieldEvent {
+    field: '$.content'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SealedContentPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SealedContentPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SealedContentPb>): SealedContentPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedContentPb>): SealedContentPb {
     return decodeMessage(buf, SealedContentPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SealedContentPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedContentPb>): Generator<SealedContentPbCertificateFieldEvent | SealedContentPbContentTypeFieldEvent | SealedContentPbContentFieldEvent> {
     return streamMessage(buf, SealedContentPb.codec(), opts)
   }
 }
 
 export interface SafetyNumberQrPb {
   version: number
-  localFingerprint: Uint8Array
-  remoteFingerprint: Uint8Array
+  localFingerprint: Uint8Array<ArrayBuffer>
+  remoteFingerprint: Uint8Array<ArrayBuffer>
 }
 
 export namespace SafetyNumberQrPb {
@@ -614,17 +696,17 @@ export namespace SafetyNumberQrPb {
           w.fork()
         }
 
-        if (obj.version != null && obj.version !== 0) {
+        if ((obj.version != null && obj.version !== 0)) {
           w.uint32(8)
           w.uint32(obj.version)
         }
 
-        if (obj.localFingerprint != null && obj.localFingerprint.byteLength > 0) {
+        if ((obj.localFingerprint != null && obj.localFingerprint.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.localFingerprint)
         }
 
-        if (obj.remoteFingerprint != null && obj.remoteFingerprint.byteLength > 0) {
+        if ((obj.remoteFingerprint != null && obj.remoteFingerprint.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.remoteFingerprint)
         }
@@ -705,15 +787,30 @@ export namespace SafetyNumberQrPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SafetyNumberQrPb>): Uint8Array {
+  export interface SafetyNumberQrPbVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface SafetyNumberQrPbLocalFingerprintFieldEvent {
+    field: '$.localFingerprint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SafetyNumberQrPbRemoteFingerprintFieldEvent {
+    field: '$.remoteFingerprint'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SafetyNumberQrPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SafetyNumberQrPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SafetyNumberQrPb>): SafetyNumberQrPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SafetyNumberQrPb>): SafetyNumberQrPb {
     return decodeMessage(buf, SafetyNumberQrPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SafetyNumberQrPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SafetyNumberQrPb>): Generator<SafetyNumberQrPbVersionFieldEvent | SafetyNumberQrPbLocalFingerprintFieldEvent | SafetyNumberQrPbRemoteFingerprintFieldEvent> {
     return streamMessage(buf, SafetyNumberQrPb.codec(), opts)
   }
 }

@@ -1,19 +1,11 @@
-// Generated from the .proto beside this file in the shape `protons` 9 emits (see docs/crypto.md); do not edit.
-/* eslint-disable import/export */
-/* eslint-disable complexity */
-/* eslint-disable @typescript-eslint/no-namespace */
-/* eslint-disable @typescript-eslint/no-unnecessary-boolean-literal-compare */
-/* eslint-disable @typescript-eslint/no-empty-interface */
-/* eslint-disable import/consistent-type-specifier-style */
-/* eslint-disable @typescript-eslint/no-unused-vars */
-
 import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface ReceiverChainPb {
-  ratchetKey: Uint8Array
-  chainKey: Uint8Array
+  ratchetKey: Uint8Array<ArrayBuffer>
+  chainKey: Uint8Array<ArrayBuffer>
   counter: number
 }
 
@@ -27,17 +19,17 @@ export namespace ReceiverChainPb {
           w.fork()
         }
 
-        if (obj.ratchetKey != null && obj.ratchetKey.byteLength > 0) {
+        if ((obj.ratchetKey != null && obj.ratchetKey.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.ratchetKey)
         }
 
-        if (obj.chainKey != null && obj.chainKey.byteLength > 0) {
+        if ((obj.chainKey != null && obj.chainKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.chainKey)
         }
 
-        if (obj.counter != null && obj.counter !== 0) {
+        if ((obj.counter != null && obj.counter !== 0)) {
           w.uint32(24)
           w.uint32(obj.counter)
         }
@@ -118,23 +110,38 @@ export namespace ReceiverChainPb {
     return _codec
   }
 
-  export function encode (obj: Partial<ReceiverChainPb>): Uint8Array {
+  export interface ReceiverChainPbRatchetKeyFieldEvent {
+    field: '$.ratchetKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiverChainPbChainKeyFieldEvent {
+    field: '$.chainKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReceiverChainPbCounterFieldEvent {
+    field: '$.counter'
+    value: number
+  }
+
+  export function encode (obj: Partial<ReceiverChainPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReceiverChainPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<ReceiverChainPb>): ReceiverChainPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiverChainPb>): ReceiverChainPb {
     return decodeMessage(buf, ReceiverChainPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<ReceiverChainPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReceiverChainPb>): Generator<ReceiverChainPbRatchetKeyFieldEvent | ReceiverChainPbChainKeyFieldEvent | ReceiverChainPbCounterFieldEvent> {
     return streamMessage(buf, ReceiverChainPb.codec(), opts)
   }
 }
 
 export interface SkippedKeyPb {
-  ratchetKey: Uint8Array
+  ratchetKey: Uint8Array<ArrayBuffer>
   counter: number
-  messageKey: Uint8Array
+  messageKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace SkippedKeyPb {
@@ -147,17 +154,17 @@ export namespace SkippedKeyPb {
           w.fork()
         }
 
-        if (obj.ratchetKey != null && obj.ratchetKey.byteLength > 0) {
+        if ((obj.ratchetKey != null && obj.ratchetKey.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.ratchetKey)
         }
 
-        if (obj.counter != null && obj.counter !== 0) {
+        if ((obj.counter != null && obj.counter !== 0)) {
           w.uint32(16)
           w.uint32(obj.counter)
         }
 
-        if (obj.messageKey != null && obj.messageKey.byteLength > 0) {
+        if ((obj.messageKey != null && obj.messageKey.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.messageKey)
         }
@@ -238,15 +245,30 @@ export namespace SkippedKeyPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SkippedKeyPb>): Uint8Array {
+  export interface SkippedKeyPbRatchetKeyFieldEvent {
+    field: '$.ratchetKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SkippedKeyPbCounterFieldEvent {
+    field: '$.counter'
+    value: number
+  }
+
+  export interface SkippedKeyPbMessageKeyFieldEvent {
+    field: '$.messageKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SkippedKeyPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SkippedKeyPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SkippedKeyPb>): SkippedKeyPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SkippedKeyPb>): SkippedKeyPb {
     return decodeMessage(buf, SkippedKeyPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SkippedKeyPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SkippedKeyPb>): Generator<SkippedKeyPbRatchetKeyFieldEvent | SkippedKeyPbCounterFieldEvent | SkippedKeyPbMessageKeyFieldEvent> {
     return streamMessage(buf, SkippedKeyPb.codec(), opts)
   }
 }
@@ -255,7 +277,7 @@ export interface PendingPreKeyPb {
   signedPreKeyId: number
   oneTimePreKeyId?: number
   kemPreKeyId: number
-  kemCiphertext: Uint8Array
+  kemCiphertext: Uint8Array<ArrayBuffer>
 }
 
 export namespace PendingPreKeyPb {
@@ -268,7 +290,7 @@ export namespace PendingPreKeyPb {
           w.fork()
         }
 
-        if (obj.signedPreKeyId != null && obj.signedPreKeyId !== 0) {
+        if ((obj.signedPreKeyId != null && obj.signedPreKeyId !== 0)) {
           w.uint32(8)
           w.uint32(obj.signedPreKeyId)
         }
@@ -278,12 +300,12 @@ export namespace PendingPreKeyPb {
           w.uint32(obj.oneTimePreKeyId)
         }
 
-        if (obj.kemPreKeyId != null && obj.kemPreKeyId !== 0) {
+        if ((obj.kemPreKeyId != null && obj.kemPreKeyId !== 0)) {
           w.uint32(24)
           w.uint32(obj.kemPreKeyId)
         }
 
-        if (obj.kemCiphertext != null && obj.kemCiphertext.byteLength > 0) {
+        if ((obj.kemCiphertext != null && obj.kemCiphertext.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.kemCiphertext)
         }
@@ -375,32 +397,52 @@ export namespace PendingPreKeyPb {
     return _codec
   }
 
-  export function encode (obj: Partial<PendingPreKeyPb>): Uint8Array {
+  export interface PendingPreKeyPbSignedPreKeyIdFieldEvent {
+    field: '$.signedPreKeyId'
+    value: number
+  }
+
+  export interface PendingPreKeyPbOneTimePreKeyIdFieldEvent {
+    field: '$.oneTimePreKeyId'
+    value: number
+  }
+
+  export interface PendingPreKeyPbKemPreKeyIdFieldEvent {
+    field: '$.kemPreKeyId'
+    value: number
+  }
+
+  export interface PendingPreKeyPbKemCiphertextFieldEvent {
+    field: '$.kemCiphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PendingPreKeyPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PendingPreKeyPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<PendingPreKeyPb>): PendingPreKeyPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PendingPreKeyPb>): PendingPreKeyPb {
     return decodeMessage(buf, PendingPreKeyPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<PendingPreKeyPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PendingPreKeyPb>): Generator<PendingPreKeyPbSignedPreKeyIdFieldEvent | PendingPreKeyPbOneTimePreKeyIdFieldEvent | PendingPreKeyPbKemPreKeyIdFieldEvent | PendingPreKeyPbKemCiphertextFieldEvent> {
     return streamMessage(buf, PendingPreKeyPb.codec(), opts)
   }
 }
 
 export interface RatchetStatePb {
   version: number
-  localIdentityKey: Uint8Array
-  remoteIdentityKey: Uint8Array
-  rootKey: Uint8Array
-  sendingPrivate: Uint8Array
-  sendingPublic: Uint8Array
-  sendingChainKey: Uint8Array
+  localIdentityKey: Uint8Array<ArrayBuffer>
+  remoteIdentityKey: Uint8Array<ArrayBuffer>
+  rootKey: Uint8Array<ArrayBuffer>
+  sendingPrivate: Uint8Array<ArrayBuffer>
+  sendingPublic: Uint8Array<ArrayBuffer>
+  sendingChainKey: Uint8Array<ArrayBuffer>
   sendingCounter: number
   previousCounter: number
   receiverChains: ReceiverChainPb[]
   skipped: SkippedKeyPb[]
-  baseKey: Uint8Array
+  baseKey: Uint8Array<ArrayBuffer>
   pending?: PendingPreKeyPb
 }
 
@@ -414,66 +456,66 @@ export namespace RatchetStatePb {
           w.fork()
         }
 
-        if (obj.version != null && obj.version !== 0) {
+        if ((obj.version != null && obj.version !== 0)) {
           w.uint32(8)
           w.uint32(obj.version)
         }
 
-        if (obj.localIdentityKey != null && obj.localIdentityKey.byteLength > 0) {
+        if ((obj.localIdentityKey != null && obj.localIdentityKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.localIdentityKey)
         }
 
-        if (obj.remoteIdentityKey != null && obj.remoteIdentityKey.byteLength > 0) {
+        if ((obj.remoteIdentityKey != null && obj.remoteIdentityKey.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.remoteIdentityKey)
         }
 
-        if (obj.rootKey != null && obj.rootKey.byteLength > 0) {
+        if ((obj.rootKey != null && obj.rootKey.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.rootKey)
         }
 
-        if (obj.sendingPrivate != null && obj.sendingPrivate.byteLength > 0) {
+        if ((obj.sendingPrivate != null && obj.sendingPrivate.byteLength > 0)) {
           w.uint32(42)
           w.bytes(obj.sendingPrivate)
         }
 
-        if (obj.sendingPublic != null && obj.sendingPublic.byteLength > 0) {
+        if ((obj.sendingPublic != null && obj.sendingPublic.byteLength > 0)) {
           w.uint32(50)
           w.bytes(obj.sendingPublic)
         }
 
-        if (obj.sendingChainKey != null && obj.sendingChainKey.byteLength > 0) {
+        if ((obj.sendingChainKey != null && obj.sendingChainKey.byteLength > 0)) {
           w.uint32(58)
           w.bytes(obj.sendingChainKey)
         }
 
-        if (obj.sendingCounter != null && obj.sendingCounter !== 0) {
+        if ((obj.sendingCounter != null && obj.sendingCounter !== 0)) {
           w.uint32(64)
           w.uint32(obj.sendingCounter)
         }
 
-        if (obj.previousCounter != null && obj.previousCounter !== 0) {
+        if ((obj.previousCounter != null && obj.previousCounter !== 0)) {
           w.uint32(72)
           w.uint32(obj.previousCounter)
         }
 
-        if (obj.receiverChains != null) {
+        if (obj.receiverChains != null && obj.receiverChains.length > 0) {
           for (const value of obj.receiverChains) {
             w.uint32(82)
             ReceiverChainPb.codec().encode(value, w)
           }
         }
 
-        if (obj.skipped != null) {
+        if (obj.skipped != null && obj.skipped.length > 0) {
           for (const value of obj.skipped) {
             w.uint32(90)
             SkippedKeyPb.codec().encode(value, w)
           }
         }
 
-        if (obj.baseKey != null && obj.baseKey.byteLength > 0) {
+        if ((obj.baseKey != null && obj.baseKey.byteLength > 0)) {
           w.uint32(98)
           w.bytes(obj.baseKey)
         }
@@ -583,6 +625,11 @@ export namespace RatchetStatePb {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          receiverChains: 0,
+          skipped: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -653,15 +700,39 @@ export namespace RatchetStatePb {
               break
             }
             case 10: {
-              yield * ReceiverChainPb.codec().stream(reader, reader.uint32(), `${prefix}.receiverChains[]`, {
+              if (opts.limits?.receiverChains != null && obj.receiverChains === opts.limits.receiverChains) {
+                throw new MaxLengthError('Streaming decode error - repeated field "receiverChains" had too many elements')
+              }
+
+              for (const evt of ReceiverChainPb.codec().stream(reader, reader.uint32(), `${prefix}.receiverChains[]`, {
                 limits: opts.limits?.receiverChains$
-              })
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.receiverChains
+                }
+              }
+
+              obj.receiverChains++
+
               break
             }
             case 11: {
-              yield * SkippedKeyPb.codec().stream(reader, reader.uint32(), `${prefix}.skipped[]`, {
+              if (opts.limits?.skipped != null && obj.skipped === opts.limits.skipped) {
+                throw new MaxLengthError('Streaming decode error - repeated field "skipped" had too many elements')
+              }
+
+              for (const evt of SkippedKeyPb.codec().stream(reader, reader.uint32(), `${prefix}.skipped[]`, {
                 limits: opts.limits?.skipped$
-              })
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.skipped
+                }
+              }
+
+              obj.skipped++
+
               break
             }
             case 12: {
@@ -675,6 +746,7 @@ export namespace RatchetStatePb {
               yield * PendingPreKeyPb.codec().stream(reader, reader.uint32(), `${prefix}.pending`, {
                 limits: opts.limits?.pending
               })
+
               break
             }
             default: {
@@ -689,22 +761,128 @@ export namespace RatchetStatePb {
     return _codec
   }
 
-  export function encode (obj: Partial<RatchetStatePb>): Uint8Array {
+  export interface RatchetStatePbVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface RatchetStatePbLocalIdentityKeyFieldEvent {
+    field: '$.localIdentityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStatePbRemoteIdentityKeyFieldEvent {
+    field: '$.remoteIdentityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStatePbRootKeyFieldEvent {
+    field: '$.rootKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStatePbSendingPrivateFieldEvent {
+    field: '$.sendingPrivate'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStatePbSendingPublicFieldEvent {
+    field: '$.sendingPublic'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStatePbSendingChainKeyFieldEvent {
+    field: '$.sendingChainKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStatePbSendingCounterFieldEvent {
+    field: '$.sendingCounter'
+    value: number
+  }
+
+  export interface RatchetStatePbPreviousCounterFieldEvent {
+    field: '$.previousCounter'
+    value: number
+  }
+
+  export interface RatchetStatePbReceiverChainsRatchetKeyFieldEvent {
+    field: '$.receiverChains[].ratchetKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RatchetStatePbReceiverChainsChainKeyFieldEvent {
+    field: '$.receiverChains[].chainKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RatchetStatePbReceiverChainsCounterFieldEvent {
+    field: '$.receiverChains[].counter'
+    value: number
+    index: number
+  }
+
+  export interface RatchetStatePbSkippedRatchetKeyFieldEvent {
+    field: '$.skipped[].ratchetKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RatchetStatePbSkippedCounterFieldEvent {
+    field: '$.skipped[].counter'
+    value: number
+    index: number
+  }
+
+  export interface RatchetStatePbSkippedMessageKeyFieldEvent {
+    field: '$.skipped[].messageKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RatchetStatePbBaseKeyFieldEvent {
+    field: '$.baseKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RatchetStatePbPendingSignedPreKeyIdFieldEvent {
+    field: '$.pending.signedPreKeyId'
+    value: number
+  }
+
+  export interface RatchetStatePbPendingOneTimePreKeyIdFieldEvent {
+    field: '$.pending.oneTimePreKeyId'
+    value: number
+  }
+
+  export interface RatchetStatePbPendingKemPreKeyIdFieldEvent {
+    field: '$.pending.kemPreKeyId'
+    value: number
+  }
+
+  export interface RatchetStatePbPendingKemCiphertextFieldEvent {
+    field: '$.pending.kemCiphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<RatchetStatePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RatchetStatePb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<RatchetStatePb>): RatchetStatePb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RatchetStatePb>): RatchetStatePb {
     return decodeMessage(buf, RatchetStatePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<RatchetStatePb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RatchetStatePb>): Generator<RatchetStatePbVersionFieldEvent | RatchetStatePbLocalIdentityKeyFieldEvent | RatchetStatePbRemoteIdentityKeyFieldEvent | RatchetStatePbRootKeyFieldEvent | RatchetStatePbSendingPrivateFieldEvent | RatchetStatePbSendingPublicFieldEvent | RatchetStatePbSendingChainKeyFieldEvent | RatchetStatePbSendingCounterFieldEvent | RatchetStatePbPreviousCounterFieldEvent | RatchetStatePbReceiverChainsRatchetKeyFieldEvent | RatchetStatePbReceiverChainsChainKeyFieldEvent | RatchetStatePbReceiverChainsCounterFieldEvent | RatchetStatePbSkippedRatchetKeyFieldEvent | RatchetStatePbSkippedCounterFieldEvent | RatchetStatePbSkippedMessageKeyFieldEvent | RatchetStatePbBaseKeyFieldEvent | RatchetStatePbPendingSignedPreKeyIdFieldEvent | RatchetStatePbPendingOneTimePreKeyIdFieldEvent | RatchetStatePbPendingKemPreKeyIdFieldEvent | RatchetStatePbPendingKemCiphertextFieldEvent> {
     return streamMessage(buf, RatchetStatePb.codec(), opts)
   }
 }
 
 export interface SkippedSenderKeyPb {
   iteration: number
-  messageKey: Uint8Array
+  messageKey: Uint8Array<ArrayBuffer>
 }
 
 export namespace SkippedSenderKeyPb {
@@ -717,12 +895,12 @@ export namespace SkippedSenderKeyPb {
           w.fork()
         }
 
-        if (obj.iteration != null && obj.iteration !== 0) {
+        if ((obj.iteration != null && obj.iteration !== 0)) {
           w.uint32(8)
           w.uint32(obj.iteration)
         }
 
-        if (obj.messageKey != null && obj.messageKey.byteLength > 0) {
+        if ((obj.messageKey != null && obj.messageKey.byteLength > 0)) {
           w.uint32(18)
           w.bytes(obj.messageKey)
         }
@@ -791,15 +969,25 @@ export namespace SkippedSenderKeyPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SkippedSenderKeyPb>): Uint8Array {
+  export interface SkippedSenderKeyPbIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface SkippedSenderKeyPbMessageKeyFieldEvent {
+    field: '$.messageKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SkippedSenderKeyPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SkippedSenderKeyPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SkippedSenderKeyPb>): SkippedSenderKeyPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SkippedSenderKeyPb>): SkippedSenderKeyPb {
     return decodeMessage(buf, SkippedSenderKeyPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SkippedSenderKeyPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SkippedSenderKeyPb>): Generator<SkippedSenderKeyPbIterationFieldEvent | SkippedSenderKeyPbMessageKeyFieldEvent> {
     return streamMessage(buf, SkippedSenderKeyPb.codec(), opts)
   }
 }
@@ -807,9 +995,9 @@ export namespace SkippedSenderKeyPb {
 export interface SenderKeyStatePb {
   chainId: number
   iteration: number
-  chainKey: Uint8Array
-  signingPublic: Uint8Array
-  signingPrivate: Uint8Array
+  chainKey: Uint8Array<ArrayBuffer>
+  signingPublic: Uint8Array<ArrayBuffer>
+  signingPrivate: Uint8Array<ArrayBuffer>
   skipped: SkippedSenderKeyPb[]
 }
 
@@ -823,32 +1011,32 @@ export namespace SenderKeyStatePb {
           w.fork()
         }
 
-        if (obj.chainId != null && obj.chainId !== 0) {
+        if ((obj.chainId != null && obj.chainId !== 0)) {
           w.uint32(8)
           w.uint32(obj.chainId)
         }
 
-        if (obj.iteration != null && obj.iteration !== 0) {
+        if ((obj.iteration != null && obj.iteration !== 0)) {
           w.uint32(16)
           w.uint32(obj.iteration)
         }
 
-        if (obj.chainKey != null && obj.chainKey.byteLength > 0) {
+        if ((obj.chainKey != null && obj.chainKey.byteLength > 0)) {
           w.uint32(26)
           w.bytes(obj.chainKey)
         }
 
-        if (obj.signingPublic != null && obj.signingPublic.byteLength > 0) {
+        if ((obj.signingPublic != null && obj.signingPublic.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.signingPublic)
         }
 
-        if (obj.signingPrivate != null && obj.signingPrivate.byteLength > 0) {
+        if ((obj.signingPrivate != null && obj.signingPrivate.byteLength > 0)) {
           w.uint32(42)
           w.bytes(obj.signingPrivate)
         }
 
-        if (obj.skipped != null) {
+        if (obj.skipped != null && obj.skipped.length > 0) {
           for (const value of obj.skipped) {
             w.uint32(50)
             SkippedSenderKeyPb.codec().encode(value, w)
@@ -913,6 +1101,10 @@ export namespace SenderKeyStatePb {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          skipped: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -955,9 +1147,21 @@ export namespace SenderKeyStatePb {
               break
             }
             case 6: {
-              yield * SkippedSenderKeyPb.codec().stream(reader, reader.uint32(), `${prefix}.skipped[]`, {
+              if (opts.limits?.skipped != null && obj.skipped === opts.limits.skipped) {
+                throw new MaxLengthError('Streaming decode error - repeated field "skipped" had too many elements')
+              }
+
+              for (const evt of SkippedSenderKeyPb.codec().stream(reader, reader.uint32(), `${prefix}.skipped[]`, {
                 limits: opts.limits?.skipped$
-              })
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.skipped
+                }
+              }
+
+              obj.skipped++
+
               break
             }
             default: {
@@ -972,21 +1176,58 @@ export namespace SenderKeyStatePb {
     return _codec
   }
 
-  export function encode (obj: Partial<SenderKeyStatePb>): Uint8Array {
+  export interface SenderKeyStatePbChainIdFieldEvent {
+    field: '$.chainId'
+    value: number
+  }
+
+  export interface SenderKeyStatePbIterationFieldEvent {
+    field: '$.iteration'
+    value: number
+  }
+
+  export interface SenderKeyStatePbChainKeyFieldEvent {
+    field: '$.chainKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyStatePbSigningPublicFieldEvent {
+    field: '$.signingPublic'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyStatePbSigningPrivateFieldEvent {
+    field: '$.signingPrivate'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyStatePbSkippedIterationFieldEvent {
+    field: '$.skipped[].iteration'
+    value: number
+    index: number
+  }
+
+  export interface SenderKeyStatePbSkippedMessageKeyFieldEvent {
+    field: '$.skipped[].messageKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<SenderKeyStatePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SenderKeyStatePb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SenderKeyStatePb>): SenderKeyStatePb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyStatePb>): SenderKeyStatePb {
     return decodeMessage(buf, SenderKeyStatePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SenderKeyStatePb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyStatePb>): Generator<SenderKeyStatePbChainIdFieldEvent | SenderKeyStatePbIterationFieldEvent | SenderKeyStatePbChainKeyFieldEvent | SenderKeyStatePbSigningPublicFieldEvent | SenderKeyStatePbSigningPrivateFieldEvent | SenderKeyStatePbSkippedIterationFieldEvent | SenderKeyStatePbSkippedMessageKeyFieldEvent> {
     return streamMessage(buf, SenderKeyStatePb.codec(), opts)
   }
 }
 
 export interface SenderKeyRecordPb {
-  groupId: Uint8Array
+  groupId: Uint8Array<ArrayBuffer>
   states: SenderKeyStatePb[]
 }
 
@@ -1000,12 +1241,12 @@ export namespace SenderKeyRecordPb {
           w.fork()
         }
 
-        if (obj.groupId != null && obj.groupId.byteLength > 0) {
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
           w.uint32(10)
           w.bytes(obj.groupId)
         }
 
-        if (obj.states != null) {
+        if (obj.states != null && obj.states.length > 0) {
           for (const value of obj.states) {
             w.uint32(18)
             SenderKeyStatePb.codec().encode(value, w)
@@ -1050,6 +1291,10 @@ export namespace SenderKeyRecordPb {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          states: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -1064,9 +1309,21 @@ export namespace SenderKeyRecordPb {
               break
             }
             case 2: {
-              yield * SenderKeyStatePb.codec().stream(reader, reader.uint32(), `${prefix}.states[]`, {
+              if (opts.limits?.states != null && obj.states === opts.limits.states) {
+                throw new MaxLengthError('Streaming decode error - repeated field "states" had too many elements')
+              }
+
+              for (const evt of SenderKeyStatePb.codec().stream(reader, reader.uint32(), `${prefix}.states[]`, {
                 limits: opts.limits?.states$
-              })
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.states
+                }
+              }
+
+              obj.states++
+
               break
             }
             default: {
@@ -1081,15 +1338,62 @@ export namespace SenderKeyRecordPb {
     return _codec
   }
 
-  export function encode (obj: Partial<SenderKeyRecordPb>): Uint8Array {
+  export interface SenderKeyRecordPbGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SenderKeyRecordPbStatesChainIdFieldEvent {
+    field: '$.states[].chainId'
+    value: number
+    index: number
+  }
+
+  export interface SenderKeyRecordPbStatesIterationFieldEvent {
+    field: '$.states[].iteration'
+    value: number
+    index: number
+  }
+
+  export interface SenderKeyRecordPbStatesChainKeyFieldEvent {
+    field: '$.states[].chainKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SenderKeyRecordPbStatesSigningPublicFieldEvent {
+    field: '$.states[].signingPublic'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SenderKeyRecordPbStatesSigningPrivateFieldEvent {
+    field: '$.states[].signingPrivate'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SenderKeyRecordPbStatesSkippedIterationFieldEvent {
+    field: '$.states[].skipped[].iteration'
+    value: number
+    index: number
+  }
+
+  export interface SenderKeyRecordPbStatesSkippedMessageKeyFieldEvent {
+    field: '$.states[].skipped[].messageKey'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<SenderKeyRecordPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SenderKeyRecordPb.codec())
   }
 
-  export function decode (buf: Uint8Array, opts?: DecodeOptions<SenderKeyRecordPb>): SenderKeyRecordPb {
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyRecordPb>): SenderKeyRecordPb {
     return decodeMessage(buf, SenderKeyRecordPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array, opts?: DecodeOptions<SenderKeyRecordPb>): Generator<{ field: string, value: unknown }> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKeyRecordPb>): Generator<SenderKeyRecordPbGroupIdFieldEvent | SenderKeyRecordPbStatesChainIdFieldEvent | SenderKeyRecordPbStatesIterationFieldEvent | SenderKeyRecordPbStatesChainKeyFieldEvent | SenderKeyRecordPbStatesSigningPublicFieldEvent | SenderKeyRecordPbStatesSigningPrivateFieldEvent | SenderKeyRecordPbStatesSkippedIterationFieldEvent | SenderKeyRecordPbStatesSkippedMessageKeyFieldEvent> {
     return streamMessage(buf, SenderKeyRecordPb.codec(), opts)
   }
 }

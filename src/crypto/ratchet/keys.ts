@@ -9,9 +9,6 @@ const MESSAGE_KEY_SEED = Uint8Array.of(0x01)
 const CHAIN_KEY_SEED = Uint8Array.of(0x02)
 const EMPTY = new Uint8Array(0)
 
-export const ROOT_KEY_LENGTH = 32
-export const CHAIN_KEY_LENGTH = 32
-
 /** KDF_RK(rk, dh_out) = HKDF-SHA256(salt = rk, ikm = dh_out) → (new root key, new chain key). */
 export function kdfRootKey (p: CryptoProvider, rootKey: Uint8Array, dhOut: Uint8Array): { rootKey: Uint8Array, chainKey: Uint8Array } {
   const okm = p.hkdfSha256(dhOut, rootKey, ROOT_INFO, 64)

@@ -2,14 +2,15 @@
 import { concat, constantTimeEqual, readU32be } from '../bytes.js'
 import { InvalidMessageError } from '../errors.js'
 import { MLKEM768_CIPHERTEXT_LENGTH } from '../kem.js'
+import { encodePb } from '../codec.js'
 import { PreKeyMessagePb } from '../pb/messages.js'
 import { AES_GCM_TAG_LENGTH } from '../provider.js'
 
 /** First byte of every 1:1 message: its kind and format version. */
-export const RATCHET_MESSAGE_TYPE = 0x01
-export const PREKEY_MESSAGE_TYPE = 0x02
+const RATCHET_MESSAGE_TYPE = 0x01
+const PREKEY_MESSAGE_TYPE = 0x02
 /** type(1) ‖ ratchet public key(32) ‖ previous chain length PN(4, BE) ‖ counter N(4, BE) */
-export const RATCHET_HEADER_LENGTH = 1 + 32 + 4 + 4
+const RATCHET_HEADER_LENGTH = 1 + 32 + 4 + 4
 
 export type MessageKind = 'message' | 'prekey'
 
@@ -55,7 +56,7 @@ export function parseRatchetMessage (bytes: Uint8Array): ParsedRatchetMessage {
 }
 
 export function encodePreKeyMessage (m: PreKeyMessage): Uint8Array {
-  return concat(Uint8Array.of(PREKEY_MESSAGE_TYPE), PreKeyMessagePb.encode(m))
+  return concat(Uint8Array.of(PREKEY_MESSAGE_TYPE), encodePb(PreKeyMessagePb, m))
 }
 
 export function parsePreKeyMessage (bytes: Uint8Array): PreKeyMessage {

@@ -1,12 +1,13 @@
 /** Double Ratchet session state: an immutable value with (de)serialisation and redaction; knows no algorithm steps. */
 import { toHex } from '../bytes.js'
 import { InvalidMessageError } from '../errors.js'
+import { encodePb } from '../codec.js'
 import { RatchetStatePb } from '../pb/state.js'
 import { inspectSymbol, redacted } from '../redact.js'
 import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_KEYS } from './limits.js'
 import type { Redacted } from '../redact.js'
 
-export const RATCHET_STATE_VERSION = 1
+const RATCHET_STATE_VERSION = 1
 /** Key of the method giving ratchet steps a private copy of the fields; not exported from index.ts, so secrets stay unreachable through the public API. */
 export const FIELDS: unique symbol = Symbol('RatchetState.fields')
 
@@ -49,7 +50,7 @@ export function skippedKeyId (ratchetKey: Uint8Array, counter: number): string {
 }
 
 /** A working copy: chains and pending copied, byte arrays shared (never mutated), skipped keys shared until ownSkipped. */
-export function copyFields (f: RatchetFields): RatchetFields {
+function copyFields (f: RatchetFields): RatchetFields {
   return {
     ...f,
     receiverChains: f.receiverChains.map(c => ({ ...c })),
@@ -90,7 +91,7 @@ export class RatchetState {
 
   serialize (): Uint8Array {
     const f = this.#f
-    return RatchetStatePb.encode({
+    return encodePb(RatchetStatePb, {
       version: RATCHET_STATE_VERSION,
       localIdentityKey: f.localIdentityKey,
       remoteIdentityKey: f.remoteIdentityKey,

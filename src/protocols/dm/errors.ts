@@ -1,5 +1,6 @@
 /** Direct-message errors: refusals a receiving backend throws (mapped to a wire status) and the sender's channel errors; each class has a static `name`. */
 import { RateLimitedError } from '../errors.js'
+import { rateLimitedRow, statusTable } from '../status-table.js'
 import { DmResponse } from './pb/dm.js'
 
 export { RateLimitedError }
@@ -7,7 +8,9 @@ export { RateLimitedError }
 /** Base of the refusals a backend may throw; anything else becomes REFUSED with a generic reason. */
 export class DirectMessageError extends Error {
   static name = 'DirectMessageError'
-  readonly status: DmResponse.Status = DmResponse.Status.REFUSED
+  /** its wire status, read from the protocol's status table */
+  get status (): DmResponse.Status { return STATUSES.statusOf(this) }
+
   constructor (message: string) {
     super(message)
     this.name = 'DirectMessageError'
@@ -17,7 +20,6 @@ export class DirectMessageError extends Error {
 /** The envelope is empty or cannot be opened by this device: resending the same bytes will not help. */
 export class InvalidEnvelopeError extends DirectMessageError {
   static name = 'InvalidEnvelopeError'
-  readonly status = DmResponse.Status.INVALID
   constructor (message = 'invalid envelope') {
     super(message)
     this.name = 'InvalidEnvelopeError'
@@ -25,19 +27,17 @@ export class InvalidEnvelopeError extends DirectMessageError {
 }
 
 /** The envelope exceeds MAX_ENVELOPE_BYTES. */
-export class EnvelopeTooLargeError extends DirectMessageError {
-  static name = 'EnvelopeTooLargeError'
-  readonly status = DmResponse.Status.TOO_LARGE
+export class DirectEnvelopeTooLargeError extends DirectMessageError {
+  static name = 'DirectEnvelopeTooLargeError'
   constructor (message = 'envelope too large') {
     super(message)
-    this.name = 'EnvelopeTooLargeError'
+    this.name = 'DirectEnvelopeTooLargeError'
   }
 }
 
 /** The device will not take the envelope now (storage failure, shutting down): try again later or via a mailbox. */
 export class DeliveryRefusedError extends DirectMessageError {
   static name = 'DeliveryRefusedError'
-  readonly status = DmResponse.Status.REFUSED
   constructor (message = 'the device could not store the message') {
     super(message)
     this.name = 'DeliveryRefusedError'
@@ -62,11 +62,16 @@ export class TooManyStreamsError extends Error {
   }
 }
 
+/** The direct-message statuses and their error classes, both ways (the first row of a status is the class a client builds). */
+export const STATUSES = statusTable<DmResponse.Status, DmResponse>([
+  { status: DmResponse.Status.REFUSED, error: DeliveryRefusedError },
+  { status: DmResponse.Status.REFUSED, error: DirectMessageError },
+  { status: DmResponse.Status.INVALID, error: InvalidEnvelopeError },
+  { status: DmResponse.Status.TOO_LARGE, error: DirectEnvelopeTooLargeError },
+  rateLimitedRow(DmResponse.Status.RATE_LIMITED)
+], DeliveryRefusedError)
+
 /** Receiver side: the response for what the backend threw (reasons of unknown errors are not sent: they may hold private details). */
 export function errorResponse (err: unknown): Partial<DmResponse> {
-  if (err instanceof RateLimitedError) {
-    return { status: DmResponse.Status.RATE_LIMITED, retryAfterMs: Math.max(0, Math.min(0xffffffff, Math.ceil(err.retryAfterMs))), message: err.message }
-  }
-  if (err instanceof DirectMessageError) return { status: err.status, message: err.message }
-  return { status: DmResponse.Status.REFUSED, message: new DeliveryRefusedError().message }
+  return STATUSES.response(err)
 }

@@ -110,7 +110,7 @@ export {
   type DirectChannel, type DirectChannelOptions, type DirectResult, type DirectSendResult, type DirectStatus, type DirectTarget
 } from './client.js'
 export {
-  DirectMessageError, InvalidEnvelopeError, EnvelopeTooLargeError, DeliveryRefusedError, DirectChannelClosedError, TooManyStreamsError, RateLimitedError
+  DirectMessageError, InvalidEnvelopeError, DirectEnvelopeTooLargeError, DeliveryRefusedError, DirectChannelClosedError, TooManyStreamsError, RateLimitedError
 } from './errors.js'
 export {
   DM_PROTOCOL, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, IDLE_TIMEOUT_MS, RECEIVE_TIMEOUT_MS, MAX_FRAMES_PER_STREAM, MAX_CONCURRENT_STREAMS, MAX_RECEIVE_WINDOW,

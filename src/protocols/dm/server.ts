@@ -6,7 +6,7 @@ import {
   DM_PROTOCOL, IDLE_TIMEOUT_MS, MAX_CONCURRENT_STREAMS, MAX_ENVELOPE_BYTES, MAX_FRAMES_PER_STREAM, MAX_INBOUND_BUFFER_BYTES,
   MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS, MAX_RECEIVE_WINDOW, MAX_REQUEST_FRAME_BYTES, RECEIVE_TIMEOUT_MS
 } from './constants.js'
-import { errorResponse, TooManyStreamsError } from './errors.js'
+import { DirectEnvelopeTooLargeError, errorResponse, InvalidEnvelopeError, TooManyStreamsError } from './errors.js'
 import { DmRequest, DmResponse } from './pb/dm.js'
 import type { DirectBackend, DmComponents, DmServiceInit } from './index.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
@@ -95,8 +95,8 @@ export class DmServer extends ProtocolService {
   /** The answers to a window of envelopes, in order; OK only for those the backend persisted. */
   private async answer (envelopes: Uint8Array[], remotePeer: PeerId, closed: AbortSignal): Promise<Array<Partial<DmResponse>>> {
     const responses: Array<Partial<DmResponse> | undefined> = envelopes.map(envelope => {
-      if (envelope.length === 0) return { status: DmResponse.Status.INVALID, message: 'empty envelope' }
-      if (envelope.length > MAX_ENVELOPE_BYTES) return { status: DmResponse.Status.TOO_LARGE, message: `envelope exceeds ${MAX_ENVELOPE_BYTES} bytes` }
+      if (envelope.length === 0) return errorResponse(new InvalidEnvelopeError('empty envelope'))
+      if (envelope.length > MAX_ENVELOPE_BYTES) return errorResponse(new DirectEnvelopeTooLargeError(`envelope exceeds ${MAX_ENVELOPE_BYTES} bytes`))
       return undefined
     })
     const todo = envelopes.filter((_, i) => responses[i] == null)

@@ -1,5 +1,5 @@
 /** Owner authentication, shared by both ends: the signed challenge body, its domain separation, and the relay's checks. Knows nothing of streams. */
-import { checkIdentityKey, verifySignature, type IdentityKeyPair } from '../../crypto/index.js'
+import { checkIdentityKey, verifySignature, type IdentityKeyPair } from '../../crypto/identity.js'
 import { MAX_CLOCK_SKEW_MS, NONCE_BYTES } from './constants.js'
 import { MailboxAuthError } from './errors.js'
 import { MailboxAuthBody } from './pb/mailbox.js'

@@ -9,7 +9,7 @@ import { FrameWriter, deferred, frameStream, type Deferred, type FrameStream } f
 import { ClientFrame, RelayFrame } from './pb/mailbox.js'
 import { deliveryKey, depositProof, DELIVERY_TOKEN_BYTES } from './token.js'
 import { multiaddr, isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { IdentityKeyPair } from '../../crypto/index.js'
+import type { IdentityKeyPair } from '../../crypto/identity.js'
 import type { MailboxEntry } from './index.js'
 import { raceSignal } from '../../util/abort.js'
 import type { AbortOptions, Connection, DialTarget, PeerId, Stream } from '@libp2p/interface'

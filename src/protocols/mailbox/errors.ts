@@ -1,5 +1,6 @@
 /** Mailbox refusals: a typed status on the wire, an error class with a static `name` on each side. */
 import { RateLimitedError } from '../errors.js'
+import { rateLimitedRow, statusTable } from '../status-table.js'
 import { RelayFrame } from './pb/mailbox.js'
 
 export { RateLimitedError }
@@ -7,7 +8,9 @@ export { RateLimitedError }
 /** Base of the mailbox refusals that travel as a status code. */
 export class MailboxServiceError extends Error {
   static name = 'MailboxServiceError'
-  readonly status: RelayFrame.Status = RelayFrame.Status.INTERNAL
+  /** its wire status, read from the protocol's status table */
+  get status (): RelayFrame.Status { return STATUSES.statusOf(this) }
+
   constructor (message: string) {
     super(message)
     this.name = 'MailboxServiceError'
@@ -17,7 +20,6 @@ export class MailboxServiceError extends Error {
 /** A field is missing, malformed or of the wrong size, or a frame came out of order. */
 export class InvalidMailboxRequestError extends MailboxServiceError {
   static name = 'InvalidMailboxRequestError'
-  readonly status = RelayFrame.Status.INVALID_REQUEST
   constructor (message = 'invalid mailbox request') {
     super(message)
     this.name = 'InvalidMailboxRequestError'
@@ -27,7 +29,6 @@ export class InvalidMailboxRequestError extends MailboxServiceError {
 /** The owner's signed challenge does not verify (wrong key, wrong relay or connection, stale time): nobody else reads or deletes a mailbox. */
 export class MailboxAuthError extends MailboxServiceError {
   static name = 'MailboxAuthError'
-  readonly status = RelayFrame.Status.AUTH_FAILED
   constructor (message = 'mailbox authentication failed') {
     super(message)
     this.name = 'MailboxAuthError'
@@ -37,7 +38,6 @@ export class MailboxAuthError extends MailboxServiceError {
 /** The mailbox holds its quota of envelopes or bytes; nothing was stored. */
 export class MailboxFullError extends MailboxServiceError {
   static name = 'MailboxFullError'
-  readonly status = RelayFrame.Status.MAILBOX_FULL
   constructor (message = 'the mailbox is full') {
     super(message)
     this.name = 'MailboxFullError'
@@ -47,7 +47,6 @@ export class MailboxFullError extends MailboxServiceError {
 /** The envelope exceeds MAX_ENVELOPE_BYTES; nothing was stored. */
 export class EnvelopeTooLargeError extends MailboxServiceError {
   static name = 'EnvelopeTooLargeError'
-  readonly status = RelayFrame.Status.TOO_LARGE
   constructor (message = 'the envelope is too large') {
     super(message)
     this.name = 'EnvelopeTooLargeError'
@@ -57,7 +56,6 @@ export class EnvelopeTooLargeError extends MailboxServiceError {
 /** This relay keeps no mailbox for that owner (the owner never uploaded prekeys here). */
 export class UnknownMailboxError extends MailboxServiceError {
   static name = 'UnknownMailboxError'
-  readonly status = RelayFrame.Status.UNKNOWN_MAILBOX
   constructor (message = 'this relay keeps no mailbox for that owner') {
     super(message)
     this.name = 'UnknownMailboxError'
@@ -67,7 +65,6 @@ export class UnknownMailboxError extends MailboxServiceError {
 /** The relay failed inside; nothing was stored. */
 export class MailboxInternalError extends MailboxServiceError {
   static name = 'MailboxInternalError'
-  readonly status = RelayFrame.Status.INTERNAL
   constructor (message = 'the relay failed; try again later') {
     super(message)
     this.name = 'MailboxInternalError'
@@ -83,25 +80,24 @@ export class MailboxClosedError extends Error {
   }
 }
 
+/** The mailbox's statuses and their error classes, both ways (the first row of a status is the class a client builds). */
+export const STATUSES = statusTable<RelayFrame.Status, RelayFrame>([
+  { status: RelayFrame.Status.INVALID_REQUEST, error: InvalidMailboxRequestError },
+  { status: RelayFrame.Status.AUTH_FAILED, error: MailboxAuthError },
+  rateLimitedRow(RelayFrame.Status.RATE_LIMITED),
+  { status: RelayFrame.Status.MAILBOX_FULL, error: MailboxFullError },
+  { status: RelayFrame.Status.TOO_LARGE, error: EnvelopeTooLargeError },
+  { status: RelayFrame.Status.UNKNOWN_MAILBOX, error: UnknownMailboxError },
+  { status: RelayFrame.Status.INTERNAL, error: MailboxInternalError },
+  { status: RelayFrame.Status.INTERNAL, error: MailboxServiceError }
+], MailboxInternalError)
+
 /** The fields of a refusal frame for an error thrown by the backend or the checks. */
 export function errorFrame (err: unknown): Partial<RelayFrame> {
-  if (err instanceof RateLimitedError) {
-    return { type: RelayFrame.Type.RESULT, status: RelayFrame.Status.RATE_LIMITED, retryAfterMs: Math.max(0, Math.min(0xffffffff, Math.ceil(err.retryAfterMs))), message: err.message }
-  }
-  if (err instanceof MailboxServiceError) return { type: RelayFrame.Type.RESULT, status: err.status, message: err.message }
-  return { type: RelayFrame.Type.RESULT, status: RelayFrame.Status.INTERNAL, message: new MailboxInternalError().message }
+  return { type: RelayFrame.Type.RESULT, ...STATUSES.response(err) }
 }
 
 /** The error class for a refusal frame. */
 export function frameError (frame: RelayFrame): Error {
-  const m = frame.message !== '' ? frame.message : undefined
-  switch (frame.status) {
-    case RelayFrame.Status.INVALID_REQUEST: return new InvalidMailboxRequestError(m)
-    case RelayFrame.Status.AUTH_FAILED: return new MailboxAuthError(m)
-    case RelayFrame.Status.RATE_LIMITED: return new RateLimitedError(frame.retryAfterMs, m)
-    case RelayFrame.Status.MAILBOX_FULL: return new MailboxFullError(m)
-    case RelayFrame.Status.TOO_LARGE: return new EnvelopeTooLargeError(m)
-    case RelayFrame.Status.UNKNOWN_MAILBOX: return new UnknownMailboxError(m)
-    default: return new MailboxInternalError(m)
-  }
+  return STATUSES.error(frame)
 }

@@ -1,5 +1,5 @@
 /** The relay's inbound side of /parley/mailbox/1.0.0: pipelined deposits, owner authentication, drain by cursor, live push, acks; storage and limits are the backend's. */
-import { systemRandom } from '../../crypto/index.js'
+import { systemRandom } from '../../crypto/deps.js'
 import { verifyAuth } from './auth.js'
 import { DELIVERY_KEY_BYTES } from './token.js'
 import { withTimeout } from '../../util/abort.js'

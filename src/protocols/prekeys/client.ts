@@ -1,9 +1,7 @@
 /** The client side of /parley/prekeys/1.0.0: the owner uploads and tops up its prekeys; anyone fetches a bundle to start a session. */
 import { isMultiaddr, multiaddr } from '@multiformats/multiaddr'
-import {
-  decodePreKeyBundle, verifyPreKeyBundle, encodePublicKemPreKey, encodePublicOneTimePreKey, encodePublicSignedPreKey,
-  type IdentityKeyPair, type PreKeyBundle, type PublicKemPreKey, type PublicOneTimePreKey, type PublicSignedPreKey
-} from '../../crypto/index.js'
+import { decodePreKeyBundle, verifyPreKeyBundle, encodePublicKemPreKey, encodePublicOneTimePreKey, encodePublicSignedPreKey, type PreKeyBundle, type PublicKemPreKey, type PublicOneTimePreKey, type PublicSignedPreKey } from '../../crypto/prekeys.js'
+import type { IdentityKeyPair } from '../../crypto/identity.js'
 import { callOnce, type DialingNode, type RelayTarget } from '../request-response.js'
 import { ProtocolViolationError } from '../errors.js'
 import { PREKEYS_PROTOCOL, MAX_MESSAGE_SIZE, TIMEOUT } from './constants.js'

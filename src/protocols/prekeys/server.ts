@@ -1,5 +1,5 @@
 /** The relay's inbound side of /parley/prekeys/1.0.0: authenticates uploads, assembles fetched bundles; storage and limits are the backend's. */
-import { decodePublicKemPreKey, decodePublicOneTimePreKey, decodePublicSignedPreKey, encodePreKeyBundle, type PreKeyBundle } from '../../crypto/index.js'
+import { decodePublicKemPreKey, decodePublicOneTimePreKey, decodePublicSignedPreKey, encodePreKeyBundle, type PreKeyBundle } from '../../crypto/prekeys.js'
 import { RequestResponseService } from '../request-response.js'
 import { PREKEYS_PROTOCOL, MAX_MESSAGE_SIZE, TIMEOUT, MAX_INBOUND_STREAMS, MAX_OUTBOUND_STREAMS } from './constants.js'
 import { errorResponse, InvalidPreKeyRequestError } from './errors.js'

@@ -1,5 +1,6 @@
 /** Upload authentication and validation, shared by both ends: the signed body, its context, and the checks a relay runs before storing anything. */
-import { checkIdentityKey, verifySignature, decodePublicKemPreKey, decodePublicOneTimePreKey, decodePublicSignedPreKey, type IdentityKeyPair } from '../../crypto/index.js'
+import { checkIdentityKey, verifySignature, type IdentityKeyPair } from '../../crypto/identity.js'
+import { decodePublicKemPreKey, decodePublicOneTimePreKey, decodePublicSignedPreKey } from '../../crypto/prekeys.js'
 import { checkX25519PublicKey } from '../../crypto/dh.js'
 import { checkKemPublicKey } from '../../crypto/kem.js'
 import { kemPreKeySignatureMessage, signedPreKeySignatureMessage } from '../../crypto/prekeys.js'

@@ -1,5 +1,6 @@
 /** Verification refusals: a typed status on the wire, an error class with a static `name` on each side. */
 import { RateLimitedError } from '../errors.js'
+import { rateLimitedRow, statusTable } from '../status-table.js'
 import { VerifyResponse } from './pb/verify.js'
 
 export { RateLimitedError }
@@ -7,7 +8,9 @@ export { RateLimitedError }
 /** Base of the verification refusals that travel as a status code. */
 export class VerificationError extends Error {
   static name = 'VerificationError'
-  readonly status: VerifyResponse.Status = VerifyResponse.Status.INTERNAL
+  /** its wire status, read from the protocol's status table */
+  get status (): VerifyResponse.Status { return STATUSES.statusOf(this) }
+
   constructor (message: string) {
     super(message)
     this.name = 'VerificationError'
@@ -17,7 +20,6 @@ export class VerificationError extends Error {
 /** The number is not a possible phone number after normalisation to E.164. */
 export class InvalidNumberError extends VerificationError {
   static name = 'InvalidNumberError'
-  readonly status = VerifyResponse.Status.INVALID_NUMBER
   constructor (message = 'not a valid phone number (use international format, e.g. +44 20 7946 0958)') {
     super(message)
     this.name = 'InvalidNumberError'
@@ -27,7 +29,6 @@ export class InvalidNumberError extends VerificationError {
 /** The code does not match; `triesLeft` more tries are allowed for this code. */
 export class WrongCodeError extends VerificationError {
   static name = 'WrongCodeError'
-  readonly status = VerifyResponse.Status.WRONG_CODE
   constructor (readonly triesLeft: number, message = `wrong code; ${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left`) {
     super(message)
     this.name = 'WrongCodeError'
@@ -37,7 +38,6 @@ export class WrongCodeError extends VerificationError {
 /** The code was right or wrong, but too old: request a new one. */
 export class CodeExpiredError extends VerificationError {
   static name = 'CodeExpiredError'
-  readonly status = VerifyResponse.Status.CODE_EXPIRED
   constructor (message = 'the code has expired; request a new one') {
     super(message)
     this.name = 'CodeExpiredError'
@@ -47,7 +47,6 @@ export class CodeExpiredError extends VerificationError {
 /** Too many wrong tries: this code is dead; request a new one. */
 export class TooManyTriesError extends VerificationError {
   static name = 'TooManyTriesError'
-  readonly status = VerifyResponse.Status.TOO_MANY_TRIES
   constructor (message = 'too many wrong tries; request a new code') {
     super(message)
     this.name = 'TooManyTriesError'
@@ -57,7 +56,6 @@ export class TooManyTriesError extends VerificationError {
 /** No code was requested for this number (or it was already used). */
 export class NoPendingCodeError extends VerificationError {
   static name = 'NoPendingCodeError'
-  readonly status = VerifyResponse.Status.NO_PENDING_CODE
   constructor (message = 'no code is pending for this number; request one first') {
     super(message)
     this.name = 'NoPendingCodeError'
@@ -67,7 +65,6 @@ export class NoPendingCodeError extends VerificationError {
 /** The verifier's SMS gateway could not send the code. */
 export class SmsFailedError extends VerificationError {
   static name = 'SmsFailedError'
-  readonly status = VerifyResponse.Status.SMS_FAILED
   constructor (message = 'the verifier could not send the SMS; try again later') {
     super(message)
     this.name = 'SmsFailedError'
@@ -77,7 +74,6 @@ export class SmsFailedError extends VerificationError {
 /** A well-formed request with an unusable field (e.g. an identity key of the wrong length). */
 export class InvalidVerifyRequestError extends VerificationError {
   static name = 'InvalidVerifyRequestError'
-  readonly status = VerifyResponse.Status.INVALID_REQUEST
   constructor (message = 'invalid verification request') {
     super(message)
     this.name = 'InvalidVerifyRequestError'
@@ -87,36 +83,37 @@ export class InvalidVerifyRequestError extends VerificationError {
 /** The verifier failed inside; nothing was issued. */
 export class VerifierInternalError extends VerificationError {
   static name = 'VerifierInternalError'
-  readonly status = VerifyResponse.Status.INTERNAL
   constructor (message = 'the verifier failed; try again later') {
     super(message)
     this.name = 'VerifierInternalError'
   }
 }
 
+/** The verifier's statuses and their error classes, both ways (the first row of a status is the class a client builds). */
+export const STATUSES = statusTable<VerifyResponse.Status, VerifyResponse>([
+  { status: VerifyResponse.Status.INVALID_NUMBER, error: InvalidNumberError },
+  rateLimitedRow(VerifyResponse.Status.RATE_LIMITED),
+  {
+    status: VerifyResponse.Status.WRONG_CODE,
+    error: WrongCodeError,
+    decode: (res, m) => new WrongCodeError(res.triesLeft, m),
+    encode: err => ({ triesLeft: (err as WrongCodeError).triesLeft })
+  },
+  { status: VerifyResponse.Status.CODE_EXPIRED, error: CodeExpiredError },
+  { status: VerifyResponse.Status.TOO_MANY_TRIES, error: TooManyTriesError },
+  { status: VerifyResponse.Status.NO_PENDING_CODE, error: NoPendingCodeError },
+  { status: VerifyResponse.Status.SMS_FAILED, error: SmsFailedError },
+  { status: VerifyResponse.Status.INVALID_REQUEST, error: InvalidVerifyRequestError },
+  { status: VerifyResponse.Status.INTERNAL, error: VerifierInternalError },
+  { status: VerifyResponse.Status.INTERNAL, error: VerificationError }
+], VerifierInternalError)
+
 /** Server side: the response for a refusal thrown by the backend (anything unexpected is INTERNAL). */
 export function errorResponse (err: unknown): Partial<VerifyResponse> {
-  if (err instanceof RateLimitedError) {
-    return { status: VerifyResponse.Status.RATE_LIMITED, retryAfterMs: Math.max(0, Math.min(0xffffffff, Math.ceil(err.retryAfterMs))), message: err.message }
-  }
-  if (err instanceof VerificationError) {
-    return { status: err.status, triesLeft: err instanceof WrongCodeError ? err.triesLeft : 0, message: err.message }
-  }
-  return { status: VerifyResponse.Status.INTERNAL, message: new VerifierInternalError().message }
+  return STATUSES.response(err)
 }
 
 /** Client side: the error for a refusal status. */
 export function responseError (res: VerifyResponse): Error {
-  const m = res.message !== '' ? res.message : undefined
-  switch (res.status) {
-    case VerifyResponse.Status.INVALID_NUMBER: return new InvalidNumberError(m)
-    case VerifyResponse.Status.RATE_LIMITED: return new RateLimitedError(res.retryAfterMs, m)
-    case VerifyResponse.Status.WRONG_CODE: return new WrongCodeError(res.triesLeft, m)
-    case VerifyResponse.Status.CODE_EXPIRED: return new CodeExpiredError(m)
-    case VerifyResponse.Status.TOO_MANY_TRIES: return new TooManyTriesError(m)
-    case VerifyResponse.Status.NO_PENDING_CODE: return new NoPendingCodeError(m)
-    case VerifyResponse.Status.SMS_FAILED: return new SmsFailedError(m)
-    case VerifyResponse.Status.INVALID_REQUEST: return new InvalidVerifyRequestError(m)
-    default: return new VerifierInternalError(m)
-  }
+  return STATUSES.error(res)
 }

@@ -1,6 +1,6 @@
 // openLevel: opens (or adopts) a LevelDB database and hands out one sublevel per concern; the only module that touches `level`.
 import { Level } from 'level'
-import { CorruptRecordError, InvalidKeyError, StoreLockedError } from '../errors.js'
+import { CorruptRecordError, InvalidStoreKeyError, StoreLockedError } from '../errors.js'
 import type { KeyValueEntry } from '../key-value-store.js'
 import type { KeyValueStore } from '../key-value-store.js'
 import type { Storage } from '../storage.js'
@@ -18,7 +18,7 @@ import { LevelSenderKeyStore } from './sender-key-store.js'
 import { LevelSessionStore } from './session-store.js'
 
 /** Mode of the folders openLevel creates in Node: the device's keys and history are for its owner's eyes only. */
-export const PRIVATE_DIR_MODE = 0o700
+const PRIVATE_DIR_MODE = 0o700
 
 interface NodeFs { promises: { mkdir(path: string, options: { recursive: true, mode: number }): Promise<unknown>, chmod(path: string, mode: number): Promise<void> } }
 
@@ -65,7 +65,7 @@ export async function openLevel (location: string | RootLevel, options?: StoreOp
   let db: RootLevel
   let owned = false
   if (typeof location === 'string') {
-    if (location.length === 0) throw new InvalidKeyError('empty location')
+    if (location.length === 0) throw new InvalidStoreKeyError('empty location')
     await preparePrivateFolder(location)
     db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
     owned = true

@@ -3,7 +3,8 @@ import { decodeRemoteIdentity, encodeRemoteIdentity } from '../codec.js'
 import { NotFoundError } from '../errors.js'
 import { nextRemoteIdentity } from '../identity-store.js'
 import type { IdentityStore, RemoteIdentity, SaveIdentityResult } from '../identity-store.js'
-import { equalBytes, fromStringKey, stringKey } from '../keys.js'
+import { fromStringKey, stringKey } from '../keys.js'
+import { constantTimeEqual } from '../../crypto/bytes.js'
 import type { KeyValueStore } from '../key-value-store.js'
 import { assertStringId } from '../types.js'
 import { SerialQueue } from '../serial.js'
@@ -65,7 +66,7 @@ export class LevelIdentityStore implements IdentityStore {
 
   async isTrusted (contactId: string, identityKey: Uint8Array, options?: StoreOptions): Promise<boolean> {
     const r = await this.loadRemoteIdentity(contactId, options)
-    return r == null || equalBytes(r.identityKey, identityKey)
+    return r == null || constantTimeEqual(r.identityKey, identityKey)
   }
 
   async removeRemoteIdentity (contactId: string, options?: StoreOptions): Promise<void> {

@@ -1,5 +1,5 @@
 // LevelDB KeyValueStore over one sublevel: string keys (UTF-8 byte order), Uint8Array values, byte-exact prefix ranges.
-import { AbortError, InvalidKeyError, StoreClosedError } from '../errors.js'
+import { AbortError, InvalidStoreKeyError, StoreClosedError } from '../errors.js'
 import { utf8 } from '../keys.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
 import type { PreparedWrite } from '../prepared-write.js'
@@ -26,7 +26,7 @@ function compareBytes (a: Uint8Array, b: Uint8Array): number {
 }
 
 /** The smallest byte string greater than every string starting with `prefix`, or undefined if none (all 0xff). */
-export function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
+function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
   const out = new Uint8Array(prefix)
   for (let i = out.length - 1; i >= 0; i--) {
     if (out[i] < 0xff) {
@@ -40,7 +40,7 @@ export function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
 interface Bound { key: Uint8Array, inclusive: boolean }
 
 /** Byte bounds for LevelDB from a KeyRange under a store prefix. */
-export function levelBounds (storePrefix: string, range: KeyRange): { lower: Bound, upper?: Bound } {
+function levelBounds (storePrefix: string, range: KeyRange): { lower: Bound, upper?: Bound } {
   const p = storePrefix + (range.prefix ?? '')
   let lower: Bound = { key: utf8.encode(p), inclusive: true }
   const lowers: Bound[] = []
@@ -112,7 +112,7 @@ export class LevelKeyValueStore implements KeyValueStore {
   async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void> {
     this.check(options)
     assertKey(key)
-    if (!(value instanceof Uint8Array)) throw new InvalidKeyError('value must be a Uint8Array')
+    if (!(value instanceof Uint8Array)) throw new InvalidStoreKeyError('value must be a Uint8Array')
     await mapped(this.db.put(this.prefix + key, value, { ...KEY_VIEW, sync: this.syncNow(options) }))
     this.deferSync(options)
   }
@@ -143,7 +143,7 @@ export class LevelKeyValueStore implements KeyValueStore {
   /** A prepared write this store can commit: operations on another LevelDB store of the same database. */
   private foreign (part: PreparedWrite): { store: LevelKeyValueStore, operations: KeyValueBatchOperation[] } {
     if (part.kind !== 'batch' || !(part.store instanceof LevelKeyValueStore) || part.store.root !== this.root) {
-      throw new InvalidKeyError('a prepared write must be of a store of the same LevelDB database')
+      throw new InvalidStoreKeyError('a prepared write must be of a store of the same LevelDB database')
     }
     return { store: part.store, operations: part.operations }
   }

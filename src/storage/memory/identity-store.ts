@@ -2,7 +2,7 @@
 import { NotFoundError } from '../errors.js'
 import { copyRemoteIdentity, nextRemoteIdentity } from '../identity-store.js'
 import type { IdentityStore, RemoteIdentity, SaveIdentityResult } from '../identity-store.js'
-import { equalBytes } from '../keys.js'
+import { constantTimeEqual } from '../../crypto/bytes.js'
 import { assertStringId } from '../types.js'
 import type { StoreOptions } from '../types.js'
 import { CorruptRecordError } from '../errors.js'
@@ -62,7 +62,7 @@ export class MemoryIdentityStore implements IdentityStore, MemorySnapshot {
     this.life.check(options)
     assertStringId(contactId, 'contactId')
     const r = this.remotes.get(contactId)
-    return r == null || equalBytes(r.identityKey, identityKey)
+    return r == null || constantTimeEqual(r.identityKey, identityKey)
   }
 
   async removeRemoteIdentity (contactId: string, options?: StoreOptions): Promise<void> {

@@ -1,5 +1,5 @@
 // In-memory KeyValueStore: a Map plus a lazily sorted key list in UTF-8 order; for tests and ephemeral nodes, persists nothing.
-import { CorruptRecordError, InvalidKeyError, StoreClosedError } from '../errors.js'
+import { CorruptRecordError, InvalidStoreKeyError, StoreClosedError } from '../errors.js'
 import { compareUtf8 } from '../keys.js'
 import { assertKey, inRange } from '../key-range.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
@@ -92,7 +92,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
   /** A prepared write this store can commit: operations on a memory store, or a change to apply in the same turn. */
   private foreign (part: PreparedWrite): { apply: () => void } | { store: MemoryKeyValueStore, operations: KeyValueBatchOperation[] } {
     if (part.kind === 'apply') return { apply: part.apply }
-    if (!(part.store instanceof MemoryKeyValueStore)) throw new InvalidKeyError('a prepared write must be of a memory store')
+    if (!(part.store instanceof MemoryKeyValueStore)) throw new InvalidStoreKeyError('a prepared write must be of a memory store')
     return { store: part.store, operations: part.operations }
   }
 

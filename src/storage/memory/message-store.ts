@@ -7,7 +7,7 @@ import type { Conversation, HistoryOptions, MessageStatus, MessageStore, StoredM
 import { assertAddressKey, assertMessageId, assertTime } from '../outbox-store.js'
 import type { StoreOptions } from '../types.js'
 import type { AtomicWith } from '../prepared-write.js'
-import { InvalidKeyError } from '../errors.js'
+import { InvalidStoreKeyError } from '../errors.js'
 import { MemoryLifecycle, restoreMaps, snapshotMaps, type MemorySnapshot } from './base.js'
 
 const seenKey = (sender: string, id: string): string => `${stringKey(sender)}/${id}`
@@ -88,7 +88,7 @@ export class MemoryMessageStore implements MessageStore, MemorySnapshot {
   private ownParts (options?: AtomicWith): Array<{ apply: () => void }> {
     const parts = options?.with ?? []
     return parts.map(part => {
-      if (part.kind !== 'apply' || part.owner !== this.life) throw new InvalidKeyError('a prepared write must be of a store of the same memory storage')
+      if (part.kind !== 'apply' || part.owner !== this.life) throw new InvalidStoreKeyError('a prepared write must be of a store of the same memory storage')
       return part
     })
   }

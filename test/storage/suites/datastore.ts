@@ -147,8 +147,8 @@ export function describeDatastore (name: string, factory: StoreFactory<KeyValueD
       expect(await ds.has(new Key('/a'))).toBe(false)
     })
 
-    it('refuses a key longer than the store allows with InvalidKeyError', async () => {
-      await expect(ds.put(new Key('/' + 'k'.repeat(2000)), bytes(1))).rejects.toHaveProperty('name', 'InvalidKeyError')
+    it('refuses a key longer than the store allows with InvalidStoreKeyError', async () => {
+      await expect(ds.put(new Key('/' + 'k'.repeat(2000)), bytes(1))).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
     })
 
     if (opts.persistent === true) it('keeps everything across close and reopen', async () => {

@@ -75,7 +75,7 @@ export function describeIdentityStore (name: string, factory: StoreFactory<Ident
     })
 
     it('rejects an empty contact id', async () => {
-      await expect(store.saveRemoteIdentity('', k1, 1)).rejects.toHaveProperty('name', 'InvalidKeyError')
+      await expect(store.saveRemoteIdentity('', k1, 1)).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
     })
 
     if (opts.persistent === true) it('survives close and reopen', async () => {

@@ -50,7 +50,7 @@ export function describeKeyValueStore (name: string, factory: StoreFactory<KeyVa
     })
 
     it('rejects a batch with an invalid key without applying any of it', async () => {
-      await expect(kv.batch([{ type: 'put', key: 'ok', value: bytes(1) }, { type: 'put', key: '', value: bytes(2) }])).rejects.toHaveProperty('name', 'InvalidKeyError')
+      await expect(kv.batch([{ type: 'put', key: 'ok', value: bytes(1) }, { type: 'put', key: '', value: bytes(2) }])).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
       expect(await kv.get('ok')).toBeUndefined()
     })
 
@@ -79,9 +79,9 @@ export function describeKeyValueStore (name: string, factory: StoreFactory<KeyVa
       expect((await collect(other.scope('x').iterate())).length).toBe(0)
     })
 
-    it('rejects invalid keys with InvalidKeyError', async () => {
-      await expect(kv.put('', bytes(1))).rejects.toHaveProperty('name', 'InvalidKeyError')
-      await expect(kv.get('k'.repeat(2000))).rejects.toHaveProperty('name', 'InvalidKeyError')
+    it('rejects invalid keys with InvalidStoreKeyError', async () => {
+      await expect(kv.put('', bytes(1))).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
+      await expect(kv.get('k'.repeat(2000))).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
     })
 
     it('honours an aborted signal with AbortError', async () => {

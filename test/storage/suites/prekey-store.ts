@@ -43,9 +43,9 @@ export function describePreKeyStore (name: string, factory: StoreFactory<PreKeyS
       expect(await store.prunePreKeys('signed', 1e12)).toEqual([])
     })
 
-    it('rejects bad ids and kinds with InvalidKeyError', async () => {
-      await expect(store.storePreKey({ kind: 'signed', id: -1, createdAt: 0, record: bytes(1) })).rejects.toHaveProperty('name', 'InvalidKeyError')
-      await expect(store.loadPreKey('nope' as 'signed', 1)).rejects.toHaveProperty('name', 'InvalidKeyError')
+    it('rejects bad ids and kinds with InvalidStoreKeyError', async () => {
+      await expect(store.storePreKey({ kind: 'signed', id: -1, createdAt: 0, record: bytes(1) })).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
+      await expect(store.loadPreKey('nope' as 'signed', 1)).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
     })
 
     if (opts.persistent === true) it('survives close and reopen', async () => {

@@ -38,7 +38,7 @@ export function describeReplayStore (name: string, factory: StoreFactory<ReplayS
     })
 
     it('rejects empty ids', async () => {
-      await expect(store.markSeen(new Uint8Array(0), 0)).rejects.toHaveProperty('name', 'InvalidKeyError')
+      await expect(store.markSeen(new Uint8Array(0), 0)).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
     })
 
     if (opts.persistent === true) it('survives close and reopen', async () => {

@@ -56,9 +56,9 @@ export function describeSessionStore (name: string, factory: StoreFactory<Sessio
       expect(await store.loadSessions(alice1)).toEqual([bytes(1, 2)])
     })
 
-    it('rejects bad addresses with InvalidKeyError', async () => {
-      await expect(store.loadSessions({ identityKey: new Uint8Array(0), deviceId: 1 })).rejects.toHaveProperty('name', 'InvalidKeyError')
-      await expect(store.storeSessions({ identityKey: bytes(1), deviceId: 1.5 }, [])).rejects.toHaveProperty('name', 'InvalidKeyError')
+    it('rejects bad addresses with InvalidStoreKeyError', async () => {
+      await expect(store.loadSessions({ identityKey: new Uint8Array(0), deviceId: 1 })).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
+      await expect(store.storeSessions({ identityKey: bytes(1), deviceId: 1.5 }, [])).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
     })
 
     it('honours an aborted signal', async () => {
