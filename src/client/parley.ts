@@ -8,7 +8,6 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import { Messenger, NotRegisteredError, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
 import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
-import { DmServer } from '../protocols/dm/index.js'
 import type { ClientNode, ParleyNodeInit } from '../net/options.js'
 import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
@@ -84,12 +83,13 @@ export interface ParleyEvents {
   message: ReceivedMessage
   /** our message reached the recipient's device (delivered) or was read */
   receipt: { phone: string, id: string, status: 'delivered' | 'read' }
-  /** any status change of our messages: sent, delivered, read, failed */
-  status: { phone: string, id: string, status: MessageStatus }
-  typing: { phone: string, typing: boolean }
-  presence: { phone: string, online: boolean, lastSeen?: number }
+  /** any status change of our messages: pending (a retry), sent, delivered, read, failed */
+  status: MessengerEvents['status']
+  typing: MessengerEvents['typing']
+  /** what a contact tells of its presence, while we share ours */
+  presence: Omit<MessengerEvents['presence'], 'answer'>
   /** a contact's profile (display name, photo) newer than the one kept arrived; it is stored (see contactProfile) */
-  profile: { phone: string } & ContactProfile
+  profile: MessengerEvents['profile']
   relay: MessengerEvents['relay']
   /**
    * a contact's identity key differs from the one we knew: their safety number changed, verified is cleared.
@@ -138,7 +138,6 @@ export class Parley extends Emitter<ParleyEvents> {
   readonly preKeys: PreKeyManager
   readonly sessions: SessionManager
   readonly messenger: Messenger
-  private dm?: DmServer
   private self?: SelfInfo
   private readonly presence: Presence
   private readonly contacts: Contacts
@@ -221,15 +220,13 @@ export class Parley extends Emitter<ParleyEvents> {
       this.contacts.observe(m.from, m.sender.identityKey).catch(err => this.background(err))
       this.emit('message', { ...m, reply: async (text, options) => await this.send(m.from, text, options) })
     })
+    // the messaging layer's events, forwarded as they are (one vocabulary: see MessengerEvents)
     this.messenger.on('status', e => {
-      this.emit('status', { phone: e.conversation, id: e.id, status: e.status })
-      if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.conversation, id: e.id, status: e.status })
+      this.emit('status', e)
+      if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.phone, id: e.id, status: e.status })
     })
-    this.messenger.on('typing', e => this.emit('typing', { phone: e.from, typing: e.typing }))
-    this.messenger.on('profile', e => {
-      const { from, ...profile } = e
-      this.emit('profile', { phone: from, ...profile })
-    })
+    this.messenger.on('typing', e => this.emit('typing', e))
+    this.messenger.on('profile', e => this.emit('profile', e))
     this.presence = new Presence({
       store: storage.kv('presence'),
       defaultShare: init.sharePresence ?? false,
@@ -240,7 +237,7 @@ export class Parley extends Emitter<ParleyEvents> {
     })
     this.messenger.on('presence', e => {
       const info = { online: e.online, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) }
-      if (this.presence.received(e.from, info, e.answer === true)) this.emit('presence', { phone: e.from, ...info })
+      if (this.presence.received(e.phone, info, e.answer === true)) this.emit('presence', { phone: e.phone, ...info })
     })
     this.messenger.on('relay', e => this.emit('relay', e))
     this.messenger.on('error', err => this.background(err))
@@ -271,22 +268,10 @@ export class Parley extends Emitter<ParleyEvents> {
     return this.self
   }
 
-  /** Starts taking messages (direct protocol + mailboxes) and delivering the outbox. */
+  /** Starts taking messages (direct protocol + mailboxes: the messenger serves both) and delivering the outbox. */
   private async startMessaging (options?: AbortOptions): Promise<void> {
-    if (this.init.receive !== false && this.dm == null) {
-      this.dm = new DmServer({
-        registrar: { handle: async (p, h, o) => { await this.node.handle(p, h, o) }, unhandle: async (p, o) => { await this.node.unhandle(p, o) } },
-        logger: this.node.logger
-      }, {
-        backend: {
-          receive: async (envelope, o) => { await this.messenger.receive(envelope, o) },
-          receiveBatch: async (envelopes, o) => await this.messenger.receiveBatch(envelopes, o)
-        }
-      })
-      await this.dm.start()
-    }
     if (this.init.receive === false) {
-      this.messenger.outbound.wake()
+      this.messenger.deliver()
       return
     }
     await this.messenger.start(options)
@@ -717,7 +702,6 @@ export class Parley extends Emitter<ParleyEvents> {
   async stop (): Promise<void> {
     await this.presence.stop()
     await this.messenger.stop()
-    await this.dm?.stop()
     await this.maintenance.stop()
     await this.node.stop()
     if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()

@@ -3,6 +3,7 @@ import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type AbortOptions, t
 import type { DeviceAddress, SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
+import { DmServer, type DmComponents } from '../protocols/dm/index.js'
 import type { LookupResult } from '../directory/index.js'
 import { assertTextFits, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
@@ -68,14 +69,19 @@ export interface IncomingMessage {
   sender: DeviceAddress
 }
 
+/**
+ * The event vocabulary of the SDK: the client facade forwards these under the same names and fields (a
+ * contact is `phone`, the E.164 number; a message keeps `from`, its sender's number).
+ */
 export interface MessengerEvents {
   message: IncomingMessage
   /** one of our messages changed status */
-  status: { conversation: string, id: string, status: MessageStatus }
-  typing: { from: string, typing: boolean }
-  presence: { from: string, online: boolean, lastSeen?: number, answer?: boolean }
+  status: { phone: string, id: string, status: MessageStatus }
+  typing: { phone: string, typing: boolean }
+  /** `answer`: the contact's reply to our own announcement (not answered again) */
+  presence: { phone: string, online: boolean, lastSeen?: number, answer?: boolean }
   /** a contact's profile newer than the one kept arrived (and is stored) */
-  profile: { from: string, name?: string, photo?: Uint8Array, updatedAt: number }
+  profile: { phone: string, name?: string, photo?: Uint8Array, updatedAt: number }
   relay: { relay: string, state: 'connected' | 'drained' | 'disconnected' }
   /**
    * an envelope that can never be read was dropped (acked, so it cannot block a mailbox): e.g. a contact
@@ -85,8 +91,15 @@ export interface MessengerEvents {
   error: unknown
 }
 
+/** What the messenger needs of the libp2p node: dialing (delivery, mailboxes) and, to serve the direct protocol, a registrar and logger. */
+export type MessengerNode = DialingNode & MailboxNode & {
+  handle: DmComponents['registrar']['handle']
+  unhandle: DmComponents['registrar']['unhandle']
+  logger: DmComponents['logger']
+}
+
 export interface MessengerInit {
-  node: DialingNode & MailboxNode
+  node: MessengerNode
   outbox: OutboxStore
   messages: MessageStore
   /** small key-value areas: sealed envelopes, proven senders */
@@ -150,6 +163,8 @@ export class Messenger extends Emitter<MessengerEvents> {
   private receiptFlush?: Promise<void>
   /** envelopes dropped as undecryptable since start (see the 'undecryptable' event) */
   undecryptable = 0
+  /** the direct protocol's server, from the first start() on */
+  private dm?: DmServer
 
   constructor (private readonly init: MessengerInit) {
     super()
@@ -209,8 +224,19 @@ export class Messenger extends Emitter<MessengerEvents> {
     })
   }
 
-  /** Starts delivery of the outbox and, when registered, reception from the mailbox relays. Safe to call again after registration. */
+  /**
+   * Starts taking messages: serves the direct protocol (envelopes go straight to receiveBatch), and, when
+   * registered, follows the mailbox relays; delivers the outbox. Safe to call again after registration.
+   */
   async start (options?: AbortOptions): Promise<void> {
+    if (this.dm == null) {
+      const node = this.init.node
+      this.dm = new DmServer({
+        registrar: { handle: async (p, h, o) => { await node.handle(p, h, o) }, unhandle: async (p, o) => { await node.unhandle(p, o) } },
+        logger: node.logger
+      }, { backend: this })
+      await this.dm.start()
+    }
     const self = await this.init.self(options)
     if (self != null) await this.receiver.follow(self.mailboxRelays, self.retiredMailboxRelays ?? [])
     this.outbound.wake()
@@ -240,6 +266,11 @@ export class Messenger extends Emitter<MessengerEvents> {
         return self == null ? undefined : await this.outboxEntry(m.conversation, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, m.timestamp, MESSAGE_TTL_MS, options)
       }
     }, options)
+  }
+
+  /** Delivers the outbox only (a device that does not take messages: no start()). */
+  deliver (): void {
+    this.outbound.wake()
   }
 
   /** Resolves once every mailbox relay has delivered what it held when we connected. */
@@ -295,16 +326,16 @@ export class Messenger extends Emitter<MessengerEvents> {
         this.announce(result.stored, result.sender)
         break
       case 'typing':
-        if (fresh) this.emit('typing', { from: result.from, typing: body.typing })
+        if (fresh) this.emit('typing', { phone: result.from, typing: body.typing })
         break
       case 'resend':
         this.answerResend(result.from).catch(err => this.emit('error', err))
         break
       case 'presence':
-        if (fresh) this.emit('presence', { from: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
+        if (fresh) this.emit('presence', { phone: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
         break
       case 'profile':
-        this.emit('profile', { from: result.from, ...(body.name != null ? { name: body.name } : {}), ...(body.photo != null ? { photo: body.photo } : {}), updatedAt: body.updatedAt })
+        this.emit('profile', { phone: result.from, ...(body.name != null ? { name: body.name } : {}), ...(body.photo != null ? { photo: body.photo } : {}), updatedAt: body.updatedAt })
         break
     }
   }
@@ -345,7 +376,7 @@ export class Messenger extends Emitter<MessengerEvents> {
 
   private async setStatus (conversation: string, id: string, status: MessageStatus, options?: AbortOptions): Promise<void> {
     const updated = await this.init.messages.updateStatus(conversation, id, status, options)
-    if (updated != null) this.emit('status', { conversation, id, status: updated.status })
+    if (updated != null) this.emit('status', { phone: conversation, id, status: updated.status })
   }
 
   private async requireSelf (options?: AbortOptions): Promise<SelfInfo> {
@@ -439,7 +470,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     const updated = await this.init.messages.updateStatus(to, id, 'pending', { ...options, syncGroup: group, with: [this.init.outbox.prepareInsert(entry)] })
     await group.flush(options)
     if (updated == null) return false
-    this.emit('status', { conversation: to, id, status: 'pending' })
+    this.emit('status', { phone: to, id, status: 'pending' })
     this.outbound.wake()
     return true
   }
@@ -493,7 +524,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   async waitForStatus (conversation: string, id: string, statuses: MessageStatus[], options?: AbortOptions): Promise<MessageStatus> {
     return await new Promise<MessageStatus>((resolve, reject) => {
       const done = (status: MessageStatus): void => { cleanup(); resolve(status) }
-      const onStatus = (e: MessengerEvents['status']): void => { if (e.conversation === conversation && e.id === id && statuses.includes(e.status)) done(e.status) }
+      const onStatus = (e: MessengerEvents['status']): void => { if (e.phone === conversation && e.id === id && statuses.includes(e.status)) done(e.status) }
       const onAbort = (): void => { cleanup(); reject(options?.signal?.reason) }
       const cleanup = (): void => { this.off('status', onStatus); options?.signal?.removeEventListener('abort', onAbort) }
       this.on('status', onStatus)
@@ -683,6 +714,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     await this.repairing
     await this.receiver.stop()
     await this.outbound.stop()
+    await this.dm?.stop()
   }
 }
 
