@@ -23,6 +23,8 @@ import { loadProfile, saveProfile, shareableProfile, type Profile } from './prof
 import { ContactProfiles, type ContactProfile } from './contact-profiles.js'
 import { exportBackup, importBackup, type BackupProgressOptions, type ImportBackupOptions } from './backup.js'
 import { TrustRoots, type TrustRootsInfo } from './trust-roots.js'
+import { ConnectionHealth, type NetworkChange, type NetworkStatus } from './connection-health.js'
+import { openAppStore, type AppStore } from './app-store.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -67,6 +69,13 @@ export interface ParleyInit {
   /** send read receipts @default true */
   readReceipts?: boolean
   /**
+   * Keep connected, for a long-lived app (a browser tab): while no relay is connected, redial the relays with
+   * backoff (RELAY_REDIAL_MS doubling up to RELAY_REDIAL_MAX_MS); when a peer connects anew, close its older
+   * connections that cannot open a stream within STALE_PROBE_MS (a reloaded tab's WebRTC connection looks
+   * open for 10-30 s). See network() and the 'network' event. @default false
+   */
+  keepConnected?: boolean
+  /**
    * Share our presence (online / last seen) with the contacts of recent conversations, and see theirs
    * (only while we share ours). Used until the user chooses with `setSharePresence`, whose choice is
    * stored and wins from then on. @default false
@@ -110,6 +119,8 @@ export interface ParleyEvents {
    * next send (a new session) arrives normally.
    */
   undecryptable: { phone?: string, reason: string }
+  /** a connection of the device's node opened or closed, or its addresses changed: `network()` tells the state now */
+  network: NetworkChange
   /** background problems that will be retried */
   error: unknown
 }
@@ -138,6 +149,7 @@ export class Parley extends Emitter<ParleyEvents> {
   readonly preKeys: PreKeyManager
   readonly sessions: SessionManager
   readonly messenger: Messenger
+  private readonly health: ConnectionHealth
   private self?: SelfInfo
   private readonly presence: Presence
   private readonly contacts: Contacts
@@ -239,6 +251,7 @@ export class Parley extends Emitter<ParleyEvents> {
       const info = { online: e.online, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) }
       if (this.presence.received(e.phone, info, e.answer === true)) this.emit('presence', { phone: e.phone, ...info })
     })
+    this.health = new ConnectionHealth({ node, relays: startup.bootstrap, keepConnected: init.keepConnected === true, onChange: change => this.emit('network', change) })
     this.messenger.on('relay', e => this.emit('relay', e))
     this.messenger.on('error', err => this.background(err))
     this.messenger.on('undecryptable', e => {
@@ -349,6 +362,7 @@ export class Parley extends Emitter<ParleyEvents> {
       const node = await init.createNode({ privateKey, bootstrap, dht: directoryDhtRules({ trustedVerifiers: trust.current }), ...(init.listen != null ? { listen: init.listen } : {}) })
       const parley = new Parley(node, storage, local, init, { bootstrap, settings, trust })
       try {
+        parley.health.start()
         await parley.presence.load(options)
         await parley.startMaintenance(options)
         await parley.startMessaging(options)
@@ -553,6 +567,19 @@ export class Parley extends Emitter<ParleyEvents> {
     return await this.messenger.history(normalizePhone(phone, this.init.defaultRegion), options)
   }
 
+  /** Our outgoing entries (texts, receipts, profiles) not yet taken by a device or relay. */
+  async pendingCount (options?: AbortOptions): Promise<number> {
+    return await this.messenger.pendingCount(options)
+  }
+
+  /**
+   * Puts the delivered receipts still waiting out their short coalescing pause into the outbox now: a one-shot
+   * command that waits for an empty outbox before it exits (see pendingCount) calls this first.
+   */
+  async flushReceipts (): Promise<void> {
+    await this.messenger.flushQueuedReceipts()
+  }
+
   /** Resolves once our mailbox relays have handed over what they held when we connected. */
   async drained (options?: AbortOptions): Promise<void> {
     await this.messenger.drained(options)
@@ -647,6 +674,7 @@ export class Parley extends Emitter<ParleyEvents> {
    */
   async addRelay (addr: string, options: AbortOptions & { mailbox?: boolean } = {}): Promise<RelayInfo> {
     const info = await this.relayList.add(addr, options)
+    this.health.setRelays(await this.relayList.addrs(options))
     if (options.mailbox !== true || await this.registration.registration(options) == null) return info
     const mailboxes = await this.mailboxRelays(options)
     if (!mailboxes.includes(info.addr)) {
@@ -667,6 +695,7 @@ export class Parley extends Emitter<ParleyEvents> {
     const isMailbox = mailboxes.includes(canonical)
     if (isMailbox && mailboxes.length <= 1) throw new LastRelayError('cannot remove your only mailbox relay: add another with { mailbox: true } first')
     await this.relayList.remove(canonical, options)
+    this.health.setRelays(await this.relayList.addrs(options))
     if (isMailbox) await this.setMailboxRelays(mailboxes.filter(m => m !== canonical), options)
   }
 
@@ -694,12 +723,34 @@ export class Parley extends Emitter<ParleyEvents> {
     return this.settings()
   }
 
+  /**
+   * What the device's node is connected to now: our relays (online when one is), whether other devices can
+   * reach us through a relay reservation, our addresses and open connections. Changes come as 'network' events.
+   */
+  network (): NetworkStatus {
+    return this.health.status()
+  }
+
+  /**
+   * An app's own settings, a small key-value area of this device's storage (`name`: 1-64 letters, digits, -
+   * or _; InvalidAppStoreNameError otherwise), apart from the SDK's own data and included in backups.
+   */
+  appStore (name: string): AppStore {
+    return openAppStore(area => this.storage.kv(area), name)
+  }
+
+  /** Decrypts and checks a backup against this device's storage kind, writing nothing (BackupPassphraseError, BackupCorruptError). */
+  async checkBackup (backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<void> {
+    await importBackup(this.storage, backup, passphrase, { ...options, replace: true, dryRun: true })
+  }
+
   /** The whole device (identity, keys, sessions, history, settings) encrypted under `passphrase`; restore with Parley.restore. */
   async exportBackup (passphrase: string, options?: BackupProgressOptions): Promise<Uint8Array> {
     return await exportBackup(this.storage, passphrase, options)
   }
 
   async stop (): Promise<void> {
+    this.health.stop()
     await this.presence.stop()
     await this.messenger.stop()
     await this.maintenance.stop()

@@ -1,0 +1,23 @@
+/** The one seam to the facade's parts for tests, benchmarks, chaos scripts and the CLI: not exported from the SDK entries, and lint keeps web/ and the README bot from importing it. */
+import type { PreKeyManager, SessionManager } from '../session/index.js'
+import type { Storage } from '../storage/index.js'
+import type { Messenger } from '../messaging/index.js'
+import type { ClientNode } from '../net/options.js'
+import type { Parley } from './parley.js'
+
+/**
+ * What a Parley is made of. The fields are TypeScript-private on Parley, so they exist at run time: a page's
+ * Parley (browser tests, `page.evaluate`) is read with `parley as unknown as ParleyInternals`.
+ */
+export interface ParleyInternals {
+  node: ClientNode
+  storage: Storage
+  messenger: Messenger
+  sessions: SessionManager
+  preKeys: PreKeyManager
+}
+
+/** The parts of `parley` (the same objects it uses: patching one patches the device). */
+export function internals (parley: Parley): ParleyInternals {
+  return parley as unknown as ParleyInternals
+}
