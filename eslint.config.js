@@ -76,6 +76,7 @@ export default tseslint.config(
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     rules: {
       'no-restricted-imports': forbid(
+        [['**/client/internals', '**/client/internals.*'], 'src/client/internals is the test seam (tests, benchmarks, chaos scripts): web uses the SDK\'s public API'],
         [['**/src/*', '**/src/**', '!**/src/index.js', '!**/src/browser.js', '!**/src/index.ts', '!**/src/browser.ts'], 'web imports only the SDK entry (src/index or src/browser)'],
         [['libp2p', '@libp2p/*', '@chainsafe/*', 'level'], 'web talks to the SDK facade, not to libp2p or storage']
       )

@@ -146,9 +146,10 @@ export const MAX_HELD_MESSAGES = 1_000
 export class Parley extends Emitter<ParleyEvents> {
   private readonly registration: RegistrationFlow
   private readonly maintenance: DeviceMaintenance
-  readonly preKeys: PreKeyManager
-  readonly sessions: SessionManager
-  readonly messenger: Messenger
+  // the parts below are the SDK's own: tests, the CLI and benchmarks reach them through src/client/internals.ts
+  private readonly preKeys: PreKeyManager
+  private readonly sessions: SessionManager
+  private readonly messenger: Messenger
   private readonly health: ConnectionHealth
   private self?: SelfInfo
   private readonly presence: Presence
@@ -165,8 +166,8 @@ export class Parley extends Emitter<ParleyEvents> {
   private ownRecordCheck?: Promise<TakeoverAttempt[]>
 
   private constructor (
-    readonly node: ClientNode,
-    readonly storage: Storage,
+    private readonly node: ClientNode,
+    private readonly storage: Storage,
     readonly local: LocalIdentity,
     protected readonly init: ParleyInit,
     /** the relays to start from (configured + user's changes), the stored settings and the trust roots */
