@@ -3,8 +3,6 @@ import { decodeAttestation, safetyNumber, systemRandom, type IdentityKeyPair, ty
 import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIdentity } from '../session/index.js'
 import { openLevel, toHex, type Storage, type AbortOptions, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
-import { peerIdFromString } from '@libp2p/peer-id'
-import type { Multiaddr } from '@multiformats/multiaddr'
 import { Messenger, NotRegisteredError, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
 import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
@@ -225,7 +223,6 @@ export class Parley extends Emitter<ParleyEvents> {
       },
       onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options),
       createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' })),
-      relayAddresses: async (relay, options) => await knownAddresses(node, relay, options),
       accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) }
     })
     this.messenger.on('message', m => {
@@ -758,17 +755,6 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.node.stop()
     if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()
   }
-}
-
-/** The addresses our node knows for the relay named in `relay` (connections and peer store), each ending in its peer id. */
-async function knownAddresses (node: ClientNode, relay: Multiaddr, options?: AbortOptions): Promise<Multiaddr[]> {
-  const id = relay.getComponents().findLast(c => c.name === 'p2p')?.value
-  if (id == null) return []
-  const peerId = peerIdFromString(id)
-  const withId = (a: Multiaddr): Multiaddr => a.getComponents().some(c => c.name === 'p2p') ? a : a.encapsulate(`/p2p/${id}`)
-  const live = node.getConnections(peerId).filter(c => c.limits == null).map(c => withId(c.remoteAddr))
-  const stored = await node.peerStore.get(peerId, options).then(p => p.addresses.map(a => withId(a.multiaddr)), () => [])
-  return [...live, ...stored].filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
 }
 
 /** Where the device's LevelDB lives: a plain '/' join, because in browsers the folder names an IndexedDB database. */

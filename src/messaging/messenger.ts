@@ -10,7 +10,7 @@ import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
-import { Outbound, type OutboundInit } from './outbound.js'
+import { Outbound } from './outbound.js'
 import { Recipients, deviceKey, type RecipientLookupOptions } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
 import { SeenEnvelopes } from './seen-envelopes.js'
@@ -20,6 +20,7 @@ import { DeliveryTokens } from './delivery-token.js'
 import { repairStuckTexts, type StuckTextsResult } from './stuck-texts.js'
 import { OwedTexts } from './owed-texts.js'
 import { DepositIdentity, type DepositNode } from './deposit-identity.js'
+import { knownAddresses, type AddressBookNode } from './relay-addresses.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
 export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
@@ -91,8 +92,11 @@ export interface MessengerEvents {
   error: unknown
 }
 
-/** What the messenger needs of the libp2p node: dialing (delivery, mailboxes) and, to serve the direct protocol, a registrar and logger. */
-export type MessengerNode = DialingNode & MailboxNode & {
+/**
+ * What the messenger needs of the libp2p node: dialing (delivery, mailboxes), its connections and peer store
+ * (the addresses it knows for a relay), and, to serve the direct protocol, a registrar and logger.
+ */
+export type MessengerNode = DialingNode & MailboxNode & AddressBookNode & {
   handle: DmComponents['registrar']['handle']
   unhandle: DmComponents['registrar']['unhandle']
   logger: DmComponents['logger']
@@ -125,8 +129,6 @@ export interface MessengerInit {
    * deposits leave from it, so relays never see our device's peer id on them. Absent: deposits leave from `node`.
    */
   createDepositNode?: () => Promise<DepositNode>
-  /** addresses our node knows for a relay besides the one given (see OutboundInit.relayAddresses) */
-  relayAddresses?: OutboundInit['relayAddresses']
   /**
    * Rejects with IdentityNotAcceptedError while the user must accept the contact's new identity key first
    * (without `identityKey`: whether the contact is blocked at all). send() fails then, and queued entries
@@ -195,7 +197,8 @@ export class Messenger extends Emitter<MessengerEvents> {
       onError: err => this.emit('error', err),
       ...(this.depositIdentity != null ? { depositIdentity: this.depositIdentity } : {}),
       deliveryToken: async (identityKey, options) => await this.deliveryTokens.of(identityKey, options),
-      ...(init.relayAddresses != null ? { relayAddresses: init.relayAddresses } : {}),
+      // a deposit also tries the addresses our node knows for the relay (see OutboundInit.relayAddresses)
+      relayAddresses: async (relay, options) => await knownAddresses(init.node, relay, options),
       ...(init.accepted != null ? { accepted: init.accepted } : {})
     })
     this.seenEnvelopes = new SeenEnvelopes(init.kv('seen-envelopes'), init.now)
