@@ -77,7 +77,8 @@ describe('web client: sending while the relay dies', () => {
   it('a first text to a number, sent while the relay is down, shows at once while the directory cannot answer', async () => {
     await rig.killRelay()
     await erin.goto(`${rig.url}/?profile=${ERIN.profile}#/chat/${encodeURIComponent(GRACE.e164)}`)
-    await testid(erin, 'conversation', '[data-state="ready"]').waitFor({ timeout: 20_000 })
+    // a hash change, not a load: frank's conversation is still ready on screen until the route moves on
+    await testid(erin, 'conversation', `[data-phone="${GRACE.e164}"][data-state="ready"]`).waitFor({ timeout: 20_000 })
     await testid(erin, 'composer').fill('hello grace')
     await testid(erin, 'composer').press('Enter')
     const bubble = testid(erin, 'message').filter({ hasText: 'hello grace' })
