@@ -1,5 +1,5 @@
 /** The one seam to the facade's parts for tests, benchmarks, chaos scripts and the CLI: not exported from the SDK entries, and lint keeps web/ and the README bot from importing it. */
-import type { PreKeyManager, SessionManager } from '../session/index.js'
+import type { LocalIdentity, PreKeyManager, SessionManager } from '../session/index.js'
 import type { Storage } from '../storage/index.js'
 import type { Messenger } from '../messaging/index.js'
 import type { ClientNode } from '../net/options.js'
@@ -15,6 +15,8 @@ export interface ParleyInternals {
   messenger: Messenger
   sessions: SessionManager
   preKeys: PreKeyManager
+  /** the identity key pair, device id and creation time */
+  local: LocalIdentity
 }
 
 /** The parts of `parley` (the same objects it uses: patching one patches the device). */

@@ -166,7 +166,7 @@ export class Parley extends Emitter<ParleyEvents> {
   private constructor (
     private readonly node: ClientNode,
     private readonly storage: Storage,
-    readonly local: LocalIdentity,
+    private readonly local: LocalIdentity,
     protected readonly init: ParleyInit,
     /** the relays to start from (configured + user's changes), the stored settings and the trust roots */
     startup: { bootstrap: string[], settings: Settings, trust: TrustRoots }

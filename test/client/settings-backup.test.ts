@@ -131,7 +131,7 @@ describe('settings, contacts and backup', () => {
     await bob.send(ALICE, 'welcome back')
     await atAlice2.until(2, 30_000, 'message at the restored device')
     expect(atAlice2.items.map(m => m.text)).toEqual(['while you were away', 'welcome back'])
-    expect(await internals(alice).sessions.activeSessionId({ identityKey: bob.identity.publicKey, deviceId: bob.local.deviceId })).toEqual(await internals(bob).sessions.activeSessionId({ identityKey: alice.identity.publicKey, deviceId: alice.local.deviceId }))
+    expect(await internals(alice).sessions.activeSessionId({ identityKey: bob.identity.publicKey, deviceId: internals(bob).local.deviceId })).toEqual(await internals(bob).sessions.activeSessionId({ identityKey: alice.identity.publicKey, deviceId: internals(alice).local.deviceId }))
 
     // restoring over a device that has an identity needs replace; the older state again starts anew
     await retryUntil(async () => { if (await internals(alice).storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'restored outbox drained' })
@@ -171,7 +171,7 @@ describe('settings, contacts and backup', () => {
     const changed = collect<{ phone: string, blocked: boolean }>(push => bob.on('identity-changed', push))
     // carol re-registers the number on a new device with a new identity key; her verified record is under
     // the registration lock, so her old identity releases the number first (docs/directory.md)
-    await publishRelease(internals(carol).node.services.dht, carol.local.identity, CAROL)
+    await publishRelease(internals(carol).node.services.dht, internals(carol).local.identity, CAROL)
     const carol2 = await registeredDevice(dir.path, 'carol-2', CAROL, [relay])
     others.push(carol2)
     const now = await retryUntil(async signal => {

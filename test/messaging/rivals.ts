@@ -24,7 +24,7 @@ export async function attestFor (device: Parley, phone: string, relay: TestRelay
 export async function publishRival (device: Parley, phone: string, attestation: Uint8Array): Promise<void> {
   await internals(device).preKeys.rotateSignedPreKeys({})
   const { signedPreKey, lastResortKemPreKey } = await internals(device).preKeys.currentSignedPreKeys()
-  const { identity, deviceId, createdAt } = device.local
+  const { identity, deviceId, createdAt } = internals(device).local
   const certificate = createDeviceCertificate(identity, { devicePeerId: internals(device).node.peerId.toMultihash().bytes, deviceId, createdAt })
   const fields = {
     devices: [{ deviceId, peerId: internals(device).node.peerId.toString(), certificate }],
