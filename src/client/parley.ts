@@ -365,6 +365,7 @@ export class Parley extends Emitter<ParleyEvents> {
         await parley.startMaintenance(options)
         await parley.startMessaging(options)
       } catch (err) {
+        parley.health.stop()
         await node.stop()
         throw err
       }
