@@ -144,7 +144,7 @@ export const MAX_HELD_MESSAGES = 1_000
 export class Parley extends Emitter<ParleyEvents> {
   private readonly registration: RegistrationFlow
   private readonly maintenance: DeviceMaintenance
-  // the parts below are the SDK's own: tests, the CLI and benchmarks reach them through src/client/internals.ts
+  // the SDK's own parts (with node, storage, local below): tests, benchmarks and chaos scripts reach them through src/client/internals.ts
   private readonly preKeys: PreKeyManager
   private readonly sessions: SessionManager
   private readonly messenger: Messenger
