@@ -64,6 +64,14 @@ export default tseslint.config(
     }
   },
   {
+    files: ['src/cli/**/*.ts', 'src/index.ts', 'src/browser.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/internals', '**/client/internals.*'], 'src/client/internals is the test seam: the CLI and the SDK entries use the public facade']
+      )
+    }
+  },
+  {
     files: ['relay-node/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(

@@ -1,4 +1,4 @@
-/** The one seam to the facade's parts for tests, benchmarks, chaos scripts and the CLI: not exported from the SDK entries, and lint keeps web/ and the README bot from importing it. */
+/** The one seam to the facade's private parts for tests, benchmarks and chaos scripts: not exported from the SDK entries; lint keeps web/, the CLI and the entries from importing it, and a test keeps it out of the README bot. */
 import type { LocalIdentity, PreKeyManager, SessionManager } from '../session/index.js'
 import type { Storage } from '../storage/index.js'
 import type { Messenger } from '../messaging/index.js'
