@@ -117,6 +117,15 @@ export default tseslint.config(
     }
   },
   {
+    // the CLI's own rule above already keeps it from src/client (the seam included)
+    files: ['src/index.ts', 'src/browser.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/internals', '**/client/internals.*'], 'src/client/internals is the test seam: the SDK entries export the public facade only']
+      )
+    }
+  },
+  {
     files: ['relay-node/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(
@@ -131,6 +140,7 @@ export default tseslint.config(
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     rules: {
       'no-restricted-imports': forbid(
+        // this also keeps web from src/client/internals, the test seam (tests, benchmarks, chaos scripts)
         [['**/src/*', '**/src/**', '!**/src/index.js', '!**/src/browser.js', '!**/src/index.ts', '!**/src/browser.ts'], 'web imports only the SDK entry (src/index or src/browser)'],
         [['libp2p', '@libp2p/*', '@chainsafe/*', 'level'], 'web talks to the SDK facade, not to libp2p or storage']
       )

@@ -11,6 +11,7 @@ import type { Stream } from '@libp2p/interface'
 import { startRelayProcess, type RelayProcess } from '../scripts/relay-process.js'
 import { Parley, createNodeNode, type ReceivedMessage } from '../src/index.js'
 import { DM_PROTOCOL } from '../src/protocols/dm/index.js'
+import { internals } from '../src/client/internals.js'
 import { percentile, median, type Suite } from './harness.js'
 
 const ALICE = '+15550400001'
@@ -125,7 +126,7 @@ async function device (dir: string, name: string, relay: RelayProcess, phone: st
 
 /** True when `from` has a connection to `to` carrying an open /parley/dm stream. */
 function directOpen (from: Parley, to: Parley): boolean {
-  return from.node.getConnections(to.node.peerId).some(c => c.streams.some(s => s.protocol === DM_PROTOCOL && s.status === 'open'))
+  return internals(from).node.getConnections(internals(to).node.peerId).some(c => c.streams.some(s => s.protocol === DM_PROTOCOL && s.status === 'open'))
 }
 
 async function plainNode (): Promise<Libp2p> {
@@ -220,8 +221,9 @@ export const suite: Suite = {
       // what goes on the wire per message: the sealed envelope bob's device is handed
       const sizes: number[] = []
       // every path (direct windows, mailbox, single receive) goes through receiveBatch
-      const receiveBatch = bob.messenger.receiveBatch.bind(bob.messenger)
-      bob.messenger.receiveBatch = async (envelopes, options) => { for (const e of envelopes) sizes.push(e.length); return await receiveBatch(envelopes, options) }
+      const bobMessenger = internals(bob).messenger
+      const receiveBatch = bobMessenger.receiveBatch.bind(bobMessenger)
+      bobMessenger.receiveBatch = async (envelopes, options) => { for (const e of envelopes) sizes.push(e.length); return await receiveBatch(envelopes, options) }
 
       const atBob = counter()
       const messages: Array<(m: ReceivedMessage) => void> = []

@@ -13,6 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createInterface } from 'node:readline'
 import { Parley, createNodeNode, createDepositNodeNode } from '../src/index.js'
+import { internals } from '../src/client/internals.js'
 
 type Command = { cmd: 'register', phone: string } | { cmd: 'verify', code: string } | { cmd: 'send', i: number, to: string, text: string } | { cmd: 'stop' }
 
@@ -32,8 +33,9 @@ async function main (): Promise<void> {
   const device = await Parley.create({ dataDir: data, bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode })
   const path = new AsyncLocalStorage<'direct' | 'mailbox'>()
   // the dm server hands windows over without a sync group; a mailbox session passes its ack batch's group
-  const receiveBatch = device.messenger.receiveBatch.bind(device.messenger)
-  device.messenger.receiveBatch = async (envelopes, options) => await path.run(options?.syncGroup != null ? 'mailbox' : 'direct', async () => await receiveBatch(envelopes, options))
+  const { messenger } = internals(device)
+  const receiveBatch = messenger.receiveBatch.bind(messenger)
+  messenger.receiveBatch = async (envelopes, options) => await path.run(options?.syncGroup != null ? 'mailbox' : 'direct', async () => await receiveBatch(envelopes, options))
   device.on('message', m => emit({ ev: 'message', text: m.text, at: clock(), path: path.getStore() ?? 'direct' }))
   device.on('error', () => {})
   emit({ ev: 'ready' })

@@ -8,6 +8,7 @@ import { startRelayProcess } from '../scripts/relay-process.js'
 import { startWebServer } from '../scripts/web-server.js'
 import { tempDir } from '../test/helpers/tmp.js'
 import { startWebRig, testid, type WebPerson, type WebRig } from '../test/helpers/web-app.js'
+import type { ParleyInternals } from '../src/client/internals.js'
 import { median, percentile, type Figure, type Suite } from './harness.js'
 import { runLighthouse, type FormFactor, type LighthouseRun } from './lighthouse.js'
 
@@ -204,7 +205,7 @@ export const suite: Suite = {
         // one tab per profile (a Web Lock): the old page goes first
         await alice.close()
         if (process.env.BENCH_DEBUG != null) {
-          const conns = await bob.evaluate(() => globalThis.parley!.parley.node.getConnections().map(c => `${c.remotePeer.toString().slice(-6)} ${c.status} ${c.remoteAddr.toString().replace(/\/p2p\/\w+/g, '/p2p/…')}`))
+          const conns = await bob.evaluate(() => (globalThis.parley!.parley as unknown as ParleyInternals).node.getConnections().map(c => `${c.remotePeer.toString().slice(-6)} ${c.status} ${c.remoteAddr.toString().replace(/\/p2p\/\w+/g, '/p2p/…')}`))
           process.stderr.write(`  web: bob's connections: ${conns.join('; ')}\n`)
         }
         const result = await firstMessage(rig, ALICE, BOB, bob, `Run ${i + 1}: see you at the station at 7`, i === 0 ? requests : undefined)

@@ -11,6 +11,8 @@ export { AGENT_VERSION, DHT_PROTOCOL } from './net/constants.js'
 export { multiaddr } from '@multiformats/multiaddr'
 export { Parley, type ParleyInit, type WhoAmI, type ParleyEvents, type ReceivedMessage, type TakeoverAttempt } from './client/parley.js'
 export type { TrustRootsInfo } from './client/trust-roots.js'
+export { RELAY_REDIAL_MS, RELAY_REDIAL_MAX_MS, STALE_PROBE_MS, type NetworkStatus, type NetworkChange, type NetworkConnection } from './client/connection-health.js'
+export { InvalidAppStoreNameError, type AppStore } from './client/app-store.js'
 export { NotOnParleyError, NotRegisteredError, MessageTooLongError, UnverifiedNumberError, IdentityNotAcceptedError, MAX_TEXT_LENGTH } from './messaging/index.js'
 export type { StoredMessage, Conversation, MessageStatus, HistoryCursor, KeyValueStore } from './storage/index.js'
 export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupPassphraseTooShortError, BackupCorruptError, LastRelayError, InvalidRelayAddressError, MailboxRelayRefusedError } from './client/errors.js'
@@ -83,7 +85,7 @@ export async function wipeProfile (profile: string): Promise<void> {
  * Writes a backup into a profile's database, replacing what it holds, without starting it (reload the page
  * to start the restored device). Stop the profile's Parley first. BackupPassphraseError / BackupCorruptError
  * leave the database untouched. To test a passphrase while the device still runs, call
- * `importBackup(parley.storage, bytes, passphrase, { replace: true, dryRun: true })` through `checkBackup`.
+ * `parley.checkBackup(bytes, passphrase)` (or `checkBackup` below).
  */
 export async function restoreProfile (profile: string, backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<void> {
   const storage = await openLevel(profileDatabase(profile), options)
@@ -96,5 +98,5 @@ export async function restoreProfile (profile: string, backup: Uint8Array, passp
 
 /** Decrypts and checks a backup against a running device's storage kind, writing nothing (BackupPassphraseError, BackupCorruptError). */
 export async function checkBackup (parley: Parley, backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<void> {
-  await importBackup(parley.storage, backup, passphrase, { ...options, replace: true, dryRun: true })
+  await parley.checkBackup(backup, passphrase, options)
 }

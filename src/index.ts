@@ -4,6 +4,8 @@ export { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater, typ
 export { AGENT_VERSION, DHT_PROTOCOL, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './net/constants.js'
 export { Parley, TAKEOVER_NOTICE_INTERVAL_MS, type ParleyInit, type WhoAmI, type ParleyEvents, type ReceivedMessage, type TakeoverAttempt } from './client/parley.js'
 export type { TrustRootsInfo } from './client/trust-roots.js'
+export { RELAY_REDIAL_MS, RELAY_REDIAL_MAX_MS, STALE_PROBE_MS, type NetworkStatus, type NetworkChange, type NetworkConnection } from './client/connection-health.js'
+export { InvalidAppStoreNameError, type AppStore } from './client/app-store.js'
 export { NotOnParleyError, NotRegisteredError, MalformedContentError, MessageTooLongError, UnverifiedNumberError, IdentityNotAcceptedError, MAX_TEXT_LENGTH } from './messaging/index.js'
 export type { StoredMessage, Conversation, MessageStatus } from './storage/index.js'
 export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupPassphraseTooShortError, BackupCorruptError, BackupTargetNotEmptyError, LastRelayError, InvalidRelayAddressError, InvalidProfileError } from './client/errors.js'

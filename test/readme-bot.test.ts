@@ -54,6 +54,11 @@ describe('the README\'s bot', () => {
     await dir?.remove()
   })
 
+  it('imports only the package entry (never a deep path such as the src/client/internals test seam)', async () => {
+    const imports = [...(await readmeBot()).matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/g)].map(m => m[1] ?? m[2])
+    expect(imports).toEqual(['parley-messenger'])
+  })
+
   it('answers a message and logs the delivered receipt of its answer', async () => {
     // the bot's folder: the package installed as `npm install /path/to/the/clone` leaves it (a link)
     const folder = join(dir.path, 'my-bot')

@@ -8,7 +8,7 @@ import { sleep } from '../util/abort.js'
 
 /**
  * How long receive/chat wait at exit for receipts (and anything else) still in the outbox to go out. Receipts
- * still coalescing are put into the outbox first (Messenger.flushQueuedReceipts): without that a one-shot
+ * still coalescing are put into the outbox first (Parley.flushReceipts): without that a one-shot
  * `receive` found the outbox empty, exited, and the sender's tick stayed at ✓ until the next run (issue 14, fault 6).
  */
 const RECEIPT_FLUSH_MS = 5_000
@@ -36,8 +36,8 @@ const label = (phone: string, name: string | undefined): string => name != null 
 export async function flushOutbox (parley: Parley): Promise<void> {
   const deadline = Date.now() + RECEIPT_FLUSH_MS
   // receipts for what just arrived may still be coalescing, not yet in the outbox
-  await parley.messenger.flushQueuedReceipts()
-  while (await parley.messenger.pendingCount() > 0 && Date.now() < deadline) {
+  await parley.flushReceipts()
+  while (await parley.pendingCount() > 0 && Date.now() < deadline) {
     await new Promise<void>(resolve => {
       const done = (): void => { clearTimeout(t); parley.off('status', done); resolve() }
       const t = setTimeout(done, 200)

@@ -4,12 +4,9 @@ import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIde
 import type { AbortOptions } from '@libp2p/interface'
 import { openLevel, toHex, type Storage, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
-import { peerIdFromString } from '@libp2p/peer-id'
-import type { Multiaddr } from '@multiformats/multiaddr'
 import { Messenger, NotRegisteredError, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
 import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
-import { DmServer } from '../protocols/dm/index.js'
 import type { ClientNode, ParleyNodeInit } from '../net/options.js'
 import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
@@ -25,6 +22,8 @@ import { loadProfile, saveProfile, shareableProfile, type Profile } from './prof
 import { ContactProfiles, type ContactProfile } from './contact-profiles.js'
 import { exportBackup, importBackup, type BackupProgressOptions, type ImportBackupOptions } from './backup.js'
 import { TrustRoots, type TrustRootsInfo } from './trust-roots.js'
+import { ConnectionHealth, type NetworkChange, type NetworkStatus } from './connection-health.js'
+import { openAppStore, type AppStore } from './app-store.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -69,6 +68,13 @@ export interface ParleyInit {
   /** send read receipts @default true */
   readReceipts?: boolean
   /**
+   * Keep connected, for a long-lived app (a browser tab): while no relay is connected, redial the relays with
+   * backoff (RELAY_REDIAL_MS doubling up to RELAY_REDIAL_MAX_MS); when a peer connects anew, close its older
+   * connections that cannot open a stream within STALE_PROBE_MS (a reloaded tab's WebRTC connection looks
+   * open for 10-30 s). See network() and the 'network' event. @default false
+   */
+  keepConnected?: boolean
+  /**
    * Share our presence (online / last seen) with the contacts of recent conversations, and see theirs
    * (only while we share ours). Used until the user chooses with `setSharePresence`, whose choice is
    * stored and wins from then on. @default false
@@ -85,12 +91,13 @@ export interface ParleyEvents {
   message: ReceivedMessage
   /** our message reached the recipient's device (delivered) or was read */
   receipt: { phone: string, id: string, status: 'delivered' | 'read' }
-  /** any status change of our messages: sent, delivered, read, failed */
-  status: { phone: string, id: string, status: MessageStatus }
-  typing: { phone: string, typing: boolean }
-  presence: { phone: string, online: boolean, lastSeen?: number }
+  /** any status change of our messages: pending (a retry), sent, delivered, read, failed */
+  status: MessengerEvents['status']
+  typing: MessengerEvents['typing']
+  /** what a contact tells of its presence, while we share ours */
+  presence: Omit<MessengerEvents['presence'], 'answer'>
   /** a contact's profile (display name, photo) newer than the one kept arrived; it is stored (see contactProfile) */
-  profile: { phone: string } & ContactProfile
+  profile: MessengerEvents['profile']
   relay: MessengerEvents['relay']
   /**
    * a contact's identity key differs from the one we knew: their safety number changed, verified is cleared.
@@ -111,6 +118,8 @@ export interface ParleyEvents {
    * next send (a new session) arrives normally.
    */
   undecryptable: { phone?: string, reason: string }
+  /** a connection of the device's node opened or closed, or its addresses changed: `network()` tells the state now */
+  network: NetworkChange
   /** background problems that will be retried */
   error: unknown
 }
@@ -136,10 +145,11 @@ export const MAX_HELD_MESSAGES = 1_000
 export class Parley extends Emitter<ParleyEvents> {
   private readonly registration: RegistrationFlow
   private readonly maintenance: DeviceMaintenance
-  readonly preKeys: PreKeyManager
-  readonly sessions: SessionManager
-  readonly messenger: Messenger
-  private dm?: DmServer
+  // the SDK's own parts (with node, storage, local below): tests, benchmarks and chaos scripts reach them through src/client/internals.ts
+  private readonly preKeys: PreKeyManager
+  private readonly sessions: SessionManager
+  private readonly messenger: Messenger
+  private readonly health: ConnectionHealth
   private self?: SelfInfo
   private readonly presence: Presence
   private readonly contacts: Contacts
@@ -155,9 +165,9 @@ export class Parley extends Emitter<ParleyEvents> {
   private ownRecordCheck?: Promise<TakeoverAttempt[]>
 
   private constructor (
-    readonly node: ClientNode,
-    readonly storage: Storage,
-    readonly local: LocalIdentity,
+    private readonly node: ClientNode,
+    private readonly storage: Storage,
+    private readonly local: LocalIdentity,
     protected readonly init: ParleyInit,
     /** the relays to start from (configured + user's changes), the stored settings and the trust roots */
     startup: { bootstrap: string[], settings: Settings, trust: TrustRoots }
@@ -214,7 +224,6 @@ export class Parley extends Emitter<ParleyEvents> {
       },
       onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options),
       createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' })),
-      relayAddresses: async (relay, options) => await knownAddresses(node, relay, options),
       accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) }
     })
     this.messenger.on('message', m => {
@@ -222,15 +231,13 @@ export class Parley extends Emitter<ParleyEvents> {
       this.contacts.observe(m.from, m.sender.identityKey).catch(err => this.background(err))
       this.emit('message', { ...m, reply: async (text, options) => await this.send(m.from, text, options) })
     })
+    // the messaging layer's events, forwarded as they are (one vocabulary: see MessengerEvents)
     this.messenger.on('status', e => {
-      this.emit('status', { phone: e.conversation, id: e.id, status: e.status })
-      if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.conversation, id: e.id, status: e.status })
+      this.emit('status', e)
+      if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.phone, id: e.id, status: e.status })
     })
-    this.messenger.on('typing', e => this.emit('typing', { phone: e.from, typing: e.typing }))
-    this.messenger.on('profile', e => {
-      const { from, ...profile } = e
-      this.emit('profile', { phone: from, ...profile })
-    })
+    this.messenger.on('typing', e => this.emit('typing', e))
+    this.messenger.on('profile', e => this.emit('profile', e))
     this.presence = new Presence({
       store: storage.kv('presence'),
       defaultShare: init.sharePresence ?? false,
@@ -241,8 +248,9 @@ export class Parley extends Emitter<ParleyEvents> {
     })
     this.messenger.on('presence', e => {
       const info = { online: e.online, ...(e.lastSeen != null ? { lastSeen: e.lastSeen } : {}) }
-      if (this.presence.received(e.from, info, e.answer === true)) this.emit('presence', { phone: e.from, ...info })
+      if (this.presence.received(e.phone, info, e.answer === true)) this.emit('presence', { phone: e.phone, ...info })
     })
+    this.health = new ConnectionHealth({ node, relays: startup.bootstrap, keepConnected: init.keepConnected === true, onChange: change => this.emit('network', change) })
     this.messenger.on('relay', e => this.emit('relay', e))
     this.messenger.on('error', err => this.background(err))
     this.messenger.on('undecryptable', e => {
@@ -272,22 +280,10 @@ export class Parley extends Emitter<ParleyEvents> {
     return this.self
   }
 
-  /** Starts taking messages (direct protocol + mailboxes) and delivering the outbox. */
+  /** Starts taking messages (direct protocol + mailboxes: the messenger serves both) and delivering the outbox. */
   private async startMessaging (options?: AbortOptions): Promise<void> {
-    if (this.init.receive !== false && this.dm == null) {
-      this.dm = new DmServer({
-        registrar: { handle: async (p, h, o) => { await this.node.handle(p, h, o) }, unhandle: async (p, o) => { await this.node.unhandle(p, o) } },
-        logger: this.node.logger
-      }, {
-        backend: {
-          receive: async (envelope, o) => { await this.messenger.receive(envelope, o) },
-          receiveBatch: async (envelopes, o) => await this.messenger.receiveBatch(envelopes, o)
-        }
-      })
-      await this.dm.start()
-    }
     if (this.init.receive === false) {
-      this.messenger.outbound.wake()
+      this.messenger.deliver()
       return
     }
     await this.messenger.start(options)
@@ -365,10 +361,12 @@ export class Parley extends Emitter<ParleyEvents> {
       const node = await init.createNode({ privateKey, bootstrap, dht: directoryDhtRules({ trustedVerifiers: trust.current }), ...(init.listen != null ? { listen: init.listen } : {}) })
       const parley = new Parley(node, storage, local, init, { bootstrap, settings, trust })
       try {
+        parley.health.start()
         await parley.presence.load(options)
         await parley.startMaintenance(options)
         await parley.startMessaging(options)
       } catch (err) {
+        parley.health.stop()
         await node.stop()
         throw err
       }
@@ -569,6 +567,19 @@ export class Parley extends Emitter<ParleyEvents> {
     return await this.messenger.history(normalizePhone(phone, this.init.defaultRegion), options)
   }
 
+  /** Our outgoing entries (texts, receipts, profiles) not yet taken by a device or relay. */
+  async pendingCount (options?: AbortOptions): Promise<number> {
+    return await this.messenger.pendingCount(options)
+  }
+
+  /**
+   * Puts the delivered receipts still waiting out their short coalescing pause into the outbox now: a one-shot
+   * command that waits for an empty outbox before it exits (see pendingCount) calls this first.
+   */
+  async flushReceipts (): Promise<void> {
+    await this.messenger.flushQueuedReceipts()
+  }
+
   /** Resolves once our mailbox relays have handed over what they held when we connected. */
   async drained (options?: AbortOptions): Promise<void> {
     await this.messenger.drained(options)
@@ -663,6 +674,7 @@ export class Parley extends Emitter<ParleyEvents> {
    */
   async addRelay (addr: string, options: AbortOptions & { mailbox?: boolean } = {}): Promise<RelayInfo> {
     const info = await this.relayList.add(addr, options)
+    this.health.setRelays(await this.relayList.addrs(options))
     if (options.mailbox !== true || await this.registration.registration(options) == null) return info
     const mailboxes = await this.mailboxRelays(options)
     if (!mailboxes.includes(info.addr)) {
@@ -683,6 +695,7 @@ export class Parley extends Emitter<ParleyEvents> {
     const isMailbox = mailboxes.includes(canonical)
     if (isMailbox && mailboxes.length <= 1) throw new LastRelayError('cannot remove your only mailbox relay: add another with { mailbox: true } first')
     await this.relayList.remove(canonical, options)
+    this.health.setRelays(await this.relayList.addrs(options))
     if (isMailbox) await this.setMailboxRelays(mailboxes.filter(m => m !== canonical), options)
   }
 
@@ -710,30 +723,40 @@ export class Parley extends Emitter<ParleyEvents> {
     return this.settings()
   }
 
+  /**
+   * What the device's node is connected to now: our relays (online when one is), whether other devices can
+   * reach us through a relay reservation, our addresses and open connections. Changes come as 'network' events.
+   */
+  network (): NetworkStatus {
+    return this.health.status()
+  }
+
+  /**
+   * An app's own settings, a small key-value area of this device's storage (`name`: 1-64 letters, digits, -
+   * or _; InvalidAppStoreNameError otherwise), apart from the SDK's own data and included in backups.
+   */
+  appStore (name: string): AppStore {
+    return openAppStore(area => this.storage.kv(area), name)
+  }
+
+  /** Decrypts and checks a backup against this device's storage kind, writing nothing (BackupPassphraseError, BackupCorruptError). */
+  async checkBackup (backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<void> {
+    await importBackup(this.storage, backup, passphrase, { ...options, replace: true, dryRun: true })
+  }
+
   /** The whole device (identity, keys, sessions, history, settings) encrypted under `passphrase`; restore with Parley.restore. */
   async exportBackup (passphrase: string, options?: BackupProgressOptions): Promise<Uint8Array> {
     return await exportBackup(this.storage, passphrase, options)
   }
 
   async stop (): Promise<void> {
+    this.health.stop()
     await this.presence.stop()
     await this.messenger.stop()
-    await this.dm?.stop()
     await this.maintenance.stop()
     await this.node.stop()
     if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()
   }
-}
-
-/** The addresses our node knows for the relay named in `relay` (connections and peer store), each ending in its peer id. */
-async function knownAddresses (node: ClientNode, relay: Multiaddr, options?: AbortOptions): Promise<Multiaddr[]> {
-  const id = relay.getComponents().findLast(c => c.name === 'p2p')?.value
-  if (id == null) return []
-  const peerId = peerIdFromString(id)
-  const withId = (a: Multiaddr): Multiaddr => a.getComponents().some(c => c.name === 'p2p') ? a : a.encapsulate(`/p2p/${id}`)
-  const live = node.getConnections(peerId).filter(c => c.limits == null).map(c => withId(c.remoteAddr))
-  const stored = await node.peerStore.get(peerId, options).then(p => p.addresses.map(a => withId(a.multiaddr)), () => [])
-  return [...live, ...stored].filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
 }
 
 /** Where the device's LevelDB lives: a plain '/' join, because in browsers the folder names an IndexedDB database. */

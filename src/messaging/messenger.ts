@@ -3,13 +3,14 @@ import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type StoreOptions, t
 import { addressToString, type DeviceAddress, type SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
+import { DmServer, type DmComponents } from '../protocols/dm/index.js'
 import type { LookupResult } from '../directory/index.js'
 import { assertTextFits, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
-import { Outbound, type OutboundInit } from './outbound.js'
+import { Outbound } from './outbound.js'
 import { Recipients, type RecipientLookupOptions } from './recipients.js'
 import { SenderProof } from './sender-proof.js'
 import { SeenEnvelopes } from './seen-envelopes.js'
@@ -20,6 +21,7 @@ import { repairStuckTexts, type StuckTextsResult } from './stuck-texts.js'
 import { OwedTexts } from './owed-texts.js'
 import { DepositIdentity, type DepositNode } from './deposit-identity.js'
 import { raceSignal } from '../util/abort.js'
+import { knownAddresses, type AddressBookNode } from './relay-addresses.js'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
 export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
@@ -69,14 +71,19 @@ export interface IncomingMessage {
   sender: DeviceAddress
 }
 
+/**
+ * The event vocabulary of the SDK: the client facade forwards these under the same names and fields (a
+ * contact is `phone`, the E.164 number; a message keeps `from`, its sender's number).
+ */
 export interface MessengerEvents {
   message: IncomingMessage
   /** one of our messages changed status */
-  status: { conversation: string, id: string, status: MessageStatus }
-  typing: { from: string, typing: boolean }
-  presence: { from: string, online: boolean, lastSeen?: number, answer?: boolean }
+  status: { phone: string, id: string, status: MessageStatus }
+  typing: { phone: string, typing: boolean }
+  /** `answer`: the contact's reply to our own announcement (not answered again) */
+  presence: { phone: string, online: boolean, lastSeen?: number, answer?: boolean }
   /** a contact's profile newer than the one kept arrived (and is stored) */
-  profile: { from: string, name?: string, photo?: Uint8Array, updatedAt: number }
+  profile: { phone: string, name?: string, photo?: Uint8Array, updatedAt: number }
   relay: { relay: string, state: 'connected' | 'drained' | 'disconnected' }
   /**
    * an envelope that can never be read was dropped (acked, so it cannot block a mailbox): e.g. a contact
@@ -86,8 +93,18 @@ export interface MessengerEvents {
   error: unknown
 }
 
+/**
+ * What the messenger needs of the libp2p node: dialing (delivery, mailboxes), its connections and peer store
+ * (the addresses it knows for a relay), and, to serve the direct protocol, a registrar and logger.
+ */
+export type MessengerNode = DialingNode & MailboxNode & AddressBookNode & {
+  handle: DmComponents['registrar']['handle']
+  unhandle: DmComponents['registrar']['unhandle']
+  logger: DmComponents['logger']
+}
+
 export interface MessengerInit {
-  node: DialingNode & MailboxNode
+  node: MessengerNode
   outbox: OutboxStore
   messages: MessageStore
   /** small key-value areas: sealed envelopes, proven senders */
@@ -113,8 +130,6 @@ export interface MessengerInit {
    * deposits leave from it, so relays never see our device's peer id on them. Absent: deposits leave from `node`.
    */
   createDepositNode?: () => Promise<DepositNode>
-  /** addresses our node knows for a relay besides the one given (see OutboundInit.relayAddresses) */
-  relayAddresses?: OutboundInit['relayAddresses']
   /**
    * Rejects with IdentityNotAcceptedError while the user must accept the contact's new identity key first
    * (without `identityKey`: whether the contact is blocked at all). send() fails then, and queued entries
@@ -151,6 +166,8 @@ export class Messenger extends Emitter<MessengerEvents> {
   private receiptFlush?: Promise<void>
   /** envelopes dropped as undecryptable since start (see the 'undecryptable' event) */
   undecryptable = 0
+  /** the direct protocol's server, from the first start() on */
+  private dm?: DmServer
 
   constructor (private readonly init: MessengerInit) {
     super()
@@ -181,7 +198,8 @@ export class Messenger extends Emitter<MessengerEvents> {
       onError: err => this.emit('error', err),
       ...(this.depositIdentity != null ? { depositIdentity: this.depositIdentity } : {}),
       deliveryToken: async (identityKey, options) => await this.deliveryTokens.of(identityKey, options),
-      ...(init.relayAddresses != null ? { relayAddresses: init.relayAddresses } : {}),
+      // a deposit also tries the addresses our node knows for the relay (see OutboundInit.relayAddresses)
+      relayAddresses: async (relay, options) => await knownAddresses(init.node, relay, options),
       ...(init.accepted != null ? { accepted: init.accepted } : {})
     })
     this.seenEnvelopes = new SeenEnvelopes(init.kv('seen-envelopes'), init.now)
@@ -210,8 +228,19 @@ export class Messenger extends Emitter<MessengerEvents> {
     })
   }
 
-  /** Starts delivery of the outbox and, when registered, reception from the mailbox relays. Safe to call again after registration. */
+  /**
+   * Starts taking messages: serves the direct protocol (envelopes go straight to receiveBatch), and, when
+   * registered, follows the mailbox relays; delivers the outbox. Safe to call again after registration.
+   */
   async start (options?: StoreOptions): Promise<void> {
+    if (this.dm == null) {
+      const node = this.init.node
+      this.dm = new DmServer({
+        registrar: { handle: async (p, h, o) => { await node.handle(p, h, o) }, unhandle: async (p, o) => { await node.unhandle(p, o) } },
+        logger: node.logger
+      }, { backend: this })
+      await this.dm.start()
+    }
     const self = await this.init.self(options)
     if (self != null) await this.receiver.follow(self.mailboxRelays, self.retiredMailboxRelays ?? [])
     this.outbound.wake()
@@ -241,6 +270,11 @@ export class Messenger extends Emitter<MessengerEvents> {
         return self == null ? undefined : await this.outboxEntry(m.conversation, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, m.timestamp, MESSAGE_TTL_MS, options)
       }
     }, options)
+  }
+
+  /** Delivers the outbox only (a device that does not take messages: no start()). */
+  deliver (): void {
+    this.outbound.wake()
   }
 
   /** Resolves once every mailbox relay has delivered what it held when we connected. */
@@ -296,16 +330,16 @@ export class Messenger extends Emitter<MessengerEvents> {
         this.announce(result.stored, result.sender)
         break
       case 'typing':
-        if (fresh) this.emit('typing', { from: result.from, typing: body.typing })
+        if (fresh) this.emit('typing', { phone: result.from, typing: body.typing })
         break
       case 'resend':
         this.answerResend(result.from).catch(err => this.emit('error', err))
         break
       case 'presence':
-        if (fresh) this.emit('presence', { from: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
+        if (fresh) this.emit('presence', { phone: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
         break
       case 'profile':
-        this.emit('profile', { from: result.from, ...(body.name != null ? { name: body.name } : {}), ...(body.photo != null ? { photo: body.photo } : {}), updatedAt: body.updatedAt })
+        this.emit('profile', { phone: result.from, ...(body.name != null ? { name: body.name } : {}), ...(body.photo != null ? { photo: body.photo } : {}), updatedAt: body.updatedAt })
         break
     }
   }
@@ -346,7 +380,7 @@ export class Messenger extends Emitter<MessengerEvents> {
 
   private async setStatus (conversation: string, id: string, status: MessageStatus, options?: StoreOptions): Promise<void> {
     const updated = await this.init.messages.updateStatus(conversation, id, status, options)
-    if (updated != null) this.emit('status', { conversation, id, status: updated.status })
+    if (updated != null) this.emit('status', { phone: conversation, id, status: updated.status })
   }
 
   private async requireSelf (options?: StoreOptions): Promise<SelfInfo> {
@@ -440,7 +474,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     const updated = await this.init.messages.updateStatus(to, id, 'pending', { ...options, syncGroup: group, with: [this.init.outbox.prepareInsert(entry)] })
     await group.flush(options)
     if (updated == null) return false
-    this.emit('status', { conversation: to, id, status: 'pending' })
+    this.emit('status', { phone: to, id, status: 'pending' })
     this.outbound.wake()
     return true
   }
@@ -496,7 +530,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     let onStatus: ((e: MessengerEvents['status']) => void) | undefined
     try {
       return await raceSignal(new Promise<MessageStatus>((resolve, reject) => {
-        onStatus = e => { if (e.conversation === conversation && e.id === id && statuses.includes(e.status)) resolve(e.status) }
+        onStatus = e => { if (e.phone === conversation && e.id === id && statuses.includes(e.status)) resolve(e.status) }
         this.on('status', onStatus)
         this.init.messages.get(conversation, id).then(m => { if (m != null && statuses.includes(m.status)) resolve(m.status) }, reject)
       }), options?.signal)
@@ -685,6 +719,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     await this.repairing
     await this.receiver.stop()
     await this.outbound.stop()
+    await this.dm?.stop()
   }
 }
 

@@ -65,7 +65,7 @@ describe('web client', () => {
     await Promise.all([onboard(alice, ALICE, 'onboarding.png'), onboard(bob, BOB)])
 
     // the two profiles are two identities
-    const ids = await Promise.all([alice, bob].map(async p => await p.evaluate(() => globalThis.parley!.parley.node.peerId.toString())))
+    const ids = await Promise.all([alice, bob].map(async p => await p.evaluate(() => globalThis.parley!.parley.network().peerId)))
     expect(ids[0]).not.toBe(ids[1])
     // typing indicators go only over a direct connection (never to mailboxes): connect the tabs first,
     // through the relay (upgrading to WebRTC), so a slow machine does not lose them to a dial timeout
@@ -154,10 +154,10 @@ describe('web client', () => {
   })
 
   it('reload keeps identity and history', async () => {
-    const before = await alice.evaluate(() => globalThis.parley!.parley.node.peerId.toString())
+    const before = await alice.evaluate(() => globalThis.parley!.parley.network().peerId)
     await alice.reload()
     await testid(alice, 'app', '[data-state="ready"]').waitFor({ timeout: 20_000 })
-    expect(await alice.evaluate(() => globalThis.parley!.parley.node.peerId.toString())).toBe(before)
+    expect(await alice.evaluate(() => globalThis.parley!.parley.network().peerId)).toBe(before)
     expect(await alice.evaluate(async () => (await globalThis.parley!.parley.whoami()).phone)).toBe(ALICE.e164)
     // the URL kept the open chat: history is back, ticks included
     await testid(alice, 'conversation', '[data-state="ready"]').waitFor({ timeout: 10_000 })

@@ -1,6 +1,7 @@
 // The web client's first load and its screens: the shell paints before the app's chunk (the SDK) arrives, axe-core finds nothing serious or critical on onboarding, the chat list, a conversation, settings and contact info (desktop and 360 px, light and dark), and a browser node pings its connections once a minute.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Page, Route } from 'playwright-core'
+import type { ParleyInternals } from '../../src/client/internals.js'
 import { startWebRig, testid, waitForReservation, type WebRig, type WebPerson } from '../helpers/web-app.js'
 import { axeViolations, blocking } from '../helpers/axe.js'
 
@@ -83,7 +84,7 @@ describe('web client: first load and every screen', () => {
   it('a browser node pings its connections every 60 s, not libp2p\'s default 10 s', async () => {
     await testid(alice, 'onboarding-offline').waitFor({ state: 'detached', timeout: 30_000 })
     // libp2p keeps the interval on its connection monitor component (not a public API: this reads the running node)
-    const interval = await alice.evaluate(() => (globalThis.parley!.parley.node as unknown as { components: { connectionMonitor: { pingIntervalMs: number } } }).components.connectionMonitor.pingIntervalMs)
+    const interval = await alice.evaluate(() => ((globalThis.parley!.parley as unknown as ParleyInternals).node as unknown as { components: { connectionMonitor: { pingIntervalMs: number } } }).components.connectionMonitor.pingIntervalMs)
     expect(interval).toBe(PING_INTERVAL_MS)
   })
 

@@ -116,7 +116,7 @@ describe('web client: settings and contact info', () => {
     await go(alice, chat(BOB.e164))
     await testid(alice, 'conversation', '[data-state="ready"]').waitFor({ timeout: 20_000 })
     await testid(alice, 'presence', '[data-state="online"]').waitFor({ timeout: 30_000 }).catch(async err => {
-      console.log('diagnostics: presence', await alice.evaluate(p => ({ sharing: globalThis.parley!.parley.sharingPresence, of: globalThis.parley!.parley.presenceOf(p) }), BOB.e164), await bob.evaluate(p => ({ sharing: globalThis.parley!.parley.sharingPresence, of: globalThis.parley!.parley.presenceOf(p), conns: globalThis.parley!.parley.node.getConnections().map(c => c.remoteAddr.toString()) }), ALICE.e164))
+      console.log('diagnostics: presence', await alice.evaluate(p => ({ sharing: globalThis.parley!.parley.sharingPresence, of: globalThis.parley!.parley.presenceOf(p) }), BOB.e164), await bob.evaluate(p => ({ sharing: globalThis.parley!.parley.sharingPresence, of: globalThis.parley!.parley.presenceOf(p), conns: globalThis.parley!.parley.network().connections.map(c => c.addr) }), ALICE.e164))
       throw err
     })
     expect(await testid(alice, 'presence').textContent()).toBe('online')
@@ -126,8 +126,8 @@ describe('web client: settings and contact info', () => {
     await go(bob, chat(ALICE.e164))
     await testid(bob, 'conversation', '[data-state="ready"]').waitFor({ timeout: 20_000 })
     await incoming(bob, 'Did you read this?').waitFor({ timeout: 30_000 }).catch(async err => {
-      console.log('diagnostics: alice', await alice.evaluate(async (p) => { const h = await globalThis.parley!.parley.history(p, { limit: 5 }); return { h: h.map(m => [m.text, m.status]), conns: globalThis.parley!.parley.node.getConnections().map(c => c.remoteAddr.toString()) } }, BOB.e164))
-      console.log('diagnostics: bob', await bob.evaluate(async (p) => { const h = await globalThis.parley!.parley.history(p, { limit: 5 }); return { h: h.map(m => [m.text, m.status]), hash: location.hash, conns: globalThis.parley!.parley.node.getConnections().map(c => c.remoteAddr.toString()) } }, ALICE.e164))
+      console.log('diagnostics: alice', await alice.evaluate(async (p) => { const h = await globalThis.parley!.parley.history(p, { limit: 5 }); return { h: h.map(m => [m.text, m.status]), conns: globalThis.parley!.parley.network().connections.map(c => c.addr) } }, BOB.e164))
+      console.log('diagnostics: bob', await bob.evaluate(async (p) => { const h = await globalThis.parley!.parley.history(p, { limit: 5 }); return { h: h.map(m => [m.text, m.status]), hash: location.hash, conns: globalThis.parley!.parley.network().connections.map(c => c.addr) } }, ALICE.e164))
       throw err
     })
     await outTicks(alice, 'Did you read this?', 'delivered').waitFor({ timeout: 30_000 })

@@ -1,6 +1,7 @@
 // A tab dials another tab over WebRTC while its own view of the handshake lags (a busy page): the remote closes the 'init' data channel before the dialler looks at it, and the dial must still finish (src/net/webrtc-init-channel.ts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Page } from 'playwright-core'
+import type { ParleyInternals } from '../../src/client/internals.js'
 import { startWebRig, waitForReservation, type WebRig, type WebPerson } from '../helpers/web-app.js'
 
 const ALICE: WebPerson = { profile: 'alice', national: '07700 900011', e164: '+447700900011', name: 'Alice' }
@@ -55,11 +56,11 @@ describe('WebRTC dial with a late view of the handshake', () => {
   })
 
   it('finishes although the init channel opened and closed before the dialler looked', async () => {
-    const bobId = await bob.evaluate(() => globalThis.parley!.parley.node.peerId.toString())
+    const bobId = await bob.evaluate(() => globalThis.parley!.parley.network().peerId)
     const circuit = `${rig.relay.addr('ws')}/p2p-circuit/p2p/${bobId}`
     const addr = `${rig.relay.addr('ws')}/p2p-circuit/webrtc/p2p/${bobId}`
     const result = await alice.evaluate(async ({ circuit, addr, lag, ms }) => {
-      const node = globalThis.parley!.parley.node
+      const node = (globalThis.parley!.parley as unknown as ParleyInternals).node
       // the relayed connection first, at full speed: the WebRTC dial signals over it, with the lag on
       await node.dial(globalThis.parley!.multiaddr(circuit), { signal: AbortSignal.timeout(ms) })
       ;(globalThis as unknown as { lagMs: number }).lagMs = lag
@@ -76,9 +77,9 @@ describe('WebRTC dial with a late view of the handshake', () => {
     expect(result).toMatchObject({ ok: true, limited: false })
     expect(result.addr).toContain('/webrtc/')
     // the connection carries streams both ways: Bob pings Alice over it
-    const aliceId = await alice.evaluate(() => globalThis.parley!.parley.node.peerId.toString())
+    const aliceId = await alice.evaluate(() => globalThis.parley!.parley.network().peerId)
     const rtt = await bob.evaluate(async id => {
-      const node = globalThis.parley!.parley.node
+      const node = (globalThis.parley!.parley as unknown as ParleyInternals).node
       const conn = node.getConnections().find(c => c.remotePeer.toString() === id && c.limits == null)
       if (conn == null) throw new Error('no direct connection to Alice')
       return await node.services.ping.ping(conn.remoteAddr, { signal: AbortSignal.timeout(10_000) })

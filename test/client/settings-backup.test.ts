@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import { publishRelease } from '../../src/directory/index.js'
 import { startTestRelay, registeredDevice, collect, type TestRelay } from '../messaging/helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550700001'
 const BOB = '+15550700002'
@@ -90,7 +91,7 @@ describe('settings, contacts and backup', () => {
     // the old device's delivered receipt for it reached bob: bob's next message on the old session
     // uses a ratchet step the backup cannot follow
     await retryUntil(async () => { if (!deliveredAtBob.items.some(r => r.id === late.id)) throw new Error('no receipt yet') }, { timeout: 30_000, interval: 100, what: 'delivered receipt for the late reply' })
-    await retryUntil(async () => { if (await alice.storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'alice\'s outbox drained' })
+    await retryUntil(async () => { if (await internals(alice).storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'alice\'s outbox drained' })
     await alice.stop()
     await rm(join(dir.path, 'alice'), { recursive: true, force: true })
     const init = { dataDir: join(dir.path, 'alice'), bootstrap: [relay.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode }
@@ -114,7 +115,7 @@ describe('settings, contacts and backup', () => {
     const away = await bob.send(ALICE, 'while you were away')
     await unreadable.until(1, 30_000, 'undecryptable report at the restored device')
     expect(unreadable.items[0].phone).toBe(BOB)
-    expect(alice.messenger.undecryptable).toBe(1)
+    expect(internals(alice).messenger.undecryptable).toBe(1)
     // the restored device asks bob, in a new session, to send again what it never confirmed: it arrives, once
     await atAlice2.until(1, 30_000, 'the unreadable message, sent again')
     expect(atAlice2.items[0]).toMatchObject({ id: away.id, from: BOB, text: 'while you were away' })
@@ -130,10 +131,10 @@ describe('settings, contacts and backup', () => {
     await bob.send(ALICE, 'welcome back')
     await atAlice2.until(2, 30_000, 'message at the restored device')
     expect(atAlice2.items.map(m => m.text)).toEqual(['while you were away', 'welcome back'])
-    expect(await alice.sessions.activeSessionId({ identityKey: bob.identity.publicKey, deviceId: bob.local.deviceId })).toEqual(await bob.sessions.activeSessionId({ identityKey: alice.identity.publicKey, deviceId: alice.local.deviceId }))
+    expect(await internals(alice).sessions.activeSessionId({ identityKey: bob.identity.publicKey, deviceId: internals(bob).local.deviceId })).toEqual(await internals(bob).sessions.activeSessionId({ identityKey: alice.identity.publicKey, deviceId: internals(alice).local.deviceId }))
 
     // restoring over a device that has an identity needs replace; the older state again starts anew
-    await retryUntil(async () => { if (await alice.storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'restored outbox drained' })
+    await retryUntil(async () => { if (await internals(alice).storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'restored outbox drained' })
     await alice.stop()
     await expect(Parley.restore(init, backup, 'a long passphrase')).rejects.toHaveProperty('name', 'BackupTargetNotEmptyError')
     alice = await Parley.restore(init, backup, 'a long passphrase', { replace: true })
@@ -146,7 +147,7 @@ describe('settings, contacts and backup', () => {
     expect(atAlice3.items[0]).toMatchObject({ from: BOB, text: 'still here' })
 
     // a quiet device (outbox drained, nothing sent after the snapshot) restores just as well
-    await retryUntil(async () => { if (await alice.storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'outbox drained before the quiet backup' })
+    await retryUntil(async () => { if (await internals(alice).storage.outbox.count() > 0) throw new Error('outbox busy') }, { timeout: 30_000, interval: 100, what: 'outbox drained before the quiet backup' })
     const quiet = await alice.exportBackup('a long passphrase')
     await alice.stop()
     await rm(join(dir.path, 'alice'), { recursive: true, force: true })
@@ -159,7 +160,7 @@ describe('settings, contacts and backup', () => {
     await bob.send(ALICE, 'ok')
     await atAlice4.until(1, 30_000, 'reply after the quiet restore')
     expect(atAlice4.items[0]).toMatchObject({ from: BOB, text: 'ok' })
-    expect(alice.messenger.undecryptable).toBe(0)
+    expect(internals(alice).messenger.undecryptable).toBe(0)
   }, 240_000)
 
   it('says identity-changed when a contact comes back with a new key, clears verified, and blocks sending to the verified contact until accepted', async () => {
@@ -170,7 +171,7 @@ describe('settings, contacts and backup', () => {
     const changed = collect<{ phone: string, blocked: boolean }>(push => bob.on('identity-changed', push))
     // carol re-registers the number on a new device with a new identity key; her verified record is under
     // the registration lock, so her old identity releases the number first (docs/directory.md)
-    await publishRelease(carol.node.services.dht, carol.local.identity, CAROL)
+    await publishRelease(internals(carol).node.services.dht, internals(carol).local.identity, CAROL)
     const carol2 = await registeredDevice(dir.path, 'carol-2', CAROL, [relay])
     others.push(carol2)
     const now = await retryUntil(async signal => {

@@ -5,6 +5,7 @@ import type { multiaddr } from '@multiformats/multiaddr'
 import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
 import { startWebServer } from '../../scripts/web-server.js'
 import type { Parley } from '../../src/index.js'
+import type { ParleyInternals } from '../../src/client/internals.js'
 import { tempDir } from './tmp.js'
 import { launchChromium } from './chromium.js'
 import { smsInbox } from './sms.js'
@@ -70,14 +71,15 @@ export function testid (page: Page, id: string, attrs = ''): Locator {
 
 /** Waits until the tab holds a relay reservation (a /p2p-circuit address), so another tab can dial it. */
 export async function waitForReservation (page: Page, timeout = 20_000): Promise<void> {
-  await page.waitForFunction(() => globalThis.parley?.parley.node.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')) === true, null, { timeout })
+  await page.waitForFunction(() => globalThis.parley?.parley.network().reachable === true, null, { timeout })
 }
 
 /** What the page's node says about its connections and a fresh dial of `relay` (for failure messages). */
 async function nodeState (page: Page, relay: string): Promise<string> {
   return await page.evaluate(async relay => {
     const { parley, multiaddr } = globalThis.parley!
-    const node = parley.node
+    // dials and node state are not SDK API: the test seam's view of the page's Parley
+    const node = (parley as unknown as ParleyInternals).node
     const conns = node.getConnections().map(c => `${c.remoteAddr.toString()} ${c.status} ${c.direction}`)
     let dial: string
     const started = Date.now()
@@ -167,10 +169,10 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
         rig.relay = relay
       },
       async connect (from, to) {
-        const id = await to.evaluate(() => globalThis.parley!.parley.node.peerId.toString())
+        const id = await to.evaluate(() => globalThis.parley!.parley.network().peerId)
         const circuit = `${relayWs}/p2p-circuit/webrtc/p2p/${id}`
         await retryUntil(async signal => {
-          await from.evaluate(async ({ addr, ms }) => { await globalThis.parley!.parley.node.dial(globalThis.parley!.multiaddr(addr), { signal: AbortSignal.timeout(ms) }) }, { addr: circuit, ms: 10_000 })
+          await from.evaluate(async ({ addr, ms }) => { await (globalThis.parley!.parley as unknown as ParleyInternals).node.dial(globalThis.parley!.multiaddr(addr), { signal: AbortSignal.timeout(ms) }) }, { addr: circuit, ms: 10_000 })
           if (signal.aborted) throw new Error('too late')
         }, { timeout: 40_000, interval: 500, what: 'tab dials tab' })
       }

@@ -42,7 +42,10 @@ const forbidden: Array<[string, string, string]> = [
   ['relay-node/src/x.ts', imp('c', '../../src/crypto/index.js'), 'not the barrel'],
   ['relay-node/src/x.ts', imp('w', '../../web/src/app.js'), 'does not import the web client'],
   ['web/src/x.ts', "import { createNodeNode } from '../../src/net/node.js'\nexport { createNodeNode }\n", 'SDK entry'],
-  ['web/src/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'SDK facade']
+  ['web/src/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'SDK facade'],
+  ['web/src/x.ts', imp('i', '../../src/client/internals.js'), 'SDK entry'],
+  ['src/index.ts', imp('i', './client/internals.js'), 'test seam'],
+  ['src/browser.ts', imp('i', './client/internals.js'), 'test seam']
 ]
 
 const allowed: Array<[string, string]> = [

@@ -5,6 +5,7 @@ import { Parley, createNodeNode, createDepositNodeNode, type ParleyInit, type Re
 import { smsInbox } from '../helpers/sms.js'
 import { retryUntil } from '../helpers/wait.js'
 import { tempDir } from '../helpers/tmp.js'
+import { internals } from '../../src/client/internals.js'
 
 type TempDir = Awaited<ReturnType<typeof tempDir>>
 
@@ -94,7 +95,7 @@ export async function converse (a: { device: Parley, phone: string }, b: { devic
   await atA.until(1, 30_000, 'answer')
   await deliveredAtA.until(1, 30_000, 'delivered receipt of the first message')
   await deliveredAtB.until(1, 30_000, 'delivered receipt of the answer')
-  await retryUntil(async () => (await a.device.messenger.pendingCount()) + (await b.device.messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'empty outboxes' })
+  await retryUntil(async () => (await internals(a.device).messenger.pendingCount()) + (await internals(b.device).messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'empty outboxes' })
 }
 
 /** A relay process and two devices registered through it, in a new temporary folder. */

@@ -4,6 +4,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
 import { startTestRelay, registeredDevice, openDevice, collect, converse, type TestRelay } from './helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550310001'
 const BOB = '+15550310002'
@@ -45,7 +46,7 @@ describe('mailbox abuse limits', () => {
   it('a stranger fills only the shared quota of an offline mailbox, a contact with the token still deposits, and the relay never sees a device peer id on a deposit', async () => {
     // alice and bob are contacts: each learnt the other's delivery token inside the conversation
     await converse({ device: alice, phone: ALICE }, { device: bob!, phone: BOB })
-    const devicePeers = new Set([alice.node.peerId.toString(), bob!.node.peerId.toString(), carol.node.peerId.toString()])
+    const devicePeers = new Set([internals(alice).node.peerId.toString(), internals(bob!).node.peerId.toString(), internals(carol).node.peerId.toString()])
     await bob!.stop()
     bob = undefined
 
@@ -54,7 +55,7 @@ describe('mailbox abuse limits', () => {
     for (let i = 0; i < STRANGER_QUOTA + 30; i++) await carol.send(BOB, `spam ${i}`)
     await carolSent.until(STRANGER_QUOTA, 120_000, 'stranger deposits up to the shared quota')
     // the rest is refused (MailboxFullError) and waits in carol's outbox
-    await retryUntil(async () => await carol.messenger.pendingCount() === 30 || Promise.reject(new Error('carol still delivering')), { timeout: 60_000, interval: 100, what: 'carol refused past the quota' })
+    await retryUntil(async () => await internals(carol).messenger.pendingCount() === 30 || Promise.reject(new Error('carol still delivering')), { timeout: 60_000, interval: 100, what: 'carol refused past the quota' })
 
     // alice still gets through, all of it
     const aliceSent = collect<{ id: string }>(push => alice.on('status', e => { if (e.status === 'sent') push(e) }))
@@ -65,7 +66,7 @@ describe('mailbox abuse limits', () => {
     // the relay's side: deposits came from peers that are none of the devices, and alice's came from her deposit identity
     expect(depositors.length).toBeGreaterThan(0)
     expect(depositors.filter(p => devicePeers.has(p))).toEqual([])
-    const aliceDepositor = (await alice.messenger.depositIdentity!.peerId())!.toString()
+    const aliceDepositor = (await internals(alice).messenger.depositIdentity!.peerId())!.toString()
     expect(depositors).toContain(aliceDepositor)
     expect(devicePeers.has(aliceDepositor)).toBe(false)
 

@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { DM_PROTOCOL, SEND_TIMEOUT_MS } from '../../src/protocols/dm/index.js'
 import type { Parley } from '../../src/index.js'
 import { startTestRelay, registeredDevice, collect, converse, type TestRelay } from './helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550510001'
 const BOB = '+15550510002'
@@ -52,12 +53,12 @@ describe('direct channels follow the newest connection', () => {
     relay = await startTestRelay(`${dir.path}/relay`)
     alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
     bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
-    const bobTcp = bob.node.getMultiaddrs().map(a => /^\/ip4\/127\.0\.0\.1\/tcp\/(\d+)\/p2p\//.exec(a.toString())).find(m => m != null)
+    const bobTcp = internals(bob).node.getMultiaddrs().map(a => /^\/ip4\/127\.0\.0\.1\/tcp\/(\d+)\/p2p\//.exec(a.toString())).find(m => m != null)
     if (bobTcp == null) throw new Error('bob has no loopback TCP address')
     proxy = await freezableProxy(Number(bobTcp[1]))
     // the only connection between them runs through the proxy
-    for (const c of alice.node.getConnections(bob.node.peerId)) await c.close()
-    await alice.node.dial(multiaddr(`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.node.peerId.toString()}`))
+    for (const c of internals(alice).node.getConnections(internals(bob).node.peerId)) await c.close()
+    await internals(alice).node.dial(multiaddr(`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${internals(bob).node.peerId.toString()}`))
     await converse({ device: alice, phone: ALICE }, { device: bob, phone: BOB })
   }, 90_000)
 
@@ -70,16 +71,16 @@ describe('direct channels follow the newest connection', () => {
   })
 
   it('a text and its receipt take the new connection while the old one hangs', async () => {
-    const old = alice.node.getConnections(bob.node.peerId)
-    expect(old.map(c => c.remoteAddr.toString())).toEqual([`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${bob.node.peerId.toString()}`])
-    const bobsOld = bob.node.getConnections(alice.node.peerId)
+    const old = internals(alice).node.getConnections(internals(bob).node.peerId)
+    expect(old.map(c => c.remoteAddr.toString())).toEqual([`/ip4/127.0.0.1/tcp/${proxy.port}/p2p/${internals(bob).node.peerId.toString()}`])
+    const bobsOld = internals(bob).node.getConnections(internals(alice).node.peerId)
     expect(bobsOld).toHaveLength(1)
     // both sides hold a direct channel on the proxied connection from the conversation
     expect(dmStreams(old[0])).toBeGreaterThan(0)
     expect(dmStreams(bobsOld[0])).toBeGreaterThan(0)
 
     proxy.freeze()
-    const fresh = await alice.node.dial(bob.node.getMultiaddrs(), { force: true })
+    const fresh = await internals(alice).node.dial(internals(bob).node.getMultiaddrs(), { force: true })
     expect(fresh.id).not.toBe(old[0].id)
 
     const atBob = collect<{ text: string }>(push => bob.on('message', push))
@@ -93,7 +94,7 @@ describe('direct channels follow the newest connection', () => {
 
     // the old connection is still "open" (nothing noticed it died) but neither side sends on it any more
     expect(old[0].status).toBe('open')
-    const [bobsOldNow, bobsFresh] = byAge(bob.node.getConnections(alice.node.peerId))
+    const [bobsOldNow, bobsFresh] = byAge(internals(bob).node.getConnections(internals(alice).node.peerId))
     expect(bobsOldNow.id).toBe(bobsOld[0].id)
     expect(dmStreams(old[0])).toBe(0)
     expect(dmStreams(bobsOld[0])).toBe(0)

@@ -6,11 +6,12 @@ import { crashAfter, SimulatedCrash } from '../helpers/crash.js'
 import { OwedTexts, type OwedText } from '../../src/messaging/owed-texts.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
 import { startPair, stopAll, openDevice, collect, type TestRelay } from './helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550320001'
 const BOB = '+15550320002'
 
-const rootOf = (p: Parley): unknown => (p.storage as LevelStorage).db
+const rootOf = (p: Parley): unknown => (internals(p).storage as LevelStorage).db
 
 describe('a recipient that dies right after storing a text', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>
@@ -35,7 +36,7 @@ describe('a recipient that dies right after storing a text', () => {
 
   it('dies before its delivered receipt left the 50 ms pause: the next start sends it', async () => {
     // the coalescing pause ends with the process gone: the receipt never reaches the outbox
-    ;(bob.messenger as unknown as { flushReceipts: () => Promise<void> }).flushReceipts = async () => { throw new SimulatedCrash('the process died') }
+    ;(internals(bob).messenger as unknown as { flushReceipts: () => Promise<void> }).flushReceipts = async () => { throw new SimulatedCrash('the process died') }
     const got = collect<ReceivedMessage>(push => bob.on('message', push))
     const m = await alice.send(BOB, 'receipt must come back')
     await got.until(1, 60_000, 'the text at bob')
@@ -52,7 +53,7 @@ describe('a recipient that dies right after storing a text', () => {
       died = resolve
       setTimeout(() => reject(new Error('bob never stored the text')), 60_000).unref()
     })
-    const messages = bob.storage.messages
+    const messages = internals(bob).storage.messages
     const addIncoming = messages.addIncoming.bind(messages)
     ;(messages as { addIncoming: MessageStore['addIncoming'] }).addIncoming = async (...args) => {
       const fresh = await addIncoming(...args)

@@ -4,6 +4,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import type { Parley } from '../../src/index.js'
 import { startTestRelay, registeredDevice, openDevice, collect, converse, type TestRelay } from './helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550500001'
 const BOB = '+15550500002'
@@ -73,8 +74,8 @@ describe('presence (opt-in)', () => {
     expect(off?.lastSeen).toBeGreaterThanOrEqual(before)
     expect(off?.lastSeen).toBeLessThanOrEqual(Date.now())
     // ephemeral: nothing was queued for retries or deposits
-    expect(await bob.messenger.pendingCount()).toBe(0)
-    expect(await alice.messenger.pendingCount()).toBe(0)
+    expect(await internals(bob).messenger.pendingCount()).toBe(0)
+    expect(await internals(alice).messenger.pendingCount()).toBe(0)
   })
 
   it('the choice survives a restart; stop() tells contacts we went offline, the next start that we are back', async () => {

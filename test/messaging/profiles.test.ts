@@ -5,6 +5,7 @@ import { retryUntil } from '../helpers/wait.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
 import type { SelfInfo } from '../../src/messaging/index.js'
 import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550600001'
 const BOB = '+15550600002'
@@ -25,7 +26,7 @@ function journal (device: Parley) {
 
 /** The outbox entries of a kind waiting at the device. */
 async function queued (device: Parley, kind: string): Promise<number> {
-  return (await device.storage.outbox.list()).filter(e => e.kind === kind).length
+  return (await internals(device).storage.outbox.list()).filter(e => e.kind === kind).length
 }
 
 describe('profile sharing', () => {
@@ -97,14 +98,14 @@ describe('profile sharing', () => {
 
   it('send() to a known conversation queues profile and text without waiting for the directory', async () => {
     // the contact reinstalled (as an identity change tells us): our next text carries the profile again
-    await alice.messenger.forgetProfileShared(BOB)
+    await internals(alice).messenger.forgetProfileShared(BOB)
     // a directory that does not answer until released, and no cached answer
     const facade = alice as unknown as { directoryLookup: (e164: string, options?: unknown) => Promise<unknown> }
     const real = facade.directoryLookup
     let release!: () => void
     const gate = new Promise<void>(resolve => { release = resolve })
     facade.directoryLookup = async (e164, options) => { await gate; return await real.call(alice, e164, options) }
-    const recipients = (alice.messenger as unknown as { recipients: { forget: (e164: string) => void, resolve: (...args: unknown[]) => Promise<unknown> } }).recipients
+    const recipients = (internals(alice).messenger as unknown as { recipients: { forget: (e164: string) => void, resolve: (...args: unknown[]) => Promise<unknown> } }).recipients
     recipients.forget(BOB)
     // every lookup made meanwhile, and whether it ended
     const resolve = recipients.resolve
@@ -123,7 +124,7 @@ describe('profile sharing', () => {
       // SEND_LOOKUP_TIMEOUT_MS would have ended it first)
       expect(lookups.length).toBeGreaterThan(0)
       expect(lookups.filter(l => l.ended)).toEqual([])
-      const entries = (await alice.storage.outbox.list()).filter(e => e.to === BOB).sort((a, b) => a.createdAt - b.createdAt)
+      const entries = (await internals(alice).storage.outbox.list()).filter(e => e.to === BOB).sort((a, b) => a.createdAt - b.createdAt)
       expect(entries.map(e => e.kind)).toEqual(['profile', 'message'])
     } finally {
       recipients.resolve = resolve
@@ -139,7 +140,7 @@ describe('profile sharing', () => {
     const current = (await bob.contactProfile(ALICE))!
     const atBob = journal(bob)
     // what a second device of alice's, or a copy stuck at a relay, would deliver late: an older version
-    const messenger = alice.messenger as unknown as {
+    const messenger = internals(alice).messenger as unknown as {
       enqueue: (to: string, kind: string, id: string, body: unknown, self: SelfInfo, createdAt: number, ttl: number) => Promise<void>
       init: { self: () => Promise<SelfInfo> }
     }
@@ -153,7 +154,7 @@ describe('profile sharing', () => {
   }, 60_000)
 
   it('a version written while the contact is offline waits at its relay; the profile survives a restart', async () => {
-    await retryUntil(async () => (await bob.messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'bob\'s outbox empty' })
+    await retryUntil(async () => (await internals(bob).messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'bob\'s outbox empty' })
     await bob.stop()
     const renamed = await alice.setProfile({ name: 'Alice L.' })
     // bob's device is gone: the outbox deposits the new version at his mailbox relay ('sent' = off the outbox)
@@ -164,7 +165,7 @@ describe('profile sharing', () => {
     const expected = { name: 'Alice L.', photo: PNG_2, updatedAt: renamed.updatedAt }
     expect(await bob.contactProfile(ALICE)).toEqual(expected)
 
-    await retryUntil(async () => (await bob.messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'bob\'s outbox empty' })
+    await retryUntil(async () => (await internals(bob).messenger.pendingCount()) === 0 || Promise.reject(new Error('receipts pending')), { timeout: 30_000, interval: 50, what: 'bob\'s outbox empty' })
     await bob.stop()
     bob = await openDevice(dir.path, 'bob', [relay])
     expect(await bob.contactProfile(ALICE)).toEqual(expected)

@@ -12,6 +12,7 @@ import { startNode } from '../protocols/nodes.js'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import { startTestRelay, restartTestRelay, openDevice, registeredDevice, collect, type TestRelay } from './helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 /** Registers `phone` on a new device (the first relay verifies) and returns the registration too. */
 async function register (dir: string, name: string, phone: string, relays: TestRelay[]): Promise<{ device: Parley, registration: Registration }> {
@@ -195,7 +196,7 @@ describe('messaging robustness', () => {
     await got.until(1, 20_000, 'real message at B')
 
     const me = await bob.whoami()
-    const addrs: Multiaddr[] = bob.node.getMultiaddrs()
+    const addrs: Multiaddr[] = internals(bob).node.getMultiaddrs()
     expect(addrs.every(a => a.getComponents().some(c => c.name === 'p2p' && c.value === me.peerId))).toBe(true)
 
     // streams that break the framing are aborted by B

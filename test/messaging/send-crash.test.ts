@@ -5,14 +5,15 @@ import type { StoredMessage } from '../../src/storage/index.js'
 import { crashAfter, SimulatedCrash } from '../helpers/crash.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
 import { startPair, stopAll, openDevice, collect, type TestRelay } from './helpers.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550310001'
 const BOB = '+15550310002'
 
 async function stuckTexts (p: Parley): Promise<StoredMessage[]> {
   const stuck: StoredMessage[] = []
-  for (const m of await p.storage.messages.history(BOB, { limit: 500 })) {
-    if (m.direction === 'out' && m.status === 'pending' && await p.storage.outbox.get(m.id) == null) stuck.push(m)
+  for (const m of await internals(p).storage.messages.history(BOB, { limit: 500 })) {
+    if (m.direction === 'out' && m.status === 'pending' && await internals(p).storage.outbox.get(m.id) == null) stuck.push(m)
   }
   return stuck
 }
@@ -59,7 +60,7 @@ describe('a sender killed during send()', () => {
     const orphan: StoredMessage = { id: 'c0ffee'.padEnd(32, '0'), conversation: BOB, direction: 'out', sender: ALICE, text: 'left behind by a crash', timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
     // (texts of the test before may still be on their way)
     const got = collect<ReceivedMessage>(push => bob.on('message', m => { if (m.id === orphan.id) push(m) }))
-    await alice.storage.messages.addOutgoing(orphan)
+    await internals(alice).storage.messages.addOutgoing(orphan)
     expect(await stuckTexts(alice)).toHaveLength(1)
 
     await alice.stop()
@@ -74,7 +75,7 @@ describe('a sender killed during send()', () => {
     const at = Date.now()
     const failed: StoredMessage = { id: 'fa11ed'.padEnd(32, '0'), conversation: BOB, direction: 'out', sender: ALICE, text: 'failed once', timestamp: at, receivedAt: at, status: 'failed' }
     const got = collect<ReceivedMessage>(push => bob.on('message', m => { if (m.id === failed.id) push(m) }))
-    await alice.storage.messages.addOutgoing(failed)
+    await internals(alice).storage.messages.addOutgoing(failed)
     const statuses = collect<{ id: string, status: string }>(push => alice.on('status', e => { if (e.id === failed.id) push(e) }))
     expect(await alice.retry(BOB, failed.id)).toBe(true)
     await got.until(1, 60_000, 'the retried text at bob')
@@ -86,7 +87,7 @@ describe('a sender killed during send()', () => {
     const fromAlice = (await bob.history(ALICE)).find(m => m.direction === 'in')!
     expect(await bob.retry(ALICE, fromAlice.id)).toBe(false)
     expect(await alice.retry(BOB, 'ab'.repeat(16))).toBe(false)
-    expect(await alice.storage.outbox.get(failed.id)).toBeUndefined()
+    expect(await internals(alice).storage.outbox.get(failed.id)).toBeUndefined()
   })
 
   it('mail that arrives while Parley.create runs is announced to the first listener, even one added later', async () => {

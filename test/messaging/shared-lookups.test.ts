@@ -11,6 +11,7 @@ import { Recipients } from '../../src/messaging/recipients.js'
 import { SenderProof } from '../../src/messaging/sender-proof.js'
 import { MemoryKeyValueStore } from '../../src/storage/memory/index.js'
 import { IdentityKeyPair, createAttestation, encodeAttestation, systemRandom } from '../../src/crypto/index.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550910001'
 const BOB = '+15550910002'
@@ -63,8 +64,8 @@ describe('directory answers shared by sends, deliveries and sender proofs', () =
     await delivered.until(2, 30_000, 'both delivered receipts')
     expect(atBob.items[0].text).toBe('hi bob')
     expect(atAlice.items[0].text).toBe('hi alice')
-    expect((await alice.messenger.history(BOB)).find(m => m.id === first.id)?.status).toBe('delivered')
-    expect((await bob.messenger.history(ALICE)).find(m => m.id === reply.id)?.status).toBe('delivered')
+    expect((await internals(alice).messenger.history(BOB)).find(m => m.id === first.id)?.status).toBe('delivered')
+    expect((await internals(bob).messenger.history(ALICE)).find(m => m.id === reply.id)?.status).toBe('delivered')
 
     // bob: the proof of alice's first message; his receipt and reply went out on that answer
     expect(askedByBob.filter(n => n === ALICE)).toEqual([ALICE])

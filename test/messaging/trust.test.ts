@@ -6,6 +6,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import { startTestRelay, openDevice, registeredDevice, collect, converse, type TestRelay } from './helpers.js'
 import { attestFor, claimNumber, publishRival } from './rivals.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550520001'
 const BOB = '+15550520002'
@@ -101,7 +102,7 @@ describe('trust on the client', () => {
     // a known conversation queues at once; delivery finds no trusted record and holds it
     const held = await grace.send(FRANK, 'not to an untrusted record')
     await retryUntil(async () => {
-      const entry = (await grace.storage.outbox.list()).find(e => e.id === held.id)
+      const entry = (await internals(grace).storage.outbox.list()).find(e => e.id === held.id)
       if (entry == null || entry.attempts < 1) throw new Error('not attempted yet')
     }, { timeout: 30_000, interval: 100, what: 'a held delivery attempt' })
     expect((await grace.history(FRANK)).find(m => m.id === held.id)?.status).toBe('pending')
@@ -121,7 +122,7 @@ describe('trust on the client', () => {
     // Dave's number moves to a new identity (a reinstall, or someone who got the code). Where the directory
     // has a registration lock, the old identity gives the number up first (docs/directory.md)
     const release = (await import('../../src/directory/index.js') as Record<string, unknown>).publishRelease as undefined | ((dht: unknown, identity: unknown, e164: string) => Promise<unknown>)
-    if (release != null) await release(dave.node.services.dht, dave.identity, DAVE)
+    if (release != null) await release(internals(dave).node.services.dht, dave.identity, DAVE)
     await stop(dave)
     const dave2 = track(await registeredDevice(dir.path, 'dave2', DAVE, [r1]))
     const atDave2 = collect<ReceivedMessage>(push => dave2.on('message', push))
@@ -134,7 +135,7 @@ describe('trust on the client', () => {
     await changes.until(1, 30_000, 'identity change seen by the outbox')
     expect(changes.items[0]).toEqual({ phone: DAVE, blocked: true })
     await retryUntil(async () => {
-      const entry = (await carol.storage.outbox.list()).find(e => e.id === held.id)
+      const entry = (await internals(carol).storage.outbox.list()).find(e => e.id === held.id)
       if (entry == null || entry.attempts < 1) throw new Error('not attempted yet')
     }, { timeout: 30_000, interval: 100, what: 'a held delivery attempt' })
     expect((await carol.history(DAVE)).find(m => m.id === held.id)?.status).toBe('pending')

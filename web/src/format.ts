@@ -37,6 +37,11 @@ export function countryList (): Country[] {
   return countries
 }
 
+/** The country of a number (E.164), when libphonenumber knows it. */
+export function regionOf (e164: string): CountryCode | undefined {
+  return parsePhoneNumberFromString(e164)?.country
+}
+
 /** The region of the browser's language ("en-GB" → GB), when libphonenumber knows it; else US. */
 export function guessRegion (): CountryCode {
   const known = new Set<string>(getCountries())

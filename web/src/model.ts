@@ -1,19 +1,12 @@
 // The web client's state around one Parley facade: who we are, the conversation list, contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
-import type { ContactInfo, ContactProfile, Conversation, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
-import { backoff, multiaddr, photoType } from '../../src/browser.js'
+import type { AppStore, ContactInfo, ContactProfile, Conversation, NetworkChange, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
+import { photoType } from '../../src/browser.js'
 import { notifyIncoming, setUnreadTitle } from './notifications.js'
-import { formatPhone } from './format.js'
+import { formatPhone, guessRegion, regionOf } from './format.js'
 import { mark, markStatus } from './perf.js'
 
 /** How long a "typing…" shows without a fresh typing event (the sender repeats it every TYPING_REPEAT_MS while typing). */
 export const TYPING_SHOW_MS = 6_000
-/** While no relay is connected, the page redials the relays after this long, doubling up to RELAY_REDIAL_MAX_MS. */
-export const RELAY_REDIAL_MS = 2_000
-export const RELAY_REDIAL_MAX_MS = 30_000
-/** An older connection to a peer that just connected anew is closed when it cannot open a stream within this long (a live one does in a round trip). */
-export const STALE_PROBE_MS = 1_500
-const PING_PROTOCOL = '/ipfs/ping/1.0.0'
-type Connection = ReturnType<Parley['node']['getConnections']>[number]
 
 /** A tab hidden this long counts as away: contacts who share presence see "last seen" until it is visible again (WhatsApp Web also goes offline soon after it is left). */
 export const AWAY_AFTER_HIDDEN_MS = 60_000
@@ -60,7 +53,9 @@ export function routeHash (route: Route): string {
   }
 }
 
-const PROFILE_KEY = 'me'
+/** The page's own settings in the device's storage (Parley.appStore): `profile` holds ProfileInfo as JSON. */
+const APP_STORE = 'web'
+const PROFILE_KEY = 'profile'
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
@@ -88,19 +83,14 @@ export class AppModel {
   private readonly contactLoads = new Set<string>()
   private stopping: Promise<void> | undefined
   private readonly listeners = new Set<() => void>()
-  private readonly relayPeers: Set<string>
-  private readonly relayAddrs: string[]
-  private redialTimer: ReturnType<typeof setTimeout> | undefined
-  /** redials since the relays were last reached: the next one waits backoff(redials) */
-  private redials = 0
+  private readonly settings: AppStore
   private stopped = false
   private awayTimer: ReturnType<typeof setTimeout> | undefined
   private away = false
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
-  constructor (readonly parley: Parley, readonly profile: string, bootstrap: string[]) {
-    this.relayAddrs = bootstrap
-    this.relayPeers = new Set(bootstrap.map(a => multiaddr(a).getComponents().findLast(c => c.name === 'p2p')?.value).filter((p): p is string => p != null))
+  constructor (readonly parley: Parley, readonly profile: string) {
+    this.settings = parley.appStore(APP_STORE)
     this.route = parseRoute(location.hash)
   }
 
@@ -109,25 +99,12 @@ export class AppModel {
     const who = await this.parley.whoami()
     this.registered = who.registered
     this.phone = who.phone
-    const raw = await this.parley.storage.kv('profile').get(PROFILE_KEY)
-    if (raw != null) this.me = JSON.parse(dec.decode(raw)) as ProfileInfo
+    this.me = await this.loadMe()
     await this.refreshConversations()
 
-    const node = this.parley.node
-    const onConnections = (): void => this.updateOnline()
-    node.addEventListener('connection:open', onConnections)
-    node.addEventListener('connection:close', onConnections)
-    node.addEventListener('connection:open', e => {
-      if (this.isRelay(e.detail.remotePeer.toString())) return
-      mark('peer-connection')
-      this.probeOlderConnections(e.detail)
-    })
-    const onAddresses = (): void => {
-      if (node.getMultiaddrs().some(a => a.getComponents().some(c => c.name === 'p2p-circuit'))) mark('reservation')
-    }
-    node.addEventListener('self:peer:update', onAddresses)
-    onAddresses()
-    this.updateOnline()
+    // connection health (relay redial, stale connections) is the SDK's: the page follows what it reports
+    this.parley.on('network', e => { this.onNetwork(e) })
+    this.onNetwork({ cause: 'addresses' })
 
     this.parley.on('message', m => { this.onMessage(m) })
     this.parley.on('status', e => {
@@ -179,60 +156,28 @@ export class AppModel {
     location.hash = routeHash(route)
   }
 
-  isRelay (peer: string): boolean {
-    return this.relayPeers.has(peer)
-  }
-
-  get relayCount (): number {
-    return this.relayPeers.size
-  }
-
-  get relayConnections (): number {
-    return this.parley.node.getConnections().filter(c => this.relayPeers.has(c.remotePeer.toString())).length
-  }
-
-  private updateOnline (): void {
-    const online = this.relayConnections > 0
-    if (online) {
-      this.redials = 0
-      if (this.redialTimer != null) clearTimeout(this.redialTimer)
-      this.redialTimer = undefined
-    } else {
-      this.scheduleRedial()
-    }
-    if (online) mark('relay')
-    if (online !== this.online) {
-      this.online = online
+  /** A connection opened or closed, or our addresses changed: the perf marks and the online state. */
+  private onNetwork (e: NetworkChange): void {
+    if (e.cause === 'connection-open' && e.relay === false) mark('peer-connection')
+    const status = this.parley.network()
+    if (status.reachable) mark('reservation')
+    if (status.online) mark('relay')
+    if (status.online !== this.online) {
+      this.online = status.online
       this.changed()
     }
   }
 
-  /**
-   * Bootstrap discovery dials the relays once at start; a tab whose first dial failed (a relay
-   * restarting, a slow machine) or whose relay connection dropped would stay offline. Redial with backoff.
-   */
-  private scheduleRedial (): void {
-    if (this.redialTimer != null || this.stopped || this.relayAddrs.length === 0) return
-    this.redialTimer = setTimeout(() => {
-      this.redialTimer = undefined
-      if (this.stopped || this.relayConnections > 0) return
-      this.redials++
-      void Promise.allSettled(this.relayAddrs.map(async a => await this.parley.node.dial(multiaddr(a), { signal: AbortSignal.timeout(RELAY_REDIAL_MAX_MS) })))
-        .then(() => this.updateOnline())
-    }, backoff(this.redials, { minMs: RELAY_REDIAL_MS, maxMs: RELAY_REDIAL_MAX_MS }))
-  }
-
-  /**
-   * A contact's tab that was reloaded or closed leaves its WebRTC connection to us looking open until ICE
-   * gives up (10-30 s), and mail or receipts written on it wait that long. When the peer connects anew, open
-   * a ping stream on each older connection to it: one that cannot open a stream in STALE_PROBE_MS is closed.
-   */
-  private probeOlderConnections (fresh: Connection): void {
-    for (const old of this.parley.node.getConnections(fresh.remotePeer)) {
-      if (old === fresh || old.timeline.open > fresh.timeline.open) continue
-      old.newStream(PING_PROTOCOL, { signal: AbortSignal.timeout(STALE_PROBE_MS) })
-        .then(stream => { stream.abort(new Error('probe only')) }, () => { if (!this.stopped) old.abort(new Error('no stream within the stale probe time')) })
-    }
+  /** Our name and region as stored; a profile of an older build kept them elsewhere: rebuilt from the shared name and the number's country. */
+  private async loadMe (): Promise<ProfileInfo | undefined> {
+    const raw = await this.settings.get(PROFILE_KEY)
+    if (raw != null) return JSON.parse(dec.decode(raw)) as ProfileInfo
+    if (!this.registered || this.phone == null) return undefined
+    const { name } = await this.parley.profile()
+    if (name == null || name === '') return undefined
+    const info: ProfileInfo = { name, region: regionOf(this.phone) ?? guessRegion() }
+    await this.settings.put(PROFILE_KEY, enc.encode(JSON.stringify(info)))
+    return info
   }
 
   async refreshConversations (): Promise<void> {
@@ -286,7 +231,7 @@ export class AppModel {
   }
 
   async saveProfile (info: ProfileInfo): Promise<void> {
-    await this.parley.storage.kv('profile').put(PROFILE_KEY, enc.encode(JSON.stringify(info)), { sync: true })
+    await this.settings.put(PROFILE_KEY, enc.encode(JSON.stringify(info)))
     // the facade's profile holds the name too (what will be shared with contacts)
     await this.parley.setProfile({ name: info.name })
     this.me = info
@@ -398,7 +343,6 @@ export class AppModel {
 
   private async doStop (): Promise<void> {
     this.stopped = true
-    if (this.redialTimer != null) clearTimeout(this.redialTimer)
     if (this.awayTimer != null) clearTimeout(this.awayTimer)
     for (const t of this.timers) clearTimeout(t)
     for (const v of this.contactViews.values()) if (v.photoUrl != null) URL.revokeObjectURL(v.photoUrl)

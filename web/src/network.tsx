@@ -10,32 +10,29 @@ function transportOf (addr: string): string {
 }
 
 export function NetworkPanel ({ model }: { model: AppModel }) {
-  const node = model.parley.node
+  const parley = model.parley
   const [, setTick] = useState(0)
   useEffect(() => {
     const update = (): void => setTick(t => t + 1)
-    const events = ['connection:open', 'connection:close', 'self:peer:update'] as const
-    for (const e of events) node.addEventListener(e, update)
-    return () => { for (const e of events) node.removeEventListener(e, update) }
-  }, [node])
+    parley.on('network', update)
+    return () => { parley.off('network', update) }
+  }, [parley])
 
-  const connections = node.getConnections()
-  const addrs = node.getMultiaddrs().map(a => a.toString())
-  const relayConns = connections.filter(c => model.isRelay(c.remotePeer.toString()))
-  const reserved = addrs.some(a => a.includes('/p2p-circuit'))
+  const { peerId, connections, addresses: addrs, reachable: reserved, relays } = parley.network()
+  const relayConns = connections.filter(c => c.relay)
   const state = relayConns.length > 0 ? 'connected' : 'connecting'
   const label = relayConns.length > 0
     ? (reserved ? 'Connected to relay · reachable' : 'Connected to relay · reserving a slot…')
-    : (model.relayCount === 0 ? 'No relay configured' : 'Connecting to relay…')
+    : (relays === 0 ? 'No relay configured' : 'Connecting to relay…')
 
   return (
     <section class="network" aria-labelledby="network-title" data-testid="network">
       <h2 id="network-title">Network</h2>
       <dl>
         <dt>Your peer id</dt>
-        <dd><code data-testid="peer-id">{node.peerId.toString()}</code></dd>
+        <dd><code data-testid="peer-id">{peerId}</code></dd>
         <dt>Relay</dt>
-        <dd><code data-testid="relay">{relayConns[0]?.remoteAddr.toString() ?? '—'}</code></dd>
+        <dd><code data-testid="relay">{relayConns[0]?.addr ?? '—'}</code></dd>
         <dt>Status</dt>
         <dd>
           <span data-testid="status" data-state={state} role="status" aria-live="polite">
@@ -48,8 +45,8 @@ export function NetworkPanel ({ model }: { model: AppModel }) {
       <h3>Connections <span data-testid="conn-count">{connections.length}</span></h3>
       <ul data-testid="connections" class="mono">
         {connections.map(c => {
-          const transport = transportOf(c.remoteAddr.toString())
-          return <li key={c.id} data-transport={transport} data-peer={c.remotePeer.toString()}><span class="tag">{transport}</span>{c.remotePeer.toString()}</li>
+          const transport = transportOf(c.addr)
+          return <li key={c.id} data-transport={transport} data-peer={c.peer}><span class="tag">{transport}</span>{c.peer}</li>
         })}
       </ul>
     </section>

@@ -55,9 +55,10 @@ async function run (root: HTMLElement, profile: string, pageConfig: Promise<Page
   const config = await pageConfig
   mark('config')
   const trustedVerifiers = verifierKeys(config.trustedVerifiers)
-  const parley = await createParley({ profile, bootstrap: config.bootstrap, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) })
+  // a tab lives long: the SDK redials the relays while none is connected and drops contacts' stale connections
+  const parley = await createParley({ profile, bootstrap: config.bootstrap, keepConnected: true, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) })
   mark('node')
-  const app = new AppModel(parley, profile, config.bootstrap)
+  const app = new AppModel(parley, profile)
   await app.start()
   mark('model')
   globalThis.parley = { app, parley, multiaddr }
