@@ -1,5 +1,6 @@
 // Messenger outcomes on a fake network: a text no relay takes is marked 'failed' at its TTL (history and 'status' event); a text delivered twice in distinct envelopes is announced and stored once, also after a restart on LevelDB.
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { defaultLogger } from '@libp2p/logger'
 import { encodeContent, Messenger, MESSAGE_TTL_MS, type IncomingMessage, type MessengerEvents } from '../../src/messaging/index.js'
 import { sealFor } from '../../src/messaging/envelope.js'
 import { RETRY_MAX_MS } from '../../src/messaging/outbound.js'
@@ -20,7 +21,8 @@ const RELAY = '/ip4/10.9.9.9/tcp/4001'
 
 function messenger (me: TestDevice, storage: Storage, directory: Map<string, LookupResult>, now: () => number): Messenger {
   return new Messenger({
-    node: {} as never,
+    // the direct protocol's server registers on start (Messenger.start serves dm): a node that accepts the handler and logs nowhere
+    node: { logger: defaultLogger(), handle: async () => {}, unhandle: async () => {} } as never,
     outbox: storage.outbox,
     messages: storage.messages,
     kv: name => storage.kv(name),
@@ -72,7 +74,7 @@ describe('Messenger on a fake network', () => {
       expect(done).toBe(true)
       expect(await failed).toBe('failed')
       await m.outbound.idle()
-      expect(statuses).toEqual([{ conversation: BOB, id: sent.id, status: 'failed' }])
+      expect(statuses).toEqual([{ phone: BOB, id: sent.id, status: 'failed' }])
       expect((await m.history(BOB))[0]).toMatchObject({ id: sent.id, status: 'failed' })
       expect(await m.pendingCount()).toBe(0)
     } finally {
