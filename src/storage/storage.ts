@@ -23,8 +23,8 @@ export interface Storage {
   /** A generic store for one concern (e.g. 'outbox'); names are [a-z0-9-]. */
   kv (name: string): KeyValueStore
   /**
-   * Which implementation's raw format `entries()` yields ('level' or 'memory'): a backup of one
-   * restores only into the same kind (browsers and Node both use 'level').
+   * Which storage's raw entries `entries()` yields ('level' or 'memory', the LevelDB stores over memory-level):
+   * a backup of one restores only into the same kind (browsers and Node both use 'level').
    */
   readonly kind: StorageKind
   /** Every entry of every store, raw, in key order: what a backup carries. Values are copies. */

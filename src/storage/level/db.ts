@@ -3,7 +3,7 @@ import { Level } from 'level'
 import { CorruptRecordError, InvalidStoreKeyError, StoreLockedError } from '../errors.js'
 import type { KeyValueEntry } from '../key-value-store.js'
 import type { KeyValueStore } from '../key-value-store.js'
-import type { Storage } from '../storage.js'
+import type { Storage, StorageKind } from '../storage.js'
 import { assertStoreName } from '../store-name.js'
 import { throwIfAborted } from '../types.js'
 import type { StoreOptions } from '../types.js'
@@ -79,6 +79,15 @@ export async function openLevel (location: string | RootLevel, options?: StoreOp
     if (cause?.code === 'LEVEL_LOCKED') throw new StoreLockedError()
     throw err
   }
+  return levelStorage(db, owned, 'level')
+}
+
+/**
+ * The stores over `db` (open, or opening: abstract-level defers calls until it is), each in its own sublevel;
+ * `db` may be any abstract-level database with Level's API (memory-level's MemoryLevel for the memory Storage).
+ * `kind` names the raw format entries() yields. close() closes `db` only if `owned`.
+ */
+export function levelStorage (db: RootLevel, owned: boolean, kind: StorageKind): LevelStorage {
   const sub = (name: string): KeyValueStore =>
     new LevelKeyValueStore(db.sublevel<string, Uint8Array>(name, { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as LevelLike, '', db as unknown as LevelLike)
   const kvs = new Map<string, KeyValueStore>()
@@ -100,7 +109,7 @@ export async function openLevel (location: string | RootLevel, options?: StoreOp
       }
       return kv
     },
-    kind: 'level',
+    kind,
     entries: async function * (options?: StoreOptions): AsyncIterable<KeyValueEntry> {
       throwIfAborted(options)
       try {
@@ -116,7 +125,8 @@ export async function openLevel (location: string | RootLevel, options?: StoreOp
       assertLevelEntries(entries)
       try {
         const old = await db.keys({ keyEncoding: 'utf8' }).all()
-        const puts = entries.map(e => ({ type: 'put' as const, key: e.key, value: e.value }))
+        // a database in memory keeps the very arrays it is given: store copies
+        const puts = entries.map(e => ({ type: 'put' as const, key: e.key, value: db.supports.permanence ? e.value : new Uint8Array(e.value) }))
         await db.batch([...old.map(key => ({ type: 'del' as const, key })), ...puts], { keyEncoding: 'utf8', valueEncoding: 'view', sync: true })
       } catch (err) {
         throw mapLevelError(err)

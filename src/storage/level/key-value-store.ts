@@ -10,6 +10,8 @@ import type { StoreOptions, BatchOptions, WriteOptions } from '../types.js'
 /** The part of an abstract-level database (or sublevel) this module uses. */
 export interface LevelLike {
   readonly status: string
+  /** `permanence` false: a database in memory (memory-level), where a sync has nothing to make durable */
+  readonly supports: { readonly permanence: boolean }
   get (key: string, options?: object): Promise<Uint8Array | undefined>
   put (key: string, value: Uint8Array, options?: object): Promise<void>
   del (key: string, options?: object): Promise<void>
@@ -83,8 +85,13 @@ async function mapped<T> (op: Promise<T>): Promise<T> {
 const SYNC_BARRIER_KEY = 'sync-barrier'
 
 export class LevelKeyValueStore implements KeyValueStore {
+  /** A database in memory: keeps the arrays it is given (so writes store copies) and has nothing to sync. */
+  private readonly volatile: boolean
+
   /** `root` is the database the sublevel lives in (its log is what a sync makes durable); the sublevel itself by default. */
-  constructor (private readonly db: LevelLike, private readonly prefix = '', private readonly root: LevelLike = db) {}
+  constructor (private readonly db: LevelLike, private readonly prefix = '', private readonly root: LevelLike = db) {
+    this.volatile = !root.supports.permanence
+  }
 
   /** Whether to fsync this write now; a synced write under a SyncGroup goes out unsynced and leaves the sync to the group. */
   private syncNow (options?: WriteOptions): boolean {
@@ -92,7 +99,7 @@ export class LevelKeyValueStore implements KeyValueStore {
   }
 
   private deferSync (options?: WriteOptions): void {
-    if (options?.sync !== true || options.syncGroup == null) return
+    if (options?.sync !== true || options.syncGroup == null || this.volatile) return
     const root = this.root
     options.syncGroup.defer(root, async () => { await mapped(root.del(SYNC_BARRIER_KEY, { keyEncoding: 'utf8', sync: true })) })
   }
@@ -100,6 +107,11 @@ export class LevelKeyValueStore implements KeyValueStore {
   private check (options?: StoreOptions): void {
     throwIfAborted(options)
     if (this.db.status === 'closed' || this.db.status === 'closing') throw new StoreClosedError()
+  }
+
+  /** What to hand the database to store: `value`, or a copy of it for a database in memory. */
+  private stored (value: Uint8Array): Uint8Array {
+    return this.volatile ? new Uint8Array(value) : value
   }
 
   async get (key: string, options?: StoreOptions): Promise<Uint8Array | undefined> {
@@ -113,7 +125,7 @@ export class LevelKeyValueStore implements KeyValueStore {
     this.check(options)
     assertKey(key)
     if (!(value instanceof Uint8Array)) throw new InvalidStoreKeyError('value must be a Uint8Array')
-    await mapped(this.db.put(this.prefix + key, value, { ...KEY_VIEW, sync: this.syncNow(options) }))
+    await mapped(this.db.put(this.prefix + key, this.stored(value), { ...KEY_VIEW, sync: this.syncNow(options) }))
     this.deferSync(options)
   }
 
@@ -152,7 +164,7 @@ export class LevelKeyValueStore implements KeyValueStore {
   private levelOps (operations: KeyValueBatchOperation[], via: LevelLike = this.db): Array<{ type: 'put', key: string, value: Uint8Array, sublevel?: LevelLike } | { type: 'del', key: string, sublevel?: LevelLike }> {
     const sublevel = via === this.db ? {} : { sublevel: this.db }
     return operations.map(op => op.type === 'put'
-      ? { type: 'put' as const, key: this.prefix + op.key, value: op.value, ...sublevel }
+      ? { type: 'put' as const, key: this.prefix + op.key, value: this.stored(op.value), ...sublevel }
       : { type: 'del' as const, key: this.prefix + op.key, ...sublevel })
   }
 

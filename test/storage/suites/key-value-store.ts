@@ -49,6 +49,14 @@ export function describeKeyValueStore (name: string, factory: StoreFactory<KeyVa
       expect((await collect(kv.iterate())).map(e => e.key)).toEqual(['a', 'c'])
     })
 
+    it('keeps copies of the values a batch writes', async () => {
+      const v = bytes(1, 2)
+      await kv.batch([{ type: 'put', key: 'a', value: v }])
+      v[0] = 9
+      expect(await kv.get('a')).toEqual(bytes(1, 2))
+      expect((await collect(kv.iterate()))[0].value).toEqual(bytes(1, 2))
+    })
+
     it('rejects a batch with an invalid key without applying any of it', async () => {
       await expect(kv.batch([{ type: 'put', key: 'ok', value: bytes(1) }, { type: 'put', key: '', value: bytes(2) }])).rejects.toHaveProperty('name', 'InvalidStoreKeyError')
       expect(await kv.get('ok')).toBeUndefined()

@@ -106,9 +106,8 @@ export function describeStorage (name: string, factory: StoreFactory<Storage>, o
       const good = await collect(a.store.entries())
       const bad = [
         [...good, { key: 'not-ours', value: bytes(1) }],
-        [...good, { key: good[0].key, value: 'text' as unknown as Uint8Array }],
-        [{ key: good[0].key, value: bytes(0xff, 0x00, 0x7b) }].filter(() => a.store.kind === 'memory')
-      ].filter(list => list.length > 0)
+        [...good, { key: good[0].key, value: 'text' as unknown as Uint8Array }]
+      ]
       for (const entries of bad) {
         await expect(a.store.replaceAll(entries)).rejects.toHaveProperty('name', 'CorruptRecordError')
         await expectFilled(a.store)
