@@ -100,21 +100,26 @@ export class MailboxReceiver {
         let toAck: string[] = []
         // the envelopes handled since the last ack become durable with one sync, just before that ack
         let group = new SyncGroup()
-        for await (const item of session) {
-          busy = true
-          await this.init.handle(item.envelope, { signal, syncGroup: group })
-          after = item.id
-          toAck.push(item.id)
-          if (toAck.length >= ACK_BATCH || session.pending === 0) {
-            await group.flush({ signal })
-            group = new SyncGroup()
-            await session.ack(toAck, { signal })
-            toAck = []
+        try {
+          for await (const item of session) {
+            busy = true
+            await this.init.handle(item.envelope, { signal, syncGroup: group })
+            after = item.id
+            toAck.push(item.id)
+            if (toAck.length >= ACK_BATCH || session.pending === 0) {
+              await group.flush({ signal })
+              group = new SyncGroup()
+              await session.ack(toAck, { signal })
+              toAck = []
+            }
+            busy = false
+            checkHandled()
           }
-          busy = false
-          checkHandled()
+        } finally {
+          // what was handled before the session ended (or an envelope failed) is synced and acked: the next
+          // session resumes after it, so an unacked one would sit in the relay's quota until its TTL
+          if (toAck.length > 0) await group.flush({ signal }).then(async () => { await session.ack(toAck, { signal }) }).catch(() => {})
         }
-        if (toAck.length > 0) await group.flush({ signal }).then(async () => { await session.ack(toAck, { signal }) }).catch(() => {})
       } catch (err) {
         if (signal.aborted) break
         this.init.onError?.(err)

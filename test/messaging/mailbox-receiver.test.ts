@@ -139,6 +139,24 @@ describe('MailboxReceiver', () => {
     expect(log.filter(l => l.startsWith('handled'))).toEqual(['handled 1', 'handled 2', 'handled 3', 'handled 4'])
   })
 
+  it('the envelopes handled before a failure in the same ack batch are synced and acked before the session ends (the next one resumes after them)', async () => {
+    const r = start(async (envelope, options) => {
+      if (envelope[0] === 3) throw Object.assign(new Error('disk full'), { name: 'DiskFullError' })
+      record(envelope, options)
+    })
+    const first = fakeNet.nextSession(R1)
+    await r.follow([R1])
+    const s1 = await first
+    // one batch: 1 and 2 are handled while 3 is still pending, so nothing is acked before 3 fails
+    s1.push(entry(1), entry(2), entry(3))
+    await s1.untilAcked(1)
+    expect(s1.acked).toEqual([ids(1, 2)])
+    expect(log).toEqual(['handled 1', 'handled 2', 'synced'])
+    // the failure is reported once the session has ended
+    await vi.advanceTimersByTimeAsync(0)
+    expect(errors.map(e => (e as Error).name)).toEqual(['DiskFullError'])
+  })
+
   it(`reconnects after RECONNECT_MIN_MS doubling per failure up to RECONNECT_MAX_MS (${RECONNECT_MAX_MS} ms), and from the start again once a session opened`, async () => {
     let refusing = true
     fakeNet.open = (relay, init) => {
