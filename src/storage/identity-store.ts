@@ -62,10 +62,3 @@ export function nextRemoteIdentity (contactId: string, existing: RemoteIdentity 
     isNew: false
   }
 }
-
-/** A defensive copy of a record. */
-export function copyRemoteIdentity (r: RemoteIdentity): RemoteIdentity {
-  const out: RemoteIdentity = { contactId: r.contactId, identityKey: new Uint8Array(r.identityKey), firstSeen: r.firstSeen, verified: r.verified, changed: r.changed }
-  if (r.previousKey != null) out.previousKey = new Uint8Array(r.previousKey)
-  return out
-}

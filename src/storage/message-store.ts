@@ -144,15 +144,11 @@ export function assertMessage (m: StoredMessage, direction: MessageDirection): v
   if (direction === 'in' && m.status !== 'delivered' && m.status !== 'read') throw new InvalidRecordError("an incoming message's status is 'delivered' or 'read'")
 }
 
-export function copyMessage (m: StoredMessage): StoredMessage {
-  return { id: m.id, conversation: m.conversation, direction: m.direction, sender: m.sender, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, status: m.status }
-}
-
 export function lastMessageOf (m: StoredMessage): LastMessage {
   return { id: m.id, text: m.text, direction: m.direction, timestamp: m.timestamp, status: m.status }
 }
 
-export function copyConversation (c: Conversation): Conversation {
+function copyConversation (c: Conversation): Conversation {
   return { address: c.address, lastMessage: { ...c.lastMessage }, unread: c.unread, updatedAt: c.updatedAt }
 }
 
@@ -165,12 +161,6 @@ export function conversationAfterAdd (c: Conversation | undefined, m: StoredMess
   return { ...copyConversation(c), unread }
 }
 
-/** Orders messages by (timestamp, id) ascending, the order of the LevelDB history index. */
-export function compareHistory (a: { timestamp: number, id: string }, b: { timestamp: number, id: string }): number {
-  if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-}
-
 /** Validates history options; returns the page size. */
 export function historyLimit (options?: HistoryOptions): number {
   const limit = options?.limit ?? DEFAULT_HISTORY_PAGE
@@ -179,13 +169,6 @@ export function historyLimit (options?: HistoryOptions): number {
   if (typeof before === 'number') assertTime(before, 'before')
   else if (before != null) { assertTime(before.timestamp, 'before.timestamp'); assertMessageId(before.id) }
   return limit
-}
-
-/** True when m lies strictly before the cursor. */
-export function isBefore (m: { timestamp: number, id: string }, before: HistoryCursor | number | undefined): boolean {
-  if (before == null) return true
-  if (typeof before === 'number') return m.timestamp < before
-  return compareHistory(m, before) < 0
 }
 
 const VERSION = 1

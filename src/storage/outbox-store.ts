@@ -106,28 +106,6 @@ export function assertOutboxEntry (e: OutboxEntry): void {
   }
 }
 
-/** A private copy, so callers never alias stored entries. */
-export function copyOutboxEntry (e: OutboxEntry): OutboxEntry {
-  const out: OutboxEntry = {
-    id: e.id,
-    to: e.to,
-    kind: e.kind,
-    payload: new Uint8Array(e.payload),
-    createdAt: e.createdAt,
-    expiresAt: e.expiresAt,
-    attempts: e.attempts,
-    nextAttemptAt: e.nextAttemptAt
-  }
-  if (e.pendingDevices != null) out.pendingDevices = [...e.pendingDevices]
-  return out
-}
-
-/** Orders entries by (nextAttemptAt, id), the order of the LevelDB due index. */
-export function compareDue (a: OutboxEntry, b: OutboxEntry): number {
-  if (a.nextAttemptAt !== b.nextAttemptAt) return a.nextAttemptAt - b.nextAttemptAt
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-}
-
 const VERSION = 1
 
 /** `[version][u64 header length][JSON header][payload]`: metadata as JSON, the payload raw. */

@@ -2,13 +2,6 @@
 import { MemoryLevel } from 'memory-level'
 import { levelStorage, type RootLevel } from '../level/db.js'
 import { LevelKeyValueStore, type LevelLike } from '../level/key-value-store.js'
-import { LevelIdentityStore } from '../level/identity-store.js'
-import { LevelMessageStore } from '../level/message-store.js'
-import { LevelOutboxStore } from '../level/outbox-store.js'
-import { LevelPreKeyStore } from '../level/prekey-store.js'
-import { LevelReplayStore } from '../level/replay-store.js'
-import { LevelSenderKeyStore } from '../level/sender-key-store.js'
-import { LevelSessionStore } from '../level/session-store.js'
 import type { Storage } from '../storage.js'
 
 /** A new, empty database in memory; usable at once (abstract-level defers calls until it has opened itself). */
@@ -38,12 +31,3 @@ export class MemoryKeyValueStore extends LevelKeyValueStore {
     await this.memory.close()
   }
 }
-
-/** Each store alone over a MemoryKeyValueStore of its own. */
-export class MemoryIdentityStore extends LevelIdentityStore { constructor () { super(new MemoryKeyValueStore()) } }
-export class MemoryPreKeyStore extends LevelPreKeyStore { constructor () { super(new MemoryKeyValueStore()) } }
-export class MemorySessionStore extends LevelSessionStore { constructor () { super(new MemoryKeyValueStore()) } }
-export class MemorySenderKeyStore extends LevelSenderKeyStore { constructor () { super(new MemoryKeyValueStore()) } }
-export class MemoryReplayStore extends LevelReplayStore { constructor () { super(new MemoryKeyValueStore()) } }
-export class MemoryOutboxStore extends LevelOutboxStore { constructor () { super(new MemoryKeyValueStore()) } }
-export class MemoryMessageStore extends LevelMessageStore { constructor () { super(new MemoryKeyValueStore()) } }
