@@ -9,7 +9,7 @@ const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]
 const upperLayers = ['**/client/**', '**/client/*', '**/messaging/**', '**/groups/**', '**/directory/**', '**/media/**', '**/calls/**']
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/pb/*.ts', 'web/dist/**', '.parley/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/pb/*.ts', 'web/dist/**', '.parley/**', 'test-results/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,19 @@
+// Vitest config for mutation testing (stryker.config.mjs): only the unit tests of the mutated folders.
+import { defineConfig } from 'vitest/config'
+
+const fallback = ['test/crypto', 'test/session', 'test/directory', 'test/protocols', 'test/messaging'].map((d) => `${d}/**/*.test.ts`)
+  .concat(['test/relay/mailbox-store.test.ts', 'test/relay/mailbox.test.ts', 'test/relay/prekeys.test.ts'])
+
+export default defineConfig({
+  test: {
+    include: process.env.STRYKER_MUTATE_TESTS !== undefined ? JSON.parse(process.env.STRYKER_MUTATE_TESTS) as string[] : fallback,
+    exclude: [
+      'test/browser/**', 'test/chaos/**', 'test/cli/**',
+      // these start dist/… scripts as child processes: in Stryker's sandbox they would run the unmutated build
+      'test/directory/dht.test.ts', 'test/messaging/owed-texts.test.ts', 'test/messaging/send-crash.test.ts',
+      'test/relay/relay-cli.test.ts', 'test/relay/verifier.test.ts'
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000
+  }
+})
