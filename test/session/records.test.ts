@@ -2,12 +2,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import {
   addressToString, decodeLocalIdentity, encodeLocalIdentity, encodeSessionEntry, GroupMismatchError, IdentityMismatchError,
-  loadOrCreateLocalIdentity, MAX_ONE_TIME_PRE_KEY_BATCH, NoSessionError, PreKeyManager, RestoredSessionError, sameAddress,
+  loadOrCreateLocalIdentity, markSessionsRestored, MAX_ONE_TIME_PRE_KEY_BATCH, NoSessionError, PreKeyManager, RestoredSessionError, sameAddress,
   SessionRecord, StaleSessionError
 } from '../../src/session/index.js'
 import { IdentityKeyPair } from '../../src/crypto/index.js'
-import { createMemoryStorage } from '../../src/storage/index.js'
-import { initiate, Party, TestClock } from './party.js'
+import { createMemoryStorage, MAX_SESSIONS_PER_ADDRESS } from '../../src/storage/index.js'
+import { initiate, Party, TestClock, text } from './party.js'
 import { memoryBackend } from '../helpers/storage.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
 
@@ -135,5 +135,57 @@ describe('SessionManager bundles', () => {
       await alice.dispose()
       await bob.dispose()
     }
+  })
+})
+
+describe('SessionManager commits', () => {
+  it('tells beforeCommit and the caller whether a message started a new session', async () => {
+    const rng = new SeededRandom('session commits')
+    const clock = new TestClock()
+    const alice = await Party.create('alice', memoryBackend(), rng, clock)
+    const bob = await Party.create('bob', memoryBackend(), rng, clock)
+    try {
+      expect(await bob.sessions.activeSessionId(alice.address)).toBeUndefined()
+      await initiate(alice, bob)
+      const calls: boolean[] = []
+      const beforeCommit = async (_: Uint8Array, isNew: boolean): Promise<void> => { calls.push(isNew) }
+      const first = await bob.sessions.decrypt(alice.address, (await alice.sessions.encrypt(bob.address, text('1'))).body, { beforeCommit })
+      // a second first message (no reply yet) of the same session, then a normal message after the reply
+      const again = await bob.sessions.decrypt(alice.address, (await alice.sessions.encrypt(bob.address, text('2'))).body, { beforeCommit })
+      await alice.sessions.decrypt(bob.address, (await bob.sessions.encrypt(alice.address, text('r'))).body)
+      const normal = await bob.sessions.decrypt(alice.address, (await alice.sessions.encrypt(bob.address, text('3'))).body, { beforeCommit })
+      expect([first.newSession, again.newSession, normal.newSession]).toEqual([true, false, false])
+      expect(calls).toEqual([true, false, false])
+      expect(await bob.sessions.activeSessionId(alice.address)).toEqual(await alice.sessions.activeSessionId(bob.address))
+    } finally {
+      await alice.dispose()
+      await bob.dispose()
+    }
+  })
+  it('rotates signed prekeys when forced even if not due', async () => {
+    const storage = createMemoryStorage()
+    const rng = new SeededRandom('forced rotation')
+    const local = await loadOrCreateLocalIdentity(storage.identity, { random: rng.random, now: () => 1 })
+    const manager = PreKeyManager.fromStorage(storage, { identity: local.identity, deviceId: 1, random: rng.random, now: new TestClock().now })
+    expect(await manager.rotateSignedPreKeys()).toBe(true)
+    const before = await manager.currentSignedPreKeys()
+    expect(await manager.rotateSignedPreKeys({ force: true })).toBe(true)
+    expect((await manager.currentSignedPreKeys()).signedPreKey.id).not.toBe(before.signedPreKey.id)
+  })
+})
+
+describe('session records', () => {
+  it('keep at most MAX_SESSIONS_PER_ADDRESS stored sessions', () => {
+    const stored = Array.from({ length: MAX_SESSIONS_PER_ADDRESS + 2 }, (_, i) => encodeSessionEntry(i, new Uint8Array([i])))
+    expect(SessionRecord.fromStored(stored).length).toBe(MAX_SESSIONS_PER_ADDRESS)
+  })
+  it('marking restored skips unreadable and empty records and counts the marked ones', async () => {
+    const storage = createMemoryStorage()
+    const key = (b: number): Uint8Array => new Uint8Array(32).fill(b)
+    await storage.sessions.storeSessions({ identityKey: key(1), deviceId: 1 }, [encodeSessionEntry(5, new Uint8Array([1]))])
+    await storage.sessions.storeSessions({ identityKey: key(2), deviceId: 1 }, [new Uint8Array([9])])
+    expect(await markSessionsRestored(storage.sessions)).toBe(1)
+    expect(SessionRecord.fromStored(await storage.sessions.loadSessions({ identityKey: key(1), deviceId: 1 })).isRestored(0)).toBe(true)
+    expect(await storage.sessions.loadSessions({ identityKey: key(2), deviceId: 1 })).toEqual([new Uint8Array([9])])
   })
 })
