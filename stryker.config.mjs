@@ -17,7 +17,7 @@ const tests = {
   'src/directory': ['test/directory/**/*.test.ts'],
   'src/protocols': ['test/protocols/**/*.test.ts'],
   'src/messaging': ['test/messaging/**/*.test.ts'],
-  'relay-node/stores': ['test/relay/mailbox-store.test.ts', 'test/relay/mailbox.test.ts', 'test/relay/prekeys.test.ts']
+  'relay-node/stores': ['test/relay/mailbox-store.test.ts', 'test/relay/prekey-store.test.ts']
 }
 
 const chosen = (process.env.MUTATE ?? Object.keys(folders).join(',')).split(',').map((f) => f.trim().replace(/\/$/, '')).filter(Boolean)

@@ -2,7 +2,7 @@
 import { defineConfig } from 'vitest/config'
 
 const fallback = ['test/crypto', 'test/session', 'test/directory', 'test/protocols', 'test/messaging'].map((d) => `${d}/**/*.test.ts`)
-  .concat(['test/relay/mailbox-store.test.ts', 'test/relay/mailbox.test.ts', 'test/relay/prekeys.test.ts'])
+  .concat(['test/relay/mailbox-store.test.ts', 'test/relay/prekey-store.test.ts'])
 
 export default defineConfig({
   test: {
@@ -12,6 +12,7 @@ export default defineConfig({
       // these start dist/… scripts as child processes: in Stryker's sandbox they would run the unmutated build
       'test/directory/dht.test.ts', 'test/messaging/owed-texts.test.ts', 'test/messaging/send-crash.test.ts',
       'test/relay/relay-cli.test.ts', 'test/relay/verifier.test.ts',
+      'test/relay/mailbox.test.ts', 'test/relay/prekeys.test.ts', 'test/relay/dht-persistence.test.ts',
       // seeded fuzzing (47 s, covers all of src/session): each mutant would rerun it; the unit tests stand alone here
       'test/session/randomised.test.ts',
       // 30 libp2p nodes on loopback: its internal timeouts fail under Stryker's load, and each mutant would rerun it
