@@ -157,6 +157,17 @@ describe('SessionManager commits', () => {
       expect([first.newSession, again.newSession, normal.newSession]).toEqual([true, false, false])
       expect(calls).toEqual([true, false, false])
       expect(await bob.sessions.activeSessionId(alice.address)).toEqual(await alice.sessions.activeSessionId(bob.address))
+      // options without beforeCommit (e.g. only a signal) work for a normal message, a repeated first message and a new session
+      expect((await bob.sessions.decrypt(alice.address, (await alice.sessions.encrypt(bob.address, text('4'))).body, {})).newSession).toBe(false)
+      const carol = await Party.create('carol', memoryBackend(), rng, clock)
+      try {
+        await initiate(carol, bob)
+        const c1 = await bob.sessions.decrypt(carol.address, (await carol.sessions.encrypt(bob.address, text('c1'))).body, {})
+        const c2 = await bob.sessions.decrypt(carol.address, (await carol.sessions.encrypt(bob.address, text('c2'))).body, {})
+        expect([c1.newSession, c2.newSession]).toEqual([true, false])
+      } finally {
+        await carol.dispose()
+      }
     } finally {
       await alice.dispose()
       await bob.dispose()
