@@ -44,12 +44,22 @@ describe('RelayPreKeyStore', () => {
     expect(kv.batches.every(o => o?.sync === true)).toBe(true)
   })
 
+  it('hands out keys in id order (ids past 9 included) and counts each kind down separately', async () => {
+    const store = open()
+    const ids = (list: number[], tag: number): VerifiedUpload['oneTimePreKeys'] => list.map(id => ({ id, encoded: bytes(tag + id) }))
+    await store.upload(upload(1, { oneTimePreKeys: ids([16, 9], 0), kemOneTimePreKeys: ids([17, 10, 2], 0x40) }), requester)
+    const first = await store.fetch(alice, requester)
+    expect(first).toMatchObject({ oneTimePreKey: bytes(9), kemPreKey: bytes(0x42), oneTimePreKeysLeft: 1, kemOneTimePreKeysLeft: 2 })
+    const second = await store.fetch(alice, requester)
+    expect(second).toMatchObject({ oneTimePreKey: bytes(16), kemPreKey: bytes(0x4a), oneTimePreKeysLeft: 0, kemOneTimePreKeysLeft: 1 })
+  })
+
   it('refuses a first upload without signed or last-resort keys, and replayed or older uploads', async () => {
     const store = open()
-    await expect(store.upload(upload(1, { signedPreKey: undefined }), requester)).rejects.toHaveProperty('name', 'InvalidPreKeyRequestError')
+    await expect(store.upload(upload(1, { signedPreKey: undefined }), requester)).rejects.toThrow(expect.objectContaining({ name: 'InvalidPreKeyRequestError', message: 'the first upload must carry the signed prekey and the last-resort KEM prekey' }))
     await expect(store.upload(upload(1, { lastResortKemPreKey: undefined }), requester)).rejects.toHaveProperty('name', 'InvalidPreKeyRequestError')
     await store.upload(upload(5), requester)
-    await expect(store.upload(upload(5), requester)).rejects.toHaveProperty('name', 'StaleUploadError')
+    await expect(store.upload(upload(5), requester)).rejects.toThrow(expect.objectContaining({ name: 'StaleUploadError', message: 'upload is not newer than the last one (replayed?)' }))
     await expect(store.upload(upload(4), requester)).rejects.toHaveProperty('name', 'StaleUploadError')
     // a later upload may leave out the reused keys: the stored ones stay
     await store.upload(upload(6, { signedPreKey: undefined, lastResortKemPreKey: undefined, oneTimePreKeys: keys(1, 1, 0x30) }), requester)
