@@ -36,7 +36,7 @@ export default {
   checkers: [],
   // static mutants (module-level constants) rerun every test and took half the time: set STRYKER_STATIC=1 to include them
   ignoreStatic: process.env.STRYKER_STATIC !== '1',
-  mutate: [...chosen.flatMap((f) => folders[f]), '!**/pb/**', '!**/*.d.ts'],
+  mutate: [...chosen.flatMap((f) => folders[f]), '!**/pb/**'],
   ignorePatterns: ['.stryker-tmp', 'dist', 'web/dist', 'reports', '.parley', 'test-results', 'bench', 'test/browser', 'test/chaos'],
   incremental: true,
   incrementalFile: `reports/mutation/${key}.incremental.json`,
