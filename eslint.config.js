@@ -15,7 +15,7 @@ const sessionCode = ['**/crypto/ratchet*', '**/crypto/ratchet/**', '**/crypto/pq
 const clientCode = ['**/src/index*', '**/src/browser*', '**/client/**', '**/client/*', '**/messaging/**', '**/cli/**']
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/pb/*.ts', 'web/dist/**', '.parley/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/pb/*.ts', 'web/dist/**', '.parley/**', 'test-results/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,7 +16,7 @@ export const SIGNATURE_LENGTH = 64
 /** Domain separation for device certificates, so a certificate signature can never be replayed as another signed object. */
 const DEVICE_CERT_CONTEXT = utf8('Parley-DeviceCertificate-v1')
 /** A libp2p peer id is a multihash of a public key; 128 bytes bounds every key type libp2p uses inline. */
-const MAX_DEVICE_PEER_ID_LENGTH = 128
+export const MAX_DEVICE_PEER_ID_LENGTH = 128
 
 /** Validates an Ed25519 identity public key: 32 bytes, a canonical curve point, not of small order. */
 export function checkIdentityKey (publicKey: Uint8Array): void {

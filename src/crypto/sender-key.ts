@@ -18,7 +18,7 @@ export const MAX_SENDER_KEY_SKIPPED = 2000
 /** Chains kept per (group, sender): messages sent just before a rotation still decrypt; 5 as in libsignal. */
 export const MAX_SENDER_KEY_STATES = 5
 /** Group ids are opaque to crypto; bounded so a record stays small. */
-const MAX_GROUP_ID_LENGTH = 64
+export const MAX_GROUP_ID_LENGTH = 64
 
 const SENDER_KEY_MESSAGE_TYPE = 0x03
 const MESSAGE_KEY_INFO = utf8('Parley_SenderKey_MessageKeys_v1')

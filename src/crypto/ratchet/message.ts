@@ -10,7 +10,7 @@ import { AES_GCM_TAG_LENGTH } from '../provider.js'
 const RATCHET_MESSAGE_TYPE = 0x01
 const PREKEY_MESSAGE_TYPE = 0x02
 /** type(1) ‖ ratchet public key(32) ‖ previous chain length PN(4, BE) ‖ counter N(4, BE) */
-const RATCHET_HEADER_LENGTH = 1 + 32 + 4 + 4
+export const RATCHET_HEADER_LENGTH = 1 + 32 + 4 + 4
 
 export type MessageKind = 'message' | 'prekey'
 

@@ -7,7 +7,7 @@ import { inspectSymbol, redacted } from '../redact.js'
 import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_KEYS } from './limits.js'
 import type { Redacted } from '../redact.js'
 
-const RATCHET_STATE_VERSION = 1
+export const RATCHET_STATE_VERSION = 1
 /** Key of the method giving ratchet steps a private copy of the fields; not exported from index.ts, so secrets stay unreachable through the public API. */
 export const FIELDS: unique symbol = Symbol('RatchetState.fields')
 
