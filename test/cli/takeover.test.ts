@@ -114,11 +114,11 @@ describe('number takeover attempts (docs/trust.md)', () => {
       const verified = await register(swapper, VICTIM, honest)
       expect(verified.code, verified.stderr).toBe(0)
       // the owner's device finds the competing record (a verified one) and says so; its republish and the
-      // readers' kad-dht corrections then bring the owner's record to the late relay too (the lock rule lets it in)
-      // (each run is a fresh node whose walk reaches the late relay through the others' routing tables: under
-      // load an early run may not have heard of it yet, so the owner runs receive again until it reports it)
+      // readers' kad-dht corrections then bring the owner's record to the late relay too (the lock rule lets it in).
+      // The owner's device knows the late relay among its relays: a fresh node that has to learn of it from the
+      // others' routing tables may not reach it at all before its walk ends (not what this test is about)
       await retryUntil(async () => {
-        const atOwner = await parley([...as('victim', [honest]), 'receive', '--json'])
+        const atOwner = await parley([...as('victim', [honest, late]), 'receive', '--json'])
         expect(lines(atOwner.stdout)).toContainEqual(expect.objectContaining({ type: 'takeover-attempt', verified: true }))
       }, { timeout: 240_000, interval: 1_000, what: "the owner's device reports the verified attempt" })
 
