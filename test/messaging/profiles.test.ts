@@ -1,10 +1,9 @@
 // Profile sharing between two real devices through a real relay process: the profile arrives before (or with) the first text, each version once, a changed photo reaches recent chats, it survives a restart, an older version never replaces a newer one, and nobody gets our profile before we wrote to them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
 import type { SelfInfo } from '../../src/messaging/index.js'
-import { startTestRelay, registeredDevice, openDevice, collect, type TestRelay } from './helpers.js'
+import { startPair, stopAll, openDevice, collect, type TestRelay } from './helpers.js'
 import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550600001'
@@ -30,23 +29,16 @@ async function queued (device: Parley, kind: string): Promise<number> {
 }
 
 describe('profile sharing', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
+  let dir: Awaited<ReturnType<typeof startPair>>['dir']
   let relay: TestRelay
   let alice: Parley
   let bob: Parley
 
   beforeAll(async () => {
-    dir = await tempDir()
-    relay = await startTestRelay(`${dir.path}/relay`)
-    ;[alice, bob] = await Promise.all([registeredDevice(dir.path, 'alice', ALICE, [relay]), registeredDevice(dir.path, 'bob', BOB, [relay])])
+    ;({ dir, relay, alice, bob } = await startPair(ALICE, BOB))
   }, 90_000)
 
-  afterAll(async () => {
-    await alice?.stop()
-    await bob?.stop()
-    await relay?.relay.stop()
-    await dir?.remove()
-  })
+  afterAll(async () => { await stopAll(dir, relay, [alice, bob]) })
 
   it('the first text carries the profile: the contact sees name and photo before the message', async () => {
     const atBob = journal(bob)

@@ -2,11 +2,10 @@
 // delivers our reply, and our own lookup of a contact proves its reply. Before, each device asked the directory
 // twice (a DHT walk, plus the scrypt when the hash was not cached), and a reply's delivery waited for it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { tempDir } from '../helpers/tmp.js'
 import type { Parley, ReceivedMessage } from '../../src/index.js'
 import type { LookupResult } from '../../src/directory/index.js'
 import type { AbortOptions } from '@libp2p/interface'
-import { startTestRelay, registeredDevice, collect, type TestRelay } from './helpers.js'
+import { startPair, stopAll, collect, type TestRelay } from './helpers.js'
 import { Recipients } from '../../src/messaging/recipients.js'
 import { SenderProof } from '../../src/messaging/sender-proof.js'
 import { MemoryKeyValueStore } from '../../src/storage/memory/index.js'
@@ -29,23 +28,16 @@ function lookups (device: Parley): string[] {
 }
 
 describe('directory answers shared by sends, deliveries and sender proofs', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
+  let dir: Awaited<ReturnType<typeof startPair>>['dir']
   let relay: TestRelay
   let alice: Parley
   let bob: Parley
 
   beforeAll(async () => {
-    dir = await tempDir()
-    relay = await startTestRelay(`${dir.path}/relay`)
-    ;[alice, bob] = await Promise.all([registeredDevice(dir.path, 'alice', ALICE, [relay]), registeredDevice(dir.path, 'bob', BOB, [relay])])
+    ;({ dir, relay, alice, bob } = await startPair(ALICE, BOB))
   }, 90_000)
 
-  afterAll(async () => {
-    await alice?.stop()
-    await bob?.stop()
-    await relay?.relay.stop()
-    await dir?.remove()
-  })
+  afterAll(async () => { await stopAll(dir, relay, [alice, bob]) })
 
   it('a first message and its reply cost each device one lookup of the other', async () => {
     const askedByAlice = lookups(alice)
