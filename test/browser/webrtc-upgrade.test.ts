@@ -68,9 +68,10 @@ describe('browser node', () => {
     const rtt = await node.services.ping.ping(connection.remoteAddr, { signal: AbortSignal.timeout(10_000) })
     expect(rtt).toBeGreaterThanOrEqual(0)
 
-    // the tab sees the same connection as WebRTC
+    // the tab sees the connection as WebRTC (when a first dial ran out on this side after the tab had accepted
+    // it, the tab lists two WebRTC connections to the node until the stale one closes: seen once in CI)
     const ourId = node.peerId.toString()
-    await page.locator(`[data-testid="connections"] li[data-peer="${ourId}"][data-transport="webrtc"]`).waitFor({ timeout: 10_000 })
+    await page.locator(`[data-testid="connections"] li[data-peer="${ourId}"][data-transport="webrtc"]`).first().waitFor({ timeout: 10_000 })
     expect(pageErrors).toEqual([])
   })
 })
