@@ -113,9 +113,13 @@ export class DeviceMaintenance {
     const { preKeys, local, node } = this.init
     const { signedPreKey, lastResortKemPreKey } = await preKeys.currentSignedPreKeys(options)
     return {
-      devices: [{ deviceId: local.deviceId, peerId: node.peerId.toString(), certificate: this.certificate }],
-      mailboxRelays,
-      prekeyBundle: encodePreKeyBundle({ identityKey: local.identity.publicKey, deviceId: local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey })
+      devices: [{
+        deviceId: local.deviceId,
+        peerId: node.peerId.toString(),
+        certificate: this.certificate,
+        prekeyBundle: encodePreKeyBundle({ identityKey: local.identity.publicKey, deviceId: local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey })
+      }],
+      mailboxRelays
     }
   }
 
