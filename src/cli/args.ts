@@ -20,6 +20,8 @@ export interface CliArgs {
   rpcPort?: number
   /** restore: over a data folder that already holds a device */
   replace: boolean
+  /** link, devices link, devices rename: a device name */
+  name?: string
   command?: string
   rest: string[]
   help: boolean
@@ -38,6 +40,8 @@ const COMMANDS: Record<string, string> = {
   restore: 'restore FILE          restore a device from a backup into --data (an empty folder, or --replace)',
   release: 'release               give up your number (changing number): lifts its registration lock at once and stops publishing it',
   trust: 'trust PHONE           accept the new safety number of a contact you had verified (sending to it is blocked until then)',
+  link: 'link                  make this empty device a linked device of your account: prints a parley-link: code to approve, then your number',
+  devices: 'devices list|link URI [--name NAME]|remove ID|rename ID --name NAME   your account\'s devices',
   daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, receive, lookup, history, conversations, markRead; GET /events streams them)'
 }
 
@@ -56,7 +60,8 @@ export function usage (): string {
     '  --json                machine-readable output',
     '  --timeout S           give up after S seconds (receive: listen for S seconds)',
     '  --rpc-port N          daemon: port of the JSON-RPC server on 127.0.0.1',
-    '  --replace             restore: replace the device in --data'
+    '  --replace             restore: replace the device in --data',
+    '  --name NAME           link, devices link/rename: the device\'s name'
   ].join('\n')
 }
 
@@ -93,6 +98,7 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     else if (arg === '--replace') out.replace = true
     else if (arg === '--data') out.dataDir = value()
     else if (arg === '--region') out.region = value()
+    else if (arg === '--name') out.name = value()
     else if (arg === '--trusted-verifier') (verifiersFromFlags ??= []).push(verifierKey(value(), '--trusted-verifier'))
     else if (arg === '--timeout') {
       const v = value()

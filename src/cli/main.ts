@@ -1,11 +1,12 @@
-/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, daemon, backup, restore. One clear line and a non-zero exit on any error. */
-import { Parley, createNodeNode, createDepositNodeNode, toHexString } from '../index.js'
+/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, link, devices, daemon, backup, restore. One clear line and a non-zero exit on any error. */
+import { Parley, createNodeNode, createDepositNodeNode, toHexString, type ParleyInit } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
 import { sendCommand, receiveCommand, chatCommand, trustCommand, MessageQueuedError } from './messaging.js'
 import { runDaemon } from './daemon.js'
 import { profileCommand } from './profile.js'
 import { backupCommand, restoreCommand } from './backup.js'
+import { devicesCommand, linkCommand } from './devices.js'
 
 /** Commands that work on the data folder alone: no node, no relay. */
 const OFFLINE = new Set(['backup', 'restore'])
@@ -101,6 +102,8 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       return await profileCommand(args, parley, signal)
     case 'trust':
       return await trustCommand(args, parley, signal)
+    case 'devices':
+      return await devicesCommand(args, parley, signal)
     case 'daemon':
       if (args.rpcPort == null) throw new UsageError('daemon needs --rpc-port N')
       return await runDaemon(parley, args.rpcPort, signal)
@@ -142,9 +145,15 @@ async function main (): Promise<void> {
   process.once('SIGTERM', interrupted)
   let parley: Parley | undefined
   try {
-    parley = await Parley.create({ dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, ...(args.trustedVerifiers.length > 0 ? { trustedVerifiers: args.trustedVerifiers } : {}), maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) })
-    trustWarning(parley)
-    await run(args, parley, controller.signal)
+    const init: ParleyInit = { dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, ...(args.trustedVerifiers.length > 0 ? { trustedVerifiers: args.trustedVerifiers } : {}), maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) }
+    if (args.command === 'link') {
+      // reachable through the relays (a circuit address in the code), and kept up after the link so the relays get our prekeys
+      parley = await linkCommand(args, { ...init, listen: ['/ip4/127.0.0.1/tcp/0', '/p2p-circuit'], maintenance: true }, controller.signal)
+    } else {
+      parley = await Parley.create(init)
+      trustWarning(parley)
+      await run(args, parley, controller.signal)
+    }
   } catch (err) {
     const e = err as Error
     await parley?.stop().catch(() => {})

@@ -4,7 +4,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createDeviceCertificate, decodeAttestation, encodePreKeyBundle } from '../crypto/index.js'
 import { uploadPreKeys } from '../protocols/prekeys/index.js'
 import { renewAttestation } from '../protocols/verify/index.js'
-import { Republisher, REPUBLISH_INTERVAL_MS, type DirectoryDht, type DirectoryRecordFields, type PublishResult } from '../directory/index.js'
+import { publishRecord, Republisher, REPUBLISH_INTERVAL_MS, type DirectoryDht, type DirectoryRecordFields, type PublishResult } from '../directory/index.js'
 import { ONE_TIME_PRE_KEY_BATCH, type PreKeyManager, type LocalIdentity } from '../session/index.js'
 import type { AbortOptions } from '@libp2p/interface'
 
@@ -210,6 +210,22 @@ export class DeviceMaintenance {
     if (this.state == null || this.republisher == null) return undefined
     this.state = { ...this.state, mailboxRelays }
     return await this.republisher.update({ mailboxRelays }, options)
+  }
+
+  /**
+   * Publishes the record once for a device whose schedules are not running (a one-shot command): the same
+   * contents and seq rule as the republisher's.
+   */
+  async publishOnce (state: DeviceState, options: AbortOptions = {}): Promise<PublishResult> {
+    const own = await this.recordFields(state.mailboxRelays, options)
+    const completed = this.init.completeRecord != null ? await this.init.completeRecord(own, options) : { fields: own, minSeq: 0 }
+    const now = this.init.now()
+    return await publishRecord(this.dht, this.init.local.identity, state.phone, completed.fields, { attestations: state.attestations, now, seq: Math.max(now, completed.minSeq), ...(options.signal != null ? { signal: options.signal } : {}) })
+  }
+
+  /** True while the schedules run (start() was called and stop() not yet). */
+  get running (): boolean {
+    return this.republisher != null && this.state != null
   }
 
   /** Republishes at once (e.g. after the mailbox relays changed). */

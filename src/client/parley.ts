@@ -408,8 +408,16 @@ export class Parley extends Emitter<ParleyEvents> {
 
   private wiped = false
 
-  /** Every device of this account (this one first): name, kind, peer id, last activity. */
-  async devices (options?: AbortOptions): Promise<OwnDevice[]> {
+  /** Every device of this account (this one first): name, kind, peer id, last activity. `refresh`: look our record up first (devices linked or removed elsewhere). */
+  async devices (options: AbortOptions & { refresh?: boolean } = {}): Promise<OwnDevice[]> {
+    if (options.refresh === true) {
+      const self = await this.registration.registration(options)
+      if (self != null) {
+        const found = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) })
+        if (found.registered && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, options)
+        if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
+      }
+    }
     return await this.ownDevices.list(options)
   }
 
@@ -427,11 +435,7 @@ export class Parley extends Emitter<ParleyEvents> {
       local: this.local,
       phone: self.phone,
       devices: this.ownDevices,
-      publish: async o => {
-        const result = await this.maintenance.publishNow(o)
-        if (result == null) throw new NotRegisteredError()
-        return result.seq
-      },
+      publish: async o => await this.publishRecordNow(o),
       ...(this.init.random != null ? { random: this.init.random } : {})
     }, options)
     this.messenger.forgetRecipient(self.phone)
@@ -442,10 +446,23 @@ export class Parley extends Emitter<ParleyEvents> {
   /** Removes another device of this account: it is dropped from our directory record at once, receives nothing sent after, and wipes itself when it learns. */
   async removeDevice (deviceId: number, options?: AbortOptions): Promise<void> {
     await this.ownDevices.remove(deviceId, options)
-    await this.maintenance.publishNow(options)
+    await this.publishRecordNow(options)
     const self = await this.registration.registration(options)
     if (self != null) this.messenger.forgetRecipient(self.phone)
     this.emit('devices', { reason: 'removed' })
+  }
+
+  /** Publishes our record now (schedules running or not); resolves with its seq. */
+  private async publishRecordNow (options: AbortOptions = {}): Promise<number> {
+    if (this.maintenance.running) {
+      const result = await this.maintenance.publishNow(options)
+      if (result != null) return result.seq
+    }
+    const state = await this.registration.deviceState(options)
+    if (state == null) throw new NotRegisteredError()
+    const result = await this.maintenance.publishOnce(state, options)
+    await this.registration.published(result, options)
+    return result.seq
   }
 
   /** Names a device of this account (this one or another). */
@@ -486,6 +503,9 @@ export class Parley extends Emitter<ParleyEvents> {
         await node.stop()
       }
       const parley = await Parley.create({ ...init, storage, closeStorage: init.storage == null || init.closeStorage === true }, options)
+      // the relays keep mail only for devices that gave them prekeys: upload before anyone writes to this one
+      const state = await parley.registration.deviceState(options)
+      if (state != null) await parley.maintenance.uploadPreKeys(state.mailboxRelays, { batch: true }, options).catch(err => parley.background(err))
       return { parley, ...linked }
     } catch (err) {
       if (init.storage == null) await storage.close()

@@ -24,12 +24,25 @@ export class LinkChannel {
 
   async send (message: Partial<LinkMessagePb>, options?: AbortOptions): Promise<void> {
     const sealed = sealLinkFrame(this.sendKey, this.sent++, LinkMessagePb.encode(message))
-    await this.frames.write(LinkFramePb.encode({ type: LinkFramePb.Type.SEALED, sealed: sealed as Uint8Array<ArrayBuffer> }), options)
+    try {
+      await this.frames.write(LinkFramePb.encode({ type: LinkFramePb.Type.SEALED, sealed: sealed as Uint8Array<ArrayBuffer> }), options)
+    } catch (err) {
+      options?.signal?.throwIfAborted()
+      throw new LinkBrokenError('the other device left before the link completed', { cause: err })
+    }
   }
 
   /** The next message; LinkRefusedError when the other side gave up, LinkBrokenError when it left or the frame does not open. */
   async receive (options?: AbortOptions): Promise<LinkMessagePb> {
-    const frame = await withTimeout(this.frameTimeoutMs, options?.signal, async signal => await this.frames.read({ signal }), () => new LinkBrokenError('the other device stopped answering'))
+    let frame: Uint8Array | null
+    try {
+      frame = await withTimeout(this.frameTimeoutMs, options?.signal, async signal => await this.frames.read({ signal }), () => new LinkBrokenError('the other device stopped answering'))
+    } catch (err) {
+      options?.signal?.throwIfAborted()
+      if (err instanceof LinkBrokenError) throw err
+      // the other side aborted the stream: it could not open what we sent (no code, or altered on the way) or gave up
+      throw new LinkBrokenError(undefined, { cause: err })
+    }
     if (frame == null) throw new LinkBrokenError('the other device left before the link completed')
     let message: LinkMessagePb
     try {

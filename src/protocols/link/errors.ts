@@ -21,8 +21,8 @@ export class LinkRefusedError extends Error {
 /** The link exchange broke: the other side left, sent something unexpected, or someone in between altered it. */
 export class LinkBrokenError extends Error {
   static name = 'LinkBrokenError'
-  constructor (message = 'the link did not complete: show a new code on the new device and try again') {
-    super(message)
+  constructor (message = 'the link did not complete: show a new code on the new device and try again', options?: ErrorOptions) {
+    super(message, options)
     this.name = 'LinkBrokenError'
   }
 }

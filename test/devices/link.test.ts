@@ -1,0 +1,126 @@
+// Linking a new device to an account against a real relay process: the code, the approval, the directory record listing both devices, a contact's message reaching both, the device list, removal, and links that must fail.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { join } from 'node:path'
+import { Parley, createNodeNode, createDepositNodeNode, type ReceivedMessage } from '../../src/index.js'
+import { tempDir, type TempDir } from '../helpers/tmp.js'
+import { collect, registeredDevice, startTestRelay, type TestRelay } from '../messaging/helpers.js'
+import { retryUntil } from '../helpers/wait.js'
+
+const ALICE = '+15550610001'
+const BOB = '+15550610002'
+
+/** Starts `Parley.link` in `name`'s folder and resolves its code as soon as it is shown. */
+function startLink (dir: string, name: string, relay: TestRelay, deviceName?: string): { code: Promise<string>, linked: Promise<{ parley: Parley, phone: string, deviceId: number }>, abort: AbortController } {
+  const abort = new AbortController()
+  let shown!: (uri: string) => void
+  const code = new Promise<string>(resolve => { shown = resolve })
+  const linked = Parley.link({
+    dataDir: join(dir, name),
+    bootstrap: [relay.relay.addr('tcp')],
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    createNode: createNodeNode,
+    createDepositNode: createDepositNodeNode
+  }, { signal: abort.signal, onCode: shown, kind: 'cli', ...(deviceName != null ? { name: deviceName } : {}) })
+  return { code, linked, abort }
+}
+
+describe('linked devices', () => {
+  let dir: TempDir
+  let relay: TestRelay
+  let alice: Parley
+  let bob: Parley
+  let laptop: Parley | undefined
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    relay = await startTestRelay(join(dir.path, 'relay'))
+    alice = await registeredDevice(dir.path, 'alice', ALICE, [relay])
+    bob = await registeredDevice(dir.path, 'bob', BOB, [relay])
+  }, 120_000)
+
+  afterAll(async () => {
+    await laptop?.stop()
+    await alice?.stop()
+    await bob?.stop()
+    await relay?.relay.stop()
+    await dir?.remove()
+  })
+
+  it('a new device shows a code; the account approves it; both are in the record and a contact\'s message reaches both', async () => {
+    await alice.send(BOB, 'a text from before the link')
+    const { code, linked } = startLink(dir.path, 'laptop', relay)
+    const uri = await code
+    expect(uri).toMatch(/^parley-link:[A-Za-z0-9_-]+$/)
+    const progress: Array<[number, number]> = []
+    const approved = await alice.approveLink(uri, { name: 'Laptop', onProgress: (d, t) => progress.push([d, t]) })
+    expect(approved).toMatchObject({ deviceId: 2, name: 'Laptop' })
+    const result = await linked
+    laptop = result.parley
+    expect(result).toMatchObject({ phone: ALICE, deviceId: 2 })
+    // progress went from 0 to all of the account's entries
+    expect(progress[0][0]).toBe(0)
+    expect(progress.at(-1)?.[0]).toBe(progress.at(-1)?.[1])
+
+    // the same account: identity, number, history
+    expect((await laptop.whoami()).phone).toBe(ALICE)
+    expect(Buffer.from(laptop.identity.publicKey).equals(Buffer.from(alice.identity.publicKey))).toBe(true)
+    expect((await laptop.history(BOB)).map(m => m.text)).toContain('a text from before the link')
+
+    // the directory lists both devices
+    const found = await bob.lookup(ALICE)
+    if (!found.registered) throw new Error('alice not found')
+    expect(found.devices.map(d => d.deviceId).sort()).toEqual([1, 2])
+
+    // both devices list both, with the names given
+    const fromAlice = await alice.devices()
+    expect(fromAlice.map(d => [d.deviceId, d.name, d.current])).toEqual([[1, 'This device', true], [2, 'Laptop', false]])
+    const fromLaptop = await laptop.devices({ refresh: true })
+    expect(fromLaptop.find(d => d.current)).toMatchObject({ deviceId: 2, name: 'Laptop' })
+    expect(fromLaptop.map(d => d.deviceId).sort()).toEqual([1, 2])
+
+    // a contact's message reaches both devices
+    const atAlice = collect<ReceivedMessage>(push => alice.on('message', push))
+    const atLaptop = collect<ReceivedMessage>(push => laptop?.on('message', push))
+    const sent = await retryUntil(async () => await bob.send(ALICE, 'to all of alice'), { timeout: 30_000, what: 'a send to alice' })
+    await atAlice.until(1, 60_000, 'the message at alice\'s first device')
+    await atLaptop.until(1, 60_000, 'the message at alice\'s laptop')
+    expect(atAlice.items.map(m => m.id)).toContain(sent.id)
+    expect(atLaptop.items.map(m => m.id)).toContain(sent.id)
+  }, 240_000)
+
+  it('a code that was damaged or is not a link code is refused with a clear error; a device with an account cannot be linked', async () => {
+    await expect(alice.approveLink('hello')).rejects.toMatchObject({ name: 'InvalidLinkCodeError' })
+    await expect(alice.approveLink('parley-link:AAAA')).rejects.toMatchObject({ name: 'InvalidLinkCodeError' })
+    await expect(Parley.link({ dataDir: join(dir.path, 'alice'), bootstrap: [relay.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode }, { onCode: () => {} }))
+      .rejects.toMatchObject({ name: 'NotLinkableError' })
+  }, 60_000)
+
+  it('someone who learnt the new device\'s address but not its code cannot link it: its attempt breaks and the real code still works', async () => {
+    const { code, linked, abort } = startLink(dir.path, 'tablet', relay)
+    const uri = await code
+    // the same peer and addresses with another secret: what a relay or an onlooker without the QR could build
+    const { decodeLinkCode, encodeLinkCode } = await import('../../src/protocols/link/index.js')
+    const real = decodeLinkCode(uri)
+    const forged = encodeLinkCode({ ...real, secret: new Uint8Array(16).fill(7) })
+    await expect(bob.approveLink(forged)).rejects.toMatchObject({ name: 'LinkBrokenError' })
+    // nothing was listed for bob's account by the failed attempt
+    expect((await bob.devices()).map(d => d.deviceId)).toEqual([1])
+    abort.abort()
+    await expect(linked).rejects.toBeDefined()
+  }, 120_000)
+
+  it('a removed device drops out of the record and learns it was removed', async () => {
+    if (laptop == null) throw new Error('needs the linked laptop')
+    const removed = new Promise<unknown>(resolve => laptop?.on('device-removed', resolve))
+    await alice.removeDevice(2)
+    expect((await alice.devices()).map(d => d.deviceId)).toEqual([1])
+    const found = await bob.lookup(ALICE)
+    if (!found.registered) throw new Error('alice not found')
+    expect(found.devices.map(d => d.deviceId)).toEqual([1])
+    expect(found.removedDevices).toEqual([2])
+    // the laptop finds out at its next look at its own record
+    await expect(laptop.devices({ refresh: true })).rejects.toMatchObject({ name: 'DeviceRemovedError' })
+    await removed
+    await expect(laptop.whoami()).resolves.toMatchObject({ phone: undefined })
+  }, 120_000)
+})
