@@ -130,7 +130,7 @@ export const suite: Suite = {
         const node = nodes[(i * 7) % nodes.length]
         const identity = IdentityKeyPair.generate(systemRandom)
         const certificate = createDeviceCertificate(identity, { devicePeerId: node.peerId.toMultihash().bytes, deviceId: 1, createdAt: Date.now() })
-        await publishRecord(node.services.dht, identity, numberOf(i), { devices: [{ deviceId: 1, peerId: node.peerId.toString(), certificate }], mailboxRelays: [], prekeyBundle: new Uint8Array(0) }, { hashes })
+        await publishRecord(node.services.dht, identity, numberOf(i), { devices: [{ deviceId: 1, peerId: node.peerId.toString(), certificate, prekeyBundle: new Uint8Array(0) }], mailboxRelays: [] }, { hashes })
         owners.set(numberOf(i), identity.publicKey)
       })
       const debug = (what: string): void => { if (process.env.BENCH_DEBUG != null) process.stderr.write(`  ${what}\n`) }

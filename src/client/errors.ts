@@ -95,3 +95,48 @@ export class MailboxRelayRefusedError extends Error {
     this.name = 'MailboxRelayRefusedError'
   }
 }
+
+/** A device name that is empty or longer than allowed. */
+export class InvalidDeviceNameError extends Error {
+  static name = 'InvalidDeviceNameError'
+  constructor (readonly maxChars: number) {
+    super(`a device name needs 1 to ${maxChars} characters`)
+    this.name = 'InvalidDeviceNameError'
+  }
+}
+
+/** No such other device of this identity (or the id is this device's own, which cannot be removed from here). */
+export class UnknownDeviceError extends Error {
+  static name = 'UnknownDeviceError'
+  constructor (message = 'no such device among your linked devices') {
+    super(message)
+    this.name = 'UnknownDeviceError'
+  }
+}
+
+/** The identity already has the most linked devices allowed. */
+export class DeviceLimitError extends Error {
+  static name = 'DeviceLimitError'
+  constructor (readonly maxCompanions: number) {
+    super(`you already have ${maxCompanions} linked devices: remove one first`)
+    this.name = 'DeviceLimitError'
+  }
+}
+
+/** This device was removed from its account by another of the account's devices; its keys are wiped. */
+export class DeviceRemovedError extends Error {
+  static name = 'DeviceRemovedError'
+  constructor (message = 'this device was removed from your account on another device: link it again to use it') {
+    super(message)
+    this.name = 'DeviceRemovedError'
+  }
+}
+
+/** `link` on a device that already has an account: linking would replace it. */
+export class NotLinkableError extends Error {
+  static name = 'NotLinkableError'
+  constructor (message = 'this device already has an account: link from an empty data folder (or browser profile)') {
+    super(message)
+    this.name = 'NotLinkableError'
+  }
+}

@@ -38,6 +38,8 @@ export interface MaintenanceInit {
   onError?: (err: unknown) => void
   /** a verifier renewed our attestation: store the new list (newest first) */
   onAttestationsRenewed?: (attestations: Uint8Array[], options?: AbortOptions) => Promise<void>
+  /** adds the identity's other devices to what this device publishes (RepublisherInit.complete) */
+  completeRecord?: (own: DirectoryRecordFields, options: AbortOptions) => Promise<{ fields: DirectoryRecordFields, minSeq: number }>
 }
 
 export interface DeviceState {
@@ -113,9 +115,13 @@ export class DeviceMaintenance {
     const { preKeys, local, node } = this.init
     const { signedPreKey, lastResortKemPreKey } = await preKeys.currentSignedPreKeys(options)
     return {
-      devices: [{ deviceId: local.deviceId, peerId: node.peerId.toString(), certificate: this.certificate }],
-      mailboxRelays,
-      prekeyBundle: encodePreKeyBundle({ identityKey: local.identity.publicKey, deviceId: local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey })
+      devices: [{
+        deviceId: local.deviceId,
+        peerId: node.peerId.toString(),
+        certificate: this.certificate,
+        prekeyBundle: encodePreKeyBundle({ identityKey: local.identity.publicKey, deviceId: local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey })
+      }],
+      mailboxRelays
     }
   }
 
@@ -133,6 +139,7 @@ export class DeviceMaintenance {
       e164: state.phone,
       fields: await this.recordFields(state.mailboxRelays, options),
       attestations: state.attestations,
+      ...(this.init.completeRecord != null ? { complete: this.init.completeRecord } : {}),
       onPublished,
       onError: err => this.init.onError?.(err)
     })

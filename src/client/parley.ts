@@ -12,7 +12,7 @@ import { loadOrCreateDeviceKey } from './device-key.js'
 import { RegistrationFlow, type Registration } from './registration.js'
 import { DeviceMaintenance } from './maintenance.js'
 import { Presence, type PresenceInfo } from './presence.js'
-import { directoryDhtRules, lookup as directoryLookup, discoverContacts, publishRelease, type DirectoryDht, type LookupResult, type DiscoveryReport } from '../directory/index.js'
+import { directoryDhtRules, lookup as directoryLookup, discoverContacts, publishRelease, type DirectoryDht, type DirectoryRecordFields, type LookupResult, type DiscoveryReport } from '../directory/index.js'
 import { normalizePhone } from '../util/phone.js'
 import { Contacts, type ContactInfo } from './contacts.js'
 import { RelayList, effectiveRelays, parseRelayAddress, type RelayInfo } from './relays.js'
@@ -24,6 +24,11 @@ import { exportBackup, importBackup, type BackupProgressOptions, type ImportBack
 import { TrustRoots, type TrustRootsInfo } from './trust-roots.js'
 import { ConnectionHealth, type NetworkChange, type NetworkStatus } from './connection-health.js'
 import { openAppStore, type AppStore } from './app-store.js'
+import { OwnDevices, type DeviceKind, type OwnDevice } from './own-devices.js'
+import { approveLink, linkAsNewDevice, type LinkProgress } from './linking.js'
+import { DeviceRemovedError, NotLinkableError } from './errors.js'
+import { multiaddr as toMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { MAX_LINK_CODE_ADDRS } from '../protocols/link/index.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -120,6 +125,13 @@ export interface ParleyEvents {
   undecryptable: { phone?: string, reason: string }
   /** a connection of the device's node opened or closed, or its addresses changed: `network()` tells the state now */
   network: NetworkChange
+  /** the account's device list changed (a device linked, removed or renamed): `devices()` tells it now */
+  devices: { reason: 'linked' | 'removed' | 'renamed' | 'synced' }
+  /**
+   * this device was removed from the account by another of its devices: its keys and the account's state are
+   * wiped and it stopped; link it again to use it
+   */
+  'device-removed': DeviceRemovedError
   /** background problems that will be retried */
   error: unknown
 }
@@ -163,6 +175,8 @@ export class Parley extends Emitter<ParleyEvents> {
   private readonly rivalsReported = new Map<string, number>()
   /** the own-record check under way: a caller asking meanwhile shares it */
   private ownRecordCheck?: Promise<TakeoverAttempt[]>
+  /** this identity's devices as this device knows them (linked devices) */
+  private readonly ownDevices: OwnDevices
 
   private constructor (
     private readonly node: ClientNode,
@@ -199,8 +213,10 @@ export class Parley extends Emitter<ParleyEvents> {
     this.relayList = new RelayList({ store: storage.kv('relays'), node, configured: init.bootstrap, mailboxRelays: async options => await this.mailboxRelays(options) })
     this.preKeys = new PreKeyManager({ preKeys: storage.preKeys, meta: storage.kv('prekey-meta'), identity: local.identity, deviceId: local.deviceId, random, now })
     this.sessions = new SessionManager({ sessions: storage.sessions, replay: storage.replay, preKeys: this.preKeys, identity: local.identity, random, now })
+    this.ownDevices = new OwnDevices(storage.kv('own-devices'), { deviceId: local.deviceId, peerId: node.peerId.toString(), now })
     this.maintenance = new DeviceMaintenance({
       node, local, preKeys: this.preKeys, now, onError: err => this.background(err),
+      completeRecord: async (own, options) => await this.completeRecord(own, options),
       onAttestationsRenewed: async (attestations, options) => { await this.registration.setAttestations(attestations, options) }
     })
     this.registration = new RegistrationFlow(node, storage, local, this.preKeys, startup.bootstrap, now, this.trust)
@@ -323,6 +339,7 @@ export class Parley extends Emitter<ParleyEvents> {
     const result = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, quorum: 0, ...(options.signal != null ? { signal: options.signal } : {}) })
     if (!result.registered) return []
     const ours = toHex(this.local.identity.publicKey)
+    if (toHex(result.identityKey) === ours) await this.observeOwnRecord(result, options)
     const at = (this.init.now ?? Date.now)()
     const found = new Map<string, TakeoverAttempt>()
     const add = (identityKey: Uint8Array, verified: boolean): void => {
@@ -344,6 +361,136 @@ export class Parley extends Emitter<ParleyEvents> {
       await this.maintenance.publishNow(options).catch(err => this.background(err))
     }
     return attempts
+  }
+
+  /** Adopts our own record as the directory serves it: other devices linked or removed meanwhile; wipes this device when it was removed. */
+  private async observeOwnRecord (record: { seq: number, devices: Array<{ deviceId: number, peerId: string, certificate: Uint8Array, prekeyBundle: Uint8Array }>, removedDevices: number[] }, options?: AbortOptions): Promise<void> {
+    const outcome = await this.ownDevices.observe(record, options)
+    if (outcome === 'adopted') {
+      // a linked or removed device: whom our messages and transcripts go to changes now, not in minutes
+      this.messenger.forgetRecipient((await this.registration.registration(options))?.phone ?? '')
+      this.emit('devices', { reason: 'synced' })
+    }
+    if (outcome === 'removed') await this.wipeRemoved()
+  }
+
+  /** What this device publishes, completed with the other devices of the identity (looked up first when there are any). */
+  private async completeRecord (own: DirectoryRecordFields, options: AbortOptions): Promise<{ fields: DirectoryRecordFields, minSeq: number }> {
+    if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
+    if (await this.ownDevices.count(options) > 1) {
+      // another device may have linked or removed one since we last looked: publish on top of that, not over it
+      const self = await this.registration.registration(options)
+      if (self != null) {
+        const found = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) }).catch(() => undefined)
+        if (found?.registered === true && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, options)
+        if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
+      }
+    }
+    return await this.ownDevices.recordFields(own, options)
+  }
+
+  /** This device was removed from its account: stop everything, wipe the storage (keys and the account's state), tell the app. */
+  private async wipeRemoved (): Promise<void> {
+    if (this.wiped) return
+    this.wiped = true
+    const err = new DeviceRemovedError()
+    try {
+      this.health.stop()
+      await this.presence.stop()
+      await this.messenger.stop()
+      await this.maintenance.stop()
+      await this.storage.replaceAll([])
+    } catch (cause) {
+      this.background(cause)
+    }
+    this.emit('device-removed', err)
+  }
+
+  private wiped = false
+
+  /** Every device of this account (this one first): name, kind, peer id, last activity. */
+  async devices (options?: AbortOptions): Promise<OwnDevice[]> {
+    return await this.ownDevices.list(options)
+  }
+
+  /**
+   * Links the new device whose code `uri` is (a `parley-link:` URI it shows): hands it this account, sends it
+   * the account's state (history, contacts, settings) with progress, and publishes it in our directory record.
+   * DeviceLimitError past MAX_DEVICES; InvalidLinkCodeError, LinkBrokenError, LinkRefusedError as the link goes.
+   */
+  async approveLink (uri: string, options: AbortOptions & { name?: string, onProgress?: LinkProgress } = {}): Promise<{ deviceId: number, name: string, peerId: string }> {
+    const self = await this.registration.registration(options)
+    if (self == null) throw new NotRegisteredError()
+    const linked = await approveLink(uri, {
+      node: this.node,
+      storage: this.storage,
+      local: this.local,
+      phone: self.phone,
+      devices: this.ownDevices,
+      publish: async o => {
+        const result = await this.maintenance.publishNow(o)
+        if (result == null) throw new NotRegisteredError()
+        return result.seq
+      },
+      ...(this.init.random != null ? { random: this.init.random } : {})
+    }, options)
+    this.messenger.forgetRecipient(self.phone)
+    this.emit('devices', { reason: 'linked' })
+    return linked
+  }
+
+  /** Removes another device of this account: it is dropped from our directory record at once, receives nothing sent after, and wipes itself when it learns. */
+  async removeDevice (deviceId: number, options?: AbortOptions): Promise<void> {
+    await this.ownDevices.remove(deviceId, options)
+    await this.maintenance.publishNow(options)
+    const self = await this.registration.registration(options)
+    if (self != null) this.messenger.forgetRecipient(self.phone)
+    this.emit('devices', { reason: 'removed' })
+  }
+
+  /** Names a device of this account (this one or another). */
+  async renameDevice (deviceId: number, name: string, options?: AbortOptions): Promise<void> {
+    await this.ownDevices.rename(deviceId, name, options)
+    this.emit('devices', { reason: 'renamed' })
+  }
+
+  /**
+   * Makes this (empty) device a linked device of an existing account: starts the node, shows a code through
+   * `onCode` (a `parley-link:` URI for a QR code or to paste), waits until a device of the account approves it
+   * and sends the account, then starts as that account's device. NotLinkableError when this device already has
+   * an account. The code stays valid until the link succeeds or `signal` aborts.
+   */
+  static async link (init: ParleyInit, options: AbortOptions & { onCode: (uri: string) => void, onProgress?: LinkProgress, kind?: DeviceKind, name?: string }): Promise<{ parley: Parley, phone: string, deviceId: number }> {
+    const storage = init.storage ?? await openLevel(storagePath(init), options)
+    try {
+      if (await storage.kv('registration').get('registered', options) != null) throw new NotLinkableError()
+      const random = init.random ?? systemRandom
+      const now = init.now ?? Date.now
+      const privateKey = await loadOrCreateDeviceKey(storage.kv('device'), options)
+      const bootstrap = await effectiveRelays(storage.kv('relays'), init.bootstrap, options)
+      const node = await init.createNode({ privateKey, bootstrap, dht: directoryDhtRules({}), ...(init.listen != null ? { listen: init.listen } : {}) })
+      let linked: { phone: string, deviceId: number }
+      try {
+        const addrs = await reachableAddrs(node, bootstrap.length > 0, options)
+        linked = await linkAsNewDevice({
+          node,
+          storage,
+          addrs,
+          lookup: async (e164, o) => await directoryLookup(node.services.dht as unknown as DirectoryDht, e164, o),
+          kind: options.kind ?? 'node',
+          suggestedName: options.name ?? defaultDeviceName(options.kind ?? 'node'),
+          random,
+          now
+        }, options)
+      } finally {
+        await node.stop()
+      }
+      const parley = await Parley.create({ ...init, storage, closeStorage: init.storage == null || init.closeStorage === true }, options)
+      return { parley, ...linked }
+    } catch (err) {
+      if (init.storage == null) await storage.close()
+      throw err
+    }
   }
 
   static async create (init: ParleyInit, options?: AbortOptions): Promise<Parley> {
@@ -757,6 +904,37 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.node.stop()
     if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()
   }
+}
+
+/** A name for a newly linked device until someone renames it. */
+function defaultDeviceName (kind: DeviceKind): string {
+  return kind === 'browser' ? 'Web browser' : kind === 'cli' ? 'Terminal' : 'Parley device'
+}
+
+/** How long a new device waits for a relay reservation before it shows its code with what addresses it has. */
+const LINK_RESERVATION_WAIT_MS = 15_000
+
+/** The addresses a link code carries: relay circuits first (reachable from anywhere), then direct ones; waits (bounded) for a circuit when relays are configured. */
+async function reachableAddrs (node: ClientNode, expectCircuit: boolean, options?: AbortOptions): Promise<Multiaddr[]> {
+  const circuit = (a: Multiaddr): boolean => a.toString().includes('/p2p-circuit')
+  if (expectCircuit && !node.getMultiaddrs().some(circuit)) {
+    await new Promise<void>(resolve => {
+      const done = (): void => {
+        clearTimeout(timer)
+        node.removeEventListener('self:peer:update', check)
+        options?.signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      const check = (): void => { if (node.getMultiaddrs().some(circuit)) done() }
+      const timer = setTimeout(done, LINK_RESERVATION_WAIT_MS)
+      node.addEventListener('self:peer:update', check)
+      options?.signal?.addEventListener('abort', done, { once: true })
+      check()
+    })
+    options?.signal?.throwIfAborted()
+  }
+  const all = node.getMultiaddrs()
+  return [...all.filter(circuit), ...all.filter(a => !circuit(a))].slice(0, MAX_LINK_CODE_ADDRS).map(a => toMultiaddr(a.toString()))
 }
 
 /** Where the device's LevelDB lives: a plain '/' join, because in browsers the folder names an IndexedDB database. */

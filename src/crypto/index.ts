@@ -59,3 +59,7 @@ export { directoryHash, directoryDhtKey, directoryRecordKey, sealDirectoryRecord
 // verifier attestations
 export { createAttestation, encodeAttestation, decodeAttestation, attestationTrusted, ATTESTATION_LENGTH, DIRECTORY_KEY_LENGTH } from './attestation.js'
 export type { Attestation } from './attestation.js'
+
+// linking a new device
+export { createLinkOffer, createLinkEphemeral, deriveLinkKeys, sealLinkFrame, openLinkFrame, LINK_SECRET_LENGTH } from './link.js'
+export type { LinkOffer, LinkKeys, LinkTranscript } from './link.js'

@@ -137,7 +137,7 @@ function usableAttestations (encoded: Uint8Array[], now: number, provider?: Cryp
 /** Builds the DHT value for a number (sealed inner record inside a signed envelope), without publishing it. */
 export async function buildRecord (identity: IdentityKeyPair, e164: string, fields: DirectoryRecordFields, options: PublishOptions = {}): Promise<{ key: Uint8Array, dhtKey: string, value: Uint8Array, seq: number, issuedAt: number, expiresAt: number }> {
   checkRecordFields(identity.publicKey, fields, options.provider)
-  if (options.released === true && (fields.devices.length > 0 || fields.mailboxRelays.length > 0 || fields.prekeyBundle.length > 0)) {
+  if (options.released === true && (fields.devices.length > 0 || fields.mailboxRelays.length > 0)) {
     throw new MalformedRecordError('a release record has no devices, relays or prekeys')
   }
   const { key, dhtKey, recordKey } = await directoryKeysFor(e164, options)
@@ -207,7 +207,7 @@ export async function publishRecord (dht: DirectoryDht, identity: IdentityKeyPai
  * The owner's devices must stop republishing their record first (or it replaces the release by seq).
  */
 export async function publishRelease (dht: DirectoryDht, identity: IdentityKeyPair, e164: string, options: Omit<PublishOptions, 'attestations' | 'released' | 'handover'> = {}): Promise<PublishResult> {
-  return await publishRecord(dht, identity, e164, { devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0) }, { ...options, released: true })
+  return await publishRecord(dht, identity, e164, { devices: [], mailboxRelays: [] }, { ...options, released: true })
 }
 
 /** How the DHT query went: distinct peers that answered, and the path length to the peer whose record was used (0: our own store). */
@@ -223,7 +223,8 @@ export interface Registered {
   identityKey: Uint8Array
   devices: DirectoryDevice[]
   mailboxRelays: string[]
-  prekeyBundle: Uint8Array
+  /** devices the owner removed (their ids are never reused) */
+  removedDevices: number[]
   /** a trusted verifier attested this number for this identity key */
   verified: boolean
   seq: number
@@ -389,7 +390,7 @@ export async function lookup (dht: DirectoryDht, e164: string, options: LookupOp
           identityKey: record.identityKey,
           devices: record.devices,
           mailboxRelays: record.mailboxRelays,
-          prekeyBundle: record.prekeyBundle,
+          removedDevices: record.removedDevices ?? [],
           verified: c.trusted,
           seq: record.seq,
           issuedAt: record.issuedAt,

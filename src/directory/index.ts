@@ -1,7 +1,7 @@
 /** Public entry of the directory (docs/design.md §4): record format, DHT rules, publish/lookup, republishing and contact discovery; see docs/directory.md. */
 export * from './errors.js'
 export {
-  DIRECTORY_NAMESPACE, RECORD_VERSION, MAX_VALUE_BYTES, MAX_DEVICES, MAX_RELAYS, MAX_RELAY_ADDR_LENGTH, MAX_ATTESTATIONS,
+  DIRECTORY_NAMESPACE, RECORD_VERSION, MAX_VALUE_BYTES, MAX_DEVICES, MAX_REMOVED_DEVICES, MAX_RELAYS, MAX_RELAY_ADDR_LENGTH, MAX_ATTESTATIONS,
   MAX_RECORD_LIFETIME_MS, DEFAULT_RECORD_LIFETIME_MS, CLOCK_SKEW_MS, LOCK_WINDOW_MS, MAX_ATTESTATION_LIFETIME_MS,
   parseDirectoryKey, signEnvelope, decodeEnvelope, validateEnvelope, newestAttestation, oldestAttestation, isLocked, handedOverBy, replaces, checkRecordFields
 } from './record.js'

@@ -17,12 +17,18 @@ export const DIRECTORY_NAMESPACE = 'parley-phone'
 /** Envelope format version; DHT nodes reject others so a future format cannot be misread. */
 export const RECORD_VERSION = 1
 /**
- * Largest DHT value accepted. A full record is ~6 KiB (ML-KEM-768 prekey bundle ~1.3 KiB, 8 device
- * certificates, 8 relay addresses, 4 attestations); 16 KiB leaves room and bounds what one key costs a DHT node.
+ * Largest DHT value accepted. A full record is ~12 KiB (MAX_DEVICES devices with a certificate and an
+ * ML-KEM-768 prekey bundle of ~1.5 KiB each, 8 relay addresses, 4 attestations: test/directory/record-size.test.ts);
+ * 16 KiB leaves room and bounds what one key costs a DHT node.
  */
 export const MAX_VALUE_BYTES = 16 * 1024
-/** Devices per user: a phone plus linked browsers/desktops (WhatsApp allows 1 + 4); 8 leaves room. */
-export const MAX_DEVICES = 8
+/**
+ * Devices per identity: the first device and 5 linked companions (Signal allows 1 + 5, WhatsApp 1 + 4).
+ * Each device carries its own prekey bundle (~1.5 KiB), so this bounds the record under MAX_VALUE_BYTES.
+ */
+export const MAX_DEVICES = 6
+/** Removed device ids a record remembers (newest kept): enough that an id is never reused and a device off for a while still learns it was removed. */
+export const MAX_REMOVED_DEVICES = 32
 /** Mailbox relays per user: docs/design.md §1 recommends 2+; more than 8 only makes senders' fan-out slower. */
 export const MAX_RELAYS = 8
 /** Longest relay multiaddr string accepted (dns names, /p2p/ suffix and a circuit fit easily). */
@@ -60,14 +66,16 @@ export interface DirectoryDevice {
   peerId: string
   /** encoded signed device certificate binding identity key, peer id and device id */
   certificate: Uint8Array
+  /** the device's encodePreKeyBundle (signed prekey and last-resort KEM key, no one-time keys); empty when not (yet) published */
+  prekeyBundle: Uint8Array
 }
 
 /** What a user publishes about themself. */
 export interface DirectoryRecordFields {
   devices: DirectoryDevice[]
   mailboxRelays: string[]
-  /** encodePreKeyBundle output; empty when not (yet) published */
-  prekeyBundle: Uint8Array
+  /** ids of devices the owner removed (at most MAX_REMOVED_DEVICES, newest last); none of them is in `devices` */
+  removedDevices?: number[]
 }
 
 /** The inner (sealed) record. */
@@ -304,12 +312,12 @@ export function replaces (candidate: ValidEnvelope, current: ValidEnvelope, ctx:
 export function encodeInnerRecord (r: DirectoryRecord): Uint8Array {
   return DirectoryRecordPb.encode({
     identityKey: r.identityKey as Uint8Array<ArrayBuffer>,
-    devices: r.devices.map(d => ({ deviceId: d.deviceId, peerId: d.peerId, certificate: d.certificate as Uint8Array<ArrayBuffer> })),
+    devices: r.devices.map(d => ({ deviceId: d.deviceId, peerId: d.peerId, certificate: d.certificate as Uint8Array<ArrayBuffer>, prekeyBundle: d.prekeyBundle as Uint8Array<ArrayBuffer> })),
     mailboxRelays: r.mailboxRelays,
-    prekeyBundle: r.prekeyBundle as Uint8Array<ArrayBuffer>,
     seq: BigInt(r.seq),
     issuedAt: BigInt(r.issuedAt),
-    expiresAt: BigInt(r.expiresAt)
+    expiresAt: BigInt(r.expiresAt),
+    removedDevices: r.removedDevices ?? []
   })
 }
 
@@ -327,9 +335,13 @@ function certificateNamesPeer (certPeer: Uint8Array, peerId: string): boolean {
 export function checkRecordFields (identityKey: Uint8Array, f: DirectoryRecordFields, provider?: CryptoProvider): void {
   if (f.devices.length > MAX_DEVICES) throw new MalformedRecordError('too many devices')
   if (f.mailboxRelays.length > MAX_RELAYS) throw new MalformedRecordError('too many mailbox relays')
+  const removed = f.removedDevices ?? []
+  if (removed.length > MAX_REMOVED_DEVICES) throw new MalformedRecordError('too many removed devices')
+  if (removed.some(id => !Number.isSafeInteger(id) || id < 0 || id > 0xffffffff) || new Set(removed).size !== removed.length) throw new MalformedRecordError('removed device ids are invalid')
   const ids = new Set<number>()
   for (const d of f.devices) {
     if (ids.has(d.deviceId)) throw new MalformedRecordError('duplicate device id')
+    if (removed.includes(d.deviceId)) throw new MalformedRecordError('a removed device is listed')
     ids.add(d.deviceId)
     let ok = false
     try {
@@ -339,6 +351,7 @@ export function checkRecordFields (identityKey: Uint8Array, f: DirectoryRecordFi
       ok = false
     }
     if (!ok) throw new MalformedRecordError('device certificate does not match the device or identity')
+    if (d.prekeyBundle.length > 0 && !bundleOf(d.prekeyBundle, identityKey, d.deviceId)) throw new MalformedRecordError('prekey bundle is invalid or of another device')
   }
   for (const addr of f.mailboxRelays) {
     let ok = typeof addr === 'string' && addr.length <= MAX_RELAY_ADDR_LENGTH
@@ -351,14 +364,15 @@ export function checkRecordFields (identityKey: Uint8Array, f: DirectoryRecordFi
     }
     if (!ok) throw new MalformedRecordError('mailbox relay address is invalid')
   }
-  if (f.prekeyBundle.length > 0) {
-    let ok = false
-    try {
-      ok = constantTimeEqual(decodePreKeyBundle(f.prekeyBundle).identityKey, identityKey)
-    } catch {
-      ok = false
-    }
-    if (!ok) throw new MalformedRecordError('prekey bundle is invalid or of another identity')
+}
+
+/** True when `bytes` is a prekey bundle of this identity's device `deviceId`. */
+function bundleOf (bytes: Uint8Array, identityKey: Uint8Array, deviceId: number): boolean {
+  try {
+    const bundle = decodePreKeyBundle(bytes)
+    return constantTimeEqual(bundle.identityKey, identityKey) && bundle.deviceId === deviceId
+  } catch {
+    return false
   }
 }
 
@@ -366,15 +380,15 @@ export function checkRecordFields (identityKey: Uint8Array, f: DirectoryRecordFi
 export function decodeInnerRecord (bytes: Uint8Array, envelope: DirectoryEnvelope, provider?: CryptoProvider): DirectoryRecord {
   let pb: DirectoryRecordPb
   try {
-    pb = DirectoryRecordPb.decode(bytes, { limits: { devices: MAX_DEVICES, mailboxRelays: MAX_RELAYS } })
+    pb = DirectoryRecordPb.decode(bytes, { limits: { devices: MAX_DEVICES, mailboxRelays: MAX_RELAYS, removedDevices: MAX_REMOVED_DEVICES } })
   } catch {
     throw new RecordContentError()
   }
   const r: DirectoryRecord = {
     identityKey: pb.identityKey,
-    devices: pb.devices.map(d => ({ deviceId: d.deviceId, peerId: d.peerId, certificate: d.certificate })),
+    devices: pb.devices.map(d => ({ deviceId: d.deviceId, peerId: d.peerId, certificate: d.certificate, prekeyBundle: d.prekeyBundle })),
     mailboxRelays: pb.mailboxRelays,
-    prekeyBundle: pb.prekeyBundle,
+    removedDevices: pb.removedDevices,
     seq: Number(pb.seq),
     issuedAt: Number(pb.issuedAt),
     expiresAt: Number(pb.expiresAt)

@@ -25,6 +25,12 @@ export interface RepublisherInit {
   retryMs?: number
   /** passed to every publish (lifetime, hash cache, provider, random, timeout) */
   publishOptions?: Omit<PublishOptions, 'attestations' | 'signal' | 'now' | 'seq'>
+  /**
+   * Completes the fields before each publish (an identity with linked devices adds the other devices'
+   * entries and the removed ids) and names the lowest seq to use (above every record of ours seen); a
+   * rejection fails that publish.
+   */
+  complete?: (fields: DirectoryRecordFields, options: AbortOptions) => Promise<{ fields: DirectoryRecordFields, minSeq: number }>
   onPublished?: (result: PublishResult) => void
   onError?: (err: unknown) => void
 }
@@ -71,11 +77,12 @@ export class Republisher {
     let failure: unknown
     const run = this.running.then(async () => {
       const signal = AbortSignal.any([this.controller?.signal, options.signal].filter((s): s is AbortSignal => s != null))
-      const now = Date.now()
-      // seq grows even when two publishes fall in the same millisecond
-      const seq = Math.max(now, this.lastSeq + 1)
       try {
-        result = await publishRecord(this.init.dht, this.init.identity, this.init.e164, this.fields, { ...this.init.publishOptions, attestations: this.attestations, now, seq, signal })
+        const completed = this.init.complete != null ? await this.init.complete(this.fields, { signal }) : { fields: this.fields, minSeq: 0 }
+        const now = Date.now()
+        // seq grows even when two publishes fall in the same millisecond, and beyond any record another device of ours published
+        const seq = Math.max(now, this.lastSeq + 1, completed.minSeq)
+        result = await publishRecord(this.init.dht, this.init.identity, this.init.e164, completed.fields, { ...this.init.publishOptions, attestations: this.attestations, now, seq, signal })
         this.lastSeq = seq
         this.failures = 0
         this.init.onPublished?.(result)

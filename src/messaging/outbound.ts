@@ -380,7 +380,7 @@ export class Outbound {
         this.init.onError?.(err)
       }
     }
-    const bundle = decodePreKeyBundle(recipient.prekeyBundle)
+    const bundle = decodePreKeyBundle(device.prekeyBundle)
     await sessions.processPreKeyBundle(device.address, bundle, options)
   }
 

@@ -21,6 +21,8 @@ export interface RecipientDevice {
   /** `<hex identity key>.<deviceId>`: the outbox's per-device key */
   key: string
   peerId?: PeerId
+  /** the directory's bundle for this device (signed prekey and last-resort KEM key; no one-time keys) */
+  prekeyBundle: Uint8Array
 }
 
 export interface Recipient {
@@ -28,8 +30,6 @@ export interface Recipient {
   identityKey: Uint8Array
   devices: RecipientDevice[]
   mailboxRelays: string[]
-  /** the directory's bundle (signed prekey and last-resort KEM key; no one-time keys) */
-  prekeyBundle: Uint8Array
 }
 
 function toRecipient (e164: string, found: Registered): Recipient {
@@ -40,10 +40,9 @@ function toRecipient (e164: string, found: Registered): Recipient {
       const address = { identityKey: found.identityKey, deviceId: d.deviceId }
       let peerId: PeerId | undefined
       try { peerId = peerIdFromString(d.peerId) } catch { peerId = undefined }
-      return { address, key: addressToString(address), ...(peerId != null ? { peerId } : {}) }
+      return { address, key: addressToString(address), prekeyBundle: d.prekeyBundle, ...(peerId != null ? { peerId } : {}) }
     }),
-    mailboxRelays: found.mailboxRelays,
-    prekeyBundle: found.prekeyBundle
+    mailboxRelays: found.mailboxRelays
   }
 }
 

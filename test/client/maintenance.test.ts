@@ -63,7 +63,7 @@ describe('device maintenance', () => {
     try {
       const before = await looker.lookup('+15550200001')
       if (!before.registered) throw new Error('alice not found')
-      const oldId = decodePreKeyBundle(before.prekeyBundle).signedPreKey.id
+      const oldId = decodePreKeyBundle(before.devices[0].prekeyBundle).signedPreKey.id
 
       clockOffset = SIGNED_PRE_KEY_ROTATION_MS + 60_000
       const { rotated } = await alice.maintainPreKeys()
@@ -72,7 +72,7 @@ describe('device maintenance', () => {
       const newId = await retryUntil(async signal => {
         const r = await looker.lookup('+15550200001', { signal })
         if (!r.registered) throw new Error('alice not found')
-        const id = decodePreKeyBundle(r.prekeyBundle).signedPreKey.id
+        const id = decodePreKeyBundle(r.devices[0].prekeyBundle).signedPreKey.id
         if (id === oldId) throw new Error('old bundle still published')
         return id
       }, { timeout: 20_000, what: 'the rotated bundle in the directory' })

@@ -55,7 +55,7 @@ describe('directory over a relay and Node clients', () => {
       expect(Buffer.from(found.identityKey).equals(Buffer.from(alice.identity.publicKey))).toBe(true)
       expect(found.devices.map(d => d.peerId)).toEqual([a.peerId.toString()])
       expect(found.mailboxRelays).toEqual(alice.fields.mailboxRelays)
-      expect(Buffer.from(found.prekeyBundle).equals(Buffer.from(alice.fields.prekeyBundle))).toBe(true)
+      expect(Buffer.from(found.devices[0].prekeyBundle).equals(Buffer.from(alice.fields.devices[0].prekeyBundle))).toBe(true)
       expect(found.verified).toBe(true)
       expect(found.seq).toBe(1)
       expect(found.stats.peersQueried).toBeGreaterThanOrEqual(1)

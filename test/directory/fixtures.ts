@@ -26,9 +26,8 @@ export async function makeUser (peerId?: string, createdAt = Date.now()): Promis
     identity,
     peerId: id,
     fields: {
-      devices: [{ deviceId: 1, peerId: id, certificate }],
-      mailboxRelays: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN', '/dns4/relay.example.org/tcp/443/wss'],
-      prekeyBundle
+      devices: [{ deviceId: 1, peerId: id, certificate, prekeyBundle }],
+      mailboxRelays: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN', '/dns4/relay.example.org/tcp/443/wss']
     }
   }
 }

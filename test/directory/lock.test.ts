@@ -126,7 +126,7 @@ describe('registration lock', () => {
     expect(found.registered && hex(found.identityKey)).toBe(hex(bob.identity.publicKey))
     // a replay of alice's old locked record does not come back over the release (seq)
     const rules = directoryDhtRules({ now: () => now })
-    const release = (await buildRecord(alice.identity, NUMBER, { devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0) }, { now, seq: 20, released: true })).value
+    const release = (await buildRecord(alice.identity, NUMBER, { devices: [], mailboxRelays: [] }, { now, seq: 20, released: true })).value
     expect(errorName(() => rules.admit(keys.key, locked, release))).toBe('ReplayedRecordError')
   })
 

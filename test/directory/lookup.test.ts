@@ -34,9 +34,9 @@ describe('directory lookup', () => {
     expect(found.registered).toBe(true)
     if (!found.registered) return
     expect(Buffer.from(found.identityKey).equals(Buffer.from(alice.identity.publicKey))).toBe(true)
-    expect(found.devices).toEqual([{ deviceId: 1, peerId: alice.peerId, certificate: alice.fields.devices[0].certificate }])
+    expect(found.devices).toEqual([{ deviceId: 1, peerId: alice.peerId, certificate: alice.fields.devices[0].certificate, prekeyBundle: alice.fields.devices[0].prekeyBundle }])
+    expect(found.removedDevices).toEqual([])
     expect(found.mailboxRelays).toEqual(alice.fields.mailboxRelays)
-    expect(Buffer.from(found.prekeyBundle).equals(Buffer.from(alice.fields.prekeyBundle))).toBe(true)
     expect(found.verified).toBe(true)
     expect(found.seq).toBe(published.seq)
 

@@ -199,9 +199,9 @@ export async function testDevice (name: string, phone: string, rng: SeededRandom
       registered: true,
       identityKey: party.local.identity.publicKey,
       // no usable peer id: no direct dial is ever tried, mail goes to the relays
-      devices: [{ deviceId: party.local.deviceId, peerId: 'not-a-peer-id', certificate }],
+      devices: [{ deviceId: party.local.deviceId, peerId: 'not-a-peer-id', certificate, prekeyBundle: encodePreKeyBundle(await party.preKeys.createBundle()) }],
       mailboxRelays: relays,
-      prekeyBundle: encodePreKeyBundle(await party.preKeys.createBundle()),
+      removedDevices: [],
       verified: true,
       seq: 1,
       issuedAt: 0,

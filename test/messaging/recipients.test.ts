@@ -13,9 +13,9 @@ function record (identity: number, fields: Partial<Registered> = {}): Registered
   return {
     registered: true,
     identityKey: new Uint8Array(32).fill(identity),
-    devices: [{ deviceId: 1, peerId: PEER, certificate: new Uint8Array(0) }, { deviceId: 2, peerId: 'not-a-peer-id', certificate: new Uint8Array(0) }],
+    devices: [{ deviceId: 1, peerId: PEER, certificate: new Uint8Array(0), prekeyBundle: new Uint8Array([1, 2, 3]) }, { deviceId: 2, peerId: 'not-a-peer-id', certificate: new Uint8Array(0), prekeyBundle: new Uint8Array(0) }],
     mailboxRelays: ['/ip4/10.9.3.1/tcp/4001'],
-    prekeyBundle: new Uint8Array([1, 2, 3]),
+    removedDevices: [],
     verified: true,
     seq: 1,
     issuedAt: 0,
@@ -46,7 +46,8 @@ describe('Recipients', () => {
     const [ra, rb, rc] = await Promise.all([a, b, c])
     expect(ra).toBe(rb)
     expect(rc).toMatchObject({ registered: true, verified: true })
-    expect(ra).toMatchObject({ e164: BOB, identityKey: new Uint8Array(32).fill(7), mailboxRelays: ['/ip4/10.9.3.1/tcp/4001'], prekeyBundle: new Uint8Array([1, 2, 3]) })
+    expect(ra).toMatchObject({ e164: BOB, identityKey: new Uint8Array(32).fill(7), mailboxRelays: ['/ip4/10.9.3.1/tcp/4001'] })
+    expect(ra.devices[0].prekeyBundle).toEqual(new Uint8Array([1, 2, 3]))
     // devices: the outbox's per-device key, and a peer id only when the record's parses
     expect(ra.devices.map(d => [d.key, d.peerId?.toString()])).toEqual([
       [addressToString({ identityKey: ra.identityKey, deviceId: 1 }), PEER],

@@ -27,9 +27,8 @@ export async function publishRival (device: Parley, phone: string, attestation: 
   const { identity, deviceId, createdAt } = internals(device).local
   const certificate = createDeviceCertificate(identity, { devicePeerId: internals(device).node.peerId.toMultihash().bytes, deviceId, createdAt })
   const fields = {
-    devices: [{ deviceId, peerId: internals(device).node.peerId.toString(), certificate }],
-    mailboxRelays: [],
-    prekeyBundle: encodePreKeyBundle({ identityKey: identity.publicKey, deviceId, signedPreKey, kemPreKey: lastResortKemPreKey })
+    devices: [{ deviceId, peerId: internals(device).node.peerId.toString(), certificate, prekeyBundle: encodePreKeyBundle({ identityKey: identity.publicKey, deviceId, signedPreKey, kemPreKey: lastResortKemPreKey }) }],
+    mailboxRelays: []
   }
   try {
     await publishRecord(internals(device).node.services.dht as unknown as DirectoryDht, identity, phone, fields, { attestations: [attestation], signal: AbortSignal.timeout(20_000) })

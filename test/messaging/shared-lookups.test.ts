@@ -68,7 +68,7 @@ describe('directory answers shared by sends, deliveries and sender proofs', () =
 
 describe('Recipients and the sender proof', () => {
   const answer = (identityKey: Uint8Array, verified = true): LookupResult => ({
-    registered: true, identityKey, devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0), verified, seq: 1, issuedAt: 1, expiresAt: 2, rivals: [], stats: { peersQueried: 1, hops: 1, endedEarly: false }
+    registered: true, identityKey, devices: [], mailboxRelays: [], removedDevices: [], verified, seq: 1, issuedAt: 1, expiresAt: 2, rivals: [], stats: { peersQueried: 1, hops: 1, endedEarly: false }
   })
   const KEY_1 = new Uint8Array(32).fill(1)
   const KEY_2 = new Uint8Array(32).fill(2)

@@ -7,6 +7,7 @@ export interface DirectoryDevicePb {
   deviceId: number
   peerId: string
   certificate: Uint8Array<ArrayBuffer>
+  prekeyBundle: Uint8Array<ArrayBuffer>
 }
 
 export namespace DirectoryDevicePb {
@@ -34,6 +35,11 @@ export namespace DirectoryDevicePb {
           w.bytes(obj.certificate)
         }
 
+        if ((obj.prekeyBundle != null && obj.prekeyBundle.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.prekeyBundle)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -41,7 +47,8 @@ export namespace DirectoryDevicePb {
         const obj: any = {
           deviceId: 0,
           peerId: '',
-          certificate: uint8ArrayAlloc(0)
+          certificate: uint8ArrayAlloc(0),
+          prekeyBundle: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -60,6 +67,10 @@ export namespace DirectoryDevicePb {
             }
             case 3: {
               obj.certificate = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.prekeyBundle = reader.bytes()
               break
             }
             default: {
@@ -98,6 +109,13 @@ export namespace DirectoryDevicePb {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.prekeyBundle`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -125,6 +143,11 @@ export namespace DirectoryDevicePb {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DirectoryDevicePbPrekeyBundleFieldEvent {
+    field: '$.prekeyBundle'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<DirectoryDevicePb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryDevicePb.codec())
   }
@@ -133,7 +156,7 @@ export namespace DirectoryDevicePb {
     return decodeMessage(buf, DirectoryDevicePb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryDevicePb>): Generator<DirectoryDevicePbDeviceIdFieldEvent | DirectoryDevicePbPeerIdFieldEvent | DirectoryDevicePbCertificateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryDevicePb>): Generator<DirectoryDevicePbDeviceIdFieldEvent | DirectoryDevicePbPeerIdFieldEvent | DirectoryDevicePbCertificateFieldEvent | DirectoryDevicePbPrekeyBundleFieldEvent> {
     return streamMessage(buf, DirectoryDevicePb.codec(), opts)
   }
 }
@@ -142,10 +165,10 @@ export interface DirectoryRecordPb {
   identityKey: Uint8Array<ArrayBuffer>
   devices: DirectoryDevicePb[]
   mailboxRelays: string[]
-  prekeyBundle: Uint8Array<ArrayBuffer>
   seq: bigint
   issuedAt: bigint
   expiresAt: bigint
+  removedDevices: number[]
 }
 
 export namespace DirectoryRecordPb {
@@ -177,11 +200,6 @@ export namespace DirectoryRecordPb {
           }
         }
 
-        if ((obj.prekeyBundle != null && obj.prekeyBundle.byteLength > 0)) {
-          w.uint32(34)
-          w.bytes(obj.prekeyBundle)
-        }
-
         if ((obj.seq != null && obj.seq !== 0n)) {
           w.uint32(40)
           w.uint64(obj.seq)
@@ -197,6 +215,13 @@ export namespace DirectoryRecordPb {
           w.uint64(obj.expiresAt)
         }
 
+        if (obj.removedDevices != null && obj.removedDevices.length > 0) {
+          for (const value of obj.removedDevices) {
+            w.uint32(64)
+            w.uint32(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -205,10 +230,10 @@ export namespace DirectoryRecordPb {
           identityKey: uint8ArrayAlloc(0),
           devices: [],
           mailboxRelays: [],
-          prekeyBundle: uint8ArrayAlloc(0),
           seq: 0n,
           issuedAt: 0n,
-          expiresAt: 0n
+          expiresAt: 0n,
+          removedDevices: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -239,10 +264,6 @@ export namespace DirectoryRecordPb {
               obj.mailboxRelays.push(reader.string())
               break
             }
-            case 4: {
-              obj.prekeyBundle = reader.bytes()
-              break
-            }
             case 5: {
               obj.seq = reader.uint64()
               break
@@ -253,6 +274,14 @@ export namespace DirectoryRecordPb {
             }
             case 7: {
               obj.expiresAt = reader.uint64()
+              break
+            }
+            case 8: {
+              if (opts.limits?.removedDevices != null && obj.removedDevices.length === opts.limits.removedDevices) {
+                throw new MaxLengthError('Decode error - repeated field "removedDevices" had too many elements')
+              }
+
+              obj.removedDevices.push(reader.uint32())
               break
             }
             default: {
@@ -266,7 +295,8 @@ export namespace DirectoryRecordPb {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           devices: 0,
-          mailboxRelays: 0
+          mailboxRelays: 0,
+          removedDevices: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -315,13 +345,6 @@ export namespace DirectoryRecordPb {
 
               break
             }
-            case 4: {
-              yield {
-                field: `${prefix}.prekeyBundle`,
-                value: reader.bytes()
-              }
-              break
-            }
             case 5: {
               yield {
                 field: `${prefix}.seq`,
@@ -341,6 +364,21 @@ export namespace DirectoryRecordPb {
                 field: `${prefix}.expiresAt`,
                 value: reader.uint64()
               }
+              break
+            }
+            case 8: {
+              if (opts.limits?.removedDevices != null && obj.removedDevices === opts.limits.removedDevices) {
+                throw new MaxLengthError('Streaming decode error - repeated field "removedDevices" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.removedDevices[]`,
+                index: obj.removedDevices,
+                value: reader.uint32()
+              }
+
+              obj.removedDevices++
+
               break
             }
             default: {
@@ -378,15 +416,16 @@ export namespace DirectoryRecordPb {
     index: number
   }
 
+  export interface DirectoryRecordPbDevicesPrekeyBundleFieldEvent {
+    field: '$.devices[].prekeyBundle'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface DirectoryRecordPbMailboxRelaysFieldEvent {
     field: '$.mailboxRelays[]'
     index: number
     value: string
-  }
-
-  export interface DirectoryRecordPbPrekeyBundleFieldEvent {
-    field: '$.prekeyBundle'
-    value: Uint8Array<ArrayBuffer>
   }
 
   export interface DirectoryRecordPbSeqFieldEvent {
@@ -404,6 +443,12 @@ export namespace DirectoryRecordPb {
     value: bigint
   }
 
+  export interface DirectoryRecordPbRemovedDevicesFieldEvent {
+    field: '$.removedDevices[]'
+    index: number
+    value: number
+  }
+
   export function encode (obj: Partial<DirectoryRecordPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DirectoryRecordPb.codec())
   }
@@ -412,7 +457,7 @@ export namespace DirectoryRecordPb {
     return decodeMessage(buf, DirectoryRecordPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryRecordPb>): Generator<DirectoryRecordPbIdentityKeyFieldEvent | DirectoryRecordPbDevicesDeviceIdFieldEvent | DirectoryRecordPbDevicesPeerIdFieldEvent | DirectoryRecordPbDevicesCertificateFieldEvent | DirectoryRecordPbMailboxRelaysFieldEvent | DirectoryRecordPbPrekeyBundleFieldEvent | DirectoryRecordPbSeqFieldEvent | DirectoryRecordPbIssuedAtFieldEvent | DirectoryRecordPbExpiresAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DirectoryRecordPb>): Generator<DirectoryRecordPbIdentityKeyFieldEvent | DirectoryRecordPbDevicesDeviceIdFieldEvent | DirectoryRecordPbDevicesPeerIdFieldEvent | DirectoryRecordPbDevicesCertificateFieldEvent | DirectoryRecordPbDevicesPrekeyBundleFieldEvent | DirectoryRecordPbMailboxRelaysFieldEvent | DirectoryRecordPbSeqFieldEvent | DirectoryRecordPbIssuedAtFieldEvent | DirectoryRecordPbExpiresAtFieldEvent | DirectoryRecordPbRemovedDevicesFieldEvent> {
     return streamMessage(buf, DirectoryRecordPb.codec(), opts)
   }
 }
