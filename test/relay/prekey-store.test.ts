@@ -5,6 +5,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { MemoryKeyValueStore, type BatchOptions, type KeyValueBatchOperation } from '../../src/storage/index.js'
 import { RelayPreKeyStore } from '../../relay-node/src/prekeys/store.js'
+import { DEFAULT_PREKEY_LIMITS } from '../../relay-node/src/prekeys/limits.js'
+import { MAX_DEVICES } from '../../src/directory/index.js'
 import type { VerifiedUpload } from '../../src/protocols/prekeys/index.js'
 
 const alice = new Uint8Array(32).fill(1)
@@ -219,6 +221,10 @@ describe('RelayPreKeyStore', () => {
       expect(await store.retire(alice, 3000)).toBe(true)
       await store.upload(dev(7000, 2), requester)
       expect(await store.knows(alice, 7000)).toBe(true)
+    })
+
+    it("the default cap is the directory record's device limit: every device a record lists can hold prekeys", () => {
+      expect(DEFAULT_PREKEY_LIMITS.maxDevicesPerIdentity).toBe(MAX_DEVICES)
     })
 
     it('the cap holds against concurrent first uploads of invented devices', async () => {

@@ -10,7 +10,7 @@ const MAX_STORED_PER_DEVICE = 200
 
 /**
  * Devices of one identity holding prekeys here. An identity has up to 6 devices (the first and its
- * companions). The per-device limits alone bound nothing: the identity key signs any device id its
+ * companions: the directory record's MAX_DEVICES, which test/relay/prekey-store.test.ts keeps equal). The per-device limits alone bound nothing: the identity key signs any device id its
  * owner likes, so without this cap one hostile owner could store 200 + 200 keys under each of 2^32
  * invented device ids and fill the relay. With it an identity holds at most ~1.6 MB here; a 7th
  * device is refused (PreKeyLimitError, LIMIT_EXCEEDED) until one is retired.
