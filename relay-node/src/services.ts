@@ -53,6 +53,13 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
   }
   const timers: NodeJS.Timeout[] = []
   const prekeys = new RelayPreKeyStore({ kv: storage.kv('relay-prekeys') })
+  try {
+    // moves prekeys stored by a relay of the one-device format to the per-device layout (docs/prekeys.md)
+    await prekeys.open()
+  } catch (err) {
+    await storage.close()
+    throw err
+  }
   const prekeySweep = setInterval(() => { prekeys.sweep().catch(err => init.log(`prekey sweep failed: ${(err as Error).message}`)) }, SWEEP_INTERVAL_MS)
   prekeySweep.unref()
   timers.push(prekeySweep)

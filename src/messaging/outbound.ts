@@ -371,8 +371,8 @@ export class Outbound {
     if (options.fresh !== true && await sessions.hasSession(device.address, options)) return
     for (const relay of recipient.mailboxRelays) {
       try {
-        const bundle = await fetchPreKeyBundle(this.init.node, multiaddr(relay), recipient.identityKey, options)
-        if (bundle.deviceId !== device.address.deviceId) continue
+        // this device's bundle: the relay keeps one per device (a bundle of another device is a ProtocolViolationError)
+        const bundle = await fetchPreKeyBundle(this.init.node, multiaddr(relay), recipient.identityKey, { ...options, deviceId: device.address.deviceId })
         await sessions.processPreKeyBundle(device.address, bundle, options)
         return
       } catch (err) {

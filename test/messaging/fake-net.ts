@@ -91,6 +91,8 @@ export class FakeNetwork {
   open: (relay: string, init: OpenMailboxInit) => FakeMailboxSession = (relay, init) => new FakeMailboxSession(relay, init)
   sessions: FakeMailboxSession[] = []
   opens: Array<{ relay: string, at: number, after?: string }> = []
+  /** every prekey bundle fetch: at which relay, for whom (they all fail) */
+  preKeyFetches: Array<{ relay: string, identityKey: Uint8Array, deviceId?: number }> = []
   private nextId = 1
   private depositWaiters: Array<Waiter<DepositCall>> = []
   private openWaiters: Array<Waiter<FakeMailboxSession>> = []
@@ -99,6 +101,7 @@ export class FakeNetwork {
     this.deposits = []
     this.sessions = []
     this.opens = []
+    this.preKeyFetches = []
     this.depositWaiters = []
     this.openWaiters = []
     this.answer = () => ({ status: 'ok', id: (this.nextId++).toString(16).padStart(16, '0') })
@@ -159,7 +162,13 @@ export function mockMailbox (original: object): object {
   }
 }
 export function mockPreKeys (original: object): object {
-  return { ...original, fetchPreKeyBundle: async () => { throw Object.assign(new Error('no prekeys at this fake relay'), { name: 'FakeNoPreKeysError' }) } }
+  return {
+    ...original,
+    fetchPreKeyBundle: async (_node: unknown, relay: unknown, identityKey: Uint8Array, options?: { deviceId?: number }) => {
+      fakeNet.preKeyFetches.push({ relay: String(relay), identityKey, ...(options?.deviceId != null ? { deviceId: options.deviceId } : {}) })
+      throw Object.assign(new Error('no prekeys at this fake relay'), { name: 'FakeNoPreKeysError' })
+    }
+  }
 }
 export function mockDirect (original: object): object {
   return { ...original, openDirectChannel: async () => { throw new Error('the fake network dials nobody') }, newestConnection: () => undefined }

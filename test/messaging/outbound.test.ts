@@ -128,6 +128,17 @@ afterEach(async () => {
 })
 
 describe('Outbound', () => {
+  it("asks each mailbox relay for the bundle of the recipient's device it starts a session with, then falls back to the directory's", async () => {
+    h = await harness([R1, R2])
+    await h.text(0)
+    await h.pass()
+    const bob = h.bob.party.local
+    expect(fakeNet.preKeyFetches.map(f => ({ ...f, identityKey: Buffer.from(f.identityKey).toString('hex') }))).toEqual([R1, R2].map(relay => ({ relay, identityKey: Buffer.from(bob.identity.publicKey).toString('hex'), deviceId: bob.deviceId })))
+    // no relay had prekeys: the session started from the directory's bundle, and bob reads the text
+    expect(await readAt(R1)).toEqual(['text 0'])
+    expect(h.errors).toEqual([])
+  })
+
   it("delivers a recipient's entries oldest first to every mailbox relay; one relay's copy makes each sent", async () => {
     h = await harness([R1, R2])
     fakeNet.answer = relay => relay === R1 ? failed : { status: 'ok', id: '1' }

@@ -1,4 +1,4 @@
-// The one-time prekey service over /parley/prekeys/1.0.0 between in-process nodes, with the relay's RelayPreKeyStore as backend.
+// The one-time prekey service over /parley/prekeys/1.0.0 between in-process nodes, with the relay's RelayPreKeyStore as backend; per device (FETCH by device id, old clients without one, the device cap).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -14,19 +14,27 @@ import {
 } from '../../src/crypto/index.js'
 import { MemoryKeyValueStore } from '../../src/storage/index.js'
 import { RelayPreKeyStore } from '../../relay-node/src/prekeys/index.js'
+import { decodePreKeyBundle } from '../../src/crypto/prekeys.js'
+import type { PreKeyBackend } from '../../src/protocols/prekeys/index.js'
 import { startNode } from './nodes.js'
 
 /** A user's keys: identity, signed prekey, last-resort KEM key, and `n` one-time keys of each kind from `firstId`. */
 function userKeys (n: number, firstId = 1) {
-  const identity = IdentityKeyPair.generate(systemRandom)
+  return deviceKeys(IdentityKeyPair.generate(systemRandom), n, firstId)
+}
+
+/** One device's keys under `identity` (each device has its own prekeys). */
+function deviceKeys (identity: IdentityKeyPair, n: number, firstId = 1, signedId = 1) {
   return {
     identity,
-    signedPreKey: publicSignedPreKey(SignedPreKey.generate(identity, 1, Date.now(), systemRandom)),
+    signedPreKey: publicSignedPreKey(SignedPreKey.generate(identity, signedId, Date.now(), systemRandom)),
     lastResortKemPreKey: publicKemPreKey(KemPreKey.generate(identity, 0xffff, Date.now(), true, systemRandom)),
     oneTimePreKeys: OneTimePreKey.generateBatch(firstId, n, systemRandom).map(publicOneTimePreKey),
     kemOneTimePreKeys: Array.from({ length: n }, (_, i) => publicKemPreKey(KemPreKey.generate(identity, firstId + i, Date.now(), false, systemRandom)))
   }
 }
+
+const hex = (b: Uint8Array | undefined): string | undefined => b != null ? Buffer.from(b).toString('hex') : undefined
 
 async function rawCall (node: Libp2p, addr: Multiaddr[], req: Partial<PreKeyRequest>): Promise<PreKeyResponse> {
   return await callOnce(node, addr, req, { protocol: PREKEYS_PROTOCOL, request: PreKeyRequest, response: PreKeyResponse, maxMessageSize: MAX_MESSAGE_SIZE, timeout: TIMEOUT })
@@ -47,7 +55,7 @@ describe('/parley/prekeys/1.0.0', () => {
 
   beforeAll(async () => {
     const relaxed = [{ max: 10_000, windowMs: 60_000 }]
-    relay = await startNode({ prekeys: preKeyServer({ backend: new RelayPreKeyStore({ kv: new MemoryKeyValueStore(), limits: { fetchesPerRequester: relaxed, fetchesPerRequesterPerIdentity: relaxed } }) }) })
+    relay = await startNode({ prekeys: preKeyServer({ backend: new RelayPreKeyStore({ kv: new MemoryKeyValueStore(), limits: { fetchesPerRequester: relaxed, fetchesPerRequesterPerDevice: relaxed } }) }) })
     strict = await startNode({ prekeys: preKeyServer({ backend: new RelayPreKeyStore({ kv: new MemoryKeyValueStore() }) }) })
     nodes.push(relay, strict)
     addr = relay.getMultiaddrs()
@@ -179,5 +187,83 @@ describe('/parley/prekeys/1.0.0', () => {
     await lp.write(new Uint8Array(MAX_MESSAGE_SIZE + 1))
     await expect(lp.read({ signal: AbortSignal.timeout(5000) })).rejects.toThrow()
     await expect(fetchPreKeyBundle(c, addr, new Uint8Array(32).fill(7))).rejects.toMatchObject({ name: 'PreKeysNotFoundError' })
+  })
+
+  describe('per device', () => {
+    it("two devices of one identity: a fetch by device id gets that device's bundle; an old client's fetch (no device id) the lowest", async () => {
+      const owner = await client()
+      const fetcher = await client()
+      const identity = IdentityKeyPair.generate(systemRandom)
+      const second = deviceKeys(identity, 3, 1, 22)
+      const first = deviceKeys(identity, 2, 1, 11)
+      expect(await uploadPreKeys(owner, addr, { ...second, deviceId: 2 })).toEqual({ oneTimePreKeysLeft: 3, kemOneTimePreKeysLeft: 3 })
+      expect(await uploadPreKeys(owner, addr, { ...first, deviceId: 1 })).toEqual({ oneTimePreKeysLeft: 2, kemOneTimePreKeysLeft: 2 })
+      const two = await fetchPreKeyBundle(fetcher, addr, identity.publicKey, { deviceId: 2 })
+      expect(two).toMatchObject({ deviceId: 2, signedPreKey: { id: 22 }, oneTimePreKeysLeft: 2, kemOneTimePreKeysLeft: 2 })
+      expect(hex(two.oneTimePreKey?.publicKey)).toBe(hex(second.oneTimePreKeys[0].publicKey))
+      const one = await fetchPreKeyBundle(fetcher, addr, identity.publicKey, { deviceId: 1 })
+      expect(one).toMatchObject({ deviceId: 1, signedPreKey: { id: 11 }, oneTimePreKeysLeft: 1 })
+      expect(hex(one.oneTimePreKey?.publicKey)).toBe(hex(first.oneTimePreKeys[0].publicKey))
+      // a request as an old client writes it: no deviceId field at all
+      const old = await rawCall(fetcher, addr, { type: PreKeyRequest.Type.FETCH, identityKey: Uint8Array.from(identity.publicKey) })
+      expect(old.status).toBe(PreKeyResponse.Status.OK)
+      expect(decodePreKeyBundle(old.bundle)).toMatchObject({ deviceId: 1, signedPreKey: { id: 11 } })
+      expect(old.oneTimePreKeysLeft).toBe(0)
+      expect((await fetchPreKeyBundle(fetcher, addr, identity.publicKey)).deviceId).toBe(1)
+      await expect(fetchPreKeyBundle(fetcher, addr, identity.publicKey, { deviceId: 3 })).rejects.toMatchObject({ name: 'PreKeysNotFoundError', message: 'no prekeys stored for this device' })
+      // each device tops up and rotates on its own
+      await uploadPreKeys(owner, addr, { identity, deviceId: 2, signedPreKey: publicSignedPreKey(SignedPreKey.generate(identity, 23, Date.now(), systemRandom)) })
+      expect((await fetchPreKeyBundle(fetcher, addr, identity.publicKey, { deviceId: 2 })).signedPreKey.id).toBe(23)
+      expect((await fetchPreKeyBundle(fetcher, addr, identity.publicKey, { deviceId: 1 })).signedPreKey.id).toBe(11)
+    })
+
+    it("refuses a device upload signed by another identity: the victim's devices are unchanged and no device is added", async () => {
+      const attacker = await client()
+      const victim = userKeys(1)
+      await uploadPreKeys(await client(), addr, { ...victim, deviceId: 1 })
+      const mallory = IdentityKeyPair.generate(systemRandom)
+      const body = PreKeyUploadBody.encode({
+        identityKey: Uint8Array.from(victim.identity.publicKey),
+        deviceId: 2,
+        relayPeerId: relay.peerId.toString(),
+        timestamp: BigInt(Date.now()),
+        signedPreKey: Uint8Array.from(encodePublicSignedPreKey(victim.signedPreKey)),
+        lastResortKemPreKey: Uint8Array.from(encodePublicKemPreKey(victim.lastResortKemPreKey))
+      })
+      const forged = await rawCall(attacker, addr, { type: PreKeyRequest.Type.UPLOAD, uploadBody: body, signature: Uint8Array.from(mallory.sign(uploadSignatureMessage(body))) })
+      expect(forged.status).toBe(PreKeyResponse.Status.BAD_SIGNATURE)
+      // the attacker's own prekeys, for a device of the victim's identity, do not verify either
+      const own = deviceKeys(mallory, 1)
+      await expect(uploadPreKeys(attacker, addr, { ...own, identity: victim.identity, deviceId: 2, timestamp: Date.now() + 1 })).rejects.toMatchObject({ name: 'PreKeySignatureError' })
+      await expect(fetchPreKeyBundle(attacker, addr, victim.identity.publicKey, { deviceId: 2 })).rejects.toMatchObject({ name: 'PreKeysNotFoundError' })
+      const bundle = await fetchPreKeyBundle(attacker, addr, victim.identity.publicKey, { deviceId: 1 })
+      expect(hex(bundle.oneTimePreKey?.publicKey)).toBe(hex(victim.oneTimePreKeys[0].publicKey))
+    })
+
+    it('refuses a 7th device of one identity with LIMIT_EXCEEDED; the six are still served', async () => {
+      const owner = await client()
+      const identity = IdentityKeyPair.generate(systemRandom)
+      const keys = deviceKeys(identity, 0)
+      for (let d = 1; d <= 6; d++) await uploadPreKeys(owner, addr, { ...keys, deviceId: d * 10 })
+      await expect(uploadPreKeys(owner, addr, { ...keys, deviceId: 70 })).rejects.toMatchObject({ name: 'PreKeyLimitError', message: 'at most 6 devices per identity; 6 hold prekeys here' })
+      await expect(fetchPreKeyBundle(owner, addr, identity.publicKey, { deviceId: 70 })).rejects.toMatchObject({ name: 'PreKeysNotFoundError' })
+      expect((await fetchPreKeyBundle(owner, addr, identity.publicKey, { deviceId: 60 })).deviceId).toBe(60)
+    })
+
+    it("a client refuses a bundle of another device than the one it asked for (a relay ignoring the device id)", async () => {
+      const store = new RelayPreKeyStore({ kv: new MemoryKeyValueStore() })
+      const ignoring: PreKeyBackend = {
+        upload: async (upload, requester, options) => await store.upload(upload, requester, options),
+        fetch: async (identityKey, requester, options) => await store.fetch(identityKey, requester, { ...(options?.signal != null ? { signal: options.signal } : {}) })
+      }
+      const old = await startNode({ prekeys: preKeyServer({ backend: ignoring }) })
+      nodes.push(old)
+      const identity = IdentityKeyPair.generate(systemRandom)
+      const owner = await client()
+      await uploadPreKeys(owner, old.getMultiaddrs(), { ...deviceKeys(identity, 1), deviceId: 1 })
+      await uploadPreKeys(owner, old.getMultiaddrs(), { ...deviceKeys(identity, 1), deviceId: 2 })
+      await expect(fetchPreKeyBundle(owner, old.getMultiaddrs(), identity.publicKey, { deviceId: 2 })).rejects.toMatchObject({ name: 'ProtocolViolationError', message: 'relay returned a bundle for another device' })
+      expect((await fetchPreKeyBundle(owner, old.getMultiaddrs(), identity.publicKey, { deviceId: 1 })).deviceId).toBe(1)
+    })
   })
 })

@@ -16,6 +16,11 @@ export interface PreKeyCallOptions extends AbortOptions {
   timeout?: number
 }
 
+export interface PreKeyBundleOptions extends PreKeyCallOptions {
+  /** the device whose bundle is wanted (PreKeysNotFoundError when the relay holds none for it); absent: the lowest device id the relay holds */
+  deviceId?: number
+}
+
 export interface PreKeyUpload {
   identity: IdentityKeyPair
   /** @default 1 */
@@ -70,9 +75,14 @@ export async function uploadPreKeys (node: DialingNode, relay: RelayTarget, uplo
   return { oneTimePreKeysLeft: res.oneTimePreKeysLeft, kemOneTimePreKeysLeft: res.kemOneTimePreKeysLeft }
 }
 
-/** Fetches one bundle for `identityKey`: the relay hands each one-time key out once. The bundle is verified (signatures, key forms) before it is returned. */
-export async function fetchPreKeyBundle (node: DialingNode, relay: RelayTarget, identityKey: Uint8Array, options: PreKeyCallOptions = {}): Promise<PreKeyBundle & PreKeyCounts> {
-  const res = await call(node, relay, { type: PreKeyRequest.Type.FETCH, identityKey: Uint8Array.from(identityKey) }, options)
+/**
+ * Fetches one bundle for `identityKey` (of `options.deviceId`, else of the lowest device id the relay holds):
+ * the relay hands each one-time key out once. The bundle is verified (signatures, key forms, the identity and
+ * device asked for) before it is returned.
+ */
+export async function fetchPreKeyBundle (node: DialingNode, relay: RelayTarget, identityKey: Uint8Array, options: PreKeyBundleOptions = {}): Promise<PreKeyBundle & PreKeyCounts> {
+  const { deviceId } = options
+  const res = await call(node, relay, { type: PreKeyRequest.Type.FETCH, identityKey: Uint8Array.from(identityKey), ...(deviceId != null ? { deviceId } : {}) }, options)
   let bundle: PreKeyBundle
   try {
     bundle = decodePreKeyBundle(res.bundle)
@@ -83,5 +93,6 @@ export async function fetchPreKeyBundle (node: DialingNode, relay: RelayTarget, 
   if (bundle.identityKey.length !== identityKey.length || bundle.identityKey.some((b, i) => b !== identityKey[i])) {
     throw new ProtocolViolationError('relay returned a bundle for another identity')
   }
+  if (deviceId != null && bundle.deviceId !== deviceId) throw new ProtocolViolationError('relay returned a bundle for another device')
   return { ...bundle, oneTimePreKeysLeft: res.oneTimePreKeysLeft, kemOneTimePreKeysLeft: res.kemOneTimePreKeysLeft }
 }

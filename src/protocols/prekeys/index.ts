@@ -1,17 +1,18 @@
 /**
  * @packageDocumentation
  *
- * The one-time prekey service (`/parley/prekeys/1.0.0`, docs/design.md §5). An owner uploads its signed
- * prekey, its last-resort ML-KEM prekey and batches of one-time X25519 and ML-KEM prekeys to its
- * mailbox relays (signed by its identity key, for one relay, at one time); anyone fetches a bundle,
- * and the relay hands each one-time key out at most once, falling back to the last-resort KEM key.
+ * The one-time prekey service (`/parley/prekeys/1.0.0`, docs/design.md §5). Each device of an owner
+ * uploads its signed prekey, its last-resort ML-KEM prekey and batches of one-time X25519 and ML-KEM
+ * prekeys to its mailbox relays (signed by the identity key, for one relay, at one time); anyone
+ * fetches a device's bundle, and the relay hands each one-time key out at most once, falling back to
+ * the last-resort KEM key.
  *
  * @example
  *
  * ```typescript
  * const relay = await createLibp2p({ services: { prekeys: preKeyServer({ backend }) } })
  * const { oneTimePreKeysLeft } = await uploadPreKeys(client, relayAddr, { identity, signedPreKey, lastResortKemPreKey, oneTimePreKeys, kemOneTimePreKeys })
- * const bundle = await fetchPreKeyBundle(other, relayAddr, identity.publicKey)
+ * const bundle = await fetchPreKeyBundle(other, relayAddr, identity.publicKey, { deviceId: 1 })
  * ```
  */
 import { PreKeyServer } from './server.js'
@@ -19,7 +20,7 @@ import type { VerifiedUpload } from './upload.js'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import type { RequestResponseComponents } from '../request-response.js'
 
-/** One-time keys the relay still holds for an owner. */
+/** One-time keys the relay still holds for an owner's device. */
 export interface PreKeyCounts {
   oneTimePreKeysLeft: number
   kemOneTimePreKeysLeft: number
@@ -34,12 +35,18 @@ export interface FetchedPreKeys extends PreKeyCounts {
   oneTimePreKey?: Uint8Array
 }
 
-/** What a relay implements: storage, one-time hand-out and limits. Refusals are thrown as the error classes of `./errors.js`. */
+/** Which device's bundle a fetch wants. */
+export interface PreKeyFetchOptions extends AbortOptions {
+  /** that device's bundle (PreKeysNotFoundError when the relay holds none); absent: the lowest device id held */
+  deviceId?: number
+}
+
+/** What a relay implements: storage per (identity, device), one-time hand-out and limits. Refusals are thrown as the error classes of `./errors.js`. */
 export interface PreKeyBackend {
-  /** Stores an authenticated upload (already checked by the server); refuses replays and overflows. */
+  /** Stores an authenticated upload (already checked by the server) for its device; refuses replays and overflows. */
   upload(upload: VerifiedUpload, requester: PeerId, options?: AbortOptions): Promise<PreKeyCounts>
-  /** Takes one bundle's keys; each one-time key leaves the store in the same write that reads it. */
-  fetch(identityKey: Uint8Array, requester: PeerId, options?: AbortOptions): Promise<FetchedPreKeys>
+  /** Takes one bundle's keys from one device; each one-time key leaves the store in the same write that reads it. */
+  fetch(identityKey: Uint8Array, requester: PeerId, options?: PreKeyFetchOptions): Promise<FetchedPreKeys>
 }
 
 export interface PreKeyServerInit {
@@ -81,7 +88,7 @@ export function preKeyServer (init: PreKeyServerInit): (components: PreKeyCompon
 }
 
 export { PreKeyServer }
-export { uploadPreKeys, fetchPreKeyBundle, type PreKeyUpload, type PreKeyCallOptions } from './client.js'
+export { uploadPreKeys, fetchPreKeyBundle, type PreKeyUpload, type PreKeyCallOptions, type PreKeyBundleOptions } from './client.js'
 export { verifyUpload, signUpload, uploadSignatureMessage, type VerifiedUpload } from './upload.js'
 export {
   PreKeyServiceError, InvalidPreKeyRequestError, PreKeySignatureError, StaleUploadError, WrongRelayError,

@@ -40,7 +40,7 @@ export class PreKeyServer extends RequestResponseService<PreKeyRequest, PreKeyRe
       return { status: PreKeyResponse.Status.OK, ...counts }
     }
     if (req.identityKey.length !== 32) throw new InvalidPreKeyRequestError('the identity key must be 32 bytes')
-    const got = await this.backend.fetch(req.identityKey, connection.remotePeer, options)
+    const got = await this.backend.fetch(req.identityKey, connection.remotePeer, { ...options, ...(req.deviceId != null ? { deviceId: req.deviceId } : {}) })
     const bundle: PreKeyBundle = {
       identityKey: req.identityKey,
       deviceId: got.deviceId,

@@ -291,6 +291,7 @@ export interface PreKeyRequest {
   uploadBody: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
   identityKey: Uint8Array<ArrayBuffer>
+  deviceId?: number
 }
 
 export namespace PreKeyRequest {
@@ -339,6 +340,11 @@ export namespace PreKeyRequest {
           w.bytes(obj.identityKey)
         }
 
+        if (obj.deviceId != null) {
+          w.uint32(40)
+          w.uint32(obj.deviceId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -370,6 +376,10 @@ export namespace PreKeyRequest {
             }
             case 4: {
               obj.identityKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.deviceId = reader.uint32()
               break
             }
             default: {
@@ -415,6 +425,13 @@ export namespace PreKeyRequest {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.deviceId`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -447,6 +464,11 @@ export namespace PreKeyRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PreKeyRequestDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
   export function encode (obj: Partial<PreKeyRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PreKeyRequest.codec())
   }
@@ -455,7 +477,7 @@ export namespace PreKeyRequest {
     return decodeMessage(buf, PreKeyRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyRequest>): Generator<PreKeyRequestTypeFieldEvent | PreKeyRequestUploadBodyFieldEvent | PreKeyRequestSignatureFieldEvent | PreKeyRequestIdentityKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyRequest>): Generator<PreKeyRequestTypeFieldEvent | PreKeyRequestUploadBodyFieldEvent | PreKeyRequestSignatureFieldEvent | PreKeyRequestIdentityKeyFieldEvent | PreKeyRequestDeviceIdFieldEvent> {
     return streamMessage(buf, PreKeyRequest.codec(), opts)
   }
 }
