@@ -97,6 +97,9 @@ export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortS
 export async function receiveCommand (args: CliArgs, parley: Parley, signal: AbortSignal, listenMs?: number): Promise<void> {
   parley.on('message', m => { out(args.json ? messageJson(m) : `[${time(m.timestamp)}] ${m.from}: ${m.text}`) })
   parley.on('receipt', r => { if (args.json) out(JSON.stringify({ type: 'receipt', phone: r.phone, id: r.id, status: r.status })) })
+  // texts sent from another device of this account (linked devices)
+  parley.on('sent', s => { out(args.json ? JSON.stringify({ type: 'sent', to: s.to, id: s.id, text: s.text, timestamp: s.timestamp, deviceId: s.sender.deviceId }) : `[${time(s.timestamp)}] you → ${s.to} (device ${s.sender.deviceId}): ${s.text}`) })
+  parley.on('read-sync', r => { if (args.json) out(JSON.stringify({ type: 'read', phone: r.phone, ids: r.ids })) })
   parley.on('profile', e => { out(args.json ? JSON.stringify({ type: 'profile', ...profileJson(e) }) : profileLine(e)) })
   parley.on('takeover-attempt', e => { out(args.json ? JSON.stringify({ type: 'takeover-attempt', ...e }) : takeoverLine(e)) })
   parley.on('identity-changed', e => { out(args.json ? JSON.stringify({ type: 'identity-changed', ...e }) : identityLine(e)) })

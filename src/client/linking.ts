@@ -26,7 +26,7 @@ import { MAX_DEVICES } from '../directory/index.js'
  * sessions, sender keys, replay marks or outbox: those belong to one device.
  */
 const ACCOUNT_PREFIXES = ['!messages!', '!kv-contacts!', '!kv-contact-meta!', '!kv-contact-blocks!', '!kv-contact-profiles!', '!kv-profile!', '!kv-settings!', '!kv-registration!', '!kv-relays!', '!kv-app-', '!identity!remote/']
-export const isAccountEntry = (key: string): boolean => ACCOUNT_PREFIXES.some(p => key.startsWith(p))
+const isAccountEntry = (key: string): boolean => ACCOUNT_PREFIXES.some(p => key.startsWith(p))
 
 /** Progress of a link on either side: entries of the account's state moved so far, of `total`. */
 export type LinkProgress = (done: number, total: number) => void

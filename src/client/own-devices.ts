@@ -132,6 +132,16 @@ export class OwnDevices {
     }, options)
   }
 
+  /** The seq of the newest record of ours seen or published: our device list's version. */
+  async seq (options?: AbortOptions): Promise<number> {
+    return (await this.load(options)).seq
+  }
+
+  /** Notes a record we published (it carries the list as we know it): later publishes and messages name a seq at least this. */
+  async published (seq: number, options?: AbortOptions): Promise<void> {
+    await this.change(s => seq > s.seq ? { ...s, seq } : undefined, options)
+  }
+
   /** How many devices the identity has (this one included). */
   async count (options?: AbortOptions): Promise<number> {
     return (await this.load(options)).others.length + 1

@@ -125,6 +125,12 @@ export interface ParleyEvents {
   undecryptable: { phone?: string, reason: string }
   /** a connection of the device's node opened or closed, or its addresses changed: `network()` tells the state now */
   network: NetworkChange
+  /** a text one of our other devices sent to `to` (a sent transcript): it is in history as sent */
+  sent: MessengerEvents['sent']
+  /** one of our other devices read these messages of the chat with `phone`: marked read here too */
+  'read-sync': MessengerEvents['read-sync']
+  /** a contact linked or removed a device (not a new identity: its safety number is unchanged) */
+  'contact-devices': MessengerEvents['contact-devices']
   /** the account's device list changed (a device linked, removed or renamed): `devices()` tells it now */
   devices: { reason: 'linked' | 'removed' | 'renamed' | 'synced' }
   /**
@@ -240,6 +246,7 @@ export class Parley extends Emitter<ParleyEvents> {
       },
       onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options),
       createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' })),
+      linkedDevices: async options => ({ others: await this.ownDevices.count(options) > 1, recordSeq: await this.ownDevices.seq(options) }),
       accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) }
     })
     this.messenger.on('message', m => {
@@ -253,6 +260,9 @@ export class Parley extends Emitter<ParleyEvents> {
       if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.phone, id: e.id, status: e.status })
     })
     this.messenger.on('typing', e => this.emit('typing', e))
+    this.messenger.on('sent', e => this.emit('sent', e))
+    this.messenger.on('read-sync', e => this.emit('read-sync', e))
+    this.messenger.on('contact-devices', e => this.emit('contact-devices', e))
     this.messenger.on('profile', e => this.emit('profile', e))
     this.presence = new Presence({
       store: storage.kv('presence'),
@@ -314,6 +324,7 @@ export class Parley extends Emitter<ParleyEvents> {
     if (state == null) return
     await this.maintenance.start(state, result => {
       this.registration.published(result).catch(err => this.background(err))
+      this.ownDevices.published(result.seq).catch(err => this.background(err))
       // we just published: a rival found now is reported, not answered with another publish
       this.checkOwnRecord({ republish: false }).catch(err => this.background(err))
     }, options)
@@ -439,6 +450,7 @@ export class Parley extends Emitter<ParleyEvents> {
       ...(this.init.random != null ? { random: this.init.random } : {})
     }, options)
     this.messenger.forgetRecipient(self.phone)
+    await this.announceDevices(await this.ownDevices.seq(options), options).catch(err => this.background(err))
     this.emit('devices', { reason: 'linked' })
     return linked
   }
@@ -446,9 +458,10 @@ export class Parley extends Emitter<ParleyEvents> {
   /** Removes another device of this account: it is dropped from our directory record at once, receives nothing sent after, and wipes itself when it learns. */
   async removeDevice (deviceId: number, options?: AbortOptions): Promise<void> {
     await this.ownDevices.remove(deviceId, options)
-    await this.publishRecordNow(options)
+    const seq = await this.publishRecordNow(options)
     const self = await this.registration.registration(options)
     if (self != null) this.messenger.forgetRecipient(self.phone)
+    await this.announceDevices(seq, options).catch(err => this.background(err))
     this.emit('devices', { reason: 'removed' })
   }
 
@@ -456,13 +469,25 @@ export class Parley extends Emitter<ParleyEvents> {
   private async publishRecordNow (options: AbortOptions = {}): Promise<number> {
     if (this.maintenance.running) {
       const result = await this.maintenance.publishNow(options)
-      if (result != null) return result.seq
+      if (result != null) {
+        await this.ownDevices.published(result.seq, options)
+        return result.seq
+      }
     }
     const state = await this.registration.deviceState(options)
     if (state == null) throw new NotRegisteredError()
     const result = await this.maintenance.publishOnce(state, options)
     await this.registration.published(result, options)
+    await this.ownDevices.published(result.seq, options)
     return result.seq
+  }
+
+  /** Contacts written with in the last DEVICE_NOTICE_RECENT_MS (at most DEVICE_NOTICE_MAX) hear that our device list changed. */
+  private async announceDevices (seq: number, options?: AbortOptions): Promise<void> {
+    const since = (this.init.now ?? Date.now)() - DEVICE_NOTICE_RECENT_MS
+    const self = await this.registration.registration(options)
+    const contacts = (await this.messenger.conversations({ ...options, limit: DEVICE_NOTICE_MAX })).filter(c => c.updatedAt >= since && c.address !== self?.phone).map(c => c.address)
+    await this.messenger.announceDevices(contacts, seq, options)
   }
 
   /** Names a device of this account (this one or another). */
@@ -488,7 +513,8 @@ export class Parley extends Emitter<ParleyEvents> {
       const node = await init.createNode({ privateKey, bootstrap, dht: directoryDhtRules({}), ...(init.listen != null ? { listen: init.listen } : {}) })
       let linked: { phone: string, deviceId: number }
       try {
-        const addrs = await reachableAddrs(node, bootstrap.length > 0, options)
+        // a node told to listen on relay circuits (the defaults do) waits for its reservation: the code must reach across NATs
+        const addrs = await reachableAddrs(node, bootstrap.length > 0 && (init.listen == null || init.listen.some(a => a.includes('/p2p-circuit'))), options)
         linked = await linkAsNewDevice({
           node,
           storage,
@@ -925,6 +951,11 @@ export class Parley extends Emitter<ParleyEvents> {
     if (this.init.storage == null || this.init.closeStorage === true) await this.storage.close()
   }
 }
+
+/** Contacts told of a device list change: those written with in the last 90 days (others look us up afresh anyway: lookups are cached for minutes). */
+const DEVICE_NOTICE_RECENT_MS = 90 * 24 * 3600_000
+/** At most this many contacts are told at once (one small outbox entry each). */
+const DEVICE_NOTICE_MAX = 500
 
 /** A name for a newly linked device until someone renames it. */
 function defaultDeviceName (kind: DeviceKind): string {

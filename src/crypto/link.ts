@@ -8,7 +8,7 @@ import { AES_GCM_IV_LENGTH, type CryptoProvider } from './provider.js'
 /** Bytes of the secret a link code carries besides the ephemeral key: 128 bits, never guessed within a link's lifetime. */
 export const LINK_SECRET_LENGTH = 16
 /** Frames one direction may seal: a link moves an archive of a few thousand chunks at most; the counter is the nonce. */
-export const MAX_LINK_FRAMES = 2 ** 32 - 1
+const MAX_LINK_FRAMES = 2 ** 32 - 1
 const INFO = utf8('Parley_DeviceLink_v1')
 const AAD = utf8('Parley_DeviceLink_Frame_v1')
 

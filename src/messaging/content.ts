@@ -39,7 +39,13 @@ export interface ResendContent { kind: 'resend', timestamp: number }
  * changed, ms since the epoch: the receiver keeps the newest version it has seen.
  */
 export interface ProfileContent { kind: 'profile', name?: string, photo?: Uint8Array, updatedAt: number }
-export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent
+/** the sender's account linked or removed a device: its directory record now has `seq` */
+export interface DevicesContent { kind: 'devices', seq: number }
+/** to our own other devices: a text we sent to `to` (a sent transcript) */
+export interface SentContent { kind: 'sent', to: string, id: string, text: string, timestamp: number, quoteId?: string }
+/** to our own other devices: these messages of the chat with `chat` were read on the sending device */
+export interface ReadSyncContent { kind: 'read-sync', chat: string, ids: string[] }
+export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent
 
 /** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
 export interface Content {
@@ -50,7 +56,12 @@ export interface Content {
   expiresAt?: number
   /** the sender's mailbox delivery token (DELIVERY_TOKEN_BYTES), sent with texts and profiles: lets us deposit at its relays with the full quota */
   deliveryToken?: Uint8Array
+  /** seq of the sender's newest directory record it knows (its device list version) */
+  senderRecordSeq?: number
 }
+
+/** A number as written in a transcript or read sync: E.164. */
+const E164 = /^\+[1-9][0-9]{6,14}$/
 
 /** A delivery token is 32 random bytes (see docs/mailbox.md). */
 export const DELIVERY_TOKEN_LENGTH = 32
@@ -73,7 +84,7 @@ function idOf (b: Uint8Array): string {
 
 /** Encodes and pads: `protobuf ‖ 0x80 ‖ 0x00…` up to a multiple of PADDING_BLOCK. */
 export function encodeContent (c: Content): Uint8Array {
-  const pb: Partial<ContentPb> = { senderE164: c.senderE164, attestation: Uint8Array.from(c.attestation), expiresAt: BigInt(c.expiresAt ?? 0) }
+  const pb: Partial<ContentPb> = { senderE164: c.senderE164, attestation: Uint8Array.from(c.attestation), expiresAt: BigInt(c.expiresAt ?? 0), senderRecordSeq: BigInt(c.senderRecordSeq ?? 0) }
   if (c.deliveryToken != null) {
     if (c.deliveryToken.length !== DELIVERY_TOKEN_LENGTH) throw new MalformedContentError(`a delivery token is ${DELIVERY_TOKEN_LENGTH} bytes`)
     pb.deliveryToken = Uint8Array.from(c.deliveryToken)
@@ -104,6 +115,19 @@ export function encodeContent (c: Content): Uint8Array {
       pb.profile = { name: b.name ?? '', photo, updatedAt: BigInt(b.updatedAt) }
       break
     }
+    case 'devices':
+      pb.devices = { seq: BigInt(b.seq) }
+      break
+    case 'sent':
+      if (!E164.test(b.to)) throw new MalformedContentError('a transcript names an E.164 number')
+      if (b.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError(`text longer than ${MAX_TEXT_LENGTH} characters`)
+      pb.sent = { to: b.to, data: { id: unhexId(b.id), text: b.text, timestamp: BigInt(b.timestamp), ...(b.quoteId != null ? { quoteId: unhexId(b.quoteId) } : {}) } }
+      break
+    case 'read-sync':
+      if (!E164.test(b.chat)) throw new MalformedContentError('a read sync names an E.164 number')
+      if (b.ids.length === 0 || b.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError(`a read sync names 1..${MAX_RECEIPT_IDS} messages`)
+      pb.readSync = { chat: b.chat, ids: b.ids.map(unhexId) }
+      break
   }
   const body = ContentPb.encode(pb)
   const padded = new Uint8Array(Math.ceil((body.length + 1) / PADDING_BLOCK) * PADDING_BLOCK)
@@ -124,12 +148,12 @@ export function decodeContent (bytes: Uint8Array): Content {
   if (bytes.length > MAX_CONTENT_BYTES) throw new MalformedContentError('content too large')
   let pb: ContentPb
   try {
-    pb = ContentPb.decode(unpad(bytes), { limits: { receipt: { ids: MAX_RECEIPT_IDS } } } as never)
+    pb = ContentPb.decode(unpad(bytes), { limits: { receipt: { ids: MAX_RECEIPT_IDS }, readSync: { ids: MAX_RECEIPT_IDS } } } as never)
   } catch (err) {
     if (err instanceof MalformedContentError) throw err
     throw new MalformedContentError('content does not decode')
   }
-  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile].filter(x => x != null).length
+  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile, pb.devices, pb.sent, pb.readSync].filter(x => x != null).length
   if (present !== 1) throw new MalformedContentError('content must say exactly one thing')
   let body: MessageBody
   if (pb.data != null) {
@@ -146,6 +170,16 @@ export function decodeContent (bytes: Uint8Array): Content {
     const { name, photo, updatedAt } = pb.profile
     checkProfile(name, photo, updatedAt)
     body = { kind: 'profile', ...(name !== '' ? { name } : {}), ...(photo.length > 0 ? { photo } : {}), updatedAt: Number(updatedAt) }
+  } else if (pb.devices != null) {
+    if (pb.devices.seq <= 0n || pb.devices.seq > BigInt(Number.MAX_SAFE_INTEGER)) throw new MalformedContentError('bad device list seq')
+    body = { kind: 'devices', seq: Number(pb.devices.seq) }
+  } else if (pb.sent != null) {
+    const d = pb.sent.data
+    if (d == null || !E164.test(pb.sent.to) || d.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError('bad transcript')
+    body = { kind: 'sent', to: pb.sent.to, id: idOf(d.id), text: d.text, timestamp: Number(d.timestamp), ...(d.quoteId != null ? { quoteId: idOf(d.quoteId) } : {}) }
+  } else if (pb.readSync != null) {
+    if (!E164.test(pb.readSync.chat) || pb.readSync.ids.length === 0 || pb.readSync.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError('bad read sync')
+    body = { kind: 'read-sync', chat: pb.readSync.chat, ids: pb.readSync.ids.map(idOf) }
   } else {
     const p = pb.presence!
     body = { kind: 'presence', online: p.online, ...(p.lastSeen > 0n ? { lastSeen: Number(p.lastSeen) } : {}), ...(p.answer ? { answer: true } : {}) }
@@ -156,7 +190,8 @@ export function decodeContent (bytes: Uint8Array): Content {
     attestation: pb.attestation,
     body,
     ...(pb.expiresAt > 0n ? { expiresAt: Number(pb.expiresAt) } : {}),
-    ...(pb.deliveryToken.length > 0 ? { deliveryToken: pb.deliveryToken } : {})
+    ...(pb.deliveryToken.length > 0 ? { deliveryToken: pb.deliveryToken } : {}),
+    ...(pb.senderRecordSeq > 0n && pb.senderRecordSeq <= BigInt(Number.MAX_SAFE_INTEGER) ? { senderRecordSeq: Number(pb.senderRecordSeq) } : {})
   }
 }
 

@@ -1,4 +1,5 @@
 /** Takes one envelope from any path (direct or mailbox), opens and decrypts it, checks who sent it, stores what it says before the session advances, and reports it. Resolving means "persisted or deliberately dropped": the caller may ack. Knows nothing of transports. */
+import { constantTimeEqual } from '../crypto/bytes.js'
 import type { StoreOptions, MessageStore, StoredMessage } from '../storage/index.js'
 import { SessionError, type DeviceAddress } from '../session/index.js'
 import { CryptoError, DuplicateMessageError, ReplayedMessageError } from '../crypto/errors.js'
@@ -70,7 +71,7 @@ export class Inbound {
       // instead of failing to decrypt and asking the sender to resend (issue 14, fault 3)
       if (await this.init.seen?.has(envelope, local) === true) return { kind: 'duplicate' }
       await openEnvelope(party, envelope, async (plaintext, sender) => {
-        result = await this.persist(plaintext, sender, local, startWriting)
+        result = await this.persist(plaintext, sender, local, startWriting, constantTimeEqual(sender.identityKey, party.identity.publicKey))
         if (writing) await this.init.seen?.add(envelope, local)
       }, { ...local, onSender: sender => { from = sender } })
     } catch (err) {
@@ -90,7 +91,7 @@ export class Inbound {
    * Runs before the session commits: a throw here leaves the envelope readable again later. `startWriting` is
    * called right before the first write; from then on the caller's abort no longer reaches this receive.
    */
-  private async persist (plaintext: Uint8Array, sender: DeviceAddress, options: StoreOptions, startWriting: () => void): Promise<InboundResult> {
+  private async persist (plaintext: Uint8Array, sender: DeviceAddress, options: StoreOptions, startWriting: () => void, fromOwnDevice: boolean): Promise<InboundResult> {
     let content: Content
     try {
       content = decodeContent(plaintext)
@@ -103,7 +104,20 @@ export class Inbound {
     }
     const from = content.senderE164
     const body = content.body
+    // transcripts and read syncs come only from another device of our own account: anyone else's are dropped
+    if ((body.kind === 'sent' || body.kind === 'read-sync') && !fromOwnDevice) return { kind: 'dropped', reason: 'sync from another account' }
     startWriting()
+    if (body.kind === 'sent') {
+      const stored: StoredMessage = { id: body.id, conversation: body.to, direction: 'out', sender: from, text: body.text, timestamp: body.timestamp, receivedAt: this.init.now(), status: 'sent' }
+      const fresh = await this.init.messages.addOutgoing(stored, options)
+      return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
+    }
+    if (body.kind === 'read-sync') {
+      let upTo = -1
+      for (const id of body.ids) upTo = Math.max(upTo, (await this.init.messages.get(body.chat, id, options))?.timestamp ?? -1)
+      if (upTo >= 0) await this.init.messages.markRead(body.chat, upTo, options)
+      return { kind: 'new', sender, from, content }
+    }
     if (body.kind === 'text') {
       const stored: StoredMessage = {
         id: body.id,

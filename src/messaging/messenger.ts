@@ -90,6 +90,12 @@ export interface MessengerEvents {
    * wrote on a session our restored backup cannot follow. `sender` when the seal opened; `reason` is the error name
    */
   undecryptable: { reason: string, sender?: DeviceAddress }
+  /** a text one of our other devices sent (a sent transcript), now in history as sent */
+  sent: { to: string, id: string, text: string, timestamp: number, sender: DeviceAddress }
+  /** one of our other devices read these messages of the chat with `phone` (marked read here too) */
+  'read-sync': { phone: string, ids: string[] }
+  /** a contact's account linked or removed a device: it is looked up again before our next message */
+  'contact-devices': { phone: string }
   error: unknown
 }
 
@@ -136,6 +142,12 @@ export interface MessengerInit {
    * wait, not encrypted to the new key, until `release(to)`.
    */
   accepted?: (to: string, identityKey?: Uint8Array, options?: StoreOptions) => Promise<void>
+  /**
+   * Linked devices: whether our account has other devices (then texts we send and chats we read are told to
+   * them: sent transcripts, read syncs), and the seq of our newest directory record (every message says it,
+   * so contacts holding an older device list look again). Absent: one device, seq not said.
+   */
+  linkedDevices?: (options?: StoreOptions) => Promise<{ others: boolean, recordSeq: number }>
 }
 
 export class Messenger extends Emitter<MessengerEvents> {
@@ -188,6 +200,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       sessions: init.sessions,
       recipients: this.recipients,
       party,
+      self: { identityKey: init.identity.publicKey, deviceId: init.deviceId },
       now: init.now,
       onStatus: async (conversation, id, status, options) => { await this.setStatus(conversation, id, status, options) },
       onSettled: async (entry, status, options) => {
@@ -324,7 +337,21 @@ export class Messenger extends Emitter<MessengerEvents> {
     if (result.content.deliveryToken != null) this.deliveryTokens.learn(result.sender.identityKey, result.content.deliveryToken).catch(err => this.emit('error', err))
     const body = result.content.body
     const fresh = result.content.expiresAt == null || result.content.expiresAt > this.init.now()
+    // the sender knows a newer device list of its account than the one we hold: look again before writing to it
+    const known = this.recipients.recent(result.from)
+    if (result.content.senderRecordSeq != null && known != null && known.seq < result.content.senderRecordSeq) this.recipients.forget(result.from)
     switch (body.kind) {
+      case 'sent':
+        if (result.stored == null) return
+        this.emit('sent', { to: body.to, id: body.id, text: body.text, timestamp: body.timestamp, sender: result.sender })
+        break
+      case 'read-sync':
+        this.emit('read-sync', { phone: body.chat, ids: body.ids })
+        break
+      case 'devices':
+        this.recipients.forget(result.from)
+        this.emit('contact-devices', { phone: result.from })
+        break
       case 'text':
         if (result.stored == null) return
         this.announce(result.stored, result.sender)
@@ -395,15 +422,16 @@ export class Messenger extends Emitter<MessengerEvents> {
     return this.lastCreatedAt
   }
 
-  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<void> {
+  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<void> {
     await this.init.outbox.put(await this.outboxEntry(to, kind, id, body, self, createdAt, ttl, options), options)
   }
 
-  private async outboxEntry (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<OutboxEntry> {
+  private async outboxEntry (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<OutboxEntry> {
     // texts (and the profile queued before them) carry our delivery token: whom we write to may deposit at our
     // relays with the full quota. Receipts go to whoever wrote to us, so they never carry it
     const token = kind === 'message' || kind === 'profile' ? await this.deliveryTokens.own(options) : undefined
-    const content: Content = { senderE164: self.phone, attestation: self.attestation, body, ...(token != null ? { deliveryToken: token } : {}) }
+    const linked = await this.init.linkedDevices?.(options)
+    const content: Content = { senderE164: self.phone, attestation: self.attestation, body, ...(token != null ? { deliveryToken: token } : {}), ...(linked != null && linked.recordSeq > 0 ? { senderRecordSeq: linked.recordSeq } : {}) }
     return { id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }
   }
 
@@ -450,7 +478,11 @@ export class Messenger extends Emitter<MessengerEvents> {
       const id = newMessageId(this.init.random)
       const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
       const entry = await this.outboxEntry(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
-      await this.init.messages.addOutgoing(message, { ...grouped, with: [this.init.outbox.prepareInsert(entry)] })
+      // our other devices get a transcript in the same write: the text shows there as sent, whatever happens here
+      const transcript = (await this.init.linkedDevices?.(grouped))?.others === true
+        ? await this.outboxEntry(self.phone, 'sync', newMessageId(this.init.random), { kind: 'sent', to, id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
+        : undefined
+      await this.init.messages.addOutgoing(message, { ...grouped, with: [this.init.outbox.prepareInsert(entry), ...(transcript != null ? [this.init.outbox.prepareInsert(transcript)] : [])] })
       await group.flush(options)
       this.outbound.wake()
       return message
@@ -659,6 +691,29 @@ export class Messenger extends Emitter<MessengerEvents> {
     await this.outbound.release(to, options)
   }
 
+  /** Tells our other devices that these messages of `conversation` were read here (no-op with one device). */
+  private async syncRead (conversation: string, ids: string[], options?: StoreOptions): Promise<void> {
+    if ((await this.init.linkedDevices?.(options))?.others !== true) return
+    const self = await this.requireSelf(options)
+    const createdAt = this.stamp()
+    for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
+      await this.enqueue(self.phone, 'sync', newMessageId(this.init.random), { kind: 'read-sync', chat: conversation, ids: ids.slice(i, i + MAX_RECEIPT_IDS) }, self, createdAt, RECEIPT_TTL_MS, options)
+    }
+    this.outbound.wake()
+  }
+
+  /**
+   * Tells these contacts that our account's device list changed (a device linked or removed; our record's seq
+   * is now `seq`): they look us up again before they next write, so a new device gets their messages and a
+   * removed one nothing more. Reliable like a receipt (outbox, relays).
+   */
+  async announceDevices (contacts: string[], seq: number, options?: StoreOptions): Promise<void> {
+    const self = await this.requireSelf(options)
+    const createdAt = this.stamp()
+    for (const to of contacts) await this.enqueue(to, 'devices', newMessageId(this.init.random), { kind: 'devices', seq }, self, createdAt, RECEIPT_TTL_MS, options)
+    this.outbound.wake()
+  }
+
   /** Turns read receipts on or off from now on (a user setting). */
   setReadReceipts (on: boolean): void {
     this.init.readReceipts = on
@@ -668,6 +723,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   async markRead (conversation: string, upTo?: number, options?: StoreOptions): Promise<string[]> {
     const ids = await this.init.messages.markRead(conversation, upTo, options)
     if (ids.length > 0 && this.init.readReceipts !== false) await this.sendReceipt(conversation, 'read', ids, options)
+    if (ids.length > 0) await this.syncRead(conversation, ids, options)
     return ids
   }
 

@@ -4,7 +4,7 @@ import { decodePreKeyBundle } from '../crypto/index.js'
 import { fetchPreKeyBundle } from '../protocols/prekeys/index.js'
 import { openDirectChannel, newestConnection, DIRECT_DIAL_TIMEOUT_MS, type DirectChannel } from '../protocols/dm/index.js'
 import { depositEnvelopes, RateLimitedError } from '../protocols/mailbox/index.js'
-import { RestoredSessionError, StaleSessionError, type SessionManager } from '../session/index.js'
+import { RestoredSessionError, StaleSessionError, sameAddress, type DeviceAddress, type SessionManager } from '../session/index.js'
 import { SyncGroup, toHex, type StoreOptions, type KeyValueBatchOperation, type KeyValueStore, type MessageStatus, type OutboxEntry, type OutboxStore } from '../storage/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
 import type { PeerId } from '@libp2p/interface'
@@ -46,6 +46,8 @@ export interface OutboundInit {
   recipients: Recipients
   /** our identity, certificate and sessions; undefined while not registered (nothing is sent then) */
   party: () => Promise<EnvelopeParty | undefined>
+  /** this device's own address: never a recipient (what goes to our own number goes to our other devices) */
+  self?: DeviceAddress
   now: () => number
   /** an outgoing text changed status (sent / failed) */
   onStatus: (conversation: string, id: string, status: MessageStatus, options?: StoreOptions) => Promise<void>
@@ -177,7 +179,7 @@ export class Outbound {
     }
     let recipient: Recipient
     try {
-      recipient = await this.init.recipients.resolve(to, options)
+      recipient = this.withoutSelf(await this.init.recipients.resolve(to, options))
       await this.init.accepted?.(to, recipient.identityKey, options)
     } catch (err) {
       // not on Parley any more, no record a trusted verifier attested, a new key the user has not accepted,
@@ -351,6 +353,13 @@ export class Outbound {
     return { ids: entries.filter((_, i) => acked.has(i)).map(e => e.id), ...(retryAfterMs != null ? { retryAfterMs } : {}) }
   }
 
+  /** The recipient's devices but this one (our own number's record lists us too). */
+  private withoutSelf (recipient: Recipient): Recipient {
+    const self = this.init.self
+    if (self == null) return recipient
+    return { ...recipient, devices: recipient.devices.filter(d => !sameAddress(d.address, self)) }
+  }
+
   /** The relay's address from the record first (its peer id names the relay for the proofs), then others we know for it. */
   private async depositTarget (relay: string, options: StoreOptions): Promise<Multiaddr[]> {
     const named = multiaddr(relay)
@@ -435,7 +444,7 @@ export class Outbound {
   async sendEphemeral (to: string, payload: Uint8Array, options: StoreOptions = {}): Promise<boolean> {
     const party = await this.init.party()
     if (party == null) return false
-    const recipient = await this.init.recipients.resolve(to, options)
+    const recipient = this.withoutSelf(await this.init.recipients.resolve(to, options))
     try {
       await this.init.accepted?.(to, recipient.identityKey, options)
     } catch {

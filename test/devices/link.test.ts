@@ -2,9 +2,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { Parley, createNodeNode, createDepositNodeNode, type ReceivedMessage } from '../../src/index.js'
-import { tempDir, type TempDir } from '../helpers/tmp.js'
+import { tempDir } from '../helpers/tmp.js'
 import { collect, registeredDevice, startTestRelay, type TestRelay } from '../messaging/helpers.js'
-import { retryUntil } from '../helpers/wait.js'
+import { internals } from '../../src/client/internals.js'
 
 const ALICE = '+15550610001'
 const BOB = '+15550610002'
@@ -19,13 +19,14 @@ function startLink (dir: string, name: string, relay: TestRelay, deviceName?: st
     bootstrap: [relay.relay.addr('tcp')],
     listen: ['/ip4/127.0.0.1/tcp/0'],
     createNode: createNodeNode,
-    createDepositNode: createDepositNodeNode
+    createDepositNode: createDepositNodeNode,
+    onBackgroundError: e => { if (process.env.LINK_DEBUG != null) console.error('LAPTOP', e) }
   }, { signal: abort.signal, onCode: shown, kind: 'cli', ...(deviceName != null ? { name: deviceName } : {}) })
   return { code, linked, abort }
 }
 
 describe('linked devices', () => {
-  let dir: TempDir
+  let dir: Awaited<ReturnType<typeof tempDir>>
   let relay: TestRelay
   let alice: Parley
   let bob: Parley
@@ -48,6 +49,7 @@ describe('linked devices', () => {
 
   it('a new device shows a code; the account approves it; both are in the record and a contact\'s message reaches both', async () => {
     await alice.send(BOB, 'a text from before the link')
+    const bobHeard = collect<{ phone: string }>(push => bob.on('contact-devices', push))
     const { code, linked } = startLink(dir.path, 'laptop', relay)
     const uri = await code
     expect(uri).toMatch(/^parley-link:[A-Za-z0-9_-]+$/)
@@ -78,21 +80,42 @@ describe('linked devices', () => {
     expect(fromLaptop.find(d => d.current)).toMatchObject({ deviceId: 2, name: 'Laptop' })
     expect(fromLaptop.map(d => d.deviceId).sort()).toEqual([1, 2])
 
+    // bob, who had alice's old device list from her first text, was told it changed (not a new identity)
+    await bobHeard.until(1, 60_000, 'bob told of alice\'s new device')
+    expect(bobHeard.items[0]).toEqual({ phone: ALICE })
+    expect((await bob.contact(ALICE)).identityChanged).not.toBe(true)
+
     // a contact's message reaches both devices
     const atAlice = collect<ReceivedMessage>(push => alice.on('message', push))
     const atLaptop = collect<ReceivedMessage>(push => laptop?.on('message', push))
-    const sent = await retryUntil(async () => await bob.send(ALICE, 'to all of alice'), { timeout: 30_000, what: 'a send to alice' })
+    const sent = await bob.send(ALICE, 'to all of alice')
     await atAlice.until(1, 60_000, 'the message at alice\'s first device')
     await atLaptop.until(1, 60_000, 'the message at alice\'s laptop')
     expect(atAlice.items.map(m => m.id)).toContain(sent.id)
     expect(atLaptop.items.map(m => m.id)).toContain(sent.id)
-  }, 240_000)
+
+    // read on one device: unread cleared on the other
+    const readThere = collect<{ phone: string, ids: string[] }>(push => laptop?.on('read-sync', push))
+    await alice.markRead(BOB)
+    await readThere.until(1, 60_000, 'the read sync at the laptop')
+    expect(readThere.items[0]).toEqual({ phone: BOB, ids: [sent.id] })
+    expect((await laptop.conversations()).find(c => c.address === BOB)?.unread).toBe(0)
+
+    // a text sent from one device appears as sent on the other
+    const transcripts = collect<{ to: string, id: string, text: string }>(push => laptop?.on('sent', push))
+    const mine = await alice.send(BOB, 'sent from the first device')
+    await transcripts.until(1, 60_000, 'the transcript at the laptop')
+    expect(transcripts.items[0]).toMatchObject({ to: BOB, id: mine.id, text: 'sent from the first device' })
+    expect((await laptop.history(BOB)).find(m => m.id === mine.id)).toMatchObject({ direction: 'out', text: 'sent from the first device' })
+  }, 300_000)
 
   it('a code that was damaged or is not a link code is refused with a clear error; a device with an account cannot be linked', async () => {
     await expect(alice.approveLink('hello')).rejects.toMatchObject({ name: 'InvalidLinkCodeError' })
     await expect(alice.approveLink('parley-link:AAAA')).rejects.toMatchObject({ name: 'InvalidLinkCodeError' })
-    await expect(Parley.link({ dataDir: join(dir.path, 'alice'), bootstrap: [relay.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode }, { onCode: () => {} }))
+    // alice's own storage (a registered account) offered for linking: refused before anything is changed
+    await expect(Parley.link({ storage: internals(alice).storage, bootstrap: [relay.relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode }, { onCode: () => {} }))
       .rejects.toMatchObject({ name: 'NotLinkableError' })
+    expect((await alice.whoami()).phone).toBe(ALICE)
   }, 60_000)
 
   it('someone who learnt the new device\'s address but not its code cannot link it: its attempt breaks and the real code still works', async () => {
@@ -121,6 +144,8 @@ describe('linked devices', () => {
     // the laptop finds out at its next look at its own record
     await expect(laptop.devices({ refresh: true })).rejects.toMatchObject({ name: 'DeviceRemovedError' })
     await removed
-    await expect(laptop.whoami()).resolves.toMatchObject({ phone: undefined })
+    // its keys and the account's state are gone from its storage
+    expect(await internals(laptop).storage.identity.loadLocalIdentity()).toBeUndefined()
+    expect((await laptop.whoami()).registered).toBe(false)
   }, 120_000)
 })

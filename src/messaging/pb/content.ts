@@ -817,6 +817,354 @@ export namespace ProfileMessage {
   }
 }
 
+export interface DevicesChanged {
+  seq: bigint
+}
+
+export namespace DevicesChanged {
+  let _codec: Codec<DevicesChanged>
+
+  export const codec = (): Codec<DevicesChanged> => {
+    if (_codec == null) {
+      _codec = message<DevicesChanged>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.seq != null && obj.seq !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.seq)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          seq: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.seq = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.seq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DevicesChangedSeqFieldEvent {
+    field: '$.seq'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<DevicesChanged>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DevicesChanged.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DevicesChanged>): DevicesChanged {
+    return decodeMessage(buf, DevicesChanged.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DevicesChanged>): Generator<DevicesChangedSeqFieldEvent> {
+    return streamMessage(buf, DevicesChanged.codec(), opts)
+  }
+}
+
+export interface SentTranscript {
+  to: string
+  data?: DataMessage
+}
+
+export namespace SentTranscript {
+  let _codec: Codec<SentTranscript>
+
+  export const codec = (): Codec<SentTranscript> => {
+    if (_codec == null) {
+      _codec = message<SentTranscript>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.to != null && obj.to !== '')) {
+          w.uint32(10)
+          w.string(obj.to)
+        }
+
+        if (obj.data != null) {
+          w.uint32(18)
+          DataMessage.codec().encode(obj.data, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          to: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.to = reader.string()
+              break
+            }
+            case 2: {
+              obj.data = DataMessage.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.data
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.to`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield * DataMessage.codec().stream(reader, reader.uint32(), `${prefix}.data`, {
+                limits: opts.limits?.data
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SentTranscriptToFieldEvent {
+    field: '$.to'
+    value: string
+  }
+
+  export interface SentTranscriptDataIdFieldEvent {
+    field: '$.data.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SentTranscriptDataTextFieldEvent {
+    field: '$.data.text'
+    value: string
+  }
+
+  export interface SentTranscriptDataTimestampFieldEvent {
+    field: '$.data.timestamp'
+    value: bigint
+  }
+
+  export interface SentTranscriptDataQuoteIdFieldEvent {
+    field: '$.data.quoteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SentTranscript>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SentTranscript.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SentTranscript>): SentTranscript {
+    return decodeMessage(buf, SentTranscript.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SentTranscript>): Generator<SentTranscriptToFieldEvent | SentTranscriptDataIdFieldEvent | SentTranscriptDataTextFieldEvent | SentTranscriptDataTimestampFieldEvent | SentTranscriptDataQuoteIdFieldEvent> {
+    return streamMessage(buf, SentTranscript.codec(), opts)
+  }
+}
+
+export interface ReadSync {
+  chat: string
+  ids: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace ReadSync {
+  let _codec: Codec<ReadSync>
+
+  export const codec = (): Codec<ReadSync> => {
+    if (_codec == null) {
+      _codec = message<ReadSync>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.chat != null && obj.chat !== '')) {
+          w.uint32(10)
+          w.string(obj.chat)
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          chat: '',
+          ids: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.chat = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.chat`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReadSyncChatFieldEvent {
+    field: '$.chat'
+    value: string
+  }
+
+  export interface ReadSyncIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ReadSync>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ReadSync.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadSync>): ReadSync {
+    return decodeMessage(buf, ReadSync.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadSync>): Generator<ReadSyncChatFieldEvent | ReadSyncIdsFieldEvent> {
+    return streamMessage(buf, ReadSync.codec(), opts)
+  }
+}
+
 export interface Content {
   senderE164: string
   attestation: Uint8Array<ArrayBuffer>
@@ -828,6 +1176,10 @@ export interface Content {
   profile?: ProfileMessage
   resend?: ResendRequest
   deliveryToken: Uint8Array<ArrayBuffer>
+  senderRecordSeq: bigint
+  devices?: DevicesChanged
+  sent?: SentTranscript
+  readSync?: ReadSync
 }
 
 export namespace Content {
@@ -890,6 +1242,26 @@ export namespace Content {
           w.bytes(obj.deliveryToken)
         }
 
+        if ((obj.senderRecordSeq != null && obj.senderRecordSeq !== 0n)) {
+          w.uint32(88)
+          w.uint64(obj.senderRecordSeq)
+        }
+
+        if (obj.devices != null) {
+          w.uint32(98)
+          DevicesChanged.codec().encode(obj.devices, w)
+        }
+
+        if (obj.sent != null) {
+          w.uint32(106)
+          SentTranscript.codec().encode(obj.sent, w)
+        }
+
+        if (obj.readSync != null) {
+          w.uint32(114)
+          ReadSync.codec().encode(obj.readSync, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -898,7 +1270,8 @@ export namespace Content {
           senderE164: '',
           attestation: uint8ArrayAlloc(0),
           expiresAt: 0n,
-          deliveryToken: uint8ArrayAlloc(0)
+          deliveryToken: uint8ArrayAlloc(0),
+          senderRecordSeq: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -957,6 +1330,28 @@ export namespace Content {
             }
             case 10: {
               obj.deliveryToken = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.senderRecordSeq = reader.uint64()
+              break
+            }
+            case 12: {
+              obj.devices = DevicesChanged.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.devices
+              })
+              break
+            }
+            case 13: {
+              obj.sent = SentTranscript.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.sent
+              })
+              break
+            }
+            case 14: {
+              obj.readSync = ReadSync.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.readSync
+              })
               break
             }
             default: {
@@ -1042,6 +1437,34 @@ export namespace Content {
                 field: `${prefix}.deliveryToken`,
                 value: reader.bytes()
               }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.senderRecordSeq`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 12: {
+              yield * DevicesChanged.codec().stream(reader, reader.uint32(), `${prefix}.devices`, {
+                limits: opts.limits?.devices
+              })
+
+              break
+            }
+            case 13: {
+              yield * SentTranscript.codec().stream(reader, reader.uint32(), `${prefix}.sent`, {
+                limits: opts.limits?.sent
+              })
+
+              break
+            }
+            case 14: {
+              yield * ReadSync.codec().stream(reader, reader.uint32(), `${prefix}.readSync`, {
+                limits: opts.limits?.readSync
+              })
+
               break
             }
             default: {
@@ -1157,6 +1580,52 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentSenderRecordSeqFieldEvent {
+    field: '$.senderRecordSeq'
+    value: bigint
+  }
+
+  export interface ContentDevicesSeqFieldEvent {
+    field: '$.devices.seq'
+    value: bigint
+  }
+
+  export interface ContentSentToFieldEvent {
+    field: '$.sent.to'
+    value: string
+  }
+
+  export interface ContentSentDataIdFieldEvent {
+    field: '$.sent.data.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentSentDataTextFieldEvent {
+    field: '$.sent.data.text'
+    value: string
+  }
+
+  export interface ContentSentDataTimestampFieldEvent {
+    field: '$.sent.data.timestamp'
+    value: bigint
+  }
+
+  export interface ContentSentDataQuoteIdFieldEvent {
+    field: '$.sent.data.quoteId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentReadSyncChatFieldEvent {
+    field: '$.readSync.chat'
+    value: string
+  }
+
+  export interface ContentReadSyncIdsFieldEvent {
+    field: '$.readSync.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -1165,7 +1634,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
