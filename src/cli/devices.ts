@@ -2,6 +2,7 @@
 import { Parley, type ParleyInit } from '../index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
+import { flushOutbox } from './messaging.js'
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -48,6 +49,8 @@ export async function devicesCommand (args: CliArgs, parley: Parley, signal: Abo
         .finally(() => { wait.stop(); bar.done() })
       if (args.json) out(JSON.stringify(linked))
       else out(`✓ linked "${linked.name}" (device ${linked.deviceId})`)
+      // contacts hear of the new device (bounded; the rest goes out at the next run)
+      await flushOutbox(parley)
       return
     }
     case 'remove': {
@@ -56,6 +59,7 @@ export async function devicesCommand (args: CliArgs, parley: Parley, signal: Abo
       await parley.removeDevice(Number(rest[0]), { signal }).finally(() => wait.stop())
       if (args.json) out(JSON.stringify({ deviceId: Number(rest[0]), removed: true }))
       else out(`✓ device ${rest[0]} removed: it receives nothing sent from now on`)
+      await flushOutbox(parley)
       return
     }
     case 'rename': {

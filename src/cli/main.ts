@@ -1,5 +1,5 @@
 /** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, link, devices, daemon, backup, restore. One clear line and a non-zero exit on any error. */
-import { Parley, createNodeNode, createDepositNodeNode, toHexString, type ParleyInit } from '../index.js'
+import { Parley, createNodeNode, createDepositNodeNode, toHexString, DeviceRemovedError, type ParleyInit } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
 import { sendCommand, receiveCommand, chatCommand, trustCommand, MessageQueuedError } from './messaging.js'
@@ -151,8 +151,11 @@ async function main (): Promise<void> {
       parley = await linkCommand(args, { ...init, listen: ['/ip4/127.0.0.1/tcp/0', '/p2p-circuit'], maintenance: true }, controller.signal)
     } else {
       parley = await Parley.create(init)
+      // removed from the account on another device: the device wiped itself; say so and stop
+      parley.on('device-removed', e => controller.abort(e))
       trustWarning(parley)
       await run(args, parley, controller.signal)
+      if (controller.signal.reason instanceof DeviceRemovedError) throw controller.signal.reason
     }
   } catch (err) {
     const e = err as Error

@@ -88,6 +88,8 @@ export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortS
     wait.stop()
     if (args.json) out(JSON.stringify({ id: m.id, to: m.conversation, status, timestamp: m.timestamp }))
     else out(`${m.id} ✓ ${status}`)
+    // our other devices' transcript of it (linked devices) goes out too before we leave (bounded)
+    await flushOutbox(parley)
   } finally {
     wait.stop()
   }

@@ -42,6 +42,8 @@ interface Stored {
   lastSeen: Record<string, number>
   /** our own device was removed: set once, never cleared */
   selfRemoved?: boolean
+  /** changes made here and not yet in a record we published: kept over records seen meanwhile */
+  unpublished?: { added: number[], removed: number[] }
 }
 
 const KEY = 'list'
@@ -94,14 +96,18 @@ export class OwnDevices {
   async observe (record: OwnRecordView, options?: AbortOptions): Promise<'adopted' | 'known' | 'removed'> {
     let outcome: 'adopted' | 'known' | 'removed' = 'known'
     await this.change(s => {
-      if (record.removedDevices.includes(this.self.deviceId)) {
+      if (s.selfRemoved === true || record.removedDevices.includes(this.self.deviceId)) {
         outcome = 'removed'
         return s.selfRemoved === true ? undefined : { ...s, selfRemoved: true }
       }
       if (record.seq <= s.seq) return undefined
       outcome = 'adopted'
-      const removed = mergeRemoved(s.removed, record.removedDevices)
-      return { ...s, seq: record.seq, removed, others: record.devices.filter(d => d.deviceId !== this.self.deviceId && !removed.includes(d.deviceId)).map(toStored) }
+      // what we changed and have not published yet stays: a device we linked, or removed, a moment ago
+      const pending = s.unpublished ?? { added: [], removed: [] }
+      const removed = mergeRemoved(mergeRemoved(s.removed, record.removedDevices), pending.removed)
+      const fromRecord = record.devices.filter(d => d.deviceId !== this.self.deviceId && !removed.includes(d.deviceId)).map(toStored)
+      const added = s.others.filter(d => pending.added.includes(d.deviceId) && !removed.includes(d.deviceId) && !fromRecord.some(r => r.deviceId === d.deviceId))
+      return { ...s, seq: record.seq, removed, others: [...fromRecord, ...added] }
     }, options)
     return outcome
   }
@@ -128,7 +134,8 @@ export class OwnDevices {
     await this.change(s => {
       if (s.others.some(d => d.deviceId === entry.deviceId) || s.removed.includes(entry.deviceId) || entry.deviceId === this.self.deviceId) throw new RangeError(`device id ${entry.deviceId} is already used`)
       if (s.others.length + 1 >= MAX_DEVICES) throw new DeviceLimitError(MAX_DEVICES - 1)
-      return { ...s, others: [...s.others, toStored(entry)], names: { ...s.names, [entry.deviceId]: { name: checked, ...(kind != null ? { kind } : {}) } } }
+      const pending = s.unpublished ?? { added: [], removed: [] }
+      return { ...s, others: [...s.others, toStored(entry)], names: { ...s.names, [entry.deviceId]: { name: checked, ...(kind != null ? { kind } : {}) } }, unpublished: { ...pending, added: [...pending.added, entry.deviceId] } }
     }, options)
   }
 
@@ -139,7 +146,11 @@ export class OwnDevices {
 
   /** Notes a record we published (it carries the list as we know it): later publishes and messages name a seq at least this. */
   async published (seq: number, options?: AbortOptions): Promise<void> {
-    await this.change(s => seq > s.seq ? { ...s, seq } : undefined, options)
+    await this.change(s => {
+      if (seq <= s.seq && s.unpublished == null) return undefined
+      const { unpublished: _, ...rest } = s
+      return { ...rest, seq: Math.max(seq, s.seq) }
+    }, options)
   }
 
   /** How many devices the identity has (this one included). */
@@ -151,7 +162,8 @@ export class OwnDevices {
   async remove (deviceId: number, options?: AbortOptions): Promise<void> {
     await this.change(s => {
       if (deviceId === this.self.deviceId || !s.others.some(d => d.deviceId === deviceId)) throw new UnknownDeviceError()
-      return { ...s, others: s.others.filter(d => d.deviceId !== deviceId), removed: mergeRemoved(s.removed, [deviceId]) }
+      const pending = s.unpublished ?? { added: [], removed: [] }
+      return { ...s, others: s.others.filter(d => d.deviceId !== deviceId), removed: mergeRemoved(s.removed, [deviceId]), unpublished: { added: pending.added.filter(id => id !== deviceId), removed: [...pending.removed, deviceId] } }
     }, options)
   }
 
@@ -176,7 +188,8 @@ export class OwnDevices {
   /** Notes that another device of ours was heard from at `at` (kept in memory and written at most once a minute per device). */
   async seen (deviceId: number, at: number, options?: AbortOptions): Promise<void> {
     const s = await this.load(options)
-    if ((s.lastSeen[deviceId] ?? 0) > at - 60_000) return
+    const last = s.lastSeen[deviceId]
+    if (last != null && last > at - 60_000) return
     await this.change(x => ({ ...x, lastSeen: { ...x.lastSeen, [deviceId]: at } }), options)
   }
 
