@@ -260,7 +260,10 @@ export class Parley extends Emitter<ParleyEvents> {
       if (e.status === 'delivered' || e.status === 'read') this.emit('receipt', { phone: e.phone, id: e.id, status: e.status })
     })
     this.messenger.on('typing', e => this.emit('typing', e))
-    this.messenger.on('sent', e => this.emit('sent', e))
+    this.messenger.on('sent', e => {
+      this.ownDevices.seen(e.sender.deviceId, now()).catch(err => this.background(err))
+      this.emit('sent', e)
+    })
     this.messenger.on('read-sync', e => this.emit('read-sync', e))
     this.messenger.on('contact-devices', e => this.emit('contact-devices', e))
     this.messenger.on('profile', e => this.emit('profile', e))

@@ -17,7 +17,7 @@ describe('parley link / devices', () => {
   let relay: TestRelay
   const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.relay.addr('tcp'), '--trusted-verifier', String(relay.relay.listening.verifierKey)]
   const parley = async (args: string[], timeout = 90_000): Promise<{ code: number | null, stdout: string, stderr: string }> => await runToExit(CLI, args, { timeout })
-  const lines = (stdout: string): any[] => stdout.trim().split('\n').filter(Boolean).map(l => JSON.parse(l))
+  const lines = (stdout: string): Array<Record<string, unknown>> => stdout.trim().split('\n').filter(Boolean).map(l => JSON.parse(l))
 
   async function register (name: string, phone: string): Promise<void> {
     const before = relay.sms.count
