@@ -10,6 +10,7 @@ const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./mailbox.js'),
   async () => await import('./conn-memory.js'),
   async () => await import('./messaging.js'),
+  async () => await import('./devices.js'),
   async () => await import('./mixed.js'),
   async () => await import('./web.js')
 ]
