@@ -29,6 +29,7 @@ import { approveLink, linkAsNewDevice, type LinkProgress } from './linking.js'
 import { DeviceRemovedError, NotLinkableError } from './errors.js'
 import { multiaddr as toMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { MAX_LINK_CODE_ADDRS } from '../protocols/link/index.js'
+import { retirePreKeys } from '../protocols/prekeys/index.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -463,7 +464,13 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.ownDevices.remove(deviceId, options)
     const seq = await this.publishRecordNow(options)
     const self = await this.registration.registration(options)
-    if (self != null) this.messenger.forgetRecipient(self.phone)
+    if (self != null) {
+      this.messenger.forgetRecipient(self.phone)
+      // its mailboxes take no more mail: a sender still holding the old list cannot reach it there (best effort per relay)
+      await Promise.all(self.mailboxRelays.map(async relay => {
+        await retirePreKeys(this.node, toMultiaddr(relay), { identity: this.local.identity, deviceId }, options).catch(err => this.background(err))
+      }))
+    }
     await this.announceDevices(seq, options).catch(err => this.background(err))
     this.emit('devices', { reason: 'removed' })
   }

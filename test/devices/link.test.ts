@@ -5,6 +5,8 @@ import { Parley, createNodeNode, createDepositNodeNode, type ReceivedMessage } f
 import { tempDir } from '../helpers/tmp.js'
 import { collect, registeredDevice, startTestRelay, type TestRelay } from '../messaging/helpers.js'
 import { internals } from '../../src/client/internals.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { fetchPreKeyBundle } from '../../src/protocols/prekeys/index.js'
 
 const ALICE = '+15550610001'
 const BOB = '+15550610002'
@@ -132,20 +134,31 @@ describe('linked devices', () => {
     await expect(linked).rejects.toBeDefined()
   }, 120_000)
 
-  it('a removed device drops out of the record and learns it was removed', async () => {
+  it('a removed device drops out of the record, its relay mailbox takes nothing more, a contact\'s next text skips it, and it learns it was removed', async () => {
     if (laptop == null) throw new Error('needs the linked laptop')
     const removed = new Promise<unknown>(resolve => laptop?.on('device-removed', resolve))
+    const bobHeard = collect<{ phone: string }>(push => bob.on('contact-devices', push))
     await alice.removeDevice(2)
     expect((await alice.devices()).map(d => d.deviceId)).toEqual([1])
     const found = await bob.lookup(ALICE)
     if (!found.registered) throw new Error('alice not found')
     expect(found.devices.map(d => d.deviceId)).toEqual([1])
     expect(found.removedDevices).toEqual([2])
-    // the laptop finds out at its next look at its own record
+    // the relay forgot the laptop's prekeys (so its mailbox there refuses mail); the first device's are still there
+    const relayAddr = multiaddr(relay.relay.addr('tcp'))
+    await expect(fetchPreKeyBundle(internals(bob).node, relayAddr, alice.identity.publicKey, { deviceId: 2 })).rejects.toMatchObject({ name: 'PreKeysNotFoundError' })
+    await expect(fetchPreKeyBundle(internals(bob).node, relayAddr, alice.identity.publicKey, { deviceId: 1 })).resolves.toMatchObject({ deviceId: 1 })
+
+    // bob hears of the change; his next text is sent (every current device acked) without the laptop having it
+    await bobHeard.until(1, 60_000, 'bob told of alice\'s removed device')
+    const after = await bob.send(ALICE, 'after the removal')
+    await bob.waitForStatus(ALICE, after.id, ['sent', 'delivered', 'read'], { signal: AbortSignal.timeout(60_000) })
+    expect((await laptop.history(BOB)).map(m => m.id)).not.toContain(after.id)
+
+    // the laptop finds out at its next look at its own record, and wipes itself
     await expect(laptop.devices({ refresh: true })).rejects.toMatchObject({ name: 'DeviceRemovedError' })
     await removed
-    // its keys and the account's state are gone from its storage
     expect(await internals(laptop).storage.identity.loadLocalIdentity()).toBeUndefined()
     expect((await laptop.whoami()).registered).toBe(false)
-  }, 120_000)
+  }, 180_000)
 })

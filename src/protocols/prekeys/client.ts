@@ -76,6 +76,17 @@ export async function uploadPreKeys (node: DialingNode, relay: RelayTarget, uplo
 }
 
 /**
+ * Tells a relay that device `deviceId` of our identity was removed from the account: the relay forgets its
+ * prekeys, and its mailbox there takes no more mail. Signed like an upload (only the identity can retire).
+ */
+export async function retirePreKeys (node: DialingNode, relay: RelayTarget, retire: { identity: IdentityKeyPair, deviceId: number, relayPeerId?: string }, options: PreKeyCallOptions = {}): Promise<void> {
+  const timestamp = Math.max(Date.now(), lastTimestamp + 1)
+  lastTimestamp = timestamp
+  const signed = signUpload(retire.identity, { deviceId: retire.deviceId, relayPeerId: relayPeerIdOf(relay, retire.relayPeerId), timestamp: BigInt(timestamp), oneTimePreKeys: [], kemOneTimePreKeys: [], retire: true })
+  await call(node, relay, { type: PreKeyRequest.Type.UPLOAD, ...signed }, options)
+}
+
+/**
  * Fetches one bundle for `identityKey` (of `options.deviceId`, else of the lowest device id the relay holds):
  * the relay hands each one-time key out once. The bundle is verified (signatures, key forms, the identity and
  * device asked for) before it is returned.

@@ -47,6 +47,8 @@ export interface PreKeyBackend {
   upload(upload: VerifiedUpload, requester: PeerId, options?: AbortOptions): Promise<PreKeyCounts>
   /** Takes one bundle's keys from one device; each one-time key leaves the store in the same write that reads it. */
   fetch(identityKey: Uint8Array, requester: PeerId, options?: PreKeyFetchOptions): Promise<FetchedPreKeys>
+  /** Forgets one device's prekeys (its owner removed it from the account): its mailbox takes no more mail. Resolves whether it held any. */
+  retire?(identityKey: Uint8Array, deviceId: number, options?: AbortOptions): Promise<boolean>
 }
 
 export interface PreKeyServerInit {
@@ -88,7 +90,7 @@ export function preKeyServer (init: PreKeyServerInit): (components: PreKeyCompon
 }
 
 export { PreKeyServer }
-export { uploadPreKeys, fetchPreKeyBundle, type PreKeyUpload, type PreKeyCallOptions, type PreKeyBundleOptions } from './client.js'
+export { uploadPreKeys, retirePreKeys, fetchPreKeyBundle, type PreKeyUpload, type PreKeyCallOptions, type PreKeyBundleOptions } from './client.js'
 export { verifyUpload, signUpload, uploadSignatureMessage, type VerifiedUpload } from './upload.js'
 export {
   PreKeyServiceError, InvalidPreKeyRequestError, PreKeySignatureError, StaleUploadError, WrongRelayError,

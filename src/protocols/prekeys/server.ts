@@ -36,6 +36,11 @@ export class PreKeyServer extends RequestResponseService<PreKeyRequest, PreKeyRe
   protected async answer (req: PreKeyRequest, connection: Connection, options: { signal?: AbortSignal }): Promise<Partial<PreKeyResponse>> {
     if (req.type === PreKeyRequest.Type.UPLOAD) {
       const upload = verifyUpload(req.uploadBody, req.signature, this.peerId.toString(), this.now())
+      if (upload.retire === true) {
+        if (this.backend.retire == null) throw new InvalidPreKeyRequestError('this relay cannot retire devices')
+        await this.backend.retire(upload.identityKey, upload.deviceId, options)
+        return { status: PreKeyResponse.Status.OK, oneTimePreKeysLeft: 0, kemOneTimePreKeysLeft: 0 }
+      }
       const counts = await this.backend.upload(upload, connection.remotePeer, options)
       return { status: PreKeyResponse.Status.OK, ...counts }
     }

@@ -19,7 +19,7 @@ export function uploadSignatureMessage (body: Uint8Array): Uint8Array {
 }
 
 /** Encodes and signs an upload body with the owner's identity key. */
-export function signUpload (identity: IdentityKeyPair, body: Omit<PreKeyUploadBody, 'identityKey'>): { uploadBody: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer> } {
+export function signUpload (identity: IdentityKeyPair, body: Omit<PreKeyUploadBody, 'identityKey' | 'retire'> & { retire?: boolean }): { uploadBody: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer> } {
   const uploadBody = PreKeyUploadBody.encode({ ...body, identityKey: Uint8Array.from(identity.publicKey) })
   return { uploadBody, signature: Uint8Array.from(identity.sign(uploadSignatureMessage(uploadBody))) }
 }
@@ -33,6 +33,8 @@ export interface VerifiedUpload {
   lastResortKemPreKey?: Uint8Array
   oneTimePreKeys: Array<{ id: number, encoded: Uint8Array }>
   kemOneTimePreKeys: Array<{ id: number, encoded: Uint8Array }>
+  /** the owner removed this device from its account: forget its prekeys (nothing else is set) */
+  retire?: boolean
 }
 
 function attempt<T> (fn: () => T, what: string): T {
@@ -66,6 +68,10 @@ export function verifyUpload (uploadBody: Uint8Array, signature: Uint8Array, rel
   if (body.oneTimePreKeys.length > MAX_UPLOAD_BATCH || body.kemOneTimePreKeys.length > MAX_UPLOAD_BATCH) throw new PreKeyLimitError(`at most ${MAX_UPLOAD_BATCH} one-time prekeys of each kind per upload`)
 
   const out: VerifiedUpload = { identityKey: body.identityKey, deviceId: body.deviceId, timestamp, oneTimePreKeys: [], kemOneTimePreKeys: [] }
+  if (body.retire) {
+    if (body.signedPreKey != null || body.lastResortKemPreKey != null || body.oneTimePreKeys.length > 0 || body.kemOneTimePreKeys.length > 0) throw new InvalidPreKeyRequestError('a retirement carries no keys')
+    return { ...out, retire: true }
+  }
   if (body.signedPreKey != null) {
     if (body.signedPreKey.length > MAX_SIGNED_PREKEY_SIZE) throw new InvalidPreKeyRequestError('signed prekey too large')
     const k = attempt(() => decodePublicSignedPreKey(body.signedPreKey!), 'signed prekey')

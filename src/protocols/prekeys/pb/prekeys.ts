@@ -12,6 +12,7 @@ export interface PreKeyUploadBody {
   lastResortKemPreKey?: Uint8Array<ArrayBuffer>
   oneTimePreKeys: Uint8Array<ArrayBuffer>[]
   kemOneTimePreKeys: Uint8Array<ArrayBuffer>[]
+  retire: boolean
 }
 
 export namespace PreKeyUploadBody {
@@ -68,6 +69,11 @@ export namespace PreKeyUploadBody {
           }
         }
 
+        if ((obj.retire != null && obj.retire !== false)) {
+          w.uint32(72)
+          w.bool(obj.retire)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -78,7 +84,8 @@ export namespace PreKeyUploadBody {
           relayPeerId: '',
           timestamp: 0n,
           oneTimePreKeys: [],
-          kemOneTimePreKeys: []
+          kemOneTimePreKeys: [],
+          retire: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -125,6 +132,10 @@ export namespace PreKeyUploadBody {
               }
 
               obj.kemOneTimePreKeys.push(reader.bytes())
+              break
+            }
+            case 9: {
+              obj.retire = reader.bool()
               break
             }
             default: {
@@ -219,6 +230,13 @@ export namespace PreKeyUploadBody {
 
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.retire`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -273,6 +291,11 @@ export namespace PreKeyUploadBody {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PreKeyUploadBodyRetireFieldEvent {
+    field: '$.retire'
+    value: boolean
+  }
+
   export function encode (obj: Partial<PreKeyUploadBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PreKeyUploadBody.codec())
   }
@@ -281,7 +304,7 @@ export namespace PreKeyUploadBody {
     return decodeMessage(buf, PreKeyUploadBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyUploadBody>): Generator<PreKeyUploadBodyIdentityKeyFieldEvent | PreKeyUploadBodyDeviceIdFieldEvent | PreKeyUploadBodyRelayPeerIdFieldEvent | PreKeyUploadBodyTimestampFieldEvent | PreKeyUploadBodySignedPreKeyFieldEvent | PreKeyUploadBodyLastResortKemPreKeyFieldEvent | PreKeyUploadBodyOneTimePreKeysFieldEvent | PreKeyUploadBodyKemOneTimePreKeysFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyUploadBody>): Generator<PreKeyUploadBodyIdentityKeyFieldEvent | PreKeyUploadBodyDeviceIdFieldEvent | PreKeyUploadBodyRelayPeerIdFieldEvent | PreKeyUploadBodyTimestampFieldEvent | PreKeyUploadBodySignedPreKeyFieldEvent | PreKeyUploadBodyLastResortKemPreKeyFieldEvent | PreKeyUploadBodyOneTimePreKeysFieldEvent | PreKeyUploadBodyKemOneTimePreKeysFieldEvent | PreKeyUploadBodyRetireFieldEvent> {
     return streamMessage(buf, PreKeyUploadBody.codec(), opts)
   }
 }
