@@ -195,9 +195,10 @@ export class Outbound {
     const waitsFor = (e: OutboxEntry): string[] => e.pendingDevices != null && e.pendingDevices.some(k => k.startsWith(owner)) ? e.pendingDevices : recipient.devices.map(d => d.key)
     const pending = new Map<string, Set<string>>(live.map(e => [e.id, new Set(waitsFor(e))]))
     let retryAfter: number | undefined
-    for (const device of recipient.devices) {
+    // the recipient's devices are served side by side (linked devices: up to six), each in its own order
+    await Promise.all(recipient.devices.map(async device => {
       const mine = live.filter(e => pending.get(e.id)!.has(device.key))
-      if (mine.length === 0) continue
+      if (mine.length === 0) return
       try {
         const acked = await this.deliverToDevice(party, recipient, device, mine, options)
         for (const id of acked.ids) pending.get(id)!.delete(device.key)
@@ -206,7 +207,7 @@ export class Outbound {
         options.signal?.throwIfAborted()
         this.init.onError?.(err)
       }
-    }
+    }))
     // devices no longer in the record are not waited for
     const current = new Set(recipient.devices.map(d => d.key))
     const unfinished: OutboxEntry[] = []
