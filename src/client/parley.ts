@@ -4,7 +4,7 @@ import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIde
 import type { AbortOptions } from '@libp2p/interface'
 import { openLevel, toHex, type Storage, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
-import { Messenger, NotRegisteredError, type IncomingMessage, type MessengerEvents, type SelfInfo } from '../messaging/index.js'
+import { Messenger, NotRegisteredError, type IncomingMessage, type MessengerEvents, type SelfInfo, type StateContent, type SyncedStore } from '../messaging/index.js'
 import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
 import type { ClientNode, ParleyNodeInit } from '../net/options.js'
@@ -24,7 +24,7 @@ import { exportBackup, importBackup, type BackupProgressOptions, type ImportBack
 import { TrustRoots, type TrustRootsInfo } from './trust-roots.js'
 import { ConnectionHealth, type NetworkChange, type NetworkStatus } from './connection-health.js'
 import { openAppStore, type AppStore } from './app-store.js'
-import { OwnDevices, type DeviceKind, type OwnDevice } from './own-devices.js'
+import { OwnDevices, checkDeviceName, type DeviceKind, type OwnDevice } from './own-devices.js'
 import { approveLink, linkAsNewDevice, type LinkProgress } from './linking.js'
 import { DeviceRemovedError, NotLinkableError } from './errors.js'
 import { multiaddr as toMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -128,6 +128,8 @@ export interface ParleyEvents {
   network: NetworkChange
   /** a text one of our other devices sent to `to` (a sent transcript): it is in history as sent */
   sent: MessengerEvents['sent']
+  /** another of our devices changed the profile, settings or device names: they are stored here too (read them again) */
+  'account-state': MessengerEvents['account-state']
   /** one of our other devices read these messages of the chat with `phone`: marked read here too */
   'read-sync': MessengerEvents['read-sync']
   /** a contact linked or removed a device (not a new identity: its safety number is unchanged) */
@@ -248,6 +250,7 @@ export class Parley extends Emitter<ParleyEvents> {
       onProfile: async (from, p, options) => await this.contactProfiles.offer(from, p, options),
       createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' })),
       linkedDevices: async options => ({ others: await this.ownDevices.count(options) > 1, recordSeq: await this.ownDevices.seq(options) }),
+      onState: async (state, options) => { await this.takeAccountState(state, options) },
       accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) }
     })
     this.messenger.on('message', m => {
@@ -266,6 +269,9 @@ export class Parley extends Emitter<ParleyEvents> {
       this.emit('sent', e)
     })
     this.messenger.on('read-sync', e => this.emit('read-sync', e))
+    this.messenger.on('account-state', e => {
+      this.reloadAccountState().then(() => this.emit('account-state', e), err => this.background(err))
+    })
     this.messenger.on('contact-devices', e => this.emit('contact-devices', e))
     this.messenger.on('profile', e => this.emit('profile', e))
     this.presence = new Presence({
@@ -455,6 +461,8 @@ export class Parley extends Emitter<ParleyEvents> {
     }, options)
     this.messenger.forgetRecipient(self.phone)
     await this.announceDevices(await this.ownDevices.seq(options), options).catch(err => this.background(err))
+    // the other devices learn the new device's name (and the list, from the record)
+    await this.syncAccount(['device-names'], options).catch(err => this.background(err))
     this.emit('devices', { reason: 'linked' })
     return linked
   }
@@ -473,6 +481,52 @@ export class Parley extends Emitter<ParleyEvents> {
     }
     await this.announceDevices(seq, options).catch(err => this.background(err))
     this.emit('devices', { reason: 'removed' })
+  }
+
+  /** Sends our other devices these account stores as they are here (profile, settings, device names). */
+  private async syncAccount (names: SyncedStore[], options?: AbortOptions): Promise<void> {
+    const stores: StateContent['stores'] = []
+    for (const name of names) {
+      const entries: Array<{ key: string, value: Uint8Array }> = []
+      if (name === 'device-names') {
+        for (const [id, n] of Object.entries(await this.ownDevices.names(options))) entries.push({ key: id, value: new TextEncoder().encode(JSON.stringify(n)) })
+      } else {
+        for await (const e of this.storage.kv(name).iterate({}, options)) entries.push({ key: e.key, value: e.value })
+      }
+      stores.push({ name, entries })
+    }
+    await this.messenger.syncState(stores, options)
+  }
+
+  /** Takes account stores another of our devices sent: its copy replaces ours (inside the persist step of its envelope). */
+  private async takeAccountState (state: StateContent, options?: AbortOptions): Promise<void> {
+    for (const store of state.stores) {
+      if (store.name === 'device-names') {
+        const names: Record<string, { name: string, kind?: DeviceKind }> = {}
+        for (const e of store.entries) {
+          try {
+            const n = JSON.parse(new TextDecoder().decode(e.value)) as { name: string, kind?: DeviceKind }
+            if (/^\d+$/.test(e.key) && typeof n.name === 'string') names[e.key] = { name: checkDeviceName(n.name), ...(n.kind != null ? { kind: n.kind } : {}) }
+          } catch {
+            // a name that does not parse is skipped, the others are taken
+          }
+        }
+        await this.ownDevices.adoptNames(names, options)
+        continue
+      }
+      const kv = this.storage.kv(store.name)
+      const keep = new Set(store.entries.map(e => e.key))
+      const stale: string[] = []
+      for await (const e of kv.iterate({}, options)) if (!keep.has(e.key)) stale.push(e.key)
+      await kv.batch([...stale.map(key => ({ type: 'del' as const, key })), ...store.entries.map(e => ({ type: 'put' as const, key: e.key, value: e.value }))], { ...options, sync: true })
+    }
+  }
+
+  /** Reads the stores another device may have changed again (settings, our shared profile). */
+  private async reloadAccountState (options?: AbortOptions): Promise<void> {
+    this.currentSettings = await loadSettings(this.storage.kv('settings'), { readReceipts: this.init.readReceipts ?? true }, options)
+    this.messenger.setReadReceipts(this.currentSettings.readReceipts)
+    this.sharedProfile = undefined
   }
 
   /** Publishes our record now (schedules running or not); resolves with its seq. */
@@ -503,6 +557,7 @@ export class Parley extends Emitter<ParleyEvents> {
   /** Names a device of this account (this one or another). */
   async renameDevice (deviceId: number, name: string, options?: AbortOptions): Promise<void> {
     await this.ownDevices.rename(deviceId, name, options)
+    await this.syncAccount(['device-names'], options).catch(err => this.background(err))
     this.emit('devices', { reason: 'renamed' })
   }
 
@@ -846,6 +901,7 @@ export class Parley extends Emitter<ParleyEvents> {
     if (changed) {
       this.sharedProfile = undefined
       await this.messenger.shareProfile(options)
+      await this.syncAccount(['profile'], options).catch(err => this.background(err))
     }
     return profile
   }
@@ -923,6 +979,7 @@ export class Parley extends Emitter<ParleyEvents> {
   async setReadReceipts (on: boolean, options?: AbortOptions): Promise<Settings> {
     this.currentSettings = await saveSettings(this.storage.kv('settings'), { readReceipts: this.init.readReceipts ?? true }, { readReceipts: on }, options)
     this.messenger.setReadReceipts(on)
+    await this.syncAccount(['settings'], options).catch(err => this.background(err))
     return this.settings()
   }
 

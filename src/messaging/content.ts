@@ -45,7 +45,14 @@ export interface DevicesContent { kind: 'devices', seq: number }
 export interface SentContent { kind: 'sent', to: string, id: string, text: string, timestamp: number, quoteId?: string }
 /** to our own other devices: these messages of the chat with `chat` were read on the sending device */
 export interface ReadSyncContent { kind: 'read-sync', chat: string, ids: string[] }
-export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent
+/** Account stores whose whole content our other devices take as it is on the sender (last writer wins). */
+export const SYNCED_STORES = ['profile', 'settings', 'device-names'] as const
+export type SyncedStore = typeof SYNCED_STORES[number]
+/** Entries per synced store: these stores hold a handful each. */
+const MAX_SYNCED_ENTRIES = 64
+/** to our own other devices: the whole of these small account stores as they are now here */
+export interface StateContent { kind: 'state', stores: Array<{ name: SyncedStore, entries: Array<{ key: string, value: Uint8Array }> }> }
+export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent | StateContent
 
 /** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
 export interface Content {
@@ -123,6 +130,10 @@ export function encodeContent (c: Content): Uint8Array {
       if (b.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError(`text longer than ${MAX_TEXT_LENGTH} characters`)
       pb.sent = { to: b.to, data: { id: unhexId(b.id), text: b.text, timestamp: BigInt(b.timestamp), ...(b.quoteId != null ? { quoteId: unhexId(b.quoteId) } : {}) } }
       break
+    case 'state':
+      checkState(b)
+      pb.state = { stores: b.stores.map(st => ({ name: st.name, entries: st.entries.map(e => ({ key: e.key, value: Uint8Array.from(e.value) })) })) }
+      break
     case 'read-sync':
       if (!E164.test(b.chat)) throw new MalformedContentError('a read sync names an E.164 number')
       if (b.ids.length === 0 || b.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError(`a read sync names 1..${MAX_RECEIPT_IDS} messages`)
@@ -148,12 +159,12 @@ export function decodeContent (bytes: Uint8Array): Content {
   if (bytes.length > MAX_CONTENT_BYTES) throw new MalformedContentError('content too large')
   let pb: ContentPb
   try {
-    pb = ContentPb.decode(unpad(bytes), { limits: { receipt: { ids: MAX_RECEIPT_IDS }, readSync: { ids: MAX_RECEIPT_IDS } } } as never)
+    pb = ContentPb.decode(unpad(bytes), { limits: { receipt: { ids: MAX_RECEIPT_IDS }, readSync: { ids: MAX_RECEIPT_IDS }, state: { stores: SYNCED_STORES.length } } } as never)
   } catch (err) {
     if (err instanceof MalformedContentError) throw err
     throw new MalformedContentError('content does not decode')
   }
-  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile, pb.devices, pb.sent, pb.readSync].filter(x => x != null).length
+  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile, pb.devices, pb.sent, pb.readSync, pb.state].filter(x => x != null).length
   if (present !== 1) throw new MalformedContentError('content must say exactly one thing')
   let body: MessageBody
   if (pb.data != null) {
@@ -177,6 +188,10 @@ export function decodeContent (bytes: Uint8Array): Content {
     const d = pb.sent.data
     if (d == null || !E164.test(pb.sent.to) || d.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError('bad transcript')
     body = { kind: 'sent', to: pb.sent.to, id: idOf(d.id), text: d.text, timestamp: Number(d.timestamp), ...(d.quoteId != null ? { quoteId: idOf(d.quoteId) } : {}) }
+  } else if (pb.state != null) {
+    const state: StateContent = { kind: 'state', stores: pb.state.stores.map(st => ({ name: st.name as SyncedStore, entries: st.entries.map(e => ({ key: e.key, value: e.value })) })) }
+    checkState(state)
+    body = state
   } else if (pb.readSync != null) {
     if (!E164.test(pb.readSync.chat) || pb.readSync.ids.length === 0 || pb.readSync.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError('bad read sync')
     body = { kind: 'read-sync', chat: pb.readSync.chat, ids: pb.readSync.ids.map(idOf) }
@@ -192,6 +207,16 @@ export function decodeContent (bytes: Uint8Array): Content {
     ...(pb.expiresAt > 0n ? { expiresAt: Number(pb.expiresAt) } : {}),
     ...(pb.deliveryToken.length > 0 ? { deliveryToken: pb.deliveryToken } : {}),
     ...(pb.senderRecordSeq > 0n && pb.senderRecordSeq <= BigInt(Number.MAX_SAFE_INTEGER) ? { senderRecordSeq: Number(pb.senderRecordSeq) } : {})
+  }
+}
+
+/** Known store names, each once, a bounded number of entries with short keys. */
+function checkState (b: StateContent): void {
+  const names = new Set<string>()
+  for (const st of b.stores) {
+    if (!(SYNCED_STORES as readonly string[]).includes(st.name) || names.has(st.name)) throw new MalformedContentError('bad account state: unknown or repeated store')
+    names.add(st.name)
+    if (st.entries.length > MAX_SYNCED_ENTRIES || st.entries.some(e => e.key.length === 0 || e.key.length > 128)) throw new MalformedContentError('bad account state: too many entries or a bad key')
   }
 }
 

@@ -40,6 +40,8 @@ export interface InboundInit {
   onReceipt: (from: string, body: Extract<MessageBody, { kind: 'receipt' }>, options?: StoreOptions) => Promise<void>
   /** called inside the persist step for a contact's profile: store it; false when it is not newer than the one kept (then it is a duplicate) */
   onProfile?: (from: string, body: Extract<MessageBody, { kind: 'profile' }>, options?: StoreOptions) => Promise<boolean>
+  /** called inside the persist step for account state from another of our devices: take it */
+  onState?: (body: Extract<MessageBody, { kind: 'state' }>, options?: StoreOptions) => Promise<void>
   onError?: (err: unknown) => void
 }
 
@@ -105,12 +107,16 @@ export class Inbound {
     const from = content.senderE164
     const body = content.body
     // transcripts and read syncs come only from another device of our own account: anyone else's are dropped
-    if ((body.kind === 'sent' || body.kind === 'read-sync') && !fromOwnDevice) return { kind: 'dropped', reason: 'sync from another account' }
+    if ((body.kind === 'sent' || body.kind === 'read-sync' || body.kind === 'state') && !fromOwnDevice) return { kind: 'dropped', reason: 'sync from another account' }
     startWriting()
     if (body.kind === 'sent') {
       const stored: StoredMessage = { id: body.id, conversation: body.to, direction: 'out', sender: from, text: body.text, timestamp: body.timestamp, receivedAt: this.init.now(), status: 'sent' }
       const fresh = await this.init.messages.addOutgoing(stored, options)
       return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
+    }
+    if (body.kind === 'state') {
+      await this.init.onState?.(body, options)
+      return { kind: 'new', sender, from, content }
     }
     if (body.kind === 'read-sync') {
       let upTo = -1

@@ -5,7 +5,7 @@ import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
 import { DmServer, type DmComponents } from '../protocols/dm/index.js'
 import type { LookupResult } from '../directory/index.js'
-import { assertTextFits, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType } from './content.js'
+import { assertTextFits, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType, type StateContent, type SyncedStore } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
 import { Inbound, type InboundResult } from './inbound.js'
@@ -94,6 +94,8 @@ export interface MessengerEvents {
   sent: { to: string, id: string, text: string, timestamp: number, sender: DeviceAddress }
   /** one of our other devices read these messages of the chat with `phone` (marked read here too) */
   'read-sync': { phone: string, ids: string[] }
+  /** another of our devices sent account state (profile, settings, device names): it is stored */
+  'account-state': { stores: SyncedStore[] }
   /** a contact's account linked or removed a device: it is looked up again before our next message */
   'contact-devices': { phone: string }
   error: unknown
@@ -131,6 +133,8 @@ export interface MessengerInit {
    * resolves false when it is not newer than the one kept. Without it contacts' profiles are dropped.
    */
   onProfile?: (from: string, profile: ProfileContent, options?: StoreOptions) => Promise<boolean>
+  /** stores account state another of our devices sent (profile, settings, device names) inside the persist step */
+  onState?: (state: StateContent, options?: StoreOptions) => Promise<void>
   /**
    * makes a short-lived libp2p node with a fresh key that only dials (no listening, no services): mailbox
    * deposits leave from it, so relays never see our device's peer id on them. Absent: deposits leave from `node`.
@@ -228,6 +232,7 @@ export class Messenger extends Emitter<MessengerEvents> {
         for (const id of body.ids) await this.setStatus(from, id, body.type === 'read' ? 'read' : 'delivered', options)
       },
       onProfile: async (from, body, options) => await init.onProfile?.(from, body, options) ?? false,
+      onState: async (body, options) => { await init.onState?.(body, options) },
       onError: err => this.emit('error', err)
     })
     this.receiver = new MailboxReceiver({
@@ -347,6 +352,9 @@ export class Messenger extends Emitter<MessengerEvents> {
         break
       case 'read-sync':
         this.emit('read-sync', { phone: body.chat, ids: body.ids })
+        break
+      case 'state':
+        this.emit('account-state', { stores: body.stores.map(st => st.name) })
         break
       case 'devices':
         this.recipients.forget(result.from)
@@ -711,6 +719,14 @@ export class Messenger extends Emitter<MessengerEvents> {
     const self = await this.requireSelf(options)
     const createdAt = this.stamp()
     for (const to of contacts) await this.enqueue(to, 'devices', newMessageId(this.init.random), { kind: 'devices', seq }, self, createdAt, RECEIPT_TTL_MS, options)
+    this.outbound.wake()
+  }
+
+  /** Sends our other devices the whole of these account stores as they are here (no-op with one device). */
+  async syncState (stores: StateContent['stores'], options?: StoreOptions): Promise<void> {
+    if ((await this.init.linkedDevices?.(options))?.others !== true) return
+    const self = await this.requireSelf(options)
+    await this.enqueue(self.phone, 'sync', newMessageId(this.init.random), { kind: 'state', stores }, self, this.stamp(), MESSAGE_TTL_MS, options)
     this.outbound.wake()
   }
 

@@ -109,6 +109,16 @@ describe('linked devices', () => {
     await transcripts.until(1, 60_000, 'the transcript at the laptop')
     expect(transcripts.items[0]).toMatchObject({ to: BOB, id: mine.id, text: 'sent from the first device' })
     expect((await laptop.history(BOB)).find(m => m.id === mine.id)).toMatchObject({ direction: 'out', text: 'sent from the first device' })
+
+    // the profile set on one device is the profile on the other; a device renamed on the laptop is renamed on the phone
+    const stateAtLaptop = collect<{ stores: string[] }>(push => laptop?.on('account-state', push))
+    await alice.setProfile({ name: 'Alice Liddell' })
+    await stateAtLaptop.until(1, 60_000, 'the profile at the laptop')
+    expect((await laptop.profile()).name).toBe('Alice Liddell')
+    const stateAtAlice = collect<{ stores: string[] }>(push => alice.on('account-state', push))
+    await laptop.renameDevice(1, 'Phone')
+    await stateAtAlice.until(1, 60_000, 'the device names at the phone')
+    expect((await alice.devices()).map(d => d.name)).toEqual(['Phone', 'Laptop'])
   }, 300_000)
 
   it('a code that was damaged or is not a link code is refused with a clear error; a device with an account cannot be linked', async () => {

@@ -1,6 +1,6 @@
 // Test party: one device with its storage, identity, prekeys and session managers, and a restart that rebuilds everything from storage.
 import type { DeviceAddress, Storage } from '../../src/storage/index.js'
-import { GroupSessionManager, loadOrCreateLocalIdentity, PreKeyManager, SessionManager } from '../../src/session/index.js'
+import { encodeLocalIdentity, GroupSessionManager, loadOrCreateLocalIdentity, PreKeyManager, SessionManager } from '../../src/session/index.js'
 import type { LocalIdentity } from '../../src/session/index.js'
 import type { SeededRandom } from '../helpers/seeded-random.js'
 import type { StorageBackend } from '../helpers/storage.js'
@@ -27,6 +27,17 @@ export class Party {
     await p.build()
     await p.preKeys.rotateSignedPreKeys()
     if (oneTimeKeys > 0) await p.preKeys.generateOneTimePreKeys(oneTimeKeys)
+    return p
+  }
+
+  /** Another device (`deviceId`) of `of`'s account: the same identity key, its own storage, prekeys and sessions (linked devices). */
+  static async companion (name: string, of: Party, deviceId: number, backend: StorageBackend, rng: SeededRandom, clock: TestClock): Promise<Party> {
+    const p = new Party(name, backend, rng, clock)
+    p.storage = await backend.open()
+    await p.storage.identity.saveLocalIdentity(encodeLocalIdentity({ identity: of.local.identity, deviceId, createdAt: clock.now() }))
+    await p.build()
+    await p.preKeys.rotateSignedPreKeys()
+    await p.preKeys.generateOneTimePreKeys(5)
     return p
   }
 

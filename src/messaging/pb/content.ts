@@ -1165,6 +1165,385 @@ export namespace ReadSync {
   }
 }
 
+export interface AccountState {
+  stores: AccountState.Store[]
+}
+
+export namespace AccountState {
+  export interface Entry {
+    key: string
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace Entry {
+    let _codec: Codec<Entry>
+
+    export const codec = (): Codec<Entry> => {
+      if (_codec == null) {
+        _codec = message<Entry>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.key != null && obj.key !== '')) {
+            w.uint32(10)
+            w.string(obj.key)
+          }
+
+          if ((obj.value != null && obj.value.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.value)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            key: '',
+            value: uint8ArrayAlloc(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.key = reader.string()
+                break
+              }
+              case 2: {
+                obj.value = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.key`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.value`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface EntryKeyFieldEvent {
+      field: '$.key'
+      value: string
+    }
+
+    export interface EntryValueFieldEvent {
+      field: '$.value'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<Entry>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Entry.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Entry {
+      return decodeMessage(buf, Entry.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Entry>): Generator<EntryKeyFieldEvent | EntryValueFieldEvent> {
+      return streamMessage(buf, Entry.codec(), opts)
+    }
+  }
+
+  export interface Store {
+    name: string
+    entries: AccountState.Entry[]
+  }
+
+  export namespace Store {
+    let _codec: Codec<Store>
+
+    export const codec = (): Codec<Store> => {
+      if (_codec == null) {
+        _codec = message<Store>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.name != null && obj.name !== '')) {
+            w.uint32(10)
+            w.string(obj.name)
+          }
+
+          if (obj.entries != null && obj.entries.length > 0) {
+            for (const value of obj.entries) {
+              w.uint32(18)
+              AccountState.Entry.codec().encode(value, w)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            name: '',
+            entries: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.name = reader.string()
+                break
+              }
+              case 2: {
+                if (opts.limits?.entries != null && obj.entries.length === opts.limits.entries) {
+                  throw new MaxLengthError('Decode error - repeated field "entries" had too many elements')
+                }
+
+                obj.entries.push(AccountState.Entry.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.entries$
+                }))
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            entries: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 2: {
+                if (opts.limits?.entries != null && obj.entries === opts.limits.entries) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "entries" had too many elements')
+                }
+
+                for (const evt of AccountState.Entry.codec().stream(reader, reader.uint32(), `${prefix}.entries[]`, {
+                  limits: opts.limits?.entries$
+                })) {
+                  yield {
+                    ...evt,
+                    index: obj.entries
+                  }
+                }
+
+                obj.entries++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface StoreNameFieldEvent {
+      field: '$.name'
+      value: string
+    }
+
+    export interface StoreEntriesKeyFieldEvent {
+      field: '$.entries[].key'
+      value: string
+      index: number
+    }
+
+    export interface StoreEntriesValueFieldEvent {
+      field: '$.entries[].value'
+      value: Uint8Array<ArrayBuffer>
+      index: number
+    }
+
+    export function encode (obj: Partial<Store>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Store.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Store>): Store {
+      return decodeMessage(buf, Store.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Store>): Generator<StoreNameFieldEvent | StoreEntriesKeyFieldEvent | StoreEntriesValueFieldEvent> {
+      return streamMessage(buf, Store.codec(), opts)
+    }
+  }
+
+  let _codec: Codec<AccountState>
+
+  export const codec = (): Codec<AccountState> => {
+    if (_codec == null) {
+      _codec = message<AccountState>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.stores != null && obj.stores.length > 0) {
+          for (const value of obj.stores) {
+            w.uint32(10)
+            AccountState.Store.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          stores: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.stores != null && obj.stores.length === opts.limits.stores) {
+                throw new MaxLengthError('Decode error - repeated field "stores" had too many elements')
+              }
+
+              obj.stores.push(AccountState.Store.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.stores$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          stores: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.stores != null && obj.stores === opts.limits.stores) {
+                throw new MaxLengthError('Streaming decode error - repeated field "stores" had too many elements')
+              }
+
+              for (const evt of AccountState.Store.codec().stream(reader, reader.uint32(), `${prefix}.stores[]`, {
+                limits: opts.limits?.stores$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.stores
+                }
+              }
+
+              obj.stores++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AccountStateStoresNameFieldEvent {
+    field: '$.stores[].name'
+    value: string
+    index: number
+  }
+
+  export interface AccountStateStoresEntriesKeyFieldEvent {
+    field: '$.stores[].entries[].key'
+    value: string
+    index: number
+  }
+
+  export interface AccountStateStoresEntriesValueFieldEvent {
+    field: '$.stores[].entries[].value'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<AccountState>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AccountState.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountState>): AccountState {
+    return decodeMessage(buf, AccountState.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccountState>): Generator<AccountStateStoresNameFieldEvent | AccountStateStoresEntriesKeyFieldEvent | AccountStateStoresEntriesValueFieldEvent> {
+    return streamMessage(buf, AccountState.codec(), opts)
+  }
+}
+
 export interface Content {
   senderE164: string
   attestation: Uint8Array<ArrayBuffer>
@@ -1180,6 +1559,7 @@ export interface Content {
   devices?: DevicesChanged
   sent?: SentTranscript
   readSync?: ReadSync
+  state?: AccountState
 }
 
 export namespace Content {
@@ -1260,6 +1640,11 @@ export namespace Content {
         if (obj.readSync != null) {
           w.uint32(114)
           ReadSync.codec().encode(obj.readSync, w)
+        }
+
+        if (obj.state != null) {
+          w.uint32(122)
+          AccountState.codec().encode(obj.state, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1351,6 +1736,12 @@ export namespace Content {
             case 14: {
               obj.readSync = ReadSync.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.readSync
+              })
+              break
+            }
+            case 15: {
+              obj.state = AccountState.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.state
               })
               break
             }
@@ -1463,6 +1854,13 @@ export namespace Content {
             case 14: {
               yield * ReadSync.codec().stream(reader, reader.uint32(), `${prefix}.readSync`, {
                 limits: opts.limits?.readSync
+              })
+
+              break
+            }
+            case 15: {
+              yield * AccountState.codec().stream(reader, reader.uint32(), `${prefix}.state`, {
+                limits: opts.limits?.state
               })
 
               break
@@ -1626,6 +2024,24 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentStateStoresNameFieldEvent {
+    field: '$.state.stores[].name'
+    value: string
+    index: number
+  }
+
+  export interface ContentStateStoresEntriesKeyFieldEvent {
+    field: '$.state.stores[].entries[].key'
+    value: string
+    index: number
+  }
+
+  export interface ContentStateStoresEntriesValueFieldEvent {
+    field: '$.state.stores[].entries[].value'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -1634,7 +2050,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent | ContentStateStoresNameFieldEvent | ContentStateStoresEntriesKeyFieldEvent | ContentStateStoresEntriesValueFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
