@@ -3,13 +3,19 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { Parley, createNodeNode, createDepositNodeNode, type ReceivedMessage } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
-import { collect, registeredDevice, startTestRelay, type TestRelay } from '../messaging/helpers.js'
+import { collect, openDevice, registeredDevice, startTestRelay, type TestRelay } from '../messaging/helpers.js'
+import { retryUntil } from '../helpers/wait.js'
 import { internals } from '../../src/client/internals.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { fetchPreKeyBundle } from '../../src/protocols/prekeys/index.js'
 
 const ALICE = '+15550610001'
 const BOB = '+15550610002'
+
+/** Waits (bounded) until the collected events include one that `match`es. */
+async function until<T> (c: ReturnType<typeof collect<T>>, match: (e: T) => boolean, what: string): Promise<void> {
+  for (let n = 1; !c.items.some(match); n++) await c.until(n, 60_000, what)
+}
 
 /** Starts `Parley.link` in `name`'s folder and resolves its code as soon as it is shown. */
 function startLink (dir: string, name: string, relay: TestRelay, deviceName?: string): { code: Promise<string>, linked: Promise<{ parley: Parley, phone: string, deviceId: number }>, abort: AbortController } {
@@ -91,10 +97,8 @@ describe('linked devices', () => {
     const atAlice = collect<ReceivedMessage>(push => alice.on('message', push))
     const atLaptop = collect<ReceivedMessage>(push => laptop?.on('message', push))
     const sent = await bob.send(ALICE, 'to all of alice')
-    await atAlice.until(1, 60_000, 'the message at alice\'s first device')
-    await atLaptop.until(1, 60_000, 'the message at alice\'s laptop')
-    expect(atAlice.items.map(m => m.id)).toContain(sent.id)
-    expect(atLaptop.items.map(m => m.id)).toContain(sent.id)
+    await until(atAlice, m => m.id === sent.id, 'the message at alice\'s first device')
+    await until(atLaptop, m => m.id === sent.id, 'the message at alice\'s laptop')
 
     // read on one device: unread cleared on the other
     const readThere = collect<{ phone: string, ids: string[] }>(push => laptop?.on('read-sync', push))
@@ -106,8 +110,8 @@ describe('linked devices', () => {
     // a text sent from one device appears as sent on the other
     const transcripts = collect<{ to: string, id: string, text: string }>(push => laptop?.on('sent', push))
     const mine = await alice.send(BOB, 'sent from the first device')
-    await transcripts.until(1, 60_000, 'the transcript at the laptop')
-    expect(transcripts.items[0]).toMatchObject({ to: BOB, id: mine.id, text: 'sent from the first device' })
+    await until(transcripts, t => t.id === mine.id, 'the transcript at the laptop')
+    expect(transcripts.items.find(t => t.id === mine.id)).toMatchObject({ to: BOB, text: 'sent from the first device' })
     expect((await laptop.history(BOB)).find(m => m.id === mine.id)).toMatchObject({ direction: 'out', text: 'sent from the first device' })
 
     // the profile set on one device is the profile on the other; a device renamed on the laptop is renamed on the phone
@@ -143,6 +147,25 @@ describe('linked devices', () => {
     abort.abort()
     await expect(linked).rejects.toBeDefined()
   }, 120_000)
+
+  it('with the first device switched off, the laptop keeps sending and receiving; the first device catches up when it is back', async () => {
+    if (laptop == null) throw new Error('needs the linked laptop')
+    await alice.stop()
+    const atLaptop = collect<ReceivedMessage>(push => laptop?.on('message', push))
+    const fromBob = await bob.send(ALICE, 'while your phone is off')
+    await until(atLaptop, m => m.id === fromBob.id, 'bob\'s text at the laptop')
+    const atBob = collect<ReceivedMessage>(push => bob.on('message', push))
+    const fromLaptop = await laptop.send(BOB, 'from the laptop alone')
+    await until(atBob, m => m.id === fromLaptop.id, 'the laptop\'s text at bob')
+
+    // back on: bob's text waited in its mailbox, the laptop's text arrives as a transcript
+    alice = await openDevice(dir.path, 'alice', [relay])
+    await retryUntil(async () => {
+      const ids = (await alice.history(BOB)).map(m => m.id)
+      if (!ids.includes(fromBob.id) || !ids.includes(fromLaptop.id)) throw new Error(`not yet: ${ids.length} messages`)
+    }, { timeout: 60_000, what: 'the first device caught up' })
+    expect((await alice.history(BOB)).find(m => m.id === fromLaptop.id)).toMatchObject({ direction: 'out', text: 'from the laptop alone' })
+  }, 180_000)
 
   it('a removed device drops out of the record, its relay mailbox takes nothing more, a contact\'s next text skips it, and it learns it was removed', async () => {
     if (laptop == null) throw new Error('needs the linked laptop')
