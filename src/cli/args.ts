@@ -22,6 +22,8 @@ export interface CliArgs {
   replace: boolean
   /** link, devices link, devices rename: a device name */
   name?: string
+  /** devices link: days of history the new device gets (Infinity: all) */
+  historyDays?: number
   command?: string
   rest: string[]
   help: boolean
@@ -61,7 +63,8 @@ export function usage (): string {
     '  --timeout S           give up after S seconds (receive: listen for S seconds)',
     '  --rpc-port N          daemon: port of the JSON-RPC server on 127.0.0.1',
     '  --replace             restore: replace the device in --data',
-    '  --name NAME           link, devices link/rename: the device\'s name'
+    '  --name NAME           link, devices link/rename: the device\'s name',
+    '  --history-days N|all  devices link: how much history the new device gets (default 90 days)'
   ].join('\n')
 }
 
@@ -99,6 +102,11 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     else if (arg === '--data') out.dataDir = value()
     else if (arg === '--region') out.region = value()
     else if (arg === '--name') out.name = value()
+    else if (arg === '--history-days') {
+      const v = value()
+      if (!/^(\d+|all)$/.test(v)) throw new UsageError(`--history-days: expected a number of days or 'all', got '${v}'`)
+      out.historyDays = v === 'all' ? Infinity : Number(v)
+    }
     else if (arg === '--trusted-verifier') (verifiersFromFlags ??= []).push(verifierKey(value(), '--trusted-verifier'))
     else if (arg === '--timeout') {
       const v = value()

@@ -45,7 +45,7 @@ export async function devicesCommand (args: CliArgs, parley: Parley, signal: Abo
       if (rest.length !== 1) throw new UsageError('devices link takes the parley-link: code the new device shows')
       const wait = spinner('Linking the new device…')
       const bar = progressBar('Sending your account')
-      const linked = await parley.approveLink(rest[0], { signal, ...(args.name != null ? { name: args.name } : {}), onProgress: (done, total) => { wait.stop(); bar.update(done, total) } })
+      const linked = await parley.approveLink(rest[0], { signal, ...(args.name != null ? { name: args.name } : {}), ...(args.historyDays != null ? { historyDays: args.historyDays } : {}), onProgress: (done, total) => { wait.stop(); bar.update(done, total) } })
         .finally(() => { wait.stop(); bar.done() })
       if (args.json) out(JSON.stringify(linked))
       else out(`✓ linked "${linked.name}" (device ${linked.deviceId})`)

@@ -14,7 +14,7 @@ import type { DialingNode } from '../protocols/request-response.js'
 import { openLink } from '../protocols/link/index.js'
 import { encodeLocalIdentity, PreKeyManager, type LocalIdentity } from '../session/index.js'
 import type { LookupResult } from '../directory/index.js'
-import type { KeyValueEntry, Storage } from '../storage/index.js'
+import { messageEntryTime, type KeyValueEntry, type Storage } from '../storage/index.js'
 import { OwnDevices, checkDeviceName, type DeviceKind } from './own-devices.js'
 import { DeviceLimitError } from './errors.js'
 import { MAX_DEVICES } from '../directory/index.js'
@@ -28,6 +28,9 @@ import { MAX_DEVICES } from '../directory/index.js'
 const ACCOUNT_PREFIXES = ['!messages!', '!kv-contacts!', '!kv-contact-meta!', '!kv-contact-blocks!', '!kv-contact-profiles!', '!kv-profile!', '!kv-settings!', '!kv-registration!', '!kv-relays!', '!kv-app-', '!identity!remote/']
 const isAccountEntry = (key: string): boolean => ACCOUNT_PREFIXES.some(p => key.startsWith(p))
 
+/** History a new device gets by default: the last 90 days (WhatsApp's companion sync is about as long); older stays on the devices that have it. */
+export const DEFAULT_LINK_HISTORY_DAYS = 90
+
 /** Progress of a link on either side: entries of the account's state moved so far, of `total`. */
 export type LinkProgress = (done: number, total: number) => void
 
@@ -40,11 +43,14 @@ export interface ApproveLinkParams {
   /** publishes our record (with the new device, now in `devices`); resolves with its seq */
   publish: (options: AbortOptions) => Promise<number>
   random?: RandomSource
+  now: () => number
 }
 
 export interface ApproveLinkOptions extends AbortOptions {
   /** the new device's name; default: the name it suggests for itself */
   name?: string
+  /** days of history the new device gets (Infinity: all, 0: none) @default DEFAULT_LINK_HISTORY_DAYS */
+  historyDays?: number
   onProgress?: LinkProgress
 }
 
@@ -53,8 +59,16 @@ export async function approveLink (uri: string, p: ApproveLinkParams, options: A
   const code = decodeLinkCode(uri)
   const name = options.name != null ? checkDeviceName(options.name) : undefined
   if (await p.devices.count(options) >= MAX_DEVICES) throw new DeviceLimitError(MAX_DEVICES - 1)
+  const days = options.historyDays ?? DEFAULT_LINK_HISTORY_DAYS
+  if (!(days >= 0)) throw new RangeError('historyDays must be 0 or more')
+  const cutoff = Number.isFinite(days) ? p.now() - days * 24 * 3600_000 : -Infinity
   const entries: KeyValueEntry[] = []
-  for await (const e of p.storage.entries(options)) if (isAccountEntry(e.key)) entries.push(e)
+  for await (const e of p.storage.entries(options)) {
+    if (!isAccountEntry(e.key)) continue
+    const at = messageEntryTime(e)
+    if (at != null && at < cutoff) continue
+    entries.push(e)
+  }
   const deviceId = await p.devices.nextDeviceId(options)
   const channel = await openLink(p.node, code, { ...options, ...(p.random != null ? { random: p.random } : {}) })
   let added = false

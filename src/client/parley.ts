@@ -447,7 +447,7 @@ export class Parley extends Emitter<ParleyEvents> {
    * the account's state (history, contacts, settings) with progress, and publishes it in our directory record.
    * DeviceLimitError past MAX_DEVICES; InvalidLinkCodeError, LinkBrokenError, LinkRefusedError as the link goes.
    */
-  async approveLink (uri: string, options: AbortOptions & { name?: string, onProgress?: LinkProgress } = {}): Promise<{ deviceId: number, name: string, peerId: string }> {
+  async approveLink (uri: string, options: AbortOptions & { name?: string, historyDays?: number, onProgress?: LinkProgress } = {}): Promise<{ deviceId: number, name: string, peerId: string }> {
     const self = await this.registration.registration(options)
     if (self == null) throw new NotRegisteredError()
     const linked = await approveLink(uri, {
@@ -457,6 +457,7 @@ export class Parley extends Emitter<ParleyEvents> {
       phone: self.phone,
       devices: this.ownDevices,
       publish: async o => await this.publishRecordNow(o),
+      now: this.init.now ?? Date.now,
       ...(this.init.random != null ? { random: this.init.random } : {})
     }, options)
     this.messenger.forgetRecipient(self.phone)

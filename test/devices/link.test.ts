@@ -148,6 +148,23 @@ describe('linked devices', () => {
     await expect(linked).rejects.toBeDefined()
   }, 120_000)
 
+  it('a device linked with no history gets the account and its contacts but none of the messages', async () => {
+    const { code, linked } = startLink(dir.path, 'bob-tablet', relay)
+    await bob.approveLink(await code, { name: 'Tablet', historyDays: 0 })
+    const tablet = (await linked).parley
+    try {
+      expect((await tablet.whoami()).phone).toBe(BOB)
+      expect(await tablet.history(ALICE)).toEqual([])
+      expect((await bob.history(ALICE)).length).toBeGreaterThan(0)
+      const never = startLink(dir.path, 'never', relay)
+      await expect(bob.approveLink(await never.code, { historyDays: -1 })).rejects.toThrow(RangeError)
+      never.abort.abort()
+      await expect(never.linked).rejects.toBeDefined()
+    } finally {
+      await tablet.stop()
+    }
+  }, 120_000)
+
   it('with the first device switched off, the laptop keeps sending and receiving; the first device catches up when it is back', async () => {
     if (laptop == null) throw new Error('needs the linked laptop')
     await alice.stop()

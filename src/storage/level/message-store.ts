@@ -223,3 +223,29 @@ export class LevelMessageStore implements MessageStore {
     })
   }
 }
+
+/** Where the message store's entries live in a whole storage's raw entries (the `messages` sublevel of openLevel). */
+const RAW_PREFIX = '!messages!'
+
+/**
+ * The timestamp of the message a raw storage entry (Storage.entries()) belongs to: a message record, or its
+ * time or unread index; undefined for anything else (conversation summaries, dedup marks, other stores). A
+ * link archive uses it to carry only recent history.
+ */
+export function messageEntryTime (entry: { key: string, value: Uint8Array }): number | undefined {
+  if (!entry.key.startsWith(RAW_PREFIX)) return undefined
+  const key = entry.key.slice(RAW_PREFIX.length)
+  if (key.startsWith('t/') || key.startsWith('r/')) {
+    const ts = parseInt(key.split('/')[2] ?? '', 16)
+    return Number.isSafeInteger(ts) ? ts : undefined
+  }
+  if (key.startsWith('m/')) {
+    try {
+      const m = decodeJson<StoredMessage>(entry.value, 'message')
+      return typeof m.timestamp === 'number' ? m.timestamp : undefined
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
