@@ -49,6 +49,10 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
   parley.on('profile', e => notify('profile', profileJson(e)))
   parley.on('takeover-attempt', e => notify('takeover-attempt', e))
   parley.on('identity-changed', e => notify('identity-changed', e))
+  // linked devices: texts our other devices sent, chats they read, our device list
+  parley.on('sent', e => notify('sent', { to: e.to, id: e.id, text: e.text, timestamp: e.timestamp, deviceId: e.sender.deviceId }))
+  parley.on('read-sync', e => notify('read', e))
+  parley.on('devices', e => notify('devices', e))
 
   const methods: Record<string, (p: Record<string, unknown> | undefined) => Promise<unknown>> = {
     send: async p => {
@@ -81,7 +85,24 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
       const c = await parley.acceptIdentity(str(p, 'phone'))
       return { phone: c.phone, identityKey: c.identityKey, blocked: c.blocked }
     },
-    trustRoots: async () => parley.trustRoots()
+    trustRoots: async () => parley.trustRoots(),
+    devices: async p => (await parley.devices({ refresh: p?.refresh === true })).map(d => ({ deviceId: d.deviceId, name: d.name, peerId: d.peerId, lastSeen: d.lastSeen ?? null, current: d.current })),
+    linkDevice: async p => await parley.approveLink(str(p, 'uri'), {
+      ...(typeof p?.name === 'string' ? { name: p.name } : {}),
+      ...(typeof p?.historyDays === 'number' ? { historyDays: p.historyDays } : {})
+    }),
+    removeDevice: async p => {
+      const id = p?.deviceId
+      if (typeof id !== 'number' || !Number.isInteger(id)) throw new RpcError(-32602, 'params.deviceId must be an integer')
+      await parley.removeDevice(id)
+      return { deviceId: id, removed: true }
+    },
+    renameDevice: async p => {
+      const id = p?.deviceId
+      if (typeof id !== 'number' || !Number.isInteger(id)) throw new RpcError(-32602, 'params.deviceId must be an integer')
+      await parley.renameDevice(id, str(p, 'name'))
+      return { deviceId: id, name: str(p, 'name').trim() }
+    }
   }
 
   const answer = async (req: RpcRequest): Promise<Record<string, unknown> | undefined> => {
