@@ -17,7 +17,7 @@ export { NotOnParleyError, NotRegisteredError, MessageTooLongError, UnverifiedNu
 export type { StoredMessage, Conversation, MessageStatus, HistoryCursor, KeyValueStore } from './storage/index.js'
 export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupPassphraseTooShortError, BackupCorruptError, LastRelayError, InvalidRelayAddressError, MailboxRelayRefusedError, InvalidDeviceNameError, UnknownDeviceError, DeviceLimitError, DeviceRemovedError, NotLinkableError } from './client/errors.js'
 export { MAX_DEVICE_NAME_CHARS, type OwnDevice, type DeviceKind } from './client/own-devices.js'
-export type { LinkProgress } from './client/linking.js'
+export { DEFAULT_LINK_HISTORY_DAYS, type LinkProgress } from './client/linking.js'
 export { InvalidLinkCodeError, LinkBrokenError, LinkRefusedError, LINK_URI_SCHEME } from './protocols/link/index.js'
 export { InvalidProfileError as InvalidProfileFieldError } from './client/errors.js'
 export { RateLimitedError } from './protocols/errors.js'

@@ -10,7 +10,7 @@ export { NotOnParleyError, NotRegisteredError, MalformedContentError, MessageToo
 export type { StoredMessage, Conversation, MessageStatus } from './storage/index.js'
 export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupPassphraseTooShortError, BackupCorruptError, BackupTargetNotEmptyError, LastRelayError, InvalidRelayAddressError, InvalidProfileError, InvalidDeviceNameError, UnknownDeviceError, DeviceLimitError, DeviceRemovedError, NotLinkableError } from './client/errors.js'
 export { MAX_DEVICE_NAME_CHARS, type OwnDevice, type DeviceKind } from './client/own-devices.js'
-export type { LinkProgress } from './client/linking.js'
+export { DEFAULT_LINK_HISTORY_DAYS, type LinkProgress } from './client/linking.js'
 export { InvalidLinkCodeError, LinkBrokenError, LinkRefusedError, LINK_URI_SCHEME } from './protocols/link/index.js'
 export { MAX_DEVICES } from './directory/index.js'
 export { exportBackup, importBackup, BACKUP_SCRYPT_LOG_N, MIN_BACKUP_PASSPHRASE_CHARS, type BackupInfo, type BackupProgressOptions, type ExportBackupOptions, type ImportBackupOptions } from './client/backup.js'

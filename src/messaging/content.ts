@@ -46,7 +46,7 @@ export interface SentContent { kind: 'sent', to: string, id: string, text: strin
 /** to our own other devices: these messages of the chat with `chat` were read on the sending device */
 export interface ReadSyncContent { kind: 'read-sync', chat: string, ids: string[] }
 /** Account stores whose whole content our other devices take as it is on the sender (last writer wins). */
-export const SYNCED_STORES = ['profile', 'settings', 'device-names'] as const
+const SYNCED_STORES = ['profile', 'settings', 'device-names'] as const
 export type SyncedStore = typeof SYNCED_STORES[number]
 /** Entries per synced store: these stores hold a handful each. */
 const MAX_SYNCED_ENTRIES = 64
