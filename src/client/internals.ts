@@ -4,6 +4,7 @@ import type { Storage } from '../storage/index.js'
 import type { Messenger } from '../messaging/index.js'
 import type { ClientNode } from '../net/options.js'
 import type { Parley } from './parley.js'
+import type { DeviceMaintenance } from './maintenance.js'
 
 /**
  * What a Parley is made of. The fields are TypeScript-private on Parley, so they exist at run time: a page's
@@ -17,6 +18,8 @@ export interface ParleyInternals {
   preKeys: PreKeyManager
   /** the identity key pair, device id and creation time */
   local: LocalIdentity
+  /** republish and prekey upkeep */
+  maintenance: DeviceMaintenance
 }
 
 /** The parts of `parley` (the same objects it uses: patching one patches the device). */

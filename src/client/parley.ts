@@ -392,7 +392,8 @@ export class Parley extends Emitter<ParleyEvents> {
       this.messenger.forgetRecipient((await this.registration.registration(options))?.phone ?? '')
       this.emit('devices', { reason: 'synced' })
     }
-    if (outcome === 'removed') await this.wipeRemoved()
+    // not awaited: this may run inside a publish, and the wipe stops the republisher, which waits for that publish
+    if (outcome === 'removed') this.wipeRemoved().catch(err => this.background(err))
   }
 
   /** What this device publishes, completed with the other devices of the identity (looked up first when there are any). */
@@ -436,9 +437,9 @@ export class Parley extends Emitter<ParleyEvents> {
       if (self != null) {
         const found = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) })
         if (found.registered && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, options)
-        if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
       }
     }
+    if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
     return await this.ownDevices.list(options)
   }
 

@@ -205,9 +205,10 @@ describe('linked devices', () => {
     await bob.waitForStatus(ALICE, after.id, ['sent', 'delivered', 'read'], { signal: AbortSignal.timeout(60_000) })
     expect((await laptop.history(BOB)).map(m => m.id)).not.toContain(after.id)
 
-    // the laptop finds out at its next look at its own record, and wipes itself
-    await expect(laptop.devices({ refresh: true })).rejects.toMatchObject({ name: 'DeviceRemovedError' })
+    // the laptop finds out at its next look at its own record (here: its next republish, which fails), and wipes itself
+    await expect(internals(laptop).maintenance.publishNow()).rejects.toMatchObject({ name: 'DeviceRemovedError' })
     await removed
+    await expect(laptop.devices()).rejects.toMatchObject({ name: 'DeviceRemovedError' })
     expect(await internals(laptop).storage.identity.loadLocalIdentity()).toBeUndefined()
     expect((await laptop.whoami()).registered).toBe(false)
   }, 180_000)
