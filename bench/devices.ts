@@ -2,10 +2,10 @@
 import { join } from 'node:path'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { startRelayProcess, type RelayProcess } from '../scripts/relay-process.js'
+import type { RelayProcess } from '../scripts/relay-process.js'
 import { Parley, createNodeNode, createDepositNodeNode, type ReceivedMessage } from '../src/index.js'
 import { internals } from '../src/client/internals.js'
-import { freePort, next, smsCodes } from './messaging.js'
+import { next, smsCodes, startBenchRelay } from './messaging.js'
 import { median, percentile, type Suite } from './harness.js'
 
 /** History the account holds when the companion is linked (the figure). */
@@ -62,12 +62,7 @@ export const suite: Suite = {
     let relay: RelayProcess | undefined
     const devices: Parley[] = []
     try {
-      relay = await startRelayProcess({
-        dataDir: join(dir, 'relay'),
-        listen: ['/ip4/127.0.0.1/tcp/0'],
-        args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000', '--metrics-port', String(await freePort())],
-        onEvent: sms.onEvent
-      })
+      relay = await startBenchRelay(dir, sms)
       const alice = await registered(dir, 'alice', relay, '+15550710001', sms)
       devices.push(alice)
       const bob = await registered(dir, 'bob', relay, '+15550710002', sms)

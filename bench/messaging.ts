@@ -92,6 +92,16 @@ export async function deposits (metricsUrl: string): Promise<number> {
   return Number(m[1])
 }
 
+/** A relay process with a verifier (log SMS gateway), room for many loopback connections and metrics on a free port. */
+export async function startBenchRelay (dir: string, sms: ReturnType<typeof smsCodes>): Promise<RelayProcess> {
+  return await startRelayProcess({
+    dataDir: join(dir, 'relay'),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000', '--metrics-port', String(await freePort())],
+    onEvent: sms.onEvent
+  })
+}
+
 /** The verifier's SMS codes from the relay's stdout events (log gateway). */
 export function smsCodes (): { onEvent: (e: Record<string, unknown>) => void, code: (to: string) => Promise<string> } {
   const codes = new Map<string, string>()
@@ -206,12 +216,7 @@ export const suite: Suite = {
     let relay: RelayProcess | undefined
     const devices: Parley[] = []
     try {
-      relay = await startRelayProcess({
-        dataDir: join(dir, 'relay'),
-        listen: ['/ip4/127.0.0.1/tcp/0'],
-        args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000', '--metrics-port', String(await freePort())],
-        onEvent: sms.onEvent
-      })
+      relay = await startBenchRelay(dir, sms)
       const metrics = relay.listening.metrics as string
       const alice = await device(dir, 'alice', relay, ALICE, sms)
       devices.push(alice)

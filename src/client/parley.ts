@@ -385,15 +385,17 @@ export class Parley extends Emitter<ParleyEvents> {
   }
 
   /** Adopts our own record as the directory serves it: other devices linked or removed meanwhile; wipes this device when it was removed. */
-  private async observeOwnRecord (record: { seq: number, devices: Array<{ deviceId: number, peerId: string, certificate: Uint8Array, prekeyBundle: Uint8Array }>, removedDevices: number[] }, options?: AbortOptions): Promise<void> {
+  private async observeOwnRecord (record: { seq: number, devices: Array<{ deviceId: number, peerId: string, certificate: Uint8Array, prekeyBundle: Uint8Array }>, removedDevices: number[] }, options?: AbortOptions & { inPublish?: boolean }): Promise<void> {
     const outcome = await this.ownDevices.observe(record, options)
     if (outcome === 'adopted') {
       // a linked or removed device: whom our messages and transcripts go to changes now, not in minutes
       this.messenger.forgetRecipient((await this.registration.registration(options))?.phone ?? '')
       this.emit('devices', { reason: 'synced' })
     }
-    // not awaited: this may run inside a publish, and the wipe stops the republisher, which waits for that publish
-    if (outcome === 'removed') this.wipeRemoved().catch(err => this.background(err))
+    if (outcome !== 'removed') return
+    // inside a publish the wipe is not awaited: it stops the republisher, which waits for that very publish
+    if (options?.inPublish === true) this.wipeRemoved().catch(err => this.background(err))
+    else await this.wipeRemoved()
   }
 
   /** What this device publishes, completed with the other devices of the identity (looked up first when there are any). */
@@ -404,7 +406,7 @@ export class Parley extends Emitter<ParleyEvents> {
       const self = await this.registration.registration(options)
       if (self != null) {
         const found = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) }).catch(() => undefined)
-        if (found?.registered === true && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, options)
+        if (found?.registered === true && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, { ...options, inPublish: true })
         if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
       }
     }

@@ -1,11 +1,12 @@
 // `parley link` and `parley devices link|list|remove` as processes against a real relay process: the contract scripts rely on (a parley-link: line first, then the number; one JSON object per device), transcripts in `receive --json`, removal.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { PROJECT_ROOT } from '../../scripts/paths.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runToExit } from '../helpers/process.js'
+import { startDaemon } from '../helpers/daemon.js'
 import { startTestRelay, type TestRelay } from '../messaging/helpers.js'
 
 const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
@@ -109,23 +110,9 @@ describe('parley link / devices', () => {
   }, 120_000)
 
   it('daemon: devices, linkDevice and removeDevice over JSON-RPC, with clear errors', async () => {
-    let daemon: ChildProcess | undefined
+    const daemon = await startDaemon(CLI, common('alice'))
+    const { rpc } = daemon
     try {
-      daemon = spawn(process.execPath, [CLI, ...common('alice'), 'daemon', '--rpc-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-      const url = await new Promise<string>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error('daemon did not start')), 30_000)
-        createInterface({ input: daemon!.stdout! }).on('line', line => {
-          const e = JSON.parse(line)
-          if (e.event === 'rpc') { clearTimeout(t); resolve(e.url) }
-        })
-        daemon!.once('exit', code => reject(new Error(`daemon exited ${code}`)))
-      })
-      let n = 0
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON-RPC results are checked field by field below
-      const rpc = async (method: string, params?: Record<string, unknown>): Promise<{ result?: any, error?: { code: number, message: string, data?: { name: string } } }> => {
-        const res = await fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: ++n, method, ...(params != null ? { params } : {}) }) })
-        return await res.json()
-      }
       const listed = (await rpc('devices', { refresh: true })).result
       expect(listed.map((d: { deviceId: number, current: boolean }) => [d.deviceId, d.current])).toEqual([[1, true]])
       expect((await rpc('linkDevice', { uri: 'parley-link:nonsense' })).error).toMatchObject({ code: -32000, data: { name: 'InvalidLinkCodeError' } })
@@ -135,8 +122,7 @@ describe('parley link / devices', () => {
       expect((await rpc('renameDevice', { deviceId: 1, name: 'Desk' })).result).toEqual({ deviceId: 1, name: 'Desk' })
       expect((await rpc('devices')).result[0]).toMatchObject({ deviceId: 1, name: 'Desk' })
     } finally {
-      daemon?.kill('SIGTERM')
-      if (daemon != null && daemon.exitCode == null) await new Promise(resolve => daemon!.once('exit', resolve))
+      await daemon.stop()
     }
   }, 120_000)
 })

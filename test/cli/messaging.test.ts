@@ -2,11 +2,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { writeFile } from 'node:fs/promises'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
+import { spawn } from 'node:child_process'
 import { PROJECT_ROOT } from '../../scripts/paths.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runToExit } from '../helpers/process.js'
+import { startDaemon } from '../helpers/daemon.js'
 import { startTestRelay, type TestRelay } from '../messaging/helpers.js'
 
 const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
@@ -119,23 +119,9 @@ describe('parley send / receive / daemon', () => {
   }, 120_000)
 
   it('daemon: JSON-RPC send, lookup, history and receive with long-poll', async () => {
-    let daemon: ChildProcess | undefined
+    const daemon = await startDaemon(CLI, common('bob'))
+    const { rpc } = daemon
     try {
-      daemon = spawn(process.execPath, [CLI, ...common('bob'), 'daemon', '--rpc-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-      const url = await new Promise<string>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error('daemon did not start')), 30_000)
-        createInterface({ input: daemon!.stdout! }).on('line', line => {
-          const e = JSON.parse(line)
-          if (e.event === 'rpc') { clearTimeout(t); resolve(e.url) }
-        })
-        daemon!.once('exit', code => reject(new Error(`daemon exited ${code}`)))
-      })
-      let n = 0
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON-RPC results are checked field by field below
-      const rpc = async (method: string, params?: Record<string, unknown>): Promise<{ result?: any, error?: { code: number, message: string } }> => {
-        const res = await fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: ++n, method, ...(params != null ? { params } : {}) }) })
-        return await res.json()
-      }
       expect((await rpc('lookup', { phone: ALICE })).result).toMatchObject({ phone: ALICE, registered: true })
       expect((await rpc('nope')).error).toMatchObject({ code: -32601 })
       expect((await rpc('send', { to: BOB })).error).toMatchObject({ code: -32602 })
@@ -153,8 +139,7 @@ describe('parley send / receive / daemon', () => {
       const history = (await rpc('history', { phone: ALICE, limit: 10 })).result
       expect(history.map((m: { text: string }) => m.text)).toContain('from the daemon')
     } finally {
-      daemon?.kill('SIGTERM')
-      if (daemon != null && daemon.exitCode == null) await new Promise(resolve => daemon!.once('exit', resolve))
+      await daemon.stop()
     }
   }, 120_000)
 })

@@ -1,24 +1,17 @@
 // A text stored while its stream closes (sender killed, connection lost) is still announced: once the persist step writes, the caller's abort no longer stops the session commit, so receive resolves 'new' (the 'message' event and the delivered receipt follow) and a retry of the same envelope is a duplicate. Before, the abort tripped the commit, the text sat in history unannounced, and the sender's retry was acked as a duplicate: no event ever fired (issue 14, fault 2).
 import { describe, it, expect } from 'vitest'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { createDeviceCertificate } from '../../src/crypto/index.js'
 import { encodeContent } from '../../src/messaging/index.js'
 import { Inbound } from '../../src/messaging/inbound.js'
-import { sealFor, type EnvelopeParty } from '../../src/messaging/envelope.js'
+import { sealFor } from '../../src/messaging/envelope.js'
 import type { SenderProof } from '../../src/messaging/sender-proof.js'
 import type { MessageStore } from '../../src/storage/index.js'
 import { Party, TestClock, initiate } from '../session/party.js'
 import { memoryBackend } from '../helpers/storage.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
+import { envelopeParty } from './envelope-party.js'
 
 const ALICE = '+15550830001'
 
-async function envelopeParty (p: Party, rng: SeededRandom, clock: TestClock): Promise<EnvelopeParty> {
-  const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-  const certificate = createDeviceCertificate(p.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: p.local.deviceId, createdAt: clock.now() })
-  return { identity: p.local.identity, certificate, sessions: p.sessions, random: rng.random }
-}
 
 describe('inbound: the stream closes while a text is stored', () => {
   it('an abort after the write does not undo the announcement; the same envelope again is a duplicate', async () => {

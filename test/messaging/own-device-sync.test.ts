@@ -1,8 +1,5 @@
 // Syncs between an account's own devices (linked devices): a sent transcript, a read sync and account state are taken from another device of our own identity, and dropped when anyone else sends them (a contact cannot write "sent" messages into our chats, mark them read or change our profile).
 import { describe, it, expect } from 'vitest'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { createDeviceCertificate } from '../../src/crypto/index.js'
 import { encodeContent, type MessageBody, type StateContent } from '../../src/messaging/index.js'
 import { Inbound } from '../../src/messaging/inbound.js'
 import { sealFor, type EnvelopeParty } from '../../src/messaging/envelope.js'
@@ -10,16 +7,12 @@ import type { SenderProof } from '../../src/messaging/sender-proof.js'
 import { Party, TestClock, initiate } from '../session/party.js'
 import { memoryBackend } from '../helpers/storage.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
+import { envelopeParty } from './envelope-party.js'
 
 const BOB = '+15550840002'
 const CAROL = '+15550840003'
 const MALLORY = '+15550840009'
 
-async function envelopeParty (p: Party, rng: SeededRandom, clock: TestClock): Promise<EnvelopeParty> {
-  const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-  const certificate = createDeviceCertificate(p.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: p.local.deviceId, createdAt: clock.now() })
-  return { identity: p.local.identity, certificate, sessions: p.sessions, random: rng.random }
-}
 
 describe('own-device syncs', () => {
   async function setUp () {

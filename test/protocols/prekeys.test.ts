@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Libp2p } from 'libp2p'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import {
-  preKeyServer, uploadPreKeys, fetchPreKeyBundle, signUpload, PREKEYS_PROTOCOL, MAX_MESSAGE_SIZE, MAX_UPLOAD_BATCH, TIMEOUT
+  preKeyServer, uploadPreKeys, retirePreKeys, fetchPreKeyBundle, signUpload, PREKEYS_PROTOCOL, MAX_MESSAGE_SIZE, MAX_UPLOAD_BATCH, TIMEOUT
 } from '../../src/protocols/prekeys/index.js'
 import { PreKeyRequest, PreKeyResponse, PreKeyUploadBody } from '../../src/protocols/prekeys/pb/prekeys.js'
 import { uploadSignatureMessage } from '../../src/protocols/prekeys/upload.js'
@@ -40,6 +40,18 @@ async function rawCall (node: Libp2p, addr: Multiaddr[], req: Partial<PreKeyRequ
   return await callOnce(node, addr, req, { protocol: PREKEYS_PROTOCOL, request: PreKeyRequest, response: PreKeyResponse, maxMessageSize: MAX_MESSAGE_SIZE, timeout: TIMEOUT })
 }
 
+/** An upload of `victim`'s keys for `deviceId`, signed by `signer` instead of the victim's identity (for `relayPeerId`). */
+function forgedUpload (victim: ReturnType<typeof userKeys>, deviceId: number, signer: IdentityKeyPair, relayPeerId: string): Partial<PreKeyRequest> {
+  const body = PreKeyUploadBody.encode({
+    identityKey: Uint8Array.from(victim.identity.publicKey),
+    deviceId,
+    relayPeerId,
+    timestamp: BigInt(Date.now()),
+    signedPreKey: Uint8Array.from(encodePublicSignedPreKey(victim.signedPreKey)),
+    lastResortKemPreKey: Uint8Array.from(encodePublicKemPreKey(victim.lastResortKemPreKey))
+  })
+  return { type: PreKeyRequest.Type.UPLOAD, uploadBody: body, signature: Uint8Array.from(signer.sign(uploadSignatureMessage(body))) }
+}
 describe('/parley/prekeys/1.0.0', () => {
   const nodes: Libp2p[] = []
   let relay: Libp2p
@@ -115,15 +127,7 @@ describe('/parley/prekeys/1.0.0', () => {
     const attacker = await client()
     const victim = userKeys(1)
     const mallory = IdentityKeyPair.generate(systemRandom)
-    const body = PreKeyUploadBody.encode({
-      identityKey: Uint8Array.from(victim.identity.publicKey),
-      deviceId: 1,
-      relayPeerId: relay.peerId.toString(),
-      timestamp: BigInt(Date.now()),
-      signedPreKey: Uint8Array.from(encodePublicSignedPreKey(victim.signedPreKey)),
-      lastResortKemPreKey: Uint8Array.from(encodePublicKemPreKey(victim.lastResortKemPreKey))
-    })
-    const forged = await rawCall(attacker, addr, { type: PreKeyRequest.Type.UPLOAD, uploadBody: body, signature: Uint8Array.from(mallory.sign(uploadSignatureMessage(body))) })
+    const forged = await rawCall(attacker, addr, forgedUpload(victim, 1, mallory, relay.peerId.toString()))
     expect(forged.status).toBe(PreKeyResponse.Status.BAD_SIGNATURE)
 
     const signed = signUpload(victim.identity, { deviceId: 1, relayPeerId: relay.peerId.toString(), timestamp: BigInt(Date.now()), oneTimePreKeys: [], kemOneTimePreKeys: [] })
@@ -222,15 +226,7 @@ describe('/parley/prekeys/1.0.0', () => {
       const victim = userKeys(1)
       await uploadPreKeys(await client(), addr, { ...victim, deviceId: 1 })
       const mallory = IdentityKeyPair.generate(systemRandom)
-      const body = PreKeyUploadBody.encode({
-        identityKey: Uint8Array.from(victim.identity.publicKey),
-        deviceId: 2,
-        relayPeerId: relay.peerId.toString(),
-        timestamp: BigInt(Date.now()),
-        signedPreKey: Uint8Array.from(encodePublicSignedPreKey(victim.signedPreKey)),
-        lastResortKemPreKey: Uint8Array.from(encodePublicKemPreKey(victim.lastResortKemPreKey))
-      })
-      const forged = await rawCall(attacker, addr, { type: PreKeyRequest.Type.UPLOAD, uploadBody: body, signature: Uint8Array.from(mallory.sign(uploadSignatureMessage(body))) })
+      const forged = await rawCall(attacker, addr, forgedUpload(victim, 2, mallory, relay.peerId.toString()))
       expect(forged.status).toBe(PreKeyResponse.Status.BAD_SIGNATURE)
       // the attacker's own prekeys, for a device of the victim's identity, do not verify either
       const own = deviceKeys(mallory, 1)
@@ -265,5 +261,24 @@ describe('/parley/prekeys/1.0.0', () => {
       await expect(fetchPreKeyBundle(owner, old.getMultiaddrs(), identity.publicKey, { deviceId: 2 })).rejects.toMatchObject({ name: 'ProtocolViolationError', message: 'relay returned a bundle for another device' })
       expect((await fetchPreKeyBundle(owner, old.getMultiaddrs(), identity.publicKey, { deviceId: 1 })).deviceId).toBe(1)
     })
+  })
+  it('retires one device\'s prekeys for its own identity only: the other device stays, a forged retirement is refused', async () => {
+    const owner = userKeys(1)
+    const second = deviceKeys(owner.identity, 1)
+    await uploadPreKeys(await client(), addr, { ...owner, deviceId: 1 })
+    await uploadPreKeys(await client(), addr, { identity: owner.identity, signedPreKey: second.signedPreKey, lastResortKemPreKey: second.lastResortKemPreKey, deviceId: 2 })
+    // mallory signs a retirement of the owner's device 2: refused, the device keeps its keys
+    const mallory = IdentityKeyPair.generate(systemRandom)
+    const body = PreKeyUploadBody.encode({ identityKey: Uint8Array.from(owner.identity.publicKey), deviceId: 2, relayPeerId: relay.peerId.toString(), timestamp: BigInt(Date.now()), retire: true })
+    const forged = await rawCall(await client(), addr, { type: PreKeyRequest.Type.UPLOAD, uploadBody: body, signature: Uint8Array.from(mallory.sign(uploadSignatureMessage(body))) })
+    expect(forged.status).toBe(PreKeyResponse.Status.BAD_SIGNATURE)
+    expect((await fetchPreKeyBundle(await client(), addr, owner.identity.publicKey, { deviceId: 2 })).deviceId).toBe(2)
+    // a retirement that carries keys is malformed
+    const withKeys = signUpload(owner.identity, { deviceId: 2, relayPeerId: relay.peerId.toString(), timestamp: BigInt(Date.now()), oneTimePreKeys: [], kemOneTimePreKeys: [], retire: true, signedPreKey: Uint8Array.from(encodePublicSignedPreKey(second.signedPreKey)) })
+    expect((await rawCall(await client(), addr, { type: PreKeyRequest.Type.UPLOAD, ...withKeys })).status).toBe(PreKeyResponse.Status.INVALID_REQUEST)
+    // the owner retires it: gone, device 1 untouched
+    await retirePreKeys(await client(), addr, { identity: owner.identity, deviceId: 2, relayPeerId: relay.peerId.toString() })
+    await expect(fetchPreKeyBundle(await client(), addr, owner.identity.publicKey, { deviceId: 2 })).rejects.toMatchObject({ name: 'PreKeysNotFoundError' })
+    expect((await fetchPreKeyBundle(await client(), addr, owner.identity.publicKey, { deviceId: 1 })).deviceId).toBe(1)
   })
 })
