@@ -35,6 +35,10 @@ function counting (): { p: CryptoProvider, calls: Record<string, number> } {
 describe('directory hashing', () => {
   it('the Parley network salt is "parley/directory/v1": a known answer for one number', async () => {
     expect(new TextDecoder().decode(PARLEY_NETWORK_SALT)).toBe('parley/directory/v1')
+    // the constant as a freshly loaded module defines it (loaded inside the test, so mutation testing sees it used)
+    const saltModule = '../../src/crypto/directory-salt.js?fresh'
+    const fresh = await (import(/* @vite-ignore */ saltModule) as Promise<{ PARLEY_NETWORK_SALT: Uint8Array }>)
+    expect(fresh.PARLEY_NETWORK_SALT).toEqual(PARLEY_NETWORK_SALT)
     const h = await directoryHash('+14155550123', PARLEY_NETWORK_SALT)
     expect(directoryDhtKey(h)).toBe('/parley-phone/' + toHex(native.sha256(h)))
     expect(toHex(h)).toBe(KNOWN_H)

@@ -57,6 +57,14 @@ describe('identity keys', () => {
     expect(verifySignature(identity.publicKey, msg, concat(sig, Uint8Array.of(0)), strict)).toBe(false)
   })
 
+  it.each(providers.map(p => [p.name, p] as const))('%s verification is false, never an error, for a key that is not a curve point or of another length', (_, p) => {
+    const msg = Uint8Array.of(1)
+    const sig = identity.sign(msg)
+    for (const key of [withByte0(2), identity.publicKey.subarray(1), concat(identity.publicKey, Uint8Array.of(0))]) expect(p.ed25519Verify(key, msg, sig)).toBe(false)
+    for (const s of [sig.subarray(1), concat(sig, Uint8Array.of(0))]) expect(p.ed25519Verify(identity.publicKey, msg, s)).toBe(false)
+    expect(p.ed25519Verify(identity.publicKey, msg, sig)).toBe(true)
+  })
+
   it('a stored key pair is refused when undecodable, of another private key length, or not matching', () => {
     const stored = IdentityKeyPairPb.decode(identity.serialize())
     expect(() => IdentityKeyPair.deserialize(Uint8Array.of(0xff))).toThrow(err('InvalidMessageError', 'Malformed identity key pair'))

@@ -2,7 +2,7 @@
 // a stand-in for node:crypto (no raw key import/export, no one-shot hash, no ML-KEM, none at all) and must still give
 // noble's bytes; the DER wrappers it builds are zeroed; it is built once; stack traces are off only during a call;
 // scrypt jobs are limited and their errors reach the caller; the thread-pool size is read as libuv reads it.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type * as nodeCrypto from 'node:crypto'
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { nobleProvider } from '../../src/crypto/provider-noble.js'
@@ -15,11 +15,13 @@ type Fake = Record<string, unknown>
 
 const real = process.getBuiltinModule('node:crypto') as typeof nodeCrypto
 const originalGetBuiltinModule = process.getBuiltinModule
+const originalPoolSize = process.env.UV_THREADPOOL_SIZE
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
 afterEach(() => {
   process.getBuiltinModule = originalGetBuiltinModule
-  delete process.env.UV_THREADPOOL_SIZE
+  if (originalPoolSize === undefined) delete process.env.UV_THREADPOOL_SIZE
+  else process.env.UV_THREADPOOL_SIZE = originalPoolSize
 })
 
 /** node:crypto with the features left out that `without` names; every DER key passed to createPrivateKey is kept in `imported`. */
@@ -44,10 +46,12 @@ function fakeCrypto (without: { raw?: boolean, hash?: boolean, mlKem?: boolean }
   return { c, imported, stackLimits }
 }
 
-/** A fresh copy of provider-native.ts whose getBuiltinModule('node:crypto') gives `c` (undefined: the module is missing). */
+/** A fresh copy of provider-native.ts (module state: the built provider, the scrypt slots); `load` builds it with getBuiltinModule('node:crypto') gives `c` (undefined: the module is missing). */
+let copies = 0
 async function freshModule (): Promise<NativeModule> {
-  vi.resetModules()
-  return await import('../../src/crypto/provider-native.js')
+  // a query makes a new module instance of this file only; its imports (errors, bytes, …) stay loaded once
+  const path = `../../src/crypto/provider-native.js?copy=${++copies}`
+  return await (import(/* @vite-ignore */ path) as Promise<NativeModule>)
 }
 function load (m: NativeModule, c: Fake | undefined): CryptoProvider | undefined {
   process.getBuiltinModule = ((id: string) => id === 'node:crypto' ? c : originalGetBuiltinModule(id)) as typeof process.getBuiltinModule
@@ -243,6 +247,16 @@ describe('thread-pool size', () => {
     if (value === undefined) delete process.env.UV_THREADPOOL_SIZE
     else process.env.UV_THREADPOOL_SIZE = value
     expect(m.threadPoolSize()).toBe(size)
+  })
+})
+
+describe('scrypt slots', () => {
+  it.each([
+    [undefined, 2], ['8', 4], ['5', 2], ['3', 1], ['1', 1]
+  ])('UV_THREADPOOL_SIZE=%j gives half the pool, at least one: %i', async (value, slots) => {
+    if (value === undefined) delete process.env.UV_THREADPOOL_SIZE
+    else process.env.UV_THREADPOOL_SIZE = value
+    expect((await freshModule()).SCRYPT_CONCURRENCY).toBe(slots)
   })
 })
 
