@@ -210,6 +210,8 @@ describe('byte helpers', () => {
     expect(toHex(Uint8Array.of(0, 15, 16, 255))).toBe('000f10ff')
     expect(Array.from(fromHex('000f10ff'))).toEqual([0, 15, 16, 255])
     expect(fromHex('')).toEqual(new Uint8Array(0))
+    const bytes = Uint8Array.from({ length: 40 }, (_, i) => 255 - i * 5)
+    expect(fromHex(toHex(bytes))).toEqual(bytes)
     const a = Uint8Array.of(1, 2)
     const b = Uint8Array.of(3)
     wipe(undefined, a, undefined, b)

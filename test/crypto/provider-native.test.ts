@@ -8,7 +8,8 @@ import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { nobleProvider } from '../../src/crypto/provider-noble.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
 import type { CryptoProvider } from '../../src/crypto/provider.js'
-import type * as nativeModule from '../../src/crypto/provider-native.js'
+import * as nativeModule from '../../src/crypto/provider-native.js'
+import { nativeProvider } from '../../src/crypto/default-provider.js'
 
 type NativeModule = typeof nativeModule
 type Fake = Record<string, unknown>
@@ -137,6 +138,9 @@ describe('native provider on other runtimes', () => {
     const p = load(m, fakeCrypto().c)
     expect(p).toBeDefined()
     expect(load(m, undefined)).toBe(p)
+    // likewise the module as loaded normally (a static import, which also ties this file to it for \`vitest related\`)
+    expect(nativeModule.loadNativeProvider()).toBe(nativeProvider())
+    expect(nativeModule.loadNativeProvider()).toBe(nativeModule.loadNativeProvider())
 
     const missing = await freshModule()
     let lookups = 0
@@ -168,17 +172,40 @@ describe('native provider on other runtimes', () => {
     }
   })
 
+  it('is undefined without a process object (a browser), where the thread pool counts as libuv\'s default', async () => {
+    const m = await freshModule()
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'process')
+    if (descriptor === undefined) throw new Error('no globalThis.process')
+    let provider: CryptoProvider | undefined
+    let poolSize = 0
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true })
+    try {
+      provider = m.loadNativeProvider()
+      poolSize = m.threadPoolSize()
+    } finally {
+      Object.defineProperty(globalThis, 'process', descriptor)
+    }
+    expect(provider).toBeUndefined()
+    expect(poolSize).toBe(4)
+  })
+
   it('turns stack traces off during key import only, and restores them after a failure too', async () => {
     const { c, stackLimits } = fakeCrypto()
     const p = load(await freshModule(), c)
     if (p === undefined) throw new Error('no provider')
-    const before = Error.stackTraceLimit
-    stackLimits.length = 0
-    p.x25519PublicKey(new SeededRandom('quiet').random(32))
-    expect(() => p.x25519(new Uint8Array(32).fill(2), new Uint8Array(32))).toThrow(expect.objectContaining({ name: 'InvalidKeyError' }))
-    expect(stackLimits.length).toBeGreaterThan(0)
-    expect(stackLimits.every(l => l === 0)).toBe(true)
-    expect(Error.stackTraceLimit).toBe(before)
+    const original = Error.stackTraceLimit
+    Error.stackTraceLimit = 17 // a value of our own: an earlier call that failed to restore it would show
+    try {
+      stackLimits.length = 0
+      p.x25519PublicKey(new SeededRandom('quiet').random(32))
+      expect(Error.stackTraceLimit).toBe(17)
+      expect(() => p.x25519(new Uint8Array(32).fill(2), new Uint8Array(32))).toThrow(expect.objectContaining({ name: 'InvalidKeyError' }))
+      expect(Error.stackTraceLimit).toBe(17)
+      expect(stackLimits.length).toBeGreaterThan(0)
+      expect(stackLimits.every(l => l === 0)).toBe(true)
+    } finally {
+      Error.stackTraceLimit = original
+    }
   })
 
   it('leaves stack traces alone where Error.stackTraceLimit cannot be written', async () => {
