@@ -267,23 +267,26 @@ describe('native scrypt', () => {
 })
 
 describe('thread-pool size', () => {
-  it.each([
-    [undefined, 4], ['8', 8], ['1', 1], ['1024', 1024], ['1025', 1024], ['0', 4], ['-3', 4], ['four', 4], ['', 4]
-  ])('UV_THREADPOOL_SIZE=%j gives %i', async (value, size) => {
-    const m = await freshModule()
+  const setPool = (value: string | undefined): void => {
     if (value === undefined) delete process.env.UV_THREADPOOL_SIZE
     else process.env.UV_THREADPOOL_SIZE = value
-    expect(m.threadPoolSize()).toBe(size)
-  })
-})
+  }
 
-describe('scrypt slots', () => {
-  it.each([
-    [undefined, 2], ['8', 4], ['5', 2], ['3', 1], ['1', 1]
-  ])('UV_THREADPOOL_SIZE=%j gives half the pool, at least one: %i', async (value, slots) => {
-    if (value === undefined) delete process.env.UV_THREADPOOL_SIZE
-    else process.env.UV_THREADPOOL_SIZE = value
-    expect((await freshModule()).SCRYPT_CONCURRENCY).toBe(slots)
+  it('is UV_THREADPOOL_SIZE as libuv reads it: 1..1024, else the default of 4', async () => {
+    const m = await freshModule()
+    for (const [value, size] of [
+      [undefined, 4], ['8', 8], ['1', 1], ['1024', 1024], ['1025', 1024], ['0', 4], ['-3', 4], ['four', 4], ['', 4]
+    ] as const) {
+      setPool(value)
+      expect(m.threadPoolSize(), `UV_THREADPOOL_SIZE ${String(value)}`).toBe(size)
+    }
+  })
+
+  it('gives scrypt half the pool, at least one slot', async () => {
+    for (const [value, slots] of [[undefined, 2], ['8', 4], ['5', 2], ['3', 1], ['1', 1]] as const) {
+      setPool(value)
+      expect((await freshModule()).SCRYPT_CONCURRENCY, `UV_THREADPOOL_SIZE ${String(value)}`).toBe(slots)
+    }
   })
 })
 
