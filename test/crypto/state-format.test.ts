@@ -1,7 +1,9 @@
 // Stored ratchet state: a valid one round-trips; each 32-byte field of another length, another version or undecodable bytes is refused.
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { RatchetState, RATCHET_STATE_VERSION } from '../../src/crypto/ratchet/state.js'
 import { RatchetStatePb } from '../../src/crypto/pb/state.js'
+import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_KEYS } from '../../src/crypto/ratchet/limits.js'
 
 const k = (b: number, n = 32): Uint8Array<ArrayBuffer> => new Uint8Array(n).fill(b)
 
@@ -53,5 +55,23 @@ describe('ratchet state format', () => {
     expect(() => RatchetState.deserialize(RatchetStatePb.encode({ ...valid(), version: RATCHET_STATE_VERSION + 1 })))
       .toThrow(expect.objectContaining({ name: 'InvalidMessageError', message: 'Unsupported ratchet state version' }))
     expect(() => RatchetState.deserialize(Uint8Array.of(0xff, 0xff))).toThrow(expect.objectContaining(malformed))
+  })
+
+  it(`holds at most ${MAX_RECEIVER_CHAINS} receiver chains and ${MAX_SKIPPED_KEYS} skipped keys; every chain must be well formed`, () => {
+    const chains = (n: number): RatchetStatePb['receiverChains'] => Array.from({ length: n }, (_, i) => ({ ratchetKey: k(20 + i), chainKey: k(10), counter: i }))
+    const skipped = (n: number): RatchetStatePb['skipped'] => Array.from({ length: n }, (_, i) => ({ ratchetKey: k(9), counter: i, messageKey: k(12) }))
+    const full = RatchetState.deserialize(RatchetStatePb.encode({ ...valid(), receiverChains: chains(MAX_RECEIVER_CHAINS), skipped: skipped(MAX_SKIPPED_KEYS) }))
+    expect([full.receiverChainCount, full.skippedKeyCount]).toEqual([MAX_RECEIVER_CHAINS, MAX_SKIPPED_KEYS])
+    expect(() => RatchetState.deserialize(RatchetStatePb.encode({ ...valid(), receiverChains: chains(MAX_RECEIVER_CHAINS + 1) }))).toThrow(expect.objectContaining(malformed))
+    expect(() => RatchetState.deserialize(RatchetStatePb.encode({ ...valid(), skipped: skipped(MAX_SKIPPED_KEYS + 1) }))).toThrow(expect.objectContaining(malformed))
+    const oneBad = [...chains(1), { ratchetKey: k(30), chainKey: k(10, 31), counter: 0 }]
+    expect(() => RatchetState.deserialize(RatchetStatePb.encode({ ...valid(), receiverChains: oneBad }))).toThrow(expect.objectContaining(malformed))
+  })
+
+  it('reads back its identity keys and shows only its type in JSON and util.inspect', () => {
+    const state = RatchetState.deserialize(RatchetStatePb.encode(valid()))
+    expect([state.localIdentityKey, state.remoteIdentityKey]).toEqual([k(1), k(2)])
+    expect(JSON.parse(JSON.stringify(state))).toEqual({ type: 'RatchetState', redacted: true })
+    expect(inspect(state)).toBe(inspect({ type: 'RatchetState', redacted: true }))
   })
 })
