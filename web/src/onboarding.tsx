@@ -5,11 +5,12 @@ import type { AppModel } from './model.js'
 import { countryList, guessRegion, formatPhone, examplePhone } from './format.js'
 import { describe } from './errors.js'
 import { PhoneIntro, Welcome, pendingKey } from './shell.js'
+import { LinkDevice } from './link-device.js'
 
 /** What `npm start` prints when the local relay "texts" a code (see scripts/start.ts). */
 export const LOCAL_CODE_HINT = 'SMS code 123456 for …0123'
 
-type Step = 'phone' | 'code' | 'name'
+type Step = 'phone' | 'code' | 'name' | 'link'
 
 /**
  * "Resend code" waits this long after a code was sent: an SMS can take a minute to arrive, and the verifier
@@ -150,7 +151,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
   return (
     <main class="onboarding card" aria-labelledby="onboarding-title" data-testid="onboarding" data-state={step}>
       <Welcome profile={model.profile} />
-      {!model.online && <p class="note" data-testid="onboarding-offline" role="status">Connecting to a relay…</p>}
+      {!model.online && step !== 'link' && <p class="note" data-testid="onboarding-offline" role="status">Connecting to a relay…</p>}
 
       {step === 'phone' && (
         <form onSubmit={sendCode} aria-describedby="phone-help">
@@ -165,6 +166,15 @@ export function Onboarding ({ model }: { model: AppModel }) {
           </button>
         </form>
       )}
+
+      {step === 'phone' && (
+        <div class="link-option">
+          <p>Already use Parley on another device?</p>
+          <button type="button" class="secondary" data-testid="link-existing" onClick={() => { setError(undefined); setStep('link') }} disabled={busy}>Link to an existing account</button>
+        </div>
+      )}
+
+      {step === 'link' && <LinkDevice model={model} />}
 
       {step === 'code' && (
         <form onSubmit={verify}>
