@@ -135,6 +135,8 @@ function DeviceRow ({ model, device, onRemove }: { model: AppModel, device: OwnD
     setError(undefined)
     model.parley.renameDevice(device.deviceId, name).then(() => setEditing(false), err => setError(describe(err)))
   }
+  // this device is a browser; another's kind is known when it said so when it was linked
+  const kind = device.kind != null ? KIND_LABEL[device.kind] : device.current ? KIND_LABEL.browser : undefined
   return (
     <li data-testid="device-row" data-device-id={device.deviceId} data-current={device.current ? 'true' : 'false'}>
       {editing
@@ -155,8 +157,7 @@ function DeviceRow ({ model, device, onRemove }: { model: AppModel, device: OwnD
             <span class="device-main">
               <span class="device-name" data-testid="device-name">{device.name}</span>
               <span class="note">
-                <span data-testid="device-kind">{device.kind != null ? KIND_LABEL[device.kind] : 'Device'}</span>
-                {' · '}
+                {kind != null && <><span data-testid="device-kind">{kind}</span>{' · '}</>}
                 {device.current ? <b data-testid="device-current">This device</b> : <span data-testid="device-last-seen">{formatLastActive(device.lastSeen)}</span>}
               </span>
             </span>

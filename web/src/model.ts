@@ -17,7 +17,7 @@ export const AWAY_AFTER_HIDDEN_MS = 60_000
  * shows the removed screen. Nobody tells a removed device (docs/devices.md, "Removing a device").
  */
 export const DEVICE_CHECK_MS = 60_000
-export const DEVICE_CHECK_MIN_MS = 15_000
+export const DEVICE_CHECK_MIN_MS = 5_000
 
 /** What the page needs to start the profile again as a linked device (the relays and trust roots of /config.json). */
 export type StartInit = Omit<BrowserParleyInit, 'profile'>
