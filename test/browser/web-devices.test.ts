@@ -1,4 +1,4 @@
-// Linked devices in the web client: a registered tab lists its devices and refuses a bad code; a tab that chose "Link to an existing account" is approved by a Node device of the account and becomes that account (history, a contact's message on both, a text sent from the Node device shown as outgoing, a read there clears the badge, rename); removed by the Node device, it shows the removed screen and starts over.
+// Linked devices in the web client: a registered tab lists its devices and refuses a bad code; a tab that chose "Link to an existing account" is approved by a Node device of the account and becomes that account (history, a contact's message on both, a text sent from the Node device shown as outgoing, a read there clears the badge, rename); it links a third tab from Settings and removes it; removed by the Node device, it shows the removed screen and starts over.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
@@ -16,6 +16,8 @@ const BOB = '+447700900042'
 const CAROL: WebPerson = { profile: 'carol', national: '07700 900043', e164: '+447700900043', name: 'Carol' }
 /** the tab that links to Alice's account */
 const LAPTOP: WebPerson = { profile: 'laptop', national: '', e164: ALICE, name: 'Alice' }
+/** a second tab the laptop tab links from its Settings */
+const TABLET: WebPerson = { profile: 'tablet', national: '', e164: ALICE, name: 'Alice' }
 
 const go = async (page: Page, hash: string): Promise<void> => { await page.evaluate(h => { location.hash = h }, hash) }
 
@@ -145,9 +147,52 @@ describe('web client: linked devices', () => {
     await testid(laptop, 'device-name-input').fill('Work laptop')
     await testid(laptop, 'device-rename-save').click()
     await self.locator('[data-testid="device-name"]').filter({ hasText: 'Work laptop' }).waitFor({ timeout: 10_000 })
-    await testid(laptop, 'linked-devices').screenshot({ path: join(SCREENSHOTS, 'linked-devices.png') })
     expect(rig.pageErrors).toEqual([])
   }, 60_000)
+
+  it('the linked tab links another tab from Settings (pasted code, name, progress) and removes it with a confirmation', async () => {
+    const tablet = await rig.open(TABLET)
+    await testid(tablet, 'onboarding', '[data-state="phone"]').waitFor({ timeout: 30_000 })
+    await testid(tablet, 'link-existing').click()
+    const code = testid(tablet, 'link-uri')
+    await code.waitFor({ timeout: 45_000 })
+    await testid(laptop, 'link-code').fill(await code.inputValue())
+    await testid(laptop, 'link-name').fill('Tablet')
+    // the progress bar shows while the account is sent (it may be brief: an observer notes it)
+    await laptop.evaluate(() => {
+      const seen = globalThis as unknown as { progressSeen?: boolean }
+      new MutationObserver(() => { if (document.querySelector('[data-testid="link-progress"]') != null) seen.progressSeen = true }).observe(document.body, { subtree: true, childList: true })
+    })
+    await testid(laptop, 'link-approve').click()
+    await testid(laptop, 'link-done').waitFor({ timeout: 90_000 })
+    expect(await laptop.evaluate(() => (globalThis as unknown as { progressSeen?: boolean }).progressSeen)).toBe(true)
+    expect(await testid(laptop, 'link-done').textContent()).toContain('“Tablet” is linked')
+    const rows = testid(laptop, 'device-row')
+    await rows.nth(2).waitFor({ timeout: 10_000 })
+    expect(await rows.locator('[data-testid="device-name"]').allTextContents()).toEqual(['Work laptop', 'Phone', 'Tablet'])
+    // the tablet opens as Alice's device too, with the history
+    await testid(tablet, 'app', '[data-state="ready"]').waitFor({ timeout: 60_000 })
+    await testid(tablet, 'chat-row', `[data-phone="${BOB}"]`).waitFor({ timeout: 20_000 })
+    await testid(laptop, 'linked-devices').screenshot({ path: join(SCREENSHOTS, 'linked-devices.png') })
+
+    // remove it from the laptop: a confirmation first
+    const tabletRow = rows.filter({ hasText: 'Tablet' })
+    await tabletRow.locator('[data-testid="device-remove"]').click()
+    const dialog = testid(laptop, 'device-remove-dialog')
+    await dialog.waitFor({ timeout: 5_000 })
+    expect(await dialog.textContent()).toContain('It will stop receiving messages and erase itself')
+    await testid(laptop, 'device-remove-confirm').click()
+    await dialog.waitFor({ state: 'detached', timeout: 60_000 })
+    await tabletRow.waitFor({ state: 'detached', timeout: 10_000 })
+    expect(await rows.count()).toBe(2)
+    const removed = testid(tablet, 'device-removed')
+    await retryUntil(async () => {
+      await tablet.evaluate(() => window.dispatchEvent(new Event('focus')))
+      await removed.waitFor({ timeout: 3_000 })
+    }, { timeout: 60_000, interval: 500, what: 'the tablet learns it was removed' })
+    await tablet.close()
+    expect(rig.pageErrors).toEqual([])
+  }, 240_000)
 
   it('removed by the Node device, the tab shows the removed screen and starts over', async () => {
     await alice.removeDevice(laptopDeviceId)
