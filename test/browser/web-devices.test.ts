@@ -9,6 +9,7 @@ import type { Parley, ReceivedMessage } from '../../src/index.js'
 import { tempDir } from '../helpers/tmp.js'
 import { collect, registeredDevice, type TestRelay } from '../messaging/helpers.js'
 import { retryUntil } from '../helpers/wait.js'
+import { axeViolations, blocking } from '../helpers/axe.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ALICE = '+447700900041'
@@ -60,6 +61,8 @@ describe('web client: linked devices', () => {
     expect(await rows.count()).toBe(1)
     expect(await rows.first().getAttribute('data-current')).toBe('true')
     expect(await testid(carol, 'device-current').textContent()).toBe('This device')
+    // named after its browser at registration
+    expect(await testid(carol, 'device-name').textContent()).toBe('Chrome on Linux')
     expect(await testid(carol, 'device-kind').textContent()).toBe('Web browser')
     // the only device cannot be removed from here
     expect(await testid(carol, 'device-remove').count()).toBe(0)
@@ -95,6 +98,7 @@ describe('web client: linked devices', () => {
     expect(await testid(laptop, 'link-qr').locator('svg').count()).toBe(1)
     expect(await testid(laptop, 'link-waiting').textContent()).toContain('Waiting for approval…')
     await testid(laptop, 'onboarding').screenshot({ path: join(SCREENSHOTS, 'link-device.png') })
+    expect(blocking(await axeViolations(laptop))).toEqual([])
 
     const bobHeard = collect<{ phone: string }>(push => bob.on('contact-devices', push))
     const progress: Array<[number, number]> = []
@@ -174,6 +178,7 @@ describe('web client: linked devices', () => {
     await testid(tablet, 'app', '[data-state="ready"]').waitFor({ timeout: 60_000 })
     await testid(tablet, 'chat-row', `[data-phone="${BOB}"]`).waitFor({ timeout: 20_000 })
     await testid(laptop, 'linked-devices').screenshot({ path: join(SCREENSHOTS, 'linked-devices.png') })
+    expect(blocking(await axeViolations(laptop))).toEqual([])
 
     // remove it from the laptop: a confirmation first
     const tabletRow = rows.filter({ hasText: 'Tablet' })
@@ -206,6 +211,7 @@ describe('web client: linked devices', () => {
     }, { timeout: 60_000, interval: 500, what: 'the tab learns it was removed' })
     expect(await removed.locator('h1').textContent()).toBe('This device was removed from your account')
     await laptop.screenshot({ path: join(SCREENSHOTS, 'device-removed.png') })
+    expect(blocking(await axeViolations(laptop))).toEqual([])
     // the SDK wiped the profile: it is no longer registered
     expect(await laptop.evaluate(async () => (await globalThis.parley!.parley.whoami()).registered)).toBe(false)
     await testid(laptop, 'start-over').click()

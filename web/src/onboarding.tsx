@@ -5,7 +5,7 @@ import type { AppModel } from './model.js'
 import { countryList, guessRegion, formatPhone, examplePhone } from './format.js'
 import { describe } from './errors.js'
 import { PhoneIntro, Welcome, pendingKey } from './shell.js'
-import { LinkDevice } from './link-device.js'
+import { LinkDevice, defaultDeviceName } from './link-device.js'
 
 /** What `npm start` prints when the local relay "texts" a code (see scripts/start.ts). */
 export const LOCAL_CODE_HINT = 'SMS code 123456 for …0123'
@@ -55,6 +55,12 @@ function useNowUntil (until: number): number {
     return () => clearInterval(timer)
   }, [until])
   return now
+}
+
+/** Gives this device the name of its browser (the SDK calls an unnamed one "This device"). */
+async function nameThisDevice (model: AppModel): Promise<void> {
+  const self = (await model.parley.devices()).find(d => d.current)
+  if (self != null) await model.parley.renameDevice(self.deviceId, defaultDeviceName())
 }
 
 export function CountrySelect ({ value, onChange, id }: { value: string, onChange: (code: string) => void, id: string }) {
@@ -132,6 +138,8 @@ export function Onboarding ({ model }: { model: AppModel }) {
     e.preventDefault()
     void run(async () => {
       const r = await model.parley.verify(code, { signal: AbortSignal.timeout(60_000) })
+      // the account's first device is named after its browser ("Chrome on Linux"): devices linked later list it so
+      await nameThisDevice(model).catch(() => {})
       await model.registeredAs(r.phone)
       clearPendingNumber(model.profile)
       setStep('name')
