@@ -33,6 +33,21 @@ describe('web client: linked devices', () => {
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true })
     rig = await startWebRig()
+    // Chromium on Linux has no BarcodeDetector and the machine no camera: a stand-in for both, so "Scan" shows;
+    // it "sees" whatever the test puts in globalThis.fakeQr
+    await rig.context.addInitScript(() => {
+      const g = globalThis as unknown as { fakeQr?: string, BarcodeDetector?: unknown }
+      g.BarcodeDetector = class {
+        async detect (): Promise<Array<{ rawValue: string }>> { return g.fakeQr != null ? [{ rawValue: g.fakeQr }] : [] }
+      }
+      if (navigator.mediaDevices != null) {
+        navigator.mediaDevices.getUserMedia = async () => {
+          const canvas = document.createElement('canvas')
+          canvas.getContext('2d')?.fillRect(0, 0, canvas.width, canvas.height)
+          return canvas.captureStream(5)
+        }
+      }
+    })
     dir = await tempDir('parley-web-devices-')
     // the Node devices use the rig's relay and trust its verifier, as the tabs do
     const relay: TestRelay = { relay: rig.relay, sms: rig.inbox, dataDir: join(dir.path, 'unused') }
@@ -52,7 +67,7 @@ describe('web client: linked devices', () => {
     await dir?.remove()
   })
 
-  it('a registered tab lists its devices in Settings › Linked devices and says why a code is refused', async () => {
+  it('a registered tab lists its devices in Settings › Linked devices, says why a code is refused, and scans one', async () => {
     const carol = await rig.open(CAROL)
     await rig.onboard(carol, CAROL)
     await go(carol, '#/settings')
@@ -71,6 +86,13 @@ describe('web client: linked devices', () => {
     const error = testid(carol, 'link-error')
     await error.waitFor({ timeout: 10_000 })
     expect(await error.textContent()).toBe('This is not a Parley link code: copy the whole parley-link: text from the new device.')
+
+    // scanning: the camera view until a parley-link: code is seen, which fills the field
+    await testid(carol, 'link-scan').click()
+    await testid(carol, 'link-scanner').waitFor({ timeout: 5_000 })
+    await carol.evaluate(() => { (globalThis as unknown as { fakeQr: string }).fakeQr = 'parley-link:scanned' })
+    await testid(carol, 'link-scanner').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(await testid(carol, 'link-code').inputValue()).toBe('parley-link:scanned')
     await carol.close()
     expect(rig.pageErrors).toEqual([])
   }, 120_000)
