@@ -32,8 +32,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
-  // notifications are asked for through the Notification API, which this does not cover
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()'
+  // notifications are asked for through the Notification API, which this does not cover; the camera only for this
+  // origin: Settings → Linked devices can scan a new device's QR code (asked for on "Scan" only)
+  'permissions-policy': 'camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()'
 }
 
 /**

@@ -2,6 +2,8 @@
 import { createBrowserNode, createDepositBrowserNode } from './net/browser.js'
 import { openLevel } from './storage/index.js'
 import { Parley, type ParleyInit } from './client/parley.js'
+import type { DeviceKind } from './client/own-devices.js'
+import type { LinkProgress } from './client/linking.js'
 import type { AbortOptions } from '@libp2p/interface'
 import { importBackup, type ImportBackupOptions } from './client/backup.js'
 
@@ -18,6 +20,7 @@ export type { StoredMessage, Conversation, MessageStatus, HistoryCursor, KeyValu
 export { NoPendingRegistrationError, NoRelayError, NoVerifierError, BackupPassphraseError, BackupPassphraseTooShortError, BackupCorruptError, LastRelayError, InvalidRelayAddressError, MailboxRelayRefusedError, InvalidDeviceNameError, UnknownDeviceError, DeviceLimitError, DeviceRemovedError, NotLinkableError } from './client/errors.js'
 export { MAX_DEVICE_NAME_CHARS, type OwnDevice, type DeviceKind } from './client/own-devices.js'
 export { DEFAULT_LINK_HISTORY_DAYS, type LinkProgress } from './client/linking.js'
+export { MAX_DEVICES } from './directory/index.js'
 export { InvalidLinkCodeError, LinkBrokenError, LinkRefusedError, LINK_URI_SCHEME } from './protocols/link/index.js'
 export { InvalidProfileError as InvalidProfileFieldError } from './client/errors.js'
 export { RateLimitedError } from './protocols/errors.js'
@@ -62,6 +65,33 @@ export async function createParley (init: BrowserParleyInit, options?: AbortOpti
   const storage = await openLevel(profileDatabase(profile), options)
   try {
     return await Parley.create({ ...rest, storage, closeStorage: true, createNode: createBrowserNode, createDepositNode: createDepositBrowserNode }, options)
+  } catch (err) {
+    await storage.close()
+    throw err
+  }
+}
+
+export interface BrowserLinkOptions extends AbortOptions {
+  /** shows the `parley-link:` code (a QR code, copyable text) to the person, who gives it to a device of the account */
+  onCode: (uri: string) => void
+  /** the account's state arriving: entries so far of `total` */
+  onProgress?: LinkProgress
+  /** @default 'browser' */
+  kind?: DeviceKind
+  /** the name this device suggests for itself (the approving device may give another) */
+  name?: string
+}
+
+/**
+ * Parley.link for a browser tab: makes the profile's (empty) database a linked device of an existing account,
+ * with the browser libp2p node. Stop the profile's running Parley first: the link node uses the profile's key.
+ * NotLinkableError when the profile already has an account; the abort `signal` cancels (the profile stays empty).
+ */
+export async function linkParley (init: BrowserParleyInit, options: BrowserLinkOptions): Promise<{ parley: Parley, phone: string, deviceId: number }> {
+  const { profile = 'default', ...rest } = init
+  const storage = await openLevel(profileDatabase(profile), options)
+  try {
+    return await Parley.link({ ...rest, storage, closeStorage: true, createNode: createBrowserNode, createDepositNode: createDepositBrowserNode }, { kind: 'browser', ...options })
   } catch (err) {
     await storage.close()
     throw err

@@ -83,7 +83,8 @@ describe('web server', () => {
       expect(headers['x-frame-options'], path).toBe('DENY')
       expect(headers['referrer-policy'], path).toBe('no-referrer')
       expect(headers['cross-origin-opener-policy'], path).toBe('same-origin')
-      expect(String(headers['permissions-policy']), path).toContain('camera=()')
+      expect(String(headers['permissions-policy']), path).toContain('camera=(self)')
+      expect(String(headers['permissions-policy']), path).toContain('microphone=()')
     }
   })
 

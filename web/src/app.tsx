@@ -7,6 +7,7 @@ import { ConversationView } from './conversation.js'
 import { Settings } from './settings.js'
 import { ContactInfo } from './contact-info.js'
 import { TakeoverBanner } from './security-banner.js'
+import { RemovedScreen } from './devices.js'
 
 /**
  * Re-renders on every model change. The subscription starts in an effect, after the first paint: a change
@@ -48,6 +49,7 @@ export function App ({ model }: { model: AppModel }) {
     return () => window.removeEventListener('keydown', onKey)
   }, [model])
 
+  if (model.removed) return <RemovedScreen model={model} />
   if (!ready && route.name !== 'settings') {
     return <div class="app onboarding-shell" data-testid="app" data-state="onboarding"><Onboarding model={model} /></div>
   }

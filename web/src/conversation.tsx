@@ -83,13 +83,29 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
       latestStatus.current.set(e.id, e.status)
       setMessages(list => list.map(m => m.id === e.id ? { ...m, status: e.status } : m))
     }
+    // a text one of our other devices sent in this chat: it is in history as sent, shown as ours
+    const onSent = (e: { to: string }): void => {
+      if (e.to !== phone) return
+      if (nearBottom()) anchor.current = { kind: 'bottom' }
+      void parley.history(phone, { limit: HISTORY_PAGE }).then(page => { if (live) setMessages(list => merge(list, page)) })
+    }
+    // this chat was read on another of our devices
+    const onReadSync = (e: { phone: string, ids: string[] }): void => {
+      if (e.phone !== phone) return
+      const ids = new Set(e.ids)
+      setMessages(list => list.map(m => m.direction === 'in' && ids.has(m.id) ? { ...m, status: 'read' } : m))
+    }
     parley.on('message', onMessage)
     parley.on('status', onStatus)
+    parley.on('sent', onSent)
+    parley.on('read-sync', onReadSync)
     input.current?.focus()
     return () => {
       live = false
       parley.off('message', onMessage)
       parley.off('status', onStatus)
+      parley.off('sent', onSent)
+      parley.off('read-sync', onReadSync)
       const t = typingSent.current
       if (t.idle != null) clearTimeout(t.idle)
       if (t.on) void parley.typing(phone, false).catch(() => {})

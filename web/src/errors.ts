@@ -51,8 +51,10 @@ const TEXTS: Record<string, (err: Error & Record<string, unknown>) => string> = 
   StoreLockedError: () => 'This profile is open in another tab. Close it, or open another profile with ?profile=NAME.'
 }
 
-/** Errors whose message was written for a person: the page's own (PhotoError) and profile limits ("the name must be at most 64 characters"). */
-const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNameError'])
+/** Errors whose message was written for a person: the page's own (PhotoError), profile limits ("the name must be at most 64 characters") and the linked-device errors. */
+const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNameError',
+  // linked devices: the SDK's messages say what to do ("copy the whole parley-link: text from the new device")
+  'InvalidLinkCodeError', 'LinkBrokenError', 'LinkRefusedError', 'DeviceLimitError', 'InvalidDeviceNameError', 'UnknownDeviceError', 'DeviceRemovedError', 'NotLinkableError'])
 
 /** A sentence for a person about `err`. Anything not known here gets a generic line (and the console the details). */
 export function describe (err: unknown): string {

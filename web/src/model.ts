@@ -1,6 +1,6 @@
 // The web client's state around one Parley facade: who we are, the conversation list, contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
-import type { AppStore, ContactInfo, ContactProfile, Conversation, NetworkChange, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
-import { photoType } from '../../src/browser.js'
+import type { AppStore, BrowserParleyInit, ContactInfo, ContactProfile, Conversation, NetworkChange, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
+import { DeviceRemovedError, photoType } from '../../src/browser.js'
 import { notifyIncoming, setUnreadTitle } from './notifications.js'
 import { formatPhone, guessRegion, regionOf } from './format.js'
 import { mark, markStatus } from './perf.js'
@@ -10,6 +10,17 @@ export const TYPING_SHOW_MS = 6_000
 
 /** A tab hidden this long counts as away: contacts who share presence see "last seen" until it is visible again (WhatsApp Web also goes offline soon after it is left). */
 export const AWAY_AFTER_HIDDEN_MS = 60_000
+
+/**
+ * A tab with sibling devices looks its own directory record up this often while visible (and when it gets the
+ * focus back, at most every DEVICE_CHECK_MIN_MS): a device removed elsewhere learns it there, wipes itself and
+ * shows the removed screen. Nobody tells a removed device (docs/devices.md, "Removing a device").
+ */
+export const DEVICE_CHECK_MS = 60_000
+export const DEVICE_CHECK_MIN_MS = 5_000
+
+/** What the page needs to start the profile again as a linked device (the relays and trust roots of /config.json). */
+export type StartInit = Omit<BrowserParleyInit, 'profile'>
 
 /** A typing "on" is sent at most this often while the user keeps typing. */
 export const TYPING_REPEAT_MS = 3_000
@@ -76,6 +87,8 @@ export class AppModel {
   readonly identityBlocked = new Set<string>()
   /** the last attempt to register our number with another key, until dismissed */
   takeover: TakeoverAttempt | undefined
+  /** another device of the account removed this one: the SDK wiped it and stopped; the page shows the removed screen */
+  removed = false
   /** object URL of our profile photo */
   avatarUrl: string | undefined
   /** contacts' names and photos as they shared them (loaded per number on first use, then live from 'profile' events) */
@@ -88,10 +101,14 @@ export class AppModel {
   private awayTimer: ReturnType<typeof setTimeout> | undefined
   private away = false
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  private deviceTimer: ReturnType<typeof setInterval> | undefined
+  private deviceCheckAt = 0
 
-  constructor (readonly parley: Parley, readonly profile: string) {
+  constructor (readonly parley: Parley, readonly profile: string, readonly startInit: StartInit = { bootstrap: [] }) {
     this.settings = parley.appStore(APP_STORE)
     this.route = parseRoute(location.hash)
+    // first of all: the SDK's own check at start may find this device removed while the model still loads
+    parley.on('device-removed', () => { this.setRemoved() })
   }
 
   /** Loads what is stored and starts following the facade and the node. */
@@ -129,7 +146,13 @@ export class AppModel {
       this.takeover = e
       this.changed()
     })
+    // a text our other device sent is in history as sent; a chat read there is read here
+    this.parley.on('sent', () => { void this.refreshConversations() })
+    this.parley.on('read-sync', () => { void this.refreshConversations() })
     await this.loadAvatar()
+    if (this.registered) this.checkDevices(true)
+    this.deviceTimer = setInterval(() => { if (document.visibilityState === 'visible') this.checkDevices() }, DEVICE_CHECK_MS)
+    window.addEventListener('focus', () => { this.checkDevices() })
     document.addEventListener('visibilitychange', () => { this.onVisibility() })
     window.addEventListener('hashchange', () => {
       this.route = parseRoute(location.hash)
@@ -312,9 +335,32 @@ export class AppModel {
     this.changed()
   }
 
+  private setRemoved (): void {
+    if (this.removed) return
+    this.removed = true
+    this.registered = false
+    this.changed()
+  }
+
+  /**
+   * Looks our own record up (the SDK wipes this device when the record says it was removed), when the account
+   * has other devices (`always`: at start) and the last look is DEVICE_CHECK_MIN_MS old. Best effort.
+   */
+  checkDevices (always = false): void {
+    if (!this.registered || this.removed || this.stopped) return
+    const now = Date.now()
+    if (now - this.deviceCheckAt < DEVICE_CHECK_MIN_MS) return
+    this.deviceCheckAt = now
+    void (async () => {
+      if (!always && (await this.parley.devices()).length < 2) return
+      await this.parley.devices({ refresh: true, signal: AbortSignal.timeout(DEVICE_CHECK_MS) })
+    })().catch(err => { if (err instanceof DeviceRemovedError) this.setRemoved() })
+  }
+
   /** Hidden for AWAY_AFTER_HIDDEN_MS: tell contacts we are offline; visible again: online. Best effort, like all presence. */
   private onVisibility (): void {
     if (this.stopped) return
+    if (document.visibilityState === 'visible') this.checkDevices()
     if (document.visibilityState === 'hidden') {
       this.awayTimer ??= setTimeout(() => {
         this.awayTimer = undefined
@@ -344,6 +390,7 @@ export class AppModel {
   private async doStop (): Promise<void> {
     this.stopped = true
     if (this.awayTimer != null) clearTimeout(this.awayTimer)
+    if (this.deviceTimer != null) clearInterval(this.deviceTimer)
     for (const t of this.timers) clearTimeout(t)
     for (const v of this.contactViews.values()) if (v.photoUrl != null) URL.revokeObjectURL(v.photoUrl)
     await this.parley.stop()

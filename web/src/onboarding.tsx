@@ -5,11 +5,12 @@ import type { AppModel } from './model.js'
 import { countryList, guessRegion, formatPhone, examplePhone } from './format.js'
 import { describe } from './errors.js'
 import { PhoneIntro, Welcome, pendingKey } from './shell.js'
+import { LinkDevice, defaultDeviceName } from './link-device.js'
 
 /** What `npm start` prints when the local relay "texts" a code (see scripts/start.ts). */
 export const LOCAL_CODE_HINT = 'SMS code 123456 for …0123'
 
-type Step = 'phone' | 'code' | 'name'
+type Step = 'phone' | 'code' | 'name' | 'link'
 
 /**
  * "Resend code" waits this long after a code was sent: an SMS can take a minute to arrive, and the verifier
@@ -54,6 +55,12 @@ function useNowUntil (until: number): number {
     return () => clearInterval(timer)
   }, [until])
   return now
+}
+
+/** Gives this device the name of its browser (the SDK calls an unnamed one "This device"). */
+async function nameThisDevice (model: AppModel): Promise<void> {
+  const self = (await model.parley.devices()).find(d => d.current)
+  if (self != null) await model.parley.renameDevice(self.deviceId, defaultDeviceName())
 }
 
 export function CountrySelect ({ value, onChange, id }: { value: string, onChange: (code: string) => void, id: string }) {
@@ -131,6 +138,8 @@ export function Onboarding ({ model }: { model: AppModel }) {
     e.preventDefault()
     void run(async () => {
       const r = await model.parley.verify(code, { signal: AbortSignal.timeout(60_000) })
+      // the account's first device is named after its browser ("Chrome on Linux"): devices linked later list it so
+      await nameThisDevice(model).catch(() => {})
       await model.registeredAs(r.phone)
       clearPendingNumber(model.profile)
       setStep('name')
@@ -150,7 +159,7 @@ export function Onboarding ({ model }: { model: AppModel }) {
   return (
     <main class="onboarding card" aria-labelledby="onboarding-title" data-testid="onboarding" data-state={step}>
       <Welcome profile={model.profile} />
-      {!model.online && <p class="note" data-testid="onboarding-offline" role="status">Connecting to a relay…</p>}
+      {!model.online && step !== 'link' && <p class="note" data-testid="onboarding-offline" role="status">Connecting to a relay…</p>}
 
       {step === 'phone' && (
         <form onSubmit={sendCode} aria-describedby="phone-help">
@@ -165,6 +174,15 @@ export function Onboarding ({ model }: { model: AppModel }) {
           </button>
         </form>
       )}
+
+      {step === 'phone' && (
+        <div class="link-option">
+          <p>Already use Parley on another device?</p>
+          <button type="button" class="secondary" data-testid="link-existing" onClick={() => { setError(undefined); setStep('link') }} disabled={busy}>Link to an existing account</button>
+        </div>
+      )}
+
+      {step === 'link' && <LinkDevice model={model} />}
 
       {step === 'code' && (
         <form onSubmit={verify}>

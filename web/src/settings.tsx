@@ -7,6 +7,7 @@ import { ProfileSettings } from './profile-settings.js'
 import { RelaySettings } from './relay-settings.js'
 import { TrustSettings } from './trust-settings.js'
 import { BackupSettings } from './backup-settings.js'
+import { LinkedDevices } from './devices.js'
 import { describe } from './errors.js'
 
 /** A labelled on/off switch (a checkbox with role=switch): Space toggles it, the state is in data-state. */
@@ -74,6 +75,7 @@ export function Settings ({ model }: { model: AppModel }) {
       </header>
       <div class="pane-body settings-body">
         <ProfileSettings model={model} />
+        {model.registered && <LinkedDevices model={model} />}
         <PrivacySettings model={model} />
         <RelaySettings model={model} />
         <TrustSettings model={model} />

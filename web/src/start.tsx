@@ -56,9 +56,10 @@ async function run (root: HTMLElement, profile: string, pageConfig: Promise<Page
   mark('config')
   const trustedVerifiers = verifierKeys(config.trustedVerifiers)
   // a tab lives long: the SDK redials the relays while none is connected and drops contacts' stale connections
-  const parley = await createParley({ profile, bootstrap: config.bootstrap, keepConnected: true, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) })
+  const init = { bootstrap: config.bootstrap, keepConnected: true, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) }
+  const parley = await createParley({ profile, ...init })
   mark('node')
-  const app = new AppModel(parley, profile)
+  const app = new AppModel(parley, profile, init)
   await app.start()
   mark('model')
   globalThis.parley = { app, parley, multiaddr }
