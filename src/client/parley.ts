@@ -200,6 +200,8 @@ export class Parley extends Emitter<ParleyEvents> {
     this.holdUntilListened('message', MAX_HELD_MESSAGES)
     // the start-up check of our own record may find a takeover attempt before the caller subscribed
     this.holdUntilListened('takeover-attempt', MAX_HELD_MESSAGES)
+    // so may the start-up check find that this device was removed (and wipe it) before the app listens
+    this.holdUntilListened('device-removed', 1)
     this.trust = startup.trust
     const now = init.now ?? Date.now
     const random = init.random ?? systemRandom
