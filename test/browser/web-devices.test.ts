@@ -1,4 +1,4 @@
-// Linked devices in the web client: a registered tab lists its devices and refuses a bad code; a tab that chose "Link to an existing account" is approved by a Node device of the account and becomes that account (history, a contact's message on both, a text sent from the Node device shown as outgoing, a read there clears the badge, rename); it links a third tab from Settings and removes it; removed by the Node device, it shows the removed screen and starts over.
+// Linked devices in the web client: a registered tab lists its devices and refuses a bad code; a tab that chose "Link to an existing account" is approved by a Node device of the account and becomes that account, and a CLI device links too (history, a contact's message on all three, texts sent from the Node device and the tab shown as sent on the others, a text sent from the Node device shown as outgoing, a read there clears the badge, rename); it links a third tab from Settings and removes it; removed by the Node device, it shows the removed screen and starts over.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
@@ -10,6 +10,10 @@ import { tempDir } from '../helpers/tmp.js'
 import { collect, registeredDevice, type TestRelay } from '../messaging/helpers.js'
 import { retryUntil } from '../helpers/wait.js'
 import { axeViolations, blocking } from '../helpers/axe.js'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { PROJECT_ROOT } from '../../scripts/paths.js'
+import { runToExit } from '../helpers/process.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ALICE = '+447700900041'
@@ -20,6 +24,8 @@ const LAPTOP: WebPerson = { profile: 'laptop', national: '', e164: ALICE, name: 
 /** a second tab the laptop tab links from its Settings */
 const TABLET: WebPerson = { profile: 'tablet', national: '', e164: ALICE, name: 'Alice' }
 
+const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
+
 const go = async (page: Page, hash: string): Promise<void> => { await page.evaluate(h => { location.hash = h }, hash) }
 
 describe('web client: linked devices', () => {
@@ -29,6 +35,8 @@ describe('web client: linked devices', () => {
   let bob: Parley
   let laptop: Page
   let laptopDeviceId: number
+  /** the CLI device's flags: its own folder, the rig's relay, its verifier */
+  const cliArgs = (): string[] => ['--data', join(dir.path, 'terminal'), '--bootstrap', rig.relay.addr('tcp'), '--trusted-verifier', String(rig.relay.listening.verifierKey)]
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true })
@@ -139,7 +147,23 @@ describe('web client: linked devices', () => {
     expect(rig.pageErrors).toEqual([])
   }, 180_000)
 
-  it('a contact\'s message reaches the Node device and the tab; a read on the Node device clears the tab\'s badge; a text sent there shows here as ours', async () => {
+  it('a CLI device links to the same account too (parley link, approved by the Node device)', async () => {
+    const link = spawn(process.execPath, [CLI, ...cliArgs(), 'link'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    link.stderr.on('data', d => { stderr += String(d) })
+    const lines: string[] = []
+    const exited = new Promise<number | null>(resolve => link.once('exit', code => resolve(code)))
+    const uri = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: link.stdout }).on('line', line => { lines.push(line); if (lines.length === 1) resolve(line) })
+      exited.then(code => reject(new Error(`parley link exited (${code}) before its code: ${stderr}`)), () => {})
+    })
+    expect(uri).toMatch(/^parley-link:/)
+    await alice.approveLink(uri, { name: 'Terminal', signal: AbortSignal.timeout(90_000) })
+    expect(await exited).toBe(0)
+    expect(lines).toEqual([uri, ALICE])
+  }, 120_000)
+
+  it('a contact\'s message reaches all three devices; a read on the Node device clears the tab\'s badge; texts sent from the Node device and the tab show as sent on the others', async () => {
     const heard = collect<ReceivedMessage>(push => alice.on('message', push))
     await bob.send(ALICE, 'Hello both of you')
     await heard.until(1, 30_000, 'the Node device gets bob\'s text')
@@ -157,17 +181,33 @@ describe('web client: linked devices', () => {
     await alice.send(BOB, 'Sent from my phone')
     await testid(laptop, 'message', '[data-direction="out"]').filter({ hasText: 'Sent from my phone' }).waitFor({ timeout: 30_000 })
     await row.locator('[data-testid="chat-last"]').filter({ hasText: 'Sent from my phone' }).waitFor({ timeout: 10_000 })
+
+    // typed in the tab: at bob, and as sent on the phone
+    const phoneSaw = collect<{ to: string, text: string }>(push => alice.on('sent', push))
+    const bobGot = collect<ReceivedMessage>(push => bob.on('message', push))
+    await testid(laptop, 'composer').fill('Typed in the browser')
+    await testid(laptop, 'composer').press('Enter')
+    for (let n = 1; !bobGot.items.some(m => m.text === 'Typed in the browser'); n++) await bobGot.until(n, 30_000, 'bob gets the tab\'s text')
+    for (let n = 1; !phoneSaw.items.some(m => m.text === 'Typed in the browser'); n++) await phoneSaw.until(n, 30_000, 'the phone\'s transcript of the tab\'s text')
+
+    // the terminal, the third device: bob's text, and the phone's and the tab's texts as sent
+    const got = await runToExit(CLI, [...cliArgs(), 'receive', '--json'], { timeout: 90_000 })
+    expect(got.code).toBe(0)
+    const events = got.stdout.trim().split('\n').filter(Boolean).map(l => JSON.parse(l) as Record<string, unknown>)
+    expect(events).toContainEqual(expect.objectContaining({ type: 'message', from: BOB, text: 'Hello both of you' }))
+    expect(events).toContainEqual(expect.objectContaining({ type: 'sent', to: BOB, text: 'Sent from my phone' }))
+    expect(events).toContainEqual(expect.objectContaining({ type: 'sent', to: BOB, text: 'Typed in the browser' }))
     expect(rig.pageErrors).toEqual([])
   }, 120_000)
 
-  it('the linked tab lists both devices and renames itself', async () => {
+  it('the linked tab lists the account\'s devices and renames itself', async () => {
     await go(laptop, '#/settings')
     const rows = testid(laptop, 'device-row')
-    await rows.nth(1).waitFor({ timeout: 20_000 })
-    expect(await rows.count()).toBe(2)
+    await rows.nth(2).waitFor({ timeout: 20_000 })
+    expect(await rows.count()).toBe(3)
     const self = testid(laptop, 'device-row', '[data-current="true"]')
     expect(await self.getAttribute('data-device-id')).toBe(String(laptopDeviceId))
-    const phone = testid(laptop, 'device-row', '[data-current="false"]')
+    const phone = testid(laptop, 'device-row', '[data-device-id="1"]')
     expect(await phone.locator('[data-testid="device-name"]').textContent()).toBe('Phone')
     await self.locator('[data-testid="device-rename"]').click()
     await testid(laptop, 'device-name-input').fill('Work laptop')
@@ -194,8 +234,8 @@ describe('web client: linked devices', () => {
     expect(await laptop.evaluate(() => (globalThis as unknown as { progressSeen?: boolean }).progressSeen)).toBe(true)
     expect(await testid(laptop, 'link-done').textContent()).toContain('“Tablet” is linked')
     const rows = testid(laptop, 'device-row')
-    await rows.nth(2).waitFor({ timeout: 10_000 })
-    expect(await rows.locator('[data-testid="device-name"]').allTextContents()).toEqual(['Work laptop', 'Phone', 'Tablet'])
+    await rows.nth(3).waitFor({ timeout: 10_000 })
+    expect(await rows.locator('[data-testid="device-name"]').allTextContents()).toEqual(['Work laptop', 'Phone', 'Terminal', 'Tablet'])
     // the tablet opens as Alice's device too, with the history
     await testid(tablet, 'app', '[data-state="ready"]').waitFor({ timeout: 60_000 })
     await testid(tablet, 'chat-row', `[data-phone="${BOB}"]`).waitFor({ timeout: 20_000 })
@@ -211,7 +251,7 @@ describe('web client: linked devices', () => {
     await testid(laptop, 'device-remove-confirm').click()
     await dialog.waitFor({ state: 'detached', timeout: 60_000 })
     await tabletRow.waitFor({ state: 'detached', timeout: 10_000 })
-    expect(await rows.count()).toBe(2)
+    expect(await rows.count()).toBe(3)
     const removed = testid(tablet, 'device-removed')
     await retryUntil(async () => {
       await tablet.evaluate(() => window.dispatchEvent(new Event('focus')))
@@ -223,7 +263,7 @@ describe('web client: linked devices', () => {
 
   it('removed by the Node device, the tab shows the removed screen and starts over', async () => {
     await alice.removeDevice(laptopDeviceId)
-    expect((await alice.devices()).map(d => d.deviceId)).toEqual([1])
+    expect((await alice.devices()).map(d => d.deviceId)).not.toContain(laptopDeviceId)
     await go(laptop, '#/')
     // the tab looks at its own record every minute while visible, and when it gets the focus back (at most every 5 s)
     const removed = testid(laptop, 'device-removed')
