@@ -55,7 +55,9 @@ describe('secrets are wiped after use', () => {
     expect(dec(ratchetDecrypt(reply.state, m.message, { ...deps, provider: p }).plaintext)).toBe('to Bob on a new chain')
     expect(handed.x25519).toHaveLength(2)
     expect(messageKeys(handed)).toHaveLength(1)
-    for (const k of [...handed.x25519, ...messageKeys(handed), ...outputs(handed, 'Parley_Ratchet_MessageKeys_v1')]) expect(zero(k)).toBe(true)
+    // the root KDF's output buffers too (their root and chain keys live on as copies in the state)
+    expect(outputs(handed, 'Parley_Ratchet_Root_v1')).toHaveLength(2)
+    for (const k of [...handed.x25519, ...messageKeys(handed), ...outputs(handed, 'Parley_Ratchet_MessageKeys_v1'), ...outputs(handed, 'Parley_Ratchet_Root_v1')]) expect(zero(k)).toBe(true)
   })
 
   it('ratchetDecrypt of a message that fails to authenticate still wipes its AES key and IV', () => {

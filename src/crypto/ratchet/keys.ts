@@ -1,5 +1,5 @@
 /** Double Ratchet key derivations (KDF_RK, KDF_CK, message-key expansion) as in Signal's spec; knows no state or wire format. */
-import { utf8 } from '../bytes.js'
+import { utf8, wipe } from '../bytes.js'
 import type { CryptoProvider } from '../provider.js'
 
 const ROOT_INFO = utf8('Parley_Ratchet_Root_v1')
@@ -12,7 +12,10 @@ const EMPTY = new Uint8Array(0)
 /** KDF_RK(rk, dh_out) = HKDF-SHA256(salt = rk, ikm = dh_out) → (new root key, new chain key). */
 export function kdfRootKey (p: CryptoProvider, rootKey: Uint8Array, dhOut: Uint8Array): { rootKey: Uint8Array, chainKey: Uint8Array } {
   const okm = p.hkdfSha256(dhOut, rootKey, ROOT_INFO, 64)
-  return { rootKey: okm.slice(0, 32), chainKey: okm.slice(32, 64) }
+  const keys = { rootKey: okm.slice(0, 32), chainKey: okm.slice(32, 64) }
+  // the copies live on in the state; this buffer would be a third copy of both keys
+  wipe(okm)
+  return keys
 }
 
 /** KDF_CK(ck) = (HMAC(ck, 0x02) next chain key, HMAC(ck, 0x01) message key). */
