@@ -30,6 +30,7 @@ import { DeviceRemovedError, NotLinkableError } from './errors.js'
 import { multiaddr as toMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { MAX_LINK_CODE_ADDRS } from '../protocols/link/index.js'
 import { retirePreKeys } from '../protocols/prekeys/index.js'
+import { constantTimeEqual } from '../crypto/bytes.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -496,6 +497,9 @@ export class Parley extends Emitter<ParleyEvents> {
       const entries: Array<{ key: string, value: Uint8Array }> = []
       if (name === 'device-names') {
         for (const [id, n] of Object.entries(await this.ownDevices.names(options))) entries.push({ key: id, value: new TextEncoder().encode(JSON.stringify(n)) })
+      } else if (name === 'verified') {
+        // the contacts whose safety number the user verified, each with the key it was verified for
+        for await (const r of this.storage.identity.listRemoteIdentities(options)) if (r.verified) entries.push({ key: r.contactId, value: r.identityKey })
       } else {
         for await (const e of this.storage.kv(name).iterate({}, options)) entries.push({ key: e.key, value: e.value })
       }
@@ -518,6 +522,16 @@ export class Parley extends Emitter<ParleyEvents> {
           }
         }
         await this.ownDevices.adoptNames(names, options)
+        continue
+      }
+      if (store.name === 'verified') {
+        // a mark counts only for the key it was made for: a contact whose key differs here stays as it is
+        const marked = new Map(store.entries.map(e => [e.key, e.value]))
+        for await (const r of this.storage.identity.listRemoteIdentities(options)) {
+          const key = marked.get(r.contactId)
+          const verified = key != null && constantTimeEqual(key, r.identityKey)
+          if (verified !== r.verified && (verified || key == null)) await this.storage.identity.setVerified(r.contactId, verified, options)
+        }
         continue
       }
       const kv = this.storage.kv(store.name)
@@ -873,6 +887,7 @@ export class Parley extends Emitter<ParleyEvents> {
     const info = await this.contacts.markVerified(e164, verified, options)
     // verifying the current key accepts it: messages held for it go out now
     if (verified) await this.messenger.release(e164, options)
+    await this.syncAccount(['verified'], options).catch(err => this.background(err))
     return info
   }
 

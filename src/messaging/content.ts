@@ -46,10 +46,10 @@ export interface SentContent { kind: 'sent', to: string, id: string, text: strin
 /** to our own other devices: these messages of the chat with `chat` were read on the sending device */
 export interface ReadSyncContent { kind: 'read-sync', chat: string, ids: string[] }
 /** Account stores whose whole content our other devices take as it is on the sender (last writer wins). */
-const SYNCED_STORES = ['profile', 'settings', 'device-names'] as const
+const SYNCED_STORES = ['profile', 'settings', 'device-names', 'verified'] as const
 export type SyncedStore = typeof SYNCED_STORES[number]
 /** Entries per synced store: these stores hold a handful each. */
-const MAX_SYNCED_ENTRIES = 64
+const MAX_SYNCED_ENTRIES = 1_000
 /** to our own other devices: the whole of these small account stores as they are now here */
 export interface StateContent { kind: 'state', stores: Array<{ name: SyncedStore, entries: Array<{ key: string, value: Uint8Array }> }> }
 export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent | StateContent

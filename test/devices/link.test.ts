@@ -123,6 +123,13 @@ describe('linked devices', () => {
     await laptop.renameDevice(1, 'Phone')
     await stateAtAlice.until(1, 60_000, 'the device names at the phone')
     expect((await alice.devices()).map(d => d.name)).toEqual(['Phone', 'Laptop'])
+
+    // bob's safety number verified on the phone is verified on the laptop (for the same key)
+    const verifiedAtLaptop = collect<{ stores: string[] }>(push => laptop?.on('account-state', push))
+    expect((await laptop.contact(BOB)).verified).toBe(false)
+    await alice.markVerified(BOB, true)
+    await until(verifiedAtLaptop, e => e.stores.includes('verified'), 'the verified mark at the laptop')
+    expect((await laptop.contact(BOB)).verified).toBe(true)
   }, 300_000)
 
   it('a code that was damaged or is not a link code is refused with a clear error; a device with an account cannot be linked', async () => {
