@@ -12,8 +12,12 @@ const BOB = '+15550310002'
 
 async function stuckTexts (p: Parley): Promise<StoredMessage[]> {
   const stuck: StoredMessage[] = []
-  for (const m of await internals(p).storage.messages.history(BOB, { limit: 500 })) {
-    if (m.direction === 'out' && m.status === 'pending' && await internals(p).storage.outbox.get(m.id) == null) stuck.push(m)
+  const { messages, outbox } = internals(p).storage
+  for (const m of await messages.history(BOB, { limit: 500 })) {
+    if (m.direction !== 'out' || m.status !== 'pending' || await outbox.get(m.id) != null) continue
+    // delivery may have finished between the two reads: it moves the status on before it drops the entry, so a
+    // text still pending once its entry is gone is stuck (a read of both at once would need a snapshot)
+    if ((await messages.get(BOB, m.id))?.status === 'pending') stuck.push(m)
   }
   return stuck
 }

@@ -150,7 +150,8 @@ export class AppModel {
     this.parley.on('sent', () => { void this.refreshConversations() })
     this.parley.on('read-sync', () => { void this.refreshConversations() })
     await this.loadAvatar()
-    if (this.registered) this.checkDevices(true)
+    // the SDK looks at our own record at start itself; the model looks again later only when the account has other devices
+    if (this.registered) this.checkDevices()
     this.deviceTimer = setInterval(() => { if (document.visibilityState === 'visible') this.checkDevices() }, DEVICE_CHECK_MS)
     window.addEventListener('focus', () => { this.checkDevices() })
     document.addEventListener('visibilitychange', () => { this.onVisibility() })
