@@ -1,41 +1,25 @@
 // `parley link` and `parley devices link|list|remove` as processes against a real relay process: the contract scripts rely on (a parley-link: line first, then the number; one JSON object per device), transcripts in `receive --json`, removal.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { PROJECT_ROOT } from '../../scripts/paths.js'
-import { tempDir } from '../helpers/tmp.js'
-import { runToExit } from '../helpers/process.js'
 import { startDaemon } from '../helpers/daemon.js'
-import { startTestRelay, type TestRelay } from '../messaging/helpers.js'
+import { CLI, startCliRig, type CliRig } from './rig.js'
 
-const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
 const ALICE = '+15550620001'
 const BOB = '+15550620002'
 
 describe('parley link / devices', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  let relay: TestRelay
-  const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.relay.addr('tcp'), '--trusted-verifier', String(relay.relay.listening.verifierKey)]
-  const parley = async (args: string[], timeout = 90_000): Promise<{ code: number | null, stdout: string, stderr: string }> => await runToExit(CLI, args, { timeout })
+  let rig: CliRig
+  const common = (name: string): string[] => rig.common(name)
+  const parley = async (args: string[], timeout = 90_000): Promise<{ code: number | null, stdout: string, stderr: string }> => await rig.parley(args, timeout)
   const lines = (stdout: string): Array<Record<string, unknown>> => stdout.trim().split('\n').filter(Boolean).map(l => JSON.parse(l))
 
-  async function register (name: string, phone: string): Promise<void> {
-    const before = relay.sms.count
-    expect((await parley([...common(name), 'register', phone])).code).toBe(0)
-    expect((await parley([...common(name), 'verify', await relay.sms.next(phone, before)])).code).toBe(0)
-  }
-
   beforeAll(async () => {
-    dir = await tempDir()
-    relay = await startTestRelay(join(dir.path, 'relay'))
-    await register('alice', ALICE)
-    await register('bob', BOB)
+    rig = await startCliRig([['alice', ALICE], ['bob', BOB]])
   }, 120_000)
 
   afterAll(async () => {
-    await relay?.relay.stop()
-    await dir?.remove()
+    await rig?.stop()
   })
 
   it('link prints a parley-link: line first and the number once approved; devices list --json lists both; transcripts and removal reach the new device', async () => {

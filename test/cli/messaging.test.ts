@@ -3,40 +3,24 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { writeFile } from 'node:fs/promises'
 import { spawn } from 'node:child_process'
-import { PROJECT_ROOT } from '../../scripts/paths.js'
-import { tempDir } from '../helpers/tmp.js'
-import { runToExit } from '../helpers/process.js'
 import { startDaemon } from '../helpers/daemon.js'
-import { startTestRelay, type TestRelay } from '../messaging/helpers.js'
+import { CLI, startCliRig, type CliRig } from './rig.js'
+import { runToExit } from '../helpers/process.js'
 
-const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
 const ALICE = '+15550400001'
 const BOB = '+15550400002'
 
 describe('parley send / receive / daemon', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  let relay: TestRelay
-  const common = (name: string): string[] => ['--data', join(dir.path, name), '--bootstrap', relay.relay.addr('tcp'), '--trusted-verifier', String(relay.relay.listening.verifierKey)]
-  const parley = async (args: string[], timeout = 60_000): Promise<{ code: number | null, stdout: string, stderr: string }> => await runToExit(CLI, args, { timeout })
-
-  async function register (name: string, phone: string): Promise<void> {
-    const before = relay.sms.count
-    expect((await parley([...common(name), 'register', phone])).code).toBe(0)
-    const ok = await parley([...common(name), 'verify', await relay.sms.next(phone, before)])
-    expect(ok.stderr).toBe('')
-    expect(ok.code).toBe(0)
-  }
+  let rig: CliRig
+  const common = (name: string): string[] => rig.common(name)
+  const parley = async (args: string[], timeout = 60_000): Promise<{ code: number | null, stdout: string, stderr: string }> => await rig.parley(args, timeout)
 
   beforeAll(async () => {
-    dir = await tempDir()
-    relay = await startTestRelay(join(dir.path, 'relay'))
-    await register('alice', ALICE)
-    await register('bob', BOB)
+    rig = await startCliRig([['alice', ALICE], ['bob', BOB]])
   }, 120_000)
 
   afterAll(async () => {
-    await relay?.relay.stop()
-    await dir?.remove()
+    await rig?.stop()
   })
 
   it('send prints the id once a relay has it; receive prints it as JSON and acks; the sender then sees it delivered', async () => {
@@ -105,7 +89,7 @@ describe('parley send / receive / daemon', () => {
     expect(chat.code).toBe(0)
     expect(chat.stdout).toContain(`— chatting with Alice Liddell (${ALICE})`)
 
-    const notImage = join(dir.path, 'photo.txt')
+    const notImage = join(rig.dir.path, 'photo.txt')
     await writeFile(notImage, 'not a picture')
     const bad = await parley([...common('alice'), 'profile', 'photo', notImage])
     expect(bad.code).toBe(1)
