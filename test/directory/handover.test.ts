@@ -25,9 +25,9 @@ describe('hand-overs', () => {
   const expectFor = (recordIssuedAt = NOW): { directoryKey: Uint8Array, identityKey: Uint8Array, recordIssuedAt: number } => ({ directoryKey, identityKey: newId.publicKey, recordIssuedAt })
 
   /** A hand-over encoded field by field and signed by `signer` as the format says, bypassing signHandover's checks. */
-  function raw (signer: IdentityKeyPair, fields: Partial<HandoverPb> = {}): Uint8Array {
-    const pb: HandoverPb = { oldIdentityKey: signer.publicKey, directoryKey, newIdentityKey: newId.publicKey, issuedAt: BigInt(NOW), signature: new Uint8Array(0), ...fields } as HandoverPb
-    const body = HandoverPb.encode({ ...pb, signature: new Uint8Array(0) })
+  function raw (signer: IdentityKeyPair, fields: Partial<{ [K in keyof HandoverPb]: HandoverPb[K] extends Uint8Array ? Uint8Array : HandoverPb[K] }> = {}): Uint8Array {
+    const pb = { oldIdentityKey: signer.publicKey, directoryKey, newIdentityKey: newId.publicKey, issuedAt: BigInt(NOW), signature: new Uint8Array(0), ...fields } as HandoverPb
+    const body = HandoverPb.encode({ ...pb, signature: new Uint8Array(0) } as HandoverPb)
     const message = new Uint8Array(CONTEXT.length + body.length)
     message.set(CONTEXT)
     message.set(body, CONTEXT.length)

@@ -159,6 +159,7 @@ describe('lookup (unit)', () => {
     }
     expect(await lookup(own, NUMBER, options())).toEqual({ registered: false, stats: { peersQueried: 0, hops: 0, endedEarly: false } })
     const hanging: DirectoryDht = {
+      // eslint-disable-next-line require-yield
       async * get (_k, o) {
         await new Promise((_resolve, reject) => o?.signal?.addEventListener('abort', () => reject(new Error('walk aborted'))))
       },

@@ -7,7 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { defaultProvider, type CryptoProvider } from '../../src/crypto/index.js'
 import {
   DirectoryHashCache, MAX_ATTESTATIONS, MAX_HANDOVER_AGE_MS, PARLEY_NETWORK_SALT, buildRecord, decodeEnvelope, directoryKeysFor, putRecord,
-  publishRelease, signHandover, type DirectoryDht
+  publishRelease, signHandover, type DirectoryDht, type DirectoryRecordFields
 } from '../../src/directory/index.js'
 import { untilAborted } from '../../src/util/abort.js'
 import { attest, makeUser, makeVerifier, rejectionName, type TestUser } from './fixtures.js'
@@ -54,7 +54,7 @@ describe('building records', () => {
   })
 
   it('a release record carries no devices, relays or prekeys', async () => {
-    const empty = { devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0) }
+    const empty: DirectoryRecordFields = { devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0) }
     const build = async (f: Partial<typeof empty>): Promise<string> => {
       try {
         await buildRecord(user.identity, NUMBER, { ...empty, ...f }, { now: NOW, hashes, released: true })
@@ -137,10 +137,12 @@ describe('putRecord', () => {
     expect((nobody as Error).cause).toBeUndefined()
 
     const cause = new Error('no peers')
+    // eslint-disable-next-line require-yield
     const failing = dhtWith(async function * () { throw cause })
     await expect(putRecord(failing, key, value)).rejects.toThrow(expect.objectContaining({ name: 'PublishFailedError', message: 'directory publish failed', cause }))
 
     // a put that waits until its signal aborts: our timeout ends it, with the put's own error as the cause
+    // eslint-disable-next-line require-yield
     const hanging = dhtWith(async function * (_v, options) {
       await untilAborted(options?.signal ?? new AbortController().signal)
       throw new Error('aborted put')

@@ -36,7 +36,7 @@ function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-type RawEnvelope = Omit<DirectoryEnvelopePb, 'seq' | 'issuedAt' | 'expiresAt'> & { seq: bigint | number, issuedAt: bigint | number, expiresAt: bigint | number }
+type RawEnvelope = { version: number, identityKey: Uint8Array, attestations: Uint8Array[], sealed: Uint8Array, signature: Uint8Array, handover: Uint8Array, released: boolean, seq: bigint | number, issuedAt: bigint | number, expiresAt: bigint | number }
 
 /** An envelope encoded field by field and signed by `signer` as the format says (docs/design.md §4), bypassing signEnvelope's checks. */
 function rawEnvelope (signer: IdentityKeyPair, fields: Partial<RawEnvelope> = {}): Uint8Array {
