@@ -225,6 +225,24 @@ describe('envelope encoding and validation', () => {
     expect(validate(rawEnvelope(alice, { issuedAt: NOW - HOUR, expiresAt: NOW - CLOCK_SKEW_MS - 1 }))).toBe('RecordExpiredError: record has expired')
   })
 
+  it('signEnvelope signs a value of exactly MAX_VALUE_BYTES and refuses one byte more', () => {
+    const sign = (sealedLength: number): Uint8Array => signEnvelope(alice, { seq: 1, issuedAt: NOW, expiresAt: NOW + HOUR, attestations: [], sealed: new Uint8Array(sealedLength) })
+    // the largest sealed part that fits: each byte less makes the value one byte shorter
+    let length = MAX_VALUE_BYTES
+    while (failure(() => sign(length)) !== 'no error') length--
+    expect(sign(length)).toHaveLength(MAX_VALUE_BYTES)
+    expect(failure(() => sign(length + 1))).toBe('RecordTooLargeError: directory record is too large')
+    expect(validate(sign(length))).toBe('no error')
+  })
+
+  it('an envelope with more than MAX_ATTESTATIONS attestations does not decode, however well signed', () => {
+    const a = attest(verifier, directoryKey, alice.publicKey, NOW - HOUR)
+    expect(validate(rawEnvelope(alice, { attestations: Array.from({ length: MAX_ATTESTATIONS }, () => a) }))).toBe('no error')
+    const five = rawEnvelope(alice, { attestations: Array.from({ length: MAX_ATTESTATIONS + 1 }, () => a) })
+    expect(failure(() => decodeEnvelope(five))).toBe('MalformedRecordError: directory record is malformed')
+    expect(validate(five)).toBe('MalformedRecordError: directory record is malformed')
+  })
+
   it('signEnvelope refuses bad times and more than MAX_ATTESTATIONS attestations before signing', () => {
     const sign = (e: Partial<Parameters<typeof signEnvelope>[1]>): string => failure(() => signEnvelope(alice, { seq: 1, issuedAt: NOW, expiresAt: NOW + HOUR, attestations: [], sealed: new Uint8Array(28), ...e }))
     expect(sign({ seq: 0 })).toBe('MalformedRecordError: seq must be a positive integer')
@@ -425,6 +443,8 @@ describe('selector rule parts on hand-made envelopes', () => {
     const released = envelope(1, { released: true, attestations: [att(NOW - HOUR)] })
     expect(replaces(envelope(2, { attestations: [att(NOW - 2 * HOUR)] }), released, ctx)).toBe(true)
     expect(replaces(envelope(2), released, ctx)).toBe(false)
+    expect(replaces(envelope(2, { attestations: [att(0)] }), released, ctx)).toBe(true)
+    expect(replaces(envelope(2, { attestations: [att(1)] }), released, ctx)).toBe(true)
     // with a trusted set, only its attestations count
     const trusted = { now: NOW, verifiers: [new Uint8Array(32).fill(5)] }
     expect(replaces(envelope(2, { attestations: [att(NOW - HOUR, undefined, 6)] }), envelope(1, stale), trusted)).toBe(false)

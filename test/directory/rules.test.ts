@@ -100,6 +100,11 @@ describe('directoryDhtRules', () => {
     expect(errorName(() => rules.admit(key, record(bob, 99, { attestedAt: NOW - HOUR }), lockedAlice))).toBe('RegistrationLockedError')
     expect(errorName(() => rules.admit(key, record(alice, 4, { attestedAt: NOW - 2 * HOUR }), lockedAlice))).toBe('ReplayedRecordError')
     expect(errorName(() => rules.admit(key, record(alice, 6), lockedAlice))).toBe('no error')
+    // another identity is told "locked" even when its key shares bytes with the holder's
+    let lookalike = IdentityKeyPair.generate(systemRandom)
+    for (let i = 0; i < 10_000 && !lookalike.publicKey.some((x, j) => x === alice.publicKey[j]); i++) lookalike = IdentityKeyPair.generate(systemRandom)
+    expect(lookalike.publicKey.some((x, j) => x === alice.publicKey[j])).toBe(true)
+    expect(errorName(() => rules.admit(key, record(lookalike, 99, { attestedAt: NOW - HOUR }), lockedAlice))).toBe('RegistrationLockedError')
     // against an unlocked record (its attestation expired a moment ago, within the clock skew), another identity
     // needs an attestation valid now
     const unlockedAlice = signEnvelope(alice, { seq: 5, issuedAt: NOW - HOUR, expiresAt: NOW + HOUR, attestations: [attest(verifier, directoryKey, alice.publicKey, NOW - 2 * HOUR, 2 * HOUR - 1)], sealed: systemRandom(40) })
