@@ -143,7 +143,7 @@ describe('DirectoryDatastore (unit)', () => {
     // kad-dht's 48 h rule counts from timeReceived: reads renew it
     expect(read.timeReceived.getTime()).toBeGreaterThan(0)
     clock = NOW + HOUR + CLOCK_SKEW_MS + 1
-    expect(await rejectionName(ds.get(k))).toBe('NotFoundError')
+    await expect(ds.get(k)).rejects.toThrow(expect.objectContaining({ name: 'NotFoundError', message: `no value for ${k.toString()}` }))
     expect(await inner.has(k)).toBe(false)
     expect(await ds.size()).toBe(0)
     // a read of an absent key is the inner store's NotFoundError
@@ -156,9 +156,51 @@ describe('DirectoryDatastore (unit)', () => {
     await inner.put(k, new Uint8Array([0xff, 0xff]))
     expect(await rejectionName(ds.get(k))).toBe('NotFoundError')
     expect(await inner.has(k)).toBe(false)
-    await inner.put(k, new Libp2pRecord(dhtKey(1), new Uint8Array([1, 2]), new Date()).serialize())
+    // a well-formed kad-dht record whose value is no envelope: the same
+    await inner.put(k, new Libp2pRecord(dhtKey(1), new Uint8Array([0xff, 0xff]), new Date()).serialize())
+    expect(await rejectionName(ds.get(k))).toBe('NotFoundError')
+    expect(await inner.has(k)).toBe(false)
+    await inner.put(k, new Libp2pRecord(dhtKey(1), new Uint8Array([0xff, 0xff]), new Date()).serialize())
     await ds.put(k, stored(1, 1))
     expect(await seqAt(ds, 1)).toBe(1)
+  })
+
+  it('a failing inner store fails the put (only "not found" means no record)', async () => {
+    const inner = new MemoryDatastore()
+    const broken = Object.assign(Object.create(inner) as MemoryDatastore, {
+      get: async () => { throw Object.assign(new Error('disk on fire'), { name: 'IOError' }) }
+    })
+    const { ds } = make(undefined, broken)
+    await expect(ds.put(datastoreKeyOf(dhtKey(1)), stored(1))).rejects.toThrow('disk on fire')
+    expect(await inner.has(datastoreKeyOf(dhtKey(1)))).toBe(false)
+  })
+
+  it('a sweep leaves a record that was refreshed after it listed it as expired', async () => {
+    const inner = new MemoryDatastore()
+    let refresh: ((deleted: Key) => Promise<void>) | undefined
+    // deleting the first expired record refreshes the other one before the sweep reaches it
+    const racing = Object.assign(Object.create(inner) as MemoryDatastore, {
+      delete: async (key: Key) => {
+        await inner.delete(key)
+        const r = refresh
+        refresh = undefined
+        await r?.(key)
+      }
+    })
+    const { ds } = make(undefined, racing)
+    const [k1, k2] = [datastoreKeyOf(dhtKey(1)), datastoreKeyOf(dhtKey(2))]
+    await ds.put(k1, stored(1, 1, NOW + HOUR))
+    await ds.put(k2, stored(2, 1, NOW + HOUR))
+    clock = NOW + 2 * HOUR
+    let refreshed = 0
+    refresh = async deleted => {
+      refreshed = deleted.toString() === k1.toString() ? 2 : 1
+      await ds.put(datastoreKeyOf(dhtKey(refreshed)), stored(refreshed, 2, clock + HOUR))
+    }
+    expect(await ds.sweep()).toBe(1)
+    expect(await inner.has(datastoreKeyOf(dhtKey(3 - refreshed)))).toBe(false)
+    expect(await seqAt(ds, refreshed)).toBe(2)
+    expect(await ds.size()).toBe(1)
   })
 
   it('sweep drops every expired or undecodable directory record and nothing else', async () => {

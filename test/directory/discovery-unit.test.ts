@@ -162,6 +162,9 @@ describe('discoverContacts (unit)', () => {
     expect(r.contacts[0]).toMatchObject({ status: 'error', error: 'DirectoryUnavailableError' })
     expect(r.failed).toBe(1)
     expect(await cache.get(cacheKeyOf(A))).toBeUndefined()
+    // something thrown that is not an Error is reported as 'Error'
+    const odd: LookupFn = async () => { throw 'no name' as unknown as Error }
+    expect((await discoverContacts(odd, [A])).contacts[0]).toMatchObject({ status: 'error', error: 'Error' })
 
     const controller = new AbortController()
     const reason = new Error('user left')
