@@ -175,6 +175,40 @@ describe('DirectoryDatastore (unit)', () => {
     expect(await inner.has(datastoreKeyOf(dhtKey(1)))).toBe(false)
   })
 
+  it('puts of one key run one after another, also when a third arrives while the second waits', async () => {
+    const inner = new MemoryDatastore()
+    // the n-th inner.get waits for gates[n] when there is one: a slow disk
+    const gates = new Map<number, Promise<void>>()
+    let gets = 0
+    const slow = Object.assign(Object.create(inner) as MemoryDatastore, {
+      get: async (key: Key) => {
+        await gates.get(gets++)
+        return await inner.get(key)
+      }
+    })
+    const { ds } = make(undefined, slow)
+    const k = datastoreKeyOf(dhtKey(1))
+    await ds.put(k, stored(1, 1)) // get #0
+    const opener = (): { gate: Promise<void>, open: () => void } => { let open!: () => void; const gate = new Promise<void>(resolve => { open = resolve }); return { gate, open } }
+    const [first, second] = [opener(), opener()]
+    gates.set(1, first.gate)
+    gates.set(2, second.gate)
+    const results: string[] = []
+    const put = async (seq: number): Promise<void> => await ds.put(k, stored(1, seq)).then(() => { results.push(`${seq} stored`) }, (err: Error) => { results.push(`${seq} ${err.name}`) })
+    const a = put(2) // get #1
+    const b = put(3) // get #2, queued behind a
+    first.open()
+    await a
+    // every pending callback has run: b now waits in its read; c comes while it does
+    await new Promise(resolve => setImmediate(resolve))
+    const c = put(4) // get #3, must wait for b
+    await new Promise(resolve => setImmediate(resolve))
+    second.open()
+    await Promise.all([b, c])
+    expect(results).toEqual(['2 stored', '3 stored', '4 stored'])
+    expect(await seqAt(ds, 1)).toBe(4)
+  })
+
   it('a sweep leaves a record that was refreshed after it listed it as expired', async () => {
     const inner = new MemoryDatastore()
     let refresh: ((deleted: Key) => Promise<void>) | undefined
