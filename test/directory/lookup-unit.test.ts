@@ -6,6 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, AbortOptions } from '@libp2p/interface'
 import type { QueryEvent } from '@libp2p/kad-dht'
 import { defaultProvider } from '../../src/crypto/index.js'
+import { dhtKeyOf } from '../../src/directory/record.js'
 import {
   DirectoryHashCache, PARLEY_NETWORK_SALT, buildRecord, directoryKeysFor, lookup, signHandover, type DirectoryDht, type LookupOptions
 } from '../../src/directory/index.js'
@@ -47,7 +48,7 @@ describe('lookup (unit)', () => {
     const base = defaultProvider()
     hashes = new DirectoryHashCache(PARLEY_NETWORK_SALT, { ...base, scrypt: async (password: Uint8Array) => base.sha256(password) })
     keys = await directoryKeysFor(NUMBER, { hashes })
-    peers = await Promise.all(Array.from({ length: 4 }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519'))))
+    peers = await Promise.all(Array.from({ length: 25 }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519'))))
     ;[alice, bob, carol] = await Promise.all([makeUser(undefined, NOW), makeUser(undefined, NOW), makeUser(undefined, NOW)])
   })
 
@@ -167,5 +168,42 @@ describe('lookup (unit)', () => {
     }
     const err = await lookup(hanging, NUMBER, options({ timeoutMs: 1 })).catch((e: Error) => e)
     expect(err).toMatchObject({ name: 'DirectoryUnavailableError', message: 'directory lookup timed out' })
+  })
+
+  it('the walk of an expected key ends by the quorum rule like any walk (LOOKUP_QUORUM by default)', async () => {
+    const dht = new Walks([peers.map(from => ({ from }))])
+    const r = await lookup(dht, NUMBER, options({ quorum: undefined, expectedKey: keys.directoryKey }))
+    expect(r).toMatchObject({ registered: false, stats: { endedEarly: true, peersQueried: 20 } })
+    expect(dht.gets).toBe(1)
+  })
+
+  it('the early walk stops with the lookup: on its timeout, and when the hint names another key', async () => {
+    const signals: AbortSignal[] = []
+    const value = await record(alice)
+    const realKey = new TextDecoder().decode(keys.key)
+    /** the real key answers; any other key's walk hangs until aborted and then fails, as kad-dht's does */
+    const dht: DirectoryDht = {
+      async * get (k, o) {
+        if (new TextDecoder().decode(k) === realKey && o?.signal?.aborted !== true && signals.length > 0) {
+          yield { name: 'PEER_RESPONSE', messageName: 'GET_VALUE', from: peers[0], closer: [], providers: [], record: { key: k, value } } as unknown as QueryEvent
+          return
+        }
+        if (o?.signal != null) signals.push(o.signal)
+        await new Promise((_resolve, reject) => o?.signal?.addEventListener('abort', () => reject(new Error('query aborted'))))
+      },
+      async * put () {}
+    }
+    // the hinted key is the real one but nobody answers: the lookup's timeout stops the early walk
+    const err = await lookup(dht, NUMBER, options({ expectedKey: keys.directoryKey, timeoutMs: 1 })).catch((e: Error) => e)
+    expect(err).toMatchObject({ name: 'DirectoryUnavailableError', message: 'directory lookup timed out' })
+    expect(signals).toHaveLength(1)
+    expect(signals[0].aborted).toBe(true)
+    // a hint naming another key: its walk is abandoned (its failure is expected, not an unhandled rejection) and the real key answers
+    const other = new Uint8Array(32).fill(7)
+    expect(dhtKeyOf(other)).not.toBe(realKey)
+    const r = await lookup(dht, NUMBER, options({ expectedKey: other }))
+    expect(r.registered && r.identityKey).toEqual(alice.identity.publicKey)
+    expect(signals).toHaveLength(2)
+    expect(signals[1].aborted).toBe(true)
   })
 })
