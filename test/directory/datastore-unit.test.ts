@@ -237,6 +237,30 @@ describe('DirectoryDatastore (unit)', () => {
     expect(await ds.size()).toBe(1)
   })
 
+  it('a sweep counts only what it dropped: a listed record deleted meanwhile is not counted', async () => {
+    const inner = new MemoryDatastore()
+    let onDelete: ((deleted: Key) => Promise<void>) | undefined
+    const racing = Object.assign(Object.create(inner) as MemoryDatastore, {
+      delete: async (key: Key) => {
+        await inner.delete(key)
+        const r = onDelete
+        onDelete = undefined
+        await r?.(key)
+      }
+    })
+    const { ds } = make(undefined, racing)
+    const [k1, k2] = [datastoreKeyOf(dhtKey(1)), datastoreKeyOf(dhtKey(2))]
+    await ds.put(k1, stored(1, 1, NOW + HOUR))
+    await ds.put(k2, stored(2, 1, NOW + HOUR))
+    clock = NOW + 2 * HOUR
+    // deleting the first expired record deletes the other one too (another caller's delete)
+    onDelete = async deleted => { await ds.delete(deleted.toString() === k1.toString() ? k2 : k1) }
+    expect(await ds.sweep()).toBe(1)
+    expect(await inner.has(k1)).toBe(false)
+    expect(await inner.has(k2)).toBe(false)
+    expect(await ds.size()).toBe(0)
+  })
+
   it('sweep drops every expired or undecodable directory record and nothing else', async () => {
     const { ds, inner } = make()
     // (written to the inner store before the datastore counts its records)
