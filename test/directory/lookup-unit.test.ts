@@ -152,6 +152,12 @@ describe('lookup (unit)', () => {
     expect(dht.gets).toBe(1)
   })
 
+  it('a number that does not hash fails with the hash\'s error, with or without a hint', async () => {
+    const dht = new Walks([[{ from: peers[0] }]])
+    await expect(lookup(dht, 'not a number', options())).rejects.toMatchObject({ name: 'UnsupportedParameterError' })
+    await expect(lookup(dht, 'not a number', options({ expectedKey: keys.directoryKey }))).rejects.toMatchObject({ name: 'UnsupportedParameterError' })
+  })
+
   it('fails with DirectoryUnavailableError when nobody answered or on timeout; a value from our own store is an answer', async () => {
     await expect(lookup(new Walks([[{ from: peers[0], fails: true }]]), NUMBER, options())).rejects.toMatchObject({ name: 'DirectoryUnavailableError', message: 'no DHT peer answered the directory query' })
     const own: DirectoryDht = {
