@@ -187,4 +187,20 @@ describe('Republisher on a fake clock', () => {
     await vi.advanceTimersByTimeAsync(1000)
     expect(dht.puts).toHaveLength(2)
   })
+
+  it('a publish between republishes moves the next one instead of adding one; stop() clears a scheduled republish', async () => {
+    const dht = new RecordingDht()
+    const errors: unknown[] = []
+    const r = republisher(dht, { intervalMs: 1000, onError: err => errors.push(err) })
+    r.start()
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(500)
+    await r.publishNow()
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(at(dht)).toEqual([0, 500, 1500])
+    await r.stop()
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(at(dht)).toEqual([0, 500, 1500])
+    expect(errors).toEqual([])
+  })
 })

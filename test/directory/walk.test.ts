@@ -5,6 +5,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, AbortOptions } from '@libp2p/interface'
 import type { QueryEvent } from '@libp2p/kad-dht'
+import { createHash } from 'node:crypto'
 import { walk, type WalkDht } from '../../src/directory/walk.js'
 
 const KEY = new TextEncoder().encode('/parley-phone/' + 'cd'.repeat(32))
@@ -90,5 +91,22 @@ describe('walk', () => {
     controller.abort()
     const aborted = new Error('aborted')
     await expect(walk(new Scripted([response(p[0])], aborted), KEY, { quorum: 0, signal: controller.signal })).rejects.toBe(aborted)
+  })
+
+  it('a peer named twice keeps its shortest path', async () => {
+    // p0 (hop 1) names p2 (hop 2); p1, reached at hop 2, names p2 again (hop 3 by that path)
+    const w = await walk(new Scripted([response(p[0], [p[1], p[2]]), response(p[1], [p[2]]), response(p[2], [], v1)]), KEY, { quorum: 0 })
+    expect(w.values).toEqual([{ value: v1, hops: 2 }])
+  })
+
+  it('a failed peer drops out of the quorum: the next closest answering ends the walk', async () => {
+    const sha = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest()
+    const target = sha(KEY)
+    const dist = (id: PeerId): Buffer => Buffer.from(sha(id.toMultihash().bytes).map((b, i) => b ^ target[i]))
+    const [near, far, farther] = [...p].sort((a, b) => Buffer.compare(dist(a), dist(b)))
+    const dht = new Scripted([response(farther, [near, far]), failure(near), response(far), response(farther)])
+    const w = await walk(dht, KEY, { quorum: 2 })
+    expect(w.endedEarly).toBe(true)
+    expect(dht.yielded).toBe(3)
   })
 })
