@@ -15,7 +15,7 @@ const HOUR = 3600_000
 
 /** A DHT whose gets are recorded with their key and signal; `started` resolves at the first get. */
 class WatchedDht implements DirectoryDht {
-  readonly gets: Array<{ key: string, signal?: AbortSignal }> = []
+  readonly gets: Array<{ key: string, signal?: AbortSignal, abortedAtStart?: boolean }> = []
   readonly started: Promise<void>
   private onStart!: () => void
   constructor (private readonly inner: FakeDht) {
@@ -23,7 +23,7 @@ class WatchedDht implements DirectoryDht {
   }
 
   async * get (key: Uint8Array, options?: AbortOptions): AsyncIterable<QueryEvent> {
-    this.gets.push({ key: new TextDecoder().decode(key), ...(options?.signal != null ? { signal: options.signal } : {}) })
+    this.gets.push({ key: new TextDecoder().decode(key), ...(options?.signal != null ? { signal: options.signal, abortedAtStart: options.signal.aborted } : {}) })
     this.onStart()
     yield * this.inner.get(key)
   }
@@ -94,6 +94,14 @@ describe('lookup with an expected directory key', () => {
     const dht = new WatchedDht(await directory([[mallory, MALLORY, malloryKeys.directoryKey]]))
     const r = await lookup(dht, ALICE, { expectedKey: malloryKeys.directoryKey, trustedVerifiers: [verifier.publicKey] })
     expect(r.registered).toBe(false)
+  })
+
+  it('the early walk runs under the caller\'s signal: an aborted lookup never starts a live walk', async () => {
+    const dht = new WatchedDht(await directory([[alice, ALICE, aliceKeys.directoryKey]]))
+    const reason = new Error('caller gave up')
+    await expect(lookup(dht, ALICE, { expectedKey: aliceKeys.directoryKey, signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
+    expect(dht.gets).toHaveLength(1)
+    expect(dht.gets[0].abortedAtStart).toBe(true)
   })
 
   it('a hint that is not a directory key is ignored', async () => {
