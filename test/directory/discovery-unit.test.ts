@@ -16,7 +16,7 @@ const C = '+442079460102'
 const stats = { peersQueried: 1, hops: 1, endedEarly: false }
 const key = (n: number): Uint8Array => new Uint8Array(32).fill(n)
 const registered = (identityKey: Uint8Array, verified = true): LookupResult => ({
-  registered: true, identityKey, verified, devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0), seq: 1, issuedAt: 1, expiresAt: 2, rivals: [], stats
+  registered: true, identityKey, verified, devices: [], mailboxRelays: [], removedDevices: [], seq: 1, issuedAt: 1, expiresAt: 2, rivals: [], stats
 })
 const absent: LookupResult = { registered: false, stats }
 

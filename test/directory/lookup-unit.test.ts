@@ -57,7 +57,7 @@ describe('lookup (unit)', () => {
   })
 
   const record = async (user: TestUser, o: { seq?: number, attestedAt?: number, released?: boolean, handover?: Uint8Array, now?: number } = {}): Promise<Uint8Array> =>
-    (await buildRecord(user.identity, NUMBER, o.released === true ? { devices: [], mailboxRelays: [], prekeyBundle: new Uint8Array(0) } : user.fields, {
+    (await buildRecord(user.identity, NUMBER, o.released === true ? { devices: [], mailboxRelays: [] } : user.fields, {
       hashes,
       now: o.now ?? NOW - HOUR,
       seq: o.seq ?? 1,

@@ -280,7 +280,7 @@ describe('inner record', () => {
 
   beforeAll(async () => {
     user = await makeUser(undefined, NOW)
-    record = { ...user.fields, identityKey: user.identity.publicKey, seq: 5, issuedAt: NOW, expiresAt: NOW + HOUR }
+    record = { ...user.fields, removedDevices: [], identityKey: user.identity.publicKey, seq: 5, issuedAt: NOW, expiresAt: NOW + HOUR }
   })
 
   const envelopeOf = (r: DirectoryRecord): ReturnType<typeof decodeEnvelope> => ({
@@ -319,7 +319,7 @@ describe('published fields (checkRecordFields)', () => {
   })
 
   const device = (deviceId: number, peerId: string, identity = user.identity, certPeer = peerId, certId = deviceId): DirectoryRecordFields['devices'][number] => ({
-    deviceId, peerId, certificate: createDeviceCertificate(identity, { devicePeerId: peerIdFromString(certPeer).toMultihash().bytes, deviceId: certId, createdAt: NOW })
+    deviceId, peerId, certificate: createDeviceCertificate(identity, { devicePeerId: peerIdFromString(certPeer).toMultihash().bytes, deviceId: certId, createdAt: NOW }), prekeyBundle: new Uint8Array(0)
   })
   const check = (f: Partial<DirectoryRecordFields>): string => failure(() => checkRecordFields(user.identity.publicKey, { ...user.fields, ...f }))
 
@@ -350,11 +350,16 @@ describe('published fields (checkRecordFields)', () => {
     expect(check({ mailboxRelays: [42 as unknown as string] })).toBe(invalid)
   })
 
-  it('takes an empty prekey bundle or one of this identity', () => {
-    expect(check({ prekeyBundle: new Uint8Array(0) })).toBe('no error')
-    const invalid = 'MalformedRecordError: prekey bundle is invalid or of another identity'
-    expect(check({ prekeyBundle: other.fields.prekeyBundle })).toBe(invalid)
-    expect(check({ prekeyBundle: new Uint8Array([1, 2, 3]) })).toBe(invalid)
+  it('takes, per device, an empty prekey bundle or one of this identity and this device', () => {
+    const mine = user.fields.devices[0]
+    const withBundle = (prekeyBundle: Uint8Array): string => check({ devices: [{ ...mine, prekeyBundle }] })
+    expect(withBundle(new Uint8Array(0))).toBe('no error')
+    expect(withBundle(mine.prekeyBundle)).toBe('no error')
+    const invalid = 'MalformedRecordError: prekey bundle is invalid or of another device'
+    expect(withBundle(other.fields.devices[0].prekeyBundle)).toBe(invalid)
+    expect(withBundle(new Uint8Array([1, 2, 3]))).toBe(invalid)
+    // this identity's bundle for device 1 under a device 2 entry
+    expect(check({ devices: [{ ...device(2, peers[0]), prekeyBundle: mine.prekeyBundle }] })).toBe(invalid)
   })
 })
 
