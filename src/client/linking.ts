@@ -166,24 +166,28 @@ export interface NewDeviceOptions extends AbortOptions {
 export async function linkAsNewDevice (p: NewDeviceParams, options: NewDeviceOptions): Promise<{ phone: string, deviceId: number }> {
   const offer = createLinkOffer(p.random)
   const self = p.node.peerId.toMultihash().bytes
-  let busy = false
+  /** the attempt under way: a new one takes over (the person tries again after a link that broke on the way) */
+  let current: { stream: Stream, attempt: Promise<void> } | undefined
   const done = new Promise<{ phone: string, deviceId: number }>((resolve, reject) => {
     options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true })
     const handler = async (stream: Stream, connection: Connection): Promise<void> => {
-      if (busy) {
-        stream.abort(new LinkBrokenError('a link is already under way'))
-        return
+      const previous = current
+      if (previous != null) {
+        previous.stream.abort(new LinkBrokenError('another attempt took over'))
+        await previous.attempt
       }
-      busy = true
-      try {
-        const channel = await acceptLink(stream, connection, offer, self, options)
-        resolve(await receiveAccount(channel, p, options))
-      } catch (err) {
-        // a failed attempt leaves the code usable: the person may try again from the approving device
-        stream.abort(err as Error)
-      } finally {
-        busy = false
-      }
+      const attempt = (async () => {
+        try {
+          const channel = await acceptLink(stream, connection, offer, self, options)
+          resolve(await receiveAccount(channel, p, options))
+        } catch (err) {
+          // a failed attempt leaves the code usable: the person may try again from the approving device
+          stream.abort(err as Error)
+        }
+      })()
+      current = { stream, attempt }
+      await attempt
+      if (current?.stream === stream) current = undefined
     }
     p.node.handle(LINK_PROTOCOL, handler, { runOnLimitedConnection: true, maxInboundStreams: 2 })
       .then(() => { options.onCode(encodeLinkCode({ peerId: p.node.peerId as never, addrs: p.addrs, ephemeralKey: offer.publicKey, secret: offer.secret })) }, reject)

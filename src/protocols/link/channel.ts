@@ -93,7 +93,9 @@ export async function openLink (node: DialingNode & { peerId: { toMultihash: () 
     return new LinkChannel(stream, frames, keys.toNew, keys.toApprover, options.frameTimeoutMs ?? LINK_FRAME_TIMEOUT_MS)
   } catch (err) {
     stream.abort(err as Error)
-    throw err
+    options.signal?.throwIfAborted()
+    // the new device closed the stream at once (it gave up an earlier attempt, or left)
+    throw new LinkBrokenError(undefined, { cause: err })
   }
 }
 
