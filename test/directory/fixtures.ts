@@ -66,3 +66,23 @@ export async function hostilePut (dht: DirectoryDht, key: Uint8Array, value: Uin
     return 'stored'
   }, { timeout: 30_000, what: 'hostile put' })
 }
+
+/** The name of the error `fn` throws, or 'no error'. */
+export function errorName (fn: () => unknown): string {
+  try {
+    fn()
+    return 'no error'
+  } catch (err) {
+    return (err as Error).name
+  }
+}
+
+/** The name and message of the error `fn` throws, or 'no error'. */
+export function failure (fn: () => unknown): string {
+  try {
+    fn()
+    return 'no error'
+  } catch (err) {
+    return `${(err as Error).name}: ${(err as Error).message}`
+  }
+}

@@ -4,19 +4,11 @@ import { describe, it, expect } from 'vitest'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
 import { MAX_HANDOVER_AGE_MS, signHandover, verifyHandover } from '../../src/directory/index.js'
 import { HandoverPb } from '../../src/directory/pb/record.js'
+import { failure } from './fixtures.js'
 
 const NOW = 1_800_000_000_000
 const SKEW = 5 * 60_000
 const CONTEXT = new TextEncoder().encode('Parley_Handover_v1')
-
-function failure (fn: () => unknown): string {
-  try {
-    fn()
-    return 'no error'
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`
-  }
-}
 
 describe('hand-overs', () => {
   const oldId = IdentityKeyPair.generate(systemRandom)

@@ -5,22 +5,13 @@ import {
   buildRecord, decodeEnvelope, directoryDhtRules, directoryKeysFor, isLocked, lookup, publishRecord, publishRelease, signEnvelope, signHandover,
   validateEnvelope, LOCK_WINDOW_MS, MAX_HANDOVER_AGE_MS, DEFAULT_RECORD_LIFETIME_MS, REPUBLISH_INTERVAL_MS
 } from '../../src/directory/index.js'
-import { attest, makeUser, makeVerifier, type TestUser } from './fixtures.js'
+import { attest, makeUser, makeVerifier, type TestUser, errorName } from './fixtures.js'
 import { FakeDht } from './fake-dht.js'
 
 const NUMBER = '+14155550160'
 const OTHER = '+14155550161'
 const HOUR = 3600_000
 const DAY = 24 * HOUR
-
-function errorName (fn: () => unknown): string {
-  try {
-    fn()
-    return 'no error'
-  } catch (err) {
-    return (err as Error).name
-  }
-}
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 

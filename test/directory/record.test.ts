@@ -13,21 +13,11 @@ import {
 } from '../../src/directory/index.js'
 import { decodeInnerRecord, dhtKeyOf, encodeInnerRecord, sameRecord, type DirectoryRecord } from '../../src/directory/record.js'
 import { DirectoryEnvelopePb } from '../../src/directory/pb/record.js'
-import { attest, makeUser, makeVerifier, type TestUser } from './fixtures.js'
+import { attest, makeUser, makeVerifier, type TestUser, failure } from './fixtures.js'
 
 const HOUR = 3600_000
 const NOW = 1_800_000_000_000
 const CONTEXT = new TextEncoder().encode('Parley_DirectoryEnvelope_v1')
-
-/** The name and message of the error `fn` throws, or 'no error'. */
-function failure (fn: () => unknown): string {
-  try {
-    fn()
-    return 'no error'
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`
-  }
-}
 
 function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length)

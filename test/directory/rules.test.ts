@@ -5,19 +5,10 @@ import { MemoryDatastore } from 'datastore-core'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
 import { DirectoryDatastore, directoryDhtRules, signEnvelope } from '../../src/directory/index.js'
 import { dhtKeyOf } from '../../src/directory/record.js'
-import { attest, makeVerifier } from './fixtures.js'
+import { attest, makeVerifier, errorName } from './fixtures.js'
 
 const HOUR = 3600_000
 const NOW = 1_800_000_000_000
-
-function errorName (fn: () => unknown): string {
-  try {
-    fn()
-    return 'no error'
-  } catch (err) {
-    return (err as Error).name
-  }
-}
 
 describe('directoryDhtRules', () => {
   const directoryKey = new Uint8Array(32).fill(0x42)

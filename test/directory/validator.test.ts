@@ -7,20 +7,11 @@ import {
 } from '../../src/directory/index.js'
 import { ATTESTATION_VALIDITY_MS } from '../../relay-node/src/verifier/limits.js'
 import { DirectoryEnvelopePb } from '../../src/directory/pb/record.js'
-import { attest, makeUser, makeVerifier, type TestUser, rejectionName } from './fixtures.js'
+import { attest, makeUser, makeVerifier, type TestUser, rejectionName, errorName } from './fixtures.js'
 
 const NUMBER = '+14155550100'
 const OTHER_NUMBER = '+14155550199'
 const HOUR = 3600_000
-
-function errorName (fn: () => unknown): string {
-  try {
-    fn()
-    return 'no error'
-  } catch (err) {
-    return (err as Error).name
-  }
-}
 
 describe('directory record validator and selector', () => {
   let keys: Awaited<ReturnType<typeof directoryKeysFor>>
