@@ -129,7 +129,7 @@ export interface ParleyEvents {
   network: NetworkChange
   /** a text one of our other devices sent to `to` (a sent transcript): it is in history as sent */
   sent: MessengerEvents['sent']
-  /** another of our devices changed the profile, settings or device names: they are stored here too (read them again) */
+  /** another of our devices changed the profile, settings, device names or verified marks: they are stored here too (read them again) */
   'account-state': MessengerEvents['account-state']
   /** one of our other devices read these messages of the chat with `phone`: marked read here too */
   'read-sync': MessengerEvents['read-sync']

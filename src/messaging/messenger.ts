@@ -94,7 +94,7 @@ export interface MessengerEvents {
   sent: { to: string, id: string, text: string, timestamp: number, sender: DeviceAddress }
   /** one of our other devices read these messages of the chat with `phone` (marked read here too) */
   'read-sync': { phone: string, ids: string[] }
-  /** another of our devices sent account state (profile, settings, device names): it is stored */
+  /** another of our devices sent account state (profile, settings, device names, verified marks): it is stored */
   'account-state': { stores: SyncedStore[] }
   /** a contact's account linked or removed a device: it is looked up again before our next message */
   'contact-devices': { phone: string }
@@ -133,7 +133,7 @@ export interface MessengerInit {
    * resolves false when it is not newer than the one kept. Without it contacts' profiles are dropped.
    */
   onProfile?: (from: string, profile: ProfileContent, options?: StoreOptions) => Promise<boolean>
-  /** stores account state another of our devices sent (profile, settings, device names) inside the persist step */
+  /** stores account state another of our devices sent (profile, settings, device names, verified marks) inside the persist step */
   onState?: (state: StateContent, options?: StoreOptions) => Promise<void>
   /**
    * makes a short-lived libp2p node with a fresh key that only dials (no listening, no services): mailbox
