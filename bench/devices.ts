@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import type { RelayProcess } from '../scripts/relay-process.js'
 import { Parley, createNodeNode, createDepositNodeNode, type ReceivedMessage } from '../src/index.js'
 import { internals } from '../src/client/internals.js'
-import { next, smsCodes, startBenchRelay } from './messaging.js'
+import { device, next, smsCodes, startBenchRelay } from './messaging.js'
 import { median, percentile, type Suite } from './harness.js'
 
 /** History the account holds when the companion is linked (the issue's figure). */
@@ -20,13 +20,6 @@ const WAIT_MS = 120_000
 const TEXT = 'See you at the station at 7, I will be by the ticket machines near the north entrance.'
 
 const now = (): number => performance.now()
-
-async function registered (dir: string, name: string, relay: RelayProcess, phone: string, sms: ReturnType<typeof smsCodes>): Promise<Parley> {
-  const d = await Parley.create({ dataDir: join(dir, name), bootstrap: [relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode })
-  await d.register(phone)
-  await d.verify(await sms.code(phone))
-  return d
-}
 
 /** Links a new device in `name`'s folder to `approver`'s account; resolves with it and the seconds from approval to a started device. */
 async function link (dir: string, name: string, relay: RelayProcess, approver: Parley): Promise<{ device: Parley, seconds: number }> {
@@ -63,18 +56,18 @@ export const suite: Suite = {
     const devices: Parley[] = []
     try {
       relay = await startBenchRelay(dir, sms)
-      const alice = await registered(dir, 'alice', relay, '+15550710001', sms)
+      const alice = await device(dir, 'alice', relay, '+15550710001', sms)
       devices.push(alice)
-      const bob = await registered(dir, 'bob', relay, '+15550710002', sms)
+      const bob = await device(dir, 'bob', relay, '+15550710002', sms)
       devices.push(bob)
 
       if (filter('devices.link.s')) {
-        const carol = await registered(dir, 'carol', relay, '+15550710003', sms)
+        const carol = await device(dir, 'carol', relay, '+15550710003', sms)
         devices.push(carol)
         await fillHistory(carol, HISTORY_MESSAGES)
-        const { device, seconds } = await link(dir, 'carol-laptop', relay, carol)
-        devices.push(device)
-        const chats = await device.conversations({ limit: HISTORY_CHATS + 10 })
+        const { device: laptop, seconds } = await link(dir, 'carol-laptop', relay, carol)
+        devices.push(laptop)
+        const chats = await laptop.conversations({ limit: HISTORY_CHATS + 10 })
         if (chats.length < HISTORY_CHATS) throw new Error(`the companion has ${chats.length} of ${HISTORY_CHATS} chats`)
         report({ name: 'devices.link.s', value: seconds, unit: 's' })
       }
@@ -84,14 +77,14 @@ export const suite: Suite = {
       for (const n of FANOUT_DEVICES) {
         if (!filter(`msg.fanout.devices.${n}.p50`) && !filter(`msg.fanout.devices.${n}.p99`)) continue
         while (alices.length < n) {
-          const { device } = await link(dir, `alice-${alices.length + 1}`, relay, alice)
-          alices.push(device)
-          devices.push(device)
+          const { device: companion } = await link(dir, `alice-${alices.length + 1}`, relay, alice)
+          alices.push(companion)
+          devices.push(companion)
         }
         while (bobs.length < n) {
-          const { device } = await link(dir, `bob-${bobs.length + 1}`, relay, bob)
-          bobs.push(device)
-          devices.push(device)
+          const { device: companion } = await link(dir, `bob-${bobs.length + 1}`, relay, bob)
+          bobs.push(companion)
+          devices.push(companion)
         }
         // every device of bob takes each text: a sample ends when the last of them has it
         const counts = bobs.map(() => 0)

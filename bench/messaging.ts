@@ -122,7 +122,8 @@ export function smsCodes (): { onEvent: (e: Record<string, unknown>) => void, co
   }
 }
 
-async function device (dir: string, name: string, relay: RelayProcess, phone: string, sms: ReturnType<typeof smsCodes>): Promise<Parley> {
+/** A registered device in `dir/name` (the relay's verifier, the SMS code from its log). */
+export async function device (dir: string, name: string, relay: RelayProcess, phone: string, sms: ReturnType<typeof smsCodes>): Promise<Parley> {
   const d = await Parley.create({ dataDir: join(dir, name), bootstrap: [relay.addr('tcp')], listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode })
   try {
     await d.register(phone)

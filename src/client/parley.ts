@@ -406,14 +406,19 @@ export class Parley extends Emitter<ParleyEvents> {
     if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
     if (await this.ownDevices.count(options) > 1) {
       // another device may have linked or removed one since we last looked: publish on top of that, not over it
-      const self = await this.registration.registration(options)
-      if (self != null) {
-        const found = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) }).catch(() => undefined)
-        if (found?.registered === true && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, { ...options, inPublish: true })
-        if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
-      }
+      // (a directory that cannot answer now does not stop the publish)
+      await this.refreshOwnDevices({ ...options, inPublish: true }).catch(() => {})
+      if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
     }
     return await this.ownDevices.recordFields(own, options)
+  }
+
+  /** Looks our own record up and adopts its device list (observeOwnRecord); nothing when not registered. */
+  private async refreshOwnDevices (options: AbortOptions & { inPublish?: boolean }): Promise<void> {
+    const self = await this.registration.registration(options)
+    if (self == null) return
+    const found = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) })
+    if (found.registered && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, options)
   }
 
   /** This device was removed from its account: stop everything, wipe the storage (keys and the account's state), tell the app. */
@@ -437,13 +442,7 @@ export class Parley extends Emitter<ParleyEvents> {
 
   /** Every device of this account (this one first): name, kind, peer id, last activity. `refresh`: look our record up first (devices linked or removed elsewhere). */
   async devices (options: AbortOptions & { refresh?: boolean } = {}): Promise<OwnDevice[]> {
-    if (options.refresh === true) {
-      const self = await this.registration.registration(options)
-      if (self != null) {
-        const found = await directoryLookup(this.dht, self.phone, { trustedVerifiers: this.trust.current, ...(options.signal != null ? { signal: options.signal } : {}) })
-        if (found.registered && toHex(found.identityKey) === toHex(this.local.identity.publicKey)) await this.observeOwnRecord(found, options)
-      }
-    }
+    if (options.refresh === true) await this.refreshOwnDevices(options)
     if (await this.ownDevices.removed(options)) throw new DeviceRemovedError()
     return await this.ownDevices.list(options)
   }
