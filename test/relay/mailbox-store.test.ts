@@ -5,7 +5,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { Level } from 'level'
 import { MemoryKeyValueStore, openLevel, type BatchOptions, type KeyValueBatchOperation, type KeyValueStore, type WriteOptions } from '../../src/storage/index.js'
 import { RelayMailboxStore, type RelayMailboxStoreInit } from '../../relay-node/src/mailbox/index.js'
-import { deliveryKey, depositProof, type MailboxEntry } from '../../src/protocols/mailbox/index.js'
+import { deliveryKey, depositProof, MAX_ENVELOPE_BYTES, type MailboxEntry } from '../../src/protocols/mailbox/index.js'
 import { levelFactory, type StoreFactory } from '../helpers/storage.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -196,6 +196,126 @@ function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore
       }
     })
 
+    it('takes an envelope of exactly the maximum size and fills a quota to the byte, not one byte more', async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store, { limits: { maxEnvelopesPerMailbox: 10, maxBytesPerMailbox: MAX_ENVELOPE_BYTES + 30 } })
+        await expect(s.deposit(owner, bytes(MAX_ENVELOPE_BYTES + 1), requester)).rejects.toMatchObject({ name: 'EnvelopeTooLargeError' })
+        await s.deposit(owner, bytes(MAX_ENVELOPE_BYTES), requester)
+        await s.deposit(owner, bytes(20), requester)
+        await expect(s.deposit(owner, bytes(11), requester)).rejects.toMatchObject({ name: 'MailboxFullError' })
+        await s.deposit(owner, bytes(10), requester)
+        expect(await s.usage(owner)).toEqual({ count: 3, bytes: MAX_ENVELOPE_BYTES + 30 })
+        // the shared quota of untokened deposits, by bytes over several deposits
+        const t = open(h.store, { limits: { maxUntokenedEnvelopesPerMailbox: 10, maxUntokenedBytesPerMailbox: 50 } })
+        const other = { ...owner, deviceId: 5 }
+        await t.deposit(other, bytes(20), requester)
+        await t.deposit(other, bytes(20), requester)
+        await expect(t.deposit(other, bytes(11), requester)).rejects.toMatchObject({ name: 'MailboxFullError', message: expect.stringContaining('delivery token') })
+        await t.deposit(other, bytes(10), requester)
+        expect(await t.untokenedUsage(other)).toEqual({ count: 3, bytes: 50 })
+        // the full quota's error names its limits
+        const u = open(h.store, { limits: { maxEnvelopesPerMailbox: 1, maxBytesPerMailbox: 999 } })
+        const third = { ...owner, deviceId: 6 }
+        await u.deposit(third, bytes(1), requester)
+        await expect(u.deposit(third, bytes(1), requester)).rejects.toThrow('the mailbox holds its quota (1 envelopes, 999 bytes)')
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('lists an envelope until its TTL has passed, stamps it with its time, ends a page at the byte bound and counts what it handed out', async () => {
+      const h = await factory()
+      try {
+        let now = 1_700_000_000_000
+        const s = open(h.store, { now: () => now, limits: { ttlMs: 60_000 } })
+        const ids = [await s.deposit(owner, bytes(10, 1), requester), await s.deposit(owner, bytes(10, 2), requester), await s.deposit(owner, bytes(10, 3), requester)]
+        const listed = await s.list(owner, undefined, 10, 1 << 20)
+        expect(listed.map(e => e.receivedAt)).toEqual([now, now, now])
+        expect(listed.map(e => e.envelope[0])).toEqual([1, 2, 3])
+        // a page stops once its bytes reach the bound, the bound included
+        expect((await s.list(owner, undefined, 10, 20)).map(e => e.id)).toEqual(ids.slice(0, 2))
+        expect((await s.list(owner, undefined, 10, 21)).map(e => e.id)).toEqual(ids)
+        expect(s.stats.delivered).toBe(8)
+        now += 60_000
+        expect((await s.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual(ids)
+        now += 1
+        expect(await s.list(owner, undefined, 10, 1 << 20)).toEqual([])
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('keeps counting ids in the same millisecond past 65,535 by moving to the next millisecond, and survives a corrupt last id', async () => {
+      const h = await factory()
+      try {
+        const now = 1_700_000_000_000
+        const idOf = (ms: number, seq: number): string => ms.toString(16).padStart(12, '0') + seq.toString(16).padStart(4, '0')
+        await h.store.put('l', new TextEncoder().encode(idOf(now, 0xfffe)))
+        const s = open(h.store, { now: () => now })
+        expect(await s.deposit(owner, bytes(1), requester)).toBe(idOf(now, 0xffff))
+        expect(await s.deposit(owner, bytes(1), requester)).toBe(idOf(now + 1, 0))
+        expect(await s.deposit(owner, bytes(1), requester)).toBe(idOf(now + 1, 1))
+        // the last id read back from the store continues its sequence
+        await h.store.put('l', new TextEncoder().encode(idOf(now + 5, 7)))
+        expect(await open(h.store, { now: () => now + 5 }).deposit(owner, bytes(1), requester)).toBe(idOf(now + 5, 8))
+        // a value that is not an id is ignored
+        await h.store.put('l', new TextEncoder().encode('not an id'))
+        expect(await open(h.store, { now: () => now + 9 }).deposit(owner, bytes(1), requester)).toBe(idOf(now + 9, 0))
+        // a clock at the epoch still gives the first id
+        expect(await open(new MemoryKeyValueStore(), { now: () => 0 }).deposit(owner, bytes(1), requester)).toBe(idOf(0, 0))
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('tells every subscriber of a mailbox, and one leaving does not silence the others', async () => {
+      const h = await factory()
+      try {
+        const s = open(h.store)
+        const a: string[] = []
+        const b: string[] = []
+        const offA = s.subscribe(owner, e => a.push(e.id))
+        const offB = s.subscribe(owner, e => b.push(e.id))
+        s.subscribe(owner, () => { throw new Error('a broken listener') })
+        const first = await s.deposit(owner, bytes(1), requester)
+        offA()
+        offA()
+        const second = await s.deposit(owner, bytes(1), requester)
+        expect(a).toEqual([first])
+        expect(b).toEqual([first, second])
+        offB()
+        const c: string[] = []
+        s.subscribe(owner, e => c.push(e.id))
+        const third = await s.deposit(owner, bytes(1), requester)
+        expect(c).toEqual([third])
+        expect(b).toEqual([first, second])
+      } finally {
+        await h.close()
+      }
+    })
+
+    it('refuses every later deposit on a stream once one was rate-limited, counts a proof without a delivery key as untokened, and checks a delivery key', async () => {
+      const h = await factory()
+      try {
+        let now = 1_700_000_000_000
+        const s = open(h.store, { now: () => now, limits: { depositsPerPeer: [{ max: 1, windowMs: 1000 }], maxUntokenedEnvelopesPerMailbox: 1 } })
+        const stream: { refused?: Error } = {}
+        await s.deposit(owner, bytes(1), requester, { stream })
+        const refused = await s.deposit(owner, bytes(1), requester, { stream }).catch(e => e)
+        expect(refused).toMatchObject({ name: 'RateLimitedError', message: 'too many deposits; retry in 1 s' })
+        expect(stream.refused).toBe(refused)
+        now += 5000
+        await expect(s.deposit(owner, bytes(1), requester, { stream })).rejects.toBe(refused)
+        // a proof counts only against a delivery key the owner set: with none, the deposit is untokened (and the shared quota of 1 is full)
+        await expect(s.deposit(owner, bytes(1), requester, { proof: new Uint8Array(32).fill(1) })).rejects.toMatchObject({ name: 'MailboxFullError' })
+        await expect(s.setDeliveryKey(owner, new Uint8Array(31))).rejects.toMatchObject({ name: 'InvalidMailboxRequestError' })
+        await expect(s.setDeliveryKey(owner, new Uint8Array(33))).rejects.toMatchObject({ name: 'InvalidMailboxRequestError' })
+      } finally {
+        await h.close()
+      }
+    })
+
     if (persistent) {
       it('keeps envelopes and quotas across a reopen, and ids keep increasing even when the clock steps back', async () => {
         const h = await factory()
@@ -211,6 +331,21 @@ function describeMailboxStore (name: string, factory: StoreFactory<KeyValueStore
           const after = await again.deposit(owner, bytes(7), requester)
           expect(after > before[2]).toBe(true)
           expect((await again.list(owner, undefined, 10, 1 << 20)).map(e => e.id)).toEqual([after])
+        } finally {
+          await h.close()
+        }
+      })
+
+      it('a commit with no deposit (an ack) keeps the last id, so ids still increase after a reopen with the clock stepped back', async () => {
+        const h = await factory()
+        try {
+          let now = 1_800_000_000_000
+          const s = open(h.store, { now: () => now })
+          const first = await s.deposit(owner, bytes(7), requester)
+          await s.ack(owner, [first])
+          now -= 3_600_000
+          const again = open(await h.reopen!(), { now: () => now })
+          expect(await again.deposit(owner, bytes(7), requester) > first).toBe(true)
         } finally {
           await h.close()
         }
@@ -256,6 +391,20 @@ describe('RelayMailboxStore durability', () => {
     expect(kv.writes.map(w => w.kind)).toContain('batch')
     expect(kv.writes.map(w => w.kind)).toContain('put')
     expect(kv.writes.filter(w => w.options?.sync !== true)).toEqual([])
+  })
+
+  it('writes a delivery key only when it changed, and nothing for an ack that deletes nothing', async () => {
+    const kv = new RecordingKeyValueStore(new MemoryKeyValueStore())
+    const s = new RelayMailboxStore({ kv, limits })
+    await s.setDeliveryKey(owner, new Uint8Array(32).fill(5))
+    await s.setDeliveryKey(owner, new Uint8Array(32).fill(5))
+    expect(kv.writes).toHaveLength(1)
+    const changed = new Uint8Array(32).fill(5)
+    changed[31] = 6
+    await s.setDeliveryKey(owner, changed)
+    expect(kv.writes).toHaveLength(2)
+    await s.ack(owner, ['0000000000000001', 'zz'])
+    expect(kv.writes).toHaveLength(2)
   })
 
   it('passes the sync down to LevelDB: every write the store makes reaches the database with sync: true', async () => {

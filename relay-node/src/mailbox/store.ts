@@ -279,6 +279,8 @@ export class RelayMailboxStore implements MailboxBackend {
         return m
       }
       const deleted = new Set<string>()
+      /** mailboxes whose meta this batch changed: an ack of ids already gone writes nothing (no fsync) */
+      const changed = new Set<string>()
       let lastId: string | undefined
       for (const op of batch) {
         const m = await meta(op.mbx)
@@ -296,6 +298,7 @@ export class RelayMailboxStore implements MailboxBackend {
           ops.push({ type: 'put', key: `x/${id}/${op.mbx}`, value: sizeEntry(op.envelope.length, op.tokened) })
           m.count++
           m.bytes += op.envelope.length
+          changed.add(op.mbx)
           if (!op.tokened) {
             m.untokenedCount = (m.untokenedCount ?? 0) + 1
             m.untokenedBytes = (m.untokenedBytes ?? 0) + op.envelope.length
@@ -324,6 +327,7 @@ export class RelayMailboxStore implements MailboxBackend {
               m.untokenedBytes = Math.max(0, (m.untokenedBytes ?? 0) - bytes)
             }
             n++
+            changed.add(op.mbx)
           }
           done.push(() => {
             if (op.expired) this.stats.expired += n
@@ -332,7 +336,8 @@ export class RelayMailboxStore implements MailboxBackend {
           })
         }
       }
-      for (const [mbx, m] of metas) {
+      for (const mbx of changed) {
+        const m = metas.get(mbx)!
         ops.push(m.count === 0 ? { type: 'del', key: `q/${mbx}` } : { type: 'put', key: `q/${mbx}`, value: encoder.encode(JSON.stringify(m)) })
       }
       if (lastId != null) ops.push({ type: 'put', key: 'l', value: encoder.encode(lastId) })
