@@ -19,7 +19,7 @@ const tests = {
   // the unit tests on the scripted network (test/messaging/fake-net.ts) and memory storage; the tests with relays and
   // libp2p nodes take 1-25 s each and nearly all of them cover messenger.ts and outbound.ts: hours per run on 2 cores
   'src/messaging': ['content', 'deposit-identity', 'inbound-abort', 'late-copy', 'mailbox-receiver', 'messenger-outcomes', 'outbound',
-    'own-device-sync', 'profile-content', 'profile-share', 'recipients', 'messenger-conversation', 'start-up-repair'].map((f) => `test/messaging/${f}.test.ts`),
+    'own-device-sync', 'profile-content', 'profile-share', 'recipients', 'messenger-conversation', 'start-up-repair', 'small-parts'].map((f) => `test/messaging/${f}.test.ts`),
   'relay-node/stores': ['test/relay/mailbox-store.test.ts', 'test/relay/prekey-store.test.ts']
 }
 
