@@ -30,8 +30,8 @@ export const GROUP_CHANGE_HASH_LENGTH = 32
 export const MAX_CHANGE_PARENTS = 16
 /**
  * Largest encoded change. The largest legal change is a creation (or an addition) with MAX_GROUP_MEMBERS
- * members, about 58 KiB with the longest name, description and photo reference
- * (test/groups/change.test.ts measures it); well under the 256 KiB frames of the dm and mailbox protocols.
+ * members, 58,196 bytes with the longest numbers, name, description and photo reference
+ * (test/groups/change.test.ts builds it); well under the 256 KiB frames of the dm and mailbox protocols.
  */
 export const MAX_GROUP_CHANGE_BYTES = 64 * 1024
 /**
