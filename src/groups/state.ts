@@ -282,7 +282,8 @@ function targetOf (state: GroupState, key: Uint8Array): GroupMember {
 /**
  * The state after `change`, or the error that refuses it. Rules:
  * - `create` only starts a group (createState); a second one is WrongGroupError;
- * - `join` by a non-member whose proof matches the current invite secret (GroupInviteError otherwise) and whose number no member has;
+ * - `join` by a non-member whose proof matches the current invite secret (GroupInviteError otherwise) and whose number no member has,
+ *   into a group that still has members (one everybody left has ended);
  * - every other change is by a member (GroupNotMemberError);
  * - `leave` by any member; when the last admin leaves, the oldest remaining member becomes admin;
  * - `edit-info` by an admin, or by any member when onlyAdminsEditInfo is off;
@@ -299,6 +300,8 @@ export function applyChange (state: GroupState, change: ChangeFacts, options: Ap
   const author = findMember(state, change.author)
   if (a.type === 'join') {
     if (author != null) throw new InvalidGroupChangeError('the joiner is already a member')
+    // everyone left: the group has ended, and a joiner would be a member with no admin
+    if (state.members.length === 0) throw new InvalidGroupChangeError('the group has no members left')
     if (state.inviteSecret == null || !checkJoinProof(a.proof, state.inviteSecret, state.groupId, change.author, a.e164, options.provider)) throw new GroupInviteError()
     if (state.members.some(m => m.e164 === a.e164)) throw new InvalidGroupChangeError('a member already has this number')
     if (state.members.length >= MAX_GROUP_MEMBERS) throw new GroupLimitError('the group is full')

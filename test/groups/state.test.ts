@@ -220,6 +220,13 @@ describe('join by invite link', () => {
     expect(refusal(rotated, erin.key, join())).toBe('GroupInviteError')
   })
 
+  it('nobody joins a group everybody left (it has ended, and would have a member without an admin)', () => {
+    let s = createState(facts(alice.key, create([alice.as('admin')], { inviteSecret: SECRET }), 0))
+    s = apply(s, alice.key, { type: 'leave' })
+    expect(s.inviteSecret).toEqual(SECRET)
+    expect(refusal(s, erin.key, join())).toBe('InvalidGroupChangeError')
+  })
+
   it('a member joining again, or a number a member has, is InvalidGroupChangeError', () => {
     expect(refusal(invited(), carol.key, join(carol))).toBe('InvalidGroupChangeError')
     expect(refusal(invited(), erin.key, join(erin, SECRET, carol.e164))).toBe('InvalidGroupChangeError')
