@@ -40,9 +40,9 @@ export const MAX_GROUP_CHANGE_BYTES = 64 * 1024
  */
 export const MAX_PENDING_GROUP_CHANGES = 256
 /**
- * A change is out of date when the log holds a change at least this many versions above it that does not
- * build on it: it was made (or held back) while that many changes happened without it. 64 versions is far
- * more than members who are online together ever make concurrently, and bounds how far back a change can
- * be slipped into the history (docs/groups.md, "Out of date").
+ * A change is out of date when the log holds a change at least this many versions above it, itself not out of
+ * date, that does not descend from it: the others went that far without it (it was made offline, or held back).
+ * 64 versions is far more than members who are online together ever make concurrently, and bounds how far back a
+ * change can be slipped into the history (docs/groups.md, "Out of date").
  */
 export const GROUP_OUT_OF_DATE_VERSIONS = 64
