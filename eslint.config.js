@@ -83,6 +83,15 @@ export default tseslint.config(
     }
   },
   {
+    files: ['src/groups/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/cli/**', '**/src/index*', '**/src/browser*', '**/net/**', '**/web/**', 'libp2p'], 'src/groups sits below the client facade and knows no libp2p factory'],
+        [['node:*'], 'src/groups runs in browsers: no Node API']
+      )
+    }
+  },
+  {
     files: ['src/client/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(

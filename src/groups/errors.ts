@@ -1,0 +1,109 @@
+/** Group error classes, each with a static `name` to match on; messages are fixed strings and never carry numbers, keys or group contents. */
+
+/** Base class of every group error. */
+export class GroupError extends Error {
+  static name = 'GroupError'
+  constructor (message = 'group change refused', options?: ErrorOptions) {
+    super(message, options)
+    this.name = GroupError.name
+  }
+}
+
+/** The bytes are not a change: they do not decode, are not canonically encoded, or a field has the wrong shape. */
+export class MalformedGroupChangeError extends GroupError {
+  static name = 'MalformedGroupChangeError'
+  constructor (message = 'group change is malformed') {
+    super(message)
+    this.name = MalformedGroupChangeError.name
+  }
+}
+
+/** A field or the whole change is beyond a limit of src/groups/constants.ts (size, count or length). */
+export class GroupLimitError extends GroupError {
+  static name = 'GroupLimitError'
+  constructor (message = 'group change breaks a limit') {
+    super(message)
+    this.name = GroupLimitError.name
+  }
+}
+
+/** The change's signature does not verify under its author's identity key (forged, or a field changed after signing). */
+export class GroupSignatureError extends GroupError {
+  static name = 'GroupSignatureError'
+  constructor (message = 'group change signature does not verify') {
+    super(message)
+    this.name = GroupSignatureError.name
+  }
+}
+
+/** The change belongs to another group, or is a second creation of this one. */
+export class WrongGroupError extends GroupError {
+  static name = 'WrongGroupError'
+  constructor (message = 'group change is for another group') {
+    super(message)
+    this.name = WrongGroupError.name
+  }
+}
+
+/** The change is already known (same hash), recorded or pending: adding it again changes nothing. */
+export class ReplayedGroupChangeError extends GroupError {
+  static name = 'ReplayedGroupChangeError'
+  constructor (message = 'group change is already known') {
+    super(message)
+    this.name = ReplayedGroupChangeError.name
+  }
+}
+
+/** The change needs an admin and its author is not one (or was demoted by a concurrent change of a more senior admin). */
+export class GroupNotAdminError extends GroupError {
+  static name = 'GroupNotAdminError'
+  constructor (message = 'only an admin may make this group change') {
+    super(message)
+    this.name = GroupNotAdminError.name
+  }
+}
+
+/** The author is not a member (never was, left, or was removed, also by a concurrent change of an admin). */
+export class GroupNotMemberError extends GroupError {
+  static name = 'GroupNotMemberError'
+  constructor (message = 'only a member may make this group change') {
+    super(message)
+    this.name = GroupNotMemberError.name
+  }
+}
+
+/** The change makes no sense in the group's state (adding a member twice, removing a stranger, demoting the last admin…). */
+export class InvalidGroupChangeError extends GroupError {
+  static name = 'InvalidGroupChangeError'
+  constructor (message = 'group change does not apply to the group as it is') {
+    super(message)
+    this.name = InvalidGroupChangeError.name
+  }
+}
+
+/** A join by invite link while the group has no link, or whose proof is not made with the current link secret. */
+export class GroupInviteError extends GroupError {
+  static name = 'GroupInviteError'
+  constructor (message = 'invite link is revoked or the join proof does not match it') {
+    super(message)
+    this.name = GroupInviteError.name
+  }
+}
+
+/** The change builds on a part of the history that the log has gone GROUP_OUT_OF_DATE_VERSIONS versions past without it. */
+export class OutOfDateGroupChangeError extends GroupError {
+  static name = 'OutOfDateGroupChangeError'
+  constructor (message = 'group change is out of date') {
+    super(message)
+    this.name = OutOfDateGroupChangeError.name
+  }
+}
+
+/** MAX_PENDING_GROUP_CHANGES changes already wait for their parents; this one is not kept (fetch it again later). */
+export class GroupPendingFullError extends GroupError {
+  static name = 'GroupPendingFullError'
+  constructor (message = 'too many group changes wait for their parents') {
+    super(message)
+    this.name = GroupPendingFullError.name
+  }
+}
