@@ -41,7 +41,7 @@ describe('prekey service errors', () => {
       [S.NOT_FOUND, 'PreKeysNotFoundError', 'no prekeys stored for this identity'],
       [S.LIMIT_EXCEEDED, 'PreKeyLimitError', 'too many prekeys'],
       [S.INTERNAL, 'PreKeyInternalError', 'the relay failed; try again later'],
-      [99 as PreKeyResponse.Status, 'PreKeyInternalError', 'the relay failed; try again later']
+      [99 as unknown as PreKeyResponse.Status, 'PreKeyInternalError', 'the relay failed; try again later']
     ]
     for (const [status, name, message] of defaults) expect(responseError(res({ status })), name).toMatchObject({ name, message })
     expect(responseError(res({ status: S.RATE_LIMITED, retryAfterMs: 1500 }))).toMatchObject({ name: 'RateLimitedError', retryAfterMs: 1500, message: 'rate limited; retry in 2 s' })

@@ -17,22 +17,22 @@ const owner = IdentityKeyPair.generate(systemRandom)
 const mallory = IdentityKeyPair.generate(systemRandom)
 
 /** `bytes` with an unknown length-delimited field 15 appended so that the whole is `size` bytes (decoders skip it). */
-function padTo (bytes: Uint8Array, size: number): Uint8Array {
+function padTo (bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
   const n = size - bytes.length - 2
   if (n < 0 || n > 127) throw new Error(`cannot pad ${bytes.length} bytes to ${size}`)
   return Uint8Array.from([...bytes, 0x7a, n, ...new Uint8Array(n).fill(0x55)])
 }
 
-const signedPreKey = (identity = owner, id = 1): Uint8Array => encodePublicSignedPreKey(publicSignedPreKey(SignedPreKey.generate(identity, id, NOW, systemRandom)))
-const lastResort = (identity = owner): Uint8Array => encodePublicKemPreKey(publicKemPreKey(KemPreKey.generate(identity, 0xffff, NOW, true, systemRandom)))
-const oneTime = (id: number): Uint8Array => encodePublicOneTimePreKey(publicOneTimePreKey(OneTimePreKey.generate(id, systemRandom)))
+const signedPreKey = (identity = owner, id = 1): Uint8Array<ArrayBuffer> => Uint8Array.from(encodePublicSignedPreKey(publicSignedPreKey(SignedPreKey.generate(identity, id, NOW, systemRandom))))
+const lastResort = (identity = owner): Uint8Array<ArrayBuffer> => Uint8Array.from(encodePublicKemPreKey(publicKemPreKey(KemPreKey.generate(identity, 0xffff, NOW, true, systemRandom))))
+const oneTime = (id: number): Uint8Array<ArrayBuffer> => Uint8Array.from(encodePublicOneTimePreKey(publicOneTimePreKey(OneTimePreKey.generate(id, systemRandom))))
 /** A KEM prekey over `publicKey` (any bytes), signed by `signer`: checkKemPublicKey looks at the length only. */
-function kem (id: number, { lastResort = false, publicKey = systemRandom(1184), signer = owner }: { lastResort?: boolean, publicKey?: Uint8Array, signer?: IdentityKeyPair } = {}): Uint8Array {
-  return encodePublicKemPreKey({ id, publicKey, signature: signer.sign(kemPreKeySignatureMessage(publicKey)), lastResort })
+function kem (id: number, { lastResort = false, publicKey = systemRandom(1184), signer = owner }: { lastResort?: boolean, publicKey?: Uint8Array, signer?: IdentityKeyPair } = {}): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(encodePublicKemPreKey({ id, publicKey, signature: signer.sign(kemPreKeySignatureMessage(publicKey)), lastResort }))
 }
 /** A signed X25519 prekey over `publicKey` (any bytes), signed by `signer`. */
-function signedOver (publicKey: Uint8Array, signer = owner): Uint8Array {
-  return encodePublicSignedPreKey({ id: 1, publicKey, signature: signer.sign(signedPreKeySignatureMessage(publicKey)) })
+function signedOver (publicKey: Uint8Array, signer = owner): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(encodePublicSignedPreKey({ id: 1, publicKey, signature: signer.sign(signedPreKeySignatureMessage(publicKey)) }))
 }
 
 type Body = Partial<PreKeyUploadBody>
@@ -199,8 +199,8 @@ describe('prekey upload format', () => {
 
   describe('KEM prekeys (last-resort and one-time)', () => {
     const kinds = [
-      { what: 'last-resort KEM prekey', lastResort: true, put: (k: Uint8Array): Body => ({ lastResortKemPreKey: k }) },
-      { what: 'one-time KEM prekey', lastResort: false, put: (k: Uint8Array): Body => ({ kemOneTimePreKeys: [k] }) }
+      { what: 'last-resort KEM prekey', lastResort: true, put: (k: Uint8Array): Body => ({ lastResortKemPreKey: Uint8Array.from(k) }) },
+      { what: 'one-time KEM prekey', lastResort: false, put: (k: Uint8Array): Body => ({ kemOneTimePreKeys: [Uint8Array.from(k)] }) }
     ]
 
     it(`take an encoding of ${MAX_KEM_PREKEY_SIZE} bytes, refuse one byte more`, () => {

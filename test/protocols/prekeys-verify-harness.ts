@@ -37,6 +37,8 @@ function recordingLogger (logs: Logs): ComponentLogger {
 export interface Served {
   /** a client node: each dialProtocol opens a stream pair whose inbound end the registered handler serves */
   node: DialingNode & { dials: Array<{ target: DialTarget, protocol: string | string[] }> }
+  /** the server's own peer id */
+  peerId: PeerId
   registered: Array<{ protocol: string, options?: StreamHandlerOptions }>
   unregistered: string[]
   logs: Logs
@@ -56,8 +58,9 @@ export async function serve<S extends { start: () => Promise<void> }> (make: (co
   const remoteAddr = multiaddr('/ip4/192.0.2.7/tcp/4001')
   const connection = { remotePeer, remoteAddr } as unknown as Connection
   const serving: Array<Promise<void>> = []
+  const ownId = peerId ?? await randomPeerId()
   const components = {
-    peerId: peerId ?? await randomPeerId(),
+    peerId: ownId,
     logger: recordingLogger(logs),
     registrar: {
       async handle (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) {
@@ -85,7 +88,7 @@ export async function serve<S extends { start: () => Promise<void> }> (make: (co
       return outbound
     }
   }
-  return { server, node, registered, unregistered, logs, remotePeer, remoteAddr, settled: async () => { await Promise.all(serving) } }
+  return { server, node, peerId: ownId, registered, unregistered, logs, remotePeer, remoteAddr, settled: async () => { await Promise.all(serving) } }
 }
 
 /** A node whose "relay" reads one request frame and answers `respond(request)` as one frame, whatever was asked. */
