@@ -238,8 +238,8 @@ describe('prekey service (in memory)', () => {
       // an explicit earlier one is sent as given and does not pull the counter back
       await uploadPreKeys(s.node, [], { ...keys, timestamp: T + 50 }); seen.push(last())
       await uploadPreKeys(s.node, [], keys); seen.push(last())
+      // (the retirement in between took T + 2: see the next test)
       expect(seen).toEqual([T, T + 1, 1, T + 3, T + 100, T + 101, T + 50, T + 102])
-      // the retirement in between carried T + 2: replaying its body is what a relay would refuse as stale
     } finally {
       spy.mockRestore()
     }
