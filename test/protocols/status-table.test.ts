@@ -1,6 +1,7 @@
 // Each protocol's status table: every refusal status has an error class, and status→error→status and error→status→error give back what they started from.
 import { describe, it, expect } from 'vitest'
-import type { StatusTable } from '../../src/protocols/status-table.js'
+import { rateLimitedRow, statusTable, type StatusTable } from '../../src/protocols/status-table.js'
+import { RateLimitedError } from '../../src/protocols/errors.js'
 import { STATUSES as DM } from '../../src/protocols/dm/errors.js'
 import { STATUSES as MAILBOX } from '../../src/protocols/mailbox/errors.js'
 import { STATUSES as PREKEYS } from '../../src/protocols/prekeys/errors.js'
@@ -54,5 +55,61 @@ describe.each(tables)('%s status table', (_, table, statuses) => {
     expect(refusals).toContain(res.status)
     expect(res.message).not.toContain('secret')
     expect(table.error({ status: 'NO_SUCH_STATUS', message: '' })).toBeInstanceOf(Error)
+  })
+})
+
+describe('statusTable on its own', () => {
+  class Base extends Error {
+    constructor (message = 'base default') { super(message); this.name = 'Base' }
+  }
+  class Child extends Base {
+    constructor (message = 'child default') { super(message); this.name = 'Child' }
+  }
+  class Unlisted extends Child {}
+  class Fallback extends Error {
+    constructor (message = 'something went wrong') { super(message); this.name = 'Fallback' }
+  }
+  type Res = { status: string, message: string, retryAfterMs: number }
+  const table = statusTable<string, Res>([{ status: 'CHILD', error: Child }, { status: 'BASE', error: Base }, rateLimitedRow('LIMITED'), { status: 'FAILED', error: Fallback }], Fallback)
+
+  it('refuses a class listed twice, and a fallback without a row', () => {
+    expect(() => statusTable([{ status: 'A', error: Base }, { status: 'B', error: Base }], Base)).toThrow('Base has two rows')
+    expect(() => statusTable([{ status: 'A', error: Base }], Fallback)).toThrow('the fallback Fallback has no row')
+  })
+
+  it('an unlisted subclass gets its nearest listed ancestor\'s row', () => {
+    expect(table.rowOf(new Unlisted())?.status).toBe('CHILD')
+    expect(table.rowOf(new Child())?.status).toBe('CHILD')
+    expect(table.rowOf(new Base())?.status).toBe('BASE')
+    expect(table.response(new Unlisted('why'))).toEqual({ status: 'CHILD', message: 'why' })
+  })
+
+  it('no row for non-errors (even one claiming a listed constructor), plain errors, or an error whose constructor chain is broken', () => {
+    for (const value of [undefined, null, 'Child', 42, { constructor: Child, message: 'x' }]) {
+      expect(table.rowOf(value), String(value)).toBeUndefined()
+      expect(table.statusOf(value)).toBe('FAILED')
+    }
+    expect(table.rowOf(new Error('plain'))).toBeUndefined()
+    const orphan = new Error('orphan')
+    Object.defineProperty(orphan, 'constructor', { value: undefined })
+    expect(table.rowOf(orphan)).toBeUndefined()
+    const detached = new Error('detached')
+    Object.defineProperty(detached, 'constructor', { value: Object.create(null) })
+    expect(table.rowOf(detached)).toBeUndefined()
+  })
+
+  it('a row for Error itself never matches: plain errors still get the fallback\'s message, not their own', () => {
+    const withError = statusTable<string, Res>([{ status: 'FAILED', error: Error }], Error)
+    expect(withError.rowOf(new Error('secret'))).toBeUndefined()
+    expect(withError.response(new Error('secret'))).toEqual({ status: 'FAILED', message: '' })
+  })
+
+  it('an empty message on the wire gives the class\'s own default message', () => {
+    expect(table.error({ status: 'CHILD', message: '', retryAfterMs: 0 }).message).toBe('child default')
+    expect(table.error({ status: 'NO_SUCH', message: '', retryAfterMs: 0 }).message).toBe('something went wrong')
+    const limited = table.error({ status: 'LIMITED', message: '', retryAfterMs: 1500 })
+    expect(limited).toBeInstanceOf(RateLimitedError)
+    expect(limited.message).toBe('rate limited; retry in 2 s')
+    expect(table.error({ status: 'CHILD', message: 'given', retryAfterMs: 0 }).message).toBe('given')
   })
 })
