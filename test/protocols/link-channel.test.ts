@@ -157,6 +157,15 @@ describe('openLink: the dial', () => {
     expect(dialSignal?.aborted).toBe(true)
   })
 
+  it('a dial that fails at once (refused, no route) is the same LinkBrokenError, with libp2p\'s error as its cause', async () => {
+    const p = await pair()
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:4001'), { name: 'DialError' })
+    const node = { peerId: p.approverPeer, dialProtocol: async (): Promise<Stream> => { throw refused } }
+    const err = await openLink(node, p.code).catch(e => e)
+    expectError(err, LinkBrokenError, 'the new device could not be reached: keep its link screen open, and check both are online')
+    expect((err as Error).cause).toBe(refused)
+  })
+
   it('a caller\'s abort during the dial rejects with the caller\'s reason', async () => {
     const p = await pair()
     const node = {

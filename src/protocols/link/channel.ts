@@ -82,8 +82,16 @@ export class LinkChannel {
 /** The approver's side: dials the peer the code names (over any of its addresses), says HELLO and agrees the keys. */
 export async function openLink (node: DialingNode & { peerId: { toMultihash: () => { bytes: Uint8Array } } }, code: LinkCode, options: LinkChannelOptions & { random?: RandomSource } = {}): Promise<LinkChannel> {
   const target = code.addrs.map(a => a.getComponents().some(c => c.name === 'p2p' && c.value === code.peerId.toString()) && a.getComponents().at(-1)?.name === 'p2p' ? a : a.encapsulate(`/p2p/${code.peerId.toString()}`))
-  const stream = await withTimeout(LINK_DIAL_TIMEOUT_MS, options.signal, async signal => await node.dialProtocol(toDialTarget(target), LINK_PROTOCOL, { signal, runOnLimitedConnection: true }),
-    () => new LinkBrokenError('the new device could not be reached: keep its link screen open, and check both are online'))
+  const unreachable = (cause?: unknown): LinkBrokenError =>
+    new LinkBrokenError('the new device could not be reached: keep its link screen open, and check both are online', cause != null ? { cause } : undefined)
+  let stream: Stream
+  try {
+    stream = await withTimeout(LINK_DIAL_TIMEOUT_MS, options.signal, async signal => await node.dialProtocol(toDialTarget(target), LINK_PROTOCOL, { signal, runOnLimitedConnection: true }), () => unreachable())
+  } catch (err) {
+    options.signal?.throwIfAborted()
+    // a refused or failed dial says the same to the person as one that timed out (libp2p's own error is the cause)
+    throw err instanceof LinkBrokenError ? err : unreachable(err)
+  }
   try {
     const e = createLinkEphemeral(options.random ?? systemRandom)
     const keys = deriveLinkKeys(e.privateKey, code.ephemeralKey, { newDeviceKey: code.ephemeralKey, approverKey: e.publicKey, newPeer: code.peerId.toMultihash().bytes, approverPeer: node.peerId.toMultihash().bytes, secret: code.secret })
