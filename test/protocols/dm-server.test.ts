@@ -13,7 +13,7 @@ import { DmRequest, DmResponse } from '../../src/protocols/dm/pb/dm.js'
 import { encodeVarint, frameStream, type FrameStream } from '../../src/protocols/frames.js'
 
 /** An envelope whose first 4 bytes are a sequence number; byte 4 may carry a mark for the backends below. */
-function envelope (n: number, mark = 0, size = 16): Uint8Array {
+function envelope (n: number, mark = 0, size = 16): Uint8Array<ArrayBuffer> {
   const e = new Uint8Array(size)
   new DataView(e.buffer).setUint32(0, n)
   e[4] = mark
@@ -25,7 +25,7 @@ const seq = (e: Uint8Array): number => new DataView(e.buffer, e.byteOffset).getU
 function chunk (frames: Uint8Array[]): Uint8Array {
   return Uint8Array.from(frames.flatMap(f => [...encodeVarint(f.length), ...f]))
 }
-const request = (e: Uint8Array): Uint8Array => DmRequest.encode({ envelope: e })
+const request = (e: Uint8Array<ArrayBuffer>): Uint8Array => DmRequest.encode({ envelope: e })
 
 interface Logged { debug: unknown[][], error: unknown[][] }
 
