@@ -236,7 +236,11 @@ describe('direct channel: close', () => {
     inbound.addEventListener('remoteCloseWrite', () => { ended = true })
     const closing = channel.close()
     expect(channel.closed).toBe(true)
+    // a second close has nothing to add and does not wait
+    let closedAgain = false
+    void channel.close().then(() => { closedAgain = true })
     await settle()
+    expect(closedAgain).toBe(true)
     expect(out.writeStatus).toBe('writable')
     expect(ended).toBe(false)
     await answer({ status: DmResponse.Status.OK })
