@@ -16,7 +16,11 @@ export default defineConfig({
       // seeded fuzzing (47 s, covers all of src/session): each mutant would rerun it; the unit tests stand alone here
       'test/session/randomised.test.ts',
       // 30 libp2p nodes on loopback: its internal timeouts fail under Stryker's load, and each mutant would rerun it
-      'test/directory/network.test.ts'
+      'test/directory/network.test.ts',
+      // relays and libp2p nodes in process: 1-25 s each, and nearly all of them cover messenger.ts and outbound.ts
+      // (hours per run on 2 cores); src/messaging is mutated against its unit tests on the scripted network
+      ...['delivery', 'mailbox-abuse', 'newest-connection', 'presence', 'profiles', 'relays', 'shared-lookups', 'trust', 'typing-circuit']
+        .map(f => `test/messaging/${f}.test.ts`)
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000
