@@ -1,4 +1,4 @@
-// Small parts of messaging on their own: delivery tokens (own made once, contacts' kept by identity, only when changed), the addresses known for a relay, and the event emitter (held events, throwing listeners, once/off).
+// Small parts of messaging on their own: delivery tokens (own made once, also when a failed first write races later callers; contacts' kept by identity, read once, only written when changed), the addresses known for a relay, and the event emitter (held events, throwing listeners, once/off, events nobody listens to).
 import { describe, expect, it } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -7,7 +7,7 @@ import { DeliveryTokens } from '../../src/messaging/delivery-token.js'
 import { knownAddresses, type AddressBookNode } from '../../src/messaging/relay-addresses.js'
 import { Emitter } from '../../src/messaging/emitter.js'
 import { DELIVERY_TOKEN_LENGTH } from '../../src/messaging/content.js'
-import { MemoryKeyValueStore, type KeyValueStore, type WriteOptions } from '../../src/storage/index.js'
+import { MemoryKeyValueStore, type KeyValueStore, type StoreOptions, type WriteOptions } from '../../src/storage/index.js'
 
 class CountingStore extends MemoryKeyValueStore {
   puts: Array<WriteOptions | undefined> = []
@@ -67,6 +67,86 @@ describe('DeliveryTokens', () => {
     expect(await again.of(alice)).toEqual(t2)
     await contacts.put(Buffer.from(bob).toString('hex'), new Uint8Array(3))
     expect(await again.of(bob)).toBeUndefined()
+  })
+})
+
+describe('DeliveryTokens: reads and races', () => {
+  /** a store whose reads and first write the test holds */
+  class HeldStore extends MemoryKeyValueStore {
+    gets = 0
+    /** while set, reads wait for it (answering what the store held when they were made) */
+    gate?: Promise<void>
+    /** while set, writes wait for it and fail with its rejection */
+    failingPut?: Promise<void>
+    override async get (key: string, options?: StoreOptions): Promise<Uint8Array | undefined> {
+      this.gets++
+      const gate = this.gate
+      const value = await super.get(key, options)
+      if (gate != null) await gate
+      return value
+    }
+
+    override put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void> {
+      if (this.failingPut != null) return this.failingPut
+      return super.put(key, value, options)
+    }
+  }
+
+  it("reads a contact's token once", async () => {
+    const contacts = new HeldStore()
+    const tokens = new DeliveryTokens({ own: new MemoryKeyValueStore(), contacts, random: n => new Uint8Array(n) })
+    const alice = new Uint8Array(32).fill(1)
+    expect(await tokens.of(alice)).toBeUndefined()
+    expect(await tokens.of(alice)).toBeUndefined()
+    expect(contacts.gets).toBe(1)
+  })
+
+  it('a token learnt while the store is read wins over what the store said before', async () => {
+    const contacts = new HeldStore()
+    const tokens = new DeliveryTokens({ own: new MemoryKeyValueStore(), contacts, random: n => new Uint8Array(n) })
+    const alice = new Uint8Array(32).fill(1)
+    let open!: () => void
+    contacts.gate = new Promise(resolve => { open = resolve })
+    const reading = tokens.of(alice)
+    contacts.gate = undefined
+    const token = new Uint8Array(DELIVERY_TOKEN_LENGTH).fill(7)
+    await tokens.learn(alice, token)
+    open()
+    expect(await reading).toEqual(token)
+    expect(await tokens.of(alice)).toEqual(token)
+  })
+
+  it('after a failed first write, callers that saw the failure late do not undo the next attempt: one token for everyone', async () => {
+    const own = new HeldStore()
+    let made = 0
+    const tokens = new DeliveryTokens({ own, contacts: new MemoryKeyValueStore(), random: n => new Uint8Array(n).fill(++made) })
+    let fail!: (err: Error) => void
+    own.failingPut = new Promise((_resolve, reject) => { fail = reject })
+    own.failingPut.catch(() => {})
+    const first = tokens.own().catch((e: unknown) => e)
+    while (made === 0) await Promise.resolve()
+    own.failingPut = undefined
+    // the next attempt's read is held, so it is still running when the late caller sees the failure
+    let open!: () => void
+    own.gate = new Promise(resolve => { open = resolve })
+    let late: Promise<unknown> | undefined
+    let next: Promise<Uint8Array> | undefined
+    fail(new Error('disk full'))
+    // a caller that arrives once the write failed (it waits on the failed attempt), and one that starts the next
+    // attempt right after the first caller has seen the failure
+    queueMicrotask(() => {
+      queueMicrotask(() => { next = tokens.own() })
+      late = tokens.own().catch((e: unknown) => e)
+    })
+    expect(await first).toEqual(new Error('disk full'))
+    expect(await late).toEqual(new Error('disk full'))
+    const another = tokens.own()
+    open()
+    const [a, b] = await Promise.all([next!, another])
+    expect(a).toEqual(new Uint8Array(DELIVERY_TOKEN_LENGTH).fill(2))
+    expect(b).toBe(a)
+    expect(made).toBe(2)
+    expect(await own.get('own')).toEqual(a)
   })
 })
 
@@ -153,5 +233,32 @@ describe('Emitter', () => {
     e.on('b', x => b.push(x))
     await Promise.resolve()
     expect(b).toEqual([])
+  })
+})
+
+describe('Emitter: no listeners', () => {
+  it('off for an event nobody listens to does nothing; emitting it reports no error', () => {
+    const e = new TestEmitter()
+    const errors: unknown[] = []
+    e.on('error', err => errors.push(err))
+    expect(e.off('b', () => {})).toBe(e)
+    e.fire('b', 'nobody hears this')
+    expect(errors).toEqual([])
+  })
+
+  it('a held event kind hands the first listener exactly what was emitted', async () => {
+    const e = new TestEmitter()
+    e.hold(5)
+    e.fire('a', 1)
+    const seen: number[] = []
+    e.on('a', x => seen.push(x))
+    await Promise.resolve()
+    expect(seen).toEqual([1])
+    const quiet = new TestEmitter()
+    quiet.hold(5)
+    const none: number[] = []
+    quiet.on('a', x => none.push(x))
+    await Promise.resolve()
+    expect(none).toEqual([])
   })
 })
