@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { repairStuckTexts } from '../../src/messaging/stuck-texts.js'
 import { OwedTexts } from '../../src/messaging/owed-texts.js'
-import { MAX_HISTORY_PAGE, type OutboxEntry, type Storage, type StoredMessage } from '../../src/storage/index.js'
+import { MAX_HISTORY_PAGE, MemoryKeyValueStore, SyncGroup, type BatchOptions, type KeyValueBatchOperation, type OutboxEntry, type Storage, type StoredMessage, type WriteOptions } from '../../src/storage/index.js'
 import { memoryBackend } from '../helpers/storage.js'
 
 const DAY = 24 * 60 * 60_000
@@ -132,5 +132,145 @@ describe('OwedTexts', () => {
     } finally {
       await s.close()
     }
+  })
+})
+
+describe('repairStuckTexts: how far it looks', () => {
+  const since = NOW - TTL
+
+  /** the store's history reads, counted */
+  function counted (s: Storage) {
+    const reads: string[] = []
+    const messages: Storage['messages'] = Object.create(s.messages, {
+      history: { value: async (c: string, o?: Parameters<Storage['messages']['history']>[1]) => { reads.push(c); return await s.messages.history(c, o) } },
+      conversations: { value: async (o?: Parameters<Storage['messages']['conversations']>[0]) => await s.messages.conversations(o) }
+    })
+    return { messages, reads }
+  }
+
+  async function repair (s: Storage, messages: Storage['messages']) {
+    const failed: string[] = []
+    const queued: string[] = []
+    const r = await repairStuckTexts({ messages, outbox: s.outbox, now: () => NOW, ttl: TTL, fail: async m => { failed.push(m.id) }, entryFor: async m => { queued.push(m.id); return entryOf(m) } })
+    return { r, failed, queued }
+  }
+
+  it('scans the conversations updated since now − TTL (the one updated exactly then too), newest first, and no older one', async () => {
+    const s = await storage()
+    try {
+      // updated exactly at the bound: a pending text still within its TTL there is queued
+      await s.messages.addOutgoing({ ...out('+15551000011', 1, since + 1), receivedAt: since })
+      // updated just before the bound: left alone, though its pending text is past its TTL
+      await s.messages.addOutgoing(out('+15551000012', 2, since - 1))
+      const { messages, reads } = counted(s)
+      const { r, failed, queued } = await repair(s, messages)
+      expect(r).toEqual({ queued: 1, failed: 0 })
+      expect(queued).toEqual([id(1)])
+      expect(failed).toEqual([])
+      expect(reads).toEqual(['+15551000011'])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('reads one page of a short conversation, and pages back one page at a time, each text once', async () => {
+    const s = await storage()
+    try {
+      for (let i = 0; i < 3; i++) await s.messages.addOutgoing(out('+15551000013', i, NOW - DAY + i))
+      const short = counted(s)
+      expect((await repair(s, short.messages)).r).toEqual({ queued: 3, failed: 0 })
+      expect(short.reads).toHaveLength(1)
+      // a long one: 20 past their TTL at the old end, the rest within it
+      const n = MAX_HISTORY_PAGE + 20
+      for (let i = 0; i < n; i++) await s.messages.addOutgoing(out('+15551000014', 100 + i, i < 20 ? since - 1000 + i : NOW - DAY + i))
+      const long = counted(s)
+      const { r, failed, queued } = await repair(s, long.messages)
+      expect(r).toEqual({ queued: n - 20, failed: 20 })
+      expect(new Set(failed).size).toBe(20)
+      expect(new Set(queued).size).toBe(n - 20)
+      expect(long.reads.filter(c => c === '+15551000014')).toHaveLength(2)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('stops paging once a page reaches back past now − TTL, and goes on while its oldest text is exactly at the bound', async () => {
+    const s = await storage()
+    try {
+      // a full page whose oldest text is older than the bound: the older texts behind it are not read
+      for (let i = 0; i < 150; i++) await s.messages.addOutgoing(out('+15551000015', i, since - 1000 + i))
+      for (let i = 0; i < MAX_HISTORY_PAGE - 50; i++) await s.messages.addOutgoing(out('+15551000015', 1000 + i, NOW - DAY + i))
+      const past = counted(s)
+      const first = await repair(s, past.messages)
+      expect(first.r).toEqual({ queued: MAX_HISTORY_PAGE - 50, failed: 50 })
+      expect(past.reads).toHaveLength(1)
+    } finally {
+      await s.close()
+    }
+    const t = await storage()
+    try {
+      // a full page whose oldest text is exactly at the bound: the next page is read too
+      for (let i = 0; i < 10; i++) await t.messages.addOutgoing(out('+15551000016', i, since - 100 + i))
+      await t.messages.addOutgoing(out('+15551000016', 500, since))
+      for (let i = 0; i < MAX_HISTORY_PAGE - 1; i++) await t.messages.addOutgoing(out('+15551000016', 1000 + i, NOW - DAY + i))
+      const at = counted(t)
+      const second = await repair(t, at.messages)
+      expect(second.r).toEqual({ queued: MAX_HISTORY_PAGE - 1, failed: 11 })
+      expect(at.reads).toHaveLength(2)
+    } finally {
+      await t.close()
+    }
+  })
+})
+
+describe('OwedTexts: writes in flight', () => {
+  class HeldStore extends MemoryKeyValueStore {
+    /** while set, writes wait for it */
+    gate?: Promise<void>
+    batches: Array<BatchOptions | undefined> = []
+    override async put (key: string, value: Uint8Array, options?: WriteOptions): Promise<void> {
+      const gate = this.gate
+      if (gate != null) await gate
+      await super.put(key, value, options)
+    }
+
+    override async batch (operations: KeyValueBatchOperation[], options?: BatchOptions): Promise<void> {
+      this.batches.push(options)
+      await super.batch(operations, options)
+    }
+  }
+  const sender = { identityKey: new Uint8Array(32).fill(9), deviceId: 3 }
+  const FROM = '+15552000003'
+  /** lets every pending promise job and I/O callback run */
+  const turn = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
+
+  it('announced resolves once its write is done, and a settle meanwhile waits for that write: no mark is left', async () => {
+    const store = new HeldStore()
+    const owed = new OwedTexts(store)
+    let open!: () => void
+    store.gate = new Promise(resolve => { open = resolve })
+    let announced = false
+    let settled = false
+    const a = owed.announced(FROM, id(1), sender).then(() => { announced = true })
+    store.gate = undefined
+    const s = owed.settle(FROM, [id(1)], []).then(() => { settled = true })
+    await turn()
+    expect(announced).toBe(false)
+    expect(settled).toBe(false)
+    open()
+    await Promise.all([a, s])
+    expect(await owed.current(FROM, id(1))).toBeUndefined()
+  })
+
+  it("settles in one synced batch with the caller's group and the receipts", async () => {
+    const store = new HeldStore()
+    const owed = new OwedTexts(store)
+    await owed.announced(FROM, id(1), sender)
+    await owed.announced(FROM, id(2), sender)
+    const syncGroup = new SyncGroup()
+    await owed.settle(FROM, [id(1), id(2)], [], { syncGroup })
+    expect(store.batches).toEqual([{ syncGroup, sync: true, with: [] }])
+    expect(await owed.current(FROM, id(1))).toBeUndefined()
+    expect(await owed.current(FROM, id(2))).toBeUndefined()
   })
 })
