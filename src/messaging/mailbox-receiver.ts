@@ -89,6 +89,11 @@ export class MailboxReceiver {
         const deliveryToken = await this.init.deliveryToken?.({ signal })
         const session = await openMailbox(this.init.node, multiaddr(relay), { identity: this.init.identity, deviceId: this.init.deviceId, subscribe: true, ...(after != null ? { after } : {}), ...(deliveryToken != null ? { deliveryToken } : {}) }, { signal })
         entry.session = session
+        // dropped or stopped while the relay answered: unfollow found no session to close, and a subscribed one never ends
+        if (signal.aborted) {
+          await session.close().catch(() => {})
+          break
+        }
         failures = 0
         this.init.onState?.(relay, 'connected')
         let relayDrained = false

@@ -1,4 +1,4 @@
-// MailboxReceiver's loop on scripted mailbox sessions with fake time: what each session is opened with (our delivery token, a resume cursor only after something was handled, the loop's signal, also for the token, the syncs and the acks), the states it reports (connected, drained, disconnected; nothing on stop), drained() for an empty relay and while an envelope is still being handled, a stop while an envelope is handled reports no error, a failure without an onError hook still reconnects, and a relay dropped and followed again, or everything stopped, is closed and reopened only when followed.
+// MailboxReceiver's loop on scripted mailbox sessions with fake time: what each session is opened with (our delivery token, a resume cursor only after something was handled, the loop's signal, also for the token, the syncs and the acks), the states it reports (connected, drained, disconnected; nothing on stop), drained() for an empty relay and while an envelope is still being handled, a stop while an envelope is handled reports no error, a failure without an onError hook still reconnects, and a relay dropped and followed again, or everything stopped, is closed and reopened only when followed, also a session that opened just as its relay was dropped or everything stopped (before, unfollow found no session to close and waited for ever on a subscribed session that never ends).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
 import { MailboxReceiver, RECONNECT_MAX_MS, RECONNECT_MIN_MS, type MailboxReceiverInit } from '../../src/messaging/mailbox-receiver.js'
@@ -253,5 +253,33 @@ describe('MailboxReceiver: following and stopping', () => {
     await vi.advanceTimersByTimeAsync(RECONNECT_MAX_MS)
     expect(fakeNet.opens).toHaveLength(2)
     expect(errors).toEqual([])
+  })
+})
+
+describe('MailboxReceiver: stopped while a session was opening', () => {
+  it('a session that opens just as its relay is dropped is closed, and the follow returns', async () => {
+    const r = start()
+    const at1 = fakeNet.nextSession(R1)
+    await r.follow([R1])
+    // the relay answered the open; the receiver has not taken the session yet
+    const s1 = await at1
+    const dropped = r.follow([R2])
+    expect(await settled(dropped)).toBe(true)
+    expect(s1.closed).toBe(true)
+    // closed at once, never reported connected
+    expect(states.filter(([relay]) => relay === R1)).toEqual([])
+  })
+
+  it('a session that opens just as everything stops is closed, and the stop returns', async () => {
+    const r = start()
+    const at1 = fakeNet.nextSession(R1)
+    await r.follow([R1])
+    const s1 = await at1
+    const stopped = r.stop()
+    expect(await settled(stopped)).toBe(true)
+    expect(s1.closed).toBe(true)
+    expect(states).toEqual([])
+    await vi.advanceTimersByTimeAsync(RECONNECT_MAX_MS)
+    expect(fakeNet.opens).toHaveLength(1)
   })
 })
