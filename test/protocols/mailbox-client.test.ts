@@ -17,6 +17,7 @@ import { addrOf, dialingNode, fakeTimers, mailboxNode, newPeerId, rawPeer, stall
 
 const owner = IdentityKeyPair.generate(systemRandom)
 const T = 4321
+const NOW_MS = 1_700_000_000_000
 const d = (envelope: Uint8Array = text('x'), over: Partial<Deposit> = {}): Deposit => ({ owner: owner.publicKey, deviceId: 1, envelope, ...over })
 const ok = (id: string): Partial<RelayFrame> => ({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK, id })
 const summary = (results: DepositResult[]): string[] => results.map(r => r.status === 'ok' ? `ok ${r.id}` : `${r.status} ${r.error.name}: ${r.error.message}`)
@@ -459,6 +460,20 @@ describe('openMailbox', () => {
     const err = await rejection(opening)
     expect(err.name).toBe('ProtocolViolationError')
     expect(err.message).toMatch(/^relay sent a malformed frame: ./)
+  })
+
+  it('reads a status only on RESULT frames: a CHALLENGE carrying one is still the challenge', async () => {
+    const { client, relay } = await relayPair()
+    const me = await newPeerId()
+    const relayId = await newPeerId()
+    const opening = openMailbox(mailboxNode(me, relayId, client), relayId, { identity: owner, timestamp: NOW_MS })
+    await relay.readClient()
+    const nonce = new Uint8Array(32).fill(3)
+    await relay.sendRelay({ type: RelayFrame.Type.CHALLENGE, status: RelayFrame.Status.AUTH_FAILED, message: 'stray', nonce })
+    const auth = (await relay.readClient())!
+    expect(() => { verifyAuth({ nonce, relayPeerId: relayId.toString(), clientPeerId: me.toString(), identityKey: owner.publicKey, deviceId: 1, timestamp: NOW_MS }, auth.signature, NOW_MS) }).not.toThrow()
+    await relay.sendRelay({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK })
+    expect((await opening).closed).toBe(false)
   })
 
   it('rejects with the dial\'s own error when the relay cannot be reached', async () => {
