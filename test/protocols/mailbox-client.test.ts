@@ -601,6 +601,20 @@ describe('MailboxSession', () => {
     expect(session.closed).toBe(true)
   })
 
+  it('a session that ends on the relay\'s account lets go of its stream, so the relay stops serving it', async () => {
+    // a frame the client does not take: the relay would go on pushing envelopes (and keepalives) to a session nobody reads
+    const bad = await opened({ subscribe: true })
+    await bad.relay.sendRelay({ type: RelayFrame.Type.CHALLENGE, nonce: new Uint8Array(32) })
+    await until(() => bad.session.closed, 'the end of the session')
+    await until(() => bad.relayEnd.status === 'reset', 'the reset')
+    // the relay closing its end first: the client's end does not stay open (close() is a no-op on an ended session)
+    const ended = await opened()
+    await ended.relayEnd.close()
+    await until(() => ended.session.closed, 'the end of the session')
+    await ended.session.close()
+    await until(() => ended.relayEnd.status === 'reset' || ended.relayEnd.remoteWriteStatus === 'closed', 'the end of the client\'s side')
+  })
+
   it('a session that fails with nobody awaiting drained leaves no unhandled rejection', async () => {
     const seen = await unhandledDuring(async () => {
       const { session, relayEnd } = await opened()
