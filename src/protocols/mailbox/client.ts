@@ -243,7 +243,12 @@ export class MailboxSession implements AsyncIterable<MailboxEntry> {
   private finish (error?: Error): void {
     const first = !this.ended
     this.ended = true
-    if (first && error != null) this.error = error
+    if (first && error != null) {
+      this.error = error
+      // ended by the relay or a frame we cannot take: let go of the stream (close() is a no-op from now on), so a
+      // relay that still thinks the session open stops pushing to it
+      this.stream.abort(error)
+    }
     const reason = this.error ?? new MailboxClosedError()
     this.drainedResolvers.reject(reason)
     for (const p of this.pendingAcks.values()) p.reject(reason)
