@@ -171,3 +171,38 @@ export async function fakePair (seed: number, phones: [string, string], init: Pa
   }
   return pair
 }
+
+/** Every deposit so far addressed to this side's device. */
+export function depositsFor (side: PairSide): typeof fakeNet.deposits {
+  const { publicKey } = side.device.party.local.identity
+  return fakeNet.deposits.filter(d => constantTimeEqual(d.deposit.owner, publicKey) && d.deposit.deviceId === side.device.party.local.deviceId)
+}
+
+/** The entries this side queued (the first write of each id), optionally of one outbox kind only. */
+export function queued (side: PairSide, kind?: OutboxEntry['kind']): Written[] {
+  const seen = new Set<string>()
+  return side.written.filter(w => {
+    if (seen.has(w.entry.id) || (kind != null && w.entry.kind !== kind)) return false
+    seen.add(w.entry.id)
+    return true
+  })
+}
+
+/** Lets the event loop turn until `done` holds, at most `max` turns: for background work that emits nothing to wait on. */
+export async function turns (done: () => boolean | Promise<boolean>, max = 500): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await done()) return
+    await new Promise(resolve => { setImmediate(resolve) })
+  }
+  throw new Error(`still not done after ${max} turns`)
+}
+
+/** What start() began in the background (owed texts paid, stuck texts repaired), to wait for. */
+export async function startUp (m: Messenger): Promise<void> {
+  await (m as unknown as { repairing?: Promise<void> }).repairing
+}
+
+/** The side's 'error' events but the fake network's refused prekey fetches (every new session reports one). */
+export function unexpectedErrors (side: PairSide): unknown[] {
+  return side.events.error.filter(e => (e as Error).name !== 'FakeNoPreKeysError')
+}
