@@ -2,7 +2,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
-import { createDeviceCertificate, encodePreKeyBundle } from '../../src/crypto/index.js'
+import { createDeviceCertificate, encodePreKeyBundle, type PreKeyBundle } from '../../src/crypto/index.js'
 import type { Registered } from '../../src/directory/index.js'
 import type { EnvelopeParty } from '../../src/messaging/envelope.js'
 import type { SelfInfo } from '../../src/messaging/index.js'
@@ -193,10 +193,16 @@ export async function testDevice (name: string, phone: string, rng: SeededRandom
 
 /** Another device (`deviceId`) of `of`'s account (linked devices): the same identity key and number, its own storage, prekeys, sessions and certificate. Its `record` lists only itself; the account's record lists both (see fake-pair.ts). */
 export async function companionDevice (name: string, of: TestDevice, deviceId: number, rng: SeededRandom, clock: TestClock, backend: StorageBackend = memoryBackend()): Promise<TestDevice> {
-  return await deviceOf(await Party.companion(name, of.party, deviceId, backend, rng, clock), of.phone, rng, clock)
+  return await deviceOf(await Party.companion(name, of.party, deviceId, backend, rng, clock), of.phone, rng, clock, true)
 }
 
-async function deviceOf (party: Party, phone: string, rng: SeededRandom, clock: TestClock): Promise<TestDevice> {
+/** `lastResort`: the record's bundle has no one-time keys (as a real record's), so several senders can start sessions from it. */
+async function deviceOf (party: Party, phone: string, rng: SeededRandom, clock: TestClock, lastResort = false): Promise<TestDevice> {
+  const bundle = async (): Promise<PreKeyBundle> => {
+    if (!lastResort) return await party.preKeys.createBundle()
+    const { signedPreKey, lastResortKemPreKey } = await party.preKeys.currentSignedPreKeys()
+    return { identityKey: party.local.identity.publicKey, deviceId: party.local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey }
+  }
   const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
   const certificate = createDeviceCertificate(party.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: party.local.deviceId, createdAt: clock.now() })
   const envelope: EnvelopeParty = { identity: party.local.identity, certificate, sessions: party.sessions, random: rng.random }
@@ -211,7 +217,7 @@ async function deviceOf (party: Party, phone: string, rng: SeededRandom, clock: 
       registered: true,
       identityKey: party.local.identity.publicKey,
       // no usable peer id: no direct dial is ever tried, mail goes to the relays
-      devices: [{ deviceId: party.local.deviceId, peerId: 'not-a-peer-id', certificate, prekeyBundle: encodePreKeyBundle(await party.preKeys.createBundle()) }],
+      devices: [{ deviceId: party.local.deviceId, peerId: 'not-a-peer-id', certificate, prekeyBundle: encodePreKeyBundle(await bundle()) }],
       mailboxRelays: relays,
       removedDevices: [],
       verified: true,
