@@ -1,7 +1,8 @@
 // Delivery unit-test harness: devices with real sessions and sealing on memory (or LevelDB) storage, their directory answers, and a scripted network standing in for the mailbox, prekey and direct protocols (test files install it with vi.mock, see `mockNetwork`).
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { createDeviceCertificate, encodePreKeyBundle } from '../../src/crypto/index.js'
+import type { PeerId } from '@libp2p/interface'
+import { createDeviceCertificate, encodePreKeyBundle, type PreKeyBundle } from '../../src/crypto/index.js'
 import type { Registered } from '../../src/directory/index.js'
 import type { EnvelopeParty } from '../../src/messaging/envelope.js'
 import type { SelfInfo } from '../../src/messaging/index.js'
@@ -179,19 +180,36 @@ export interface TestDevice {
   phone: string
   party: Party
   envelope: EnvelopeParty
+  /** the libp2p peer id its certificate names (its record says 'not-a-peer-id' unless a test puts this one in) */
+  peerId: PeerId
   self: SelfInfo
   /** the directory's verified answer for this device's number, naming `relays` */
   record: (relays: string[]) => Promise<Registered>
 }
 
 export async function testDevice (name: string, phone: string, rng: SeededRandom, clock: TestClock, backend: StorageBackend = memoryBackend()): Promise<TestDevice> {
-  const party = await Party.create(name, backend, rng, clock)
+  return await deviceOf(await Party.create(name, backend, rng, clock), phone, rng, clock)
+}
+
+/** Another device (`deviceId`) of `of`'s account (linked devices): the same identity key and number, its own storage, prekeys, sessions and certificate. Its `record` lists only itself; the account's record lists both (see fake-pair.ts). */
+export async function companionDevice (name: string, of: TestDevice, deviceId: number, rng: SeededRandom, clock: TestClock, backend: StorageBackend = memoryBackend()): Promise<TestDevice> {
+  return await deviceOf(await Party.companion(name, of.party, deviceId, backend, rng, clock), of.phone, rng, clock, true)
+}
+
+/** `lastResort`: the record's bundle has no one-time keys (as a real record's), so several senders can start sessions from it. */
+async function deviceOf (party: Party, phone: string, rng: SeededRandom, clock: TestClock, lastResort = false): Promise<TestDevice> {
+  const bundle = async (): Promise<PreKeyBundle> => {
+    if (!lastResort) return await party.preKeys.createBundle()
+    const { signedPreKey, lastResortKemPreKey } = await party.preKeys.currentSignedPreKeys()
+    return { identityKey: party.local.identity.publicKey, deviceId: party.local.deviceId, signedPreKey, kemPreKey: lastResortKemPreKey }
+  }
   const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
   const certificate = createDeviceCertificate(party.local.identity, { devicePeerId: peer.toMultihash().bytes, deviceId: party.local.deviceId, createdAt: clock.now() })
   const envelope: EnvelopeParty = { identity: party.local.identity, certificate, sessions: party.sessions, random: rng.random }
   return {
     phone,
     party,
+    peerId: peer,
     // sessions are read through the party, which a restart rebuilds
     get envelope () { return { ...envelope, sessions: party.sessions } },
     self: { phone, attestation: new Uint8Array(0), certificate, mailboxRelays: [] },
@@ -199,7 +217,7 @@ export async function testDevice (name: string, phone: string, rng: SeededRandom
       registered: true,
       identityKey: party.local.identity.publicKey,
       // no usable peer id: no direct dial is ever tried, mail goes to the relays
-      devices: [{ deviceId: party.local.deviceId, peerId: 'not-a-peer-id', certificate, prekeyBundle: encodePreKeyBundle(await party.preKeys.createBundle()) }],
+      devices: [{ deviceId: party.local.deviceId, peerId: 'not-a-peer-id', certificate, prekeyBundle: encodePreKeyBundle(await bundle()) }],
       mailboxRelays: relays,
       removedDevices: [],
       verified: true,
