@@ -53,7 +53,7 @@ export interface Harness {
   log: string[]
   /** the outbox's due() calls: the `limit` asked for and whether an abort signal came along */
   dueCalls: Array<{ limit: number, signal: boolean }>
-  /** awaited by each outbox due() call before it reads (a test holds one there) */
+  /** awaited by each outbox due() call between its read and its answer (a test holds one there) */
   beforeDue?: (now: number, limit: number) => Promise<void>
   /** puts a text into the outbox (for bob unless `to` says otherwise) */
   text: (n: number, fields?: Partial<OutboxEntry>) => Promise<OutboxEntry>
@@ -176,8 +176,9 @@ function loggedOutbox (inner: OutboxStore, h: Harness): OutboxStore {
     get: async (id, options) => await inner.get(id, options),
     due: async (now, limit, options) => {
       h.dueCalls.push({ limit, signal: options?.signal != null })
+      const due = await inner.due(now, limit, options)
       await h.beforeDue?.(now, limit)
-      return await inner.due(now, limit, options)
+      return due
     },
     list: async options => await inner.list(options),
     count: async options => await inner.count(options)
