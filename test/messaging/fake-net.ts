@@ -7,11 +7,57 @@ import type { Registered } from '../../src/directory/index.js'
 import type { EnvelopeParty } from '../../src/messaging/envelope.js'
 import type { SelfInfo } from '../../src/messaging/index.js'
 import type { Deposit, DepositResult, MailboxEntry, OpenMailboxInit } from '../../src/protocols/mailbox/index.js'
+import type { DirectChannel, DirectResult } from '../../src/protocols/dm/index.js'
 import { Party, type TestClock } from '../session/party.js'
 import { memoryBackend, type StorageBackend } from '../helpers/storage.js'
 import type { SeededRandom } from '../helpers/seeded-random.js'
 
-export interface DepositCall { relay: string, deposit: Deposit }
+export interface DepositCall {
+  relay: string
+  deposit: Deposit
+  /** every address the deposit was to try, in order (the record's first) */
+  targets: string[]
+  /** the node the deposit left from (the deposit identity's, or the device's own) */
+  node?: unknown
+}
+
+/** A direct dial: to which peer, with which options. */
+export interface DialCall { peer: string, options: { dialTimeout?: number, runOnLimitedConnection?: boolean, signal?: AbortSignal } }
+
+/** A connection the fake node has open to a peer (for newestConnection): later in the list is newer. */
+export interface FakeConnection { peer: string, id: string, limited?: boolean }
+
+/** A scripted direct channel: records what is sent, answers as `answer` says ('ok' by default; throw to fail the send). */
+export class FakeDirectChannel implements DirectChannel {
+  readonly sent: Uint8Array[] = []
+  closed = false
+  aborted = false
+  closeCalls = 0
+  /** sends not answered yet (a test may set it) */
+  inFlight = 0
+  /** close() rejects with it, when set */
+  closeError?: Error
+  answer: (envelope: Uint8Array, n: number) => DirectResult | Promise<DirectResult> = () => ({ status: 'ok', message: '', retryAfterMs: 0 })
+
+  constructor (readonly peer: string, readonly connectionId?: string) {}
+
+  async send (envelope: Uint8Array): Promise<DirectResult> {
+    if (this.closed) throw new Error('the fake channel is closed')
+    this.sent.push(envelope)
+    return await this.answer(envelope, this.sent.length - 1)
+  }
+
+  async close (): Promise<void> {
+    this.closeCalls++
+    this.closed = true
+    if (this.closeError != null) throw this.closeError
+  }
+
+  abort (): void {
+    this.aborted = true
+    this.closed = true
+  }
+}
 
 /** A scripted mailbox session: the test pushes envelopes, ends the drain, and sees acks. */
 export class FakeMailboxSession implements AsyncIterable<MailboxEntry> {
@@ -94,6 +140,12 @@ export class FakeNetwork {
   opens: Array<{ relay: string, at: number, after?: string }> = []
   /** every prekey bundle fetch: at which relay, for whom (they all fail) */
   preKeyFetches: Array<{ relay: string, identityKey: Uint8Array, deviceId?: number }> = []
+  /** every direct dial (they fail unless `dial` says otherwise) */
+  dials: DialCall[] = []
+  /** how a direct dial goes: refused by default; return a channel to accept it */
+  dial: (peer: string, options: DialCall['options']) => FakeDirectChannel | Promise<FakeDirectChannel> = () => { throw new Error('the fake network dials nobody') }
+  /** the connections the fake node has open, oldest first (none by default) */
+  connections: FakeConnection[] = []
   private nextId = 1
   private depositWaiters: Array<Waiter<DepositCall>> = []
   private openWaiters: Array<Waiter<FakeMailboxSession>> = []
@@ -103,6 +155,9 @@ export class FakeNetwork {
     this.sessions = []
     this.opens = []
     this.preKeyFetches = []
+    this.dials = []
+    this.dial = () => { throw new Error('the fake network dials nobody') }
+    this.connections = []
     this.depositWaiters = []
     this.openWaiters = []
     this.answer = () => ({ status: 'ok', id: (this.nextId++).toString(16).padStart(16, '0') })
@@ -119,10 +174,10 @@ export class FakeNetwork {
     return await new Promise(resolve => { this.openWaiters.push({ match: s => relay == null || s.relay === relay, resolve }) })
   }
 
-  async depositEnvelopes (relay: unknown, deposits: Deposit[]): Promise<DepositResult[]> {
-    const target = (Array.isArray(relay) ? relay[0] : relay) as { toString: () => string }
+  async depositEnvelopes (relay: unknown, deposits: Deposit[], node?: unknown): Promise<DepositResult[]> {
+    const targets = (Array.isArray(relay) ? relay : [relay]).map(a => String(a))
     return deposits.map(deposit => {
-      const call = { relay: target.toString(), deposit }
+      const call = { relay: targets[0], deposit, targets, node }
       this.deposits.push(call)
       this.notify(this.depositWaiters, call)
       return this.answer(call.relay, deposit)
@@ -136,6 +191,18 @@ export class FakeNetwork {
     this.sessions.push(session)
     this.notify(this.openWaiters, session)
     return session
+  }
+
+  async openDirect (peer: unknown, options: DialCall['options'] = {}): Promise<FakeDirectChannel> {
+    const call = { peer: String(peer), options }
+    this.dials.push(call)
+    return await this.dial(call.peer, options)
+  }
+
+  /** The newest open connection to `peer` (limited ones only when allowed), as newestConnection finds it. */
+  newestConnection (peer: unknown, options: { runOnLimitedConnection?: boolean } = {}): { id: string } | undefined {
+    const usable = this.connections.filter(c => c.peer === String(peer) && (c.limited !== true || options.runOnLimitedConnection === true))
+    return usable.at(-1)
   }
 
   private notify<T> (waiters: Array<Waiter<T>>, x: T): void {
@@ -152,13 +219,14 @@ export const fakeNet = new FakeNetwork()
 /**
  * Factories for vi.mock, so a test file says:
  *   vi.mock('../../src/protocols/mailbox/index.js', async o => (await import('./fake-net.js')).mockMailbox(await o()))
- * (and likewise mockPreKeys, mockDirect). Prekey fetches and direct dials always fail: sessions start from the
- * directory's bundle and mail goes to the relays.
+ * (and likewise mockPreKeys, mockDirect). Prekey fetches always fail: sessions start from the directory's bundle.
+ * Direct dials fail unless a test sets `fakeNet.dial` (and `fakeNet.connections` for newestConnection): mail goes
+ * to the relays.
  */
 export function mockMailbox (original: object): object {
   return {
     ...original,
-    depositEnvelopes: async (_node: unknown, relay: unknown, deposits: Deposit[]) => await fakeNet.depositEnvelopes(relay, deposits),
+    depositEnvelopes: async (node: unknown, relay: unknown, deposits: Deposit[]) => await fakeNet.depositEnvelopes(relay, deposits, node),
     openMailbox: async (_node: unknown, relay: unknown, init: OpenMailboxInit) => await fakeNet.openMailbox(relay, init)
   }
 }
@@ -172,7 +240,11 @@ export function mockPreKeys (original: object): object {
   }
 }
 export function mockDirect (original: object): object {
-  return { ...original, openDirectChannel: async () => { throw new Error('the fake network dials nobody') }, newestConnection: () => undefined }
+  return {
+    ...original,
+    openDirectChannel: async (_node: unknown, peer: unknown, options?: DialCall['options']) => await fakeNet.openDirect(peer, options),
+    newestConnection: (_node: unknown, peer: unknown, options?: { runOnLimitedConnection?: boolean }) => fakeNet.newestConnection(peer, options)
+  }
 }
 
 /** A registered device: its session party, what it seals with, and what the directory says of it. */
