@@ -13,7 +13,7 @@ import {
 import { ClientFrame, RelayFrame } from '../../src/protocols/mailbox/pb/mailbox.js'
 import { encodeVarint } from '../../src/protocols/frames.js'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
-import { addrOf, dialingNode, fakeTimers, mailboxNode, newPeerId, rawPeer, stall, text, track, until, untilAbort } from './mailbox-harness.js'
+import { addrOf, bounded, dialingNode, quiet, fakeTimers, mailboxNode, newPeerId, rawPeer, stall, text, track, until, untilAbort } from './mailbox-harness.js'
 
 const owner = IdentityKeyPair.generate(systemRandom)
 const T = 4321
@@ -115,7 +115,7 @@ describe('depositEnvelopes', () => {
     await relay.sendRelay(ok('big'))
     await relay.sendRelay(ok('min'))
     await relay.sendRelay({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.MAILBOX_FULL, message: 'full up' })
-    const results = await call
+    const results = await bounded(call)
     expect(summary(results)).toEqual([
       'refused EnvelopeTooLargeError: envelopes are at most 262144 bytes; this one is 262145',
       'ok big',
@@ -143,13 +143,13 @@ describe('depositEnvelopes', () => {
 
   it('does not dial at all when every deposit fails the checks (or there are none)', async () => {
     const node = dialingNode(async () => { throw new Error('must not dial') })
-    const results = await depositEnvelopes(node, '/ip4/1.2.3.4/tcp/1', [d(new Uint8Array(0)), d(text('x'), { deviceId: -1 }), d(new Uint8Array(MAX_ENVELOPE_BYTES + 1))])
+    const results = await bounded(depositEnvelopes(node, '/ip4/1.2.3.4/tcp/1', [d(new Uint8Array(0)), d(text('x'), { deviceId: -1 }), d(new Uint8Array(MAX_ENVELOPE_BYTES + 1))]))
     expect(summary(results)).toEqual([
       'refused InvalidMailboxRequestError: empty envelope',
       'refused InvalidMailboxRequestError: the device id must be a uint32',
       'refused EnvelopeTooLargeError: envelopes are at most 262144 bytes; this one is 262145'
     ])
-    expect(await depositEnvelopes(node, '/ip4/1.2.3.4/tcp/1', [])).toEqual([])
+    expect(await bounded(depositEnvelopes(node, '/ip4/1.2.3.4/tcp/1', []))).toEqual([])
     expect(node.dials).toEqual([])
   })
 
@@ -162,7 +162,7 @@ describe('depositEnvelopes', () => {
       const call = depositEnvelopes(dialingNode(client), target, [deposit])
       const frame = await relay.readClient()
       await relay.sendRelay(ok('x'))
-      expect(summary(await call)).toEqual(['ok x'])
+      expect(summary(await bounded(call))).toEqual(['ok x'])
       return frame!.proof
     }
     const expected = depositProof(deliveryKey(token, relayId.toString()), owner.publicKey, 7, envelope)
@@ -180,7 +180,7 @@ describe('depositEnvelopes', () => {
     await relay.readClient()
     await relay.sendRelay({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.RATE_LIMITED, retryAfterMs: 2500, message: 'slow down '.repeat(30) })
     await relay.sendRelay({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.UNKNOWN_MAILBOX })
-    const [limited, unknown] = await call
+    const [limited, unknown] = await bounded(call)
     expect(limited.status === 'refused' && limited.error).toMatchObject({ name: 'RateLimitedError', retryAfterMs: 2500, message: 'slow down '.repeat(30) })
     expect(unknown.status === 'refused' && unknown.error).toMatchObject({ name: 'UnknownMailboxError', message: 'this relay keeps no mailbox for that owner' })
   })
@@ -192,7 +192,7 @@ describe('depositEnvelopes', () => {
     await relay.sendRelay(ok('first'))
     await relay.sendRelay({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.MAILBOX_FULL })
     await relayEnd.close()
-    expect(summary(await call)).toEqual([
+    expect(summary(await bounded(call))).toEqual([
       'ok first',
       'refused MailboxFullError: the mailbox is full',
       'failed MailboxClosedError: the relay closed the stream after 2 of 3 answers'
@@ -207,7 +207,7 @@ describe('depositEnvelopes', () => {
       await relay.readClient()
       await relay.sendRelay(ok('a'))
       await answer(relay, relayEnd)
-      const results = await call
+      const results = await bounded(call)
       await until(() => relayEnd.status === 'reset', 'the reset')
       return summary(results)
     }
@@ -298,7 +298,7 @@ describe('depositEnvelopes', () => {
         await relay.readClient()
         await relay.sendRelay(ok('a'))
         await relay.sendRelay(ok('b'))
-        expect(summary(await call)).toEqual(['ok a', 'ok b'])
+        expect(summary(await bounded(call))).toEqual(['ok a', 'ok b'])
       })
       expect(timers.started).toBeGreaterThan(0)
       expect(timers.leftRunning).toBe(0)
@@ -311,7 +311,7 @@ describe('depositEnvelopes', () => {
       const reason = new Error('the user left')
       const { client } = await relayPair()
       const node = dialingNode(async options => { options?.signal?.throwIfAborted(); return client })
-      const results = await depositEnvelopes(node, '/ip4/127.0.0.1/tcp/1', [d(), d()], { signal: AbortSignal.abort(reason) })
+      const results = await bounded(depositEnvelopes(node, '/ip4/127.0.0.1/tcp/1', [d(), d()], { signal: AbortSignal.abort(reason) }))
       expect(results).toEqual([{ status: 'failed', error: reason }, { status: 'failed', error: reason }])
       expect(node.dials[0].signal?.aborted).toBe(true)
     })
@@ -327,7 +327,7 @@ describe('depositEnvelopes', () => {
       // let the first answer be read
       for (let i = 0; i < 5; i++) await new Promise<void>(resolve => { setImmediate(resolve) })
       controller.abort(reason)
-      expect(await call).toEqual([{ status: 'ok', id: 'a' }, { status: 'failed', error: reason }])
+      expect(await bounded(call)).toEqual([{ status: 'ok', id: 'a' }, { status: 'failed', error: reason }])
       await until(() => relayEnd.status === 'reset', 'the reset')
     })
   })
@@ -338,7 +338,7 @@ describe('depositEnvelopes', () => {
       client.send = () => { throw new Error('socket gone') }
       const call = depositEnvelopes(dialingNode(client), '/ip4/127.0.0.1/tcp/1', [d()])
       await relayEnd.close()
-      expect(summary(await call)).toEqual(['failed MailboxClosedError: the relay closed the stream after 0 of 1 answers'])
+      expect(summary(await bounded(call))).toEqual(['failed MailboxClosedError: the relay closed the stream after 0 of 1 answers'])
     })
     expect(seen).toEqual([])
   })
@@ -369,7 +369,7 @@ async function opened (init: Partial<OpenMailboxInit> = {}, options: MailboxCall
   await relay.sendRelay({ type: RelayFrame.Type.CHALLENGE, nonce })
   const auth = (await relay.readClient())!
   await relay.sendRelay({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK })
-  return { session: await opening, relay, relayEnd, client, open, auth, nonce, me, relayId, protocols: node.protocols }
+  return { session: await bounded(opening), relay, relayEnd, client, open, auth, nonce, me, relayId, protocols: node.protocols }
 }
 
 /** Takes `n` entries (bounded by events). */
@@ -445,7 +445,7 @@ describe('openMailbox', () => {
     for (const [what, script, expected] of rows) {
       const { client, relayEnd, relay } = await relayPair()
       const me = await newPeerId()
-      const opening = openMailbox(mailboxNode(me, await newPeerId(), client), '/ip4/127.0.0.1/tcp/1', { identity: owner })
+      const opening = quiet(openMailbox(mailboxNode(me, await newPeerId(), client), '/ip4/127.0.0.1/tcp/1', { identity: owner }))
       await relay.readClient()
       await script(relay, relayEnd)
       const err = await rejection(opening)
@@ -454,7 +454,7 @@ describe('openMailbox', () => {
     }
     // a frame that does not decode
     const { client, relay } = await relayPair()
-    const opening = openMailbox(mailboxNode(await newPeerId(), await newPeerId(), client), '/ip4/127.0.0.1/tcp/1', { identity: owner })
+    const opening = quiet(openMailbox(mailboxNode(await newPeerId(), await newPeerId(), client), '/ip4/127.0.0.1/tcp/1', { identity: owner }))
     await relay.readClient()
     await relay.write(Uint8Array.from([0x3a, 0x05, 0x01]))
     const err = await rejection(opening)
@@ -473,7 +473,7 @@ describe('openMailbox', () => {
     const auth = (await relay.readClient())!
     expect(() => { verifyAuth({ nonce, relayPeerId: relayId.toString(), clientPeerId: me.toString(), identityKey: owner.publicKey, deviceId: 1, timestamp: NOW_MS }, auth.signature, NOW_MS) }).not.toThrow()
     await relay.sendRelay({ type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK })
-    expect((await opening).closed).toBe(false)
+    expect((await bounded(opening)).closed).toBe(false)
   })
 
   it('rejects with the dial\'s own error when the relay cannot be reached', async () => {
@@ -539,7 +539,7 @@ describe('MailboxSession', () => {
     await relay.sendRelay({ type: RelayFrame.Type.ACKED, seq: 99 })
     await relay.sendRelay({ type: RelayFrame.Type.ENVELOPES, envelopes: [entry('e3', 'three', 3000)] })
     await relay.sendRelay({ type: RelayFrame.Type.DRAINED })
-    await session.drained
+    await bounded(session.drained)
     expect(session.pending).toBe(3)
     expect(await take(session, 3)).toEqual([{ id: 'e1', body: 'one', receivedAt: 1000 }, { id: 'e2', body: 'two', receivedAt: 2000 }, { id: 'e3', body: 'three', receivedAt: 3000 }])
     expect(session.pending).toBe(0)
@@ -589,7 +589,7 @@ describe('MailboxSession', () => {
     const { session, relay, relayEnd } = await opened()
     await relay.sendRelay({ type: RelayFrame.Type.ENVELOPES, envelopes: [entry('e1')] })
     await until(() => session.pending === 1, 'the envelope')
-    const acking = session.ack(['e1'])
+    const acking = quiet(session.ack(['e1']))
     expect(await relay.readClient()).toMatchObject({ type: ClientFrame.Type.ACK, seq: 1, ids: ['e1'] })
     await relayEnd.close()
     const ackError = await rejection(acking)
@@ -664,7 +664,7 @@ describe('MailboxSession', () => {
       await none.promise
       const last = session.ack(['z'])
       expect(await answer()).toMatchObject({ seq: 6, ids: ['z'] })
-      await last
+      await bounded(last)
     })
 
     it('gives up after `timeout` ms without ACKED, and cleans up after an answered one', async () => {
@@ -683,7 +683,7 @@ describe('MailboxSession', () => {
         const answered = session.ack(['b'], { timeout: T, signal })
         const f = (await relay.readClient())!
         await relay.sendRelay({ type: RelayFrame.Type.ACKED, seq: f.seq })
-        await answered
+        await bounded(answered)
       })
       expect(timers).toEqual({ started: 1, leftRunning: 0 })
       expect(getEventListeners(signal, 'abort')).toHaveLength(0)
@@ -693,7 +693,7 @@ describe('MailboxSession', () => {
       const { session, relay } = await opened()
       const reason = new Error('shutting down')
       const controller = new AbortController()
-      const acking = session.ack(['a'], { signal: controller.signal })
+      const acking = quiet(session.ack(['a'], { signal: controller.signal }))
       await relay.readClient()
       controller.abort(reason)
       expect(await rejection(acking)).toBe(reason)
@@ -707,15 +707,15 @@ describe('MailboxSession', () => {
       await until(() => session.pending === 1, 'the envelope')
       const closing = session.close()
       expect(session.closed).toBe(true)
-      const late = session.ack(['e1'])
-      await closing
+      const late = quiet(session.ack(['e1']))
+      await bounded(closing)
       expect(await relay.readClient()).toBeNull()
       expect(relayEnd.status).not.toBe('reset')
       expect(await rejection(late)).toMatchObject({ name: 'MailboxClosedError', message: 'the mailbox session is closed' })
       expect(await rejection(session.drained)).toMatchObject({ name: 'MailboxClosedError', message: 'the mailbox session is closed' })
       expect(await drain(session)).toEqual({ ids: ['e1'], end: 'end' })
       // a second close does nothing more
-      await session.close()
+      await bounded(session.close())
       expect(session.closed).toBe(true)
     })
 
@@ -723,14 +723,14 @@ describe('MailboxSession', () => {
       const { session } = await opened()
       const it = session[Symbol.asyncIterator]()
       const next = track(it.next())
-      await session.close()
+      await bounded(session.close())
       await until(next.settled, 'the iterator')
       expect(await next.promise).toEqual({ done: true, value: undefined })
     })
 
     it('a reset from the relay after close() is not an error of the session', async () => {
       const { session, relayEnd, client } = await opened()
-      await session.close()
+      await bounded(session.close())
       relayEnd.abort(new Error('relay went away'))
       await until(() => client.status === 'reset', 'the reset')
       for (let i = 0; i < 5; i++) await new Promise<void>(resolve => { setImmediate(resolve) })
@@ -739,7 +739,7 @@ describe('MailboxSession', () => {
 
     it('aborts the stream when it cannot close it (an aborted signal)', async () => {
       const { session, relayEnd } = await opened()
-      await session.close({ signal: AbortSignal.abort() })
+      await bounded(session.close({ signal: AbortSignal.abort() }))
       expect(session.closed).toBe(true)
       await until(() => relayEnd.status === 'reset', 'the reset')
     })

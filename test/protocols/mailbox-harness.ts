@@ -38,6 +38,19 @@ export async function until (cond: () => boolean, what = 'condition', turns = 20
   throw new Error(`${what} did not happen`)
 }
 
+/** `p`'s outcome, waiting on events only: fails (instead of hanging until the test timeout) when it does not settle. */
+export async function bounded<T> (p: Promise<T>, what = 'the promise'): Promise<T> {
+  const t = track(p)
+  await until(t.settled, what)
+  return await p
+}
+
+/** `p` itself, marked handled: a rejection looked at later (after other waits) is not reported as unhandled meanwhile. */
+export function quiet<T> (p: Promise<T>): Promise<T> {
+  p.catch(() => {})
+  return p
+}
+
 /** A promise's state without waiting for it. */
 export function track<T> (p: Promise<T>): { settled: () => boolean, promise: Promise<T> } {
   let done = false
@@ -207,8 +220,9 @@ export function rawPeer (stream: Stream, maxFrameBytes = Math.max(MAX_CLIENT_FRA
     ...frames,
     sendClient: async frame => { await frames.write(ClientFrame.encode(frame)) },
     sendRelay: async frame => { await frames.write(RelayFrame.encode(frame)) },
-    readClient: async () => { const b = await frames.read(); return b == null ? null : ClientFrame.decode(b) },
-    readRelay: async () => { const b = await frames.read(); return b == null ? null : RelayFrame.decode(b) }
+    read: async options => await bounded(frames.read(options), 'the next frame'),
+    readClient: async () => { const b = await bounded(frames.read(), 'the next client frame'); return b == null ? null : ClientFrame.decode(b) },
+    readRelay: async () => { const b = await bounded(frames.read(), 'the next relay frame'); return b == null ? null : RelayFrame.decode(b) }
   }
 }
 

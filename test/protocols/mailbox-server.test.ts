@@ -11,7 +11,7 @@ import { ClientFrame, RelayFrame } from '../../src/protocols/mailbox/pb/mailbox.
 import { encodeVarint } from '../../src/protocols/frames.js'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
 import {
-  MemoryBackend, deferred, fakeTimers, mailboxNode, newPeerId, rawPeer, stall, startRelay, text, decodeText, track, until, untilAbort,
+  MemoryBackend, bounded, deferred, fakeTimers, mailboxNode, newPeerId, rawPeer, stall, startRelay, text, decodeText, track, until, untilAbort,
   type Relay
 } from './mailbox-harness.js'
 
@@ -24,18 +24,20 @@ const deposit = (envelope: Uint8Array = text('x'), over: Partial<ClientFrame> = 
 type Peer = ReturnType<typeof rawPeer>
 const turns = async (n = 20): Promise<void> => { for (let i = 0; i < n; i++) await new Promise<void>(resolve => { setImmediate(resolve) }) }
 
-/** Every relay frame until the stream ends, and how it ended. */
-async function readAll (p: Peer): Promise<{ frames: RelayFrame[], end: 'closed' | 'reset' }> {
+/** Every relay frame until the stream ends, and how it ended (a reset is told by the stream's state once it has arrived). */
+async function readAll (p: Peer, stream: Stream): Promise<{ frames: RelayFrame[], end: 'closed' | 'reset' }> {
   const frames: RelayFrame[] = []
   try {
     while (true) {
       const f = await p.readRelay()
-      if (f == null) return { frames, end: 'closed' }
+      if (f == null) break
       frames.push(f)
     }
   } catch {
-    return { frames, end: 'reset' }
+    // a reset while reading: told below
   }
+  await turns(5)
+  return { frames, end: stream.status === 'reset' ? 'reset' : 'closed' }
 }
 const brief = (f: RelayFrame): string => {
   switch (f.type) {
@@ -104,8 +106,8 @@ describe('MailboxServer service', () => {
     const relay = await startRelay()
     const { p, client, done } = await connect(relay)
     await client.close()
-    await done
-    expect(await readAll(p)).toEqual({ frames: [], end: 'closed' })
+    await bounded(done)
+    expect(await readAll(p, client)).toEqual({ frames: [], end: 'closed' })
   })
 
   it('refuses a first frame that is not DEPOSIT or OPEN, or does not decode, then hangs up', async () => {
@@ -117,8 +119,8 @@ describe('MailboxServer service', () => {
     ] as Array<[Uint8Array, RegExp]>) {
       const { p, client, done, me } = await connect(relay)
       await p.write(first)
-      await done
-      const { frames } = await readAll(p)
+      await bounded(done)
+      const { frames } = await readAll(p, client)
       expect(frames.map(brief)).toHaveLength(1)
       expect(brief(frames[0])).toMatch(expected)
       await until(() => client.status === 'reset' || client.remoteWriteStatus === 'closed')
@@ -135,7 +137,7 @@ describe('MailboxServer service', () => {
     const relay = await startRelay()
     const { client, done } = await connect(relay)
     client.send(encodeVarint(MAX_CLIENT_FRAME_BYTES + 1))
-    await done
+    await bounded(done)
     await until(() => client.status === 'reset', 'the reset')
   })
 
@@ -180,8 +182,8 @@ describe('deposits', () => {
     await p.sendClient(deposit(text('two'), { deviceId: 0xffffffff }))
     await p.sendClient(deposit(new Uint8Array(MAX_ENVELOPE_BYTES).fill(7)))
     await client.close()
-    await done
-    expect(await readAll(p)).toEqual({ frames: [
+    await bounded(done)
+    expect(await readAll(p, client)).toEqual({ frames: [
       { type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK, id: 'e0001', message: '', retryAfterMs: 0, nonce: new Uint8Array(0), envelopes: [], seq: 0 },
       expect.objectContaining({ status: RelayFrame.Status.OK, id: 'e0002' }),
       expect.objectContaining({ status: RelayFrame.Status.OK, id: 'e0003' })
@@ -198,7 +200,7 @@ describe('deposits', () => {
     const p2 = rawPeer(c2)
     await p2.sendClient(deposit())
     await c2.close()
-    await d2
+    await bounded(d2)
     expect(relay.backend.deposits[3].options?.stream).not.toBe(calls[0].options?.stream)
     expect(relay.logger.lines.filter(l => l.format === 'deposit stream from %p').map(l => l.args[0])).toEqual([me, me])
     expect(relay.logger.lines.filter(l => l.level === 'error')).toEqual([])
@@ -222,8 +224,8 @@ describe('deposits', () => {
     await p.sendClient(deposit(text('boom')))
     await p.sendClient(deposit(text('fine')))
     await client.close()
-    await done
-    const { frames, end } = await readAll(p)
+    await bounded(done)
+    const { frames, end } = await readAll(p, client)
     expect(frames.map(brief)).toEqual([
       `TOO_LARGE: envelopes are at most ${MAX_ENVELOPE_BYTES} bytes`,
       'INVALID_REQUEST: empty envelope',
@@ -253,8 +255,8 @@ describe('deposits', () => {
     await turns()
     gates[0].resolve('first')
     await client.close()
-    await done
-    expect((await readAll(p)).frames.map(brief)).toEqual(['OK first', 'OK second', 'OK third'])
+    await bounded(done)
+    expect((await readAll(p, client)).frames.map(brief)).toEqual(['OK first', 'OK second', 'OK third'])
   })
 
   it(`works on at most MAX_PIPELINED_DEPOSITS (${MAX_PIPELINED_DEPOSITS}) deposits at once, pausing the stream meanwhile`, async () => {
@@ -276,7 +278,7 @@ describe('deposits', () => {
     expect(answers).toEqual(Array.from({ length: 40 }, (_, i) => `OK m${i}`))
     expect(server.readStatus).toBe('readable')
     await client.close()
-    await done
+    await bounded(done)
     expect(await p.readRelay()).toBeNull()
   })
 
@@ -295,8 +297,8 @@ describe('deposits', () => {
     await turns()
     slow.resolve()
     await client.close()
-    await done
-    expect((await readAll(p)).frames.map(brief)).toEqual(Array.from({ length: 70 }, (_, i) => `OK m${i}`))
+    await bounded(done)
+    expect((await readAll(p, client)).frames.map(brief)).toEqual(Array.from({ length: 70 }, (_, i) => `OK m${i}`))
   })
 
   it('gives up after `timeout` without the next frame', async () => {
@@ -324,7 +326,7 @@ describe('deposits', () => {
     await p.sendClient(deposit(text('b')))
     await p.sendClient(deposit(text('c')))
     await client.close()
-    await done
+    await bounded(done)
     await until(() => client.status === 'reset', 'the reset')
     expect(relay.backend.deposits.map(c => decodeText(c.envelope))).toEqual(['a', 'b'])
   })
@@ -336,8 +338,8 @@ describe('owner sessions', () => {
     for (let i = 0; i < 3; i++) relay.backend.add(text(`m${i}`), NOW + i)
     const me = await newPeerId()
     const { client, done } = await relay.connect(me)
-    const session = await openMailbox(mailboxNode(me, relay.relayPeerId, client), relay.relayPeerId, { identity: owner, timestamp: NOW, after: 'e0001' })
-    await session.drained
+    const session = await bounded(openMailbox(mailboxNode(me, relay.relayPeerId, client), relay.relayPeerId, { identity: owner, timestamp: NOW, after: 'e0001' }))
+    await bounded(session.drained)
     const got: MailboxEntry[] = []
     for await (const e of session) {
       got.push(e)
@@ -349,8 +351,8 @@ describe('owner sessions', () => {
     await session.ack(['e0002', 'e0003', 'nope'])
     expect(relay.backend.acks.map(a => a.ids)).toEqual([['e0002', 'e0003', 'nope']])
     expect(relay.backend.entries.map(e => e.id)).toEqual(['e0001'])
-    await session.close()
-    await done
+    await bounded(session.close())
+    await bounded(done)
     expect(client.status).not.toBe('reset')
     expect(relay.logger.lines.filter(l => l.level !== 'trace')).toEqual([])
   })
@@ -367,16 +369,16 @@ describe('owner sessions', () => {
     }
     expect(pages).toEqual([100, 100, 50, RelayFrame.Type.DRAINED])
     await s.client.close()
-    await s.done
-    expect(await readAll(s.p)).toEqual({ frames: [], end: 'closed' })
+    await bounded(s.done)
+    expect(await readAll(s.p, s.client)).toEqual({ frames: [], end: 'closed' })
     // an empty mailbox: DRAINED alone, subscribed or not
     for (const subscribe of [false, true]) {
       const empty = await relayAt()
       const e = await rawSession(empty, { open: { subscribe } })
       expect((await e.p.readRelay())?.type).toBe(RelayFrame.Type.DRAINED)
       await e.client.close()
-      await e.done
-      expect(await readAll(e.p), `subscribe ${subscribe}`).toEqual({ frames: [], end: 'closed' })
+      await bounded(e.done)
+      expect(await readAll(e.p, e.client), `subscribe ${subscribe}`).toEqual({ frames: [], end: 'closed' })
       expect(empty.backend.listeners.size).toBe(0)
     }
   })
@@ -390,10 +392,10 @@ describe('owner sessions', () => {
       [{ after: 'a'.repeat(65) }, 'INVALID_REQUEST: cursor too long'],
       [{ identityKey: ownerKey.subarray(0, 31) }, 'INVALID_REQUEST: the identity key must be 32 bytes']
     ] as Array<[Partial<ClientFrame>, string]>) {
-      const { p, done } = await connect(relay)
+      const { p, client, done } = await connect(relay)
       await p.sendClient({ type: ClientFrame.Type.OPEN, identityKey: ownerKey, deviceId: 1, ...open })
-      await done
-      expect((await readAll(p)).frames.map(brief)).toEqual([expected])
+      await bounded(done)
+      expect((await readAll(p, client)).frames.map(brief)).toEqual([expected])
     }
     expect(relay.backend.lists).toEqual([])
   })
@@ -407,8 +409,8 @@ describe('owner sessions', () => {
       for (const timestamp of [NOW - MAX_CLOCK_SKEW_MS - 1, NOW + MAX_CLOCK_SKEW_MS + 1]) {
         const s = await rawSession(relay, { timestamp })
         expect(brief(s.result)).toBe("AUTH_FAILED: auth timestamp is more than 300 s from the relay's clock")
-        await s.done
-        expect(await readAll(s.p)).toMatchObject({ frames: [] })
+        await bounded(s.done)
+        expect(await readAll(s.p, s.client)).toMatchObject({ frames: [] })
       }
       expect(relay.backend.lists).toHaveLength(2)
     })
@@ -425,8 +427,8 @@ describe('owner sessions', () => {
       ] as Array<[string, Parameters<typeof rawSession>[1]]>) {
         const s = await rawSession(relay, { ...opts, key })
         expect(brief(s.result), what).toBe('AUTH_FAILED: the challenge signature does not verify for this mailbox, relay and connection')
-        await s.done
-        expect(await readAll(s.p), what).toMatchObject({ frames: [] })
+        await bounded(s.done)
+        expect(await readAll(s.p, s.client), what).toMatchObject({ frames: [] })
       }
       expect(relay.backend.lists).toEqual([])
       expect(relay.backend.keys).toEqual([])
@@ -451,9 +453,9 @@ describe('owner sessions', () => {
       const plain = await relayAt({}, bare)
       const me = await newPeerId()
       const { client } = await plain.connect(me)
-      const session = await openMailbox(mailboxNode(me, plain.relayPeerId, client), plain.relayPeerId, { identity: owner, timestamp: NOW, deliveryToken: systemRandom(32) })
-      await session.drained
-      await session.close()
+      const session = await bounded(openMailbox(mailboxNode(me, plain.relayPeerId, client), plain.relayPeerId, { identity: owner, timestamp: NOW, deliveryToken: systemRandom(32) }))
+      await bounded(session.drained)
+      await bounded(session.close())
     })
 
     it('refuses an AUTH that is not one, or a stream closed before it', async () => {
@@ -462,14 +464,14 @@ describe('owner sessions', () => {
       await notAuth.p.sendClient({ type: ClientFrame.Type.OPEN, identityKey: ownerKey, deviceId: 1 })
       await notAuth.p.readRelay()
       await notAuth.p.sendClient(deposit())
-      await notAuth.done
-      expect((await readAll(notAuth.p)).frames.map(brief)).toEqual(['INVALID_REQUEST: expected AUTH after the challenge'])
+      await bounded(notAuth.done)
+      expect((await readAll(notAuth.p, notAuth.client)).frames.map(brief)).toEqual(['INVALID_REQUEST: expected AUTH after the challenge'])
       const closed = await connect(relay)
       await closed.p.sendClient({ type: ClientFrame.Type.OPEN, identityKey: ownerKey, deviceId: 1 })
       await closed.p.readRelay()
       await closed.client.close()
-      await closed.done
-      expect((await readAll(closed.p)).frames.map(brief)).toEqual(['AUTH_FAILED: closed before authenticating'])
+      await bounded(closed.done)
+      expect((await readAll(closed.p, closed.client)).frames.map(brief)).toEqual(['AUTH_FAILED: closed before authenticating'])
     })
 
     it('bounds the challenge write and the wait for AUTH by `timeout`', async () => {
@@ -498,8 +500,8 @@ describe('owner sessions', () => {
       await s.p.sendClient({ type: ClientFrame.Type.ACK, seq: 7, ids })
       await s.p.sendClient({ type: ClientFrame.Type.ACK, seq: 8, ids: ['x'] })
       await s.client.close()
-      await s.done
-      expect((await readAll(s.p)).frames.map(brief)).toEqual([RelayFrame.Type.DRAINED, 'ACKED 7', 'ACKED 8'])
+      await bounded(s.done)
+      expect((await readAll(s.p, s.client)).frames.map(brief)).toEqual([RelayFrame.Type.DRAINED, 'ACKED 7', 'ACKED 8'])
       expect(relay.backend.acks.map(a => a.ids.length)).toEqual([MAX_ACK_IDS, 1])
       expect(relay.backend.acks[0].signal).toBeInstanceOf(AbortSignal)
     })
@@ -512,8 +514,8 @@ describe('owner sessions', () => {
       ] as Array<[Partial<ClientFrame>, RegExp]>) {
         const s = await rawSession(relay)
         await s.p.sendClient(frame)
-        await s.done
-        const { frames } = await readAll(s.p)
+        await bounded(s.done)
+        const { frames } = await readAll(s.p, s.client)
         expect(frames.map(brief).slice(0, 1)).toEqual([RelayFrame.Type.DRAINED])
         expect(frames.map(brief).slice(1).join()).toMatch(expected)
       }
@@ -525,10 +527,10 @@ describe('owner sessions', () => {
       const relay = await relayAt()
       const me = await newPeerId()
       const { client, done } = await relay.connect(me)
-      const session = await openMailbox(mailboxNode(me, relay.relayPeerId, client), relay.relayPeerId, { identity: owner, timestamp: NOW })
-      await session.drained
+      const session = await bounded(openMailbox(mailboxNode(me, relay.relayPeerId, client), relay.relayPeerId, { identity: owner, timestamp: NOW }))
+      await bounded(session.drained)
       await rawPeer(client).sendClient(deposit())
-      await done
+      await bounded(done)
       await until(() => session.closed, 'the end of the session')
       await expect(session.ack(['e1'])).rejects.toMatchObject({ name: 'InvalidMailboxRequestError', message: 'an open mailbox takes only ACK frames' })
     })
@@ -577,8 +579,8 @@ describe('owner sessions', () => {
       const pushed = (await s.p.readRelay())!
       expect(pushed.envelopes.map(e => [e.id, decodeText(e.envelope), e.receivedAt])).toEqual([['e0004', 'live', BigInt(live.receivedAt)]])
       await s.client.close()
-      await s.done
-      expect(await readAll(s.p)).toEqual({ frames: [], end: 'closed' })
+      await bounded(s.done)
+      expect(await readAll(s.p, s.client)).toEqual({ frames: [], end: 'closed' })
       expect(backend.listeners.size).toBe(0)
     })
 
@@ -595,12 +597,14 @@ describe('owner sessions', () => {
         await vi.advanceTimersByTimeAsync(interval - 2)
         expect(s.p.hasFrame(), `${interval}: before`).toBe(false)
         await vi.advanceTimersByTimeAsync(1)
+        await until(() => s.p.hasFrame(), `the keepalive after ${interval} ms`)
         expect((await s.p.readRelay())?.type).toBe(RelayFrame.Type.KEEPALIVE)
         await vi.advanceTimersByTimeAsync(interval)
+        await until(() => s.p.hasFrame(), `the keepalive after ${2 * interval} ms`)
         expect((await s.p.readRelay())?.type).toBe(RelayFrame.Type.KEEPALIVE)
         await s.client.close()
-        await s.done
-        expect(await readAll(s.p)).toEqual({ frames: [], end: 'closed' })
+        await bounded(s.done)
+        expect(await readAll(s.p, s.client)).toEqual({ frames: [], end: 'closed' })
         const timers = set.mock.results.filter((_, i) => set.mock.calls[i][1] === interval).map(r => r.value)
         expect(timers).toHaveLength(1)
         expect(clear.mock.calls.map(c => c[0])).toContain(timers[0])
@@ -615,7 +619,7 @@ describe('owner sessions', () => {
       expect((await s.p.readRelay())?.type).toBe(RelayFrame.Type.DRAINED)
       s.server.send = () => { throw new Error('connection lost') }
       relay.backend.notify(relay.backend.add(text('live')))
-      await s.done
+      await bounded(s.done)
       await until(() => s.client.status === 'reset', 'the reset')
       expect(relay.backend.listeners.size).toBe(0)
     })
@@ -630,8 +634,8 @@ describe('owner sessions', () => {
         const s = await rawSession(relay, { open: { subscribe } })
         await until(() => backend.lists.length === 1, 'the first page')
         await s.client.close()
-        await s.done
-        expect(await readAll(s.p), `subscribe ${subscribe}`).toEqual({ frames: [], end: 'closed' })
+        await bounded(s.done)
+        expect(await readAll(s.p, s.client), `subscribe ${subscribe}`).toEqual({ frames: [], end: 'closed' })
         expect(backend.lists[0].signal?.aborted).toBe(true)
       }
     })
@@ -646,8 +650,8 @@ describe('owner sessions', () => {
       await s.p.sendClient({ type: ClientFrame.Type.ACK, seq: 1, ids: ['e1'] })
       await until(() => backend.acks.length === 1, 'the ack')
       gate.reject(new Error('disk gone'))
-      await s.done
-      expect(await readAll(s.p)).toEqual({ frames: [], end: 'reset' })
+      await bounded(s.done)
+      expect(await readAll(s.p, s.client)).toEqual({ frames: [], end: 'reset' })
       expect(backend.acks[0].signal?.aborted).toBe(true)
       expect(backend.listeners.size).toBe(0)
     })
