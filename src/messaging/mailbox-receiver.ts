@@ -124,6 +124,9 @@ export class MailboxReceiver {
           // what was handled before the session ended (or an envelope failed) is synced and acked: the next
           // session resumes after it, so an unacked one would sit in the relay's quota until its TTL
           if (toAck.length > 0) await group.flush({ signal }).then(async () => { await session.ack(toAck, { signal }) }).catch(() => {})
+          // leaving the loop does not end a subscribed session: one left open (an envelope failed) would hold its
+          // stream, and the relay would keep pushing to it, beside the session the next attempt opens
+          await session.close().catch(() => {})
         }
       } catch (err) {
         if (signal.aborted) break

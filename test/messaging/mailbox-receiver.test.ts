@@ -130,6 +130,9 @@ describe('MailboxReceiver', () => {
     const s2 = await second
     expect(errors.map(e => (e as Error).name)).toEqual(['DiskFullError'])
     expect(s1.acked).toEqual([ids(1, 2)])
+    // the failed session was closed, not left subscribed beside the new one
+    expect(s1.closed).toBe(true)
+    expect(s2.closed).toBe(false)
     expect(fakeNet.opens.map(o => o.after)).toEqual([undefined, entry(2).id])
     refuse = false
     s2.push(entry(3), entry(4))
