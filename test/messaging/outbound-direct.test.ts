@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DIRECT_RETRY_AFTER_MS } from '../../src/messaging/outbound.js'
 import { DIRECT_DIAL_TIMEOUT_MS } from '../../src/protocols/dm/constants.js'
 import { FakeDirectChannel } from './fake-net.js'
-import { fakeNet, harness, id, recordOf, refused, settles, T0, turns, BOB, R1, type Harness } from './outbound-harness.js'
+import { fakeNet, harness, id, recordOf, refused, settles, T0, turns, BOB, CAROL, R1, type Harness } from './outbound-harness.js'
 
 vi.mock('../../src/protocols/mailbox/index.js', async o => (await import('./fake-net.js')).mockMailbox(await o()))
 vi.mock('../../src/protocols/prekeys/index.js', async o => (await import('./fake-net.js')).mockPreKeys(await o()))
@@ -260,14 +260,67 @@ describe('Outbound, direct', () => {
 
   it('stop() ends a dial under way', async () => {
     h = await harness()
+    const giveUp: Array<() => void> = []
     fakeNet.dial = async (_peer, options) => await new Promise((_resolve, reject) => {
+      giveUp.push(() => { reject(new Error('no answer')) })
       options.signal?.addEventListener('abort', () => { reject(options.signal?.reason) })
     })
+    try {
+      await h.text(1)
+      h.out.wake()
+      for (let i = 0; i < 500 && fakeNet.dials.length === 0; i++) await turns()
+      expect(fakeNet.dials).toHaveLength(1)
+      expect(await settles(h.out.stop())).toBe(true)
+    } finally {
+      for (const f of giveUp) f()
+    }
+  })
+
+  it('a channel that failed does not pause direct sends when a newer channel to the device replaced it meanwhile', async () => {
+    h = await harness()
+    // carol's number names bob's device too: both deliveries dial it at once, and the first channel refuses
+    h.directory.set(CAROL, await recordOf(h.bob, [R1], h.bobPeer))
+    const channels = acceptDials(c => { if (c.connectionId === 'c1') c.answer = () => refused })
     await h.text(1)
-    h.out.wake()
-    for (let i = 0; i < 500 && fakeNet.dials.length === 0; i++) await turns()
-    expect(fakeNet.dials).toHaveLength(1)
-    expect(await settles(h.out.stop())).toBe(true)
+    await h.text(2, { to: CAROL })
+    await h.pass()
+    expect(fakeNet.dials).toHaveLength(2)
+    expect(channels[0].aborted).toBe(true)
+    expect(h.statuses.map(([, s]) => s)).toEqual(['sent', 'sent'])
+    // the newer channel serves the next pass
+    await deliver(3)
+    expect(fakeNet.dials).toHaveLength(2)
+    expect(channels[1].sent).toHaveLength(2)
+    expect(await h.read(channels[1].sent[1])).toBe('text 3')
+    expect(h.errors).toEqual([])
+  })
+
+  it('a channel that fails after its device was seen again (its failed dial forgotten): the mail still goes to the relays', async () => {
+    h = await harness()
+    h.directory.set(CAROL, await recordOf(h.bob, [R1], h.bobPeer))
+    // the first dial gets a channel; the second dial fails a moment later; then the device is seen, and the channel refuses
+    const first = new FakeDirectChannel(h.bobPeer, 'c1')
+    let secondFailed = false
+    fakeNet.dial = async () => {
+      if (fakeNet.dials.length === 1) return first
+      await turns()
+      secondFailed = true
+      throw new Error('no answer')
+    }
+    first.answer = async () => {
+      for (let i = 0; i < 100 && !secondFailed; i++) await turns()
+      await turns()
+      h.out.deviceSeen(h.bobKey)
+      return refused
+    }
+    await h.text(1)
+    await h.text(2, { to: CAROL })
+    await h.pass()
+    expect(fakeNet.dials).toHaveLength(2)
+    expect(first.aborted).toBe(true)
+    expect(fakeNet.deposits).toHaveLength(2)
+    expect(h.statuses.map(([, s]) => s)).toEqual(['sent', 'sent'])
+    expect(h.errors).toEqual([])
   })
 
   it('a dial still under way when its delivery failed ends without an unhandled rejection', async () => {

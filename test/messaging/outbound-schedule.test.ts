@@ -305,3 +305,37 @@ describe('Outbound timer', () => {
     }
   })
 })
+
+describe('Outbound errors outside a delivery', () => {
+  it('a pass that cannot start is reported; without onError it ends quietly', async () => {
+    const locked = new Error('storage locked')
+    h = await harness({ init: () => ({ party: async () => { throw locked } }) })
+    await h.pass()
+    expect(h.errors).toEqual([locked])
+    await h.out.stop()
+
+    h = await harness({ init: () => ({ party: async () => { throw locked }, onError: undefined }) })
+    h.out.wake()
+    await expect(h.out.idle()).resolves.toBeUndefined()
+  })
+
+  it("a failed read for the timer's time is reported; without onError it ends quietly", async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (err: unknown): void => { unhandled.push(err) }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      for (const reporting of [true, false]) {
+        const broken = new Error('storage closed')
+        h = await harness(reporting ? {} : { init: () => ({ onError: undefined }) })
+        h.beforeDue = async (_now, limit) => { if (limit === 1) throw broken }
+        await h.pass()
+        await turns(5)
+        if (reporting) expect(h.errors).toEqual([broken])
+        await h.out.stop()
+      }
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+})
