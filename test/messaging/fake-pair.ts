@@ -22,8 +22,8 @@ export interface PairSide {
   lookups: string[]
   /** every outbox write of this device, in order: entries put (queued, retried, resealed) or inserted with another write */
   written: Written[]
-  /** its node's protocol handlers (the direct protocol's server registers on start) and the protocols unregistered */
-  node: { handlers: Map<string, StreamHandler>, unhandled: string[] }
+  /** its node's protocol registrations in order, the handlers registered (the direct protocol's server registers on start), and the protocols unregistered */
+  node: { handled: string[], handlers: Map<string, StreamHandler>, unhandled: string[] }
 }
 
 export interface FakePair {
@@ -84,9 +84,9 @@ export async function fakePair (seed: number, phones: [string, string], init: Pa
     const { kv, ...rest } = extra
     const lookups: string[] = []
     const written: Written[] = []
-    const node: PairSide['node'] = { handlers: new Map(), unhandled: [] }
+    const node: PairSide['node'] = { handled: [], handlers: new Map(), unhandled: [] }
     const m = new Messenger({
-      node: { logger: defaultLogger(), handle: async (p: string, h: StreamHandler) => { node.handlers.set(p, h) }, unhandle: async (p: string) => { node.unhandled.push(p) } } as never,
+      node: { logger: defaultLogger(), handle: async (p: string, h: StreamHandler) => { node.handled.push(p); node.handlers.set(p, h) }, unhandle: async (p: string) => { node.unhandled.push(p) } } as never,
       outbox: recording(device.party.storage.outbox, written),
       messages: device.party.storage.messages,
       kv: n => kv != null ? kv(n, device.party.storage.kv(n)) : device.party.storage.kv(n),
