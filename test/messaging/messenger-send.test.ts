@@ -224,6 +224,17 @@ describe('shareProfile', () => {
     expect(queued(alice, 'profile')).toHaveLength(2)
   })
 
+  it('a failed write fails the whole share', async () => {
+    let profile: ProfileContent = { kind: 'profile', name: 'Alice', updatedAt: 1000 }
+    pair = await started(155, { alice: { profile: async () => profile } })
+    const { alice } = pair
+    await alice.m.send(BOB, 'hi')
+    await pair.settle()
+    profile = { kind: 'profile', name: 'Alice', updatedAt: 2000 }
+    vi.spyOn(alice.device.party.storage.outbox, 'put').mockRejectedValueOnce(new Error('disk full'))
+    await expect(alice.m.shareProfile()).rejects.toThrow('disk full')
+  })
+
   it(`reaches only the ${PROFILE_SHARE_RECENT} most recent conversations`, async () => {
     pair = await started(149, { alice: { profile: async () => ({ kind: 'profile', name: 'Alice', updatedAt: 1000 }) } })
     const { alice, clock } = pair
