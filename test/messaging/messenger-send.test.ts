@@ -276,6 +276,25 @@ describe('shareProfile', () => {
   })
 })
 
+describe('a profile whose entry could not be written', () => {
+  it('goes with the next text: the failed send leaves no claim behind', async () => {
+    const got: number[] = []
+    pair = await started(154, {
+      alice: { profile: async () => ({ kind: 'profile', name: 'Alice', updatedAt: 1000 }) },
+      bob: { onProfile: async (_from, p) => { got.push(p.updatedAt); return true } }
+    })
+    const { alice, bob } = pair
+    // the first outbox write of the send is the profile's (a browser over its storage quota, say)
+    vi.spyOn(alice.device.party.storage.outbox, 'put').mockRejectedValueOnce(new Error('quota exceeded'))
+    await expect(alice.m.send(BOB, 'one')).rejects.toThrow('quota exceeded')
+    expect(await alice.m.pendingCount()).toBe(0)
+    await alice.m.send(BOB, 'two')
+    await pair.settle()
+    expect(bob.events.message.map(m => m.text)).toEqual(['two'])
+    expect(got).toEqual([1000])
+  })
+})
+
 describe('what a Messenger is built with', () => {
   it('deposits leave from a short-lived deposit identity, a new one after its lifetime; a failure to stop the old one is an error event', async () => {
     const stopFailed = new Error('could not stop')
