@@ -527,6 +527,9 @@ export class Messenger extends Emitter<MessengerEvents> {
     try {
       await this.enqueue(to, 'profile', newMessageId(this.init.random), profile, self, createdAt, PROFILE_TTL_MS, options)
     } catch (err) {
+      // the claim's mark is in the store already (a sync group defers only its fsync): mark this version
+      // undelivered there too, or it would never go to `to`
+      await this.profiles.failed(to, profile.updatedAt, options).catch(() => {})
       this.profiles.unclaim(to)
       throw err
     }

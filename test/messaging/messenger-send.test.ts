@@ -224,6 +224,17 @@ describe('shareProfile', () => {
     expect(queued(alice, 'profile')).toHaveLength(2)
   })
 
+  it('a failed write fails the whole share', async () => {
+    let profile: ProfileContent = { kind: 'profile', name: 'Alice', updatedAt: 1000 }
+    pair = await started(155, { alice: { profile: async () => profile } })
+    const { alice } = pair
+    await alice.m.send(BOB, 'hi')
+    await pair.settle()
+    profile = { kind: 'profile', name: 'Alice', updatedAt: 2000 }
+    vi.spyOn(alice.device.party.storage.outbox, 'put').mockRejectedValueOnce(new Error('disk full'))
+    await expect(alice.m.shareProfile()).rejects.toThrow('disk full')
+  })
+
   it(`reaches only the ${PROFILE_SHARE_RECENT} most recent conversations`, async () => {
     pair = await started(149, { alice: { profile: async () => ({ kind: 'profile', name: 'Alice', updatedAt: 1000 }) } })
     const { alice, clock } = pair
@@ -262,6 +273,25 @@ describe('shareProfile', () => {
     await pair.settle()
     expect(got).toEqual([1000])
     expect(await alice.m.shareProfile()).toBe(0)
+  })
+})
+
+describe('a profile whose entry could not be written', () => {
+  it('goes with the next text: the failed send leaves no claim behind', async () => {
+    const got: number[] = []
+    pair = await started(154, {
+      alice: { profile: async () => ({ kind: 'profile', name: 'Alice', updatedAt: 1000 }) },
+      bob: { onProfile: async (_from, p) => { got.push(p.updatedAt); return true } }
+    })
+    const { alice, bob } = pair
+    // the first outbox write of the send is the profile's (a browser over its storage quota, say)
+    vi.spyOn(alice.device.party.storage.outbox, 'put').mockRejectedValueOnce(new Error('quota exceeded'))
+    await expect(alice.m.send(BOB, 'one')).rejects.toThrow('quota exceeded')
+    expect(await alice.m.pendingCount()).toBe(0)
+    await alice.m.send(BOB, 'two')
+    await pair.settle()
+    expect(bob.events.message.map(m => m.text)).toEqual(['two'])
+    expect(got).toEqual([1000])
   })
 })
 
