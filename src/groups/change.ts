@@ -1,5 +1,5 @@
 /** One group change on the wire (docs/groups.md): create, sign, encode, decode and verify it (shape, limits, canonical bytes, signature) and compute its hash; knows no state, order or log. */
-import { concat, constantTimeEqual, utf8 } from '../crypto/bytes.js'
+import { compareBytes, concat, constantTimeEqual, utf8 } from '../crypto/bytes.js'
 import { defaultProvider } from '../crypto/default-provider.js'
 import { checkIdentityKey, IDENTITY_KEY_LENGTH, SIGNATURE_LENGTH, verifySignature, type IdentityKeyPair } from '../crypto/identity.js'
 import type { RandomSource } from '../crypto/deps.js'
@@ -9,7 +9,7 @@ import {
 } from './constants.js'
 import { GroupLimitError, GroupSignatureError, MalformedGroupChangeError } from './errors.js'
 import { GroupChangeBodyPb, SignedGroupChangePb, type GroupMemberPb } from './pb/group.js'
-import { checkAction, compareBytes, type ChangeFacts, type GroupAction, type NewMember } from './state.js'
+import { checkAction, type ChangeFacts, type GroupAction, type NewMember } from './state.js'
 
 /** Domain separation: a change signature is never mistaken for any other Parley signature. */
 const SIGN_CONTEXT = utf8('Parley_GroupChange_v1')

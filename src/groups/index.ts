@@ -2,7 +2,7 @@
 export * from './constants.js'
 export * from './errors.js'
 export {
-  applyChange, createState, checkAction, compareBytes, compareSeniority, findMember, isAdmin, admins, outranks, encodeState, stateHash
+  applyChange, createState, checkAction, compareSeniority, findMember, isAdmin, admins, outranks, encodeState, stateHash
 } from './state.js'
 export type { GroupRole, Seniority, GroupMember, NewMember, GroupAction, ChangeFacts, GroupState, ApplyOptions } from './state.js'
 export { signChange, decodeChange, createGroup } from './change.js'

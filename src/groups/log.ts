@@ -1,5 +1,5 @@
 /** A group's change log (docs/groups.md): the DAG of signed changes by parent hashes, changes waiting for their parents, the deterministic order with its out-of-date and conflict rules, and the state it folds into; knows no transport, storage or clock. */
-import { constantTimeEqual, toHex } from '../crypto/bytes.js'
+import { compareBytes, constantTimeEqual, toHex } from '../crypto/bytes.js'
 import { defaultProvider } from '../crypto/default-provider.js'
 import type { IdentityKeyPair } from '../crypto/identity.js'
 import type { CryptoProvider } from '../crypto/provider.js'
@@ -9,7 +9,7 @@ import {
   GroupError, GroupNotMemberError, GroupPendingFullError, InvalidGroupChangeError, MalformedGroupChangeError, OutOfDateGroupChangeError,
   ReplayedGroupChangeError, WrongGroupError
 } from './errors.js'
-import { applyChange, compareBytes, createState, outranks, type GroupAction, type GroupState } from './state.js'
+import { applyChange, createState, outranks, type GroupAction, type GroupState } from './state.js'
 
 /** A recorded change and its place in the DAG. */
 interface Node {

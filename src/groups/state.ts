@@ -1,6 +1,6 @@
 /** A group's state and the pure rules of each change (docs/groups.md): shapes and limits of actions, who may do what, the last-admin rule, the canonical state hash; knows no signatures, wire format, order or log. */
 import { checkIdentityKey, IDENTITY_KEY_LENGTH } from '../crypto/identity.js'
-import { concat, constantTimeEqual, toHex, utf8 } from '../crypto/bytes.js'
+import { compareBytes, concat, constantTimeEqual, toHex, utf8 } from '../crypto/bytes.js'
 import { defaultProvider } from '../crypto/default-provider.js'
 import type { CryptoProvider } from '../crypto/provider.js'
 import { E164 } from '../util/phone.js'
@@ -84,15 +84,6 @@ export interface GroupState {
   onlyAdminsEditInfo: boolean
   /** the invite link secret; absent = no link */
   inviteSecret?: Uint8Array
-}
-
-/** Lexicographic order of byte strings (shorter first when one is a prefix of the other). */
-export function compareBytes (a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i] - b[i]
-  }
-  return a.length - b.length
 }
 
 /** Negative when `a` comes first in the order of changes. */

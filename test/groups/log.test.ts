@@ -3,9 +3,10 @@
 // a new member rebuilding the same log from the changes.
 import { describe, it, expect } from 'vitest'
 import {
-  GROUP_OUT_OF_DATE_VERSIONS, MAX_CHANGE_PARENTS, MAX_PENDING_GROUP_CHANGES, GroupLog, compareBytes, createGroup, joinProof, signChange, stateHash,
+  GROUP_OUT_OF_DATE_VERSIONS, MAX_CHANGE_PARENTS, MAX_PENDING_GROUP_CHANGES, GroupLog, createGroup, joinProof, signChange, stateHash,
   type GroupChange
 } from '../../src/groups/index.js'
+import { compareBytes } from '../../src/crypto/bytes.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
 import { T0, act, errorName, group, on, people, replica, roster } from './helpers.js'
 

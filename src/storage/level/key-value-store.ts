@@ -1,4 +1,5 @@
 // LevelDB KeyValueStore over one sublevel: string keys (UTF-8 byte order), Uint8Array values, byte-exact prefix ranges.
+import { compareBytes } from '../../crypto/bytes.js'
 import { AbortError, InvalidStoreKeyError, StoreClosedError } from '../errors.js'
 import { utf8 } from '../keys.js'
 import type { KeyRange, KeyValueBatchOperation, KeyValueEntry, KeyValueStore } from '../key-value-store.js'
@@ -20,12 +21,6 @@ export interface LevelLike {
 }
 
 const KEY_VIEW = { keyEncoding: 'utf8', valueEncoding: 'view' }
-
-function compareBytes (a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1
-  return a.length - b.length
-}
 
 /** The smallest byte string greater than every string starting with `prefix`, or undefined if none (all 0xff). */
 function prefixEnd (prefix: Uint8Array): Uint8Array | undefined {
