@@ -1,4 +1,4 @@
-/** What a device says inside the end-to-end encryption: texts, receipts, typing, presence, resend requests, profiles; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
+/** What a device says inside the end-to-end encryption: texts, receipts, typing, presence, resend requests, profiles, linked-device syncs, group control bytes; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
 import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb } from './pb/content.js'
 import { MalformedContentError, MessageTooLongError } from './errors.js'
 import { profileProblem } from './profile-limits.js'
@@ -52,7 +52,14 @@ export type SyncedStore = typeof SYNCED_STORES[number]
 const MAX_SYNCED_ENTRIES = 1_000
 /** to our own other devices: the whole of these small account stores as they are now here */
 export interface StateContent { kind: 'state', stores: Array<{ name: SyncedStore, entries: Array<{ key: string, value: Uint8Array }> }> }
-export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent | StateContent
+/**
+ * Largest group control payload: what the group layer sends over a 1:1 session (changes, a sender key, a request
+ * for changes, receipts). Its largest, a batch of changes, fits with the rest of the content under MAX_CONTENT_BYTES.
+ */
+export const MAX_GROUP_CONTROL_BYTES = 192 * 1024
+/** a group's control traffic: bytes of the group layer (src/groups), carried end to end and not read here */
+export interface GroupControlContent { kind: 'group', control: Uint8Array }
+export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent | StateContent | GroupControlContent
 
 /** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
 export interface Content {
@@ -139,6 +146,10 @@ export function encodeContent (c: Content): Uint8Array {
       if (b.ids.length === 0 || b.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError(`a read sync names 1..${MAX_RECEIPT_IDS} messages`)
       pb.readSync = { chat: b.chat, ids: b.ids.map(unhexId) }
       break
+    case 'group':
+      checkGroupControl(b.control)
+      pb.group = Uint8Array.from(b.control)
+      break
   }
   const body = ContentPb.encode(pb)
   const padded = new Uint8Array(Math.ceil((body.length + 1) / PADDING_BLOCK) * PADDING_BLOCK)
@@ -164,7 +175,7 @@ export function decodeContent (bytes: Uint8Array): Content {
     if (err instanceof MalformedContentError) throw err
     throw new MalformedContentError('content does not decode')
   }
-  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile, pb.devices, pb.sent, pb.readSync, pb.state].filter(x => x != null).length
+  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile, pb.devices, pb.sent, pb.readSync, pb.state, pb.group].filter(x => x != null).length
   if (present !== 1) throw new MalformedContentError('content must say exactly one thing')
   let body: MessageBody
   if (pb.data != null) {
@@ -192,6 +203,9 @@ export function decodeContent (bytes: Uint8Array): Content {
     const state: StateContent = { kind: 'state', stores: pb.state.stores.map(st => ({ name: st.name as SyncedStore, entries: st.entries.map(e => ({ key: e.key, value: e.value })) })) }
     checkState(state)
     body = state
+  } else if (pb.group != null) {
+    checkGroupControl(pb.group)
+    body = { kind: 'group', control: pb.group }
   } else if (pb.readSync != null) {
     if (!E164.test(pb.readSync.chat) || pb.readSync.ids.length === 0 || pb.readSync.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError('bad read sync')
     body = { kind: 'read-sync', chat: pb.readSync.chat, ids: pb.readSync.ids.map(idOf) }
@@ -208,6 +222,11 @@ export function decodeContent (bytes: Uint8Array): Content {
     ...(pb.deliveryToken.length > 0 ? { deliveryToken: pb.deliveryToken } : {}),
     ...(pb.senderRecordSeq > 0n && pb.senderRecordSeq <= BigInt(Number.MAX_SAFE_INTEGER) ? { senderRecordSeq: Number(pb.senderRecordSeq) } : {})
   }
+}
+
+/** A group control payload is not empty and within MAX_GROUP_CONTROL_BYTES (its content is the group layer's to check). */
+function checkGroupControl (control: Uint8Array): void {
+  if (control.length === 0 || control.length > MAX_GROUP_CONTROL_BYTES) throw new MalformedContentError(`a group control message is 1..${MAX_GROUP_CONTROL_BYTES} bytes`)
 }
 
 /** Known store names, each once, a bounded number of entries with short keys. */

@@ -21,7 +21,7 @@ const unreadable = (err: unknown): err is Error =>
   err instanceof CryptoError || err instanceof SessionError || err instanceof UndecryptableEnvelopeError || err instanceof MalformedContentError
 
 export type InboundResult =
-  | { kind: 'new', sender: DeviceAddress, from: string, content: Content, stored?: StoredMessage }
+  | { kind: 'new', sender: DeviceAddress, from: string, content: Content, stored?: StoredMessage, after?: () => void }
   | { kind: 'duplicate' }
   | { kind: 'dropped', reason: string }
   /** could never be read (a session that cannot decrypt it, a broken seal): dropped and reported */
@@ -42,7 +42,19 @@ export interface InboundInit {
   onProfile?: (from: string, body: Extract<MessageBody, { kind: 'profile' }>, options?: StoreOptions) => Promise<boolean>
   /** called inside the persist step for account state from another of our devices: take it */
   onState?: (body: Extract<MessageBody, { kind: 'state' }>, options?: StoreOptions) => Promise<void>
+  /**
+   * called inside the persist step for a group control payload from a proven sender: the group layer takes it
+   * (stores what it must); `taken: false` makes it a duplicate; `after` runs once the envelope's writes are durable.
+   * Without it group control is dropped.
+   */
+  onGroup?: (from: string, sender: DeviceAddress, control: Uint8Array, options?: StoreOptions) => Promise<GroupControlTaken>
   onError?: (err: unknown) => void
+}
+
+/** What the group layer did with a control payload (see InboundInit.onGroup). */
+export interface GroupControlTaken {
+  taken: boolean
+  after?: () => void
 }
 
 export class Inbound {
@@ -138,6 +150,12 @@ export class Inbound {
       const owed = this.init.owed?.prepare(from, body.id, sender)
       const fresh = await this.init.messages.addIncoming(stored, { ...options, ...(owed != null ? { with: [owed] } : {}) })
       return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
+    }
+    if (body.kind === 'group') {
+      if (this.init.onGroup == null) return { kind: 'dropped', reason: 'no group layer' }
+      const done = await this.init.onGroup(from, sender, body.control, options)
+      if (!done.taken) return { kind: 'duplicate' }
+      return { kind: 'new', sender, from, content, ...(done.after != null ? { after: done.after } : {}) }
     }
     if (body.kind === 'receipt') await this.init.onReceipt(from, body, options)
     if (body.kind === 'profile' && await this.init.onProfile?.(from, body, options) !== true) return { kind: 'duplicate' }

@@ -8,7 +8,7 @@ import type { LookupResult } from '../directory/index.js'
 import { assertTextFits, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType, type StateContent, type SyncedStore } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
-import { Inbound, type InboundResult } from './inbound.js'
+import { Inbound, type InboundInit, type InboundResult } from './inbound.js'
 import { MailboxReceiver } from './mailbox-receiver.js'
 import { Outbound } from './outbound.js'
 import { Recipients, type RecipientLookupOptions } from './recipients.js'
@@ -152,7 +152,17 @@ export interface MessengerInit {
    * so contacts holding an older device list look again). Absent: one device, seq not said.
    */
   linkedDevices?: (options?: StoreOptions) => Promise<{ others: boolean, recordSeq: number }>
+  /**
+   * Groups: takes a group control payload from a proven sender inside the persist step of its envelope (see
+   * InboundInit.onGroup). Absent: group control is dropped.
+   */
+  onGroup?: InboundInit['onGroup']
+  /** Groups: a control payload sent with sendGroupControl left the outbox: every device took it ('sent') or its TTL passed ('failed') */
+  onGroupSettled?: (to: string, id: string, status: 'sent' | 'failed', options?: StoreOptions) => Promise<void>
 }
+
+/** What an outbox entry of the messenger carries (the outbox store's `kind`). */
+type OutboxKind = 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices' | 'group'
 
 export class Messenger extends Emitter<MessengerEvents> {
   readonly outbound: Outbound
@@ -208,6 +218,10 @@ export class Messenger extends Emitter<MessengerEvents> {
       now: init.now,
       onStatus: async (conversation, id, status, options) => { await this.setStatus(conversation, id, status, options) },
       onSettled: async (entry, status, options) => {
+        if (entry.kind === 'group') {
+          if (status === 'sent' || status === 'failed') await init.onGroupSettled?.(entry.to, entry.id, status, options)
+          return
+        }
         if (entry.kind !== 'profile' || status !== 'failed') return
         const body = decodeContent(entry.payload).body
         if (body.kind === 'profile') await this.profiles.failed(entry.to, body.updatedAt, options)
@@ -233,6 +247,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       },
       onProfile: async (from, body, options) => await init.onProfile?.(from, body, options) ?? false,
       onState: async (body, options) => { await init.onState?.(body, options) },
+      ...(init.onGroup != null ? { onGroup: init.onGroup } : {}),
       onError: err => this.emit('error', err)
     })
     this.receiver = new MailboxReceiver({
@@ -373,6 +388,9 @@ export class Messenger extends Emitter<MessengerEvents> {
       case 'presence':
         if (fresh) this.emit('presence', { phone: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
         break
+      case 'group':
+        result.after?.()
+        break
       case 'profile':
         this.emit('profile', { phone: result.from, ...(body.name != null ? { name: body.name } : {}), ...(body.photo != null ? { photo: body.photo } : {}), updatedAt: body.updatedAt })
         break
@@ -430,11 +448,11 @@ export class Messenger extends Emitter<MessengerEvents> {
     return this.lastCreatedAt
   }
 
-  private async enqueue (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<void> {
+  private async enqueue (to: string, kind: OutboxKind, id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<void> {
     await this.init.outbox.put(await this.outboxEntry(to, kind, id, body, self, createdAt, ttl, options), options)
   }
 
-  private async outboxEntry (to: string, kind: 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices', id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<OutboxEntry> {
+  private async outboxEntry (to: string, kind: OutboxKind, id: string, body: MessageBody, self: SelfInfo, createdAt: number, ttl: number, options?: StoreOptions): Promise<OutboxEntry> {
     // texts (and the profile queued before them) carry our delivery token: whom we write to may deposit at our
     // relays with the full quota. Receipts go to whoever wrote to us, so they never carry it
     const token = kind === 'message' || kind === 'profile' ? await this.deliveryTokens.own(options) : undefined
@@ -723,6 +741,20 @@ export class Messenger extends Emitter<MessengerEvents> {
     const createdAt = this.stamp()
     for (const to of contacts) await this.enqueue(to, 'devices', newMessageId(this.init.random), { kind: 'devices', seq }, self, createdAt, RECEIPT_TTL_MS, options)
     this.outbound.wake()
+  }
+
+  /**
+   * Groups: sends a control payload (the group layer's bytes) to every device of `to` (our own number: our other
+   * devices), reliably like a text (outbox, direct path, relays, retries until `ttlMs`). Resolves with the outbox
+   * entry's id once it is queued (durable, or, with `options.syncGroup`, durable at that group's flush);
+   * `onGroupSettled` tells when it left the outbox.
+   */
+  async sendGroupControl (to: string, control: Uint8Array, options?: StoreOptions & { ttlMs?: number }): Promise<string> {
+    const self = await this.requireSelf(options)
+    const id = newMessageId(this.init.random)
+    await this.enqueue(to, 'group', id, { kind: 'group', control }, self, this.stamp(), options?.ttlMs ?? MESSAGE_TTL_MS, options)
+    this.outbound.wake()
+    return id
   }
 
   /** Sends our other devices the whole of these account stores as they are here (no-op with one device). */

@@ -45,7 +45,7 @@ export interface FakePair {
   stop: () => Promise<void>
 }
 
-export type SideInit = Partial<Pick<MessengerInit, 'profile' | 'onProfile' | 'onState' | 'readReceipts' | 'accepted' | 'linkedDevices' | 'self' | 'createDepositNode'>> & {
+export type SideInit = Partial<Pick<MessengerInit, 'profile' | 'onProfile' | 'onState' | 'readReceipts' | 'accepted' | 'linkedDevices' | 'self' | 'createDepositNode' | 'onGroup' | 'onGroupSettled'>> & {
   /** wraps one key-value area of the device's storage (e.g. to fail or hold its writes) */
   kv?: (name: string, store: KeyValueStore) => KeyValueStore
 }

@@ -1560,6 +1560,7 @@ export interface Content {
   sent?: SentTranscript
   readSync?: ReadSync
   state?: AccountState
+  group?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Content {
@@ -1645,6 +1646,11 @@ export namespace Content {
         if (obj.state != null) {
           w.uint32(122)
           AccountState.codec().encode(obj.state, w)
+        }
+
+        if (obj.group != null) {
+          w.uint32(130)
+          w.bytes(obj.group)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1743,6 +1749,10 @@ export namespace Content {
               obj.state = AccountState.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.state
               })
+              break
+            }
+            case 16: {
+              obj.group = reader.bytes()
               break
             }
             default: {
@@ -1863,6 +1873,13 @@ export namespace Content {
                 limits: opts.limits?.state
               })
 
+              break
+            }
+            case 16: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.bytes()
+              }
               break
             }
             default: {
@@ -2042,6 +2059,11 @@ export namespace Content {
     index: number
   }
 
+  export interface ContentGroupFieldEvent {
+    field: '$.group'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -2050,7 +2072,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent | ContentStateStoresNameFieldEvent | ContentStateStoresEntriesKeyFieldEvent | ContentStateStoresEntriesValueFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent | ContentStateStoresNameFieldEvent | ContentStateStoresEntriesKeyFieldEvent | ContentStateStoresEntriesValueFieldEvent | ContentGroupFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
