@@ -1,13 +1,15 @@
 // The receiving side of /parley/dm/1.0.0 driven over an in-memory stream pair, the test writing raw frames as the sender:
 // clean ends, the size checks and their reasons, windows at the per-stream frame limit, malformed frames inside a window,
-// what the backend is given (the sender, a signal that fires when the stream goes), refusals logged, the idle bound on closing.
+// what the backend is given (the sender, a signal that fires when the stream goes), refusals logged, the idle bound on closing,
+// and the limits it registers and serves with when Init leaves them out or sets them.
 import { describe, it, expect, beforeAll, afterEach, vi } from 'vitest'
 import { streamPair } from '@libp2p/utils'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import type { ComponentLogger, Connection, Logger, PeerId, Stream, StreamHandler } from '@libp2p/interface'
+import { serviceCapabilities, type ComponentLogger, type Connection, type Logger, type PeerId, type Stream, type StreamHandler, type StreamHandlerOptions } from '@libp2p/interface'
 import {
-  DmServer, InvalidEnvelopeError, MAX_ENVELOPE_BYTES, RateLimitedError, type DirectBackend, type DmServiceInit, type ReceiveOptions
+  DM_PROTOCOL, DmServer, InvalidEnvelopeError, MAX_CONCURRENT_STREAMS, MAX_ENVELOPE_BYTES, MAX_RECEIVE_WINDOW, RateLimitedError, TooManyStreamsError,
+  type DirectBackend, type DmServiceInit, type ReceiveOptions
 } from '../../src/protocols/dm/index.js'
 import { DmRequest, DmResponse } from '../../src/protocols/dm/pb/dm.js'
 import { encodeVarint, frameStream, type FrameStream } from '../../src/protocols/frames.js'
@@ -27,7 +29,7 @@ function chunk (frames: Uint8Array[]): Uint8Array {
 }
 const request = (e: Uint8Array<ArrayBuffer>): Uint8Array => DmRequest.encode({ envelope: e })
 
-interface Logged { debug: unknown[][], error: unknown[][] }
+interface Logged { debug: unknown[][], error: unknown[][], components: string[] }
 
 function recordingLogger (logged: Logged): ComponentLogger {
   const log = Object.assign((...args: unknown[]) => { logged.debug.push(args) }, {
@@ -36,19 +38,21 @@ function recordingLogger (logged: Logged): ComponentLogger {
     enabled: true
   }) as unknown as Logger
   log.newScope = () => log
-  return { forComponent: () => log }
+  return { forComponent: name => { logged.components.push(name); return log } }
 }
 
 /** One receiving device: its handler is called with the inbound end of a fresh pair per sender stream. */
 class Device {
-  readonly logged: Logged = { debug: [], error: [] }
+  readonly logged: Logged = { debug: [], error: [], components: [] }
+  /** what the server registered its handler with */
+  readonly registered: Array<{ protocol: string, options?: StreamHandlerOptions }> = []
   readonly server: DmServer
   private handler?: StreamHandler
 
   constructor (init: DmServiceInit) {
     this.server = new DmServer({
       registrar: {
-        handle: async (_protocol, handler) => { this.handler = handler },
+        handle: async (protocol, handler, options) => { this.handler = handler; this.registered.push({ protocol, options }) },
         unhandle: async () => {}
       },
       logger: recordingLogger(this.logged)
@@ -60,9 +64,12 @@ class Device {
     return this
   }
 
-  /** A stream from `remotePeer`: the sender's end with frames on it, and the handler's promise. */
-  async open (remotePeer: PeerId): Promise<{ out: Stream, inbound: Stream, frames: FrameStream, served: Promise<void>, answer: () => Promise<DmResponse | null> }> {
+  /** A stream from `remotePeer`: the sender's end with frames on it, the handler's promise, and what the handler aborted the stream with. */
+  async open (remotePeer: PeerId): Promise<{ out: Stream, inbound: Stream, frames: FrameStream, served: Promise<void>, answer: () => Promise<DmResponse | null>, aborts: Error[] }> {
     const [out, inbound] = await streamPair({ capacity: 1_000_000 })
+    const aborts: Error[] = []
+    const abort = inbound.abort.bind(inbound)
+    inbound.abort = err => { aborts.push(err); abort(err) }
     const served = Promise.resolve(this.handler!(inbound, { remotePeer } as unknown as Connection))
     const frames = frameStream(out, { maxFrameBytes: 1024 })
     return {
@@ -70,6 +77,7 @@ class Device {
       inbound,
       frames,
       served,
+      aborts,
       answer: async () => {
         const frame = await frames.read()
         return frame == null ? null : DmResponse.decode(frame)
@@ -266,5 +274,59 @@ describe('dm server: windows', () => {
     await out.close()
     await served
     expect(backend.windows).toEqual([])
+  })
+})
+
+describe('dm server: limits, left out of Init or set', () => {
+  it('registers /parley/dm/1.0.0 as @parley/dm with 4 streams each way over limited connections by default, or what Init sets', async () => {
+    const device = await new Device({ backend: new OneByOne() }).start()
+    expect(device.registered).toEqual([{ protocol: DM_PROTOCOL, options: { maxInboundStreams: 4, maxOutboundStreams: 4, runOnLimitedConnection: true } }])
+    expect(device.server[serviceCapabilities]).toEqual(['@parley/dm'])
+    expect(device.logged.components).toEqual(['parley:dm'])
+    const set = await new Device({ backend: new OneByOne(), maxInboundStreams: 1, maxOutboundStreams: 2, runOnLimitedConnection: false }).start()
+    expect(set.registered).toEqual([{ protocol: DM_PROTOCOL, options: { maxInboundStreams: 1, maxOutboundStreams: 2, runOnLimitedConnection: false } }])
+  })
+
+  it(`persists up to MAX_RECEIVE_WINDOW (${MAX_RECEIVE_WINDOW}) buffered frames together by default, or maxReceiveWindow; a window below 1 is 1`, async () => {
+    const windows = async (init: Partial<DmServiceInit>, count: number): Promise<number[]> => {
+      const backend = new Windows()
+      const device = await new Device({ backend, ...init }).start()
+      const { out, served, answer } = await device.open(alice)
+      out.send(chunk(Array.from({ length: count }, (_, i) => request(envelope(i + 1)))))
+      for (let i = 0; i < count; i++) expect((await answer())?.status).toBe(DmResponse.Status.OK)
+      await out.close()
+      await served
+      return backend.windows.map(w => w.length)
+    }
+    expect(await windows({}, MAX_RECEIVE_WINDOW + 1)).toEqual([MAX_RECEIVE_WINDOW, 1])
+    expect(await windows({ maxReceiveWindow: 2 }, 5)).toEqual([2, 2, 1])
+    expect(await windows({ maxReceiveWindow: 0 }, 2)).toEqual([1, 1])
+  })
+
+  it(`serves MAX_CONCURRENT_STREAMS (${MAX_CONCURRENT_STREAMS}) inbound streams at once by default, or maxConcurrentStreams: the next is aborted with TooManyStreamsError`, async () => {
+    for (const [init, limit] of [[{}, MAX_CONCURRENT_STREAMS], [{ maxConcurrentStreams: 1 }, 1]] as const) {
+      const backend = new OneByOne()
+      const device = await new Device({ backend, ...init }).start()
+      const open = []
+      for (let i = 0; i < limit; i++) open.push(await device.open(alice))
+      expect(open.every(s => s.aborts.length === 0)).toBe(true)
+      expect(device.server.activeStreams).toBe(limit)
+      // refused before the handler first waits: nothing is read from it
+      const over = await device.open(alice)
+      expect(over.aborts).toHaveLength(1)
+      expect(over.aborts[0]).toBeInstanceOf(TooManyStreamsError)
+      expect(over.inbound.status).toBe('aborted')
+      await over.served
+      // once one ends, a new stream is served again
+      await open[0].out.close()
+      await open[0].served
+      const next = await device.open(alice)
+      await next.frames.write(request(envelope(1)))
+      expect((await next.answer())?.status).toBe(DmResponse.Status.OK)
+      expect(next.aborts).toEqual([])
+      for (const s of [...open.slice(1), next]) await s.out.close()
+      await Promise.all([...open, next].map(async s => await s.served))
+      expect(device.server.activeStreams).toBe(0)
+    }
   })
 })

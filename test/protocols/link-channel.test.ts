@@ -137,7 +137,7 @@ describe('openLink: the dial', () => {
     channel.abort()
   })
 
-  it('a dial that does not succeed within LINK_DIAL_TIMEOUT_MS is LinkBrokenError telling the person what to check', async () => {
+  it('a dial that does not succeed within LINK_DIAL_TIMEOUT_MS is LinkBrokenError telling the person what to check, with no cause', async () => {
     const p = await pair()
     let dialSignal: AbortSignal | undefined
     const node = {
@@ -154,6 +154,8 @@ describe('openLink: the dial', () => {
     await vi.advanceTimersByTimeAsync(1)
     expect(state.settled).toBe(true)
     expectError(state.error, LinkBrokenError, 'the new device could not be reached: keep its link screen open, and check both are online')
+    // nothing failed underneath but the clock: no cause at all, not even an undefined one (which loggers print)
+    expect(Object.hasOwn(state.error as Error, 'cause')).toBe(false)
     expect(dialSignal?.aborted).toBe(true)
   })
 

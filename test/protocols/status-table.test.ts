@@ -1,5 +1,5 @@
 // Each protocol's status table: every refusal status has an error class, and status→error→status and error→status→error give back what they started from.
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { rateLimitedRow, statusTable, type StatusTable } from '../../src/protocols/status-table.js'
 import { RateLimitedError } from '../../src/protocols/errors.js'
 import { STATUSES as DM } from '../../src/protocols/dm/errors.js'
@@ -70,7 +70,23 @@ describe('statusTable on its own', () => {
     constructor (message = 'something went wrong') { super(message); this.name = 'Fallback' }
   }
   type Res = { status: string, message: string, retryAfterMs: number }
-  const table = statusTable<string, Res>([{ status: 'CHILD', error: Child }, { status: 'BASE', error: Base }, rateLimitedRow('LIMITED'), { status: 'FAILED', error: Fallback }], Fallback)
+  // built in each test, not when the file loads: a mutation run turns a mutant on only once the tests start (docs/testing.md)
+  let table: StatusTable<string, Res>
+  beforeEach(() => {
+    table = statusTable<string, Res>([{ status: 'CHILD', error: Child }, { status: 'BASE', error: Base }, rateLimitedRow('LIMITED'), { status: 'FAILED', error: Fallback }], Fallback)
+  })
+
+  it('a status shared by several classes gives the class of its first row; each class still gives that status', () => {
+    const shared = statusTable<string, Res>([{ status: 'BAD', error: Child }, { status: 'BAD', error: Base }, { status: 'FAILED', error: Fallback }], Fallback)
+    const err = shared.error({ status: 'BAD', message: 'why', retryAfterMs: 0 })
+    expect(err.constructor).toBe(Child)
+    expect(err.message).toBe('why')
+    expect(shared.error({ status: 'FAILED', message: '', retryAfterMs: 0 }).constructor).toBe(Fallback)
+    expect(shared.statusOf(new Base())).toBe('BAD')
+    expect(shared.statusOf(new Child())).toBe('BAD')
+    expect(shared.statusOf(new Error('plain'))).toBe('FAILED')
+    expect(shared.response(new Base('base why'))).toEqual({ status: 'BAD', message: 'base why' })
+  })
 
   it('refuses a class listed twice, and a fallback without a row', () => {
     expect(() => statusTable([{ status: 'A', error: Base }, { status: 'B', error: Base }], Base)).toThrow('Base has two rows')

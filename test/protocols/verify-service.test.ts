@@ -1,7 +1,7 @@
 // The verifier service and its client over in-memory streams, with a fake backend: what the server checks before the
 // backend sees a request, what it hands the backend, how refusals and crashes are answered and logged, and what the
-// client refuses in an OK answer. The real PhoneVerifier over TCP is in verify.test.ts.
-import { describe, it, expect } from 'vitest'
+// client refuses in an OK answer, and how long one exchange may take. The real PhoneVerifier over TCP is in verify.test.ts.
+import { describe, it, expect, afterEach, vi } from 'vitest'
 import { serviceCapabilities, type AbortOptions, type PeerId } from '@libp2p/interface'
 import {
   verifierServer, requestVerificationCode, confirmVerificationCode, renewAttestation, getVerifierKey,
@@ -43,7 +43,7 @@ function fakeBackend (over: Partial<VerifierBackend> & { fail?: unknown } = {}):
   }
 }
 
-async function start (backend: VerifierBackend, init: { maxInboundStreams?: number, maxOutboundStreams?: number } = {}) {
+async function start (backend: VerifierBackend, init: { maxInboundStreams?: number, maxOutboundStreams?: number, timeout?: number } = {}) {
   return await serve(components => verifierServer({ backend, ...init })(components))
 }
 
@@ -52,6 +52,8 @@ const key = new Uint8Array(32).fill(9)
 async function raw (node: Parameters<typeof callOnce>[0], req: Partial<VerifyRequest>): Promise<VerifyResponse> {
   return await callOnce(node, '/ip4/127.0.0.1/tcp/1', req, { protocol: VERIFY_PROTOCOL, request: VerifyRequest, response: VerifyResponse, maxMessageSize: MAX_MESSAGE_SIZE, timeout: TIMEOUT })
 }
+
+afterEach(() => { vi.useRealTimers() })
 
 describe('verifier service (in memory)', () => {
   it('registers /parley/verify/1.0.0 as @parley/verify with 4 streams each way by default, or the counts given; unregisters on stop', async () => {
@@ -165,5 +167,35 @@ describe('verifier service (in memory)', () => {
     expect(internal).toMatchObject({ status: VerifyResponse.Status.INTERNAL, message: 'the verifier failed; try again later' })
     expect(crashing.logs.errors).toHaveLength(1)
     expect(crashing.logs.errors[0]).toEqual(['%s request failed inside the backend - %e', 'verify', crash])
+  })
+  it(`gives one exchange TIMEOUT (${TIMEOUT} ms) by default, or the timeout given: then the backend's signal fires and the stream is aborted`, async () => {
+    for (const [init, ms] of [[{}, TIMEOUT], [{ timeout: 1000 }, 1000]] as const) {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const reasons: unknown[] = []
+      let reached = (): void => {}
+      const called = new Promise<void>(resolve => { reached = resolve })
+      // a backend that never answers: it gives up only when its signal fires
+      const backend: VerifierBackend = {
+        ...fakeBackend(),
+        request: async (_phone, _requester, options) => await new Promise<never>((_resolve, reject) => {
+          options?.signal?.addEventListener('abort', () => { reasons.push(options.signal?.reason); reject(options.signal?.reason) })
+          reached()
+        })
+      }
+      const s = await start(backend, init)
+      // a client that would wait longer than any server
+      const answer = callOnce(s.node, '/ip4/127.0.0.1/tcp/1', { type: VerifyRequest.Type.REQUEST_CODE, phone: '+15550001111' },
+        { protocol: VERIFY_PROTOCOL, request: VerifyRequest, response: VerifyResponse, maxMessageSize: MAX_MESSAGE_SIZE, timeout: 10 * TIMEOUT }).catch((e: Error) => e)
+      await called
+      await vi.advanceTimersByTimeAsync(ms - 1)
+      expect(reasons).toEqual([])
+      await vi.advanceTimersByTimeAsync(1)
+      expect(reasons).toHaveLength(1)
+      expect(reasons[0]).toMatchObject({ name: 'TimeoutError', message: 'request timed out' })
+      // the stream was aborted: the client gets no answer
+      expect(await answer).toBeInstanceOf(Error)
+      await s.settled()
+      vi.useRealTimers()
+    }
   })
 })
