@@ -113,6 +113,15 @@ export class GroupSessionManager {
     }, options)
   }
 
+  /** Forgets every sender key of one member in the group (all its devices): it was removed or left, and nothing it sends is read any more. */
+  async forgetSender (groupId: Uint8Array, identityKey: Uint8Array, options?: StoreOptions): Promise<void> {
+    const names = await this.store.listSenderKeys(toHex(groupId), options)
+    for (const name of names) {
+      if (!constantTimeEqual(name.sender.identityKey, identityKey) || sameAddress(name.sender, this.self)) continue
+      await this.serial(groupId, name.sender, async () => { await this.store.removeSenderKey(name, options) }, options)
+    }
+  }
+
   /** Forgets every sender key of the group (we left it). */
   async leave (groupId: Uint8Array, options?: StoreOptions): Promise<void> {
     await this.store.removeGroup(toHex(groupId), options)

@@ -48,6 +48,25 @@ describe('GroupSessionManager', () => {
     for (const p of [alice, bob, carol, dave]) await p.dispose()
   })
 
+  it('forgetSender drops every device of one member and nobody else (not our own key)', async () => {
+    const rng = new SeededRandom(4)
+    const clock = new TestClock()
+    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(async n => await Party.create(n, memoryBackend(), rng, clock, 0)))
+    const aliceLaptop = await Party.companion('alice-laptop', alice, 2, memoryBackend(), rng, clock)
+    for (const sender of [alice, aliceLaptop, carol]) await bob.groups.processDistribution(groupId, sender.address, await sender.groups.distribution(groupId))
+    await bob.groups.distribution(groupId)
+    const fromCarol = await carol.groups.encrypt(groupId, text('still here'))
+    const fromLaptop = await aliceLaptop.groups.encrypt(groupId, text('gone'))
+    await bob.groups.forgetSender(groupId, alice.address.identityKey)
+    expect(await bob.groups.senders(groupId)).toEqual([carol.address])
+    await expect(bob.groups.decrypt(groupId, aliceLaptop.address, fromLaptop)).rejects.toHaveProperty('name', 'NoSessionError')
+    expect(untext(await bob.groups.decrypt(groupId, carol.address, fromCarol))).toBe('still here')
+    // bob's own key stays: forgetting his own identity leaves his sending chain
+    await bob.groups.forgetSender(groupId, bob.address.identityKey)
+    await expect(bob.groups.encrypt(groupId, text('mine'))).resolves.toBeInstanceOf(Uint8Array)
+    for (const p of [alice, aliceLaptop, bob, carol]) await p.dispose()
+  })
+
   it('keeps sender keys across a LevelDB restart', async () => {
     const rng = new SeededRandom(5)
     const clock = new TestClock()
