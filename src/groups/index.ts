@@ -1,4 +1,4 @@
-/** Public entry of groups (docs/design.md §7, docs/groups.md): limits, errors, the state and its rules, signed changes, the change log; knows no transport yet. */
+/** Public entry of groups (docs/design.md §7, docs/groups.md): limits, errors, the state and its rules, signed changes, the change log; the client's persistent group store; knows no transport yet. */
 export * from './constants.js'
 export * from './errors.js'
 export {
@@ -10,3 +10,4 @@ export type { ChangeFields, GroupChange, NewGroup } from './change.js'
 export { joinProof, checkJoinProof } from './invite.js'
 export { GroupLog } from './log.js'
 export type { ChangeStatus, AddResult, AddOutcome, GroupLogOptions } from './log.js'
+export * from './store/index.js'
