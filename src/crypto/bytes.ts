@@ -1,4 +1,4 @@
-/** Byte helpers: concatenation, constant-time equality, wiping, fixed-width integers, hex; knows no cryptography. */
+/** Byte helpers: concatenation, constant-time equality, wiping, fixed-width integers, hex, block padding; knows no cryptography. */
 
 export function concat (...parts: Uint8Array[]): Uint8Array {
   let len = 0
@@ -64,4 +64,20 @@ export function compareBytes (a: Uint8Array, b: Uint8Array): number {
     if (a[i] !== b[i]) return a[i] - b[i]
   }
   return a.length - b.length
+}
+
+/** Pads `body` as `body ‖ 0x80 ‖ 0x00…` up to the next multiple of `block` (always at least the marker), so lengths reveal only a bucket. */
+export function padToBlock (body: Uint8Array, block: number): Uint8Array {
+  const padded = new Uint8Array(Math.ceil((body.length + 1) / block) * block)
+  padded.set(body)
+  padded[body.length] = 0x80
+  return padded
+}
+
+/** The body of `body ‖ 0x80 ‖ 0x00…` (any number of zeros), or undefined when the marker is missing. */
+export function unpadBlock (padded: Uint8Array): Uint8Array | undefined {
+  let end = padded.length - 1
+  while (end >= 0 && padded[end] === 0) end--
+  if (end < 0 || padded[end] !== 0x80) return undefined
+  return padded.subarray(0, end)
 }

@@ -46,3 +46,63 @@ export const MAX_PENDING_GROUP_CHANGES = 256
  * change can be slipped into the history (docs/groups.md, "Out of date").
  */
 export const GROUP_OUT_OF_DATE_VERSIONS = 64
+
+// Group traffic (docs/group-messages.md)
+
+/** Version of the wire message (GroupWirePb); a decoder refuses others so a future format is never misread. */
+export const GROUP_WIRE_FORMAT = 1
+/** Version of the plaintext inside the sender-key encryption (GroupContentPb); a decoder refuses others. */
+export const GROUP_CONTENT_FORMAT = 1
+/**
+ * A message ref is SHA-256 truncated to 16 bytes: no two messages of the whole network collide by chance (a
+ * collision takes about 2^64 messages), and 16 bytes keep a causal history and a relay's index small.
+ */
+export const GROUP_MESSAGE_REF_LENGTH = 16
+/** Message ids are random 128-bit values, as in 1:1 messages. */
+export const GROUP_MESSAGE_ID_LENGTH = 16
+/** A membership state hash (stateHash) is SHA-256. */
+export const GROUP_STATE_HASH_LENGTH = 32
+/** Longest text in one group message, in UTF-16 code units: as 1:1 (WhatsApp allows 65,536 characters). */
+export const MAX_GROUP_TEXT_LENGTH = 65_536
+/**
+ * Members one text mentions. Mentioning everybody in a large group is what @all would be for; 64 names keep the
+ * plaintext's overhead under 1.3 KB, and a client shows no more anyway.
+ */
+export const MAX_GROUP_MENTIONS = 64
+/**
+ * Refs a message names as its causal history. Each costs 18 bytes in every message; 8 fit in one padding block
+ * and let a receiver see a run of up to 8 lost messages from the next one it gets, or 8 messages sent at once by
+ * others. The model's recommendation is 2 or 3 for very large groups; long gaps (a member offline) are the relay
+ * store's job, not the history's (docs/group-messages.md, "Causal history").
+ */
+export const MAX_CAUSAL_HISTORY = 8
+/** Plaintexts are padded to a multiple of this, as 1:1 content (Signal uses 160): ciphertext lengths reveal a bucket, not the text. */
+export const GROUP_PADDING_BLOCK = 160
+/**
+ * Largest padded plaintext: the longest text in UTF-8 (at most 3 bytes per UTF-16 code unit) plus 4 KiB for the
+ * rest (id, times, history, state hash, quote and 64 mentions take under 2 KiB). The same bound as 1:1 content.
+ */
+export const MAX_GROUP_CONTENT_BYTES = MAX_GROUP_TEXT_LENGTH * 3 + 4096
+/**
+ * Largest wire message: 256 KiB, the frame size of the dm and mailbox protocols, so relays hold a group message
+ * like a 1:1 one. The largest plaintext sender-key encrypted (about 100 bytes of framing and signature) fits
+ * (test/groups/message.test.ts builds it).
+ */
+export const MAX_GROUP_WIRE_BYTES = 256 * 1024
+/**
+ * Largest control message. It travels in a 1:1 content, whose padded plaintext is at most 200,704 bytes; 192 KiB
+ * leaves 4 KiB for the content's own fields (sender, attestation, token) and its padding. Two changes of the
+ * largest size (MAX_GROUP_CHANGE_BYTES, 64 KiB) fit, or hundreds of ordinary ones (a few hundred bytes each).
+ */
+export const MAX_GROUP_CONTROL_BYTES = 192 * 1024
+/**
+ * Changes in one control message (and within MAX_GROUP_CONTROL_BYTES): as many as a receiver holds waiting for
+ * their parents (MAX_PENDING_GROUP_CHANGES), so a batch whose first parent the receiver lacks still fits there.
+ */
+export const MAX_GROUP_CONTROL_CHANGES = 256
+/** Change hashes one want names: what a receiver can have waiting (MAX_PENDING_GROUP_CHANGES); more are asked in a second want. */
+export const MAX_GROUP_WANT_HASHES = 256
+/** Message ids per group receipt: as 1:1 receipts (a reader catching up sends a few receipts, not one per message). */
+export const MAX_GROUP_RECEIPT_IDS = 500
+/** Largest sender-key distribution message; one is at most 114 bytes with a 32-byte group id (chain id, iteration, two 32-byte keys). */
+export const MAX_GROUP_DISTRIBUTION_BYTES = 256

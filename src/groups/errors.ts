@@ -107,3 +107,39 @@ export class GroupPendingFullError extends GroupError {
     this.name = GroupPendingFullError.name
   }
 }
+
+/** The bytes are not a group message (wire, plaintext or control): they do not decode, are not canonically encoded, or a field has the wrong shape. */
+export class MalformedGroupMessageError extends GroupError {
+  static name = 'MalformedGroupMessageError'
+  constructor (message = 'group message is malformed') {
+    super(message)
+    this.name = MalformedGroupMessageError.name
+  }
+}
+
+/** A group message (wire, plaintext or control) or one of its fields is beyond a limit of src/groups/constants.ts. */
+export class GroupMessageLimitError extends GroupError {
+  static name = 'GroupMessageLimitError'
+  constructor (message = 'group message breaks a limit') {
+    super(message)
+    this.name = GroupMessageLimitError.name
+  }
+}
+
+/** A group message's Lamport timestamp is further ahead of our clock than MAX_LAMPORT_LEAD_MS: it is not taken in (hold it and try later, or drop it). */
+export class FutureGroupMessageError extends GroupError {
+  static name = 'FutureGroupMessageError'
+  constructor (message = 'group message is too far ahead of our clock') {
+    super(message)
+    this.name = FutureGroupMessageError.name
+  }
+}
+
+/** Exported causal-history state that does not decode or breaks its own rules (a limit, a ref's length, an order). */
+export class MalformedCausalHistoryError extends GroupError {
+  static name = 'MalformedCausalHistoryError'
+  constructor (message = 'causal history state is malformed') {
+    super(message)
+    this.name = MalformedCausalHistoryError.name
+  }
+}

@@ -3,6 +3,7 @@ import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as Typ
 import { MalformedContentError, MessageTooLongError } from './errors.js'
 import { profileProblem } from './profile-limits.js'
 import { fromHex, toHex, MAX_TEXT_BYTES } from '../storage/index.js'
+import { padToBlock, unpadBlock } from '../crypto/bytes.js'
 
 /** Longest text in one message, in UTF-16 code units (WhatsApp allows 65,536 characters). */
 export const MAX_TEXT_LENGTH = 65_536
@@ -151,18 +152,13 @@ export function encodeContent (c: Content): Uint8Array {
       pb.group = Uint8Array.from(b.control)
       break
   }
-  const body = ContentPb.encode(pb)
-  const padded = new Uint8Array(Math.ceil((body.length + 1) / PADDING_BLOCK) * PADDING_BLOCK)
-  padded.set(body)
-  padded[body.length] = 0x80
-  return padded
+  return padToBlock(ContentPb.encode(pb), PADDING_BLOCK)
 }
 
 function unpad (bytes: Uint8Array): Uint8Array {
-  let end = bytes.length - 1
-  while (end >= 0 && bytes[end] === 0) end--
-  if (end < 0 || bytes[end] !== 0x80) throw new MalformedContentError('bad padding')
-  return bytes.subarray(0, end)
+  const body = unpadBlock(bytes)
+  if (body == null) throw new MalformedContentError('bad padding')
+  return body
 }
 
 /** Decodes a padded plaintext; throws MalformedContentError for anything out of shape. */
