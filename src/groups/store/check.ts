@@ -4,7 +4,8 @@ import { IDENTITY_KEY_LENGTH } from '../../crypto/identity.js'
 import { E164 } from '../../util/phone.js'
 import { GROUP_CHANGE_HASH_LENGTH, GROUP_ID_LENGTH, MAX_E164_LENGTH, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_NAME_LENGTH } from '../constants.js'
 import type { DeviceAddress } from '../../storage/types.js'
-import { GROUP_MESSAGE_REF_LENGTH, MAX_RELAY_CURSOR_BYTES, MAX_RELAY_PEER_ID_LENGTH } from './constants.js'
+import { MAX_RELAY_CURSOR_BYTES, MAX_RELAY_PEER_ID_LENGTH } from './constants.js'
+import { GROUP_MESSAGE_REF_LENGTH } from '../constants.js'
 import { GroupStoreInputError } from './errors.js'
 
 const bytesOf = (value: unknown, length: number, what: string): Uint8Array => {

@@ -4,8 +4,6 @@ import { MAX_GROUP_MEMBERS } from '../constants.js'
 /** The name of the store's `Storage.kv(...)`: one generic store holds every group's keys. */
 export const GROUP_STORE_NAME = 'groups'
 
-/** Group message refs are 16 random bytes (the dedupe key of a group message). */
-export const GROUP_MESSAGE_REF_LENGTH = 16
 
 /**
  * Most changes one `addChanges` call stores, in one atomic write. Changes are stored as they arrive (pending ones

@@ -1,0 +1,802 @@
+/** The SDK's groups (`p.groups`): create and change groups, send and receive group messages (sender keys, gossipsub, the relays' group store), receipts per member; membership changes and sender keys travel over the 1:1 sessions. Knows no libp2p node: the network comes in through the ports. */
+import { toHex, fromHex } from '../../crypto/bytes.js'
+import { Emitter } from '../../messaging/emitter.js'
+import type { GroupControlTaken } from '../../messaging/inbound.js'
+import { SyncGroup, type KeyValueStore, type MessageStatus, type MessageStore, type StoredMessage, type StoreOptions, type HistoryOptions, type DeviceAddress } from '../../storage/index.js'
+import type { GroupSessionManager } from '../../session/group-session-manager.js'
+import { KeyedMutex } from '../../util/keyed-mutex.js'
+import { CryptoError, DuplicateMessageError } from '../../crypto/errors.js'
+import { findMember, stateHash, type GroupAction, type GroupMember, type GroupRole, type GroupState, type NewMember } from '../state.js'
+import { GroupError } from '../errors.js'
+import { decodeChange } from '../change.js'
+import { senderKeyMessageChainId } from '../../crypto/sender-key.js'
+import { decodeGroupControl, decodeGroupContent, decodeGroupWire, encodeGroupContent, encodeGroupControl, encodeGroupWire, groupChangeBatches, type GroupControl } from '../message.js'
+import { groupDepositCheck, groupDepositKey, groupMessageRef, groupTopic } from '../topic.js'
+import { CausalHistory } from '../history.js'
+import { Memberships, type MembershipEffects } from './membership.js'
+import { SenderKeys, memberKey } from './keys.js'
+import { GroupDeposits } from './deposits.js'
+import { HeldKeys, HeldMessages } from './held.js'
+import { MemberNotFoundError, NotInGroupError, OnlyAdminsSendError, UnknownGroupError } from './errors.js'
+import type { ControlChannel, GossipVerdict, GroupPubsub, GroupRelays, GroupSelf, MemberDirectory, MemberRecord } from './ports.js'
+import type { GroupStorePort } from './store-port.js'
+
+/** Group message ids are 16 random bytes, like 1:1 message ids. */
+const MESSAGE_ID_BYTES = 16
+/** Receipts to one member are gathered this long, so a burst of messages costs one 1:1 message. */
+const RECEIPT_COALESCE_MS = 200
+/** How often the gaps the causal history found are looked for at the relays. */
+const REPAIR_INTERVAL_MS = 15_000
+/** A member's relays and devices are looked up again after this long (new relays, new devices). */
+const MEMBER_LOOKUP_TTL_MS = 10 * 60_000
+/** Most member lookups at once when a group's relays are gathered: a 1,024-member group does not flood the DHT. */
+const MAX_PARALLEL_LOOKUPS = 8
+
+/** The conversation key of a group's history in the message store (numbers start with '+', so they never collide). */
+export const groupConversation = (groupId: Uint8Array): string => `group:${toHex(groupId)}`
+
+/** A group as a list shows it. */
+export interface GroupSummary {
+  /** 64 lowercase hex characters */
+  groupId: string
+  name: string
+  members: number
+  /** false once we left or were removed */
+  active: boolean
+  role?: GroupRole
+}
+
+export interface GroupMemberInfo {
+  phone: string
+  role: GroupRole
+  identityKey: string
+  /** this is us */
+  self: boolean
+}
+
+/** A group as its info screen shows it. */
+export interface GroupInfo extends GroupSummary {
+  description: string
+  members: number
+  memberList: GroupMemberInfo[]
+  onlyAdminsSend: boolean
+  onlyAdminsEditInfo: boolean
+  /** hex of the state hash: two members holding the same changes show the same */
+  stateHash: string
+  version: number
+}
+
+export interface GroupMessageEvent {
+  group: string
+  id: string
+  from: string
+  text: string
+  timestamp: number
+  receivedAt: number
+  mentions: string[]
+  /** our number is among the mentions */
+  mentioned: boolean
+  quoteId?: string
+}
+
+export interface GroupEvents {
+  'group-message': GroupMessageEvent
+  /** one of our group messages changed status: sent (a relay holds it), delivered (every member has it), read (every member read it), failed */
+  'group-status': { group: string, id: string, status: MessageStatus }
+  /** a group was created, we joined or left, or its members, roles, info or settings changed */
+  'group-update': { group: string, name: string, active: boolean, added: string[], removed: string[] }
+  error: unknown
+}
+
+export interface GroupsInit {
+  self: (options?: StoreOptions) => Promise<GroupSelf | undefined>
+  store: GroupStorePort
+  /** key-value areas for the group outbox and what waits for a key */
+  kv: (name: string) => KeyValueStore
+  messages: MessageStore
+  sessions: GroupSessionManager
+  control: ControlChannel
+  directory: MemberDirectory
+  pubsub?: GroupPubsub
+  relays: GroupRelays
+  now: () => number
+  random: (n: number) => Uint8Array
+  /** whether our account has other devices (they get our changes and sender keys too) */
+  linkedDevices?: (options?: StoreOptions) => Promise<boolean>
+}
+
+export class Groups extends Emitter<GroupEvents> {
+  private readonly keys: SenderKeys
+  private readonly deposits: GroupDeposits
+  private readonly heldMessages: HeldMessages
+  private readonly heldKeys: HeldKeys
+  private readonly lock = new KeyedMutex()
+  private readonly histories = new Map<string, CausalHistory>()
+  private readonly lookups = new Map<string, { at: number, record?: MemberRecord }>()
+  private readonly receiptQueue = new Map<string, { group: Uint8Array, to: string, type: 'delivered' | 'read', ids: Uint8Array[] }>()
+  private receiptTimer?: ReturnType<typeof setTimeout>
+  private repairTimer?: ReturnType<typeof setInterval>
+  private started = false
+  private membershipsOf?: { identity: Uint8Array, memberships: Memberships }
+
+  constructor (private readonly init: GroupsInit) {
+    super()
+    this.keys = new SenderKeys({
+      sessions: init.sessions,
+      facts: init.store,
+      now: init.now,
+      send: async (to, groupId, distribution, options) => {
+        await init.control.sendGroupControl(to, encodeGroupControl({ kind: 'sender-key', groupId, distribution }), options)
+      }
+    })
+    this.deposits = new GroupDeposits({
+      store: init.kv('group-deposits'),
+      relays: init.relays,
+      now: init.now,
+      onSent: async (groupId, id) => { await this.setStatus(groupId, id, 'sent') },
+      onFailed: async (groupId, id) => { await this.setStatus(groupId, id, 'failed') },
+      onError: err => this.emit('error', err)
+    })
+    this.heldMessages = new HeldMessages(init.kv('group-held'))
+    this.heldKeys = new HeldKeys(init.kv('group-held-keys'))
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // set-up
+
+  private async me (options?: StoreOptions): Promise<{ self: GroupSelf, memberships: Memberships }> {
+    const self = await this.init.self(options)
+    if (self == null) throw new NotInGroupError('Register this device before using groups')
+    if (this.membershipsOf == null || toHex(this.membershipsOf.identity) !== toHex(self.identity.publicKey)) {
+      this.membershipsOf = { identity: self.identity.publicKey, memberships: new Memberships(this.init.store, self.identity, this.init.now) }
+    }
+    return { self, memberships: this.membershipsOf.memberships }
+  }
+
+  /** Joins every group's topic, registers them at our relays, sends our keys where they are missing, and fetches what we missed. */
+  async start (options?: StoreOptions): Promise<void> {
+    if (this.started) return
+    const self = await this.init.self(options)
+    if (self == null) return
+    this.started = true
+    this.deposits.start()
+    this.repairTimer = setInterval(() => { this.repair().catch(err => this.emit('error', err)) }, REPAIR_INTERVAL_MS)
+    for (const record of await this.init.store.listGroups(options)) {
+      if (record.leftAt != null) continue
+      this.resume(record.id).catch(err => this.emit('error', err))
+    }
+  }
+
+  /** One group back in step: topic joined, relays registered, keys distributed, relays caught up. */
+  private async resume (groupId: Uint8Array, options?: StoreOptions): Promise<void> {
+    const { self, memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    if (state == null || findMember(state, self.identity.publicKey) == null) return
+    await this.follow(groupId, self, options)
+    await this.distributeKey(groupId, state, self, options)
+    await this.catchUp(groupId, options)
+  }
+
+  async stop (): Promise<void> {
+    this.started = false
+    clearInterval(this.repairTimer)
+    clearTimeout(this.receiptTimer)
+    await this.flushReceipts().catch(err => this.emit('error', err))
+    await this.deposits.stop()
+  }
+
+  /** Resolves when no group message waits for a relay (tests, shutdown). */
+  async idle (): Promise<void> {
+    await this.deposits.idle()
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // reading
+
+  async list (options?: StoreOptions): Promise<GroupSummary[]> {
+    const { self, memberships } = await this.me(options)
+    const out: GroupSummary[] = []
+    for (const record of await this.init.store.listGroups(options)) {
+      const state = await memberships.state(record.id, options)
+      if (state == null) continue
+      out.push(this.summary(state, self, record.leftAt == null))
+    }
+    return out
+  }
+
+  async info (group: string | Uint8Array, options?: StoreOptions): Promise<GroupInfo> {
+    const groupId = parseGroupId(group)
+    const { self, memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    const record = await this.init.store.getGroup(groupId, options)
+    if (state == null || record == null) throw new UnknownGroupError()
+    return {
+      ...this.summary(state, self, record.leftAt == null),
+      description: state.description,
+      memberList: state.members.map(m => ({ phone: m.e164, role: m.role, identityKey: toHex(m.identityKey), self: toHex(m.identityKey) === toHex(self.identity.publicKey) })),
+      onlyAdminsSend: state.onlyAdminsSend,
+      onlyAdminsEditInfo: state.onlyAdminsEditInfo,
+      stateHash: toHex(stateHash(state)),
+      version: state.version
+    }
+  }
+
+  private summary (state: GroupState, self: GroupSelf, active: boolean): GroupSummary {
+    const me = findMember(state, self.identity.publicKey)
+    return { groupId: toHex(state.groupId), name: state.name, members: state.members.length, active: active && me != null, ...(me != null ? { role: me.role } : {}) }
+  }
+
+  async history (group: string | Uint8Array, options?: HistoryOptions): Promise<StoredMessage[]> {
+    return await this.init.messages.history(groupConversation(parseGroupId(group)), options)
+  }
+
+  /** Per-member receipts of one of our messages, and the counts ("delivered to 4 of 5"). */
+  async receipts (group: string | Uint8Array, id: string, options?: StoreOptions): Promise<{ members: number, delivered: number, read: number, list: Array<{ phone: string, deliveredAt?: number, readAt?: number }> }> {
+    const groupId = parseGroupId(group)
+    const { self, memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    if (state == null) throw new UnknownGroupError()
+    const list = await this.init.store.receipts(groupId, id, options)
+    const others = state.members.filter(m => m.e164 !== self.phone).length
+    return {
+      members: others,
+      delivered: list.filter(r => r.deliveredAt != null).length,
+      read: list.filter(r => r.readAt != null).length,
+      list: list.map(r => ({ phone: r.member, ...(r.deliveredAt != null ? { deliveredAt: r.deliveredAt } : {}), ...(r.readAt != null ? { readAt: r.readAt } : {}) }))
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // membership
+
+  /** Looks the numbers up and makes them members-to-be (MemberNotFoundError for a number not on Parley). */
+  private async newMembers (phones: string[], self: GroupSelf, options?: StoreOptions): Promise<NewMember[]> {
+    const out: NewMember[] = []
+    const seen = new Set<string>([self.phone])
+    for (const phone of phones) {
+      if (seen.has(phone)) continue
+      seen.add(phone)
+      const record = await this.member(phone, { ...options, fresh: true })
+      if (record == null) throw new MemberNotFoundError(`${phone.slice(0, 3)}… is not on Parley`)
+      out.push({ identityKey: record.identityKey, e164: phone })
+    }
+    return out
+  }
+
+  /** Creates a group with these numbers as members; we are its first admin. */
+  async create (name: string, phones: string[], options: StoreOptions & { description?: string, onlyAdminsSend?: boolean, onlyAdminsEditInfo?: boolean } = {}): Promise<GroupInfo> {
+    const { self, memberships } = await this.me(options)
+    const members = await this.newMembers(phones, self, options)
+    const { creation, effects } = await memberships.create({
+      e164: self.phone,
+      name,
+      ...(options.description != null ? { description: options.description } : {}),
+      members,
+      ...(options.onlyAdminsSend != null ? { onlyAdminsSend: options.onlyAdminsSend } : {}),
+      ...(options.onlyAdminsEditInfo != null ? { onlyAdminsEditInfo: options.onlyAdminsEditInfo } : {}),
+      random: this.init.random
+    }, options)
+    const groupId = effects.groupId
+    await this.init.store.putGroup({ id: groupId, name: effects.after.name, joinedAt: this.init.now() }, options)
+    await this.sendChanges(groupId, effects.after.members, self, [creation], options)
+    await this.follow(groupId, self, options)
+    await this.distributeKey(groupId, effects.after, self, options)
+    this.emitUpdate(effects, true)
+    return await this.info(groupId, options)
+  }
+
+  /** Adds members (admins only). New members get the whole log; the others the change. */
+  async add (group: string | Uint8Array, phones: string[], options?: StoreOptions): Promise<GroupInfo> {
+    const groupId = parseGroupId(group)
+    const { self } = await this.me(options)
+    const members = await this.newMembers(phones, self, options)
+    if (members.length === 0) return await this.info(groupId, options)
+    await this.change(groupId, { type: 'add', members }, options)
+    return await this.info(groupId, options)
+  }
+
+  async remove (group: string | Uint8Array, phone: string, options?: StoreOptions): Promise<GroupInfo> {
+    const groupId = parseGroupId(group)
+    await this.change(groupId, { type: 'remove', member: await this.memberKeyOf(groupId, phone, options) }, options)
+    return await this.info(groupId, options)
+  }
+
+  async promote (group: string | Uint8Array, phone: string, options?: StoreOptions): Promise<GroupInfo> {
+    const groupId = parseGroupId(group)
+    await this.change(groupId, { type: 'promote', member: await this.memberKeyOf(groupId, phone, options) }, options)
+    return await this.info(groupId, options)
+  }
+
+  async demote (group: string | Uint8Array, phone: string, options?: StoreOptions): Promise<GroupInfo> {
+    const groupId = parseGroupId(group)
+    await this.change(groupId, { type: 'demote', member: await this.memberKeyOf(groupId, phone, options) }, options)
+    return await this.info(groupId, options)
+  }
+
+  async editInfo (group: string | Uint8Array, edit: { name?: string, description?: string }, options?: StoreOptions): Promise<GroupInfo> {
+    const groupId = parseGroupId(group)
+    await this.change(groupId, { type: 'edit-info', ...edit }, options)
+    return await this.info(groupId, options)
+  }
+
+  async settings (group: string | Uint8Array, settings: { onlyAdminsSend?: boolean, onlyAdminsEditInfo?: boolean }, options?: StoreOptions): Promise<GroupInfo> {
+    const groupId = parseGroupId(group)
+    await this.change(groupId, { type: 'settings', ...settings }, options)
+    return await this.info(groupId, options)
+  }
+
+  /** Leaves the group: the others are told, our keys and the topic are dropped. */
+  async leave (group: string | Uint8Array, options?: StoreOptions): Promise<void> {
+    await this.change(parseGroupId(group), { type: 'leave' }, options)
+  }
+
+  private async memberKeyOf (groupId: Uint8Array, phone: string, options?: StoreOptions): Promise<Uint8Array> {
+    const { memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    if (state == null) throw new UnknownGroupError()
+    const m = state.members.find(x => x.e164 === phone)
+    if (m == null) throw new MemberNotFoundError('This number is not a member of the group')
+    return m.identityKey
+  }
+
+  /** Proposes our change, sends it to everyone concerned and acts on what it did. */
+  private async change (groupId: Uint8Array, action: GroupAction, options?: StoreOptions): Promise<void> {
+    await this.lock.run(toHex(groupId), async () => {
+      const { self, memberships } = await this.me(options)
+      if (await memberships.state(groupId, options) == null) throw new UnknownGroupError()
+      const { change, effects } = await memberships.propose(groupId, action, options)
+      const before = effects.before?.members ?? []
+      // everyone who was or is a member hears of it: a removed member learns it was removed
+      const told = [...new Map([...before, ...effects.after.members].map(m => [memberKey(m), m])).values()]
+      await this.sendChanges(groupId, told, self, [change], options, effects.added)
+      await this.applyEffects(effects, self, options)
+    }, options)
+  }
+
+  /** Sends changes to these members (new members get the whole log instead) and to our other devices. */
+  private async sendChanges (groupId: Uint8Array, to: GroupMember[], self: GroupSelf, changes: Uint8Array[], options?: StoreOptions, added: GroupMember[] = []): Promise<void> {
+    const { memberships } = await this.me(options)
+    const fresh = new Set(added.map(memberKey))
+    const whole = (await memberships.log(groupId, options))?.changes() ?? changes
+    for (const m of to) {
+      if (m.e164 === self.phone) continue
+      const list = fresh.has(memberKey(m)) ? whole : changes
+      for (const batch of groupChangeBatches(list)) {
+        await this.init.control.sendGroupControl(m.e164, encodeGroupControl({ kind: 'changes', groupId, changes: batch }), options)
+      }
+    }
+    if (await this.init.linkedDevices?.(options) === true) {
+      for (const batch of groupChangeBatches(whole)) await this.init.control.sendGroupControl(self.phone, encodeGroupControl({ kind: 'changes', groupId, changes: batch }), options)
+    }
+  }
+
+  /** What a membership step means for us: keys of those who went are dropped and ours replaced, new members get ours, and we follow or drop the group. */
+  private async applyEffects (effects: MembershipEffects, self: GroupSelf, options?: StoreOptions): Promise<void> {
+    const groupId = effects.groupId
+    if (effects.left) {
+      await this.init.store.markLeft(groupId, this.init.now(), options)
+      await this.keys.leave(groupId, options)
+      await this.heldMessages.forget(groupId, options)
+      await this.unfollow(groupId, self)
+      this.emitUpdate(effects, false)
+      return
+    }
+    if (findMember(effects.after, self.identity.publicKey) == null) return
+    if (effects.joined) {
+      await this.init.store.putGroup({ id: groupId, name: effects.after.name, joinedAt: this.init.now() }, options)
+      await this.follow(groupId, self, options)
+      for (const k of await this.heldKeys.release(groupId, options)) await this.takeKey(groupId, k.from, k.sender, k.distribution, options)
+    } else if (effects.changed) {
+      const record = await this.init.store.getGroup(groupId, options)
+      if (record != null && record.name !== effects.after.name) await this.init.store.putGroup({ ...record, name: effects.after.name }, options)
+    }
+    for (const m of effects.removed) await this.keys.forget(groupId, m.identityKey, options)
+    // someone went: nothing we send from now on may be readable with the key they had
+    if (effects.removed.length > 0) await this.keys.rotate(groupId, options)
+    await this.distributeKey(groupId, effects.after, self, options)
+    if (effects.joined || effects.changed || effects.added.length > 0 || effects.removed.length > 0) this.emitUpdate(effects, true)
+  }
+
+  private emitUpdate (effects: MembershipEffects, active: boolean): void {
+    this.emit('group-update', { group: toHex(effects.groupId), name: effects.after.name, active, added: effects.added.map(m => m.e164), removed: effects.removed.map(m => m.e164) })
+  }
+
+  /** Our sender key to every member (and our other devices) that does not have the current one. */
+  private async distributeKey (groupId: Uint8Array, state: GroupState, self: GroupSelf, options?: StoreOptions): Promise<void> {
+    const others = state.members.filter(m => m.e164 !== self.phone)
+    const linked = await this.init.linkedDevices?.(options) === true
+    const me = findMember(state, self.identity.publicKey)
+    await this.keys.distribute(groupId, [...others, ...(linked && me != null ? [me] : [])], options)
+  }
+
+  /** The topic joined and registered at our mailbox relays (idempotent). */
+  private async follow (groupId: Uint8Array, self: GroupSelf, options?: StoreOptions): Promise<void> {
+    const topic = groupTopic(groupId)
+    await this.init.pubsub?.join(topic, { validate: async data => await this.receiveWire(groupId, data) }, options)
+    for (const relay of self.mailboxRelays) {
+      try {
+        await this.init.relays.register(relay, [{ topic, depositCheck: groupDepositCheck(groupId) }], options)
+      } catch (err) {
+        this.emit('error', err)
+      }
+    }
+  }
+
+  private async unfollow (groupId: Uint8Array, self: GroupSelf): Promise<void> {
+    const topic = groupTopic(groupId)
+    await this.init.pubsub?.leave(topic).catch(err => this.emit('error', err))
+    for (const relay of self.mailboxRelays) await this.init.relays.unregister(relay, [topic]).catch(err => this.emit('error', err))
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // control from other members (inside the persist step of its 1:1 envelope)
+
+  /**
+   * A group control payload from `from` (its number proven by messaging), sent by its device `sender`. Stores
+   * what it must with `options` (the envelope's sync group) and returns what to do once that is durable.
+   */
+  async takeControl (from: string, sender: DeviceAddress, bytes: Uint8Array, options?: StoreOptions): Promise<GroupControlTaken> {
+    let control: GroupControl
+    try {
+      control = decodeGroupControl(bytes)
+    } catch (err) {
+      if (err instanceof GroupError) return { taken: false }
+      throw err
+    }
+    const groupId = control.groupId
+    return await this.lock.run(toHex(groupId), async () => {
+      const { self, memberships } = await this.me(options)
+      switch (control.kind) {
+        case 'changes': {
+          let effects: MembershipEffects
+          try {
+            effects = await memberships.receive(groupId, control.changes, options)
+          } catch (err) {
+            if (err instanceof GroupError) return { taken: false }
+            throw err
+          }
+          const news = effects.results.some(r => r.status === 'applied' || r.status === 'void' || r.status === 'pending')
+          if (!news) return { taken: false }
+          await this.applyEffects(effects, self, options)
+          const missing = effects.missing
+          return {
+            taken: true,
+            after: () => {
+              if (missing.length > 0) this.init.control.sendGroupControl(from, encodeGroupControl({ kind: 'want', groupId, all: false, hashes: missing })).catch(err => this.emit('error', err))
+            }
+          }
+        }
+        case 'sender-key': {
+          const state = await memberships.state(groupId, options)
+          if (state == null) {
+            // its creation may still be on its way (another member's key can overtake the admin's changes)
+            await this.heldKeys.hold(groupId, from, sender, control.distribution, options)
+            return { taken: true }
+          }
+          const chainId = await this.takeKey(groupId, from, sender, control.distribution, options)
+          if (chainId == null) return { taken: false }
+          return { taken: true, after: () => { this.releaseHeld(groupId, chainId).catch(err => this.emit('error', err)) } }
+        }
+        case 'want': {
+          const state = await memberships.state(groupId, options)
+          const log = await memberships.log(groupId, options)
+          if (state == null || log == null || !isMemberAs(state, sender.identityKey, from)) return { taken: false }
+          const wanted = new Set(control.hashes.map(h => toHex(h)))
+          const changes = control.all ? log.changes() : log.changes().filter(c => wanted.has(toHex(decodeChange(c).hash)))
+          return {
+            taken: true,
+            after: () => {
+              (async () => {
+                for (const batch of groupChangeBatches(changes)) await this.init.control.sendGroupControl(from, encodeGroupControl({ kind: 'changes', groupId, changes: batch }))
+              })().catch(err => this.emit('error', err))
+            }
+          }
+        }
+        case 'receipt': {
+          const state = await memberships.state(groupId, options)
+          if (state == null || !isMemberAs(state, sender.identityKey, from) || from === self.phone) return { taken: false }
+          const changed: Array<{ id: string, status: MessageStatus }> = []
+          for (const raw of control.ids) {
+            const id = toHex(raw)
+            const m = await this.init.messages.get(groupConversation(groupId), id, options)
+            if (m == null || m.direction !== 'out') continue
+            await this.init.store.setReceipt(groupId, id, from, control.type, this.init.now(), options)
+            const status = await this.statusFromReceipts(groupId, id, state, self, options)
+            if (status != null) {
+              const updated = await this.init.messages.updateStatus(groupConversation(groupId), id, status, options)
+              if (updated != null) changed.push({ id, status: updated.status })
+            }
+          }
+          return { taken: true, after: () => { for (const c of changed) this.emit('group-status', { group: toHex(groupId), id: c.id, status: c.status }) } }
+        }
+      }
+    }, options)
+  }
+
+  /** A member's sender key, if it comes from a device of a member under its number; resolves with its chain id (undefined: refused). */
+  private async takeKey (groupId: Uint8Array, from: string, sender: DeviceAddress, distribution: Uint8Array, options?: StoreOptions): Promise<number | undefined> {
+    const { memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    if (state == null || !isMemberAs(state, sender.identityKey, from)) return undefined
+    try {
+      return await this.keys.take(groupId, sender, distribution, options)
+    } catch (err) {
+      if (err instanceof CryptoError || err instanceof GroupError) return undefined
+      throw err
+    }
+  }
+
+  private async statusFromReceipts (groupId: Uint8Array, id: string, state: GroupState, self: GroupSelf, options?: StoreOptions): Promise<MessageStatus | undefined> {
+    const others = new Set(state.members.filter(m => m.e164 !== self.phone).map(m => m.e164))
+    if (others.size === 0) return undefined
+    const list = (await this.init.store.receipts(groupId, id, options)).filter(r => others.has(r.member))
+    if (list.filter(r => r.readAt != null).length >= others.size) return 'read'
+    if (list.filter(r => r.deliveredAt != null).length >= others.size) return 'delivered'
+    return undefined
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // messages
+
+  /** Sends a text to the group. In history (pending) before this resolves; 'sent' once a relay holds it. */
+  async send (group: string | Uint8Array, text: string, options: StoreOptions & { quoteId?: string, mentions?: string[] } = {}): Promise<StoredMessage> {
+    const groupId = parseGroupId(group)
+    const { self, memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    if (state == null) throw new UnknownGroupError()
+    const me = findMember(state, self.identity.publicKey)
+    if (me == null) throw new NotInGroupError()
+    if (state.onlyAdminsSend && me.role !== 'admin') throw new OnlyAdminsSendError()
+    const relays = await this.groupRelays(state, self, options)
+    const stored = await this.lock.run(toHex(groupId), async () => {
+      if (await this.keys.beforeSend(groupId, options)) await this.distributeKey(groupId, state, self, options)
+      const history = await this.history_(groupId, options)
+      const { lamport, history: refs } = history.nextOutgoing()
+      const id = this.init.random(MESSAGE_ID_BYTES)
+      const timestamp = this.init.now()
+      const quote = options.quoteId != null ? await this.quoteOf(groupId, options.quoteId, self, options) : undefined
+      const plaintext = encodeGroupContent({ kind: 'text', id, timestamp, lamport, history: refs, stateHash: stateHash(state), text, ...(quote != null ? { quote } : {}), mentions: options.mentions ?? [] })
+      const wire = encodeGroupWire(await this.keys.encrypt(groupId, plaintext, options))
+      const ref = groupMessageRef(wire)
+      const message: StoredMessage = { id: toHex(id), conversation: groupConversation(groupId), direction: 'out', sender: self.phone, text, timestamp, receivedAt: timestamp, status: 'pending' }
+      const sync = new SyncGroup()
+      const grouped = { ...options, syncGroup: sync }
+      await this.init.messages.addOutgoing(message, grouped)
+      await this.init.store.markSeen(groupId, ref, timestamp, grouped)
+      history.sent(ref, lamport)
+      await this.init.store.saveHistory(groupId, history.export(), grouped)
+      await this.deposits.add({ groupId, id: message.id, topic: groupTopic(groupId), depositKey: groupDepositKey(groupId), wire, relays, createdAt: timestamp }, grouped)
+      await sync.flush(options)
+      this.init.pubsub?.publish(groupTopic(groupId), wire).catch(err => this.emit('error', err))
+      return message
+    }, options)
+    this.deposits.wake()
+    return stored
+  }
+
+  private async quoteOf (groupId: Uint8Array, quoteId: string, self: GroupSelf, options?: StoreOptions): Promise<{ id: Uint8Array, author: Uint8Array } | undefined> {
+    const m = await this.init.messages.get(groupConversation(groupId), quoteId, options)
+    if (m == null) return undefined
+    const { memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    const author = m.direction === 'out' ? self.identity.publicKey : state?.members.find(x => x.e164 === m.sender)?.identityKey
+    return author != null ? { id: fromHex(quoteId), author } : undefined
+  }
+
+  /** The group's causal history, loaded on first use. */
+  private async history_ (groupId: Uint8Array, options?: StoreOptions): Promise<CausalHistory> {
+    const key = toHex(groupId)
+    let h = this.histories.get(key)
+    if (h == null) {
+      const bytes = await this.init.store.loadHistory(groupId, options)
+      h = bytes != null ? CausalHistory.import(bytes, { now: this.init.now }) : new CausalHistory({ now: this.init.now })
+      this.histories.set(key, h)
+    }
+    return h
+  }
+
+  /**
+   * One group message from gossip, a relay or a repair: deduplicated, decrypted with its sender's key (held when
+   * the key has not come yet), checked against the membership, stored with its dedupe mark, announced. The
+   * answer is gossipsub's: accept (forward), reject (invalid: penalise the peer), ignore (duplicate, not yet readable).
+   */
+  async receiveWire (groupId: Uint8Array, wire: Uint8Array, options?: StoreOptions): Promise<GossipVerdict> {
+    const ref = groupMessageRef(wire)
+    if (await this.init.store.isSeen(groupId, ref, options)) return 'ignore'
+    let ciphertext: Uint8Array
+    try {
+      ciphertext = decodeGroupWire(wire).ciphertext
+    } catch {
+      return 'reject'
+    }
+    return await this.lock.run(toHex(groupId), async () => {
+      if (await this.init.store.isSeen(groupId, ref, options)) return 'ignore'
+      const { self, memberships } = await this.me(options)
+      const state = await memberships.state(groupId, options)
+      if (state == null || findMember(state, self.identity.publicKey) == null) return 'ignore'
+      let opened: Awaited<ReturnType<SenderKeys['decrypt']>>
+      try {
+        opened = await this.keys.decrypt(groupId, ciphertext, s => findMember(state, s.identityKey) != null, options)
+      } catch (err) {
+        if (err instanceof DuplicateMessageError) return 'ignore'
+        if (err instanceof CryptoError || err instanceof GroupError) return 'reject'
+        throw err
+      }
+      if (opened == null) {
+        let chainId: number
+        try {
+          chainId = senderKeyMessageChainId(ciphertext)
+        } catch {
+          return 'reject'
+        }
+        await this.heldMessages.hold(groupId, chainId, ref, wire, options)
+        return 'ignore'
+      }
+      const author = findMember(state, opened.sender.identityKey)!
+      let content
+      try {
+        content = decodeGroupContent(opened.plaintext)
+      } catch {
+        return 'reject'
+      }
+      if (state.onlyAdminsSend && author.role !== 'admin') return 'reject'
+      const history = await this.history_(groupId, options)
+      const sync = new SyncGroup()
+      const grouped = { ...options, syncGroup: sync }
+      // the refs its history names that we lack are now gaps: the repair timer asks the relays for them
+      try {
+        if (content.kind === 'heartbeat') history.receivedHeartbeat(content)
+        else history.received(ref, content)
+      } catch (err) {
+        if (err instanceof GroupError) return 'reject'
+        throw err
+      }
+      const mine = toHex(opened.sender.identityKey) === toHex(self.identity.publicKey)
+      let event: GroupMessageEvent | undefined
+      if (content.kind === 'text') {
+        const id = toHex(content.id)
+        const receivedAt = this.init.now()
+        const base = { id, conversation: groupConversation(groupId), text: content.text, timestamp: content.timestamp, receivedAt }
+        if (mine) {
+          // sent by another device of ours
+          await this.init.messages.addOutgoing({ ...base, direction: 'out', sender: self.phone, status: 'sent' }, grouped)
+        } else if (await this.init.messages.addIncoming({ ...base, direction: 'in', sender: author.e164, status: 'delivered' }, grouped)) {
+          event = { group: toHex(groupId), id, from: author.e164, text: content.text, timestamp: content.timestamp, receivedAt, mentions: content.mentions, mentioned: content.mentions.includes(self.phone), ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}) }
+        }
+      }
+      await this.init.store.markSeen(groupId, ref, this.init.now(), grouped)
+      await this.init.store.saveHistory(groupId, history.export(), grouped)
+      await sync.flush(options)
+      if (event != null) {
+        this.emit('group-message', event)
+        this.queueReceipt(groupId, author.e164, 'delivered', content.id)
+      }
+      return 'accept'
+    }, options)
+  }
+
+  /** Messages held for a chain whose key just came: received again. */
+  private async releaseHeld (groupId: Uint8Array, chainId: number): Promise<void> {
+    for (const wire of await this.heldMessages.release(groupId, chainId)) await this.receiveWire(groupId, wire)
+  }
+
+  /** What our relays kept for us on the group's topic since we last looked. */
+  async catchUp (groupId: Uint8Array, options?: StoreOptions): Promise<number> {
+    const { self } = await this.me(options)
+    let n = 0
+    for (const relay of self.mailboxRelays) {
+      try {
+        const { messages, ack } = await this.init.relays.fetch(relay, groupTopic(groupId), options)
+        for (const m of messages) {
+          await this.receiveWire(groupId, m.message, options)
+          n++
+        }
+        const last = messages.at(-1)
+        if (last != null) await ack(last.position)
+      } catch (err) {
+        this.emit('error', err)
+      }
+    }
+    return n
+  }
+
+  /** Asks the group's relays for the messages the causal histories found missing. */
+  async repair (options?: StoreOptions): Promise<void> {
+    const { self, memberships } = await this.me(options)
+    for (const [key, history] of this.histories) {
+      const { due } = history.missing()
+      if (due.length === 0) continue
+      const groupId = fromHex(key)
+      const state = await memberships.state(groupId, options)
+      if (state == null) continue
+      const relays = await this.groupRelays(state, self, options)
+      for (const relay of [...new Set([...self.mailboxRelays, ...relays])]) {
+        let found: Uint8Array[] = []
+        try {
+          found = await this.init.relays.byRef(relay, groupTopic(groupId), groupDepositKey(groupId), due, options)
+        } catch {
+          continue
+        }
+        for (const wire of found) await this.receiveWire(groupId, wire, options)
+        if (due.every(r => history.has(r))) break
+      }
+    }
+  }
+
+  /** Marks the group's messages read and tells their senders. */
+  async markRead (group: string | Uint8Array, options?: StoreOptions): Promise<string[]> {
+    const groupId = parseGroupId(group)
+    const conversation = groupConversation(groupId)
+    const ids = await this.init.messages.markRead(conversation, undefined, options)
+    for (const id of ids) {
+      const m = await this.init.messages.get(conversation, id, options)
+      if (m != null && m.direction === 'in') this.queueReceipt(groupId, m.sender, 'read', fromHex(id))
+    }
+    return ids
+  }
+
+  private queueReceipt (groupId: Uint8Array, to: string, type: 'delivered' | 'read', id: Uint8Array): void {
+    const key = `${toHex(groupId)}|${to}|${type}`
+    const q = this.receiptQueue.get(key) ?? { group: groupId, to, type, ids: [] }
+    q.ids.push(id)
+    this.receiptQueue.set(key, q)
+    if (this.receiptTimer == null) this.receiptTimer = setTimeout(() => { this.flushReceipts().catch(err => this.emit('error', err)) }, RECEIPT_COALESCE_MS)
+  }
+
+  /** Sends the receipts gathered so far (one 1:1 message per member, group and kind). */
+  async flushReceipts (): Promise<void> {
+    clearTimeout(this.receiptTimer)
+    this.receiptTimer = undefined
+    const queued = [...this.receiptQueue.values()]
+    this.receiptQueue.clear()
+    for (const q of queued) {
+      for (let i = 0; i < q.ids.length; i += 500) {
+        await this.init.control.sendGroupControl(q.to, encodeGroupControl({ kind: 'receipt', groupId: q.group, type: q.type, ids: q.ids.slice(i, i + 500) }))
+      }
+    }
+  }
+
+  private async setStatus (groupId: Uint8Array, id: string, status: MessageStatus): Promise<void> {
+    const updated = await this.init.messages.updateStatus(groupConversation(groupId), id, status)
+    if (updated != null) this.emit('group-status', { group: toHex(groupId), id, status: updated.status })
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // members' records
+
+  /** A member's directory record, cached for MEMBER_LOOKUP_TTL_MS (`fresh`: ask the network). */
+  private async member (phone: string, options?: StoreOptions & { fresh?: boolean }): Promise<MemberRecord | undefined> {
+    const held = this.lookups.get(phone)
+    if (options?.fresh !== true && held != null && this.init.now() - held.at < MEMBER_LOOKUP_TTL_MS) return held.record
+    const record = await this.init.directory.lookup(phone, options)
+    this.lookups.set(phone, { at: this.init.now(), ...(record != null ? { record } : {}) })
+    return record
+  }
+
+  /** Every relay that is a mailbox relay of some member (ours included): where a group message must be held. */
+  private async groupRelays (state: GroupState, self: GroupSelf, options?: StoreOptions): Promise<string[]> {
+    const relays = new Set(self.mailboxRelays)
+    const others = state.members.filter(m => m.e164 !== self.phone)
+    for (let i = 0; i < others.length; i += MAX_PARALLEL_LOOKUPS) {
+      const records = await Promise.all(others.slice(i, i + MAX_PARALLEL_LOOKUPS).map(async m => await this.member(m.e164, options).catch(() => undefined)))
+      for (const r of records) for (const relay of r?.mailboxRelays ?? []) relays.add(relay)
+    }
+    return [...relays]
+  }
+}
+
+/** A group id given as 64 hex characters or 32 bytes. */
+export function parseGroupId (group: string | Uint8Array): Uint8Array {
+  if (group instanceof Uint8Array) {
+    if (group.length !== 32) throw new UnknownGroupError('A group id is 32 bytes')
+    return group
+  }
+  if (!/^[0-9a-f]{64}$/.test(group)) throw new UnknownGroupError('A group id is 64 hex characters')
+  return fromHex(group)
+}
+
+/** The identity is a member and the number is the one the group knows it by (a number proven for another key is not this member). */
+function isMemberAs (state: GroupState, identityKey: Uint8Array, e164: string): boolean {
+  const m = findMember(state, identityKey)
+  return m != null && m.e164 === e164
+}
