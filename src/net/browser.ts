@@ -1,4 +1,4 @@
-/** Factory for a Parley libp2p node in a browser tab: WebSockets to relays, circuit relay reservations, WebRTC between browsers. Knows nothing of the page. */
+/** Factory for a Parley libp2p node in a browser tab: WebSockets to relays, circuit relay reservations, WebRTC between browsers, gossipsub for group topics. Knows nothing of the page. */
 import { createLibp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'
 import { webRTC } from '@libp2p/webrtc'
@@ -8,6 +8,7 @@ import { yamux } from '@libp2p/yamux'
 import { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater, type ParleyNodeInit } from './options.js'
 import { AGENT_VERSION, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './constants.js'
 import { stickyInitChannelEvents } from './webrtc-init-channel.js'
+import { parleyGossipsub } from './gossip/service.js'
 
 /** A browser cannot listen on sockets: it is reached through a relay reservation and WebRTC. */
 export const BROWSER_DEFAULT_LISTEN = ['/p2p-circuit', '/webrtc']
@@ -41,7 +42,10 @@ export async function createBrowserNode (init: ParleyNodeInit = {}) {
     },
     connectionMonitor: { pingInterval: BROWSER_PING_INTERVAL_MS },
     peerDiscovery: bootstrapDiscovery(init.bootstrap),
-    services: commonServices(init.dhtMode ?? 'client', init.dht)
+    services: {
+      ...commonServices(init.dhtMode ?? 'client', init.dht),
+      pubsub: parleyGossipsub(init.gossip)
+    }
   })
 }
 

@@ -1,14 +1,9 @@
 /** Rate limits on the DHT writes a node accepts (PUT_VALUE, ADD_PROVIDER): token buckets per remote peer, per remote IP and in total, enforced per message on kad-dht's inbound handler. Knows nothing of what the records mean. */
 import type { Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions, StreamHandlerRecord } from '@libp2p/interface'
 import { ipBucket } from './ip-bucket.js'
+import { TokenBuckets, type TokenRate } from './token-buckets.js'
 
-/** Burst and sustained rate of one token bucket. */
-export interface TokenRate {
-  /** tokens a full bucket holds: writes accepted back to back */
-  burst: number
-  /** tokens added per second */
-  perSecond: number
-}
+export type { TokenRate }
 
 /**
  * Writes one peer may make: an honest device puts its directory record (and now and then a release or a
@@ -54,37 +49,6 @@ export class DhtWriteRateLimitedError extends Error {
   }
 }
 
-interface Bucket { tokens: number, at: number }
-
-/** Token buckets keyed by source, the least recently used forgotten beyond `max`. */
-class Buckets {
-  private readonly map = new Map<string, Bucket>()
-  constructor (private readonly rate: TokenRate, private readonly max: number) {}
-
-  /** The source's bucket refilled to `now`, moved to the most recently used end. */
-  private refill (key: string, now: number): Bucket {
-    const b = this.map.get(key) ?? { tokens: this.rate.burst, at: now }
-    this.map.delete(key)
-    b.tokens = Math.min(this.rate.burst, b.tokens + (now - b.at) / 1000 * this.rate.perSecond)
-    b.at = now
-    this.map.set(key, b)
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string)
-    return b
-  }
-
-  has (key: string, now: number): boolean {
-    return this.refill(key, now).tokens >= 1
-  }
-
-  take (key: string, now: number): void {
-    this.refill(key, now).tokens -= 1
-  }
-
-  get size (): number {
-    return this.map.size
-  }
-}
-
 export interface DhtWriteStats {
   admitted: number
   refused: { peer: number, ip: number, total: number }
@@ -93,15 +57,15 @@ export interface DhtWriteStats {
 /** Admits or refuses one DHT write from a connection; all three buckets must have a token, and only then is one taken from each. */
 export class DhtWriteLimiter {
   readonly stats: DhtWriteStats = { admitted: 0, refused: { peer: 0, ip: 0, total: 0 } }
-  private readonly peers: Buckets
-  private readonly ips: Buckets
-  private readonly total: Buckets
+  private readonly peers: TokenBuckets
+  private readonly ips: TokenBuckets
+  private readonly total: TokenBuckets
 
   constructor (limits: Partial<DhtWriteLimits> = {}, private readonly now: () => number = Date.now) {
     const l = { ...DEFAULT_DHT_WRITE_LIMITS, ...limits }
-    this.peers = new Buckets(l.perPeer, MAX_TRACKED_SOURCES)
-    this.ips = new Buckets(l.perIp, MAX_TRACKED_SOURCES)
-    this.total = new Buckets(l.total, 1)
+    this.peers = new TokenBuckets(l.perPeer, MAX_TRACKED_SOURCES)
+    this.ips = new TokenBuckets(l.perIp, MAX_TRACKED_SOURCES)
+    this.total = new TokenBuckets(l.total, 1)
   }
 
   /** Throws DhtWriteRateLimitedError when `remotePeer` (at `remoteAddr`'s IP) may not write now; otherwise counts the write. */

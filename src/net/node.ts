@@ -1,4 +1,4 @@
-/** Factory for a Parley libp2p node in Node.js: TCP, WebSockets, WebRTC and circuit relay. Knows nothing of relays' services or of messages. */
+/** Factory for a Parley libp2p node in Node.js: TCP, WebSockets, WebRTC and circuit relay, gossipsub for group topics. Knows nothing of relays' services or of messages. */
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -9,6 +9,7 @@ import { yamux } from '@libp2p/yamux'
 import { dcutr } from '@libp2p/dcutr'
 import { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater, type ParleyNodeInit } from './options.js'
 import { AGENT_VERSION, DEFAULT_ICE_SERVERS, DIAL_TIMEOUT_MS } from './constants.js'
+import { parleyGossipsub } from './gossip/service.js'
 
 /** Default Node listeners: loopback TCP and WebSockets on free ports, plus relayed and WebRTC addresses. */
 export const NODE_DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws', '/p2p-circuit', '/webrtc']
@@ -35,7 +36,8 @@ export async function createNodeNode (init: ParleyNodeInit = {}) {
     peerDiscovery: bootstrapDiscovery(init.bootstrap),
     services: {
       ...commonServices(init.dhtMode ?? 'server', init.dht),
-      dcutr: dcutr()
+      dcutr: dcutr(),
+      pubsub: parleyGossipsub(init.gossip)
     }
   })
 }

@@ -6,6 +6,7 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { DHT_PROTOCOL } from './constants.js'
 import { MemoryDatastore } from 'datastore-core'
 import { DhtWriteLimiter, limitDhtWrites, type DhtWriteLimits } from './dht-limits.js'
+import type { ParleyGossipInit, ParleyPubsub } from './gossip/service.js'
 import type { PrivateKey, PeerDiscovery, ComponentLogger, Libp2p } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import type { Libp2pOptions } from 'libp2p'
@@ -34,6 +35,8 @@ export interface ParleyNodeInit {
   dht?: DhtRecordRules
   /** libp2p's datastore (DHT records, peer store) @default libp2p's in-memory one; wrapped by `dht.wrapDatastore` when given */
   datastore?: Datastore
+  /** Gossipsub settings of client nodes (group topics, docs/gossip.md) @default parleyGossipsub's defaults */
+  gossip?: ParleyGossipInit
 }
 
 /** kad-dht validators and selectors keyed by namespace (the first path segment of the key). */
@@ -95,8 +98,11 @@ export function commonServices (dhtMode: 'client' | 'server', rules: DhtRecordRu
 /** The service instances every Parley node has (what `commonServices` builds). */
 export type CommonServices = { [K in keyof ReturnType<typeof commonServices>]: ReturnType<ReturnType<typeof commonServices>[K]> }
 
-/** What the client facade needs of a node: libp2p with the common services. Both the Node and the browser node are one. */
-export type ClientNode = Libp2p<CommonServices>
+/** The services of a client node: the common ones and gossipsub for group topics (`pubsub`, docs/gossip.md); relays run no gossipsub. */
+export type ClientServices = CommonServices & { pubsub: ParleyPubsub }
+
+/** What the client facade needs of a node: libp2p with the client services. Both the Node and the browser node are one. */
+export type ClientNode = Libp2p<ClientServices>
 
 /**
  * Allows dials to loopback and private addresses, including `ws://`, which the
