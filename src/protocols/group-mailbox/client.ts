@@ -209,8 +209,7 @@ class OwnerSession {
         if (answer.type === RelayFrame.Type.RESULT && answer.status !== RelayFrame.Status.OK) throw frameError(answer)
         return answer
       } catch (err) {
-        // a refusal leaves the session usable; anything else (timeout, broken stream, bad frame) ends it
-        if (!(err instanceof GroupMailboxServiceError || err instanceof RateLimitedError)) this.fail(err as Error)
+        this.fail(err)
         throw err
       } finally {
         progress.clear()
@@ -220,10 +219,12 @@ class OwnerSession {
     return await run
   }
 
-  private fail (err: Error): void {
+  /** Ends the session for anything but a refusal (a timeout, a broken stream, a frame or answer breaking the protocol); a refusal leaves it usable. */
+  fail (err: unknown): void {
+    if (err instanceof GroupMailboxServiceError || err instanceof RateLimitedError) return
     if (this.ended) return
     this.ended = true
-    this.stream.abort(err)
+    this.stream.abort(err as Error)
   }
 
   /** Ends the session once earlier requests are answered. */
@@ -337,12 +338,22 @@ export class GroupTopicFetch implements AsyncIterable<GroupMessageEntry> {
     while (true) {
       const answer = await this.session.request({ type: ClientFrame.Type.FETCH, topic: Uint8Array.from(this.topic), position: after }, this.options)
       if (answer.type === RelayFrame.Type.DRAINED) return
-      if (answer.type !== RelayFrame.Type.MESSAGES || answer.messages.length === 0) throw new ProtocolViolationError('expected MESSAGES or DRAINED')
-      const page = answer.messages.map(entryOf)
-      // positions only grow: a relay that sends a page again (or goes backwards) would keep us fetching forever
-      for (const e of page) {
-        if (after !== '' && e.position <= after) throw new ProtocolViolationError('the relay sent positions out of order')
-        after = e.position
+      if (answer.type !== RelayFrame.Type.MESSAGES || answer.messages.length === 0) {
+        const err = new ProtocolViolationError('expected MESSAGES or DRAINED')
+        this.session.fail(err)
+        throw err
+      }
+      let page: GroupMessageEntry[]
+      try {
+        page = answer.messages.map(entryOf)
+        // positions only grow: a relay that sends a page again (or goes backwards) would keep us fetching forever
+        for (const e of page) {
+          if (after !== '' && e.position <= after) throw new ProtocolViolationError('the relay sent positions out of order')
+          after = e.position
+        }
+      } catch (err) {
+        this.session.fail(err)
+        throw err
       }
       yield * page
     }
@@ -352,7 +363,11 @@ export class GroupTopicFetch implements AsyncIterable<GroupMessageEntry> {
   async ack (position: string, options: GroupMailboxCallOptions = {}): Promise<string> {
     if (position === '' || position.length > MAX_POSITION_LENGTH) throw new InvalidGroupMailboxRequestError('not a position')
     const answer = await this.session.request({ type: ClientFrame.Type.ACK, topic: Uint8Array.from(this.topic), position }, options)
-    if (answer.type !== RelayFrame.Type.RESULT) throw new ProtocolViolationError('expected the ACK\'s RESULT')
+    if (answer.type !== RelayFrame.Type.RESULT || answer.position.length > MAX_POSITION_LENGTH) {
+      const err = new ProtocolViolationError('expected the ACK\'s RESULT')
+      this.session.fail(err)
+      throw err
+    }
     return answer.position
   }
 
