@@ -1,4 +1,4 @@
-// Group mailboxes in a real relay process: only owners (devices with prekeys here) register topics, a stranger holding the key deposits, messages and cursors survive a restart, the metrics count them, and --group-mailbox-ttl expires them.
+// The group mailbox flags, and group mailboxes in a real relay process: only owners (devices with prekeys here) register topics, a stranger holding the key deposits, messages and cursors survive a restart, the metrics count them, and --group-mailbox-ttl expires them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
@@ -12,6 +12,7 @@ import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKem
 import { startNode } from '../protocols/nodes.js'
 import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
+import { parseRelayConfig, usage } from '../../relay-node/src/config.js'
 
 const LISTEN = ['/ip4/127.0.0.1/tcp/0']
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -110,5 +111,24 @@ describe('parley-relay group mailboxes', () => {
     expect(ok).not.toBeInstanceOf(Error)
     expect(await fetchAll(device, r, owner, topic)).toHaveLength(1)
     await retryUntil(async () => { if ((await fetchAll(device, r, owner, topic)).length !== 0) throw new Error('still there') }, { timeout: 10_000, interval: 250, what: 'expiry' })
+  })
+})
+
+describe('group mailbox flags', () => {
+  const parse = (argv: string[], env: Record<string, string> = {}): Record<string, unknown> => {
+    const r = parseRelayConfig(['--data', '/tmp/x', ...argv], env)
+    if (r.help) throw new Error('help')
+    return r.config as unknown as Record<string, unknown>
+  }
+
+  it('has the documented defaults, takes flags and PARLEY_* variables (flags win), and refuses values out of range', () => {
+    expect(parse([])).toMatchObject({ groupMailboxTtlMs: 30 * 24 * 3600 * 1000, groupMailboxMaxMessages: 100_000, groupMailboxMaxBytes: 512 * 1024 * 1024, groupMailboxMaxTopics: 512 })
+    expect(parse(['--group-mailbox-ttl', '1500', '--group-mailbox-max-messages', '7', '--group-mailbox-max-bytes', '2048', '--group-mailbox-max-topics', '3']))
+      .toMatchObject({ groupMailboxTtlMs: 1500, groupMailboxMaxMessages: 7, groupMailboxMaxBytes: 2048, groupMailboxMaxTopics: 3 })
+    expect(parse(['--group-mailbox-max-topics', '9'], { PARLEY_GROUP_MAILBOX_MAX_TOPICS: '4', PARLEY_GROUP_MAILBOX_TTL: '5000' })).toMatchObject({ groupMailboxMaxTopics: 9, groupMailboxTtlMs: 5000 })
+    expect(() => parse(['--group-mailbox-ttl', '999'])).toThrow('--group-mailbox-ttl: 999 is out of range')
+    expect(() => parse(['--group-mailbox-max-topics', '0'])).toThrow('--group-mailbox-max-topics: 0 is out of range')
+    expect(() => parse(['--group-mailbox-max-bytes', '1023'])).toThrow('--group-mailbox-max-bytes: 1023 is out of range')
+    expect(usage()).toContain('--group-mailbox-max-messages')
   })
 })
