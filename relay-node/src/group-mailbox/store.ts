@@ -294,7 +294,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
     if (!POSITION_PATTERN.test(position)) throw new InvalidGroupMailboxRequestError('not a position')
     const t = toHex(topic)
     const { cursor, moved } = await this.enqueue<{ cursor: string, moved: boolean }>({ kind: 'ack', device: mailboxKey(owner), topic: t, position })
-    if (moved) await this.trimAll(t)
+    if (moved) await this.soon({ kind: 'trim', topic: t })
     return cursor
   }
 
@@ -359,9 +359,21 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
     return out
   }
 
+  /** What an unregistration leaves, each begun before the caller is answered (see `soon`). */
   private async followUp (work: FollowUp): Promise<void> {
-    for (const instance of work.purges) await this.purgeAll(instance)
-    for (const topic of work.trims) await this.trimAll(topic)
+    for (const instance of work.purges) await this.soon({ kind: 'purge', instance })
+    for (const topic of work.trims) await this.soon({ kind: 'trim', topic })
+  }
+
+  /**
+   * Runs the first chunk of a deletion before resolving (an ack of a page, a small topic's purge: all of it) and
+   * the rest in the background, so an answer never waits for a huge deletion; what a failure or a restart leaves,
+   * the sweep finishes (it trims every topic and purges every marked generation).
+   */
+  private async soon (step: Request<Extract<MaintenanceOp, { kind: 'trim' | 'purge' }>>): Promise<void> {
+    if (!(await this.enqueue<boolean>(step))) return
+    const rest = step.kind === 'trim' ? this.trimAll(step.topic) : this.purgeAll(step.instance)
+    rest.catch(() => {})
   }
 
   private async trimAll (topic: string): Promise<void> {
