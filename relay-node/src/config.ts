@@ -1,6 +1,7 @@
 /** Relay configuration from command-line flags and PARLEY_* environment variables, validated into one object. Knows nothing of libp2p beyond multiaddr syntax. */
 import { multiaddr } from '@multiformats/multiaddr'
 import { MAILBOX_TTL_MS, MAX_BYTES_PER_MAILBOX, MAX_ENVELOPES_PER_MAILBOX } from './mailbox/limits.js'
+import { GROUP_MAILBOX_TTL_MS, MAX_BYTES_PER_TOPIC, MAX_MESSAGES_PER_TOPIC, MAX_TOPICS_PER_DEVICE } from './group-mailbox/limits.js'
 import { SMS_PER_HOUR } from './verifier/limits.js'
 
 export interface RelayConfig {
@@ -34,6 +35,11 @@ export interface RelayConfig {
   mailboxTtlMs: number
   mailboxMaxEnvelopes: number
   mailboxMaxBytes: number
+  /** group mailboxes: messages expire (and unused registrations lapse) after this many ms; quota per topic in messages and bytes, topics per owner device */
+  groupMailboxTtlMs: number
+  groupMailboxMaxMessages: number
+  groupMailboxMaxBytes: number
+  groupMailboxMaxTopics: number
 }
 
 /** `log` prints each SMS as a JSON line on stdout; `webhook` POSTs `{to, text}` to a URL. */
@@ -72,7 +78,12 @@ const RELAY_DEFAULTS = {
   /** docs/design.md §6 and relay-node/src/mailbox/limits.ts */
   mailboxTtlMs: MAILBOX_TTL_MS,
   mailboxMaxEnvelopes: MAX_ENVELOPES_PER_MAILBOX,
-  mailboxMaxBytes: MAX_BYTES_PER_MAILBOX
+  mailboxMaxBytes: MAX_BYTES_PER_MAILBOX,
+  /** docs/group-mailbox.md and relay-node/src/group-mailbox/limits.ts */
+  groupMailboxTtlMs: GROUP_MAILBOX_TTL_MS,
+  groupMailboxMaxMessages: MAX_MESSAGES_PER_TOPIC,
+  groupMailboxMaxBytes: MAX_BYTES_PER_TOPIC,
+  groupMailboxMaxTopics: MAX_TOPICS_PER_DEVICE
 } as const
 
 interface FlagSpec {
@@ -104,7 +115,11 @@ const FLAGS: Record<string, FlagSpec> = {
   '--verify-sms-per-hour': { key: 'verifySmsPerHour', env: 'PARLEY_VERIFY_SMS_PER_HOUR', kind: 'int', min: 1, max: 1_000_000, help: `SMS the verifier sends per hour in all, your SMS budget (default ${RELAY_DEFAULTS.verifySmsPerHour})` },
   '--mailbox-ttl': { key: 'mailboxTtlMs', env: 'PARLEY_MAILBOX_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms an undelivered envelope is kept (default ${RELAY_DEFAULTS.mailboxTtlMs}, 30 days)` },
   '--mailbox-max-envelopes': { key: 'mailboxMaxEnvelopes', env: 'PARLEY_MAILBOX_MAX_ENVELOPES', kind: 'int', min: 1, max: 10_000_000, help: `envelopes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxEnvelopes})` },
-  '--mailbox-max-bytes': { key: 'mailboxMaxBytes', env: 'PARLEY_MAILBOX_MAX_BYTES', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxBytes})` }
+  '--mailbox-max-bytes': { key: 'mailboxMaxBytes', env: 'PARLEY_MAILBOX_MAX_BYTES', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes held per mailbox (default ${RELAY_DEFAULTS.mailboxMaxBytes})` },
+  '--group-mailbox-ttl': { key: 'groupMailboxTtlMs', env: 'PARLEY_GROUP_MAILBOX_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms a group message (and an unused topic registration) is kept (default ${RELAY_DEFAULTS.groupMailboxTtlMs}, 30 days)` },
+  '--group-mailbox-max-messages': { key: 'groupMailboxMaxMessages', env: 'PARLEY_GROUP_MAILBOX_MAX_MESSAGES', kind: 'int', min: 1, max: 100_000_000, help: `messages held per group topic (default ${RELAY_DEFAULTS.groupMailboxMaxMessages})` },
+  '--group-mailbox-max-bytes': { key: 'groupMailboxMaxBytes', env: 'PARLEY_GROUP_MAILBOX_MAX_BYTES', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes held per group topic (default ${RELAY_DEFAULTS.groupMailboxMaxBytes})` },
+  '--group-mailbox-max-topics': { key: 'groupMailboxMaxTopics', env: 'PARLEY_GROUP_MAILBOX_MAX_TOPICS', kind: 'int', min: 1, max: 1_000_000, help: `group topics one owner device may register (default ${RELAY_DEFAULTS.groupMailboxMaxTopics})` }
 }
 
 export function usage (): string {
@@ -237,7 +252,11 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     trustedVerifiers: [],
     mailboxTtlMs: RELAY_DEFAULTS.mailboxTtlMs,
     mailboxMaxEnvelopes: RELAY_DEFAULTS.mailboxMaxEnvelopes,
-    mailboxMaxBytes: RELAY_DEFAULTS.mailboxMaxBytes
+    mailboxMaxBytes: RELAY_DEFAULTS.mailboxMaxBytes,
+    groupMailboxTtlMs: RELAY_DEFAULTS.groupMailboxTtlMs,
+    groupMailboxMaxMessages: RELAY_DEFAULTS.groupMailboxMaxMessages,
+    groupMailboxMaxBytes: RELAY_DEFAULTS.groupMailboxMaxBytes,
+    groupMailboxMaxTopics: RELAY_DEFAULTS.groupMailboxMaxTopics
   }
   const target = config as unknown as Record<string, unknown>
   for (const [flag, values] of raw) {

@@ -2,10 +2,12 @@
 import { createServer, type Server } from 'node:http'
 import type { RelayNode } from './relay.js'
 import type { MailboxStats } from './mailbox/index.js'
+import type { GroupMailboxStats } from './group-mailbox/index.js'
 
 /** Counters kept by the relay's services, shown when given. */
 export interface MetricSources {
   mailbox?: MailboxStats
+  groupMailbox?: GroupMailboxStats
 }
 
 interface Sample { name: string, help: string, type: 'gauge' | 'counter', values: Array<[labels: string, value: number]> }
@@ -24,6 +26,17 @@ function mailboxSamples (stats: MailboxStats): Sample[] {
     { name: 'parley_mailbox_delivered_total', help: 'Envelopes sent to owners', type: 'counter', values: [['', stats.delivered]] },
     { name: 'parley_mailbox_acked_total', help: 'Envelopes deleted after the owner acked them', type: 'counter', values: [['', stats.acked]] },
     { name: 'parley_mailbox_expired_total', help: 'Envelopes deleted unfetched after the TTL', type: 'counter', values: [['', stats.expired]] }
+  ]
+}
+
+function groupMailboxSamples (stats: GroupMailboxStats): Sample[] {
+  return [
+    { name: 'parley_group_mailbox_deposits_total', help: 'Group messages stored (synced)', type: 'counter', values: [['', stats.deposited]] },
+    { name: 'parley_group_mailbox_duplicates_total', help: 'Group deposits of messages already stored (nothing written)', type: 'counter', values: [['', stats.duplicates]] },
+    { name: 'parley_group_mailbox_refusals_total', help: 'Group deposits refused (unknown topic or key, quota, rate, size)', type: 'counter', values: [['', stats.refused]] },
+    { name: 'parley_group_mailbox_delivered_total', help: 'Group messages sent to devices (fetches and gets by ref)', type: 'counter', values: [['', stats.delivered]] },
+    { name: 'parley_group_mailbox_acked_total', help: 'Group messages deleted once every registered device acked them', type: 'counter', values: [['', stats.acked]] },
+    { name: 'parley_group_mailbox_expired_total', help: 'Group messages deleted after the TTL', type: 'counter', values: [['', stats.expired]] }
   ]
 }
 
@@ -61,7 +74,8 @@ export function collect (node: RelayNode, startedAt: number, sources: MetricSour
     { name: 'process_external_bytes', help: 'Memory outside the V8 heap held by JavaScript objects (Buffers, ArrayBuffers)', type: 'gauge', values: [['', mem.external]] },
     { name: 'process_array_buffers_bytes', help: 'ArrayBuffers and Buffers (part of external)', type: 'gauge', values: [['', mem.arrayBuffers]] },
     { name: 'parley_uptime_seconds', help: 'Seconds since the relay started', type: 'gauge', values: [['', Math.round((Date.now() - startedAt) / 1000)]] },
-    ...(sources.mailbox != null ? mailboxSamples(sources.mailbox) : [])
+    ...(sources.mailbox != null ? mailboxSamples(sources.mailbox) : []),
+    ...(sources.groupMailbox != null ? groupMailboxSamples(sources.groupMailbox) : [])
   ]
 }
 

@@ -15,12 +15,14 @@ import { verifierServer, type VerifierBackend } from '../../src/protocols/verify
 import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/index.js'
 import { DirectoryDatastore, DIRECTORY_SWEEP_INTERVAL_MS, directoryDhtRules, type DirectoryDhtRules, type DirectoryDhtRulesOptions } from '../../src/directory/index.js'
 import { mailboxServer, type MailboxBackend } from '../../src/protocols/mailbox/index.js'
+import { groupMailboxServer, type GroupMailboxBackend } from '../../src/protocols/group-mailbox/index.js'
 
 /** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
 export interface RelayBackends {
   verifier?: VerifierBackend
   prekeys?: PreKeyBackend
   mailbox?: MailboxBackend
+  groupMailbox?: GroupMailboxBackend
   /** libp2p's datastore (DHT records, peer store); libp2p's in-memory one when absent */
   datastore?: Datastore
 }
@@ -84,7 +86,8 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
       autonat: autoNAT(),
       ...(backends.verifier != null ? { verifier: verifierServer({ backend: backends.verifier }) } : {}),
       ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {}),
-      ...(backends.mailbox != null ? { mailbox: mailboxServer({ backend: backends.mailbox }) } : {})
+      ...(backends.mailbox != null ? { mailbox: mailboxServer({ backend: backends.mailbox }) } : {}),
+      ...(backends.groupMailbox != null ? { groupMailbox: groupMailboxServer({ backend: backends.groupMailbox }) } : {})
     }
   })
   if (datastore instanceof DirectoryDatastore) {

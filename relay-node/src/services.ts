@@ -1,10 +1,11 @@
-/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, libp2p's datastore over it, the prekey store, the verifier backend (when on), and their sweepers. */
+/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, libp2p's datastore over it, the prekey store, the mailbox and group mailbox stores, the verifier backend (when on), and their sweepers. */
 import { join } from 'node:path'
 import { KeyValueDatastore, openLevel, StoreLockedError, type LevelStorage } from '../../src/storage/index.js'
 import { toHex } from '../../src/crypto/bytes.js'
 import { ConfigError, type RelayConfig } from './config.js'
 import { RelayPreKeyStore } from './prekeys/index.js'
 import { RelayMailboxStore, SWEEP_INTERVAL_MS as MAILBOX_SWEEP_INTERVAL_MS } from './mailbox/index.js'
+import { RelayGroupMailboxStore, GROUP_SWEEP_INTERVAL_MS } from './group-mailbox/index.js'
 import { PhoneVerifier, loadOrCreateVerifierKey, loadOrCreateVerifierSecret, logGateway, webhookGateway, SWEEP_INTERVAL_MS, type SmsGateway } from './verifier/index.js'
 
 const DB_DIR = 'db'
@@ -22,6 +23,7 @@ export interface RelayServices {
   /** libp2p's datastore (DHT records, peer store) in the relay's LevelDB, so they survive restarts */
   datastore: KeyValueDatastore
   mailbox: RelayMailboxStore
+  groupMailbox: RelayGroupMailboxStore
   /** present when --verifier is on */
   verifier?: PhoneVerifier
   /** hex of the verifier's public key, for the listening line */
@@ -73,11 +75,21 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
   const mailboxSweep = setInterval(() => { mailbox.sweep().catch(err => init.log(`mailbox sweep failed: ${(err as Error).message}`)) }, Math.min(MAILBOX_SWEEP_INTERVAL_MS, config.mailboxTtlMs))
   mailboxSweep.unref()
   timers.push(mailboxSweep)
+  // the same owners (devices with prekeys here) may register group topics (docs/group-mailbox.md)
+  const groupMailbox = new RelayGroupMailboxStore({
+    kv: storage.kv('relay-group-mailbox'),
+    isKnownOwner: async owner => await prekeys.knows(owner.identityKey, owner.deviceId),
+    limits: { ttlMs: config.groupMailboxTtlMs, maxMessagesPerTopic: config.groupMailboxMaxMessages, maxBytesPerTopic: config.groupMailboxMaxBytes, maxTopicsPerDevice: config.groupMailboxMaxTopics }
+  })
+  const groupSweep = setInterval(() => { groupMailbox.sweep().catch(err => init.log(`group mailbox sweep failed: ${(err as Error).message}`)) }, Math.min(GROUP_SWEEP_INTERVAL_MS, config.groupMailboxTtlMs))
+  groupSweep.unref()
+  timers.push(groupSweep)
   const services: RelayServices = {
     storage,
     prekeys,
     datastore,
     mailbox,
+    groupMailbox,
     async close () {
       for (const t of timers) clearInterval(t)
       await storage.close()

@@ -4,10 +4,12 @@ import { rateLimitedRow, statusTable, type StatusTable } from '../../src/protoco
 import { RateLimitedError } from '../../src/protocols/errors.js'
 import { STATUSES as DM } from '../../src/protocols/dm/errors.js'
 import { STATUSES as MAILBOX } from '../../src/protocols/mailbox/errors.js'
+import { STATUSES as GROUP_MAILBOX } from '../../src/protocols/group-mailbox/errors.js'
 import { STATUSES as PREKEYS } from '../../src/protocols/prekeys/errors.js'
 import { STATUSES as VERIFY } from '../../src/protocols/verify/errors.js'
 import { DmResponse } from '../../src/protocols/dm/pb/dm.js'
 import { RelayFrame } from '../../src/protocols/mailbox/pb/mailbox.js'
+import { RelayFrame as GroupRelayFrame } from '../../src/protocols/group-mailbox/pb/group-mailbox.js'
 import { PreKeyResponse } from '../../src/protocols/prekeys/pb/prekeys.js'
 import { VerifyResponse } from '../../src/protocols/verify/pb/verify.js'
 
@@ -16,6 +18,7 @@ type AnyTable = StatusTable<string, { status: string, message: string }>
 const tables: Array<[string, AnyTable, object]> = [
   ['dm', DM as unknown as AnyTable, DmResponse.Status],
   ['mailbox', MAILBOX as unknown as AnyTable, RelayFrame.Status],
+  ['group mailbox', GROUP_MAILBOX as unknown as AnyTable, GroupRelayFrame.Status],
   ['prekeys', PREKEYS as unknown as AnyTable, PreKeyResponse.Status],
   ['verify', VERIFY as unknown as AnyTable, VerifyResponse.Status]
 ]

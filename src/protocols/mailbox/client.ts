@@ -1,7 +1,7 @@
 /** The client side of /parley/mailbox/1.0.0: senders deposit envelopes (pipelined on one stream); the owner opens its mailbox, drains it, stays subscribed and acks. */
-import { TimeoutError } from '@libp2p/interface'
 import { toDialTarget, type DialingNode, type RelayTarget } from '../request-response.js'
 import { ProtocolViolationError } from '../errors.js'
+import { ProgressTimer } from '../progress-timer.js'
 import { signAuth } from './auth.js'
 import { MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_ENVELOPE_BYTES, MAX_PAGE_ENVELOPES, MAX_RELAY_FRAME_BYTES, TIMEOUT } from './constants.js'
 import { EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxClosedError, frameError } from './errors.js'
@@ -63,31 +63,6 @@ export type DepositResult =
   | { status: 'ok', id: string }
   | { status: 'refused', error: Error }
   | { status: 'failed', error: Error }
-
-/** A controller whose signal fires after `ms` without a reset(), or when `outer` aborts. */
-class ProgressTimer {
-  private readonly controller = new AbortController()
-  private timer: ReturnType<typeof setTimeout> | undefined
-  private readonly onOuter = (): void => { this.controller.abort(this.outer?.reason) }
-
-  constructor (private readonly ms: number, private readonly outer?: AbortSignal) {
-    if (outer?.aborted === true) this.controller.abort(outer.reason)
-    outer?.addEventListener('abort', this.onOuter, { once: true })
-    this.reset()
-  }
-
-  get signal (): AbortSignal { return this.controller.signal }
-
-  reset (): void {
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => { this.controller.abort(new TimeoutError(`no progress in ${this.ms} ms`)) }, this.ms)
-  }
-
-  clear (): void {
-    clearTimeout(this.timer)
-    this.outer?.removeEventListener('abort', this.onOuter)
-  }
-}
 
 function decodeRelayFrame (bytes: Uint8Array): RelayFrame {
   try {

@@ -31,11 +31,8 @@ export const MAX_ACK_IDS = 1000
 /** Deposits a relay processes at once per stream before it stops reading (flow control: 32 × 256 KiB = 8 MiB at worst). */
 export const MAX_PIPELINED_DEPOSITS = 32
 
-/** An auth timestamp may differ from the relay's clock by this much (clock skew plus transit). */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000
-
-/** Bytes of the relay's random challenge. */
-export const NONCE_BYTES = 32
+/** The auth clock skew and challenge size are the shared owner-auth scheme's. */
+export { MAX_CLOCK_SKEW_MS, NONCE_BYTES } from '../owner-auth.js'
 
 /** A deposit stream, or an owner session before it is authenticated, may be idle this long @default */
 export const TIMEOUT = 10_000
