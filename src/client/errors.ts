@@ -140,3 +140,12 @@ export class NotLinkableError extends Error {
     this.name = 'NotLinkableError'
   }
 }
+
+/** A broadcast list that does not exist, or a list that breaks a limit (name, contacts, lists). */
+export class BroadcastListError extends Error {
+  static name = 'BroadcastListError'
+  constructor (message = 'There is no such broadcast list') {
+    super(message)
+    this.name = 'BroadcastListError'
+  }
+}

@@ -31,6 +31,12 @@ import { multiaddr as toMultiaddr, type Multiaddr } from '@multiformats/multiadd
 import { MAX_LINK_CODE_ADDRS } from '../protocols/link/index.js'
 import { retirePreKeys } from '../protocols/prekeys/index.js'
 import { constantTimeEqual } from '../crypto/bytes.js'
+import { GroupSessionManager } from '../session/index.js'
+import { Groups } from '../groups/service/groups.js'
+import { groupStorePort } from '../groups/service/store-adapter.js'
+import { GroupTopics } from '../net/gossip/index.js'
+import { groupPubsub, groupRelays } from './group-network.js'
+import { Broadcasts } from './broadcasts.js'
 
 export interface ParleyInit {
   /** folder for this device's LevelDB (Node); or pass `storage` */
@@ -171,6 +177,11 @@ export class Parley extends Emitter<ParleyEvents> {
   private readonly preKeys: PreKeyManager
   private readonly sessions: SessionManager
   private readonly messenger: Messenger
+  /** groups: create, change, send and read group chats (events: 'group-message', 'group-status', 'group-update') */
+  readonly groups: Groups
+  /** broadcast lists: one text sent 1:1 to each contact of a list */
+  readonly broadcasts: Broadcasts
+  private readonly groupTopics: GroupTopics
   private readonly health: ConnectionHealth
   private self?: SelfInfo
   private readonly presence: Presence
@@ -254,7 +265,41 @@ export class Parley extends Emitter<ParleyEvents> {
       createDepositNode: init.createDepositNode ?? (async () => await init.createNode({ listen: [], dhtMode: 'client' })),
       linkedDevices: async options => ({ others: await this.ownDevices.count(options) > 1, recordSeq: await this.ownDevices.seq(options) }),
       onState: async (state, options) => { await this.takeAccountState(state, options) },
-      accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) }
+      accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) },
+      onGroup: async (from, sender, control, options) => await this.groups.takeControl(from, sender, control, options)
+    })
+    this.groupTopics = new GroupTopics(node.services.pubsub, { onError: err => this.background(err), now })
+    this.groups = new Groups({
+      self: async options => {
+        const self = await this.selfInfo(options)
+        return self == null ? undefined : { phone: self.phone, identity: local.identity, device: { identityKey: local.identity.publicKey, deviceId: local.deviceId }, mailboxRelays: self.mailboxRelays }
+      },
+      store: groupStorePort(storage.kv('groups'), now),
+      kv: name => storage.kv(`groups-${name}`),
+      messages: storage.messages,
+      sessions: new GroupSessionManager({ senderKeys: storage.senderKeys, self: { identityKey: local.identity.publicKey, deviceId: local.deviceId }, random }),
+      control: this.messenger,
+      directory: {
+        lookup: async (e164, options) => {
+          const r = await this.directoryLookup(e164, options)
+          // a number no verifier we trust attested is not made a member (as messaging does not write to it)
+          return r.registered && r.verified ? { identityKey: r.identityKey, mailboxRelays: r.mailboxRelays, peers: r.devices.map(d => d.peerId), verified: true } : undefined
+        }
+      },
+      pubsub: groupPubsub(this.groupTopics, node),
+      relays: groupRelays({ node, identity: local.identity, deviceId: local.deviceId }),
+      now,
+      random,
+      linkedDevices: async options => await this.ownDevices.count(options) > 1,
+      normalize: phone => normalizePhone(phone, init.defaultRegion)
+    })
+    this.groups.on('error', err => this.background(err))
+    this.broadcasts = new Broadcasts({
+      store: storage.kv('broadcast-lists'),
+      random,
+      now,
+      normalize: phone => normalizePhone(phone, init.defaultRegion),
+      send: async (to, text, options) => await this.send(to, text, options)
     })
     this.messenger.on('message', m => {
       // the sender's key is proven for m.from: a new one is an identity change
@@ -323,9 +368,11 @@ export class Parley extends Emitter<ParleyEvents> {
   private async startMessaging (options?: AbortOptions): Promise<void> {
     if (this.init.receive === false) {
       this.messenger.deliver()
+      await this.groups.start({ ...options, follow: false })
       return
     }
     await this.messenger.start(options)
+    await this.groups.start(options)
     // presence goes out only from a registered device that takes messages (not from one-shot commands)
     if (await this.selfInfo(options) != null) this.presence.start()
   }
@@ -1032,6 +1079,8 @@ export class Parley extends Emitter<ParleyEvents> {
   async stop (): Promise<void> {
     this.health.stop()
     await this.presence.stop()
+    await this.groups.stop()
+    this.groupTopics.stop()
     await this.messenger.stop()
     await this.maintenance.stop()
     await this.node.stop()

@@ -2,15 +2,14 @@
 import { concat, toHex, utf8 } from '../crypto/bytes.js'
 import { defaultProvider } from '../crypto/default-provider.js'
 import type { CryptoProvider } from '../crypto/provider.js'
-import { GROUP_ID_LENGTH, GROUP_MESSAGE_REF_LENGTH } from './constants.js'
+import { GROUP_ID_LENGTH } from './constants.js'
+import { groupMessageRef as messageRef } from '../protocols/group-mailbox/ref.js'
 import { MalformedGroupMessageError } from './errors.js'
 
 /** Domain separation of the topic hash: the topic says nothing of the id, and no other Parley hash equals it. */
 const TOPIC_CONTEXT = utf8('Parley_GroupTopic_v1')
 /** HKDF info of the deposit key. */
 const DEPOSIT_INFO = utf8('Parley_GroupDeposit_v1')
-/** Domain separation of message refs. */
-const REF_CONTEXT = utf8('Parley_GroupMessageRef_v1')
 /** Every gossipsub topic of a group starts so; the rest is the hex of groupTopic. */
 export const GROUP_TOPIC_PREFIX = '/parley/g/'
 /** The deposit key is a 32-byte HKDF output. */
@@ -49,9 +48,10 @@ export function groupDepositCheck (groupId: Uint8Array, provider: CryptoProvider
 /**
  * SHA-256("Parley_GroupMessageRef_v1" ‖ wireBytes) truncated to 16 bytes: a group message's name everywhere — its
  * gossipsub message id, its key in relay stores, and what causal histories list. Computed over the wire bytes, so
- * anyone holding them (a relay, a gossip peer) gets the same ref without decrypting.
+ * anyone holding them (a relay, a gossip peer) gets the same ref without decrypting. One implementation, the relay
+ * protocol's (src/protocols/group-mailbox/ref.ts), checked here at the group layer's boundary.
  */
-export function groupMessageRef (wireBytes: Uint8Array, provider: CryptoProvider = defaultProvider()): Uint8Array {
+export function groupMessageRef (wireBytes: Uint8Array): Uint8Array {
   if (!(wireBytes instanceof Uint8Array)) throw new MalformedGroupMessageError('a wire message is bytes')
-  return provider.sha256(concat(REF_CONTEXT, wireBytes)).slice(0, GROUP_MESSAGE_REF_LENGTH)
+  return messageRef(wireBytes)
 }

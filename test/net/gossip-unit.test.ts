@@ -7,7 +7,7 @@ import type { TopicValidatorFn } from '@libp2p/gossipsub'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import {
-  asParleyPubsub, groupMessageRef, groupTopicString, parleyGossipsubOptions, GossipServiceError, GroupMessageTooLargeError, GroupTopicNotJoinedError,
+  asParleyPubsub, groupMessageRef, groupTopicString, parleyGossipsubOptions, GossipServiceError, GossipMessageTooLargeError, GroupTopicNotJoinedError,
   InvalidGroupTopicError, GossipStoppedError, GroupTopics, FLOOD_PUBLISH_MAX_BYTES, type ParleyPubsub, GROUP_TOPIC_SCORE, PEER_SCORE, SCORE_THRESHOLDS, MAX_GROUP_MESSAGE_BYTES, GOSSIP_HEARTBEAT_MS, MAX_GOSSIP_FRAME_BYTES
 } from '../../src/net/gossip/index.js'
 import { TokenBuckets } from '../../src/net/token-buckets.js'
@@ -61,10 +61,10 @@ describe('parleyGossipsubOptions', () => {
     if (gate == null) throw new Error('no gate')
     const largest = new Uint8Array(MAX_GROUP_MESSAGE_BYTES)
     expect(gate.inboundTransform(TOPIC, largest)).toBe(largest)
-    expect(() => gate.inboundTransform(TOPIC, new Uint8Array(MAX_GROUP_MESSAGE_BYTES + 1))).toThrow(GroupMessageTooLargeError)
+    expect(() => gate.inboundTransform(TOPIC, new Uint8Array(MAX_GROUP_MESSAGE_BYTES + 1))).toThrow(GossipMessageTooLargeError)
     expect(() => gate.inboundTransform('/parley/g/other', Uint8Array.of(1))).toThrow(GroupTopicNotJoinedError)
     expect(gate.outboundTransform(TOPIC, largest)).toBe(largest)
-    expect(() => gate.outboundTransform(TOPIC, new Uint8Array(MAX_GROUP_MESSAGE_BYTES + 1))).toThrow(GroupMessageTooLargeError)
+    expect(() => gate.outboundTransform(TOPIC, new Uint8Array(MAX_GROUP_MESSAGE_BYTES + 1))).toThrow(GossipMessageTooLargeError)
   })
 })
 

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Libp2p } from 'libp2p'
 import type { GossipSub, Message } from '@libp2p/gossipsub'
 import {
-  groupMessageRef, groupTopicString, GroupTopics, DuplicateGroupMessageError, GossipStoppedError, GroupMessageTooLargeError,
+  groupMessageRef, groupTopicString, GroupTopics, DuplicateGroupMessageError, GossipStoppedError, GossipMessageTooLargeError,
   GroupTopicAlreadyJoinedError, GroupTopicNotJoinedError, InvalidGroupTopicError, MAX_GOSSIP_FRAME_BYTES, MAX_GROUP_MESSAGE_BYTES, type GroupVerdict
 } from '../../src/net/gossip/index.js'
 import type { ParleyNode } from '../../src/net/node.js'
@@ -159,7 +159,7 @@ describe('gossipsub for group topics', () => {
   it('refuses to publish more than 256 KiB, publishes exactly 256 KiB through the mesh', async () => {
     const topic = topicBytes('size')
     const [, , mc] = await line(topic)
-    await expect(a.topics.publish(topic, new Uint8Array(MAX_GROUP_MESSAGE_BYTES + 1))).rejects.toThrow(GroupMessageTooLargeError)
+    await expect(a.topics.publish(topic, new Uint8Array(MAX_GROUP_MESSAGE_BYTES + 1))).rejects.toThrow(GossipMessageTooLargeError)
     const largest = new Uint8Array(MAX_GROUP_MESSAGE_BYTES).fill(0x61)
     const { ref } = await a.topics.publish(topic, largest)
     await until(mc, ['delivered'], () => mc.delivered.some(d => d.data.length === MAX_GROUP_MESSAGE_BYTES), 'the largest message at C')

@@ -27,8 +27,17 @@ const MESSAGE_ID_BYTES = 16
 const RECEIPT_COALESCE_MS = 200
 /** How often the gaps the causal history found are looked for at the relays. */
 const REPAIR_INTERVAL_MS = 15_000
+/**
+ * How often our relays are asked for a group's messages while gossip gives us nobody on its topic (the other
+ * members are offline, or not reachable directly): messages then arrive at most this late.
+ */
+const POLL_ALONE_MS = 5_000
+/** The same while gossip has peers on the topic: only a safety net for what the mesh lost. */
+const POLL_MESHED_MS = 60_000
 /** A member's relays and devices are looked up again after this long (new relays, new devices). */
 const MEMBER_LOOKUP_TTL_MS = 10 * 60_000
+/** Group messages that arrive before the app listens (mail at the relays read at start) are held for its first listener, up to this many. */
+const MAX_HELD_EVENTS = 1_000
 /** Most member lookups at once when a group's relays are gathered: a 1,024-member group does not flood the DHT. */
 const MAX_PARALLEL_LOOKUPS = 8
 
@@ -103,6 +112,8 @@ export interface GroupsInit {
   random: (n: number) => Uint8Array
   /** whether our account has other devices (they get our changes and sender keys too) */
   linkedDevices?: (options?: StoreOptions) => Promise<boolean>
+  /** a phone number as a person typed it, in E.164 (throws for one that is not a number) @default as given */
+  normalize?: (phone: string) => string
 }
 
 export class Groups extends Emitter<GroupEvents> {
@@ -116,11 +127,16 @@ export class Groups extends Emitter<GroupEvents> {
   private readonly receiptQueue = new Map<string, { group: Uint8Array, to: string, type: 'delivered' | 'read', ids: Uint8Array[] }>()
   private receiptTimer?: ReturnType<typeof setTimeout>
   private repairTimer?: ReturnType<typeof setInterval>
+  private pollTimer?: ReturnType<typeof setInterval>
+  /** when each group's relays were last asked (ms) */
+  private readonly polled = new Map<string, number>()
+  private polling = false
   private started = false
   private membershipsOf?: { identity: Uint8Array, memberships: Memberships }
 
   constructor (private readonly init: GroupsInit) {
     super()
+    this.holdUntilListened('group-message', MAX_HELD_EVENTS)
     this.keys = new SenderKeys({
       sessions: init.sessions,
       facts: init.store,
@@ -153,14 +169,20 @@ export class Groups extends Emitter<GroupEvents> {
     return { self, memberships: this.membershipsOf.memberships }
   }
 
-  /** Joins every group's topic, registers them at our relays, sends our keys where they are missing, and fetches what we missed. */
-  async start (options?: StoreOptions): Promise<void> {
+  /**
+   * Joins every group's topic, registers them at our relays, sends our keys where they are missing, fetches what
+   * we missed, and from then on polls the relays and repairs gaps. With `follow: false` (a one-shot command that
+   * takes no messages) only our group outbox runs. No-op before registration.
+   */
+  async start (options?: StoreOptions & { follow?: boolean }): Promise<void> {
     if (this.started) return
     const self = await this.init.self(options)
     if (self == null) return
-    this.started = true
     this.deposits.start()
+    if (options?.follow === false) return
+    this.started = true
     this.repairTimer = setInterval(() => { this.repair().catch(err => this.emit('error', err)) }, REPAIR_INTERVAL_MS)
+    this.pollTimer = setInterval(() => { this.poll().catch(err => this.emit('error', err)) }, POLL_ALONE_MS)
     for (const record of await this.init.store.listGroups(options)) {
       if (record.leftAt != null) continue
       this.resume(record.id).catch(err => this.emit('error', err))
@@ -180,6 +202,7 @@ export class Groups extends Emitter<GroupEvents> {
   async stop (): Promise<void> {
     this.started = false
     clearInterval(this.repairTimer)
+    clearInterval(this.pollTimer)
     clearTimeout(this.receiptTimer)
     await this.flushReceipts().catch(err => this.emit('error', err))
     await this.deposits.stop()
@@ -253,7 +276,8 @@ export class Groups extends Emitter<GroupEvents> {
   private async newMembers (phones: string[], self: GroupSelf, options?: StoreOptions): Promise<NewMember[]> {
     const out: NewMember[] = []
     const seen = new Set<string>([self.phone])
-    for (const phone of phones) {
+    for (const typed of phones) {
+      const phone = this.e164(typed)
       if (seen.has(phone)) continue
       seen.add(phone)
       const record = await this.member(phone, { ...options, fresh: true })
@@ -330,7 +354,12 @@ export class Groups extends Emitter<GroupEvents> {
     await this.change(parseGroupId(group), { type: 'leave' }, options)
   }
 
-  private async memberKeyOf (groupId: Uint8Array, phone: string, options?: StoreOptions): Promise<Uint8Array> {
+  private e164 (phone: string): string {
+    return this.init.normalize != null ? this.init.normalize(phone) : phone
+  }
+
+  private async memberKeyOf (groupId: Uint8Array, typed: string, options?: StoreOptions): Promise<Uint8Array> {
+    const phone = this.e164(typed)
     const { memberships } = await this.me(options)
     const state = await memberships.state(groupId, options)
     if (state == null) throw new UnknownGroupError()
@@ -413,6 +442,7 @@ export class Groups extends Emitter<GroupEvents> {
   private async follow (groupId: Uint8Array, self: GroupSelf, options?: StoreOptions): Promise<void> {
     const topic = groupTopic(groupId)
     await this.init.pubsub?.join(topic, { validate: async data => await this.receiveWire(groupId, data) }, options)
+    if (this.init.pubsub?.meet != null) this.meet(groupId, self).catch(err => this.emit('error', err))
     for (const relay of self.mailboxRelays) {
       try {
         await this.init.relays.register(relay, [{ topic, depositCheck: groupDepositCheck(groupId) }], options)
@@ -420,6 +450,19 @@ export class Groups extends Emitter<GroupEvents> {
         this.emit('error', err)
       }
     }
+  }
+
+  /** Dials some members' devices so the topic's mesh can form (in the background: gossip is a speed-up, the relays the guarantee). */
+  private async meet (groupId: Uint8Array, self: GroupSelf): Promise<void> {
+    const { memberships } = await this.me()
+    const state = await memberships.state(groupId)
+    if (state == null) return
+    const peers: string[] = []
+    for (const m of state.members) {
+      if (m.e164 === self.phone) continue
+      peers.push(...(await this.member(m.e164).catch(() => undefined))?.peers ?? [])
+    }
+    await this.init.pubsub?.meet?.(peers)
   }
 
   private async unfollow (groupId: Uint8Array, self: GroupSelf): Promise<void> {
@@ -698,6 +741,25 @@ export class Groups extends Emitter<GroupEvents> {
       }
     }
     return n
+  }
+
+  /** Asks our relays for each group's messages: every POLL_ALONE_MS while gossip has nobody on its topic, else every POLL_MESHED_MS. */
+  private async poll (): Promise<void> {
+    if (this.polling) return
+    this.polling = true
+    try {
+      for (const record of await this.init.store.listGroups()) {
+        if (record.leftAt != null || !this.started) continue
+        const key = toHex(record.id)
+        const alone = (this.init.pubsub?.peers?.(groupTopic(record.id)) ?? 0) === 0
+        const last = this.polled.get(key) ?? 0
+        if (this.init.now() - last < (alone ? POLL_ALONE_MS : POLL_MESHED_MS) - 100) continue
+        this.polled.set(key, this.init.now())
+        await this.catchUp(record.id)
+      }
+    } finally {
+      this.polling = false
+    }
   }
 
   /** Asks the group's relays for the messages the causal histories found missing. */

@@ -36,6 +36,8 @@ export interface GroupPubsub {
   publish: (topic: Uint8Array, data: Uint8Array, options?: AbortOptions) => Promise<number>
   /** dial some of these peers so the topic's mesh forms (members' devices) */
   meet?: (peers: string[], options?: AbortOptions) => Promise<void>
+  /** how many peers we have on the topic (0: nobody to hear from live; the relays are the only way) */
+  peers?: (topic: Uint8Array) => number
 }
 
 /** One message as a relay's group store hands it out. */

@@ -52,8 +52,6 @@ export const GROUP_MESSAGES_PER_PEER: TokenRate = { burst: 100, perSecond: 50 }
 /** Peer-and-topic buckets remembered at once (least recently used forgotten; far more than peers on joined topics). */
 export const MAX_RATE_TRACKED = 10_000
 
-/** Domain separation of the message ref: SHA-256 over this ASCII string followed by the message data. */
-export const GROUP_MESSAGE_REF_CONTEXT = 'Parley_GroupMessageRef_v1'
 
 /** A message ref is the first 16 bytes of that SHA-256: collisions need 2^64 work, and ids stay short on the wire. */
 export const GROUP_MESSAGE_REF_BYTES = 16

@@ -19,11 +19,11 @@ export class InvalidGroupTopicError extends GossipError {
 }
 
 /** A group message is larger than MAX_GROUP_MESSAGE_BYTES. */
-export class GroupMessageTooLargeError extends GossipError {
-  static name = 'GroupMessageTooLargeError'
+export class GossipMessageTooLargeError extends GossipError {
+  static name = 'GossipMessageTooLargeError'
   constructor (message = 'group message is too large') {
     super(message)
-    this.name = GroupMessageTooLargeError.name
+    this.name = GossipMessageTooLargeError.name
   }
 }
 

@@ -9,7 +9,7 @@ import { TopicValidatorResult, type GossipsubMessage, type TopicValidatorFn } fr
 import { raceSignal } from '../../util/abort.js'
 import { TokenBuckets, type TokenRate } from '../token-buckets.js'
 import { FLOOD_PUBLISH_MAX_BYTES, GROUP_MESSAGES_PER_PEER, GROUP_VALIDATE_TIMEOUT_MS, MAX_GROUP_MESSAGE_BYTES, MAX_RATE_TRACKED } from './constants.js'
-import { DuplicateGroupMessageError, GossipStoppedError, GroupMessageTooLargeError, GroupTopicAlreadyJoinedError, GroupTopicNotJoinedError } from './errors.js'
+import { DuplicateGroupMessageError, GossipStoppedError, GossipMessageTooLargeError, GroupTopicAlreadyJoinedError, GroupTopicNotJoinedError } from './errors.js'
 import { groupMessageRef, groupTopicString } from './message-ref.js'
 import { GROUP_TOPIC_SCORE } from './scoring.js'
 import { asParleyPubsub, type ParleyPubsub } from './service.js'
@@ -130,13 +130,13 @@ export class GroupTopics {
 
   /**
    * Publishes `data` on a joined topic: to every connected member when it is at most FLOOD_PUBLISH_MAX_BYTES,
-   * else to the mesh. Throws GroupMessageTooLargeError (over MAX_GROUP_MESSAGE_BYTES), GroupTopicNotJoinedError,
+   * else to the mesh. Throws GossipMessageTooLargeError (over MAX_GROUP_MESSAGE_BYTES), GroupTopicNotJoinedError,
    * DuplicateGroupMessageError (the same bytes within the seen window), GossipStoppedError.
    */
   async publish (topic: Uint8Array, data: Uint8Array, options: AbortOptions = {}): Promise<PublishedGroupMessage> {
     options.signal?.throwIfAborted()
     const name = groupTopicString(topic)
-    if (data.length > MAX_GROUP_MESSAGE_BYTES) throw new GroupMessageTooLargeError()
+    if (data.length > MAX_GROUP_MESSAGE_BYTES) throw new GossipMessageTooLargeError()
     this.assertRunning()
     if (!this.joined.has(name)) throw new GroupTopicNotJoinedError()
     try {

@@ -8,7 +8,7 @@ import { gossipsub, StrictNoSign, type GossipSub, type GossipSubComponents, type
 import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { DataTransform, PublishOpts } from '@libp2p/gossipsub/types'
 import { GOSSIP_HEARTBEAT_MS, MAX_GOSSIP_FRAME_BYTES, MAX_GROUP_MESSAGE_BYTES } from './constants.js'
-import { GossipServiceError, GroupMessageTooLargeError, GroupTopicNotJoinedError } from './errors.js'
+import { GossipServiceError, GossipMessageTooLargeError, GroupTopicNotJoinedError } from './errors.js'
 import { groupMessageRef } from './message-ref.js'
 import { PEER_SCORE, SCORE_THRESHOLDS } from './scoring.js'
 
@@ -69,12 +69,12 @@ export function asParleyPubsub (service: unknown): ParleyPubsub {
 function messageGate (validators: () => Map<string, unknown>): DataTransform {
   return {
     inboundTransform: (topic, data) => {
-      if (data.length > MAX_GROUP_MESSAGE_BYTES) throw new GroupMessageTooLargeError()
+      if (data.length > MAX_GROUP_MESSAGE_BYTES) throw new GossipMessageTooLargeError()
       if (!validators().has(topic)) throw new GroupTopicNotJoinedError()
       return data
     },
     outboundTransform: (_topic, data) => {
-      if (data.length > MAX_GROUP_MESSAGE_BYTES) throw new GroupMessageTooLargeError()
+      if (data.length > MAX_GROUP_MESSAGE_BYTES) throw new GossipMessageTooLargeError()
       return data
     }
   }
