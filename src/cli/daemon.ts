@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage as HttpRequest, type ServerResponse 
 import type { Parley, ReceivedMessage } from '../index.js'
 import { toHexString } from '../index.js'
 import { profileJson } from './messaging.js'
+import { groupMessageJson } from './groups.js'
 import { untilAborted } from '../util/abort.js'
 
 /** Largest request body: a text message plus JSON framing. */
@@ -29,6 +30,12 @@ const str = (p: Record<string, unknown> | undefined, key: string): string => {
   return v
 }
 
+const strings = (p: Record<string, unknown> | undefined, key: string): string[] => {
+  const v = p?.[key]
+  if (!Array.isArray(v) || v.length === 0 || v.some(x => typeof x !== 'string' || x === '')) throw new RpcError(-32602, `params.${key} must be a non-empty array of strings`)
+  return v as string[]
+}
+
 const messageOf = (m: ReceivedMessage): Record<string, unknown> => ({ id: m.id, from: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt })
 
 export async function runDaemon (parley: Parley, port: number, signal: AbortSignal): Promise<void> {
@@ -45,6 +52,14 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
     for (const w of [...waiters]) w()
     notify('message', messageOf(m))
   })
+  parley.groups.on('group-message', m => {
+    buffer.push(groupMessageJson(m))
+    if (buffer.length > MAX_BUFFERED) buffer.shift()
+    for (const w of [...waiters]) w()
+    notify('message', groupMessageJson(m))
+  })
+  parley.groups.on('group-status', e => notify('groupStatus', e))
+  parley.groups.on('group-update', e => notify('group', e))
   parley.on('status', e => notify('status', e))
   parley.on('profile', e => notify('profile', profileJson(e)))
   parley.on('takeover-attempt', e => notify('takeover-attempt', e))
@@ -97,6 +112,39 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
       await parley.removeDevice(id)
       return { deviceId: id, removed: true }
     },
+    groupCreate: async p => {
+      const g = await parley.groups.create(str(p, 'name'), strings(p, 'members'))
+      return { groupId: g.groupId, name: g.name, members: g.memberList.map(m => ({ phone: m.phone, role: m.role })) }
+    },
+    groupSend: async p => {
+      const m = await parley.groups.send(str(p, 'groupId'), str(p, 'text'), {
+        ...(typeof p?.quoteId === 'string' ? { quoteId: p.quoteId } : {}),
+        ...(Array.isArray(p?.mentions) ? { mentions: strings(p, 'mentions') } : {})
+      })
+      return { id: m.id, groupId: str(p, 'groupId'), status: m.status, timestamp: m.timestamp }
+    },
+    groupAdd: async p => await parley.groups.add(str(p, 'groupId'), strings(p, 'members')),
+    groupRemove: async p => await parley.groups.remove(str(p, 'groupId'), str(p, 'phone')),
+    groupPromote: async p => await parley.groups.promote(str(p, 'groupId'), str(p, 'phone')),
+    groupDemote: async p => await parley.groups.demote(str(p, 'groupId'), str(p, 'phone')),
+    groupLeave: async p => {
+      await parley.groups.leave(str(p, 'groupId'))
+      return { groupId: str(p, 'groupId'), left: true }
+    },
+    groupList: async () => await parley.groups.list(),
+    groupInfo: async p => await parley.groups.info(str(p, 'groupId')),
+    groupHistory: async p => await parley.groups.history(str(p, 'groupId'), {
+      ...(typeof p?.limit === 'number' ? { limit: p.limit } : {}),
+      ...(typeof p?.before === 'number' ? { before: p.before } : {})
+    }),
+    groupMarkRead: async p => ({ ids: await parley.groups.markRead(str(p, 'groupId')) }),
+    groupReceipts: async p => await parley.groups.receipts(str(p, 'groupId'), str(p, 'id')),
+    broadcastCreate: async p => {
+      const l = await parley.broadcasts.create(str(p, 'name'), strings(p, 'members'))
+      return { broadcastId: l.id, name: l.name, phones: l.phones }
+    },
+    broadcastSend: async p => ({ broadcastId: str(p, 'broadcastId'), sent: await parley.broadcasts.send(str(p, 'broadcastId'), str(p, 'text')) }),
+    broadcastList: async () => (await parley.broadcasts.list()).map(l => ({ broadcastId: l.id, name: l.name, phones: l.phones })),
     renameDevice: async p => {
       const id = p?.deviceId
       if (typeof id !== 'number' || !Number.isInteger(id)) throw new RpcError(-32602, 'params.deviceId must be an integer')

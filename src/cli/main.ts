@@ -1,4 +1,4 @@
-/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, link, devices, daemon, backup, restore. One clear line and a non-zero exit on any error. */
+/** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, link, devices, group, broadcast, daemon, backup, restore. One clear line and a non-zero exit on any error. */
 import { Parley, createNodeNode, createDepositNodeNode, toHexString, DeviceRemovedError, type ParleyInit } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
@@ -7,6 +7,7 @@ import { runDaemon } from './daemon.js'
 import { profileCommand } from './profile.js'
 import { backupCommand, restoreCommand } from './backup.js'
 import { devicesCommand, linkCommand } from './devices.js'
+import { groupCommand, broadcastCommand } from './groups.js'
 
 /** Commands that work on the data folder alone: no node, no relay. */
 const OFFLINE = new Set(['backup', 'restore'])
@@ -104,6 +105,10 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       return await trustCommand(args, parley, signal)
     case 'devices':
       return await devicesCommand(args, parley, signal)
+    case 'group':
+      return await groupCommand(args, parley, signal)
+    case 'broadcast':
+      return await broadcastCommand(args, parley, signal)
     case 'daemon':
       if (args.rpcPort == null) throw new UsageError('daemon needs --rpc-port N')
       return await runDaemon(parley, args.rpcPort, signal)

@@ -4,6 +4,7 @@ import { UnverifiedNumberError, type Parley, type ParleyEvents, type ReceivedMes
 import { NotFoundError } from '../storage/index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
+import { groupMessageJson } from './groups.js'
 import { sleep } from '../util/abort.js'
 
 /**
@@ -98,6 +99,8 @@ export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortS
 /** `receive`: prints messages as they arrive (they are stored and acknowledged); ends when drained or after --timeout. */
 export async function receiveCommand (args: CliArgs, parley: Parley, signal: AbortSignal, listenMs?: number): Promise<void> {
   parley.on('message', m => { out(args.json ? messageJson(m) : `[${time(m.timestamp)}] ${m.from}: ${m.text}`) })
+  parley.groups.on('group-message', m => { out(args.json ? JSON.stringify(groupMessageJson(m)) : `[${time(m.timestamp)}] ${m.from} in ${m.group.slice(0, 8)}…: ${m.text}`) })
+  parley.groups.on('group-update', u => { if (args.json) out(JSON.stringify({ type: 'group', group: u.group, name: u.name, active: u.active, added: u.added, removed: u.removed })) })
   parley.on('receipt', r => { if (args.json) out(JSON.stringify({ type: 'receipt', phone: r.phone, id: r.id, status: r.status })) })
   // texts sent from another device of this account (linked devices)
   parley.on('sent', s => { out(args.json ? JSON.stringify({ type: 'sent', to: s.to, id: s.id, text: s.text, timestamp: s.timestamp, deviceId: s.sender.deviceId }) : `[${time(s.timestamp)}] you → ${s.to} (device ${s.sender.deviceId}): ${s.text}`) })
@@ -112,6 +115,7 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
     await sleep(listenMs, { signal }).catch(() => {})
   } else {
     await parley.drained({ signal })
+    await parley.groups.drained()
   }
   await ownRecord
   await flushOutbox(parley)

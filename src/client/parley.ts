@@ -901,6 +901,7 @@ export class Parley extends Emitter<ParleyEvents> {
    * command that waits for an empty outbox before it exits (see pendingCount) calls this first.
    */
   async flushReceipts (): Promise<void> {
+    await this.groups.flushReceipts()
     await this.messenger.flushQueuedReceipts()
   }
 

@@ -132,6 +132,8 @@ export class Groups extends Emitter<GroupEvents> {
   private readonly polled = new Map<string, number>()
   private polling = false
   private started = false
+  /** start()'s first look at every group's relays */
+  private resumed: Promise<void> = Promise.resolve()
   private membershipsOf?: { identity: Uint8Array, memberships: Memberships }
 
   constructor (private readonly init: GroupsInit) {
@@ -183,10 +185,17 @@ export class Groups extends Emitter<GroupEvents> {
     this.started = true
     this.repairTimer = setInterval(() => { this.repair().catch(err => this.emit('error', err)) }, REPAIR_INTERVAL_MS)
     this.pollTimer = setInterval(() => { this.poll().catch(err => this.emit('error', err)) }, POLL_ALONE_MS)
+    const resumed: Array<Promise<void>> = []
     for (const record of await this.init.store.listGroups(options)) {
       if (record.leftAt != null) continue
-      this.resume(record.id).catch(err => this.emit('error', err))
+      resumed.push(this.resume(record.id).catch(err => this.emit('error', err)))
     }
+    this.resumed = Promise.all(resumed).then(() => {})
+  }
+
+  /** Resolves once start() has fetched what our relays kept for every group (a one-shot `receive` ends after it). */
+  async drained (): Promise<void> {
+    await this.resumed
   }
 
   /** One group back in step: topic joined, relays registered, keys distributed, relays caught up. */
