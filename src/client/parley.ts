@@ -4,7 +4,7 @@ import { loadOrCreateLocalIdentity, PreKeyManager, SessionManager, type LocalIde
 import type { AbortOptions } from '@libp2p/interface'
 import { openLevel, toHex, type Storage, type Conversation, type HistoryOptions, type MessageStatus, type StoredMessage } from '../storage/index.js'
 import { fromString as fromBase64 } from 'uint8arrays'
-import { Messenger, NotRegisteredError, type IncomingMessage, type MessengerEvents, type SelfInfo, type StateContent, type SyncedStore } from '../messaging/index.js'
+import { Messenger, NotRegisteredError, isDirectConversation, type IncomingMessage, type MessengerEvents, type SelfInfo, type StateContent, type SyncedStore } from '../messaging/index.js'
 import type { DepositNode } from '../messaging/deposit-identity.js'
 import { Emitter } from '../messaging/emitter.js'
 import type { ClientNode, ParleyNodeInit } from '../net/options.js'
@@ -326,7 +326,7 @@ export class Parley extends Emitter<ParleyEvents> {
       store: storage.kv('presence'),
       defaultShare: init.sharePresence ?? false,
       now,
-      recentContacts: async (limit, since, options) => (await this.messenger.conversations({ ...options, limit })).filter(c => c.updatedAt >= since).map(c => c.address),
+      recentContacts: async (limit, since, options) => (await this.messenger.conversations({ ...options, limit })).filter(c => c.updatedAt >= since && isDirectConversation(c.address)).map(c => c.address),
       send: async (to, online, lastSeen, options) => await this.messenger.sendPresence(to, online, { ...options, ...(lastSeen != null ? { lastSeen } : {}) }),
       onError: err => this.background(err)
     })
@@ -616,7 +616,7 @@ export class Parley extends Emitter<ParleyEvents> {
   private async announceDevices (seq: number, options?: AbortOptions): Promise<void> {
     const since = (this.init.now ?? Date.now)() - DEVICE_NOTICE_RECENT_MS
     const self = await this.registration.registration(options)
-    const contacts = (await this.messenger.conversations({ ...options, limit: DEVICE_NOTICE_MAX })).filter(c => c.updatedAt >= since && c.address !== self?.phone).map(c => c.address)
+    const contacts = (await this.messenger.conversations({ ...options, limit: DEVICE_NOTICE_MAX })).filter(c => c.updatedAt >= since && c.address !== self?.phone && isDirectConversation(c.address)).map(c => c.address)
     await this.messenger.announceDevices(contacts, seq, options)
   }
 

@@ -78,6 +78,15 @@ export interface Content {
 /** A number as written in a transcript or read sync: E.164. */
 const E164 = /^\+[1-9][0-9]{6,14}$/
 
+/**
+ * Whether a message-store conversation is a 1:1 chat (its key is the contact's E.164 number). Group chats share the
+ * store under other keys (`group:<id>`): they are the group layer's, and 1:1 delivery, repair and profile sharing
+ * leave them alone.
+ */
+export function isDirectConversation (address: string): boolean {
+  return address.startsWith('+')
+}
+
 /** A delivery token is 32 random bytes (see docs/mailbox.md). */
 export const DELIVERY_TOKEN_LENGTH = 32
 

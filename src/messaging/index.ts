@@ -1,7 +1,7 @@
 /** 1:1 messaging: content, envelopes, delivery (direct and mailbox), reception, receipts. */
 export { Messenger, MESSAGE_TTL_MS, RECEIPT_TTL_MS, TYPING_TTL_MS, PRESENCE_TTL_MS, PROFILE_TTL_MS } from './messenger.js'
 export type { MessengerInit, MessengerEvents, IncomingMessage, SelfInfo } from './messenger.js'
-export { encodeContent, decodeContent, assertTextFits, newMessageId, MAX_TEXT_LENGTH, MAX_RECEIPT_IDS, PADDING_BLOCK, MAX_GROUP_CONTROL_BYTES } from './content.js'
+export { encodeContent, decodeContent, assertTextFits, isDirectConversation, newMessageId, MAX_TEXT_LENGTH, MAX_RECEIPT_IDS, PADDING_BLOCK, MAX_GROUP_CONTROL_BYTES } from './content.js'
 export type { Content, MessageBody, ReceiptType, ProfileContent, StateContent, SyncedStore, GroupControlContent } from './content.js'
 export type { GroupControlTaken } from './inbound.js'
 export { PROFILE_SHARE_RECENT } from './profile-share.js'

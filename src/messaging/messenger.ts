@@ -5,7 +5,7 @@ import type { DialingNode } from '../protocols/request-response.js'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
 import { DmServer, type DmComponents } from '../protocols/dm/index.js'
 import type { LookupResult } from '../directory/index.js'
-import { assertTextFits, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType, type StateContent, type SyncedStore } from './content.js'
+import { assertTextFits, isDirectConversation, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType, type StateContent, type SyncedStore } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
 import { Inbound, type InboundInit, type InboundResult } from './inbound.js'
@@ -568,6 +568,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     const queued: string[] = []
     try {
       for (const c of conversations) {
+        if (!isDirectConversation(c.address)) continue
         const wrote = await this.profiles.shared(c.address, options) >= 0 || c.lastMessage.direction === 'out'
         if (wrote && await this.queueProfile(c.address, self, grouped)) queued.push(c.address)
       }

@@ -1,4 +1,5 @@
 /** Start-up repair of texts left 'pending' with no outbox entry (nothing would ever send them or mark them failed): each is queued again under its own id, or marked failed once its time to live has passed. Knows nothing of delivery or encryption. */
+import { isDirectConversation } from './content.js'
 import { MAX_HISTORY_PAGE, type StoreOptions, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
 
 export interface StuckTextsInit {
@@ -31,6 +32,8 @@ export async function repairStuckTexts (init: StuckTextsInit, options?: StoreOpt
   const since = init.now() - init.ttl
   for (const c of await init.messages.conversations(options)) {
     if (c.updatedAt < since) break
+    // a group chat's messages wait in the group outbox, not this one
+    if (!isDirectConversation(c.address)) continue
     let before: StoredMessage | undefined
     for (;;) {
       const page = await init.messages.history(c.address, { ...options, limit: MAX_HISTORY_PAGE, ...(before != null ? { before: { timestamp: before.timestamp, id: before.id } } : {}) })

@@ -122,6 +122,18 @@ describe('group control over 1:1 sessions', () => {
     expect(bobs.afters).toHaveLength(1)
   })
 
+  it('a profile change is shared with 1:1 contacts only, never queued to a group chat\'s key', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    pair = await fakePair(175, [ALICE, BOB], { alice: { profile: async () => ({ kind: 'profile', name: 'Alice', updatedAt: 5 }) } })
+    await pair.alice.m.send(BOB, 'hi')
+    await pair.settle()
+    const group = `group:${'cd'.repeat(32)}`
+    await pair.alice.device.party.storage.messages.addOutgoing({ id: 'ef'.repeat(16), conversation: group, direction: 'out', sender: ALICE, text: 'to the group', timestamp: pair.clock.now(), receivedAt: pair.clock.now(), status: 'sent' })
+    await pair.alice.m.shareProfile()
+    expect(queued(pair.alice, 'profile').map(w => w.entry.to)).not.toContain(group)
+    expect((await pair.alice.device.party.storage.outbox.list()).map(e => e.to)).not.toContain(group)
+  })
+
   it('payloads are 1..MAX_GROUP_CONTROL_BYTES bytes, on encoding and on decoding', () => {
     const content = (control: Uint8Array) => ({ senderE164: ALICE, attestation: new Uint8Array(0), body: { kind: 'group' as const, control } })
     expect(() => encodeContent(content(new Uint8Array(0)))).toThrow(MalformedContentError)

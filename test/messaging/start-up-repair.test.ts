@@ -51,6 +51,22 @@ describe('repairStuckTexts', () => {
     }
   })
 
+  it('leaves a group chat\'s pending messages alone: they wait in the group outbox, not the 1:1 one', async () => {
+    const s = await storage()
+    try {
+      const group = `group:${'ab'.repeat(32)}`
+      await s.messages.addOutgoing(out(group, 1, NOW - DAY))
+      await s.messages.addOutgoing(out(group, 2, NOW - TTL))
+      const asked: string[] = []
+      const r = await repairStuckTexts({ messages: s.messages, outbox: s.outbox, now: () => NOW, ttl: TTL, fail: async m => { asked.push(m.id) }, entryFor: async m => { asked.push(m.id); return entryOf(m) } })
+      expect(r).toEqual({ queued: 0, failed: 0 })
+      expect(asked).toEqual([])
+      expect(await s.outbox.count()).toBe(0)
+    } finally {
+      await s.close()
+    }
+  })
+
   it('stops at once while the device cannot send (not registered), and skips conversations last updated before the TTL', async () => {
     const s = await storage()
     try {
