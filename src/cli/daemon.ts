@@ -131,6 +131,12 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
       await parley.groups.leave(str(p, 'groupId'))
       return { groupId: str(p, 'groupId'), left: true }
     },
+    groupInviteLink: async p => ({ groupId: str(p, 'groupId'), link: await parley.groups.inviteLink(str(p, 'groupId'), { reset: p?.reset === true }) }),
+    groupRevokeInviteLink: async p => {
+      await parley.groups.revokeInviteLink(str(p, 'groupId'))
+      return { groupId: str(p, 'groupId'), link: null }
+    },
+    groupJoin: async p => ({ ...await parley.groups.join(str(p, 'link')), requested: true }),
     groupList: async () => await parley.groups.list(),
     groupInfo: async p => await parley.groups.info(str(p, 'groupId')),
     groupHistory: async p => await parley.groups.history(str(p, 'groupId'), {

@@ -110,6 +110,30 @@ export async function groupCommand (args: CliArgs, parley: Parley, signal: Abort
       await flushOutbox(parley)
       return
     }
+    case 'invite': {
+      if (rest.length !== 1) throw new UsageError('group invite takes a group id')
+      const link = await parley.groups.inviteLink(rest[0], { signal })
+      if (args.json) out(JSON.stringify({ groupId: rest[0], link }))
+      else out(link)
+      await flushOutbox(parley)
+      return
+    }
+    case 'revoke': {
+      if (rest.length !== 1) throw new UsageError('group revoke takes a group id')
+      await parley.groups.revokeInviteLink(rest[0], { signal })
+      if (args.json) out(JSON.stringify({ groupId: rest[0], link: null }))
+      else out('✓ the invite link no longer works')
+      await flushOutbox(parley)
+      return
+    }
+    case 'join': {
+      if (rest.length !== 1) throw new UsageError('group join takes an invite link')
+      const { groupId } = await parley.groups.join(rest[0], { signal })
+      if (args.json) out(JSON.stringify({ groupId, requested: true }))
+      else out(`✓ asked to join ${groupId}; you are in once a member answers (parley receive)`)
+      await flushOutbox(parley)
+      return
+    }
     case 'list': {
       if (rest.length !== 0) throw new UsageError('group list takes no arguments')
       const groups = await parley.groups.list({ signal })
@@ -124,7 +148,7 @@ export async function groupCommand (args: CliArgs, parley: Parley, signal: Abort
       return
     }
     default:
-      throw new UsageError('group create|send|add|remove|promote|demote|leave|list|info (see --help)')
+      throw new UsageError('group create|send|add|remove|promote|demote|leave|invite|revoke|join|list|info (see --help)')
   }
 }
 

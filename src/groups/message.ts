@@ -4,7 +4,7 @@ import { IDENTITY_KEY_LENGTH } from '../crypto/identity.js'
 import { parseSenderKeyDistribution } from '../crypto/sender-key.js'
 import { E164 } from '../util/phone.js'
 import {
-  GROUP_CHANGE_HASH_LENGTH, GROUP_CONTENT_FORMAT, GROUP_ID_LENGTH, GROUP_MESSAGE_ID_LENGTH, GROUP_MESSAGE_REF_LENGTH, GROUP_PADDING_BLOCK,
+  GROUP_CHANGE_HASH_LENGTH, GROUP_CONTENT_FORMAT, GROUP_ID_LENGTH, GROUP_JOIN_PROOF_LENGTH, GROUP_MESSAGE_ID_LENGTH, GROUP_MESSAGE_REF_LENGTH, GROUP_PADDING_BLOCK,
   GROUP_STATE_HASH_LENGTH, GROUP_WIRE_FORMAT, MAX_CAUSAL_HISTORY, MAX_E164_LENGTH, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_CONTENT_BYTES, MAX_GROUP_CONTROL_BYTES,
   MAX_GROUP_CONTROL_CHANGES, MAX_GROUP_DISTRIBUTION_BYTES, MAX_GROUP_MENTIONS, MAX_GROUP_RECEIPT_IDS, MAX_GROUP_TEXT_LENGTH,
   MAX_GROUP_WANT_HASHES, MAX_GROUP_WIRE_BYTES
@@ -232,8 +232,11 @@ interface ControlHeader {
 export interface GroupChangesControl extends ControlHeader { kind: 'changes', changes: Uint8Array[] }
 /** The sender's sender-key distribution message for this group. */
 export interface GroupSenderKeyControl extends ControlHeader { kind: 'sender-key', distribution: Uint8Array }
-/** Asks for changes: `all` for the whole log (a new member), else the changes named by `hashes` (missing parents). */
-export interface GroupWantControl extends ControlHeader { kind: 'want', all: boolean, hashes: Uint8Array[] }
+/**
+ * Asks for changes: `all` for the whole log (a new member), else the changes named by `hashes` (missing parents).
+ * `proof`: a joiner's join proof (with `all` only), so a member hands the log to someone the invite link let in.
+ */
+export interface GroupWantControl extends ControlHeader { kind: 'want', all: boolean, hashes: Uint8Array[], proof?: Uint8Array }
 /** Delivery or read receipts for the named messages (ids), to their sender. */
 export interface GroupReceiptControl extends ControlHeader { kind: 'receipt', type: GroupReceiptType, ids: Uint8Array[] }
 export type GroupControl = GroupChangesControl | GroupSenderKeyControl | GroupWantControl | GroupReceiptControl
@@ -276,6 +279,7 @@ function checkControl (c: GroupControl): void {
       if (c.hashes.length > MAX_GROUP_WANT_HASHES) throw new GroupMessageLimitError(`a want names at most ${MAX_GROUP_WANT_HASHES} changes`)
       if (c.all === (c.hashes.length > 0)) throw new MalformedGroupMessageError('a want asks for the whole log or names changes, not both or neither')
       checkDistinct(c.hashes, GROUP_CHANGE_HASH_LENGTH, 'a change hash')
+      if (c.proof != null && (!(c.proof instanceof Uint8Array) || c.proof.length !== GROUP_JOIN_PROOF_LENGTH || !c.all)) throw new MalformedGroupMessageError('a join proof is 32 bytes and asks for the whole log')
       return
     }
     case 'receipt': {
@@ -297,7 +301,7 @@ export function encodeGroupControl (c: GroupControl): Uint8Array {
   switch (c.kind) {
     case 'changes': pb.changes = { changes: c.changes.map(b) }; break
     case 'sender-key': pb.senderKey = { distribution: b(c.distribution) }; break
-    case 'want': pb.want = { hashes: c.hashes.map(b), all: c.all }; break
+    case 'want': pb.want = { hashes: c.hashes.map(b), all: c.all, proof: b(c.proof ?? new Uint8Array(0)) }; break
     case 'receipt': pb.receipt = { type: c.type === 'read' ? GroupReceiptPb.Type.READ : GroupReceiptPb.Type.DELIVERED, ids: c.ids.map(b) }; break
   }
   const bytes = GroupControlPb.encode(pb)
@@ -326,7 +330,7 @@ export function decodeGroupControl (bytes: Uint8Array): GroupControl {
   let c: GroupControl
   if (pb.changes != null) c = { kind: 'changes', groupId: pb.groupId, changes: pb.changes.changes }
   else if (pb.senderKey != null) c = { kind: 'sender-key', groupId: pb.groupId, distribution: pb.senderKey.distribution }
-  else if (pb.want != null) c = { kind: 'want', groupId: pb.groupId, all: pb.want.all, hashes: pb.want.hashes }
+  else if (pb.want != null) c = { kind: 'want', groupId: pb.groupId, all: pb.want.all, hashes: pb.want.hashes, ...(pb.want.proof.length > 0 ? { proof: pb.want.proof } : {}) }
   else {
     const r = pb.receipt!
     c = { kind: 'receipt', groupId: pb.groupId, type: r.type === GroupReceiptPb.Type.READ ? 'read' : 'delivered', ids: r.ids }

@@ -71,6 +71,18 @@ describe('parley group / broadcast', () => {
     const carolSends = await parley('carol', ['group', 'send', groupId, 'let me back'])
     expect(carolSends.code).toBe(1)
     expect(carolSends.stderr.trim()).toBe('parley: You are no longer a member of this group')
+
+    // the admin's invite link lets carol back in: alice hands her the log, carol signs her join
+    const [invite] = await ok('alice', ['group', 'invite', groupId, '--json'])
+    expect(invite.link).toMatch(/^parley-group:[0-9a-f]{64}\?s=[0-9a-f]{64}&m=/)
+    await ok('bob', ['receive', '--json'])
+    expect(await ok('carol', ['group', 'join', invite.link as string, '--json'])).toEqual([{ groupId, requested: true }])
+    await ok('alice', ['receive', '--json'])
+    expect(await ok('carol', ['receive', '--json'])).toContainEqual(expect.objectContaining({ type: 'group', group: groupId, active: true }))
+    await ok('alice', ['receive', '--json'])
+    await ok('bob', ['receive', '--json'])
+    await ok('carol', ['group', 'send', groupId, 'back', 'again'])
+    expect((await ok('bob', ['receive', '--json'])).filter(l => l.type === 'message')).toEqual([expect.objectContaining({ from: CAROL, text: 'back again' })])
   }, 300_000)
 
   it('a broadcast list sends 1:1 to each contact; unknown group ids are one clear line', async () => {

@@ -3,13 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { GroupWorld, fromHexId, type Device } from './service-harness.js'
 import { encodeGroupContent, encodeGroupWire, encodeGroupControl, decodeGroupWire } from '../../src/groups/message.js'
 import { signChange } from '../../src/groups/change.js'
-import { NotInGroupError, OnlyAdminsSendError, MemberNotFoundError } from '../../src/groups/service/errors.js'
+import { NotInGroupError, OnlyAdminsSendError, MemberNotFoundError, InvalidInviteLinkError } from '../../src/groups/service/errors.js'
 import { SyncGroup } from '../../src/storage/index.js'
 
 const ALICE = '+15550100001'
 const BOB = '+15550100002'
 const CAROL = '+15550100003'
 const DAVE = '+15550100004'
+const EVE = '+15550100005'
 
 let world: GroupWorld | undefined
 afterEach(async () => {
@@ -207,5 +208,38 @@ describe('groups over the service', () => {
     await bob.groups.send(group, 'back')
     await w.settle()
     expect(texts(alice, group)).toEqual(['back'])
+  })
+
+  it('an invite link lets someone join: the member it names hands over the log, the joiner signs its join; revoked, it lets nobody in', async () => {
+    const { w, alice, bob, group } = await trio(10)
+    const dave = await w.add('dave', DAVE, ['relay-d'])
+    const eve = await w.add('eve', EVE, ['relay-e'])
+    await expect(bob.groups.inviteLink(group)).rejects.toThrow('admin')
+    const link = await alice.groups.inviteLink(group)
+    expect(link).toMatch(new RegExp(`^parley-group:${group}\\?s=[0-9a-f]{64}&m=%2B15550100001$`))
+    expect(await alice.groups.inviteLink(group)).toBe(link)
+    await w.settle()
+    await expect(dave.groups.join('parley-group:nope')).rejects.toThrow(InvalidInviteLinkError)
+    expect(await dave.groups.join(link)).toEqual({ groupId: group })
+    await w.settle()
+    const hashes = await Promise.all([alice, bob, dave].map(async d => (await d.groups.info(group)).stateHash))
+    expect(new Set(hashes).size).toBe(1)
+    expect((await bob.groups.info(group)).memberList.map(m => m.phone)).toContain(DAVE)
+    await bob.groups.send(group, 'welcome, dave')
+    await dave.groups.send(group, 'thanks')
+    await w.settle()
+    expect(texts(dave, group)).toEqual(['welcome, dave'])
+    expect(texts(alice, group)).toEqual(['welcome, dave', 'thanks'])
+
+    // a link with a made-up secret gets nothing; after a revoke the real one gets nothing either
+    await eve.groups.join(link.replace(/s=[0-9a-f]{64}/, `s=${'00'.repeat(32)}`))
+    await w.settle()
+    await expect(eve.groups.info(group)).rejects.toThrow()
+    await alice.groups.revokeInviteLink(group)
+    await w.settle()
+    await eve.groups.join(link)
+    await w.settle()
+    await expect(eve.groups.info(group)).rejects.toThrow()
+    expect((await alice.groups.info(group)).memberList.map(m => m.phone)).not.toContain(EVE)
   })
 })

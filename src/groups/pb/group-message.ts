@@ -932,6 +932,7 @@ export namespace GroupSenderKeyPb {
 export interface GroupWantPb {
   hashes: Uint8Array<ArrayBuffer>[]
   all: boolean
+  proof: Uint8Array<ArrayBuffer>
 }
 
 export namespace GroupWantPb {
@@ -956,13 +957,19 @@ export namespace GroupWantPb {
           w.bool(obj.all)
         }
 
+        if ((obj.proof != null && obj.proof.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.proof)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           hashes: [],
-          all: false
+          all: false,
+          proof: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -981,6 +988,10 @@ export namespace GroupWantPb {
             }
             case 2: {
               obj.all = reader.bool()
+              break
+            }
+            case 3: {
+              obj.proof = reader.bytes()
               break
             }
             default: {
@@ -1024,6 +1035,13 @@ export namespace GroupWantPb {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.proof`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1047,6 +1065,11 @@ export namespace GroupWantPb {
     value: boolean
   }
 
+  export interface GroupWantPbProofFieldEvent {
+    field: '$.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<GroupWantPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GroupWantPb.codec())
   }
@@ -1055,7 +1078,7 @@ export namespace GroupWantPb {
     return decodeMessage(buf, GroupWantPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupWantPb>): Generator<GroupWantPbHashesFieldEvent | GroupWantPbAllFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupWantPb>): Generator<GroupWantPbHashesFieldEvent | GroupWantPbAllFieldEvent | GroupWantPbProofFieldEvent> {
     return streamMessage(buf, GroupWantPb.codec(), opts)
   }
 }
@@ -1381,6 +1404,11 @@ export namespace GroupControlPb {
     value: boolean
   }
 
+  export interface GroupControlPbWantProofFieldEvent {
+    field: '$.want.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface GroupControlPbReceiptTypeFieldEvent {
     field: '$.receipt.type'
     value: GroupReceiptPb.Type
@@ -1400,7 +1428,7 @@ export namespace GroupControlPb {
     return decodeMessage(buf, GroupControlPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupControlPb>): Generator<GroupControlPbGroupIdFieldEvent | GroupControlPbChangesChangesFieldEvent | GroupControlPbSenderKeyDistributionFieldEvent | GroupControlPbWantHashesFieldEvent | GroupControlPbWantAllFieldEvent | GroupControlPbReceiptTypeFieldEvent | GroupControlPbReceiptIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupControlPb>): Generator<GroupControlPbGroupIdFieldEvent | GroupControlPbChangesChangesFieldEvent | GroupControlPbSenderKeyDistributionFieldEvent | GroupControlPbWantHashesFieldEvent | GroupControlPbWantAllFieldEvent | GroupControlPbWantProofFieldEvent | GroupControlPbReceiptTypeFieldEvent | GroupControlPbReceiptIdsFieldEvent> {
     return streamMessage(buf, GroupControlPb.codec(), opts)
   }
 }

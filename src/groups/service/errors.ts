@@ -36,3 +36,12 @@ export class MemberNotFoundError extends GroupError {
     this.name = MemberNotFoundError.name
   }
 }
+
+/** Not a Parley group invite link (or one damaged in copying). */
+export class InvalidInviteLinkError extends GroupError {
+  static name = 'InvalidInviteLinkError'
+  constructor (message = 'This is not a Parley group invite link') {
+    super(message)
+    this.name = InvalidInviteLinkError.name
+  }
+}

@@ -9,6 +9,8 @@ import { CryptoError, DuplicateMessageError } from '../../crypto/errors.js'
 import { findMember, stateHash, type GroupAction, type GroupMember, type GroupRole, type GroupState, type NewMember } from '../state.js'
 import { GroupError } from '../errors.js'
 import { decodeChange } from '../change.js'
+import { checkJoinProof, joinProof } from '../invite.js'
+import { GROUP_INVITE_SECRET_LENGTH } from '../constants.js'
 import { senderKeyMessageChainId } from '../../crypto/sender-key.js'
 import { decodeGroupControl, decodeGroupContent, decodeGroupWire, encodeGroupContent, encodeGroupControl, encodeGroupWire, groupChangeBatches, type GroupControl } from '../message.js'
 import { groupDepositCheck, groupDepositKey, groupMessageRef, groupTopic } from '../topic.js'
@@ -17,7 +19,7 @@ import { Memberships, type MembershipEffects } from './membership.js'
 import { SenderKeys, memberKey } from './keys.js'
 import { GroupDeposits } from './deposits.js'
 import { HeldKeys, HeldMessages } from './held.js'
-import { MemberNotFoundError, NotInGroupError, OnlyAdminsSendError, UnknownGroupError } from './errors.js'
+import { InvalidInviteLinkError, MemberNotFoundError, NotInGroupError, OnlyAdminsSendError, UnknownGroupError } from './errors.js'
 import type { ControlChannel, GossipVerdict, GroupPubsub, GroupRelays, GroupSelf, MemberDirectory, MemberRecord } from './ports.js'
 import type { GroupStorePort } from './store-port.js'
 
@@ -121,6 +123,8 @@ export class Groups extends Emitter<GroupEvents> {
   private readonly deposits: GroupDeposits
   private readonly heldMessages: HeldMessages
   private readonly heldKeys: HeldKeys
+  /** invite links we asked to join with, by group: the secret until the group's log arrives */
+  private readonly joins: KeyValueStore
   private readonly lock = new KeyedMutex()
   private readonly histories = new Map<string, CausalHistory>()
   private readonly lookups = new Map<string, { at: number, record?: MemberRecord }>()
@@ -157,6 +161,7 @@ export class Groups extends Emitter<GroupEvents> {
     })
     this.heldMessages = new HeldMessages(init.kv('group-held'))
     this.heldKeys = new HeldKeys(init.kv('group-held-keys'))
+    this.joins = init.kv('group-joins')
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -358,6 +363,45 @@ export class Groups extends Emitter<GroupEvents> {
     return await this.info(groupId, options)
   }
 
+  /**
+   * The group's invite link (admins only): `parley-group:<group id>?s=<secret>&m=<our number>`. Anyone holding it can
+   * join until an admin revokes or resets it; the link names us as the member who hands a joiner the group's log.
+   * Makes a secret (an `invite` change) when the group has none, or a new one with `reset`.
+   */
+  async inviteLink (group: string | Uint8Array, options: StoreOptions & { reset?: boolean } = {}): Promise<string> {
+    const groupId = parseGroupId(group)
+    const { self, memberships } = await this.me(options)
+    let state = await memberships.state(groupId, options)
+    if (state == null) throw new UnknownGroupError()
+    if (state.inviteSecret == null || options.reset === true) {
+      await this.change(groupId, { type: 'invite', secret: this.init.random(GROUP_INVITE_SECRET_LENGTH) }, options)
+      state = (await memberships.state(groupId, options))!
+    }
+    return `${INVITE_SCHEME}${toHex(groupId)}?s=${toHex(state.inviteSecret!)}&m=${encodeURIComponent(self.phone)}`
+  }
+
+  /** Revokes the group's invite link (admins only): nobody joins with it any more. */
+  async revokeInviteLink (group: string | Uint8Array, options?: StoreOptions): Promise<void> {
+    await this.change(parseGroupId(group), { type: 'invite' }, options)
+  }
+
+  /**
+   * Asks to join a group with its invite link: the member the link names is asked (over the 1:1 session) for the
+   * group's log, with a proof that we hold the link's secret; when the log arrives we sign our join and tell every
+   * member. Resolves with the group id once asked ('group-update' says when we are in). InvalidInviteLinkError for
+   * something that is not a link.
+   */
+  async join (link: string, options?: StoreOptions): Promise<{ groupId: string }> {
+    const { groupId, secret, via } = parseInviteLink(link)
+    const { self, memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    if (state != null && findMember(state, self.identity.publicKey) != null) return { groupId: toHex(groupId) }
+    await this.joins.put(toHex(groupId), secret, { ...options, sync: true })
+    const proof = joinProof(secret, groupId, self.identity.publicKey, self.phone)
+    await this.init.control.sendGroupControl(this.e164(via), encodeGroupControl({ kind: 'want', groupId, all: true, hashes: [], proof }), options)
+    return { groupId: toHex(groupId) }
+  }
+
   /** Leaves the group: the others are told, our keys and the topic are dropped. */
   async leave (group: string | Uint8Array, options?: StoreOptions): Promise<void> {
     await this.change(parseGroupId(group), { type: 'leave' }, options)
@@ -510,6 +554,7 @@ export class Groups extends Emitter<GroupEvents> {
           const news = effects.results.some(r => r.status === 'applied' || r.status === 'void' || r.status === 'pending')
           if (!news) return { taken: false }
           await this.applyEffects(effects, self, options)
+          await this.completeJoin(groupId, effects, self, options)
           const missing = effects.missing
           return {
             taken: true,
@@ -532,7 +577,10 @@ export class Groups extends Emitter<GroupEvents> {
         case 'want': {
           const state = await memberships.state(groupId, options)
           const log = await memberships.log(groupId, options)
-          if (state == null || log == null || !isMemberAs(state, sender.identityKey, from)) return { taken: false }
+          if (state == null || log == null || findMember(state, self.identity.publicKey) == null) return { taken: false }
+          // a member may ask for anything; a stranger only for the whole log, with proof that it holds the current link
+          const invited = control.proof != null && control.all && state.inviteSecret != null && checkJoinProof(control.proof, state.inviteSecret, groupId, sender.identityKey, from)
+          if (!isMemberAs(state, sender.identityKey, from) && !invited) return { taken: false }
           const wanted = new Set(control.hashes.map(h => toHex(h)))
           const changes = control.all ? log.changes() : log.changes().filter(c => wanted.has(toHex(decodeChange(c).hash)))
           return {
@@ -563,6 +611,30 @@ export class Groups extends Emitter<GroupEvents> {
         }
       }
     }, options)
+  }
+
+  /** The log of a group we asked to join arrived: we sign our join on it and tell every member (inside the caller's persist step). */
+  private async completeJoin (groupId: Uint8Array, effects: MembershipEffects, self: GroupSelf, options?: StoreOptions): Promise<void> {
+    if (findMember(effects.after, self.identity.publicKey) != null) {
+      await this.joins.del(toHex(groupId), { ...options, sync: true })
+      return
+    }
+    const secret = await this.joins.get(toHex(groupId), options)
+    if (secret == null) return
+    const { memberships } = await this.me(options)
+    let joined: { change: Uint8Array, effects: MembershipEffects }
+    try {
+      joined = await memberships.propose(groupId, { type: 'join', e164: self.phone, proof: joinProof(secret, groupId, self.identity.publicKey, self.phone) }, options)
+    } catch (err) {
+      // the link was revoked or reset meanwhile, or the group ended: the request is over
+      if (!(err instanceof GroupError)) throw err
+      await this.joins.del(toHex(groupId), { ...options, sync: true })
+      this.emit('error', err)
+      return
+    }
+    await this.joins.del(toHex(groupId), { ...options, sync: true })
+    await this.sendChanges(groupId, joined.effects.after.members, self, [joined.change], options)
+    await this.applyEffects(joined.effects, self, options)
   }
 
   /** A member's sender key, if it comes from a device of a member under its number; resolves with its chain id (undefined: refused). */
@@ -854,6 +926,22 @@ export class Groups extends Emitter<GroupEvents> {
     }
     return [...relays]
   }
+}
+
+/** Invite links start so. */
+export const INVITE_SCHEME = 'parley-group:'
+
+/** The parts of an invite link; InvalidInviteLinkError for anything else. */
+export function parseInviteLink (link: string): { groupId: Uint8Array, secret: Uint8Array, via: string } {
+  const m = /^parley-group:([0-9a-f]{64})\?s=([0-9a-f]{64})&m=([^&]{1,40})$/.exec(typeof link === 'string' ? link.trim() : '')
+  if (m == null) throw new InvalidInviteLinkError()
+  let via: string
+  try {
+    via = decodeURIComponent(m[3])
+  } catch {
+    throw new InvalidInviteLinkError()
+  }
+  return { groupId: fromHex(m[1]), secret: fromHex(m[2]), via }
 }
 
 /** A group id given as 64 hex characters or 32 bytes. */
