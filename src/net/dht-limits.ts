@@ -1,7 +1,7 @@
 /** Rate limits on the DHT writes a node accepts (PUT_VALUE, ADD_PROVIDER): token buckets per remote peer, per remote IP and in total, enforced per message on kad-dht's inbound handler. Knows nothing of what the records mean. */
 import type { Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions, StreamHandlerRecord } from '@libp2p/interface'
 import { ipBucket } from './ip-bucket.js'
-import { TokenBuckets, type TokenRate } from './token-buckets.js'
+import { TokenBuckets, type TokenRate } from '../util/token-buckets.js'
 
 export type { TokenRate }
 

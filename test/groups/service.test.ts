@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { GroupWorld, fromHexId, type Device } from './service-harness.js'
 import { encodeGroupContent, encodeGroupWire, encodeGroupControl, decodeGroupWire } from '../../src/groups/message.js'
 import { signChange } from '../../src/groups/change.js'
+import { MEMBER_GOSSIP_RATE } from '../../src/groups/service/groups.js'
 import { NotInGroupError, OnlyAdminsSendError, MemberNotFoundError, InvalidInviteLinkError } from '../../src/groups/service/errors.js'
 import { SyncGroup } from '../../src/storage/index.js'
 
@@ -174,8 +175,12 @@ describe('groups over the service', () => {
     const chain = async (): Promise<number | undefined> => (await (alice.groups as unknown as { init: { store: { ownChain: (g: Uint8Array) => Promise<{ chainId: number } | undefined> } } }).init.store.ownChain(fromHexId(group)))?.chainId
     await alice.groups.send(group, 'm0')
     const first = await chain()
-    for (let i = 1; i <= 100; i++) await alice.groups.send(group, `m${i}`)
-    await w.settle()
+    for (let i = 1; i <= 100; i++) {
+      // five a second, as a person (or a polite bot) writes
+      w.clock.advance(200)
+      await alice.groups.send(group, `m${i}`)
+      await w.settle()
+    }
     expect(await chain()).not.toBe(first)
     expect(texts(bob, group)).toHaveLength(101)
   })
@@ -241,5 +246,18 @@ describe('groups over the service', () => {
     await w.settle()
     await expect(eve.groups.info(group)).rejects.toThrow()
     expect((await alice.groups.info(group)).memberList.map(m => m.phone)).not.toContain(EVE)
+  })
+
+  it('a member sending faster than the per-member rate: gossip takes a burst, the rest is not stored from gossip but comes from the relays', async () => {
+    const { w, alice, bob, group } = await trio(11)
+    for (let i = 0; i < 100; i++) await alice.groups.send(group, `burst ${i}`)
+    await w.settle()
+    const fromGossip = texts(bob, group).length
+    expect(fromGossip).toBe(MEMBER_GOSSIP_RATE.burst)
+    expect(bob.verdicts.filter(v => v === 'ignore')).toHaveLength(100 - MEMBER_GOSSIP_RATE.burst)
+    // nothing was lost: the relay kept every message and a catch-up brings the rest, once each
+    await bob.groups.catchUp(fromHexId(group))
+    expect(texts(bob, group)).toHaveLength(100)
+    expect(new Set(texts(bob, group)).size).toBe(100)
   })
 })

@@ -10,7 +10,7 @@ import {
   asParleyPubsub, groupMessageRef, groupTopicString, parleyGossipsubOptions, GossipServiceError, GossipMessageTooLargeError, GroupTopicNotJoinedError,
   InvalidGroupTopicError, GossipStoppedError, GroupTopics, FLOOD_PUBLISH_MAX_BYTES, type ParleyPubsub, GROUP_TOPIC_SCORE, PEER_SCORE, SCORE_THRESHOLDS, MAX_GROUP_MESSAGE_BYTES, GOSSIP_HEARTBEAT_MS, MAX_GOSSIP_FRAME_BYTES
 } from '../../src/net/gossip/index.js'
-import { TokenBuckets } from '../../src/net/token-buckets.js'
+import { TokenBuckets } from '../../src/util/token-buckets.js'
 import { createDepositNodeNode } from '../../src/net/node.js'
 
 const TOPIC = 'topic'

@@ -5,6 +5,7 @@ import type { GroupControlTaken } from '../../messaging/inbound.js'
 import { SyncGroup, type KeyValueStore, type MessageStatus, type MessageStore, type StoredMessage, type StoreOptions, type HistoryOptions, type DeviceAddress } from '../../storage/index.js'
 import type { GroupSessionManager } from '../../session/group-session-manager.js'
 import { KeyedMutex } from '../../util/keyed-mutex.js'
+import { TokenBuckets, type TokenRate } from '../../util/token-buckets.js'
 import { CryptoError, DuplicateMessageError } from '../../crypto/errors.js'
 import { findMember, stateHash, type GroupAction, type GroupMember, type GroupRole, type GroupState, type NewMember } from '../state.js'
 import { GroupError } from '../errors.js'
@@ -38,6 +39,15 @@ const POLL_ALONE_MS = 5_000
 const POLL_MESHED_MS = 60_000
 /** A member's relays and devices are looked up again after this long (new relays, new devices). */
 const MEMBER_LOOKUP_TTL_MS = 10 * 60_000
+/**
+ * Messages one member may have accepted here per second from gossip (after a burst): a person types far slower, a
+ * bot posting more is flooding. Over it a message is ignored (not stored, not forwarded), without penalising the
+ * peer that forwarded it: that peer may be honest. The flooder's own neighbours score it out by gossip's per-peer
+ * limit (docs/gossip.md). What relays hand over after an absence is not limited (a busy day is a burst by nature).
+ */
+export const MEMBER_GOSSIP_RATE: TokenRate = { burst: 60, perSecond: 10 }
+/** Members whose rate is tracked at once, least recently active forgotten (a forgotten one starts with a full bucket). */
+const MAX_RATE_TRACKED_MEMBERS = 4_096
 /** Group messages that arrive before the app listens (mail at the relays read at start) are held for its first listener, up to this many. */
 const MAX_HELD_EVENTS = 1_000
 /** Most member lookups at once when a group's relays are gathered: a 1,024-member group does not flood the DHT. */
@@ -126,6 +136,8 @@ export class Groups extends Emitter<GroupEvents> {
   /** invite links we asked to join with, by group: the secret until the group's log arrives */
   private readonly joins: KeyValueStore
   private readonly lock = new KeyedMutex()
+  /** per (group, author) gossip rate */
+  private readonly rates = new TokenBuckets(MEMBER_GOSSIP_RATE, MAX_RATE_TRACKED_MEMBERS)
   private readonly histories = new Map<string, CausalHistory>()
   private readonly lookups = new Map<string, { at: number, record?: MemberRecord }>()
   private readonly receiptQueue = new Map<string, { group: Uint8Array, to: string, type: 'delivered' | 'read', ids: Uint8Array[] }>()
@@ -494,7 +506,7 @@ export class Groups extends Emitter<GroupEvents> {
   /** The topic joined and registered at our mailbox relays (idempotent). */
   private async follow (groupId: Uint8Array, self: GroupSelf, options?: StoreOptions): Promise<void> {
     const topic = groupTopic(groupId)
-    await this.init.pubsub?.join(topic, { validate: async data => await this.receiveWire(groupId, data) }, options)
+    await this.init.pubsub?.join(topic, { validate: async data => await this.receiveWire(groupId, data, { via: 'gossip' }) }, options)
     if (this.init.pubsub?.meet != null) this.meet(groupId, self).catch(err => this.emit('error', err))
     for (const relay of self.mailboxRelays) {
       try {
@@ -724,7 +736,7 @@ export class Groups extends Emitter<GroupEvents> {
    * the key has not come yet), checked against the membership, stored with its dedupe mark, announced. The
    * answer is gossipsub's: accept (forward), reject (invalid: penalise the peer), ignore (duplicate, not yet readable).
    */
-  async receiveWire (groupId: Uint8Array, wire: Uint8Array, options?: StoreOptions): Promise<GossipVerdict> {
+  async receiveWire (groupId: Uint8Array, wire: Uint8Array, options?: StoreOptions & { via?: 'gossip' | 'relay' }): Promise<GossipVerdict> {
     const ref = groupMessageRef(wire)
     if (await this.init.store.isSeen(groupId, ref, options)) return 'ignore'
     let ciphertext: Uint8Array
@@ -738,21 +750,29 @@ export class Groups extends Emitter<GroupEvents> {
       const { self, memberships } = await this.me(options)
       const state = await memberships.state(groupId, options)
       if (state == null || findMember(state, self.identity.publicKey) == null) return 'ignore'
+      let chainId: number
+      try {
+        chainId = senderKeyMessageChainId(ciphertext)
+      } catch {
+        return 'reject'
+      }
+      // a member's gossip rate, checked before its key is used: a message decrypted and then dropped could never be read again
+      if (options?.via === 'gossip') {
+        const authors = new Set((await this.init.store.sendersOfChain(groupId, chainId, options)).map(a => toHex(a.identityKey)))
+        if (authors.size === 1 && !this.rates.tryTake(`${toHex(groupId)}/${[...authors][0]}`, this.init.now())) return 'ignore'
+      }
+      // the key's advance and the message are durable together (one sync at the end), or neither is
+      const sync = new SyncGroup()
+      const grouped = { ...options, syncGroup: sync }
       let opened: Awaited<ReturnType<SenderKeys['decrypt']>>
       try {
-        opened = await this.keys.decrypt(groupId, ciphertext, s => findMember(state, s.identityKey) != null, options)
+        opened = await this.keys.decrypt(groupId, ciphertext, s => findMember(state, s.identityKey) != null, grouped)
       } catch (err) {
         if (err instanceof DuplicateMessageError) return 'ignore'
         if (err instanceof CryptoError || err instanceof GroupError) return 'reject'
         throw err
       }
       if (opened == null) {
-        let chainId: number
-        try {
-          chainId = senderKeyMessageChainId(ciphertext)
-        } catch {
-          return 'reject'
-        }
         await this.heldMessages.hold(groupId, chainId, ref, wire, options)
         return 'ignore'
       }
@@ -765,8 +785,6 @@ export class Groups extends Emitter<GroupEvents> {
       }
       if (state.onlyAdminsSend && author.role !== 'admin') return 'reject'
       const history = await this.history_(groupId, options)
-      const sync = new SyncGroup()
-      const grouped = { ...options, syncGroup: sync }
       // the refs its history names that we lack are now gaps: the repair timer asks the relays for them
       try {
         if (content.kind === 'heartbeat') history.receivedHeartbeat(content)

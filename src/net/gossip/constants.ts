@@ -1,5 +1,5 @@
 /** Names, sizes, rates and timeouts of Parley's gossipsub (group topics), each with its reason (docs/gossip.md). Knows nothing of groups, members or keys. */
-import type { TokenRate } from '../token-buckets.js'
+import type { TokenRate } from '../../util/token-buckets.js'
 
 /** Every group topic string starts with this; the rest is the hex of the 32 topic bytes the group layer computes. */
 export const GROUP_TOPIC_PREFIX = '/parley/g/'

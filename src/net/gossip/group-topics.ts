@@ -7,7 +7,7 @@
 import { TimeoutError, type AbortOptions, type PeerId } from '@libp2p/interface'
 import { TopicValidatorResult, type GossipsubMessage, type TopicValidatorFn } from '@libp2p/gossipsub'
 import { raceSignal } from '../../util/abort.js'
-import { TokenBuckets, type TokenRate } from '../token-buckets.js'
+import { TokenBuckets, type TokenRate } from '../../util/token-buckets.js'
 import { FLOOD_PUBLISH_MAX_BYTES, GROUP_MESSAGES_PER_PEER, GROUP_VALIDATE_TIMEOUT_MS, MAX_GROUP_MESSAGE_BYTES, MAX_RATE_TRACKED } from './constants.js'
 import { DuplicateGroupMessageError, GossipStoppedError, GossipMessageTooLargeError, GroupTopicAlreadyJoinedError, GroupTopicNotJoinedError } from './errors.js'
 import { groupMessageRef, groupTopicString } from './message-ref.js'
