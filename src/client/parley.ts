@@ -320,7 +320,11 @@ export class Parley extends Emitter<ParleyEvents> {
     this.messenger.on('account-state', e => {
       this.reloadAccountState().then(() => this.emit('account-state', e), err => this.background(err))
     })
-    this.messenger.on('contact-devices', e => this.emit('contact-devices', e))
+    this.messenger.on('contact-devices', e => {
+      // a contact's new device reads our group messages only once it has our sender keys
+      this.groups.memberDevicesChanged(e.phone).catch(err => this.background(err))
+      this.emit('contact-devices', e)
+    })
     this.messenger.on('profile', e => this.emit('profile', e))
     this.presence = new Presence({
       store: storage.kv('presence'),
@@ -516,6 +520,8 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.announceDevices(await this.ownDevices.seq(options), options).catch(err => this.background(err))
     // the other devices learn the new device's name (and the list, from the record)
     await this.syncAccount(['device-names'], options).catch(err => this.background(err))
+    // the new device gets every group's log and our sender keys
+    await this.groups.ownDevicesChanged(options).catch(err => this.background(err))
     this.emit('devices', { reason: 'linked' })
     return linked
   }

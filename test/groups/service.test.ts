@@ -260,4 +260,25 @@ describe('groups over the service', () => {
     expect(texts(bob, group)).toHaveLength(100)
     expect(new Set(texts(bob, group)).size).toBe(100)
   })
+
+  it('a member\'s newly linked device gets the group and the keys and reads from then on; so does our own', async () => {
+    const { w, alice, bob, group } = await trio(12)
+    await alice.groups.send(group, 'before the laptop')
+    await w.settle()
+    const bobLaptop = await w.link('bob-laptop', bob)
+    // bob's account tells its contacts (messaging's device news) and its own devices
+    await bob.groups.ownDevicesChanged()
+    await alice.groups.memberDevicesChanged(BOB)
+    await w.settle()
+    expect((await bobLaptop.groups.info(group)).stateHash).toBe((await alice.groups.info(group)).stateHash)
+    await alice.groups.send(group, 'hello, laptop')
+    await w.settle()
+    expect(texts(bobLaptop, group)).toEqual(['hello, laptop'])
+    // and what the laptop writes reaches alice, and bob's phone as his own message
+    await bobLaptop.groups.send(group, 'typed on the laptop')
+    await w.settle()
+    expect(texts(alice, group)).toEqual(['typed on the laptop'])
+    // (the others' receipts go to bob's number, so his phone sees it delivered too)
+    expect((await bob.groups.history(group)).find(m => m.text === 'typed on the laptop')).toMatchObject({ direction: 'out', sender: BOB, status: 'delivered' })
+  })
 })

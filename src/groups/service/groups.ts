@@ -414,6 +414,44 @@ export class Groups extends Emitter<GroupEvents> {
     return { groupId: toHex(groupId) }
   }
 
+  /**
+   * A contact's account linked or removed a device (messaging's 'contact-devices'): in every group it is a member of,
+   * our sender key goes to all its devices again, so a new device reads what we send from now on.
+   */
+  async memberDevicesChanged (typed: string, options?: StoreOptions): Promise<void> {
+    const phone = this.e164(typed)
+    const { self, memberships } = await this.me(options)
+    for (const record of await this.init.store.listGroups(options)) {
+      if (record.leftAt != null) continue
+      await this.lock.run(toHex(record.id), async () => {
+        const state = await memberships.state(record.id, options)
+        const member = state?.members.find(m => m.e164 === phone)
+        if (state == null || member == null || findMember(state, self.identity.publicKey) == null) return
+        await this.keys.redistribute(record.id, member, options)
+        await this.distributeKey(record.id, state, self, options)
+      }, options)
+    }
+  }
+
+  /**
+   * Our own account linked a device: it gets every group's log (and so joins each, and sends its own key to the
+   * members) and our sender keys.
+   */
+  async ownDevicesChanged (options?: StoreOptions): Promise<void> {
+    const { self, memberships } = await this.me(options)
+    for (const record of await this.init.store.listGroups(options)) {
+      if (record.leftAt != null) continue
+      await this.lock.run(toHex(record.id), async () => {
+        const log = await memberships.log(record.id, options)
+        const me = log != null ? findMember(log.state, self.identity.publicKey) : undefined
+        if (log == null || me == null) return
+        for (const batch of groupChangeBatches(log.changes())) await this.init.control.sendGroupControl(self.phone, encodeGroupControl({ kind: 'changes', groupId: record.id, changes: batch }), options)
+        await this.keys.redistribute(record.id, me, options)
+        await this.distributeKey(record.id, log.state, self, options)
+      }, options)
+    }
+  }
+
   /** Leaves the group: the others are told, our keys and the topic are dropped. */
   async leave (group: string | Uint8Array, options?: StoreOptions): Promise<void> {
     await this.change(parseGroupId(group), { type: 'leave' }, options)

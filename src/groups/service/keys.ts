@@ -27,6 +27,8 @@ export interface SenderKeyFacts {
   /** one more message on our current chain; resolves with the new count */
   countSent: (groupId: Uint8Array, options?: StoreOptions) => Promise<number>
   markDistributed: (groupId: Uint8Array, members: string[], options?: StoreOptions) => Promise<void>
+  /** these members' devices changed: our current chain is to be sent to them again */
+  forgetDistributed: (groupId: Uint8Array, members: string[], options?: StoreOptions) => Promise<void>
   indexChain: (groupId: Uint8Array, chainId: number, sender: DeviceAddress, options?: StoreOptions) => Promise<void>
   sendersOfChain: (groupId: Uint8Array, chainId: number, options?: StoreOptions) => Promise<DeviceAddress[]>
   forgetSender: (groupId: Uint8Array, identityKey: Uint8Array, options?: StoreOptions) => Promise<void>
@@ -75,6 +77,11 @@ export class SenderKeys {
       await this.init.facts.markDistributed(groupId, [memberKey(m)], options)
     }
     return to.length
+  }
+
+  /** A member linked or removed a device: our current key goes to all its devices again at the next distribute(). */
+  async redistribute (groupId: Uint8Array, member: Pick<GroupMember, 'identityKey' | 'e164'>, options?: StoreOptions): Promise<void> {
+    await this.init.facts.forgetDistributed(groupId, [memberKey(member)], options)
   }
 
   /** Before each message: a key that sent ROTATE_AFTER_MESSAGES messages or is older than ROTATE_AFTER_MS is replaced. Resolves true when it rotated. */

@@ -44,6 +44,11 @@ export function groupStorePort (kv: KeyValueStore, now: () => number): GroupStor
       if (c == null) return
       await distributed.batch(members.map(m => ({ type: 'put' as const, key: `${prefix(id, c.chainId)}${m}`, value: new Uint8Array(0) })), { ...o, sync: true })
     },
+    forgetDistributed: async (id, members, o) => {
+      const c = await store.ownChain(id, o)
+      if (c == null) return
+      await distributed.batch(members.map(m => ({ type: 'del' as const, key: `${prefix(id, c.chainId)}${m}` })), { ...o, sync: true })
+    },
     indexChain: async (id, chainId, sender, o) => { await store.indexChain(id, chainId, sender, now(), o) },
     sendersOfChain: async (id, chainId, o) => await store.sendersOfChain(id, chainId, o),
     forgetSender: async (id, identityKey, o) => { await store.forgetSender(id, identityKey, o) }
