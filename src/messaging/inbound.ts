@@ -122,7 +122,7 @@ export class Inbound {
     if ((body.kind === 'sent' || body.kind === 'read-sync' || body.kind === 'state') && !fromOwnDevice) return { kind: 'dropped', reason: 'sync from another account' }
     startWriting()
     if (body.kind === 'sent') {
-      const stored: StoredMessage = { id: body.id, conversation: body.to, direction: 'out', sender: from, text: body.text, timestamp: body.timestamp, receivedAt: this.init.now(), status: 'sent' }
+      const stored: StoredMessage = { id: body.id, conversation: body.to, direction: 'out', sender: from, text: body.text, timestamp: body.timestamp, receivedAt: this.init.now(), status: 'sent', ...(body.quoteId != null ? { quoteId: body.quoteId } : {}) }
       const fresh = await this.init.messages.addOutgoing(stored, options)
       return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
     }
@@ -145,7 +145,8 @@ export class Inbound {
         text: body.text,
         timestamp: body.timestamp,
         receivedAt: this.init.now(),
-        status: 'delivered'
+        status: 'delivered',
+        ...(body.quoteId != null ? { quoteId: body.quoteId } : {})
       }
       const owed = this.init.owed?.prepare(from, body.id, sender)
       const fresh = await this.init.messages.addIncoming(stored, { ...options, ...(owed != null ? { with: [owed] } : {}) })

@@ -502,7 +502,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       await this.queueProfile(to, self, grouped)
       const createdAt = this.stamp()
       const id = newMessageId(this.init.random)
-      const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending' }
+      const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending', ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }
       const entry = await this.outboxEntry(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
       // our other devices get a transcript in the same write: the text shows there as sent, whatever happens here
       const transcript = (await this.init.linkedDevices?.(grouped))?.others === true

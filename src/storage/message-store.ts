@@ -22,7 +22,14 @@ export interface StoredMessage {
   /** our clock when it entered the store (for 'out': when it was written); orders the conversation list */
   receivedAt: number
   status: MessageStatus
+  /** the message this one answers (its id, in the same conversation), when it is a reply */
+  quoteId?: string
+  /** numbers (E.164) the message mentions (group chats) */
+  mentions?: string[]
 }
+
+/** Most mentions kept with one message (a group message names at most 64). */
+export const MAX_STORED_MENTIONS = 64
 
 /** What the conversation list shows of the last message. */
 export interface LastMessage {
@@ -142,6 +149,10 @@ export function assertMessage (m: StoredMessage, direction: MessageDirection): v
   assertTime(m.receivedAt, 'receivedAt')
   assertStatus(m.status)
   if (direction === 'in' && m.status !== 'delivered' && m.status !== 'read') throw new InvalidRecordError("an incoming message's status is 'delivered' or 'read'")
+  if (m.quoteId != null) assertMessageId(m.quoteId)
+  if (m.mentions != null && (!Array.isArray(m.mentions) || m.mentions.length > MAX_STORED_MENTIONS || m.mentions.some(x => typeof x !== 'string' || !/^\+[1-9][0-9]{6,14}$/.test(x)))) {
+    throw new InvalidRecordError(`mentions are at most ${MAX_STORED_MENTIONS} E.164 numbers`)
+  }
 }
 
 export function lastMessageOf (m: StoredMessage): LastMessage {

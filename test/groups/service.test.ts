@@ -281,4 +281,17 @@ describe('groups over the service', () => {
     // (the others' receipts go to bob's number, so his phone sees it delivered too)
     expect((await bob.groups.history(group)).find(m => m.text === 'typed on the laptop')).toMatchObject({ direction: 'out', sender: BOB, status: 'delivered' })
   })
+
+  it('a reply keeps what it answers and a mention names the member: stored on both sides, the mentioned one told', async () => {
+    const { w, alice, bob, carol, group } = await trio(13)
+    const first = await alice.groups.send(group, 'who climbs on sunday?')
+    await w.settle()
+    const reply = await bob.groups.send(group, 'me! @carol?', { quoteId: first.id, mentions: [CAROL] })
+    expect(reply).toMatchObject({ quoteId: first.id, mentions: [CAROL] })
+    await w.settle()
+    const atCarol = carol.events['group-message'].find(e => e.id === reply.id)
+    expect(atCarol).toMatchObject({ from: BOB, quoteId: first.id, mentions: [CAROL], mentioned: true })
+    expect(alice.events['group-message'].find(e => e.id === reply.id)).toMatchObject({ mentioned: false })
+    expect((await alice.groups.history(group)).find(m => m.id === reply.id)).toMatchObject({ quoteId: first.id, mentions: [CAROL], sender: BOB })
+  })
 })

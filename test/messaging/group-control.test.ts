@@ -134,6 +134,18 @@ describe('group control over 1:1 sessions', () => {
     expect((await pair.alice.device.party.storage.outbox.list()).map(e => e.to)).not.toContain(group)
   })
 
+  it('a 1:1 reply keeps the id it answers in both histories (and in the linked device\'s transcript)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    pair = await fakePair(176, [ALICE, BOB], { alice: { linkedDevices: async () => ({ others: true, recordSeq: 2 }) }, alice2: {} })
+    const first = await pair.bob.m.send(ALICE, 'coffee?')
+    await pair.settle()
+    const reply = await pair.alice.m.send(BOB, 'yes!', { quoteId: first.id })
+    expect(reply.quoteId).toBe(first.id)
+    await pair.settle()
+    expect(await pair.bob.m.history(ALICE)).toContainEqual(expect.objectContaining({ id: reply.id, quoteId: first.id, direction: 'in' }))
+    expect(await pair.alice2!.m.history(BOB)).toContainEqual(expect.objectContaining({ id: reply.id, quoteId: first.id, direction: 'out' }))
+  })
+
   it('payloads are 1..MAX_GROUP_CONTROL_BYTES bytes, on encoding and on decoding', () => {
     const content = (control: Uint8Array) => ({ senderE164: ALICE, attestation: new Uint8Array(0), body: { kind: 'group' as const, control } })
     expect(() => encodeContent(content(new Uint8Array(0)))).toThrow(MalformedContentError)

@@ -729,10 +729,14 @@ export class Groups extends Emitter<GroupEvents> {
       const id = this.init.random(MESSAGE_ID_BYTES)
       const timestamp = this.init.now()
       const quote = options.quoteId != null ? await this.quoteOf(groupId, options.quoteId, self, options) : undefined
-      const plaintext = encodeGroupContent({ kind: 'text', id, timestamp, lamport, history: refs, stateHash: stateHash(state), text, ...(quote != null ? { quote } : {}), mentions: options.mentions ?? [] })
+      const mentions = [...new Set((options.mentions ?? []).map(p => this.e164(p)))]
+      const plaintext = encodeGroupContent({ kind: 'text', id, timestamp, lamport, history: refs, stateHash: stateHash(state), text, ...(quote != null ? { quote } : {}), mentions })
       const wire = encodeGroupWire(await this.keys.encrypt(groupId, plaintext, options))
       const ref = groupMessageRef(wire)
-      const message: StoredMessage = { id: toHex(id), conversation: groupConversation(groupId), direction: 'out', sender: self.phone, text, timestamp, receivedAt: timestamp, status: 'pending' }
+      const message: StoredMessage = {
+        id: toHex(id), conversation: groupConversation(groupId), direction: 'out', sender: self.phone, text, timestamp, receivedAt: timestamp, status: 'pending',
+        ...(quote != null ? { quoteId: toHex(quote.id) } : {}), ...(mentions.length > 0 ? { mentions } : {})
+      }
       const sync = new SyncGroup()
       const grouped = { ...options, syncGroup: sync }
       await this.init.messages.addOutgoing(message, grouped)
@@ -836,7 +840,10 @@ export class Groups extends Emitter<GroupEvents> {
       if (content.kind === 'text') {
         const id = toHex(content.id)
         const receivedAt = this.init.now()
-        const base = { id, conversation: groupConversation(groupId), text: content.text, timestamp: content.timestamp, receivedAt }
+        const base = {
+          id, conversation: groupConversation(groupId), text: content.text, timestamp: content.timestamp, receivedAt,
+          ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}), ...(content.mentions.length > 0 ? { mentions: content.mentions } : {})
+        }
         if (mine) {
           // sent by another device of ours
           await this.init.messages.addOutgoing({ ...base, direction: 'out', sender: self.phone, status: 'sent' }, grouped)

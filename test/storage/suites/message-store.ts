@@ -35,6 +35,21 @@ export function describeMessageStore (name: string, factory: StoreFactory<Messag
       expect(await store.addIncoming(incoming(1, BOB, 100))).toBe(true)
     })
 
+    it('keeps a reply\'s quoted id and the mentions, through status changes; refuses malformed ones', async () => {
+      const reply = { ...incoming(3, ALICE, 300), quoteId: mid(1), mentions: [ME, BOB] }
+      expect(await store.addIncoming(reply)).toBe(true)
+      expect(await store.get(ALICE, mid(3))).toEqual(reply)
+      await store.markRead(ALICE)
+      expect(await store.get(ALICE, mid(3))).toEqual({ ...reply, status: 'read' })
+      const out = { ...outgoing(4, ALICE, 400), quoteId: mid(3) }
+      await store.addOutgoing(out)
+      expect(await store.updateStatus(ALICE, mid(4), 'sent')).toEqual({ ...out, status: 'sent' })
+      await expect(store.addIncoming({ ...incoming(5, ALICE, 500), quoteId: 'not an id' })).rejects.toHaveProperty('name', 'InvalidRecordError')
+      await expect(store.addIncoming({ ...incoming(6, ALICE, 600), mentions: ['alice'] })).rejects.toHaveProperty('name', 'InvalidRecordError')
+      await expect(store.addIncoming({ ...incoming(7, ALICE, 700), mentions: Array.from({ length: 65 }, () => BOB) })).rejects.toHaveProperty('name', 'InvalidRecordError')
+      expect(await store.get(ALICE, mid(5))).toBeUndefined()
+    })
+
     it('lets only one of concurrent deliveries of the same message in', async () => {
       const results = await Promise.all([1, 2, 3, 4].map(async () => await store.addIncoming(incoming(7, ALICE, 50))))
       expect(results.filter(Boolean).length).toBe(1)
