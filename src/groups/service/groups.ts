@@ -517,11 +517,12 @@ export class Groups extends Emitter<GroupEvents> {
     if (effects.joined) {
       await this.init.store.putGroup({ id: groupId, name: effects.after.name, joinedAt: this.init.now() }, options)
       await this.follow(groupId, self, options)
-      for (const k of await this.heldKeys.release(groupId, options)) await this.takeKey(groupId, k.from, k.sender, k.distribution, options)
+      await this.takeHeldKeys(groupId, effects.after, options)
     } else if (effects.changed) {
       const record = await this.init.store.getGroup(groupId, options)
       if (record != null && record.name !== effects.after.name) await this.init.store.putGroup({ ...record, name: effects.after.name }, options)
     }
+    if (!effects.joined && effects.added.length > 0) await this.takeHeldKeys(groupId, effects.after, options)
     for (const m of effects.removed) await this.keys.forget(groupId, m.identityKey, options)
     // someone went: nothing we send from now on may be readable with the key they had
     if (effects.removed.length > 0) await this.keys.rotate(groupId, options)
@@ -620,6 +621,12 @@ export class Groups extends Emitter<GroupEvents> {
             await this.heldKeys.hold(groupId, from, sender, control.distribution, options)
             return { taken: true }
           }
+          if (!isMemberAs(state, sender.identityKey, from)) {
+            // a new member's key can overtake the change that adds it (they come from different members): held
+            // until a membership step adds it, bounded (MAX_HELD_KEYS) so a stranger cannot fill the store
+            await this.heldKeys.hold(groupId, from, sender, control.distribution, options)
+            return { taken: true }
+          }
           const chainId = await this.takeKey(groupId, from, sender, control.distribution, options)
           if (chainId == null) return { taken: false }
           return { taken: true, after: () => { this.releaseHeld(groupId, chainId).catch(err => this.emit('error', err)) } }
@@ -685,6 +692,18 @@ export class Groups extends Emitter<GroupEvents> {
     await this.joins.del(toHex(groupId), { ...options, sync: true })
     await this.sendChanges(groupId, joined.effects.after.members, self, [joined.change], options)
     await this.applyEffects(joined.effects, self, options)
+  }
+
+  /** Keys held for the group: taken now from those who are members; the others held again (they may be added later). */
+  private async takeHeldKeys (groupId: Uint8Array, state: GroupState, options?: StoreOptions): Promise<void> {
+    for (const k of await this.heldKeys.release(groupId, options)) {
+      if (!isMemberAs(state, k.sender.identityKey, k.from)) {
+        await this.heldKeys.hold(groupId, k.from, k.sender, k.distribution, options)
+        continue
+      }
+      const chainId = await this.takeKey(groupId, k.from, k.sender, k.distribution, options)
+      if (chainId != null) this.releaseHeld(groupId, chainId).catch(err => this.emit('error', err))
+    }
   }
 
   /** A member's sender key, if it comes from a device of a member under its number; resolves with its chain id (undefined: refused). */
