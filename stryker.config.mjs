@@ -7,7 +7,7 @@ const folders = {
   'src/directory': ['src/directory/**/*.ts'],
   'src/protocols': ['src/protocols/**/*.ts'],
   'src/messaging': ['src/messaging/**/*.ts'],
-  'relay-node/stores': ['relay-node/src/mailbox/store.ts', 'relay-node/src/prekeys/store.ts']
+  'relay-node/stores': ['relay-node/src/mailbox/store.ts', 'relay-node/src/prekeys/store.ts', 'relay-node/src/time-ids.ts']
 }
 
 /** The unit test files run against each folder's mutants (no process-spawning, browser or chaos tests). */

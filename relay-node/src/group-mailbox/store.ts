@@ -1,5 +1,6 @@
 /** The relay's group message store over one KeyValueStore: each message once per topic under a time-ordered position, a cursor per registered owner device, deposits checked against the topic's deposit check, group-committed synced writes with per-topic and per-device quotas, deletion once every device acked or after the TTL. Never parses a message, never records who deposited it, never learns a group. */
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import { LAST_TIME_ID_KEY, TIME_ID_PATTERN, TimeIds, timeIdOf, timeOfId } from '../time-ids.js'
 import {
   GroupMailboxAuthError, GroupMessageTooLargeError, GroupTopicFullError, InvalidGroupMailboxRequestError, RateLimitedError, UnknownGroupTopicError,
   GROUP_DEPOSIT_CHECK_BYTES, GROUP_DEPOSIT_KEY_BYTES, GROUP_MESSAGE_REF_BYTES, GROUP_TOPIC_BYTES, MAX_GROUP_MESSAGE_BYTES, MAX_REFS_PER_GET,
@@ -68,10 +69,6 @@ type Request<T extends Op> = T extends Op ? Omit<T, 'resolve' | 'reject'> : neve
 const SYNC = { sync: true }
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-/** 12 hex digits of ms since the epoch ‖ 4 hex digits of sequence: sorts by time as a string (the mailbox's id format). */
-const POSITION_PATTERN = /^[0-9a-f]{16}$/
-const positionOf = (ms: number, seq: number): string => ms.toString(16).padStart(12, '0') + seq.toString(16).padStart(4, '0')
-const receivedAtOf = (position: string): number => parseInt(position.slice(0, 12), 16)
 const json = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value))
 /** A message's index value: its size and ref. */
 const indexEntry = (size: number, ref: string): Uint8Array => encoder.encode(`${size}:${ref}`)
@@ -180,9 +177,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
   private readonly isKnownOwner?: RelayGroupMailboxStoreInit['isKnownOwner']
   private readonly queue: Op[] = []
   private committing = false
-  private lastMs = -1
-  private seq = 0
-  private loaded: Promise<void> | undefined
+  private readonly ids: TimeIds
   /** deposit and get rates are high-frequency and need not survive a restart: kept in memory */
   private readonly deposits: RateLimiter
   private readonly gets: RateLimiter
@@ -194,6 +189,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
     this.kv = init.kv
     this.limits = { ...DEFAULT_GROUP_MAILBOX_LIMITS, ...init.limits }
     this.now = init.now ?? Date.now
+    this.ids = new TimeIds(this.kv, this.now)
     this.isKnownOwner = init.isKnownOwner
     this.deposits = new RateLimiter(new MemoryKeyValueStore(), this.limits.depositsPerPeer)
     this.gets = new RateLimiter(new MemoryKeyValueStore(), this.limits.getsPerPeer)
@@ -234,7 +230,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
       const position = decoder.decode(raw)
       if (position < oldest) continue
       const message = await this.kv.get(`m/${instance}/${position}`, options)
-      if (message != null) out.push({ ref: fromHex(ref), position, message, receivedAt: receivedAtOf(position) })
+      if (message != null) out.push({ ref: fromHex(ref), position, message, receivedAt: timeOfId(position) })
     }
     out.sort((a, b) => a.position < b.position ? -1 : 1)
     this.stats.delivered += out.length
@@ -266,7 +262,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
 
   async list (owner: GroupMailboxOwner, topic: Uint8Array, after: string | undefined, limit: number, maxBytes: number, options: AbortOptions = {}): Promise<GroupMessageEntry[]> {
     checkSize('the topic', topic, GROUP_TOPIC_BYTES)
-    if (after != null && !POSITION_PATTERN.test(after)) throw new InvalidGroupMailboxRequestError('not a position')
+    if (after != null && !TIME_ID_PATTERN.test(after)) throw new InvalidGroupMailboxRequestError('not a position')
     const t = toHex(topic)
     const device = mailboxKey(owner)
     const reg = await readJson<Registration>(this.kv, `c/${t}/${device}`, options)
@@ -279,7 +275,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
     for await (const { key, value } of this.kv.iterate({ prefix, gt: prefix + (after ?? reg.cursor), limit }, options)) {
       const position = key.slice(prefix.length)
       if (position < oldest) continue
-      out.push({ ref: groupMessageRef(value), position, message: value, receivedAt: receivedAtOf(position) })
+      out.push({ ref: groupMessageRef(value), position, message: value, receivedAt: timeOfId(position) })
       bytes += value.length
       if (bytes >= maxBytes) break
     }
@@ -291,7 +287,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
   async ack (owner: GroupMailboxOwner, topic: Uint8Array, position: string, options: AbortOptions = {}): Promise<string> {
     options.signal?.throwIfAborted()
     checkSize('the topic', topic, GROUP_TOPIC_BYTES)
-    if (!POSITION_PATTERN.test(position)) throw new InvalidGroupMailboxRequestError('not a position')
+    if (!TIME_ID_PATTERN.test(position)) throw new InvalidGroupMailboxRequestError('not a position')
     const t = toHex(topic)
     const { cursor, moved } = await this.enqueue<{ cursor: string, moved: boolean }>({ kind: 'ack', device: mailboxKey(owner), topic: t, position })
     if (moved) await this.soon({ kind: 'trim', topic: t })
@@ -339,7 +335,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
 
   /** The first position not expired now. */
   private oldest (): string {
-    return positionOf(Math.max(0, this.now() - this.limits.ttlMs), 0)
+    return timeIdOf(Math.max(0, this.now() - this.limits.ttlMs), 0)
   }
 
   private async checkRate (limiter: RateLimiter, requester: PeerId, what: string): Promise<void> {
@@ -412,39 +408,15 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
     }
   }
 
-  private async loadLastPosition (): Promise<void> {
-    this.loaded ??= (async () => {
-      const raw = await this.kv.get('l')
-      if (raw == null) return
-      const last = decoder.decode(raw)
-      if (!POSITION_PATTERN.test(last)) return
-      this.lastMs = receivedAtOf(last)
-      this.seq = parseInt(last.slice(12), 16)
-    })()
-    await this.loaded
-  }
-
-  private nextPosition (): string {
-    const now = this.now()
-    if (now > this.lastMs) {
-      this.lastMs = now
-      this.seq = 0
-    } else if (++this.seq > 0xffff) {
-      this.lastMs++
-      this.seq = 0
-    }
-    return positionOf(this.lastMs, this.seq)
-  }
-
   /** One synced batch for many operations, each seeing the effects of those before it. A failed write fails every operation in it and stores nothing. */
   private async commit (batch: BatchOp[]): Promise<void> {
     const done: Array<() => void> = []
     const ops: KeyValueBatchOperation[] = []
     try {
-      await this.loadLastPosition()
+      await this.ids.load()
       const state = new BatchState(this.kv)
       let last: string | undefined
-      const next = (): string => (last = this.nextPosition())
+      const next = (): string => (last = this.ids.next())
       for (const op of batch) {
         switch (op.kind) {
           case 'deposit': await this.depositOp(op, state, ops, done, next); break
@@ -459,7 +431,7 @@ export class RelayGroupMailboxStore implements GroupMailboxBackend {
         }
       }
       ops.push(...state.writes())
-      if (last != null) ops.push({ type: 'put', key: 'l', value: encoder.encode(last) })
+      if (last != null) ops.push({ type: 'put', key: LAST_TIME_ID_KEY, value: encoder.encode(last) })
       if (ops.length > 0) await this.kv.batch(ops, SYNC)
     } catch (err) {
       for (const op of batch) op.reject(err as Error)

@@ -1,5 +1,6 @@
 /** The relay's mailboxes over one KeyValueStore: envelopes keyed mailbox ‖ time-ordered id, group-committed synced writes with per-mailbox quotas (a small one shared by deposits without a delivery-token proof), owners' delivery keys, expiry, and an event per committed deposit. Never parses an envelope, never records who deposited it. */
 import type { AbortOptions, PeerId } from '@libp2p/interface'
+import { LAST_TIME_ID_KEY, TIME_ID_PATTERN, TimeIds, timeIdOf, timeOfId } from '../time-ids.js'
 import {
   EnvelopeTooLargeError, InvalidMailboxRequestError, MailboxFullError, RateLimitedError, UnknownMailboxError, MAX_ENVELOPE_BYTES,
   checkDepositProof, DELIVERY_KEY_BYTES,
@@ -45,10 +46,6 @@ type Op =
 const SYNC = { sync: true }
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-/** 12 hex digits of ms since the epoch ‖ 4 hex digits of sequence: sorts by time as a string. */
-const ID_PATTERN = /^[0-9a-f]{16}$/
-const idOf = (ms: number, seq: number): string => ms.toString(16).padStart(12, '0') + seq.toString(16).padStart(4, '0')
-const receivedAtOf = (id: string): number => parseInt(id.slice(0, 12), 16)
 /** Expired envelopes are swept in chunks of this many. */
 const SWEEP_CHUNK = 1000
 
@@ -73,10 +70,8 @@ export class RelayMailboxStore implements MailboxBackend {
   private readonly isKnownOwner?: RelayMailboxStoreInit['isKnownOwner']
   private readonly queue: Op[] = []
   private committing = false
-  private lastMs = -1
-  private seq = 0
   private admission: Promise<void> = Promise.resolve()
-  private loaded: Promise<void> | undefined
+  private readonly ids: TimeIds
   private readonly listeners = new Map<string, Set<(entry: MailboxEntry) => void>>()
   /** deposit rates are high-frequency and need not survive a restart: kept in memory */
   private readonly perPeer: RateLimiter
@@ -86,6 +81,7 @@ export class RelayMailboxStore implements MailboxBackend {
     this.kv = init.kv
     this.limits = { ...DEFAULT_MAILBOX_LIMITS, ...init.limits }
     this.now = init.now ?? Date.now
+    this.ids = new TimeIds(this.kv, this.now)
     this.isKnownOwner = init.isKnownOwner
     this.perPeer = new RateLimiter(new MemoryKeyValueStore(), this.limits.depositsPerPeer)
   }
@@ -152,15 +148,15 @@ export class RelayMailboxStore implements MailboxBackend {
   }
 
   async list (owner: MailboxOwner, after: string | undefined, limit: number, maxBytes: number, options: AbortOptions = {}): Promise<MailboxEntry[]> {
-    if (after != null && !ID_PATTERN.test(after)) throw new InvalidMailboxRequestError('not a mailbox cursor')
+    if (after != null && !TIME_ID_PATTERN.test(after)) throw new InvalidMailboxRequestError('not a mailbox cursor')
     const prefix = `e/${mailboxKey(owner)}/`
-    const oldest = idOf(Math.max(0, this.now() - this.limits.ttlMs), 0)
+    const oldest = timeIdOf(Math.max(0, this.now() - this.limits.ttlMs), 0)
     const out: MailboxEntry[] = []
     let bytes = 0
     for await (const { key, value } of this.kv.iterate({ prefix, limit, ...(after != null ? { gt: prefix + after } : {}) }, options)) {
       const id = key.slice(prefix.length)
       if (id < oldest) continue
-      out.push({ id, envelope: value, receivedAt: receivedAtOf(id) })
+      out.push({ id, envelope: value, receivedAt: timeOfId(id) })
       bytes += value.length
       if (bytes >= maxBytes) break
     }
@@ -203,7 +199,7 @@ export class RelayMailboxStore implements MailboxBackend {
   async sweep (): Promise<number> {
     const now = this.now()
     await this.perPeer.sweep(now)
-    const cutoff = `x/${idOf(Math.max(0, now - this.limits.ttlMs), 0)}`
+    const cutoff = `x/${timeIdOf(Math.max(0, now - this.limits.ttlMs), 0)}`
     let total = 0
     while (true) {
       const byMailbox = new Map<string, string[]>()
@@ -239,36 +235,12 @@ export class RelayMailboxStore implements MailboxBackend {
     return raw == null ? { count: 0, bytes: 0 } : JSON.parse(decoder.decode(raw)) as Meta
   }
 
-  private async loadLastId (): Promise<void> {
-    this.loaded ??= (async () => {
-      const raw = await this.kv.get('l')
-      if (raw == null) return
-      const last = decoder.decode(raw)
-      if (!ID_PATTERN.test(last)) return
-      this.lastMs = receivedAtOf(last)
-      this.seq = parseInt(last.slice(12), 16)
-    })()
-    await this.loaded
-  }
-
-  private nextId (): string {
-    const now = this.now()
-    if (now > this.lastMs) {
-      this.lastMs = now
-      this.seq = 0
-    } else if (++this.seq > 0xffff) {
-      this.lastMs++
-      this.seq = 0
-    }
-    return idOf(this.lastMs, this.seq)
-  }
-
   /** One synced batch for many operations; quotas are checked against the state this batch builds. A failed write fails every operation in it and stores nothing. */
   private async commit (batch: Op[]): Promise<void> {
     const done: Array<() => void> = []
     const ops: KeyValueBatchOperation[] = []
     try {
-      await this.loadLastId()
+      await this.ids.load()
       const metas = new Map<string, Meta>()
       const meta = async (mbx: string): Promise<Meta> => {
         let m = metas.get(mbx)
@@ -293,7 +265,7 @@ export class RelayMailboxStore implements MailboxBackend {
             done.push(() => { op.reject(new MailboxFullError(`the mailbox holds its quota for senders without the owner's delivery token (${this.limits.maxUntokenedEnvelopesPerMailbox} envelopes, ${this.limits.maxUntokenedBytesPerMailbox} bytes)`)) })
             continue
           }
-          const id = lastId = this.nextId()
+          const id = lastId = this.ids.next()
           ops.push({ type: 'put', key: `e/${op.mbx}/${id}`, value: op.envelope })
           ops.push({ type: 'put', key: `x/${id}/${op.mbx}`, value: sizeEntry(op.envelope.length, op.tokened) })
           m.count++
@@ -303,7 +275,7 @@ export class RelayMailboxStore implements MailboxBackend {
             m.untokenedCount = (m.untokenedCount ?? 0) + 1
             m.untokenedBytes = (m.untokenedBytes ?? 0) + op.envelope.length
           }
-          const entry: MailboxEntry = { id, envelope: op.envelope, receivedAt: receivedAtOf(id) }
+          const entry: MailboxEntry = { id, envelope: op.envelope, receivedAt: timeOfId(id) }
           done.push(() => {
             op.resolve(id)
             this.emit(op.mbx, entry)
@@ -311,7 +283,7 @@ export class RelayMailboxStore implements MailboxBackend {
         } else {
           let n = 0
           for (const id of op.ids) {
-            if (typeof id !== 'string' || !ID_PATTERN.test(id)) continue
+            if (typeof id !== 'string' || !TIME_ID_PATTERN.test(id)) continue
             const index = `x/${id}/${op.mbx}`
             if (deleted.has(index)) continue
             const size = await this.kv.get(index)
@@ -340,7 +312,7 @@ export class RelayMailboxStore implements MailboxBackend {
         const m = metas.get(mbx)!
         ops.push(m.count === 0 ? { type: 'del', key: `q/${mbx}` } : { type: 'put', key: `q/${mbx}`, value: encoder.encode(JSON.stringify(m)) })
       }
-      if (lastId != null) ops.push({ type: 'put', key: 'l', value: encoder.encode(lastId) })
+      if (lastId != null) ops.push({ type: 'put', key: LAST_TIME_ID_KEY, value: encoder.encode(lastId) })
       if (ops.length > 0) await this.kv.batch(ops, SYNC)
     } catch (err) {
       for (const op of batch) op.reject(err as Error)

@@ -1,6 +1,6 @@
 // Shared suite for MessageStore implementations: dedup, history order and paging, status rules, unread counts, conversation list.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { canChangeStatus, MAX_TEXT_BYTES } from '../../../src/storage/index.js'
+import { canChangeStatus, MAX_STORED_MENTIONS, MAX_TEXT_BYTES } from '../../../src/storage/index.js'
 import type { MessageStatus, MessageStore, StoredMessage } from '../../../src/storage/index.js'
 import type { SuiteOptions } from './harness.js'
 import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
@@ -46,7 +46,7 @@ export function describeMessageStore (name: string, factory: StoreFactory<Messag
       expect(await store.updateStatus(ALICE, mid(4), 'sent')).toEqual({ ...out, status: 'sent' })
       await expect(store.addIncoming({ ...incoming(5, ALICE, 500), quoteId: 'not an id' })).rejects.toHaveProperty('name', 'InvalidRecordError')
       await expect(store.addIncoming({ ...incoming(6, ALICE, 600), mentions: ['alice'] })).rejects.toHaveProperty('name', 'InvalidRecordError')
-      await expect(store.addIncoming({ ...incoming(7, ALICE, 700), mentions: Array.from({ length: 65 }, () => BOB) })).rejects.toHaveProperty('name', 'InvalidRecordError')
+      await expect(store.addIncoming({ ...incoming(7, ALICE, 700), mentions: Array.from({ length: MAX_STORED_MENTIONS + 1 }, () => BOB) })).rejects.toHaveProperty('name', 'InvalidRecordError')
       expect(await store.get(ALICE, mid(5))).toBeUndefined()
     })
 
