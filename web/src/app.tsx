@@ -1,4 +1,4 @@
-// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings and contact routes, the offline and takeover banners.
+// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings, contact, group, group info and broadcast list routes, the offline and takeover banners.
 import { useEffect, useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { Onboarding } from './onboarding.js'
@@ -8,6 +8,9 @@ import { Settings } from './settings.js'
 import { ContactInfo } from './contact-info.js'
 import { TakeoverBanner } from './security-banner.js'
 import { RemovedScreen } from './devices.js'
+import { GroupChat } from './group-chat.js'
+import { GroupInfoView } from './group-info.js'
+import { Broadcasts } from './broadcasts.js'
 
 /**
  * Re-renders on every model change. The subscription starts in an effect, after the first paint: a change
@@ -43,6 +46,7 @@ export function App ({ model }: { model: AppModel }) {
       // Esc closes the open screen; dialogs handle their own Esc first
       if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]') != null) return
       if (model.route.name === 'contact') model.go({ name: 'chat', phone: model.route.phone })
+      else if (model.route.name === 'group-info') model.go({ name: 'group', id: model.route.id })
       else if (model.route.name !== 'list') model.go({ name: 'list' })
     }
     window.addEventListener('keydown', onKey)
@@ -61,7 +65,13 @@ export function App ({ model }: { model: AppModel }) {
     ? <ConversationView model={model} phone={route.phone} />
     : route.name === 'contact'
       ? <ContactInfo model={model} phone={route.phone} />
-      : <div class="placeholder" aria-hidden="true"><p>Select a chat or start a new one.</p></div>
+      : route.name === 'group'
+        ? <GroupChat model={model} id={route.id} />
+        : route.name === 'group-info'
+          ? <GroupInfoView model={model} id={route.id} />
+          : route.name === 'broadcasts'
+            ? <Broadcasts model={model} />
+            : <div class="placeholder" aria-hidden="true"><p>Select a chat or start a new one.</p></div>
 
   return (
     // the whole screen is the main landmark: on a phone only one pane shows, and a hidden <main> is none

@@ -25,7 +25,8 @@ function byTime (a: StoredMessage, b: StoredMessage): number {
   return a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
-function merge (list: Shown[], add: Shown[]): Shown[] {
+/** The messages of both lists, each id once (`add` wins), in history order (the group chat's too). */
+export function mergeMessages<T extends StoredMessage> (list: T[], add: T[]): T[] {
   const map = new Map(list.map(m => [m.id, m]))
   for (const m of add) map.set(m.id, m)
   return [...map.values()].sort(byTime)
@@ -69,14 +70,14 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     void parley.history(phone, { limit: HISTORY_PAGE }).then(page => {
       if (!live) return
       anchor.current = { kind: 'bottom' }
-      setMessages(list => merge(list, page))
+      setMessages(list => mergeMessages(list, page))
       setHasOlder(page.length === HISTORY_PAGE)
       setLoaded(true)
     })
     const onMessage = (m: ReceivedMessage): void => {
       if (m.from !== phone) return
       if (nearBottom()) anchor.current = { kind: 'bottom' }
-      setMessages(list => merge(list, [{ id: m.id, conversation: m.from, direction: 'in', sender: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, status: 'delivered' }]))
+      setMessages(list => mergeMessages(list, [{ id: m.id, conversation: m.from, direction: 'in', sender: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, status: 'delivered' }]))
     }
     const onStatus = (e: { phone: string, id: string, status: MessageStatus }): void => {
       if (e.phone !== phone) return
@@ -87,7 +88,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     const onSent = (e: { to: string }): void => {
       if (e.to !== phone) return
       if (nearBottom()) anchor.current = { kind: 'bottom' }
-      void parley.history(phone, { limit: HISTORY_PAGE }).then(page => { if (live) setMessages(list => merge(list, page)) })
+      void parley.history(phone, { limit: HISTORY_PAGE }).then(page => { if (live) setMessages(list => mergeMessages(list, page)) })
     }
     // this chat was read on another of our devices
     const onReadSync = (e: { phone: string, ids: string[] }): void => {
@@ -151,7 +152,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     setLoadingOlder(true)
     void parley.history(phone, { before: { timestamp: oldest.timestamp, id: oldest.id }, limit: HISTORY_PAGE }).then(page => {
       anchor.current = { kind: 'keep', fromBottom: el.scrollHeight - el.clientHeight - el.scrollTop }
-      setMessages(list => merge(list, page))
+      setMessages(list => mergeMessages(list, page))
       setHasOlder(page.length === HISTORY_PAGE)
     }).finally(() => setLoadingOlder(false))
   }
@@ -212,12 +213,12 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     // number's directory lookup, a slow store); it becomes the stored message when send() resolves
     const now = Date.now()
     const local: Shown = { id: `local-${++localIds}`, conversation: phone, direction: 'out', sender: '', text, timestamp: now, receivedAt: now, status: 'pending', local: true }
-    setMessages(list => merge(list, [local]))
+    setMessages(list => mergeMessages(list, [local]))
     parley.send(phone, text).then(m => {
       markQueued(m.id)
       anchor.current = { kind: 'bottom' }
       const status = latestStatus.current.get(m.id) ?? m.status
-      setMessages(list => merge(list.filter(x => x.id !== local.id), [{ ...m, status }]))
+      setMessages(list => mergeMessages(list.filter(x => x.id !== local.id), [{ ...m, status }]))
       void model.refreshConversations()
     }, err => {
       // nothing was stored (not on Parley, a key to accept, too long…): the text goes back to the composer

@@ -48,13 +48,18 @@ const TEXTS: Record<string, (err: Error & Record<string, unknown>) => string> = 
   BackupPassphraseError: () => 'Wrong passphrase: this backup was made with another one.',
   BackupPassphraseTooShortError: e => `The passphrase is too short. Use at least ${typeof e.minChars === 'number' ? e.minChars : 'more'} characters.`,
   BackupCorruptError: () => 'This file is not a Parley backup, or it is damaged.',
-  StoreLockedError: () => 'This profile is open in another tab. Close it, or open another profile with ?profile=NAME.'
+  StoreLockedError: () => 'This profile is open in another tab. Close it, or open another profile with ?profile=NAME.',
+  // groups: the core's refusals (their own messages are for developers)
+  GroupNotAdminError: () => 'Only the group\'s admins can do this.',
+  GroupNotMemberError: () => 'You are no longer a member of this group.'
 }
 
 /** Errors whose message was written for a person: the page's own (PhotoError), profile limits ("the name must be at most 64 characters") and the linked-device errors. */
 const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNameError',
   // linked devices: the SDK's messages say what to do ("copy the whole parley-link: text from the new device")
-  'InvalidLinkCodeError', 'LinkBrokenError', 'LinkRefusedError', 'DeviceLimitError', 'InvalidDeviceNameError', 'UnknownDeviceError', 'DeviceRemovedError', 'NotLinkableError'])
+  'InvalidLinkCodeError', 'LinkBrokenError', 'LinkRefusedError', 'DeviceLimitError', 'InvalidDeviceNameError', 'UnknownDeviceError', 'DeviceRemovedError', 'NotLinkableError',
+  // groups and broadcast lists: "+44… is not on Parley", "Only admins can send messages to this group", "the last admin cannot be demoted", "A list name is 1 to 100 characters"
+  'UnknownGroupError', 'NotInGroupError', 'OnlyAdminsSendError', 'MemberNotFoundError', 'InvalidGroupChangeError', 'GroupLimitError', 'BroadcastListError'])
 
 /** A sentence for a person about `err`. Anything not known here gets a generic line (and the console the details). */
 export function describe (err: unknown): string {

@@ -1,7 +1,8 @@
-// The web client's state around one Parley facade: who we are, the conversation list, contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
-import type { AppStore, BrowserParleyInit, ContactInfo, ContactProfile, Conversation, NetworkChange, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
+// The web client's state around one Parley facade: who we are, the conversation list (1:1 chats and groups), contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
+import type { AppStore, BrowserParleyInit, ContactInfo, ContactProfile, Conversation, GroupMessageEvent, NetworkChange, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
 import { DeviceRemovedError, photoType } from '../../src/browser.js'
-import { notifyIncoming, setUnreadTitle } from './notifications.js'
+import { notifyGroupMessage, notifyIncoming, setUnreadTitle } from './notifications.js'
+import { GroupsState, groupIdOf, isGroupAddress, isGroupId, type ChatEntry } from './groups-model.js'
 import { formatPhone, guessRegion, regionOf } from './format.js'
 import { mark, markStatus } from './perf.js'
 
@@ -45,12 +46,26 @@ export type Route =
   | { name: 'chat', phone: string }
   | { name: 'settings' }
   | { name: 'contact', phone: string }
+  | { name: 'group', id: string }
+  | { name: 'group-info', id: string }
+  | { name: 'broadcasts' }
 
-/** The route of a location hash: #/chat/+447700900123, #/settings, #/contact/+44…; anything else is the list. */
+/**
+ * The route of a location hash: #/chat/+447700900123, #/settings, #/contact/+44…, #/group/<64 hex>,
+ * #/group/<64 hex>/info, #/broadcasts; anything else is the list. A group's conversation address in a chat or
+ * contact route opens the group: it is never taken for a phone number.
+ */
 export function parseRoute (hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent)
-  if (parts[0] === 'chat' && parts[1] != null && parts[1] !== '') return { name: 'chat', phone: parts[1] }
-  if (parts[0] === 'contact' && parts[1] != null && parts[1] !== '') return { name: 'contact', phone: parts[1] }
+  if ((parts[0] === 'chat' || parts[0] === 'contact') && parts[1] != null && parts[1] !== '') {
+    if (isGroupAddress(parts[1])) {
+      const group = groupIdOf(parts[1])
+      return group != null ? { name: 'group', id: group } : { name: 'list' }
+    }
+    return parts[0] === 'chat' ? { name: 'chat', phone: parts[1] } : { name: 'contact', phone: parts[1] }
+  }
+  if (parts[0] === 'group' && parts[1] != null && isGroupId(parts[1])) return parts[2] === 'info' ? { name: 'group-info', id: parts[1] } : { name: 'group', id: parts[1] }
+  if (parts[0] === 'broadcasts') return { name: 'broadcasts' }
   if (parts[0] === 'settings') return { name: 'settings' }
   return { name: 'list' }
 }
@@ -59,6 +74,9 @@ export function routeHash (route: Route): string {
   switch (route.name) {
     case 'chat': return `#/chat/${encodeURIComponent(route.phone)}`
     case 'contact': return `#/contact/${encodeURIComponent(route.phone)}`
+    case 'group': return `#/group/${route.id}`
+    case 'group-info': return `#/group/${route.id}/info`
+    case 'broadcasts': return '#/broadcasts'
     case 'settings': return '#/settings'
     default: return '#/'
   }
@@ -91,6 +109,8 @@ export class AppModel {
   removed = false
   /** object URL of our profile photo */
   avatarUrl: string | undefined
+  /** group names, roles and the page's own per-group settings */
+  readonly groups: GroupsState
   /** contacts' names and photos as they shared them (loaded per number on first use, then live from 'profile' events) */
   private readonly contactViews = new Map<string, ContactView>()
   private readonly contactLoads = new Set<string>()
@@ -106,6 +126,7 @@ export class AppModel {
 
   constructor (readonly parley: Parley, readonly profile: string, readonly startInit: StartInit = { bootstrap: [] }) {
     this.settings = parley.appStore(APP_STORE)
+    this.groups = new GroupsState(parley, this.settings, () => this.changed())
     this.route = parseRoute(location.hash)
     // first of all: the SDK's own check at start may find this device removed while the model still loads
     parley.on('device-removed', () => { this.setRemoved() })
@@ -117,6 +138,7 @@ export class AppModel {
     this.registered = who.registered
     this.phone = who.phone
     this.me = await this.loadMe()
+    await this.groups.load(this.registered)
     await this.refreshConversations()
 
     // connection health (relay redial, stale connections) is the SDK's: the page follows what it reports
@@ -124,6 +146,12 @@ export class AppModel {
     this.onNetwork({ cause: 'addresses' })
 
     this.parley.on('message', m => { this.onMessage(m) })
+    // groups: messages (held by the SDK until this first listener), our messages' ticks, membership and info changes
+    this.parley.groups.on('group-message', e => { this.onGroupMessage(e) })
+    this.parley.groups.on('group-status', () => { void this.refreshConversations() })
+    this.parley.groups.on('group-update', e => {
+      void this.groups.onUpdate(e).then(async () => { await this.refreshConversations() }).catch(() => {})
+    })
     this.parley.on('status', e => {
       markStatus(e.id, e.status)
       void this.refreshConversations()
@@ -206,13 +234,24 @@ export class AppModel {
 
   async refreshConversations (): Promise<void> {
     this.conversations = await this.parley.conversations()
-    for (const c of this.conversations) this.loadContact(c.address)
+    // a group's address is no phone number: no profile to load for it
+    for (const c of this.conversations) if (!isGroupAddress(c.address)) this.loadContact(c.address)
     this.changed()
+  }
+
+  /** The chat list's rows: 1:1 chats and groups, newest first. */
+  chats (): ChatEntry[] {
+    return this.groups.entries(this.conversations)
+  }
+
+  /** The numbers of our 1:1 chats, newest first: the contacts offered when making a group or a broadcast list. */
+  knownContacts (): string[] {
+    return this.conversations.map(c => c.address).filter(a => !isGroupAddress(a) && a !== this.phone)
   }
 
   /** Reads a contact's stored profile once (later versions come as 'profile' events); the page re-renders when it is there. */
   loadContact (phone: string): void {
-    if (this.contactLoads.has(phone)) return
+    if (this.contactLoads.has(phone) || isGroupAddress(phone)) return
     this.contactLoads.add(phone)
     this.parley.contactProfile(phone).then(p => {
       if (p != null && this.setContactView(phone, p)) this.changed()
@@ -267,6 +306,7 @@ export class AppModel {
     this.registered = true
     this.phone = phone
     this.changed()
+    await this.groups.refresh().catch(() => {})
   }
 
   private onMessage (m: ReceivedMessage): void {
@@ -274,6 +314,21 @@ export class AppModel {
     void this.refreshConversations()
     const open = this.route.name === 'chat' && this.route.phone === m.from
     if (document.visibilityState === 'hidden' || !open) notifyIncoming(m.from, this.displayName(m.from), m.text, () => this.go({ name: 'chat', phone: m.from }))
+  }
+
+  /**
+   * A group message: the list is refreshed, a reply's quote kept, and a notification shown when the group is not
+   * on screen, unless the group is muted and the message does not mention us.
+   */
+  private onGroupMessage (e: GroupMessageEvent): void {
+    void this.refreshConversations()
+    if (e.quoteId != null) void this.groups.rememberQuote(e.group, e.id, e.quoteId)
+    this.loadContact(e.from)
+    const open = this.route.name === 'group' && this.route.id === e.group
+    if (document.visibilityState === 'hidden' || !open) {
+      notifyGroupMessage(e.group, `${this.displayName(e.from)} @ ${this.groups.name(e.group)}`, e.text, { muted: this.groups.isMuted(e.group), mentioned: e.mentioned },
+        () => this.go({ name: 'group', id: e.group }))
+    }
   }
 
   private setTyping (phone: string, typing: boolean): void {

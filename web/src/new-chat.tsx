@@ -1,4 +1,4 @@
-// "New chat": a number (country + national format) looked up in the directory; opens the chat, or says clearly that the number is not on Parley and offers to invite it. A number we already know shows its name and photo as it is typed.
+// "New chat": a number (country + national format) looked up in the directory; opens the chat, or says clearly that the number is not on Parley and offers to invite it. A number we already know shows its name and photo as it is typed. Leads to "New group" and to the broadcast lists.
 import { useState } from 'preact/hooks'
 import { normalizePhone } from '../../src/browser.js'
 import type { AppModel } from './model.js'
@@ -21,7 +21,7 @@ export function typedNumber (number: string, region: string): string | undefined
 /** A directory lookup walks the DHT; give up after this long. */
 const LOOKUP_TIMEOUT_MS = 30_000
 
-export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => void }) {
+export function NewChat ({ model, onClose, onNewGroup }: { model: AppModel, onClose: () => void, onNewGroup: () => void }) {
   const [region, setRegion] = useState<string>(model.me?.region ?? guessRegion())
   const [number, setNumber] = useState('')
   const [state, setState] = useState<'idle' | 'looking' | 'not-registered' | 'error'>('idle')
@@ -60,6 +60,10 @@ export function NewChat ({ model, onClose }: { model: AppModel, onClose: () => v
 
   return (
     <Dialog title="New chat" testid="new-chat-dialog" onClose={onClose}>
+      <div class="new-chat-options">
+        <button type="button" class="secondary" data-testid="new-group" aria-haspopup="dialog" onClick={onNewGroup}>New group</button>
+        <button type="button" class="secondary" data-testid="open-broadcasts" onClick={() => { onClose(); model.go({ name: 'broadcasts' }) }}>Broadcast lists</button>
+      </div>
       <form onSubmit={submit} data-state={state} data-testid="new-chat-form">
         <label for="new-country">Country</label>
         <CountrySelect id="new-country" value={region} onChange={setRegion} />

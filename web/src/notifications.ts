@@ -1,4 +1,4 @@
-// Desktop notifications for messages that arrive while the tab is hidden, and the unread count in the tab title. Knows nothing of the SDK.
+// Desktop notifications for messages that arrive while the tab is hidden (a muted group's only when they mention us), and the unread count in the tab title. Knows nothing of the SDK.
 
 const TITLE = 'Parley'
 /** Notification bodies are cut here: a preview, not the message. */
@@ -33,4 +33,13 @@ export function notifyIncoming (from: string, title: string, text: string, open:
     open()
     n.close()
   }
+}
+
+/**
+ * A group message's notification, as notifyIncoming: none while the group is muted, unless the message mentions
+ * us (a mention always notifies, and says so). `title`: "Bob @ Climbing".
+ */
+export function notifyGroupMessage (group: string, title: string, text: string, { muted, mentioned }: { muted: boolean, mentioned: boolean }, open: () => void): void {
+  if (muted && !mentioned) return
+  notifyIncoming(`group-${group}`, title, mentioned ? `Mentioned you: ${text}` : text, open)
 }

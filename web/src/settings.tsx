@@ -11,7 +11,7 @@ import { LinkedDevices } from './devices.js'
 import { describe } from './errors.js'
 
 /** A labelled on/off switch (a checkbox with role=switch): Space toggles it, the state is in data-state. */
-function Switch ({ id, label, help, checked, busy, onChange }: { id: string, label: string, help: string, checked: boolean, busy: boolean, onChange: (on: boolean) => void }) {
+export function Switch ({ id, label, help, checked, busy, onChange }: { id: string, label: string, help: string, checked: boolean, busy: boolean, onChange: (on: boolean) => void }) {
   return (
     <div class="switch-row">
       <div>

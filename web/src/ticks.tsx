@@ -1,4 +1,4 @@
-// The status mark of an outgoing message: a clock (pending, an SVG: no font needed), ✓ sent, ✓✓ delivered, blue ✓✓ read, ! failed.
+// The status mark of an outgoing message: a clock (pending, an SVG: no font needed), ✓ sent, ✓✓ delivered, blue ✓✓ read, ! failed; in a group ✓ is at a relay, ✓✓ every member has it, blue ✓✓ every member read it.
 import type { ComponentChild } from 'preact'
 import type { MessageStatus } from '../../src/browser.js'
 
@@ -20,6 +20,13 @@ function Clock () {
   )
 }
 
+/** A group message is delivered and read when every member has it, has read it. */
+const GROUP_LABEL: Record<MessageStatus, string> = {
+  ...LABEL,
+  delivered: 'Delivered to every member',
+  read: 'Read by every member'
+}
+
 const GLYPH: Record<MessageStatus, () => ComponentChild> = {
   pending: () => <Clock />,
   sent: () => '✓',
@@ -28,9 +35,10 @@ const GLYPH: Record<MessageStatus, () => ComponentChild> = {
   failed: () => '!'
 }
 
-export function Ticks ({ status }: { status: MessageStatus }) {
+export function Ticks ({ status, group = false }: { status: MessageStatus, group?: boolean }) {
+  const label = (group ? GROUP_LABEL : LABEL)[status]
   return (
-    <span class={`ticks ticks-${status}`} data-testid="ticks" data-state={status} role="img" aria-label={LABEL[status]} title={LABEL[status]}>
+    <span class={`ticks ticks-${status}`} data-testid="ticks" data-state={status} role="img" aria-label={label} title={label}>
       {GLYPH[status]()}
     </span>
   )

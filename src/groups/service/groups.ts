@@ -279,16 +279,17 @@ export class Groups extends Emitter<GroupEvents> {
     return await this.init.messages.history(groupConversation(parseGroupId(group)), options)
   }
 
-  /** Per-member receipts of one of our messages, and the counts ("delivered to 4 of 5"). */
+  /** Per-member receipts of one of our messages from the group's current members, and the counts ("delivered to 4 of 5"). */
   async receipts (group: string | Uint8Array, id: string, options?: StoreOptions): Promise<{ members: number, delivered: number, read: number, list: Array<{ phone: string, deliveredAt?: number, readAt?: number }> }> {
     const groupId = parseGroupId(group)
     const { self, memberships } = await this.me(options)
     const state = await memberships.state(groupId, options)
     if (state == null) throw new UnknownGroupError()
-    const list = await this.init.store.receipts(groupId, id, options)
-    const others = state.members.filter(m => m.e164 !== self.phone).length
+    // current members only (as statusFromReceipts counts): a member removed since keeps no place in "N of M"
+    const others = new Set(state.members.filter(m => m.e164 !== self.phone).map(m => m.e164))
+    const list = (await this.init.store.receipts(groupId, id, options)).filter(r => others.has(r.member))
     return {
-      members: others,
+      members: others.size,
       delivered: list.filter(r => r.deliveredAt != null).length,
       read: list.filter(r => r.readAt != null).length,
       list: list.map(r => ({ phone: r.member, ...(r.deliveredAt != null ? { deliveredAt: r.deliveredAt } : {}), ...(r.readAt != null ? { readAt: r.readAt } : {}) }))
