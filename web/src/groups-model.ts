@@ -7,7 +7,7 @@ const GROUP_ID = /^[0-9a-f]{64}$/
 
 /** Members' names are drawn in this many colours (style.css `.sender-c0` … `.sender-c7`, each 4.5:1 on incoming bubbles). */
 export const MEMBER_COLOURS = 8
-/** Reply quotes kept per group (the SDK's history keeps texts, not quotes): about a month of a busy group. */
+/** Reply quotes kept per group, for history stored before the SDK kept `quoteId` with each message: about a month of a busy group. */
 export const MAX_QUOTES_KEPT = 1_000
 /** A mention in a text: `@` and an E.164 number (the composer writes picked members so; it shows as the member's name). */
 const MENTION = /@(\+[1-9]\d{6,14})/g

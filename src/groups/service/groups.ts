@@ -35,8 +35,11 @@ const REPAIR_INTERVAL_MS = 15_000
  * members are offline, or not reachable directly): messages then arrive at most this late.
  */
 const POLL_ALONE_MS = 5_000
-/** The same while gossip has peers on the topic: only a safety net for what the mesh lost. */
-const POLL_MESHED_MS = 60_000
+/**
+ * The same while gossip has peers on the topic: a safety net for what the mesh lost, and the way messages of members
+ * who are not in the mesh (a one-shot CLI `group send`) arrive: within this long.
+ */
+const POLL_MESHED_MS = 20_000
 /** A member's relays and devices are looked up again after this long (new relays, new devices). */
 const MEMBER_LOOKUP_TTL_MS = 10 * 60_000
 /**
