@@ -15,8 +15,13 @@ import type { Redacted } from './redact.js'
 export const MAX_SENDER_KEY_FORWARD_JUMP = 2000
 /** Most skipped group message keys kept per sender chain, oldest evicted: one maximal jump fits. */
 export const MAX_SENDER_KEY_SKIPPED = 2000
-/** Chains kept per (group, sender): messages sent just before a rotation still decrypt; 5 as in libsignal. */
-export const MAX_SENDER_KEY_STATES = 5
+/**
+ * Chains kept per (group, sender). Parley's groups rotate a sender's key every 100 messages and at every removal, and
+ * a member coming back after an absence reads the relays' backlog (kept 30 days) while the new keys arrive over the
+ * 1:1 sessions, often first: libsignal's 5 would drop the keys of all but the last ~500 messages a busy sender wrote
+ * meanwhile. 32 chains cover 3,200 messages of one sender per absence; each chain without skipped keys is ~100 bytes.
+ */
+export const MAX_SENDER_KEY_STATES = 32
 /** Group ids are opaque to crypto; bounded so a record stays small. */
 export const MAX_GROUP_ID_LENGTH = 64
 

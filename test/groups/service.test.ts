@@ -4,6 +4,7 @@ import { GroupWorld, fromHexId, type Device } from './service-harness.js'
 import { encodeGroupContent, encodeGroupWire, encodeGroupControl, decodeGroupWire } from '../../src/groups/message.js'
 import { signChange } from '../../src/groups/change.js'
 import { MEMBER_GOSSIP_RATE } from '../../src/groups/service/groups.js'
+import { ROTATE_AFTER_MESSAGES } from '../../src/groups/service/keys.js'
 import { NotInGroupError, OnlyAdminsSendError, MemberNotFoundError, InvalidInviteLinkError } from '../../src/groups/service/errors.js'
 import { SyncGroup } from '../../src/storage/index.js'
 
@@ -310,5 +311,20 @@ describe('groups over the service', () => {
     await dave.groups.send(group, 'hi all, dave here')
     await w.settle()
     expect(texts(bob, group)).toEqual(['hi all, dave here'])
+  })
+
+  it('a member offline while a sender replaced its key many times still reads everything when it comes back', async () => {
+    const { w, alice, bob, group } = await trio(15)
+    await w.setOnline(bob, false)
+    // 7 rotations (one every ROTATE_AFTER_MESSAGES): bob takes the new keys (1:1 mail) before the relay's backlog
+    const n = 7 * ROTATE_AFTER_MESSAGES + 10
+    for (let i = 0; i < n; i++) {
+      w.clock.advance(10)
+      await alice.groups.send(group, `while away ${i}`)
+    }
+    await w.settle()
+    await w.setOnline(bob, true)
+    await w.settle()
+    expect(texts(bob, group)).toHaveLength(n)
   })
 })
