@@ -12,6 +12,7 @@ const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./messaging.js'),
   async () => await import('./devices.js'),
   async () => await import('./mixed.js'),
+  async () => await import('./groups.js'),
   async () => await import('./web.js')
 ]
 

@@ -43,7 +43,9 @@ export function groupPubsub (topics: GroupTopics, node: { dial: (peer: ReturnTyp
     },
     meet: async (peers, options) => {
       let dialled = 0
-      for (const p of peers) {
+      // in random order: the list comes in the group's member order, and if every member dialled the first few,
+      // those few devices would hold a connection to every member (and, over gossipsub's D_hi, prune them all)
+      for (const p of shuffled(peers)) {
         if (dialled >= MAX_MESH_DIALS) return
         let id
         try {
@@ -65,6 +67,18 @@ export function groupPubsub (topics: GroupTopics, node: { dial: (peer: ReturnTyp
     },
     peers: topic => topics.peers(topic).length
   }
+}
+
+/** A copy of the list in random order (Fisher–Yates; spreading load, not a secret). */
+function shuffled<T> (list: T[]): T[] {
+  const out = [...list]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    const t = out[i]
+    out[i] = out[j]
+    out[j] = t
+  }
+  return out
 }
 
 export interface GroupRelaysInit {
