@@ -3,6 +3,7 @@ import type { LocalIdentity, PreKeyManager, SessionManager } from '../session/in
 import type { Storage } from '../storage/index.js'
 import type { Messenger } from '../messaging/index.js'
 import type { ClientNode } from '../net/options.js'
+import type { GroupTopics } from '../net/gossip/index.js'
 import type { Parley } from './parley.js'
 import type { DeviceMaintenance } from './maintenance.js'
 
@@ -20,6 +21,8 @@ export interface ParleyInternals {
   local: LocalIdentity
   /** republish and prekey upkeep */
   maintenance: DeviceMaintenance
+  /** the group topics on the node's gossipsub (the group service's validators; peers and their scores) */
+  groupTopics: GroupTopics
 }
 
 /** The parts of `parley` (the same objects it uses: patching one patches the device). */
