@@ -19,6 +19,8 @@ export interface Device {
   /** its account's mailbox relays */
   relays: string[]
   online: boolean
+  /** ms this device's clock is off the world's (a clock set wrong by hand) */
+  skew: number
   events: { [K in keyof GroupEvents]: Array<GroupEvents[K]> }
   /** every gossip verdict this device's validator gave, in order */
   verdicts: GossipVerdict[]
@@ -69,7 +71,7 @@ export class GroupWorld {
   }
 
   private device (name: string, phone: string, party: Party, relays: string[]): Device {
-    const d = { name, phone, party, relays, online: true, verdicts: [] } as unknown as Device
+    const d = { name, phone, party, relays, online: true, skew: 0, verdicts: [] } as unknown as Device
     d.events = Object.fromEntries(EVENTS.map(e => [e, []])) as unknown as Device['events']
     this.build(d)
     this.devices.push(d)
@@ -98,7 +100,7 @@ export class GroupWorld {
       directory: { lookup: async e164 => this.record(e164) },
       pubsub: this.pubsub(d),
       relays: this.relayClient(d),
-      now: this.clock.now,
+      now: () => this.clock.now() + d.skew,
       random: this.rng.random,
       linkedDevices: async () => this.devices.filter(x => x.phone === phone).length > 1
     })

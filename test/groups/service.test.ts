@@ -327,4 +327,36 @@ describe('groups over the service', () => {
     await w.settle()
     expect(texts(bob, group)).toHaveLength(n)
   })
+
+  it('a reply from a member whose clock is behind is shown after what it answers, and a clock set ahead shows nothing in the future', async () => {
+    const { w, alice, bob, carol, group } = await trio(16)
+    carol.skew = -60_000
+    alice.skew = 3_600_000
+    const question = await bob.groups.send(group, 'who climbs on sunday?')
+    await w.settle()
+    w.clock.advance(1_000)
+    await carol.groups.send(group, 'me', { quoteId: question.id })
+    await w.settle()
+    w.clock.advance(1_000)
+    await alice.groups.send(group, 'from the future')
+    await w.settle()
+    const history = (await bob.groups.history(group)).reverse()
+    expect(history.map(m => m.text)).toEqual(['who climbs on sunday?', 'me', 'from the future'])
+    expect(history.every(m => m.timestamp <= w.clock.now())).toBe(true)
+  })
+
+  it('what gossip brings that nobody can read is held in memory only, never on disk', async () => {
+    const { w, bob, group } = await trio(17)
+    const dave = await w.add('dave', DAVE, ['relay-d'])
+    const stranger = fromHexId(group)
+    await dave.party.groups.distribution(stranger)
+    for (let i = 0; i < 5; i++) {
+      const wire = encodeGroupWire(await dave.party.groups.encrypt(stranger, encodeGroupContent({ kind: 'text', id: new Uint8Array(16).fill(i + 1), timestamp: 1, lamport: 1, history: [], stateHash: new Uint8Array(32), text: `junk ${i}`, mentions: [] })))
+      expect(await bob.groups.receiveWire(stranger, wire, { via: 'gossip' })).toBe('ignore')
+    }
+    let onDisk = 0
+    for await (const _ of bob.party.storage.kv('group-held').iterate({})) onDisk++
+    expect(onDisk).toBe(0)
+    expect(texts(bob, group)).toEqual([])
+  })
 })

@@ -49,6 +49,11 @@ const MEMBER_LOOKUP_TTL_MS = 10 * 60_000
  * limit (docs/gossip.md). What relays hand over after an absence is not limited (a busy day is a burst by nature).
  */
 export const MEMBER_GOSSIP_RATE: TokenRate = { burst: 60, perSecond: 10 }
+/**
+ * Gossip messages held in memory per group until their key comes. A rotation's first messages often overtake the key;
+ * more than this are read from the relays once it is in. Memory only: anyone on the topic can send unreadable bytes.
+ */
+const MAX_HELD_GOSSIP = 100
 /** Members whose rate is tracked at once, least recently active forgotten (a forgotten one starts with a full bucket). */
 const MAX_RATE_TRACKED_MEMBERS = 4_096
 /** Group messages that arrive before the app listens (mail at the relays read at start) are held for its first listener, up to this many. */
@@ -139,6 +144,8 @@ export class Groups extends Emitter<GroupEvents> {
   /** invite links we asked to join with, by group: the secret until the group's log arrives */
   private readonly joins: KeyValueStore
   private readonly lock = new KeyedMutex()
+  /** gossip messages whose key has not come yet, per group (memory only, MAX_HELD_GOSSIP each) */
+  private readonly heldGossip = new Map<string, Array<{ chainId: number, wire: Uint8Array }>>()
   /** per (group, author) gossip rate */
   private readonly rates = new TokenBuckets(MEMBER_GOSSIP_RATE, MAX_RATE_TRACKED_MEMBERS)
   private readonly histories = new Map<string, CausalHistory>()
@@ -838,7 +845,10 @@ export class Groups extends Emitter<GroupEvents> {
         throw err
       }
       if (opened == null) {
-        await this.heldMessages.hold(groupId, chainId, ref, wire, options)
+        // from gossip, held in memory only (anyone on the topic can send what nobody can read: it must not fill our
+        // disk); what came from a relay (which took it with the group's deposit key) is held on disk
+        if (options?.via === 'gossip') this.holdInMemory(groupId, chainId, wire)
+        else await this.heldMessages.hold(groupId, chainId, ref, wire, options)
         return 'ignore'
       }
       const author = findMember(state, opened.sender.identityKey)!
@@ -863,15 +873,18 @@ export class Groups extends Emitter<GroupEvents> {
       if (content.kind === 'text') {
         const id = toHex(content.id)
         const receivedAt = this.init.now()
+        // shown at its Lamport time, never later than it reached us: after everything its sender had seen (a reply
+        // below its question, whatever the sender's clock) and never in our future (a clock set ahead moves nothing)
+        const shownAt = Math.min(content.lamport, receivedAt)
         const base = {
-          id, conversation: groupConversation(groupId), text: content.text, timestamp: content.timestamp, receivedAt,
+          id, conversation: groupConversation(groupId), text: content.text, timestamp: shownAt, receivedAt,
           ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}), ...(content.mentions.length > 0 ? { mentions: content.mentions } : {})
         }
         if (mine) {
           // sent by another device of ours
           await this.init.messages.addOutgoing({ ...base, direction: 'out', sender: self.phone, status: 'sent' }, grouped)
         } else if (await this.init.messages.addIncoming({ ...base, direction: 'in', sender: author.e164, status: 'delivered' }, grouped)) {
-          event = { group: toHex(groupId), id, from: author.e164, text: content.text, timestamp: content.timestamp, receivedAt, mentions: content.mentions, mentioned: content.mentions.includes(self.phone), ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}) }
+          event = { group: toHex(groupId), id, from: author.e164, text: content.text, timestamp: shownAt, receivedAt, mentions: content.mentions, mentioned: content.mentions.includes(self.phone), ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}) }
         }
       }
       await this.init.store.markSeen(groupId, ref, this.init.now(), grouped)
@@ -885,8 +898,21 @@ export class Groups extends Emitter<GroupEvents> {
     }, options)
   }
 
-  /** Messages held for a chain whose key just came: received again. */
+  private holdInMemory (groupId: Uint8Array, chainId: number, wire: Uint8Array): void {
+    const key = toHex(groupId)
+    const held = this.heldGossip.get(key) ?? []
+    if (held.length >= MAX_HELD_GOSSIP) held.shift()
+    held.push({ chainId, wire })
+    this.heldGossip.set(key, held)
+  }
+
+  /** Messages held for a chain whose key just came: received again (as from a relay: they are not gossip's to judge any more). */
   private async releaseHeld (groupId: Uint8Array, chainId: number): Promise<void> {
+    const key = toHex(groupId)
+    const held = this.heldGossip.get(key) ?? []
+    const now = held.filter(h => h.chainId === chainId)
+    this.heldGossip.set(key, held.filter(h => h.chainId !== chainId))
+    for (const h of now) await this.receiveWire(groupId, h.wire)
     for (const wire of await this.heldMessages.release(groupId, chainId)) await this.receiveWire(groupId, wire)
   }
 
