@@ -132,3 +132,17 @@ describe('statusTable on its own', () => {
     expect(table.error({ status: 'CHILD', message: 'given', retryAfterMs: 0 }).message).toBe('given')
   })
 })
+
+describe('rateLimitedRow, built in the test (a row built at import time is out of a mutation run\'s reach)', () => {
+  it('encodes the wait in whole ms within uint32 and decodes it back into a RateLimitedError', () => {
+    const row = rateLimitedRow<number, { status: number, message: string, retryAfterMs: number }>(7)
+    expect(row.status).toBe(7)
+    expect(row.error).toBe(RateLimitedError)
+    expect(row.encode?.(new RateLimitedError(1500.2))).toEqual({ retryAfterMs: 1501 })
+    expect(row.encode?.(new RateLimitedError(-5))).toEqual({ retryAfterMs: 0 })
+    expect(row.encode?.(new RateLimitedError(2 ** 40))).toEqual({ retryAfterMs: 0xffffffff })
+    const decoded = row.decode?.({ status: 7, message: 'slow down', retryAfterMs: 2500 }, 'slow down')
+    expect(decoded).toBeInstanceOf(RateLimitedError)
+    expect(decoded).toMatchObject({ retryAfterMs: 2500, message: 'slow down' })
+  })
+})
