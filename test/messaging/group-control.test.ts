@@ -98,6 +98,17 @@ describe('group control over 1:1 sessions', () => {
     expect(await pair.bob.device.party.storage.outbox.count()).toBe(0)
   })
 
+  it('a payload taken with nothing to do afterwards (no after) is received like any other', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const taken: Uint8Array[] = []
+    pair = await fakePair(177, [ALICE, BOB], { bob: { onGroup: async (_from, _sender, control) => { taken.push(control); return { taken: true } } } })
+    await pair.alice.m.send(BOB, 'hi')
+    await pair.settle()
+    const envelope = await sealFor(pair.alice.device.envelope, pair.bob.device.party.address, encodeContent({ senderE164: ALICE, attestation: new Uint8Array(0), body: { kind: 'group', control: Uint8Array.of(6) } }))
+    await expect(pair.bob.m.receive(envelope)).resolves.toBeUndefined()
+    expect(taken).toEqual([Uint8Array.of(6)])
+  })
+
   it('a group layer that fails to store leaves the envelope unacked: it is taken on a later try, once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     let fail = true
