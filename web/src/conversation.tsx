@@ -1,6 +1,7 @@
 // One conversation: bubbles with day separators and live ticks, typing indicator, older pages on scroll-up, read marking while visible, the composer with its emoji picker.
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { useReadMarking } from './read-marking.js'
 import type { ReceivedMessage, StoredMessage, MessageStatus } from '../../src/browser.js'
 import { TYPING_IDLE_MS, TYPING_REPEAT_MS, type AppModel } from './model.js'
 import { dayKey, formatClock, formatDay, formatPhone, formatPresence } from './format.js'
@@ -33,10 +34,6 @@ export function mergeMessages<T extends StoredMessage> (list: T[], add: T[]): T[
 }
 
 let localIds = 0
-
-function visibleAndFocused (): boolean {
-  return document.visibilityState === 'visible' && document.hasFocus()
-}
 
 export function ConversationView ({ model, phone }: { model: AppModel, phone: string }) {
   const parley = model.parley
@@ -127,22 +124,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
   }, [messages, loaded])
 
   // read marking: while this conversation is on screen and the tab has focus
-  const unreadIn = messages.some(m => m.direction === 'in' && m.status !== 'read')
-  useEffect(() => {
-    const mark = (): void => {
-      if (!visibleAndFocused()) return
-      if (!messages.some(m => m.direction === 'in' && m.status !== 'read')) return
-      setMessages(list => list.map(m => m.direction === 'in' ? { ...m, status: 'read' } : m))
-      void parley.markRead(phone).then(() => model.refreshConversations()).catch(() => {})
-    }
-    mark()
-    window.addEventListener('focus', mark)
-    document.addEventListener('visibilitychange', mark)
-    return () => {
-      window.removeEventListener('focus', mark)
-      document.removeEventListener('visibilitychange', mark)
-    }
-  }, [phone, unreadIn, messages.length])
+  useReadMarking(phone, messages, setMessages, async () => await parley.markRead(phone).then(() => model.refreshConversations()))
 
   const loadOlder = (): void => {
     const el = scroller.current

@@ -1,6 +1,7 @@
 // One group chat: members' messages under their names (shared name, else number) in a colour per member, our messages with group ticks and message info, replies (quotes) and @mentions (a message mentioning us stands out), read marking while shown, older pages on scroll-up, and the composer, or why there is none (we left or were removed; only admins send).
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { useReadMarking } from './read-marking.js'
 import type { GroupInfo, GroupMessageEvent, MessageStatus, StoredMessage } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import { dayKey, formatClock, formatDay } from './format.js'
@@ -25,10 +26,6 @@ const MAX_SUGGESTIONS = 8
 type Shown = StoredMessage & { local?: true, quoteId?: string, mentioned?: boolean }
 
 let localIds = 0
-
-function visibleAndFocused (): boolean {
-  return document.visibilityState === 'visible' && document.hasFocus()
-}
 
 /** A member's name as the chat shows it: "You" for us, the shared name, else the number. */
 function memberName (model: AppModel, phone: string): string {
@@ -175,22 +172,7 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
   }, [messages, loaded])
 
   // read marking: while this group is on screen and the tab has focus (the senders get read receipts)
-  const unreadIn = messages.some(m => m.direction === 'in' && m.status !== 'read')
-  useEffect(() => {
-    const mark = (): void => {
-      if (!visibleAndFocused()) return
-      if (!messages.some(m => m.direction === 'in' && m.status !== 'read')) return
-      setMessages(list => list.map(m => m.direction === 'in' ? { ...m, status: 'read' } : m))
-      void groups.markRead(id).then(() => model.refreshConversations()).catch(() => {})
-    }
-    mark()
-    window.addEventListener('focus', mark)
-    document.addEventListener('visibilitychange', mark)
-    return () => {
-      window.removeEventListener('focus', mark)
-      document.removeEventListener('visibilitychange', mark)
-    }
-  }, [id, unreadIn, messages.length])
+  useReadMarking(id, messages, setMessages, async () => await groups.markRead(id).then(() => model.refreshConversations()))
 
   const loadOlder = (): void => {
     const el = scroller.current

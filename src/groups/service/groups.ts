@@ -318,7 +318,7 @@ export class Groups extends Emitter<GroupEvents> {
       if (seen.has(phone)) continue
       seen.add(phone)
       const record = await this.member(phone, { ...options, fresh: true })
-      if (record == null) throw new MemberNotFoundError(`${phone.slice(0, 3)}… is not on Parley`)
+      if (record == null) throw new MemberNotFoundError('One of these numbers is not on Parley, or no verifier you trust confirmed it')
       out.push({ identityKey: record.identityKey, e164: phone })
     }
     return out
