@@ -89,4 +89,29 @@ describe('web client: sending while the relay dies', () => {
     await grace.waitForFunction(async ({ from, text }) => (await globalThis.parley!.parley.history(from)).some(m => m.text === text), { from: ERIN.e164, text: 'hello grace' }, { timeout: 60_000 })
     expect(rig.pageErrors).toEqual([])
   }, 200_000)
+
+  it('switching chats never shows the last chat under the new one\'s name (where a text typed at once was wiped with it)', async () => {
+    await erin.goto(`${rig.url}/?profile=${ERIN.profile}#/chat/${encodeURIComponent(FRANK.e164)}`)
+    await testid(erin, 'conversation', `[data-phone="${FRANK.e164}"][data-state="ready"]`).waitFor({ timeout: 20_000 })
+    await testid(erin, 'message').filter({ hasText: 'before' }).first().waitFor({ timeout: 20_000 })
+    // every state the chat pane passes through, recorded as the DOM changes (before any effect of the new chat runs)
+    await erin.evaluate(() => {
+      const seen: Array<{ phone: string | null, state: string | null, texts: string[] }> = []
+      ;(globalThis as unknown as { seenPanes: typeof seen }).seenPanes = seen
+      new MutationObserver(() => {
+        const pane = document.querySelector('[data-testid="conversation"]')
+        if (pane == null) return
+        seen.push({ phone: pane.getAttribute('data-phone'), state: pane.getAttribute('data-state'), texts: Array.from(pane.querySelectorAll('[data-testid="message"] .text'), e => e.textContent ?? '') })
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true })
+    })
+    await erin.evaluate(to => { location.hash = `#/chat/${encodeURIComponent(to)}` }, GRACE.e164)
+    await testid(erin, 'conversation', `[data-phone="${GRACE.e164}"][data-state="ready"]`).waitFor({ timeout: 20_000 })
+    await testid(erin, 'message').filter({ hasText: 'hello grace' }).waitFor({ timeout: 20_000 })
+    const seen = await erin.evaluate(() => (globalThis as unknown as { seenPanes: Array<{ phone: string | null, state: string | null, texts: string[] }> }).seenPanes)
+    expect(seen.some(s => s.phone === GRACE.e164)).toBe(true)
+    // frank's texts never show under grace's name, and grace's chat is never "ready" before its own history is in
+    expect(seen.filter(s => s.phone === GRACE.e164 && s.texts.some(t => t === 'before' || t.startsWith('while the relay is down')))).toEqual([])
+    expect(seen.filter(s => s.phone === GRACE.e164 && s.state === 'ready' && !s.texts.includes('hello grace'))).toEqual([])
+    expect(rig.pageErrors).toEqual([])
+  }, 120_000)
 })

@@ -61,14 +61,16 @@ export function App ({ model }: { model: AppModel }) {
     return <main class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><TakeoverBanner model={model} /><Settings model={model} /></main>
   }
 
+  // keyed by what they show: another chat is a new view, so nothing of the last one (its messages, "ready",
+  // a draft) shows under the new one's name until its own effects have run
   const detail = route.name === 'chat'
-    ? <ConversationView model={model} phone={route.phone} />
+    ? <ConversationView key={`chat:${route.phone}`} model={model} phone={route.phone} />
     : route.name === 'contact'
-      ? <ContactInfo model={model} phone={route.phone} />
+      ? <ContactInfo key={`contact:${route.phone}`} model={model} phone={route.phone} />
       : route.name === 'group'
-        ? <GroupChat model={model} id={route.id} />
+        ? <GroupChat key={`group:${route.id}`} model={model} id={route.id} />
         : route.name === 'group-info'
-          ? <GroupInfoView model={model} id={route.id} />
+          ? <GroupInfoView key={`group-info:${route.id}`} model={model} id={route.id} />
           : route.name === 'broadcasts'
             ? <Broadcasts model={model} />
             : <div class="placeholder" aria-hidden="true"><p>Select a chat or start a new one.</p></div>
