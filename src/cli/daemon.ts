@@ -139,6 +139,20 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
     groupJoin: async p => ({ ...await parley.groups.join(str(p, 'link')), requested: true }),
     groupList: async () => await parley.groups.list(),
     groupInfo: async p => await parley.groups.info(str(p, 'groupId')),
+    // name, description and photo (base64 of a JPEG or PNG, or null to remove it); absent fields stay as they are
+    groupEditInfo: async p => {
+      const photo = p?.photo
+      if (photo !== undefined && photo !== null && typeof photo !== 'string') throw new RpcError(-32602, 'params.photo must be base64 text or null')
+      return await parley.groups.editInfo(str(p, 'groupId'), {
+        ...(typeof p?.name === 'string' ? { name: p.name } : {}),
+        ...(typeof p?.description === 'string' ? { description: p.description } : {}),
+        ...(photo === null ? { photo: null } : typeof photo === 'string' ? { photo: Uint8Array.from(Buffer.from(photo, 'base64')) } : {})
+      })
+    },
+    groupPhoto: async p => {
+      const image = await parley.groups.photo(str(p, 'groupId'))
+      return { groupId: str(p, 'groupId'), photo: image != null ? Buffer.from(image).toString('base64') : null }
+    },
     groupHistory: async p => await parley.groups.history(str(p, 'groupId'), {
       ...(typeof p?.limit === 'number' ? { limit: p.limit } : {}),
       ...(typeof p?.before === 'number' ? { before: p.before } : {})

@@ -1,8 +1,10 @@
 /** The `parley group …` and `parley broadcast …` commands: create and change groups, send to them, list and inspect them; broadcast lists. Talks only to the Parley facade. */
+import { createHash } from 'node:crypto'
 import type { Parley, GroupInfo, GroupMessageEvent, MessageStatus } from '../index.js'
 import { UsageError, type CliArgs } from './args.js'
 import { flushOutbox, MessageQueuedError, SEND_WAIT_MS } from './messaging.js'
 import { spinner } from './progress.js'
+import { readPhoto } from './profile.js'
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -14,18 +16,20 @@ export const groupMessageJson = (m: GroupMessageEvent): Record<string, unknown> 
   ...(m.mentions.length > 0 ? { mentions: m.mentions } : {}), ...(m.mentioned ? { mentioned: true } : {}), ...(m.quoteId != null ? { quoteId: m.quoteId } : {})
 })
 
-const infoJson = (g: GroupInfo): Record<string, unknown> => ({
+/** `photoSha256`: the SHA-256 (hex) of the group photo's image once this device holds it (scripts compare it with the file they set). */
+const infoJson = (g: GroupInfo, image?: Uint8Array): Record<string, unknown> => ({
   groupId: g.groupId, name: g.name, description: g.description, active: g.active, role: g.role ?? null,
-  members: g.memberList.map(m => ({ phone: m.phone, role: m.role })), onlyAdminsSend: g.onlyAdminsSend, onlyAdminsEditInfo: g.onlyAdminsEditInfo,
-  stateHash: g.stateHash, version: g.version
+  members: g.memberList.map(m => ({ phone: m.phone, role: m.role })), photo: g.photo, onlyAdminsSend: g.onlyAdminsSend, onlyAdminsEditInfo: g.onlyAdminsEditInfo,
+  stateHash: g.stateHash, version: g.version, ...(image != null ? { photoSha256: createHash('sha256').update(image).digest('hex') } : {})
 })
 
-function printInfo (args: CliArgs, g: GroupInfo): void {
+function printInfo (args: CliArgs, g: GroupInfo, image?: Uint8Array): void {
   if (args.json) {
-    out(JSON.stringify(infoJson(g)))
+    out(JSON.stringify(infoJson(g, image)))
     return
   }
   out(`${g.name}  (${g.groupId})${g.active ? '' : '  — you are not a member'}`)
+  if (g.photo) out(`  photo: ${image != null ? `${(image.length / 1024).toFixed(1)} KiB` : 'on its way'}`)
   for (const m of g.memberList) out(`  ${m.phone.padEnd(16)} ${m.role}${m.self ? '  (you)' : ''}`)
 }
 
@@ -110,6 +114,15 @@ export async function groupCommand (args: CliArgs, parley: Parley, signal: Abort
       await flushOutbox(parley)
       return
     }
+    case 'photo': {
+      // `group photo ID FILE` sets a JPEG or PNG (at most 64 KiB); `group photo ID` removes the photo
+      if (rest.length < 1 || rest.length > 2) throw new UsageError('group photo takes a group id and a JPEG or PNG file (no file: remove the photo)')
+      const photo = rest.length === 2 ? await readPhoto(rest[1], 'group photo') : null
+      const g = await parley.groups.editInfo(rest[0], { photo }, { signal })
+      printInfo(args, g, photo ?? undefined)
+      await flushOutbox(parley)
+      return
+    }
     case 'invite': {
       if (rest.length !== 1) throw new UsageError('group invite takes a group id')
       const link = await parley.groups.inviteLink(rest[0], { signal })
@@ -144,11 +157,12 @@ export async function groupCommand (args: CliArgs, parley: Parley, signal: Abort
     }
     case 'info': {
       if (rest.length !== 1) throw new UsageError('group info takes a group id')
-      printInfo(args, await parley.groups.info(rest[0], { signal }))
+      const g = await parley.groups.info(rest[0], { signal })
+      printInfo(args, g, g.photo ? await parley.groups.photo(rest[0], { signal }) : undefined)
       return
     }
     default:
-      throw new UsageError('group create|send|add|remove|promote|demote|leave|invite|revoke|join|list|info (see --help)')
+      throw new UsageError('group create|send|add|remove|promote|demote|leave|photo|invite|revoke|join|list|info (see --help)')
   }
 }
 

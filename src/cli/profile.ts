@@ -44,13 +44,14 @@ export async function profileCommand (args: CliArgs, parley: Parley, signal: Abo
   }
 }
 
-async function readPhoto (file: string): Promise<Uint8Array> {
+/** A photo file's bytes (`what` names it in errors: 'profile photo', 'group photo'); a file too large is refused before it is read whole. */
+export async function readPhoto (file: string, what = 'profile photo'): Promise<Uint8Array> {
   let bytes: Buffer
   try {
     bytes = await readFile(file)
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  if (bytes.length > MAX_PHOTO_FILE_BYTES) throw new Error(`${file} is too large for a profile photo (at most ${MAX_PROFILE_PHOTO_BYTES / 1024} KiB)`)
+  if (bytes.length > MAX_PHOTO_FILE_BYTES) throw new Error(`${file} is too large for a ${what} (at most ${MAX_PROFILE_PHOTO_BYTES / 1024} KiB)`)
   return new Uint8Array(bytes)
 }

@@ -143,3 +143,12 @@ export class MalformedCausalHistoryError extends GroupError {
     this.name = MalformedCausalHistoryError.name
   }
 }
+
+/** A group photo that is not a JPEG or PNG image of at most MAX_GROUP_PHOTO_BYTES (its message is for the person who chose it). */
+export class InvalidGroupPhotoError extends GroupError {
+  static name = 'InvalidGroupPhotoError'
+  constructor (message = 'The group photo must be a JPEG or PNG image of at most 64 KiB.') {
+    super(message)
+    this.name = InvalidGroupPhotoError.name
+  }
+}

@@ -15,8 +15,9 @@ export { groupTopic, groupTopicString, groupDepositKey, groupDepositCheck, group
 export { encodeGroupWire, decodeGroupWire, encodeGroupContent, decodeGroupContent, encodeGroupControl, decodeGroupControl, groupChangeBatches } from './message.js'
 export type {
   GroupQuote, GroupContentHeader, GroupTextContent, GroupHeartbeatContent, GroupContent, NewGroupContent, GroupReceiptType,
-  GroupChangesControl, GroupSenderKeyControl, GroupWantControl, GroupReceiptControl, GroupControl
+  GroupChangesControl, GroupSenderKeyControl, GroupWantControl, GroupReceiptControl, GroupPhotoControl, GroupPhotoWantControl, GroupControl
 } from './message.js'
+export { MAX_GROUP_PHOTO_BYTES, GROUP_PHOTO_REF_INLINE, GROUP_PHOTO_REF_LENGTH, checkGroupPhoto, groupPhotoRef, photoMatchesRef } from './photo.js'
 export {
   CausalHistory, compareGroupMessages, REPAIR_GRACE_MS, REPAIR_RETRY_MS, MAX_REPAIR_ATTEMPTS, MAX_MISSING_REFS, MAX_KNOWN_REFS, MAX_SETTLED_REFS,
   MAX_LAMPORT_LEAD_MS

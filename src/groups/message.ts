@@ -11,6 +11,7 @@ import {
 } from './constants.js'
 import { GroupMessageLimitError, MalformedGroupMessageError } from './errors.js'
 import { GroupContentPb, GroupControlPb, GroupReceiptPb, GroupWirePb } from './pb/group-message.js'
+import { GROUP_PHOTO_REF_LENGTH, MAX_GROUP_PHOTO_BYTES } from './photo.js'
 
 type Bytes = Uint8Array<ArrayBuffer>
 const b = (x: Uint8Array): Bytes => x as Bytes
@@ -239,7 +240,11 @@ export interface GroupSenderKeyControl extends ControlHeader { kind: 'sender-key
 export interface GroupWantControl extends ControlHeader { kind: 'want', all: boolean, hashes: Uint8Array[], proof?: Uint8Array }
 /** Delivery or read receipts for the named messages (ids), to their sender. */
 export interface GroupReceiptControl extends ControlHeader { kind: 'receipt', type: GroupReceiptType, ids: Uint8Array[] }
-export type GroupControl = GroupChangesControl | GroupSenderKeyControl | GroupWantControl | GroupReceiptControl
+/** The image the group state's photo reference names (checked against the reference by the receiver). */
+export interface GroupPhotoControl extends ControlHeader { kind: 'photo', image: Uint8Array }
+/** Asks for the image a photo reference names. */
+export interface GroupPhotoWantControl extends ControlHeader { kind: 'want-photo', ref: Uint8Array }
+export type GroupControl = GroupChangesControl | GroupSenderKeyControl | GroupWantControl | GroupReceiptControl | GroupPhotoControl | GroupPhotoWantControl
 
 /** Bytes one change costs inside the control (tag, length, bytes). */
 function changeCost (change: Uint8Array): number {
@@ -289,6 +294,15 @@ function checkControl (c: GroupControl): void {
       checkDistinct(c.ids, GROUP_MESSAGE_ID_LENGTH, 'a message id')
       return
     }
+    case 'photo': {
+      if (!(c.image instanceof Uint8Array) || c.image.length === 0) throw new MalformedGroupMessageError('a photo message carries an image')
+      if (c.image.length > MAX_GROUP_PHOTO_BYTES) throw new GroupMessageLimitError(`a group photo is at most ${MAX_GROUP_PHOTO_BYTES} bytes`)
+      return
+    }
+    case 'want-photo': {
+      checkBytes(c.ref, GROUP_PHOTO_REF_LENGTH, 'a photo reference')
+      return
+    }
     default:
       throw new MalformedGroupMessageError('unknown control kind')
   }
@@ -303,6 +317,8 @@ export function encodeGroupControl (c: GroupControl): Uint8Array {
     case 'sender-key': pb.senderKey = { distribution: b(c.distribution) }; break
     case 'want': pb.want = { hashes: c.hashes.map(b), all: c.all, proof: b(c.proof ?? new Uint8Array(0)) }; break
     case 'receipt': pb.receipt = { type: c.type === 'read' ? GroupReceiptPb.Type.READ : GroupReceiptPb.Type.DELIVERED, ids: c.ids.map(b) }; break
+    case 'photo': pb.photo = { image: b(c.image) }; break
+    case 'want-photo': pb.wantPhoto = { ref: b(c.ref) }; break
   }
   const bytes = GroupControlPb.encode(pb)
   if (bytes.length > MAX_GROUP_CONTROL_BYTES) throw new GroupMessageLimitError(`a control message is at most ${MAX_GROUP_CONTROL_BYTES} bytes`)
@@ -325,12 +341,14 @@ export function decodeGroupControl (bytes: Uint8Array): GroupControl {
     throw decodeError(err)
   }
   if (!constantTimeEqual(GroupControlPb.encode(pb), bytes)) throw new MalformedGroupMessageError('a control message is not canonically encoded')
-  const present = [pb.changes, pb.senderKey, pb.want, pb.receipt].filter(x => x != null).length
+  const present = [pb.changes, pb.senderKey, pb.want, pb.receipt, pb.photo, pb.wantPhoto].filter(x => x != null).length
   if (present !== 1) throw new MalformedGroupMessageError('a control message says exactly one thing')
   let c: GroupControl
   if (pb.changes != null) c = { kind: 'changes', groupId: pb.groupId, changes: pb.changes.changes }
   else if (pb.senderKey != null) c = { kind: 'sender-key', groupId: pb.groupId, distribution: pb.senderKey.distribution }
   else if (pb.want != null) c = { kind: 'want', groupId: pb.groupId, all: pb.want.all, hashes: pb.want.hashes, ...(pb.want.proof.length > 0 ? { proof: pb.want.proof } : {}) }
+  else if (pb.photo != null) c = { kind: 'photo', groupId: pb.groupId, image: pb.photo.image }
+  else if (pb.wantPhoto != null) c = { kind: 'want-photo', groupId: pb.groupId, ref: pb.wantPhoto.ref }
   else {
     const r = pb.receipt!
     c = { kind: 'receipt', groupId: pb.groupId, type: r.type === GroupReceiptPb.Type.READ ? 'read' : 'delivered', ids: r.ids }

@@ -1,5 +1,8 @@
 // `parley group …` and `parley broadcast …` as processes against a real relay process: a group is created, its members learn it from their mailboxes, a group message goes through the relay's group store and is printed by `receive --json` as {"type":"message","group":…}, the sender sees receipts; removal, info, list; a broadcast list sends 1:1.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { createHash, randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { startCliRig, type CliRig } from './rig.js'
 
 const ALICE = '+15550410001'
@@ -84,6 +87,36 @@ describe('parley group / broadcast', () => {
     await ok('carol', ['group', 'send', groupId, 'back', 'again'])
     expect((await ok('bob', ['receive', '--json'])).filter(l => l.type === 'message')).toEqual([expect.objectContaining({ from: CAROL, text: 'back again' })])
   }, 300_000)
+
+  it('an admin sets the group photo from a file: members get the image; a file that is no image is one clear line; then it is removed', async () => {
+    const [created] = await ok('alice', ['group', 'create', 'Photos', BOB, '--json'])
+    const groupId = created.groupId as string
+    await ok('bob', ['receive', '--json'])
+    const image = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2000)])
+    const file = join(rig.dir.path, 'group.jpg')
+    await writeFile(file, image)
+    const sha = createHash('sha256').update(image).digest('hex')
+    const [set] = await ok('alice', ['group', 'photo', groupId, file, '--json'])
+    expect(set).toMatchObject({ groupId, photo: true, photoSha256: sha })
+    await ok('bob', ['receive', '--json'])
+    expect((await ok('bob', ['group', 'info', groupId, '--json']))[0]).toMatchObject({ photo: true, photoSha256: sha })
+
+    const text = join(rig.dir.path, 'notes.txt')
+    await writeFile(text, 'not a photo')
+    const refused = await parley('alice', ['group', 'photo', groupId, text])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.trim()).toBe('parley: The group photo must be a JPEG or PNG image of at most 64 KiB.')
+    const missing = await parley('alice', ['group', 'photo', groupId, join(rig.dir.path, 'nope.jpg')])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.trim()).toMatch(/^parley: cannot read .*nope\.jpg: ENOENT$/)
+    expect((await ok('alice', ['group', 'info', groupId, '--json']))[0]).toMatchObject({ photoSha256: sha })
+
+    const [removed] = await ok('alice', ['group', 'photo', groupId, '--json'])
+    expect(removed).toMatchObject({ photo: false })
+    expect(removed.photoSha256).toBeUndefined()
+    await ok('bob', ['receive', '--json'])
+    expect((await ok('bob', ['group', 'info', groupId, '--json']))[0]).toMatchObject({ photo: false })
+  }, 180_000)
 
   it('a broadcast list sends 1:1 to each contact; unknown group ids are one clear line', async () => {
     const [list] = await ok('alice', ['broadcast', 'create', 'Family', BOB, CAROL, '--json'])

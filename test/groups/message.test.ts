@@ -10,7 +10,7 @@ import {
   MAX_GROUP_CONTROL_BYTES, MAX_GROUP_CONTROL_CHANGES, MAX_GROUP_DISTRIBUTION_BYTES, MAX_GROUP_MENTIONS, MAX_GROUP_RECEIPT_IDS, MAX_GROUP_TEXT_LENGTH,
   MAX_GROUP_WANT_HASHES, MAX_GROUP_WIRE_BYTES, GroupLog, GroupMessageLimitError, stateHash, MalformedGroupMessageError, decodeGroupContent,
   decodeGroupControl, decodeGroupWire, encodeGroupContent, encodeGroupControl, encodeGroupWire, groupChangeBatches,
-  type GroupControl, type GroupTextContent, type NewGroupContent
+  GROUP_PHOTO_REF_LENGTH, MAX_GROUP_PHOTO_BYTES, type GroupControl, type GroupTextContent, type NewGroupContent
 } from '../../src/groups/index.js'
 import { GroupContentPb, GroupControlPb, GroupWirePb } from '../../src/groups/pb/group-message.js'
 import { MAX_TEXT_LENGTH } from '../../src/messaging/content.js'
@@ -271,7 +271,9 @@ describe('control messages', () => {
       { kind: 'want', groupId, all: true, hashes: [] },
       { kind: 'want', groupId, all: false, hashes: [fill(32, 1), fill(32, 2)] },
       { kind: 'receipt', groupId, type: 'delivered', ids: [fill(16, 1)] },
-      { kind: 'receipt', groupId, type: 'read', ids: [fill(16, 1), fill(16, 2)] }
+      { kind: 'receipt', groupId, type: 'read', ids: [fill(16, 1), fill(16, 2)] },
+      { kind: 'photo', groupId, image: fill(100, 0xff) },
+      { kind: 'want-photo', groupId, ref: fill(GROUP_PHOTO_REF_LENGTH, 1) }
     ]
     for (const c of controls) expect(decodeGroupControl(encodeGroupControl(c))).toEqual(c)
     const received = decodeGroupControl(encodeGroupControl(controls[0])) as { changes: Uint8Array[] }
@@ -338,6 +340,21 @@ describe('control messages', () => {
     const oneMore = [exact[0], exact[1], fill(exact[2].length + 1, 3)]
     expect(groupChangeBatches(oneMore).map(b => b.length)).toEqual([2, 1])
     expect(encodeControlFails({ kind: 'changes', groupId, changes: oneMore })).toBe('GroupMessageLimitError')
+  })
+
+  it(`a photo message carries an image of 1..${MAX_GROUP_PHOTO_BYTES} bytes; a photo request names a ${GROUP_PHOTO_REF_LENGTH}-byte reference`, () => {
+    const largest = fill(MAX_GROUP_PHOTO_BYTES, 0xff)
+    expect(decodeGroupControl(encodeGroupControl({ kind: 'photo', groupId, image: largest }))).toMatchObject({ image: largest })
+    expect(encodeControlFails({ kind: 'photo', groupId, image: fill(MAX_GROUP_PHOTO_BYTES + 1, 0xff) })).toBe('GroupMessageLimitError')
+    expect(decodeControlFails(controlPb({ photo: { image: fill(MAX_GROUP_PHOTO_BYTES + 1, 0xff) } }))).toBe('GroupMessageLimitError')
+    expect(encodeControlFails({ kind: 'photo', groupId, image: new Uint8Array(0) })).toBe('MalformedGroupMessageError')
+    expect(decodeControlFails(controlPb({ photo: { image: new Uint8Array(0) } }))).toBe('MalformedGroupMessageError')
+    expect(encodeControlFails({ kind: 'photo', groupId, image: 'jpeg' })).toBe('MalformedGroupMessageError')
+    for (const n of [0, GROUP_PHOTO_REF_LENGTH - 1, GROUP_PHOTO_REF_LENGTH + 1]) {
+      expect(encodeControlFails({ kind: 'want-photo', groupId, ref: fill(n, 1) })).toBe('MalformedGroupMessageError')
+      expect(decodeControlFails(controlPb({ wantPhoto: { ref: fill(n, 1) } }))).toBe('MalformedGroupMessageError')
+    }
+    expect(decodeControlFails(controlPb({ photo: { image: fill(10, 1) }, wantPhoto: { ref: fill(GROUP_PHOTO_REF_LENGTH, 1) } }))).toBe('MalformedGroupMessageError')
   })
 
   it('a sender-key message carries a real distribution of this group, of at most 256 bytes', () => {

@@ -5,7 +5,8 @@ import { MAX_DEVICES, MAX_RELAYS } from '../../src/directory/index.js'
 import {
   GROUP_STORE_NAME, GroupNotStoredError, GroupStore, GroupStoreInputError, GroupStoreLimitError, MAX_CAUSAL_HISTORY_BYTES, MAX_CHANGES_PER_WRITE,
   MAX_DEVICES_PER_MEMBER, MAX_DISTRIBUTED_DEVICES, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_RELAYS, MAX_RECEIPTS_PER_MESSAGE, MAX_RELAY_CURSOR_BYTES,
-  MAX_RELAY_PEER_ID_LENGTH, MAX_SENDERS_PER_CHAIN, NoOwnSenderChainError, RelayNotRegisteredError, SWEEP_BATCH, type GroupRecord, type StoredChange
+  MAX_RELAY_PEER_ID_LENGTH, MAX_SENDERS_PER_CHAIN, NoOwnSenderChainError, RelayNotRegisteredError, SWEEP_BATCH, type GroupRecord, type StoredChange,
+  InvalidGroupPhotoError, MAX_GROUP_PHOTO_BYTES
 } from '../../src/groups/index.js'
 import { MAX_SENDER_KEY_STATES } from '../../src/crypto/sender-key.js'
 import { toHex } from '../../src/crypto/bytes.js'
@@ -25,6 +26,8 @@ const device = (n: number, deviceId = 1): { identityKey: Uint8Array, deviceId: n
 const msgId = (n: number): string => n.toString(16).padStart(32, '0')
 const member = (n: number): string => `+1555${String(1_000_000 + n).padStart(7, '0')}`
 const change = (n: number, size = 100): StoredChange => ({ hash: hash(n), bytes: filled(size, n) })
+/** The smallest thing that passes as a JPEG (its magic bytes), with some body. */
+const PHOTO = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4])
 const A = gid(0xa)
 const B = gid(0xb)
 
@@ -71,6 +74,7 @@ function describeGroupStore (name: string, backend: () => StorageBackend | Promi
       await store.markRead(g, msgId(1), member(1), T0)
       await store.registerRelay(g, 'relayA', T0)
       await store.setRelayCursor(g, 'relayA', 'c1')
+      await store.putPhoto(g, PHOTO)
     }
     const expectFilled = async (g: Uint8Array): Promise<void> => {
       expect(await store.getGroup(g)).toEqual({ id: g, name: 'Hikers', joinedAt: T0 })
@@ -83,6 +87,7 @@ function describeGroupStore (name: string, backend: () => StorageBackend | Promi
       expect(await store.receipts(g, msgId(1))).toEqual([{ member: member(1), deliveredAt: T0, readAt: T0 }])
       expect(await store.registeredAt(g)).toEqual([{ peerId: 'relayA', registeredAt: T0 }])
       expect(await store.relayCursor(g, 'relayA')).toBe('c1')
+      expect(await store.photo(g)).toEqual(PHOTO)
     }
 
     describe('groups we are in', () => {
@@ -282,6 +287,25 @@ function describeGroupStore (name: string, backend: () => StorageBackend | Promi
         expect(() => store.prepareCausalHistory(A, filled(MAX_CAUSAL_HISTORY_BYTES + 1, 0))).toThrow(GroupStoreLimitError)
         await reopen()
         expect(await store.causalHistory(B)).toEqual(filled(3, 3))
+      })
+    })
+
+    describe('the group photo', () => {
+      it('keeps, replaces and drops the image; refuses what is not an allowed photo', async () => {
+        expect(await store.photo(A)).toBeUndefined()
+        expect(await store.dropPhoto(A)).toBe(false)
+        await store.putPhoto(A, PHOTO)
+        const other = Uint8Array.from([...PHOTO, 1])
+        await store.putPhoto(A, other)
+        expect(await store.photo(A)).toEqual(other)
+        expect(await store.photo(B)).toBeUndefined()
+        await refused(async () => { await store.putPhoto(A, new Uint8Array([1, 2, 3, 4, 5])) }, InvalidGroupPhotoError)
+        await refused(async () => { await store.putPhoto(A, Uint8Array.from([...PHOTO, ...new Uint8Array(MAX_GROUP_PHOTO_BYTES)])) }, InvalidGroupPhotoError)
+        await refused(async () => { await store.putPhoto(A, 'image' as unknown as Uint8Array) }, InvalidGroupPhotoError)
+        await reopen()
+        expect(await store.photo(A)).toEqual(other)
+        expect(await store.dropPhoto(A)).toBe(true)
+        expect(await store.photo(A)).toBeUndefined()
       })
     })
 

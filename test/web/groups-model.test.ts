@@ -14,7 +14,7 @@ const CAROL = '+447700900043'
 const conversation = (address: string, updatedAt: number, unread = 0): Conversation => ({
   address, unread, updatedAt, lastMessage: { id: `m${updatedAt}`, text: `at ${updatedAt}`, direction: 'in', timestamp: updatedAt, status: 'delivered' }
 })
-const summary = (groupId: string, active = true): GroupSummary => ({ groupId, name: `group ${groupId.slice(0, 2)}`, members: 3, active, role: 'member' })
+const summary = (groupId: string, active = true): GroupSummary => ({ groupId, name: `group ${groupId.slice(0, 2)}`, members: 3, active, role: 'member', photo: false })
 
 function memoryAppStore (): AppStore & { data: Map<string, Uint8Array> } {
   const data = new Map<string, Uint8Array>()

@@ -1230,12 +1230,192 @@ export namespace GroupReceiptPb {
   }
 }
 
+export interface GroupPhotoPb {
+  image: Uint8Array<ArrayBuffer>
+}
+
+export namespace GroupPhotoPb {
+  let _codec: Codec<GroupPhotoPb>
+
+  export const codec = (): Codec<GroupPhotoPb> => {
+    if (_codec == null) {
+      _codec = message<GroupPhotoPb>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.image != null && obj.image.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.image)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          image: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.image = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.image`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupPhotoPbImageFieldEvent {
+    field: '$.image'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<GroupPhotoPb>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupPhotoPb.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupPhotoPb>): GroupPhotoPb {
+    return decodeMessage(buf, GroupPhotoPb.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupPhotoPb>): Generator<GroupPhotoPbImageFieldEvent> {
+    return streamMessage(buf, GroupPhotoPb.codec(), opts)
+  }
+}
+
+export interface GroupPhotoWantPb {
+  ref: Uint8Array<ArrayBuffer>
+}
+
+export namespace GroupPhotoWantPb {
+  let _codec: Codec<GroupPhotoWantPb>
+
+  export const codec = (): Codec<GroupPhotoWantPb> => {
+    if (_codec == null) {
+      _codec = message<GroupPhotoWantPb>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.ref != null && obj.ref.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.ref)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ref: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.ref = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.ref`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GroupPhotoWantPbRefFieldEvent {
+    field: '$.ref'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<GroupPhotoWantPb>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GroupPhotoWantPb.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupPhotoWantPb>): GroupPhotoWantPb {
+    return decodeMessage(buf, GroupPhotoWantPb.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupPhotoWantPb>): Generator<GroupPhotoWantPbRefFieldEvent> {
+    return streamMessage(buf, GroupPhotoWantPb.codec(), opts)
+  }
+}
+
 export interface GroupControlPb {
   groupId: Uint8Array<ArrayBuffer>
   changes?: GroupChangesPb
   senderKey?: GroupSenderKeyPb
   want?: GroupWantPb
   receipt?: GroupReceiptPb
+  photo?: GroupPhotoPb
+  wantPhoto?: GroupPhotoWantPb
 }
 
 export namespace GroupControlPb {
@@ -1271,6 +1451,16 @@ export namespace GroupControlPb {
         if (obj.receipt != null) {
           w.uint32(106)
           GroupReceiptPb.codec().encode(obj.receipt, w)
+        }
+
+        if (obj.photo != null) {
+          w.uint32(114)
+          GroupPhotoPb.codec().encode(obj.photo, w)
+        }
+
+        if (obj.wantPhoto != null) {
+          w.uint32(122)
+          GroupPhotoWantPb.codec().encode(obj.wantPhoto, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1312,6 +1502,18 @@ export namespace GroupControlPb {
             case 13: {
               obj.receipt = GroupReceiptPb.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.receipt
+              })
+              break
+            }
+            case 14: {
+              obj.photo = GroupPhotoPb.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.photo
+              })
+              break
+            }
+            case 15: {
+              obj.wantPhoto = GroupPhotoWantPb.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.wantPhoto
               })
               break
             }
@@ -1361,6 +1563,20 @@ export namespace GroupControlPb {
             case 13: {
               yield * GroupReceiptPb.codec().stream(reader, reader.uint32(), `${prefix}.receipt`, {
                 limits: opts.limits?.receipt
+              })
+
+              break
+            }
+            case 14: {
+              yield * GroupPhotoPb.codec().stream(reader, reader.uint32(), `${prefix}.photo`, {
+                limits: opts.limits?.photo
+              })
+
+              break
+            }
+            case 15: {
+              yield * GroupPhotoWantPb.codec().stream(reader, reader.uint32(), `${prefix}.wantPhoto`, {
+                limits: opts.limits?.wantPhoto
               })
 
               break
@@ -1420,6 +1636,16 @@ export namespace GroupControlPb {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface GroupControlPbPhotoImageFieldEvent {
+    field: '$.photo.image'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GroupControlPbWantPhotoRefFieldEvent {
+    field: '$.wantPhoto.ref'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<GroupControlPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GroupControlPb.codec())
   }
@@ -1428,7 +1654,7 @@ export namespace GroupControlPb {
     return decodeMessage(buf, GroupControlPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupControlPb>): Generator<GroupControlPbGroupIdFieldEvent | GroupControlPbChangesChangesFieldEvent | GroupControlPbSenderKeyDistributionFieldEvent | GroupControlPbWantHashesFieldEvent | GroupControlPbWantAllFieldEvent | GroupControlPbWantProofFieldEvent | GroupControlPbReceiptTypeFieldEvent | GroupControlPbReceiptIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupControlPb>): Generator<GroupControlPbGroupIdFieldEvent | GroupControlPbChangesChangesFieldEvent | GroupControlPbSenderKeyDistributionFieldEvent | GroupControlPbWantHashesFieldEvent | GroupControlPbWantAllFieldEvent | GroupControlPbWantProofFieldEvent | GroupControlPbReceiptTypeFieldEvent | GroupControlPbReceiptIdsFieldEvent | GroupControlPbPhotoImageFieldEvent | GroupControlPbWantPhotoRefFieldEvent> {
     return streamMessage(buf, GroupControlPb.codec(), opts)
   }
 }

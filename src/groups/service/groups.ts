@@ -20,6 +20,8 @@ import { Memberships, type MembershipEffects } from './membership.js'
 import { SenderKeys, memberKey } from './keys.js'
 import { GroupDeposits } from './deposits.js'
 import { HeldKeys, HeldMessages } from './held.js'
+import { GroupPhotos } from './photos.js'
+import { checkGroupPhoto, groupPhotoRef } from '../photo.js'
 import { InvalidInviteLinkError, MemberNotFoundError, NotInGroupError, OnlyAdminsSendError, UnknownGroupError } from './errors.js'
 import type { ControlChannel, GossipVerdict, GroupPubsub, GroupRelays, GroupSelf, MemberDirectory, MemberRecord } from './ports.js'
 import type { GroupStorePort } from './store-port.js'
@@ -73,6 +75,8 @@ export interface GroupSummary {
   /** false once we left or were removed */
   active: boolean
   role?: GroupRole
+  /** the group has a photo (`photo()` gives its image once it is here) */
+  photo: boolean
 }
 
 export interface GroupMemberInfo {
@@ -141,6 +145,7 @@ export class Groups extends Emitter<GroupEvents> {
   private readonly deposits: GroupDeposits
   private readonly heldMessages: HeldMessages
   private readonly heldKeys: HeldKeys
+  private readonly photos: GroupPhotos
   /** invite links we asked to join with, by group: the secret until the group's log arrives */
   private readonly joins: KeyValueStore
   private readonly lock = new KeyedMutex()
@@ -183,6 +188,7 @@ export class Groups extends Emitter<GroupEvents> {
     })
     this.heldMessages = new HeldMessages(init.kv('group-held'))
     this.heldKeys = new HeldKeys(init.kv('group-held-keys'))
+    this.photos = new GroupPhotos({ store: init.store, control: init.control, now: init.now })
     this.joins = init.kv('group-joins')
   }
 
@@ -232,6 +238,8 @@ export class Groups extends Emitter<GroupEvents> {
     if (state == null || findMember(state, self.identity.publicKey) == null) return
     await this.follow(groupId, self, options)
     await this.distributeKey(groupId, state, self, options)
+    // a photo we lack (its image lost on the way) is asked for by the repair timer
+    await this.photos.reconcile(state, undefined, options)
     await this.catchUp(groupId, options)
   }
 
@@ -282,7 +290,16 @@ export class Groups extends Emitter<GroupEvents> {
 
   private summary (state: GroupState, self: GroupSelf, active: boolean): GroupSummary {
     const me = findMember(state, self.identity.publicKey)
-    return { groupId: toHex(state.groupId), name: state.name, members: state.members.length, active: active && me != null, ...(me != null ? { role: me.role } : {}) }
+    return { groupId: toHex(state.groupId), name: state.name, members: state.members.length, active: active && me != null, ...(me != null ? { role: me.role } : {}), photo: state.photo.length > 0 }
+  }
+
+  /** The image of the group's photo (a JPEG or PNG), or undefined: the group has none, or its image is still on its way. */
+  async photo (group: string | Uint8Array, options?: StoreOptions): Promise<Uint8Array | undefined> {
+    const groupId = parseGroupId(group)
+    const { memberships } = await this.me(options)
+    const state = await memberships.state(groupId, options)
+    if (state == null) throw new UnknownGroupError()
+    return await this.photos.image(state, options)
   }
 
   async history (group: string | Uint8Array, options?: HistoryOptions): Promise<StoredMessage[]> {
@@ -325,13 +342,15 @@ export class Groups extends Emitter<GroupEvents> {
   }
 
   /** Creates a group with these numbers as members; we are its first admin. */
-  async create (name: string, phones: string[], options: StoreOptions & { description?: string, onlyAdminsSend?: boolean, onlyAdminsEditInfo?: boolean } = {}): Promise<GroupInfo> {
+  async create (name: string, phones: string[], options: StoreOptions & { description?: string, photo?: Uint8Array, onlyAdminsSend?: boolean, onlyAdminsEditInfo?: boolean } = {}): Promise<GroupInfo> {
+    if (options.photo != null) checkGroupPhoto(options.photo)
     const { self, memberships } = await this.me(options)
     const members = await this.newMembers(phones, self, options)
     const { creation, effects } = await memberships.create({
       e164: self.phone,
       name,
       ...(options.description != null ? { description: options.description } : {}),
+      ...(options.photo != null ? { photo: groupPhotoRef(options.photo) } : {}),
       members,
       ...(options.onlyAdminsSend != null ? { onlyAdminsSend: options.onlyAdminsSend } : {}),
       ...(options.onlyAdminsEditInfo != null ? { onlyAdminsEditInfo: options.onlyAdminsEditInfo } : {}),
@@ -339,7 +358,9 @@ export class Groups extends Emitter<GroupEvents> {
     }, options)
     const groupId = effects.groupId
     await this.init.store.putGroup({ id: groupId, name: effects.after.name, joinedAt: this.init.now() }, options)
+    if (options.photo != null) await this.photos.keep(groupId, options.photo, options)
     await this.sendChanges(groupId, effects.after.members, self, [creation], options)
+    if (options.photo != null) await this.photos.send(effects.after, await this.photoRecipients(effects.after.members, self, options), options)
     await this.follow(groupId, self, options)
     await this.distributeKey(groupId, effects.after, self, options)
     this.emitUpdate(effects, true)
@@ -374,9 +395,16 @@ export class Groups extends Emitter<GroupEvents> {
     return await this.info(groupId, options)
   }
 
-  async editInfo (group: string | Uint8Array, edit: { name?: string, description?: string }, options?: StoreOptions): Promise<GroupInfo> {
+  /**
+   * Changes the group's name, description or photo (admins, or every member unless "only admins can edit info").
+   * `photo`: a JPEG or PNG of at most MAX_GROUP_PHOTO_BYTES (InvalidGroupPhotoError otherwise), or null to remove it.
+   */
+  async editInfo (group: string | Uint8Array, edit: { name?: string, description?: string, photo?: Uint8Array | null }, options?: StoreOptions): Promise<GroupInfo> {
     const groupId = parseGroupId(group)
-    await this.change(groupId, { type: 'edit-info', ...edit }, options)
+    const { photo, ...text } = edit
+    if (photo != null) checkGroupPhoto(photo)
+    const action: GroupAction = { type: 'edit-info', ...text, ...(photo === null ? { photo: new Uint8Array(0) } : photo != null ? { photo: groupPhotoRef(photo) } : {}) }
+    await this.change(groupId, action, options, photo ?? undefined)
     return await this.info(groupId, options)
   }
 
@@ -445,8 +473,8 @@ export class Groups extends Emitter<GroupEvents> {
   }
 
   /**
-   * Our own account linked a device: it gets every group's log (and so joins each, and sends its own key to the
-   * members) and our sender keys.
+   * Our own account linked a device: it gets every group's log and photo (and so joins each, and sends its own key
+   * to the members) and our sender keys.
    */
   async ownDevicesChanged (options?: StoreOptions): Promise<void> {
     const { self, memberships } = await this.me(options)
@@ -457,6 +485,7 @@ export class Groups extends Emitter<GroupEvents> {
         const me = log != null ? findMember(log.state, self.identity.publicKey) : undefined
         if (log == null || me == null) return
         for (const batch of groupChangeBatches(log.changes())) await this.init.control.sendGroupControl(self.phone, encodeGroupControl({ kind: 'changes', groupId: record.id, changes: batch }), options)
+        await this.photos.send(log.state, [self.phone], options)
         await this.keys.redistribute(record.id, me, options)
         await this.distributeKey(record.id, log.state, self, options)
       }, options)
@@ -483,17 +512,26 @@ export class Groups extends Emitter<GroupEvents> {
   }
 
   /** Proposes our change, sends it to everyone concerned and acts on what it did. */
-  private async change (groupId: Uint8Array, action: GroupAction, options?: StoreOptions): Promise<void> {
+  /** Proposes our change and tells everyone; `photo`: the image the change names (kept before anyone can ask for it, sent right after the change). */
+  private async change (groupId: Uint8Array, action: GroupAction, options?: StoreOptions, photo?: Uint8Array): Promise<void> {
     await this.lock.run(toHex(groupId), async () => {
       const { self, memberships } = await this.me(options)
       if (await memberships.state(groupId, options) == null) throw new UnknownGroupError()
       const { change, effects } = await memberships.propose(groupId, action, options)
+      if (photo != null) await this.photos.keep(groupId, photo, options)
       const before = effects.before?.members ?? []
       // everyone who was or is a member hears of it: a removed member learns it was removed
       const told = [...new Map([...before, ...effects.after.members].map(m => [memberKey(m), m])).values()]
       await this.sendChanges(groupId, told, self, [change], options, effects.added)
+      if (photo != null) await this.photos.send(effects.after, await this.photoRecipients(effects.after.members, self, options), options)
       await this.applyEffects(effects, self, options)
     }, options)
+  }
+
+  /** The numbers a photo goes to: the members but us, and our own other devices. */
+  private async photoRecipients (members: GroupMember[], self: GroupSelf, options?: StoreOptions): Promise<string[]> {
+    const others = members.filter(m => m.e164 !== self.phone).map(m => m.e164)
+    return await this.init.linkedDevices?.(options) === true ? [...others, self.phone] : others
   }
 
   /** Sends changes to these members (new members get the whole log instead) and to our other devices. */
@@ -511,12 +549,17 @@ export class Groups extends Emitter<GroupEvents> {
     if (await this.init.linkedDevices?.(options) === true) {
       for (const batch of groupChangeBatches(whole)) await this.init.control.sendGroupControl(self.phone, encodeGroupControl({ kind: 'changes', groupId, changes: batch }), options)
     }
+    // new members get the photo after the log that names it
+    const state = await memberships.state(groupId, options)
+    const newcomers = to.filter(m => fresh.has(memberKey(m)) && m.e164 !== self.phone).map(m => m.e164)
+    if (state != null && newcomers.length > 0) await this.photos.send(state, newcomers, options)
   }
 
   /** What a membership step means for us: keys of those who went are dropped and ours replaced, new members get ours, and we follow or drop the group. */
-  private async applyEffects (effects: MembershipEffects, self: GroupSelf, options?: StoreOptions): Promise<void> {
+  private async applyEffects (effects: MembershipEffects, self: GroupSelf, options?: StoreOptions, from?: string): Promise<void> {
     const groupId = effects.groupId
     if (effects.left) {
+      this.photos.forget(groupId)
       await this.init.store.markLeft(groupId, this.init.now(), options)
       await this.keys.leave(groupId, options)
       await this.heldMessages.forget(groupId, options)
@@ -535,6 +578,8 @@ export class Groups extends Emitter<GroupEvents> {
     }
     if (!effects.joined && effects.added.length > 0) await this.takeHeldKeys(groupId, effects.after, options)
     for (const m of effects.removed) await this.keys.forget(groupId, m.identityKey, options)
+    // a photo named by a change comes right after it from whoever sent the change (else the repair timer asks)
+    await this.photos.reconcile(effects.after, from, options)
     // someone went: nothing we send from now on may be readable with the key they had
     if (effects.removed.length > 0) await this.keys.rotate(groupId, options)
     await this.distributeKey(groupId, effects.after, self, options)
@@ -615,7 +660,7 @@ export class Groups extends Emitter<GroupEvents> {
           }
           const news = effects.results.some(r => r.status === 'applied' || r.status === 'void' || r.status === 'pending')
           if (!news) return { taken: false }
-          await this.applyEffects(effects, self, options)
+          await this.applyEffects(effects, self, options, from)
           await this.completeJoin(groupId, effects, self, options)
           const missing = effects.missing
           return {
@@ -656,9 +701,26 @@ export class Groups extends Emitter<GroupEvents> {
             after: () => {
               (async () => {
                 for (const batch of groupChangeBatches(changes)) await this.init.control.sendGroupControl(from, encodeGroupControl({ kind: 'changes', groupId, changes: batch }))
+                // the whole log (a new member, a joiner): the photo it names too
+                if (control.all) await this.photos.send(state, [from])
               })().catch(err => this.emit('error', err))
             }
           }
+        }
+        case 'photo': {
+          // checked against the signed state's reference: only the image the group's change named is kept
+          const state = await memberships.state(groupId, options)
+          if (state == null || !isMemberAs(state, sender.identityKey, from)) return { taken: false }
+          if (!await this.photos.take(state, control.image, options)) return { taken: false }
+          const active = findMember(state, self.identity.publicKey) != null
+          return { taken: true, after: () => { this.emit('group-update', { group: toHex(groupId), name: state.name, active, added: [], removed: [] }) } }
+        }
+        case 'want-photo': {
+          const state = await memberships.state(groupId, options)
+          if (state == null || findMember(state, self.identity.publicKey) == null || !isMemberAs(state, sender.identityKey, from)) return { taken: false }
+          const image = await this.photos.answer(state, control.ref, options)
+          if (image == null) return { taken: false }
+          return { taken: true, after: () => { this.photos.send(state, [from]).catch(err => this.emit('error', err)) } }
         }
         case 'receipt': {
           const state = await memberships.state(groupId, options)
@@ -958,6 +1020,7 @@ export class Groups extends Emitter<GroupEvents> {
   /** Asks the group's relays for the messages the causal histories found missing. */
   async repair (options?: StoreOptions): Promise<void> {
     const { self, memberships } = await this.me(options)
+    await this.photos.askMissing(async id => await memberships.state(id, options), self.phone, options)
     for (const [key, history] of this.histories) {
       const { due } = history.missing()
       if (due.length === 0) continue

@@ -30,6 +30,9 @@ export function groupStorePort (kv: KeyValueStore, now: () => number): GroupStor
       else await store.markDelivered(id, messageId, member, at, o)
     },
     receipts: async (id, messageId, o) => await store.receipts(id, messageId, o),
+    photo: async (id, o) => await store.photo(id, o),
+    putPhoto: async (id, image, o) => { await store.putPhoto(id, image, o) },
+    dropPhoto: async (id, o) => { await store.dropPhoto(id, o) },
     ownChain: async (id, o) => {
       const c = await store.ownChain(id, o)
       if (c == null) return undefined

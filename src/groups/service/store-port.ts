@@ -1,7 +1,8 @@
-/** What the group service keeps in the client's group store (src/groups/store): groups, change logs, dedupe marks, causal history, sender-key facts, per-member receipts. Knows no transport. */
+/** What the group service keeps in the client's group store (src/groups/store): groups, change logs, dedupe marks, causal history, sender-key facts, per-member receipts, the group photo. Knows no transport. */
 import type { StoreOptions } from '../../storage/index.js'
 import type { ChangeArchive } from './membership.js'
 import type { SenderKeyFacts } from './keys.js'
+import type { PhotoStore } from './photos.js'
 
 export interface GroupRecordLike {
   id: Uint8Array
@@ -10,7 +11,7 @@ export interface GroupRecordLike {
   leftAt?: number
 }
 
-export interface GroupStorePort extends ChangeArchive, SenderKeyFacts {
+export interface GroupStorePort extends ChangeArchive, SenderKeyFacts, PhotoStore {
   putGroup: (record: GroupRecordLike, options?: StoreOptions) => Promise<void>
   getGroup: (groupId: Uint8Array, options?: StoreOptions) => Promise<GroupRecordLike | undefined>
   listGroups: (options?: StoreOptions) => Promise<GroupRecordLike[]>

@@ -27,6 +27,9 @@ export const seenTimeBound = (g: string, before: number): string => `${seenTimeP
 /** The causal-history blob. */
 export const historyKey = (g: string): string => `${groupPrefix(g)}y`
 
+/** The image of the group's current photo. */
+export const photoKey = (g: string): string => `${groupPrefix(g)}f`
+
 /** Sender-key chains: `k/<chain>/<identity hex>/<device>` → when indexed, and by device, `d/<identity hex>/<device>/<chain>`. */
 export const chainPrefix = (g: string, chainId: number): string => `${groupPrefix(g)}k/${u32Key(chainId)}/`
 export const chainKey = (g: string, chainId: number, identity: string, deviceId: number): string => `${chainPrefix(g, chainId)}${identity}/${u32Key(deviceId)}`

@@ -7,6 +7,7 @@ import type { KeyValueBatchOperation, KeyValueStore } from '../../storage/key-va
 import type { AtomicWith, PreparedWrite } from '../../storage/prepared-write.js'
 import type { DeviceAddress, StoreOptions } from '../../storage/types.js'
 import { KeyedMutex } from '../../util/keyed-mutex.js'
+import { checkGroupPhoto } from '../photo.js'
 import {
   checkArray, checkChangeBytes, checkCursor, checkDevice, checkE164, checkMessageId, checkName, checkPeerId, checkTime, checkU32, groupHex,
   hashHex, identityHex, refHex
@@ -319,6 +320,30 @@ export class GroupStore {
   prepareCausalHistory (groupId: Uint8Array, blob: Uint8Array): PreparedWrite {
     const g = groupHex(groupId)
     return this.kv.prepare([{ type: 'put', key: K.historyKey(g), value: checkBlob(blob) }])
+  }
+
+  // ---- the group's photo
+
+  /** The image of the group's photo we hold, or undefined. */
+  async photo (groupId: Uint8Array, options?: StoreOptions): Promise<Uint8Array | undefined> {
+    return await this.kv.get(K.photoKey(groupHex(groupId)), options)
+  }
+
+  /** Keeps the image of the group's photo (replacing the last one; checked: InvalidGroupPhotoError). Synced. */
+  async putPhoto (groupId: Uint8Array, image: Uint8Array, options?: GroupStoreWriteOptions): Promise<void> {
+    const g = groupHex(groupId)
+    checkGroupPhoto(image)
+    await this.lock.run(g, async () => { await this.commit([{ type: 'put', key: K.photoKey(g), value: Uint8Array.from(image) }], options) }, options)
+  }
+
+  /** Forgets the group's photo (it was removed). Resolves whether there was one. Synced. */
+  async dropPhoto (groupId: Uint8Array, options?: GroupStoreWriteOptions): Promise<boolean> {
+    const g = groupHex(groupId)
+    return await this.lock.run(g, async () => {
+      if (await this.kv.get(K.photoKey(g), options) == null) return false
+      await this.commit([{ type: 'del', key: K.photoKey(g) }], options)
+      return true
+    }, options)
   }
 
   // ---- sender-key chain index
