@@ -26,7 +26,7 @@ export { UnknownGroupError, NotInGroupError, OnlyAdminsSendError, MemberNotFound
 export { ROTATE_AFTER_MESSAGES, ROTATE_AFTER_MS } from './groups/service/keys.js'
 export { GROUP_DEPOSIT_TTL_MS } from './groups/service/deposits.js'
 export { MAX_HELD_MESSAGES as MAX_HELD_GROUP_MESSAGES, MAX_HELD_KEYS as MAX_HELD_GROUP_KEYS } from './groups/service/held.js'
-export { GroupError, MAX_GROUP_MEMBERS, MAX_GROUP_NAME_LENGTH, MAX_GROUP_DESCRIPTION_LENGTH } from './groups/index.js'
+export { GroupError, InvalidGroupPhotoError, MAX_GROUP_MEMBERS, MAX_GROUP_NAME_LENGTH, MAX_GROUP_DESCRIPTION_LENGTH, MAX_GROUP_PHOTO_BYTES } from './groups/index.js'
 export { Broadcasts, MAX_BROADCAST_RECIPIENTS, MAX_BROADCAST_NAME_LENGTH, MAX_BROADCAST_LISTS, type BroadcastList } from './client/broadcasts.js'
 export { BroadcastListError } from './client/errors.js'
 export { toHex as toHexString } from './storage/index.js'

@@ -27,6 +27,29 @@ const TAB_TO_TAB_MS = 30_000
 
 type Line = Record<string, unknown>
 
+/** A picture for the group's photo (mountains at dusk), drawn in the page and returned as PNG bytes. */
+async function mountains (page: Page): Promise<Buffer> {
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas')
+    c.width = 320
+    c.height = 240
+    const g = c.getContext('2d')!
+    const sky = g.createLinearGradient(0, 0, 0, 240)
+    sky.addColorStop(0, '#2c3e70')
+    sky.addColorStop(1, '#f5a66b')
+    g.fillStyle = sky
+    g.fillRect(0, 0, 320, 240)
+    g.fillStyle = '#3b3b58'
+    g.beginPath(); g.moveTo(0, 240); g.lineTo(90, 90); g.lineTo(170, 240); g.fill()
+    g.fillStyle = '#505078'
+    g.beginPath(); g.moveTo(110, 240); g.lineTo(220, 60); g.lineTo(320, 240); g.fill()
+    g.fillStyle = '#ffffff'
+    g.beginPath(); g.moveTo(220, 60); g.lineTo(245, 100); g.lineTo(195, 100); g.fill()
+    return c.toDataURL('image/png')
+  })
+  return Buffer.from(dataUrl.split(',')[1], 'base64')
+}
+
 const VIEWPORTS = { desktop: { width: 1100, height: 720 }, phone: { width: 360, height: 720 } }
 
 describe('web client: groups and broadcast lists', () => {
@@ -106,6 +129,9 @@ describe('web client: groups and broadcast lists', () => {
     await dialog.waitFor()
     await testid(alice, 'new-group-name').fill('Climbing')
     await testid(alice, 'new-group-description').fill('Saturdays at the wall, 10:00')
+    // a photo: shrunk in the page to a square avatar, previewed before the group exists
+    await testid(alice, 'new-group-photo').setInputFiles({ name: 'mountains.png', mimeType: 'image/png', buffer: await mountains(alice) })
+    await testid(alice, 'new-group-photo-preview').waitFor({ timeout: 10_000 })
     await dialog.locator(`[data-testid="pick-contact"][data-phone="${CAROL}"]`).check()
     await dialog.locator('[data-testid="country"]').selectOption('GB')
     await testid(alice, 'pick-number').fill(NOBODY_NATIONAL)
@@ -129,11 +155,20 @@ describe('web client: groups and broadcast lists', () => {
     const aliceRow = testid(alice, 'chat-row', `[data-group="${group}"]`)
     expect(await aliceRow.locator('[data-testid="chat-name"]').textContent()).toBe('Climbing')
     expect(await aliceRow.locator('[data-testid="chat-last"]').textContent()).toBe('New group')
+    // with its photo, in the list and the chat's header
+    await aliceRow.locator('[data-testid="group-avatar"][data-state="photo"]').waitFor({ timeout: 10_000 })
+    await testid(alice, 'group-chat').locator('[data-testid="group-avatar"][data-state="photo"]').waitFor({ timeout: 10_000 })
+    const photoSha = await alice.evaluate(async id => {
+      const image = (await globalThis.parley!.parley.groups.photo(id))!
+      return [...new Uint8Array(await crypto.subtle.digest('SHA-256', image as Uint8Array<ArrayBuffer>))].map(b => b.toString(16).padStart(2, '0')).join('')
+    }, group)
 
     // bob's tab learns the group; carol's CLI too (and sends her sender key)
     const bobRow = testid(bob, 'chat-row', `[data-group="${group}"]`)
     await bobRow.waitFor({ timeout: TAB_TO_TAB_MS })
     expect(await bobRow.locator('[data-testid="chat-name"]').textContent()).toBe('Climbing')
+    // the photo follows the group to bob's tab
+    await bobRow.locator('[data-testid="group-avatar"][data-state="photo"]').waitFor({ timeout: TAB_TO_TAB_MS })
     await receiveUntil(l => l.type === 'group' && l.group === group && l.active === true, 'carol learns the group')
     await bobRow.click()
     await testid(bob, 'group-chat', '[data-state="ready"]').waitFor({ timeout: 10_000 })
@@ -150,6 +185,8 @@ describe('web client: groups and broadcast lists', () => {
     expect(await helloAtBob.locator('[data-testid="message-sender"]').textContent()).toBe('+44 7700 900041')
     // carol's CLI gets it: every member has it, alice's ticks turn delivered
     const got = await receiveUntil(l => l.type === 'message' && l.group === group && l.text === 'Hello climbers', 'carol receives alice\'s message')
+    // and carol's device holds the very image alice picked
+    expect((await ok(['group', 'info', group, '--json']))[0]).toMatchObject({ photo: true, photoSha256: photoSha })
     expect(got.find(l => l.text === 'Hello climbers')).toMatchObject({ from: ALICE.e164 })
     await hello.locator('[data-testid="ticks"][data-state="delivered"]').waitFor({ timeout: TAB_TO_TAB_MS })
     expect(await hello.locator('[data-testid="ticks"]').getAttribute('aria-label')).toBe('Delivered to every member')
@@ -224,6 +261,17 @@ describe('web client: groups and broadcast lists', () => {
     await testid(alice, 'member-row', `[data-phone="${CAROL}"]`).locator('[data-testid="member-promote"]').waitFor()
     await alice.screenshot({ path: join(SCREENSHOTS, 'group-info.png') })
     await audit(alice, 'group info')
+
+    // alice removes the photo: the initials come back, on bob's tab too; then she sets it again from her group info
+    await testid(alice, 'group-photo-remove').click()
+    await testid(alice, 'group-info').locator('[data-testid="group-avatar"][data-state="initials"]').waitFor({ timeout: 30_000 })
+    await bobRow.locator('[data-testid="group-avatar"][data-state="initials"]').waitFor({ timeout: TAB_TO_TAB_MS })
+    await testid(alice, 'group-photo-input').setInputFiles({ name: 'mountains.png', mimeType: 'image/png', buffer: await mountains(alice) })
+    await testid(alice, 'group-info').locator('[data-testid="group-avatar"][data-state="photo"]').waitFor({ timeout: 30_000 })
+    await bobRow.locator('[data-testid="group-avatar"][data-state="photo"]').waitFor({ timeout: TAB_TO_TAB_MS })
+    // a file that is no image is refused with a sentence for the person
+    await testid(alice, 'group-photo-input').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') })
+    expect(await testid(alice, 'group-info-error').textContent()).toBe('That file is not an image this browser can read.')
 
     // only admins send: bob's composer gives way to a note, and comes back when it is off again
     await testid(alice, 'only-admins-send').click()

@@ -64,7 +64,7 @@ export function ChatList ({ model }: { model: AppModel }) {
                   <button type="button" class={`conversation-row${c.address === active ? ' active' : ''}`} data-testid="chat-row" data-group={c.groupId} data-unread={c.unread}
                     aria-current={c.address === active ? 'true' : undefined}
                     onClick={() => model.go({ name: 'group', id: c.groupId })}>
-                    <GroupAvatar name={model.groups.name(c.groupId)} />
+                    <GroupAvatar name={model.groups.name(c.groupId)} photoUrl={model.groups.photoUrl(c.groupId)} />
                     <span class="row-main">
                       <span class="row-top">
                         <span class="row-title">

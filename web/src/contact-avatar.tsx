@@ -1,4 +1,4 @@
-// A contact's avatar: the photo it shared, else the initials of its name, else the last two digits of its number; a group's: the initials of its name on a square. Knows nothing of where it is shown.
+// A contact's avatar: the photo it shared, else the initials of its name, else the last two digits of its number; a group's: its photo, else the initials of its name, on a square. Knows nothing of where it is shown.
 import type { AppModel } from './model.js'
 import { initials } from './format.js'
 
@@ -18,8 +18,9 @@ export function ContactAvatar ({ model, phone, size = 'small' }: { model: AppMod
   )
 }
 
-/** A group's avatar: the initials of its name (groups have no photo yet), rounded square so it reads as a group. */
-export function GroupAvatar ({ name, size = 'small' }: { name: string, size?: 'small' | 'medium' | 'large' }) {
+/** A group's avatar: its photo, else the initials of its name, on a rounded square so it reads as a group. */
+export function GroupAvatar ({ name, photoUrl, size = 'small' }: { name: string, photoUrl?: string, size?: 'small' | 'medium' | 'large' }) {
+  if (photoUrl != null) return <img class={`avatar group ${size}`} src={photoUrl} alt={`Photo of the group ${name}`} data-testid="group-avatar" data-state="photo" />
   // the group's name is next to it: decoration
-  return <span class={`avatar group ${size}`} aria-hidden="true" data-testid="group-avatar">{initials(name) ?? '#'}</span>
+  return <span class={`avatar group ${size}`} aria-hidden="true" data-testid="group-avatar" data-state="initials">{initials(name) ?? '#'}</span>
 }

@@ -59,7 +59,7 @@ const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNa
   // linked devices: the SDK's messages say what to do ("copy the whole parley-link: text from the new device")
   'InvalidLinkCodeError', 'LinkBrokenError', 'LinkRefusedError', 'DeviceLimitError', 'InvalidDeviceNameError', 'UnknownDeviceError', 'DeviceRemovedError', 'NotLinkableError',
   // groups and broadcast lists: "One of these numbers is not on Parley…", "Only admins can send messages to this group", "the last admin cannot be demoted", "A list name is 1 to 100 characters"
-  'UnknownGroupError', 'NotInGroupError', 'OnlyAdminsSendError', 'MemberNotFoundError', 'InvalidGroupChangeError', 'GroupLimitError', 'BroadcastListError'])
+  'UnknownGroupError', 'NotInGroupError', 'OnlyAdminsSendError', 'MemberNotFoundError', 'InvalidGroupChangeError', 'GroupLimitError', 'InvalidGroupPhotoError', 'BroadcastListError'])
 
 /** A sentence for a person about `err`. Anything not known here gets a generic line (and the console the details). */
 export function describe (err: unknown): string {

@@ -312,7 +312,7 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
       <header class="pane-header">
         <button type="button" class="icon back" data-testid="back" aria-label="Back to chats" onClick={() => model.go({ name: 'list' })}>←</button>
         <button type="button" class="title-button" data-testid="open-group-info" onClick={() => model.go({ name: 'group-info', id })}>
-          <GroupAvatar name={name} />
+          <GroupAvatar name={name} photoUrl={model.groups.photoUrl(id)} />
           <span class="title-text">
             <span class="title-line">
               <h2 id="group-title" data-testid="group-title">{name}</h2>

@@ -1,4 +1,4 @@
-// Group info: the group's name and description (editable by admins, or by everyone while "only admins edit info" is off), its members with their roles and "You", an admin's actions per member (make admin, dismiss as admin, remove, confirmed), adding members, the settings (only admins send, only admins edit info), muting, and leaving (confirmed). A member who is not an admin sees no admin action.
+// Group info: the group's photo, name and description (editable by admins, or by everyone while "only admins edit info" is off), its members with their roles and "You", an admin's actions per member (make admin, dismiss as admin, remove, confirmed), adding members, the settings (only admins send, only admins edit info), muting, and leaving (confirmed). A member who is not an admin sees no admin action.
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_GROUP_DESCRIPTION_LENGTH, MAX_GROUP_NAME_LENGTH, type GroupInfo, type GroupMemberInfo } from '../../src/browser.js'
 import type { AppModel } from './model.js'
@@ -7,6 +7,7 @@ import { ContactPicker } from './contact-picker.js'
 import { Switch } from './settings.js'
 import { describe } from './errors.js'
 import { formatPhone } from './format.js'
+import { avatarFromFile } from './photo.js'
 
 /** Adding members looks each up in the directory and sends them the group's history of changes. */
 const CHANGE_TIMEOUT_MS = 60_000
@@ -72,6 +73,15 @@ export function GroupInfoView ({ model, id }: { model: AppModel, id: string }) {
   const canEdit = info != null && info.active && (isAdmin || !info.onlyAdminsEditInfo)
   const members = info != null ? [...info.memberList].sort(byRole(model)) : []
 
+  const pickPhoto = (e: Event): void => {
+    const input = e.target as HTMLInputElement
+    const file = input.files?.[0]
+    input.value = ''
+    if (file == null) return
+    // shrunk to a square JPEG avatar here, then sent to every member
+    act(async () => await groups.editInfo(id, { photo: await avatarFromFile(file) }, bounded()))
+  }
+
   const startEdit = (): void => {
     setName(info?.name ?? '')
     setDescription(info?.description ?? '')
@@ -98,7 +108,7 @@ export function GroupInfoView ({ model, id }: { model: AppModel, id: string }) {
       </header>
       <div class="pane-body contact-body">
         <div class="contact-card">
-          <GroupAvatar name={title} size="large" />
+          <GroupAvatar name={title} photoUrl={model.groups.photoUrl(id)} size="large" />
           <div>
             <p class="contact-name" data-testid="group-info-name">{title}</p>
             {info != null && <p class="note" data-testid="group-info-count">Group · {info.members} member{info.members === 1 ? '' : 's'}</p>}
@@ -107,6 +117,16 @@ export function GroupInfoView ({ model, id }: { model: AppModel, id: string }) {
         </div>
         {info == null && error == null && <p><span class="spinner" aria-hidden="true" />Loading the group…</p>}
         {info != null && !info.active && <p class="composer-note" role="status" data-testid="group-info-ended">You are no longer a member of this group.</p>}
+        {canEdit && (
+          <div class="row photo-actions">
+            <label class="button secondary file-button" for="group-photo-input" aria-busy={busy}>
+              {busy && <span class="spinner" aria-hidden="true" />}{info?.photo === true ? 'Change group photo' : 'Add group photo'}
+            </label>
+            <input id="group-photo-input" class="visually-hidden" type="file" accept="image/*" data-testid="group-photo-input" onChange={pickPhoto} disabled={busy} />
+            {info?.photo === true && <button type="button" class="secondary" data-testid="group-photo-remove" disabled={busy}
+              onClick={() => act(async () => await groups.editInfo(id, { photo: null }, bounded()))}>Remove group photo</button>}
+          </div>
+        )}
         {canEdit && !editing && <button type="button" class="secondary" data-testid="group-edit" onClick={startEdit}>Edit name and description</button>}
         {editing && (
           <form class="inline-form" data-testid="group-edit-form" onSubmit={saveEdit}>
@@ -134,7 +154,7 @@ export function GroupInfoView ({ model, id }: { model: AppModel, id: string }) {
                   help="Members who are not admins can read the group but not write in it."
                   onChange={on => act(async () => await groups.settings(id, { onlyAdminsSend: on }, bounded()))} />
                 <Switch id="only-admins-edit-info" label="Only admins edit the group's info" checked={info.onlyAdminsEditInfo} busy={busy}
-                  help="Off: every member can change the group's name and description."
+                  help="Off: every member can change the group's photo, name and description."
                   onChange={on => act(async () => await groups.settings(id, { onlyAdminsEditInfo: on }, bounded()))} />
               </>
             )}

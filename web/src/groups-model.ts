@@ -1,5 +1,5 @@
 // The web client's group state: group names and roles for the chat list, the merged list of 1:1 and group chats, the page's own per-group settings (muted, when a group was first seen, whether we left or were removed), reply quotes kept across reloads, and the pure helpers of the group screens (addresses, member colours, mentions, receipt lines). Knows nothing of the DOM.
-import { groupConversation, parseGroupId, type AppStore, type Conversation, type GroupSummary, type Parley } from '../../src/browser.js'
+import { groupConversation, parseGroupId, photoType, type AppStore, type Conversation, type GroupSummary, type Parley } from '../../src/browser.js'
 
 /** The message store keeps a group's history under `group:<64 hex>` (the SDK's groupConversation); numbers start with '+'. */
 const GROUP_PREFIX = groupConversation(new Uint8Array(32)).slice(0, -64)
@@ -130,6 +130,10 @@ export function chatEntries (conversations: Conversation[], groups: Iterable<Gro
   return out.sort((a, b) => b.at - a.at)
 }
 
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
 export class GroupsState {
   /** the groups this device holds, by id (from `groups.list()`, refreshed on every group update) */
   summaries = new Map<string, GroupSummary>()
@@ -137,6 +141,8 @@ export class GroupsState {
   /** the sender of each group's last message, by group: the chat list's "Bob: hi" (the store's last message names no sender) */
   private readonly lastSenders = new Map<string, { id: string, sender?: string }>()
   private readonly quotes = new Map<string, Promise<Record<string, string>>>()
+  /** each group's photo as an object URL, with the image it was made from (a new image gets a new URL, the same one keeps it) */
+  private readonly photos = new Map<string, { image: Uint8Array, url: string }>()
   private writes: Promise<void> = Promise.resolve()
 
   constructor (private readonly parley: Parley, private readonly store: AppStore, private readonly changed: () => void) {}
@@ -169,7 +175,35 @@ export class GroupsState {
       }
     }
     if (dirty) this.save()
+    await this.loadPhotos(list)
     this.changed()
+  }
+
+  /** The group's photo as an image URL, once its image is on this device. */
+  photoUrl (groupId: string): string | undefined {
+    return this.photos.get(groupId)?.url
+  }
+
+  private async loadPhotos (list: GroupSummary[]): Promise<void> {
+    const drop = (groupId: string): void => {
+      const held = this.photos.get(groupId)
+      if (held != null) URL.revokeObjectURL(held.url)
+      this.photos.delete(groupId)
+    }
+    for (const groupId of [...this.photos.keys()]) if (!list.some(g => g.groupId === groupId && g.photo)) drop(groupId)
+    for (const g of list) {
+      if (!g.photo) continue
+      // a photo that cannot be read now shows the initials until the next update
+      const image = await this.parley.groups.photo(g.groupId).catch(() => undefined)
+      const held = this.photos.get(g.groupId)
+      if (image == null) {
+        drop(g.groupId)
+        continue
+      }
+      if (held != null && sameBytes(held.image, image)) continue
+      drop(g.groupId)
+      this.photos.set(g.groupId, { image, url: URL.createObjectURL(new Blob([image as Uint8Array<ArrayBuffer>], { type: photoType(image) })) })
+    }
   }
 
   /** A 'group-update': a group we are no longer in was left by us (marked before leaving) or we were removed. */
