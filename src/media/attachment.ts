@@ -109,7 +109,7 @@ export function encodeAttachment (a: Attachment): Uint8Array {
     kind: KIND_PB[a.kind],
     blobId: copy(a.blobId),
     key: copy(a.key),
-    size: BigInt(a.size),
+    size: a.size,
     sha256: copy(a.sha256),
     mime: a.mime,
     name: a.name,
@@ -133,12 +133,12 @@ export function decodeAttachment (b: Uint8Array): Attachment {
   }
   if (pb.format !== ATTACHMENT_FORMAT) throw new MalformedAttachmentError()
   const kind = KINDS.find(k => KIND_PB[k] === pb.kind)
-  if (kind == null || pb.size > BigInt(MAX_FILE_BYTES)) throw new MalformedAttachmentError()
+  if (kind == null || !Number.isSafeInteger(pb.size) || pb.size > MAX_FILE_BYTES) throw new MalformedAttachmentError()
   const a: Attachment = {
     kind,
     blobId: pb.blobId,
     key: pb.key,
-    size: Number(pb.size),
+    size: pb.size,
     sha256: pb.sha256,
     mime: pb.mime,
     name: pb.name,

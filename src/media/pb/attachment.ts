@@ -8,7 +8,7 @@ export interface AttachmentPb {
   kind: AttachmentPb.Kind
   blobId: Uint8Array<ArrayBuffer>
   key: Uint8Array<ArrayBuffer>
-  size: bigint
+  size: number
   sha256: Uint8Array<ArrayBuffer>
   mime: string
   name: string
@@ -71,9 +71,9 @@ export namespace AttachmentPb {
           w.bytes(obj.key)
         }
 
-        if ((obj.size != null && obj.size !== 0n)) {
+        if ((obj.size != null && obj.size !== 0)) {
           w.uint32(40)
-          w.uint64(obj.size)
+          w.uint64Number(obj.size)
         }
 
         if ((obj.sha256 != null && obj.sha256.byteLength > 0)) {
@@ -137,7 +137,7 @@ export namespace AttachmentPb {
           kind: Kind.DOCUMENT,
           blobId: uint8ArrayAlloc(0),
           key: uint8ArrayAlloc(0),
-          size: 0n,
+          size: 0,
           sha256: uint8ArrayAlloc(0),
           mime: '',
           name: '',
@@ -173,7 +173,7 @@ export namespace AttachmentPb {
               break
             }
             case 5: {
-              obj.size = reader.uint64()
+              obj.size = reader.uint64Number()
               break
             }
             case 6: {
@@ -270,7 +270,7 @@ export namespace AttachmentPb {
             case 5: {
               yield {
                 field: `${prefix}.size`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -386,7 +386,7 @@ export namespace AttachmentPb {
 
   export interface AttachmentPbSizeFieldEvent {
     field: '$.size'
-    value: bigint
+    value: number
   }
 
   export interface AttachmentPbSha256FieldEvent {
