@@ -193,6 +193,10 @@ function build (c: NodeCrypto): CryptoProvider {
     name: 'native',
     sha256,
     sha512: (data) => view(c.createHash('sha512').update(data).digest()),
+    createSha256: () => {
+      const h = c.createHash('sha256')
+      return { update: (data) => { h.update(data) }, digest: () => view(h.digest()) }
+    },
     // HMAC (RFC 2104) as two one-shot SHA-256 calls: ~1.9 µs for the ratchet's short inputs, against
     // ~2.5 µs for createHmac(createSecretKey(key)) and ~10 µs for createHmac with a raw key.
     // The pads live in scratch buffers reused across calls (synchronous, so never shared by two
