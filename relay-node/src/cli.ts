@@ -51,7 +51,7 @@ async function main (): Promise<void> {
   }).catch(err => fail(err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`, 2))
   let node: RelayNode
   try {
-    node = await createRelayNode(config, key, { verifier: services.verifier, prekeys: services.prekeys, mailbox: services.mailbox, groupMailbox: services.groupMailbox, datastore: services.datastore })
+    node = await createRelayNode(config, key, { verifier: services.verifier, prekeys: services.prekeys, mailbox: services.mailbox, groupMailbox: services.groupMailbox, blobs: services.blobs, datastore: services.datastore })
     await node.start()
   } catch (err) {
     await services.close().catch(() => {})
@@ -61,7 +61,7 @@ async function main (): Promise<void> {
   let metrics: Server | undefined
   if (config.metricsPort != null) {
     try {
-      metrics = await startMetricsServer(node, config.metricsHost, config.metricsPort, { mailbox: services.mailbox.stats, groupMailbox: services.groupMailbox.stats })
+      metrics = await startMetricsServer(node, config.metricsHost, config.metricsPort, { mailbox: services.mailbox.stats, groupMailbox: services.groupMailbox.stats, blobs: services.blobs.stats })
     } catch (err) {
       await node.stop()
       await services.close().catch(() => {})

@@ -3,6 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { MAILBOX_TTL_MS, MAX_BYTES_PER_MAILBOX, MAX_ENVELOPES_PER_MAILBOX } from './mailbox/limits.js'
 import { GROUP_MAILBOX_TTL_MS, MAX_BYTES_PER_TOPIC, MAX_MESSAGES_PER_TOPIC, MAX_TOPICS_PER_DEVICE } from './group-mailbox/limits.js'
 import { SMS_PER_HOUR } from './verifier/limits.js'
+import { BLOB_MAX_TOTAL_BYTES, BLOB_QUOTA_BYTES, BLOB_TTL_MS } from './blob-store/limits.js'
 
 export interface RelayConfig {
   /** directory for the peer key and the relay's databases */
@@ -40,6 +41,11 @@ export interface RelayConfig {
   groupMailboxMaxMessages: number
   groupMailboxMaxBytes: number
   groupMailboxMaxTopics: number
+  /** blobs: the folder of chunk files (default `<dataDir>/blobs`), the TTL in ms, MiB per account, GiB on the relay */
+  blobDir?: string
+  blobTtlMs: number
+  blobQuotaMb: number
+  blobMaxTotalGb: number
 }
 
 /** `log` prints each SMS as a JSON line on stdout; `webhook` POSTs `{to, text}` to a URL. */
@@ -83,7 +89,11 @@ const RELAY_DEFAULTS = {
   groupMailboxTtlMs: GROUP_MAILBOX_TTL_MS,
   groupMailboxMaxMessages: MAX_MESSAGES_PER_TOPIC,
   groupMailboxMaxBytes: MAX_BYTES_PER_TOPIC,
-  groupMailboxMaxTopics: MAX_TOPICS_PER_DEVICE
+  groupMailboxMaxTopics: MAX_TOPICS_PER_DEVICE,
+  /** docs/blobs.md and relay-node/src/blob-store/limits.ts */
+  blobTtlMs: BLOB_TTL_MS,
+  blobQuotaMb: BLOB_QUOTA_BYTES / (1024 * 1024),
+  blobMaxTotalGb: BLOB_MAX_TOTAL_BYTES / (1024 * 1024 * 1024)
 } as const
 
 interface FlagSpec {
@@ -119,7 +129,11 @@ const FLAGS: Record<string, FlagSpec> = {
   '--group-mailbox-ttl': { key: 'groupMailboxTtlMs', env: 'PARLEY_GROUP_MAILBOX_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms a group message (and an unused topic registration) is kept (default ${RELAY_DEFAULTS.groupMailboxTtlMs}, 30 days)` },
   '--group-mailbox-max-messages': { key: 'groupMailboxMaxMessages', env: 'PARLEY_GROUP_MAILBOX_MAX_MESSAGES', kind: 'int', min: 1, max: 100_000_000, help: `messages held per group topic (default ${RELAY_DEFAULTS.groupMailboxMaxMessages})` },
   '--group-mailbox-max-bytes': { key: 'groupMailboxMaxBytes', env: 'PARLEY_GROUP_MAILBOX_MAX_BYTES', kind: 'int', min: 1024, max: Number.MAX_SAFE_INTEGER, help: `bytes held per group topic (default ${RELAY_DEFAULTS.groupMailboxMaxBytes})` },
-  '--group-mailbox-max-topics': { key: 'groupMailboxMaxTopics', env: 'PARLEY_GROUP_MAILBOX_MAX_TOPICS', kind: 'int', min: 1, max: 1_000_000, help: `group topics one owner device may register (default ${RELAY_DEFAULTS.groupMailboxMaxTopics})` }
+  '--group-mailbox-max-topics': { key: 'groupMailboxMaxTopics', env: 'PARLEY_GROUP_MAILBOX_MAX_TOPICS', kind: 'int', min: 1, max: 1_000_000, help: `group topics one owner device may register (default ${RELAY_DEFAULTS.groupMailboxMaxTopics})` },
+  '--blob-dir': { key: 'blobDir', env: 'PARLEY_BLOB_DIR', kind: 'string', help: 'folder for blob (media) chunk files (default DATA/blobs)' },
+  '--blob-ttl': { key: 'blobTtlMs', env: 'PARLEY_BLOB_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms a blob is kept after it was stored or last touched (default ${RELAY_DEFAULTS.blobTtlMs}, 30 days)` },
+  '--blob-quota-mb': { key: 'blobQuotaMb', env: 'PARLEY_BLOB_QUOTA_MB', kind: 'int', min: 1, max: 16 * 1024 * 1024, help: `MiB of blobs one account may hold here, uploads in progress included (default ${RELAY_DEFAULTS.blobQuotaMb})` },
+  '--blob-max-total-gb': { key: 'blobMaxTotalGb', env: 'PARLEY_BLOB_MAX_TOTAL_GB', kind: 'int', min: 1, max: 1024 * 1024, help: `GiB all blobs may take on this relay (default ${RELAY_DEFAULTS.blobMaxTotalGb})` }
 }
 
 export function usage (): string {
@@ -256,7 +270,10 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     groupMailboxTtlMs: RELAY_DEFAULTS.groupMailboxTtlMs,
     groupMailboxMaxMessages: RELAY_DEFAULTS.groupMailboxMaxMessages,
     groupMailboxMaxBytes: RELAY_DEFAULTS.groupMailboxMaxBytes,
-    groupMailboxMaxTopics: RELAY_DEFAULTS.groupMailboxMaxTopics
+    groupMailboxMaxTopics: RELAY_DEFAULTS.groupMailboxMaxTopics,
+    blobTtlMs: RELAY_DEFAULTS.blobTtlMs,
+    blobQuotaMb: RELAY_DEFAULTS.blobQuotaMb,
+    blobMaxTotalGb: RELAY_DEFAULTS.blobMaxTotalGb
   }
   const target = config as unknown as Record<string, unknown>
   for (const [flag, values] of raw) {
@@ -276,6 +293,7 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
       target[spec.key] = values[0]
     }
   }
+  if (config.blobDir === '') throw new ConfigError('--blob-dir needs a folder')
   if (config.dataDir === '') throw new ConfigError('missing --data DIR (or PARLEY_DATA): where the relay keeps its key and databases')
   if (config.listen.length === 0) throw new ConfigError('--listen needs at least one multiaddr')
   if (config.verifier && config.smsGateway == null) throw new ConfigError('--verifier needs --sms-gateway log|webhook=URL (or PARLEY_SMS_GATEWAY)')

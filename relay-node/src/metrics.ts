@@ -3,11 +3,13 @@ import { createServer, type Server } from 'node:http'
 import type { RelayNode } from './relay.js'
 import type { MailboxStats } from './mailbox/index.js'
 import type { GroupMailboxStats } from './group-mailbox/index.js'
+import type { BlobStoreStats } from './blob-store/index.js'
 
 /** Counters kept by the relay's services, shown when given. */
 export interface MetricSources {
   mailbox?: MailboxStats
   groupMailbox?: GroupMailboxStats
+  blobs?: BlobStoreStats
 }
 
 interface Sample { name: string, help: string, type: 'gauge' | 'counter', values: Array<[labels: string, value: number]> }
@@ -37,6 +39,19 @@ function groupMailboxSamples (stats: GroupMailboxStats): Sample[] {
     { name: 'parley_group_mailbox_delivered_total', help: 'Group messages sent to devices (fetches and gets by ref)', type: 'counter', values: [['', stats.delivered]] },
     { name: 'parley_group_mailbox_acked_total', help: 'Group messages deleted once every registered device acked them', type: 'counter', values: [['', stats.acked]] },
     { name: 'parley_group_mailbox_expired_total', help: 'Group messages deleted after the TTL', type: 'counter', values: [['', stats.expired]] }
+  ]
+}
+
+function blobSamples (stats: BlobStoreStats): Sample[] {
+  return [
+    { name: 'parley_blob_stored_bytes', help: 'Bytes of complete blobs plus bytes reserved by uploads in progress', type: 'gauge', values: [['', stats.storedBytes]] },
+    { name: 'parley_blob_uploads_total', help: 'Uploads completed, as a new blob or as one already stored (deduplicated)', type: 'counter', values: [['result="new"', stats.completed], ['result="deduplicated"', stats.deduplicated]] },
+    { name: 'parley_blob_committed_bytes_total', help: 'Chunk bytes synced and acknowledged to uploaders', type: 'counter', values: [['', stats.committedBytes]] },
+    { name: 'parley_blob_downloads_total', help: 'Blob downloads opened', type: 'counter', values: [['', stats.downloads]] },
+    { name: 'parley_blob_sent_bytes_total', help: 'Chunk bytes read for downloads', type: 'counter', values: [['', stats.sentBytes]] },
+    { name: 'parley_blob_refusals_total', help: 'Blob requests refused (quota, unknown or expired, auth, rate, mismatch)', type: 'counter', values: [['', stats.refused]] },
+    { name: 'parley_blob_expired_total', help: 'Blobs deleted after their TTL', type: 'counter', values: [['', stats.expired]] },
+    { name: 'parley_blob_abandoned_total', help: 'Unfinished uploads given up after a day without a chunk', type: 'counter', values: [['', stats.abandoned]] }
   ]
 }
 
@@ -75,7 +90,8 @@ export function collect (node: RelayNode, startedAt: number, sources: MetricSour
     { name: 'process_array_buffers_bytes', help: 'ArrayBuffers and Buffers (part of external)', type: 'gauge', values: [['', mem.arrayBuffers]] },
     { name: 'parley_uptime_seconds', help: 'Seconds since the relay started', type: 'gauge', values: [['', Math.round((Date.now() - startedAt) / 1000)]] },
     ...(sources.mailbox != null ? mailboxSamples(sources.mailbox) : []),
-    ...(sources.groupMailbox != null ? groupMailboxSamples(sources.groupMailbox) : [])
+    ...(sources.groupMailbox != null ? groupMailboxSamples(sources.groupMailbox) : []),
+    ...(sources.blobs != null ? blobSamples(sources.blobs) : [])
   ]
 }
 

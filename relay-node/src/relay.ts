@@ -16,6 +16,7 @@ import { preKeyServer, type PreKeyBackend } from '../../src/protocols/prekeys/in
 import { DirectoryDatastore, DIRECTORY_SWEEP_INTERVAL_MS, directoryDhtRules, type DirectoryDhtRules, type DirectoryDhtRulesOptions } from '../../src/directory/index.js'
 import { mailboxServer, type MailboxBackend } from '../../src/protocols/mailbox/index.js'
 import { groupMailboxServer, type GroupMailboxBackend } from '../../src/protocols/group-mailbox/index.js'
+import { blobServer, type BlobBackend } from '../../src/protocols/blob/index.js'
 
 /** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
 export interface RelayBackends {
@@ -23,6 +24,7 @@ export interface RelayBackends {
   prekeys?: PreKeyBackend
   mailbox?: MailboxBackend
   groupMailbox?: GroupMailboxBackend
+  blobs?: BlobBackend
   /** libp2p's datastore (DHT records, peer store); libp2p's in-memory one when absent */
   datastore?: Datastore
 }
@@ -87,7 +89,8 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
       ...(backends.verifier != null ? { verifier: verifierServer({ backend: backends.verifier }) } : {}),
       ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {}),
       ...(backends.mailbox != null ? { mailbox: mailboxServer({ backend: backends.mailbox }) } : {}),
-      ...(backends.groupMailbox != null ? { groupMailbox: groupMailboxServer({ backend: backends.groupMailbox }) } : {})
+      ...(backends.groupMailbox != null ? { groupMailbox: groupMailboxServer({ backend: backends.groupMailbox }) } : {}),
+      ...(backends.blobs != null ? { blob: blobServer({ backend: backends.blobs }) } : {})
     }
   })
   if (datastore instanceof DirectoryDatastore) {

@@ -1,4 +1,4 @@
-/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, libp2p's datastore over it, the prekey store, the mailbox and group mailbox stores, the verifier backend (when on), and their sweepers. */
+/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, libp2p's datastore over it, the prekey store, the mailbox and group mailbox stores, the blob store (chunk files under DIR/blobs), the verifier backend (when on), and their sweepers. */
 import { join } from 'node:path'
 import { KeyValueDatastore, openLevel, StoreLockedError, type LevelStorage } from '../../src/storage/index.js'
 import { toHex } from '../../src/crypto/bytes.js'
@@ -6,9 +6,13 @@ import { ConfigError, type RelayConfig } from './config.js'
 import { RelayPreKeyStore } from './prekeys/index.js'
 import { RelayMailboxStore, SWEEP_INTERVAL_MS as MAILBOX_SWEEP_INTERVAL_MS } from './mailbox/index.js'
 import { RelayGroupMailboxStore, GROUP_SWEEP_INTERVAL_MS } from './group-mailbox/index.js'
+import { openDiskBlobStore, BLOB_SWEEP_INTERVAL_MS, type RelayBlobStore } from './blob-store/index.js'
 import { PhoneVerifier, loadOrCreateVerifierKey, loadOrCreateVerifierSecret, logGateway, webhookGateway, SWEEP_INTERVAL_MS, type SmsGateway } from './verifier/index.js'
 
 const DB_DIR = 'db'
+/** The folder of blob chunk files when --blob-dir is not given. */
+const BLOBS_DIR = 'blobs'
+const MIB = 1024 * 1024
 /** The sublevel (`kv-datastore`) holding libp2p's datastore: kad-dht records and providers, the peer store. */
 const DATASTORE_STORE = 'datastore'
 /**
@@ -24,6 +28,7 @@ export interface RelayServices {
   datastore: KeyValueDatastore
   mailbox: RelayMailboxStore
   groupMailbox: RelayGroupMailboxStore
+  blobs: RelayBlobStore
   /** present when --verifier is on */
   verifier?: PhoneVerifier
   /** hex of the verifier's public key, for the listening line */
@@ -84,14 +89,33 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
   const groupSweep = setInterval(() => { groupMailbox.sweep().catch(err => init.log(`group mailbox sweep failed: ${(err as Error).message}`)) }, Math.min(GROUP_SWEEP_INTERVAL_MS, config.groupMailboxTtlMs))
   groupSweep.unref()
   timers.push(groupSweep)
+  // the same owners (devices with prekeys here) may upload blobs; anyone holding a blob id downloads it (docs/blobs.md)
+  let blobs: RelayBlobStore
+  try {
+    blobs = await openDiskBlobStore({
+      dir: config.blobDir ?? join(config.dataDir, BLOBS_DIR),
+      kv: storage.kv('relay-blobs'),
+      isKnownOwner: async owner => await prekeys.knows(owner.identityKey, owner.deviceId),
+      limits: { ttlMs: config.blobTtlMs, quotaBytes: config.blobQuotaMb * MIB, maxTotalBytes: config.blobMaxTotalGb * 1024 * MIB }
+    })
+  } catch (err) {
+    for (const t of timers) clearInterval(t)
+    await storage.close()
+    throw err
+  }
+  const blobSweep = setInterval(() => { blobs.sweep().catch(err => init.log(`blob sweep failed: ${(err as Error).message}`)) }, Math.min(BLOB_SWEEP_INTERVAL_MS, config.blobTtlMs))
+  blobSweep.unref()
+  timers.push(blobSweep)
   const services: RelayServices = {
     storage,
     prekeys,
     datastore,
     mailbox,
     groupMailbox,
+    blobs,
     async close () {
       for (const t of timers) clearInterval(t)
+      await blobs.close()
       await storage.close()
     }
   }

@@ -53,6 +53,8 @@ export interface FrameStream {
    */
   hasFrame (): boolean
   write (frame: Uint8Array, options?: AbortOptions): Promise<void>
+  /** Writes one frame made of `parts`, joined on the wire and never in memory (a large payload goes out without a copy). */
+  writeParts (parts: Uint8Array[], options?: AbortOptions): Promise<void>
 }
 
 export interface FrameStreamInit {
@@ -126,6 +128,10 @@ export function frameStream (stream: Stream, init: FrameStreamInit): FrameStream
     },
     async write (frame, options) {
       await bytes.write(new Uint8ArrayList(encodeVarint(frame.byteLength), frame), options)
+    },
+    async writeParts (parts, options) {
+      const length = parts.reduce((n, p) => n + p.byteLength, 0)
+      await bytes.write(new Uint8ArrayList(encodeVarint(length), ...parts), options)
     }
   }
 }

@@ -7,11 +7,13 @@ import { STATUSES as MAILBOX } from '../../src/protocols/mailbox/errors.js'
 import { STATUSES as GROUP_MAILBOX } from '../../src/protocols/group-mailbox/errors.js'
 import { STATUSES as PREKEYS } from '../../src/protocols/prekeys/errors.js'
 import { STATUSES as VERIFY } from '../../src/protocols/verify/errors.js'
+import { STATUSES as BLOB } from '../../src/protocols/blob/errors.js'
 import { DmResponse } from '../../src/protocols/dm/pb/dm.js'
 import { RelayFrame } from '../../src/protocols/mailbox/pb/mailbox.js'
 import { RelayFrame as GroupRelayFrame } from '../../src/protocols/group-mailbox/pb/group-mailbox.js'
 import { PreKeyResponse } from '../../src/protocols/prekeys/pb/prekeys.js'
 import { VerifyResponse } from '../../src/protocols/verify/pb/verify.js'
+import { RelayFrame as BlobRelayFrame } from '../../src/protocols/blob/pb/blob.js'
 
 type AnyTable = StatusTable<string, { status: string, message: string }>
 
@@ -20,7 +22,8 @@ const tables: Array<[string, AnyTable, object]> = [
   ['mailbox', MAILBOX as unknown as AnyTable, RelayFrame.Status],
   ['group mailbox', GROUP_MAILBOX as unknown as AnyTable, GroupRelayFrame.Status],
   ['prekeys', PREKEYS as unknown as AnyTable, PreKeyResponse.Status],
-  ['verify', VERIFY as unknown as AnyTable, VerifyResponse.Status]
+  ['verify', VERIFY as unknown as AnyTable, VerifyResponse.Status],
+  ['blob', BLOB as unknown as AnyTable, BlobRelayFrame.Status]
 ]
 
 describe.each(tables)('%s status table', (_, table, statuses) => {
