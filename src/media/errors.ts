@@ -80,3 +80,12 @@ export class TransferCancelledError extends MediaError {
     this.name = TransferCancelledError.name
   }
 }
+
+/** The file changed between two tries of its upload (or the relay kept something else): it must be sent again from the start. */
+export class FileChangedError extends MediaError {
+  static name = 'FileChangedError'
+  constructor (message = 'The file changed while it was being sent; send it again.') {
+    super(message)
+    this.name = FileChangedError.name
+  }
+}

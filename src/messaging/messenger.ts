@@ -2,6 +2,7 @@
 import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type StoreOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import { addressToString, type DeviceAddress, type SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
+import type { AbortOptions } from '@libp2p/interface'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
 import { DmServer, type DmComponents } from '../protocols/dm/index.js'
 import type { LookupResult } from '../directory/index.js'
@@ -471,6 +472,27 @@ export class Messenger extends Emitter<MessengerEvents> {
     const linked = await this.init.linkedDevices?.(options)
     const content: Content = { senderE164: self.phone, attestation: self.attestation, body, ...(token != null ? { deliveryToken: token } : {}), ...(linked != null && linked.recordSeq > 0 ? { senderRecordSeq: linked.recordSeq } : {}) }
     return { id, to, kind, payload: encodeContent(content), createdAt, expiresAt: createdAt + ttl, attempts: 0, nextAttemptAt: createdAt }
+  }
+
+  /**
+   * The checks send() makes before it stores anything, for a caller that has work to do first (a file to upload):
+   * NotOnParleyError, UnverifiedNumberError, IdentityNotAcceptedError. A directory that cannot answer now is not an
+   * error (delivery looks the number up again), as for send().
+   */
+  async checkRecipient (to: string, options?: AbortOptions): Promise<void> {
+    await this.requireSelf(options)
+    await this.init.accepted?.(to, undefined, options)
+    const known = await this.init.messages.conversation(to, options) != null
+    if (known) {
+      if (this.recipients.knownUntrusted(to)) throw new UnverifiedNumberError()
+      return
+    }
+    try {
+      await this.recipients.resolve(to, { signal: AbortSignal.any([AbortSignal.timeout(SEND_LOOKUP_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])]) })
+    } catch (err) {
+      if (err instanceof NotOnParleyError || err instanceof UnverifiedNumberError) throw err
+      options?.signal?.throwIfAborted()
+    }
   }
 
   /**
