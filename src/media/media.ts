@@ -71,6 +71,8 @@ export interface SendFileOptions extends AbortOptions, AttachmentPreview {
   quoteId?: string
   /** group messages: members mentioned in the caption */
   mentions?: string[]
+  /** the source is a copy in the device's own file store (a browser's `keep`): it counts in `usage` and goes with `free` */
+  kept?: boolean
 }
 
 export interface MediaProgress {
@@ -143,6 +145,14 @@ export class Media extends Emitter<MediaEvents> {
   async start (options?: StoreOptions): Promise<void> {
     if (this.started) return
     this.started = true
+    const saved = await this.init.kv.get('settings/auto-download', options)
+    if (saved != null) {
+      try {
+        this.autoDownload = { ...this.autoDownload, ...JSON.parse(new TextDecoder().decode(saved)) as Partial<AutoDownload> }
+      } catch {
+        // an unreadable setting: the default stays
+      }
+    }
     for (const u of await this.transfers.uploads(options)) {
       if (u.state === 'uploading' || u.state === 'uploaded') this.track(u.id, async signal => await this.runUpload(u.id, { signal })).catch(() => {})
     }
@@ -218,6 +228,7 @@ export class Media extends Emitter<MediaEvents> {
       caption: options.caption ?? '',
       ...(options.quoteId != null ? { quoteId: options.quoteId } : {}),
       ...(options.mentions != null ? { mentions: options.mentions } : {}),
+      ...(options.kept === true ? { kept: true } : {}),
       preview: {
         ...(preview.thumbnail != null ? { thumbnail: b64(preview.thumbnail) } : {}),
         ...(preview.placeholder != null ? { placeholder: b64(preview.placeholder) } : {}),
@@ -554,6 +565,89 @@ export class Media extends Emitter<MediaEvents> {
         await sleep(backoff(attempt, { minMs: this.init.retryMinMs ?? RETRY_MIN_MS, maxMs: MAX_RETRY_WAIT_MS }), { signal })
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // forwarding, settings, space
+
+  /**
+   * Forwards a message's file to a number or a group (`group:<64 hex>`) without uploading it again: the same blob and
+   * key, its life at the relays extended (touch), in a new message with `caption` (default: none). FileExpiredError when
+   * no relay has it any more (it must then be sent again from a copy).
+   */
+  async forward (conversation: string, id: string, to: string, options: AbortOptions & { caption?: string } = {}): Promise<StoredMessage> {
+    const m = await this.init.messages.get(conversation, id)
+    if (m?.attachment == null) throw new NoAttachmentError()
+    const a = attachmentFromStored(m.attachment)
+    let touched = false
+    for (const relay of a.relays) {
+      try {
+        await this.init.relays.touch(relay, a.blobId, options)
+        touched = true
+      } catch (err) {
+        if (options.signal?.aborted === true) throw err
+      }
+    }
+    if (!touched) throw new FileExpiredError()
+    const newId = newMessageId(this.init.random)
+    const attachment = fromBase64(m.attachment, 'base64')
+    const caption = options.caption ?? ''
+    const sent = to.startsWith(GROUP_PREFIX)
+      ? await (this.init.sendGroup ?? (() => { throw new MediaError('Groups are not available here.') }))(to.slice(GROUP_PREFIX.length), caption, { attachment, id: newId })
+      : await this.init.sendDirect(to, caption, { attachment, id: newId })
+    // the file we hold for the original is the forwarded message's too
+    const local = await this.file(conversation, id)
+    if (local != null) await this.transfers.putDownload({ id: newId, conversation: to, state: 'done', ref: local, updatedAt: this.init.now(), shared: true })
+    return sent
+  }
+
+  /** Changes which received files download at once (kept across restarts). */
+  async setAutoDownload (policy: AutoDownload, options?: StoreOptions): Promise<void> {
+    this.autoDownload = { ...policy }
+    await this.init.kv.put('settings/auto-download', new TextEncoder().encode(JSON.stringify(this.autoDownload)), { ...options, sync: true })
+  }
+
+  /** Bytes of the files on this device for a conversation (or all), those received and those we sent from our store. */
+  async usage (conversation?: string, options?: StoreOptions): Promise<{ files: number, bytes: number }> {
+    let files = 0
+    let bytes = 0
+    const seen = new Set<string>()
+    const count = async (ref: string): Promise<void> => {
+      if (seen.has(ref)) return
+      seen.add(ref)
+      try {
+        const r = await this.init.files.open(ref)
+        bytes += r.size
+        files++
+        await r.close()
+      } catch {
+        // gone already
+      }
+    }
+    for (const d of await this.transfers.downloads(options)) if (d.state === 'done' && d.ref != null && (conversation == null || d.conversation === conversation)) await count(d.ref)
+    for (const u of await this.transfers.uploads(options)) if (u.kept === true && (conversation == null || u.conversation === conversation)) await count(u.source)
+    return { files, bytes }
+  }
+
+  /**
+   * Frees the space a conversation's received files take: they are deleted from this device (the messages stay, and
+   * each file can be downloaded again while the relays keep it). Resolves with what was freed.
+   */
+  async free (conversation: string, options?: StoreOptions): Promise<{ files: number, bytes: number }> {
+    const before = await this.usage(conversation, options)
+    for (const d of await this.transfers.downloads(options)) {
+      if (d.conversation !== conversation || d.ref == null) continue
+      if (this.running.has(d.id)) continue
+      if (d.shared !== true) await this.init.files.remove(d.ref)
+      await this.transfers.forget(d.id, options)
+    }
+    // our own copies of what we sent from this chat (done: nothing needs them any more)
+    for (const u of await this.transfers.uploads(options)) {
+      if (u.conversation !== conversation || u.kept !== true || u.state !== 'done') continue
+      await this.init.files.remove(u.source)
+      await this.transfers.forget(u.id, options)
+    }
+    return before
   }
 
   /** Cancels a running upload or download (an upload's message is then not sent; a download keeps what it verified). */

@@ -24,6 +24,8 @@ export interface UploadRecord {
   mime: string
   size: number
   caption: string
+  /** the source is a copy in the device's own store (freed with the chat) */
+  kept?: boolean
   quoteId?: string
   mentions?: string[]
   /** the preview fields, as the attachment carries them (base64) */
@@ -53,6 +55,8 @@ export interface DownloadRecord {
   dir?: string
   updatedAt: number
   error?: string
+  /** the file is another message's (a forward of ours): freeing this one leaves the file */
+  shared?: boolean
 }
 
 const enc = new TextEncoder()

@@ -261,3 +261,53 @@ describe('media: auto-download', () => {
     expect((await bob.media.state(ALICE, big.id)).state).toBe('remote')
   })
 })
+
+describe('media: forwarding, settings, space', () => {
+  it('a forward reuses the blob and key (nothing uploaded again) and extends its life; the new recipient gets the same file', async () => {
+    const { w, alice, bob } = await pair(13)
+    const carol = await w.device('+15550200003', [RELAY_B])
+    const data = fileBytes(SIZE, 17)
+    alice.files.put('/f', data)
+    const m = await alice.media.send(BOB, '/f', { caption: 'first' })
+    const uploads = w.relays.uploadStarts.length
+    await bob.media.download(ALICE, m.id, { dir: '/in' })
+    const fwd = await bob.media.forward(ALICE, m.id, '+15550200003', { caption: 'look' })
+    expect(w.relays.uploadStarts.length).toBe(uploads)
+    expect(fwd.text).toBe('look')
+    expect(attachmentFromStored(fwd.attachment!).blobId).toEqual(attachmentFromStored(m.attachment!).blobId)
+    // bob holds the file for the forwarded message too
+    expect(await bob.media.file('+15550200003', fwd.id)).toBe('/in/f')
+    const ref = await carol.media.download(BOB, fwd.id, { dir: '/carol' })
+    expect(sha(carol.files.files.get(ref)!)).toBe(sha(data))
+    // a file no relay has any more cannot be forwarded
+    w.relays.blobs.clear()
+    await expect(bob.media.forward(ALICE, m.id, '+15550200003')).rejects.toBeInstanceOf(FileExpiredError)
+  })
+
+  it('the auto-download settings are kept across restarts', async () => {
+    const { w, bob } = await pair(14)
+    await bob.media.setAutoDownload({ photo: false, voice: true, videoBytes: 5, documentBytes: 7 })
+    await bob.media.stop()
+    const again = await w.device(BOB, [RELAY_B], bob)
+    await again.media.start()
+    expect(again.media.autoDownload).toEqual({ photo: false, voice: true, videoBytes: 5, documentBytes: 7 })
+  })
+
+  it('says how much space a chat\'s files take, and frees it: the messages stay and the files can be fetched again', async () => {
+    const { alice, bob } = await pair(17)
+    alice.files.put('/a', fileBytes(5000, 1))
+    alice.files.put('/b', fileBytes(7000, 2))
+    const a = await alice.media.send(BOB, '/a')
+    const b = await alice.media.send(BOB, '/b')
+    await bob.media.download(ALICE, a.id, { dir: '/in' })
+    await bob.media.download(ALICE, b.id, { dir: '/in' })
+    expect(await bob.media.usage(ALICE)).toEqual({ files: 2, bytes: 12_000 })
+    expect(await bob.media.usage('+15550209999')).toEqual({ files: 0, bytes: 0 })
+    expect(await bob.media.free(ALICE)).toEqual({ files: 2, bytes: 12_000 })
+    expect(await bob.media.usage(ALICE)).toEqual({ files: 0, bytes: 0 })
+    expect([...bob.files.files.keys()]).toEqual([])
+    expect(await bob.storage.messages.history(ALICE)).toHaveLength(2)
+    expect(await bob.media.state(ALICE, a.id)).toEqual({ state: 'remote' })
+    expect(bob.files.files.get(await bob.media.download(ALICE, a.id, { dir: '/in' }))).toEqual(fileBytes(5000, 1))
+  })
+})
