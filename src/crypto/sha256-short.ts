@@ -37,11 +37,17 @@ const T = new Uint8Array(SCRATCH, 480, HASH_LENGTH)
 /** Bytes in BLOCK, and bytes hashed so far (including those already compressed): lengths, not secret. */
 const pos = { fill: 0, total: 0 }
 
+/** One block (64 bytes, big-endian words) into `state`. */
 function compress (state: Int32Array, block: Uint8Array): void {
   for (let i = 0; i < 16; i++) {
     const j = 4 * i
     W[i] = (block[j] << 24) | (block[j + 1] << 16) | (block[j + 2] << 8) | block[j + 3]
   }
+  compressWords(state)
+}
+
+/** The compression function (FIPS 180-4 §6.2.2) on the block already in W[0..15]. */
+function compressWords (state: Int32Array): void {
   for (let i = 16; i < 64; i++) {
     const x = W[i - 15]
     const y = W[i - 2]
@@ -94,6 +100,15 @@ function absorbByte (byte: number): void {
 
 /** Pads (FIPS 180-4 §5.1.1) and writes the 32-byte digest of what was absorbed to `out`. */
 function finish (out: Uint8Array): void {
+  finishState()
+  for (let i = 0; i < 8; i++) {
+    const w = STATE[i]
+    out[4 * i] = w >>> 24; out[4 * i + 1] = w >>> 16; out[4 * i + 2] = w >>> 8; out[4 * i + 3] = w
+  }
+}
+
+/** Pads and compresses what was absorbed: STATE is then the digest, as words. */
+function finishState (): void {
   const total = pos.total
   const hiBits = Math.floor(total / 0x20000000) // total × 8 over 2^32
   const loBits = (total << 3) >>> 0
@@ -108,18 +123,21 @@ function finish (out: Uint8Array): void {
   BLOCK[56] = hiBits >>> 24; BLOCK[57] = hiBits >>> 16; BLOCK[58] = hiBits >>> 8; BLOCK[59] = hiBits
   BLOCK[60] = loBits >>> 24; BLOCK[61] = loBits >>> 16; BLOCK[62] = loBits >>> 8; BLOCK[63] = loBits
   compress(STATE, BLOCK)
-  for (let i = 0; i < 8; i++) {
-    const w = STATE[i]
-    out[4 * i] = w >>> 24; out[4 * i + 1] = w >>> 16; out[4 * i + 2] = w >>> 8; out[4 * i + 3] = w
-  }
 }
 
 /** `dst` = the state after hashing the one block `key ⊕ pad` (key ≤ 64 bytes, zero-padded). */
 function padState (dst: Int32Array, key: Uint8Array, pad: number): void {
-  for (let i = 0; i < key.length; i++) BLOCK[i] = key[i] ^ pad
-  for (let i = key.length; i < BLOCK_LENGTH; i++) BLOCK[i] = pad
+  const n = key.length
+  const padWord = pad * 0x01010101
+  for (let i = 0; i < 16; i++) {
+    const j = 4 * i
+    const word = j + 3 < n
+      ? (key[j] << 24) | (key[j + 1] << 16) | (key[j + 2] << 8) | key[j + 3]
+      : ((j < n ? key[j] : 0) << 24) | ((j + 1 < n ? key[j + 1] : 0) << 16) | ((j + 2 < n ? key[j + 2] : 0) << 8) | (j + 3 < n ? key[j + 3] : 0)
+    W[i] = word ^ padWord
+  }
   dst.set(H0)
-  compress(dst, BLOCK)
+  compressWords(dst)
 }
 
 /** INNER and OUTER for an HMAC key of any length (a key longer than a block is hashed first, RFC 2104 §2). */
@@ -138,12 +156,23 @@ function setKey (key: Uint8Array): void {
 /** The inner hash of HMAC under the current key: starts it over the key block, for the caller to absorb into. */
 function startInner (): void { start(INNER, BLOCK_LENGTH) }
 
-/** Ends an HMAC whose inner hash has absorbed the message: the tag goes to `out`. */
+/**
+ * Ends an HMAC whose inner hash has absorbed the message: the tag goes to `out`. The outer hash's one block after
+ * the key block is always the inner digest, 0x80, zeros and the length (64 + 32 bytes, in bits), so it is put
+ * straight into W from the inner state's words.
+ */
 function finishMac (out: Uint8Array): void {
-  finish(DIGEST)
-  start(OUTER, BLOCK_LENGTH)
-  absorb(DIGEST)
-  finish(out)
+  finishState()
+  for (let i = 0; i < 8; i++) W[i] = STATE[i]
+  W[8] = 0x80000000 | 0
+  for (let i = 9; i < 15; i++) W[i] = 0
+  W[15] = (BLOCK_LENGTH + HASH_LENGTH) * 8
+  STATE.set(OUTER)
+  compressWords(STATE)
+  for (let i = 0; i < 8; i++) {
+    const w = STATE[i]
+    out[4 * i] = w >>> 24; out[4 * i + 1] = w >>> 16; out[4 * i + 2] = w >>> 8; out[4 * i + 3] = w
+  }
 }
 
 /** RFC 5869: the HMAC key of an empty salt (HashLen zeros), as INNER/OUTER, computed once: public constants. */
