@@ -57,14 +57,16 @@ const cursor = { off: 0 }
 /** The shortest-form varint of at most 32 bits at `cursor.off` (moving past it), or -1 for anything else. */
 function shortestVarint (bytes: Uint8Array): number {
   let value = 0
+  let scale = 1
   for (let i = 0, off = cursor.off; i < 5 && off < bytes.length; i++, off++) {
     const byte = bytes[off]
-    value += (byte & 0x7f) * 2 ** (7 * i)
+    value += (byte & 0x7f) * scale
     if (byte < 0x80) {
       if ((i > 0 && byte === 0) || value > 0xffffffff) return -1
       cursor.off = off + 1
       return value
     }
+    scale *= 0x80
   }
   return -1
 }
