@@ -13,6 +13,7 @@ const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./devices.js'),
   async () => await import('./mixed.js'),
   async () => await import('./groups.js'),
+  async () => await import('./media.js'),
   async () => await import('./web.js')
 ]
 
