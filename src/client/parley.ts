@@ -33,6 +33,7 @@ import { retirePreKeys } from '../protocols/prekeys/index.js'
 import { constantTimeEqual } from '../crypto/bytes.js'
 import { GroupSessionManager } from '../session/index.js'
 import { Groups, groupConversation, parseGroupId } from '../groups/service/groups.js'
+import { NotInGroupError, OnlyAdminsSendError } from '../groups/service/errors.js'
 import { groupStorePort } from '../groups/service/store-adapter.js'
 import { GroupTopics } from '../net/gossip/index.js'
 import { groupPubsub, groupRelays } from './group-network.js'
@@ -325,6 +326,12 @@ export class Parley extends Emitter<ParleyEvents> {
       messages: storage.messages,
       sendDirect: async (to, text, options) => await this.messenger.send(to, text, options),
       sendGroup: async (group, text, options) => await this.groups.send(group, text, options),
+      checkSend: async (to, options) => {
+        if (!to.startsWith('group:')) return await this.messenger.checkRecipient(to, options)
+        const info = await this.groups.info(to.slice('group:'.length), options)
+        if (!info.active) throw new NotInGroupError()
+        if (info.onlyAdminsSend && info.role !== 'admin') throw new OnlyAdminsSendError()
+      },
       random,
       now,
       ...(init.autoDownload != null ? { autoDownload: init.autoDownload } : {})
@@ -880,10 +887,8 @@ export class Parley extends Emitter<ParleyEvents> {
    * Resolves with the message once the relay holds the file and the message is queued. See `p.media.send`.
    */
   async sendFile (phone: string, source: string, options?: SendFileOptions): Promise<StoredMessage> {
-    const to = normalizePhone(phone, this.init.defaultRegion)
-    // the number is looked up before anything is uploaded: "not on Parley" is said at once
-    await this.messenger.checkRecipient(to, options)
-    return await this.media.send(to, source, options)
+    // the number is looked up before anything is uploaded (Media's checkSend): "not on Parley" is said at once
+    return await this.media.send(normalizePhone(phone, this.init.defaultRegion), source, options)
   }
 
   /** Sends a text that failed again (same id, a fresh 30 days to arrive); false when it is not one of ours that failed. */

@@ -106,6 +106,11 @@ export interface MediaInit {
   messages: MessageStore
   /** queues the 1:1 message that carries the attachment (messaging's send) */
   sendDirect: (to: string, text: string, options: StoreOptions & { attachment: Uint8Array, id: string, quoteId?: string }) => Promise<StoredMessage>
+  /**
+   * the checks the message will meet, made before anything is uploaded (not on Parley, a key to accept, not a member,
+   * only admins send): the person hears it at once, not after a long upload
+   */
+  checkSend?: (to: string, options?: AbortOptions) => Promise<void>
   /** sends the group message that carries the attachment (groups' send) */
   sendGroup?: (group: string, text: string, options: StoreOptions & { attachment: Uint8Array, id: string, quoteId?: string, mentions?: string[] }) => Promise<StoredMessage>
   random: RandomSource
@@ -222,6 +227,7 @@ export class Media extends Emitter<MediaEvents> {
     if (unfinished != null && !this.running.has(unfinished.id)) return await this.retryUpload(unfinished.id, options)
     const group = to.startsWith(GROUP_PREFIX) ? to.slice(GROUP_PREFIX.length) : undefined
     if (group != null && this.init.sendGroup == null) throw new MediaError('Groups are not available here.')
+    await this.init.checkSend?.(to, options)
     const record: UploadRecord = {
       id: newMessageId(this.init.random),
       conversation: to,

@@ -135,6 +135,15 @@ describe('media: uploads resume', () => {
     expect(await bob.storage.messages.history(ALICE)).toHaveLength(1)
   })
 
+  it('a message that would be refused (a number not on Parley, not a member) is refused before anything is uploaded', async () => {
+    const w = world = new MediaWorld(18)
+    const refusing = await w.device(ALICE, [RELAY_A], undefined, { checkSend: async to => { if (to === '+15550209999') throw new InvalidAttachmentError('not on Parley') } })
+    refusing.files.put('/f', fileBytes(SIZE, 18))
+    await expect(refusing.media.send('+15550209999', '/f')).rejects.toThrow('not on Parley')
+    expect(w.relays.uploadStarts).toEqual([])
+    expect(await refusing.media.uploads()).toEqual([])
+  })
+
   it('a file too large is refused before anything is uploaded; so is a file that changed while it was sent', async () => {
     const { w, alice } = await pair(7)
     const huge: MediaFiles = { ...alice.files, open: async () => ({ size: MAX_FILE_BYTES + 1, read: async () => new Uint8Array(0), close: async () => {} }) } as unknown as MediaFiles
