@@ -92,6 +92,25 @@ export default tseslint.config(
     }
   },
   {
+    files: ['src/media/**/*.ts'],
+    ignores: ['src/media/node/**'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/cli/**', '**/src/index*', '**/src/browser*', '**/net/**', '**/web/**', 'libp2p'], 'src/media sits below the client facade and knows no libp2p factory'],
+        [sessionCode, 'src/media carries files: no sessions, no ratchet'],
+        [['node:*'], 'src/media runs in browsers: no Node API (Node\'s files are in src/media/node)']
+      )
+    }
+  },
+  {
+    files: ['src/media/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/cli/**', '**/src/index*', '**/src/browser*', '**/net/**', '**/web/**', 'libp2p', ...sessionCode], 'src/media/node is the media layer\'s Node files: it knows only the media layer']
+      )
+    }
+  },
+  {
     files: ['src/client/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(

@@ -67,12 +67,19 @@ export function profileDatabase (profile: string): string {
   return `parley-${profile}`
 }
 
-/** Parley.create for a browser tab: the browser libp2p node and LevelDB over IndexedDB, one database per profile. */
+import { opfsMediaFiles as makeOpfsMediaFiles, type BrowserMediaFiles } from './media/opfs-files.js'
+
+/** A profile's files (sent and received media) in the origin private file system: folder `parley-media-<profile>`. */
+export function profileMediaFiles (profile: string): BrowserMediaFiles {
+  return makeOpfsMediaFiles(`${profileDatabase(profile).replace(/^parley-/, 'parley-media-')}`)
+}
+
+/** Parley.create for a browser tab: the browser libp2p node and LevelDB over IndexedDB, one database per profile; files in the profile's private folder. */
 export async function createParley (init: BrowserParleyInit, options?: AbortOptions): Promise<Parley> {
   const { profile = 'default', ...rest } = init
   const storage = await openLevel(profileDatabase(profile), options)
   try {
-    return await Parley.create({ ...rest, storage, closeStorage: true, createNode: createBrowserNode, createDepositNode: createDepositBrowserNode }, options)
+    return await Parley.create({ mediaFiles: profileMediaFiles(profile), ...rest, storage, closeStorage: true, createNode: createBrowserNode, createDepositNode: createDepositBrowserNode }, options)
   } catch (err) {
     await storage.close()
     throw err
@@ -141,3 +148,9 @@ export async function restoreProfile (profile: string, backup: Uint8Array, passp
 export async function checkBackup (parley: Parley, backup: Uint8Array, passphrase: string, options: ImportBackupOptions = {}): Promise<void> {
   await parley.checkBackup(backup, passphrase, options)
 }
+export { Media, DEFAULT_AUTO_DOWNLOAD, NO_AUTO_DOWNLOAD, MAX_PARALLEL_DOWNLOADS, type AutoDownload, type SendFileOptions, type MediaEvents, type MediaProgress } from './media/media.js'
+export type { AttachmentInfo, AttachmentKind, AttachmentPreview } from './media/attachment.js'
+export { MAX_FILE_BYTES, MAX_THUMBNAIL_BYTES, MAX_PLACEHOLDER_BYTES, MAX_WAVEFORM_BYTES } from './media/constants.js'
+export { MediaError, FileTooLargeError, FileChangedError, MalformedAttachmentError, InvalidAttachmentError, FileExpiredError, FileIntegrityError, MediaQuotaError, NoAttachmentError, TransferCancelledError } from './media/errors.js'
+export { MediaFileMissingError } from './media/files.js'
+export { opfsMediaFiles, type BrowserMediaFiles } from './media/opfs-files.js'

@@ -24,6 +24,14 @@ export interface CliArgs {
   name?: string
   /** devices link: days of history the new device gets (Infinity: all) */
   historyDays?: number
+  /** send, group send: a file to send */
+  file?: string
+  /** send --file, group send --file: the file's caption */
+  caption?: string
+  /** receive: save attachments into this folder */
+  download?: string
+  /** send --file of a photo: standard (1,600 px), hd (4,096 px) or original (untouched, as a document) */
+  photoSize?: 'standard' | 'hd' | 'original'
   command?: string
   rest: string[]
   help: boolean
@@ -34,8 +42,9 @@ const COMMANDS: Record<string, string> = {
   verify: 'verify CODE           finish registration with the code and publish your directory record',
   whoami: 'whoami                your phone, identity key, peer id and safety number seed',
   lookup: 'lookup PHONE...       who of these numbers is on Parley',
-  send: 'send PHONE TEXT...    send a message; prints its id once a device or relay has it',
-  receive: 'receive               print incoming messages (JSON lines with --json) and acknowledge them; ends when the mailboxes are drained, or after --timeout S',
+  send: 'send PHONE TEXT...    send a message; prints its id once a device or relay has it (--file PATH [--caption TEXT]: a file, up to 2 GB)',
+  receive: 'receive               print incoming messages (JSON lines with --json) and acknowledge them; ends when the mailboxes are drained, or after --timeout S (--download DIR: save files into DIR)',
+  download: 'download ID DIR       save the file of message ID (1:1 or group) into DIR',
   chat: 'chat PHONE            interactive chat in the terminal, with delivery ticks',
   profile: 'profile [name TEXT... | photo FILE]  show or change the name and photo your contacts see (no TEXT/FILE: remove)',
   backup: 'backup FILE           write an encrypted backup of this device (passphrase from PARLEY_PASSPHRASE or asked)',
@@ -66,7 +75,12 @@ export function usage (): string {
     '  --rpc-port N          daemon: port of the JSON-RPC server on 127.0.0.1',
     '  --replace             restore: replace the device in --data',
     '  --name NAME           link, devices link/rename: the device\'s name',
-    '  --history-days N|all  devices link: how much history the new device gets (default 90 days)'
+    '  --history-days N|all  devices link: how much history the new device gets (default 90 days)',
+    '  --file PATH           send, group send: send this file (photo, video, voice note or document)',
+    '  --caption TEXT        send --file, group send --file: its caption',
+    '  --photo-size S        send --file of a photo: standard (1600 px, default), hd (4096 px) or original (untouched, as a document);',
+    '                        photos are re-encoded without metadata (no location)',
+    '  --download DIR        receive: save each file into DIR as it arrives'
   ].join('\n')
 }
 
@@ -104,6 +118,14 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     else if (arg === '--data') out.dataDir = value()
     else if (arg === '--region') out.region = value()
     else if (arg === '--name') out.name = value()
+    else if (arg === '--file') out.file = value()
+    else if (arg === '--caption') out.caption = value()
+    else if (arg === '--download') out.download = value()
+    else if (arg === '--photo-size') {
+      const v = value()
+      if (v !== 'standard' && v !== 'hd' && v !== 'original') throw new UsageError(`--photo-size: expected standard, hd or original, got '${v}'`)
+      out.photoSize = v
+    }
     else if (arg === '--history-days') {
       const v = value()
       if (!/^(\d+|all)$/.test(v)) throw new UsageError(`--history-days: expected a number of days or 'all', got '${v}'`)

@@ -5,6 +5,7 @@ import { UsageError, type CliArgs } from './args.js'
 import { flushOutbox, MessageQueuedError, SEND_WAIT_MS } from './messaging.js'
 import { spinner } from './progress.js'
 import { readPhoto } from './profile.js'
+import { attachmentJson, sendGroupFile } from './media.js'
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -70,15 +71,18 @@ export async function groupCommand (args: CliArgs, parley: Parley, signal: Abort
       return
     }
     case 'send': {
-      if (rest.length < 2) throw new UsageError('group send takes a group id and the text')
+      if (args.file != null ? rest.length !== 1 : rest.length < 2) throw new UsageError(args.file != null ? 'group send --file takes a group id (the caption goes in --caption)' : 'group send takes a group id and the text')
       const [group, ...words] = rest
+      // a file: uploaded first (progress on stderr), then its message goes like a text
+      const file = args.file != null ? await sendGroupFile(args, parley, group, signal) : undefined
       const wait = spinner('Sending…')
       try {
-        const m = await parley.groups.send(group, words.join(' '), { signal })
+        const m = file ?? await parley.groups.send(group, words.join(' '), { signal })
         const status = await waitUntilSent(parley, group, m.id, signal)
         wait.stop()
         if (status === 'failed') throw new Error('no relay of the group could take the message')
-        if (args.json) out(JSON.stringify({ id: m.id, group, status, timestamp: m.timestamp }))
+        const attachment = parley.media.info(m)
+        if (args.json) out(JSON.stringify({ id: m.id, group, status, timestamp: m.timestamp, ...(attachment != null ? { attachment: attachmentJson(attachment) } : {}) }))
         else out(`${m.id} ${status === 'pending' ? '🕓 queued' : `✓ ${status}`}`)
         if (status === 'pending') throw new MessageQueuedError()
         await flushOutbox(parley)

@@ -1,5 +1,6 @@
 /** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, link, devices, group, broadcast, daemon, backup, restore. One clear line and a non-zero exit on any error. */
-import { Parley, createNodeNode, createDepositNodeNode, toHexString, DeviceRemovedError, type ParleyInit } from '../index.js'
+import { join } from 'node:path'
+import { Parley, createNodeNode, createDepositNodeNode, toHexString, DeviceRemovedError, nodeMediaFiles, DEFAULT_AUTO_DOWNLOAD, NO_AUTO_DOWNLOAD, type ParleyInit } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
 import { sendCommand, receiveCommand, chatCommand, trustCommand, MessageQueuedError } from './messaging.js'
@@ -8,6 +9,7 @@ import { profileCommand } from './profile.js'
 import { backupCommand, restoreCommand } from './backup.js'
 import { devicesCommand, linkCommand } from './devices.js'
 import { groupCommand, broadcastCommand } from './groups.js'
+import { downloadCommand } from './media.js'
 
 /** Commands that work on the data folder alone: no node, no relay. */
 const OFFLINE = new Set(['backup', 'restore'])
@@ -107,6 +109,8 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       return await devicesCommand(args, parley, signal)
     case 'group':
       return await groupCommand(args, parley, signal)
+    case 'download':
+      return await downloadCommand(args, parley, signal)
     case 'broadcast':
       return await broadcastCommand(args, parley, signal)
     case 'daemon':
@@ -150,7 +154,9 @@ async function main (): Promise<void> {
   process.once('SIGTERM', interrupted)
   let parley: Parley | undefined
   try {
-    const init: ParleyInit = { dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, ...(args.trustedVerifiers.length > 0 ? { trustedVerifiers: args.trustedVerifiers } : {}), maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) }
+    // files: received ones go to <data>/media unless a folder is named; only the daemon fetches them without being asked
+    const media = { mediaFiles: nodeMediaFiles(join(args.dataDir, 'media')), autoDownload: args.command === 'daemon' ? DEFAULT_AUTO_DOWNLOAD : NO_AUTO_DOWNLOAD }
+    const init: ParleyInit = { ...media, dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, ...(args.trustedVerifiers.length > 0 ? { trustedVerifiers: args.trustedVerifiers } : {}), maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) }
     if (args.command === 'link') {
       // reachable through the relays (a circuit address in the code), and kept up after the link so the relays get our prekeys
       parley = await linkCommand(args, { ...init, listen: ['/ip4/127.0.0.1/tcp/0', '/p2p-circuit'], maintenance: true }, controller.signal)

@@ -6,6 +6,9 @@ import { UsageError, type CliArgs } from './args.js'
 import { spinner } from './progress.js'
 import { groupMessageJson } from './groups.js'
 import { sleep } from '../util/abort.js'
+import { resolve } from 'node:path'
+import { attachmentJson, sendFile, showProgress } from './media.js'
+import type { StoredMessage } from '../index.js'
 
 /**
  * How long receive/chat wait at exit for receipts (and anything else) still in the outbox to go out. Receipts
@@ -18,7 +21,7 @@ function out (line: string): void {
   process.stdout.write(line + '\n')
 }
 
-const messageJson = (m: ReceivedMessage): string => JSON.stringify({ type: 'message', id: m.id, from: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt })
+const messageJson = (m: ReceivedMessage, attachment?: Record<string, unknown>): string => JSON.stringify({ type: 'message', id: m.id, from: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, ...(attachment != null ? { attachment } : {}) })
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 5)
 /** A contact's shared profile as a JSON line: the photo as its size only (the bytes stay in the device's store). */
 export const profileJson = (e: ParleyEvents['profile']): Record<string, unknown> =>
@@ -68,38 +71,67 @@ export class MessageQueuedError extends Error {
 
 /** `send PHONE TEXT...`: exits 0 once a device or a relay acknowledged the message, EXIT_QUEUED when it is only queued. */
 export async function sendCommand (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
-  if (args.rest.length < 2) throw new UsageError('send takes a phone number and the text')
+  if (args.file != null ? args.rest.length !== 1 : args.rest.length < 2) throw new UsageError(args.file != null ? 'send --file takes one phone number (the caption goes in --caption)' : 'send takes a phone number and the text')
   const [to, ...words] = args.rest
   const text = words.join(' ')
+  // a file: uploaded first (progress on stderr); its message is then waited for like a text's
+  const m = args.file != null ? await sendFile(args, parley, to, signal) : undefined
   const wait = spinner('Sending…')
   try {
-    const m = await parley.send(to, text, { signal })
-    const waited = AbortSignal.any([signal, AbortSignal.timeout(SEND_WAIT_MS)])
-    const status = await parley.waitForStatus(to, m.id, ['sent', 'delivered', 'read', 'failed'], { signal: waited }).catch(err => {
-      if (signal.aborted || !waited.aborted) throw err
-      return 'pending' as const
-    })
-    if (status === 'failed') throw new Error('the message could not be delivered')
-    if (status === 'pending') {
-      wait.stop()
-      if (args.json) out(JSON.stringify({ id: m.id, to: m.conversation, status, timestamp: m.timestamp }))
-      else out(`${m.id} 🕓 queued`)
-      throw new MessageQueuedError()
-    }
-    wait.stop()
-    if (args.json) out(JSON.stringify({ id: m.id, to: m.conversation, status, timestamp: m.timestamp }))
-    else out(`${m.id} ✓ ${status}`)
-    // our other devices' transcript of it (linked devices) goes out too before we leave (bounded)
-    await flushOutbox(parley)
+    if (m == null) return await sendText(args, parley, await parley.send(to, text, { signal }), signal, wait)
+    return await sendText(args, parley, m, signal, wait)
   } finally {
     wait.stop()
   }
 }
 
+/** Waits for the message to reach a relay or device and prints its id (exit EXIT_QUEUED when only queued). */
+async function sendText (args: CliArgs, parley: Parley, m: StoredMessage, signal: AbortSignal, wait: { stop: (message?: string) => void }): Promise<void> {
+  const to = m.conversation
+  const attachment = parley.media.info(m)
+  const line = (status: string): string => JSON.stringify({ id: m.id, to: m.conversation, status, timestamp: m.timestamp, ...(attachment != null ? { attachment: attachmentJson(attachment) } : {}) })
+  const waited = AbortSignal.any([signal, AbortSignal.timeout(SEND_WAIT_MS)])
+  const status = await parley.waitForStatus(to, m.id, ['sent', 'delivered', 'read', 'failed'], { signal: waited }).catch(err => {
+    if (signal.aborted || !waited.aborted) throw err
+    return 'pending' as const
+  })
+  if (status === 'failed') throw new Error('the message could not be delivered')
+  if (status === 'pending') {
+    wait.stop()
+    if (args.json) out(line(status))
+    else out(`${m.id} 🕓 queued`)
+    throw new MessageQueuedError()
+  }
+  wait.stop()
+  if (args.json) out(line(status))
+  else out(`${m.id} ✓ ${status}`)
+  // our other devices' transcript of it (linked devices) goes out too before we leave (bounded)
+  await flushOutbox(parley)
+}
+
 /** `receive`: prints messages as they arrive (they are stored and acknowledged); ends when drained or after --timeout. */
 export async function receiveCommand (args: CliArgs, parley: Parley, signal: AbortSignal, listenMs?: number): Promise<void> {
-  parley.on('message', m => { out(args.json ? messageJson(m) : `[${time(m.timestamp)}] ${m.from}: ${m.text}`) })
-  parley.groups.on('group-message', m => { out(args.json ? JSON.stringify(groupMessageJson(m)) : `[${time(m.timestamp)}] ${m.from} in ${m.group.slice(0, 8)}…: ${m.text}`) })
+  // a message with a file: with --download its file is saved first, and the line says where
+  const saving: Array<Promise<void>> = []
+  const withFile = (conversation: string, id: string, attachment: string | undefined, print: (file?: Record<string, unknown>) => void): void => {
+    const info = attachment != null ? parley.media.info({ attachment }) : undefined
+    if (info == null) return print()
+    if (args.download == null) return print(attachmentJson(info))
+    const done = showProgress(parley, 'Downloading', x => x === id, args.json)
+    saving.push(parley.media.download(conversation, id, { dir: resolve(args.download), signal }).then(path => {
+      done()
+      print(attachmentJson(info, path))
+    }, err => {
+      done()
+      print({ ...attachmentJson(info), error: (err as Error).message })
+    }))
+  }
+  parley.on('message', m => {
+    withFile(m.from, m.id, m.attachment, file => { out(args.json ? messageJson(m, file) : `[${time(m.timestamp)}] ${m.from}: ${m.text}${file != null ? `  📎 ${String(file.path ?? file.name)}` : ''}`) })
+  })
+  parley.groups.on('group-message', m => {
+    withFile(`group:${m.group}`, m.id, m.attachment, file => { out(args.json ? JSON.stringify({ ...groupMessageJson(m), ...(file != null ? { attachment: file } : {}) }) : `[${time(m.timestamp)}] ${m.from} in ${m.group.slice(0, 8)}…: ${m.text}${file != null ? `  📎 ${String(file.path ?? file.name)}` : ''}`) })
+  })
   parley.groups.on('group-update', u => { if (args.json) out(JSON.stringify({ type: 'group', group: u.group, name: u.name, active: u.active, added: u.added, removed: u.removed })) })
   parley.on('receipt', r => { if (args.json) out(JSON.stringify({ type: 'receipt', phone: r.phone, id: r.id, status: r.status })) })
   // texts sent from another device of this account (linked devices)
@@ -118,6 +150,7 @@ export async function receiveCommand (args: CliArgs, parley: Parley, signal: Abo
     await parley.groups.drained()
   }
   await ownRecord
+  await Promise.all(saving)
   await flushOutbox(parley)
 }
 

@@ -32,10 +32,13 @@ import { MAX_LINK_CODE_ADDRS } from '../protocols/link/index.js'
 import { retirePreKeys } from '../protocols/prekeys/index.js'
 import { constantTimeEqual } from '../crypto/bytes.js'
 import { GroupSessionManager } from '../session/index.js'
-import { Groups } from '../groups/service/groups.js'
+import { Groups, groupConversation, parseGroupId } from '../groups/service/groups.js'
 import { groupStorePort } from '../groups/service/store-adapter.js'
 import { GroupTopics } from '../net/gossip/index.js'
 import { groupPubsub, groupRelays } from './group-network.js'
+import { mediaRelays } from './media-network.js'
+import { Media, type AutoDownload, type SendFileOptions } from '../media/media.js'
+import { noMediaFiles, type MediaFiles } from '../media/files.js'
 import { Broadcasts } from './broadcasts.js'
 
 export interface ParleyInit {
@@ -93,6 +96,14 @@ export interface ParleyInit {
    * stored and wins from then on. @default false
    */
   sharePresence?: boolean
+  /**
+   * Where files sent and received are read and written (the media layer's port): `nodeMediaFiles(folder)` in Node,
+   * the browser's private file system in a tab. Without it, sending and downloading files say this device has no
+   * place for them.
+   */
+  mediaFiles?: MediaFiles
+  /** which received files are downloaded at once @default DEFAULT_AUTO_DOWNLOAD (photos and voice notes; videos and documents up to 16 MiB) */
+  autoDownload?: AutoDownload
 }
 
 /** A message as apps get it: `reply` answers in the same conversation. */
@@ -181,6 +192,8 @@ export class Parley extends Emitter<ParleyEvents> {
   readonly groups: Groups
   /** broadcast lists: one text sent 1:1 to each contact of a list */
   readonly broadcasts: Broadcasts
+  /** files: send (uploaded to our relay, resumable), download (verified as it streams, resumable), progress, auto-download */
+  readonly media: Media
   private readonly groupTopics: GroupTopics
   private readonly health: ConnectionHealth
   private self?: SelfInfo
@@ -301,7 +314,25 @@ export class Parley extends Emitter<ParleyEvents> {
       normalize: phone => normalizePhone(phone, init.defaultRegion),
       send: async (to, text, options) => await this.send(to, text, options)
     })
+    this.media = new Media({
+      self: async options => {
+        const self = await this.selfInfo(options)
+        return self == null ? undefined : { phone: self.phone, mailboxRelays: self.mailboxRelays }
+      },
+      relays: mediaRelays({ node, identity: local.identity, deviceId: local.deviceId }),
+      files: init.mediaFiles ?? noMediaFiles,
+      kv: storage.kv('media'),
+      messages: storage.messages,
+      sendDirect: async (to, text, options) => await this.messenger.send(to, text, options),
+      sendGroup: async (group, text, options) => await this.groups.send(group, text, options),
+      random,
+      now,
+      ...(init.autoDownload != null ? { autoDownload: init.autoDownload } : {})
+    })
+    this.media.on('error', err => this.background(err))
+    this.groups.on('group-message', m => { if (m.attachment != null) this.media.noteMessage({ conversation: groupConversation(parseGroupId(m.group)), id: m.id, attachment: m.attachment }) })
     this.messenger.on('message', m => {
+      if (m.attachment != null) this.media.noteMessage({ conversation: m.from, id: m.id, attachment: m.attachment })
       // the sender's key is proven for m.from: a new one is an identity change
       this.contacts.observe(m.from, m.sender.identityKey).catch(err => this.background(err))
       this.emit('message', { ...m, reply: async (text, options) => await this.send(m.from, text, options) })
@@ -377,6 +408,7 @@ export class Parley extends Emitter<ParleyEvents> {
     }
     await this.messenger.start(options)
     await this.groups.start(options)
+    await this.media.start(options)
     // presence goes out only from a registered device that takes messages (not from one-shot commands)
     if (await this.selfInfo(options) != null) this.presence.start()
   }
@@ -842,6 +874,18 @@ export class Parley extends Emitter<ParleyEvents> {
     return await this.messenger.send(normalizePhone(phone, this.init.defaultRegion), text, options)
   }
 
+  /**
+   * Sends a file (`source`: a path in Node, a ref from the browser's file store) to a number: checks the number is on
+   * Parley, uploads the file to our relay (resumable; 'media-progress' events on `p.media`) and queues its message.
+   * Resolves with the message once the relay holds the file and the message is queued. See `p.media.send`.
+   */
+  async sendFile (phone: string, source: string, options?: SendFileOptions): Promise<StoredMessage> {
+    const to = normalizePhone(phone, this.init.defaultRegion)
+    // the number is looked up before anything is uploaded: "not on Parley" is said at once
+    await this.messenger.checkRecipient(to, options)
+    return await this.media.send(to, source, options)
+  }
+
   /** Sends a text that failed again (same id, a fresh 30 days to arrive); false when it is not one of ours that failed. */
   async retry (phone: string, id: string, options?: AbortOptions): Promise<boolean> {
     return await this.messenger.retry(normalizePhone(phone, this.init.defaultRegion), id, options)
@@ -1085,6 +1129,7 @@ export class Parley extends Emitter<ParleyEvents> {
 
   async stop (): Promise<void> {
     this.health.stop()
+    await this.media.stop()
     await this.presence.stop()
     await this.groups.stop()
     this.groupTopics.stop()

@@ -81,3 +81,13 @@ export function unpadBlock (padded: Uint8Array): Uint8Array | undefined {
   if (end < 0 || padded[end] !== 0x80) return undefined
   return padded.subarray(0, end)
 }
+
+/** Writes `n` as 4 big-endian bytes at `offset` (as `u32be`, without a new array); returns the offset after them. */
+export function writeU32be (a: Uint8Array, offset: number, n: number): number {
+  const v = n >>> 0
+  a[offset] = v >>> 24
+  a[offset + 1] = v >>> 16
+  a[offset + 2] = v >>> 8
+  a[offset + 3] = v
+  return offset + 4
+}

@@ -116,3 +116,16 @@ export class UnsupportedParameterError extends CryptoError {
     this.name = 'UnsupportedParameterError'
   }
 }
+
+/**
+ * A media blob chunk did not verify: tampered, sealed for another position or another file, the wrong
+ * size, out of order, an extra chunk, or chunks missing at the end (truncation). One class for all of
+ * them, so a download treats every bad chunk alike (fetch it again elsewhere, or give up).
+ */
+export class BlobChunkError extends CryptoError {
+  static name = 'BlobChunkError'
+  constructor (message = 'Blob chunk failed verification') {
+    super(message)
+    this.name = 'BlobChunkError'
+  }
+}

@@ -5,13 +5,13 @@ export { systemRandom } from './deps.js'
 export type { RandomSource, CryptoDeps } from './deps.js'
 export { defaultProvider, nativeProvider, nobleProvider } from './default-provider.js'
 export { AES_GCM_IV_LENGTH, AES_GCM_TAG_LENGTH, HKDF_SHA256_MAX_LENGTH } from './provider.js'
-export type { CryptoProvider, ScryptParams } from './provider.js'
+export type { CryptoProvider, ScryptParams, Sha256Hasher } from './provider.js'
 
 // errors
 export {
   CryptoError, InvalidSignatureError, InvalidKeyError, InvalidMessageError, DecryptionError, DuplicateMessageError,
   TooFarForwardError, ReplayedMessageError, MissingPreKeyError, SessionMismatchError, NoSenderKeyError,
-  MissingPrivateKeyError, UnsupportedParameterError
+  MissingPrivateKeyError, UnsupportedParameterError, BlobChunkError
 } from './errors.js'
 
 // identity and devices
@@ -63,3 +63,10 @@ export type { Attestation } from './attestation.js'
 // linking a new device
 export { createLinkOffer, createLinkEphemeral, deriveLinkKeys, sealLinkFrame, openLinkFrame, LINK_SECRET_LENGTH } from './link.js'
 export type { LinkOffer, LinkKeys, LinkTranscript } from './link.js'
+
+// media blobs (chunked file encryption)
+export {
+  newBlobKey, blobChunkCipher, blobChunkCount, blobCiphertextSize, blobChunkPlaintextSize, sha256Hasher, BlobSealer, BlobPlaintextReader,
+  BLOB_KEY_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNK_OVERHEAD, BLOB_MAX_CHUNKS, MAX_BLOB_PLAINTEXT_BYTES
+} from './blob-cipher.js'
+export type { BlobCipherOptions, BlobCipherBackend, BlobChunkCipher } from './blob-cipher.js'

@@ -13,6 +13,10 @@ export const nobleProvider: CryptoProvider = {
   name: 'noble',
   sha256: (data) => sha256(data),
   sha512: (data) => sha512(data),
+  createSha256: () => {
+    const h = sha256.create()
+    return { update: (data) => { h.update(data) }, digest: () => h.digest() }
+  },
   hmacSha256: (key, data) => hmac(sha256, key, data),
   hkdfSha256: (ikm, salt, info, length) => {
     checkHkdfLength(length)

@@ -10,6 +10,12 @@ export const HKDF_SHA256_MAX_LENGTH = 255 * 32
 
 export interface ScryptParams { N: number, r: number, p: number, dkLen: number }
 
+/** An incremental SHA-256: `update` in order, then `digest` once (for data too large to hold, e.g. a media file). */
+export interface Sha256Hasher {
+  update: (data: Uint8Array) => void
+  digest: () => Uint8Array
+}
+
 /**
  * Symmetric primitives. Synchronous on purpose (see docs/crypto.md): the ratchet is a
  * synchronous state machine, node:crypto is synchronous, and browsers use the noble path.
@@ -19,6 +25,12 @@ export interface CryptoProvider {
   readonly name: 'native' | 'noble'
   sha256: (data: Uint8Array) => Uint8Array
   sha512: (data: Uint8Array) => Uint8Array
+  /**
+   * Optional incremental SHA-256 (same digest as `sha256` over the concatenation); where it is missing,
+   * callers use noble's (`sha256Hasher` in blob-cipher.ts). Optional so test providers built as object
+   * literals need not implement it.
+   */
+  createSha256?: () => Sha256Hasher
   hmacSha256: (key: Uint8Array, data: Uint8Array) => Uint8Array
   /** HKDF-SHA256 (RFC 5869); an empty salt means 32 zero bytes; length ≤ 8160. */
   hkdfSha256: (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number) => Uint8Array

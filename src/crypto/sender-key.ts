@@ -1,10 +1,12 @@
 /** Group sender keys (Signal's SenderKey): per member per group a chain key and an Ed25519 signing key, distribution messages, signed encrypt/decrypt with bounded out-of-order; knows no membership or transport. */
-import { concat, constantTimeEqual, readU32be, u32be, utf8, wipe } from './bytes.js'
+import { constantTimeEqual, readU32be, utf8, wipe, writeU32be } from './bytes.js'
 import { providerOf } from './deps.js'
 import { DuplicateMessageError, InvalidKeyError, InvalidMessageError, InvalidSignatureError, MissingPrivateKeyError, NoSenderKeyError, TooFarForwardError, UnsupportedParameterError } from './errors.js'
 import { checkIdentityKey, SIGNATURE_LENGTH, verifySignature } from './identity.js'
 import { encodePb } from './codec.js'
 import { SenderKeyDistributionPb, SenderKeyMessageBodyPb } from './pb/messages.js'
+import { decodeWrittenBody, SENDER_KEY_MESSAGE_TYPE, unsignedMessage } from './sender-key-message.js'
+import type { MessageBody } from './sender-key-message.js'
 import { SenderKeyRecordPb } from './pb/state.js'
 import { inspectSymbol, redacted } from './redact.js'
 import type { CryptoDeps } from './deps.js'
@@ -25,43 +27,45 @@ export const MAX_SENDER_KEY_STATES = 32
 /** Group ids are opaque to crypto; bounded so a record stays small. */
 export const MAX_GROUP_ID_LENGTH = 64
 
-const SENDER_KEY_MESSAGE_TYPE = 0x03
 const MESSAGE_KEY_INFO = utf8('Parley_SenderKey_MessageKeys_v1')
 const AAD_CONTEXT = utf8('Parley-SenderKey-v1')
 const MESSAGE_KEY_SEED = Uint8Array.of(0x01)
 const CHAIN_KEY_SEED = Uint8Array.of(0x02)
 
+/**
+ * One chain. Chains are shared between the records made from one another, so a chain object (its Map and key arrays
+ * included) is never changed once in a record: an advance makes a new chain object, with a new Map only when the
+ * skipped keys change. This is what keeps every input record unchanged ("decrypt on a copy, commit on success")
+ * without copying each of up to 32 chains and their skipped keys for every message.
+ */
 interface SenderChain {
-  chainId: number
-  iteration: number
-  chainKey: Uint8Array
-  signingPublic: Uint8Array
+  readonly chainId: number
+  readonly iteration: number
+  readonly chainKey: Uint8Array
+  readonly signingPublic: Uint8Array
   /** empty for other members' chains */
-  signingPrivate: Uint8Array
-  /** iteration → message key, insertion-ordered */
-  skipped: Map<number, Uint8Array>
+  readonly signingPrivate: Uint8Array
+  /** iteration → message key, insertion-ordered; never modified (see above) */
+  readonly skipped: ReadonlyMap<number, Uint8Array>
 }
 
 /** Keys of the record's internal accessors; not exported from index.ts. */
 const CHAINS: unique symbol = Symbol('SenderKeyRecord.chains')
 const OF: unique symbol = Symbol('SenderKeyRecord.of')
 
-function copyChain (c: SenderChain): SenderChain {
-  return { ...c, skipped: new Map(c.skipped) }
-}
-
 /** One member's sender-key chains in one group (ours or someone else's). Immutable. */
 export class SenderKeyRecord {
   readonly groupId: Uint8Array
-  readonly #chains: SenderChain[]
+  readonly #chains: readonly SenderChain[]
 
-  private constructor (groupId: Uint8Array, chains: SenderChain[]) {
+  private constructor (groupId: Uint8Array, chains: readonly SenderChain[]) {
     this.groupId = groupId
     this.#chains = chains
   }
 
-  static [OF] (groupId: Uint8Array, chains: SenderChain[]): SenderKeyRecord { return new SenderKeyRecord(groupId, chains) }
-  [CHAINS] (): SenderChain[] { return this.#chains.map(copyChain) }
+  static [OF] (groupId: Uint8Array, chains: readonly SenderChain[]): SenderKeyRecord { return new SenderKeyRecord(groupId, chains) }
+  /** the chains themselves, shared: callers copy the array before changing it and never change a chain */
+  [CHAINS] (): readonly SenderChain[] { return this.#chains }
 
   /** the current (newest) chain id */
   get chainId (): number | undefined { return this.#chains[0]?.chainId }
@@ -156,7 +160,7 @@ function decodeDistribution (bytes: Uint8Array): SenderKeyDistributionPb {
 export function processSenderKeyDistribution (record: SenderKeyRecord | undefined, distribution: Uint8Array): SenderKeyRecord {
   const d = decodeDistribution(distribution)
   if (record !== undefined && !constantTimeEqual(record.groupId, d.groupId)) throw new InvalidMessageError('Distribution is for another group')
-  const chains = record?.[CHAINS]() ?? []
+  const chains = [...(record?.[CHAINS]() ?? [])]
   const existing = chains.find(c => c.chainId === d.chainId)
   if (existing !== undefined) {
     if (!constantTimeEqual(existing.signingPublic, d.signingKey)) throw new InvalidKeyError('Chain id reused with another signing key')
@@ -171,8 +175,15 @@ function step (p: CryptoProvider, chainKey: Uint8Array): { chainKey: Uint8Array,
   return { chainKey: p.hmacSha256(chainKey, CHAIN_KEY_SEED), messageKey: p.hmacSha256(chainKey, MESSAGE_KEY_SEED) }
 }
 
+/** `AAD_CONTEXT ‖ u32(len groupId) ‖ groupId ‖ u32(chainId) ‖ u32(iteration)`, written into one array. */
 function aad (groupId: Uint8Array, chainId: number, iteration: number): Uint8Array {
-  return concat(AAD_CONTEXT, u32be(groupId.length), groupId, u32be(chainId), u32be(iteration))
+  const out = new Uint8Array(AAD_CONTEXT.length + 4 + groupId.length + 8)
+  out.set(AAD_CONTEXT, 0)
+  let off = writeU32be(out, AAD_CONTEXT.length, groupId.length)
+  out.set(groupId, off)
+  off = writeU32be(out, off + groupId.length, chainId)
+  writeU32be(out, off, iteration)
+  return out
 }
 
 function aead (p: CryptoProvider, messageKey: Uint8Array, fn: (key: Uint8Array, iv: Uint8Array) => Uint8Array): Uint8Array {
@@ -194,11 +205,11 @@ export function senderKeyEncrypt (record: SenderKeyRecord, plaintext: Uint8Array
   const { chainKey, messageKey } = step(p, c.chainKey)
   const ciphertext = aead(p, messageKey, (key, iv) => p.aesGcmEncrypt(key, iv, plaintext, aad(record.groupId, c.chainId, c.iteration)))
   wipe(messageKey)
-  const body = concat(Uint8Array.of(SENDER_KEY_MESSAGE_TYPE), encodePb(SenderKeyMessageBodyPb, { chainId: c.chainId, iteration: c.iteration, ciphertext }))
-  const message = concat(body, p.ed25519Sign(c.signingPrivate, body))
-  c.chainKey = chainKey
-  c.iteration += 1
-  return { record: SenderKeyRecord[OF](record.groupId, chains), message }
+  const { message, signedLength } = unsignedMessage(c.chainId, c.iteration, ciphertext)
+  message.set(p.ed25519Sign(c.signingPrivate, message.subarray(0, signedLength)), signedLength)
+  const next = chains.slice()
+  next[0] = { chainId: c.chainId, iteration: c.iteration + 1, chainKey, signingPublic: c.signingPublic, signingPrivate: c.signingPrivate, skipped: c.skipped }
+  return { record: SenderKeyRecord[OF](record.groupId, next), message }
 }
 
 /** The chain id a group message names (to pick the sender's record before decrypting). */
@@ -206,12 +217,13 @@ export function senderKeyMessageChainId (message: Uint8Array): number {
   return parseMessage(message).body.chainId
 }
 
-function parseMessage (message: Uint8Array): { body: SenderKeyMessageBodyPb, signed: Uint8Array, signature: Uint8Array } {
+function parseMessage (message: Uint8Array): { body: MessageBody, signed: Uint8Array, signature: Uint8Array } {
   if (message.length < 1 + SIGNATURE_LENGTH || message[0] !== SENDER_KEY_MESSAGE_TYPE) throw new InvalidMessageError('Malformed sender key message')
   const signed = message.subarray(0, message.length - SIGNATURE_LENGTH)
-  let body: SenderKeyMessageBodyPb
+  let body: MessageBody
   try {
-    body = SenderKeyMessageBodyPb.decode(signed.subarray(1))
+    const bytes = signed.subarray(1)
+    body = decodeWrittenBody(bytes) ?? SenderKeyMessageBodyPb.decode(bytes)
   } catch {
     throw new InvalidMessageError('Malformed sender key message')
   }
@@ -227,30 +239,40 @@ export function senderKeyDecrypt (record: SenderKeyRecord, message: Uint8Array, 
   const p = providerOf(deps)
   const { body, signed, signature } = parseMessage(message)
   const chains = record[CHAINS]()
-  const c = chains.find(x => x.chainId === body.chainId)
+  const index = chains.findIndex(x => x.chainId === body.chainId)
+  const c = chains[index]
   if (c === undefined) throw new NoSenderKeyError()
   if (!verifySignature(c.signingPublic, signed, signature, p)) throw new InvalidSignatureError('Group message signature did not verify')
   const ad = aad(record.groupId, body.chainId, body.iteration)
+  let { chainKey, iteration, skipped } = c
   let messageKey: Uint8Array
-  if (body.iteration < c.iteration) {
-    const stored = c.skipped.get(body.iteration)
+  if (body.iteration < iteration) {
+    const stored = skipped.get(body.iteration)
     if (stored === undefined) throw new DuplicateMessageError()
-    c.skipped.delete(body.iteration)
+    const rest = new Map(skipped)
+    rest.delete(body.iteration)
+    skipped = rest
     messageKey = stored
   } else {
-    if (body.iteration - c.iteration > MAX_SENDER_KEY_FORWARD_JUMP) throw new TooFarForwardError()
-    while (c.iteration < body.iteration) {
-      const s = step(p, c.chainKey)
-      c.skipped.set(c.iteration, s.messageKey)
-      while (c.skipped.size > MAX_SENDER_KEY_SKIPPED) c.skipped.delete(c.skipped.keys().next().value as number)
-      c.chainKey = s.chainKey
-      c.iteration += 1
+    if (body.iteration - iteration > MAX_SENDER_KEY_FORWARD_JUMP) throw new TooFarForwardError()
+    if (iteration < body.iteration) {
+      const more = new Map(skipped)
+      while (iteration < body.iteration) {
+        const s = step(p, chainKey)
+        more.set(iteration, s.messageKey)
+        while (more.size > MAX_SENDER_KEY_SKIPPED) more.delete(more.keys().next().value as number)
+        chainKey = s.chainKey
+        iteration += 1
+      }
+      skipped = more
     }
-    const s = step(p, c.chainKey)
-    c.chainKey = s.chainKey
-    c.iteration += 1
+    const s = step(p, chainKey)
+    chainKey = s.chainKey
+    iteration += 1
     messageKey = s.messageKey
   }
   const plaintext = aead(p, messageKey, (key, iv) => p.aesGcmDecrypt(key, iv, body.ciphertext, ad))
-  return { record: SenderKeyRecord[OF](record.groupId, chains), plaintext }
+  const next = chains.slice()
+  next[index] = { chainId: c.chainId, iteration, chainKey, signingPublic: c.signingPublic, signingPrivate: c.signingPrivate, skipped }
+  return { record: SenderKeyRecord[OF](record.groupId, next), plaintext }
 }

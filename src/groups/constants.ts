@@ -78,11 +78,14 @@ export const MAX_GROUP_MENTIONS = 64
 export const MAX_CAUSAL_HISTORY = 8
 /** Plaintexts are padded to a multiple of this, as 1:1 content (Signal uses 160): ciphertext lengths reveal a bucket, not the text. */
 export const GROUP_PADDING_BLOCK = 160
+/** Largest attachment descriptor with a group text: the 1:1 content's bound (a file's address, key, hashes, name and a small thumbnail). */
+export const MAX_GROUP_ATTACHMENT_BYTES = 24 * 1024
 /**
- * Largest padded plaintext: the longest text in UTF-8 (at most 3 bytes per UTF-16 code unit) plus 4 KiB for the
- * rest (id, times, history, state hash, quote and 64 mentions take under 2 KiB). The same bound as 1:1 content.
+ * Largest padded plaintext: the longest text in UTF-8 (at most 3 bytes per UTF-16 code unit), the largest attachment
+ * descriptor, plus 4 KiB for the rest (id, times, history, state hash, quote and 64 mentions take under 2 KiB). The
+ * same bound as 1:1 content.
  */
-export const MAX_GROUP_CONTENT_BYTES = MAX_GROUP_TEXT_LENGTH * 3 + 4096
+export const MAX_GROUP_CONTENT_BYTES = MAX_GROUP_TEXT_LENGTH * 3 + MAX_GROUP_ATTACHMENT_BYTES + 4096
 /**
  * Largest wire message: 256 KiB, the frame size of the dm and mailbox protocols, so relays hold a group message
  * like a 1:1 one. The largest plaintext sender-key encrypted (about 100 bytes of framing and signature) fits

@@ -5,7 +5,7 @@ import { parseSenderKeyDistribution } from '../crypto/sender-key.js'
 import { E164 } from '../util/phone.js'
 import {
   GROUP_CHANGE_HASH_LENGTH, GROUP_CONTENT_FORMAT, GROUP_ID_LENGTH, GROUP_JOIN_PROOF_LENGTH, GROUP_MESSAGE_ID_LENGTH, GROUP_MESSAGE_REF_LENGTH, GROUP_PADDING_BLOCK,
-  GROUP_STATE_HASH_LENGTH, GROUP_WIRE_FORMAT, MAX_CAUSAL_HISTORY, MAX_E164_LENGTH, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_CONTENT_BYTES, MAX_GROUP_CONTROL_BYTES,
+  GROUP_STATE_HASH_LENGTH, GROUP_WIRE_FORMAT, MAX_CAUSAL_HISTORY, MAX_E164_LENGTH, MAX_GROUP_ATTACHMENT_BYTES, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_CONTENT_BYTES, MAX_GROUP_CONTROL_BYTES,
   MAX_GROUP_CONTROL_CHANGES, MAX_GROUP_DISTRIBUTION_BYTES, MAX_GROUP_MENTIONS, MAX_GROUP_RECEIPT_IDS, MAX_GROUP_TEXT_LENGTH,
   MAX_GROUP_WANT_HASHES, MAX_GROUP_WIRE_BYTES
 } from './constants.js'
@@ -108,6 +108,8 @@ export interface GroupTextContent extends GroupContentHeader {
   quote?: GroupQuote
   /** members named in the text (E.164), each once */
   mentions: string[]
+  /** a file the text is the caption of (the media layer's descriptor, 1..MAX_GROUP_ATTACHMENT_BYTES, opaque here); the text may then be empty */
+  attachment?: Uint8Array
 }
 
 /** A sync message: only its history and Lamport timestamp count; shown to nobody. */
@@ -134,7 +136,9 @@ function checkContent (c: GroupContent): void {
   checkBytes(c.stateHash, GROUP_STATE_HASH_LENGTH, 'a state hash')
   if (c.kind === 'heartbeat') return
   if (c.kind !== 'text') throw new MalformedGroupMessageError('unknown content kind')
-  if (typeof c.text !== 'string' || c.text.length === 0) throw new MalformedGroupMessageError('a text says something')
+  if (c.attachment != null && (!(c.attachment instanceof Uint8Array) || c.attachment.length === 0)) throw new MalformedGroupMessageError('an attachment is bytes')
+  if (c.attachment != null && c.attachment.length > MAX_GROUP_ATTACHMENT_BYTES) throw new GroupMessageLimitError(`an attachment descriptor is at most ${MAX_GROUP_ATTACHMENT_BYTES} bytes`)
+  if (typeof c.text !== 'string' || (c.text.length === 0 && c.attachment == null)) throw new MalformedGroupMessageError('a text says something')
   if (c.text.length > MAX_GROUP_TEXT_LENGTH) throw new GroupMessageLimitError(`a text is at most ${MAX_GROUP_TEXT_LENGTH} UTF-16 code units`)
   if (c.quote != null) {
     checkBytes(c.quote.id, GROUP_MESSAGE_ID_LENGTH, 'a quoted id')
@@ -165,7 +169,8 @@ export function encodeGroupContent (content: NewGroupContent): Uint8Array {
     pb.text = {
       text: c.text,
       ...(c.quote != null ? { quoteId: b(c.quote.id), quoteAuthor: b(c.quote.author) } : {}),
-      mentions: c.mentions.map(e164 => ({ e164 }))
+      mentions: c.mentions.map(e164 => ({ e164 })),
+      ...(c.attachment != null ? { attachment: b(c.attachment) } : {})
     }
   } else {
     pb.heartbeat = {}
@@ -211,7 +216,8 @@ export function decodeGroupContent (bytes: Uint8Array): GroupContent {
       ...header,
       text: t.text,
       ...(t.quoteId != null && t.quoteAuthor != null ? { quote: { id: t.quoteId, author: t.quoteAuthor } } : {}),
-      mentions: t.mentions.map(m => m.e164)
+      mentions: t.mentions.map(m => m.e164),
+      ...(t.attachment != null ? { attachment: t.attachment } : {})
     }
   } else {
     content = { kind: 'heartbeat', ...header }

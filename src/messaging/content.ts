@@ -1,5 +1,5 @@
 /** What a device says inside the end-to-end encryption: texts, receipts, typing, presence, resend requests, profiles, linked-device syncs, group control bytes; encoding with size-bucket padding and input limits. Knows nothing of sessions or transports. */
-import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb } from './pb/content.js'
+import { Content as ContentPb, ReceiptMessage as ReceiptPb, TypingMessage as TypingPb, type DataMessage as DataPb } from './pb/content.js'
 import { MalformedContentError, MessageTooLongError } from './errors.js'
 import { profileProblem } from './profile-limits.js'
 import { fromHex, toHex, MAX_TEXT_BYTES } from '../storage/index.js'
@@ -13,8 +13,13 @@ export const MAX_RECEIPT_IDS = 500
 const MESSAGE_ID_BYTES = 16
 /** Plaintexts are padded to a multiple of this (Signal uses 160), so ciphertext lengths reveal little of the text. */
 export const PADDING_BLOCK = 160
-/** Largest padded plaintext accepted: the longest text in UTF-8 plus room for the rest. */
-const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + 4096
+/**
+ * Largest attachment descriptor (src/media): a file's address, key, hashes, name and type, and a small thumbnail
+ * (at most 16 KiB). The text's longest UTF-8 form and this still fit MAX_CONTENT_BYTES' margin together.
+ */
+export const MAX_ATTACHMENT_DESCRIPTOR_BYTES = 24 * 1024
+/** Largest padded plaintext accepted: the longest text in UTF-8 plus room for the rest (an attachment descriptor included). */
+const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + MAX_ATTACHMENT_DESCRIPTOR_BYTES + 4096
 
 /**
  * Throws MessageTooLongError for a text the message store would refuse (more than MAX_TEXT_BYTES in UTF-8).
@@ -28,7 +33,8 @@ export function assertTextFits (text: string): void {
 
 export type ReceiptType = 'delivered' | 'read'
 
-export interface TextContent { kind: 'text', id: string, text: string, timestamp: number, quoteId?: string }
+/** `attachment`: a file the text is the caption of, as the media layer's descriptor (src/media; opaque here, 1..MAX_ATTACHMENT_DESCRIPTOR_BYTES) */
+export interface TextContent { kind: 'text', id: string, text: string, timestamp: number, quoteId?: string, attachment?: Uint8Array }
 export interface ReceiptContent { kind: 'receipt', type: ReceiptType, ids: string[], timestamp: number }
 export interface TypingContent { kind: 'typing', typing: boolean, timestamp: number }
 /** `answer`: sent back to a contact's announcement, so it is not answered again. */
@@ -43,7 +49,7 @@ export interface ProfileContent { kind: 'profile', name?: string, photo?: Uint8A
 /** the sender's account linked or removed a device: its directory record now has `seq` */
 export interface DevicesContent { kind: 'devices', seq: number }
 /** to our own other devices: a text we sent to `to` (a sent transcript) */
-export interface SentContent { kind: 'sent', to: string, id: string, text: string, timestamp: number, quoteId?: string }
+export interface SentContent { kind: 'sent', to: string, id: string, text: string, timestamp: number, quoteId?: string, attachment?: Uint8Array }
 /** to our own other devices: these messages of the chat with `chat` were read on the sending device */
 export interface ReadSyncContent { kind: 'read-sync', chat: string, ids: string[] }
 /** Account stores whose whole content our other devices take as it is on the sender (last writer wins). */
@@ -117,7 +123,7 @@ export function encodeContent (c: Content): Uint8Array {
   switch (b.kind) {
     case 'text':
       if (b.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError(`text longer than ${MAX_TEXT_LENGTH} characters`)
-      pb.data = { id: unhexId(b.id), text: b.text, timestamp: BigInt(b.timestamp), ...(b.quoteId != null ? { quoteId: unhexId(b.quoteId) } : {}) }
+      pb.data = dataOf(b)
       break
     case 'receipt':
       if (b.ids.length === 0 || b.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError(`a receipt names 1..${MAX_RECEIPT_IDS} messages`)
@@ -145,7 +151,7 @@ export function encodeContent (c: Content): Uint8Array {
     case 'sent':
       if (!E164.test(b.to)) throw new MalformedContentError('a transcript names an E.164 number')
       if (b.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError(`text longer than ${MAX_TEXT_LENGTH} characters`)
-      pb.sent = { to: b.to, data: { id: unhexId(b.id), text: b.text, timestamp: BigInt(b.timestamp), ...(b.quoteId != null ? { quoteId: unhexId(b.quoteId) } : {}) } }
+      pb.sent = { to: b.to, data: dataOf(b) }
       break
     case 'state':
       checkState(b)
@@ -185,7 +191,7 @@ export function decodeContent (bytes: Uint8Array): Content {
   let body: MessageBody
   if (pb.data != null) {
     if (pb.data.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError('text too long')
-    body = { kind: 'text', id: idOf(pb.data.id), text: pb.data.text, timestamp: Number(pb.data.timestamp), ...(pb.data.quoteId != null ? { quoteId: idOf(pb.data.quoteId) } : {}) }
+    body = { kind: 'text', ...fieldsOf(pb.data) }
   } else if (pb.receipt != null) {
     if (pb.receipt.ids.length === 0 || pb.receipt.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError('bad receipt')
     body = { kind: 'receipt', type: pb.receipt.type === ReceiptPb.Type.READ ? 'read' : 'delivered', ids: pb.receipt.ids.map(idOf), timestamp: Number(pb.receipt.timestamp) }
@@ -203,7 +209,7 @@ export function decodeContent (bytes: Uint8Array): Content {
   } else if (pb.sent != null) {
     const d = pb.sent.data
     if (d == null || !E164.test(pb.sent.to) || d.text.length > MAX_TEXT_LENGTH) throw new MalformedContentError('bad transcript')
-    body = { kind: 'sent', to: pb.sent.to, id: idOf(d.id), text: d.text, timestamp: Number(d.timestamp), ...(d.quoteId != null ? { quoteId: idOf(d.quoteId) } : {}) }
+    body = { kind: 'sent', to: pb.sent.to, ...fieldsOf(d) }
   } else if (pb.state != null) {
     const state: StateContent = { kind: 'state', stores: pb.state.stores.map(st => ({ name: st.name as SyncedStore, entries: st.entries.map(e => ({ key: e.key, value: e.value })) })) }
     checkState(state)
@@ -227,6 +233,21 @@ export function decodeContent (bytes: Uint8Array): Content {
     ...(pb.deliveryToken.length > 0 ? { deliveryToken: pb.deliveryToken } : {}),
     ...(pb.senderRecordSeq > 0n && pb.senderRecordSeq <= BigInt(Number.MAX_SAFE_INTEGER) ? { senderRecordSeq: Number(pb.senderRecordSeq) } : {})
   }
+}
+
+/** A text's wire fields (its attachment checked for size only: the descriptor is the media layer's to read). */
+function dataOf (b: { id: string, text: string, timestamp: number, quoteId?: string, attachment?: Uint8Array }): DataPb {
+  if (b.attachment != null) checkAttachment(b.attachment)
+  return { id: unhexId(b.id), text: b.text, timestamp: BigInt(b.timestamp), ...(b.quoteId != null ? { quoteId: unhexId(b.quoteId) } : {}), ...(b.attachment != null ? { attachment: Uint8Array.from(b.attachment) } : {}) }
+}
+
+function fieldsOf (d: DataPb): { id: string, text: string, timestamp: number, quoteId?: string, attachment?: Uint8Array } {
+  if (d.attachment != null) checkAttachment(d.attachment)
+  return { id: idOf(d.id), text: d.text, timestamp: Number(d.timestamp), ...(d.quoteId != null ? { quoteId: idOf(d.quoteId) } : {}), ...(d.attachment != null ? { attachment: d.attachment } : {}) }
+}
+
+function checkAttachment (a: Uint8Array): void {
+  if (!(a instanceof Uint8Array) || a.length === 0 || a.length > MAX_ATTACHMENT_DESCRIPTOR_BYTES) throw new MalformedContentError(`an attachment descriptor is 1..${MAX_ATTACHMENT_DESCRIPTOR_BYTES} bytes`)
 }
 
 /** A group control payload is not empty and within MAX_GROUP_CONTROL_BYTES (its content is the group layer's to check). */

@@ -6,6 +6,7 @@ import { CryptoError, DuplicateMessageError, ReplayedMessageError } from '../cry
 import { decodeContent, type Content, type MessageBody } from './content.js'
 import { openEnvelope, type EnvelopeParty } from './envelope.js'
 import { MalformedContentError, NotRegisteredError, UndecryptableEnvelopeError, UnprovenSenderError } from './errors.js'
+import { toString as toBase64 } from 'uint8arrays'
 import type { SenderProof } from './sender-proof.js'
 import type { SeenEnvelopes } from './seen-envelopes.js'
 import type { OwedTexts } from './owed-texts.js'
@@ -122,7 +123,11 @@ export class Inbound {
     if ((body.kind === 'sent' || body.kind === 'read-sync' || body.kind === 'state') && !fromOwnDevice) return { kind: 'dropped', reason: 'sync from another account' }
     startWriting()
     if (body.kind === 'sent') {
-      const stored: StoredMessage = { id: body.id, conversation: body.to, direction: 'out', sender: from, text: body.text, timestamp: body.timestamp, receivedAt: this.init.now(), status: 'sent', ...(body.quoteId != null ? { quoteId: body.quoteId } : {}) }
+      const stored: StoredMessage = {
+        id: body.id, conversation: body.to, direction: 'out', sender: from, text: body.text, timestamp: body.timestamp, receivedAt: this.init.now(), status: 'sent',
+        ...(body.quoteId != null ? { quoteId: body.quoteId } : {}),
+        ...(body.attachment != null ? { attachment: toBase64(body.attachment, 'base64') } : {})
+      }
       const fresh = await this.init.messages.addOutgoing(stored, options)
       return fresh ? { kind: 'new', sender, from, content, stored } : { kind: 'duplicate' }
     }
@@ -146,7 +151,8 @@ export class Inbound {
         timestamp: body.timestamp,
         receivedAt: this.init.now(),
         status: 'delivered',
-        ...(body.quoteId != null ? { quoteId: body.quoteId } : {})
+        ...(body.quoteId != null ? { quoteId: body.quoteId } : {}),
+        ...(body.attachment != null ? { attachment: toBase64(body.attachment, 'base64') } : {})
       }
       const owed = this.init.owed?.prepare(from, body.id, sender)
       const fresh = await this.init.messages.addIncoming(stored, { ...options, ...(owed != null ? { with: [owed] } : {}) })

@@ -2,10 +2,11 @@
 import { SyncGroup, MAX_HISTORY_PAGE, encodeU64, decodeU64, type StoreOptions, type Conversation, type HistoryOptions, type KeyValueStore, type MessageStatus, type MessageStore, type OutboxEntry, type OutboxStore, type StoredMessage } from '../storage/index.js'
 import { addressToString, type DeviceAddress, type SessionManager } from '../session/index.js'
 import type { DialingNode } from '../protocols/request-response.js'
+import type { AbortOptions } from '@libp2p/interface'
 import type { MailboxNode } from '../protocols/mailbox/index.js'
 import { DmServer, type DmComponents } from '../protocols/dm/index.js'
 import type { LookupResult } from '../directory/index.js'
-import { assertTextFits, isDirectConversation, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType, type StateContent, type SyncedStore } from './content.js'
+import { assertTextFits, isDirectConversation, decodeContent, encodeContent, newMessageId, MAX_RECEIPT_IDS, type Content, type MessageBody, type ProfileContent, type ReceiptType, type StateContent, type SyncedStore, type TextContent } from './content.js'
 import type { EnvelopeParty } from './envelope.js'
 import { NotOnParleyError, NotRegisteredError, UnverifiedNumberError } from './errors.js'
 import { Inbound, type InboundInit, type InboundResult } from './inbound.js'
@@ -22,6 +23,7 @@ import { OwedTexts } from './owed-texts.js'
 import { DepositIdentity, type DepositNode } from './deposit-identity.js'
 import { raceSignal } from '../util/abort.js'
 import { knownAddresses, type AddressBookNode } from './relay-addresses.js'
+import { fromString as fromBase64, toString as toBase64 } from 'uint8arrays'
 
 /** A text not acknowledged by a device or relay within this time is marked failed (the mailbox TTL: a relay would drop it by then anyway). */
 export const MESSAGE_TTL_MS = 30 * 24 * 60 * 60_000
@@ -69,6 +71,8 @@ export interface IncomingMessage {
   receivedAt: number
   /** the sender's device */
   sender: DeviceAddress
+  /** the media layer's attachment descriptor (base64), when the text is a file's caption */
+  attachment?: string
 }
 
 /**
@@ -91,7 +95,7 @@ export interface MessengerEvents {
    */
   undecryptable: { reason: string, sender?: DeviceAddress }
   /** a text one of our other devices sent (a sent transcript), now in history as sent */
-  sent: { to: string, id: string, text: string, timestamp: number, sender: DeviceAddress }
+  sent: { to: string, id: string, text: string, timestamp: number, sender: DeviceAddress, attachment?: string }
   /** one of our other devices read these messages of the chat with `phone` (marked read here too) */
   'read-sync': { phone: string, ids: string[] }
   /** another of our devices sent account state (profile, settings, device names, verified marks): it is stored */
@@ -163,6 +167,15 @@ export interface MessengerInit {
 
 /** What an outbox entry of the messenger carries (the outbox store's `kind`). */
 type OutboxKind = 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices' | 'group'
+
+/** The text content that carries a stored outgoing message (again, after a retry, a resend or a repair): its reply and attachment included. */
+function textOf (m: StoredMessage): TextContent {
+  return {
+    kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp,
+    ...(m.quoteId != null ? { quoteId: m.quoteId } : {}),
+    ...(m.attachment != null ? { attachment: fromBase64(m.attachment, 'base64') } : {})
+  }
+}
 
 export class Messenger extends Emitter<MessengerEvents> {
   readonly outbound: Outbound
@@ -300,7 +313,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       fail: async (m, options) => { await this.setStatus(m.conversation, m.id, 'failed', options) },
       entryFor: async (m, options) => {
         const self = await this.init.self(options)
-        return self == null ? undefined : await this.outboxEntry(m.conversation, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, m.timestamp, MESSAGE_TTL_MS, options)
+        return self == null ? undefined : await this.outboxEntry(m.conversation, 'message', m.id, textOf(m), self, m.timestamp, MESSAGE_TTL_MS, options)
       }
     }, options)
   }
@@ -363,7 +376,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     switch (body.kind) {
       case 'sent':
         if (result.stored == null) return
-        this.emit('sent', { to: body.to, id: body.id, text: body.text, timestamp: body.timestamp, sender: result.sender })
+        this.emit('sent', { to: body.to, id: body.id, text: body.text, timestamp: body.timestamp, sender: result.sender, ...(result.stored.attachment != null ? { attachment: result.stored.attachment } : {}) })
         break
       case 'read-sync':
         this.emit('read-sync', { phone: body.chat, ids: body.ids })
@@ -402,7 +415,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     const k = `${m.conversation}/${m.id}`
     if (this.announcedHere.has(k)) return
     this.announcedHere.add(k)
-    this.emit('message', { id: m.id, from: m.conversation, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, sender })
+    this.emit('message', { id: m.id, from: m.conversation, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, sender, ...(m.attachment != null ? { attachment: m.attachment } : {}) })
     this.owed.announced(m.conversation, m.id, sender).catch(err => this.emit('error', err))
     this.queueReceipt(m.conversation, m.id)
   }
@@ -462,13 +475,34 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   /**
+   * The checks send() makes before it stores anything, for a caller that has work to do first (a file to upload):
+   * NotOnParleyError, UnverifiedNumberError, IdentityNotAcceptedError. A directory that cannot answer now is not an
+   * error (delivery looks the number up again), as for send().
+   */
+  async checkRecipient (to: string, options?: AbortOptions): Promise<void> {
+    await this.requireSelf(options)
+    await this.init.accepted?.(to, undefined, options)
+    const known = await this.init.messages.conversation(to, options) != null
+    if (known) {
+      if (this.recipients.knownUntrusted(to)) throw new UnverifiedNumberError()
+      return
+    }
+    try {
+      await this.recipients.resolve(to, { signal: AbortSignal.any([AbortSignal.timeout(SEND_LOOKUP_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])]) })
+    } catch (err) {
+      if (err instanceof NotOnParleyError || err instanceof UnverifiedNumberError) throw err
+      options?.signal?.throwIfAborted()
+    }
+  }
+
+  /**
    * Sends a text to a number (E.164). The message is in history and the outbox before this resolves;
    * delivery goes on in the background ('status' events: sent, delivered, read, or failed).
    * NotOnParleyError when the directory says the number is not registered, UnverifiedNumberError when its
    * record has no attestation from a verifier we trust, IdentityNotAcceptedError when the user verified the
    * contact and its key changed since (nothing is stored then).
    */
-  async send (to: string, text: string, options?: StoreOptions & { quoteId?: string }): Promise<StoredMessage> {
+  async send (to: string, text: string, options?: StoreOptions & { quoteId?: string, attachment?: Uint8Array, id?: string }): Promise<StoredMessage> {
     assertTextFits(text)
     const self = await this.requireSelf(options)
     await this.init.accepted?.(to, undefined, options)
@@ -501,12 +535,17 @@ export class Messenger extends Emitter<MessengerEvents> {
       // a contact without our current profile gets it first (created earlier, so delivered before the text)
       await this.queueProfile(to, self, grouped)
       const createdAt = this.stamp()
-      const id = newMessageId(this.init.random)
-      const message: StoredMessage = { id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending', ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }
-      const entry = await this.outboxEntry(to, 'message', id, { kind: 'text', id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
+      const id = options?.id ?? newMessageId(this.init.random)
+      const message: StoredMessage = {
+        id, conversation: to, direction: 'out', sender: self.phone, text, timestamp: createdAt, receivedAt: createdAt, status: 'pending',
+        ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}),
+        ...(options?.attachment != null ? { attachment: toBase64(options.attachment, 'base64') } : {})
+      }
+      const body = textOf(message)
+      const entry = await this.outboxEntry(to, 'message', id, body, self, createdAt, MESSAGE_TTL_MS, grouped)
       // our other devices get a transcript in the same write: the text shows there as sent, whatever happens here
       const transcript = (await this.init.linkedDevices?.(grouped))?.others === true
-        ? await this.outboxEntry(self.phone, 'sync', newMessageId(this.init.random), { kind: 'sent', to, id, text, timestamp: createdAt, ...(options?.quoteId != null ? { quoteId: options.quoteId } : {}) }, self, createdAt, MESSAGE_TTL_MS, grouped)
+        ? await this.outboxEntry(self.phone, 'sync', newMessageId(this.init.random), { ...body, kind: 'sent', to }, self, createdAt, MESSAGE_TTL_MS, grouped)
         : undefined
       await this.init.messages.addOutgoing(message, { ...grouped, with: [this.init.outbox.prepareInsert(entry), ...(transcript != null ? [this.init.outbox.prepareInsert(transcript)] : [])] })
       await group.flush(options)
@@ -527,7 +566,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     const self = await this.requireSelf(options)
     const m = await this.init.messages.get(to, id, options)
     if (m == null || m.direction !== 'out' || m.status !== 'failed') return false
-    const entry = await this.outboxEntry(to, 'message', id, { kind: 'text', id, text: m.text, timestamp: m.timestamp }, self, this.stamp(), MESSAGE_TTL_MS, options)
+    const entry = await this.outboxEntry(to, 'message', id, textOf(m), self, this.stamp(), MESSAGE_TTL_MS, options)
     const group = new SyncGroup()
     const updated = await this.init.messages.updateStatus(to, id, 'pending', { ...options, syncGroup: group, with: [this.init.outbox.prepareInsert(entry)] })
     await group.flush(options)
@@ -705,7 +744,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       await this.queueProfile(to, self, { ...options, syncGroup: group })
     }
     for (const m of again) {
-      await this.enqueue(to, 'message', m.id, { kind: 'text', id: m.id, text: m.text, timestamp: m.timestamp }, self, this.stamp(), MESSAGE_TTL_MS, { ...options, syncGroup: group })
+      await this.enqueue(to, 'message', m.id, textOf(m), self, this.stamp(), MESSAGE_TTL_MS, { ...options, syncGroup: group })
     }
     await group.flush(options)
     this.outbound.wake()

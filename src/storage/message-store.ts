@@ -26,7 +26,16 @@ export interface StoredMessage {
   quoteId?: string
   /** numbers (E.164) the message mentions (group chats) */
   mentions?: string[]
+  /**
+   * A file the text is the caption of: the media layer's attachment descriptor (src/media) in base64 (unpadded), opaque here. It
+   * holds the file's key: the facade gives apps a view without it.
+   */
+  attachment?: string
 }
+
+/** Longest stored attachment descriptor: base64 of 24 KiB (the content's MAX_ATTACHMENT_DESCRIPTOR_BYTES). */
+export const MAX_STORED_ATTACHMENT_CHARS = 32 * 1024
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
 /** Most mentions kept with one message (a group message names at most 64). */
 export const MAX_STORED_MENTIONS = 64
@@ -150,6 +159,9 @@ export function assertMessage (m: StoredMessage, direction: MessageDirection): v
   assertStatus(m.status)
   if (direction === 'in' && m.status !== 'delivered' && m.status !== 'read') throw new InvalidRecordError("an incoming message's status is 'delivered' or 'read'")
   if (m.quoteId != null) assertMessageId(m.quoteId)
+  if (m.attachment != null && (typeof m.attachment !== 'string' || m.attachment.length === 0 || m.attachment.length > MAX_STORED_ATTACHMENT_CHARS || !BASE64.test(m.attachment))) {
+    throw new InvalidRecordError(`an attachment is base64 of at most ${MAX_STORED_ATTACHMENT_CHARS} characters`)
+  }
   if (m.mentions != null && (!Array.isArray(m.mentions) || m.mentions.length > MAX_STORED_MENTIONS || m.mentions.some(x => typeof x !== 'string' || !/^\+[1-9][0-9]{6,14}$/.test(x)))) {
     throw new InvalidRecordError(`mentions are at most ${MAX_STORED_MENTIONS} E.164 numbers`)
   }

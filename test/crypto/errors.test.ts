@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   CryptoError, DecryptionError, DuplicateMessageError, InvalidKeyError, InvalidMessageError, InvalidSignatureError,
   MissingPreKeyError, MissingPrivateKeyError, NoSenderKeyError, ReplayedMessageError, SessionMismatchError,
-  TooFarForwardError, UnsupportedParameterError
+  TooFarForwardError, UnsupportedParameterError, BlobChunkError
 } from '../../src/crypto/errors.js'
 
 const classes: Array<[typeof CryptoError, string, string]> = [
@@ -19,7 +19,8 @@ const classes: Array<[typeof CryptoError, string, string]> = [
   [SessionMismatchError, 'SessionMismatchError', 'Message does not belong to this session'],
   [NoSenderKeyError, 'NoSenderKeyError', 'No sender key for this chain'],
   [MissingPrivateKeyError, 'MissingPrivateKeyError', 'Private key not available'],
-  [UnsupportedParameterError, 'UnsupportedParameterError', 'Unsupported parameter']
+  [UnsupportedParameterError, 'UnsupportedParameterError', 'Unsupported parameter'],
+  [BlobChunkError, 'BlobChunkError', 'Blob chunk failed verification']
 ]
 
 describe('crypto errors', () => {

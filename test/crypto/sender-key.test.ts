@@ -94,6 +94,35 @@ describe('sender keys', () => {
     expect(dec(senderKeyDecrypt(theirs, msgs[MAX_SENDER_KEY_FORWARD_JUMP]).plaintext)).toBe(`${MAX_SENDER_KEY_FORWARD_JUMP}`)
   })
 
+  it('records made from one another share nothing that changes: every earlier record reads and sends as it did', () => {
+    const rng = new SeededRandom('group-share')
+    const deps = { random: rng.random }
+    const own = createSenderKey(groupId, deps)
+    const other = createSenderKey(groupId, deps) // a second chain in the receiver's record, untouched throughout
+    const r0 = processSenderKeyDistribution(processSenderKeyDistribution(undefined, other.distribution), own.distribution)
+    const s0 = own.record
+    const m = [senderKeyEncrypt(s0, enc('m0'))]
+    for (let i = 1; i < 4; i++) m.push(senderKeyEncrypt(m[i - 1].record, enc(`m${i}`)))
+    // the sender's input record is unchanged: encrypting from it again gives the very same message
+    expect(hex(senderKeyEncrypt(s0, enc('m0')).message)).toBe(hex(m[0].message))
+    const r0Bytes = hex(r0.serialize())
+    const r1 = senderKeyDecrypt(r0, m[3].message).record // skips m0..m2
+    const r1Bytes = hex(r1.serialize())
+    const r2 = senderKeyDecrypt(r1, m[1].message).record // takes a skipped key
+    const r3 = senderKeyDecrypt(r2, m[0].message).record
+    expect(errorName(() => senderKeyDecrypt(r3, m[1].message))).toBe('DuplicateMessageError')
+    // each earlier record still holds what it held: r1 reads m1 and m0 again, r0 reads everything
+    expect(hex(r0.serialize())).toBe(r0Bytes)
+    expect(hex(r1.serialize())).toBe(r1Bytes)
+    expect(dec(senderKeyDecrypt(r1, m[1].message).plaintext)).toBe('m1')
+    expect(dec(senderKeyDecrypt(r1, m[0].message).plaintext)).toBe('m0')
+    for (let i = 0; i < 4; i++) expect(dec(senderKeyDecrypt(r0, m[i].message).plaintext)).toBe(`m${i}`)
+    expect(errorName(() => senderKeyDecrypt(r1, m[3].message))).toBe('DuplicateMessageError')
+    // the other chain was shared all along and still reads its messages in every record
+    const fromOther = senderKeyEncrypt(other.record, enc('other'))
+    for (const r of [r0, r1, r2, r3]) expect(dec(senderKeyDecrypt(r, fromOther.message).plaintext)).toBe('other')
+  })
+
   it('a late joiner gets the current iteration; a received record cannot send', () => {
     const rng = new SeededRandom('group-join')
     const own = createSenderKey(groupId, { random: rng.random })

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest'
 import { concat, toHex } from '../../src/crypto/bytes.js'
 import { createSenderKey, processSenderKeyDistribution, senderKeyDecrypt, senderKeyEncrypt } from '../../src/crypto/sender-key.js'
 import {
-  GROUP_CONTENT_FORMAT, GROUP_PADDING_BLOCK, GROUP_WIRE_FORMAT, MAX_CAUSAL_HISTORY, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_CONTENT_BYTES,
+  GROUP_CONTENT_FORMAT, GROUP_PADDING_BLOCK, GROUP_WIRE_FORMAT, MAX_CAUSAL_HISTORY, MAX_GROUP_ATTACHMENT_BYTES, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_CONTENT_BYTES,
   MAX_GROUP_CONTROL_BYTES, MAX_GROUP_CONTROL_CHANGES, MAX_GROUP_DISTRIBUTION_BYTES, MAX_GROUP_MENTIONS, MAX_GROUP_RECEIPT_IDS, MAX_GROUP_TEXT_LENGTH,
   MAX_GROUP_WANT_HASHES, MAX_GROUP_WIRE_BYTES, GroupLog, GroupMessageLimitError, stateHash, MalformedGroupMessageError, decodeGroupContent,
   decodeGroupControl, decodeGroupWire, encodeGroupContent, encodeGroupControl, encodeGroupWire, groupChangeBatches,
@@ -119,7 +119,8 @@ describe('the wire message', () => {
       lamport: Number.MAX_SAFE_INTEGER,
       timestamp: Number.MAX_SAFE_INTEGER,
       text: '€'.repeat(MAX_GROUP_TEXT_LENGTH), // 3 UTF-8 bytes per code unit: the most bytes a text can take
-      mentions: Array.from({ length: MAX_GROUP_MENTIONS }, (_, i) => `+44770090${String(i).padStart(4, '0')}99`.slice(0, 16))
+      mentions: Array.from({ length: MAX_GROUP_MENTIONS }, (_, i) => `+44770090${String(i).padStart(4, '0')}99`.slice(0, 16)),
+      attachment: new Uint8Array(MAX_GROUP_ATTACHMENT_BYTES).fill(0xff)
     }
     const plaintext = encodeGroupContent(largest)
     expect(plaintext.length).toBeLessThanOrEqual(MAX_GROUP_CONTENT_BYTES)
@@ -132,6 +133,14 @@ describe('the wire message', () => {
 })
 
 describe('the plaintext', () => {
+  it(`carries an attachment descriptor of 1..${MAX_GROUP_ATTACHMENT_BYTES} bytes, opaque, with a caption or none; a text without one says something`, () => {
+    const file = { ...text, text: '', attachment: Uint8Array.of(9, 8, 7) }
+    expect(decodeGroupContent(encodeGroupContent(file))).toEqual(file)
+    expect(errorName(() => encodeGroupContent({ ...text, text: '' }))).toBe('MalformedGroupMessageError')
+    expect(errorName(() => encodeGroupContent({ ...text, attachment: new Uint8Array(0) }))).toBe('MalformedGroupMessageError')
+    expect(errorName(() => encodeGroupContent({ ...text, attachment: new Uint8Array(MAX_GROUP_ATTACHMENT_BYTES + 1) }))).toBe('GroupMessageLimitError')
+  })
+
   it('round-trips a text with every field, padded to a multiple of 160 with the 0x80 marker', () => {
     const bytes = encodeGroupContent(text)
     expect(bytes.length % GROUP_PADDING_BLOCK).toBe(0)

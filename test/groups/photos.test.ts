@@ -5,7 +5,7 @@ import { encodeGroupControl, decodeGroupControl } from '../../src/groups/message
 import { InvalidGroupPhotoError, GroupNotAdminError } from '../../src/groups/errors.js'
 import { groupPhotoRef, photoMatchesRef, checkGroupPhoto, GROUP_PHOTO_REF_INLINE, GROUP_PHOTO_REF_LENGTH, MAX_GROUP_PHOTO_BYTES } from '../../src/groups/photo.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { PHOTO_GRACE_MS, PHOTO_ASK_RETRY_MS } from '../../src/groups/service/photos.js'
+import { PHOTO_GRACE_MS, PHOTO_ASK_RETRY_MS, MAX_PHOTO_ASKS } from '../../src/groups/service/photos.js'
 import { SyncGroup } from '../../src/storage/index.js'
 
 const ALICE = '+15550100001'
@@ -170,6 +170,22 @@ describe('group photos', () => {
     await w.settle()
     expect(await carol.groups.photo(group)).toEqual(jpeg(5))
     expect(await bob.groups.photo(group)).toEqual(jpeg(5))
+  })
+
+  it('a photo nobody can give is asked for at most MAX_PHOTO_ASKS times per run', async () => {
+    const { w, alice, bob, carol, group } = await trio(7)
+    await alice.groups.editInfo(group, { photo: jpeg(5) })
+    w.mail.splice(0, w.mail.length, ...w.mail.filter(m => !(m.to === carol && decodeGroupControl(m.bytes).kind === 'photo')))
+    await w.settle()
+    await w.setOnline(alice, false)
+    await w.setOnline(bob, false)
+    const asks = (): number => w.mail.filter(m => m.from === CAROL && decodeGroupControl(m.bytes).kind === 'want-photo').length
+    w.clock.advance(PHOTO_GRACE_MS)
+    for (let i = 0; i < MAX_PHOTO_ASKS + 3; i++) {
+      await carol.groups.repair()
+      w.clock.advance(PHOTO_ASK_RETRY_MS)
+    }
+    expect(asks()).toBe(MAX_PHOTO_ASKS)
   })
 
   it('an image other than the one the signed state names is not taken, from a member or anyone', async () => {

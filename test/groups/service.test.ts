@@ -297,6 +297,18 @@ describe('groups over the service', () => {
     expect((await alice.groups.history(group)).find(m => m.id === reply.id)).toMatchObject({ quoteId: first.id, mentions: [CAROL], sender: BOB })
   })
 
+  it('a file\'s attachment descriptor goes with its caption (or none), under the id the media layer chose; members store it', async () => {
+    const { w, alice, bob, group } = await trio(18)
+    const id = 'ab'.repeat(16)
+    const m = await alice.groups.send(group, '', { attachment: Uint8Array.of(1, 2, 3), id })
+    expect(m).toMatchObject({ id, text: '', attachment: 'AQID' })
+    await w.settle()
+    expect(bob.events['group-message']).toEqual([expect.objectContaining({ id, text: '', attachment: 'AQID', from: ALICE })])
+    expect((await bob.groups.history(group))[0]).toMatchObject({ id, attachment: 'AQID', direction: 'in' })
+    await expect(alice.groups.send(group, 'x', { id: 'not an id' })).rejects.toThrow('a message id is 32 lowercase hex characters')
+    await expect(alice.groups.send(group, '')).rejects.toThrow('a text says something')
+  })
+
   it('a new member\'s key that overtakes the change adding it is held, and taken once the change comes', async () => {
     const { w, alice, bob, group } = await trio(14)
     const dave = await w.add('dave', DAVE, ['relay-d'])

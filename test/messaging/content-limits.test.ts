@@ -1,6 +1,6 @@
 // Content decoding is a security boundary: each limit of encodeContent and decodeContent at the bound and one past, each malformed field refused with MalformedContentError and its message, and the optional fields present exactly when they carry something.
 import { describe, it, expect } from 'vitest'
-import { decodeContent, encodeContent, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, PADDING_BLOCK, type Content, type MessageBody } from '../../src/messaging/content.js'
+import { decodeContent, encodeContent, MAX_ATTACHMENT_DESCRIPTOR_BYTES, MAX_RECEIPT_IDS, MAX_TEXT_LENGTH, PADDING_BLOCK, type Content, type MessageBody } from '../../src/messaging/content.js'
 import { MalformedContentError } from '../../src/messaging/errors.js'
 import { Content as ContentPb, ReceiptMessage, TypingMessage } from '../../src/messaging/pb/content.js'
 
@@ -8,8 +8,8 @@ const SENDER = '+15550001111'
 const ID = '0123456789abcdef0123456789abcdef'
 const ID_BYTES = Uint8Array.from(Buffer.from(ID, 'hex'))
 const base = { senderE164: SENDER, attestation: new Uint8Array([1, 2, 3]) }
-/** content.ts's MAX_CONTENT_BYTES (not exported): the longest text in UTF-8 plus room for the rest */
-const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + 4096
+/** content.ts's MAX_CONTENT_BYTES (not exported): the longest text in UTF-8, the largest attachment descriptor, and room for the rest */
+const MAX_CONTENT_BYTES = MAX_TEXT_LENGTH * 3 + MAX_ATTACHMENT_DESCRIPTOR_BYTES + 4096
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => i.toString(16).padStart(32, '0'))
 const idBytes = (n: number): Array<Uint8Array<ArrayBuffer>> => ids(n).map(id => Uint8Array.from(Buffer.from(id, 'hex')))
@@ -82,6 +82,24 @@ describe('content: padding and size', () => {
     const bytes = encodeContent(longest)
     expect(bytes.length).toBeLessThanOrEqual(MAX_CONTENT_BYTES)
     expect(decodeContent(bytes)).toEqual(longest)
+    // and as the caption of the largest attachment descriptor
+    const captioned: Content = { ...longest, body: { kind: 'text', id: ID, text: '€'.repeat(MAX_TEXT_LENGTH), timestamp: 1, attachment: new Uint8Array(MAX_ATTACHMENT_DESCRIPTOR_BYTES).fill(0xff) } }
+    const withFile = encodeContent(captioned)
+    expect(withFile.length).toBeLessThanOrEqual(MAX_CONTENT_BYTES)
+    expect(decodeContent(withFile)).toEqual(captioned)
+  })
+
+  it(`carries an attachment descriptor of 1..${MAX_ATTACHMENT_DESCRIPTOR_BYTES} bytes with a text or a transcript, opaque; refuses an empty or larger one`, () => {
+    const one = new Uint8Array([7])
+    const text: Content = { ...base, body: { kind: 'text', id: ID, text: '', timestamp: 1, attachment: one } }
+    expect(decodeContent(encodeContent(text))).toEqual(text)
+    const sent: Content = { ...base, body: { kind: 'sent', to: SENDER, id: ID, text: 'caption', timestamp: 1, attachment: one } }
+    expect(decodeContent(encodeContent(sent))).toEqual(sent)
+    for (const bad of [new Uint8Array(0), new Uint8Array(MAX_ATTACHMENT_DESCRIPTOR_BYTES + 1)]) {
+      refused(() => encodeContent({ ...base, body: { kind: 'text', id: ID, text: '', timestamp: 1, attachment: bad } }), `an attachment descriptor is 1..${MAX_ATTACHMENT_DESCRIPTOR_BYTES} bytes`)
+      refused(() => decodeContent(raw({ data: { id: ID_BYTES, text: '', timestamp: 1n, attachment: Uint8Array.from(bad) } })), `an attachment descriptor is 1..${MAX_ATTACHMENT_DESCRIPTOR_BYTES} bytes`)
+      refused(() => decodeContent(raw({ sent: { to: SENDER, data: { id: ID_BYTES, text: '', timestamp: 1n, attachment: Uint8Array.from(bad) } } })), `an attachment descriptor is 1..${MAX_ATTACHMENT_DESCRIPTOR_BYTES} bytes`)
+    }
   })
 
   it('refuses content that says nothing or two things', () => {

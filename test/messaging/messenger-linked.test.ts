@@ -63,6 +63,22 @@ describe('linked devices', () => {
     expect(queued(alice, 'sync').map(w => (w.content.body as { quoteId?: string }).quoteId)).toEqual([quoteId, undefined])
   })
 
+  it('a file\'s attachment descriptor goes with its caption to the contact and in the transcript; both store it', async () => {
+    pair = await linkedPair(133)
+    const { alice, alice2, bob } = pair
+    const attachment = Uint8Array.from([1, 2, 3, 250])
+    const sent = await alice.m.send(BOB, 'the photo', { attachment })
+    expect(sent.attachment).toBe('AQID+g')
+    expect(queued(alice, 'message').map(w => w.content.body)).toEqual([{ kind: 'text', id: sent.id, text: 'the photo', timestamp: sent.timestamp, attachment }])
+    expect(queued(alice, 'sync').map(w => w.content.body)).toEqual([{ kind: 'sent', to: BOB, id: sent.id, text: 'the photo', timestamp: sent.timestamp, attachment }])
+    await pair.settle()
+    expect(bob.events.message.map(m => [m.id, m.text, m.attachment])).toEqual([[sent.id, 'the photo', 'AQID+g']])
+    expect((await bob.m.history(ALICE))[0]).toMatchObject({ id: sent.id, attachment: 'AQID+g' })
+    expect(alice2!.events.sent).toEqual([expect.objectContaining({ id: sent.id, attachment: 'AQID+g' })])
+    expect((await alice2!.m.history(BOB))[0]).toMatchObject({ id: sent.id, direction: 'out', attachment: 'AQID+g' })
+    expect(unexpectedErrors(alice)).toEqual([])
+  })
+
   it('a text whose write fails leaves neither it nor its transcript queued', async () => {
     pair = await linkedPair(132)
     const { alice } = pair

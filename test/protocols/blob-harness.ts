@@ -165,7 +165,7 @@ export async function rawUpload (relay: BlobRelay, device: BlobDeviceInit, uploa
   const peer = me ?? await newPeerId()
   const { client, done } = await relay.connect(peer)
   const p = rawPeer(client)
-  await p.send({ type: ClientFrame.Type.UPLOAD, identityKey: Uint8Array.from(device.identity.publicKey), deviceId: device.deviceId, uploadId: Uint8Array.from(upload.uploadId), totalBytes: BigInt(upload.totalBytes), chunkBytes: upload.chunkBytes })
+  await p.send({ type: ClientFrame.Type.UPLOAD, identityKey: Uint8Array.from(device.identity.publicKey), deviceId: device.deviceId, uploadId: Uint8Array.from(upload.uploadId), totalBytes: upload.totalBytes, chunkBytes: upload.chunkBytes })
   const challenge = await p.next()
   if (challenge?.type !== RelayFrame.Type.CHALLENGE) return { p, client, done, answer: challenge, me: peer }
   const timestamp = Date.now()

@@ -8,6 +8,7 @@ import {
 import { signBlobAuth } from '../../src/protocols/blob/auth.js'
 import { clientChunkParts, relayChunkParts } from '../../src/protocols/blob/chunk-frame.js'
 import { ClientFrame, RelayFrame } from '../../src/protocols/blob/pb/blob.js'
+import { MAX_BLOB_BYTES } from '../../src/protocols/blob/constants.js'
 import { encodeVarint, frameStream } from '../../src/protocols/frames.js'
 import { signGroupMailboxAuth } from '../../src/protocols/group-mailbox/auth.js'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
@@ -50,7 +51,7 @@ describe('blob server: uploads on the wire', () => {
     const fourth = await rawUpload(relay, device(alice), { uploadId, totalBytes: 5000, chunkBytes: 1000 })
     await chunk(fourth.p, 5, new Uint8Array(1))
     expect(status(await fourth.p.next())).toBe('MALFORMED: expected chunk 1, not 5')
-    const big = await rawUpload(relay, device(alice), { uploadId: systemRandom(16), totalBytes: 2 ** 53, chunkBytes: 1000 })
+    const big = await rawUpload(relay, device(alice), { uploadId: systemRandom(16), totalBytes: 2 ** 52, chunkBytes: 1000 })
     expect(status(big.answer)).toMatch(/^TOO_LARGE: blobs are at most/)
     expect(relay.store.stats.committedBytes).toBe(1000)
   })
@@ -63,9 +64,9 @@ describe('blob server: uploads on the wire', () => {
     expect(await streamEnd(big.client)).toBe('reset')
     for (const [bytes, why] of [
       [Uint8Array.from([3, 0xff, 0xff, 0xff]), /^MALFORMED: malformed frame/],
-      [ClientFrame.encode({ type: ClientFrame.Type.CREDIT, credit: 5n }), /^MALFORMED: a stream starts with UPLOAD, DOWNLOAD, TOUCH or DELETE$/],
+      [ClientFrame.encode({ type: ClientFrame.Type.CREDIT, credit: 5 }), /^MALFORMED: a stream starts with UPLOAD, DOWNLOAD, TOUCH or DELETE$/],
       [ClientFrame.encode({ type: ClientFrame.Type.DOWNLOAD, blobId: new Uint8Array(31) }), /^MALFORMED: the blob id must be 32 bytes$/],
-      [ClientFrame.encode({ type: ClientFrame.Type.UPLOAD, identityKey: Uint8Array.from(alice.publicKey), uploadId: new Uint8Array(15), totalBytes: 10n, chunkBytes: 10 }), /^MALFORMED: the upload id must be 16 bytes$/]
+      [ClientFrame.encode({ type: ClientFrame.Type.UPLOAD, identityKey: Uint8Array.from(alice.publicKey), uploadId: new Uint8Array(15), totalBytes: 10, chunkBytes: 10 }), /^MALFORMED: the upload id must be 16 bytes$/]
     ] as const) {
       const { client, done } = await relay.connect(await newPeerId())
       const p = rawPeer(client)
@@ -91,7 +92,7 @@ describe('blob server: uploads on the wire', () => {
       const me = await newPeerId()
       const { client, done } = await relay.connect(me)
       const p = rawPeer(client)
-      await p.send({ type: ClientFrame.Type.UPLOAD, identityKey: Uint8Array.from(alice.publicKey), deviceId: 1, uploadId: Uint8Array.from(systemRandom(16)), totalBytes: 10n, chunkBytes: 10 })
+      await p.send({ type: ClientFrame.Type.UPLOAD, identityKey: Uint8Array.from(alice.publicKey), deviceId: 1, uploadId: Uint8Array.from(systemRandom(16)), totalBytes: 10, chunkBytes: 10 })
       const challenge = await p.next()
       await p.send({ type: ClientFrame.Type.AUTH, timestamp: BigInt(timestamp ?? Date.now()), signature: Uint8Array.from(sign(challenge!.nonce, me.toString())) })
       expect(status(await p.next()), what).toMatch(/^AUTH_FAILED: /)
@@ -145,23 +146,23 @@ describe('blob server: downloads on the wire', () => {
     const { blobId } = await within(uploadBlob(await relay.node(), relay.relayPeerId, { owner: device(alice), uploadId: systemRandom(16), totalBytes: 10_000, chunkBytes: 1000, chunk: blob.source() }))
     const { client, done } = await relay.connect(await newPeerId())
     const p = rawPeer(client)
-    await p.send({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(blobId), fromChunk: 1, credit: 2500n })
-    expect(await p.next()).toMatchObject({ type: RelayFrame.Type.HEADER, totalBytes: 10_000n, chunkBytes: 1000 })
+    await p.send({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(blobId), fromChunk: 1, credit: 2500 })
+    expect(await p.next()).toMatchObject({ type: RelayFrame.Type.HEADER, totalBytes: 10_000, chunkBytes: 1000 })
     expect((await p.next())?.index).toBe(1)
     expect((await p.next())?.index).toBe(2)
     // the relay has read chunk 3 ahead, and waits for credit to send it
     await until(() => reads.includes(3), 'the read ahead')
     await turns()
     expect(p.hasFrame()).toBe(false)
-    await p.send({ type: ClientFrame.Type.CREDIT, credit: 1000n })
-    await p.send({ type: ClientFrame.Type.CREDIT, credit: 5000n })
+    await p.send({ type: ClientFrame.Type.CREDIT, credit: 1000 })
+    await p.send({ type: ClientFrame.Type.CREDIT, credit: 5000 })
     for (const i of [3, 4, 5]) {
       const f = await p.next()
       expect([f?.index, f?.data]).toEqual([i, blob.chunks[i]])
     }
     await turns()
     expect(p.hasFrame()).toBe(false)
-    await p.send({ type: ClientFrame.Type.CREDIT, credit: 100_000n })
+    await p.send({ type: ClientFrame.Type.CREDIT, credit: 100_000 })
     for (const i of [6, 7, 8, 9]) expect((await p.next())?.index).toBe(i)
     expect(await p.next()).toBeNull()
     await within(done)
@@ -173,7 +174,7 @@ describe('blob server: downloads on the wire', () => {
     const { blobId } = await within(uploadBlob(await relay.node(), relay.relayPeerId, { owner: device(alice), uploadId: systemRandom(16), totalBytes: 3000, chunkBytes: 1000, chunk: blob.source() }))
     const a = await relay.connect(await newPeerId())
     const p = rawPeer(a.client)
-    await p.send({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(blobId), credit: 1000n })
+    await p.send({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(blobId), credit: 1000 })
     expect((await p.next())?.type).toBe(RelayFrame.Type.HEADER)
     expect((await p.next())?.index).toBe(0)
     await p.send({ type: ClientFrame.Type.TOUCH, blobId: Uint8Array.from(blobId) })
@@ -181,7 +182,7 @@ describe('blob server: downloads on the wire', () => {
     await within(a.done)
     const b = await relay.connect(await newPeerId())
     const q = rawPeer(b.client)
-    await q.send({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(blobId), fromChunk: 1, toChunk: 4, credit: 1000n })
+    await q.send({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(blobId), fromChunk: 1, toChunk: 4, credit: 1000 })
     expect(status(await q.next())).toBe('MALFORMED: chunks 1..4 are not a range of the blob\'s 3 chunks')
   })
 })
@@ -250,7 +251,7 @@ describe('blob client: a relay that lies', () => {
       next: async () => { const b = await frames.read(); return b == null ? null : ClientFrame.decode(b) }
     }
   }
-  const header = { type: RelayFrame.Type.HEADER, totalBytes: 3000n, chunkBytes: 1000, expiresAt: 1n }
+  const header = { type: RelayFrame.Type.HEADER, totalBytes: 3000, chunkBytes: 1000, expiresAt: 1n }
 
   it('refuses a blob id that is not the chunks\' own, and acks of chunks never sent', async () => {
     const blob = testBlob(3000, 1000)
@@ -275,7 +276,7 @@ describe('blob client: a relay that lies', () => {
   it('refuses chunks of the wrong size, index or kind, and headers that cannot hold the range', async () => {
     const cases: Array<[string, (r: RawRelay) => Promise<void>, RegExp]> = [
       ['a short chunk', async r => { await r.send(header); await r.sendParts(relayChunkParts(0, new Uint8Array(999))) }, /^chunk 0 must be 1000 bytes, not 999$/],
-      ['a long last chunk', async r => { await r.send({ ...header, totalBytes: 2500n }); await r.sendParts(relayChunkParts(0, new Uint8Array(1000))); await r.sendParts(relayChunkParts(1, new Uint8Array(1000))); await r.sendParts(relayChunkParts(2, new Uint8Array(1000))) }, /^chunk 2 must be 500 bytes, not 1000$/],
+      ['a long last chunk', async r => { await r.send({ ...header, totalBytes: 2500 }); await r.sendParts(relayChunkParts(0, new Uint8Array(1000))); await r.sendParts(relayChunkParts(1, new Uint8Array(1000))); await r.sendParts(relayChunkParts(2, new Uint8Array(1000))) }, /^chunk 2 must be 500 bytes, not 1000$/],
       ['a skipped chunk', async r => { await r.send(header); await r.sendParts(relayChunkParts(1, new Uint8Array(1000))) }, /^expected chunk 0, not 1$/],
       ['an end before the last chunk', async r => { await r.send(header); await r.sendParts(relayChunkParts(0, new Uint8Array(1000))); await r.stream.close() }, /^the relay closed the stream before chunk 1$/],
       ['a header frame twice', async r => { await r.send(header); await r.send(header) }, /^expected a CHUNK$/]
@@ -287,7 +288,7 @@ describe('blob client: a relay that lies', () => {
       expect(err, what).toBeInstanceOf(Error)
       expect(err.message, what).toMatch(error)
     }
-    for (const [what, h] of [['no such range', { ...header, totalBytes: 1000n }], ['an impossible blob', { ...header, chunkBytes: 0 }], ['a result OK', { type: RelayFrame.Type.RESULT }]] as const) {
+    for (const [what, h] of [['no such range', { ...header, totalBytes: 1000 }], ['an impossible blob', { ...header, chunkBytes: 0 }], ['a result OK', { type: RelayFrame.Type.RESULT }]] as const) {
       const node = await fakeRelay(async r => { await r.next(); await r.send(h) })
       await expect(within(downloadBlob(node, '/ip4/127.0.0.1/tcp/1', { blobId: new Uint8Array(32), fromChunk: 1 })), what).rejects.toMatchObject({ name: 'ProtocolViolationError' })
     }
@@ -296,12 +297,12 @@ describe('blob client: a relay that lies', () => {
   it('gives credit as the download is consumed, never more than a window ahead', async () => {
     const chunkBytes = 256 * 1024
     const total = Math.ceil(3 * BLOB_DOWNLOAD_WINDOW_BYTES / chunkBytes)
-    const credits: bigint[] = []
+    const credits: number[] = []
     let sent = 0
     const node = await fakeRelay(async r => {
       const first = (await r.next())!
       credits.push(first.credit)
-      await r.send({ type: RelayFrame.Type.HEADER, totalBytes: BigInt(total * chunkBytes), chunkBytes, expiresAt: 1n })
+      await r.send({ type: RelayFrame.Type.HEADER, totalBytes: total * chunkBytes, chunkBytes, expiresAt: 1n })
       let credit = Number(first.credit)
       const data = new Uint8Array(chunkBytes)
       for (let i = 0; i < total; i++) {
@@ -323,7 +324,7 @@ describe('blob client: a relay that lies', () => {
       expect(Number(credits.at(-1)) - consumed).toBeLessThanOrEqual(BLOB_DOWNLOAD_WINDOW_BYTES)
     }
     expect(consumed).toBe(total * chunkBytes)
-    expect(credits[0]).toBe(BigInt(BLOB_DOWNLOAD_WINDOW_BYTES))
+    expect(credits[0]).toBe(BLOB_DOWNLOAD_WINDOW_BYTES)
     // a few credit frames per window, not one per chunk
     expect(credits.length).toBeLessThan(total / 4)
     expect(blobChunkLength(total - 1, total * chunkBytes, chunkBytes)).toBe(chunkBytes)
@@ -334,3 +335,18 @@ describe('blob client: a relay that lies', () => {
 async function collect3 (download: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of download) { /* consumed */ }
 }
+
+describe('blob frames: sizes past 2^31', () => {
+  // protons-runtime 7.1.2 encodes a bigint uint64 in [2^31, 2^32) with a varint length too short: a 2 GiB blob's
+  // declared size and the download credit came back wrong. The fields are JS numbers ([jstype = JS_NUMBER]).
+  it('carry a 2 GiB blob\'s total size and credit exactly', () => {
+    // (the same test runs whether the fields are numbers or bigints)
+    const v = (n: number): never => (typeof ClientFrame.decode(new Uint8Array(0)).totalBytes === 'bigint' ? BigInt(n) : n) as never
+    for (const n of [2 ** 31 - 1, 2 ** 31, MAX_BLOB_BYTES, 2 ** 32 - 1, 2 ** 32 + 5]) {
+      const c = ClientFrame.decode(ClientFrame.encode({ type: ClientFrame.Type.UPLOAD, totalBytes: v(n), credit: v(n) }))
+      expect([Number(c.totalBytes), Number(c.credit)]).toEqual([n, n])
+      const r = RelayFrame.decode(RelayFrame.encode({ type: RelayFrame.Type.READY, totalBytes: v(n) }))
+      expect(Number(r.totalBytes)).toBe(n)
+    }
+  })
+})

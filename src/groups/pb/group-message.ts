@@ -211,6 +211,7 @@ export interface GroupTextPb {
   quoteId?: Uint8Array<ArrayBuffer>
   quoteAuthor?: Uint8Array<ArrayBuffer>
   mentions: GroupMentionPb[]
+  attachment?: Uint8Array<ArrayBuffer>
 }
 
 export namespace GroupTextPb {
@@ -243,6 +244,11 @@ export namespace GroupTextPb {
             w.uint32(34)
             GroupMentionPb.codec().encode(value, w)
           }
+        }
+
+        if (obj.attachment != null) {
+          w.uint32(42)
+          w.bytes(obj.attachment)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -280,6 +286,10 @@ export namespace GroupTextPb {
               obj.mentions.push(GroupMentionPb.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.mentions$
               }))
+              break
+            }
+            case 5: {
+              obj.attachment = reader.bytes()
               break
             }
             default: {
@@ -340,6 +350,13 @@ export namespace GroupTextPb {
 
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.attachment`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -373,6 +390,11 @@ export namespace GroupTextPb {
     index: number
   }
 
+  export interface GroupTextPbAttachmentFieldEvent {
+    field: '$.attachment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<GroupTextPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GroupTextPb.codec())
   }
@@ -381,7 +403,7 @@ export namespace GroupTextPb {
     return decodeMessage(buf, GroupTextPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupTextPb>): Generator<GroupTextPbTextFieldEvent | GroupTextPbQuoteIdFieldEvent | GroupTextPbQuoteAuthorFieldEvent | GroupTextPbMentionsE164FieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupTextPb>): Generator<GroupTextPbTextFieldEvent | GroupTextPbQuoteIdFieldEvent | GroupTextPbQuoteAuthorFieldEvent | GroupTextPbMentionsE164FieldEvent | GroupTextPbAttachmentFieldEvent> {
     return streamMessage(buf, GroupTextPb.codec(), opts)
   }
 }
@@ -719,6 +741,11 @@ export namespace GroupContentPb {
     index: number
   }
 
+  export interface GroupContentPbTextAttachmentFieldEvent {
+    field: '$.text.attachment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<GroupContentPb>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GroupContentPb.codec())
   }
@@ -727,7 +754,7 @@ export namespace GroupContentPb {
     return decodeMessage(buf, GroupContentPb.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupContentPb>): Generator<GroupContentPbFormatFieldEvent | GroupContentPbIdFieldEvent | GroupContentPbTimestampFieldEvent | GroupContentPbLamportFieldEvent | GroupContentPbHistoryFieldEvent | GroupContentPbStateHashFieldEvent | GroupContentPbTextTextFieldEvent | GroupContentPbTextQuoteIdFieldEvent | GroupContentPbTextQuoteAuthorFieldEvent | GroupContentPbTextMentionsE164FieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupContentPb>): Generator<GroupContentPbFormatFieldEvent | GroupContentPbIdFieldEvent | GroupContentPbTimestampFieldEvent | GroupContentPbLamportFieldEvent | GroupContentPbHistoryFieldEvent | GroupContentPbStateHashFieldEvent | GroupContentPbTextTextFieldEvent | GroupContentPbTextQuoteIdFieldEvent | GroupContentPbTextQuoteAuthorFieldEvent | GroupContentPbTextMentionsE164FieldEvent | GroupContentPbTextAttachmentFieldEvent> {
     return streamMessage(buf, GroupContentPb.codec(), opts)
   }
 }

@@ -1,5 +1,6 @@
 /** The SDK's groups (`p.groups`): create and change groups, send and receive group messages (sender keys, gossipsub, the relays' group store), receipts per member; membership changes and sender keys travel over the 1:1 sessions. Knows no libp2p node: the network comes in through the ports. */
 import { toHex, fromHex } from '../../crypto/bytes.js'
+import { toString as toBase64 } from 'uint8arrays'
 import { Emitter } from '../../messaging/emitter.js'
 import type { GroupControlTaken } from '../../messaging/inbound.js'
 import { SyncGroup, type KeyValueStore, type MessageStatus, type MessageStore, type StoredMessage, type StoreOptions, type HistoryOptions, type DeviceAddress } from '../../storage/index.js'
@@ -110,6 +111,8 @@ export interface GroupMessageEvent {
   /** our number is among the mentions */
   mentioned: boolean
   quoteId?: string
+  /** the media layer's attachment descriptor (base64) of a file the text is the caption of */
+  attachment?: string
 }
 
 export interface GroupEvents {
@@ -805,8 +808,13 @@ export class Groups extends Emitter<GroupEvents> {
   // messages
 
   /** Sends a text to the group. In history (pending) before this resolves; 'sent' once a relay holds it. */
-  async send (group: string | Uint8Array, text: string, options: StoreOptions & { quoteId?: string, mentions?: string[] } = {}): Promise<StoredMessage> {
+  /**
+   * Sends a text to the group; `attachment`: the media layer's descriptor of a file the text is the caption of (the
+   * text may then be empty); `id`: the message id to use (32 hex; the media layer picks it before the upload).
+   */
+  async send (group: string | Uint8Array, text: string, options: StoreOptions & { quoteId?: string, mentions?: string[], attachment?: Uint8Array, id?: string } = {}): Promise<StoredMessage> {
     const groupId = parseGroupId(group)
+    if (options.id != null && !/^[0-9a-f]{32}$/.test(options.id)) throw new GroupError('a message id is 32 lowercase hex characters')
     const { self, memberships } = await this.me(options)
     const state = await memberships.state(groupId, options)
     if (state == null) throw new UnknownGroupError()
@@ -818,16 +826,18 @@ export class Groups extends Emitter<GroupEvents> {
       if (await this.keys.beforeSend(groupId, options)) await this.distributeKey(groupId, state, self, options)
       const history = await this.history_(groupId, options)
       const { lamport, history: refs } = history.nextOutgoing()
-      const id = this.init.random(MESSAGE_ID_BYTES)
+      const id = options.id != null ? fromHex(options.id) : this.init.random(MESSAGE_ID_BYTES)
       const timestamp = this.init.now()
       const quote = options.quoteId != null ? await this.quoteOf(groupId, options.quoteId, self, options) : undefined
       const mentions = [...new Set((options.mentions ?? []).map(p => this.e164(p)))]
-      const plaintext = encodeGroupContent({ kind: 'text', id, timestamp, lamport, history: refs, stateHash: stateHash(state), text, ...(quote != null ? { quote } : {}), mentions })
+      const attachment = options.attachment
+      const plaintext = encodeGroupContent({ kind: 'text', id, timestamp, lamport, history: refs, stateHash: stateHash(state), text, ...(quote != null ? { quote } : {}), mentions, ...(attachment != null ? { attachment } : {}) })
       const wire = encodeGroupWire(await this.keys.encrypt(groupId, plaintext, options))
       const ref = groupMessageRef(wire)
       const message: StoredMessage = {
         id: toHex(id), conversation: groupConversation(groupId), direction: 'out', sender: self.phone, text, timestamp, receivedAt: timestamp, status: 'pending',
-        ...(quote != null ? { quoteId: toHex(quote.id) } : {}), ...(mentions.length > 0 ? { mentions } : {})
+        ...(quote != null ? { quoteId: toHex(quote.id) } : {}), ...(mentions.length > 0 ? { mentions } : {}),
+        ...(attachment != null ? { attachment: toBase64(attachment, 'base64') } : {})
       }
       const sync = new SyncGroup()
       const grouped = { ...options, syncGroup: sync }
@@ -940,13 +950,17 @@ export class Groups extends Emitter<GroupEvents> {
         const shownAt = Math.min(content.lamport, receivedAt)
         const base = {
           id, conversation: groupConversation(groupId), text: content.text, timestamp: shownAt, receivedAt,
-          ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}), ...(content.mentions.length > 0 ? { mentions: content.mentions } : {})
+          ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}), ...(content.mentions.length > 0 ? { mentions: content.mentions } : {}),
+          ...(content.attachment != null ? { attachment: toBase64(content.attachment, 'base64') } : {})
         }
         if (mine) {
           // sent by another device of ours
           await this.init.messages.addOutgoing({ ...base, direction: 'out', sender: self.phone, status: 'sent' }, grouped)
         } else if (await this.init.messages.addIncoming({ ...base, direction: 'in', sender: author.e164, status: 'delivered' }, grouped)) {
-          event = { group: toHex(groupId), id, from: author.e164, text: content.text, timestamp: shownAt, receivedAt, mentions: content.mentions, mentioned: content.mentions.includes(self.phone), ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}) }
+          event = {
+            group: toHex(groupId), id, from: author.e164, text: content.text, timestamp: shownAt, receivedAt, mentions: content.mentions, mentioned: content.mentions.includes(self.phone),
+            ...(content.quote != null ? { quoteId: toHex(content.quote.id) } : {}), ...(base.attachment != null ? { attachment: base.attachment } : {})
+          }
         }
       }
       await this.init.store.markSeen(groupId, ref, this.init.now(), grouped)

@@ -8,6 +8,7 @@ export interface DataMessage {
   text: string
   timestamp: bigint
   quoteId?: Uint8Array<ArrayBuffer>
+  attachment?: Uint8Array<ArrayBuffer>
 }
 
 export namespace DataMessage {
@@ -40,6 +41,11 @@ export namespace DataMessage {
           w.bytes(obj.quoteId)
         }
 
+        if (obj.attachment != null) {
+          w.uint32(42)
+          w.bytes(obj.attachment)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -70,6 +76,10 @@ export namespace DataMessage {
             }
             case 4: {
               obj.quoteId = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.attachment = reader.bytes()
               break
             }
             default: {
@@ -115,6 +125,13 @@ export namespace DataMessage {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.attachment`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -147,6 +164,11 @@ export namespace DataMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface DataMessageAttachmentFieldEvent {
+    field: '$.attachment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<DataMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DataMessage.codec())
   }
@@ -155,7 +177,7 @@ export namespace DataMessage {
     return decodeMessage(buf, DataMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataMessage>): Generator<DataMessageIdFieldEvent | DataMessageTextFieldEvent | DataMessageTimestampFieldEvent | DataMessageQuoteIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataMessage>): Generator<DataMessageIdFieldEvent | DataMessageTextFieldEvent | DataMessageTimestampFieldEvent | DataMessageQuoteIdFieldEvent | DataMessageAttachmentFieldEvent> {
     return streamMessage(buf, DataMessage.codec(), opts)
   }
 }
@@ -1021,6 +1043,11 @@ export namespace SentTranscript {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SentTranscriptDataAttachmentFieldEvent {
+    field: '$.data.attachment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SentTranscript>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SentTranscript.codec())
   }
@@ -1029,7 +1056,7 @@ export namespace SentTranscript {
     return decodeMessage(buf, SentTranscript.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SentTranscript>): Generator<SentTranscriptToFieldEvent | SentTranscriptDataIdFieldEvent | SentTranscriptDataTextFieldEvent | SentTranscriptDataTimestampFieldEvent | SentTranscriptDataQuoteIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SentTranscript>): Generator<SentTranscriptToFieldEvent | SentTranscriptDataIdFieldEvent | SentTranscriptDataTextFieldEvent | SentTranscriptDataTimestampFieldEvent | SentTranscriptDataQuoteIdFieldEvent | SentTranscriptDataAttachmentFieldEvent> {
     return streamMessage(buf, SentTranscript.codec(), opts)
   }
 }
@@ -1924,6 +1951,11 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentDataAttachmentFieldEvent {
+    field: '$.data.attachment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentReceiptTypeFieldEvent {
     field: '$.receipt.type'
     value: ReceiptMessage.Type
@@ -2030,6 +2062,11 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentSentDataAttachmentFieldEvent {
+    field: '$.sent.data.attachment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentReadSyncChatFieldEvent {
     field: '$.readSync.chat'
     value: string
@@ -2072,7 +2109,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent | ContentStateStoresNameFieldEvent | ContentStateStoresEntriesKeyFieldEvent | ContentStateStoresEntriesValueFieldEvent | ContentGroupFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentDataAttachmentFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentSentDataAttachmentFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent | ContentStateStoresNameFieldEvent | ContentStateStoresEntriesKeyFieldEvent | ContentStateStoresEntriesValueFieldEvent | ContentGroupFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -163,7 +163,7 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
     const opened = await openStream(node, relay, signal)
     stream = opened.stream
     const frames = frameStream(stream, { maxFrameBytes: MAX_BLOB_FRAME_BYTES })
-    await authenticate(node, opened.connection, frames, { type: ClientFrame.Type.UPLOAD, uploadId: Uint8Array.from(init.uploadId), totalBytes: BigInt(totalBytes), chunkBytes }, init.owner, signal)
+    await authenticate(node, opened.connection, frames, { type: ClientFrame.Type.UPLOAD, uploadId: Uint8Array.from(init.uploadId), totalBytes, chunkBytes }, init.owner, signal)
     const answer = await nextFrame(frames, signal, 'before the upload began')
     progress.reset()
     let receipt: BlobReceipt
@@ -280,7 +280,7 @@ class ChunkDownload implements BlobDownload {
         // credit in half-windows: a handful of small frames per window, never a round trip per chunk
         if (this.granted - this.consumed <= BLOB_DOWNLOAD_WINDOW_BYTES / 2 && this.next < this.toChunk) {
           this.granted = this.consumed + BLOB_DOWNLOAD_WINDOW_BYTES
-          await withTimeout(this.timeout, this.signal, async signal => { await this.frames.write(ClientFrame.encode({ type: ClientFrame.Type.CREDIT, credit: BigInt(this.granted) }), { signal }) })
+          await withTimeout(this.timeout, this.signal, async signal => { await this.frames.write(ClientFrame.encode({ type: ClientFrame.Type.CREDIT, credit: this.granted }), { signal }) })
         }
       }
     } catch (err) {
@@ -345,7 +345,7 @@ export async function downloadBlob (node: BlobNode, relay: RelayTarget, init: Do
       stream = (await openStream(node, relay, signal)).stream
       // the relay sends no more than the credit, so this buffer never overflows
       const frames = frameStream(stream, { maxFrameBytes: MAX_BLOB_FRAME_BYTES, maxBufferBytes: BLOB_DOWNLOAD_WINDOW_BYTES + 2 * MAX_BLOB_FRAME_BYTES })
-      await frames.write(ClientFrame.encode({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(init.blobId), fromChunk: from, toChunk: init.toChunk, credit: BigInt(BLOB_DOWNLOAD_WINDOW_BYTES) }), { signal })
+      await frames.write(ClientFrame.encode({ type: ClientFrame.Type.DOWNLOAD, blobId: Uint8Array.from(init.blobId), fromChunk: from, toChunk: init.toChunk, credit: BLOB_DOWNLOAD_WINDOW_BYTES }), { signal })
       const header = await nextFrame(frames, signal, 'before the blob\'s header')
       if (header.type === RelayFrame.Type.RESULT) throw header.status === RelayFrame.Status.OK ? new ProtocolViolationError('expected a HEADER') : frameError(header)
       if (header.type !== RelayFrame.Type.HEADER) throw new ProtocolViolationError('expected a HEADER')

@@ -185,7 +185,7 @@ export class BlobServer extends ProtocolService {
   /** UPLOAD → CHALLENGE → AUTH → READY, chunks (COMMITTED as they are synced) → RESULT with the blob id. */
   private async upload (first: ClientFrame, frames: FrameStream, connection: Connection): Promise<void> {
     checkSize('the upload id', first.uploadId, BLOB_UPLOAD_ID_BYTES)
-    const totalBytes = toNumber(first.totalBytes)
+    const totalBytes = first.totalBytes
     checkBlobShape(totalBytes, first.chunkBytes)
     const owner = await this.authenticate(first, frames, connection)
     const start = await this.backendCall('upload', async signal => await this.backend.beginUpload({ owner, uploadId: first.uploadId, totalBytes, chunkBytes: first.chunkBytes }, { signal }))
@@ -264,8 +264,8 @@ export class BlobServer extends ProtocolService {
       const from = first.fromChunk
       const to = first.toChunk ?? total
       if (from >= total || to > total || to <= from) throw new MalformedBlobFrameError(`chunks ${from}..${to} are not a range of the blob's ${total} chunks`)
-      await this.write(frames, { type: RelayFrame.Type.HEADER, totalBytes: BigInt(reader.totalBytes), chunkBytes: reader.chunkBytes, expiresAt: BigInt(reader.expiresAt) })
-      let credit = toNumber(first.credit)
+      await this.write(frames, { type: RelayFrame.Type.HEADER, totalBytes: reader.totalBytes, chunkBytes: reader.chunkBytes, expiresAt: BigInt(reader.expiresAt) })
+      let credit = first.credit
       let sent = 0
       for (let i = from; i < to; i++) {
         const length = blobChunkLength(i, reader.totalBytes, reader.chunkBytes)
@@ -278,7 +278,7 @@ export class BlobServer extends ProtocolService {
           }
           const frame = decodeClientFrame(bytes)
           if (frame.type !== ClientFrame.Type.CREDIT) throw new MalformedBlobFrameError('a download takes only CREDIT frames')
-          credit = Math.max(credit, toNumber(frame.credit))
+          credit = Math.max(credit, frame.credit)
         }
         const data = await (ahead ?? read(i))
         ahead = i + 1 < to ? read(i + 1) : undefined

@@ -1,6 +1,6 @@
 // Shared suite for MessageStore implementations: dedup, history order and paging, status rules, unread counts, conversation list.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { canChangeStatus, MAX_STORED_MENTIONS, MAX_TEXT_BYTES } from '../../../src/storage/index.js'
+import { canChangeStatus, MAX_STORED_ATTACHMENT_CHARS, MAX_STORED_MENTIONS, MAX_TEXT_BYTES } from '../../../src/storage/index.js'
 import type { MessageStatus, MessageStore, StoredMessage } from '../../../src/storage/index.js'
 import type { SuiteOptions } from './harness.js'
 import type { StoreFactory, StoreHandle } from '../../helpers/storage.js'
@@ -48,6 +48,20 @@ export function describeMessageStore (name: string, factory: StoreFactory<Messag
       await expect(store.addIncoming({ ...incoming(6, ALICE, 600), mentions: ['alice'] })).rejects.toHaveProperty('name', 'InvalidRecordError')
       await expect(store.addIncoming({ ...incoming(7, ALICE, 700), mentions: Array.from({ length: MAX_STORED_MENTIONS + 1 }, () => BOB) })).rejects.toHaveProperty('name', 'InvalidRecordError')
       expect(await store.get(ALICE, mid(5))).toBeUndefined()
+    })
+
+    it('keeps an attachment descriptor (base64, opaque) through status changes; refuses one that is not base64 or too long', async () => {
+      const file = { ...incoming(8, ALICE, 800), text: 'a caption', attachment: 'AAEC/w==' }
+      expect(await store.addIncoming(file)).toBe(true)
+      await store.markRead(ALICE)
+      expect(await store.get(ALICE, mid(8))).toEqual({ ...file, status: 'read' })
+      const longest = { ...outgoing(9, ALICE, 900), attachment: 'A'.repeat(MAX_STORED_ATTACHMENT_CHARS) }
+      await store.addOutgoing(longest)
+      expect(await store.updateStatus(ALICE, mid(9), 'sent')).toEqual({ ...longest, status: 'sent' })
+      for (const [i, attachment] of [[10, 'not base64!'], [11, ''], [12, 'A'.repeat(MAX_STORED_ATTACHMENT_CHARS + 1)], [13, 42]] as const) {
+        await expect(store.addIncoming({ ...incoming(i, ALICE, 1000 + i), attachment } as unknown as StoredMessage)).rejects.toHaveProperty('name', 'InvalidRecordError')
+        expect(await store.get(ALICE, mid(i))).toBeUndefined()
+      }
     })
 
     it('lets only one of concurrent deliveries of the same message in', async () => {

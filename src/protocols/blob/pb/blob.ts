@@ -10,14 +10,14 @@ export interface ClientFrame {
   identityKey: Uint8Array<ArrayBuffer>
   deviceId: number
   uploadId: Uint8Array<ArrayBuffer>
-  totalBytes: bigint
+  totalBytes: number
   chunkBytes: number
   timestamp: bigint
   signature: Uint8Array<ArrayBuffer>
   blobId: Uint8Array<ArrayBuffer>
   fromChunk: number
   toChunk?: number
-  credit: bigint
+  credit: number
 }
 
 export namespace ClientFrame {
@@ -86,9 +86,9 @@ export namespace ClientFrame {
           w.bytes(obj.uploadId)
         }
 
-        if ((obj.totalBytes != null && obj.totalBytes !== 0n)) {
+        if ((obj.totalBytes != null && obj.totalBytes !== 0)) {
           w.uint32(56)
-          w.uint64(obj.totalBytes)
+          w.uint64Number(obj.totalBytes)
         }
 
         if ((obj.chunkBytes != null && obj.chunkBytes !== 0)) {
@@ -121,9 +121,9 @@ export namespace ClientFrame {
           w.uint32(obj.toChunk)
         }
 
-        if ((obj.credit != null && obj.credit !== 0n)) {
+        if ((obj.credit != null && obj.credit !== 0)) {
           w.uint32(112)
-          w.uint64(obj.credit)
+          w.uint64Number(obj.credit)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -137,13 +137,13 @@ export namespace ClientFrame {
           identityKey: uint8ArrayAlloc(0),
           deviceId: 0,
           uploadId: uint8ArrayAlloc(0),
-          totalBytes: 0n,
+          totalBytes: 0,
           chunkBytes: 0,
           timestamp: 0n,
           signature: uint8ArrayAlloc(0),
           blobId: uint8ArrayAlloc(0),
           fromChunk: 0,
-          credit: 0n
+          credit: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -177,7 +177,7 @@ export namespace ClientFrame {
               break
             }
             case 7: {
-              obj.totalBytes = reader.uint64()
+              obj.totalBytes = reader.uint64Number()
               break
             }
             case 8: {
@@ -205,7 +205,7 @@ export namespace ClientFrame {
               break
             }
             case 14: {
-              obj.credit = reader.uint64()
+              obj.credit = reader.uint64Number()
               break
             }
             default: {
@@ -268,7 +268,7 @@ export namespace ClientFrame {
             case 7: {
               yield {
                 field: `${prefix}.totalBytes`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -317,7 +317,7 @@ export namespace ClientFrame {
             case 14: {
               yield {
                 field: `${prefix}.credit`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -365,7 +365,7 @@ export namespace ClientFrame {
 
   export interface ClientFrameTotalBytesFieldEvent {
     field: '$.totalBytes'
-    value: bigint
+    value: number
   }
 
   export interface ClientFrameChunkBytesFieldEvent {
@@ -400,7 +400,7 @@ export namespace ClientFrame {
 
   export interface ClientFrameCreditFieldEvent {
     field: '$.credit'
-    value: bigint
+    value: number
   }
 
   export function encode (obj: Partial<ClientFrame>): Uint8Array<ArrayBuffer> {
@@ -428,7 +428,7 @@ export interface RelayFrame {
   committedChunks: number
   blobId: Uint8Array<ArrayBuffer>
   expiresAt: bigint
-  totalBytes: bigint
+  totalBytes: number
   chunkBytes: number
 }
 
@@ -551,9 +551,9 @@ export namespace RelayFrame {
           w.uint64(obj.expiresAt)
         }
 
-        if ((obj.totalBytes != null && obj.totalBytes !== 0n)) {
+        if ((obj.totalBytes != null && obj.totalBytes !== 0)) {
           w.uint32(96)
-          w.uint64(obj.totalBytes)
+          w.uint64Number(obj.totalBytes)
         }
 
         if ((obj.chunkBytes != null && obj.chunkBytes !== 0)) {
@@ -577,7 +577,7 @@ export namespace RelayFrame {
           committedChunks: 0,
           blobId: uint8ArrayAlloc(0),
           expiresAt: 0n,
-          totalBytes: 0n,
+          totalBytes: 0,
           chunkBytes: 0
         }
 
@@ -632,7 +632,7 @@ export namespace RelayFrame {
               break
             }
             case 12: {
-              obj.totalBytes = reader.uint64()
+              obj.totalBytes = reader.uint64Number()
               break
             }
             case 13: {
@@ -734,7 +734,7 @@ export namespace RelayFrame {
             case 12: {
               yield {
                 field: `${prefix}.totalBytes`,
-                value: reader.uint64()
+                value: reader.uint64Number()
               }
               break
             }
@@ -814,7 +814,7 @@ export namespace RelayFrame {
 
   export interface RelayFrameTotalBytesFieldEvent {
     field: '$.totalBytes'
-    value: bigint
+    value: number
   }
 
   export interface RelayFrameChunkBytesFieldEvent {
