@@ -142,7 +142,7 @@ class StoreUpload implements BlobUpload {
   /** chunks accepted and not yet written, in order (the first is chunk `written`) */
   private queue: Uint8Array[] = []
   private queuedBytes = 0
-  /** SHA-256 of each chunk accepted but not yet committed, in order */
+  /** SHA-256 of each chunk written but not yet committed, in order */
   private readonly hashes: Uint8Array[] = []
   /** the writer draining the queue, while it runs */
   private writing: Promise<void> | undefined
@@ -178,7 +178,6 @@ class StoreUpload implements BlobUpload {
     if (index !== this.accepted) throw new MalformedBlobFrameError(`expected chunk ${this.accepted}, not ${index}`)
     const length = blobChunkLength(index, this.meta.totalBytes, this.meta.chunkBytes)
     if (data.length !== length) throw new BlobUploadMismatchError(`chunk ${index} must be ${length} bytes, not ${data.length}`)
-    this.hashes.push(blobChunkHash(data))
     this.queue.push(data)
     this.queuedBytes += length
     this.accepted++
@@ -198,10 +197,14 @@ class StoreUpload implements BlobUpload {
       while (this.queue.length > 0 && this.state === 'open') {
         const batch = this.queue
         this.queue = []
-        await this.file.write(batch, this.written * this.meta.chunkBytes)
+        const writing = this.file.write(batch, this.written * this.meta.chunkBytes)
+        // hashed while the disk writes them (off the path of the stream), recorded in order by the next commit
+        const hashes = batch.map(blobChunkHash)
+        await writing
         // a write that finished after a supersede does not count (the new handle rewrites from its committed count)
         if (this.state !== 'open') break
         this.written += batch.length
+        this.hashes.push(...hashes)
         for (const chunk of batch) this.queuedBytes -= chunk.length
         for (const wake of this.wake.splice(0)) wake()
       }

@@ -151,11 +151,11 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
   const progress = new ProgressTimer(options.timeout ?? BLOB_IDLE_TIMEOUT_MS, options.signal)
   const signal = progress.signal
   const hashes: Uint8Array[] = new Array(total)
+  /** Chunk `index` from the source, checked for its size; `hashes[index]` is the caller's to fill. */
   const chunkAt = async (index: number): Promise<Uint8Array> => {
     const data = await init.chunk(index)
     const length = blobChunkLength(index, totalBytes, chunkBytes)
     if (data.length !== length) throw new BlobUploadMismatchError(`chunk ${index} must be ${length} bytes, not ${data.length}`)
-    hashes[index] = blobChunkHash(data)
     return data
   }
   let stream: Stream | undefined
@@ -177,11 +177,11 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
       if (answer.committedChunks > total) throw new ProtocolViolationError('the relay claims more chunks than the blob has')
       resumedAt = answer.committedChunks
       init.onProgress?.(resumedAt, total)
-      receipt = await send(frames, init, total, resumedAt, chunkAt, progress)
+      receipt = await send(frames, init, total, resumedAt, chunkAt, hashes, progress)
     }
     // the chunks the relay had before this stream: read again only to check the id
     for (let i = 0; i < resumedAt; i++) {
-      await chunkAt(i)
+      hashes[i] = blobChunkHash(await chunkAt(i))
       progress.reset()
     }
     if (!constantTimeEqual(receipt.blobId, new BlobIdBuilder(chunkBytes, totalBytes).addHashes(hashes).finish())) {
@@ -198,8 +198,8 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
   }
 }
 
-/** Sends chunks `from`.. in order within the window while reading the relay's acks; resolves with the final RESULT's receipt. */
-async function send (frames: FrameStream, init: UploadBlobInit, total: number, from: number, chunkAt: (index: number) => Promise<Uint8Array>, progress: ProgressTimer): Promise<BlobReceipt> {
+/** Sends chunks `from`.. in order within the window while reading the relay's acks, hashing each into `hashes`; resolves with the final RESULT's receipt. */
+async function send (frames: FrameStream, init: UploadBlobInit, total: number, from: number, chunkAt: (index: number) => Promise<Uint8Array>, hashes: Uint8Array[], progress: ProgressTimer): Promise<BlobReceipt> {
   const signal = progress.signal
   const windowChunks = Math.max(1, Math.floor(BLOB_UPLOAD_WINDOW_BYTES / init.chunkBytes))
   let committed = from
@@ -236,7 +236,10 @@ async function send (frames: FrameStream, init: UploadBlobInit, total: number, f
     if (failure != null) break
     // counted before the write resolves: the relay may acknowledge it first
     const index = sent++
-    await frames.writeParts(clientChunkParts(index, data), { signal })
+    const writing = frames.writeParts(clientChunkParts(index, data), { signal })
+    // hashed while the chunk goes out, not before: the hash is off the path of the bytes
+    hashes[index] = blobChunkHash(data)
+    await writing
     progress.reset()
   }
   return await reading

@@ -244,8 +244,9 @@ export class BlobServer extends ProtocolService {
       await this.write(frames, { type: RelayFrame.Type.RESULT, status: RelayFrame.Status.OK, blobId: Uint8Array.from(receipt.blobId), expiresAt: BigInt(receipt.expiresAt) })
     } finally {
       committer.stop()
+      await committer.idle().catch(() => {})
       // keep what arrived before a cut: the resume starts after it (a failed or superseded upload refuses, harmlessly)
-      if (upload.committedChunks < written) await committer.idle().then(async () => await upload.commit()).catch(() => {})
+      if (upload.committedChunks < written) await upload.commit().catch(() => {})
     }
   }
 
