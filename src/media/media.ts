@@ -133,7 +133,7 @@ function transient (err: unknown): boolean {
 
 /** The relay errors a person can act on, in the media layer's words. */
 function personError (err: unknown): unknown {
-  if (err instanceof BlobQuotaError) return new MediaQuotaError()
+  if (err instanceof BlobQuotaError) return err.relayFull ? new MediaQuotaError('Your relay is full right now. Try again later, or add another relay in Settings.') : new MediaQuotaError()
   if (err instanceof BlobTooLargeError) return new FileTooLargeError()
   return err
 }
