@@ -183,11 +183,21 @@ export function attachmentInfo (a: Attachment): AttachmentInfo {
     sha256: toHex(a.sha256),
     mime: a.mime,
     name: a.name,
-    ...(a.thumbnail != null ? { thumbnail: a.thumbnail } : {}),
-    ...(a.placeholder != null ? { placeholder: a.placeholder } : {}),
-    ...(a.width != null ? { width: a.width } : {}),
-    ...(a.height != null ? { height: a.height } : {}),
-    ...(a.durationMs != null ? { durationMs: a.durationMs } : {}),
-    ...(a.waveform != null ? { waveform: a.waveform } : {})
+    ...previewOf(a)
+  }
+}
+
+/** A preview's fields with byte fields of type B (bytes, or base64 text as a transfer record keeps them). */
+export interface PreviewFields<B> { thumbnail?: B, placeholder?: B, width?: number, height?: number, durationMs?: number, waveform?: B }
+
+/** The preview fields of anything that has them, only those set, the byte fields mapped by `convert` (e.g. to base64). */
+export function previewOf<I, O = I> (p: PreviewFields<I>, convert: (b: I) => O = b => b as unknown as O): PreviewFields<O> {
+  return {
+    ...(p.thumbnail != null ? { thumbnail: convert(p.thumbnail) } : {}),
+    ...(p.placeholder != null ? { placeholder: convert(p.placeholder) } : {}),
+    ...(p.width != null ? { width: p.width } : {}),
+    ...(p.height != null ? { height: p.height } : {}),
+    ...(p.durationMs != null ? { durationMs: p.durationMs } : {}),
+    ...(p.waveform != null ? { waveform: convert(p.waveform) } : {})
   }
 }

@@ -10,7 +10,7 @@ import { BlobNotFoundError, BlobQuotaError, BlobServiceError, BlobTooLargeError 
 import { ProtocolViolationError } from '../protocols/errors.js'
 import { sleep } from '../util/abort.js'
 import { backoff } from '../util/backoff.js'
-import { attachmentFromStored, attachmentInfo, attachmentToStored, checkPreview, type Attachment, type AttachmentInfo, type AttachmentKind, type AttachmentPreview } from './attachment.js'
+import { attachmentFromStored, attachmentInfo, attachmentToStored, checkPreview, previewOf, type Attachment, type AttachmentInfo, type AttachmentKind, type AttachmentPreview } from './attachment.js'
 import { MAX_FILE_BYTES, MAX_FILE_NAME_CHARS } from './constants.js'
 import { FileChangedError, FileExpiredError, FileIntegrityError, FileTooLargeError, InvalidAttachmentError, MediaError, MediaQuotaError, NoAttachmentError, TransferCancelledError } from './errors.js'
 import { safeFileName, type MediaFiles, type MediaWriter } from './files.js'
@@ -123,8 +123,6 @@ export interface MediaInit {
 
 const GROUP_PREFIX = 'group:'
 const newMessageId = (random: RandomSource): string => toHex(random(16))
-const b64 = (b?: Uint8Array): string | undefined => b != null ? toBase64(b, 'base64') : undefined
-const unb64 = (s?: string): Uint8Array | undefined => s != null ? fromBase64(s, 'base64') : undefined
 
 /** Errors another try may not see: a connection lost, a relay restarting. What a relay or the file said for certain is final. */
 function transient (err: unknown): boolean {
@@ -206,14 +204,7 @@ export class Media extends Emitter<MediaEvents> {
     if (self == null) throw new MediaError('Register this device before sending files.')
     const relay = self.mailboxRelays[0]
     if (relay == null) throw new MediaError('This device has no relay to keep the file at.')
-    const preview: AttachmentPreview = {
-      ...(options.thumbnail != null ? { thumbnail: options.thumbnail } : {}),
-      ...(options.placeholder != null ? { placeholder: options.placeholder } : {}),
-      ...(options.width != null ? { width: options.width } : {}),
-      ...(options.height != null ? { height: options.height } : {}),
-      ...(options.durationMs != null ? { durationMs: options.durationMs } : {}),
-      ...(options.waveform != null ? { waveform: options.waveform } : {})
-    }
+    const preview: AttachmentPreview = previewOf<Uint8Array>(options)
     checkPreview(preview)
     const name = options.name ?? safeFileName(source.split(/[\\/]/).at(-1) ?? '', 'file')
     if ([...name].length > MAX_FILE_NAME_CHARS) throw new InvalidAttachmentError(`A file name is at most ${MAX_FILE_NAME_CHARS} characters.`)
@@ -241,14 +232,7 @@ export class Media extends Emitter<MediaEvents> {
       ...(options.quoteId != null ? { quoteId: options.quoteId } : {}),
       ...(options.mentions != null ? { mentions: options.mentions } : {}),
       ...(options.kept === true ? { kept: true } : {}),
-      preview: {
-        ...(preview.thumbnail != null ? { thumbnail: b64(preview.thumbnail) } : {}),
-        ...(preview.placeholder != null ? { placeholder: b64(preview.placeholder) } : {}),
-        ...(preview.width != null ? { width: preview.width } : {}),
-        ...(preview.height != null ? { height: preview.height } : {}),
-        ...(preview.durationMs != null ? { durationMs: preview.durationMs } : {}),
-        ...(preview.waveform != null ? { waveform: b64(preview.waveform) } : {})
-      },
+      preview: previewOf(preview, b => toBase64(b, 'base64')),
       key: toHex(newBlobKey(this.init.random)),
       uploadId: toHex(this.init.random(16)),
       relay,
@@ -378,12 +362,7 @@ export class Media extends Emitter<MediaEvents> {
         mime: r.mime,
         name: r.name,
         relays: [r.relay],
-        ...(p.thumbnail != null ? { thumbnail: unb64(p.thumbnail) } : {}),
-        ...(p.placeholder != null ? { placeholder: unb64(p.placeholder) } : {}),
-        ...(p.width != null ? { width: p.width } : {}),
-        ...(p.height != null ? { height: p.height } : {}),
-        ...(p.durationMs != null ? { durationMs: p.durationMs } : {}),
-        ...(p.waveform != null ? { waveform: unb64(p.waveform) } : {})
+        ...previewOf(p, s => fromBase64(s, 'base64'))
       }
     } finally {
       await reader.close()

@@ -1,19 +1,16 @@
 // Blobs in a real relay process: an owner uploads 24 MiB and anyone downloads it byte for byte (ranges too), a stranger cannot upload, an upload resumes from the committed chunk after its connection drops and after the relay is SIGKILLed, a download resumes from a chunk index after the relay is SIGKILLed, quotas and expiry come from the flags, the metrics count it all; and the blob flags.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { join } from 'node:path'
+import { describe, it, expect } from 'vitest'
+import { relayProcesses } from './relay-processes.js'
 import { createServer } from 'node:net'
 import type { Libp2p } from 'libp2p'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
+import type { RelayProcess } from '../../scripts/relay-process.js'
 import { uploadPreKeys } from '../../src/protocols/prekeys/index.js'
 import { uploadBlob, downloadBlob, touchBlob, blobChunkCount, MAX_BLOB_CHUNK_BYTES, type BlobDownload } from '../../src/protocols/blob/index.js'
 import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKemPreKey, systemRandom } from '../../src/crypto/index.js'
 import { parseRelayConfig, usage } from '../../relay-node/src/config.js'
-import { startNode } from '../protocols/nodes.js'
-import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 
-const LISTEN = ['/ip4/127.0.0.1/tcp/0']
 const MIB = 1024 * 1024
 
 /** A device becomes an owner at a relay by uploading its prekeys there. */
@@ -57,26 +54,8 @@ async function freePort (): Promise<number> {
 }
 
 describe('parley-relay blobs', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  const relays: RelayProcess[] = []
-  const nodes: Libp2p[] = []
-  const node = async (): Promise<Libp2p> => {
-    const n = await startNode()
-    nodes.push(n)
-    return n
-  }
-  const relay = async (name: string, args: string[] = []): Promise<RelayProcess> => {
-    const r = await startRelayProcess({ dataDir: join(dir.path, name), listen: LISTEN, args })
-    relays.push(r)
-    return r
-  }
+  const { relay, node } = relayProcesses()
 
-  beforeAll(async () => { dir = await tempDir() })
-  afterAll(async () => {
-    await Promise.all(nodes.map(async n => await n.stop()))
-    await Promise.all(relays.map(async r => await r.kill()))
-    await dir.remove()
-  })
 
   it('takes 24 MiB from an owner, refuses a stranger, serves it byte for byte (and any range) to anyone, and counts it in /metrics', async () => {
     const port = await freePort()

@@ -1,20 +1,17 @@
 // The group mailbox flags, and group mailboxes in a real relay process: only owners (devices with prekeys here) register topics, a stranger holding the key deposits, messages and cursors survive a restart, the metrics count them, and --group-mailbox-ttl expires them.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { join } from 'node:path'
+import { describe, it, expect } from 'vitest'
+import { relayProcesses } from './relay-processes.js'
 import { createServer } from 'node:net'
 import type { Libp2p } from 'libp2p'
-import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
+import type { RelayProcess } from '../../scripts/relay-process.js'
 import { uploadPreKeys } from '../../src/protocols/prekeys/index.js'
 import {
   depositGroupMessages, registerGroupTopics, fetchGroupMessages, getGroupMessagesByRef, groupDepositCheck, type GroupMessageEntry
 } from '../../src/protocols/group-mailbox/index.js'
 import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKemPreKey, systemRandom } from '../../src/crypto/index.js'
-import { startNode } from '../protocols/nodes.js'
-import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 import { parseRelayConfig, usage } from '../../relay-node/src/config.js'
 
-const LISTEN = ['/ip4/127.0.0.1/tcp/0']
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 const untext = (b: Uint8Array): string => new TextDecoder().decode(b)
 
@@ -40,28 +37,10 @@ async function fetchAll (node: Libp2p, relay: RelayProcess, identity: IdentityKe
 }
 
 describe('parley-relay group mailboxes', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  const relays: RelayProcess[] = []
-  const nodes: Libp2p[] = []
-  const node = async (): Promise<Libp2p> => {
-    const n = await startNode()
-    nodes.push(n)
-    return n
-  }
-  const relay = async (name: string, args: string[] = []): Promise<RelayProcess> => {
-    const r = await startRelayProcess({ dataDir: join(dir.path, name), listen: LISTEN, args })
-    relays.push(r)
-    return r
-  }
+  const { relay, node } = relayProcesses()
   const topic = systemRandom(32)
   const depositKey = systemRandom(32)
 
-  beforeAll(async () => { dir = await tempDir() })
-  afterAll(async () => {
-    await Promise.all(nodes.map(async n => await n.stop()))
-    await Promise.all(relays.map(async r => await r.kill()))
-    await dir.remove()
-  })
 
   it('lets only owners register, takes a stranger\'s deposits with the key, and keeps messages and cursors across a restart', async () => {
     const owner = IdentityKeyPair.generate(systemRandom)

@@ -1,17 +1,14 @@
 // Mailboxes in a real relay process: owners known by their prekeys, persistence across restarts and 20 SIGKILLs, expiry by flag, a flooding peer refused.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { join } from 'node:path'
+import { describe, it, expect } from 'vitest'
+import { relayProcesses } from './relay-processes.js'
 import { createServer } from 'node:net'
 import type { Libp2p } from 'libp2p'
-import { startRelayProcess, type RelayProcess } from '../../scripts/relay-process.js'
+import type { RelayProcess } from '../../scripts/relay-process.js'
 import { uploadPreKeys } from '../../src/protocols/prekeys/index.js'
 import { depositEnvelopes, openMailbox, type MailboxEntry } from '../../src/protocols/mailbox/index.js'
 import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKemPreKey, systemRandom } from '../../src/crypto/index.js'
-import { startNode } from '../protocols/nodes.js'
-import { tempDir } from '../helpers/tmp.js'
 import { retryUntil } from '../helpers/wait.js'
 
-const LISTEN = ['/ip4/127.0.0.1/tcp/0']
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 const untext = (b: Uint8Array): string => new TextDecoder().decode(b)
 
@@ -48,26 +45,8 @@ async function fetchAll (node: Libp2p, relay: RelayProcess, identity: IdentityKe
 }
 
 describe('parley-relay mailboxes', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>
-  const relays: RelayProcess[] = []
-  const nodes: Libp2p[] = []
-  const node = async (): Promise<Libp2p> => {
-    const n = await startNode()
-    nodes.push(n)
-    return n
-  }
-  const relay = async (name: string, args: string[] = []): Promise<RelayProcess> => {
-    const r = await startRelayProcess({ dataDir: join(dir.path, name), listen: LISTEN, args })
-    relays.push(r)
-    return r
-  }
+  const { relay, node } = relayProcesses()
 
-  beforeAll(async () => { dir = await tempDir() })
-  afterAll(async () => {
-    await Promise.all(nodes.map(async n => await n.stop()))
-    await Promise.all(relays.map(async r => await r.kill()))
-    await dir.remove()
-  })
 
   it('keeps mail only for owners with prekeys here, and keeps it across a restart', async () => {
     const owner = IdentityKeyPair.generate(systemRandom)
