@@ -6,8 +6,8 @@ import { WEB_DIST } from './paths.js'
 
 /**
  * The page's Content-Security-Policy: scripts, styles and fonts only from this server (Vite emits no inline
- * script or style; uqr's QR SVG has none), images also from blob: (photos) and data: (the empty favicon),
- * connections to this server (/config.json) and to relays over WebSockets anywhere (a person may add any
+ * script or style; uqr's QR SVG has none), images also from blob: (photos) and data: (the empty favicon, ThumbHash
+ * placeholders), audio and video from blob: (voice notes and videos from the profile's files), connections to this server (/config.json) and to relays over WebSockets anywhere (a person may add any
  * relay in Settings; WebRTC is not governed by connect-src), no plugins, no framing, no <base>, no forms.
  */
 export const CONTENT_SECURITY_POLICY = [
@@ -15,6 +15,7 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
+  "media-src 'self' blob:",
   "font-src 'self'",
   "connect-src 'self' ws: wss:",
   "worker-src 'self'",
@@ -33,8 +34,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   // notifications are asked for through the Notification API, which this does not cover; the camera only for this
-  // origin: Settings → Linked devices can scan a new device's QR code (asked for on "Scan" only)
-  'permissions-policy': 'camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()'
+  // origin: Settings → Linked devices can scan a new device's QR code (asked for on "Scan" only); the microphone only
+  // for this origin: voice notes (asked for on the first press of the microphone button)
+  'permissions-policy': 'camera=(self), microphone=(self), geolocation=(), payment=(), usb=(), interest-cohort=()'
 }
 
 /**

@@ -60,6 +60,8 @@ export interface OnboardHooks {
 export interface WebRigInit {
   /** @default { width: 1100, height: 720 } */
   viewport?: { width: number, height: number }
+  /** more Chromium flags for this rig (e.g. FAKE_MEDIA_ARGS) @default none */
+  chromiumArgs?: string[]
 }
 
 /** Bound on one UI step of onboarding (a page start, a registration round trip). */
@@ -116,7 +118,7 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
     relay = await runRelay(['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'])
     // pinned like `npm start` does: the tabs trust the relay's verifier, nothing else
     web = await startWebServer({ port: 0, config: { bootstrap: [relay.addr('ws')], trustedVerifiers: [String(relay.listening.verifierKey)] } })
-    browser = await launchChromium()
+    browser = await launchChromium({ args: init.chromiumArgs ?? [] })
     const context = await browser.newContext({ viewport: init.viewport ?? { width: 1100, height: 720 } })
     const url = web.url
     const relayWs = relay.addr('ws')

@@ -77,6 +77,9 @@ describe('web server', () => {
       expect(csp, path).toContain("script-src 'self'")
       expect(csp, path).toContain("frame-ancestors 'none'")
       expect(csp, path).toContain("object-src 'none'")
+      // voice notes and videos play from object URLs of the profile's files, nothing else
+      expect(csp, path).toContain("media-src 'self' blob:")
+      expect(csp, path).not.toMatch(/media-src[^;]*(data:|https?:|\*)/)
       expect(csp, path).not.toContain('unsafe-inline')
       expect(csp, path).not.toContain('unsafe-eval')
       expect(headers['x-content-type-options'], path).toBe('nosniff')
@@ -84,7 +87,9 @@ describe('web server', () => {
       expect(headers['referrer-policy'], path).toBe('no-referrer')
       expect(headers['cross-origin-opener-policy'], path).toBe('same-origin')
       expect(String(headers['permissions-policy']), path).toContain('camera=(self)')
-      expect(String(headers['permissions-policy']), path).toContain('microphone=()')
+      // the microphone for voice notes, for this origin only
+      expect(String(headers['permissions-policy']), path).toContain('microphone=(self)')
+      expect(String(headers['permissions-policy']), path).toContain('geolocation=()')
     }
   })
 

@@ -1,4 +1,4 @@
-// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings, contact, group, group info and broadcast list routes, the offline and takeover banners.
+// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings, contact, group, group info, a chat's media and broadcast list routes, the offline and takeover banners.
 import { useEffect, useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { Onboarding } from './onboarding.js'
@@ -11,6 +11,8 @@ import { RemovedScreen } from './devices.js'
 import { GroupChat } from './group-chat.js'
 import { GroupInfoView } from './group-info.js'
 import { Broadcasts } from './broadcasts.js'
+import { MediaGallery } from './media-gallery.js'
+import { groupIdOf } from './groups-model.js'
 
 /**
  * Re-renders on every model change. The subscription starts in an effect, after the first paint: a change
@@ -47,6 +49,10 @@ export function App ({ model }: { model: AppModel }) {
       if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]') != null) return
       if (model.route.name === 'contact') model.go({ name: 'chat', phone: model.route.phone })
       else if (model.route.name === 'group-info') model.go({ name: 'group', id: model.route.id })
+      else if (model.route.name === 'media') {
+        const group = groupIdOf(model.route.address)
+        model.go(group != null ? { name: 'group-info', id: group } : { name: 'contact', phone: model.route.address })
+      }
       else if (model.route.name !== 'list') model.go({ name: 'list' })
     }
     window.addEventListener('keydown', onKey)
@@ -73,6 +79,8 @@ export function App ({ model }: { model: AppModel }) {
           ? <GroupInfoView key={`group-info:${route.id}`} model={model} id={route.id} />
           : route.name === 'broadcasts'
             ? <Broadcasts model={model} />
+            : route.name === 'media'
+              ? <MediaGallery key={`media:${route.address}`} model={model} address={route.address} />
             : <div class="placeholder" aria-hidden="true"><p>Select a chat or start a new one.</p></div>
 
   return (

@@ -1,4 +1,4 @@
-// The list of conversations, 1:1 chats and groups together, newest first: the contact's name and photo (number as secondary text) or the group's name, last message ("Bob: hi" in a group), time, unread badge, search by name, number or text; opens the new-chat, new-group and find-contacts dialogs.
+// The list of conversations, 1:1 chats and groups together, newest first: the contact's name and photo (number as secondary text) or the group's name, last message ("Bob: hi" in a group, "📷 Photo" for a file without a caption), time, unread badge, search by name, number or text; opens the new-chat, new-group and find-contacts dialogs.
 import { useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { formatListTime, formatPhone } from './format.js'
@@ -8,12 +8,20 @@ import { NewGroup } from './new-group.js'
 import { FindContacts } from './find-contacts.js'
 import { ContactAvatar, GroupAvatar } from './contact-avatar.js'
 import { groupAddress, type ChatEntry } from './groups-model.js'
+import { KIND_LABEL } from './media-model.js'
+
+/** The last message as the row shows it: its text, or what kind of file it is when it has no caption ("📷 Photo"). */
+function lastText (model: AppModel, address: string, last: { id: string, text: string }): string {
+  const kind = model.media.lastKind(address, last)
+  return kind != null ? KIND_LABEL[kind] : last.text
+}
 
 /** The address of the chat the route shows, if any (a group's is its conversation address). */
 function activeAddress (model: AppModel): string | undefined {
   const r = model.route
   if (r.name === 'chat') return r.phone
   if (r.name === 'group' || r.name === 'group-info') return groupAddress(r.id)
+  if (r.name === 'media') return r.address
   return undefined
 }
 
@@ -21,9 +29,10 @@ function activeAddress (model: AppModel): string | undefined {
 function GroupLast ({ model, c }: { model: AppModel, c: Extract<ChatEntry, { kind: 'group' }> }) {
   const last = c.lastMessage
   if (last == null) return <i>{model.groups.summaries.get(c.groupId)?.active === false ? 'You are no longer a member' : 'New group'}</i>
-  if (last.direction === 'out') return <><Ticks status={last.status} group />You: {last.text}</>
+  const text = lastText(model, c.address, last)
+  if (last.direction === 'out') return <><Ticks status={last.status} group />You: {text}</>
   const sender = model.groups.lastSender(c.groupId, last)
-  return <>{sender != null ? `${model.displayName(sender)}: ` : ''}{last.text}</>
+  return <>{sender != null ? `${model.displayName(sender)}: ` : ''}{text}</>
 }
 
 export function ChatList ({ model }: { model: AppModel }) {
@@ -100,7 +109,7 @@ export function ChatList ({ model }: { model: AppModel }) {
                         {/* the ticks belong to the last message: while "typing…" stands in for it, they go too */}
                         {model.isTyping(c.address)
                           ? <i class="typing">typing…</i>
-                          : <>{c.lastMessage.direction === 'out' && <Ticks status={c.lastMessage.status} />}{c.lastMessage.text}</>}
+                          : <>{c.lastMessage.direction === 'out' && <Ticks status={c.lastMessage.status} />}{lastText(model, c.address, c.lastMessage)}</>}
                       </span>
                       {c.unread > 0 && <span class="badge" data-testid="unread-badge" aria-label={`${c.unread} unread`}>{c.unread}</span>}
                     </span>

@@ -1,4 +1,4 @@
-// Picks contacts for a group or a broadcast list: the people of our 1:1 chats as checkboxes, and numbers typed in (country + national format, as in "New chat") looked up in the directory first, so a number not on Parley is said at once. Knows nothing of what the picked numbers are for.
+// Picks contacts for a group, a broadcast list or a forward: the people of our 1:1 chats as checkboxes, and numbers typed in (country + national format, as in "New chat") looked up in the directory first, so a number not on Parley is said at once. Knows nothing of what the picked numbers are for.
 import { useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { CountrySelect } from './onboarding.js'
@@ -10,8 +10,10 @@ import { examplePhone, formatPhone, guessRegion } from './format.js'
 /** A directory lookup walks the DHT; give up after this long (as "New chat"). */
 const LOOKUP_TIMEOUT_MS = 30_000
 
-export function ContactPicker ({ model, idPrefix, selected, onChange, exclude = [] }: {
+export function ContactPicker ({ model, idPrefix, selected, onChange, exclude = [], legend = 'Members' }: {
   model: AppModel
+  /** what the picked people are, as the fieldset says it @default 'Members' */
+  legend?: string
   /** makes the fields' ids unique on the page */
   idPrefix: string
   selected: string[]
@@ -60,7 +62,7 @@ export function ContactPicker ({ model, idPrefix, selected, onChange, exclude = 
 
   return (
     <fieldset class="contact-picker" data-testid="contact-picker">
-      <legend>Members</legend>
+      <legend>{legend}</legend>
       {known.length > 0 && (
         <ul class="pick-list" role="list">
           {known.map(phone => (

@@ -1,4 +1,4 @@
-// One conversation: bubbles with day separators and live ticks, typing indicator, older pages on scroll-up, read marking while visible, the composer with its emoji picker.
+// One conversation: bubbles with day separators and live ticks (photos, videos, voice notes and files in them, with Forward), typing indicator, older pages on scroll-up, read marking while visible, files being sent, the composer with its emoji picker, attach menu and voice recorder; files dropped on the chat or pasted are sent too.
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { useReadMarking } from './read-marking.js'
@@ -11,6 +11,10 @@ import { Ticks } from './ticks.js'
 import { EmojiButton } from './emoji-button.js'
 import { describe } from './errors.js'
 import { mark, markQueued } from './perf.js'
+import { ForwardButton, useChatMedia } from './chat-media.js'
+import { AttachButton } from './attach.js'
+import { VoiceRecorder } from './voice-recorder.js'
+import { UploadBubbles } from './upload-bubble.js'
 
 /** Messages per history page: about two screens. */
 export const HISTORY_PAGE = 30
@@ -74,8 +78,14 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     const onMessage = (m: ReceivedMessage): void => {
       if (m.from !== phone) return
       if (nearBottom()) anchor.current = { kind: 'bottom' }
-      setMessages(list => mergeMessages(list, [{ id: m.id, conversation: m.from, direction: 'in', sender: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, status: 'delivered' }]))
+      setMessages(list => mergeMessages(list, [{ id: m.id, conversation: m.from, direction: 'in', sender: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, status: 'delivered', ...(m.attachment != null ? { attachment: m.attachment } : {}) }]))
     }
+    // a file we sent (its upload done) or forwarded here
+    const offMedia = model.media.onMessage(m => {
+      if (m.conversation !== phone) return
+      if (nearBottom()) anchor.current = { kind: 'bottom' }
+      setMessages(list => mergeMessages(list, [{ ...m, status: latestStatus.current.get(m.id) ?? m.status }]))
+    })
     const onStatus = (e: { phone: string, id: string, status: MessageStatus }): void => {
       if (e.phone !== phone) return
       latestStatus.current.set(e.id, e.status)
@@ -100,6 +110,7 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     input.current?.focus()
     return () => {
       live = false
+      offMedia()
       parley.off('message', onMessage)
       parley.off('status', onStatus)
       parley.off('sent', onSent)
@@ -224,13 +235,19 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     }
   }
 
+  const chatMedia = useChatMedia(model, phone, messages, setError)
+  const toBottom = (): void => {
+    const el = scroller.current
+    if (el != null) el.scrollTop = el.scrollHeight
+  }
+
   const typing = model.isTyping(phone)
   const presence = model.presenceOf(phone)
   const presenceText = formatPresence(presence)
   let lastDay: number | undefined
 
   return (
-    <section class="conversation" aria-labelledby="conversation-title" data-testid="conversation" data-phone={phone} data-state={loaded ? 'ready' : 'loading'}>
+    <section class="conversation" aria-labelledby="conversation-title" data-testid="conversation" data-phone={phone} data-state={loaded ? 'ready' : 'loading'} {...chatMedia.drop}>
       <header class="pane-header">
         <button type="button" class="icon back" data-testid="back" aria-label="Back to chats" onClick={() => model.go({ name: 'list' })}>←</button>
         <button type="button" class="title-button" data-testid="open-contact" onClick={() => model.go({ name: 'contact', phone })}>
@@ -259,8 +276,9 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
           return (
             <Fragment key={m.id}>
               {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(m.timestamp)}</span></div>}
-              <div class={`bubble ${m.direction}`} data-testid="message" data-id={m.local === true ? undefined : m.id} data-direction={m.direction} data-status={m.status}>
-                <p class="text">{m.text}</p>
+              <div class={`bubble ${m.direction}${m.attachment != null ? ' has-media' : ''}`} data-testid="message" data-id={m.local === true ? undefined : m.id} data-direction={m.direction} data-status={m.status}>
+                {chatMedia.part(m)}
+                {(m.text !== '' || m.attachment == null) && <p class="text">{m.text}</p>}
                 <span class="meta">
                   <time dateTime={new Date(m.timestamp).toISOString()}>{formatClock(m.timestamp)}</time>
                   {m.direction === 'out' && <Ticks status={m.status} />}
@@ -268,19 +286,27 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
                 {m.direction === 'out' && m.status === 'failed' && m.local !== true && (
                   <button type="button" class="retry" data-testid="retry" onClick={() => retry(m)}>Not sent. Tap to try again</button>
                 )}
+                {m.attachment != null && m.local !== true && (
+                  <span class="bubble-actions"><ForwardButton onClick={() => chatMedia.forward(m)} /></span>
+                )}
               </div>
             </Fragment>
           )
         })}
+        <UploadBubbles model={model} conversation={phone} onError={setError} onGrow={toBottom} />
       </div>
       {error != null && <p class="error send-error" role="alert" data-testid="send-error">{error}</p>}
       <form class="composer" onSubmit={e => { e.preventDefault(); send() }}>
         <EmojiButton onPick={insertEmoji} onClose={() => input.current?.focus()} />
+        <AttachButton idPrefix="chat" onFiles={chatMedia.pick} />
         <label for="composer-input" class="visually-hidden">Message</label>
         <textarea id="composer-input" ref={input} data-testid="composer" rows={1} placeholder="Message" value={draft}
-          onInput={e => onInput((e.target as HTMLTextAreaElement).value)} onKeyDown={onKeyDown} />
-        <button type="submit" data-testid="send" aria-label="Send" disabled={draft.trim() === ''}>➤</button>
+          onInput={e => onInput((e.target as HTMLTextAreaElement).value)} onKeyDown={onKeyDown} onPaste={chatMedia.onPaste} />
+        {draft.trim() === ''
+          ? <VoiceRecorder onRecorded={chatMedia.sendVoice} onError={setError} />
+          : <button type="submit" class="composer-send" data-testid="send" aria-label="Send">➤</button>}
       </form>
+      {chatMedia.layers}
     </section>
   )
 }

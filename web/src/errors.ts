@@ -54,12 +54,15 @@ const TEXTS: Record<string, (err: Error & Record<string, unknown>) => string> = 
   GroupNotMemberError: () => 'You are no longer a member of this group.'
 }
 
-/** Errors whose message was written for a person: the page's own (PhotoError), profile limits ("the name must be at most 64 characters") and the linked-device errors. */
+/** Errors whose message was written for a person: the page's own (PhotoError, MediaPrepareError), the media layer's, profile limits ("the name must be at most 64 characters") and the linked-device errors. */
 const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNameError',
   // linked devices: the SDK's messages say what to do ("copy the whole parley-link: text from the new device")
   'InvalidLinkCodeError', 'LinkBrokenError', 'LinkRefusedError', 'DeviceLimitError', 'InvalidDeviceNameError', 'UnknownDeviceError', 'DeviceRemovedError', 'NotLinkableError',
   // groups and broadcast lists: "One of these numbers is not on Parley…", "Only admins can send messages to this group", "the last admin cannot be demoted", "A list name is 1 to 100 characters"
-  'UnknownGroupError', 'NotInGroupError', 'OnlyAdminsSendError', 'MemberNotFoundError', 'InvalidGroupChangeError', 'GroupLimitError', 'InvalidGroupPhotoError', 'BroadcastListError'])
+  'UnknownGroupError', 'NotInGroupError', 'OnlyAdminsSendError', 'MemberNotFoundError', 'InvalidGroupChangeError', 'GroupLimitError', 'InvalidGroupPhotoError', 'BroadcastListError',
+  // media: "Files can be at most 2 GB.", "Your relay has no room for this file now…", "This file is no longer available…", and the page's own MediaPrepareError
+  'MediaError', 'FileTooLargeError', 'MediaQuotaError', 'FileExpiredError', 'FileIntegrityError', 'InvalidAttachmentError', 'MalformedAttachmentError', 'TransferCancelledError',
+  'MediaFileMissingError', 'FileChangedError', 'NoAttachmentError', 'MediaPrepareError'])
 
 /** A sentence for a person about `err`. Anything not known here gets a generic line (and the console the details). */
 export function describe (err: unknown): string {

@@ -115,3 +115,28 @@ export function numbersFromVcf (text: string): string[] {
 export function numbersFromText (text: string): string[] {
   return text.split(/[\n,;]+/).map(s => s.trim()).filter(s => s.length > 0)
 }
+
+/** A file size as people read it, in powers of 1024 with the usual short names: "512 B", "4.2 KB", "16 MB", "1.5 GB". */
+export function formatBytes (n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KB', 'MB', 'GB']
+  let v = n / 1024
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  // one decimal below 10 ("4.2 MB"), whole numbers above ("16 MB"); no "16.0"
+  const shown = v < 10 ? Math.round(v * 10) / 10 : Math.round(v)
+  return `${shown} ${units[u]}`
+}
+
+/** A duration as a clock: "0:07", "12:05", "1:02:03". */
+export function formatDuration (ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const ss = String(s).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
+}

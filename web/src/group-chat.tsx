@@ -1,4 +1,4 @@
-// One group chat: members' messages under their names (shared name, else number) in a colour per member, our messages with group ticks and message info, replies (quotes) and @mentions (a message mentioning us stands out), read marking while shown, older pages on scroll-up, and the composer, or why there is none (we left or were removed; only admins send).
+// One group chat: members' messages under their names (shared name, else number) in a colour per member, our messages with group ticks and message info, replies (quotes) and @mentions (a message mentioning us stands out), photos, videos, voice notes and files (with Forward) and files being sent, read marking while shown, older pages on scroll-up, and the composer with its attach menu and voice recorder (files dropped or pasted are sent too), or why there is none (we left or were removed; only admins send).
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { useReadMarking } from './read-marking.js'
@@ -12,6 +12,10 @@ import { describe } from './errors.js'
 import { HISTORY_PAGE, mergeMessages } from './conversation.js'
 import { MessageInfo } from './message-info.js'
 import { groupAddress, memberColour, mentionQuery, mentionedNumbers, textParts, withMentions } from './groups-model.js'
+import { ForwardButton, useChatMedia } from './chat-media.js'
+import { AttachButton } from './attach.js'
+import { VoiceRecorder } from './voice-recorder.js'
+import { UploadBubbles } from './upload-bubble.js'
 
 /** Older messages load when the view is scrolled this close to its top (px), as in a 1:1 chat. */
 const LOAD_OLDER_AT_PX = 80
@@ -73,7 +77,7 @@ function Quote ({ model, quoted }: { model: AppModel, quoted: Shown | undefined 
   return (
     <div class="quote" data-testid="message-quote" data-quote-id={quoted.id}>
       <span class={`sender sender-c${memberColour(who)}`}>{quoted.direction === 'out' ? 'You' : model.displayName(quoted.sender)}</span>
-      <span class="quote-text">{snippet(model, quoted.text)}</span>
+      <span class="quote-text">{snippet(model, model.previewText(quoted))}</span>
     </div>
   )
 }
@@ -139,9 +143,15 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
     const onMessage = (e: GroupMessageEvent): void => {
       if (e.group !== id) return
       if (nearBottom()) anchor.current = { kind: 'bottom' }
-      const m: Shown = { id: e.id, conversation: groupAddress(id), direction: 'in', sender: e.from, text: e.text, timestamp: e.timestamp, receivedAt: e.receivedAt, status: 'delivered', mentioned: e.mentioned, ...(e.quoteId != null ? { quoteId: e.quoteId } : {}) }
+      const m: Shown = { id: e.id, conversation: groupAddress(id), direction: 'in', sender: e.from, text: e.text, timestamp: e.timestamp, receivedAt: e.receivedAt, status: 'delivered', mentioned: e.mentioned, ...(e.quoteId != null ? { quoteId: e.quoteId } : {}), ...(e.attachment != null ? { attachment: e.attachment } : {}) }
       setMessages(list => mergeMessages(list, [m]))
     }
+    // a file we sent (its upload done) or forwarded here
+    const offMedia = model.media.onMessage(m => {
+      if (m.conversation !== groupAddress(id)) return
+      if (nearBottom()) anchor.current = { kind: 'bottom' }
+      setMessages(list => mergeMessages(list, [{ ...m, status: latestStatus.current.get(m.id) ?? m.status }]))
+    })
     const onStatus = (e: { group: string, id: string, status: MessageStatus }): void => {
       if (e.group !== id) return
       latestStatus.current.set(e.id, e.status)
@@ -154,6 +164,7 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
     input.current?.focus()
     return () => {
       live = false
+      offMedia()
       groups.off('group-message', onMessage)
       groups.off('group-status', onStatus)
       groups.off('group-update', onUpdate)
@@ -295,6 +306,12 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
     input.current?.focus()
   }
 
+  const address = groupAddress(id)
+  const chatMedia = useChatMedia(model, address, messages, setError)
+  const toBottom = (): void => {
+    const el = scroller.current
+    if (el != null) el.scrollTop = el.scrollHeight
+  }
   const quoteOf = (m: Shown): string | undefined => m.quoteId ?? quotes[m.id]
   const name = info?.name ?? model.groups.name(id)
   const ended = model.groups.ended(id)
@@ -308,7 +325,7 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
 
   return (
     <section class="conversation group-chat" aria-labelledby="group-title" data-testid="group-chat" data-group={id}
-      data-state={loaded && info != null ? 'ready' : 'loading'} data-active={info == null ? undefined : String(info.active)}>
+      data-state={loaded && info != null ? 'ready' : 'loading'} data-active={info == null ? undefined : String(info.active)} {...(canSend ? chatMedia.drop : {})}>
       <header class="pane-header">
         <button type="button" class="icon back" data-testid="back" aria-label="Back to chats" onClick={() => model.go({ name: 'list' })}>←</button>
         <button type="button" class="title-button" data-testid="open-group-info" onClick={() => model.go({ name: 'group-info', id })}>
@@ -335,11 +352,12 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
           return (
             <Fragment key={m.id}>
               {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(m.timestamp)}</span></div>}
-              <div class={`bubble ${m.direction}${mentionsMe ? ' mentioned' : ''}`} data-testid="message" data-id={m.local === true ? undefined : m.id}
+              <div class={`bubble ${m.direction}${mentionsMe ? ' mentioned' : ''}${m.attachment != null ? ' has-media' : ''}`} data-testid="message" data-id={m.local === true ? undefined : m.id}
                 data-direction={m.direction} data-status={m.status} data-sender={m.sender} data-mentioned={mentionsMe ? 'true' : undefined}>
                 {runStart && <span class={`sender sender-c${memberColour(m.sender)}`} data-testid="message-sender">{model.displayName(m.sender)}</span>}
                 {quoteId != null && <Quote model={model} quoted={messages.find(x => x.id === quoteId)} />}
-                <p class="text"><MessageText model={model} text={m.text} /></p>
+                {chatMedia.part(m)}
+                {(m.text !== '' || m.attachment == null) && <p class="text"><MessageText model={model} text={m.text} /></p>}
                 <span class="meta">
                   {mentionsMe && <span class="mentions-you" data-testid="mentions-you">@ you</span>}
                   <time dateTime={new Date(m.timestamp).toISOString()}>{formatClock(m.timestamp)}</time>
@@ -348,6 +366,7 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
                 {m.local !== true && (
                   <span class="bubble-actions">
                     {canSend && <button type="button" class="icon" data-testid="message-reply" aria-label={`Reply to ${memberName(model, m.direction === 'out' ? model.phone ?? '' : m.sender)}`} title="Reply" onClick={() => reply(m)}><ReplyIcon /></button>}
+                    {m.attachment != null && <ForwardButton onClick={() => chatMedia.forward(m)} />}
                     {m.direction === 'out' && <button type="button" class="icon" data-testid="message-info-open" aria-label="Message info" title="Message info" aria-haspopup="dialog" onClick={() => setInfoFor(m)}><InfoIcon /></button>}
                   </span>
                 )}
@@ -356,6 +375,7 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
           )
         })}
         {loaded && messages.length === 0 && <p class="empty">No messages yet. Say hello to the group!</p>}
+        <UploadBubbles model={model} conversation={address} onError={setError} onGrow={toBottom} />
       </div>
       {infoError != null && <p class="error send-error" role="alert" data-testid="group-error">{infoError}</p>}
       {error != null && <p class="error send-error" role="alert" data-testid="send-error">{error}</p>}
@@ -389,15 +409,19 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
           )}
           <form class="composer" onSubmit={e => { e.preventDefault(); send() }}>
             <EmojiButton onPick={insertEmoji} onClose={() => input.current?.focus()} />
+            <AttachButton idPrefix="group" onFiles={chatMedia.pick} />
             <label for="group-composer-input" class="visually-hidden">Message to {name} (type @ to mention a member)</label>
             <textarea id="group-composer-input" ref={input} data-testid="composer" rows={1} placeholder="Message" value={draft}
               onInput={e => onInput(e.target as HTMLTextAreaElement)} onKeyDown={onKeyDown}
               onKeyUp={e => setCaret((e.target as HTMLTextAreaElement).selectionStart ?? 0)}
-              onClick={e => setCaret((e.target as HTMLTextAreaElement).selectionStart ?? 0)} />
-            <button type="submit" data-testid="send" aria-label="Send" disabled={draft.trim() === ''}>➤</button>
+              onClick={e => setCaret((e.target as HTMLTextAreaElement).selectionStart ?? 0)} onPaste={chatMedia.onPaste} />
+            {draft.trim() === ''
+              ? <VoiceRecorder onRecorded={chatMedia.sendVoice} onError={setError} />
+              : <button type="submit" class="composer-send" data-testid="send" aria-label="Send">➤</button>}
           </form>
         </>
       )}
+      {chatMedia.layers}
       {infoFor != null && info != null && (
         <MessageInfo model={model} group={id} message={messages.find(m => m.id === infoFor.id) ?? infoFor} members={info.memberList} onClose={() => setInfoFor(undefined)} />
       )}

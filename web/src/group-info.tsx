@@ -1,4 +1,4 @@
-// Group info: the group's photo, name and description (editable by admins, or by everyone while "only admins edit info" is off), its members with their roles and "You", an admin's actions per member (make admin, dismiss as admin, remove, confirmed), adding members, the settings (only admins send, only admins edit info), muting, and leaving (confirmed). A member who is not an admin sees no admin action.
+// Group info: the group's photo, name and description (editable by admins, or by everyone while "only admins edit info" is off), the way to its media, its members with their roles and "You", an admin's actions per member (make admin, dismiss as admin, remove, confirmed), adding members, the settings (only admins send, only admins edit info), muting, and leaving (confirmed). A member who is not an admin sees no admin action.
 import { useEffect, useState } from 'preact/hooks'
 import { MAX_GROUP_DESCRIPTION_LENGTH, MAX_GROUP_NAME_LENGTH, type GroupInfo, type GroupMemberInfo } from '../../src/browser.js'
 import type { AppModel } from './model.js'
@@ -8,6 +8,7 @@ import { Switch } from './settings.js'
 import { describe } from './errors.js'
 import { formatPhone } from './format.js'
 import { avatarFromFile } from './photo.js'
+import { groupAddress } from './groups-model.js'
 
 /** Adding members looks each up in the directory and sends them the group's history of changes. */
 const CHANGE_TIMEOUT_MS = 60_000
@@ -115,6 +116,7 @@ export function GroupInfoView ({ model, id }: { model: AppModel, id: string }) {
             {info != null && info.description !== '' && <p class="group-description" data-testid="group-info-description">{info.description}</p>}
           </div>
         </div>
+        <button type="button" class="secondary media-link" data-testid="open-media" onClick={() => model.go({ name: 'media', address: groupAddress(id) })}>Media and files</button>
         {info == null && error == null && <p><span class="spinner" aria-hidden="true" />Loading the group…</p>}
         {info != null && !info.active && <p class="composer-note" role="status" data-testid="group-info-ended">You are no longer a member of this group.</p>}
         {canEdit && (

@@ -5,6 +5,7 @@ import { notifyGroupMessage, notifyIncoming, setUnreadTitle } from './notificati
 import { GroupsState, groupIdOf, isGroupAddress, isGroupId, type ChatEntry } from './groups-model.js'
 import { formatPhone, guessRegion, regionOf } from './format.js'
 import { mark, markStatus } from './perf.js'
+import { KIND_LABEL, MediaState } from './media-model.js'
 
 /** How long a "typing…" shows without a fresh typing event (the sender repeats it every TYPING_REPEAT_MS while typing). */
 export const TYPING_SHOW_MS = 6_000
@@ -49,10 +50,11 @@ export type Route =
   | { name: 'group', id: string }
   | { name: 'group-info', id: string }
   | { name: 'broadcasts' }
+  | { name: 'media', address: string }
 
 /**
  * The route of a location hash: #/chat/+447700900123, #/settings, #/contact/+44…, #/group/<64 hex>,
- * #/group/<64 hex>/info, #/broadcasts; anything else is the list. A group's conversation address in a chat or
+ * #/group/<64 hex>/info, #/broadcasts, #/media/<number or group:<hex>> (a chat's media); anything else is the list. A group's conversation address in a chat or
  * contact route opens the group: it is never taken for a phone number.
  */
 export function parseRoute (hash: string): Route {
@@ -66,6 +68,7 @@ export function parseRoute (hash: string): Route {
   }
   if (parts[0] === 'group' && parts[1] != null && isGroupId(parts[1])) return parts[2] === 'info' ? { name: 'group-info', id: parts[1] } : { name: 'group', id: parts[1] }
   if (parts[0] === 'broadcasts') return { name: 'broadcasts' }
+  if (parts[0] === 'media' && parts[1] != null && (/^\+[1-9]\d{6,14}$/.test(parts[1]) || groupIdOf(parts[1]) != null)) return { name: 'media', address: parts[1] }
   if (parts[0] === 'settings') return { name: 'settings' }
   return { name: 'list' }
 }
@@ -77,6 +80,7 @@ export function routeHash (route: Route): string {
     case 'group': return `#/group/${route.id}`
     case 'group-info': return `#/group/${route.id}/info`
     case 'broadcasts': return '#/broadcasts'
+    case 'media': return `#/media/${encodeURIComponent(route.address)}`
     case 'settings': return '#/settings'
     default: return '#/'
   }
@@ -111,6 +115,8 @@ export class AppModel {
   avatarUrl: string | undefined
   /** group names, roles and the page's own per-group settings */
   readonly groups: GroupsState
+  /** files: transfers' progress, object URLs, sends from this tab */
+  readonly media: MediaState
   /** contacts' names and photos as they shared them (loaded per number on first use, then live from 'profile' events) */
   private readonly contactViews = new Map<string, ContactView>()
   private readonly contactLoads = new Set<string>()
@@ -127,6 +133,7 @@ export class AppModel {
   constructor (readonly parley: Parley, readonly profile: string, readonly startInit: StartInit = { bootstrap: [] }) {
     this.settings = parley.appStore(APP_STORE)
     this.groups = new GroupsState(parley, this.settings, () => this.changed())
+    this.media = new MediaState(parley, profile, { changed: () => this.changed(), refresh: () => { void this.refreshConversations() } })
     this.route = parseRoute(location.hash)
     // first of all: the SDK's own check at start may find this device removed while the model still loads
     parley.on('device-removed', () => { this.setRemoved() })
@@ -145,6 +152,7 @@ export class AppModel {
     this.parley.on('network', e => { this.onNetwork(e) })
     this.onNetwork({ cause: 'addresses' })
 
+    this.media.start()
     this.parley.on('message', m => { this.onMessage(m) })
     // groups: messages (held by the SDK until this first listener), our messages' ticks, membership and info changes
     this.parley.groups.on('group-message', e => { this.onGroupMessage(e) })
@@ -313,7 +321,7 @@ export class AppModel {
     this.setTyping(m.from, false)
     void this.refreshConversations()
     const open = this.route.name === 'chat' && this.route.phone === m.from
-    if (document.visibilityState === 'hidden' || !open) notifyIncoming(m.from, this.displayName(m.from), m.text, () => this.go({ name: 'chat', phone: m.from }))
+    if (document.visibilityState === 'hidden' || !open) notifyIncoming(m.from, this.displayName(m.from), this.previewText(m), () => this.go({ name: 'chat', phone: m.from }))
   }
 
   /**
@@ -326,9 +334,16 @@ export class AppModel {
     this.loadContact(e.from)
     const open = this.route.name === 'group' && this.route.id === e.group
     if (document.visibilityState === 'hidden' || !open) {
-      notifyGroupMessage(e.group, `${this.displayName(e.from)} @ ${this.groups.name(e.group)}`, e.text, { muted: this.groups.isMuted(e.group), mentioned: e.mentioned },
+      notifyGroupMessage(e.group, `${this.displayName(e.from)} @ ${this.groups.name(e.group)}`, this.previewText(e), { muted: this.groups.isMuted(e.group), mentioned: e.mentioned },
         () => this.go({ name: 'group', id: e.group }))
     }
+  }
+
+  /** A message as a line of text: its text, or for a file without a caption what kind of file it is ("📷 Photo"). */
+  previewText (m: { text: string, attachment?: string }): string {
+    if (m.text !== '' || m.attachment == null) return m.text
+    const kind = this.parley.media.info(m)?.kind
+    return kind != null ? KIND_LABEL[kind] : m.text
   }
 
   private setTyping (phone: string, typing: boolean): void {
@@ -449,6 +464,7 @@ export class AppModel {
     if (this.deviceTimer != null) clearInterval(this.deviceTimer)
     for (const t of this.timers) clearTimeout(t)
     for (const v of this.contactViews.values()) if (v.photoUrl != null) URL.revokeObjectURL(v.photoUrl)
+    this.media.stop()
     await this.parley.stop()
   }
 }

@@ -1,4 +1,4 @@
-// Settings screen: profile, privacy switches (read receipts, online status), notifications, relays, trusted verifiers, backup/restore/wipe, and the Network panel. Each section is its own module.
+// Settings screen: profile, privacy switches (read receipts, online status), notifications, storage (auto-download, space per chat), relays, trusted verifiers, backup/restore/wipe, and the Network panel. Each section is its own module.
 import { useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { NetworkPanel } from './network.js'
@@ -9,6 +9,7 @@ import { TrustSettings } from './trust-settings.js'
 import { BackupSettings } from './backup-settings.js'
 import { LinkedDevices } from './devices.js'
 import { describe } from './errors.js'
+import { StorageSettings } from './storage-settings.js'
 
 /** A labelled on/off switch (a checkbox with role=switch): Space toggles it, the state is in data-state. */
 export function Switch ({ id, label, help, checked, busy, onChange }: { id: string, label: string, help: string, checked: boolean, busy: boolean, onChange: (on: boolean) => void }) {
@@ -77,6 +78,7 @@ export function Settings ({ model }: { model: AppModel }) {
         <ProfileSettings model={model} />
         {model.registered && <LinkedDevices model={model} />}
         <PrivacySettings model={model} />
+        {model.registered && <StorageSettings model={model} />}
         <RelaySettings model={model} />
         <TrustSettings model={model} />
         <BackupSettings model={model} />
