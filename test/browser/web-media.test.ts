@@ -1,4 +1,4 @@
-// Media in the web client: three browser tabs (alice, bob, carol) on one relay process, Chromium with its fake microphone. Alice sends bob photos (re-encoded, with a caption; bob, with photos not downloading by themselves, sees the blur and the thumbnail before the photo, then taps it), a voice note recorded in the page (it arrives with its duration and waveform and plays), and a document (byte-exact); bob forwards a photo to carol without uploading it again; a 20 MiB file dropped on the chat shows its upload and is cancelled, then sent with Retry; the viewer, the gallery and Settings › Storage (freeing a chat's files); a photo pasted into a group's composer reaches both members. axe on every new screen. Screenshots for docs/screenshots.
+// Media in the web client: three browser tabs (alice, bob, carol) on one relay process, Chromium with its fake microphone. Alice sends bob photos (re-encoded, with a caption; bob, with photos not downloading by themselves, sees the blur and the thumbnail before the photo, then taps it), a voice note recorded in the page (it arrives with its duration and waveform and plays), and a document (byte-exact); bob forwards a photo to carol without uploading it again; a 20 MiB file dropped on the chat shows its upload and is cancelled, then sent with Retry; the viewer, the gallery and Settings › Storage (freeing a chat's files); a photo pasted into a group's composer reaches both members; a video recorded in the page shows its poster and duration and plays. axe on every new screen. Screenshots for docs/screenshots.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -116,6 +116,8 @@ describe('web client: photos, voice notes, documents', () => {
     // alice: two photos at once from the attach menu, a caption on the first
     await openChat(alice, BOB.e164)
     await testid(alice, 'attach').click()
+    expect(await testid(alice, 'attach').getAttribute('aria-expanded')).toBe('true')
+    await audit(alice, 'attach menu')
     await testid(alice, 'attach-media-input').setInputFiles([
       { name: 'lake.png', mimeType: 'image/png', buffer: await lake(alice, 220) },
       { name: 'dusk.png', mimeType: 'image/png', buffer: await lake(alice, 280) }
@@ -321,6 +323,7 @@ describe('web client: photos, voice notes, documents', () => {
     await audit(bob, 'gallery')
     await testid(bob, 'gallery-tab-docs').click()
     expect(await testid(bob, 'gallery-docs').locator('[data-testid="media-document"]').count()).toBe(2)
+    await audit(bob, 'gallery, documents')
     await testid(bob, 'gallery-tab-voice').click()
     expect(await testid(bob, 'gallery-voice').locator('[data-testid="media-voice"]').count()).toBe(1)
     await audit(bob, 'gallery, voice')
@@ -377,6 +380,62 @@ describe('web client: photos, voice notes, documents', () => {
     }
     expect(await fileSha(carol, `group:${group}`, id)).toBe(await fileSha(alice, `group:${group}`, id))
     await audit(carol, 'group chat with a photo')
+    expect(found).toEqual([])
+    expect(rig.pageErrors).toEqual([])
+  }, 300_000)
+
+  it('a video recorded in the page: its poster and duration show, it plays in the viewer', async () => {
+    // two seconds of a canvas animation through MediaRecorder (what a browser's own recording is: WebM with no duration in it)
+    const clip = Buffer.from(await alice.evaluate(async () => {
+      const c = document.createElement('canvas')
+      c.width = 320
+      c.height = 240
+      const g = c.getContext('2d')!
+      const recorder = new MediaRecorder(c.captureStream(25), { mimeType: 'video/webm' })
+      const chunks: Blob[] = []
+      recorder.ondataavailable = e => { chunks.push(e.data) }
+      const stopped = new Promise(resolve => { recorder.onstop = resolve })
+      recorder.start(200)
+      const started = performance.now()
+      for (let t = 0; t < 2; t = (performance.now() - started) / 1000) {
+        g.fillStyle = `hsl(${Math.round(t * 120)} 70% 45%)`
+        g.fillRect(0, 0, 320, 240)
+        g.fillStyle = '#fff'
+        g.beginPath(); g.arc(40 + t * 120, 120, 30, 0, Math.PI * 2); g.fill()
+        await new Promise(resolve => setTimeout(resolve, 40))
+      }
+      recorder.stop()
+      await stopped
+      const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer())
+      let binary = ''
+      for (const b of bytes) binary += String.fromCharCode(b)
+      return btoa(binary)
+    }), 'base64')
+    await openChat(alice, BOB.e164)
+    await testid(alice, 'attach').click()
+    await testid(alice, 'attach-media-input').setInputFiles({ name: 'clip.webm', mimeType: 'video/webm', buffer: clip })
+    await testid(alice, 'media-send-preview', '[data-kind="video"]').waitFor()
+    await testid(alice, 'media-send').click()
+    await openChat(bob, ALICE.e164)
+    const video = mediaBubbles(bob, 'media-video').last()
+    await video.waitFor({ timeout: TAB_TO_TAB_MS })
+    const info = await bob.evaluate(async ({ c, id }) => {
+      const p = globalThis.parley!.parley
+      return p.media.info((await p.history(c, { limit: 5 })).find(m => m.id === id)!)
+    }, { c: ALICE.e164, id: (await video.getAttribute('data-id'))! })
+    expect(info).toMatchObject({ kind: 'video', mime: 'video/webm', name: 'clip.webm', width: 320, height: 240 })
+    expect(info!.durationMs).toBeGreaterThan(1500)
+    expect(info!.durationMs).toBeLessThan(5000)
+    expect(info!.thumbnail!.length).toBeGreaterThan(0)
+    await video.locator('[data-testid="media-thumbnail"]').waitFor({ state: 'visible' })
+    expect(await video.locator('[data-testid="video-duration"]').textContent()).toMatch(/^0:0[2-4]$/)
+    // under 16 MB: it downloads by itself; play opens the player
+    await video.locator('[data-testid="media-play"]').click({ timeout: TAB_TO_TAB_MS })
+    await testid(bob, 'lightbox-video').waitFor()
+    await bob.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="lightbox-video"]')?.currentTime ?? 0) > 0.3, null, { timeout: 15_000 })
+    await audit(bob, 'video player')
+    await bob.keyboard.press('Escape')
+    await testid(bob, 'lightbox').waitFor({ state: 'detached' })
     expect(found).toEqual([])
     expect(rig.pageErrors).toEqual([])
   }, 300_000)

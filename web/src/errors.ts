@@ -41,6 +41,8 @@ const TEXTS: Record<string, (err: Error & Record<string, unknown>) => string> = 
   UnverifiedNumberError: () => 'This number\'s registration isn\'t confirmed by a verifier you trust, so Parley doesn\'t send to it.',
   IdentityNotAcceptedError: () => 'This contact\'s safety number changed after you verified it. Compare the new safety number in the contact\'s info and accept it before sending.',
   NotRegisteredError: () => 'This device isn\'t registered. Register your phone number first.',
+  // files: the browser's storage for this site is full (copying a picked file into the profile's files)
+  QuotaExceededError: () => 'This browser has no room left for the file. Free space in Settings › Storage, then try again.',
   // settings
   LastRelayError: () => 'You can\'t remove your last relay. Add another one first.',
   InvalidRelayAddressError: () => 'That isn\'t a relay address. Ask the relay\'s operator for its full address: it ends in /p2p/ and the relay\'s id.',

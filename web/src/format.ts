@@ -1,4 +1,4 @@
-// Display helpers of the web client: phone numbers, times, day separators. Knows nothing of the SDK or the DOM.
+// Display helpers of the web client: phone numbers, times, day separators, file sizes, durations and types. Knows nothing of the SDK or the DOM.
 import { parsePhoneNumberFromString, getCountries, getCountryCallingCode, getExampleNumber, type CountryCode } from 'libphonenumber-js'
 import mobileExamples from 'libphonenumber-js/mobile/examples'
 
@@ -139,4 +139,10 @@ export function formatDuration (ms: number): string {
   const s = total % 60
   const ss = String(s).padStart(2, '0')
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
+}
+
+/** A short name of a file's type: its extension ("PDF"), else the media type's subtype ("OCTET-STREAM"). */
+export function fileType (name: string, mime: string): string {
+  const ext = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]
+  return (ext ?? mime.split('/')[1] ?? 'file').toUpperCase()
 }

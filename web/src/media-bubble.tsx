@@ -1,7 +1,7 @@
 // What a message bubble shows of its file: a photo (ThumbHash blur, then the thumbnail, then the photo once fetched), a video (poster, duration, play), a voice note, a document (name, size, type, save); a download button with the size, a progress ring with cancel, retry on failure. Knows nothing of the chat around it.
 import type { AttachmentInfo, StoredMessage } from '../../src/browser.js'
 import type { AppModel } from './model.js'
-import { formatBytes, formatDuration } from './format.js'
+import { fileType, formatBytes, formatDuration } from './format.js'
 import { useMessageFile, type MessageFile } from './media-hooks.js'
 import { CloseIcon, DocIcon, DownloadIcon, PlayIcon, RetryIcon } from './media-icons.js'
 import { VoiceNote } from './voice-note.js'
@@ -9,12 +9,6 @@ import { VoiceNote } from './voice-note.js'
 /** Photos and videos are drawn between these aspect ratios (very tall or wide pictures are cropped in the bubble, whole in the viewer). */
 const MIN_RATIO = 0.6
 const MAX_RATIO = 1.8
-
-/** A short name of a file's type: its extension ("PDF"), else the media type's subtype. */
-export function fileType (info: AttachmentInfo): string {
-  const ext = /\.([A-Za-z0-9]{1,5})$/.exec(info.name)?.[1]
-  return (ext ?? info.mime.split('/')[1] ?? 'file').toUpperCase()
-}
 
 /** What a transfer has done, 0–1. */
 function fraction (f: MessageFile, size: number): number {
@@ -115,10 +109,10 @@ export function DocumentMedia ({ model, m, info }: { model: AppModel, m: StoredM
   const name = info.name !== '' ? info.name : 'File'
   return (
     <div class="media-doc" data-testid="media-document" data-file={f.state}>
-      <span class="doc-icon" aria-hidden="true"><DocIcon /><span>{fileType(info).slice(0, 4)}</span></span>
+      <span class="doc-icon" aria-hidden="true"><DocIcon /><span>{fileType(info.name, info.mime).slice(0, 4)}</span></span>
       <span class="doc-main">
         <span class="doc-name" data-testid="document-name">{name}</span>
-        <span class="doc-meta">{formatBytes(info.size)} · {fileType(info)}</span>
+        <span class="doc-meta">{formatBytes(info.size)} · {fileType(info.name, info.mime)}</span>
       </span>
       {f.url != null
         ? <a class="transfer doc-save" href={f.url} download={name} data-testid="media-save" aria-label={`Save ${name}`} title="Save"><DownloadIcon /></a>

@@ -168,6 +168,12 @@ export async function prepareVideo (file: File): Promise<PreparedFile> {
   try {
     video.src = url
     await once(video, 'loadeddata', POSTER_TIMEOUT_MS)
+    if (video.duration === Infinity) {
+      // a browser's own recording (MediaRecorder's WebM) says no duration until it was read to its end: seeking far
+      // past it makes the browser find the end
+      video.currentTime = Number.MAX_SAFE_INTEGER
+      await once(video, 'seeked', POSTER_TIMEOUT_MS)
+    }
     const duration = Number.isFinite(video.duration) ? video.duration : 0
     // a frame a little in (the very first is often black)
     const at = Math.min(0.5, duration / 2)
