@@ -272,6 +272,22 @@ describe('web client: photos, voice notes, documents', () => {
 
   it('a 40 MiB file dropped on the chat shows its upload moving, is cancelled, then sent with Retry', async () => {
     await openChat(alice, BOB.e164)
+    // a file dropped beside the chat (on the list) is refused: the browser would otherwise leave the app to show it
+    expect(await testid(alice, 'chat-list').evaluate(list => {
+      const data = new DataTransfer()
+      data.items.add(new File(['x'], 'stray.txt', { type: 'text/plain' }))
+      const drop = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data })
+      list.dispatchEvent(drop)
+      return drop.defaultPrevented
+    })).toBe(true)
+    expect(await testid(alice, 'media-send-dialog').count()).toBe(0)
+    // a "photo" that is no image: a sentence for the person, nothing left being sent, nothing kept
+    const filesBefore = await alice.evaluate(async () => (await globalThis.parley!.parley.media.usage()).files)
+    await testid(alice, 'attach-media-input').setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') })
+    await testid(alice, 'media-send').click()
+    expect(await testid(alice, 'send-error').textContent()).toBe('This browser cannot read that photo. Send it as a document to keep it as it is.')
+    await testid(alice, 'upload').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(await alice.evaluate(async () => (await globalThis.parley!.parley.media.usage()).files)).toBe(filesBefore)
     // made in the page and dropped on the chat as a file from the desktop would be
     await alice.evaluate(size => {
       const bytes = new Uint8Array(size)

@@ -56,7 +56,16 @@ export function App ({ model }: { model: AppModel }) {
       else if (model.route.name !== 'list') model.go({ name: 'list' })
     }
     window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
+    // a file dropped where no chat takes it (the list, settings, a group we cannot write to) would make the browser
+    // leave the app to show it: refused here (a chat handles its drops before this)
+    const refuseDrop = (e: DragEvent): void => { if ([...(e.dataTransfer?.types ?? [])].includes('Files')) e.preventDefault() }
+    window.addEventListener('dragover', refuseDrop)
+    window.addEventListener('drop', refuseDrop)
+    return () => {
+      window.removeEventListener('keydown', onKey)
+      window.removeEventListener('dragover', refuseDrop)
+      window.removeEventListener('drop', refuseDrop)
+    }
   }, [model])
 
   if (model.removed) return <RemovedScreen model={model} />
