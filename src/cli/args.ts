@@ -55,7 +55,7 @@ const COMMANDS: Record<string, string> = {
   devices: 'devices list|link URI [--name NAME]|remove ID|rename ID --name NAME   your account\'s devices',
   group: 'group create NAME PHONE... | send ID TEXT... | add|remove ID PHONE... | promote|demote ID PHONE | leave ID | photo ID [FILE] | invite|revoke ID | join LINK | list | info ID   group chats',
   broadcast: 'broadcast create NAME PHONE... | send ID TEXT... | list   one message sent 1:1 to each contact of a list',
-  daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, receive, lookup, history, conversations, markRead, group*, broadcast*; GET /events streams them)'
+  daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, sendFile, download, receive, lookup, history, conversations, markRead, group*, broadcast*; GET /events streams them)'
 }
 
 export function usage (): string {

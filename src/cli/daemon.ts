@@ -4,6 +4,8 @@ import type { Parley, ReceivedMessage } from '../index.js'
 import { toHexString } from '../index.js'
 import { profileJson } from './messaging.js'
 import { groupMessageJson } from './groups.js'
+import { attachmentJson } from './media.js'
+import { resolve } from 'node:path'
 import { untilAborted } from '../util/abort.js'
 
 /** Largest request body: a text message plus JSON framing. */
@@ -36,9 +38,27 @@ const strings = (p: Record<string, unknown> | undefined, key: string): string[] 
   return v as string[]
 }
 
-const messageOf = (m: ReceivedMessage): Record<string, unknown> => ({ id: m.id, from: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt })
+/** A file's kind, type, name and caption from the call's params (absent: a document of unknown type, named as the file). */
+function fileParams (p: Record<string, unknown> | undefined): { kind?: 'photo' | 'video' | 'voice' | 'document', mime?: string, name?: string, caption?: string } {
+  const kinds = ['photo', 'video', 'voice', 'document']
+  return {
+    ...(typeof p?.kind === 'string' && kinds.includes(p.kind) ? { kind: p.kind as 'photo' } : {}),
+    ...(typeof p?.mime === 'string' ? { mime: p.mime } : {}),
+    ...(typeof p?.name === 'string' ? { name: p.name } : {}),
+    ...(typeof p?.caption === 'string' ? { caption: p.caption } : {})
+  }
+}
 
 export async function runDaemon (parley: Parley, port: number, signal: AbortSignal): Promise<void> {
+  /** a message as `receive` and the event stream give it: a file as `attachment` {name, size, mime, sha256, kind} (the `download` method saves it) */
+  const messageOf = (m: ReceivedMessage): Record<string, unknown> => {
+    const info = m.attachment != null ? parley.media.info({ attachment: m.attachment }) : undefined
+    return { id: m.id, from: m.from, text: m.text, timestamp: m.timestamp, receivedAt: m.receivedAt, ...(info != null ? { attachment: attachmentJson(info) } : {}) }
+  }
+  const groupMessageOf = (m: Parameters<typeof groupMessageJson>[0]): Record<string, unknown> => {
+    const info = m.attachment != null ? parley.media.info({ attachment: m.attachment }) : undefined
+    return { ...groupMessageJson(m), ...(info != null ? { attachment: attachmentJson(info) } : {}) }
+  }
   const buffer: Array<Record<string, unknown>> = []
   const waiters = new Set<() => void>()
   const streams = new Set<ServerResponse>()
@@ -53,11 +73,14 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
     notify('message', messageOf(m))
   })
   parley.groups.on('group-message', m => {
-    buffer.push(groupMessageJson(m))
+    buffer.push(groupMessageOf(m))
     if (buffer.length > MAX_BUFFERED) buffer.shift()
     for (const w of [...waiters]) w()
-    notify('message', groupMessageJson(m))
+    notify('message', groupMessageOf(m))
   })
+  // files: progress of uploads and downloads, and their ends
+  parley.media.on('media-progress', e => notify('mediaProgress', e))
+  parley.media.on('media', e => notify('media', e))
   parley.groups.on('group-status', e => notify('groupStatus', e))
   parley.groups.on('group-update', e => notify('group', e))
   parley.on('status', e => notify('status', e))
@@ -73,6 +96,23 @@ export async function runDaemon (parley: Parley, port: number, signal: AbortSign
     send: async p => {
       const m = await parley.send(str(p, 'to'), str(p, 'text'))
       return { id: m.id, to: m.conversation, status: m.status, timestamp: m.timestamp }
+    },
+    // files (docs/media.md): `path` is a file on the daemon's machine; resolves once the relay holds it and the message is queued
+    sendFile: async p => {
+      const m = await parley.sendFile(str(p, 'to'), resolve(str(p, 'path')), fileParams(p))
+      return { id: m.id, to: m.conversation, status: m.status, timestamp: m.timestamp, attachment: attachmentJson(parley.media.info(m)!) }
+    },
+    groupSendFile: async p => {
+      const m = await parley.media.sendToGroup(str(p, 'groupId'), resolve(str(p, 'path')), fileParams(p))
+      return { id: m.id, groupId: str(p, 'groupId'), status: m.status, timestamp: m.timestamp, attachment: attachmentJson(parley.media.info(m)!) }
+    },
+    download: async p => {
+      const m = await parley.media.find(str(p, 'id'))
+      if (m == null) throw new RpcError(-32602, 'there is no message with a file by that id on this device')
+      const info = parley.media.info(m)
+      if (info == null) throw new RpcError(-32602, 'the file of this message is damaged and cannot be opened')
+      const path = await parley.media.download(m.conversation, m.id, typeof p?.dir === 'string' ? { dir: resolve(p.dir) } : {})
+      return { id: m.id, attachment: attachmentJson(info, path) }
     },
     receive: async p => {
       const wait = Math.min(MAX_RECEIVE_WAIT_S, Math.max(0, Number(p?.timeout ?? 0))) * 1000

@@ -7,6 +7,8 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { CLI, startCliRig, type CliRig } from './rig.js'
 import { restartTestRelay, type TestRelay } from '../messaging/helpers.js'
+import { startDaemon } from '../helpers/daemon.js'
+import { retryUntil } from '../helpers/wait.js'
 
 const ALICE = '+15550510001'
 const BOB = '+15550510002'
@@ -139,6 +141,37 @@ describe('parley: files', () => {
     const into = join(rig.dir.path, 'bob-killed')
     await ok('bob', ['receive', '--json', '--download', into])
     expect(sha(await readFile(join(into, 'killed.bin')))).toBe(sha(data))
+  }, 300_000)
+
+  it('the daemon sends a file, lists a received one with its attachment and downloads it (JSON-RPC)', async () => {
+    const daemon = await startDaemon(CLI, rig.common('alice'))
+    try {
+      const data = randomBytes(3 * MIB)
+      await writeFile(join(rig.dir.path, 'from-daemon.bin'), data)
+      const sent = await daemon.rpc('sendFile', { to: BOB, path: join(rig.dir.path, 'from-daemon.bin'), caption: 'via rpc' })
+      expect(sent.result).toMatchObject({ to: BOB, attachment: { name: 'from-daemon.bin', size: 3 * MIB, sha256: sha(data), kind: 'document' } })
+      const into = join(rig.dir.path, 'bob-rpc')
+      const [got] = (await ok('bob', ['receive', '--json', '--download', into])).filter(l => l.type === 'message')
+      expect(got).toMatchObject({ text: 'via rpc', attachment: { sha256: sha(data) } })
+      expect(sha(await readFile(join(into, 'from-daemon.bin')))).toBe(sha(data))
+
+      const back = randomBytes(500_000)
+      await writeFile(join(rig.dir.path, 'to-daemon.bin'), back)
+      const [reply] = await ok('bob', ['send', ALICE, '--file', join(rig.dir.path, 'to-daemon.bin'), '--json'])
+      const received = await retryUntil(async () => {
+        const r = await daemon.rpc('receive', { timeout: 5 })
+        const m = (r.result as Line[]).find(l => l.id === reply.id)
+        if (m == null) throw new Error('not yet')
+        return m
+      }, { timeout: 60_000, interval: 200, what: 'the daemon receives the file message' })
+      expect(received.attachment).toEqual({ name: 'to-daemon.bin', size: 500_000, mime: 'application/octet-stream', sha256: sha(back), kind: 'document' })
+      const saved = await daemon.rpc('download', { id: reply.id, dir: join(rig.dir.path, 'alice-rpc') })
+      expect(saved.result).toEqual({ id: reply.id, attachment: { name: 'to-daemon.bin', size: 500_000, mime: 'application/octet-stream', sha256: sha(back), kind: 'document', path: join(rig.dir.path, 'alice-rpc', 'to-daemon.bin') } })
+      expect(sha(await readFile(join(rig.dir.path, 'alice-rpc', 'to-daemon.bin')))).toBe(sha(back))
+      expect((await daemon.rpc('download', { id: 'ab'.repeat(16) })).error?.message).toBe('there is no message with a file by that id on this device')
+    } finally {
+      await daemon.stop()
+    }
   }, 300_000)
 
   it('the relay SIGKILLed mid-download and restarted: the download goes on by itself and the file is byte-exact', async () => {
