@@ -9,7 +9,7 @@ import { startWebRig, testid, type WebRig, type WebPerson } from '../helpers/web
 import { tempDir } from '../helpers/tmp.js'
 import { runToExit } from '../helpers/process.js'
 import { retryUntil } from '../helpers/wait.js'
-import { axeViolations, blocking } from '../helpers/axe.js'
+import { screenAudit } from '../helpers/axe.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const CLI = join(PROJECT_ROOT, 'bin', 'parley.js')
@@ -50,7 +50,6 @@ async function mountains (page: Page): Promise<Buffer> {
   return Buffer.from(dataUrl.split(',')[1], 'base64')
 }
 
-const VIEWPORTS = { desktop: { width: 1100, height: 720 }, phone: { width: 360, height: 720 } }
 
 describe('web client: groups and broadcast lists', () => {
   let rig: WebRig
@@ -79,21 +78,7 @@ describe('web client: groups and broadcast lists', () => {
   const bubble = (page: Page, text: string) => testid(page, 'message').filter({ has: page.locator('.text', { hasText: text }) })
   /** what axe found that blocks, and pages wider than a phone, one line per screen, viewport and colour scheme; expected empty */
   const found: string[] = []
-  /** axe on the screen as it is, at desktop and 360 px, light and dark; at 360 px nothing may scroll sideways */
-  const audit = async (page: Page, screen: string): Promise<void> => {
-    const size = page.viewportSize()!
-    for (const [viewport, dimensions] of Object.entries(VIEWPORTS)) {
-      await page.setViewportSize(dimensions)
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme })
-        for (const v of blocking(await axeViolations(page))) found.push(`${screen}, ${viewport}, ${scheme}: ${v.id} (${v.impact}, ${v.help}) on ${v.nodes.length}: ${v.nodes.slice(0, 3).join(' | ')}`)
-      }
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-      if (wide > 0) found.push(`${screen}, ${viewport}: ${wide} px of horizontal scroll`)
-    }
-    await page.setViewportSize(size)
-    await page.emulateMedia({ colorScheme: null })
-  }
+  const audit = screenAudit(found)
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true })

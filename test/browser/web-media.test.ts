@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { startWebRig, testid, type WebRig, type WebPerson } from '../helpers/web-app.js'
 import { FAKE_MEDIA_ARGS } from '../helpers/chromium.js'
-import { axeViolations, blocking } from '../helpers/axe.js'
+import { screenAudit } from '../helpers/axe.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 const ALICE: WebPerson = { profile: 'malice', national: '07700 900061', e164: '+447700900061', name: 'Alice' }
@@ -15,7 +15,6 @@ const BOB: WebPerson = { profile: 'mbob', national: '07700 900062', e164: '+4477
 const CAROL: WebPerson = { profile: 'mcarol', national: '07700 900063', e164: '+447700900063', name: 'Carol' }
 /** A file or message between two tabs: an upload to the relay, the message through it, the download. */
 const TAB_TO_TAB_MS = 60_000
-const VIEWPORTS = { desktop: { width: 1100, height: 720 }, phone: { width: 360, height: 720 } }
 /** Large enough that its upload takes several batches of acknowledged chunks (8 MiB each). */
 const BIG_BYTES = 40 * 1024 * 1024
 
@@ -68,20 +67,7 @@ describe('web client: photos, voice notes, documents', () => {
   let carol: Page
   /** what axe found that blocks, and pages wider than a phone, one line per screen, viewport and colour scheme; expected empty */
   const found: string[] = []
-  const audit = async (page: Page, screen: string): Promise<void> => {
-    const size = page.viewportSize()!
-    for (const [viewport, dimensions] of Object.entries(VIEWPORTS)) {
-      await page.setViewportSize(dimensions)
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme })
-        for (const v of blocking(await axeViolations(page))) found.push(`${screen}, ${viewport}, ${scheme}: ${v.id} (${v.impact}, ${v.help}) on ${v.nodes.length}: ${v.nodes.slice(0, 3).join(' | ')}`)
-      }
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-      if (wide > 0) found.push(`${screen}, ${viewport}: ${wide} px of horizontal scroll`)
-    }
-    await page.setViewportSize(size)
-    await page.emulateMedia({ colorScheme: null })
-  }
+  const audit = screenAudit(found)
   const openChat = async (page: Page, phone: string): Promise<void> => {
     await page.evaluate(hash => { location.hash = hash }, `#/chat/${encodeURIComponent(phone)}`)
     await testid(page, 'conversation', `[data-phone="${phone}"][data-state="ready"]`).waitFor({ timeout: 10_000 })

@@ -38,3 +38,27 @@ export async function axeViolations (page: Page): Promise<AxeViolation[]> {
 export function blocking (violations: AxeViolation[]): AxeViolation[] {
   return violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
 }
+
+/** The sizes screens are audited at: a desktop window and a 360 px phone. */
+export const AUDIT_VIEWPORTS = { desktop: { width: 1100, height: 720 }, phone: { width: 360, height: 720 } }
+
+/**
+ * An audit of the screen as it is: axe at desktop and 360 px, light and dark, and at 360 px nothing may scroll
+ * sideways. What it finds is pushed to `found` as one line per screen, viewport and scheme (a test expects it empty).
+ */
+export function screenAudit (found: string[]): (page: Page, screen: string) => Promise<void> {
+  return async (page, screen) => {
+    const size = page.viewportSize()!
+    for (const [viewport, dimensions] of Object.entries(AUDIT_VIEWPORTS)) {
+      await page.setViewportSize(dimensions)
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme })
+        for (const v of blocking(await axeViolations(page))) found.push(`${screen}, ${viewport}, ${scheme}: ${v.id} (${v.impact}, ${v.help}) on ${v.nodes.length}: ${v.nodes.slice(0, 3).join(' | ')}`)
+      }
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      if (wide > 0) found.push(`${screen}, ${viewport}: ${wide} px of horizontal scroll`)
+    }
+    await page.setViewportSize(size)
+    await page.emulateMedia({ colorScheme: null })
+  }
+}
