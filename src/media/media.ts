@@ -35,6 +35,8 @@ export const RETRY_MIN_MS = 1_000
 const MAX_RETRY_WAIT_MS = 30_000
 /** Downloads running at once (auto-downloads queue behind them). */
 export const MAX_PARALLEL_DOWNLOADS = 2
+/** Chunks read and sealed ahead of the one being sent: the next read and seal overlap the send (2 × 256 KiB held). */
+const UPLOAD_READ_AHEAD = 2
 /** Ciphertext bytes of every chunk but the last. */
 const CHUNK_CIPHERTEXT_BYTES = BLOB_CHUNK_BYTES + BLOB_CHUNK_OVERHEAD
 
@@ -318,16 +320,39 @@ export class Media extends Emitter<MediaEvents> {
       const again = blobChunkCipher(key)
       const chunks = blobChunkCount(r.size)
       const totalBytes = blobCiphertextSize(r.size)
+      /** chunks whose sealing has started (they are sealed in this order) */
       let next = 0
-      /** chunk i sealed, with every chunk before it sealed and hashed first (a resumed upload starts past 0) */
-      const sealUpTo = async (i: number): Promise<Uint8Array> => {
-        let last: Uint8Array = new Uint8Array(0)
-        while (next <= i) {
-          const plain = await reader.read(next * BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES)
-          last = await sealer.seal(next, plain)
-          next++
+      let tail: Promise<unknown> = Promise.resolve()
+      /** chunks read and sealed ahead of the protocol's asking, so the disk read and the sealing overlap the sending */
+      const ahead = new Map<number, Promise<Uint8Array>>()
+      const start = (i: number): Promise<Uint8Array> => {
+        const plain = reader.read(i * BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES)
+        const sealed = Promise.all([plain, tail]).then(async ([bytes]) => await sealer.seal(i, bytes))
+        tail = sealed.catch(() => {})
+        next++
+        return sealed
+      }
+      const fill = (i: number): void => {
+        while (next <= i + UPLOAD_READ_AHEAD && next < chunks) {
+          const sealed = start(next)
+          sealed.catch(() => {})
+          ahead.set(next - 1, sealed)
         }
-        return last
+      }
+      const sealedChunk = async (i: number): Promise<Uint8Array> => {
+        const held = ahead.get(i)
+        if (held != null) {
+          ahead.delete(i)
+          fill(i)
+          return await held
+        }
+        // asked again (the protocol re-reads what the relay held before, to check the blob id)
+        if (i < next) return await again.seal(i, await reader.read(i * BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES), i === chunks - 1)
+        // a resumed upload's prefix: sealed one at a time, only for the plaintext's hash
+        while (next < i) await start(next)
+        const sealed = start(i)
+        fill(i)
+        return await sealed
       }
       let blobId: Uint8Array
       try {
@@ -337,8 +362,7 @@ export class Media extends Emitter<MediaEvents> {
           chunkBytes: CHUNK_CIPHERTEXT_BYTES,
           chunk: async i => {
             signal.throwIfAborted()
-            if (i < next) return await again.seal(i, await reader.read(i * BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES), i === chunks - 1)
-            return await sealUpTo(i)
+            return await sealedChunk(i)
           },
           onProgress: committed => {
             this.emit('media-progress', { id: r.id, conversation: r.conversation, direction: 'upload', bytes: Math.min(r.size, committed * BLOB_CHUNK_BYTES), total: r.size })
@@ -351,7 +375,8 @@ export class Media extends Emitter<MediaEvents> {
         throw err
       }
       // the relay had it all already (its last answer was lost): seal the rest for the plaintext's hash
-      if (next < chunks) await sealUpTo(chunks - 1)
+      while (next < chunks) await start(next)
+      await tail
       const p = r.preview
       return {
         kind: r.kind,
