@@ -32,7 +32,7 @@ import { MAX_LINK_CODE_ADDRS } from '../protocols/link/index.js'
 import { retirePreKeys } from '../protocols/prekeys/index.js'
 import { constantTimeEqual } from '../crypto/bytes.js'
 import { GroupSessionManager } from '../session/index.js'
-import { Groups, groupConversation, parseGroupId } from '../groups/service/groups.js'
+import { Groups } from '../groups/service/groups.js'
 import { NotInGroupError, OnlyAdminsSendError } from '../groups/service/errors.js'
 import { groupStorePort } from '../groups/service/store-adapter.js'
 import { GroupTopics } from '../net/gossip/index.js'
@@ -305,7 +305,9 @@ export class Parley extends Emitter<ParleyEvents> {
       now,
       random,
       linkedDevices: async options => await this.ownDevices.count(options) > 1,
-      normalize: phone => normalizePhone(phone, init.defaultRegion)
+      normalize: phone => normalizePhone(phone, init.defaultRegion),
+      // (this.media is built below; a group message can only arrive once messaging starts)
+      onAttachment: m => { this.media.noteMessage(m) }
     })
     this.groups.on('error', err => this.background(err))
     this.broadcasts = new Broadcasts({
@@ -337,7 +339,6 @@ export class Parley extends Emitter<ParleyEvents> {
       ...(init.autoDownload != null ? { autoDownload: init.autoDownload } : {})
     })
     this.media.on('error', err => this.background(err))
-    this.groups.on('group-message', m => { if (m.attachment != null) this.media.noteMessage({ conversation: groupConversation(parseGroupId(m.group)), id: m.id, attachment: m.attachment }) })
     this.messenger.on('message', m => {
       if (m.attachment != null) this.media.noteMessage({ conversation: m.from, id: m.id, attachment: m.attachment })
       // the sender's key is proven for m.from: a new one is an identity change

@@ -155,3 +155,20 @@ describe('app settings store', () => {
     await p.stop()
   })
 })
+
+describe('the facade and the app\'s group events', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>> | undefined
+  afterEach(async () => { await dir?.remove() })
+
+  // 'group-message' waits for its first listener so mail fetched during create reaches the app; a listener of the
+  // facade's own (the media layer's auto-download used one) took that place, and the app missed those messages
+  it('leaves p.groups\' group-message to the app: the facade does not listen to it', async () => {
+    dir = await tempDir()
+    const p = await Parley.create({ dataDir: join(dir.path, 'device'), bootstrap: [], listen: [], maintenance: false, createNode: createNodeNode })
+    try {
+      expect(p.groups.listenerCount('group-message')).toBe(0)
+    } finally {
+      await p.stop()
+    }
+  })
+})

@@ -141,6 +141,11 @@ export interface GroupsInit {
   linkedDevices?: (options?: StoreOptions) => Promise<boolean>
   /** a phone number as a person typed it, in E.164 (throws for one that is not a number) @default as given */
   normalize?: (phone: string) => string
+  /**
+   * A member's message with a file was stored (the media layer fetches it when its settings say so). A hook rather than
+   * a listener: 'group-message' waits for the app's first listener, which a listener of ours would take the place of.
+   */
+  onAttachment?: (m: { conversation: string, id: string, attachment: string }) => void
 }
 
 export class Groups extends Emitter<GroupEvents> {
@@ -967,6 +972,7 @@ export class Groups extends Emitter<GroupEvents> {
       await this.init.store.saveHistory(groupId, history.export(), grouped)
       await sync.flush(options)
       if (event != null) {
+        if (event.attachment != null) this.init.onAttachment?.({ conversation: groupConversation(groupId), id: event.id, attachment: event.attachment })
         this.emit('group-message', event)
         this.queueReceipt(groupId, author.e164, 'delivered', content.id)
       }
