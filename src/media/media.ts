@@ -124,6 +124,8 @@ export interface MediaInit {
 }
 
 const GROUP_PREFIX = 'group:'
+/** The abort reason of a transfer stopped with the app (`stop()`): it stays as it was and goes on at the next start (told apart by identity, not by text). */
+const STOPPED = new TransferCancelledError('stopped')
 const newMessageId = (random: RandomSource): string => toHex(random(16))
 
 /** Errors another try may not see: a connection lost, a relay restarting. What a relay or the file said for certain is final. */
@@ -177,7 +179,7 @@ export class Media extends Emitter<MediaEvents> {
     this.started = false
     this.queue.length = 0
     const running = [...this.running.values()]
-    for (const r of running) r.controller.abort(new TransferCancelledError('stopped'))
+    for (const r of running) r.controller.abort(STOPPED)
     await Promise.allSettled(running.map(async r => await r.done))
   }
 
@@ -289,7 +291,7 @@ export class Media extends Emitter<MediaEvents> {
       return message
     } catch (err) {
       const cancelled = signal.aborted
-      const stopped = options.signal.aborted && options.signal.reason instanceof TransferCancelledError && options.signal.reason.message === 'stopped'
+      const stopped = options.signal.reason === STOPPED
       if (!stopped) {
         // a stop leaves it 'uploading' for the next start; a cancel or a failure is the person's to retry; a changed
         // file cannot be resumed: its record goes, and sending it again starts a new upload
@@ -488,7 +490,7 @@ export class Media extends Emitter<MediaEvents> {
       return ref
     } catch (err) {
       await writer.close().catch(() => {})
-      const stopped = options.signal.aborted && options.signal.reason instanceof TransferCancelledError && options.signal.reason.message === 'stopped'
+      const stopped = options.signal.reason === STOPPED
       if (!stopped) {
         const cancelled = signal.aborted
         // a file that is not the one the message names is removed; a cut transfer keeps its verified part for a retry
