@@ -19,7 +19,8 @@ export function nodeMediaFiles (mediaDir: string): MediaFiles {
       return {
         size,
         read: async (offset, length) => {
-          const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)))
+          // not zero-filled: every byte returned is read from the file (a short read returns only what was read)
+          const buf: Uint8Array = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)))
           let done = 0
           while (done < buf.length) {
             const { bytesRead } = await fh.read(buf, done, buf.length - done, offset + done)
