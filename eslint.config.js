@@ -111,6 +111,17 @@ export default tseslint.config(
     }
   },
   {
+    files: ['src/calls/**/*.ts'],
+    ignores: ['src/calls/node/**'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/cli/**', '**/src/index*', '**/src/browser*', '**/net/**', '**/web/**', 'libp2p', '**/protocols/**', '**/media/**', '**/groups/**', '**/directory/**'], 'src/calls sits below the client facade: signals leave through a port, it knows no libp2p or protocol'],
+        [sessionCode, 'src/calls carries signals through a port: no sessions, no ratchet'],
+        [['node:*', '@roamhq/wrtc'], 'src/calls runs in browsers: no Node API (Node\'s WebRTC is in src/calls/node)']
+      )
+    }
+  },
+  {
     files: ['src/client/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(

@@ -36,3 +36,4 @@ export { MAX_FILE_BYTES, MAX_THUMBNAIL_BYTES, MAX_PLACEHOLDER_BYTES, MAX_WAVEFOR
 export { MediaError, FileTooLargeError, FileChangedError, MalformedAttachmentError, InvalidAttachmentError, FileExpiredError, FileIntegrityError, MediaQuotaError, NoAttachmentError, TransferCancelledError } from './media/errors.js'
 export { MediaFileMissingError, type MediaFiles, type MediaReader, type MediaWriter } from './media/files.js'
 export { nodeMediaFiles } from './media/node/files.js'
+export { Calls, Call, CallError, CallsUnavailableError, CallStateError, InvalidCallSignalError, UnboundDescriptionError, RING_TIMEOUT_MS, type CallState, type CallDirection, type CallMedia, type CallStats, type CallRecord, type CallOutcome, type HangupReason } from './calls/index.js'

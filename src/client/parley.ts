@@ -39,6 +39,7 @@ import { GroupTopics } from '../net/gossip/index.js'
 import { groupPubsub, groupRelays } from './group-network.js'
 import { mediaRelays } from './media-network.js'
 import { Media, type AutoDownload, type SendFileOptions } from '../media/media.js'
+import { Calls, type Call, type CallMedia } from '../calls/index.js'
 import { noMediaFiles, type MediaFiles } from '../media/files.js'
 import { Broadcasts } from './broadcasts.js'
 
@@ -105,6 +106,13 @@ export interface ParleyInit {
   mediaFiles?: MediaFiles
   /** which received files are downloaded at once @default DEFAULT_AUTO_DOWNLOAD (photos and voice notes; videos and documents up to 16 MiB) */
   autoDownload?: AutoDownload
+  /**
+   * WebRTC for calls: makes an RTCPeerConnection. In a browser the default is the page's own; in Node pass
+   * `nodePeerConnection()` (from @roamhq/wrtc). Without one, calls are unavailable and rings are logged as missed.
+   */
+  peerConnection?: (config: RTCConfiguration) => RTCPeerConnection
+  /** 'relay' sends every call through our relays' TURN (the peer never learns our address) @default 'all' */
+  iceTransportPolicy?: RTCIceTransportPolicy
 }
 
 /** A message as apps get it: `reply` answers in the same conversation. */
@@ -195,6 +203,8 @@ export class Parley extends Emitter<ParleyEvents> {
   readonly broadcasts: Broadcasts
   /** files: send (uploaded to our relay, resumable), download (verified as it streams, resumable), progress, auto-download */
   readonly media: Media
+  /** calls: place and take 1:1 voice and video calls (events: 'incoming', 'record'), the call log */
+  readonly calls: Calls
   private readonly groupTopics: GroupTopics
   private readonly health: ConnectionHealth
   private self?: SelfInfo
@@ -280,7 +290,9 @@ export class Parley extends Emitter<ParleyEvents> {
       linkedDevices: async options => ({ others: await this.ownDevices.count(options) > 1, recordSeq: await this.ownDevices.seq(options) }),
       onState: async (state, options) => { await this.takeAccountState(state, options) },
       accepted: async (to, identityKey, options) => { await this.contacts.assertAccepted(to, identityKey, options) },
-      onGroup: async (from, sender, control, options) => await this.groups.takeControl(from, sender, control, options)
+      onGroup: async (from, sender, control, options) => await this.groups.takeControl(from, sender, control, options),
+      // (this.calls is built below; a signal can only arrive once messaging starts)
+      onCall: async (from, sender, signal, options) => await this.calls.takeSignal(from, sender, signal, options)
     })
     this.groupTopics = new GroupTopics(node.services.pubsub, { onError: err => this.background(err), now })
     this.groups = new Groups({
@@ -339,6 +351,19 @@ export class Parley extends Emitter<ParleyEvents> {
       ...(init.autoDownload != null ? { autoDownload: init.autoDownload } : {})
     })
     this.media.on('error', err => this.background(err))
+    const peerConnection = init.peerConnection ?? browserPeerConnection()
+    this.calls = new Calls({
+      send: async (to, signal, options) => await this.messenger.sendCallSignal(to, signal, options),
+      kv: storage.kv('calls'),
+      ...(peerConnection != null ? { peerConnection } : {}),
+      iceServers: async options => await this.iceServers(options),
+      ...(init.iceTransportPolicy != null ? { iceTransportPolicy: init.iceTransportPolicy } : {}),
+      deviceId: local.deviceId,
+      normalize: phone => normalizePhone(phone, init.defaultRegion),
+      now,
+      random
+    })
+    this.calls.on('error', err => this.background(err))
     this.messenger.on('message', m => {
       if (m.attachment != null) this.media.noteMessage({ conversation: m.from, id: m.id, attachment: m.attachment })
       // the sender's key is proven for m.from: a new one is an identity change
@@ -417,6 +442,7 @@ export class Parley extends Emitter<ParleyEvents> {
     await this.messenger.start(options)
     await this.groups.start(options)
     await this.media.start(options)
+    await this.calls.start(options)
     // presence goes out only from a registered device that takes messages (not from one-shot commands)
     if (await this.selfInfo(options) != null) this.presence.start()
   }
@@ -887,6 +913,19 @@ export class Parley extends Emitter<ParleyEvents> {
    * Parley, uploads the file to our relay (resumable; 'media-progress' events on `p.media`) and queues its message.
    * Resolves with the message once the relay holds the file and the message is queued. See `p.media.send`.
    */
+  /**
+   * Calls `phone`: every device of it rings for up to 45 s. `media` are our tracks (microphone, camera); `video`
+   * starts it as a video call. See `p.calls` for incoming calls and the call log.
+   */
+  async call (phone: string, options: { media?: CallMedia, video?: boolean } = {}): Promise<Call> {
+    return await this.calls.place(phone, options)
+  }
+
+  /** ICE servers for a call: STUN and TURN (short-lived credentials) from our mailbox relays that offer them. */
+  private async iceServers (_options?: AbortOptions): Promise<RTCIceServer[]> {
+    return []
+  }
+
   async sendFile (phone: string, source: string, options?: SendFileOptions): Promise<StoredMessage> {
     // the number is looked up before anything is uploaded (Media's checkSend): "not on Parley" is said at once
     return await this.media.send(normalizePhone(phone, this.init.defaultRegion), source, options)
@@ -1135,6 +1174,7 @@ export class Parley extends Emitter<ParleyEvents> {
 
   async stop (): Promise<void> {
     this.health.stop()
+    await this.calls.stop()
     await this.media.stop()
     await this.presence.stop()
     await this.groups.stop()
@@ -1185,4 +1225,10 @@ async function reachableAddrs (node: ClientNode, expectCircuit: boolean, options
 /** Where the device's LevelDB lives: a plain '/' join, because in browsers the folder names an IndexedDB database. */
 function storagePath (init: ParleyInit): string {
   return `${(init.dataDir ?? '.parley/client').replace(/\/+$/, '')}/db`
+}
+
+/** The page's RTCPeerConnection where there is one (browsers); undefined in Node. */
+function browserPeerConnection (): ((config: RTCConfiguration) => RTCPeerConnection) | undefined {
+  const Ctor = (globalThis as { RTCPeerConnection?: typeof RTCPeerConnection }).RTCPeerConnection
+  return Ctor == null ? undefined : config => new Ctor(config)
 }

@@ -66,7 +66,14 @@ export interface StateContent { kind: 'state', stores: Array<{ name: SyncedStore
 export const MAX_GROUP_CONTROL_BYTES = 192 * 1024
 /** a group's control traffic: bytes of the group layer (src/groups), carried end to end and not read here */
 export interface GroupControlContent { kind: 'group', control: Uint8Array }
-export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent | StateContent | GroupControlContent
+/**
+ * Largest call signal: an offer or answer's SDP (a few KiB; 64 KiB leaves room for every codec and candidate a
+ * browser lists) with its candidates and the call's fields.
+ */
+export const MAX_CALL_SIGNAL_BYTES = 64 * 1024
+/** a call's signalling: bytes of the call layer (src/calls), carried end to end and not read here */
+export interface CallSignalContent { kind: 'call', signal: Uint8Array }
+export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent | StateContent | GroupControlContent | CallSignalContent
 
 /** A decoded plaintext: who claims to send it (checked by the caller) and what it says. */
 export interface Content {
@@ -166,6 +173,10 @@ export function encodeContent (c: Content): Uint8Array {
       checkGroupControl(b.control)
       pb.group = Uint8Array.from(b.control)
       break
+    case 'call':
+      checkCallSignal(b.signal)
+      pb.call = Uint8Array.from(b.signal)
+      break
   }
   return padToBlock(ContentPb.encode(pb), PADDING_BLOCK)
 }
@@ -186,7 +197,7 @@ export function decodeContent (bytes: Uint8Array): Content {
     if (err instanceof MalformedContentError) throw err
     throw new MalformedContentError('content does not decode')
   }
-  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile, pb.devices, pb.sent, pb.readSync, pb.state, pb.group].filter(x => x != null).length
+  const present = [pb.data, pb.receipt, pb.typing, pb.presence, pb.resend, pb.profile, pb.devices, pb.sent, pb.readSync, pb.state, pb.group, pb.call].filter(x => x != null).length
   if (present !== 1) throw new MalformedContentError('content must say exactly one thing')
   let body: MessageBody
   if (pb.data != null) {
@@ -217,6 +228,9 @@ export function decodeContent (bytes: Uint8Array): Content {
   } else if (pb.group != null) {
     checkGroupControl(pb.group)
     body = { kind: 'group', control: pb.group }
+  } else if (pb.call != null) {
+    checkCallSignal(pb.call)
+    body = { kind: 'call', signal: pb.call }
   } else if (pb.readSync != null) {
     if (!E164.test(pb.readSync.chat) || pb.readSync.ids.length === 0 || pb.readSync.ids.length > MAX_RECEIPT_IDS) throw new MalformedContentError('bad read sync')
     body = { kind: 'read-sync', chat: pb.readSync.chat, ids: pb.readSync.ids.map(idOf) }
@@ -253,6 +267,10 @@ function checkAttachment (a: Uint8Array): void {
 /** A group control payload is not empty and within MAX_GROUP_CONTROL_BYTES (its content is the group layer's to check). */
 function checkGroupControl (control: Uint8Array): void {
   if (control.length === 0 || control.length > MAX_GROUP_CONTROL_BYTES) throw new MalformedContentError(`a group control message is 1..${MAX_GROUP_CONTROL_BYTES} bytes`)
+}
+
+function checkCallSignal (signal: Uint8Array): void {
+  if (signal.length === 0 || signal.length > MAX_CALL_SIGNAL_BYTES) throw new MalformedContentError(`a call signal is 1..${MAX_CALL_SIGNAL_BYTES} bytes`)
 }
 
 /** Known store names, each once, a bounded number of entries with short keys. */

@@ -49,6 +49,12 @@ export interface InboundInit {
    * Without it group control is dropped.
    */
   onGroup?: (from: string, sender: DeviceAddress, control: Uint8Array, options?: StoreOptions) => Promise<GroupControlTaken>
+  /**
+   * called inside the persist step for a call signal from a proven sender: the call layer takes it (records a
+   * missed call, say); `taken: false` makes it a duplicate; `after` runs once the envelope's writes are durable
+   * (ring, answer). Without it call signals are dropped.
+   */
+  onCall?: (from: string, sender: DeviceAddress, signal: Uint8Array, options?: StoreOptions) => Promise<GroupControlTaken>
   onError?: (err: unknown) => void
 }
 
@@ -161,6 +167,12 @@ export class Inbound {
     if (body.kind === 'group') {
       if (this.init.onGroup == null) return { kind: 'dropped', reason: 'no group layer' }
       const done = await this.init.onGroup(from, sender, body.control, options)
+      if (!done.taken) return { kind: 'duplicate' }
+      return { kind: 'new', sender, from, content, ...(done.after != null ? { after: done.after } : {}) }
+    }
+    if (body.kind === 'call') {
+      if (this.init.onCall == null) return { kind: 'dropped', reason: 'no call layer' }
+      const done = await this.init.onCall(from, sender, body.signal, options)
       if (!done.taken) return { kind: 'duplicate' }
       return { kind: 'new', sender, from, content, ...(done.after != null ? { after: done.after } : {}) }
     }

@@ -161,12 +161,14 @@ export interface MessengerInit {
    * InboundInit.onGroup). Absent: group control is dropped.
    */
   onGroup?: InboundInit['onGroup']
+  /** Calls: takes a call signal from a proven sender inside the persist step of its envelope (see InboundInit.onCall). Absent: call signals are dropped. */
+  onCall?: InboundInit['onCall']
   /** Groups: a control payload sent with sendGroupControl left the outbox: every device took it ('sent') or its TTL passed ('failed') */
   onGroupSettled?: (to: string, id: string, status: 'sent' | 'failed', options?: StoreOptions) => Promise<void>
 }
 
 /** What an outbox entry of the messenger carries (the outbox store's `kind`). */
-type OutboxKind = 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices' | 'group'
+type OutboxKind = 'message' | 'receipt' | 'resend' | 'profile' | 'sync' | 'devices' | 'group' | 'call'
 
 /** The text content that carries a stored outgoing message (again, after a retry, a resend or a repair): its reply and attachment included. */
 function textOf (m: StoredMessage): TextContent {
@@ -261,6 +263,7 @@ export class Messenger extends Emitter<MessengerEvents> {
       onProfile: async (from, body, options) => await init.onProfile?.(from, body, options) ?? false,
       onState: async (body, options) => { await init.onState?.(body, options) },
       ...(init.onGroup != null ? { onGroup: init.onGroup } : {}),
+      ...(init.onCall != null ? { onCall: init.onCall } : {}),
       onError: err => this.emit('error', err)
     })
     this.receiver = new MailboxReceiver({
@@ -402,6 +405,7 @@ export class Messenger extends Emitter<MessengerEvents> {
         if (fresh) this.emit('presence', { phone: result.from, online: body.online, ...(body.lastSeen != null ? { lastSeen: body.lastSeen } : {}), ...(body.answer === true ? { answer: true } : {}) })
         break
       case 'group':
+      case 'call':
         result.after?.()
         break
       case 'profile':
@@ -793,6 +797,19 @@ export class Messenger extends Emitter<MessengerEvents> {
     const self = await this.requireSelf(options)
     const id = newMessageId(this.init.random)
     await this.enqueue(to, 'group', id, { kind: 'group', control }, self, this.stamp(), options?.ttlMs ?? MESSAGE_TTL_MS, options)
+    this.outbound.wake()
+    return id
+  }
+
+  /**
+   * Calls: sends a call signal (the call layer's bytes) to every device of `to`, reliably like a text (outbox,
+   * direct path first, then the mailbox relays, so a ring reaches a device that is offline now) until `ttlMs`.
+   * Signals to one number leave in the order they were queued. Resolves with the outbox entry's id once queued.
+   */
+  async sendCallSignal (to: string, signal: Uint8Array, options: StoreOptions & { ttlMs: number }): Promise<string> {
+    const self = await this.requireSelf(options)
+    const id = newMessageId(this.init.random)
+    await this.enqueue(to, 'call', id, { kind: 'call', signal }, self, this.stamp(), options.ttlMs, options)
     this.outbound.wake()
     return id
   }

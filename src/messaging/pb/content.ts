@@ -1588,6 +1588,7 @@ export interface Content {
   readSync?: ReadSync
   state?: AccountState
   group?: Uint8Array<ArrayBuffer>
+  call?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Content {
@@ -1678,6 +1679,11 @@ export namespace Content {
         if (obj.group != null) {
           w.uint32(130)
           w.bytes(obj.group)
+        }
+
+        if (obj.call != null) {
+          w.uint32(138)
+          w.bytes(obj.call)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1780,6 +1786,10 @@ export namespace Content {
             }
             case 16: {
               obj.group = reader.bytes()
+              break
+            }
+            case 17: {
+              obj.call = reader.bytes()
               break
             }
             default: {
@@ -1905,6 +1915,13 @@ export namespace Content {
             case 16: {
               yield {
                 field: `${prefix}.group`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 17: {
+              yield {
+                field: `${prefix}.call`,
                 value: reader.bytes()
               }
               break
@@ -2101,6 +2118,11 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentCallFieldEvent {
+    field: '$.call'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -2109,7 +2131,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentDataAttachmentFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentSentDataAttachmentFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent | ContentStateStoresNameFieldEvent | ContentStateStoresEntriesKeyFieldEvent | ContentStateStoresEntriesValueFieldEvent | ContentGroupFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentSenderE164FieldEvent | ContentAttestationFieldEvent | ContentDataIdFieldEvent | ContentDataTextFieldEvent | ContentDataTimestampFieldEvent | ContentDataQuoteIdFieldEvent | ContentDataAttachmentFieldEvent | ContentReceiptTypeFieldEvent | ContentReceiptIdsFieldEvent | ContentReceiptTimestampFieldEvent | ContentTypingActionFieldEvent | ContentTypingTimestampFieldEvent | ContentPresenceOnlineFieldEvent | ContentPresenceLastSeenFieldEvent | ContentPresenceAnswerFieldEvent | ContentExpiresAtFieldEvent | ContentProfileNameFieldEvent | ContentProfilePhotoFieldEvent | ContentProfileUpdatedAtFieldEvent | ContentResendTimestampFieldEvent | ContentDeliveryTokenFieldEvent | ContentSenderRecordSeqFieldEvent | ContentDevicesSeqFieldEvent | ContentSentToFieldEvent | ContentSentDataIdFieldEvent | ContentSentDataTextFieldEvent | ContentSentDataTimestampFieldEvent | ContentSentDataQuoteIdFieldEvent | ContentSentDataAttachmentFieldEvent | ContentReadSyncChatFieldEvent | ContentReadSyncIdsFieldEvent | ContentStateStoresNameFieldEvent | ContentStateStoresEntriesKeyFieldEvent | ContentStateStoresEntriesValueFieldEvent | ContentGroupFieldEvent | ContentCallFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -1,0 +1,223 @@
+/** The SDK's calls (`p.calls`): places 1:1 calls, takes the signals the 1:1 sessions carry (rings, answers, candidates, hang-ups) and routes them to their call, answers "busy" while in a call, keeps the call log. Knows no libp2p node or session: signals leave through `send`, WebRTC comes in through `peerConnection`. */
+import { toHex } from '../crypto/bytes.js'
+import type { RandomSource } from '../crypto/deps.js'
+import { Emitter } from '../messaging/emitter.js'
+import type { KeyValueStore, StoreOptions } from '../storage/index.js'
+import type { AbortOptions } from '@libp2p/interface'
+import { Call, type CallMedia } from './call.js'
+import { CALL_ID_BYTES, HANGUP_TTL_MS, STALE_OFFER_MS } from './constants.js'
+import { CallStateError, CallsUnavailableError, InvalidCallSignalError } from './errors.js'
+import { CallLog, type CallOutcome, type CallRecord } from './log.js'
+import { decodeSignal, encodeSignal, signal, type CallSignal, type HangupReason } from './signal.js'
+
+/** The sender of a signal as the 1:1 session proved it. */
+export interface SignalSender {
+  identityKey: Uint8Array
+  deviceId: number
+}
+
+export interface CallsInit {
+  /** sends signal bytes to every device of `to` through the 1:1 sessions (outbox, direct first, relays for offline devices) */
+  send: (to: string, signal: Uint8Array, options: StoreOptions & { ttlMs: number }) => Promise<unknown>
+  /** the call log's store */
+  kv: KeyValueStore
+  /** WebRTC: a new RTCPeerConnection; absent, calls are unavailable here (rings are logged as missed) */
+  peerConnection?: (config: RTCConfiguration) => RTCPeerConnection
+  /** ICE servers (STUN, and TURN with short-lived credentials from our relays) for a new call */
+  iceServers?: (options?: AbortOptions) => Promise<RTCIceServer[]>
+  /** 'relay' forces every call through TURN (privacy: the peer never sees our address; tests) @default 'all' */
+  iceTransportPolicy?: RTCIceTransportPolicy
+  /** this device's id in our account (a signal naming another device of ours is not for us) */
+  deviceId: number
+  normalize: (phone: string) => string
+  now: () => number
+  random: RandomSource
+}
+
+export interface CallsEvents {
+  /** a call rings here: `accept` or `decline` it */
+  incoming: Call
+  /** a call's log record changed (placed, rang, connected, ended) */
+  record: CallRecord
+  error: unknown
+}
+
+/** Rings held for an app that has not listened yet: one rings at a time, the rest answer busy; a few for races. */
+const MAX_HELD_RINGS = 4
+
+/** How a call's end reason reads in the log. */
+function outcomeOf (call: Call): CallOutcome {
+  if (call.connectedAt != null) return 'answered'
+  const reason = call.endReason
+  if (call.direction === 'incoming') {
+    if (reason === 'declined' || reason === 'declined-elsewhere') return 'declined'
+    if (reason === 'answered-elsewhere') return 'answered-elsewhere'
+    return 'missed'
+  }
+  if (reason === 'declined' || reason === 'busy' || reason === 'no-answer' || reason === 'cancelled') return reason
+  return 'failed'
+}
+
+export class Calls extends Emitter<CallsEvents> {
+  readonly log: CallLog
+  private readonly live = new Map<string, Call>()
+  private started = false
+
+  constructor (private readonly init: CallsInit) {
+    super()
+    this.log = new CallLog(init.kv)
+    // a ring fetched from the mailbox while the app starts waits for its first listener
+    this.holdUntilListened('incoming', MAX_HELD_RINGS)
+  }
+
+  /** Whether this device can place and take calls (it has WebRTC). */
+  get available (): boolean {
+    return this.init.peerConnection != null
+  }
+
+  /** Marks calls a stopped process left open as missed or failed. */
+  async start (options?: StoreOptions): Promise<void> {
+    if (this.started) return
+    this.started = true
+    for (const r of await this.log.repair(this.init.now(), options)) this.emit('record', r)
+  }
+
+  /** The calls not ended yet. */
+  calls (): Call[] {
+    return [...this.live.values()]
+  }
+
+  /** The call log, newest first (one contact's with `peer`). */
+  async history (options: StoreOptions & { peer?: string, limit?: number } = {}): Promise<CallRecord[]> {
+    return await this.log.list({ ...options, ...(options.peer != null ? { peer: this.init.normalize(options.peer) } : {}) })
+  }
+
+  /**
+   * Calls `phone` (every device of it rings) with our `media`; `video` says whether it starts as a video call.
+   * Resolves once the ring is on its way. CallsUnavailableError without WebRTC; CallStateError while in a call.
+   */
+  async place (phone: string, options: { media?: CallMedia, video?: boolean } = {}): Promise<Call> {
+    if (this.init.peerConnection == null) throw new CallsUnavailableError()
+    if (this.busy()) throw new CallStateError('You are already in a call.')
+    const peer = this.init.normalize(phone)
+    const call = this.newCall({ id: this.init.random(CALL_ID_BYTES), peer, direction: 'outgoing', video: options.video ?? options.media?.video != null, startedAt: this.init.now() })
+    await this.record(call)
+    try {
+      await call.dial(options.media ?? {})
+    } catch (err) {
+      if (!call.ended) await call.hangup()
+      throw err
+    }
+    return call
+  }
+
+  /**
+   * The 1:1 sessions' hook (messaging's onCall): a signal from `from`'s device `sender`, inside the persist step of
+   * its envelope. An offer's record is written with the envelope (a missed call is never lost); ringing and the
+   * rest run after it is durable.
+   */
+  async takeSignal (from: string, sender: SignalSender, bytes: Uint8Array, options?: StoreOptions): Promise<{ taken: boolean, after?: () => void }> {
+    let s: CallSignal
+    try {
+      s = decodeSignal(bytes)
+    } catch (err) {
+      this.emit('error', err instanceof InvalidCallSignalError ? err : new InvalidCallSignalError())
+      return { taken: false }
+    }
+    // for another device of our number (the outbox gives a signal to every device; one is named)
+    if (s.toDevice !== 0 && s.toDevice !== this.init.deviceId) return { taken: true }
+    const id = toHex(s.callId)
+    const call = this.live.get(id)
+    if (call != null) {
+      // only the call's peer, and once fixed only its device, speaks for the call
+      if (call.peer !== from || (call.peerDevice != null && call.peerDevice !== sender.deviceId)) return { taken: true }
+      return { taken: true, after: () => { call.take(s, sender.deviceId).catch(err => this.emit('error', err)) } }
+    }
+    if (s.type === 'offer') return await this.offered(from, sender, s, id, options)
+    if (s.type === 'hangup') {
+      // the end of a call whose ring never reached us (we were offline): a missed call
+      const known = await this.log.get(id, options)
+      if (known != null || s.reason === 'answered-elsewhere' || s.startedAt === 0) return { taken: true }
+      const record: CallRecord = { id, peer: from, direction: 'incoming', video: s.video, at: this.init.now(), endedAt: this.init.now(), outcome: 'missed' }
+      await this.log.put(record, options)
+      return { taken: true, after: () => this.emit('record', record) }
+    }
+    return { taken: true }
+  }
+
+  /** Hangs up every call (the app or process stops). */
+  async stop (): Promise<void> {
+    for (const call of this.live.values()) await call.hangup().catch(() => {})
+    this.live.clear()
+  }
+
+  private busy (): boolean {
+    for (const c of this.live.values()) if (!c.ended) return true
+    return false
+  }
+
+  /** A new ring: logged with the envelope; rung after it (or answered "busy", or logged missed when stale or when calls are unavailable). */
+  private async offered (from: string, sender: SignalSender, s: CallSignal, id: string, options?: StoreOptions): Promise<{ taken: boolean, after?: () => void }> {
+    if (await this.log.get(id, options) != null) return { taken: true }
+    const now = this.init.now()
+    const stale = now - s.startedAt > STALE_OFFER_MS
+    const busy = this.busy()
+    const ringable = !stale && !busy && this.init.peerConnection != null
+    const record: CallRecord = { id, peer: from, direction: 'incoming', video: s.video, at: now, outcome: ringable ? 'ongoing' : 'missed', ...(ringable ? {} : { endedAt: now }) }
+    await this.log.put(record, options)
+    return {
+      taken: true,
+      after: () => {
+        this.emit('record', record)
+        if (busy && !stale) {
+          this.init.send(from, encodeSignal(signal(s.callId, 'hangup', { reason: 'busy', toDevice: sender.deviceId })), { ttlMs: HANGUP_TTL_MS }).catch(err => this.emit('error', err))
+        }
+        if (!ringable) return
+        const call = this.newCall({ id: s.callId, peer: from, direction: 'incoming', video: s.video, startedAt: s.startedAt, peerDevice: sender.deviceId, offer: s.sdp! })
+        this.emit('incoming', call)
+        call.ring().catch(err => this.emit('error', err))
+      }
+    }
+  }
+
+  private newCall (init: ConstructorParameters<typeof Call>[1]): Call {
+    const pcFactory = this.init.peerConnection
+    if (pcFactory == null) throw new CallsUnavailableError()
+    const call: Call = new Call({
+      peerConnection: pcFactory,
+      iceServers: async () => await this.init.iceServers?.() ?? [],
+      ...(this.init.iceTransportPolicy != null ? { iceTransportPolicy: this.init.iceTransportPolicy } : {}),
+      send: async (sig, ttlMs) => { await this.init.send(init.peer, encodeSignal(sig), { ttlMs }) },
+      now: this.init.now,
+      ended: c => {
+        this.live.delete(c.id)
+        this.record(c).catch(err => this.emit('error', err))
+      },
+      changed: c => {
+        if (c.state === 'connected' && c.connectedAt != null) this.record(c).catch(err => this.emit('error', err))
+      },
+      error: err => this.emit('error', err)
+    }, init)
+    this.live.set(call.id, call)
+    return call
+  }
+
+  /** Writes the call's record as it stands. */
+  private async record (call: Call): Promise<void> {
+    const known = await this.log.get(call.id)
+    const record: CallRecord = {
+      id: call.id,
+      peer: call.peer,
+      direction: call.direction,
+      video: call.video,
+      at: known?.at ?? this.init.now(),
+      outcome: call.ended ? outcomeOf(call) : 'ongoing',
+      ...(call.connectedAt != null ? { connectedAt: call.connectedAt } : {}),
+      ...(call.endedAt != null ? { endedAt: call.endedAt } : {})
+    }
+    await this.log.put(record)
+    this.emit('record', record)
+  }
+}
+
+export type { HangupReason }
