@@ -110,6 +110,7 @@ export class Call extends Emitter<CallEvents> {
   private timers = new Set<ReturnType<typeof setTimeout>>()
   private reconnectTimer?: ReturnType<typeof setTimeout>
   private failTimer?: ReturnType<typeof setTimeout>
+  private readonly dtlsWatched = new WeakSet<RTCDtlsTransport>()
   private audioSender?: RTCRtpSender
   private videoSender?: RTCRtpSender
 
@@ -410,8 +411,21 @@ export class Call extends Emitter<CallEvents> {
     this.remoteFingerprint = dtlsFingerprint(d.sdp ?? '')
     await pc.setRemoteDescription(d)
     this.remoteSet = true
+    this.watchDtls(pc)
     const waiting = this.pending.candidates.splice(0)
     await this.addCandidates(waiting)
+  }
+
+  /** A DTLS handshake that fails (the peer's certificate is not the one its description named) fails the connection at once. */
+  private watchDtls (pc: RTCPeerConnection): void {
+    for (const sender of pc.getSenders()) {
+      const transport = sender.transport
+      if (transport == null || this.dtlsWatched.has(transport)) continue
+      this.dtlsWatched.add(transport)
+      transport.addEventListener('statechange', () => {
+        if (transport.state === 'failed') this.onConnectionState('failed')
+      })
+    }
   }
 
   private async addCandidates (candidates: Candidate[]): Promise<void> {
@@ -448,6 +462,11 @@ export class Call extends Emitter<CallEvents> {
       this.reconnectTimer = undefined
       this.failTimer = undefined
       this.setState('connected')
+      return
+    }
+    if (s === 'failed' && this.state === 'connecting') {
+      // never connected: ICE found no path, or DTLS met a certificate other than the one the peer's description named
+      this.finish('failed', { notify: this.peerDevice ?? 0 })
       return
     }
     if ((s === 'disconnected' || s === 'failed') && (this.state === 'connected' || this.state === 'reconnecting')) {
