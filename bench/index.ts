@@ -14,6 +14,7 @@ const SUITES: Array<() => Promise<{ suite: Suite }>> = [
   async () => await import('./mixed.js'),
   async () => await import('./groups.js'),
   async () => await import('./media.js'),
+  async () => await import('./calls.js'),
   async () => await import('./web.js')
 ]
 

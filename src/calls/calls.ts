@@ -62,9 +62,11 @@ export class Calls extends Emitter<CallsEvents> {
   readonly log: CallLog
   private readonly live = new Map<string, Call>()
   private started = false
+  private relayOnly: boolean
 
   constructor (private readonly init: CallsInit) {
     super()
+    this.relayOnly = init.iceTransportPolicy === 'relay'
     this.log = new CallLog(init.kv)
     // a ring fetched from the mailbox while the app starts waits for its first listener
     this.holdUntilListened('incoming', MAX_HELD_RINGS)
@@ -73,6 +75,19 @@ export class Calls extends Emitter<CallsEvents> {
   /** Whether this device can place and take calls (it has WebRTC). */
   get available (): boolean {
     return this.init.peerConnection != null
+  }
+
+  /**
+   * Sends every new call through a TURN relay (`true`), so the other side never learns this device's address
+   * (WhatsApp's "protect IP address in calls"), or lets ICE prefer direct paths (`false`, the default).
+   */
+  setRelayOnly (on: boolean): void {
+    this.relayOnly = on
+  }
+
+  /** Whether new calls go only through TURN relays. */
+  get relayOnlyCalls (): boolean {
+    return this.relayOnly
   }
 
   /** Marks calls a stopped process left open as missed or failed. */
@@ -186,7 +201,7 @@ export class Calls extends Emitter<CallsEvents> {
     const call: Call = new Call({
       peerConnection: pcFactory,
       iceServers: async () => await this.init.iceServers?.() ?? [],
-      ...(this.init.iceTransportPolicy != null ? { iceTransportPolicy: this.init.iceTransportPolicy } : {}),
+      iceTransportPolicy: this.relayOnly ? 'relay' : 'all',
       send: async (sig, ttlMs) => { await this.init.send(init.peer, encodeSignal(sig), { ttlMs }) },
       now: this.init.now,
       ended: c => {

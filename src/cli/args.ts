@@ -30,6 +30,14 @@ export interface CliArgs {
   caption?: string
   /** receive: save attachments into this folder */
   download?: string
+  /** call, answer: a WAV file played as the microphone */
+  play?: string
+  /** call, answer: the other side's audio written to this WAV file */
+  record?: string
+  /** call, answer: hang up after this many seconds of connected call */
+  seconds?: number
+  /** call: a video call (a generated test picture as the camera) */
+  video: boolean
   /** send --file of a photo: standard (1,600 px), hd (4,096 px) or original (untouched, as a document) */
   photoSize?: 'standard' | 'hd' | 'original'
   command?: string
@@ -55,6 +63,9 @@ const COMMANDS: Record<string, string> = {
   devices: 'devices list|link URI [--name NAME]|remove ID|rename ID --name NAME   your account\'s devices',
   group: 'group create NAME PHONE... | send ID TEXT... | add|remove ID PHONE... | promote|demote ID PHONE | leave ID | photo ID [FILE] | invite|revoke ID | join LINK | list | info ID   group chats',
   broadcast: 'broadcast create NAME PHONE... | send ID TEXT... | list   one message sent 1:1 to each contact of a list',
+  call: 'call PHONE            call PHONE (voice; --video for video); --play FILE.wav as the microphone, --record OUT.wav the other side, --seconds N then hang up',
+  answer: 'answer [PHONE]        wait for a call (from PHONE) and take it, with --play, --record, --seconds as for call; --timeout S to stop waiting',
+  calls: 'calls [PHONE]         the call log, newest first (JSON lines with --json)',
   daemon: 'daemon --rpc-port N   JSON-RPC 2.0 over HTTP on 127.0.0.1:N (send, sendFile, download, receive, lookup, history, conversations, markRead, group*, broadcast*; GET /events streams them)'
 }
 
@@ -80,7 +91,11 @@ export function usage (): string {
     '  --caption TEXT        send --file, group send --file: its caption',
     '  --photo-size S        send --file of a photo: standard (1600 px, default), hd (4096 px) or original (untouched, as a document);',
     '                        photos are re-encoded without metadata (no location)',
-    '  --download DIR        receive: save each file into DIR as it arrives'
+    '  --download DIR        receive: save each file into DIR as it arrives',
+    '  --play FILE.wav       call, answer: play this WAV (PCM 16-bit) as the microphone',
+    '  --record OUT.wav      call, answer: write what the other side says to this WAV',
+    '  --seconds N           call, answer: hang up after N seconds connected (default: when the other side hangs up)',
+    '  --video               call: a video call (a test picture as the camera)'
   ].join('\n')
 }
 
@@ -99,6 +114,7 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     trustedVerifiers: (env.PARLEY_TRUSTED_VERIFIERS ?? '').split(/[\s,]+/).filter(Boolean).map(h => verifierKey(h, 'PARLEY_TRUSTED_VERIFIERS')),
     json: false,
     replace: false,
+    video: false,
     rest: [],
     help: false,
     ...(env.PARLEY_REGION != null ? { region: env.PARLEY_REGION } : {})
@@ -121,6 +137,14 @@ export function parseCliArgs (argv: string[], env: Record<string, string | undef
     else if (arg === '--file') out.file = value()
     else if (arg === '--caption') out.caption = value()
     else if (arg === '--download') out.download = value()
+    else if (arg === '--play') out.play = value()
+    else if (arg === '--record') out.record = value()
+    else if (arg === '--video') out.video = true
+    else if (arg === '--seconds') {
+      const v = value()
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--seconds: expected a number of seconds, got '${v}'`)
+      out.seconds = Number(v)
+    }
     else if (arg === '--photo-size') {
       const v = value()
       if (v !== 'standard' && v !== 'hd' && v !== 'original') throw new UsageError(`--photo-size: expected standard, hd or original, got '${v}'`)

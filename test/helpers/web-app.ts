@@ -62,6 +62,8 @@ export interface WebRigInit {
   viewport?: { width: number, height: number }
   /** more Chromium flags for this rig (e.g. FAKE_MEDIA_ARGS) @default none */
   chromiumArgs?: string[]
+  /** more flags for the relay process (e.g. --turn) @default none */
+  relayArgs?: string[]
 }
 
 /** Bound on one UI step of onboarding (a page start, a registration round trip). */
@@ -111,7 +113,7 @@ export async function startWebRig (init: WebRigInit = {}): Promise<WebRig> {
   const runRelay = async (listen: string[]): Promise<RelayProcess> => await startRelayProcess({
     dataDir: join(dir.path, 'relay'),
     listen,
-    args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000'],
+    args: ['--verifier', '--sms-gateway', 'log', '--inbound-per-host', '1000', ...(init.relayArgs ?? [])],
     onEvent: inbox.onEvent
   })
   try {

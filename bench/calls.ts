@@ -1,0 +1,110 @@
+/**
+ * Call benchmarks between two Chromium tabs on loopback (fake camera and microphone, a relay process): the time
+ * from "call" (the caller's click: its getUserMedia included) until audio and video flow both ways, measured in each
+ * tab with the call's getStats; the same forced through the relay's TURN (`--turn`, relay-only ICE on both sides).
+ * Knows nothing of the screens: it drives the page's Parley (the test seam `globalThis.parley`).
+ */
+import type { Page } from 'playwright-core'
+import { FAKE_MEDIA_ARGS } from '../test/helpers/chromium.js'
+import { startWebRig, type WebPerson } from '../test/helpers/web-app.js'
+import { median, percentile, type Suite } from './harness.js'
+
+const ALICE: WebPerson = { profile: 'alice', national: '07700 900401', e164: '+447700900401', name: 'Alice' }
+const BOB: WebPerson = { profile: 'bob', national: '07700 900402', e164: '+447700900402', name: 'Bob' }
+/** Calls timed per figure: a p99 of 20 is their slowest; the whole suite stays near a minute. */
+const RUNS = 20
+/** Bound on one call's set-up or end: nothing should come near it. */
+const WAIT_MS = 30_000
+
+/** The callee tab takes every call at once with its fake camera and microphone. */
+async function autoAnswer (page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const { parley } = globalThis.parley!
+    parley.calls.on('incoming', call => {
+      void (async () => {
+        const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true })
+        call.once('ended', () => { for (const t of media.getTracks()) t.stop() })
+        await call.accept({ audio: media.getAudioTracks()[0], video: media.getVideoTracks()[0] })
+      })()
+    })
+  })
+}
+
+/** In `page`: waits until its current call receives audio and decoded video; resolves with Date.now() then. */
+async function flowing (page: Page, callId?: string): Promise<{ at: number, id: string, relayed: boolean }> {
+  return await page.evaluate(async ({ callId, wait }) => {
+    const { parley } = globalThis.parley!
+    const deadline = Date.now() + wait
+    for (;;) {
+      const call = parley.calls.calls().find(c => callId == null || c.id === callId)
+      if (call != null) {
+        const s = await call.stats()
+        if (s.audioBytesReceived > 0 && s.videoFramesDecoded > 0) return { at: Date.now(), id: call.id, relayed: s.relayed === true }
+      }
+      if (Date.now() > deadline) throw new Error(`no media within ${wait} ms`)
+      await new Promise(resolve => setTimeout(resolve, 10))
+    }
+  }, { callId, wait: WAIT_MS })
+}
+
+/** One call from `caller` to `callee`: ms from the click until media flows both ways; hung up and ended on both sides after. */
+async function oneCall (caller: Page, callee: Page, to: string): Promise<{ ms: number, relayed: boolean }> {
+  const placed = caller.evaluate(async to => {
+    const { parley } = globalThis.parley!
+    const started = Date.now()
+    const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true })
+    const call = await parley.call(to, { media: { audio: media.getAudioTracks()[0], video: media.getVideoTracks()[0] }, video: true })
+    call.once('ended', () => { for (const t of media.getTracks()) t.stop() })
+    return { started, id: call.id }
+  }, to)
+  const [{ started, id }, atCallee] = await Promise.all([placed, flowing(callee)])
+  const atCaller = await flowing(caller, id)
+  const ms = Math.max(atCaller.at, atCallee.at) - started
+  await caller.evaluate(async id => {
+    const call = globalThis.parley!.parley.calls.calls().find(c => c.id === id)
+    await call?.hangup()
+  }, id)
+  await callee.waitForFunction(() => globalThis.parley!.parley.calls.calls().length === 0, null, { timeout: WAIT_MS })
+  return { ms, relayed: atCaller.relayed && atCallee.relayed }
+}
+
+async function series (caller: Page, callee: Page, relayOnly: boolean): Promise<number[]> {
+  for (const p of [caller, callee]) await p.evaluate(on => { globalThis.parley!.parley.calls.setRelayOnly(on) }, relayOnly)
+  const times: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const r = await oneCall(caller, callee, BOB.e164)
+    if (relayOnly && !r.relayed) throw new Error('a relay-only call took a direct path')
+    times.push(r.ms)
+  }
+  return times
+}
+
+export const suite: Suite = {
+  prefix: 'call.',
+  names: ['call.setup.p50', 'call.setup.p99', 'call.turn.setup.p50', 'call.turn.setup.p99'],
+  async run (report, filter) {
+    const turn = filter('call.turn.setup.p50') || filter('call.turn.setup.p99')
+    const rig = await startWebRig({ chromiumArgs: FAKE_MEDIA_ARGS, ...(turn ? { relayArgs: ['--turn', '--turn-allow-loopback'] } : {}) })
+    try {
+      const alice = await rig.open(ALICE)
+      await rig.onboard(alice, ALICE)
+      const bob = await rig.open(BOB)
+      await rig.onboard(bob, BOB)
+      await autoAnswer(bob)
+      // a first call sets up the sessions both ways (not timed: a first contact looks the number up)
+      await oneCall(alice, bob, BOB.e164)
+      if (filter('call.setup.p50') || filter('call.setup.p99')) {
+        const t = await series(alice, bob, false)
+        report({ name: 'call.setup.p50', value: median(t), unit: 'ms' })
+        report({ name: 'call.setup.p99', value: percentile(t, 99), unit: 'ms' })
+      }
+      if (turn) {
+        const t = await series(alice, bob, true)
+        report({ name: 'call.turn.setup.p50', value: median(t), unit: 'ms' })
+        report({ name: 'call.turn.setup.p99', value: percentile(t, 99), unit: 'ms' })
+      }
+    } finally {
+      await rig.stop()
+    }
+  }
+}
