@@ -5,6 +5,7 @@ import { loadOrCreateKey, prepareDataDir } from './key.js'
 import { createRelayNode, type RelayNode } from './relay.js'
 import { startMetricsServer } from './metrics.js'
 import { openRelayServices, type RelayServices } from './services.js'
+import { TurnStartError } from './turn/index.js'
 
 /** Logs go to stderr so that stdout carries only machine-readable events. */
 function log (message: string): void {
@@ -48,10 +49,13 @@ async function main (): Promise<void> {
   const services: RelayServices = await openRelayServices(config, {
     writeStdout: line => { process.stdout.write(line) },
     log
-  }).catch(err => fail(err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`, 2))
+  }).catch(err => {
+    if (err instanceof TurnStartError) fail(err.message)
+    fail(err instanceof ConfigError ? err.message : `cannot open the database: ${(err as Error).message}`, 2)
+  })
   let node: RelayNode
   try {
-    node = await createRelayNode(config, key, { verifier: services.verifier, prekeys: services.prekeys, mailbox: services.mailbox, groupMailbox: services.groupMailbox, blobs: services.blobs, datastore: services.datastore })
+    node = await createRelayNode(config, key, { verifier: services.verifier, prekeys: services.prekeys, mailbox: services.mailbox, groupMailbox: services.groupMailbox, blobs: services.blobs, turn: services.turn?.service, datastore: services.datastore })
     await node.start()
   } catch (err) {
     await services.close().catch(() => {})
@@ -61,7 +65,7 @@ async function main (): Promise<void> {
   let metrics: Server | undefined
   if (config.metricsPort != null) {
     try {
-      metrics = await startMetricsServer(node, config.metricsHost, config.metricsPort, { mailbox: services.mailbox.stats, groupMailbox: services.groupMailbox.stats, blobs: services.blobs.stats })
+      metrics = await startMetricsServer(node, config.metricsHost, config.metricsPort, { mailbox: services.mailbox.stats, groupMailbox: services.groupMailbox.stats, blobs: services.blobs.stats, turn: services.turn?.service })
     } catch (err) {
       await node.stop()
       await services.close().catch(() => {})
@@ -102,6 +106,8 @@ async function main (): Promise<void> {
     multiaddrs: node.getMultiaddrs().map(ma => ma.toString()),
     ...(config.metricsPort != null ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {}),
     ...(services.verifierKey != null ? { verifierKey: services.verifierKey } : {}),
+    // the ICE urls of the relay's TURN server (its credentials go to registered devices over /parley/turn/1.0.0)
+    ...(services.turn != null ? { turn: { kind: services.turn.server.kind, urls: services.turn.urls } } : {}),
     // the verifier keys whose attestations lock a number here (empty: any verifier's count)
     trustedVerifiers: config.trustedVerifiers.map(k => Buffer.from(k).toString('hex'))
   }

@@ -1,9 +1,12 @@
 /** Relay configuration from command-line flags and PARLEY_* environment variables, validated into one object. Knows nothing of libp2p beyond multiaddr syntax. */
+import { isIP } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
 import { MAILBOX_TTL_MS, MAX_BYTES_PER_MAILBOX, MAX_ENVELOPES_PER_MAILBOX } from './mailbox/limits.js'
 import { GROUP_MAILBOX_TTL_MS, MAX_BYTES_PER_TOPIC, MAX_MESSAGES_PER_TOPIC, MAX_TOPICS_PER_DEVICE } from './group-mailbox/limits.js'
 import { SMS_PER_HOUR } from './verifier/limits.js'
 import { BLOB_MAX_TOTAL_BYTES, BLOB_QUOTA_BYTES, BLOB_TTL_MS } from './blob-store/limits.js'
+import { DEFAULT_TURN_MAX_PORT, DEFAULT_TURN_MIN_PORT, DEFAULT_TURN_PORT } from './turn/limits.js'
+import { turnAddresses } from './turn/addresses.js'
 
 export interface RelayConfig {
   /** directory for the peer key and the relay's databases */
@@ -46,6 +49,23 @@ export interface RelayConfig {
   blobTtlMs: number
   blobQuotaMb: number
   blobMaxTotalGb: number
+  /** offer TURN to registered devices with the embedded server (node-turn) */
+  turn: boolean
+  /** offer TURN through a coturn the relay configures and runs (implies turn) */
+  turnCoturn: boolean
+  /** the STUN/TURN port (UDP, and TCP with coturn) */
+  turnPort: number
+  /** the host in the ICE urls (default: the listen host, see turn/addresses.ts) */
+  turnHost?: string
+  /** the local IP the TURN server listens on and relays from */
+  turnRelayIp?: string
+  /** the public IP of allocations behind a 1:1 NAT */
+  turnExternalIp?: string
+  /** ports of relayed addresses */
+  turnMinPort: number
+  turnMaxPort: number
+  /** relay to loopback peers (tests only) */
+  turnAllowLoopback: boolean
 }
 
 /** `log` prints each SMS as a JSON line on stdout; `webhook` POSTs `{to, text}` to a URL. */
@@ -93,7 +113,11 @@ const RELAY_DEFAULTS = {
   /** docs/blobs.md and relay-node/src/blob-store/limits.ts */
   blobTtlMs: BLOB_TTL_MS,
   blobQuotaMb: BLOB_QUOTA_BYTES / (1024 * 1024),
-  blobMaxTotalGb: BLOB_MAX_TOTAL_BYTES / (1024 * 1024 * 1024)
+  blobMaxTotalGb: BLOB_MAX_TOTAL_BYTES / (1024 * 1024 * 1024),
+  /** docs/turn.md and relay-node/src/turn/limits.ts */
+  turnPort: DEFAULT_TURN_PORT,
+  turnMinPort: DEFAULT_TURN_MIN_PORT,
+  turnMaxPort: DEFAULT_TURN_MAX_PORT
 } as const
 
 interface FlagSpec {
@@ -133,7 +157,16 @@ const FLAGS: Record<string, FlagSpec> = {
   '--blob-dir': { key: 'blobDir', env: 'PARLEY_BLOB_DIR', kind: 'string', help: 'folder for blob (media) chunk files (default DATA/blobs)' },
   '--blob-ttl': { key: 'blobTtlMs', env: 'PARLEY_BLOB_TTL', kind: 'int', min: 1000, max: 365 * 24 * 3600 * 1000, help: `ms a blob is kept after it was stored or last touched (default ${RELAY_DEFAULTS.blobTtlMs}, 30 days)` },
   '--blob-quota-mb': { key: 'blobQuotaMb', env: 'PARLEY_BLOB_QUOTA_MB', kind: 'int', min: 1, max: 16 * 1024 * 1024, help: `MiB of blobs one account may hold here, uploads in progress included (default ${RELAY_DEFAULTS.blobQuotaMb})` },
-  '--blob-max-total-gb': { key: 'blobMaxTotalGb', env: 'PARLEY_BLOB_MAX_TOTAL_GB', kind: 'int', min: 1, max: 1024 * 1024, help: `GiB all blobs may take on this relay (default ${RELAY_DEFAULTS.blobMaxTotalGb})` }
+  '--blob-max-total-gb': { key: 'blobMaxTotalGb', env: 'PARLEY_BLOB_MAX_TOTAL_GB', kind: 'int', min: 1, max: 1024 * 1024, help: `GiB all blobs may take on this relay (default ${RELAY_DEFAULTS.blobMaxTotalGb})` },
+  '--turn': { key: 'turn', env: 'PARLEY_TURN', kind: 'bool', help: 'offer TURN (and STUN) for calls to devices registered here, with the embedded server (UDP)' },
+  '--turn-coturn': { key: 'turnCoturn', env: 'PARLEY_TURN_COTURN', kind: 'bool', help: 'offer TURN through coturn instead (Debian package coturn): the relay writes its config into DATA/turn and runs turnserver (implies --turn)' },
+  '--turn-port': { key: 'turnPort', env: 'PARLEY_TURN_PORT', kind: 'int', min: 1, max: 65535, help: `STUN/TURN port, UDP (and TCP with coturn) (default ${RELAY_DEFAULTS.turnPort})` },
+  '--turn-host': { key: 'turnHost', env: 'PARLEY_TURN_HOST', kind: 'string', help: 'IP address or DNS name clients reach TURN at, put in the ICE urls (default: the --listen host, or the --announce host when listening on 0.0.0.0)' },
+  '--turn-relay-ip': { key: 'turnRelayIp', env: 'PARLEY_TURN_RELAY_IP', kind: 'string', help: 'local IP address TURN listens on and relays from (default: the --listen IP, or --turn-host when it is an IP)' },
+  '--turn-external-ip': { key: 'turnExternalIp', env: 'PARLEY_TURN_EXTERNAL_IP', kind: 'string', help: 'public IP address of relayed allocations when --turn-relay-ip is a private address behind a 1:1 NAT (default: --turn-host when it is another IP)' },
+  '--turn-min-port': { key: 'turnMinPort', env: 'PARLEY_TURN_MIN_PORT', kind: 'int', min: 1024, max: 65535, help: `lowest UDP port of relayed allocations; open the range in the firewall (default ${RELAY_DEFAULTS.turnMinPort})` },
+  '--turn-max-port': { key: 'turnMaxPort', env: 'PARLEY_TURN_MAX_PORT', kind: 'int', min: 1024, max: 65535, help: `highest UDP port of relayed allocations (default ${RELAY_DEFAULTS.turnMaxPort})` },
+  '--turn-allow-loopback': { key: 'turnAllowLoopback', env: 'PARLEY_TURN_ALLOW_LOOPBACK', kind: 'bool', help: 'let TURN relay to loopback addresses (tests on one machine only: never on a public relay)' }
 }
 
 export function usage (): string {
@@ -209,6 +242,30 @@ function checkMultiaddrs (flag: string, values: string[]): void {
   }
 }
 
+/** The TURN flags that only mean something with --turn or --turn-coturn. */
+const TURN_DETAIL_FLAGS = ['--turn-port', '--turn-host', '--turn-relay-ip', '--turn-external-ip', '--turn-min-port', '--turn-max-port', '--turn-allow-loopback']
+
+/** A DNS name (letters, digits, hyphens, dots). */
+const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+
+/** --turn-coturn implies --turn; the details need one of them; addresses are IPs (the host may be a name); the port is outside the relay range. */
+function checkTurn (config: RelayConfig, raw: Map<string, string[]>): void {
+  if (config.turnCoturn) config.turn = true
+  if (!config.turn) {
+    const stray = TURN_DETAIL_FLAGS.find(f => raw.has(f))
+    if (stray != null) throw new ConfigError(`${stray} has no effect without --turn or --turn-coturn`)
+    return
+  }
+  for (const [flag, value] of [['--turn-relay-ip', config.turnRelayIp], ['--turn-external-ip', config.turnExternalIp]] as const) {
+    if (value != null && isIP(value) === 0) throw new ConfigError(`${flag}: expected an IP address, got '${value}'`)
+  }
+  if (config.turnHost != null && isIP(config.turnHost) === 0 && !DNS_NAME.test(config.turnHost)) throw new ConfigError(`--turn-host: expected an IP address or a DNS name, got '${config.turnHost}'`)
+  if (config.turnMinPort > config.turnMaxPort) throw new ConfigError(`--turn-min-port ${config.turnMinPort} is above --turn-max-port ${config.turnMaxPort}`)
+  if (config.turnPort >= config.turnMinPort && config.turnPort <= config.turnMaxPort) throw new ConfigError(`--turn-port ${config.turnPort} is inside the relayed port range ${config.turnMinPort}-${config.turnMaxPort}`)
+  // the addresses follow from the flags and the listen addresses, or the relay cannot offer TURN: say so now
+  turnAddresses(config)
+}
+
 export type ParseResult = { help: true } | { help: false, config: RelayConfig }
 
 /** Parses flags (which win) and environment variables (which fill in). Throws ConfigError. */
@@ -273,7 +330,13 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
     groupMailboxMaxTopics: RELAY_DEFAULTS.groupMailboxMaxTopics,
     blobTtlMs: RELAY_DEFAULTS.blobTtlMs,
     blobQuotaMb: RELAY_DEFAULTS.blobQuotaMb,
-    blobMaxTotalGb: RELAY_DEFAULTS.blobMaxTotalGb
+    blobMaxTotalGb: RELAY_DEFAULTS.blobMaxTotalGb,
+    turn: false,
+    turnCoturn: false,
+    turnPort: RELAY_DEFAULTS.turnPort,
+    turnMinPort: RELAY_DEFAULTS.turnMinPort,
+    turnMaxPort: RELAY_DEFAULTS.turnMaxPort,
+    turnAllowLoopback: false
   }
   const target = config as unknown as Record<string, unknown>
   for (const [flag, values] of raw) {
@@ -298,5 +361,6 @@ export function parseRelayConfig (argv: string[], env: Record<string, string | u
   if (config.listen.length === 0) throw new ConfigError('--listen needs at least one multiaddr')
   if (config.verifier && config.smsGateway == null) throw new ConfigError('--verifier needs --sms-gateway log|webhook=URL (or PARLEY_SMS_GATEWAY)')
   if (!config.verifier && config.smsGateway != null) throw new ConfigError('--sms-gateway has no effect without --verifier')
+  checkTurn(config, raw)
   return { help: false, config }
 }

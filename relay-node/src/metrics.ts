@@ -4,12 +4,15 @@ import type { RelayNode } from './relay.js'
 import type { MailboxStats } from './mailbox/index.js'
 import type { GroupMailboxStats } from './group-mailbox/index.js'
 import type { BlobStoreStats } from './blob-store/index.js'
+import type { RelayTurnService } from './turn/index.js'
 
 /** Counters kept by the relay's services, shown when given. */
 export interface MetricSources {
   mailbox?: MailboxStats
   groupMailbox?: GroupMailboxStats
   blobs?: BlobStoreStats
+  /** the TURN backend (its counters and its server's state) */
+  turn?: Pick<RelayTurnService, 'stats' | 'server'>
 }
 
 interface Sample { name: string, help: string, type: 'gauge' | 'counter', values: Array<[labels: string, value: number]> }
@@ -55,6 +58,23 @@ function blobSamples (stats: BlobStoreStats): Sample[] {
   ]
 }
 
+function turnSamples (turn: NonNullable<MetricSources['turn']>): Sample[] {
+  const r = turn.stats.refused
+  const server = turn.server.stats
+  return [
+    { name: 'parley_turn_up', help: 'Whether the relay\'s TURN server runs (1) or not (0: coturn exited)', type: 'gauge', values: [[`server="${turn.server.kind}"`, turn.server.running ? 1 : 0]] },
+    { name: 'parley_turn_credentials_issued_total', help: 'TURN credentials issued to registered devices', type: 'counter', values: [['', turn.stats.issued]] },
+    {
+      name: 'parley_turn_refusals_total',
+      help: 'TURN credential requests refused, by reason',
+      type: 'counter',
+      values: [['reason="unknown_device"', r.unknownDevice], ['reason="auth"', r.auth], ['reason="rate_limited"', r.rateLimited], ['reason="not_offered"', r.notOffered], ['reason="malformed"', r.malformed], ['reason="internal"', r.internal]]
+    },
+    ...(server.allocations != null ? [{ name: 'parley_turn_allocations', help: 'Allocations open on the embedded TURN server', type: 'gauge' as const, values: [['', server.allocations]] as Array<[string, number]> }] : []),
+    ...(server.credentials != null ? [{ name: 'parley_turn_credentials', help: 'Credentials the embedded TURN server holds (unexpired, or in use by an allocation)', type: 'gauge' as const, values: [['', server.credentials]] as Array<[string, number]> }] : [])
+  ]
+}
+
 /** The DHT write limiter's counters (src/net/dht-limits.ts). */
 function dhtWriteSamples (node: RelayNode): Sample[] {
   const { admitted, refused } = node.services.dhtWriteLimits.stats
@@ -91,7 +111,8 @@ export function collect (node: RelayNode, startedAt: number, sources: MetricSour
     { name: 'parley_uptime_seconds', help: 'Seconds since the relay started', type: 'gauge', values: [['', Math.round((Date.now() - startedAt) / 1000)]] },
     ...(sources.mailbox != null ? mailboxSamples(sources.mailbox) : []),
     ...(sources.groupMailbox != null ? groupMailboxSamples(sources.groupMailbox) : []),
-    ...(sources.blobs != null ? blobSamples(sources.blobs) : [])
+    ...(sources.blobs != null ? blobSamples(sources.blobs) : []),
+    ...(sources.turn != null ? turnSamples(sources.turn) : [])
   ]
 }
 

@@ -17,6 +17,7 @@ import { DirectoryDatastore, DIRECTORY_SWEEP_INTERVAL_MS, directoryDhtRules, typ
 import { mailboxServer, type MailboxBackend } from '../../src/protocols/mailbox/index.js'
 import { groupMailboxServer, type GroupMailboxBackend } from '../../src/protocols/group-mailbox/index.js'
 import { blobServer, type BlobBackend } from '../../src/protocols/blob/index.js'
+import { turnServer, type TurnBackend } from '../../src/protocols/turn/index.js'
 
 /** The relay's own protocol backends (see services.ts); a service runs only when its backend is given. */
 export interface RelayBackends {
@@ -25,6 +26,7 @@ export interface RelayBackends {
   mailbox?: MailboxBackend
   groupMailbox?: GroupMailboxBackend
   blobs?: BlobBackend
+  turn?: TurnBackend
   /** libp2p's datastore (DHT records, peer store); libp2p's in-memory one when absent */
   datastore?: Datastore
 }
@@ -90,7 +92,8 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
       ...(backends.prekeys != null ? { prekeys: preKeyServer({ backend: backends.prekeys }) } : {}),
       ...(backends.mailbox != null ? { mailbox: mailboxServer({ backend: backends.mailbox }) } : {}),
       ...(backends.groupMailbox != null ? { groupMailbox: groupMailboxServer({ backend: backends.groupMailbox }) } : {}),
-      ...(backends.blobs != null ? { blob: blobServer({ backend: backends.blobs }) } : {})
+      ...(backends.blobs != null ? { blob: blobServer({ backend: backends.blobs }) } : {}),
+      ...(backends.turn != null ? { turn: turnServer({ backend: backends.turn }) } : {})
     }
   })
   if (datastore instanceof DirectoryDatastore) {

@@ -1,4 +1,4 @@
-/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, libp2p's datastore over it, the prekey store, the mailbox and group mailbox stores, the blob store (chunk files under DIR/blobs), the verifier backend (when on), and their sweepers. */
+/** The relay's stateful services outside libp2p: one LevelDB at DIR/db scoped per concern, libp2p's datastore over it, the prekey store, the mailbox and group mailbox stores, the blob store (chunk files under DIR/blobs), the verifier backend (when on), the TURN server and its credential backend (when on), and their sweepers. */
 import { join } from 'node:path'
 import { KeyValueDatastore, openLevel, StoreLockedError, type LevelStorage } from '../../src/storage/index.js'
 import { toHex } from '../../src/crypto/bytes.js'
@@ -7,6 +7,7 @@ import { RelayPreKeyStore } from './prekeys/index.js'
 import { RelayMailboxStore, SWEEP_INTERVAL_MS as MAILBOX_SWEEP_INTERVAL_MS } from './mailbox/index.js'
 import { RelayGroupMailboxStore, GROUP_SWEEP_INTERVAL_MS } from './group-mailbox/index.js'
 import { openDiskBlobStore, BLOB_SWEEP_INTERVAL_MS, type RelayBlobStore } from './blob-store/index.js'
+import { startRelayTurn, TURN_SWEEP_INTERVAL_MS, type RelayTurn } from './turn/index.js'
 import { PhoneVerifier, loadOrCreateVerifierKey, loadOrCreateVerifierSecret, logGateway, webhookGateway, SWEEP_INTERVAL_MS, type SmsGateway } from './verifier/index.js'
 
 const DB_DIR = 'db'
@@ -33,6 +34,8 @@ export interface RelayServices {
   verifier?: PhoneVerifier
   /** hex of the verifier's public key, for the listening line */
   verifierKey?: string
+  /** present when --turn or --turn-coturn is on: the TURN server and the credential backend */
+  turn?: RelayTurn
   close(): Promise<void>
 }
 
@@ -115,6 +118,7 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
     blobs,
     async close () {
       for (const t of timers) clearInterval(t)
+      await services.turn?.stop()
       await blobs.close()
       await storage.close()
     }
@@ -135,6 +139,17 @@ export async function openRelayServices (config: RelayConfig, init: OpenServices
       timers.push(sweep)
       services.verifier = verifier
       services.verifierKey = toHex(verifierKey.publicKey)
+    }
+    if (config.turn) {
+      // the same owners (devices with prekeys here) may have TURN credentials (docs/turn.md)
+      const turn = await startRelayTurn(config, { isKnownOwner: async owner => await prekeys.knows(owner.identityKey, owner.deviceId), log: init.log })
+      services.turn = turn
+      const sweep = setInterval(() => {
+        turn.service.sweep().catch(err => init.log(`TURN rate-limit sweep failed: ${(err as Error).message}`))
+      }, TURN_SWEEP_INTERVAL_MS)
+      sweep.unref()
+      timers.push(sweep)
+      init.log(`TURN (${turn.server.kind}) at ${turn.urls.join(' ')}`)
     }
   } catch (err) {
     await services.close()

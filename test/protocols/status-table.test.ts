@@ -8,12 +8,14 @@ import { STATUSES as GROUP_MAILBOX } from '../../src/protocols/group-mailbox/err
 import { STATUSES as PREKEYS } from '../../src/protocols/prekeys/errors.js'
 import { STATUSES as VERIFY } from '../../src/protocols/verify/errors.js'
 import { STATUSES as BLOB } from '../../src/protocols/blob/errors.js'
+import { STATUSES as TURN } from '../../src/protocols/turn/errors.js'
 import { DmResponse } from '../../src/protocols/dm/pb/dm.js'
 import { RelayFrame } from '../../src/protocols/mailbox/pb/mailbox.js'
 import { RelayFrame as GroupRelayFrame } from '../../src/protocols/group-mailbox/pb/group-mailbox.js'
 import { PreKeyResponse } from '../../src/protocols/prekeys/pb/prekeys.js'
 import { VerifyResponse } from '../../src/protocols/verify/pb/verify.js'
 import { RelayFrame as BlobRelayFrame } from '../../src/protocols/blob/pb/blob.js'
+import { TurnRelayFrame } from '../../src/protocols/turn/pb/turn.js'
 
 type AnyTable = StatusTable<string, { status: string, message: string }>
 
@@ -23,7 +25,8 @@ const tables: Array<[string, AnyTable, object]> = [
   ['group mailbox', GROUP_MAILBOX as unknown as AnyTable, GroupRelayFrame.Status],
   ['prekeys', PREKEYS as unknown as AnyTable, PreKeyResponse.Status],
   ['verify', VERIFY as unknown as AnyTable, VerifyResponse.Status],
-  ['blob', BLOB as unknown as AnyTable, BlobRelayFrame.Status]
+  ['blob', BLOB as unknown as AnyTable, BlobRelayFrame.Status],
+  ['turn', TURN as unknown as AnyTable, TurnRelayFrame.Status]
 ]
 
 describe.each(tables)('%s status table', (_, table, statuses) => {
