@@ -68,8 +68,8 @@ export const SFRAME_MAX_CTR = (1n << 32n) - 1n
 export const SFRAME_MAX_KEYS = 64
 
 /**
- * The replay window, in counter values below the highest accepted under a KID (RFC 9605 §9.4 leaves anti-replay to
- * the application and points at SRTP's window, RFC 3711 §3.3.2). A sender's one counter runs across its audio and
+ * The replay window, in counter values below the highest accepted under a KID (RFC 9605 §7.4 and §9.3 leave anti-replay
+ * to the application and point at SRTP's window, RFC 3711 §3.3.2). A sender's one counter runs across its audio and
  * video to every peer (up to ~560 a second in an 8-way mesh), and a receiver's audio and video frames reach the
  * transform at different times (video waits for all its packets, retransmissions included), so the window must
  * cover seconds, not the 64 packets SRTP suggests: 4096 values is over 7 s at that rate, in a 512-byte bitmap.

@@ -168,7 +168,7 @@ scope.onrtctransform = (event) => {
 
 /**
  * Asks every sender we receive from for a key frame (RTCP PLI): video sent under a key this worker just learned can
- * only be decoded from the next key frame (RFC 9605 §7.2); without asking, the decoder waits for its own request
+ * only be decoded from the next key frame (RFC 9605 §6.2); without asking, the decoder waits for its own request
  * after a freeze. Audio receivers refuse the request, which is ignored.
  */
 function requestKeyFrames (): void {

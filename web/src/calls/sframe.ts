@@ -27,7 +27,7 @@ export interface SFrameRequestOptions {
   signal?: AbortSignal
 }
 
-/** Whether this browser can run SFrame transforms (Chromium ≥ 141, Safari, Firefox: RTCRtpScriptTransform). */
+/** Whether this browser can run SFrame transforms (it has RTCRtpScriptTransform and workers). */
 export function sframeAvailable (): boolean {
   return typeof RTCRtpScriptTransform === 'function' && typeof Worker === 'function'
 }
