@@ -155,3 +155,12 @@ export { MAX_FILE_BYTES, MAX_THUMBNAIL_BYTES, MAX_PLACEHOLDER_BYTES, MAX_WAVEFOR
 export { MediaError, FileTooLargeError, FileChangedError, MalformedAttachmentError, InvalidAttachmentError, FileExpiredError, FileIntegrityError, MediaQuotaError, NoAttachmentError, TransferCancelledError } from './media/errors.js'
 export { MediaFileMissingError } from './media/files.js'
 export { opfsMediaFiles, type BrowserMediaFiles } from './media/opfs-files.js'
+// calls: SFrame (RFC 9605) frame encryption for RTCRtpScriptTransform (docs/sframe.md)
+export {
+  SFrameSender, SFrameKeyring, protectMediaFrame, unprotectMediaFrame, sframeClearBytes, sframeSupportsCodec, parleySFrameKid, parseParleySFrameKid,
+  newSFrameBaseKey, encodeSFrameHeader, decodeSFrameHeader, sframeSuite, PARLEY_SFRAME_SUITE, SFRAME_AES_128_CTR_HMAC_SHA256_80, SFRAME_AES_128_CTR_HMAC_SHA256_64,
+  SFRAME_AES_128_CTR_HMAC_SHA256_32, SFRAME_AES_128_GCM_SHA256_128, SFRAME_AES_256_GCM_SHA512_128, SFRAME_MAX_CTR, SFRAME_MAX_KEYS, SFRAME_REPLAY_WINDOW,
+  SFRAME_PARTICIPANT_BITS, SFRAME_MAX_PARTICIPANTS, SFRAME_MAX_GENERATION, SFRAME_BASE_KEY_BYTES, VP8_KEY_FRAME_CLEAR_BYTES, VP8_DELTA_FRAME_CLEAR_BYTES,
+  SFrameError, SFrameHeaderError, SFrameDecryptError, SFrameUnknownKeyError, SFrameReplayError, SFrameCounterExhaustedError, SFrameKeyringFullError,
+  SFrameKeyReuseError, SFrameUnsupportedCodecError, type SFrameSenderInit, type SFrameKeyringInit, type SFrameDecrypted, type SFrameCipherSuite, type SFrameHeader
+} from './crypto/sframe.js'

@@ -37,3 +37,12 @@ export { MediaError, FileTooLargeError, FileChangedError, MalformedAttachmentErr
 export { MediaFileMissingError, type MediaFiles, type MediaReader, type MediaWriter } from './media/files.js'
 export { nodeMediaFiles } from './media/node/files.js'
 export { Calls, Call, CallError, CallsUnavailableError, CallStateError, InvalidCallSignalError, UnboundDescriptionError, RING_TIMEOUT_MS, type CallState, type CallDirection, type CallMedia, type CallStats, type CallRecord, type CallOutcome, type HangupReason } from './calls/index.js'
+// calls: SFrame (RFC 9605) frame encryption for RTCRtpScriptTransform (docs/sframe.md)
+export {
+  SFrameSender, SFrameKeyring, protectMediaFrame, unprotectMediaFrame, sframeClearBytes, sframeSupportsCodec, parleySFrameKid, parseParleySFrameKid,
+  newSFrameBaseKey, encodeSFrameHeader, decodeSFrameHeader, sframeSuite, PARLEY_SFRAME_SUITE, SFRAME_AES_128_CTR_HMAC_SHA256_80, SFRAME_AES_128_CTR_HMAC_SHA256_64,
+  SFRAME_AES_128_CTR_HMAC_SHA256_32, SFRAME_AES_128_GCM_SHA256_128, SFRAME_AES_256_GCM_SHA512_128, SFRAME_MAX_CTR, SFRAME_MAX_KEYS, SFRAME_REPLAY_WINDOW,
+  SFRAME_PARTICIPANT_BITS, SFRAME_MAX_PARTICIPANTS, SFRAME_MAX_GENERATION, SFRAME_BASE_KEY_BYTES, VP8_KEY_FRAME_CLEAR_BYTES, VP8_DELTA_FRAME_CLEAR_BYTES,
+  SFrameError, SFrameHeaderError, SFrameDecryptError, SFrameUnknownKeyError, SFrameReplayError, SFrameCounterExhaustedError, SFrameKeyringFullError,
+  SFrameKeyReuseError, SFrameUnsupportedCodecError, type SFrameSenderInit, type SFrameKeyringInit, type SFrameDecrypted, type SFrameCipherSuite, type SFrameHeader
+} from './crypto/sframe.js'
