@@ -38,6 +38,7 @@ import { groupStorePort } from '../groups/service/store-adapter.js'
 import { GroupTopics } from '../net/gossip/index.js'
 import { groupPubsub, groupRelays } from './group-network.js'
 import { mediaRelays } from './media-network.js'
+import { callIceServers } from './call-network.js'
 import { Media, type AutoDownload, type SendFileOptions } from '../media/media.js'
 import { Calls, type Call, type CallMedia } from '../calls/index.js'
 import { noMediaFiles, type MediaFiles } from '../media/files.js'
@@ -356,7 +357,7 @@ export class Parley extends Emitter<ParleyEvents> {
       send: async (to, signal, options) => await this.messenger.sendCallSignal(to, signal, options),
       kv: storage.kv('calls'),
       ...(peerConnection != null ? { peerConnection } : {}),
-      iceServers: async options => await this.iceServers(options),
+      iceServers: callIceServers({ node, identity: local.identity, deviceId: local.deviceId, relays: async options => await this.mailboxRelays(options), now, onError: err => this.background(err) }),
       ...(init.iceTransportPolicy != null ? { iceTransportPolicy: init.iceTransportPolicy } : {}),
       deviceId: local.deviceId,
       normalize: phone => normalizePhone(phone, init.defaultRegion),
@@ -919,11 +920,6 @@ export class Parley extends Emitter<ParleyEvents> {
    */
   async call (phone: string, options: { media?: CallMedia, video?: boolean } = {}): Promise<Call> {
     return await this.calls.place(phone, options)
-  }
-
-  /** ICE servers for a call: STUN and TURN (short-lived credentials) from our mailbox relays that offer them. */
-  private async iceServers (_options?: AbortOptions): Promise<RTCIceServer[]> {
-    return []
   }
 
   async sendFile (phone: string, source: string, options?: SendFileOptions): Promise<StoredMessage> {

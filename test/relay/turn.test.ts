@@ -15,7 +15,7 @@ import { requestTurnCredentials, TurnNotOfferedError, TurnUnknownDeviceError, ty
 import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKemPreKey, systemRandom } from '../../src/crypto/index.js'
 import { turnPassword, TURN_SECRET_FILE } from '../../relay-node/src/turn/credentials.js'
 import { COTURN_CONFIG_FILE, COTURN_PID_FILE } from '../../relay-node/src/turn/coturn.js'
-import { gatherRelayCandidates, dataChannelCall } from './webrtc-relay.js'
+import { gatherRelayCandidates, dataChannelCall, freeTurnPort } from './webrtc-relay.js'
 import { TurnTestClient } from './turn-client.js'
 
 /** A device becomes an owner at a relay by uploading its prekeys there. */
@@ -25,22 +25,6 @@ async function register (node: Libp2p, relay: RelayProcess, identity: IdentityKe
     signedPreKey: publicSignedPreKey(SignedPreKey.generate(identity, 1, Date.now(), systemRandom)),
     lastResortKemPreKey: publicKemPreKey(KemPreKey.generate(identity, 100, Date.now(), true, systemRandom))
   })
-}
-
-/** A port free on loopback for both UDP and TCP now (coturn takes both). */
-async function freeTurnPort (): Promise<number> {
-  for (;;) {
-    const udp = createSocket('udp4')
-    await new Promise<void>(resolve => { udp.bind(0, '127.0.0.1', resolve) })
-    const { port } = udp.address()
-    const tcp = createServer()
-    const ok = await new Promise<boolean>(resolve => { tcp.once('error', () => { resolve(false) }); tcp.listen(port, '127.0.0.1', () => { resolve(true) }) })
-    await new Promise<void>(resolve => { udp.close(() => { resolve() }) })
-    if (ok) {
-      await new Promise<void>(resolve => { tcp.close(() => { resolve() }) })
-      return port
-    }
-  }
 }
 
 async function freeTcpPort (): Promise<number> {

@@ -4,6 +4,8 @@
  * carried it; or gather one side's candidates to see whether a credential opens any relay path. Every wait is bounded
  * by an event and a timeout.
  */
+import { createSocket } from 'node:dgram'
+import { createServer } from 'node:net'
 import { RTCPeerConnection } from '@roamhq/wrtc'
 
 /** What a relay-only call between two peer connections did. */
@@ -94,5 +96,21 @@ export async function gatherRelayCandidates (iceServers: RTCIceServer[], timeout
     return candidates
   } finally {
     pc.close()
+  }
+}
+
+/** A port free on loopback for both UDP and TCP now (coturn takes both). */
+export async function freeTurnPort (): Promise<number> {
+  for (;;) {
+    const udp = createSocket('udp4')
+    await new Promise<void>(resolve => { udp.bind(0, '127.0.0.1', resolve) })
+    const { port } = udp.address()
+    const tcp = createServer()
+    const ok = await new Promise<boolean>(resolve => { tcp.once('error', () => { resolve(false) }); tcp.listen(port, '127.0.0.1', () => { resolve(true) }) })
+    await new Promise<void>(resolve => { udp.close(() => { resolve() }) })
+    if (ok) {
+      await new Promise<void>(resolve => { tcp.close(() => { resolve() }) })
+      return port
+    }
   }
 }
