@@ -1,6 +1,6 @@
 // discoverContacts with a stand-in lookup function (no DHT, no scrypt; fast to mutate): invalid and duplicate entries,
 // progress, the concurrency bound, cache freshness at its boundaries, what the cache keeps, "security code changed",
-// failures and aborts.
+// failures (also a thrown undefined) and aborts (also during the cache write).
 import { describe, it, expect } from 'vitest'
 import { createHash } from 'node:crypto'
 import { MemoryKeyValueStore } from '../../src/storage/index.js'
@@ -165,6 +165,9 @@ describe('discoverContacts (unit)', () => {
     // something thrown that is not an Error is reported as 'Error'
     const odd: LookupFn = async () => { throw 'no name' as unknown as Error }
     expect((await discoverContacts(odd, [A])).contacts[0]).toMatchObject({ status: 'error', error: 'Error' })
+    // and so is nothing at all
+    const nothing: LookupFn = async () => { throw undefined as unknown as Error }
+    expect((await discoverContacts(nothing, [A])).contacts[0]).toMatchObject({ status: 'error', error: 'Error' })
 
     const controller = new AbortController()
     const reason = new Error('user left')
@@ -174,5 +177,19 @@ describe('discoverContacts (unit)', () => {
     }
     await expect(discoverContacts(aborting, [A, B], { concurrency: 1, signal: controller.signal })).rejects.toBe(reason)
     await expect(discoverContacts(lookupOf({}), [A], { signal: controller.signal })).rejects.toBe(reason)
+  })
+
+  it('writes the cache with the caller\'s signal: an abort during the write stops the run', async () => {
+    const controller = new AbortController()
+    const reason = new Error('user left')
+    const cache = new MemoryKeyValueStore()
+    const signals: Array<AbortSignal | undefined> = []
+    cache.put = async (_key, _value, options) => {
+      signals.push(options?.signal)
+      controller.abort(reason)
+      options?.signal?.throwIfAborted()
+    }
+    await expect(discoverContacts(lookupOf({}), [A], { cache, signal: controller.signal })).rejects.toBe(reason)
+    expect(signals).toEqual([controller.signal])
   })
 })

@@ -1,5 +1,6 @@
-// lookup over scripted walks with a stand-in scrypt (fast to mutate): the rivals it reports, release records, the
-// stats, the second walk before a negative answer (on a fake clock), and how it fails.
+// lookup over scripted walks with a stand-in scrypt (fast to mutate): the rivals it reports, the ranking by the reader's
+// trusted set, release records, the stats, the second walk before a negative answer and an abort or timeout during its
+// pause (on a fake clock), and how it fails.
 import { describe, it, expect, beforeAll, afterEach, vi } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -11,6 +12,8 @@ import {
   DirectoryHashCache, PARLEY_NETWORK_SALT, buildRecord, directoryKeysFor, lookup, signHandover, type DirectoryDht, type LookupOptions
 } from '../../src/directory/index.js'
 import { attest, makeUser, makeVerifier, type TestUser } from './fixtures.js'
+import { signEnvelope } from '../../src/directory/record.js'
+import { systemRandom } from '../../src/crypto/index.js'
 
 const NUMBER = '+14155550150'
 const HOUR = 3600_000
@@ -56,12 +59,12 @@ describe('lookup (unit)', () => {
     vi.useRealTimers()
   })
 
-  const record = async (user: TestUser, o: { seq?: number, attestedAt?: number, released?: boolean, handover?: Uint8Array, now?: number } = {}): Promise<Uint8Array> =>
+  const record = async (user: TestUser, o: { seq?: number, attestedAt?: number, attestedBy?: typeof verifier, released?: boolean, handover?: Uint8Array, now?: number } = {}): Promise<Uint8Array> =>
     (await buildRecord(user.identity, NUMBER, o.released === true ? { devices: [], mailboxRelays: [] } : user.fields, {
       hashes,
       now: o.now ?? NOW - HOUR,
       seq: o.seq ?? 1,
-      ...(o.attestedAt != null ? { attestations: [attest(verifier, keys.directoryKey, user.identity.publicKey, o.attestedAt)] } : {}),
+      ...(o.attestedAt != null ? { attestations: [attest(o.attestedBy ?? verifier, keys.directoryKey, user.identity.publicKey, o.attestedAt)] } : {}),
       ...(o.released === true ? { released: true } : {}),
       ...(o.handover != null ? { handover: o.handover } : {})
     })).value
@@ -116,6 +119,64 @@ describe('lookup (unit)', () => {
     const other = await lookup(new Walks([[{ from: peers[0], value: bobRecord }, { from: peers[1], value: released }]]), NUMBER, options())
     expect(other.registered && other.identityKey).toEqual(bob.identity.publicKey)
     expect(other.registered && other.rivals).toEqual([])
+  })
+
+  it('ranks by the reader\'s trusted set: a record attested only by a verifier it does not trust loses to a trusted one, though older and locked', async () => {
+    const rogue = makeVerifier()
+    // both attested within the lock window: by any verifier, bob's older attestation keeps the number
+    const bobRogue = await record(bob, { seq: 1, attestedAt: NOW - 3 * HOUR, attestedBy: rogue })
+    const aliceTrusted = await record(alice, { seq: 1, attestedAt: NOW - HOUR })
+    for (const order of [[bobRogue, aliceTrusted], [aliceTrusted, bobRogue]]) {
+      const dht = new Walks([order.map((value, i) => ({ from: peers[i], value }))])
+      const r = await lookup(dht, NUMBER, options({ trustedVerifiers: [verifier.publicKey] }))
+      expect(r.registered && [r.identityKey, r.verified, r.rivals]).toEqual([alice.identity.publicKey, true, [{ identityKey: bob.identity.publicKey, verified: false }]])
+      // a reader that trusts the rogue verifier as well sees bob's lock
+      const both = await lookup(dht, NUMBER, options({ trustedVerifiers: [verifier.publicKey, rogue.publicKey] }))
+      expect(both.registered && [both.identityKey, both.verified]).toEqual([bob.identity.publicKey, true])
+    }
+  })
+
+  it('a release record ranked below a record that does not open is skipped as well: not registered', async () => {
+    const mallory = await makeUser(undefined, NOW)
+    // valid envelope, attested (so it ranks first), but its sealed bytes open under no key
+    const unopenable = signEnvelope(mallory.identity, { seq: 1, issuedAt: NOW - HOUR, expiresAt: NOW + HOUR, attestations: [attest(verifier, keys.directoryKey, mallory.identity.publicKey, NOW - HOUR)], sealed: systemRandom(80) })
+    const released = await record(carol, { seq: 1, released: true })
+    for (const order of [[unopenable, released], [released, unopenable]]) {
+      const r = await lookup(new Walks([order.map((value, i) => ({ from: peers[i], value }))]), NUMBER, options())
+      expect(r).toEqual({ registered: false, stats: { peersQueried: 2, hops: 0, endedEarly: false } })
+    }
+  })
+
+  it('an abort or the lookup\'s timeout during the pause before the second walk ends the lookup at once, without that walk', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    /** `p`'s outcome (its value or its error), watched from now on; settled() tells whether it has settled yet. */
+    const watch = (p: Promise<unknown>): { settled: () => boolean, outcome: Promise<unknown> } => {
+      let done = false
+      const outcome = p.then(v => v, (e: unknown) => e).finally(() => { done = true })
+      return { settled: () => done, outcome }
+    }
+    /** Lets the event loop turn (no timer moves) until `w` has settled; fails when it does not. */
+    const settledNow = async (w: ReturnType<typeof watch>): Promise<unknown> => {
+      for (let i = 0; i < 200 && !w.settled(); i++) await new Promise<void>(resolve => { setImmediate(resolve) })
+      expect(w.settled()).toBe(true)
+      return await w.outcome
+    }
+    const empty = (): Walks => new Walks([[{ from: peers[0] }, { from: peers[1], fails: true }]])
+    const controller = new AbortController()
+    const reason = new Error('the user left')
+    const aborted = empty()
+    const looking = watch(lookup(aborted, NUMBER, options({ negativeRecheckMs: 1000, signal: controller.signal })))
+    await vi.advanceTimersByTimeAsync(500)
+    expect(aborted.gets).toBe(1)
+    controller.abort(reason)
+    expect(await settledNow(looking)).toBe(reason)
+    expect(aborted.gets).toBe(1)
+
+    const slow = empty()
+    const timing = watch(lookup(slow, NUMBER, options({ negativeRecheckMs: 1000, timeoutMs: 600 })))
+    await vi.advanceTimersByTimeAsync(600)
+    expect(await settledNow(timing)).toMatchObject({ name: 'DirectoryUnavailableError', message: 'directory lookup timed out', cause: { name: 'TimeoutError' } })
+    expect(slow.gets).toBe(1)
   })
 
   it('walks again after negativeRecheckMs (1 s by default) only when nothing valid was met while a peer failed', async () => {
@@ -174,6 +235,8 @@ describe('lookup (unit)', () => {
     }
     const err = await lookup(hanging, NUMBER, options({ timeoutMs: 1 })).catch((e: Error) => e)
     expect(err).toMatchObject({ name: 'DirectoryUnavailableError', message: 'directory lookup timed out' })
+    // the cause is what the walk failed with once the timeout stopped it
+    expect((err as Error).cause).toMatchObject({ message: 'walk aborted' })
   })
 
   it('the walk of an expected key ends by the quorum rule like any walk (LOOKUP_QUORUM by default)', async () => {

@@ -1,7 +1,7 @@
 /**
  * In-memory harness for /parley/group-mailbox/1.0.0 tests: a GroupMailboxServer whose handler is called with one end of
  * `streamPair()` (no TCP, no libp2p node) over the relay's real store on a memory key-value store (or any backend),
- * client nodes whose dials open such streams, and a raw frame peer for hand-written clients.
+ * client nodes whose dials open such streams, and raw frame peers for hand-written clients and relays.
  */
 import { streamPair } from '@libp2p/utils'
 import type { Connection, PeerId, Stream, StreamHandler } from '@libp2p/interface'
@@ -107,6 +107,21 @@ export function rawPeer (stream: Stream, maxFrameBytes = Math.max(MAX_GROUP_CLIE
     ...frames,
     send: async frame => { await frames.write(ClientFrame.encode(frame)) },
     next: async () => { const b = await bounded(frames.read(), 'the next relay frame'); return b == null ? null : RelayFrame.decode(b) }
+  }
+}
+
+export type RelayEnd = FrameStream & {
+  send: (frame: Partial<RelayFrame>) => Promise<void>
+  next: () => Promise<ClientFrame | null>
+}
+
+/** A hand-written relay on one stream end: reads client frames, sends relay frames. */
+export function relayPeer (stream: Stream, maxFrameBytes = Math.max(MAX_GROUP_CLIENT_FRAME_BYTES, MAX_GROUP_RELAY_FRAME_BYTES)): RelayEnd {
+  const frames = frameStream(stream, { maxFrameBytes })
+  return {
+    ...frames,
+    send: async frame => { await frames.write(RelayFrame.encode(frame)) },
+    next: async () => { const b = await bounded(frames.read(), 'the next client frame'); return b == null ? null : ClientFrame.decode(b, { limits: { refs: 1000, registrations: 1000, topics: 1000 } }) }
   }
 }
 

@@ -13,7 +13,7 @@ import {
 import { ClientFrame, RelayFrame } from '../../src/protocols/mailbox/pb/mailbox.js'
 import { encodeVarint } from '../../src/protocols/frames.js'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
-import { addrOf, bounded, dialingNode, quiet, fakeTimers, mailboxNode, newPeerId, rawPeer, stall, text, track, until, untilAbort } from './mailbox-harness.js'
+import { addrOf, bounded, dialingNode, quiet, fakeTimers, mailboxNode, newPeerId, rawPeer, rejection, stall, text, timersOf, track, until, untilAbort } from './mailbox-harness.js'
 
 const owner = IdentityKeyPair.generate(systemRandom)
 const T = 4321
@@ -26,28 +26,6 @@ const entry = (id: string, body = id, receivedAt = 1_700_000_000_000): { id: str
 async function relayPair (): Promise<{ client: Stream, relayEnd: Stream, relay: ReturnType<typeof rawPeer> }> {
   const [client, relayEnd] = await streamPair()
   return { client, relayEnd, relay: rawPeer(relayEnd) }
-}
-
-/** The error a promise rejects with, waiting on events only (fails if it does not settle). */
-async function rejection (p: Promise<unknown>): Promise<Error> {
-  const t = track(p)
-  await until(t.settled, 'the rejection')
-  return await p.then(() => { throw new Error('resolved instead of rejecting') }, err => err as Error)
-}
-
-/** Timers of `ms` started during `fn`, and whether each was cleared by the end. */
-async function timersOf (ms: number, fn: () => Promise<unknown>): Promise<{ started: number, leftRunning: number }> {
-  const set = vi.spyOn(globalThis, 'setTimeout')
-  const clear = vi.spyOn(globalThis, 'clearTimeout')
-  try {
-    await fn()
-    const mine = set.mock.calls.flatMap((c, i) => c[1] === ms ? [set.mock.results[i].value] : [])
-    const cleared = new Set(clear.mock.calls.map(c => c[0]))
-    return { started: mine.length, leftRunning: mine.filter(h => !cleared.has(h)).length }
-  } finally {
-    set.mockRestore()
-    clear.mockRestore()
-  }
 }
 
 /** Catches unhandled rejections while `fn` runs and two event loop turns after. */

@@ -58,6 +58,28 @@ export function track<T> (p: Promise<T>): { settled: () => boolean, promise: Pro
   return { settled: () => done, promise: p }
 }
 
+/** The error a promise rejects with, waiting on events only (fails if it does not settle). */
+export async function rejection (p: Promise<unknown>): Promise<Error> {
+  const t = track(p)
+  await until(t.settled, 'the rejection')
+  return await p.then(() => { throw new Error('resolved instead of rejecting') }, err => err as Error)
+}
+
+/** Timers of `ms` started during `fn`, and whether each was cleared by the end. */
+export async function timersOf (ms: number, fn: () => Promise<unknown>): Promise<{ started: number, leftRunning: number }> {
+  const set = vi.spyOn(globalThis, 'setTimeout')
+  const clear = vi.spyOn(globalThis, 'clearTimeout')
+  try {
+    await fn()
+    const mine = set.mock.calls.flatMap((c, i) => c[1] === ms ? [set.mock.results[i].value] : [])
+    const cleared = new Set(clear.mock.calls.map(c => c[0]))
+    return { started: mine.length, leftRunning: mine.filter(h => !cleared.has(h)).length }
+  } finally {
+    set.mockRestore()
+    clear.mockRestore()
+  }
+}
+
 export interface LogLine { component: string, level: 'log' | 'error' | 'trace', format: string, args: unknown[] }
 
 /** A ComponentLogger that keeps every line. */

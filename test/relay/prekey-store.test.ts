@@ -20,10 +20,14 @@ function upload (timestamp: number, extra: Partial<VerifiedUpload> = {}): Verifi
   return { identityKey: alice, deviceId: 3, timestamp, signedPreKey: bytes(0xaa), lastResortKemPreKey: bytes(0xbb), oneTimePreKeys: [], kemOneTimePreKeys: [], ...extra }
 }
 
-/** A memory store that records the options of each batch. */
+/** A memory store that records the options of each batch and refuses an operation the interface does not name (the memory and LevelDB stores would take anything but 'put' as a delete). */
 class RecordingKv extends MemoryKeyValueStore {
   batches: Array<BatchOptions | undefined> = []
   override async batch (ops: KeyValueBatchOperation[], options?: BatchOptions): Promise<void> {
+    for (const op of ops) {
+      const type: string = op.type
+      if (type !== 'put' && type !== 'del') throw new Error(`not a batch operation: ${type}`)
+    }
     this.batches.push(options)
     await super.batch(ops, options)
   }
@@ -270,6 +274,22 @@ describe('RelayPreKeyStore', () => {
       expect(await keysOf(kv, `${hexOf(alice)}/r/`)).toEqual([])
       await expect(store.retire(alice, -1)).rejects.toHaveProperty('name', 'InvalidPreKeyRequestError')
     })
+
+    it('refuses a device id that is not a uint32 in an upload, a fetch or a retirement, and stores nothing for it', async () => {
+      const kv = new MemoryKeyValueStore()
+      const store = open(kv)
+      await store.open()
+      for (const deviceId of [-1, 1.5, 2 ** 32, Number.NaN]) {
+        const refusal = { name: 'InvalidPreKeyRequestError', message: 'the device id must be a uint32' }
+        await expect(store.upload(dev(deviceId, 1, { oneTimePreKeys: keys(1, 1, 0x10) }), requester), String(deviceId)).rejects.toMatchObject(refusal)
+        await expect(store.fetch(alice, requester, { deviceId }), String(deviceId)).rejects.toMatchObject(refusal)
+        await expect(store.retire(alice, deviceId), String(deviceId)).rejects.toMatchObject(refusal)
+      }
+      expect(await keysOf(kv)).toEqual(['format'])
+      // the bounds themselves are device ids
+      for (const deviceId of [0, 2 ** 32 - 1]) await store.upload(dev(deviceId, 1), requester)
+      expect(await keysOf(kv, `${hexOf(alice)}/m/`)).toEqual([`${hexOf(alice)}/m/00000000`, `${hexOf(alice)}/m/ffffffff`])
+    })
   })
 
   describe('migration of the one-device format', () => {
@@ -283,7 +303,7 @@ describe('RelayPreKeyStore', () => {
     }
 
     it("reads a store of the previous format as that device's data: keys, counts, owner, replay rule", async () => {
-      const kv = new MemoryKeyValueStore()
+      const kv = new RecordingKv()
       await legacy(kv, alice, 2, 50, [1, 2, 17], [3])
       await legacy(kv, bob, 1, 40, [], [])
       const store = open(kv)
@@ -336,6 +356,41 @@ describe('RelayPreKeyStore', () => {
       kv.iterate = (range, options) => { iterations++; return iterate(range, options) }
       await open(kv).open()
       expect(iterations).toBe(0)
+    })
+
+    it('passes over a key of neither layout: the identities after it are still moved, the key stays', async () => {
+      const kv = new RecordingKv()
+      // sorts before every identity's hex, and between two of them
+      await kv.put('00-notes', bytes(1))
+      await legacy(kv, alice, 2, 50, [1], [])
+      await kv.put(`${hexOf(alice)}x`, bytes(2))
+      await legacy(kv, bob, 1, 40, [], [])
+      const store = open(kv)
+      await store.open()
+      expect(await store.knows(alice, 2)).toBe(true)
+      expect(await store.knows(bob, 1)).toBe(true)
+      const all = await keysOf(kv)
+      expect(all).toContain('00-notes')
+      expect(all).toContain(`${hexOf(alice)}x`)
+      expect(all.filter(k => k.endsWith('/meta'))).toEqual([])
+    })
+
+    it('a failed migration waits for open() or a call to report it: it is not an unhandled rejection meanwhile', async () => {
+      const kv = new MemoryKeyValueStore()
+      const broken = new Error('disk gone')
+      kv.get = async () => { throw broken }
+      const unhandled: unknown[] = []
+      const onRejection = (reason: unknown): void => { unhandled.push(reason) }
+      process.on('unhandledRejection', onRejection)
+      try {
+        const store = open(kv)
+        for (let i = 0; i < 3; i++) await new Promise<void>(resolve => { setImmediate(resolve) })
+        expect(unhandled).toEqual([])
+        await expect(store.open()).rejects.toBe(broken)
+        await expect(store.knows(alice, 3)).rejects.toBe(broken)
+      } finally {
+        process.off('unhandledRejection', onRejection)
+      }
     })
 
     it('a store that cannot be read fails open() and every call, not silently', async () => {

@@ -11,7 +11,7 @@ describe('GroupSessionManager', () => {
     const rng = new SeededRandom(3)
     const clock = new TestClock()
     const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(async n => await Party.create(n, memoryBackend(), rng, clock, 0)))
-    await expect(alice.groups.encrypt(groupId, text('too early'))).rejects.toHaveProperty('name', 'NoSessionError')
+    await expect(alice.groups.encrypt(groupId, text('too early'))).rejects.toThrow(expect.objectContaining({ name: 'NoSessionError', message: 'No own sender key: call distribution() first' }))
     const dist = await alice.groups.distribution(groupId)
     expect(await alice.groups.distribution(groupId)).toEqual(dist)
     await bob.groups.processDistribution(groupId, alice.address, dist)
@@ -20,6 +20,9 @@ describe('GroupSessionManager', () => {
     for (let i = 0; i < 5; i++) msgs.push(await alice.groups.encrypt(groupId, text(`g${i}`)))
     for (const i of [4, 0, 2, 1, 3]) expect(untext(await bob.groups.decrypt(groupId, alice.address, msgs[i]))).toBe(`g${i}`)
     for (const i of [0, 1, 2, 3, 4]) expect(untext(await carol.groups.decrypt(groupId, alice.address, msgs[i]))).toBe(`g${i}`)
+    expect(await bob.groups.senders(groupId)).toEqual([alice.address])
+    // our own sender key is no other member's
+    await bob.groups.distribution(groupId)
     expect(await bob.groups.senders(groupId)).toEqual([alice.address])
 
     // failures leave the stored record unchanged
@@ -33,7 +36,7 @@ describe('GroupSessionManager', () => {
 
     // a member without the distribution cannot read
     const dave = await Party.create('dave', memoryBackend(), rng, clock, 0)
-    await expect(dave.groups.decrypt(groupId, alice.address, msgs[0])).rejects.toHaveProperty('name', 'NoSessionError')
+    await expect(dave.groups.decrypt(groupId, alice.address, msgs[0])).rejects.toThrow(expect.objectContaining({ name: 'NoSessionError', message: 'No sender key from this member' }))
     await expect(dave.groups.processDistribution(new Uint8Array([9]), alice.address, dist)).rejects.toHaveProperty('name', 'GroupMismatchError')
 
     // rotation (carol removed): bob gets the new key, carol cannot read what follows

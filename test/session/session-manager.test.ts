@@ -1,6 +1,6 @@
 // SessionManager: first messages, replies, several sessions, replay refusal, failed decrypt leaves storage unchanged, serial queue, restart.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { IdentityMismatchError, MAX_UNACKNOWLEDGED_SESSION_AGE_MS, REPLAY_CLOCK_SKEW_MS, StaleSessionError } from '../../src/session/index.js'
+import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS, REPLAY_CLOCK_SKEW_MS, StaleSessionError } from '../../src/session/index.js'
 import { MAX_SESSIONS_PER_ADDRESS, SIGNED_PRE_KEY_RETENTION_MS } from '../../src/storage/index.js'
 import { initiate, Party, TestClock, text, untext } from './party.js'
 import { memoryBackend } from '../helpers/storage.js'
@@ -103,7 +103,7 @@ describe('SessionManager', () => {
     const carol = await Party.create('carol', memoryBackend(), rng, clock, 0)
     await initiate(alice, bob)
     const m = await alice.sessions.encrypt(bob.address, text('x'))
-    await expect(bob.sessions.decrypt(carol.address, m.body)).rejects.toBeInstanceOf(IdentityMismatchError)
+    await expect(bob.sessions.decrypt(carol.address, m.body)).rejects.toThrow(expect.objectContaining({ name: 'IdentityMismatchError', message: 'First message is from another identity' }))
     await expect(alice.sessions.processPreKeyBundle(carol.address, await bob.preKeys.createBundle())).rejects.toHaveProperty('name', 'IdentityMismatchError')
     await carol.dispose()
   })
@@ -152,6 +152,29 @@ describe('SessionManager', () => {
     await alice.sessions.decrypt(bob.address, reply.body)
     clock.advance(10 * MAX_UNACKNOWLEDGED_SESSION_AGE_MS)
     expect((await alice.sessions.encrypt(bob.address, text('later'))).kind).toBe('message')
+  })
+
+  it('still sends at exactly MAX_UNACKNOWLEDGED_SESSION_AGE_MS without a reply, not a millisecond later', async () => {
+    await initiate(alice, bob)
+    clock.advance(MAX_UNACKNOWLEDGED_SESSION_AGE_MS)
+    expect((await alice.sessions.encrypt(bob.address, text('just in time'))).kind).toBe('prekey')
+    clock.advance(1)
+    await expect(alice.sessions.encrypt(bob.address, text('too late'))).rejects.toBeInstanceOf(StaleSessionError)
+  })
+
+  it('a copy of a message already read is refused as a duplicate, though a newer session tried it first and failed otherwise', async () => {
+    await initiate(alice, bob)
+    const first = await alice.sessions.encrypt(bob.address, text('first'))
+    await bob.sessions.decrypt(alice.address, first.body)
+    await alice.sessions.decrypt(bob.address, (await bob.sessions.encrypt(alice.address, text('reply'))).body)
+    const old = await alice.sessions.encrypt(bob.address, text('old session'))
+    expect(old.kind).toBe('message')
+    expect(untext((await bob.sessions.decrypt(alice.address, old.body)).plaintext)).toBe('old session')
+    // a second session, newest first at bob's: it cannot read the old session's message
+    await initiate(alice, bob)
+    await bob.sessions.decrypt(alice.address, (await alice.sessions.encrypt(bob.address, text('new session'))).body)
+    expect(await bob.sessions.sessionCount(alice.address)).toBe(2)
+    await expect(bob.sessions.decrypt(alice.address, old.body)).rejects.toHaveProperty('name', 'DuplicateMessageError')
   })
 
   it('works without one-time prekeys (last-resort ML-KEM key, no one-time X25519 key)', async () => {
