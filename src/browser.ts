@@ -43,7 +43,7 @@ export { GroupError, InvalidGroupPhotoError, MAX_GROUP_MEMBERS, MAX_GROUP_NAME_L
 export { Broadcasts, MAX_BROADCAST_RECIPIENTS, MAX_BROADCAST_NAME_LENGTH, MAX_BROADCAST_LISTS, type BroadcastList } from './client/broadcasts.js'
 export { BroadcastListError } from './client/errors.js'
 export { backoff, type BackoffOptions } from './util/backoff.js'
-export { Calls, Call, CallError, CallsUnavailableError, CallStateError, InvalidCallSignalError, UnboundDescriptionError, RING_TIMEOUT_MS, type CallState, type CallDirection, type CallMedia, type CallStats, type CallRecord, type CallOutcome, type HangupReason } from './calls/index.js'
+export { Calls, Call, GroupCall, CallError, CallsUnavailableError, CallStateError, InvalidCallSignalError, UnboundDescriptionError, RING_TIMEOUT_MS, MAX_GROUP_CALL_PARTICIPANTS, type FrameKeys, type GroupCallState, type GroupParticipant, type CallState, type CallDirection, type CallMedia, type CallStats, type CallRecord, type CallOutcome, type HangupReason } from './calls/index.js'
 export type { LookupResult, DiscoveryReport } from './directory/index.js'
 
 /** Profile names become part of an IndexedDB name: short, and only letters, digits, '-' and '_'. */

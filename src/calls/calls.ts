@@ -1,5 +1,5 @@
 /** The SDK's calls (`p.calls`): places 1:1 calls, takes the signals the 1:1 sessions carry (rings, answers, candidates, hang-ups) and routes them to their call, answers "busy" while in a call, keeps the call log. Knows no libp2p node or session: signals leave through `send`, WebRTC comes in through `peerConnection`. */
-import { toHex } from '../crypto/bytes.js'
+import { fromHex, toHex } from '../crypto/bytes.js'
 import type { RandomSource } from '../crypto/deps.js'
 import { Emitter } from '../messaging/emitter.js'
 import type { KeyValueStore, StoreOptions } from '../storage/index.js'
@@ -8,7 +8,8 @@ import { Call, type CallMedia } from './call.js'
 import { CALL_ID_BYTES, HANGUP_TTL_MS, STALE_OFFER_MS } from './constants.js'
 import { CallStateError, CallsUnavailableError, InvalidCallSignalError } from './errors.js'
 import { CallLog, type CallOutcome, type CallRecord } from './log.js'
-import { decodeSignal, encodeSignal, signal, type CallSignal, type HangupReason } from './signal.js'
+import { decodeSignal, encodeSignal, signal, type CallSignal, type HangupReason, type ParticipantRef } from './signal.js'
+import { GroupCall, type FrameKeys, type GroupCallInit } from './group-call.js'
 
 /** The sender of a signal as the 1:1 session proved it. */
 export interface SignalSender {
@@ -32,11 +33,27 @@ export interface CallsInit {
   normalize: (phone: string) => string
   now: () => number
   random: RandomSource
+  /** group calls: who is in a group (absent: group calls are unavailable and their rings dropped) */
+  groups?: CallGroups
+  /** group calls' frame encryption (SFrame through RTCRtpScriptTransform in a browser); absent: group calls are unavailable */
+  frames?: () => FrameKeys
+  /** our number (group calls name their participants) */
+  self?: (options?: AbortOptions) => Promise<string | undefined>
+}
+
+/** What the call layer asks the group layer. */
+export interface CallGroups {
+  /** whether `phone` with `identityKey` is an active member of the group (hex id), as our copy of its state says */
+  isMember: (groupId: string, phone: string, identityKey: Uint8Array, options?: AbortOptions) => Promise<boolean>
+  /** the group's other members' numbers, when we are an active member (else undefined) */
+  others: (groupId: string, options?: AbortOptions) => Promise<string[] | undefined>
 }
 
 export interface CallsEvents {
   /** a call rings here: `accept` or `decline` it */
   incoming: Call
+  /** a group call rings here: `join` or `decline` it */
+  'incoming-group': GroupCall
   /** a call's log record changed (placed, rang, connected, ended) */
   record: CallRecord
   error: unknown
@@ -61,6 +78,7 @@ function outcomeOf (call: Call): CallOutcome {
 export class Calls extends Emitter<CallsEvents> {
   readonly log: CallLog
   private readonly live = new Map<string, Call>()
+  private readonly groupLive = new Map<string, GroupCall>()
   private started = false
   private relayOnly: boolean
 
@@ -100,6 +118,34 @@ export class Calls extends Emitter<CallsEvents> {
   /** The calls not ended yet. */
   calls (): Call[] {
     return [...this.live.values()]
+  }
+
+  /** The group calls not ended yet (ringing or joined). */
+  groupCalls (): GroupCall[] {
+    return [...this.groupLive.values()]
+  }
+
+  /** Whether group calls work here: WebRTC, frame encryption and the group layer. */
+  get groupCallsAvailable (): boolean {
+    return this.init.peerConnection != null && this.init.frames != null && this.init.groups != null
+  }
+
+  /**
+   * Starts a call in group `groupId` (hex): every device of every other member rings; those who join link to each
+   * other (a full mesh of up to MAX_GROUP_CALL_PARTICIPANTS) with every frame end-to-end encrypted (SFrame).
+   * CallsUnavailableError without WebRTC or frame encryption; CallStateError while in a call or when we are not a member.
+   */
+  async startGroupCall (groupId: string, options: { media?: CallMedia, video?: boolean } = {}): Promise<GroupCall> {
+    if (!this.groupCallsAvailable) throw new CallsUnavailableError('Group calls are not available on this device.')
+    if (this.busy()) throw new CallStateError('You are already in a call.')
+    const others = await this.init.groups!.others(groupId)
+    if (others == null) throw new CallStateError('You are not in this group.')
+    const self = await this.selfRef()
+    const call = this.newGroupCall({ id: this.init.random(CALL_ID_BYTES), groupId: fromHex(groupId), video: options.video ?? options.media?.video != null, startedAt: this.init.now(), initiator: self, participants: [], state: 'ringing' }, self)
+    await this.recordGroup(call)
+    await call.join(options.media ?? {})
+    await call.ring(others)
+    return call
   }
 
   /** The call log, newest first (one contact's with `peer`). */
@@ -142,6 +188,7 @@ export class Calls extends Emitter<CallsEvents> {
     // for another device of our number (the outbox gives a signal to every device; one is named)
     if (s.toDevice !== 0 && s.toDevice !== this.init.deviceId) return { taken: true }
     const id = toHex(s.callId)
+    if (s.groupId != null) return await this.takeGroupSignal(from, sender, s, id, options)
     const call = this.live.get(id)
     if (call != null) {
       // only the call's peer, and once fixed only its device, speaks for the call
@@ -163,12 +210,99 @@ export class Calls extends Emitter<CallsEvents> {
   /** Hangs up every call (the app or process stops). */
   async stop (): Promise<void> {
     for (const call of this.live.values()) await call.hangup().catch(() => {})
+    for (const call of this.groupLive.values()) await call.leave().catch(() => {})
     this.live.clear()
+    this.groupLive.clear()
   }
 
   private busy (): boolean {
     for (const c of this.live.values()) if (!c.ended) return true
+    for (const c of this.groupLive.values()) if (c.state === 'joined') return true
     return false
+  }
+
+  /**
+   * A group call's signal: only from a member of the group (as our copy of its state says), only for a group we are
+   * in. A ring starts a ringing group call (logged with its envelope); the rest go to the call they name.
+   */
+  private async takeGroupSignal (from: string, sender: SignalSender, s: CallSignal, id: string, options?: StoreOptions): Promise<{ taken: boolean, after?: () => void }> {
+    const groups = this.init.groups
+    if (groups == null) return { taken: true }
+    const groupId = toHex(s.groupId!)
+    if (!(await groups.isMember(groupId, from, sender.identityKey, options))) return { taken: true }
+    const ref: ParticipantRef = { phone: from, device: sender.deviceId }
+    const live = this.groupLive.get(id)
+    if (live != null) {
+      if (live.groupId !== groupId) return { taken: true }
+      return { taken: true, after: () => { live.take(s, ref).catch(err => this.emit('error', err)) } }
+    }
+    if (s.type !== 'group-ring' || s.participants.length === 0) return { taken: true }
+    if (await this.log.get(id, options) != null) return { taken: true }
+    const now = this.init.now()
+    const stale = now - s.startedAt > STALE_OFFER_MS
+    const ringable = !stale && !this.busy() && this.groupCallsAvailable
+    const record: CallRecord = { id, peer: from, group: groupId, direction: 'incoming', video: s.video, at: now, outcome: ringable ? 'ongoing' : 'missed', ...(ringable ? {} : { endedAt: now }) }
+    await this.log.put(record, options)
+    return {
+      taken: true,
+      after: () => {
+        this.emit('record', record)
+        if (!ringable) return
+        this.selfRef().then(self => {
+          const call = this.newGroupCall({ id: s.callId, groupId: s.groupId!, video: s.video, startedAt: s.startedAt, initiator: ref, participants: [ref, ...s.participants], state: 'ringing' }, self)
+          call.ringHere()
+          this.emit('incoming-group', call)
+        }).catch(err => this.emit('error', err))
+      }
+    }
+  }
+
+  private async selfRef (): Promise<ParticipantRef> {
+    const phone = await this.init.self?.()
+    if (phone == null) throw new CallStateError('Register this device before calling.')
+    return { phone, device: this.init.deviceId }
+  }
+
+  private newGroupCall (init: GroupCallInit, self: ParticipantRef): GroupCall {
+    const call: GroupCall = new GroupCall({
+      self,
+      peerConnection: this.init.peerConnection!,
+      iceServers: async () => await this.init.iceServers?.() ?? [],
+      iceTransportPolicy: this.relayOnly ? 'relay' : 'all',
+      ...(this.init.frames != null ? { frames: this.init.frames } : {}),
+      send: async (to, sig, ttlMs) => { await this.init.send(to, encodeSignal(sig), { ttlMs }) },
+      random: this.init.random,
+      now: this.init.now,
+      ended: c => {
+        this.groupLive.delete(c.id)
+        this.recordGroup(c).catch(err => this.emit('error', err))
+      },
+      changed: c => { this.recordGroup(c).catch(err => this.emit('error', err)) },
+      error: err => this.emit('error', err)
+    }, init)
+    this.groupLive.set(call.id, call)
+    return call
+  }
+
+  /** Writes a group call's record as it stands. */
+  private async recordGroup (call: GroupCall): Promise<void> {
+    const known = await this.log.get(call.id)
+    const outcome: CallOutcome = call.ended
+      ? (call.joinedAt != null ? 'answered' : call.endReason === 'declined' ? 'declined' : call.direction === 'outgoing' ? 'cancelled' : 'missed')
+      : 'ongoing'
+    const record: CallRecord = {
+      id: call.id,
+      peer: call.initiator.phone,
+      group: call.groupId,
+      direction: call.direction,
+      video: call.video,
+      at: known?.at ?? this.init.now(),
+      outcome,
+      ...(call.joinedAt != null ? { connectedAt: call.joinedAt } : {}),
+      ...(call.endedAt != null ? { endedAt: call.endedAt } : {})
+    }
+    await this.log.put(record)
+    this.emit('record', record)
   }
 
   /** A new ring: logged with the envelope; rung after it (or answered "busy", or logged missed when stale or when calls are unavailable). */

@@ -33,3 +33,17 @@ export const CALL_ID_BYTES = 16
 export const MAX_CALL_LOG = 1_000
 /** Renegotiations in one call (ICE restarts): a peer that asks for more is misbehaving. */
 export const MAX_UPDATES = 1_000
+/** A group's id is 32 bytes (src/groups). */
+export const GROUP_ID_BYTES = 32
+/**
+ * Participants of a group call, a full mesh: each sends its media once per other participant. Decided from
+ * `call.mesh.cpu` (docs/benchmarks.md): at 8, each tab encodes 7 video streams at a reduced size; beyond it an SFU is needed.
+ */
+export const MAX_GROUP_CALL_PARTICIPANTS = 8
+/** SFrame base keys: 16..64 bytes (the SFrame layer's bounds). */
+export const SFRAME_KEY_MIN_BYTES = 16
+export const SFRAME_KEY_MAX_BYTES = 64
+/** After a new sending key went out, frames switch to it this much later, once receivers have it (docs/sframe.md). */
+export const KEY_SWITCH_DELAY_MS = 1_000
+/** A sender's previous key is kept this long after its next one arrives, for frames already on their way. */
+export const OLD_KEY_GRACE_MS = 5_000

@@ -8,7 +8,10 @@ export type CallOutcome = 'ongoing' | 'answered' | 'missed' | 'declined' | 'busy
 export interface CallRecord {
   /** the call id, hex */
   id: string
+  /** 1:1: the other number; group call: who started it */
   peer: string
+  /** group call: the group's id (hex) */
+  group?: string
   direction: CallDirection
   video: boolean
   /** our clock when the call began here (placed, or its ring arrived) */

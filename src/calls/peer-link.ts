@@ -41,6 +41,8 @@ export interface LinkPort {
   /** sends one of the link's own signals (candidates, ICE restarts) to the device at the other end */
   send: (type: 'ice' | 'update' | 'update-answer', fields: Partial<CallSignal>) => Promise<void>
   error: (err: unknown) => void
+  /** each transceiver as it is made, before any description: a group call attaches its frame encryption here */
+  transceiver?: (t: RTCRtpTransceiver) => void
 }
 
 export class PeerLink extends Emitter<LinkEvents> {
@@ -73,9 +75,13 @@ export class PeerLink extends Emitter<LinkEvents> {
   /** Builds the connection with our media and returns the offer to send. */
   async offer (media: CallMedia): Promise<string> {
     const pc = await this.connection()
-    this.audioSender = pc.addTransceiver('audio', { direction: 'sendrecv' }).sender
+    const audio = pc.addTransceiver('audio', { direction: 'sendrecv' })
     // a video transceiver even for a voice call: the camera turns on and off with replaceTrack, no renegotiation
-    this.videoSender = pc.addTransceiver('video', { direction: 'sendrecv' }).sender
+    const video = pc.addTransceiver('video', { direction: 'sendrecv' })
+    this.audioSender = audio.sender
+    this.videoSender = video.sender
+    this.port.transceiver?.(audio)
+    this.port.transceiver?.(video)
     this.attach(media)
     await pc.setLocalDescription(await pc.createOffer())
     return await this.gathered(pc)
@@ -90,6 +96,7 @@ export class PeerLink extends Emitter<LinkEvents> {
       t.direction = 'sendrecv'
       if (kind === 'audio') this.audioSender ??= t.sender
       if (kind === 'video') this.videoSender ??= t.sender
+      this.port.transceiver?.(t)
     }
     this.attach(media)
     await pc.setLocalDescription(await pc.createAnswer())

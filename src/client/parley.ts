@@ -40,7 +40,7 @@ import { groupPubsub, groupRelays } from './group-network.js'
 import { mediaRelays } from './media-network.js'
 import { callIceServers } from './call-network.js'
 import { Media, type AutoDownload, type SendFileOptions } from '../media/media.js'
-import { Calls, type Call, type CallMedia } from '../calls/index.js'
+import { Calls, type Call, type CallMedia, type FrameKeys, type GroupCall } from '../calls/index.js'
 import { noMediaFiles, type MediaFiles } from '../media/files.js'
 import { Broadcasts } from './broadcasts.js'
 
@@ -114,6 +114,11 @@ export interface ParleyInit {
   peerConnection?: (config: RTCConfiguration) => RTCPeerConnection
   /** 'relay' sends every call through our relays' TURN (the peer never learns our address) @default 'all' */
   iceTransportPolicy?: RTCIceTransportPolicy
+  /**
+   * Group calls' end-to-end frame encryption: a new keyring with its RTCRtpScriptTransforms (the web client passes
+   * its SFrame worker). Without it, group calls are unavailable on this device (1:1 calls still work).
+   */
+  callFrames?: () => FrameKeys
 }
 
 /** A message as apps get it: `reply` answers in the same conversation. */
@@ -362,7 +367,19 @@ export class Parley extends Emitter<ParleyEvents> {
       deviceId: local.deviceId,
       normalize: phone => normalizePhone(phone, init.defaultRegion),
       now,
-      random
+      random,
+      ...(init.callFrames != null ? { frames: init.callFrames } : {}),
+      self: async options => (await this.selfInfo(options))?.phone,
+      groups: {
+        isMember: async (groupId, phone, identityKey, options) => {
+          const info = await this.groups.info(groupId, options).catch(() => undefined)
+          return info?.active === true && info.memberList.some(m => m.phone === phone && m.identityKey === toHex(identityKey))
+        },
+        others: async (groupId, options) => {
+          const info = await this.groups.info(groupId, options).catch(() => undefined)
+          return info?.active === true ? info.memberList.filter(m => !m.self).map(m => m.phone) : undefined
+        }
+      }
     })
     this.calls.on('error', err => this.background(err))
     this.messenger.on('message', m => {
@@ -920,6 +937,11 @@ export class Parley extends Emitter<ParleyEvents> {
    */
   async call (phone: string, options: { media?: CallMedia, video?: boolean } = {}): Promise<Call> {
     return await this.calls.place(phone, options)
+  }
+
+  /** Starts a call in a group: every other member's devices ring; see `p.calls.startGroupCall`. */
+  async groupCall (groupId: string, options: { media?: CallMedia, video?: boolean } = {}): Promise<GroupCall> {
+    return await this.calls.startGroupCall(groupId, options)
   }
 
   async sendFile (phone: string, source: string, options?: SendFileOptions): Promise<StoredMessage> {

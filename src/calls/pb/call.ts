@@ -151,6 +151,10 @@ export interface CallSignal {
   seq: number
   muted: boolean
   camera: boolean
+  groupId: Uint8Array<ArrayBuffer>
+  participants: Participant[]
+  kid: number
+  key: Uint8Array<ArrayBuffer>
 }
 
 export namespace CallSignal {
@@ -162,7 +166,10 @@ export namespace CallSignal {
     RINGING = 'RINGING',
     UPDATE = 'UPDATE',
     UPDATE_ANSWER = 'UPDATE_ANSWER',
-    MEDIA = 'MEDIA'
+    MEDIA = 'MEDIA',
+    GROUP_RING = 'GROUP_RING',
+    KEY = 'KEY',
+    GROUP_STATE = 'GROUP_STATE'
   }
 
   enum __TypeValues {
@@ -173,7 +180,10 @@ export namespace CallSignal {
     RINGING = 4,
     UPDATE = 5,
     UPDATE_ANSWER = 6,
-    MEDIA = 7
+    MEDIA = 7,
+    GROUP_RING = 8,
+    KEY = 9,
+    GROUP_STATE = 10
   }
 
   export namespace Type {
@@ -281,6 +291,28 @@ export namespace CallSignal {
           w.bool(obj.camera)
         }
 
+        if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+          w.uint32(106)
+          w.bytes(obj.groupId)
+        }
+
+        if (obj.participants != null && obj.participants.length > 0) {
+          for (const value of obj.participants) {
+            w.uint32(114)
+            Participant.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.kid != null && obj.kid !== 0)) {
+          w.uint32(120)
+          w.uint64Number(obj.kid)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(130)
+          w.bytes(obj.key)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -297,7 +329,11 @@ export namespace CallSignal {
           device: 0,
           seq: 0,
           muted: false,
-          camera: false
+          camera: false,
+          groupId: uint8ArrayAlloc(0),
+          participants: [],
+          kid: 0,
+          key: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -360,6 +396,28 @@ export namespace CallSignal {
               obj.camera = reader.bool()
               break
             }
+            case 13: {
+              obj.groupId = reader.bytes()
+              break
+            }
+            case 14: {
+              if (opts.limits?.participants != null && obj.participants.length === opts.limits.participants) {
+                throw new MaxLengthError('Decode error - repeated field "participants" had too many elements')
+              }
+
+              obj.participants.push(Participant.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.participants$
+              }))
+              break
+            }
+            case 15: {
+              obj.kid = reader.uint64Number()
+              break
+            }
+            case 16: {
+              obj.key = reader.bytes()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -370,7 +428,8 @@ export namespace CallSignal {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          candidates: 0
+          candidates: 0,
+          participants: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -474,6 +533,45 @@ export namespace CallSignal {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.groupId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 14: {
+              if (opts.limits?.participants != null && obj.participants === opts.limits.participants) {
+                throw new MaxLengthError('Streaming decode error - repeated field "participants" had too many elements')
+              }
+
+              for (const evt of Participant.codec().stream(reader, reader.uint32(), `${prefix}.participants[]`, {
+                limits: opts.limits?.participants$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.participants
+                }
+              }
+
+              obj.participants++
+
+              break
+            }
+            case 15: {
+              yield {
+                field: `${prefix}.kid`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 16: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -559,6 +657,33 @@ export namespace CallSignal {
     value: boolean
   }
 
+  export interface CallSignalGroupIdFieldEvent {
+    field: '$.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CallSignalParticipantsPhoneFieldEvent {
+    field: '$.participants[].phone'
+    value: string
+    index: number
+  }
+
+  export interface CallSignalParticipantsDeviceFieldEvent {
+    field: '$.participants[].device'
+    value: number
+    index: number
+  }
+
+  export interface CallSignalKidFieldEvent {
+    field: '$.kid'
+    value: number
+  }
+
+  export interface CallSignalKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<CallSignal>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, CallSignal.codec())
   }
@@ -567,7 +692,119 @@ export namespace CallSignal {
     return decodeMessage(buf, CallSignal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CallSignal>): Generator<CallSignalCallIdFieldEvent | CallSignalTypeFieldEvent | CallSignalStartedAtFieldEvent | CallSignalVideoFieldEvent | CallSignalSdpFieldEvent | CallSignalCandidatesCandidateFieldEvent | CallSignalCandidatesSdpMidFieldEvent | CallSignalCandidatesSdpMLineIndexFieldEvent | CallSignalReasonFieldEvent | CallSignalToDeviceFieldEvent | CallSignalDeviceFieldEvent | CallSignalSeqFieldEvent | CallSignalMutedFieldEvent | CallSignalCameraFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CallSignal>): Generator<CallSignalCallIdFieldEvent | CallSignalTypeFieldEvent | CallSignalStartedAtFieldEvent | CallSignalVideoFieldEvent | CallSignalSdpFieldEvent | CallSignalCandidatesCandidateFieldEvent | CallSignalCandidatesSdpMidFieldEvent | CallSignalCandidatesSdpMLineIndexFieldEvent | CallSignalReasonFieldEvent | CallSignalToDeviceFieldEvent | CallSignalDeviceFieldEvent | CallSignalSeqFieldEvent | CallSignalMutedFieldEvent | CallSignalCameraFieldEvent | CallSignalGroupIdFieldEvent | CallSignalParticipantsPhoneFieldEvent | CallSignalParticipantsDeviceFieldEvent | CallSignalKidFieldEvent | CallSignalKeyFieldEvent> {
     return streamMessage(buf, CallSignal.codec(), opts)
+  }
+}
+
+export interface Participant {
+  phone: string
+  device: number
+}
+
+export namespace Participant {
+  let _codec: Codec<Participant>
+
+  export const codec = (): Codec<Participant> => {
+    if (_codec == null) {
+      _codec = message<Participant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.phone != null && obj.phone !== '')) {
+          w.uint32(10)
+          w.string(obj.phone)
+        }
+
+        if ((obj.device != null && obj.device !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.device)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          phone: '',
+          device: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.phone = reader.string()
+              break
+            }
+            case 2: {
+              obj.device = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.phone`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.device`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ParticipantPhoneFieldEvent {
+    field: '$.phone'
+    value: string
+  }
+
+  export interface ParticipantDeviceFieldEvent {
+    field: '$.device'
+    value: number
+  }
+
+  export function encode (obj: Partial<Participant>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Participant.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Participant>): Participant {
+    return decodeMessage(buf, Participant.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Participant>): Generator<ParticipantPhoneFieldEvent | ParticipantDeviceFieldEvent> {
+    return streamMessage(buf, Participant.codec(), opts)
   }
 }
