@@ -136,6 +136,11 @@ export class GroupCall extends Emitter<GroupCallEvents> {
     return this.state === 'ended'
   }
 
+  /** The key id of our newest sending key (made on joining, and anew on every join and leave). */
+  get sendingKeyId (): number | undefined {
+    return this.kid
+  }
+
   /** The participants other than us, as the app shows them. */
   participants (): GroupParticipant[] {
     return [...this.members.values()].map(m => this.view(m))

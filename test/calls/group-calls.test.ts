@@ -113,22 +113,22 @@ describe('group calls between Node devices', () => {
     })
 
     // carol leaves: alice and bob make new keys, which carol never receives
-    const carolHad = new Set(keys.carol.received)
-    const aliceBefore = keys.alice.sent.length
-    const bobBefore = keys.bob.sent.length
+    const before = [call.sendingKeyId, b.sendingKeyId]
     await c.leave()
     await until('alice alone with bob', () => connectedTo(call).join() === BOB, onCall(call))
-    await until('new keys after the leave', () => keys.alice.sent.length > aliceBefore && keys.bob.sent.length > bobBefore, fn => {
+    await until('new keys after the leave', () => call.sendingKeyId !== before[0] && b.sendingKeyId !== before[1], fn => {
       const t = setInterval(fn, 100)
       return () => { clearInterval(t) }
     })
-    const afterLeave = [...keys.alice.sent.slice(aliceBefore), ...keys.bob.sent.slice(bobBefore)]
-    for (const kid of afterLeave) expect(carolHad.has(kid)).toBe(false)
-    expect(keys.carol.received.filter(k => afterLeave.includes(k))).toEqual([])
-    await until('bob has alice\'s new key', () => keys.bob.received.includes(keys.alice.sent.at(-1)!), fn => {
+    const made = [call.sendingKeyId!, b.sendingKeyId!]
+    await until('the new keys at the other one, and in use', () => keys.bob.received.includes(made[0]) && keys.alice.received.includes(made[1]) &&
+      keys.alice.sent.includes(made[0]) && keys.bob.sent.includes(made[1]), fn => {
       const t = setInterval(fn, 100)
       return () => { clearInterval(t) }
     })
+    for (const kid of made) expect(keys.carol.received).not.toContain(kid)
+    // carol's keyrings were closed when she left
+    expect(keys.carol.closed).toBeGreaterThanOrEqual(3)
 
     // dave, not a member, knows the call and the group ids: his ring and his offer are ignored
     const ringsAtBob = atBob.items.length
