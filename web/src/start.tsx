@@ -6,6 +6,7 @@ import { App } from './app.js'
 import { fatal, setReadyHint } from './shell.js'
 import { mark } from './perf.js'
 import { registerEmojiFont } from './emoji-font.js'
+import { sframeAvailable, sframeKeys } from './calls/sframe.js'
 
 export interface PageConfig {
   /** relay multiaddrs reachable from a browser (WebSockets), handed out by the server */
@@ -57,7 +58,8 @@ async function run (root: HTMLElement, profile: string, pageConfig: Promise<Page
   const trustedVerifiers = verifierKeys(config.trustedVerifiers)
   // a tab lives long: the SDK redials the relays while none is connected and drops contacts' stale connections
   const init = { bootstrap: config.bootstrap, keepConnected: true, ...(trustedVerifiers != null ? { trustedVerifiers } : {}) }
-  const parley = await createParley({ profile, ...init })
+  // group calls: every frame end-to-end encrypted (SFrame in a worker) where the browser can transform frames
+  const parley = await createParley({ profile, ...init, ...(sframeAvailable() ? { callFrames: sframeKeys } : {}) })
   mark('node')
   const app = new AppModel(parley, profile, init)
   await app.start()

@@ -3,6 +3,7 @@ import {
   SFrameError, SFrameHeaderError, SFrameDecryptError, SFrameUnknownKeyError, SFrameReplayError, SFrameCounterExhaustedError,
   SFrameKeyringFullError, SFrameKeyReuseError, SFrameUnsupportedCodecError, PARLEY_SFRAME_SUITE, sframeSupportsCodec, sframeSuite
 } from '../../../src/browser.js'
+import type { FrameKeys } from '../../../src/browser.js'
 import type { SFrameCommand, SFrameReply, SFrameRequest, SFrameStats, SFrameStatsPush, SFrameTransformOptions } from './sframe-protocol.js'
 
 export type { SFrameStats, SFrameStreamStats, SFrameFailure, SFrameUnsent } from './sframe-protocol.js'
@@ -152,5 +153,24 @@ export class SFrameCall {
       signal.addEventListener('abort', onAbort, { once: true })
       this.worker.postMessage({ id, command } satisfies SFrameRequest)
     })
+  }
+}
+
+/**
+ * One keyring of a group call as the SDK's FrameKeys port wants it (`callFrames` of createParley): an SFrameCall
+ * (its own worker), with video limited to the codecs SFrame framing carries. The SDK makes one for our sending key
+ * and one per other participant, so a participant's frames open only with that participant's keys.
+ */
+export function sframeKeys (): FrameKeys & { stats: () => Promise<SFrameStats> } {
+  const call = new SFrameCall()
+  return {
+    prepare: t => { preferSFrameCodecs(t) },
+    encrypt: sender => { call.encrypt(sender) },
+    decrypt: receiver => { call.decrypt(receiver) },
+    setSendKey: async (kid, key) => { await call.setSendKey(kid, key) },
+    addReceiveKey: async (kid, key) => { await call.addReceiveKey(kid, key) },
+    removeReceiveKey: async kid => { await call.removeReceiveKey(kid) },
+    stats: async () => await call.stats(),
+    close: () => { call.close() }
   }
 }
