@@ -5,6 +5,7 @@
  * Knows nothing of the screens: it drives the page's Parley (the test seam `globalThis.parley`).
  */
 import type { Page } from 'playwright-core'
+import { readdir, readFile } from 'node:fs/promises'
 import { FAKE_MEDIA_ARGS } from '../test/helpers/chromium.js'
 import { startWebRig, type WebPerson } from '../test/helpers/web-app.js'
 import { median, percentile, type Suite } from './harness.js'
@@ -79,13 +80,95 @@ async function series (caller: Page, callee: Page, relayOnly: boolean): Promise<
   return times
 }
 
+/** Seconds of CPU every Chromium process has used so far (the browser, its renderers, GPU and network services). */
+async function chromiumCpuSeconds (): Promise<number> {
+  const ticks = 100 // USER_HZ on Linux
+  let total = 0
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+      const comm = /\((.*)\)/.exec(stat)?.[1] ?? ''
+      if (!comm.startsWith('chromium')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      total += (Number(fields[11]) + Number(fields[12])) / ticks
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return total
+}
+
+/** Mesh size × the seconds its CPU is sampled over. */
+const MESH_SAMPLE_S = 20
+
+/**
+ * A group call of `n` tabs with fake camera (320×240) and microphone: once every tab decodes every other's video, the
+ * CPU all Chromium processes use over MESH_SAMPLE_S, per participant, in % of one core.
+ */
+async function meshCpu (rig: Awaited<ReturnType<typeof startWebRig>>, n: number): Promise<number> {
+  const people: WebPerson[] = Array.from({ length: n }, (_, i) => ({ profile: `m${n}x${i}`, national: `07700 9005${String(n).padStart(1, '0')}${i}`, e164: `+4477009005${n}${i}`, name: `P${i}` }))
+  const pages: Page[] = []
+  for (const who of people) {
+    const page = await rig.open(who)
+    await rig.onboard(page, who)
+    pages.push(page)
+  }
+  const group = await pages[0].evaluate(async members => (await globalThis.parley!.parley.groups.create('Mesh', members)).groupId, people.slice(1).map(p => p.e164))
+  for (const page of pages.slice(1)) {
+    await page.waitForFunction(async g => (await globalThis.parley!.parley.groups.info(g).catch(() => undefined))?.active === true, group, { timeout: WAIT_MS * 2, polling: 250 })
+    await page.evaluate(() => {
+      globalThis.parley!.parley.calls.on('incoming-group', call => {
+        void (async () => {
+          const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } })
+          call.once('ended', () => { for (const t of media.getTracks()) t.stop() })
+          await call.join({ audio: media.getAudioTracks()[0], video: media.getVideoTracks()[0] })
+        })()
+      })
+    })
+  }
+  await pages[0].evaluate(async g => {
+    const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } })
+    const call = await globalThis.parley!.parley.groupCall(g, { media: { audio: media.getAudioTracks()[0], video: media.getVideoTracks()[0] }, video: true })
+    call.once('ended', () => { for (const t of media.getTracks()) t.stop() })
+  }, group)
+  // every tab decodes video from every other
+  for (const page of pages) {
+    await page.waitForFunction(async others => {
+      const call = globalThis.parley!.parley.calls.groupCalls()[0]
+      if (call == null || call.state !== 'joined') return false
+      const ps = call.participants()
+      if (ps.length < others || ps.some(p => p.state !== 'connected')) return false
+      for (const p of ps) {
+        const s = await call.stats(p.phone, p.device)
+        if (s == null || s.videoFramesDecoded === 0) return false
+      }
+      return true
+    }, n - 1, { timeout: WAIT_MS * 4, polling: 500 })
+  }
+  const before = await chromiumCpuSeconds()
+  const started = Date.now()
+  await new Promise(resolve => setTimeout(resolve, MESH_SAMPLE_S * 1000))
+  const used = await chromiumCpuSeconds() - before
+  const seconds = (Date.now() - started) / 1000
+  for (const page of pages) await page.evaluate(async () => { for (const c of globalThis.parley!.parley.calls.groupCalls()) await c.leave() })
+  for (const page of pages) await page.close()
+  return 100 * used / seconds / n
+}
+
 export const suite: Suite = {
   prefix: 'call.',
-  names: ['call.setup.p50', 'call.setup.p99', 'call.turn.setup.p50', 'call.turn.setup.p99'],
+  names: ['call.setup.p50', 'call.setup.p99', 'call.turn.setup.p50', 'call.turn.setup.p99', 'call.mesh.cpu.4', 'call.mesh.cpu.8'],
   async run (report, filter) {
     const turn = filter('call.turn.setup.p50') || filter('call.turn.setup.p99')
     const rig = await startWebRig({ chromiumArgs: FAKE_MEDIA_ARGS, ...(turn ? { relayArgs: ['--turn', '--turn-allow-loopback'] } : {}) })
     try {
+      for (const n of [4, 8]) {
+        if (!filter(`call.mesh.cpu.${n}`)) continue
+        report({ name: `call.mesh.cpu.${n}`, value: Math.round(await meshCpu(rig, n)), unit: '% of a core per participant' })
+      }
+      const setup = filter('call.setup.p50') || filter('call.setup.p99')
+      if (!setup && !turn) return
       const alice = await rig.open(ALICE)
       await rig.onboard(alice, ALICE)
       const bob = await rig.open(BOB)
@@ -93,7 +176,7 @@ export const suite: Suite = {
       await autoAnswer(bob)
       // a first call sets up the sessions both ways (not timed: a first contact looks the number up)
       await oneCall(alice, bob, BOB.e164)
-      if (filter('call.setup.p50') || filter('call.setup.p99')) {
+      if (setup) {
         const t = await series(alice, bob, false)
         report({ name: 'call.setup.p50', value: median(t), unit: 'ms' })
         report({ name: 'call.setup.p99', value: percentile(t, 99), unit: 'ms' })
