@@ -11,6 +11,10 @@ const upperLayers = ['**/client/**', '**/client/*', '**/messaging/**', '**/group
 const cryptoBarrel = ['**/crypto/index*']
 /** End-to-end session code: the ratchet, PQXDH, sender keys and the session layer. */
 const sessionCode = ['**/crypto/ratchet*', '**/crypto/ratchet/**', '**/crypto/pqxdh*', '**/crypto/sender-key*', '**/session/**', '**/session']
+/** Node's WebRTC: the native package and the call layer's Node media, which browser code must never load. */
+const nodeWebRtc = ['node:*', '@roamhq/*', '**/calls/node/**', '**/calls/node', './node/**', '../node/**', '../../node/**']
+/** The SDK entries export the public facade only. */
+const testSeam = [['**/client/internals', '**/client/internals.*'], 'src/client/internals is the test seam: the SDK entries export the public facade only']
 /** The SDK entries and the layers behind the facade that only devices run. */
 const clientCode = ['**/src/index*', '**/src/browser*', '**/client/**', '**/client/*', '**/messaging/**', '**/cli/**']
 
@@ -117,7 +121,15 @@ export default tseslint.config(
       'no-restricted-imports': forbid(
         [['**/client/**', '**/client/*', '**/cli/**', '**/src/index*', '**/src/browser*', '**/net/**', '**/web/**', 'libp2p', '**/protocols/**', '**/media/**', '**/groups/**', '**/directory/**'], 'src/calls sits below the client facade: signals leave through a port, it knows no libp2p or protocol'],
         [sessionCode, 'src/calls carries signals through a port: no sessions, no ratchet'],
-        [['node:*', '@roamhq/wrtc'], 'src/calls runs in browsers: no Node API (Node\'s WebRTC is in src/calls/node)']
+        [nodeWebRtc, 'src/calls runs in browsers: no Node API and no Node WebRTC (src/calls/node has them; the Node entry passes them in)']
+      )
+    }
+  },
+  {
+    files: ['src/calls/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['**/client/**', '**/client/*', '**/cli/**', '**/src/index*', '**/src/browser*', '**/net/**', '**/web/**', 'libp2p', ...sessionCode], 'src/calls/node is the call layer\'s Node media: it knows only the call layer']
       )
     }
   },
@@ -126,7 +138,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbid(
         [['**/cli/**', '**/web/**', '**/src/index*', '**/src/browser*'], 'src/client is the facade below the SDK entries, the CLI and the web client'],
-        [['node:*'], 'src/client runs in browsers: no Node API']
+        [['node:*'], 'src/client runs in browsers: no Node API'],
+        [nodeWebRtc.filter(p => p !== 'node:*'), 'src/client runs in browsers: Node\'s WebRTC comes in through the Node entry (src/calls/node)']
       )
     }
   },
@@ -157,10 +170,17 @@ export default tseslint.config(
   },
   {
     // the CLI's own rule above already keeps it from src/client (the seam included)
-    files: ['src/index.ts', 'src/browser.ts'],
+    files: ['src/index.ts'],
+    rules: {
+      'no-restricted-imports': forbid(testSeam)
+    }
+  },
+  {
+    files: ['src/browser.ts'],
     rules: {
       'no-restricted-imports': forbid(
-        [['**/client/internals', '**/client/internals.*'], 'src/client/internals is the test seam: the SDK entries export the public facade only']
+        testSeam,
+        [nodeWebRtc.filter(p => p !== 'node:*'), 'the browser entry uses the browser\'s own WebRTC: no Node WebRTC (src/calls/node)']
       )
     }
   },
@@ -181,7 +201,8 @@ export default tseslint.config(
       'no-restricted-imports': forbid(
         // this also keeps web from src/client/internals, the test seam (tests, benchmarks, chaos scripts)
         [['**/src/*', '**/src/**', '!**/src/index.js', '!**/src/browser.js', '!**/src/index.ts', '!**/src/browser.ts'], 'web imports only the SDK entry (src/index or src/browser)'],
-        [['libp2p', '@libp2p/*', '@chainsafe/*', 'level'], 'web talks to the SDK facade, not to libp2p or storage']
+        [['libp2p', '@libp2p/*', '@chainsafe/*', 'level'], 'web talks to the SDK facade, not to libp2p or storage'],
+        [['@roamhq/*'], 'web runs in a browser: its WebRTC is the browser\'s own']
       )
     }
   }

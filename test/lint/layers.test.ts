@@ -39,7 +39,11 @@ const forbidden: Array<[string, string, string]> = [
   ['src/calls/x.ts', imp('c', '../client/parley.js'), 'below the client facade'],
   ['src/calls/x.ts', imp('p', '../protocols/dm/index.js'), 'knows no libp2p or protocol'],
   ['src/calls/x.ts', imp('r', '../session/index.js'), 'no sessions, no ratchet'],
-  ['src/calls/x.ts', "import { open } from 'node:fs/promises'\nexport { open }\n", 'runs in browsers'],
+  ['src/calls/x.ts', imp('n', './node/audio-player.js'), 'no Node API and no Node WebRTC'],
+  ['src/calls/x.ts', "import wrtc from '@roamhq/wrtc'\nexport { wrtc }\n", 'no Node API and no Node WebRTC'],
+  ['src/calls/x.ts', "import { open } from 'node:fs/promises'\nexport { open }\n", 'no Node API and no Node WebRTC'],
+  ['src/calls/node/x.ts', imp('c', '../../client/parley.js'), 'knows only the call layer'],
+  ['src/client/x.ts', imp('n', '../calls/node/peer-connection.js'), 'comes in through the Node entry'],
   ['src/client/x.ts', imp('c', '../cli/main.js'), 'the facade below'],
   ['src/client/x.ts', "import { readFile } from 'node:fs/promises'\nexport { readFile }\n", 'runs in browsers'],
   ['src/cli/x.ts', imp('m', '../messaging/index.js'), 'not to the layers behind the facade'],
@@ -55,7 +59,9 @@ const forbidden: Array<[string, string, string]> = [
   ['web/src/x.ts', "import { createLibp2p } from 'libp2p'\nexport { createLibp2p }\n", 'SDK facade'],
   ['web/src/x.ts', imp('i', '../../src/client/internals.js'), 'SDK entry'],
   ['src/index.ts', imp('i', './client/internals.js'), 'test seam'],
-  ['src/browser.ts', imp('i', './client/internals.js'), 'test seam']
+  ['src/browser.ts', imp('i', './client/internals.js'), 'test seam'],
+  ['src/browser.ts', imp('n', './calls/node/peer-connection.js'), 'no Node WebRTC'],
+  ['web/src/x.ts', "import wrtc from '@roamhq/wrtc'\nexport { wrtc }\n", "its WebRTC is the browser's own"]
 ]
 
 const allowed: Array<[string, string]> = [
@@ -66,6 +72,10 @@ const allowed: Array<[string, string]> = [
   ['src/messaging/x.ts', "import { openMailbox } from '../protocols/mailbox/index.js'\nexport { openMailbox }\n"],
   ['src/crypto/x.ts', "import { sha256 } from '@noble/hashes/sha2.js'\nexport { sha256 }\n"],
   ['src/media/node/x.ts', "import { open } from 'node:fs/promises'\nexport { open }\n"],
+  ['src/calls/node/x.ts', "import { open } from 'node:fs/promises'\nexport { open }\n"],
+  ['src/calls/node/x.ts', "import wrtc from '@roamhq/wrtc'\nexport { wrtc }\n"],
+  ['src/index.ts', imp('n', './calls/node/peer-connection.js')],
+  ['src/calls/x.ts', imp('s', '../util/abort.js')],
   ['src/media/x.ts', imp('b', '../protocols/blob/index.js')],
   ['src/protocols/mailbox/x.ts', imp('p', '../../crypto/prekeys.js')],
   ['src/directory/x.ts', imp('a', '../crypto/attestation.js')],
@@ -105,7 +115,7 @@ describe('layer boundaries', () => {
   })
 
   it('every folder with a rule is covered', async () => {
-    const folders = ['src/crypto', 'src/storage', 'src/session', 'src/protocols/mailbox', 'src/net', 'src/directory', 'src/groups', 'src/messaging', 'src/client', 'src/cli', 'src/util', 'relay-node/src', 'web/src']
+    const folders = ['src/crypto', 'src/storage', 'src/session', 'src/protocols/mailbox', 'src/net', 'src/directory', 'src/groups', 'src/messaging', 'src/calls', 'src/calls/node', 'src/client', 'src/cli', 'src/util', 'relay-node/src', 'web/src']
     for (const folder of folders) {
       const config = await eslint.calculateConfigForFile(`${folder}/x.ts`) as { rules: Record<string, unknown> }
       expect(config.rules['no-restricted-imports'], folder).toBeDefined()

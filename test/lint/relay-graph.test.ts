@@ -1,40 +1,8 @@
 // relay-node stores ciphertext: the modules it loads (its static runtime imports, followed from its entry through src/) include neither the Double Ratchet nor the client facade.
 import { describe, it, expect } from 'vitest'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
-
-const ROOT = join(import.meta.dirname, '..', '..')
-
-/** The project files `file` loads at run time: `import`/`export … from` and `import('…')` of relative paths, without whole-statement `import type`/`export type`. */
-function runtimeImports (file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
-  const specs: string[] = []
-  const statement = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)'/gm
-  for (let m = statement.exec(text); m != null; m = statement.exec(text)) if (m[2] == null) specs.push(m[3])
-  const dynamic = /\bimport\(\s*'([^']+)'\s*\)/g
-  for (let m = dynamic.exec(text); m != null; m = dynamic.exec(text)) specs.push(m[1])
-  return specs.filter(s => s.startsWith('.')).map(s => {
-    const target = resolve(dirname(file), s)
-    const ts = target.replace(/\.js$/, '.ts')
-    if (existsSync(ts)) return ts
-    if (existsSync(target)) return target
-    throw new Error(`${relative(ROOT, file)}: cannot resolve ${s}`)
-  })
-}
-
-/** Every project module reachable from `entry`, as paths relative to the project root. */
-export function moduleGraph (entry: string): Set<string> {
-  const seen = new Set<string>()
-  const todo = [resolve(ROOT, entry)]
-  while (todo.length > 0) {
-    const file = todo.pop()!
-    const rel = relative(ROOT, file)
-    if (seen.has(rel)) continue
-    seen.add(rel)
-    todo.push(...runtimeImports(file))
-  }
-  return seen
-}
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { moduleGraph, ROOT } from '../helpers/module-graph.js'
 
 describe('relay-node module graph', () => {
   const graph = moduleGraph('relay-node/src/cli.ts')
