@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import wrtc from '@roamhq/wrtc'
 import type { Parley } from '../../src/index.js'
 import type { Call } from '../../src/calls/index.js'
-import { registeredDevice, startTestRelay, collect, type TestRelay } from '../messaging/helpers.js'
+import { registeredDevice, startTestRelay, restartTestRelay, collect, type TestRelay } from '../messaging/helpers.js'
 import { freeTurnPort } from '../relay/webrtc-relay.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -35,12 +35,14 @@ describe('a call through the relay\'s TURN', () => {
   let relay: TestRelay
   let alice: Parley
   let bob: Parley
+  let turnArgs: string[] = []
   const mics: Array<{ stop: () => void }> = []
 
   beforeAll(async () => {
     dir = await tempDir()
     const port = await freeTurnPort()
-    relay = await startTestRelay(`${dir.path}/relay`, [], ['--turn', '--turn-allow-loopback', '--turn-port', String(port), '--turn-min-port', '20000', '--turn-max-port', '29999'])
+    turnArgs = ['--turn', '--turn-allow-loopback', '--turn-port', String(port), '--turn-min-port', '20000', '--turn-max-port', '29999']
+    relay = await startTestRelay(`${dir.path}/relay`, [], turnArgs)
     alice = await registeredDevice(dir.path, 'alice', '+14155550401', [relay], { peerConnection, iceTransportPolicy: 'relay' })
     bob = await registeredDevice(dir.path, 'bob', '+14155550402', [relay], { peerConnection, iceTransportPolicy: 'relay' })
   }, 180_000)
@@ -77,4 +79,33 @@ describe('a call through the relay\'s TURN', () => {
     }
     await call.hangup()
   }, 120_000)
+
+  it('rides out the loss of its path (the relay and its TURN server killed and restarted): reconnecting, then connected again, audio going on', async () => {
+    const incoming = collect<Call>(push => bob.calls.on('incoming', push))
+    const a = tone()
+    const b = tone()
+    mics.push(a, b)
+    const call = await alice.call('+14155550402', { media: { audio: a.track } })
+    const [ringing] = await incoming.until(1, WAIT, 'the ring')
+    await ringing.accept({ audio: b.track })
+    await connected(call)
+    const states: string[] = []
+    call.on('state', s => states.push(s))
+    const lost = new Promise<void>(resolve => { call.on('state', s => { if (s === 'reconnecting') resolve() }) })
+    await relay.relay.kill()
+    await lost
+    relay = await restartTestRelay(relay, turnArgs)
+    await connected(call)
+    expect(states).toEqual(['reconnecting', 'connected'])
+    expect(call.ended).toBe(false)
+    // audio flows again after the restart
+    const at = (await call.stats()).audioBytesReceived
+    const deadline = Date.now() + WAIT
+    while ((await call.stats()).audioBytesReceived < at + 2_000) {
+      if (Date.now() > deadline) throw new Error('no audio after reconnecting')
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    await call.hangup()
+    await new Promise<void>(resolve => { if (ringing.ended) resolve(); else ringing.once('ended', () => { resolve() }) })
+  }, 180_000)
 })

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import NodeTurn from 'node-turn'
 import { RateLimitedError } from '../../../src/protocols/errors.js'
-import { usernameExpiry, type TurnCredential } from './credentials.js'
+import { turnPassword, usernameExpiry, type TurnCredential, type TurnSecret } from './credentials.js'
 import { deniedPeerCheck } from './peer-ranges.js'
 import {
   MAX_EMBEDDED_CREDENTIALS, MAX_TURN_NONCES, TURN_ALLOCATIONS_PER_CREDENTIAL, TURN_NONCE_TTL_MS, TURN_REALM, TURN_SWEEP_INTERVAL_MS
@@ -29,6 +29,12 @@ export interface EmbeddedTurnInit extends TurnListenInit {
   maxNonces?: number
   /** @default Date.now */
   now?: () => number
+  /**
+   * The relay's TURN secret: a username of the TURN REST API form that is not in the table (issued before a restart of
+   * the relay) is checked against it, as coturn's `use-auth-secret` does, so a call's ICE restart after the relay came
+   * back still gets an allocation. Absent: only credentials granted since the start are known.
+   */
+  secret?: TurnSecret
 }
 
 export class EmbeddedTurnServer implements RelayTurnServer {
@@ -65,6 +71,7 @@ export class EmbeddedTurnServer implements RelayTurnServer {
       debugLevel: 'FATAL',
       log: message => { init.log(`turn: ${message instanceof Error ? message.message : String(message)}`) }
     })
+    this.stateless()
     this.trackAllocations()
     this.boundNonces()
     this.checkAllocations()
@@ -102,6 +109,24 @@ export class EmbeddedTurnServer implements RelayTurnServer {
     this.sweeper = setInterval(() => { this.sweep() }, TURN_SWEEP_INTERVAL_MS)
     this.sweeper.unref()
     this.started = true
+  }
+
+  /**
+   * Credentials the table does not hold (issued before a restart) are derived from the secret, as coturn derives
+   * them: node-turn looks a username's password up in its table, and this table answers for any username of the REST
+   * form. New allocations still check the expiry (checkAllocations).
+   */
+  private stateless (): void {
+    const secret = this.init.secret
+    if (secret == null) return
+    const auth = this.turn.authentification
+    auth.credentials = new Proxy(auth.credentials, {
+      get: (table, username) => {
+        if (typeof username !== 'string') return undefined
+        if (Object.hasOwn(table, username)) return table[username]
+        return usernameExpiry(username) != null ? turnPassword(secret, username) : undefined
+      }
+    })
   }
 
   /** Adds the credential to the user table until it expires and no allocation uses it (see sweep). */

@@ -41,7 +41,7 @@ export async function startRelayTurn (config: RelayConfig, init: StartRelayTurnI
   }
   const server: RelayTurnServer = config.turnCoturn
     ? await startCoturn({ ...listen, dir: join(config.dataDir, COTURN_DIR), secret })
-    : await startEmbeddedTurn(listen)
+    : await startEmbeddedTurn({ ...listen, secret })
   const urls = turnUrls(addresses.host, config.turnPort, server.kind === 'coturn')
   const service = new RelayTurnService({ server, secret, urls, isKnownOwner: init.isKnownOwner })
   if (config.turnAllowLoopback) init.log('warning: --turn-allow-loopback lets TURN relay to this machine\'s loopback services; use it for tests only')
