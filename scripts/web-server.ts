@@ -34,8 +34,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   // notifications are asked for through the Notification API, which this does not cover; the camera only for this
-  // origin: Settings → Linked devices can scan a new device's QR code (asked for on "Scan" only); the microphone only
-  // for this origin: voice notes (asked for on the first press of the microphone button)
+  // origin: Settings → Linked devices can scan a new device's QR code (asked for on "Scan" only) and video calls; the
+  // microphone only for this origin: voice notes (asked for on the first press of the microphone button) and calls
+  // (both asked for when a call is placed or accepted, never before)
   'permissions-policy': 'camera=(self), microphone=(self), geolocation=(), payment=(), usb=(), interest-cohort=()'
 }
 

@@ -1,4 +1,4 @@
-// The app shell: onboarding until the profile is set up, then chat list and conversation (two panes on desktop, one with a back button on phones), settings, contact, group, group info, a chat's media and broadcast list routes, the offline and takeover banners.
+// The app shell: onboarding until the profile is set up, then chat list (or the call log) and conversation (two panes on desktop, one with a back button on phones), settings, contact, group, group info, a chat's media and broadcast list routes, the offline and takeover banners, and the call screens over any of them.
 import { useEffect, useState } from 'preact/hooks'
 import type { AppModel } from './model.js'
 import { Onboarding } from './onboarding.js'
@@ -13,6 +13,8 @@ import { GroupInfoView } from './group-info.js'
 import { Broadcasts } from './broadcasts.js'
 import { MediaGallery } from './media-gallery.js'
 import { groupIdOf } from './groups-model.js'
+import { CallLayer } from './call-screen.js'
+import { CallHistory } from './call-history.js'
 
 /**
  * Re-renders on every model change. The subscription starts in an effect, after the first paint: a change
@@ -45,8 +47,9 @@ export function App ({ model }: { model: AppModel }) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      // Esc closes the open screen; dialogs handle their own Esc first
-      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]') != null) return
+      // Esc closes the open screen; dialogs handle their own Esc first; a call's screen takes none (not even in the
+      // moment a browser that closed it anyway takes to open it again)
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]') != null || model.calls.screen != null) return
       if (model.route.name === 'contact') model.go({ name: 'chat', phone: model.route.phone })
       else if (model.route.name === 'group-info') model.go({ name: 'group', id: model.route.id })
       else if (model.route.name === 'media') {
@@ -73,7 +76,12 @@ export function App ({ model }: { model: AppModel }) {
     return <div class="app onboarding-shell" data-testid="app" data-state="onboarding"><Onboarding model={model} /></div>
   }
   if (route.name === 'settings') {
-    return <main class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><TakeoverBanner model={model} /><Settings model={model} /></main>
+    return (
+      <>
+        <main class="app single" data-testid="app" data-state="settings"><OfflineBanner model={model} /><TakeoverBanner model={model} /><Settings model={model} /></main>
+        <CallLayer model={model} />
+      </>
+    )
   }
 
   // keyed by what they show: another chat is a new view, so nothing of the last one (its messages, "ready",
@@ -92,19 +100,23 @@ export function App ({ model }: { model: AppModel }) {
               ? <MediaGallery key={`media:${route.address}`} model={model} address={route.address} />
             : <div class="placeholder" aria-hidden="true"><p>Select a chat or start a new one.</p></div>
 
+  const listShown = route.name === 'list' || route.name === 'calls'
   return (
-    // the whole screen is the main landmark: on a phone only one pane shows, and a hidden <main> is none
-    <main class={`app panes ${route.name === 'list' ? 'show-list' : 'show-detail'}`} data-testid="app" data-state="ready">
-      <div class="banners">
-        <OfflineBanner model={model} />
-        <TakeoverBanner model={model} />
-      </div>
-      <div class="pane list-pane">
-        <ChatList model={model} />
-      </div>
-      <section class="pane detail-pane" aria-label="Conversation">
-        {detail}
-      </section>
-    </main>
+    <>
+      {/* the whole screen is the main landmark: on a phone only one pane shows, and a hidden <main> is none */}
+      <main class={`app panes ${listShown ? 'show-list' : 'show-detail'}`} data-testid="app" data-state="ready">
+        <div class="banners">
+          <OfflineBanner model={model} />
+          <TakeoverBanner model={model} />
+        </div>
+        <div class="pane list-pane">
+          {route.name === 'calls' ? <CallHistory model={model} /> : <ChatList model={model} />}
+        </div>
+        <section class="pane detail-pane" aria-label="Conversation">
+          {detail}
+        </section>
+      </main>
+      <CallLayer model={model} />
+    </>
   )
 }

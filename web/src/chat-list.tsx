@@ -9,6 +9,7 @@ import { FindContacts } from './find-contacts.js'
 import { ContactAvatar, GroupAvatar } from './contact-avatar.js'
 import { groupAddress, type ChatEntry } from './groups-model.js'
 import { KIND_LABEL } from './media-model.js'
+import { ListTabs } from './call-history.js'
 
 /** The last message as the row shows it: its text, or what kind of file it is when it has no caption ("📷 Photo"). */
 function lastText (model: AppModel, address: string, last: { id: string, text: string }): string {
@@ -59,6 +60,7 @@ export function ChatList ({ model }: { model: AppModel }) {
           <button type="button" class="icon" data-testid="open-settings" onClick={() => model.go({ name: 'settings' })} aria-label="Settings" title="Settings">⚙</button>
         </div>
       </header>
+      <ListTabs model={model} />
       <label class="search">
         <span class="visually-hidden">Search chats</span>
         <input type="search" data-testid="chat-search" placeholder="Search" value={query} onInput={e => setQuery((e.target as HTMLInputElement).value)} />

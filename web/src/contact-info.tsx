@@ -1,4 +1,4 @@
-// Contact info screen: the contact's photo, name and number, the way to the chat's media, verification state, the safety number (12 groups of 5 digits) and its QR code, mark verified / clear. Knows nothing of messages.
+// Contact info screen: the contact's photo, name and number, voice and video call buttons, the way to the chat's media, verification state, the safety number (12 groups of 5 digits) and its QR code, mark verified / clear. Knows nothing of messages.
 import { useEffect, useState } from 'preact/hooks'
 import { renderSVG } from 'uqr'
 import type { ContactInfo as Contact } from '../../src/browser.js'
@@ -6,6 +6,7 @@ import type { AppModel } from './model.js'
 import { formatPhone } from './format.js'
 import { describe } from './errors.js'
 import { ContactAvatar } from './contact-avatar.js'
+import { CallButtons } from './call-buttons.js'
 
 /** How long the screen waits for the directory when the contact's key is not known yet. */
 export const CONTACT_LOOKUP_MS = 20_000
@@ -60,6 +61,7 @@ export function ContactInfo ({ model, phone }: { model: AppModel, phone: string 
             {name != null && <p class="note">The name and photo are the contact's own choice; the number and the safety number identify them.</p>}
           </div>
         </div>
+        <CallButtons model={model} phone={phone} words />
         <button type="button" class="secondary media-link" data-testid="open-media" onClick={() => model.go({ name: 'media', address: phone })}>Media and files</button>
         {contact == null && error == null && <p data-testid="contact-loading"><span class="spinner" aria-hidden="true" />Looking up the contact's keys…</p>}
         {error != null && <p class="error" role="alert" data-testid="contact-error">{error}</p>}

@@ -1,4 +1,4 @@
-// One conversation: bubbles with day separators and live ticks (photos, videos, voice notes and files in them, with Forward), typing indicator, older pages on scroll-up, read marking while visible, files being sent, the composer with its emoji picker, attach menu and voice recorder; files dropped on the chat or pasted are sent too.
+// One conversation: bubbles with day separators and live ticks (photos, videos, voice notes and files in them, with Forward), the calls with the contact among them, voice and video call buttons, typing indicator, older pages on scroll-up, read marking while visible, files being sent, the composer with its emoji picker, attach menu and voice recorder; files dropped on the chat or pasted are sent too.
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { useReadMarking } from './read-marking.js'
@@ -15,6 +15,9 @@ import { ForwardButton, useChatMedia } from './chat-media.js'
 import { AttachButton } from './attach.js'
 import { VoiceRecorder } from './voice-recorder.js'
 import { UploadBubbles } from './upload-bubble.js'
+import { CallButtons } from './call-buttons.js'
+import { CallEntry } from './call-history.js'
+import { withCalls } from './call-text.js'
 
 /** Messages per history page: about two screens. */
 export const HISTORY_PAGE = 30
@@ -241,6 +244,16 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
     if (el != null) el.scrollTop = el.scrollHeight
   }
 
+  // the calls with this contact among the messages (those older than the loaded page come with older pages)
+  const items = loaded ? withCalls(messages, model.calls.recordsOf(phone), !hasOlder) : []
+  const callCount = items.length - messages.length
+  const lastCall = model.calls.recordsOf(phone)[0]
+  // a call that ends or comes in while the view is at the bottom keeps it there
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (el != null && el.scrollHeight - el.scrollTop - el.clientHeight < STICK_TO_BOTTOM_PX * 2) el.scrollTop = el.scrollHeight
+  }, [callCount, lastCall?.outcome])
+
   const typing = model.isTyping(phone)
   const presence = model.presenceOf(phone)
   const presenceText = formatPresence(presence)
@@ -263,19 +276,22 @@ export function ConversationView ({ model, phone }: { model: AppModel, phone: st
             )}
           </span>
         </button>
+        <CallButtons model={model} phone={phone} />
       </header>
       <SecurityBanner model={model} phone={phone} />
       <div class="messages" ref={scroller} onScroll={loadOlder} data-testid="messages" role="log" aria-live="polite" aria-label={`Messages with ${model.displayName(phone)}`} tabIndex={0}>
         {loadingOlder && <p class="loading-older" data-testid="loading-older"><span class="spinner" aria-hidden="true" /> Loading older messages…</p>}
-        {loaded && !hasOlder && messages.length > 0 && <p class="history-start">Messages are end-to-end encrypted. This is the start of the conversation.</p>}
-        {loaded && messages.length === 0 && <p class="empty">No messages yet. Say hello!</p>}
-        {messages.map(m => {
-          const day = dayKey(m.timestamp)
-          const separator = day !== lastDay
+        {loaded && !hasOlder && items.length > 0 && <p class="history-start">Messages are end-to-end encrypted. This is the start of the conversation.</p>}
+        {loaded && items.length === 0 && <p class="empty">No messages yet. Say hello!</p>}
+        {items.map(item => {
+          const day = dayKey(item.at)
+          const separator = day !== lastDay ? <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(item.at)}</span></div> : null
           lastDay = day
+          if (item.kind === 'call') return <Fragment key={`call:${item.call.id}`}>{separator}<CallEntry model={model} r={item.call} /></Fragment>
+          const m = item.message
           return (
             <Fragment key={m.id}>
-              {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(m.timestamp)}</span></div>}
+              {separator}
               <div class={`bubble ${m.direction}${m.attachment != null ? ' has-media' : ''}`} data-testid="message" data-id={m.local === true ? undefined : m.id} data-direction={m.direction} data-status={m.status}>
                 {chatMedia.part(m)}
                 {(m.text !== '' || m.attachment == null) && <p class="text">{m.text}</p>}

@@ -53,10 +53,12 @@ const TEXTS: Record<string, (err: Error & Record<string, unknown>) => string> = 
   StoreLockedError: () => 'This profile is open in another tab. Close it, or open another profile with ?profile=NAME.',
   // groups: the core's refusals (their own messages are for developers)
   GroupNotAdminError: () => 'Only the group\'s admins can do this.',
-  GroupNotMemberError: () => 'You are no longer a member of this group.'
+  GroupNotMemberError: () => 'You are no longer a member of this group.',
+  // calls
+  CallsUnavailableError: () => 'Calls are not available in this browser.'
 }
 
-/** Errors whose message was written for a person: the page's own (PhotoError, MediaPrepareError), the media layer's, profile limits ("the name must be at most 64 characters") and the linked-device errors. */
+/** Errors whose message was written for a person: the page's own (PhotoError, MediaPrepareError, CallMediaError), the media layer's, the call layer's, profile limits ("the name must be at most 64 characters") and the linked-device errors. */
 const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNameError',
   // linked devices: the SDK's messages say what to do ("copy the whole parley-link: text from the new device")
   'InvalidLinkCodeError', 'LinkBrokenError', 'LinkRefusedError', 'DeviceLimitError', 'InvalidDeviceNameError', 'UnknownDeviceError', 'DeviceRemovedError', 'NotLinkableError',
@@ -64,7 +66,9 @@ const READABLE = new Set(['PhotoError', 'InvalidProfileError', 'InvalidProfileNa
   'UnknownGroupError', 'NotInGroupError', 'OnlyAdminsSendError', 'MemberNotFoundError', 'InvalidGroupChangeError', 'GroupLimitError', 'InvalidGroupPhotoError', 'BroadcastListError',
   // media: "Files can be at most 2 GB.", "Your relay has no room for this file now…", "This file is no longer available…", and the page's own MediaPrepareError
   'MediaError', 'FileTooLargeError', 'MediaQuotaError', 'FileExpiredError', 'FileIntegrityError', 'InvalidAttachmentError', 'MalformedAttachmentError', 'TransferCancelledError',
-  'MediaFileMissingError', 'FileChangedError', 'NoAttachmentError', 'MediaPrepareError'])
+  'MediaFileMissingError', 'FileChangedError', 'NoAttachmentError', 'MediaPrepareError',
+  // calls: "You are already in a call.", "The call has already ended.", "The call could not be secured.", and the page's own CallMediaError ("Parley may not use the microphone…")
+  'CallError', 'CallStateError', 'UnboundDescriptionError', 'CallMediaError'])
 
 /** A sentence for a person about `err`. Anything not known here gets a generic line (and the console the details). */
 export function describe (err: unknown): string {

@@ -1,9 +1,9 @@
 // The marks of the media controls (attach, camera, microphone, play, pause, download, forward, close, a file), drawn as SVG in the text colour so no font has to have them. Decoration only: every control that shows one is named by its own label.
 
-function Icon ({ d, fill = false, size = '1em' }: { d: string, fill?: boolean, size?: string }) {
+export function Icon ({ d, fill = false, size = '1em', transform }: { d: string, fill?: boolean, size?: string, transform?: string }) {
   return (
     <svg viewBox="0 0 24 24" width={size} height={size} aria-hidden="true" focusable="false">
-      <path d={d} fill={fill ? 'currentColor' : 'none'} stroke={fill ? 'none' : 'currentColor'} stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      <path d={d} transform={transform} fill={fill ? 'currentColor' : 'none'} stroke={fill ? 'none' : 'currentColor'} stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
     </svg>
   )
 }

@@ -1,4 +1,4 @@
-// The web client's state around one Parley facade: who we are, the conversation list (1:1 chats and groups), contacts' names and photos, relay connectivity, typing contacts, the route. Knows nothing of the DOM layout.
+// The web client's state around one Parley facade: who we are, the conversation list (1:1 chats and groups), contacts' names and photos, relay connectivity, typing contacts, calls, the route. Knows nothing of the DOM layout.
 import type { AppStore, BrowserParleyInit, ContactInfo, ContactProfile, Conversation, GroupMessageEvent, NetworkChange, Parley, PresenceInfo, ReceivedMessage, TakeoverAttempt } from '../../src/browser.js'
 import { DeviceRemovedError, photoType } from '../../src/browser.js'
 import { notifyGroupMessage, notifyIncoming, setUnreadTitle } from './notifications.js'
@@ -6,6 +6,7 @@ import { GroupsState, groupIdOf, isGroupAddress, isGroupId, type ChatEntry } fro
 import { formatPhone, guessRegion, regionOf } from './format.js'
 import { mark, markStatus } from './perf.js'
 import { KIND_LABEL, MediaState } from './media-model.js'
+import { CallsState } from './calls-model.js'
 
 /** How long a "typing…" shows without a fresh typing event (the sender repeats it every TYPING_REPEAT_MS while typing). */
 export const TYPING_SHOW_MS = 6_000
@@ -51,10 +52,11 @@ export type Route =
   | { name: 'group-info', id: string }
   | { name: 'broadcasts' }
   | { name: 'media', address: string }
+  | { name: 'calls' }
 
 /**
  * The route of a location hash: #/chat/+447700900123, #/settings, #/contact/+44…, #/group/<64 hex>,
- * #/group/<64 hex>/info, #/broadcasts, #/media/<number or group:<hex>> (a chat's media); anything else is the list. A group's conversation address in a chat or
+ * #/group/<64 hex>/info, #/broadcasts, #/media/<number or group:<hex>> (a chat's media), #/calls (the call log); anything else is the list. A group's conversation address in a chat or
  * contact route opens the group: it is never taken for a phone number.
  */
 export function parseRoute (hash: string): Route {
@@ -68,6 +70,7 @@ export function parseRoute (hash: string): Route {
   }
   if (parts[0] === 'group' && parts[1] != null && isGroupId(parts[1])) return parts[2] === 'info' ? { name: 'group-info', id: parts[1] } : { name: 'group', id: parts[1] }
   if (parts[0] === 'broadcasts') return { name: 'broadcasts' }
+  if (parts[0] === 'calls') return { name: 'calls' }
   if (parts[0] === 'media' && parts[1] != null && (/^\+[1-9]\d{6,14}$/.test(parts[1]) || groupIdOf(parts[1]) != null)) return { name: 'media', address: parts[1] }
   if (parts[0] === 'settings') return { name: 'settings' }
   return { name: 'list' }
@@ -80,6 +83,7 @@ export function routeHash (route: Route): string {
     case 'group': return `#/group/${route.id}`
     case 'group-info': return `#/group/${route.id}/info`
     case 'broadcasts': return '#/broadcasts'
+    case 'calls': return '#/calls'
     case 'media': return `#/media/${encodeURIComponent(route.address)}`
     case 'settings': return '#/settings'
     default: return '#/'
@@ -117,6 +121,8 @@ export class AppModel {
   readonly groups: GroupsState
   /** files: transfers' progress, object URLs, sends from this tab */
   readonly media: MediaState
+  /** the call on screen, our microphone and camera for it, the call log */
+  readonly calls: CallsState
   /** contacts' names and photos as they shared them (loaded per number on first use, then live from 'profile' events) */
   private readonly contactViews = new Map<string, ContactView>()
   private readonly contactLoads = new Set<string>()
@@ -134,6 +140,7 @@ export class AppModel {
     this.settings = parley.appStore(APP_STORE)
     this.groups = new GroupsState(parley, this.settings, () => this.changed())
     this.media = new MediaState(parley, profile, { changed: () => this.changed(), refresh: () => { void this.refreshConversations() } })
+    this.calls = new CallsState(parley, this.settings, { changed: () => this.changed(), displayName: phone => this.displayName(phone) })
     this.route = parseRoute(location.hash)
     // first of all: the SDK's own check at start may find this device removed while the model still loads
     parley.on('device-removed', () => { this.setRemoved() })
@@ -153,6 +160,8 @@ export class AppModel {
     this.onNetwork({ cause: 'addresses' })
 
     this.media.start()
+    // calls: rings (held by the SDK until this listener) and the call log
+    await this.calls.start()
     this.parley.on('message', m => { this.onMessage(m) })
     // groups: messages (held by the SDK until this first listener), our messages' ticks, membership and info changes
     this.parley.groups.on('group-message', e => { this.onGroupMessage(e) })
@@ -465,6 +474,7 @@ export class AppModel {
     for (const t of this.timers) clearTimeout(t)
     for (const v of this.contactViews.values()) if (v.photoUrl != null) URL.revokeObjectURL(v.photoUrl)
     this.media.stop()
+    this.calls.stop()
     await this.parley.stop()
   }
 }

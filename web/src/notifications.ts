@@ -1,4 +1,4 @@
-// Desktop notifications for messages that arrive while the tab is hidden (a muted group's only when they mention us), and the unread count in the tab title. Knows nothing of the SDK.
+// Desktop notifications for messages that arrive while the tab is hidden (a muted group's only when they mention us) and for a call that rings while it is hidden, and the unread count in the tab title. Knows nothing of the SDK.
 
 const TITLE = 'Parley'
 /** Notification bodies are cut here: a preview, not the message. */
@@ -42,4 +42,19 @@ export function notifyIncoming (from: string, title: string, text: string, open:
 export function notifyGroupMessage (group: string, title: string, text: string, { muted, mentioned }: { muted: boolean, mentioned: boolean }, open: () => void): void {
   if (muted && !mentioned) return
   notifyIncoming(`group-${group}`, title, mentioned ? `Mentioned you: ${text}` : text, open)
+}
+
+/**
+ * A ringing call's notification, only when the tab is hidden and permission was given: it stays until the ring ends
+ * (`requireInteraction`), and a click brings the tab forward (where the incoming-call screen is). Returns what closes
+ * it when the ring ends (answered, declined, missed), or undefined when none was shown.
+ */
+export function notifyCall (id: string, title: string, body: string): (() => void) | undefined {
+  if (!notificationsSupported() || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return undefined
+  const n = new Notification(title, { body, tag: `parley-call-${id}`, requireInteraction: true })
+  n.onclick = () => {
+    window.focus()
+    n.close()
+  }
+  return () => { n.close() }
 }
