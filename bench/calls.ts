@@ -106,7 +106,7 @@ const MESH_SAMPLE_S = 20
  * A group call of `n` tabs with fake camera (320×240) and microphone: once every tab decodes every other's video, the
  * CPU all Chromium processes use over MESH_SAMPLE_S, per participant, in % of one core.
  */
-async function meshCpu (rig: Awaited<ReturnType<typeof startWebRig>>, n: number): Promise<number> {
+async function meshCpu (rig: Awaited<ReturnType<typeof startWebRig>>, n: number): Promise<{ cpu: number, total: number, fps: number }> {
   const people: WebPerson[] = Array.from({ length: n }, (_, i) => ({ profile: `m${n}x${i}`, national: `07700 9005${String(n).padStart(1, '0')}${i}`, e164: `+4477009005${n}${i}`, name: `P${i}` }))
   const pages: Page[] = []
   for (const who of people) {
@@ -146,26 +146,43 @@ async function meshCpu (rig: Awaited<ReturnType<typeof startWebRig>>, n: number)
       return true
     }, n - 1, { timeout: WAIT_MS * 4, polling: 500 })
   }
+  const decoded = async (): Promise<number> => {
+    let total = 0
+    for (const page of pages) {
+      total += await page.evaluate(async () => {
+        const call = globalThis.parley!.parley.calls.groupCalls()[0]
+        let sum = 0
+        for (const p of call?.participants() ?? []) sum += (await call!.stats(p.phone, p.device))?.videoFramesDecoded ?? 0
+        return sum
+      })
+    }
+    return total
+  }
+  const framesBefore = await decoded()
   const before = await chromiumCpuSeconds()
   const started = Date.now()
   await new Promise(resolve => setTimeout(resolve, MESH_SAMPLE_S * 1000))
   const used = await chromiumCpuSeconds() - before
   const seconds = (Date.now() - started) / 1000
+  const fps = (await decoded() - framesBefore) / seconds / (n * (n - 1))
   for (const page of pages) await page.evaluate(async () => { for (const c of globalThis.parley!.parley.calls.groupCalls()) await c.leave() })
   for (const page of pages) await page.close()
-  return 100 * used / seconds / n
+  return { cpu: 100 * used / seconds / n, total: 100 * used / seconds, fps }
 }
 
 export const suite: Suite = {
   prefix: 'call.',
-  names: ['call.setup.p50', 'call.setup.p99', 'call.turn.setup.p50', 'call.turn.setup.p99', 'call.mesh.cpu.4', 'call.mesh.cpu.8'],
+  names: ['call.setup.p50', 'call.setup.p99', 'call.turn.setup.p50', 'call.turn.setup.p99', 'call.mesh.cpu.4', 'call.mesh.cpu.8', 'call.mesh.cpu.total.4', 'call.mesh.cpu.total.8', 'call.mesh.fps.4', 'call.mesh.fps.8'],
   async run (report, filter) {
     const turn = filter('call.turn.setup.p50') || filter('call.turn.setup.p99')
     const rig = await startWebRig({ chromiumArgs: FAKE_MEDIA_ARGS, ...(turn ? { relayArgs: ['--turn', '--turn-allow-loopback'] } : {}) })
     try {
       for (const n of [4, 8]) {
         if (!filter(`call.mesh.cpu.${n}`)) continue
-        report({ name: `call.mesh.cpu.${n}`, value: Math.round(await meshCpu(rig, n)), unit: '% of a core per participant' })
+        const m = await meshCpu(rig, n)
+        report({ name: `call.mesh.cpu.${n}`, value: Math.round(m.cpu), unit: '% of a core per participant' })
+        report({ name: `call.mesh.cpu.total.${n}`, value: Math.round(m.total), unit: '% of a core, all tabs' })
+        report({ name: `call.mesh.fps.${n}`, value: Math.round(m.fps * 10) / 10, unit: 'decoded frames/s per stream' })
       }
       const setup = filter('call.setup.p50') || filter('call.setup.p99')
       if (!setup && !turn) return
