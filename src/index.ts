@@ -36,6 +36,11 @@ export { MAX_FILE_BYTES, MAX_THUMBNAIL_BYTES, MAX_PLACEHOLDER_BYTES, MAX_WAVEFOR
 export { MediaError, FileTooLargeError, FileChangedError, MalformedAttachmentError, InvalidAttachmentError, FileExpiredError, FileIntegrityError, MediaQuotaError, NoAttachmentError, TransferCancelledError } from './media/errors.js'
 export { MediaFileMissingError, type MediaFiles, type MediaReader, type MediaWriter } from './media/files.js'
 export { nodeMediaFiles } from './media/node/files.js'
+export { loadNodeWebRtc, nodePeerConnection, NodeWebRtcUnavailableError, type NodeWebRtc } from './calls/node/peer-connection.js'
+export { playWav, type AudioPlayer } from './calls/node/audio-player.js'
+export { recordWav, type AudioRecorder } from './calls/node/audio-recorder.js'
+export { createTestPatternVideo, type TestPatternVideo } from './calls/node/video.js'
+export { WavFormatError, WavUnsupportedError } from './calls/node/wav.js'
 export { Calls, Call, GroupCall, CallError, CallsUnavailableError, CallStateError, InvalidCallSignalError, UnboundDescriptionError, RING_TIMEOUT_MS, MAX_GROUP_CALL_PARTICIPANTS, type FrameKeys, type GroupCallState, type GroupParticipant, type CallState, type CallDirection, type CallMedia, type CallStats, type CallRecord, type CallOutcome, type HangupReason } from './calls/index.js'
 // calls: SFrame (RFC 9605) frame encryption for RTCRtpScriptTransform (docs/sframe.md)
 export {

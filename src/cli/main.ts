@@ -1,6 +1,6 @@
 /** The `parley` command (signal-cli style): register, verify, whoami, lookup, send, receive, chat, profile, trust, link, devices, group, broadcast, daemon, backup, restore. One clear line and a non-zero exit on any error. */
 import { join } from 'node:path'
-import { Parley, createNodeNode, createDepositNodeNode, toHexString, DeviceRemovedError, nodeMediaFiles, DEFAULT_AUTO_DOWNLOAD, NO_AUTO_DOWNLOAD, type ParleyInit } from '../index.js'
+import { Parley, createNodeNode, createDepositNodeNode, toHexString, DeviceRemovedError, nodeMediaFiles, DEFAULT_AUTO_DOWNLOAD, NO_AUTO_DOWNLOAD, loadNodeWebRtc, type ParleyInit, type NodeWebRtc } from '../index.js'
 import { parseCliArgs, usage, UsageError, type CliArgs } from './args.js'
 import { progressBar, spinner } from './progress.js'
 import { sendCommand, receiveCommand, chatCommand, trustCommand, MessageQueuedError } from './messaging.js'
@@ -10,12 +10,16 @@ import { backupCommand, restoreCommand } from './backup.js'
 import { devicesCommand, linkCommand } from './devices.js'
 import { groupCommand, broadcastCommand } from './groups.js'
 import { downloadCommand } from './media.js'
+import { callCommand, answerCommand, callsCommand, CallNotConnectedError } from './calls.js'
 
 /** Commands that work on the data folder alone: no node, no relay. */
 const OFFLINE = new Set(['backup', 'restore'])
 
 /** Commands that run for a while: they keep the device maintained and take messages. */
-const LONG_RUNNING = new Set(['receive', 'chat', 'daemon'])
+const LONG_RUNNING = new Set(['receive', 'chat', 'daemon', 'call', 'answer'])
+
+/** Commands that need Node's WebRTC (loaded only for them: it is a native module). */
+const CALLING = new Set(['call', 'answer'])
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -35,7 +39,7 @@ function fail (message: string, code = 1): never {
   process.exit(code)
 }
 
-async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise<void> {
+async function run (args: CliArgs, parley: Parley, signal: AbortSignal, rtc?: NodeWebRtc): Promise<void> {
   switch (args.command) {
     case 'register': {
       if (args.rest.length !== 1) throw new UsageError('register takes one phone number')
@@ -113,6 +117,12 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal): Promise
       return await downloadCommand(args, parley, signal)
     case 'broadcast':
       return await broadcastCommand(args, parley, signal)
+    case 'call':
+      return await callCommand(args, parley, rtc!, signal)
+    case 'answer':
+      return await answerCommand(args, parley, rtc!, signal)
+    case 'calls':
+      return await callsCommand(args, parley)
     case 'daemon':
       if (args.rpcPort == null) throw new UsageError('daemon needs --rpc-port N')
       return await runDaemon(parley, args.rpcPort, signal)
@@ -156,7 +166,9 @@ async function main (): Promise<void> {
   try {
     // files: received ones go to <data>/media unless a folder is named; only the daemon fetches them without being asked
     const media = { mediaFiles: nodeMediaFiles(join(args.dataDir, 'media')), autoDownload: args.command === 'daemon' ? DEFAULT_AUTO_DOWNLOAD : NO_AUTO_DOWNLOAD }
-    const init: ParleyInit = { ...media, dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, ...(args.trustedVerifiers.length > 0 ? { trustedVerifiers: args.trustedVerifiers } : {}), maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) }
+    const rtc = CALLING.has(args.command) ? await loadNodeWebRtc({ signal: controller.signal }) : undefined
+    const calling = rtc != null ? { peerConnection: (config: RTCConfiguration) => new rtc.RTCPeerConnection(config) } : {}
+    const init: ParleyInit = { ...media, ...calling, dataDir: args.dataDir, bootstrap: args.bootstrap, listen: ['/ip4/127.0.0.1/tcp/0'], createNode: createNodeNode, createDepositNode: createDepositNodeNode, ...(args.trustedVerifiers.length > 0 ? { trustedVerifiers: args.trustedVerifiers } : {}), maintenance: LONG_RUNNING.has(args.command ?? ''), receive: LONG_RUNNING.has(args.command ?? ''), ...(args.region != null ? { defaultRegion: args.region } : {}) }
     if (args.command === 'link') {
       // reachable through the relays (a circuit address in the code), and kept up after the link so the relays get our prekeys
       parley = await linkCommand(args, { ...init, listen: ['/ip4/127.0.0.1/tcp/0', '/p2p-circuit'], maintenance: true }, controller.signal)
@@ -165,13 +177,13 @@ async function main (): Promise<void> {
       // removed from the account on another device: the device wiped itself; say so and stop
       parley.on('device-removed', e => controller.abort(e))
       trustWarning(parley)
-      await run(args, parley, controller.signal)
+      await run(args, parley, controller.signal, rtc)
       if (controller.signal.reason instanceof DeviceRemovedError) throw controller.signal.reason
     }
   } catch (err) {
     const e = err as Error
     await parley?.stop().catch(() => {})
-    fail(e instanceof UsageError ? e.message : (e.message ?? String(err)), e instanceof UsageError ? 2 : e instanceof MessageQueuedError ? e.exitCode : 1)
+    fail(e instanceof UsageError ? e.message : (e.message ?? String(err)), e instanceof UsageError ? 2 : e instanceof MessageQueuedError || e instanceof CallNotConnectedError ? e.exitCode : 1)
   } finally {
     clearTimeout(timer)
   }
