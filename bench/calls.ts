@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core'
 import { readdir, readFile } from 'node:fs/promises'
 import { FAKE_MEDIA_ARGS } from '../test/helpers/chromium.js'
 import { startWebRig, type WebPerson } from '../test/helpers/web-app.js'
+import { freeTurnPort } from '../test/relay/webrtc-relay.js'
 import { median, percentile, type Suite } from './harness.js'
 
 const ALICE: WebPerson = { profile: 'alice', national: '07700 900401', e164: '+447700900401', name: 'Alice' }
@@ -175,7 +176,8 @@ export const suite: Suite = {
   names: ['call.setup.p50', 'call.setup.p99', 'call.turn.setup.p50', 'call.turn.setup.p99', 'call.mesh.cpu.4', 'call.mesh.cpu.8', 'call.mesh.cpu.total.4', 'call.mesh.cpu.total.8', 'call.mesh.fps.4', 'call.mesh.fps.8'],
   async run (report, filter) {
     const turn = filter('call.turn.setup.p50') || filter('call.turn.setup.p99')
-    const rig = await startWebRig({ chromiumArgs: FAKE_MEDIA_ARGS, ...(turn ? { relayArgs: ['--turn', '--turn-allow-loopback'] } : {}) })
+    const turnArgs = turn ? ['--turn', '--turn-allow-loopback', '--turn-port', String(await freeTurnPort()), '--turn-min-port', '20000', '--turn-max-port', '29999'] : []
+    const rig = await startWebRig({ chromiumArgs: FAKE_MEDIA_ARGS, relayArgs: turnArgs })
     try {
       for (const n of [4, 8]) {
         if (!filter(`call.mesh.cpu.${n}`)) continue
