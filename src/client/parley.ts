@@ -363,7 +363,7 @@ export class Parley extends Emitter<ParleyEvents> {
       kv: storage.kv('calls'),
       ...(peerConnection != null ? { peerConnection } : {}),
       iceServers: callIceServers({ node, identity: local.identity, deviceId: local.deviceId, relays: async options => await this.mailboxRelays(options), now, onError: err => this.background(err) }),
-      ...(init.iceTransportPolicy != null ? { iceTransportPolicy: init.iceTransportPolicy } : {}),
+      iceTransportPolicy: startup.settings.relayCalls ? 'relay' : 'all',
       deviceId: local.deviceId,
       normalize: phone => normalizePhone(phone, init.defaultRegion),
       now,
@@ -680,8 +680,9 @@ export class Parley extends Emitter<ParleyEvents> {
 
   /** Reads the stores another device may have changed again (settings, our shared profile). */
   private async reloadAccountState (options?: AbortOptions): Promise<void> {
-    this.currentSettings = await loadSettings(this.storage.kv('settings'), { readReceipts: this.init.readReceipts ?? true }, options)
+    this.currentSettings = await loadSettings(this.storage.kv('settings'), defaultSettings(this.init), options)
     this.messenger.setReadReceipts(this.currentSettings.readReceipts)
+    this.calls.setRelayOnly(this.currentSettings.relayCalls)
     this.sharedProfile = undefined
   }
 
@@ -768,7 +769,7 @@ export class Parley extends Emitter<ParleyEvents> {
       const local = await loadOrCreateLocalIdentity(storage.identity, { random, now }, options)
       const privateKey = await loadOrCreateDeviceKey(storage.kv('device'), options)
       const bootstrap = await effectiveRelays(storage.kv('relays'), init.bootstrap, options)
-      const settings = await loadSettings(storage.kv('settings'), { readReceipts: init.readReceipts ?? true }, options)
+      const settings = await loadSettings(storage.kv('settings'), defaultSettings(init), options)
       const trust = new TrustRoots(storage.kv('registration'), init.trustedVerifiers ?? [])
       await trust.load(options)
       // the DHT rules hold the trust roots' live array: a verifier learned at registration counts there too
@@ -1158,8 +1159,20 @@ export class Parley extends Emitter<ParleyEvents> {
 
   /** Turns read receipts on or off (persisted, effective at once). */
   async setReadReceipts (on: boolean, options?: AbortOptions): Promise<Settings> {
-    this.currentSettings = await saveSettings(this.storage.kv('settings'), { readReceipts: this.init.readReceipts ?? true }, { readReceipts: on }, options)
+    this.currentSettings = await saveSettings(this.storage.kv('settings'), defaultSettings(this.init), { readReceipts: on }, options)
     this.messenger.setReadReceipts(on)
+    await this.syncAccount(['settings'], options).catch(err => this.background(err))
+    return this.settings()
+  }
+
+  /**
+   * Sends every call through a TURN relay of ours (`true`: the other side never learns this device's address, at
+   * some cost in quality) or lets calls take direct paths (persisted, synced to our other devices, effective for
+   * the next call).
+   */
+  async setRelayCalls (on: boolean, options?: AbortOptions): Promise<Settings> {
+    this.currentSettings = await saveSettings(this.storage.kv('settings'), defaultSettings(this.init), { relayCalls: on }, options)
+    this.calls.setRelayOnly(on)
     await this.syncAccount(['settings'], options).catch(err => this.background(err))
     return this.settings()
   }
@@ -1243,6 +1256,11 @@ async function reachableAddrs (node: ClientNode, expectCircuit: boolean, options
 /** Where the device's LevelDB lives: a plain '/' join, because in browsers the folder names an IndexedDB database. */
 function storagePath (init: ParleyInit): string {
   return `${(init.dataDir ?? '.parley/client').replace(/\/+$/, '')}/db`
+}
+
+/** Settings before the user chose: the app's init. */
+function defaultSettings (init: ParleyInit): Settings {
+  return { readReceipts: init.readReceipts ?? true, relayCalls: init.iceTransportPolicy === 'relay' }
 }
 
 /** The page's RTCPeerConnection where there is one (browsers); undefined in Node. */

@@ -5,6 +5,8 @@ import type { KeyValueStore } from '../storage/index.js'
 export interface Settings {
   /** send read receipts when a conversation is marked read */
   readReceipts: boolean
+  /** send every call through a TURN relay so the other side never learns this device's address */
+  relayCalls: boolean
 }
 
 const KEY = 'settings'
@@ -17,7 +19,10 @@ export async function loadSettings (store: KeyValueStore, defaults: Settings, op
   if (bytes == null) return { ...defaults }
   try {
     const stored = JSON.parse(dec.decode(bytes)) as Partial<Settings>
-    return { readReceipts: typeof stored.readReceipts === 'boolean' ? stored.readReceipts : defaults.readReceipts }
+    return {
+      readReceipts: typeof stored.readReceipts === 'boolean' ? stored.readReceipts : defaults.readReceipts,
+      relayCalls: typeof stored.relayCalls === 'boolean' ? stored.relayCalls : defaults.relayCalls
+    }
   } catch {
     return { ...defaults }
   }

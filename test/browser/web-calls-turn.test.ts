@@ -2,7 +2,7 @@
 // connects, through the relay's TURN (`parley-relay --turn`), with audio and video both ways on a relayed path.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import type { Page } from 'playwright-core'
-import { startWebRig, type WebRig, type WebPerson } from '../helpers/web-app.js'
+import { startWebRig, testid, type WebRig, type WebPerson } from '../helpers/web-app.js'
 import { FAKE_MEDIA_ARGS } from '../helpers/chromium.js'
 import { freeTurnPort } from '../relay/webrtc-relay.js'
 
@@ -43,7 +43,13 @@ describe('a call between tabs forced through TURN', () => {
   })
 
   it('connects on a relayed candidate pair, audio and video both ways', async () => {
-    for (const p of [alice, bob]) await p.evaluate(() => { globalThis.parley!.parley.calls.setRelayOnly(true) })
+    // alice through Settings › Privacy ("Protect your address in calls"); bob through the SDK
+    await alice.evaluate(() => { location.hash = '#/settings' })
+    await testid(alice, 'relay-calls', '[data-state="off"]').click()
+    await testid(alice, 'relay-calls', '[data-state="on"]:not([disabled])').waitFor({ timeout: 10_000 })
+    expect(await alice.evaluate(() => globalThis.parley!.parley.calls.relayOnlyCalls)).toBe(true)
+    await alice.evaluate(() => { location.hash = '#/' })
+    await bob.evaluate(() => { globalThis.parley!.parley.calls.setRelayOnly(true) })
     await bob.evaluate(() => {
       globalThis.parley!.parley.calls.on('incoming', call => {
         void (async () => {

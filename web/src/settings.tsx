@@ -37,6 +37,7 @@ function PrivacySettings ({ model }: { model: AppModel }) {
   const parley = model.parley
   const [receipts, setReceipts] = useState(parley.settings().readReceipts)
   const [presence, setPresence] = useState(parley.sharingPresence)
+  const [relayCalls, setRelayCalls] = useState(parley.settings().relayCalls)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>()
   const [permission, setPermission] = useState<string>(notificationsSupported() ? Notification.permission : 'unsupported')
@@ -56,6 +57,9 @@ function PrivacySettings ({ model }: { model: AppModel }) {
       <Switch id="share-presence" label="Share online status" checked={presence} busy={busy}
         help="Recent contacts see when you are online or last seen. Off: you do not see theirs either."
         onChange={on => change(async () => { await model.setSharePresence(on); setPresence(parley.sharingPresence) })} />
+      <Switch id="relay-calls" label="Protect your address in calls" checked={relayCalls} busy={busy}
+        help="Calls go through your relay, so the other side never learns your network address. Calls may sound a little worse."
+        onChange={on => change(async () => { setRelayCalls((await parley.setRelayCalls(on)).relayCalls) })} />
       <p class="notifications-row">
         <span data-testid="notification-permission" data-state={permission}>{NOTIFICATION_STATUS[permission] ?? NOTIFICATION_STATUS.default}</span>{' '}
         {permission === 'default' && (
