@@ -4,7 +4,7 @@ import { playWav, recordWav, createTestPatternVideo, normalizePhone, type Parley
 import { UsageError, type CliArgs } from './args.js'
 
 /** A failed call's exit code (declined, busy, no answer, failed): scripts tell it from a usage error (2) and other errors (1). */
-export const CALL_NOT_CONNECTED_EXIT = 3
+const CALL_NOT_CONNECTED_EXIT = 3
 
 export class CallNotConnectedError extends Error {
   static name = 'CallNotConnectedError'

@@ -4,11 +4,11 @@ import { requestTurnCredentials, TurnAuthError, TurnNotOfferedError, type TurnNo
 import type { AbortOptions } from '@libp2p/interface'
 
 /** A credential is asked for again this long before it expires (a call set up then keeps its allocation anyway). */
-export const TURN_RENEW_BEFORE_MS = 10 * 60_000
+const TURN_RENEW_BEFORE_MS = 10 * 60_000
 /** How long a call waits for one relay's credentials before it goes on without them (direct paths may do). */
-export const TURN_REQUEST_TIMEOUT_MS = 3_000
+const TURN_REQUEST_TIMEOUT_MS = 3_000
 /** A relay that said it offers no TURN (or does not know us) is not asked again for this long. */
-export const TURN_NOT_OFFERED_MS = 10 * 60_000
+const TURN_NOT_OFFERED_MS = 10 * 60_000
 
 export interface CallIceInit {
   node: TurnNode

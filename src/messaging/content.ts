@@ -70,7 +70,7 @@ export interface GroupControlContent { kind: 'group', control: Uint8Array }
  * Largest call signal: an offer or answer's SDP (a few KiB; 64 KiB leaves room for every codec and candidate a
  * browser lists) with its candidates and the call's fields.
  */
-export const MAX_CALL_SIGNAL_BYTES = 64 * 1024
+const MAX_CALL_SIGNAL_BYTES = 64 * 1024
 /** a call's signalling: bytes of the call layer (src/calls), carried end to end and not read here */
 export interface CallSignalContent { kind: 'call', signal: Uint8Array }
 export type MessageBody = TextContent | ReceiptContent | TypingContent | PresenceContent | ResendContent | ProfileContent | DevicesContent | SentContent | ReadSyncContent | StateContent | GroupControlContent | CallSignalContent
