@@ -55,8 +55,8 @@ describe('a call through the relay\'s TURN', () => {
     await dir?.remove()
   }, 60_000)
 
-  it('connects over a relayed path with relay-only ICE, audio both ways', async () => {
-    expect(alice.calls.relayOnlyCalls).toBe(true)
+  /** Alice calls Bob, each with a tone as the microphone; resolves once Alice's side is connected. */
+  async function callBob (): Promise<{ call: Call, ringing: Call }> {
     const incoming = collect<Call>(push => bob.calls.on('incoming', push))
     const a = tone()
     const b = tone()
@@ -65,6 +65,12 @@ describe('a call through the relay\'s TURN', () => {
     const [ringing] = await incoming.until(1, WAIT, 'the ring')
     await ringing.accept({ audio: b.track })
     await connected(call)
+    return { call, ringing }
+  }
+
+  it('connects over a relayed path with relay-only ICE, audio both ways', async () => {
+    expect(alice.calls.relayOnlyCalls).toBe(true)
+    const { call, ringing } = await callBob()
     await connected(ringing)
     const deadline = Date.now() + WAIT
     for (;;) {
@@ -81,14 +87,7 @@ describe('a call through the relay\'s TURN', () => {
   }, 120_000)
 
   it('rides out the loss of its path (the relay and its TURN server killed and restarted): reconnecting, then connected again, audio going on', async () => {
-    const incoming = collect<Call>(push => bob.calls.on('incoming', push))
-    const a = tone()
-    const b = tone()
-    mics.push(a, b)
-    const call = await alice.call('+14155550402', { media: { audio: a.track } })
-    const [ringing] = await incoming.until(1, WAIT, 'the ring')
-    await ringing.accept({ audio: b.track })
-    await connected(call)
+    const { call, ringing } = await callBob()
     const states: string[] = []
     call.on('state', s => states.push(s))
     const lost = new Promise<void>(resolve => { call.on('state', s => { if (s === 'reconnecting') resolve() }) })
