@@ -97,8 +97,9 @@ export class Calls extends Emitter<CallsEvents> {
     super()
     this.relayOnly = init.iceTransportPolicy === 'relay'
     this.log = new CallLog(init.kv)
-    // a ring fetched from the mailbox while the app starts waits for its first listener
+    // a ring fetched from the mailbox while the app starts waits for its first listener (a group call's too)
     this.holdUntilListened('incoming', MAX_HELD_RINGS)
+    this.holdUntilListened('incoming-group', MAX_HELD_RINGS)
   }
 
   /** Whether this device can place and take calls (it has WebRTC). */

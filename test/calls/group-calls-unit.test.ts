@@ -1,6 +1,7 @@
 // Group calls between Calls services in this process (signals handed straight across, memory stores, a stand-in for
 // the group layer and for the frame keyrings, @roamhq/wrtc on loopback): a participant's microphone and camera as
 // they were when it joined reach the others without any change (so a screen shows its video, or that it is muted);
+// a ring that came before the app listened waits for its first listener;
 // the one who starts a call nobody joins gives up after the ring's length, the rung numbers stop ringing, and the log
 // says "no answer", not "answered"; a call that connected is answered from the moment media first flowed.
 import { describe, it, expect, afterEach, vi } from 'vitest'
@@ -107,6 +108,20 @@ describe('group calls in one process', () => {
     expect(record.connectedAt).toBeGreaterThanOrEqual(call.joinedAt!)
     expect([...alice.errors, ...bob.errors]).toEqual([])
   }, 60_000)
+
+  it('holds a group ring that came before the app listened (a page starting) until its first listener', async () => {
+    const [alice, bob] = services(['+14155550601', '+14155550602'])
+    open.push(alice.calls, bob.calls)
+    const call = await alice.calls.startGroupCall(GROUP)
+    await vi.waitFor(() => { expect(bob.calls.groupCalls().length).toBe(1) }, { timeout: WAIT })
+    // handed on to the first listener as it subscribes (a microtask later), not lost
+    const ringing = await new Promise<GroupCall>((resolve, reject) => {
+      const t = setTimeout(() => { reject(new Error('the held ring was not handed on')) }, 5_000)
+      bob.calls.once('incoming-group', call => { clearTimeout(t); resolve(call) })
+    })
+    expect(ringing.id).toBe(call.id)
+    expect(ringing.state).toBe('ringing')
+  })
 
   it('gives up a call nobody joins after the ring\'s length: "no answer", and the rung numbers stop ringing', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
