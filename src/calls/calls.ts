@@ -75,6 +75,17 @@ function outcomeOf (call: Call): CallOutcome {
   return 'failed'
 }
 
+/**
+ * How an ended group call reads in the log: answered once media flowed with anyone (the starter joins at once, so
+ * joining alone is not an answer); the starter's call nobody joined is 'no-answer' (it rang out) or 'cancelled'.
+ */
+function groupOutcomeOf (call: GroupCall): CallOutcome {
+  if (call.connectedAt != null) return 'answered'
+  if (call.endReason === 'declined') return 'declined'
+  if (call.direction === 'outgoing') return call.endReason === 'no-answer' ? 'no-answer' : 'cancelled'
+  return call.joinedAt != null ? 'failed' : 'missed'
+}
+
 export class Calls extends Emitter<CallsEvents> {
   readonly log: CallLog
   private readonly live = new Map<string, Call>()
@@ -86,8 +97,9 @@ export class Calls extends Emitter<CallsEvents> {
     super()
     this.relayOnly = init.iceTransportPolicy === 'relay'
     this.log = new CallLog(init.kv)
-    // a ring fetched from the mailbox while the app starts waits for its first listener
+    // a ring fetched from the mailbox while the app starts waits for its first listener (a group call's too)
     this.holdUntilListened('incoming', MAX_HELD_RINGS)
+    this.holdUntilListened('incoming-group', MAX_HELD_RINGS)
   }
 
   /** Whether this device can place and take calls (it has WebRTC). */
@@ -287,9 +299,7 @@ export class Calls extends Emitter<CallsEvents> {
   /** Writes a group call's record as it stands. */
   private async recordGroup (call: GroupCall): Promise<void> {
     const known = await this.log.get(call.id)
-    const outcome: CallOutcome = call.ended
-      ? (call.joinedAt != null ? 'answered' : call.endReason === 'declined' ? 'declined' : call.direction === 'outgoing' ? 'cancelled' : 'missed')
-      : 'ongoing'
+    const outcome: CallOutcome = call.ended ? groupOutcomeOf(call) : 'ongoing'
     const record: CallRecord = {
       id: call.id,
       peer: call.initiator.phone,
@@ -298,7 +308,7 @@ export class Calls extends Emitter<CallsEvents> {
       video: call.video,
       at: known?.at ?? this.init.now(),
       outcome,
-      ...(call.joinedAt != null ? { connectedAt: call.joinedAt } : {}),
+      ...(call.connectedAt != null ? { connectedAt: call.connectedAt } : {}),
       ...(call.endedAt != null ? { endedAt: call.endedAt } : {})
     }
     await this.log.put(record)

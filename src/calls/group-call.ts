@@ -102,6 +102,8 @@ export class GroupCall extends Emitter<GroupCallEvents> {
   endReason?: HangupReason
   /** when we joined (our clock) */
   joinedAt?: number
+  /** when media first flowed with a participant (our clock): the call was answered */
+  connectedAt?: number
   endedAt?: number
   muted = false
   camera = false
@@ -146,9 +148,15 @@ export class GroupCall extends Emitter<GroupCallEvents> {
     return [...this.members.values()].map(m => this.view(m))
   }
 
-  /** Starting it (we are the first participant): ring every device of `members` with the group's call. */
+  /**
+   * Starting it (we are the first participant): ring every device of `members` with the group's call. Nobody linked
+   * to us within RING_TIMEOUT_MS: the call ends as 'no-answer' and the rung numbers stop ringing.
+   */
   async ring (members: string[]): Promise<void> {
     this.rung = members
+    this.after(RING_TIMEOUT_MS, () => {
+      if (this.state === 'joined' && ![...this.members.values()].some(m => m.link != null)) this.finish('no-answer', true)
+    })
     await this.startSending()
     const s = signal(this.callId, 'group-ring', { groupId: this.groupIdBytes, startedAt: this.startedAt, video: this.video, participants: [this.port.self] })
     await Promise.all(members.map(async phone => { await this.port.send(phone, s, SIGNAL_TTL_MS).catch(err => this.port.error(err)) }))
@@ -302,6 +310,7 @@ export class GroupCall extends Emitter<GroupCallEvents> {
     if (this.ended || m.link !== link) return
     await this.port.send(m.ref.phone, signal(this.callId, 'answer', { groupId: this.groupIdBytes, sdp: answer, toDevice: m.ref.device }), SIGNAL_TTL_MS)
     link.markDescribed()
+    this.sendMedia(m)
     this.emit('participant', this.view(m))
     await this.broadcastState()
     await this.rotate()
@@ -317,6 +326,7 @@ export class GroupCall extends Emitter<GroupCallEvents> {
     await this.port.send(m.ref.phone, signal(this.callId, 'offer', { groupId: this.groupIdBytes, startedAt: this.startedAt, video: this.video, sdp, toDevice: m.ref.device }), SIGNAL_TTL_MS)
     this.emit('participant', this.view(m))
     await this.sendKey(m)
+    this.sendMedia(m)
   }
 
   private link (m: Member, offerer: boolean): PeerLink {
@@ -340,6 +350,10 @@ export class GroupCall extends Emitter<GroupCallEvents> {
     link.on('connection', c => {
       const was = m.connected
       m.connected = c === 'connected'
+      if (m.connected && this.connectedAt == null) {
+        this.connectedAt = this.port.now()
+        this.port.changed(this)
+      }
       if (c === 'failed') {
         this.drop(m)
         return
@@ -426,10 +440,12 @@ export class GroupCall extends Emitter<GroupCallEvents> {
 
   private announceMedia (): void {
     if (this.state !== 'joined') return
-    for (const m of this.members.values()) {
-      if (m.link == null) continue
-      this.port.send(m.ref.phone, signal(this.callId, 'media', { groupId: this.groupIdBytes, muted: this.muted, camera: this.camera, toDevice: m.ref.device }), SIGNAL_TTL_MS).catch(err => this.port.error(err))
-    }
+    for (const m of this.members.values()) if (m.link != null) this.sendMedia(m)
+  }
+
+  /** Tells `m` whether our microphone is muted and our camera on (on linking, and on every change). */
+  private sendMedia (m: Member): void {
+    this.port.send(m.ref.phone, signal(this.callId, 'media', { groupId: this.groupIdBytes, muted: this.muted, camera: this.camera, toDevice: m.ref.device }), SIGNAL_TTL_MS).catch(err => this.port.error(err))
   }
 
   private note (media: CallMedia): void {

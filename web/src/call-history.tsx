@@ -1,12 +1,12 @@
-// The call log as the page shows it: the "Chats | Calls" switch above the list pane (with the count of missed calls not seen yet), the Calls list (who, which way, voice or video, when, how long; a tap calls back, the chat button opens the chat), and a call's entry in a chat's timeline. Knows nothing of how calls run.
+// The call log as the page shows it: the "Chats | Calls" switch above the list pane (with the count of missed calls not seen yet), the Calls list (who, or which group and who started it; which way, voice or video, when, how long; a tap calls back, the chat button opens the chat), and a call's entry in a chat's or group's timeline. Knows nothing of how calls run.
 import { useEffect } from 'preact/hooks'
 import type { CallRecord } from '../../src/browser.js'
 import type { AppModel } from './model.js'
-import { ContactAvatar } from './contact-avatar.js'
+import { ContactAvatar, GroupAvatar } from './contact-avatar.js'
 import { formatClock, formatListTime, formatPhone } from './format.js'
 import { callDirectionWord, callLine, isMissed } from './call-text.js'
 import { ChatIcon, IncomingIcon, OutgoingIcon, PhoneIcon, VideoIcon } from './call-icons.js'
-import { cannotCall } from './call-buttons.js'
+import { cannotCall, cannotCallGroup } from './call-buttons.js'
 
 /** The switch between the chat list and the call log, at the top of the list pane. */
 export function ListTabs ({ model }: { model: AppModel }) {
@@ -36,7 +36,6 @@ export function CallHistory ({ model }: { model: AppModel }) {
   const records = model.calls.records
   // on screen: its missed calls are seen (the badge goes), also those that come while it is open
   useEffect(() => { model.calls.markSeen() }, [records])
-  const why = cannotCall(model)
   return (
     <section class="chat-list call-history" aria-labelledby="calls-title" data-testid="call-history">
       <header class="pane-header">
@@ -51,20 +50,24 @@ export function CallHistory ({ model }: { model: AppModel }) {
         : (
           <ul class="conversations" role="list">
             {records.map(r => {
-              const name = model.displayName(r.peer)
+              const call = callBack(model, r)
               const line = callLine(r)
               const when = formatListTime(r.at)
+              const group = r.group
+              // a group call: the group, and who started it when it was not us
+              const starter = group != null && r.direction === 'incoming' ? model.displayName(r.peer) : undefined
               return (
                 <li key={r.id} class="call-row-item">
-                  <button type="button" class={`conversation-row call-row${isMissed(r) ? ' missed' : ''}`} data-testid="call-row" data-id={r.id} data-phone={r.peer}
-                    data-outcome={r.outcome} data-direction={r.direction} data-video={String(r.video)} disabled={why != null} title={why ?? 'Call back'}
-                    onClick={() => { void model.calls.place(r.peer, r.video) }}>
-                    <ContactAvatar model={model} phone={r.peer} />
+                  <button type="button" class={`conversation-row call-row${isMissed(r) ? ' missed' : ''}`} data-testid="call-row" data-id={r.id} data-phone={r.peer} data-group={group}
+                    data-outcome={r.outcome} data-direction={r.direction} data-video={String(r.video)} disabled={call.why != null} title={call.why ?? call.label}
+                    onClick={call.run}>
+                    {group != null ? <GroupAvatar name={call.name} photoUrl={model.groups.photoUrl(group)} /> : <ContactAvatar model={model} phone={r.peer} />}
                     <span class="row-main">
                       <span class="row-top">
                         <span class="row-title">
-                          <span class="row-name" data-testid="call-row-name">{name}</span>
-                          {model.contactName(r.peer) != null && <span class="row-number">{formatPhone(r.peer)}</span>}
+                          <span class="row-name" data-testid="call-row-name">{call.name}</span>
+                          {group == null && model.contactName(r.peer) != null && <span class="row-number">{formatPhone(r.peer)}</span>}
+                          {starter != null && <span class="row-number" data-testid="call-row-starter">{starter}</span>}
                         </span>
                         <time class="row-time" dateTime={new Date(r.at).toISOString()}>{when}</time>
                       </span>
@@ -74,12 +77,12 @@ export function CallHistory ({ model }: { model: AppModel }) {
                         </span>
                         <span class="call-kind-mark" aria-hidden="true">{r.video ? <VideoIcon /> : <PhoneIcon />}</span>
                         {/* the row's name ends with what a press does */}
-                        <span class="visually-hidden">. Call back</span>
+                        <span class="visually-hidden">. {call.label}</span>
                       </span>
                     </span>
                   </button>
-                  <button type="button" class="icon call-row-chat" data-testid="call-row-chat" aria-label={`Chat with ${name}`} title={`Chat with ${name}`}
-                    onClick={() => model.go({ name: 'chat', phone: r.peer })}>
+                  <button type="button" class="icon call-row-chat" data-testid="call-row-chat" aria-label={`Chat with ${call.name}`} title={`Chat with ${call.name}`}
+                    onClick={() => model.go(group != null ? { name: 'group', id: group } : { name: 'chat', phone: r.peer })}>
                     <ChatIcon />
                   </button>
                 </li>
@@ -91,18 +94,34 @@ export function CallHistory ({ model }: { model: AppModel }) {
   )
 }
 
-/** A call in a chat's timeline: "Missed voice call", "Video call · 3:12", with the time; a tap calls back. */
+/** What a press on a call log entry does: a 1:1 call back to the number, or a new call in the group (same kind); why not, when it cannot. */
+function callBack (model: AppModel, r: CallRecord): { name: string, label: string, why: string | undefined, run: () => void } {
+  const group = r.group
+  if (group != null) {
+    return {
+      name: model.groups.name(group),
+      label: 'Call the group',
+      why: cannotCallGroup(model, model.groups.summaries.get(group)?.active === true),
+      run: () => { void model.calls.placeGroup(group, r.video) }
+    }
+  }
+  return { name: model.displayName(r.peer), label: 'Call back', why: cannotCall(model), run: () => { void model.calls.place(r.peer, r.video) } }
+}
+
+/** A call in a chat's timeline: "Missed voice call", "Video call · 3:12", "Group video call · 3:12", with the time; a tap calls back (a group call: calls the group). */
 export function CallEntry ({ model, r }: { model: AppModel, r: CallRecord }) {
   const line = callLine(r)
-  const why = cannotCall(model)
+  const call = callBack(model, r)
+  // in a group's timeline, who started a call that came to us
+  const starter = r.group != null && r.direction === 'incoming' ? model.displayName(r.peer) : undefined
   return (
-    <div class={`call-entry ${r.direction}${isMissed(r) ? ' missed' : ''}`} data-testid="call-entry" data-id={r.id} data-outcome={r.outcome} data-video={String(r.video)}>
-      <button type="button" disabled={why != null} title={why ?? 'Call back'}
-        onClick={() => { void model.calls.place(r.peer, r.video) }}>
+    <div class={`call-entry ${r.direction}${isMissed(r) ? ' missed' : ''}`} data-testid="call-entry" data-id={r.id} data-outcome={r.outcome} data-video={String(r.video)} data-group={r.group}>
+      <button type="button" disabled={call.why != null} title={call.why ?? call.label} onClick={call.run}>
         <CallMark r={r} />
         <span class="call-entry-line" data-testid="call-entry-line">{line}</span>
+        {starter != null && <span class="call-entry-starter" data-testid="call-entry-starter">{starter}</span>}
         <time dateTime={new Date(r.at).toISOString()}>{formatClock(r.at)}</time>
-        <span class="visually-hidden">. Call back</span>
+        <span class="visually-hidden">. {call.label}</span>
       </button>
     </div>
   )

@@ -1,13 +1,15 @@
-// The call screens over whatever route is open: the incoming call (caller's photo and name, voice or video, Accept / Accept as voice / Decline) and the call itself (the other side's video full size, our camera small and mirrored, the state or the clock, the quality bars, mute, camera, switch camera, speaker, hang up; how it ended, with "Call again" when nobody took it), and a notice when the microphone or camera could not be used. Knows nothing of signalling: everything goes through `model.calls`.
+// The call screens over whatever route is open: the incoming call (caller's photo and name, or the group's and who started it; voice or video, Accept / Accept as voice / Decline, Join for a group) and the 1:1 call itself (the other side's video full size, our camera small and mirrored, the state or the clock, the quality bars, mute, camera, switch camera, speaker, hang up; how it ended, with "Call again" when nobody took it; a group call's grid is group-call-screen.tsx), and a notice when the microphone or camera could not be used. Knows nothing of signalling: everything goes through `model.calls`.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Call, CallStats } from '../../src/browser.js'
 import type { AppModel } from './model.js'
 import type { CallScreen } from './calls-model.js'
-import { ContactAvatar } from './contact-avatar.js'
+import { ContactAvatar, GroupAvatar } from './contact-avatar.js'
 import { formatDuration, formatPhone } from './format.js'
 import { callKind, callStateText, endText, offersCallAgain, qualityBars, qualityText } from './call-text.js'
-import { HangupIcon, MicOffIcon, PhoneIcon, SpeakerIcon, SwitchCameraIcon, VideoIcon, VideoOffIcon } from './call-icons.js'
-import { MicIcon } from './media-icons.js'
+import { HangupIcon, MicOffIcon, PhoneIcon, VideoIcon, VideoOffIcon } from './call-icons.js'
+import { useSpeaker, useTicking, useTrack } from './call-hooks.js'
+import { CallControls } from './call-controls.js'
+import { GroupInCall } from './group-call-screen.js'
 
 /** The quality indicator reads the connection's figures this often. */
 export const STATS_EVERY_MS = 2_000
@@ -55,7 +57,9 @@ function CallDialog ({ model, screen }: { model: AppModel, screen: CallScreen })
     <dialog ref={ref} class="call-dialog" aria-labelledby="call-name" data-testid="call-dialog"
       onCancel={e => { e.preventDefault() }} onClose={reopen}>
       <Notice model={model} />
-      {screen.phase === 'incoming' ? <IncomingCall model={model} screen={screen} /> : <InCall model={model} screen={screen} />}
+      {screen.phase === 'incoming'
+        ? <IncomingCall model={model} screen={screen} />
+        : screen.group != null ? <GroupInCall model={model} screen={screen} group={screen.group} /> : <InCall model={model} screen={screen} />}
     </dialog>
   )
 }
@@ -69,14 +73,30 @@ function PeerName ({ model, phone }: { model: AppModel, phone: string }) {
   )
 }
 
+/** The group's photo and name, and who started the call. */
+function GroupName ({ model, group, starter }: { model: AppModel, group: string, starter: string }) {
+  const name = model.groups.name(group)
+  return (
+    <>
+      <GroupAvatar name={name} photoUrl={model.groups.photoUrl(group)} size="large" />
+      <h2 id="call-name" tabIndex={-1} data-testid="call-peer-name">{name}</h2>
+      <p class="call-number" data-testid="call-starter">{model.displayName(starter)} is calling</p>
+    </>
+  )
+}
+
+/** A call ringing here: 1:1 (Accept) or in a group (Join); a video call can be taken as voice. */
 function IncomingCall ({ model, screen }: { model: AppModel, screen: CallScreen }) {
   const calls = model.calls
+  const group = screen.group
+  const take = group != null ? 'Join' : 'Accept'
   return (
-    <div class="call-incoming" data-testid="incoming-call" data-video={String(screen.video)} data-tone={calls.tone.playing ?? 'off'}>
+    <div class="call-incoming" data-testid="incoming-call" data-video={String(screen.video)} data-tone={calls.tone.playing ?? 'off'} data-group={group}>
       <div class="call-peer">
-        <ContactAvatar model={model} phone={screen.peer} size="large" />
-        <PeerName model={model} phone={screen.peer} />
-        <p class="call-kind" data-testid="incoming-kind">{callKind(screen.video)}</p>
+        {group != null
+          ? <GroupName model={model} group={group} starter={screen.peer} />
+          : <><ContactAvatar model={model} phone={screen.peer} size="large" /><PeerName model={model} phone={screen.peer} /></>}
+        <p class="call-kind" data-testid="incoming-kind">{callKind(screen.video, group != null)}</p>
       </div>
       <div class="call-actions">
         <button type="button" class="call-end" data-testid="call-decline" disabled={screen.working} onClick={() => calls.decline()}>
@@ -84,37 +104,15 @@ function IncomingCall ({ model, screen }: { model: AppModel, screen: CallScreen 
         </button>
         {screen.video && (
           <button type="button" class="secondary call-secondary" data-testid="call-accept-voice" disabled={screen.working} onClick={() => { void calls.accept(false) }}>
-            <PhoneIcon /><span>Accept as voice</span>
+            <PhoneIcon /><span>{group != null ? 'Join without video' : 'Accept as voice'}</span>
           </button>
         )}
         <button type="button" class="call-accept" data-testid="call-accept" disabled={screen.working} onClick={() => { void calls.accept(screen.video) }}>
-          {screen.video ? <VideoIcon /> : <PhoneIcon />}<span>{screen.video ? 'Accept with video' : 'Accept'}</span>
+          {screen.video ? <VideoIcon /> : <PhoneIcon />}<span>{screen.video ? `${take} with video` : take}</span>
         </button>
       </div>
     </div>
   )
-}
-
-/** Plays `track` in a media element (the same stream object stays while the track does). */
-function useTrack (ref: { current: HTMLMediaElement | null }, track: MediaStreamTrack | undefined): void {
-  useEffect(() => {
-    const el = ref.current
-    if (el == null) return
-    const now = (el.srcObject as MediaStream | null)?.getTracks()[0]
-    if (now === track) return
-    el.srcObject = track != null ? new MediaStream([track]) : null
-    if (track != null) el.play().catch(() => {})
-  }, [track, ref.current])
-}
-
-/** Re-renders every `ms` while `on`. */
-function useTicking (on: boolean, ms: number): void {
-  const [, setTick] = useState(0)
-  useEffect(() => {
-    if (!on) return
-    const t = setInterval(() => setTick(n => n + 1), ms)
-    return () => clearInterval(t)
-  }, [on, ms])
 }
 
 function Quality ({ call }: { call: Call }) {
@@ -158,11 +156,7 @@ function InCall ({ model, screen }: { model: AppModel, screen: CallScreen }) {
   useTicking(state === 'connected' && !ended, 1_000)
 
   // the speaker picked (where the browser lets a page pick one)
-  useEffect(() => {
-    const el = remoteAudio.current
-    if (el == null || !calls.speakerChoice || el.sinkId === calls.sinkId) return
-    el.setSinkId(calls.sinkId).catch(() => { calls.setNotice('That speaker could not be used.') })
-  }, [calls.sinkId, audioTrack])
+  useSpeaker(remoteAudio, calls, audioTrack)
 
   const name = model.displayName(screen.peer)
   let status: string
@@ -181,7 +175,6 @@ function InCall ({ model, screen }: { model: AppModel, screen: CallScreen }) {
   const live = !ended && screen.phase === 'call' && call != null && !screen.working
   const muted = call?.muted === true
   const cameraOn = screen.camera != null
-  const speakerValue = calls.sinkId !== '' ? calls.sinkId : (calls.speakers.find(d => d.deviceId === 'default')?.deviceId ?? calls.speakers[0]?.deviceId ?? '')
 
   return (
     <div class={`call-screen${remoteCamera ? ' has-video' : ''}`} data-testid="call-screen" data-state={ended ? 'ended' : state} data-end={screen.endReason}
@@ -205,46 +198,8 @@ function InCall ({ model, screen }: { model: AppModel, screen: CallScreen }) {
         </div>
       </div>
       {cameraOn && !ended && <video ref={localVideo} class="local-preview" data-testid="local-video" autoplay playsInline muted aria-label="Your camera" />}
-      <div class="call-controls" role="group" aria-label="Call controls">
-        {!ended
-          ? (
-            <>
-              <button type="button" class="call-control" data-testid="call-mute" aria-label="Mute" aria-pressed={muted} title={muted ? 'Unmute' : 'Mute'} disabled={!live} onClick={() => calls.toggleMute()}>
-                {muted ? <MicOffIcon /> : <MicIcon />}
-              </button>
-              <button type="button" class="call-control" data-testid="call-camera" aria-label="Camera" aria-pressed={cameraOn} title={cameraOn ? 'Turn the camera off' : 'Turn the camera on'} disabled={!live} onClick={() => { void calls.toggleCamera() }}>
-                {cameraOn ? <VideoIcon /> : <VideoOffIcon />}
-              </button>
-              {cameraOn && calls.cameras.length >= 2 && (
-                <button type="button" class="call-control" data-testid="call-switch-camera" aria-label="Switch camera" title="Switch camera" disabled={!live} onClick={() => { void calls.switchCamera() }}>
-                  <SwitchCameraIcon />
-                </button>
-              )}
-              {calls.speakerChoice && calls.speakers.length >= 2 && (
-                <span class="call-speaker">
-                  <SpeakerIcon />
-                  <label for="call-speaker" class="visually-hidden">Speaker</label>
-                  <select id="call-speaker" data-testid="call-speaker" value={speakerValue} onChange={e => calls.setSpeaker((e.target as HTMLSelectElement).value)}>
-                    {calls.speakers.map((d, i) => <option key={d.deviceId} value={d.deviceId}>{d.label !== '' ? d.label : `Speaker ${i + 1}`}</option>)}
-                  </select>
-                </span>
-              )}
-              <button type="button" class="call-control call-end" data-testid="call-hangup" aria-label={state === 'starting' || state === 'calling' ? 'Cancel the call' : 'Hang up'} title="Hang up" onClick={() => calls.hangup()}>
-                <HangupIcon />
-              </button>
-            </>
-            )
-          : (
-            <>
-              {callAgain && (
-                <button type="button" class="call-accept" data-testid="call-again" onClick={() => { void calls.callAgain() }}>
-                  {screen.video ? <VideoIcon /> : <PhoneIcon />}<span>Call again</span>
-                </button>
-              )}
-              <button type="button" class="secondary call-secondary" data-testid="call-close" onClick={() => calls.hangup()}>Close</button>
-            </>
-            )}
-      </div>
+      <CallControls model={model} screen={screen} ended={ended} live={live} muted={muted}
+        hangupLabel={state === 'starting' || state === 'calling' ? 'Cancel the call' : 'Hang up'} callAgain={callAgain} />
     </div>
   )
 }

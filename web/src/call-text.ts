@@ -1,10 +1,11 @@
-// The words of the call screens: a call log entry as a line ("Missed voice call", "Video call · 3:12", "Voice call · Declined"), a call's state and end as its screen says them, and why the microphone or camera could not be used. Knows nothing of the SDK's objects or the DOM.
+// The words of the call screens: a call log entry as a line ("Missed voice call", "Video call · 3:12", "Group video call · Declined"), a call's state and end as its screen says them, a group call's count of people, and why the microphone or camera could not be used. Knows nothing of the SDK's objects or the DOM.
 import type { CallOutcome, CallRecord, CallState, HangupReason } from '../../src/browser.js'
 import { formatDuration } from './format.js'
 
-/** "Voice call" / "Video call". */
-export function callKind (video: boolean): string {
-  return video ? 'Video call' : 'Voice call'
+/** "Voice call" / "Video call"; a group call's "Group voice call" / "Group video call". */
+export function callKind (video: boolean, group = false): string {
+  const kind = video ? 'video call' : 'voice call'
+  return group ? `Group ${kind}` : kind[0].toUpperCase() + kind.slice(1)
 }
 
 /** What an outcome adds after the kind ("Voice call · Declined"); answered calls show their duration instead. */
@@ -29,10 +30,11 @@ export function isMissed (r: Pick<CallRecord, 'direction' | 'outcome'>): boolean
   return r.direction === 'incoming' && r.outcome === 'missed'
 }
 
-/** A call log entry as one line: "Missed video call", "Video call · 3:12", "Voice call · Declined". */
-export function callLine (r: Pick<CallRecord, 'direction' | 'outcome' | 'video' | 'connectedAt' | 'endedAt'>): string {
-  if (isMissed(r)) return r.video ? 'Missed video call' : 'Missed voice call'
-  const kind = callKind(r.video)
+/** A call log entry as one line: "Missed video call", "Video call · 3:12", "Voice call · Declined"; a group call's "Missed group video call", "Group voice call · 3:12". */
+export function callLine (r: Pick<CallRecord, 'direction' | 'outcome' | 'video' | 'connectedAt' | 'endedAt' | 'group'>): string {
+  const group = r.group != null
+  if (isMissed(r)) return `Missed ${group ? 'group ' : ''}${r.video ? 'video' : 'voice'} call`
+  const kind = callKind(r.video, group)
   if (r.outcome === 'answered') {
     const ms = callDuration(r)
     return ms != null ? `${kind} · ${formatDuration(ms)}` : kind
@@ -73,6 +75,21 @@ export function endText (reason: HangupReason, direction: 'incoming' | 'outgoing
     case 'failed': return 'Call failed'
     default: return 'Call ended'
   }
+}
+
+/** A group call's count of people, us included: "1 participant", "4 participants". */
+export function participantsText (n: number): string {
+  return `${n} participant${n === 1 ? '' : 's'}`
+}
+
+/** Columns of a group call's grid for `tiles` tiles: one alone, two side by side, then 2 × 2, then 3 a row (8 at most: the mesh's limit). */
+export function gridColumns (tiles: number): number {
+  return tiles <= 1 ? 1 : tiles <= 4 ? 2 : 3
+}
+
+/** A group call's line under its name before the clock: "Calling…" while we wait alone for the first to join, "Connecting…" until media flows with someone. */
+export function groupStateText (direction: 'incoming' | 'outgoing', others: number): string {
+  return direction === 'outgoing' && others === 0 ? 'Calling…' : 'Connecting…'
 }
 
 /** Whether an outgoing call that ended this way offers "Call again" (nobody took it, or it could not connect). */

@@ -1,5 +1,5 @@
-// The web client's call state around `parley.calls`: the call on screen (ringing here, being placed, in progress, just ended), our microphone and camera for it (every track stopped when it ends), the ring tones and the ring's desktop notification, cameras and speakers to pick from, the call log as the Calls list and the chats show it, and the missed calls not seen yet. Knows nothing of the DOM layout.
-import type { AppStore, Call, CallRecord, HangupReason, Parley } from '../../src/browser.js'
+// The web client's call state around `parley.calls`: the call on screen, 1:1 or group (ringing here, being placed, in progress, just ended), our microphone and camera for it (every track stopped when it ends), the ring tones and the ring's desktop notification, cameras and speakers to pick from, the call log as the Calls list and the chats show it, and the missed calls not seen yet. Knows nothing of the DOM layout.
+import type { AppStore, Call, CallRecord, GroupCall, HangupReason, Parley } from '../../src/browser.js'
 import { describe } from './errors.js'
 import { Tone } from './ringtone.js'
 import { notifyCall } from './notifications.js'
@@ -16,8 +16,14 @@ export const CALL_AGAIN_SHOW_MS = 20_000
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true }
 /** Up to 720p: WebRTC scales down by itself when the path is slow, never up. */
 const VIDEO_SIZE: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } }
+/**
+ * A group call's camera: up to 640 × 360. Each participant sends its camera once per other participant (a full mesh:
+ * up to 7 encodings), and each shows in a tile of the grid, not full screen.
+ */
+const GROUP_VIDEO_SIZE: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 } }
 /** The first camera is the one facing the person (a phone's front camera; a laptop has only that one). */
 const FIRST_CAMERA: MediaTrackConstraints = { ...VIDEO_SIZE, facingMode: 'user' }
+const GROUP_FIRST_CAMERA: MediaTrackConstraints = { ...GROUP_VIDEO_SIZE, facingMode: 'user' }
 
 /** App store key of the calls' page state: JSON `{ seenAt }`, the newest missed call the person has seen in the Calls list. */
 const SEEN_KEY = 'calls'
@@ -39,13 +45,17 @@ export type CallPhase = 'incoming' | 'starting' | 'call' | 'ended'
 export interface CallScreen {
   /** this page's number for the screen (a new call is a new screen) */
   readonly id: number
-  /** incoming: ringing here; starting: our microphone is being opened and the ring sent; call: placed or taken; ended: showing how it ended */
+  /** incoming: ringing here; starting: our microphone is being opened and the ring sent; call: placed or taken (joined); ended: showing how it ended */
   phase: CallPhase
+  /** 1:1: the other number; group call: who started it ('' until our own call exists) */
   peer: string
   direction: 'incoming' | 'outgoing'
   /** a video call (as placed) */
   video: boolean
+  /** a group call: the group's id (hex) */
+  group?: string
   call?: Call
+  groupCall?: GroupCall
   /** our microphone and camera sending in the call */
   mic?: MediaStreamTrack
   camera?: MediaStreamTrack
@@ -79,11 +89,16 @@ export class CallsState {
   private closeTimer: ReturnType<typeof setTimeout> | undefined
   private started = false
 
-  constructor (private readonly parley: Parley, private readonly store: AppStore, private readonly app: { changed: () => void, displayName: (phone: string) => string }) {}
+  constructor (private readonly parley: Parley, private readonly store: AppStore, private readonly app: { changed: () => void, displayName: (phone: string) => string, groupName: (groupId: string) => string }) {}
 
   /** Whether this browser can place and take calls (it has WebRTC). */
   get available (): boolean {
     return this.parley.calls.available
+  }
+
+  /** Whether this browser can take part in group calls (WebRTC, and frame transforms for their end-to-end encryption). */
+  get groupAvailable (): boolean {
+    return this.parley.calls.groupCallsAvailable
   }
 
   /** Whether a call is on screen and not over (another cannot be placed meanwhile). */
@@ -105,13 +120,19 @@ export class CallsState {
     this.records = await this.parley.calls.history({ limit: CALL_HISTORY_SHOWN })
     this.parley.calls.on('record', r => { this.onRecord(r) })
     this.parley.calls.on('incoming', call => { this.onIncoming(call) })
+    this.parley.calls.on('incoming-group', call => { this.onIncomingGroup(call) })
     navigator.mediaDevices?.addEventListener?.('devicechange', () => { if (this.inCall) void this.loadDevices() })
     this.app.changed()
   }
 
-  /** One contact's calls, newest first. */
+  /** One contact's 1:1 calls, newest first (a group call it started is the group's). */
   recordsOf (peer: string): CallRecord[] {
-    return this.records.filter(r => r.peer === peer)
+    return this.records.filter(r => r.group == null && r.peer === peer)
+  }
+
+  /** One group's calls, newest first. */
+  recordsOfGroup (groupId: string): CallRecord[] {
+    return this.records.filter(r => r.group === groupId)
   }
 
   /** Missed calls newer than the last look at the Calls list. */
@@ -175,10 +196,58 @@ export class CallsState {
     this.app.changed()
   }
 
+  /** Starts a call in group `groupId`: opens the microphone (and camera for `video`), then every other member's devices ring. */
+  async placeGroup (groupId: string, video: boolean): Promise<void> {
+    if (!this.groupAvailable) {
+      this.setNotice('Group calls are not available in this browser.')
+      return
+    }
+    if (this.inCall) {
+      this.setNotice('You are already in a call.')
+      return
+    }
+    this.notice = undefined
+    const screen = this.show({ phase: 'starting', peer: '', direction: 'outgoing', video, group: groupId })
+    let media: Media
+    try {
+      media = await this.openMedia(screen, video)
+    } catch (err) {
+      this.drop(screen)
+      this.setNotice(describe(err))
+      return
+    }
+    if (this.screen !== screen || screen.byUs) {
+      stopAll(screen)
+      return
+    }
+    let call: GroupCall
+    try {
+      call = await this.parley.groupCall(groupId, { media: { audio: media.mic, ...(media.camera != null ? { video: media.camera } : {}) }, video: media.camera != null })
+    } catch (err) {
+      stopAll(screen)
+      this.drop(screen)
+      this.setNotice(describe(err))
+      return
+    }
+    screen.groupCall = call
+    screen.peer = call.initiator.phone
+    screen.video = call.video
+    this.watchGroup(screen, call)
+    if (this.screen !== screen || screen.byUs) {
+      // left while the rings were being sent
+      screen.byUs = true
+      await call.leave()
+      return
+    }
+    if (!call.ended) screen.phase = 'call'
+    void this.loadDevices()
+    this.app.changed()
+  }
+
   /** Takes the ringing call: with the camera on when `withVideo`, else as a voice call. A microphone that cannot be used leaves it ringing, with the reason. */
   async accept (withVideo: boolean): Promise<void> {
     const screen = this.screen
-    const call = screen?.call
+    const call = screen?.call ?? screen?.groupCall
     if (screen?.phase !== 'incoming' || call == null || screen.working) return
     screen.working = true
     this.notice = undefined
@@ -201,11 +270,19 @@ export class CallsState {
     screen.phase = 'call'
     screen.closeNotification?.()
     this.app.changed()
+    const sending = { audio: media.mic, ...(media.camera != null ? { video: media.camera } : {}) }
+    const group = screen.groupCall
     try {
-      await call.accept({ audio: media.mic, ...(media.camera != null ? { video: media.camera } : {}) })
+      if (group != null) await group.join(sending)
+      else await screen.call?.accept(sending)
     } catch (err) {
-      // the call ended as failed ('ended' closed the screen); the person hears why
+      // the call ended as failed ('ended' closed the screen); the person hears why. A group call that could not be
+      // joined (it is full, it ended meanwhile) is left: nothing of ours stays in it
       this.setNotice(describe(err))
+      if (group != null && !group.ended) {
+        screen.byUs = true
+        await group.leave().catch(() => {})
+      }
     }
     void this.loadDevices()
   }
@@ -213,12 +290,13 @@ export class CallsState {
   /** Says no to the ringing call. */
   decline (): void {
     const screen = this.screen
-    if (screen?.phase !== 'incoming' || screen.call == null) return
+    const call = screen?.call ?? screen?.groupCall
+    if (screen?.phase !== 'incoming' || call == null) return
     screen.byUs = true
-    screen.call.decline().catch(() => {})
+    call.decline().catch(() => {})
   }
 
-  /** Ends the call on screen (or cancels one being placed), or closes an ended call's screen. */
+  /** Ends the call on screen (a group call: leaves it), or cancels one being placed, or closes an ended call's screen. */
   hangup (): void {
     const screen = this.screen
     if (screen == null) return
@@ -227,25 +305,27 @@ export class CallsState {
       return
     }
     screen.byUs = true
-    if (screen.call == null) {
+    if (screen.call == null && screen.groupCall == null) {
       // being placed: place() hangs the call up if the ring was already on its way
       stopAll(screen)
       this.drop(screen)
       return
     }
-    screen.call.hangup().catch(() => {})
+    screen.call?.hangup().catch(() => {})
+    screen.groupCall?.leave().catch(() => {})
   }
 
-  /** An ended call's "Call again": the same kind of call to the same number. */
+  /** An ended call's "Call again": the same kind of call to the same number, or in the same group. */
   async callAgain (): Promise<void> {
     const screen = this.screen
     if (screen?.phase !== 'ended') return
     this.drop(screen)
-    await this.place(screen.peer, screen.video)
+    if (screen.group != null) await this.placeGroup(screen.group, screen.video)
+    else await this.place(screen.peer, screen.video)
   }
 
   toggleMute (): void {
-    const call = this.screen?.call
+    const call = this.screen?.call ?? this.screen?.groupCall
     if (call == null || call.ended) return
     call.setMuted(!call.muted)
     this.app.changed()
@@ -314,13 +394,14 @@ export class CallsState {
     if (screen != null) {
       screen.byUs = true
       screen.call?.hangup().catch(() => {})
+      screen.groupCall?.leave().catch(() => {})
       stopAll(screen)
     }
     this.tone.stop()
     if (this.closeTimer != null) clearTimeout(this.closeTimer)
   }
 
-  private show (s: Pick<CallScreen, 'phase' | 'peer' | 'direction' | 'video'> & { call?: Call }): CallScreen {
+  private show (s: Pick<CallScreen, 'phase' | 'peer' | 'direction' | 'video'> & { call?: Call, group?: string, groupCall?: GroupCall }): CallScreen {
     if (this.closeTimer != null) clearTimeout(this.closeTimer)
     this.closeTimer = undefined
     const screen: CallScreen = { ...s, id: ++screens, tracks: new Set(), connected: false, byUs: false, working: false }
@@ -350,6 +431,38 @@ export class CallsState {
     if (call.ended) return
     this.tone.start('ring')
     screen.closeNotification = notifyCall(call.id, this.app.displayName(call.peer), `Incoming ${call.video ? 'video' : 'voice'} call`)
+  }
+
+  /**
+   * A group call rings here: its screen, the ring tone and (tab hidden) a notification. While another call is on
+   * screen it is left to ring out unanswered (a missed group call in the log), never declined for the person.
+   */
+  private onIncomingGroup (call: GroupCall): void {
+    if (call.ended || this.inCall) return
+    const screen = this.show({ phase: 'incoming', peer: call.initiator.phone, direction: 'incoming', video: call.video, group: call.groupId, groupCall: call })
+    this.watchGroup(screen, call)
+    if (call.ended) return
+    this.tone.start('ring')
+    screen.closeNotification = notifyCall(call.id, this.app.groupName(call.groupId), `${this.app.displayName(call.initiator.phone)}: incoming group ${call.video ? 'video' : 'voice'} call`)
+  }
+
+  /**
+   * Follows a group call: participants joining, connecting, changing their media and leaving re-render the screen;
+   * the one who started it hears the ringback until the first participant comes; 'ended' as for a 1:1 call.
+   */
+  private watchGroup (screen: CallScreen, call: GroupCall): void {
+    const update = (): void => {
+      const others = call.participants()
+      if (others.some(p => p.state === 'connected')) screen.connected = true
+      if (this.screen === screen && this.tone.playing === 'ringback' && others.length > 0) this.tone.stop()
+      this.app.changed()
+    }
+    call.on('state', update)
+    call.on('participant', update)
+    call.on('track', () => { this.app.changed() })
+    call.on('ended', reason => { this.onEnded(screen, reason) })
+    if (call.ended) this.onEnded(screen, call.endReason ?? 'normal')
+    else if (call.direction === 'outgoing' && call.participants().length === 0) this.tone.start('ringback')
   }
 
   private watch (screen: CallScreen, call: Call): void {
@@ -403,7 +516,7 @@ export class CallsState {
     let cameraError: unknown
     if (video) {
       try {
-        const stream = await devices.getUserMedia({ audio: AUDIO, video: FIRST_CAMERA })
+        const stream = await devices.getUserMedia({ audio: AUDIO, video: screen.group != null ? GROUP_FIRST_CAMERA : FIRST_CAMERA })
         return this.keep(screen, stream)
       } catch (err) {
         cameraError = err
@@ -432,7 +545,8 @@ export class CallsState {
   private async openCamera (screen: CallScreen, deviceId?: string): Promise<MediaStreamTrack> {
     let stream: MediaStream
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: deviceId != null ? { ...VIDEO_SIZE, deviceId: { exact: deviceId } } : FIRST_CAMERA })
+      const size = screen.group != null ? GROUP_VIDEO_SIZE : VIDEO_SIZE
+      stream = await navigator.mediaDevices.getUserMedia({ video: deviceId != null ? { ...size, deviceId: { exact: deviceId } } : screen.group != null ? GROUP_FIRST_CAMERA : FIRST_CAMERA })
     } catch (err) {
       throw new CallMediaError(mediaErrorText(err, 'camera'))
     }
@@ -443,9 +557,9 @@ export class CallsState {
   }
 
   /** Runs a camera change once at a time; what fails is said, never thrown. */
-  private async cameraChange (work: (screen: CallScreen, call: Call) => Promise<void>): Promise<void> {
+  private async cameraChange (work: (screen: CallScreen, call: Call | GroupCall) => Promise<void>): Promise<void> {
     const screen = this.screen
-    const call = screen?.call
+    const call = screen?.call ?? screen?.groupCall
     if (screen == null || call == null || call.ended || screen.working) return
     screen.working = true
     this.notice = undefined

@@ -1,4 +1,4 @@
-// One group chat: members' messages under their names (shared name, else number) in a colour per member, our messages with group ticks and message info, replies (quotes) and @mentions (a message mentioning us stands out), photos, videos, voice notes and files (with Forward) and files being sent, read marking while shown, older pages on scroll-up, and the composer with its attach menu and voice recorder (files dropped or pasted are sent too), or why there is none (we left or were removed; only admins send).
+// One group chat: the group call buttons in its header, members' messages under their names (shared name, else number) in a colour per member, our messages with group ticks and message info, replies (quotes) and @mentions (a message mentioning us stands out), photos, videos, voice notes and files (with Forward) and files being sent, the group's calls among the messages, read marking while shown, older pages on scroll-up, and the composer with its attach menu and voice recorder (files dropped or pasted are sent too), or why there is none (we left or were removed; only admins send).
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { useReadMarking } from './read-marking.js'
@@ -16,6 +16,9 @@ import { ForwardButton, useChatMedia } from './chat-media.js'
 import { AttachButton } from './attach.js'
 import { VoiceRecorder } from './voice-recorder.js'
 import { UploadBubbles } from './upload-bubble.js'
+import { GroupCallButtons } from './call-buttons.js'
+import { CallEntry } from './call-history.js'
+import { withCalls } from './call-text.js'
 
 /** Older messages load when the view is scrolled this close to its top (px), as in a 1:1 chat. */
 const LOAD_OLDER_AT_PX = 80
@@ -320,6 +323,16 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
     : info.active
       ? [...others.map(m => model.displayName(m.phone)), 'You'].join(', ')
       : 'You are no longer a member'
+  // the group's calls among the messages (those older than the loaded page come with older pages)
+  const groupCalls = model.calls.recordsOfGroup(id)
+  const items = withCalls(messages, loaded ? groupCalls : [], loaded && !hasOlder)
+  const callCount = items.length - messages.length
+  const lastCall = groupCalls[0]
+  // a call that ends or comes in while the view is at the bottom keeps it there
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (el != null && el.scrollHeight - el.scrollTop - el.clientHeight < STICK_TO_BOTTOM_PX * 2) el.scrollTop = el.scrollHeight
+  }, [callCount, lastCall?.outcome])
   let lastDay: number | undefined
   let previous: Shown | undefined
 
@@ -337,21 +350,33 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
             <span class="subtitle presence" data-testid="group-members-line">{membersLine}</span>
           </span>
         </button>
+        <GroupCallButtons model={model} groupId={id} active={info?.active !== false} />
       </header>
       <div class="messages" ref={scroller} onScroll={loadOlder} data-testid="messages" role="log" aria-live="polite" aria-label={`Messages in ${name}`} tabIndex={0}>
         {loadingOlder && <p class="loading-older" data-testid="loading-older"><span class="spinner" aria-hidden="true" /> Loading older messages…</p>}
         {loaded && !hasOlder && <p class="history-start">Messages in this group are end-to-end encrypted. Only its members can read them.</p>}
-        {messages.map(m => {
-          const day = dayKey(m.timestamp)
+        {items.map(item => {
+          const day = dayKey(item.at)
           const separator = day !== lastDay
           lastDay = day
+          if (item.kind === 'call') {
+            // a call between two messages of one member: the next shows its sender's name again
+            previous = undefined
+            return (
+              <Fragment key={`call:${item.call.id}`}>
+                {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(item.at)}</span></div>}
+                <CallEntry model={model} r={item.call} />
+              </Fragment>
+            )
+          }
+          const m = item.message
           const runStart = m.direction === 'in' && (separator || previous?.direction !== 'in' || previous.sender !== m.sender)
           previous = m
           const mentionsMe = m.direction === 'in' && (m.mentioned === true || (model.phone != null && mentionedNumbers(m.text).includes(model.phone)))
           const quoteId = quoteOf(m)
           return (
             <Fragment key={m.id}>
-              {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(m.timestamp)}</span></div>}
+              {separator && <div class="day-separator" role="separator" data-testid="day-separator"><span>{formatDay(item.at)}</span></div>}
               <div class={`bubble ${m.direction}${mentionsMe ? ' mentioned' : ''}${m.attachment != null ? ' has-media' : ''}`} data-testid="message" data-id={m.local === true ? undefined : m.id}
                 data-direction={m.direction} data-status={m.status} data-sender={m.sender} data-mentioned={mentionsMe ? 'true' : undefined}>
                 {runStart && <span class={`sender sender-c${memberColour(m.sender)}`} data-testid="message-sender">{model.displayName(m.sender)}</span>}
@@ -374,7 +399,7 @@ export function GroupChat ({ model, id }: { model: AppModel, id: string }) {
             </Fragment>
           )
         })}
-        {loaded && messages.length === 0 && <p class="empty">No messages yet. Say hello to the group!</p>}
+        {loaded && items.length === 0 && <p class="empty">No messages yet. Say hello to the group!</p>}
         <UploadBubbles model={model} conversation={address} onError={setError} onGrow={toBottom} />
       </div>
       {infoError != null && <p class="error send-error" role="alert" data-testid="group-error">{infoError}</p>}

@@ -140,7 +140,7 @@ export class AppModel {
     this.settings = parley.appStore(APP_STORE)
     this.groups = new GroupsState(parley, this.settings, () => this.changed())
     this.media = new MediaState(parley, profile, { changed: () => this.changed(), refresh: () => { void this.refreshConversations() } })
-    this.calls = new CallsState(parley, this.settings, { changed: () => this.changed(), displayName: phone => this.displayName(phone) })
+    this.calls = new CallsState(parley, this.settings, { changed: () => this.changed(), displayName: phone => this.displayName(phone), groupName: id => this.groups.name(id) })
     this.route = parseRoute(location.hash)
     // first of all: the SDK's own check at start may find this device removed while the model still loads
     parley.on('device-removed', () => { this.setRemoved() })

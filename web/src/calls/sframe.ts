@@ -157,6 +157,13 @@ export class SFrameCall {
 }
 
 /**
+ * Each sender's kind, from its transceiver as `prepare` sees it. A sender has no track yet when its transform is
+ * attached, and the call prepares a transceiver through the link's keyring but encrypts through its sending keyring:
+ * kept here for all keyrings, so that the stats count audio and video apart (as they do for receivers).
+ */
+const senderKinds = new WeakMap<RTCRtpSender, string>()
+
+/**
  * One keyring of a group call as the SDK's FrameKeys port wants it (`callFrames` of createParley): an SFrameCall
  * (its own worker), with video limited to the codecs SFrame framing carries. The SDK makes one for our sending key
  * and one per other participant, so a participant's frames open only with that participant's keys.
@@ -164,8 +171,11 @@ export class SFrameCall {
 export function sframeKeys (): FrameKeys & { stats: () => Promise<SFrameStats> } {
   const call = new SFrameCall()
   return {
-    prepare: t => { preferSFrameCodecs(t) },
-    encrypt: sender => { call.encrypt(sender) },
+    prepare: t => {
+      senderKinds.set(t.sender, t.receiver.track.kind)
+      preferSFrameCodecs(t)
+    },
+    encrypt: sender => { call.encrypt(sender, senderKinds.get(sender) ?? sender.track?.kind ?? 'send') },
     decrypt: receiver => { call.decrypt(receiver) },
     setSendKey: async (kid, key) => { await call.setSendKey(kid, key) },
     addReceiveKey: async (kid, key) => { await call.addReceiveKey(kid, key) },
