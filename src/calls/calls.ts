@@ -219,6 +219,21 @@ export class Calls extends Emitter<CallsEvents> {
     return { taken: true }
   }
 
+  /**
+   * The group layer's news: `removed` are no longer members of group `groupId` (hex); `active` false: we are not
+   * either. Calls in that group drop them at once with new keys (only members are in a group call), or end for us.
+   */
+  groupChanged (groupId: string, removed: string[], active: boolean): void {
+    for (const call of this.groupLive.values()) {
+      if (call.groupId !== groupId) continue
+      if (!active) {
+        call.leave().catch(err => this.emit('error', err))
+        continue
+      }
+      if (removed.length > 0) call.expel(removed)
+    }
+  }
+
   /** Hangs up every call (the app or process stops). */
   async stop (): Promise<void> {
     for (const call of this.live.values()) await call.hangup().catch(() => {})

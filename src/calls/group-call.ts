@@ -115,6 +115,8 @@ export class GroupCall extends Emitter<GroupCallEvents> {
   /** our current sending key id */
   private kid?: number
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  /** participants that left or were dropped: not learned again from someone's list */
+  private readonly gone = new Set<string>()
   /** the numbers we rang (we started it): told when we end it before anyone joined */
   private rung: string[] = []
 
@@ -274,7 +276,7 @@ export class GroupCall extends Emitter<GroupCallEvents> {
 
   /** A participant we heard of: linked at once when we are in the call and it is our turn to offer. */
   private learn (p: ParticipantRef): void {
-    if (keyOf(p) === keyOf(this.port.self) || this.members.has(keyOf(p))) return
+    if (keyOf(p) === keyOf(this.port.self) || this.members.has(keyOf(p)) || this.gone.has(keyOf(p))) return
     if (this.members.size + 1 >= MAX_GROUP_CALL_PARTICIPANTS) return
     const m = this.know(p)
     // two participants who learn of each other: the greater offers, so the two never offer at once
@@ -289,6 +291,8 @@ export class GroupCall extends Emitter<GroupCallEvents> {
 
   /** An offer from a participant joining (or one that learned of us): answered; everyone hears who is in the call; new keys. */
   private async offered (from: ParticipantRef, sdp: string): Promise<void> {
+    // one who left and offers again joins again (its membership was checked by the service)
+    this.gone.delete(keyOf(from))
     let m = this.members.get(keyOf(from))
     if (m?.link != null) {
       // both offered at once: the smaller side's offer wins (ours is dropped if we are the smaller)
@@ -423,10 +427,29 @@ export class GroupCall extends Emitter<GroupCallEvents> {
     }))
   }
 
+  /**
+   * These numbers are no longer members of the group (removed, or left it): their links and keys go at once and we
+   * make a new key, as if they had left the call; a ring from one of them stops.
+   */
+  expel (phones: string[]): void {
+    if (this.ended) return
+    for (const m of [...this.members.values()]) {
+      if (!phones.includes(m.ref.phone)) continue
+      if (this.state === 'ringing') {
+        this.members.delete(m.key)
+        if (this.members.size === 0) this.finish('cancelled')
+        continue
+      }
+      this.drop(m)
+    }
+  }
+
   /** A participant left (or its link failed): its link and keys go, we make a new key; alone, we end. */
   private drop (m: Member): void {
     if (!this.members.has(m.key)) return
     this.members.delete(m.key)
+    // a participants list sent before it went does not bring it back (it may offer again itself, if still a member)
+    this.gone.add(m.key)
     m.link?.close()
     m.frames?.close()
     this.emit('participant', { ...this.view(m), left: true })

@@ -382,6 +382,8 @@ export class Parley extends Emitter<ParleyEvents> {
       }
     })
     this.calls.on('error', err => this.background(err))
+    // only members are in a group call: one removed from the group leaves its calls (group-update is not held for the app)
+    this.groups.on('group-update', e => { this.calls.groupChanged(e.group, e.removed, e.active) })
     this.messenger.on('message', m => {
       if (m.attachment != null) this.media.noteMessage({ conversation: m.from, id: m.id, attachment: m.attachment })
       // the sender's key is proven for m.from: a new one is an identity change

@@ -154,6 +154,31 @@ describe('group calls between Node devices', () => {
     const log = await alice.calls.history()
     expect(log[0]).toMatchObject({ id: call.id, group, outcome: 'answered', direction: 'outgoing' })
   }, 180_000)
+
+  it('one removed from the group is dropped from its call at once: its call ends, the others make keys it never gets', async () => {
+    const atBob = collect<GroupCall>(push => bob.calls.on('incoming-group', push))
+    const atCarol = collect<GroupCall>(push => carol.calls.on('incoming-group', push))
+    const call = await alice.groupCall(group)
+    const [b] = await atBob.until(1, WAIT, 'the ring at bob')
+    const [c] = await atCarol.until(1, WAIT, 'the ring at carol')
+    await b.join()
+    await c.join()
+    await until('alice linked to both', () => connectedTo(call).join() === [BOB, CAROL].join(), onCall(call))
+    await until('bob linked to both', () => connectedTo(b).join() === [ALICE, CAROL].join(), onCall(b))
+    const before = [call.sendingKeyId, b.sendingKeyId]
+    await alice.groups.remove(group, CAROL)
+    await until('carol\'s call ends', () => c.ended, onCall(c))
+    await until('alice drops carol', () => call.participants().every(p => p.phone !== CAROL), onCall(call))
+    await until('bob drops carol', () => b.participants().every(p => p.phone !== CAROL), onCall(b))
+    await until('new keys', () => call.sendingKeyId !== before[0] && b.sendingKeyId !== before[1], fn => {
+      const t = setInterval(fn, 100)
+      return () => { clearInterval(t) }
+    })
+    for (const kid of [call.sendingKeyId!, b.sendingKeyId!]) expect(keys.carol.received).not.toContain(kid)
+    expect(connectedTo(call)).toEqual([BOB])
+    await call.leave()
+    await until('bob\'s call ends', () => b.ended, onCall(b))
+  }, 180_000)
 })
 
 function sentKidOrZero (k: KeyLog): number {
