@@ -179,9 +179,12 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
       init.onProgress?.(resumedAt, total)
       receipt = await send(frames, init, total, resumedAt, chunkAt, hashes, progress)
     }
-    // the chunks the relay had before this stream: read again only to check the id
+    // the chunks the relay had before this stream: read again only to check the id (up to the whole blob, so an
+    // abort or the timeout stops the reading at the next chunk, not after the last)
     for (let i = 0; i < resumedAt; i++) {
-      hashes[i] = blobChunkHash(await chunkAt(i))
+      const data = await chunkAt(i)
+      signal.throwIfAborted()
+      hashes[i] = blobChunkHash(data)
       progress.reset()
     }
     if (!constantTimeEqual(receipt.blobId, new BlobIdBuilder(chunkBytes, totalBytes).addHashes(hashes).finish())) {
