@@ -166,6 +166,8 @@ export class PeerLink extends Emitter<LinkEvents> {
     report.forEach((r: Record<string, unknown>) => { byId.set(r.id as string, r) })
     let lost = 0
     let received = 0
+    // the selected pair as the transport names it (standard), else the nominated pair that succeeded
+    const selected = [...byId.values()].find(r => r.type === 'transport' && typeof r.selectedCandidatePairId === 'string')?.selectedCandidatePairId as string | undefined
     for (const r of byId.values()) {
       const kind = (r.kind ?? r.mediaType) as string | undefined
       if (r.type === 'inbound-rtp') {
@@ -176,7 +178,7 @@ export class PeerLink extends Emitter<LinkEvents> {
       } else if (r.type === 'outbound-rtp') {
         if (kind === 'audio') out.audioBytesSent += Number(r.bytesSent ?? 0)
         if (kind === 'video') out.videoFramesSent += Number(r.framesEncoded ?? r.framesSent ?? 0)
-      } else if (r.type === 'candidate-pair' && (r.nominated === true || r.selected === true) && r.state === 'succeeded') {
+      } else if (r.type === 'candidate-pair' && (selected != null ? r.id === selected : (r.nominated === true || r.selected === true) && r.state === 'succeeded')) {
         if (r.currentRoundTripTime != null) out.rttMs = Number(r.currentRoundTripTime) * 1000
         const local = byId.get(r.localCandidateId as string)
         const remote = byId.get(r.remoteCandidateId as string)

@@ -1,11 +1,11 @@
 // A call forced through the relay's TURN (relay-only ICE on both sides, `parley-relay --turn`): the SDK asks its
 // mailbox relay for short-lived credentials over /parley/turn/1.0.0, the call connects over a relayed path, and
-// audio flows both ways.
+// audio flows both ways. (A relay restart mid-call is covered at the TURN server: test/relay/turn-embedded.test.ts.)
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import wrtc from '@roamhq/wrtc'
 import type { Parley } from '../../src/index.js'
 import type { Call } from '../../src/calls/index.js'
-import { registeredDevice, startTestRelay, restartTestRelay, collect, type TestRelay } from '../messaging/helpers.js'
+import { registeredDevice, startTestRelay, collect, type TestRelay } from '../messaging/helpers.js'
 import { freeTurnPort } from '../relay/webrtc-relay.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -71,40 +71,25 @@ describe('a call through the relay\'s TURN', () => {
   it('connects over a relayed path with relay-only ICE, audio both ways', async () => {
     expect(alice.calls.relayOnlyCalls).toBe(true)
     const { call, ringing } = await callBob()
-    await connected(ringing)
-    const deadline = Date.now() + WAIT
-    for (;;) {
-      const [sa, sb] = [await call.stats(), await ringing.stats()]
-      if (sa.audioBytesReceived > 1_000 && sb.audioBytesReceived > 1_000) {
-        expect(sa.relayed).toBe(true)
-        expect(sb.relayed).toBe(true)
-        break
+    try {
+      await connected(ringing)
+      const deadline = Date.now() + WAIT
+      for (;;) {
+        const [sa, sb] = [await call.stats(), await ringing.stats()]
+        // (the selected pair shows in the stats a moment after media starts on a loaded machine)
+        if (sa.audioBytesReceived > 1_000 && sb.audioBytesReceived > 1_000 && sa.relayed != null && sb.relayed != null) {
+          expect(sa.relayed).toBe(true)
+          expect(sb.relayed).toBe(true)
+          break
+        }
+        if (Date.now() > deadline) throw new Error(`no audio: ${JSON.stringify({ sa, sb })}`)
+        await new Promise(resolve => setTimeout(resolve, 100))
       }
-      if (Date.now() > deadline) throw new Error(`no audio: ${JSON.stringify({ sa, sb })}`)
-      await new Promise(resolve => setTimeout(resolve, 100))
+    } finally {
+      // the next case places a call of its own
+      await call.hangup()
+      await new Promise<void>(resolve => { if (ringing.ended) resolve(); else ringing.once('ended', () => { resolve() }) })
     }
-    await call.hangup()
   }, 120_000)
 
-  it('rides out the loss of its path (the relay and its TURN server killed and restarted): reconnecting, then connected again, audio going on', async () => {
-    const { call, ringing } = await callBob()
-    const states: string[] = []
-    call.on('state', s => states.push(s))
-    const lost = new Promise<void>(resolve => { call.on('state', s => { if (s === 'reconnecting') resolve() }) })
-    await relay.relay.kill()
-    await lost
-    relay = await restartTestRelay(relay, turnArgs)
-    await connected(call)
-    expect(states).toEqual(['reconnecting', 'connected'])
-    expect(call.ended).toBe(false)
-    // audio flows again after the restart
-    const at = (await call.stats()).audioBytesReceived
-    const deadline = Date.now() + WAIT
-    while ((await call.stats()).audioBytesReceived < at + 2_000) {
-      if (Date.now() > deadline) throw new Error('no audio after reconnecting')
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
-    await call.hangup()
-    await new Promise<void>(resolve => { if (ringing.ended) resolve(); else ringing.once('ended', () => { resolve() }) })
-  }, 180_000)
 })

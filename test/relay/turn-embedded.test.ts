@@ -69,6 +69,17 @@ describe('embedded TURN server', () => {
     expect(server.stats).toEqual({ allocations: 1, credentials: 1 })
   })
 
+  it('with the relay\'s secret (as the relay runs it), takes a credential issued before a restart: a call\'s ICE restart after the relay came back gets an allocation', async () => {
+    // issued by the relay's previous run: this server was never given it
+    const before = issueTurnCredential(SECRET, Date.now() + HOUR)
+    const { port } = await start({ secret: SECRET })
+    expect((await (await client(port)).allocate(before.username, before.credential)).ok).toBe(true)
+    // still only with the right password, and not once expired
+    expect((await (await client(port)).allocate(before.username, 'not the password')).code).toBe(401)
+    const expired = issueTurnCredential(SECRET, Date.now() - 1_000)
+    expect((await (await client(port)).allocate(expired.username, expired.credential)).code).toBe(401)
+  })
+
   it('keeps an allocation through Refresh, deletes it with lifetime 0 and frees its port', async () => {
     const { server, port } = await start()
     const cred = issueTurnCredential(SECRET, Date.now() + HOUR)
