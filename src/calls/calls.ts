@@ -92,6 +92,12 @@ export class Calls extends Emitter<CallsEvents> {
   private readonly groupLive = new Map<string, GroupCall>()
   private started = false
   private relayOnly: boolean
+  /**
+   * The log writes of live calls, one after another: a call's later state never loses to an earlier write still
+   * under way (a "connected" write finishing after the "ended" one left the call "ongoing"), and history() sees
+   * every write begun before it was asked (a call gone from calls() is ended in the log).
+   */
+  private writes: Promise<void> = Promise.resolve()
 
   constructor (private readonly init: CallsInit) {
     super()
@@ -162,6 +168,7 @@ export class Calls extends Emitter<CallsEvents> {
 
   /** The call log, newest first (one contact's with `peer`). */
   async history (options: StoreOptions & { peer?: string, limit?: number } = {}): Promise<CallRecord[]> {
+    await this.writes
     return await this.log.list({ ...options, ...(options.peer != null ? { peer: this.init.normalize(options.peer) } : {}) })
   }
 
@@ -311,8 +318,19 @@ export class Calls extends Emitter<CallsEvents> {
     return call
   }
 
-  /** Writes a group call's record as it stands. */
+  /** Runs `write` after every log write queued before it. */
+  private async queueWrite (write: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(write)
+    this.writes = done.catch(() => {})
+    await done
+  }
+
+  /** Writes a group call's record as it stands when its turn comes. */
   private async recordGroup (call: GroupCall): Promise<void> {
+    await this.queueWrite(async () => await this.writeGroupRecord(call))
+  }
+
+  private async writeGroupRecord (call: GroupCall): Promise<void> {
     const known = await this.log.get(call.id)
     const outcome: CallOutcome = call.ended ? groupOutcomeOf(call) : 'ongoing'
     const record: CallRecord = {
@@ -376,8 +394,12 @@ export class Calls extends Emitter<CallsEvents> {
     return call
   }
 
-  /** Writes the call's record as it stands. */
+  /** Writes the call's record as it stands when its turn comes. */
   private async record (call: Call): Promise<void> {
+    await this.queueWrite(async () => await this.writeRecord(call))
+  }
+
+  private async writeRecord (call: Call): Promise<void> {
     const known = await this.log.get(call.id)
     const record: CallRecord = {
       id: call.id,

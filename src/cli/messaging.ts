@@ -11,11 +11,19 @@ import { attachmentJson, sendFile, showProgress } from './media.js'
 import type { StoredMessage } from '../index.js'
 
 /**
- * How long receive/chat wait at exit for receipts (and anything else) still in the outbox to go out. Receipts
- * still coalescing are put into the outbox first (Parley.flushReceipts): without that a one-shot
- * `receive` found the outbox empty, exited, and the sender's tick stayed at ✓ until the next run (issue 14, fault 6).
+ * How long a one-shot command waits at exit for the outbox to shrink before it gives up and leaves the rest queued
+ * for its next run: a delivery pass that reaches anyone takes well under a second, one that makes no progress this
+ * long is retrying with backoff. Receipts still coalescing are put into the outbox first (Parley.flushReceipts):
+ * without that a one-shot `receive` found the outbox empty, exited, and the sender's tick stayed at ✓ until the next
+ * run (issue 14, fault 6).
  */
-const RECEIPT_FLUSH_MS = 5_000
+export const FLUSH_IDLE_MS = 5_000
+/**
+ * The longest a command waits at exit while the outbox still shrinks. A fixed 5 s once cut a group photo (sent right
+ * after the change that names it) off on a loaded machine: members got the change and not the image until the
+ * sender's next run.
+ */
+export const FLUSH_MAX_MS = 60_000
 
 function out (line: string): void {
   process.stdout.write(line + '\n')
@@ -37,16 +45,22 @@ const identityLine = (e: ParleyEvents['identity-changed']): string =>
 /** "Alice (+15550001111)" when the contact shared a name, else the number. */
 const label = (phone: string, name: string | undefined): string => name != null && name !== '' ? `${name} (${phone})` : phone
 
+/** Waits at exit until the outbox is empty, as long as it keeps shrinking (FLUSH_IDLE_MS without progress, FLUSH_MAX_MS in all). */
 export async function flushOutbox (parley: Parley): Promise<void> {
-  const deadline = Date.now() + RECEIPT_FLUSH_MS
+  const end = Date.now() + FLUSH_MAX_MS
   // receipts for what just arrived may still be coalescing, not yet in the outbox
   await parley.flushReceipts()
-  while (await parley.pendingCount() > 0 && Date.now() < deadline) {
+  let left = await parley.pendingCount()
+  let idleEnd = Date.now() + FLUSH_IDLE_MS
+  while (left > 0 && Date.now() < Math.min(idleEnd, end)) {
     await new Promise<void>(resolve => {
       const done = (): void => { clearTimeout(t); parley.off('status', done); resolve() }
       const t = setTimeout(done, 200)
       parley.on('status', done)
     })
+    const now = await parley.pendingCount()
+    if (now < left) idleEnd = Date.now() + FLUSH_IDLE_MS
+    left = now
   }
 }
 

@@ -10,6 +10,7 @@ import { decodeSignal, encodeSignal, signal, type CallSignal } from '../../src/c
 import { dtlsFingerprint } from '../../src/calls/sdp.js'
 import { CallLog } from '../../src/calls/log.js'
 import { createMemoryStorage } from '../../src/storage/memory/index.js'
+import type { KeyValueStore } from '../../src/storage/index.js'
 import { UnboundDescriptionError, InvalidCallSignalError } from '../../src/calls/errors.js'
 import { CONNECT_TIMEOUT_MS } from '../../src/calls/constants.js'
 
@@ -19,7 +20,7 @@ const peerConnection = (config: RTCConfiguration): RTCPeerConnection => new wrtc
 interface Side { calls: Calls, phone: string, device: number, errors: unknown[] }
 
 /** Two services; `tap` may rewrite (or drop: undefined) each signal on its way. */
-function pair (tap: (s: CallSignal, from: string) => CallSignal | undefined = s => s, opts: { bobRtc?: boolean } = {}): { alice: Side, bob: Side } {
+function pair (tap: (s: CallSignal, from: string) => CallSignal | undefined = s => s, opts: { bobRtc?: boolean, aliceKv?: KeyValueStore } = {}): { alice: Side, bob: Side } {
   const sides: Record<string, Side> = {}
   const make = (phone: string, device: number, rtc: boolean): Side => {
     const errors: unknown[] = []
@@ -31,7 +32,7 @@ function pair (tap: (s: CallSignal, from: string) => CallSignal | undefined = s 
         const taken = await peer.calls.takeSignal(phone, { identityKey: new Uint8Array(32), deviceId: device }, encodeSignal(s))
         setImmediate(() => taken.after?.())
       },
-      kv: createMemoryStorage().kv('calls'),
+      kv: phone === '+1alice' && opts.aliceKv != null ? opts.aliceKv : createMemoryStorage().kv('calls'),
       ...(rtc ? { peerConnection } : {}),
       deviceId: device,
       normalize: p => p,
@@ -154,6 +155,31 @@ describe('the call layer in one process', () => {
     expect(() => encodeSignal(signal(new Uint8Array(16), 'offer', { startedAt: 1, sdp: 'x'.repeat(33 * 1024) }))).toThrow(InvalidCallSignalError)
     expect(await bob.calls.history()).toEqual([])
   })
+
+  it('a call gone from calls() is ended in history(), even when the "connected" write is still under way as it ends', async () => {
+    // a store whose writes are held while `holding`, then let through newest first: a slow first write
+    const inner = createMemoryStorage().kv('calls')
+    let holding = false
+    const held: Array<() => void> = []
+    const kv: KeyValueStore = Object.create(inner)
+    kv.batch = async (ops, options) => {
+      if (holding) await new Promise<void>(resolve => held.push(resolve))
+      await inner.batch(ops, options)
+    }
+    const { alice, bob } = pair(s => s, { aliceKv: kv })
+    open.push(alice.calls, bob.calls)
+    const ringing = next<Call>(fn => bob.calls.once('incoming', fn), 'ring')
+    const call = await alice.calls.place('+1bob')
+    holding = true
+    await (await ringing).accept()
+    await next<unknown>(fn => { call.on('state', s => { if (s === 'connected') fn(s) }) }, 'alice connected')
+    await call.hangup()
+    expect(alice.calls.calls()).toEqual([])
+    holding = false
+    for (const release of held.splice(0).reverse()) release()
+    expect((await alice.calls.history())[0]).toMatchObject({ id: call.id, outcome: 'answered', direction: 'outgoing' })
+    expect(alice.errors).toEqual([])
+  }, 60_000)
 
   it('the log keeps records across a restart, newest first, and marks calls left open as missed or failed', async () => {
     const storage = createMemoryStorage()
