@@ -19,13 +19,19 @@ import { createMemoryStorage, type StoredMessage } from '../src/storage/index.js
 /**
  * Usage:
  *   node media-peer.js upload RELAY FILE          → {"ms","attachment","conversation","id","rssKiB"}
- *   node media-peer.js download RELAY DIR ATTACHMENT_BASE64 → {"ms","path","rssKiB"}
- *   node media-peer.js sink DIR                    → {"listening":ADDR} then, per copy (written to a file in DIR), {"ms","bytes","rssKiB"}
- *   node media-peer.js send ADDR FILE              → {"ms","bytes","rssKiB"}
+ *   node media-peer.js download RELAY DIR ATTACHMENT_BASE64 → {"ms","cpuMs","path","rssKiB"}
+ *   node media-peer.js sink DIR                    → {"listening":ADDR} then, per copy (written to a file in DIR), {"ms","cpuMs","bytes","rssKiB"}
+ *   node media-peer.js send ADDR FILE              → {"ms","cpuMs","bytes","rssKiB"}
  * One JSON line on stdout per result.
  */
 const RAW_PROTOCOL = '/parley-bench/raw-copy/1.0.0'
 const PEER = '+15550990001'
+
+/** CPU time (user and system, every thread of this process) since `since`, ms. */
+function cpuMs (since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return (used.user + used.system) / 1000
+}
 
 function emit (o: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ ...o, rssKiB: process.resourceUsage().maxRSS }) + '\n')
@@ -77,8 +83,9 @@ async function main (): Promise<void> {
     const n = await node()
     const { media: m } = await media(n, relay, '/tmp')
     const start = performance.now()
+    const cpu = process.cpuUsage()
     const msg = await m.send(PEER, file, { name: 'bench.bin' })
-    emit({ ms: performance.now() - start, attachment: msg.attachment, id: msg.id })
+    emit({ ms: performance.now() - start, cpuMs: cpuMs(cpu), attachment: msg.attachment, id: msg.id })
     await n.stop()
   } else if (mode === 'download') {
     const [relay, dir, attachment] = args
@@ -87,8 +94,9 @@ async function main (): Promise<void> {
     const id = '00'.repeat(16)
     await storage.messages.addIncoming({ id, conversation: PEER, direction: 'in', sender: PEER, text: '', timestamp: 1, receivedAt: 1, status: 'delivered', attachment })
     const start = performance.now()
+    const cpu = process.cpuUsage()
     const path = await m.download(PEER, id, { dir })
-    emit({ ms: performance.now() - start, path })
+    emit({ ms: performance.now() - start, cpuMs: cpuMs(cpu), path })
     await n.stop()
   } else if (mode === 'sink') {
     const [dir] = args
@@ -96,6 +104,7 @@ async function main (): Promise<void> {
     let copies = 0
     await n.handle(RAW_PROTOCOL, async (stream) => {
       const start = performance.now()
+    const cpu = process.cpuUsage()
       let bytes = 0
       // a copy: the bytes go to a file, as a download's do
       const out = await open(join(dir, `copy-${copies++}.bin`), 'w')
@@ -105,7 +114,7 @@ async function main (): Promise<void> {
         bytes += data.byteLength
       }
       await out.close()
-      emit({ ms: performance.now() - start, bytes })
+      emit({ ms: performance.now() - start, cpuMs: cpuMs(cpu), bytes })
       await stream.close().catch(() => {})
     }, { maxInboundStreams: 4 })
     emit({ listening: n.getMultiaddrs()[0].toString() })
@@ -118,6 +127,7 @@ async function main (): Promise<void> {
     // written as the protocols write (byteStream, which waits for the stream to drain)
     const out = byteStream(stream)
     const start = performance.now()
+    const cpu = process.cpuUsage()
     let bytes = 0
     for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
       const data = chunk as Buffer
@@ -125,7 +135,7 @@ async function main (): Promise<void> {
       await out.write(data)
     }
     await stream.close()
-    emit({ ms: performance.now() - start, bytes })
+    emit({ ms: performance.now() - start, cpuMs: cpuMs(cpu), bytes })
     await n.stop()
   } else {
     throw new Error(`unknown mode ${mode}`)
