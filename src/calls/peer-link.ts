@@ -133,6 +133,7 @@ export class PeerLink extends Emitter<LinkEvents> {
   async takeUpdate (sdp: string, seq: number): Promise<void> {
     if (this.offerer || this.pc == null || seq <= this.seq || seq > MAX_UPDATES) return
     this.seq = seq
+    await this.refreshIceServers(this.pc)
     await this.setRemote(this.pc, { type: 'offer', sdp })
     await this.pc.setLocalDescription(await this.pc.createAnswer())
     await this.port.send('update-answer', { sdp: await this.gathered(this.pc), seq })
@@ -205,6 +206,23 @@ export class PeerLink extends Emitter<LinkEvents> {
     } catch {
       // a connection that failed to build may refuse to close: nothing is left open either way
     }
+  }
+
+  /**
+   * Before an ICE restart gathers: the ICE servers asked for again, so a network change that took our TURN server
+   * (or our mailbox relay, or outlived the credentials) gathers through those we have now. Kept as they were when
+   * none can be had.
+   */
+  private async refreshIceServers (pc: RTCPeerConnection): Promise<void> {
+    let iceServers: RTCIceServer[]
+    try {
+      iceServers = await this.port.iceServers()
+    } catch (err) {
+      this.port.error(err)
+      return
+    }
+    if (this.closed || iceServers.length === 0) return
+    pc.setConfiguration({ ...pc.getConfiguration(), iceServers, iceTransportPolicy: this.port.iceTransportPolicy })
   }
 
   private async connection (): Promise<RTCPeerConnection> {
@@ -312,6 +330,8 @@ export class PeerLink extends Emitter<LinkEvents> {
     if (pc == null || this.closed || pc.connectionState === 'connected' || this.seq >= MAX_UPDATES) return
     if (pc.signalingState === 'stable') {
       this.seq++
+      await this.refreshIceServers(pc)
+      if (this.closed) return
       await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }))
       const sdp = await this.gathered(pc)
       if (this.closed) return

@@ -1,4 +1,5 @@
-/** Audio for the call tests: sine samples, WAV files of them, a raw WAV header builder for malformed files, and tone levels by the Goertzel recurrence. Knows no call. */
+/** Audio for the call tests: sine samples, WAV files of them, a raw WAV header builder for malformed files, and tone levels by the Goertzel recurrence, and a tone microphone for @roamhq/wrtc calls. Knows no call. */
+import wrtc from '@roamhq/wrtc'
 import { writeFile } from 'node:fs/promises'
 import { createWavWriter, openWavReader, type WavFormat } from '../../src/calls/node/wav.js'
 
@@ -107,4 +108,20 @@ export function toneReport (samples: Int16Array, rate: number, freqs: number[]):
   }
   for (const f of freqs) levels[f] = voiced === 0 ? 0 : levels[f] / voiced
   return { voicedBlocks: voiced, blocks, levels }
+}
+
+/**
+ * A @roamhq/wrtc microphone playing a 440 Hz tone in 10 ms frames (a constant level would be filtered to silence by
+ * the encoder and sent as next to nothing, so byte counts would crawl).
+ */
+export function toneMicrophone (): { track: MediaStreamTrack, stop: () => void } {
+  const source = new wrtc.nonstandard.RTCAudioSource()
+  const track = source.createTrack()
+  let n = 0
+  const timer = setInterval(() => {
+    const samples = new Int16Array(480)
+    for (let i = 0; i < samples.length; i++, n++) samples[i] = Math.round(8_000 * Math.sin(2 * Math.PI * 440 * n / 48_000))
+    source.onData({ samples, sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 })
+  }, 10)
+  return { track: track as unknown as MediaStreamTrack, stop: () => { clearInterval(timer); track.stop() } }
 }

@@ -7,20 +7,12 @@ import type { Parley } from '../../src/index.js'
 import type { Call } from '../../src/calls/index.js'
 import { registeredDevice, startTestRelay, collect, type TestRelay } from '../messaging/helpers.js'
 import { freeTurnPort } from '../relay/webrtc-relay.js'
+import { toneMicrophone } from './audio-helpers.js'
 import { tempDir } from '../helpers/tmp.js'
 
 type TempDir = Awaited<ReturnType<typeof tempDir>>
 const WAIT = 60_000
 const peerConnection = (config: RTCConfiguration): RTCPeerConnection => new wrtc.RTCPeerConnection(config) as unknown as RTCPeerConnection
-
-function tone (): { track: MediaStreamTrack, stop: () => void } {
-  const source = new wrtc.nonstandard.RTCAudioSource()
-  const track = source.createTrack()
-  const timer = setInterval(() => {
-    source.onData({ samples: new Int16Array(480).fill(1_000), sampleRate: 48_000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 })
-  }, 10)
-  return { track: track as unknown as MediaStreamTrack, stop: () => { clearInterval(timer); track.stop() } }
-}
 
 async function connected (call: Call): Promise<void> {
   if (call.state === 'connected') return
@@ -58,8 +50,8 @@ describe('a call through the relay\'s TURN', () => {
   /** Alice calls Bob, each with a tone as the microphone; resolves once Alice's side is connected. */
   async function callBob (): Promise<{ call: Call, ringing: Call }> {
     const incoming = collect<Call>(push => bob.calls.on('incoming', push))
-    const a = tone()
-    const b = tone()
+    const a = toneMicrophone()
+    const b = toneMicrophone()
     mics.push(a, b)
     const call = await alice.call('+14155550402', { media: { audio: a.track } })
     const [ringing] = await incoming.until(1, WAIT, 'the ring')
