@@ -3,7 +3,7 @@ import { toHex } from '../crypto/bytes.js'
 import { Emitter } from '../messaging/emitter.js'
 import { CONNECT_TIMEOUT_MS, HANGUP_TTL_MS, RECONNECT_TIMEOUT_MS, RING_TIMEOUT_MS, SIGNAL_TTL_MS } from './constants.js'
 import { CallError, CallStateError } from './errors.js'
-import { PeerLink, type CallMedia, type CallStats } from './peer-link.js'
+import { PeerLink, type CallMedia, type CallStats, type LinkNetwork, linkNetwork } from './peer-link.js'
 import { signal, type CallSignal, type HangupReason } from './signal.js'
 
 export type { CallMedia, CallStats }
@@ -22,10 +22,7 @@ export interface CallEvents {
 }
 
 /** What a call needs from its owner (the Calls service). */
-export interface CallPort {
-  peerConnection: (config: RTCConfiguration) => RTCPeerConnection
-  iceServers: () => Promise<RTCIceServer[]>
-  iceTransportPolicy: RTCIceTransportPolicy
+export interface CallPort extends LinkNetwork {
   /** sends a signal to the peer's number (every device of it; `toDevice` in the signal picks one) */
   send: (s: CallSignal, ttlMs: number) => Promise<void>
   now: () => number
@@ -33,7 +30,6 @@ export interface CallPort {
   ended: (call: Call) => void
   /** the call's state changed (log it) */
   changed: (call: Call) => void
-  error: (err: unknown) => void
 }
 
 export interface CallInit {
@@ -87,12 +83,9 @@ export class Call extends Emitter<CallEvents> {
     if (init.peerDevice != null) this.peerDevice = init.peerDevice
     if (init.offer != null) this.offer = init.offer
     this.link = new PeerLink({
-      peerConnection: port.peerConnection,
-      iceServers: port.iceServers,
-      iceTransportPolicy: port.iceTransportPolicy,
+      ...linkNetwork(port),
       // before the answer the caller does not know the device: its candidates wait (markDescribed comes with the answer)
-      send: async (type, fields) => { await port.send(signal(this.callId, type, { ...fields, toDevice: this.peerDevice ?? 0 }), SIGNAL_TTL_MS) },
-      error: port.error
+      send: async (type, fields) => { await port.send(signal(this.callId, type, { ...fields, toDevice: this.peerDevice ?? 0 }), SIGNAL_TTL_MS) }
     }, init.direction === 'outgoing')
     this.link.on('track', t => this.emit('track', t))
     this.link.on('connection', c => { this.onConnection(c) })

@@ -3,7 +3,7 @@ import { toHex } from '../crypto/bytes.js'
 import { Emitter } from '../messaging/emitter.js'
 import { HANGUP_TTL_MS, KEY_SWITCH_DELAY_MS, MAX_GROUP_CALL_PARTICIPANTS, OLD_KEY_GRACE_MS, RING_TIMEOUT_MS, SIGNAL_TTL_MS } from './constants.js'
 import { CallStateError } from './errors.js'
-import { PeerLink, type CallMedia, type CallStats } from './peer-link.js'
+import { PeerLink, type CallMedia, type CallStats, type LinkNetwork, linkNetwork } from './peer-link.js'
 import { signal, type CallSignal, type HangupReason, type ParticipantRef } from './signal.js'
 
 /** Bytes of a participant's SFrame base key (the SFrame layer's default suite takes 16..64). */
@@ -48,11 +48,8 @@ export interface GroupCallEvents {
 }
 
 /** What a group call needs from the Calls service. */
-export interface GroupCallPort {
+export interface GroupCallPort extends LinkNetwork {
   self: ParticipantRef
-  peerConnection: (config: RTCConfiguration) => RTCPeerConnection
-  iceServers: () => Promise<RTCIceServer[]>
-  iceTransportPolicy: RTCIceTransportPolicy
   /** a keyring's frame encryption; absent (Node): frames go out as WebRTC sends them (DTLS-SRTP hop by hop only) */
   frames?: () => FrameKeys
   send: (to: string, s: CallSignal, ttlMs: number) => Promise<void>
@@ -60,7 +57,6 @@ export interface GroupCallPort {
   now: () => number
   ended: (call: GroupCall) => void
   changed: (call: GroupCall) => void
-  error: (err: unknown) => void
 }
 
 export interface GroupCallInit {
@@ -337,11 +333,8 @@ export class GroupCall extends Emitter<GroupCallEvents> {
     m.offerer = offerer
     m.frames = this.port.frames?.()
     const link = new PeerLink({
-      peerConnection: this.port.peerConnection,
-      iceServers: this.port.iceServers,
-      iceTransportPolicy: this.port.iceTransportPolicy,
+      ...linkNetwork(this.port),
       send: async (type, fields) => { await this.port.send(m.ref.phone, signal(this.callId, type, { ...fields, groupId: this.groupIdBytes, toDevice: m.ref.device }), SIGNAL_TTL_MS) },
-      error: this.port.error,
       transceiver: t => {
         // our frames are sealed with our key for everyone; theirs are opened only with their keys (their own keyring)
         m.frames?.prepare?.(t)

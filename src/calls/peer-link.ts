@@ -33,14 +33,22 @@ export interface LinkEvents {
   track: MediaStreamTrack
 }
 
-/** What a link needs from its owner. */
-export interface LinkPort {
+/** How links are made and where their errors go: the same for every link of a call, 1:1 or group. */
+export interface LinkNetwork {
   peerConnection: (config: RTCConfiguration) => RTCPeerConnection
+  /** the ICE servers to use now (asked again before each ICE restart) */
   iceServers: () => Promise<RTCIceServer[]>
   iceTransportPolicy: RTCIceTransportPolicy
+  error: (err: unknown) => void
+}
+
+/** The LinkNetwork part of a call's port, for each link the call makes. */
+export const linkNetwork = (n: LinkNetwork): LinkNetwork => ({ peerConnection: n.peerConnection, iceServers: n.iceServers, iceTransportPolicy: n.iceTransportPolicy, error: n.error })
+
+/** What a link needs from its owner. */
+export interface LinkPort extends LinkNetwork {
   /** sends one of the link's own signals (candidates, ICE restarts) to the device at the other end */
   send: (type: 'ice' | 'update' | 'update-answer', fields: Partial<CallSignal>) => Promise<void>
-  error: (err: unknown) => void
   /** each transceiver as it is made, before any description: a group call attaches its frame encryption here */
   transceiver?: (t: RTCRtpTransceiver) => void
 }
