@@ -12,6 +12,7 @@ import { byteStream } from '@libp2p/utils'
 import { Media } from '../src/media/media.js'
 import { nodeMediaFiles } from '../src/media/node/files.js'
 import { mediaRelays } from '../src/client/media-network.js'
+import { nodeNoiseCrypto } from '../src/net/noise-crypto.js'
 import { uploadPreKeys } from '../src/protocols/prekeys/index.js'
 import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKemPreKey, systemRandom } from '../src/crypto/index.js'
 import { createMemoryStorage, type StoredMessage } from '../src/storage/index.js'
@@ -37,11 +38,12 @@ function emit (o: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ ...o, rssKiB: process.resourceUsage().maxRSS }) + '\n')
 }
 
-async function node (listen = false): Promise<Libp2p> {
+/** A plain node (the raw copy: libp2p's defaults), or one with noise's crypto as the SDK's Node factory sets it (`sdk`). */
+async function node (listen = false, sdk = false): Promise<Libp2p> {
   return await createLibp2p({
     addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [sdk ? noise({ crypto: nodeNoiseCrypto }) : noise()],
     streamMuxers: [yamux()],
     connectionManager: { inboundConnectionThreshold: Number.MAX_SAFE_INTEGER }
   })
@@ -80,7 +82,7 @@ async function main (): Promise<void> {
   const [mode, ...args] = process.argv.slice(2)
   if (mode === 'upload') {
     const [relay, file] = args
-    const n = await node()
+    const n = await node(false, true)
     const { media: m } = await media(n, relay, '/tmp')
     const start = performance.now()
     const cpu = process.cpuUsage()
@@ -89,7 +91,7 @@ async function main (): Promise<void> {
     await n.stop()
   } else if (mode === 'download') {
     const [relay, dir, attachment] = args
-    const n = await node()
+    const n = await node(false, true)
     const { media: m, storage } = await media(n, relay, dir)
     const id = '00'.repeat(16)
     await storage.messages.addIncoming({ id, conversation: PEER, direction: 'in', sender: PEER, text: '', timestamp: 1, receivedAt: 1, status: 'delivered', attachment })

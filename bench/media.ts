@@ -51,6 +51,14 @@ async function makeFile (path: string, size: number): Promise<void> {
   }
 }
 
+/** CPU time (user + system, every thread) a process has used so far, ms (from /proc: clock ticks of 10 ms). */
+async function processCpuMs (pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // fields after the command name (which may hold spaces): utime is the 12th, stime the 13th
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 /** A process's peak resident set (VmHWM), KiB. */
 async function peakKiB (pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
@@ -61,27 +69,32 @@ const mbps = (bytes: number, ms: number): number => (bytes * 8 / 1e6) / (ms / 10
 
 export const suite: Suite = {
   prefix: 'media.',
-  names: ['media.upload.mbps', 'media.download.mbps', 'media.upload.cpu', 'media.download.cpu', 'media.upload.rss', 'media.download.rss', 'media.relay.rss', 'media.raw.rss', 'media.upload.rss.2g', 'media.download.rss.2g', 'media.relay.rss.2g'],
+  names: ['media.upload.mbps', 'media.download.mbps', 'media.upload.cpu', 'media.download.cpu', 'media.relay.upload.cpu', 'media.relay.download.cpu', 'media.upload.rss', 'media.download.rss', 'media.relay.rss', 'media.raw.rss', 'media.upload.rss.2g', 'media.download.rss.2g', 'media.relay.rss.2g'],
   async run (report, filter) {
     if (!this.names.some(filter)) return
     const dir = await mkdtemp(join(tmpdir(), 'parley-bench-media-'))
     const relay = await startRelayProcess({ dataDir: join(dir, 'relay'), listen: ['/ip4/127.0.0.1/tcp/0'], args: ['--blob-quota-mb', String(8 * 1024), '--blob-max-total-gb', '16', '--inbound-per-host', '1000'] })
     const sink = await peer(['sink', dir], 'listening')
     try {
-      const transfer = async (size: number, tag: string): Promise<{ up: Result, down: Result }> => {
+      const transfer = async (size: number, tag: string): Promise<{ up: Result, down: Result, relayUpCpuMs: number, relayDownCpuMs: number }> => {
         const file = join(dir, `${tag}.bin`)
         await makeFile(file, size)
+        // the relay's CPU over each child's whole life (its start-up and prekey upload included: a few ms)
+        const pid = relay.process.pid!
+        const before = await processCpuMs(pid)
         const { result: up } = await peer(['upload', relay.addr('tcp'), file])
+        const between = await processCpuMs(pid)
         const { result: down } = await peer(['download', relay.addr('tcp'), join(dir, `${tag}-in`), up.attachment as string])
+        const after = await processCpuMs(pid)
         await rm(file, { force: true })
         await rm(join(dir, `${tag}-in`), { recursive: true, force: true })
-        return { up, down }
+        return { up, down, relayUpCpuMs: between - before, relayDownCpuMs: after - between }
       }
-      if (['media.upload.mbps', 'media.download.mbps', 'media.upload.cpu', 'media.download.cpu', 'media.upload.rss', 'media.download.rss', 'media.relay.rss', 'media.raw.rss'].some(filter)) {
+      if (['media.upload.mbps', 'media.download.mbps', 'media.upload.cpu', 'media.download.cpu', 'media.relay.upload.cpu', 'media.relay.download.cpu', 'media.upload.rss', 'media.download.rss', 'media.relay.rss', 'media.raw.rss'].some(filter)) {
         // ROUNDS of: the baseline (the same bytes over a plain libp2p stream, between two processes), then the upload
         // and the download; each figure is the median of its rounds, each ratio taken within its round, so a
         // machine whose speed wanders (shared vCPUs) moves both sides of a ratio together
-        const rounds: Array<{ rawMs: number, up: Result, down: Result, sent: Result, received: Result }> = []
+        const rounds: Array<{ rawMs: number, up: Result, down: Result, sent: Result, received: Result, relayUpCpuMs: number, relayDownCpuMs: number }> = []
         for (let r = 0; r < ROUNDS; r++) {
           const raw = join(dir, 'raw.bin')
           await makeFile(raw, SIZE)
@@ -100,8 +113,8 @@ export const suite: Suite = {
           const received = await sunk
           await rm(raw, { force: true })
           await rm(join(dir, `copy-${r}.bin`), { force: true })
-          const { up, down } = await transfer(SIZE, 'm256')
-          rounds.push({ rawMs: Math.max(sent.ms, received.ms), up, down, sent, received })
+          const { up, down, relayUpCpuMs, relayDownCpuMs } = await transfer(SIZE, 'm256')
+          rounds.push({ rawMs: Math.max(sent.ms, received.ms), up, down, sent, received, relayUpCpuMs, relayDownCpuMs })
         }
         const figure = (ms: (x: typeof rounds[number]) => number): { value: number, baseline: number } => {
           // the round whose ratio is the median one, so value, baseline and ratio agree
@@ -116,6 +129,8 @@ export const suite: Suite = {
         const cpu = (of: (x: typeof rounds[number]) => number): number => [...rounds].map(of).sort((a, b) => a - b)[Math.floor(rounds.length / 2)]
         report({ name: 'media.upload.cpu', value: cpu(x => x.up.cpuMs as number), unit: 'ms', baseline: cpu(x => x.sent.cpuMs as number) })
         report({ name: 'media.download.cpu', value: cpu(x => x.down.cpuMs as number), unit: 'ms', baseline: cpu(x => x.received.cpuMs as number) })
+        report({ name: 'media.relay.upload.cpu', value: cpu(x => x.relayUpCpuMs), unit: 'ms', baseline: cpu(x => x.received.cpuMs as number) })
+        report({ name: 'media.relay.download.cpu', value: cpu(x => x.relayDownCpuMs), unit: 'ms', baseline: cpu(x => x.sent.cpuMs as number) })
         report({ name: 'media.upload.rss', value: peak(x => x.up.rssKiB), unit: 'MiB', baseline: peak(x => x.sent.rssKiB) })
         report({ name: 'media.download.rss', value: peak(x => x.down.rssKiB), unit: 'MiB', baseline: peak(x => x.received.rssKiB) })
         report({ name: 'media.relay.rss', value: await peakKiB(relay.process.pid!) / 1024, unit: 'MiB' })

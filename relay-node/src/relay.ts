@@ -3,6 +3,7 @@ import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
+import { nodeNoiseCrypto } from '../../src/net/noise-crypto.js'
 import { yamux } from '@libp2p/yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { autoNAT } from '@libp2p/autonat'
@@ -67,7 +68,7 @@ export async function createRelayNode (config: RelayConfig, privateKey: PrivateK
       ...(config.announce.length > 0 ? { announce: config.announce } : {})
     },
     transports: [tcp(), webSockets()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     connectionGater: permissiveGater,
     connectionManager: {

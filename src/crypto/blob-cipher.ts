@@ -88,6 +88,29 @@ export interface BlobChunkCipher {
   seal: (index: number, plaintext: Uint8Array, last: boolean) => Promise<Uint8Array>
   /** The plaintext of chunk `index`; any failure (tampered, wrong position, file or flag, wrong size): BlobChunkError. */
   open: (index: number, ciphertext: Uint8Array, last: boolean) => Promise<Uint8Array>
+  /** `seal`'s bytes as parts never joined (ciphertext, then the tag, where the backend can; else one part). */
+  sealParts: (index: number, plaintext: Uint8Array, last: boolean) => Promise<Uint8Array[]>
+  /** `open` of a ciphertext given in pieces (as the network delivered it); the plaintext in pieces. */
+  openParts: (index: number, ciphertext: readonly Uint8Array[], last: boolean) => Promise<Uint8Array[]>
+}
+
+/** Bytes of `parts` in all. */
+function partsLength (parts: readonly Uint8Array[]): number {
+  let n = 0
+  for (const part of parts) n += part.length
+  return n
+}
+
+/** `parts` as one array: the part itself when there is one, else a copy. */
+export function joinParts (parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]
+  const out = new Uint8Array(partsLength(parts))
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
 }
 
 function validIndex (index: number): boolean {
@@ -102,11 +125,11 @@ function checkSealArgs (index: number, plaintext: Uint8Array, last: boolean): vo
   }
 }
 
-function checkOpenArgs (index: number, ciphertext: Uint8Array, last: boolean): void {
+function checkOpenArgs (index: number, length: number, last: boolean): void {
   if (!validIndex(index)) throw new BlobChunkError('Blob chunk index out of range')
   if (typeof last !== 'boolean') throw new UnsupportedParameterError('Blob chunk last flag must be a boolean')
   const full = BLOB_CHUNK_BYTES + BLOB_CHUNK_OVERHEAD
-  if (last ? ciphertext.length < BLOB_CHUNK_OVERHEAD || ciphertext.length > full : ciphertext.length !== full) {
+  if (last ? length < BLOB_CHUNK_OVERHEAD || length > full : length !== full) {
     throw new BlobChunkError('Blob chunk has the wrong size')
   }
 }
@@ -138,20 +161,38 @@ export function blobChunkCipher (key: Uint8Array, options: BlobCipherOptions = {
   return providerCipher(provider, aesKey, prefix)
 }
 
-/** AES-GCM through a synchronous provider; one nonce buffer for all chunks (each call uses it synchronously). */
+/**
+ * AES-GCM through a synchronous provider; one nonce buffer for all chunks (each call uses it synchronously). The
+ * parts calls use the provider's parts functions where it has them (node:crypto: no chunk-sized copy), else join.
+ */
 function providerCipher (provider: CryptoProvider, aesKey: Uint8Array, prefix: Uint8Array): BlobChunkCipher {
   const nonce = new Uint8Array(AES_GCM_IV_LENGTH)
   nonce.set(prefix)
+  const open = (index: number, ciphertext: Uint8Array, last: boolean): Uint8Array => {
+    checkOpenArgs(index, ciphertext.length, last)
+    try {
+      return provider.aesGcmDecrypt(aesKey, writeNonce(nonce, index, last), ciphertext, NO_AAD)
+    } catch {
+      throw new BlobChunkError()
+    }
+  }
   return {
     backend: provider.name,
     seal: async (index, plaintext, last) => {
       checkSealArgs(index, plaintext, last)
       return provider.aesGcmEncrypt(aesKey, writeNonce(nonce, index, last), plaintext, NO_AAD)
     },
-    open: async (index, ciphertext, last) => {
-      checkOpenArgs(index, ciphertext, last)
+    open: async (index, ciphertext, last) => open(index, ciphertext, last),
+    sealParts: async (index, plaintext, last) => {
+      checkSealArgs(index, plaintext, last)
+      const iv = writeNonce(nonce, index, last)
+      return provider.aesGcmEncryptParts?.(aesKey, iv, plaintext, NO_AAD) ?? [provider.aesGcmEncrypt(aesKey, iv, plaintext, NO_AAD)]
+    },
+    openParts: async (index, ciphertext, last) => {
+      if (provider.aesGcmDecryptParts === undefined) return [open(index, joinParts(ciphertext), last)]
+      checkOpenArgs(index, partsLength(ciphertext), last)
       try {
-        return provider.aesGcmDecrypt(aesKey, writeNonce(nonce, index, last), ciphertext, NO_AAD)
+        return provider.aesGcmDecryptParts(aesKey, writeNonce(nonce, index, last), ciphertext, NO_AAD)
       } catch {
         throw new BlobChunkError()
       }
@@ -173,24 +214,29 @@ function webCryptoCipher (subtle: SubtleCrypto, aesKey: Uint8Array, prefix: Uint
     return writeNonce(nonce, index, last) as Uint8Array<ArrayBuffer>
   }
   const params = (iv: Uint8Array<ArrayBuffer>): AesGcmParams => ({ name: 'AES-GCM', iv, tagLength: AES_GCM_TAG_LENGTH * 8 })
+  const seal = async (index: number, plaintext: Uint8Array, last: boolean): Promise<Uint8Array> => {
+    checkSealArgs(index, plaintext, last)
+    const iv = nonceFor(index, last)
+    const cryptoKey = await imported
+    return new Uint8Array(await subtle.encrypt(params(iv), cryptoKey, plaintext as Uint8Array<ArrayBuffer>))
+  }
+  const open = async (index: number, ciphertext: Uint8Array, last: boolean): Promise<Uint8Array> => {
+    checkOpenArgs(index, ciphertext.length, last)
+    const iv = nonceFor(index, last)
+    const cryptoKey = await imported // a failed import is the environment's fault, not the chunk's
+    try {
+      return new Uint8Array(await subtle.decrypt(params(iv), cryptoKey, ciphertext as Uint8Array<ArrayBuffer>))
+    } catch {
+      throw new BlobChunkError()
+    }
+  }
   return {
     backend: 'webcrypto',
-    seal: async (index, plaintext, last) => {
-      checkSealArgs(index, plaintext, last)
-      const iv = nonceFor(index, last)
-      const cryptoKey = await imported
-      return new Uint8Array(await subtle.encrypt(params(iv), cryptoKey, plaintext as Uint8Array<ArrayBuffer>))
-    },
-    open: async (index, ciphertext, last) => {
-      checkOpenArgs(index, ciphertext, last)
-      const iv = nonceFor(index, last)
-      const cryptoKey = await imported // a failed import is the environment's fault, not the chunk's
-      try {
-        return new Uint8Array(await subtle.decrypt(params(iv), cryptoKey, ciphertext as Uint8Array<ArrayBuffer>))
-      } catch {
-        throw new BlobChunkError()
-      }
-    }
+    seal,
+    open,
+    // WebCrypto takes and gives whole buffers
+    sealParts: async (index, plaintext, last) => [await seal(index, plaintext, last)],
+    openParts: async (index, ciphertext, last) => [await open(index, joinParts(ciphertext), last)]
   }
 }
 
@@ -238,8 +284,9 @@ class ChunkTally {
     return await run
   }
 
-  commit (plaintext: Uint8Array): void {
-    this.#hasher.update(plaintext)
+  commit (plaintext: Uint8Array | readonly Uint8Array[]): void {
+    if (plaintext instanceof Uint8Array) this.#hasher.update(plaintext)
+    else for (const part of plaintext) this.#hasher.update(part)
     this.next++
   }
 
@@ -285,14 +332,33 @@ export class BlobSealer {
   async seal (index: number, plaintext: Uint8Array): Promise<Uint8Array> {
     const tally = this.#tally
     return await tally.queue(async () => {
-      if (index !== tally.next) throw new UnsupportedParameterError('Blob chunks must be sealed in order')
-      if (index >= tally.chunkCount || plaintext.length !== blobChunkPlaintextSize(tally.plaintextSize, index)) {
-        throw new UnsupportedParameterError('Blob chunk plaintext has the wrong size')
-      }
+      this.#checkNext(index, plaintext)
       const sealed = await tally.cipher.seal(index, plaintext, index === tally.chunkCount - 1)
       tally.commit(plaintext)
       return sealed
     })
+  }
+
+  /**
+   * `seal` with the ciphertext as parts never joined (ciphertext, then the tag, on node:crypto): the same bytes
+   * without a chunk-sized copy, for a sender that writes them out in parts.
+   */
+  async sealParts (index: number, plaintext: Uint8Array): Promise<Uint8Array[]> {
+    const tally = this.#tally
+    return await tally.queue(async () => {
+      this.#checkNext(index, plaintext)
+      const sealed = await tally.cipher.sealParts(index, plaintext, index === tally.chunkCount - 1)
+      tally.commit(plaintext)
+      return sealed
+    })
+  }
+
+  #checkNext (index: number, plaintext: Uint8Array): void {
+    const tally = this.#tally
+    if (index !== tally.next) throw new UnsupportedParameterError('Blob chunks must be sealed in order')
+    if (index >= tally.chunkCount || plaintext.length !== blobChunkPlaintextSize(tally.plaintextSize, index)) {
+      throw new UnsupportedParameterError('Blob chunk plaintext has the wrong size')
+    }
   }
 
   /** SHA-256 of the whole plaintext; UnsupportedParameterError before every chunk is sealed. */
@@ -336,15 +402,34 @@ export class BlobPlaintextReader {
   async push (index: number, ciphertext: Uint8Array): Promise<Uint8Array> {
     const tally = this.#tally
     return await tally.queue(async () => {
-      if (index !== tally.next) throw new BlobChunkError(index >= tally.chunkCount ? 'Blob has no such chunk' : 'Blob chunk out of order')
-      if (index >= tally.chunkCount) throw new BlobChunkError('Blob has no such chunk')
-      if (ciphertext.length !== blobChunkPlaintextSize(tally.plaintextSize, index) + BLOB_CHUNK_OVERHEAD) {
-        throw new BlobChunkError('Blob chunk has the wrong size')
-      }
+      this.#checkNext(index, ciphertext.length)
       const plaintext = await tally.cipher.open(index, ciphertext, index === tally.chunkCount - 1)
       tally.commit(plaintext)
       return plaintext
     })
+  }
+
+  /**
+   * `push` of a chunk given in pieces (as the network delivered it, never joined on node:crypto); the verified
+   * plaintext in pieces. The same checks and errors.
+   */
+  async pushParts (index: number, ciphertext: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const tally = this.#tally
+    return await tally.queue(async () => {
+      this.#checkNext(index, partsLength(ciphertext))
+      const plaintext = await tally.cipher.openParts(index, ciphertext, index === tally.chunkCount - 1)
+      tally.commit(plaintext)
+      return plaintext
+    })
+  }
+
+  #checkNext (index: number, length: number): void {
+    const tally = this.#tally
+    if (index !== tally.next) throw new BlobChunkError(index >= tally.chunkCount ? 'Blob has no such chunk' : 'Blob chunk out of order')
+    if (index >= tally.chunkCount) throw new BlobChunkError('Blob has no such chunk')
+    if (length !== blobChunkPlaintextSize(tally.plaintextSize, index) + BLOB_CHUNK_OVERHEAD) {
+      throw new BlobChunkError('Blob chunk has the wrong size')
+    }
   }
 
   /**

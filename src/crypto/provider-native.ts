@@ -282,6 +282,44 @@ function build (c: NodeCrypto): CryptoProvider {
         throw new DecryptionError()
       }
     },
+    aesGcmEncryptParts: (key, iv, plaintext, aad) => {
+      checkAesGcm(key, iv)
+      const cipher = c.createCipheriv(algo(key), secret(key), iv, { authTagLength: AES_GCM_TAG_LENGTH })
+      cipher.setAAD(aad)
+      const head = cipher.update(plaintext)
+      // GCM is a stream mode: final() adds no bytes, but is not assumed to
+      const tail = cipher.final()
+      const tag = view(cipher.getAuthTag())
+      return tail.length === 0 ? [view(head), tag] : [view(head), view(tail), tag]
+    },
+    aesGcmDecryptParts: (key, iv, sealed, aad) => {
+      checkAesGcm(key, iv)
+      const total = sealed.reduce((n, part) => n + part.length, 0)
+      if (total < AES_GCM_TAG_LENGTH) throw new DecryptionError()
+      const ctLen = total - AES_GCM_TAG_LENGTH
+      // the tag may straddle pieces: gathered into its own 16 bytes
+      const tag = new Uint8Array(AES_GCM_TAG_LENGTH)
+      try {
+        return quiet(() => {
+          const decipher = c.createDecipheriv(algo(key), secret(key), iv, { authTagLength: AES_GCM_TAG_LENGTH })
+          decipher.setAAD(aad)
+          const out: Uint8Array[] = []
+          let at = 0
+          for (const part of sealed) {
+            const ct = Math.max(0, Math.min(part.length, ctLen - at))
+            if (ct > 0) out.push(view(decipher.update(ct === part.length ? part : part.subarray(0, ct))))
+            if (ct < part.length) tag.set(part.subarray(ct), at + ct - ctLen)
+            at += part.length
+          }
+          decipher.setAuthTag(tag)
+          const tail = decipher.final()
+          if (tail.length > 0) out.push(view(tail))
+          return out
+        })
+      } catch {
+        throw new DecryptionError()
+      }
+    },
     scrypt: async (password, salt, { N, r, p, dkLen }) => await oneScryptAtATime(async () => await new Promise<Uint8Array>((resolve, reject) => {
       c.scrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (err, key) => {
         if (err != null) reject(err)

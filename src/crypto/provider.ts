@@ -38,6 +38,16 @@ export interface CryptoProvider {
   aesGcmEncrypt: (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array) => Uint8Array
   /** Inverse of aesGcmEncrypt; throws DecryptionError on any authentication failure. */
   aesGcmDecrypt: (key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array) => Uint8Array
+  /**
+   * Optional: aesGcmEncrypt's bytes as parts (ciphertext, then the tag) that are never joined, so a large
+   * plaintext costs one buffer, not two and a copy (media chunks go out as parts). Callers concatenate where missing.
+   */
+  aesGcmEncryptParts?: (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array) => Uint8Array[]
+  /**
+   * Optional: aesGcmDecrypt of ciphertext ‖ tag given in pieces of any sizes (as they came off the network), the
+   * plaintext in pieces (nothing is returned before the tag is checked); throws DecryptionError as aesGcmDecrypt.
+   */
+  aesGcmDecryptParts?: (key: Uint8Array, iv: Uint8Array, sealed: readonly Uint8Array[], aad: Uint8Array) => Uint8Array[]
   scrypt: (password: Uint8Array, salt: Uint8Array, params: ScryptParams) => Promise<Uint8Array>
   /** X25519 public key of a 32-byte private key (clamped as in RFC 7748). */
   x25519PublicKey: (privateKey: Uint8Array) => Uint8Array

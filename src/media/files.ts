@@ -4,8 +4,12 @@ import { MediaError } from './errors.js'
 /** A file read in ranges (never whole). */
 export interface MediaReader {
   readonly size: number
-  /** `length` bytes from `offset` (fewer only at the end of the file) */
-  read: (offset: number, length: number) => Promise<Uint8Array>
+  /**
+   * `length` bytes from `offset` (fewer only at the end of the file). Given `into` (at least `length` bytes), the
+   * reader may read into it and return a view of it, so a caller reading a large file reuses a few buffers instead
+   * of making one per read; a reader that ignores it returns a fresh buffer as usual.
+   */
+  read: (offset: number, length: number, into?: Uint8Array) => Promise<Uint8Array>
   close: () => Promise<void>
 }
 
@@ -15,6 +19,11 @@ export interface MediaWriter {
   readonly size: number
   truncate: (size: number) => Promise<void>
   append: (data: Uint8Array) => Promise<void>
+  /**
+   * Optional: appends `parts` one after the other, as `append` of them joined would (a received chunk comes in
+   * pieces; Node writes them in one vectored write). Where it is missing, the media layer joins them and appends.
+   */
+  appendParts?: (parts: readonly Uint8Array[]) => Promise<void>
   sync: () => Promise<void>
   close: () => Promise<void>
 }

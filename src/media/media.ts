@@ -1,7 +1,7 @@
 /** The SDK's media (`p.media`): sends a file (sealed chunk by chunk, uploaded to our relay, resumable, then its message queued) and receives one (fetched from the sender's relays, each chunk verified as it streams, written as it is verified, resumable); progress events, auto-download, cancel. Knows no libp2p node: the relays come in through a port. */
 import { fromString as fromBase64, toString as toBase64 } from 'uint8arrays'
 import { fromHex, toHex } from '../crypto/bytes.js'
-import { BLOB_CHUNK_BYTES, BLOB_CHUNK_OVERHEAD, BlobPlaintextReader, BlobSealer, blobChunkCipher, blobChunkCount, blobCiphertextSize, newBlobKey } from '../crypto/blob-cipher.js'
+import { BLOB_CHUNK_BYTES, BLOB_CHUNK_OVERHEAD, BlobPlaintextReader, BlobSealer, blobChunkCipher, blobChunkCount, blobChunkPlaintextSize, blobCiphertextSize, joinParts, newBlobKey } from '../crypto/blob-cipher.js'
 import { BlobChunkError, CryptoError } from '../crypto/errors.js'
 import type { RandomSource } from '../crypto/deps.js'
 import { Emitter } from '../messaging/emitter.js'
@@ -37,6 +37,11 @@ const MAX_RETRY_WAIT_MS = 30_000
 export const MAX_PARALLEL_DOWNLOADS = 2
 /** Chunks read and sealed ahead of the one being sent: the next read and seal overlap the send (2 × 256 KiB held). */
 const UPLOAD_READ_AHEAD = 2
+/**
+ * Read buffers an upload keeps for reuse (a chunk's plaintext is needed only until it is sealed): the chunks read
+ * ahead, the one being sealed and one spare. A new 256 KiB buffer per read was a sixth of the uploader's garbage.
+ */
+const UPLOAD_READ_BUFFERS = UPLOAD_READ_AHEAD + 2
 /** Ciphertext bytes of every chunk but the last. */
 const CHUNK_CIPHERTEXT_BYTES = BLOB_CHUNK_BYTES + BLOB_CHUNK_OVERHEAD
 
@@ -46,10 +51,12 @@ export interface BlobRelays {
     uploadId: Uint8Array
     totalBytes: number
     chunkBytes: number
-    chunk: (index: number) => Promise<Uint8Array>
+    /** chunk `index`'s ciphertext, whole or in parts (sent one after the other, never joined) */
+    chunk: (index: number) => Promise<Uint8Array | Uint8Array[]>
     onProgress?: (committedChunks: number, totalChunks: number) => void
   }, options?: AbortOptions) => Promise<{ blobId: Uint8Array, expiresAt: number }>
-  download: (relay: string, init: { blobId: Uint8Array, fromChunk?: number }, options?: AbortOptions) => Promise<AsyncIterable<{ index: number, data: Uint8Array }> & { close: () => Promise<void> }>
+  /** chunks with `parts` are read from them (the ciphertext in the pieces it arrived in: no copy), not from `data` */
+  download: (relay: string, init: { blobId: Uint8Array, fromChunk?: number }, options?: AbortOptions) => Promise<AsyncIterable<{ index: number, data: Uint8Array, parts?: readonly Uint8Array[] }> & { close: () => Promise<void> }>
   touch: (relay: string, blobId: Uint8Array, options?: AbortOptions) => Promise<{ expiresAt: number }>
 }
 
@@ -326,11 +333,17 @@ export class Media extends Emitter<MediaEvents> {
       let next = 0
       let tail: Promise<unknown> = Promise.resolve()
       /** chunks read and sealed ahead of the protocol's asking, so the disk read and the sealing overlap the sending */
-      const ahead = new Map<number, Promise<Uint8Array>>()
-      const start = (i: number): Promise<Uint8Array> => {
-        const plain = reader.read(i * BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES)
-        const sealed = Promise.all([plain, tail]).then(async ([bytes]) => await sealer.seal(i, bytes))
-        tail = sealed.catch(() => {})
+      const ahead = new Map<number, Promise<Uint8Array[]>>()
+      /** read buffers whose chunk is sealed: the next reads go into them */
+      const free: Uint8Array[] = []
+      // sealed into parts (ciphertext, tag) that go out as they are: no chunk-sized join
+      const start = (i: number): Promise<Uint8Array[]> => {
+        const buffer = free.pop() ?? new Uint8Array(BLOB_CHUNK_BYTES)
+        const plain = reader.read(i * BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES, buffer)
+        const sealed = Promise.all([plain, tail]).then(async ([bytes]) => await sealer.sealParts(i, bytes))
+        tail = sealed.then(() => {
+          if (free.length < UPLOAD_READ_BUFFERS) free.push(buffer)
+        }, () => {})
         next++
         return sealed
       }
@@ -341,7 +354,7 @@ export class Media extends Emitter<MediaEvents> {
           ahead.set(next - 1, sealed)
         }
       }
-      const sealedChunk = async (i: number): Promise<Uint8Array> => {
+      const sealedChunk = async (i: number): Promise<Uint8Array | Uint8Array[]> => {
         const held = ahead.get(i)
         if (held != null) {
           ahead.delete(i)
@@ -538,14 +551,18 @@ export class Media extends Emitter<MediaEvents> {
         continue
       }
       try {
-        for await (const { index, data } of stream) {
+        for await (const chunk of stream) {
           signal.throwIfAborted()
+          const index = chunk.index
           if (index !== have) throw new BlobChunkError('a chunk out of order')
-          const plain = await reader.push(index, data)
-          await writer.append(plain)
+          // opened from the pieces it came in and written as pieces: no chunk-sized copy on the way
+          const plain = await reader.pushParts(index, chunk.parts ?? [chunk.data])
+          if (writer.appendParts != null) await writer.appendParts(plain)
+          else await writer.append(joinParts(plain))
+          const length = blobChunkPlaintextSize(a.size, index)
           have++
-          unsynced += plain.length
-          unreported += plain.length
+          unsynced += length
+          unreported += length
           if (unsynced >= DOWNLOAD_SYNC_BYTES) {
             await syncing
             syncing = writer.sync()

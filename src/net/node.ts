@@ -5,6 +5,7 @@ import { webSockets } from '@libp2p/websockets'
 import { webRTC } from '@libp2p/webrtc'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { noise } from '@chainsafe/libp2p-noise'
+import { nodeNoiseCrypto } from './noise-crypto.js'
 import { yamux } from '@libp2p/yamux'
 import { dcutr } from '@libp2p/dcutr'
 import { bootstrapDiscovery, commonServices, nodeDatastore, permissiveGater, type ParleyNodeInit } from './options.js'
@@ -26,7 +27,7 @@ export async function createNodeNode (init: ParleyNodeInit = {}) {
       webRTC({ rtcConfiguration: { iceServers: init.iceServers ?? DEFAULT_ICE_SERVERS } }),
       circuitRelayTransport()
     ],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     connectionGater: permissiveGater,
     connectionManager: {
@@ -54,7 +55,7 @@ export async function createDepositNodeNode () {
     nodeInfo: { userAgent: AGENT_VERSION },
     addresses: { listen: [] },
     transports: [tcp(), webSockets()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     connectionGater: permissiveGater,
     connectionManager: { dialTimeout: DIAL_TIMEOUT_MS }

@@ -48,6 +48,11 @@ export interface FrameStream {
    */
   read (options?: AbortOptions): Promise<Uint8Array | null>
   /**
+   * `read`, the frame left in the pieces it arrived in (never joined: a large frame costs no copy); the same
+   * errors. The pieces are the frame's own: nothing reuses them.
+   */
+  readList (options?: AbortOptions): Promise<Uint8ArrayList | null>
+  /**
    * True when a whole frame of an acceptable size is already buffered, so read() returns it
    * without waiting for the network (a receiver uses this to take a window of pipelined frames).
    */
@@ -83,8 +88,7 @@ export function frameStream (stream: Stream, init: FrameStreamInit): FrameStream
   const maxBufferSize = init.maxBufferBytes ?? Math.max(DEFAULT_MAX_BUFFER_BYTES, 2 * init.maxFrameBytes)
   const bytes: ByteStream<Stream> & { readBuffer?: Uint8ArrayList } = byteStream(stream, { maxBufferSize })
   const maxLengthBytes = encodeVarint(init.maxFrameBytes).length
-  return {
-    async read (options) {
+  const readList = async (options?: AbortOptions): Promise<Uint8ArrayList | null> => {
       let length = 0
       let scale = 1
       for (let i = 0; ; i++) {
@@ -108,7 +112,7 @@ export function frameStream (stream: Stream, init: FrameStreamInit): FrameStream
         if (i + 1 >= maxLengthBytes) throw new MalformedFrameError('length prefix too long')
       }
       if (length > init.maxFrameBytes) throw new FrameTooLargeError(length, init.maxFrameBytes)
-      if (length === 0) return new Uint8Array(0)
+      if (length === 0) return new Uint8ArrayList()
       let data: Uint8ArrayList | null
       try {
         data = await bytes.read({ bytes: length, signal: options?.signal })
@@ -117,8 +121,14 @@ export function frameStream (stream: Stream, init: FrameStreamInit): FrameStream
         throw err
       }
       if (data == null || data.byteLength !== length) throw new MalformedFrameError('stream ended inside a frame')
-      return data.subarray()
+      return data
+  }
+  return {
+    async read (options) {
+      const data = await readList(options)
+      return data == null ? null : data.subarray()
     },
+    readList,
     hasFrame () {
       const buf = bytes.readBuffer
       if (buf == null) return false

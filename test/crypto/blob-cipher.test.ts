@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createCipheriv, createHash, hkdfSync } from 'node:crypto'
 import {
   BLOB_CHUNK_BYTES, BLOB_CHUNK_OVERHEAD, BLOB_KEY_BYTES, BLOB_MAX_CHUNKS, BlobChunkError, BlobPlaintextReader, BlobSealer,
-  MAX_BLOB_PLAINTEXT_BYTES, blobChunkCipher, blobChunkCount, blobChunkPlaintextSize, blobCiphertextSize, nativeProvider, newBlobKey,
+  DecryptionError, MAX_BLOB_PLAINTEXT_BYTES, blobChunkCipher, blobChunkCount, blobChunkPlaintextSize, blobCiphertextSize, nativeProvider, newBlobKey,
   nobleProvider, sha256Hasher
 } from '../../src/crypto/index.js'
 import type { BlobCipherOptions, CryptoProvider } from '../../src/crypto/index.js'
@@ -182,6 +182,70 @@ describe('blob round trips', () => {
     const finished = reader.finish(await shaPromise)
     expect(hex(Buffer.concat(await Promise.all(opened)))).toBe(hex(plaintext))
     expect(hex(await finished)).toBe(sha256(plaintext))
+  })
+
+  it.each(backends)('%s: sealParts gives seal\'s bytes; pushParts opens a chunk in any pieces (the tag across two, empty ones) to push\'s plaintext and hash', async (_, options) => {
+    const rng = new SeededRandom('parts')
+    const key = rng.random(32)
+    const plaintext = rng.random(2 * CHUNK + 40)
+    const sealer = new BlobSealer(key, plaintext.length, options)
+    const sealed: Uint8Array[] = []
+    for (let i = 0; i < sealer.chunkCount; i++) sealed.push(Buffer.concat(await sealer.sealParts(i, plaintext.subarray(i * CHUNK, (i + 1) * CHUNK))))
+    expect(sealed.map(hex)).toEqual(referenceSeal(key, plaintext).map(hex))
+    const sha = await sealer.finish()
+    expect(hex(sha)).toBe(sha256(plaintext))
+    // every way of cutting the last 40 + 16 bytes' chunk and a full one: the tag whole in the last piece, split, alone
+    const cuts = (c: Uint8Array): Uint8Array[][] => [
+      [c],
+      [c.subarray(0, 7), c.subarray(7, c.length - 10), c.subarray(c.length - 10)],
+      [c.subarray(0, c.length - 16), c.subarray(c.length - 16)],
+      [new Uint8Array(0), c.subarray(0, c.length - 1), new Uint8Array(0), c.subarray(c.length - 1)]
+    ]
+    for (const cut of [0, 1, 2, 3]) {
+      const reader = new BlobPlaintextReader(key, plaintext.length, options)
+      const out: Uint8Array[] = []
+      for (const [i, c] of sealed.entries()) out.push(...await reader.pushParts(i, cuts(c)[cut]))
+      expect(hex(Buffer.concat(out))).toBe(hex(plaintext))
+      expect(hex(await reader.finish(sha))).toBe(sha256(plaintext))
+    }
+  })
+
+  it.each(backends)('%s: pushParts refuses a flipped bit in any piece (the tag included) or pieces of the wrong size, and goes on with the real chunk', async (_, options) => {
+    const rng = new SeededRandom('parts-tamper')
+    const key = rng.random(32)
+    const plaintext = rng.random(CHUNK + 3)
+    const { chunks } = await sealAll(key, plaintext, options)
+    const reader = new BlobPlaintextReader(key, plaintext.length, options)
+    for (const at of [0, 100, CHUNK + 15, CHUNK + 8]) {
+      const bad = Uint8Array.from(chunks[0])
+      bad[at] ^= 1
+      await rejectsChunk(reader.pushParts(0, [bad.subarray(0, CHUNK + 9), bad.subarray(CHUNK + 9)]))
+    }
+    await rejectsChunk(reader.pushParts(0, [chunks[0], new Uint8Array(1)]))
+    await rejectsChunk(reader.pushParts(0, [chunks[0].subarray(1)]))
+    await rejectsChunk(reader.pushParts(1, [chunks[1]]))
+    expect(reader.nextIndex).toBe(0)
+    const out = [...await reader.pushParts(0, [chunks[0].subarray(0, 5), chunks[0].subarray(5)]), ...await reader.pushParts(1, [chunks[1]])]
+    expect(hex(Buffer.concat(out))).toBe(hex(plaintext))
+  })
+
+  it('the native provider\'s parts functions give aesGcmEncrypt\'s bytes and aesGcmDecrypt\'s plaintext, and refuse what it refuses', () => {
+    const rng = new SeededRandom('provider-parts')
+    const key = rng.random(32)
+    const iv = rng.random(12)
+    const aad = rng.random(5)
+    for (const size of [0, 1, 1000]) {
+      const plaintext = rng.random(size)
+      const sealed = native.aesGcmEncrypt(key, iv, plaintext, aad)
+      expect(hex(Buffer.concat(native.aesGcmEncryptParts!(key, iv, plaintext, aad)))).toBe(hex(sealed))
+      const pieces = [sealed.subarray(0, Math.floor(sealed.length / 3)), sealed.subarray(Math.floor(sealed.length / 3), sealed.length - 3), sealed.subarray(sealed.length - 3)]
+      expect(hex(Buffer.concat(native.aesGcmDecryptParts!(key, iv, pieces, aad)))).toBe(hex(plaintext))
+      const bad = Uint8Array.from(sealed)
+      bad[sealed.length - 1] ^= 1
+      expect(() => native.aesGcmDecryptParts!(key, iv, [bad], aad)).toThrow(DecryptionError)
+      expect(() => native.aesGcmDecryptParts!(key, iv, [sealed], rng.random(5))).toThrow(DecryptionError)
+    }
+    expect(() => native.aesGcmDecryptParts!(key, iv, [new Uint8Array(10), new Uint8Array(5)], aad)).toThrow(DecryptionError)
   })
 
   it('incremental SHA-256 of both providers equals the one-shot digest', () => {

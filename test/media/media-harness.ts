@@ -7,6 +7,17 @@ import { ProtocolViolationError } from '../../src/protocols/errors.js'
 import { createMemoryStorage, type Storage, type StoredMessage } from '../../src/storage/index.js'
 import { SeededRandom } from '../helpers/seeded-random.js'
 
+/** A chunk the media layer gave, whole or in parts, as one array (a copy: the relay keeps it). */
+function joined (chunk: Uint8Array | Uint8Array[]): Uint8Array {
+  return Uint8Array.from(chunk instanceof Uint8Array ? chunk : Buffer.concat(chunk))
+}
+
+/** A chunk cut into pieces as a network might deliver it: a 7-byte piece, then the rest up to 10 bytes from the end, then those (the tag straddles two pieces). */
+function pieces (chunk: Uint8Array): Uint8Array[] {
+  const cut = Math.max(0, Math.min(7, chunk.length - 10))
+  return [chunk.subarray(0, cut), chunk.subarray(cut, Math.max(cut, chunk.length - 10)), chunk.subarray(Math.max(cut, chunk.length - 10))]
+}
+
 interface StoredBlob { chunks: Uint8Array[], chunkBytes: number, totalBytes: number }
 interface Upload { chunks: Uint8Array[], totalBytes: number, chunkBytes: number }
 
@@ -39,7 +50,7 @@ export class FakeRelays implements BlobRelays {
         this.cutAfter = undefined
         throw new Error('connection lost')
       }
-      u.chunks.push(Uint8Array.from(await init.chunk(u.chunks.length)))
+      u.chunks.push(joined(await init.chunk(u.chunks.length)))
       sent++
       init.onProgress?.(u.chunks.length, total)
     }
@@ -49,14 +60,14 @@ export class FakeRelays implements BlobRelays {
     // as the protocol's client does: the chunks held before this call are read again to check the id
     const mine = new BlobIdBuilder(init.chunkBytes, init.totalBytes)
     const fresh = u.chunks.length - sent
-    const again = await Promise.all(Array.from({ length: fresh }, async (_, i) => await init.chunk(i)))
+    const again = await Promise.all(Array.from({ length: fresh }, async (_, i) => joined(await init.chunk(i))))
     for (const c of [...again, ...u.chunks.slice(fresh)]) mine.add(c)
     if (!constantTimeEqual(mine.finish(), blobId)) throw new ProtocolViolationError('the relay named another blob id than the chunks\' own')
     this.blobs.set(`${relay}|${toHex(blobId)}`, { chunks: u.chunks, chunkBytes: init.chunkBytes, totalBytes: init.totalBytes })
     return { blobId, expiresAt: Date.now() + 30 * 86_400_000 }
   }
 
-  async download (relay: string, init: { blobId: Uint8Array, fromChunk?: number }): Promise<AsyncIterable<{ index: number, data: Uint8Array }> & { close: () => Promise<void> }> {
+  async download (relay: string, init: { blobId: Uint8Array, fromChunk?: number }): Promise<AsyncIterable<{ index: number, data: Uint8Array, parts?: Uint8Array[] }> & { close: () => Promise<void> }> {
     if (this.down.has(relay)) throw new Error('relay down')
     const blob = this.blobs.get(`${relay}|${toHex(init.blobId)}`)
     if (blob == null) throw new BlobNotFoundError()
@@ -75,7 +86,8 @@ export class FakeRelays implements BlobRelays {
             hold.reached()
             await hold.until
           }
-          yield { index: i, data: chunks[i] }
+          // every other chunk in pieces (the protocol's client gives them so), the others whole
+          yield i % 2 === 0 ? { index: i, data: chunks[i], parts: pieces(chunks[i]) } : { index: i, data: chunks[i] }
         }
       },
       close: async () => {}

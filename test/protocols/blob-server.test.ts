@@ -6,7 +6,8 @@ import {
   uploadBlob, downloadBlob, blobChunkLength, MAX_BLOB_FRAME_BYTES, BLOB_UPLOAD_WINDOW_BYTES, BLOB_DOWNLOAD_WINDOW_BYTES, type BlobNode
 } from '../../src/protocols/blob/index.js'
 import { signBlobAuth } from '../../src/protocols/blob/auth.js'
-import { clientChunkParts, relayChunkParts } from '../../src/protocols/blob/chunk-frame.js'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { clientChunkParts, relayChunkParts, splitDataField } from '../../src/protocols/blob/chunk-frame.js'
 import { ClientFrame, RelayFrame } from '../../src/protocols/blob/pb/blob.js'
 import { MAX_BLOB_BYTES } from '../../src/protocols/blob/constants.js'
 import { encodeVarint, frameStream } from '../../src/protocols/frames.js'
@@ -25,6 +26,34 @@ describe('blob server: uploads on the wire', () => {
     const joined = (parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap(p => [...p]))
     expect(joined(clientChunkParts(70_000, data))).toEqual(ClientFrame.encode({ type: ClientFrame.Type.CHUNK, index: 70_000, data }))
     expect(joined(relayChunkParts(0, data))).toEqual(RelayFrame.encode({ type: RelayFrame.Type.CHUNK, index: 0, data }))
+  })
+
+  it('decodes a chunk frame in any pieces with its data left in them (no copy), and leaves every other frame to the decoder', () => {
+    const data = Uint8Array.from(systemRandom(3000))
+    const encoded = ClientFrame.encode({ type: ClientFrame.Type.CHUNK, index: 70_000, data })
+    for (const cuts of [[], [1], [3, 4, 5], [2000, 2001], [encoded.length - 1]]) {
+      const bounds = [0, ...cuts, encoded.length]
+      const pieces = bounds.slice(1).map((end, i) => encoded.subarray(bounds[i], end))
+      const list = new Uint8ArrayList(...pieces)
+      const split = splitDataField(list)
+      expect(split).toBeDefined()
+      expect(ClientFrame.decode(split!.rest)).toMatchObject({ type: ClientFrame.Type.CHUNK, index: 70_000, data: new Uint8Array(0) })
+      expect(Buffer.concat(split!.data)).toEqual(Buffer.from(data))
+      // the pieces are views of the frame's own buffers, not copies
+      for (const piece of split!.data) expect(piece.buffer).toBe(encoded.buffer)
+    }
+    // the data field anywhere, other wire types around it: what protons decodes
+    const relay = RelayFrame.encode({ type: RelayFrame.Type.CHUNK, index: 3, data, expiresAt: 5n, message: 'x' })
+    const split = splitDataField(new Uint8ArrayList(relay))!
+    expect(RelayFrame.decode(split.rest)).toMatchObject({ type: RelayFrame.Type.CHUNK, index: 3, expiresAt: 5n, message: 'x' })
+    expect(Buffer.concat(split.data)).toEqual(Buffer.from(data))
+    // no data field, two of them, a truncated or malformed frame: undefined (the generated decoder decides)
+    expect(splitDataField(new Uint8ArrayList(ClientFrame.encode({ type: ClientFrame.Type.CREDIT, credit: 9 })))).toBeUndefined()
+    const twice = Uint8Array.from([...encoded, ...ClientFrame.encode({ data: new Uint8Array(2) })])
+    expect(splitDataField(new Uint8ArrayList(twice))).toBeUndefined()
+    expect(splitDataField(new Uint8ArrayList(encoded.subarray(0, encoded.length - 1)))).toBeUndefined()
+    expect(splitDataField(new Uint8ArrayList(Uint8Array.from([0x0f, 1])))).toBeUndefined()
+    expect(splitDataField(new Uint8ArrayList(Uint8Array.from([0x08, 0xff])))).toBeUndefined()
   })
 
   it('says why it refuses a chunk out of order or of the wrong size, and keeps the chunks that came before', async () => {

@@ -139,8 +139,8 @@ class StoreUpload implements BlobUpload {
   private accepted: number
   /** chunks written to the file (committed or not) */
   private written: number
-  /** chunks accepted and not yet written, in order (the first is chunk `written`) */
-  private queue: Uint8Array[] = []
+  /** chunks accepted and not yet written, in order (the first is chunk `written`), each in the pieces it came in */
+  private queue: Array<readonly Uint8Array[]> = []
   private queuedBytes = 0
   /** SHA-256 of each chunk written but not yet committed, in order */
   private readonly hashes: Uint8Array[] = []
@@ -174,11 +174,17 @@ class StoreUpload implements BlobUpload {
 
   /** Takes the chunk for writing; resolves at once unless MAX_QUEUED_BYTES wait for the disk (then once they shrink). */
   async write (index: number, data: Uint8Array): Promise<void> {
+    await this.writeParts(index, [data])
+  }
+
+  /** `write` of a chunk in pieces: they go into the vectored write and the hash as they are (no chunk-sized copy). */
+  async writeParts (index: number, parts: readonly Uint8Array[]): Promise<void> {
     this.check()
     if (index !== this.accepted) throw new MalformedBlobFrameError(`expected chunk ${this.accepted}, not ${index}`)
     const length = blobChunkLength(index, this.meta.totalBytes, this.meta.chunkBytes)
-    if (data.length !== length) throw new BlobUploadMismatchError(`chunk ${index} must be ${length} bytes, not ${data.length}`)
-    this.queue.push(data)
+    const size = parts.reduce((n, part) => n + part.length, 0)
+    if (size !== length) throw new BlobUploadMismatchError(`chunk ${index} must be ${length} bytes, not ${size}`)
+    this.queue.push(parts)
     this.queuedBytes += length
     this.accepted++
     this.writing ??= this.track(this.drain())
@@ -197,7 +203,7 @@ class StoreUpload implements BlobUpload {
       while (this.queue.length > 0 && this.state === 'open') {
         const batch = this.queue
         this.queue = []
-        const writing = this.file.write(batch, this.written * this.meta.chunkBytes)
+        const writing = this.file.write(batch.flat(), this.written * this.meta.chunkBytes)
         // hashed while the disk writes them (off the path of the stream), recorded in order by the next commit
         const hashes = batch.map(blobChunkHash)
         await writing
@@ -205,7 +211,7 @@ class StoreUpload implements BlobUpload {
         if (this.state !== 'open') break
         this.written += batch.length
         this.hashes.push(...hashes)
-        for (const chunk of batch) this.queuedBytes -= chunk.length
+        for (const chunk of batch) for (const part of chunk) this.queuedBytes -= part.length
         for (const wake of this.wake.splice(0)) wake()
       }
     } catch (err) {

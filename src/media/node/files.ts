@@ -18,9 +18,10 @@ export function nodeMediaFiles (mediaDir: string): MediaFiles {
       const { size } = await fh.stat()
       return {
         size,
-        read: async (offset, length) => {
+        read: async (offset, length, into) => {
           // not zero-filled: every byte returned is read from the file (a short read returns only what was read)
-          const buf: Uint8Array = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)))
+          const n = Math.max(0, Math.min(length, size - offset))
+          const buf: Uint8Array = into != null && into.length >= n ? into.subarray(0, n) : Buffer.allocUnsafe(n)
           let done = 0
           while (done < buf.length) {
             const { bytesRead } = await fh.read(buf, done, buf.length - done, offset + done)
@@ -52,6 +53,21 @@ export function nodeMediaFiles (mediaDir: string): MediaFiles {
             done += bytesWritten
           }
           size += data.length
+        },
+        appendParts: async parts => {
+          const length = parts.reduce((n, part) => n + part.length, 0)
+          let done = (await fh.writev(parts as Uint8Array[], size)).bytesWritten
+          // a short vectored write (a signal, a full disk) is finished part by part
+          let start = 0
+          for (const part of parts) {
+            const end = start + part.length
+            while (done < end) {
+              const offset = done - start
+              done += (await fh.write(part, offset, part.length - offset, size + done)).bytesWritten
+            }
+            start = end
+          }
+          size += length
         },
         sync: async () => { await fh.datasync() },
         close: async () => { await fh.close() }

@@ -38,9 +38,19 @@ export function checkBlobShape (totalBytes: number, chunkBytes: number): number 
   return count
 }
 
-/** SHA-256 of one chunk (node:crypto in Node, noble in browsers). */
-export function blobChunkHash (chunk: Uint8Array): Uint8Array {
-  return defaultProvider().sha256(chunk)
+/** SHA-256 of one chunk (node:crypto in Node, noble in browsers), whole or in parts (hashed as they are, never joined). */
+export function blobChunkHash (chunk: Uint8Array | readonly Uint8Array[]): Uint8Array {
+  const provider = defaultProvider()
+  if (chunk instanceof Uint8Array) return provider.sha256(chunk)
+  if (chunk.length === 1) return provider.sha256(chunk[0])
+  if (provider.createSha256 !== undefined) {
+    const h = provider.createSha256()
+    for (const part of chunk) h.update(part)
+    return h.digest()
+  }
+  const h = sha256.create()
+  for (const part of chunk) h.update(part)
+  return h.digest()
 }
 
 function u64be (n: number): Uint8Array {

@@ -6,7 +6,8 @@ import { deferred, frameStream, type Deferred, type FrameStream } from '../frame
 import { constantTimeEqual } from '../../crypto/bytes.js'
 import { raceSignal, withTimeout } from '../../util/abort.js'
 import { signBlobAuth } from './auth.js'
-import { clientChunkParts } from './chunk-frame.js'
+import { concat } from 'uint8arrays/concat'
+import { clientChunkParts, splitDataField } from './chunk-frame.js'
 import { BlobIdBuilder, blobChunkHash, blobChunkLength, checkBlobShape } from './blob-id.js'
 import {
   BLOB_DOWNLOAD_WINDOW_BYTES, BLOB_ID_BYTES, BLOB_IDLE_TIMEOUT_MS, BLOB_PROTOCOL, BLOB_UPLOAD_ID_BYTES, BLOB_UPLOAD_WINDOW_BYTES, MAX_BLOB_FRAME_BYTES
@@ -44,8 +45,11 @@ export interface UploadBlobInit {
   totalBytes: number
   /** ciphertext bytes of every chunk but the last (at most MAX_BLOB_CHUNK_BYTES) */
   chunkBytes: number
-  /** chunk `index`'s ciphertext; called in order from where the relay resumes, then for the chunks it already had (to check the blob id) */
-  chunk: (index: number) => Promise<Uint8Array>
+  /**
+   * chunk `index`'s ciphertext, whole or in parts (sent and hashed one after the other, never joined); called in order
+   * from where the relay resumes, then for the chunks it already had (to check the blob id)
+   */
+  chunk: (index: number) => Promise<Uint8Array | Uint8Array[]>
   /** chunks the relay has committed (synced) so far, of all */
   onProgress?: (committedChunks: number, totalChunks: number) => void
 }
@@ -66,7 +70,22 @@ export interface DeleteBlobInit {
 /** One chunk of a download: its index in the blob and its ciphertext. */
 export interface BlobChunk {
   index: number
-  data: Uint8Array
+  /** the ciphertext: `parts` joined on first use (a copy of the chunk; read `parts` to avoid it) */
+  readonly data: Uint8Array
+  /** the ciphertext in the pieces it came off the stream in, in order (never reused) */
+  readonly parts: readonly Uint8Array[]
+}
+
+function blobChunk (index: number, parts: Uint8Array[]): BlobChunk {
+  let joined: Uint8Array | undefined
+  return {
+    index,
+    parts,
+    get data () {
+      joined ??= parts.length === 1 ? parts[0] : concat(parts)
+      return joined
+    }
+  }
 }
 
 /**
@@ -152,10 +171,11 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
   const signal = progress.signal
   const hashes: Uint8Array[] = new Array(total)
   /** Chunk `index` from the source, checked for its size; `hashes[index]` is the caller's to fill. */
-  const chunkAt = async (index: number): Promise<Uint8Array> => {
+  const chunkAt = async (index: number): Promise<Uint8Array | Uint8Array[]> => {
     const data = await init.chunk(index)
     const length = blobChunkLength(index, totalBytes, chunkBytes)
-    if (data.length !== length) throw new BlobUploadMismatchError(`chunk ${index} must be ${length} bytes, not ${data.length}`)
+    const size = data instanceof Uint8Array ? data.length : data.reduce((n, part) => n + part.length, 0)
+    if (size !== length) throw new BlobUploadMismatchError(`chunk ${index} must be ${length} bytes, not ${size}`)
     return data
   }
   let stream: Stream | undefined
@@ -202,7 +222,7 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
 }
 
 /** Sends chunks `from`.. in order within the window while reading the relay's acks, hashing each into `hashes`; resolves with the final RESULT's receipt. */
-async function send (frames: FrameStream, init: UploadBlobInit, total: number, from: number, chunkAt: (index: number) => Promise<Uint8Array>, hashes: Uint8Array[], progress: ProgressTimer): Promise<BlobReceipt> {
+async function send (frames: FrameStream, init: UploadBlobInit, total: number, from: number, chunkAt: (index: number) => Promise<Uint8Array | Uint8Array[]>, hashes: Uint8Array[], progress: ProgressTimer): Promise<BlobReceipt> {
   const signal = progress.signal
   const windowChunks = Math.max(1, Math.floor(BLOB_UPLOAD_WINDOW_BYTES / init.chunkBytes))
   let committed = from
@@ -282,7 +302,7 @@ class ChunkDownload implements BlobDownload {
       while (this.next < this.toChunk) {
         const chunk = await this.receive()
         yield chunk
-        this.consumed += chunk.data.length
+        this.consumed += blobChunkLength(chunk.index, this.totalBytes, this.chunkBytes)
         // credit in half-windows: a handful of small frames per window, never a round trip per chunk
         if (this.granted - this.consumed <= BLOB_DOWNLOAD_WINDOW_BYTES / 2 && this.next < this.toChunk) {
           this.granted = this.consumed + BLOB_DOWNLOAD_WINDOW_BYTES
@@ -297,17 +317,22 @@ class ChunkDownload implements BlobDownload {
     }
   }
 
-  /** The next chunk from the relay, checked for its index and size. */
+  /** The next chunk from the relay, checked for its index and size; its bytes stay in the pieces they came in. */
   private async receive (): Promise<BlobChunk> {
     const i = this.next
-    const frame = await withTimeout(this.timeout, this.signal, async signal => await nextFrame(this.frames, signal, `before chunk ${i}`))
+    const list = await withTimeout(this.timeout, this.signal, async signal => await this.frames.readList({ signal }))
+    if (list == null) throw new BlobStreamClosedError(`the relay closed the stream before chunk ${i}`)
+    const split = splitDataField(list)
+    const frame = decodeRelayFrame(split?.rest ?? list.subarray())
     if (frame.type === RelayFrame.Type.RESULT) throw frame.status === RelayFrame.Status.OK ? new ProtocolViolationError('expected a CHUNK') : frameError(frame)
     if (frame.type !== RelayFrame.Type.CHUNK) throw new ProtocolViolationError('expected a CHUNK')
     if (frame.index !== i) throw new ProtocolViolationError(`expected chunk ${i}, not ${frame.index}`)
+    const parts = split?.data ?? [frame.data]
+    const size = parts.reduce((n, part) => n + part.length, 0)
     const length = blobChunkLength(i, this.totalBytes, this.chunkBytes)
-    if (frame.data.length !== length) throw new ProtocolViolationError(`chunk ${i} must be ${length} bytes, not ${frame.data.length}`)
+    if (size !== length) throw new ProtocolViolationError(`chunk ${i} must be ${length} bytes, not ${size}`)
     this.next = i + 1
-    return { index: i, data: frame.data }
+    return blobChunk(i, parts)
   }
 
   private abort (err: Error): void {

@@ -54,6 +54,11 @@ export interface BlobUpload {
   readonly committedChunks: number
   /** Writes chunk `index`, the next after those written so far (sizes are checked by the caller); not durable before a commit. */
   write (index: number, data: Uint8Array, options?: AbortOptions): Promise<void>
+  /**
+   * Optional: `write` of a chunk given in the pieces it came off the stream in (written and hashed as they are, never
+   * joined); the server joins them for `write` where it is missing.
+   */
+  writeParts? (index: number, parts: readonly Uint8Array[], options?: AbortOptions): Promise<void>
   /** Syncs every chunk written so far and records it; resolves with the committed count. */
   commit (options?: AbortOptions): Promise<number>
   /** Once every chunk is committed: computes the blob id and makes the blob downloadable (or finds it already stored). */

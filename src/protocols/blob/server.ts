@@ -1,11 +1,12 @@
 /** The relay's inbound side of /parley/blob/1.0.0: owner authentication, uploads (chunks checked against the declaration, written as they come, synced and acknowledged in batches), downloads (chunks read one at a time within the client's credit), touches and deletes; storage, quotas and expiry are the backend's. Knows nothing of media or keys. */
+import { concat } from 'uint8arrays/concat'
 import { systemRandom } from '../../crypto/deps.js'
 import { withTimeout } from '../../util/abort.js'
 import { ProtocolService } from '../service.js'
 import { frameStream, type FrameStream } from '../frames.js'
 import { NONCE_BYTES } from '../owner-auth.js'
 import { verifyBlobAuth } from './auth.js'
-import { relayChunkParts } from './chunk-frame.js'
+import { relayChunkParts, splitDataField } from './chunk-frame.js'
 import { blobChunkLength, checkBlobShape } from './blob-id.js'
 import {
   BLOB_COMMIT_BYTES, BLOB_COMMIT_INTERVAL_MS, BLOB_ID_BYTES, BLOB_IDLE_TIMEOUT_MS, BLOB_PROTOCOL, BLOB_UPLOAD_ID_BYTES, BLOB_UPLOAD_WINDOW_BYTES,
@@ -221,14 +222,21 @@ export class BlobServer extends ProtocolService {
       let sinceCommit = 0
       while (next < total) {
         if (committer.failure != null) throw committer.failure
-        const bytes = await this.read(frames)
-        if (bytes == null) throw new BlobStreamClosedError(`the client ended the upload after ${next} of ${total} chunks`)
-        const frame = decodeClientFrame(bytes)
+        const list = await withTimeout(this.idleTimeout, undefined, async signal => await frames.readList({ signal }))
+        if (list == null) throw new BlobStreamClosedError(`the client ended the upload after ${next} of ${total} chunks`)
+        // the chunk stays in the pieces it came in, down to the file's vectored write (no chunk-sized copy)
+        const split = splitDataField(list)
+        const frame = decodeClientFrame(split?.rest ?? list.subarray())
         if (frame.type !== ClientFrame.Type.CHUNK) throw new MalformedBlobFrameError('an upload carries only CHUNK frames after AUTH')
         if (frame.index !== next) throw new MalformedBlobFrameError(`expected chunk ${next}, not ${frame.index}`)
         const length = blobChunkLength(next, totalBytes, chunkBytes)
-        if (frame.data.length !== length) throw new BlobUploadMismatchError(`chunk ${next} must be ${length} bytes, not ${frame.data.length}`)
-        await this.backendCall('write', async signal => { await upload.write(next, frame.data, { signal }) })
+        const parts = split?.data ?? [frame.data]
+        const size = parts.reduce((n, part) => n + part.length, 0)
+        if (size !== length) throw new BlobUploadMismatchError(`chunk ${next} must be ${length} bytes, not ${size}`)
+        await this.backendCall('write', async signal => {
+          if (upload.writeParts != null) await upload.writeParts(next, parts, { signal })
+          else await upload.write(next, parts.length === 1 ? parts[0] : concat(parts), { signal })
+        })
         written = ++next
         sinceCommit += length
         if (next === total || sinceCommit >= this.commitBytes) {
