@@ -38,12 +38,15 @@ function emit (o: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ ...o, rssKiB: process.resourceUsage().maxRSS }) + '\n')
 }
 
-/** A plain node (the raw copy: libp2p's defaults), or one with noise's crypto as the SDK's Node factory sets it (`sdk`). */
-async function node (listen = false, sdk = false): Promise<Libp2p> {
+/**
+ * A node with the transport the SDK's Node factory and the relay use (noise with nodeNoiseCrypto), for every side: the
+ * raw copy too, so the ratio measures what the media layer adds, not a faster transport against a slower baseline.
+ */
+async function node (listen = false): Promise<Libp2p> {
   return await createLibp2p({
     addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
-    connectionEncrypters: [sdk ? noise({ crypto: nodeNoiseCrypto }) : noise()],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     connectionManager: { inboundConnectionThreshold: Number.MAX_SAFE_INTEGER }
   })
@@ -82,7 +85,7 @@ async function main (): Promise<void> {
   const [mode, ...args] = process.argv.slice(2)
   if (mode === 'upload') {
     const [relay, file] = args
-    const n = await node(false, true)
+    const n = await node()
     const { media: m } = await media(n, relay, '/tmp')
     const start = performance.now()
     const cpu = process.cpuUsage()
@@ -91,7 +94,7 @@ async function main (): Promise<void> {
     await n.stop()
   } else if (mode === 'download') {
     const [relay, dir, attachment] = args
-    const n = await node(false, true)
+    const n = await node()
     const { media: m, storage } = await media(n, relay, dir)
     const id = '00'.repeat(16)
     await storage.messages.addIncoming({ id, conversation: PEER, direction: 'in', sender: PEER, text: '', timestamp: 1, receivedAt: 1, status: 'delivered', attachment })

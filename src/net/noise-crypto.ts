@@ -6,7 +6,7 @@
  * being copied into one buffer (the socket writes the parts). Same bytes on the wire. Knows nothing of libp2p beyond
  * noise's crypto interface; browsers keep noise's default (no node:crypto there).
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
@@ -27,10 +27,9 @@ function keyObject (k: Uint8Array): KeyObject {
   return key
 }
 
+/** Key bytes compared in constant time (lengths are public: 32). */
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 /**
