@@ -89,39 +89,39 @@ export function frameStream (stream: Stream, init: FrameStreamInit): FrameStream
   const bytes: ByteStream<Stream> & { readBuffer?: Uint8ArrayList } = byteStream(stream, { maxBufferSize })
   const maxLengthBytes = encodeVarint(init.maxFrameBytes).length
   const readList = async (options?: AbortOptions): Promise<Uint8ArrayList | null> => {
-      let length = 0
-      let scale = 1
-      for (let i = 0; ; i++) {
-        let chunk: Uint8ArrayList | null
-        try {
-          chunk = await bytes.read({ bytes: 1, signal: options?.signal })
-        } catch (err) {
-          // EOF before the first byte of a frame is the remote's clean end of writing
-          if (i === 0 && err instanceof UnexpectedEOFError) return null
-          if (err instanceof UnexpectedEOFError) throw new MalformedFrameError('stream ended inside a length prefix')
-          throw err
-        }
-        if (chunk == null) {
-          if (i === 0) return null
-          throw new MalformedFrameError('stream ended inside a length prefix')
-        }
-        const b = chunk.get(0)
-        length += (b & 0x7f) * scale
-        scale *= 128
-        if (b < 0x80) break
-        if (i + 1 >= maxLengthBytes) throw new MalformedFrameError('length prefix too long')
-      }
-      if (length > init.maxFrameBytes) throw new FrameTooLargeError(length, init.maxFrameBytes)
-      if (length === 0) return new Uint8ArrayList()
-      let data: Uint8ArrayList | null
+    let length = 0
+    let scale = 1
+    for (let i = 0; ; i++) {
+      let chunk: Uint8ArrayList | null
       try {
-        data = await bytes.read({ bytes: length, signal: options?.signal })
+        chunk = await bytes.read({ bytes: 1, signal: options?.signal })
       } catch (err) {
-        if (err instanceof UnexpectedEOFError) throw new MalformedFrameError('stream ended inside a frame')
+        // EOF before the first byte of a frame is the remote's clean end of writing
+        if (i === 0 && err instanceof UnexpectedEOFError) return null
+        if (err instanceof UnexpectedEOFError) throw new MalformedFrameError('stream ended inside a length prefix')
         throw err
       }
-      if (data == null || data.byteLength !== length) throw new MalformedFrameError('stream ended inside a frame')
-      return data
+      if (chunk == null) {
+        if (i === 0) return null
+        throw new MalformedFrameError('stream ended inside a length prefix')
+      }
+      const b = chunk.get(0)
+      length += (b & 0x7f) * scale
+      scale *= 128
+      if (b < 0x80) break
+      if (i + 1 >= maxLengthBytes) throw new MalformedFrameError('length prefix too long')
+    }
+    if (length > init.maxFrameBytes) throw new FrameTooLargeError(length, init.maxFrameBytes)
+    if (length === 0) return new Uint8ArrayList()
+    let data: Uint8ArrayList | null
+    try {
+      data = await bytes.read({ bytes: length, signal: options?.signal })
+    } catch (err) {
+      if (err instanceof UnexpectedEOFError) throw new MalformedFrameError('stream ended inside a frame')
+      throw err
+    }
+    if (data == null || data.byteLength !== length) throw new MalformedFrameError('stream ended inside a frame')
+    return data
   }
   return {
     async read (options) {
