@@ -230,7 +230,12 @@ export class PeerLink extends Emitter<LinkEvents> {
       return
     }
     if (this.closed || iceServers.length === 0) return
-    pc.setConfiguration({ ...pc.getConfiguration(), iceServers, iceTransportPolicy: this.port.iceTransportPolicy })
+    try {
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers, iceTransportPolicy: this.port.iceTransportPolicy })
+    } catch (err) {
+      // a browser that refuses the change still restarts ICE, through the servers it had
+      this.port.error(err)
+    }
   }
 
   private async connection (): Promise<RTCPeerConnection> {
