@@ -9,7 +9,7 @@ import { signBlobAuth } from '../../src/protocols/blob/auth.js'
 import { clientChunkParts } from '../../src/protocols/blob/chunk-frame.js'
 import { ClientFrame, RelayFrame } from '../../src/protocols/blob/pb/blob.js'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
-import { bounded, deferred, fakeTimers, newPeerId, stall, track, until, untilAbort, type Deferred } from './mailbox-harness.js'
+import { bounded, deferred, fakeTimers, newPeerId, settlesAt, stall, track, until, untilAbort, type Deferred } from './mailbox-harness.js'
 import { rawPeer as harnessPeer, startBlobRelay, turns, type BlobRelay, type RawPeer } from './blob-harness.js'
 
 const alice = IdentityKeyPair.generate(systemRandom)
@@ -499,15 +499,6 @@ describe('blob server: the backend', () => {
 })
 
 describe('blob server: time', () => {
-  /** Until the handler settles: not at `ms` − 1, at `ms`. */
-  async function settlesAt (done: Promise<void>, ms: number): Promise<void> {
-    const handled = track(done)
-    await vi.advanceTimersByTimeAsync(ms - 1)
-    expect(handled.settled()).toBe(false)
-    await vi.advanceTimersByTimeAsync(1)
-    await until(handled.settled, 'the handler')
-  }
-
   it('gives a client that says nothing idleTimeout ms (BLOB_IDLE_TIMEOUT_MS by default), then resets', async () => {
     fakeTimers()
     for (const idleTimeout of [T, undefined]) {

@@ -3,7 +3,7 @@
  * `streamPair()` (no TCP, no libp2p node), a memory MailboxBackend whose calls can be held and inspected, a logger
  * that records what it is told, a raw frame peer for either side, and fake nodes for the client functions.
  */
-import { vi } from 'vitest'
+import { expect, vi } from 'vitest'
 import { streamPair } from '@libp2p/utils'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -56,6 +56,15 @@ export function track<T> (p: Promise<T>): { settled: () => boolean, promise: Pro
   let done = false
   p.then(() => { done = true }, () => { done = true })
   return { settled: () => done, promise: p }
+}
+
+/** With fake timers: the handler's promise `done` is not settled at `ms` − 1 and settles at `ms`. */
+export async function settlesAt (done: Promise<void>, ms: number): Promise<void> {
+  const handled = track(done)
+  await vi.advanceTimersByTimeAsync(ms - 1)
+  expect(handled.settled()).toBe(false)
+  await vi.advanceTimersByTimeAsync(1)
+  await until(handled.settled, 'the handler')
 }
 
 /** The error a promise rejects with, waiting on events only (fails if it does not settle). */

@@ -4,7 +4,7 @@ import type { PeerId } from '@libp2p/interface'
 import { requestTurnCredentials, signTurnAuth, TurnUnknownDeviceError, TURN_TIMEOUT_MS, type IceServer, type TurnBackend, type TurnOwner } from '../../src/protocols/turn/index.js'
 import { TurnClientFrame, TurnRelayFrame } from '../../src/protocols/turn/pb/turn.js'
 import { IdentityKeyPair, systemRandom } from '../../src/crypto/index.js'
-import { bounded, fakeTimers, newPeerId, stall, track, until, untilAbort } from './mailbox-harness.js'
+import { bounded, fakeTimers, newPeerId, settlesAt, stall, track, until, untilAbort } from './mailbox-harness.js'
 import { outcome, rawTurnPeer, startTurnRelay, type RawTurnPeer, type TurnRelay } from './turn-harness.js'
 
 const alice = IdentityKeyPair.generate(systemRandom)
@@ -131,15 +131,6 @@ describe('turn server: how a stream ends', () => {
 })
 
 describe('turn server: time', () => {
-  /** Until the handler settles: not at `ms` − 1, at `ms`. */
-  async function settlesAt (done: Promise<void>, ms: number): Promise<void> {
-    const handled = track(done)
-    await vi.advanceTimersByTimeAsync(ms - 1)
-    expect(handled.settled()).toBe(false)
-    await vi.advanceTimersByTimeAsync(1)
-    await until(handled.settled, 'the handler')
-  }
-
   it('gives a client that says nothing `timeout` ms (TURN_TIMEOUT_MS by default), then resets', async () => {
     fakeTimers()
     for (const timeout of [T, undefined]) {

@@ -150,8 +150,49 @@ export class CallsState {
 
   /** Calls `peer`: opens the microphone (and camera for `video`), then rings every device of the number. */
   async place (peer: string, video: boolean): Promise<void> {
-    if (!this.available) {
-      this.setNotice('Calls are not available in this browser.')
+    await this.placeOutgoing({
+      available: this.available,
+      unavailable: 'Calls are not available in this browser.',
+      screen: { phase: 'starting', peer, direction: 'outgoing', video },
+      ring: async media => await this.parley.call(peer, media),
+      attach: (screen, call) => {
+        screen.call = call
+        this.watch(screen, call)
+      },
+      hangup: async call => { await call.hangup() }
+    })
+  }
+
+  /** Starts a call in group `groupId`: opens the microphone (and camera for `video`), then every other member's devices ring. */
+  async placeGroup (groupId: string, video: boolean): Promise<void> {
+    await this.placeOutgoing({
+      available: this.groupAvailable,
+      unavailable: 'Group calls are not available in this browser.',
+      screen: { phase: 'starting', peer: '', direction: 'outgoing', video, group: groupId },
+      ring: async media => await this.parley.groupCall(groupId, media),
+      attach: (screen, call) => {
+        screen.groupCall = call
+        screen.peer = call.initiator.phone
+        this.watchGroup(screen, call)
+      },
+      hangup: async call => { await call.leave() }
+    })
+  }
+
+  /**
+   * What placing a 1:1 or group call shares: a notice when calls are unavailable or one is under way, the screen at
+   * once, the microphone (and camera), then `ring`; a hang-up while the devices opened or the rings went out is honoured.
+   */
+  private async placeOutgoing<C extends Call | GroupCall> (o: {
+    available: boolean
+    unavailable: string
+    screen: Pick<CallScreen, 'phase' | 'peer' | 'direction' | 'video'> & { group?: string }
+    ring: (media: { media: { audio: MediaStreamTrack, video?: MediaStreamTrack }, video: boolean }) => Promise<C>
+    attach: (screen: CallScreen, call: C) => void
+    hangup: (call: C) => Promise<void>
+  }): Promise<void> {
+    if (!o.available) {
+      this.setNotice(o.unavailable)
       return
     }
     if (this.inCall) {
@@ -159,10 +200,10 @@ export class CallsState {
       return
     }
     this.notice = undefined
-    const screen = this.show({ phase: 'starting', peer, direction: 'outgoing', video })
+    const screen = this.show(o.screen)
     let media: Media
     try {
-      media = await this.openMedia(screen, video)
+      media = await this.openMedia(screen, o.screen.video)
     } catch (err) {
       this.drop(screen)
       this.setNotice(describe(err))
@@ -173,70 +214,21 @@ export class CallsState {
       stopAll(screen)
       return
     }
-    let call: Call
+    let call: C
     try {
-      call = await this.parley.call(peer, { media: { audio: media.mic, ...(media.camera != null ? { video: media.camera } : {}) }, video: media.camera != null })
+      call = await o.ring({ media: { audio: media.mic, ...(media.camera != null ? { video: media.camera } : {}) }, video: media.camera != null })
     } catch (err) {
       stopAll(screen)
       this.drop(screen)
       this.setNotice(describe(err))
       return
     }
-    screen.call = call
     screen.video = call.video
-    this.watch(screen, call)
+    o.attach(screen, call)
     if (this.screen !== screen || screen.byUs) {
-      // hung up while the ring was being sent
+      // hung up while the rings were being sent
       screen.byUs = true
-      await call.hangup()
-      return
-    }
-    if (!call.ended) screen.phase = 'call'
-    void this.loadDevices()
-    this.app.changed()
-  }
-
-  /** Starts a call in group `groupId`: opens the microphone (and camera for `video`), then every other member's devices ring. */
-  async placeGroup (groupId: string, video: boolean): Promise<void> {
-    if (!this.groupAvailable) {
-      this.setNotice('Group calls are not available in this browser.')
-      return
-    }
-    if (this.inCall) {
-      this.setNotice('You are already in a call.')
-      return
-    }
-    this.notice = undefined
-    const screen = this.show({ phase: 'starting', peer: '', direction: 'outgoing', video, group: groupId })
-    let media: Media
-    try {
-      media = await this.openMedia(screen, video)
-    } catch (err) {
-      this.drop(screen)
-      this.setNotice(describe(err))
-      return
-    }
-    if (this.screen !== screen || screen.byUs) {
-      stopAll(screen)
-      return
-    }
-    let call: GroupCall
-    try {
-      call = await this.parley.groupCall(groupId, { media: { audio: media.mic, ...(media.camera != null ? { video: media.camera } : {}) }, video: media.camera != null })
-    } catch (err) {
-      stopAll(screen)
-      this.drop(screen)
-      this.setNotice(describe(err))
-      return
-    }
-    screen.groupCall = call
-    screen.peer = call.initiator.phone
-    screen.video = call.video
-    this.watchGroup(screen, call)
-    if (this.screen !== screen || screen.byUs) {
-      // left while the rings were being sent
-      screen.byUs = true
-      await call.leave()
+      await o.hangup(call)
       return
     }
     if (!call.ended) screen.phase = 'call'
