@@ -16,6 +16,7 @@ import { nodeNoiseCrypto } from '../src/net/noise-crypto.js'
 import { uploadPreKeys } from '../src/protocols/prekeys/index.js'
 import { IdentityKeyPair, SignedPreKey, KemPreKey, publicSignedPreKey, publicKemPreKey, systemRandom } from '../src/crypto/index.js'
 import { createMemoryStorage, type StoredMessage } from '../src/storage/index.js'
+import { tuneHeapForStreaming } from '../src/util/heap.js'
 
 /**
  * Usage:
@@ -82,6 +83,8 @@ async function media (n: Libp2p, relay: string, dir: string): Promise<{ media: M
 }
 
 async function main (): Promise<void> {
+  // as the relay and the CLI run, on every side (the raw copy's too, so the ratio compares like with like)
+  tuneHeapForStreaming()
   const [mode, ...args] = process.argv.slice(2)
   if (mode === 'upload') {
     const [relay, file] = args

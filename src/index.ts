@@ -36,6 +36,7 @@ export { MAX_FILE_BYTES, MAX_THUMBNAIL_BYTES, MAX_PLACEHOLDER_BYTES, MAX_WAVEFOR
 export { MediaError, FileTooLargeError, FileChangedError, MalformedAttachmentError, InvalidAttachmentError, FileExpiredError, FileIntegrityError, MediaQuotaError, NoAttachmentError, TransferCancelledError } from './media/errors.js'
 export { MediaFileMissingError, type MediaFiles, type MediaReader, type MediaWriter } from './media/files.js'
 export { nodeMediaFiles } from './media/node/files.js'
+export { tuneHeapForStreaming, STREAMING_HEAP_GROWING_PERCENT } from './util/heap.js'
 export { loadNodeWebRtc, nodePeerConnection, NodeWebRtcUnavailableError, type NodeWebRtc } from './calls/node/peer-connection.js'
 export { playWav, type AudioPlayer } from './calls/node/audio-player.js'
 export { recordWav, type AudioRecorder } from './calls/node/audio-recorder.js'

@@ -6,6 +6,7 @@ import { createRelayNode, type RelayNode } from './relay.js'
 import { startMetricsServer } from './metrics.js'
 import { openRelayServices, type RelayServices } from './services.js'
 import { TurnStartError } from './turn/index.js'
+import { tuneHeapForStreaming } from '../../src/util/heap.js'
 
 /** Logs go to stderr so that stdout carries only machine-readable events. */
 function log (message: string): void {
@@ -31,6 +32,7 @@ function explainStartError (err: unknown, config: RelayConfig): string {
 }
 
 async function main (): Promise<void> {
+  tuneHeapForStreaming()
   let config: RelayConfig
   try {
     const parsed = parseRelayConfig(process.argv.slice(2), process.env)

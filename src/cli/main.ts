@@ -11,6 +11,7 @@ import { devicesCommand, linkCommand } from './devices.js'
 import { groupCommand, broadcastCommand } from './groups.js'
 import { downloadCommand } from './media.js'
 import { callCommand, answerCommand, callsCommand, CallNotConnectedError } from './calls.js'
+import { tuneHeapForStreaming } from '../util/heap.js'
 
 /** Commands that work on the data folder alone: no node, no relay. */
 const OFFLINE = new Set(['backup', 'restore'])
@@ -130,6 +131,7 @@ async function run (args: CliArgs, parley: Parley, signal: AbortSignal, rtc?: No
 }
 
 async function main (): Promise<void> {
+  tuneHeapForStreaming()
   let args: CliArgs
   try {
     args = parseCliArgs(process.argv.slice(2), process.env)

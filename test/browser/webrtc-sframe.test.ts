@@ -25,6 +25,8 @@ const FAILED_FRAMES = 150
 const IN_FLIGHT = 3
 /** Audio samples that may still play out after a key change: NetEq's jitter buffer (seen ~120 ms), bounded at 0.5 s; 2 s of flowing audio would be 96,000. */
 const BUFFERED_SAMPLES = 24_000
+/** Duplicate video frames Chromium may hand the receive transform twice (dropped as replays) in a short run on a loaded machine. */
+const REPLAYED_DUPLICATES = 6
 /** Bound on video resuming once the receiver has the key (measured: ~50 ms with the worker's key frame request, ~2.2 s without). */
 const KEY_FRAME_MS = 1500
 
@@ -90,9 +92,10 @@ describe('SFrame transforms in Chromium', () => {
     expect(s.receiver.decrypted).toBeGreaterThanOrEqual(s.framesDecoded)
     // nothing failed, except that Chromium sometimes hands the receive transform the same video frame twice (same
     // RTP timestamp, size and bytes, ~5 ms apart: seen in 1 of 5 runs of 12 s, more often on a loaded machine: 4 in a
-    // run at load 20), which the replay window drops: a few in a hundred frames at most
+    // run at load 20, 3 in 33 frames in a CI run), which the replay window drops. A sender reusing counters would
+    // replay every frame, so a tenth of the frames (at least REPLAYED_DUPLICATES) still tells the two apart.
     expect({ ...s.receiver.failures, replay: 0 }).toEqual({ 'unknown-key': 0, decrypt: 0, replay: 0, header: 0, codec: 0, sender: 0, other: 0 })
-    expect(s.receiver.failures.replay).toBeLessThanOrEqual(Math.max(2, s.framesDecoded / 20))
+    expect(s.receiver.failures.replay).toBeLessThanOrEqual(Math.max(REPLAYED_DUPLICATES, s.framesDecoded / 10))
     expect(s.receiver.receiveKids).toEqual([s.sender.sendKid])
     expect(pageErrors).toEqual([])
   })
