@@ -45,6 +45,25 @@ async function localMedia (args: CliArgs, rtc: NodeWebRtc, signal: AbortSignal):
 }
 
 /**
+ * Hangs `call` up once it has been connected for `ms` by `now`, the clock its times are stamped with (`connectedAt`,
+ * and `endedAt` at the hang-up). A timer alone is not enough: timers count from the event loop's cached time, which can
+ * lag that clock by a millisecond or more, so a 4 s timer ended a call whose log said 3,999 ms; the timer is set again
+ * for what is left until the clock has passed. Returns what cancels it.
+ */
+export function hangUpAfter (call: Pick<Call, 'connectedAt' | 'hangup'>, ms: number, now: () => number): () => void {
+  const until = (call.connectedAt ?? now()) + ms
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const arm = (): void => {
+    timer = setTimeout(() => {
+      if (now() < until) arm()
+      else void call.hangup()
+    }, Math.max(1, until - now()))
+  }
+  arm()
+  return () => { clearTimeout(timer) }
+}
+
+/**
  * Runs a call until it ends, or for --seconds once connected (then hangs up): the WAV starts when media flows, the
  * other side's first audio track is recorded. Prints one line (JSON with --json) and throws CallNotConnectedError when
  * it never connected.
@@ -58,7 +77,7 @@ async function runCall (args: CliArgs, rtc: NodeWebRtc, call: Call, media: { pla
   }
   call.on('track', onTrack)
   for (const t of call.remoteTracks) onTrack(t)
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelHangUp: (() => void) | undefined
   const ended = new Promise<void>(resolve => {
     if (call.ended) resolve()
     call.on('state', state => {
@@ -66,7 +85,8 @@ async function runCall (args: CliArgs, rtc: NodeWebRtc, call: Call, media: { pla
       if (state === 'connected') {
         media.player?.start()
         media.video?.start()
-        if (args.seconds != null && timer == null) timer = setTimeout(() => { void call.hangup() }, args.seconds * 1000)
+        // the SDK stamps a call's times with Date.now (Parley's default clock)
+        if (args.seconds != null && cancelHangUp == null) cancelHangUp = hangUpAfter(call, args.seconds * 1000, Date.now)
       }
       if (state === 'ended') resolve()
     })
@@ -77,7 +97,7 @@ async function runCall (args: CliArgs, rtc: NodeWebRtc, call: Call, media: { pla
   try {
     await ended
   } finally {
-    clearTimeout(timer)
+    cancelHangUp?.()
     signal.removeEventListener('abort', stop)
     await media.player?.stop().catch(() => {})
     media.video?.stop()
