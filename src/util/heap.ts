@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8'
  * percent. V8 counts the memory of buffers (socket reads, decrypted and read file chunks) against that limit but
  * sizes the limit from the JavaScript heap alone (~17 MB in the CLI), and judging its collections cheap, grows it by
  * ~10 %: a 256 MiB transfer then set off ~45 full collections in each process, a fifth of its CPU. At 300 % they are
- * ~18 (see docs/benchmarks.md, "Media"); what stays in memory is bounded by the streaming windows, not by this.
+ * ~16 (see docs/benchmarks.md, "Media"); what stays in memory is bounded by the streaming windows, not by this.
  */
 export const STREAMING_HEAP_GROWING_PERCENT = 300
 
