@@ -45,21 +45,25 @@ async function localMedia (args: CliArgs, rtc: NodeWebRtc, signal: AbortSignal):
 }
 
 /**
- * Hangs `call` up once it has been connected for `ms` by `now`, the clock its times are stamped with (`connectedAt`,
- * and `endedAt` at the hang-up). A timer alone is not enough: timers count from the event loop's cached time, which can
- * lag that clock by a millisecond or more, so a 4 s timer ended a call whose log said 3,999 ms; the timer is set again
- * for what is left until the clock has passed. Returns what cancels it.
+ * How far the clock a call's times are stamped with may be behind its timer when the timer fires, and the hang-up still
+ * waits for it: the event loop's lag (a few ms, more on a loaded machine). A wall clock set back further is not waited
+ * for (the call would last as much longer).
+ */
+const MAX_CLOCK_LAG_MS = 1000
+
+/**
+ * Hangs `call` up once it has been connected for `ms`: a timer, then, if `now` (the clock the call's times are
+ * stamped with: `connectedAt`, and `endedAt` at the hang-up) says less has passed, a second timer for the rest. Timers
+ * count from the event loop's cached time, which can lag that clock: a 4 s timer alone ended a call whose log said
+ * 3,999 ms. Returns what cancels it.
  */
 export function hangUpAfter (call: Pick<Call, 'connectedAt' | 'hangup'>, ms: number, now: () => number): () => void {
   const until = (call.connectedAt ?? now()) + ms
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const arm = (): void => {
-    timer = setTimeout(() => {
-      if (now() < until) arm()
-      else void call.hangup()
-    }, Math.max(1, until - now()))
-  }
-  arm()
+  let timer = setTimeout(() => {
+    const left = until - now()
+    if (left > 0 && left <= MAX_CLOCK_LAG_MS) timer = setTimeout(() => { void call.hangup() }, left)
+    else void call.hangup()
+  }, ms)
   return () => { clearTimeout(timer) }
 }
 

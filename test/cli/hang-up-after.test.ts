@@ -1,6 +1,7 @@
 // `parley call/answer --seconds N` hangs up once the call has been connected for N s by the clock the call's times are
 // stamped with: a timer fires by the event loop's cached time, which may lag that clock, and must not end the call a
-// millisecond early (a CI run logged 3,999 ms for --seconds 4). Fake timers with a call clock one millisecond ahead.
+// millisecond early (a CI run logged 3,999 ms for --seconds 4), nor wait for a wall clock set back. Fake timers with a call
+// clock that lags or jumps.
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest'
 import { hangUpAfter } from '../../src/cli/calls.js'
 
@@ -38,6 +39,16 @@ describe('hangUpAfter', () => {
     expect(c.endedAt).toBeUndefined()
     vi.advanceTimersByTime(1)
     expect(c.endedAt! - c.connectedAt).toBe(4000)
+  })
+
+  it('a wall clock set back an hour during the call: the call still ends after the time asked, not an hour later', () => {
+    let offset = 0
+    const now = (): number => Date.now() + offset
+    const c = call(now(), now)
+    hangUpAfter(c, 4000, now)
+    offset = -3_600_000
+    vi.advanceTimersByTime(4000)
+    expect(c.endedAt).toBeDefined()
   })
 
   it('cancelled (the call ended first): no hang-up', () => {
