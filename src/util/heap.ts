@@ -10,11 +10,7 @@ import { setFlagsFromString } from 'node:v8'
  */
 export const STREAMING_HEAP_GROWING_PERCENT = 300
 
-let tuned = false
-
-/** Sets the heap growth above for the rest of this process (once; later calls do nothing). Call it at start-up. */
+/** Sets the heap growth above for the rest of this process (a second call sets the same). Call it at start-up. */
 export function tuneHeapForStreaming (): void {
-  if (tuned) return
-  tuned = true
   setFlagsFromString(`--heap-growing-percent=${STREAMING_HEAP_GROWING_PERCENT}`)
 }
