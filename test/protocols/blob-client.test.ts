@@ -234,6 +234,37 @@ describe('uploadBlob: before the chunks', () => {
     expect(progress).toEqual([[3, 3], [3, 3]])
     expect(await relay.next()).toBeNull()
   })
+
+  it('a resumed upload refuses a receipt that names another blob than its chunks; each chunk is read once more for the id', async () => {
+    const blob = testBlob(3000, 1000)
+    for (const [named, expected] of [[blob.blobId, 'ok'], [BLOB_ID, 'ProtocolViolationError: the relay named another blob id than the chunks\' own']] as const) {
+      const { relay, node } = await setUp()
+      const asked: number[] = []
+      const call = uploadBlob(node, ADDR, init(blob, { asked })).then(r => { expect(r.blobId).toEqual(blob.blobId); return 'ok' }, e => described(e))
+      await challenged(relay)
+      await relay.send({ type: READY, committedChunks: 1 })
+      expect(await chunks(relay, 2)).toEqual([1, 2])
+      await relay.send({ ...receipt(blob), blobId: Uint8Array.from(named) })
+      expect(await bounded(call)).toBe(expected)
+      // the chunks sent, then the one the relay held before, read again only for the id
+      expect(asked).toEqual([1, 2, 0])
+    }
+  })
+
+  it('an upload the relay took whole from this call takes its id as named: no chunk is read twice', async () => {
+    // a relay naming another id here can do no more than one that drops the blob: recipients verify every chunk
+    // under the file's key and the file's SHA-256 (docs/blobs.md, "The blob id")
+    const blob = testBlob(3000, 1000)
+    const { relay, node } = await setUp()
+    const asked: number[] = []
+    const call = uploadBlob(node, ADDR, init(blob, { asked }))
+    await challenged(relay)
+    await relay.send({ type: READY })
+    expect(await chunks(relay, 3)).toEqual([0, 1, 2])
+    await relay.send({ ...receipt(blob), blobId: Uint8Array.from(BLOB_ID) })
+    expect(await bounded(call)).toEqual({ blobId: BLOB_ID, expiresAt: 77 })
+    expect(asked).toEqual([0, 1, 2])
+  })
 })
 
 describe('uploadBlob: the chunks', () => {

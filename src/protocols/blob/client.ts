@@ -157,8 +157,10 @@ function receiptOf (frame: RelayFrame): BlobReceipt {
 /**
  * Uploads (or resumes) a blob at a relay where this device is an owner (it uploaded prekeys there). Chunks are
  * asked for in order from where the relay resumes and sent pipelined, at most BLOB_UPLOAD_WINDOW_BYTES beyond what
- * the relay acknowledged as committed; `onProgress` reports each acknowledgement. Resolves with the blob id (checked
- * against the chunks: a relay cannot name another blob) and its expiry. Rejects with BlobAuthError, BlobQuotaError,
+ * the relay acknowledged as committed; `onProgress` reports each acknowledgement. Resolves with the blob id and its
+ * expiry. When the relay held chunks from before this call (a resume), the id is checked against every chunk (read
+ * again for it): chunks from two versions of a changed file cannot make a blob unnoticed. An upload the relay took
+ * whole from this call takes the relay's id unhashed (docs/blobs.md, "The blob id"). Rejects with BlobAuthError, BlobQuotaError,
  * BlobTooLargeError, BlobUploadMismatchError (the upload id is known with other sizes, or `chunk` gave a chunk of
  * the wrong size), RateLimitedError; with anything else (BlobStreamClosedError, TimeoutError, the relay went away)
  * call again with the same upload id: it resumes after the last committed chunk.
@@ -197,17 +199,17 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
       if (answer.committedChunks > total) throw new ProtocolViolationError('the relay claims more chunks than the blob has')
       resumedAt = answer.committedChunks
       init.onProgress?.(resumedAt, total)
-      receipt = await send(frames, init, total, resumedAt, chunkAt, hashes, progress)
+      receipt = await send(frames, init, total, resumedAt, chunkAt, resumedAt > 0 ? hashes : undefined, progress)
     }
     // the chunks the relay had before this stream: read again only to check the id (up to the whole blob, so an
-    // abort or the timeout stops the reading at the next chunk, not after the last)
+    // abort or the timeout stops the reading at the next chunk, not after the last); none: the relay's id is taken
     for (let i = 0; i < resumedAt; i++) {
       const data = await chunkAt(i)
       signal.throwIfAborted()
       hashes[i] = blobChunkHash(data)
       progress.reset()
     }
-    if (!constantTimeEqual(receipt.blobId, new BlobIdBuilder(chunkBytes, totalBytes).addHashes(hashes).finish())) {
+    if (resumedAt > 0 && !constantTimeEqual(receipt.blobId, new BlobIdBuilder(chunkBytes, totalBytes).addHashes(hashes).finish())) {
       throw new ProtocolViolationError('the relay named another blob id than the chunks\' own')
     }
     init.onProgress?.(total, total)
@@ -221,8 +223,8 @@ export async function uploadBlob (node: BlobNode, relay: RelayTarget, init: Uplo
   }
 }
 
-/** Sends chunks `from`.. in order within the window while reading the relay's acks, hashing each into `hashes`; resolves with the final RESULT's receipt. */
-async function send (frames: FrameStream, init: UploadBlobInit, total: number, from: number, chunkAt: (index: number) => Promise<Uint8Array | Uint8Array[]>, hashes: Uint8Array[], progress: ProgressTimer): Promise<BlobReceipt> {
+/** Sends chunks `from`.. in order within the window while reading the relay's acks, hashing each into `hashes` when given; resolves with the final RESULT's receipt. */
+async function send (frames: FrameStream, init: UploadBlobInit, total: number, from: number, chunkAt: (index: number) => Promise<Uint8Array | Uint8Array[]>, hashes: Uint8Array[] | undefined, progress: ProgressTimer): Promise<BlobReceipt> {
   const signal = progress.signal
   const windowChunks = Math.max(1, Math.floor(BLOB_UPLOAD_WINDOW_BYTES / init.chunkBytes))
   let committed = from
@@ -261,7 +263,7 @@ async function send (frames: FrameStream, init: UploadBlobInit, total: number, f
     const index = sent++
     const writing = frames.writeParts(clientChunkParts(index, data), { signal })
     // hashed while the chunk goes out, not before: the hash is off the path of the bytes
-    hashes[index] = blobChunkHash(data)
+    if (hashes !== undefined) hashes[index] = blobChunkHash(data)
     await writing
     progress.reset()
   }
