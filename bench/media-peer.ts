@@ -23,7 +23,7 @@ import { tuneHeapForStreaming } from '../src/util/heap.js'
  *   node media-peer.js upload RELAY FILE          → {"ms","attachment","conversation","id","rssKiB"}
  *   node media-peer.js download RELAY DIR ATTACHMENT_BASE64 → {"ms","cpuMs","path","rssKiB"}
  *   node media-peer.js sink DIR                    → {"listening":ADDR} then, per copy (written to a file in DIR), {"ms","cpuMs","bytes","rssKiB"}
- *   node media-peer.js send ADDR FILE              → {"ms","cpuMs","bytes","rssKiB"}
+ *   node media-peer.js send ADDR FILE              → {"ms","cpuMs","bytes","rssKiB"} once the sink said it has every byte
  * One JSON line on stdout per result.
  */
 const RAW_PROTOCOL = '/parley-bench/raw-copy/1.0.0'
@@ -123,6 +123,11 @@ async function main (): Promise<void> {
       }
       await out.close()
       emit({ ms: performance.now() - start, cpuMs: cpuMs(cpu), bytes })
+      // the count goes back: the sender stops its node only once every byte is here (a node stopped sooner drops
+      // what its connection still buffers, and this end would see a clean, short stream)
+      const reply = new Uint8Array(8)
+      new DataView(reply.buffer).setBigUint64(0, BigInt(bytes))
+      stream.send(reply)
       await stream.close().catch(() => {})
     }, { maxInboundStreams: 4 })
     emit({ listening: n.getMultiaddrs()[0].toString() })
@@ -143,6 +148,11 @@ async function main (): Promise<void> {
       await out.write(data)
     }
     await stream.close()
+    // until the sink says how many bytes it wrote: a copy is done when they are there, as an upload is when the
+    // relay's answer is
+    const reply = await out.read({ bytes: 8 })
+    const received = Number(new DataView(reply.subarray().buffer, reply.subarray().byteOffset, 8).getBigUint64(0))
+    if (received !== bytes) throw new Error(`the sink received ${received} of ${bytes} bytes`)
     emit({ ms: performance.now() - start, cpuMs: cpuMs(cpu), bytes })
     await n.stop()
   } else {

@@ -111,6 +111,8 @@ export const suite: Suite = {
           })
           const { result: sent } = await peer(['send', sink.result.listening as string, raw])
           const received = await sunk
+          // a baseline is a whole copy or none (the sender checks the sink's count too)
+          if (received.bytes !== SIZE) throw new Error(`the raw copy delivered ${String(received.bytes)} of ${SIZE} bytes`)
           await rm(raw, { force: true })
           await rm(join(dir, `copy-${r}.bin`), { force: true })
           const { up, down, relayUpCpuMs, relayDownCpuMs } = await transfer(SIZE, 'm256')
