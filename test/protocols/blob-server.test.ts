@@ -282,19 +282,21 @@ describe('blob client: a relay that lies', () => {
   }
   const header = { type: RelayFrame.Type.HEADER, totalBytes: 3000, chunkBytes: 1000, expiresAt: 1n }
 
-  it('refuses a blob id that is not the chunks\' own, and acks of chunks never sent', async () => {
+  it('refuses a blob id that is not the chunks\' own on a resumed upload, and acks of chunks never sent', async () => {
     const blob = testBlob(3000, 1000)
-    for (const [what, answer, error] of [
-      ['another id', async (r: RawRelay) => { for (let i = 0; i < 3; i++) await r.next(); await r.send({ type: RelayFrame.Type.RESULT, blobId: new Uint8Array(32), expiresAt: 5n }) }, 'the relay named another blob id than the chunks\' own'],
-      ['an ack ahead', async (r: RawRelay) => { await r.send({ type: RelayFrame.Type.COMMITTED, committedChunks: 3 }) }, 'the relay acknowledged chunks out of order or not sent'],
-      ['a result before the chunks', async (r: RawRelay) => { await r.send({ type: RelayFrame.Type.RESULT, blobId: Uint8Array.from(blob.blobId), expiresAt: 5n }) }, 'the relay completed the upload before every chunk was sent'],
-      ['a short id', async (r: RawRelay) => { for (let i = 0; i < 3; i++) await r.next(); await r.send({ type: RelayFrame.Type.RESULT, blobId: new Uint8Array(31) }) }, 'the relay named no valid blob id']
+    // [what, chunks the relay says it held before, its answer, the error]; a relay naming another id for an upload it
+    // took whole from one stream is not checked (blob-client.test.ts, docs/blobs.md "Decisions")
+    for (const [what, held, answer, error] of [
+      ['another id', 1, async (r: RawRelay) => { for (let i = 1; i < 3; i++) await r.next(); await r.send({ type: RelayFrame.Type.RESULT, blobId: new Uint8Array(32), expiresAt: 5n }) }, 'the relay named another blob id than the chunks\' own'],
+      ['an ack ahead', 0, async (r: RawRelay) => { await r.send({ type: RelayFrame.Type.COMMITTED, committedChunks: 3 }) }, 'the relay acknowledged chunks out of order or not sent'],
+      ['a result before the chunks', 0, async (r: RawRelay) => { await r.send({ type: RelayFrame.Type.RESULT, blobId: Uint8Array.from(blob.blobId), expiresAt: 5n }) }, 'the relay completed the upload before every chunk was sent'],
+      ['a short id', 0, async (r: RawRelay) => { for (let i = 0; i < 3; i++) await r.next(); await r.send({ type: RelayFrame.Type.RESULT, blobId: new Uint8Array(31) }) }, 'the relay named no valid blob id']
     ] as const) {
       const node = await fakeRelay(async r => {
         await r.next()
         await r.send({ type: RelayFrame.Type.CHALLENGE, nonce: new Uint8Array(32) })
         await r.next()
-        await r.send({ type: RelayFrame.Type.READY, committedChunks: 0 })
+        await r.send({ type: RelayFrame.Type.READY, committedChunks: held })
         await answer(r)
       })
       const err = await within(uploadBlob(node, '/ip4/127.0.0.1/tcp/1', { owner: device(alice), uploadId: systemRandom(16), totalBytes: 3000, chunkBytes: 1000, chunk: blob.source() }).catch(e => e))
