@@ -108,6 +108,8 @@ async function main (): Promise<void> {
     await n.stop()
   } else if (mode === 'sink') {
     const [dir] = args
+    // ended by its parent: exits as a process does at its end (a profiler's output, if any, is written)
+    process.once('SIGTERM', () => { process.exit(0) })
     const n = await node(true)
     let copies = 0
     await n.handle(RAW_PROTOCOL, async (stream) => {
