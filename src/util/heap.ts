@@ -16,7 +16,7 @@ export const STREAMING_HEAP_GROWING_PERCENT = 300
  * a 256 MiB download become ~7, and each process of a transfer uses a quarter to a third less CPU, for ~60 MiB more
  * peak memory per process that does not grow with the file or with eight transfers at once (docs/benchmarks.md, "Media").
  */
-export const EXTERNAL_MEMORY_IN_GLOBAL_LIMIT_FLAG = '--external-memory-accounted-in-global-limit'
+const EXTERNAL_MEMORY_IN_GLOBAL_LIMIT_FLAG = '--external-memory-accounted-in-global-limit'
 
 /**
  * The first V8 that has the flag above, [major, minor]: checked on 13.6 (Node 24); 12.4 (Node 22) does not know it,
