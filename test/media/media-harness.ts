@@ -33,6 +33,8 @@ export class FakeRelays implements BlobRelays {
   readonly down = new Set<string>()
   cutAfter?: number
   cutDownloadAfter?: number
+  /** chunks downloads have handed out so far */
+  chunksGiven = 0
   /** the next download waits before giving this chunk until `release` is called */
   holdDownloadAt?: { chunk: number, reached: () => void, until: Promise<void> }
   tamper?: (relay: string, chunks: Uint8Array[]) => Uint8Array[]
@@ -78,6 +80,7 @@ export class FakeRelays implements BlobRelays {
     this.cutDownloadAfter = undefined
     const hold = this.holdDownloadAt
     this.holdDownloadAt = undefined
+    const given = (): void => { this.chunksGiven++ }
     return {
       async * [Symbol.asyncIterator] () {
         for (let i = from; i < chunks.length; i++) {
@@ -87,6 +90,7 @@ export class FakeRelays implements BlobRelays {
             await hold.until
           }
           // every other chunk in pieces (the protocol's client gives them so), the others whole
+          given()
           yield i % 2 === 0 ? { index: i, data: chunks[i], parts: pieces(chunks[i]) } : { index: i, data: chunks[i] }
         }
       },

@@ -4,15 +4,43 @@ import { createHash } from 'node:crypto'
 import { ALICE, BOB, MediaWorld, RELAY_A, RELAY_B, fileBytes } from './media-harness.js'
 import { BLOB_CHUNK_BYTES } from '../../src/crypto/blob-cipher.js'
 import { FileChangedError, FileExpiredError, FileIntegrityError, FileTooLargeError, InvalidAttachmentError, NoAttachmentError, TransferCancelledError } from '../../src/media/errors.js'
-import { attachmentFromStored } from '../../src/media/attachment.js'
+import { attachmentFromStored, attachmentToStored } from '../../src/media/attachment.js'
 import { MAX_FILE_BYTES } from '../../src/media/constants.js'
-import type { MediaFiles } from '../../src/media/files.js'
+import { MemoryMediaFiles, type MediaFiles, type MediaWriter } from '../../src/media/files.js'
+import { DOWNLOAD_WRITES_AHEAD } from '../../src/media/media.js'
+import { turns } from '../protocols/blob-harness.js'
 
 let world: MediaWorld | undefined
 afterEach(async () => {
   await world?.stop()
   world = undefined
 })
+
+/** Files in memory whose part-file appends can be held (`gate`, the first one) or made to fail (`failAt`, 0-based), counting them. */
+class GatedFiles extends MemoryMediaFiles {
+  gate?: Promise<void>
+  failAt?: number
+  appendsStarted = 0
+  private writing = 0
+  mostAtOnce = 0
+
+  override async part (id: string, options?: { dir?: string }): Promise<{ ref: string, writer: MediaWriter }> {
+    const { ref, writer } = await super.part(id, options)
+    const append = writer.append
+    writer.append = async data => {
+      const n = this.appendsStarted++
+      this.mostAtOnce = Math.max(this.mostAtOnce, ++this.writing)
+      try {
+        if (n === 0 && this.gate != null) await this.gate
+        if (n === this.failAt) throw new Error('the disk is full')
+        await append(data)
+      } finally {
+        this.writing--
+      }
+    }
+    return { ref, writer }
+  }
+}
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 const SIZE = 5 * BLOB_CHUNK_BYTES + 1234
@@ -213,6 +241,47 @@ describe('media: downloads resume and verify', () => {
     const ref = await bob.media.download(ALICE, m.id, { dir: '/in' })
     expect(w.relays.downloadStarts.map(s => s.from)).toEqual([2])
     expect(sha(bob.files.files.get(ref)!)).toBe(sha(data))
+  })
+
+  it('the next chunks are opened while a part-file write is under way (at most DOWNLOAD_WRITES_AHEAD behind), the writes one at a time in order', async () => {
+    const files = new GatedFiles()
+    const { w, alice, bob } = await pair(17, { files })
+    const data = fileBytes(SIZE, 17)
+    alice.files.put('/f', data)
+    const m = await alice.media.send(BOB, '/f')
+    // the first write waits until chunk 1 is asked for: a download that waited for each write before the next chunk
+    // would never ask (and this test would time out)
+    let asked = (): void => {}
+    const chunk1Asked = new Promise<void>(resolve => { asked = resolve })
+    w.relays.holdDownloadAt = { chunk: 1, reached: () => { asked() }, until: Promise.resolve() }
+    let release = (): void => {}
+    files.gate = new Promise<void>(resolve => { release = resolve })
+    const downloading = bob.media.download(ALICE, m.id, { dir: '/in' })
+    await chunk1Asked
+    // held there, the download opens no more than DOWNLOAD_WRITES_AHEAD chunks past the one being written
+    await turns()
+    expect(files.appendsStarted).toBe(1)
+    expect(w.relays.chunksGiven).toBe(DOWNLOAD_WRITES_AHEAD + 1)
+    release()
+    const ref = await downloading
+    expect(sha(files.files.get(ref)!)).toBe(sha(data))
+    expect(files.mostAtOnce).toBe(1)
+  })
+
+  it('a part-file write that fails ends that try with its error, not as the relay\'s (the next relay is not asked, nothing is written after it); the retry resumes from the part file', async () => {
+    const files = new GatedFiles()
+    const { w, alice, bob } = await pair(18, { files })
+    const data = fileBytes(SIZE, 18)
+    alice.files.put('/f', data)
+    const m = await alice.media.send(BOB, '/f')
+    const withTwo = { ...attachmentFromStored(m.attachment!), relays: [RELAY_A, RELAY_B] }
+    await bob.storage.messages.addIncoming({ ...(await bob.storage.messages.get(ALICE, m.id))!, id: 'ce'.repeat(16), attachment: attachmentToStored(withTwo) })
+    w.relays.copy(RELAY_A, RELAY_B)
+    files.failAt = 2
+    const ref = await bob.media.download(ALICE, 'ce'.repeat(16), { dir: '/in' })
+    // the first try ended at the failed write (the third chunk), and the next began at it, at the first relay again
+    expect(w.relays.downloadStarts).toEqual([{ relay: RELAY_A, from: 0 }, { relay: RELAY_A, from: 2 }])
+    expect(sha(files.files.get(ref)!)).toBe(sha(data))
   })
 
   it('a relay that flips a byte, drops the last chunk or serves another blob is caught: nothing is saved; another relay with the file is used', async () => {
