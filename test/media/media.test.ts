@@ -9,6 +9,7 @@ import { MAX_FILE_BYTES } from '../../src/media/constants.js'
 import { MemoryMediaFiles, type MediaFiles, type MediaWriter } from '../../src/media/files.js'
 import { DOWNLOAD_WRITES_AHEAD } from '../../src/media/media.js'
 import { turns } from '../protocols/blob-harness.js'
+import type { StoredMessage } from '../../src/storage/index.js'
 
 let world: MediaWorld | undefined
 afterEach(async () => {
@@ -40,6 +41,15 @@ class GatedFiles extends MemoryMediaFiles {
     }
     return { ref, writer }
   }
+}
+
+/** A file sent from alice to bob, whose part files are GatedFiles. */
+async function sentToGatedBob (seed: number): Promise<{ files: GatedFiles, w: MediaWorld, bob: Awaited<ReturnType<MediaWorld['device']>>, data: Uint8Array, m: StoredMessage }> {
+  const files = new GatedFiles()
+  const { w, alice, bob } = await pair(seed, { files })
+  const data = fileBytes(SIZE, seed)
+  alice.files.put('/f', data)
+  return { files, w, bob, data, m: await alice.media.send(BOB, '/f') }
 }
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
@@ -244,11 +254,7 @@ describe('media: downloads resume and verify', () => {
   })
 
   it('the next chunks are opened while a part-file write is under way (at most DOWNLOAD_WRITES_AHEAD behind), the writes one at a time in order', async () => {
-    const files = new GatedFiles()
-    const { w, alice, bob } = await pair(17, { files })
-    const data = fileBytes(SIZE, 17)
-    alice.files.put('/f', data)
-    const m = await alice.media.send(BOB, '/f')
+    const { files, w, bob, data, m } = await sentToGatedBob(17)
     // the first write waits until chunk 1 is asked for: a download that waited for each write before the next chunk
     // would never ask (and this test would time out)
     let asked = (): void => {}
@@ -269,11 +275,7 @@ describe('media: downloads resume and verify', () => {
   })
 
   it('a part-file write that fails ends that try with its error, not as the relay\'s (the next relay is not asked, nothing is written after it); the retry resumes from the part file', async () => {
-    const files = new GatedFiles()
-    const { w, alice, bob } = await pair(18, { files })
-    const data = fileBytes(SIZE, 18)
-    alice.files.put('/f', data)
-    const m = await alice.media.send(BOB, '/f')
+    const { files, w, bob, data, m } = await sentToGatedBob(18)
     const withTwo = { ...attachmentFromStored(m.attachment!), relays: [RELAY_A, RELAY_B] }
     await bob.storage.messages.addIncoming({ ...(await bob.storage.messages.get(ALICE, m.id))!, id: 'ce'.repeat(16), attachment: attachmentToStored(withTwo) })
     w.relays.copy(RELAY_A, RELAY_B)
