@@ -253,7 +253,7 @@ describe('uploadBlob: before the chunks', () => {
 
   it('an upload the relay took whole from this call takes its id as named: no chunk is read twice', async () => {
     // a relay naming another id here can do no more than one that drops the blob: recipients verify every chunk
-    // under the file's key and the file's SHA-256 (docs/blobs.md, "The blob id")
+    // under the file's key and the file's SHA-256 (docs/blobs.md, "Decisions")
     const blob = testBlob(3000, 1000)
     const { relay, node } = await setUp()
     const asked: number[] = []

@@ -160,7 +160,7 @@ function receiptOf (frame: RelayFrame): BlobReceipt {
  * the relay acknowledged as committed; `onProgress` reports each acknowledgement. Resolves with the blob id and its
  * expiry. When the relay held chunks from before this call (a resume), the id is checked against every chunk (read
  * again for it): chunks from two versions of a changed file cannot make a blob unnoticed. An upload the relay took
- * whole from this call takes the relay's id unhashed (docs/blobs.md, "The blob id"). Rejects with BlobAuthError, BlobQuotaError,
+ * whole from this call takes the relay's id unhashed (docs/blobs.md, "Decisions"). Rejects with BlobAuthError, BlobQuotaError,
  * BlobTooLargeError, BlobUploadMismatchError (the upload id is known with other sizes, or `chunk` gave a chunk of
  * the wrong size), RateLimitedError; with anything else (BlobStreamClosedError, TimeoutError, the relay went away)
  * call again with the same upload id: it resumes after the last committed chunk.
