@@ -152,8 +152,8 @@ async function main (): Promise<void> {
     await stream.close()
     // until the sink says how many bytes it wrote: a copy is done when they are there, as an upload is when the
     // relay's answer is
-    const reply = await out.read({ bytes: 8 })
-    const received = Number(new DataView(reply.subarray().buffer, reply.subarray().byteOffset, 8).getBigUint64(0))
+    const reply = (await out.read({ bytes: 8 })).subarray()
+    const received = Number(new DataView(reply.buffer, reply.byteOffset, 8).getBigUint64(0))
     if (received !== bytes) throw new Error(`the sink received ${received} of ${bytes} bytes`)
     emit({ ms: performance.now() - start, cpuMs: cpuMs(cpu), bytes })
     await n.stop()
